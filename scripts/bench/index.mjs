@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// `npm run bench`: runs every scripts/bench/*.bench.mjs (or those named on the
+// command line) one after the other; each prints its own figures.
+import { readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const dir = new URL('.', import.meta.url).pathname;
+const want = process.argv.slice(2);
+const benches = readdirSync(dir).filter((f) => f.endsWith('.bench.mjs')).sort()
+  .filter((f) => !want.length || want.some((w) => f.includes(w)));
+let failed = 0;
+for (const b of benches) {
+  console.log(`\n## ${b.replace('.bench.mjs', '')}`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, b)], { stdio: 'inherit', cwd: join(dir, '../..') });
+  if (r.status !== 0) { failed++; console.log(`bench ${b} failed (exit ${r.status})`); }
+}
+process.exit(failed ? 1 : 0);

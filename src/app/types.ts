@@ -1,0 +1,77 @@
+// Contracts between the shell and the screens. Screens live in screens/<id>/
+// and are listed in screens/index.ts; the shell receives that list.
+import type { ComponentType } from 'react';
+import type { Services } from '../services.ts';
+
+/** A key binding is data: the footer, the `?` help and the docs are generated from it. */
+export interface Binding {
+  /** Key names: a printable character ('r', 'R', '/'), or 'enter', 'escape', 'tab', 'shift+tab', 'up', 'down', 'left', 'right', 'pageup', 'pagedown', 'home', 'end', 'space', 'delete', 'backspace', 'ctrl+x'. */
+  keys: string[];
+  description: string;
+  action: () => void | Promise<void>;
+  /** False hides the binding from the footer and makes it inert (use disabledReason to explain instead when the user would expect it). */
+  when?: boolean;
+  /** Set when the action exists but cannot run now; shown in help and as a notice when pressed. */
+  disabledReason?: string;
+  /** Changes the host; dropped in read-only mode, and asks for confirmation when `confirm` is set. */
+  dangerous?: boolean;
+  /** Confirmation question; the action runs only after the operator accepts. */
+  confirm?: string;
+  /** Shown in the footer key bar (default true); help always lists it. */
+  footer?: boolean;
+  /** Group heading in the help overlay. */
+  group?: string;
+}
+
+export type NoticeKind = 'info' | 'success' | 'warning' | 'error';
+
+export interface Shell {
+  services: Services;
+  readOnly: boolean;
+  /** Show a result or error in the notification area. */
+  notify: (kind: NoticeKind, text: string) => void;
+  /** Ask a yes/no question in a dialog; resolves true only on an explicit yes. */
+  confirm: (question: string, opts?: { dangerous?: boolean; yes?: string }) => Promise<boolean>;
+  /** Open a screen on top of the stack (params are screen specific). */
+  push: (screenId: string, params?: Record<string, unknown>) => void;
+  /** Go back one level. */
+  back: () => void;
+  /**
+   * While true, every key goes to the screen's own input handling (text
+   * fields); the shell's global keys other than ctrl+c are suspended.
+   */
+  setCapture: (capture: boolean) => void;
+  /** Hand the terminal to an interactive program (e.g. virsh console) and come back. */
+  suspend: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** The screen's own rows and columns (inside the header and footer). */
+  size: { rows: number; columns: number };
+}
+
+export interface ScreenProps {
+  shell: Shell;
+  /** True when this screen is on top and no overlay is open: gate every useInput on it. */
+  active: boolean;
+  params: Record<string, unknown>;
+}
+
+export interface ScreenDef {
+  id: string;
+  title: string;
+  /** Single-key shortcut from the main menu (a digit or letter). */
+  key?: string;
+  /** Extra words the `:` palette matches (k9s-style aliases). */
+  aliases?: string[];
+  description: string;
+  /** Shown in the main menu; screens that need a parameter (a VM's detail) are not. */
+  inMenu?: boolean;
+  component: ComponentType<ScreenProps>;
+}
+
+/** A palette action that is not a screen (e.g. "toggle theme"). */
+export interface PaletteAction {
+  id: string;
+  title: string;
+  aliases?: string[];
+  run: (shell: Shell) => void | Promise<void>;
+  dangerous?: boolean;
+}

@@ -1,0 +1,138 @@
+// Entry point: argv -> the full-screen console (default) or a CLI command.
+// Services are built once here. The CLI path never loads ink or React.
+import { createInterface } from 'node:readline';
+import { resolveConfig, type Config } from './config.ts';
+import { formatOptions, parseArgs, UsageError, type OptionSpecs } from './cli/args.ts';
+import { COMMANDS } from './cli/commands.ts';
+import { CommandError, type Command, type CommandContext } from './cli/registry.ts';
+import { Services } from './services.ts';
+
+declare const HOSTDECK_VERSION: string | undefined;
+export const VERSION = typeof HOSTDECK_VERSION === 'string' ? HOSTDECK_VERSION : '0.0.0-dev';
+
+const GLOBAL_OPTIONS: OptionSpecs = {
+  connect: { type: 'string', short: 'c', description: 'libvirt URI (default: $LIBVIRT_DEFAULT_URI, else qemu:///system)', value: 'URI' },
+  db: { type: 'string', description: 'State database path (default: $HOSTDECK_DB, else /var/lib/hostdeck/hostdeck.db)', value: 'PATH' },
+  theme: { type: 'string', description: 'Console colours', choices: ['dark', 'light', 'high-contrast'] },
+  'read-only': { type: 'boolean', description: 'Open the console without any action that changes the host' },
+  json: { type: 'boolean', description: 'Machine-readable output (CLI commands)' },
+  help: { type: 'boolean', short: 'h', description: 'Show help' },
+  version: { type: 'boolean', short: 'V', description: 'Print the version' },
+};
+
+function nouns(): Map<string, Command[]> {
+  const m = new Map<string, Command[]>();
+  for (const c of COMMANDS) m.set(c.noun, [...(m.get(c.noun) ?? []), c]);
+  return m;
+}
+
+export function mainHelp(): string {
+  const lines = [
+    `hostdeck ${VERSION} - the console of a KVM virtualization host`,
+    '',
+    'Usage:',
+    '  hostdeck [options]                          open the full-screen console',
+    '  hostdeck <noun> <verb> [options] [--json]   run one command',
+    '  hostdeck <noun> <verb> --help               help for one command',
+    '',
+    'Commands:',
+  ];
+  const w = Math.max(...COMMANDS.map((c) => `${c.noun} ${c.verb}`.length));
+  for (const c of COMMANDS) lines.push(`  ${`${c.noun} ${c.verb}`.padEnd(w)}  ${c.summary}`);
+  lines.push('', 'Options:', formatOptions(GLOBAL_OPTIONS), '', 'Exit status: 0 on success, 1 when the action failed, 2 for invalid input.');
+  return lines.join('\n');
+}
+
+function commandHelp(c: Command): string {
+  const opts = { ...(c.options ?? {}), json: GLOBAL_OPTIONS.json!, connect: GLOBAL_OPTIONS.connect!, db: GLOBAL_OPTIONS.db! };
+  return [`Usage: hostdeck ${c.noun} ${c.verb}${c.usage ? ` ${c.usage}` : ''} [options]`, '', c.summary, '', 'Options:', formatOptions(opts)].join('\n');
+}
+
+function nounHelp(noun: string, cmds: Command[]): string {
+  const w = Math.max(...cmds.map((c) => c.verb.length));
+  return [`Usage: hostdeck ${noun} <verb> [options]`, '', 'Verbs:', ...cmds.map((c) => `  ${c.verb.padEnd(w)}  ${c.summary}`)].join('\n');
+}
+
+function makePrompt(): CommandContext['prompt'] {
+  return (question) => new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: Boolean(process.stdin.isTTY) });
+    let answered = false;
+    rl.question(question, (a) => { answered = true; rl.close(); resolve(a); });
+    rl.on('close', () => { if (!answered) resolve(undefined); });
+  });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const out = (t: string) => process.stdout.write(`${t}\n`);
+  const err = (t: string) => process.stderr.write(`${t}\n`);
+  // The noun and verb are the first two words that are not options.
+  const words: string[] = [];
+  for (let i = 0; i < argv.length && words.length < 2; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('-')) {
+      // Skip the value of a global option that takes one.
+      const name = a.startsWith('--') ? a.slice(2).split('=')[0]! : Object.entries(GLOBAL_OPTIONS).find(([, s]) => s.short === a.slice(1))?.[0];
+      if (name && GLOBAL_OPTIONS[name] && GLOBAL_OPTIONS[name].type !== 'boolean' && !a.includes('=')) i++;
+      continue;
+    }
+    words.push(a);
+    argv = [...argv.slice(0, i), ...argv.slice(i + 1)];
+    i--;
+  }
+  const all = nouns();
+  try {
+    if (words.length === 0) {
+      const { options } = parseArgs(argv, GLOBAL_OPTIONS);
+      if (options.version) { out(`hostdeck ${VERSION}`); return 0; }
+      if (options.help) { out(mainHelp()); return 0; }
+      if (options.json) throw new UsageError('--json: only applies to a command (hostdeck <noun> <verb> --json)');
+      const config = resolveConfig({ connect: options.connect as string, db: options.db as string, theme: options.theme as string, readOnly: options['read-only'] as boolean });
+      return await openConsole(config);
+    }
+    const [noun, verb] = words as [string, string | undefined];
+    if (noun === 'help') { out(mainHelp()); return 0; }
+    const cmds = all.get(noun);
+    if (!cmds) throw new UsageError(`unknown command "${noun}" (see hostdeck --help)`);
+    if (!verb) {
+      if (argv.includes('--help') || argv.includes('-h')) { out(nounHelp(noun, cmds)); return 0; }
+      throw new UsageError(`${noun}: needs a verb, one of ${cmds.map((c) => c.verb).join(', ')}`);
+    }
+    const cmd = cmds.find((c) => c.verb === verb);
+    if (!cmd) throw new UsageError(`${noun}: unknown verb "${verb}", one of ${cmds.map((c) => c.verb).join(', ')}`);
+    const specs: OptionSpecs = { ...(cmd.options ?? {}), connect: GLOBAL_OPTIONS.connect!, db: GLOBAL_OPTIONS.db!, json: GLOBAL_OPTIONS.json!, help: GLOBAL_OPTIONS.help! };
+    const { options, positionals } = parseArgs(argv, specs);
+    if (options.help) { out(commandHelp(cmd)); return 0; }
+    const config = resolveConfig({ connect: options.connect as string, db: options.db as string });
+    const services = new Services(config, 'cli');
+    try {
+      return await cmd.run({ services, options, positionals, json: Boolean(options.json), out, err, interactive: Boolean(process.stdin.isTTY), prompt: makePrompt() });
+    } finally {
+      await services.close();
+    }
+  } catch (e) {
+    if (e instanceof UsageError) { err(`hostdeck: ${e.message}`); return 2; }
+    if (e instanceof CommandError) { err(`hostdeck: ${e.message}`); return e.code; }
+    err(`hostdeck: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+async function openConsole(config: Config): Promise<number> {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    process.stderr.write(
+      'hostdeck: the console needs a terminal (standard input and output must be a TTY).\n' +
+      'For scripts and pipes use the CLI instead, e.g. `hostdeck host info --json`; `hostdeck --help` lists every command.\n',
+    );
+    return 2;
+  }
+  const { runConsole } = await import('./app/run.tsx');
+  return runConsole(config);
+}
+
+const invokedDirectly = process.argv[1] && /hostdeck(\.mjs)?$|cli\.tsx$/.test(process.argv[1]);
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (e: unknown) => { process.stderr.write(`hostdeck: ${(e as Error).stack ?? String(e)}\n`); process.exitCode = 1; },
+  );
+}

@@ -1,0 +1,6 @@
+// Every CLI command, as data. Capabilities add their nouns here.
+import type { Command } from './registry.ts';
+import { eventCommands } from './events.ts';
+import { hostCommands } from './host.ts';
+
+export const COMMANDS: readonly Command[] = [...hostCommands, ...eventCommands];

@@ -1,0 +1,48 @@
+// CLI commands are data: noun, verb, options, and a run function. Later
+// capabilities add nouns by appending to the list in src/cli/commands.ts.
+import type { Services } from '../services.ts';
+import type { OptionSpecs, ParsedOptions } from './args.ts';
+
+export interface CommandContext {
+  services: Services;
+  options: ParsedOptions;
+  positionals: string[];
+  json: boolean;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** Whether standard input is a terminal (prompts are allowed). */
+  interactive: boolean;
+  /** Read one line from standard input (prompts); undefined at end of input. */
+  prompt: (question: string) => Promise<string | undefined>;
+}
+
+export interface Command {
+  noun: string;
+  verb: string;
+  summary: string;
+  /** Extra usage text after the options, e.g. positional arguments. */
+  usage?: string;
+  options?: OptionSpecs;
+  /** Returns the process exit code (0 only on success). */
+  run: (ctx: CommandContext) => Promise<number>;
+}
+
+/** Error whose message is shown as-is on stderr with exit code `code`. */
+export class CommandError extends Error {
+  constructor(message: string, public readonly code = 1) {
+    super(message);
+    this.name = 'CommandError';
+  }
+}
+
+/** Print a value as JSON or as an aligned table. */
+export function printTable(ctx: CommandContext, rows: Record<string, unknown>[], columns: string[], jsonValue: unknown = rows): void {
+  if (ctx.json) {
+    ctx.out(JSON.stringify(jsonValue, null, 2));
+    return;
+  }
+  const cell = (v: unknown) => (v === null || v === undefined ? '-' : String(v));
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  ctx.out(columns.map((c, i) => c.toUpperCase().padEnd(widths[i]!)).join('  ').trimEnd());
+  for (const r of rows) ctx.out(columns.map((c, i) => cell(r[c]).padEnd(widths[i]!)).join('  ').trimEnd());
+}

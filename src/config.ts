@@ -1,0 +1,50 @@
+// Resolved configuration from flags and the environment, computed once.
+import { userInfo } from 'node:os';
+import { resolveDbPath } from './manager/db.ts';
+
+export interface Config {
+  uri: string;
+  dbPath: string;
+  logFile: string;
+  theme: ThemeName;
+  readOnly: boolean;
+  user: string;
+  /** Console refresh interval in milliseconds. */
+  refreshMs: number;
+}
+
+export type ThemeName = 'dark' | 'light' | 'high-contrast';
+export const THEMES: readonly ThemeName[] = ['dark', 'light', 'high-contrast'];
+
+/** libvirt's convention: -c/--connect, else LIBVIRT_DEFAULT_URI, else qemu:///system. */
+export function resolveUri(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return flag || env.LIBVIRT_DEFAULT_URI || 'qemu:///system';
+}
+
+export function resolveLogFile(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.HOSTDECK_LOG) return env.HOSTDECK_LOG;
+  return process.getuid?.() === 0 ? '/var/log/hostdeck/hostdeck.log' : `${env.HOME ?? '/tmp'}/.local/state/hostdeck/hostdeck.log`;
+}
+
+export function currentUser(env: NodeJS.ProcessEnv = process.env): string {
+  try {
+    const u = userInfo().username;
+    return env.SUDO_USER ? `${env.SUDO_USER} (as ${u})` : u;
+  } catch {
+    return env.USER ?? 'unknown';
+  }
+}
+
+export function resolveConfig(flags: { connect?: string; db?: string; theme?: string; readOnly?: boolean }, env: NodeJS.ProcessEnv = process.env): Config {
+  const theme = (flags.theme ?? env.HOSTDECK_THEME ?? 'dark') as ThemeName;
+  if (!THEMES.includes(theme)) throw new Error(`--theme: must be one of ${THEMES.join(', ')} (got ${JSON.stringify(theme)})`);
+  return {
+    uri: resolveUri(flags.connect, env),
+    dbPath: resolveDbPath(flags.db, env),
+    logFile: resolveLogFile(env),
+    theme,
+    readOnly: Boolean(flags.readOnly) || env.HOSTDECK_READ_ONLY === '1',
+    user: currentUser(env),
+    refreshMs: 2000,
+  };
+}

@@ -1,0 +1,177 @@
+// The single process runner. Every external program hostdeck starts goes
+// through here, always as a program name plus an argument array (never a
+// shell string). Tests can observe or replace what runs via `observe`.
+import { execa, type Options as ExecaOptions } from 'execa';
+
+export interface RunOptions {
+  /** Text written to the program's standard input (e.g. a secret), never on argv. */
+  input?: string;
+  /** Milliseconds before the program is killed (SIGTERM, then SIGKILL). */
+  timeoutMs?: number;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** Do not throw on a non-zero exit (the default: never throw, return the code). */
+  signal?: AbortSignal;
+  /** Arguments at these indexes are replaced by *** in records (secrets). */
+  redact?: number[];
+}
+
+export interface RunResult {
+  command: string;
+  args: string[];
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  durationMs: number;
+  /** Set when the program could not be started at all (ENOENT, EACCES). */
+  spawnError?: string;
+}
+
+export interface RunRecord {
+  command: string;
+  args: string[];
+  exitCode?: number;
+  durationMs?: number;
+}
+
+type Observer = (rec: RunRecord) => void;
+
+export class RunError extends Error {
+  constructor(public readonly result: RunResult) {
+    const tail = (result.stderr || result.stdout || result.spawnError || '').trim().split('\n').slice(-3).join(' | ');
+    super(`${result.command} exited with ${result.timedOut ? 'a timeout' : `code ${result.exitCode}`}${tail ? `: ${tail}` : ''}`);
+    this.name = 'RunError';
+  }
+}
+
+const observers = new Set<Observer>();
+
+/** Subscribe to every program start (used by tests that assert nothing ran). */
+export function observe(fn: Observer): () => void {
+  observers.add(fn);
+  return () => observers.delete(fn);
+}
+
+function assertArgv(command: string, args: readonly string[]): void {
+  if (typeof command !== 'string' || command.length === 0) throw new TypeError('runner: command must be a non-empty string');
+  if (/[\s;|&$`<>]/.test(command)) throw new TypeError(`runner: command must be a program name, not a shell string: ${JSON.stringify(command)}`);
+  for (const a of args) {
+    if (typeof a !== 'string') throw new TypeError('runner: every argument must be a string');
+    if (a.includes('\0')) throw new TypeError('runner: an argument contains a NUL byte');
+  }
+}
+
+function redacted(args: readonly string[], idx?: number[]): string[] {
+  if (!idx?.length) return [...args];
+  return args.map((a, i) => (idx.includes(i) ? '***' : a));
+}
+
+/** Run a program to completion; never throws for a non-zero exit. */
+export async function run(command: string, args: readonly string[] = [], opts: RunOptions = {}): Promise<RunResult> {
+  assertArgv(command, args);
+  const shown = redacted(args, opts.redact);
+  for (const o of observers) o({ command, args: shown });
+  const started = performance.now();
+  const execaOpts: ExecaOptions = {
+    reject: false,
+    stripFinalNewline: false,
+    encoding: 'utf8',
+    timeout: opts.timeoutMs,
+    killSignal: 'SIGTERM',
+    forceKillAfterDelay: 2000,
+    env: opts.env,
+    extendEnv: true,
+    cwd: opts.cwd,
+    cancelSignal: opts.signal,
+    input: opts.input,
+    stdin: opts.input === undefined ? 'ignore' : undefined,
+    shell: false,
+    windowsHide: true,
+  };
+  const r = await execa(command, [...args], execaOpts);
+  const durationMs = performance.now() - started;
+  const code = (r as { code?: string }).code;
+  const spawnError = code === 'ENOENT' || code === 'EACCES' ? `${command}: ${code === 'ENOENT' ? 'not installed (not found on PATH)' : 'permission denied'}` : undefined;
+  const result: RunResult = {
+    command,
+    args: shown,
+    exitCode: typeof r.exitCode === 'number' ? r.exitCode : -1,
+    stdout: String(r.stdout ?? ''),
+    stderr: String(r.stderr ?? '') || (spawnError ?? ''),
+    timedOut: Boolean(r.timedOut),
+    durationMs,
+    spawnError,
+  };
+  for (const o of observers) o({ command, args: shown, exitCode: result.exitCode, durationMs });
+  return result;
+}
+
+/** Run and throw a RunError unless the program exits 0. */
+export async function runOk(command: string, args: readonly string[] = [], opts: RunOptions = {}): Promise<RunResult> {
+  const r = await run(command, args, opts);
+  if (r.exitCode !== 0 || r.timedOut) throw new RunError(r);
+  return r;
+}
+
+/** Start a long-running program whose output is read line by line (e.g. `virsh event --loop`). */
+export function spawnStream(
+  command: string,
+  args: readonly string[],
+  onLine: (line: string) => void,
+  opts: { env?: Record<string, string | undefined>; signal?: AbortSignal } = {},
+): { done: Promise<RunResult>; kill: () => void } {
+  assertArgv(command, args);
+  for (const o of observers) o({ command, args: [...args] });
+  const started = performance.now();
+  const child = execa(command, [...args], { reject: false, buffer: false, env: opts.env, cancelSignal: opts.signal, stdin: 'ignore', shell: false });
+  let pending = '';
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk: string) => {
+    pending += chunk;
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      onLine(line);
+    }
+  });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (c: string) => {
+    if (stderr.length < 64 * 1024) stderr += c;
+  });
+  const done = child.then((r) => ({
+    command,
+    args: [...args],
+    exitCode: typeof r.exitCode === 'number' ? r.exitCode : -1,
+    stdout: '',
+    stderr,
+    timedOut: false,
+    durationMs: performance.now() - started,
+  }));
+  return { done, kill: () => child.kill('SIGTERM') };
+}
+
+/** Hand the terminal to a program (e.g. `virsh console`) and wait for it to exit. */
+export async function runInteractive(command: string, args: readonly string[], opts: { env?: Record<string, string | undefined> } = {}): Promise<number> {
+  assertArgv(command, args);
+  for (const o of observers) o({ command, args: [...args] });
+  const r = await execa(command, [...args], { reject: false, stdio: 'inherit', env: opts.env, shell: false });
+  return typeof r.exitCode === 'number' ? r.exitCode : -1;
+}
+
+/** Whether a program exists on PATH. */
+export async function which(command: string): Promise<boolean> {
+  const { access, constants } = await import('node:fs/promises');
+  const dirs = (process.env.PATH ?? '').split(':').filter(Boolean);
+  for (const d of dirs) {
+    try {
+      await access(`${d}/${command}`, constants.X_OK);
+      return true;
+    } catch {
+      /* next */
+    }
+  }
+  return false;
+}

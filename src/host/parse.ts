@@ -1,0 +1,130 @@
+// Parsers for the host's own files and tool outputs (unit-tested on
+// recorded real outputs under test/fixtures/host).
+
+export interface MemInfo { totalKiB: number; availableKiB: number; usedKiB: number; swapTotalKiB: number; swapFreeKiB: number }
+
+export function parseMeminfo(text: string): MemInfo {
+  const kv = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = /^(\w+(?:\(\w+\))?):\s+(\d+)/.exec(line);
+    if (m) kv.set(m[1]!, Number(m[2]));
+  }
+  const total = kv.get('MemTotal') ?? 0;
+  const available = kv.get('MemAvailable') ?? (kv.get('MemFree') ?? 0) + (kv.get('Buffers') ?? 0) + (kv.get('Cached') ?? 0);
+  return { totalKiB: total, availableKiB: available, usedKiB: Math.max(0, total - available), swapTotalKiB: kv.get('SwapTotal') ?? 0, swapFreeKiB: kv.get('SwapFree') ?? 0 };
+}
+
+export interface CpuInfo { model: string; sockets: number; cores: number; threads: number; flags: string[] }
+
+export function parseCpuinfo(text: string): CpuInfo {
+  let model = 'unknown';
+  const cores = new Set<string>();
+  const sockets = new Set<string>();
+  let threads = 0;
+  let flags: string[] = [];
+  let phys = '0';
+  for (const line of text.split('\n')) {
+    const m = /^([^:]+?)\s*:\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const [, k, v] = m as unknown as [string, string, string];
+    if (k === 'processor') threads++;
+    else if (k === 'model name' && model === 'unknown') model = v.replace(/\s+/g, ' ');
+    else if (k === 'physical id') { phys = v; sockets.add(v); }
+    else if (k === 'core id') cores.add(`${phys}:${v}`);
+    else if (k === 'flags' && !flags.length) flags = v.split(/\s+/);
+  }
+  return { model, sockets: Math.max(1, sockets.size), cores: cores.size || threads, threads, flags };
+}
+
+export function parseOsRelease(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (m) out[m[1]!] = m[2]!.replace(/^["']|["']$/g, '');
+  }
+  return out;
+}
+
+export interface Resolv { nameservers: string[]; search: string[] }
+
+export function parseResolvConf(text: string): Resolv {
+  const r: Resolv = { nameservers: [], search: [] };
+  for (const line of text.split('\n')) {
+    const t = line.replace(/[#;].*$/, '').trim().split(/\s+/);
+    if (t[0] === 'nameserver' && t[1]) r.nameservers.push(t[1]);
+    else if ((t[0] === 'search' || t[0] === 'domain') && t.length > 1) r.search = t.slice(1);
+  }
+  return r;
+}
+
+export interface FsUsage { source: string; type: string; sizeKiB: number; usedKiB: number; availKiB: number; mount: string }
+
+/** `df -PT -k` output. */
+export function parseDf(text: string): FsUsage[] {
+  const out: FsUsage[] = [];
+  for (const line of text.split('\n').slice(1)) {
+    const t = line.trim().split(/\s+/);
+    if (t.length < 7) continue;
+    out.push({ source: t[0]!, type: t[1]!, sizeKiB: Number(t[2]), usedKiB: Number(t[3]), availKiB: Number(t[4]), mount: t.slice(6).join(' ') });
+  }
+  return out;
+}
+
+const PSEUDO_FS = new Set(['tmpfs', 'devtmpfs', 'overlay', 'squashfs', 'proc', 'sysfs', 'cgroup', 'cgroup2', 'devpts', 'mqueue', 'hugetlbfs', 'debugfs', 'tracefs', 'securityfs', 'fusectl', 'configfs', 'pstore', 'bpf', 'autofs', 'ramfs', 'efivarfs', 'nsfs', 'binfmt_misc', 'rpc_pipefs', 'nfsd', '9p', 'virtiofs']);
+
+/** The main file systems: real block-backed ones, plus /, /var and libvirt's image dir whatever they are. */
+export function mainFilesystems(fs: readonly FsUsage[]): FsUsage[] {
+  const keep = new Set(['/', '/var', '/var/lib/libvirt', '/var/lib/libvirt/images', '/boot', '/home']);
+  const seen = new Set<string>();
+  return fs.filter((f) => {
+    if (f.sizeKiB === 0) return false;
+    const ok = keep.has(f.mount) || (!PSEUDO_FS.has(f.type) && (f.source.startsWith('/dev/') || f.source.includes(':/')));
+    if (!ok || seen.has(f.mount)) return false;
+    seen.add(f.mount);
+    return true;
+  });
+}
+
+export interface IpAddr { family: 'inet' | 'inet6'; address: string; prefix: number; scope: string }
+export interface IpLink { name: string; mac?: string; state: string; mtu: number; addresses: IpAddr[] }
+
+interface IpJsonAddr { ifname: string; address?: string; operstate?: string; mtu?: number; addr_info?: { family: string; local: string; prefixlen: number; scope?: string }[] }
+
+/** `ip -j addr show` output. */
+export function parseIpAddr(json: string): IpLink[] {
+  const arr = JSON.parse(json || '[]') as IpJsonAddr[];
+  return arr.map((l) => ({
+    name: l.ifname,
+    mac: l.address,
+    state: l.operstate ?? 'UNKNOWN',
+    mtu: l.mtu ?? 0,
+    addresses: (l.addr_info ?? []).filter((a) => a.family === 'inet' || a.family === 'inet6').map((a) => ({ family: a.family as 'inet' | 'inet6', address: a.local, prefix: a.prefixlen, scope: a.scope ?? 'global' })),
+  }));
+}
+
+export interface DefaultRoute { gateway?: string; dev: string; family: 'inet' | 'inet6' }
+
+/** `ip -j route show default` (and `ip -6 -j route show default`). */
+export function parseDefaultRoutes(json: string, family: 'inet' | 'inet6' = 'inet'): DefaultRoute[] {
+  const arr = JSON.parse(json || '[]') as { dst?: string; gateway?: string; dev?: string; metric?: number }[];
+  return arr
+    .filter((r) => r.dst === 'default' && r.dev)
+    .sort((a, b) => (a.metric ?? 0) - (b.metric ?? 0))
+    .map((r) => ({ gateway: r.gateway, dev: r.dev!, family }));
+}
+
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
+  if (d) return `${d}d ${h}h ${m}m`;
+  if (h) return `${h}h ${m}m`;
+  return `${m}m ${s % 60}s`;
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = bytes;
+  let i = 0;
+  while (Math.abs(v) >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  return `${v >= 100 || i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
+}

@@ -1,0 +1,11 @@
+// Ordered list of schema migrations. Append new ones at the end with a new,
+// unique id; never edit one that has shipped.
+import type { Db } from '../db.ts';
+import { core0001 } from './0001-core.ts';
+
+export interface Migration {
+  id: string;
+  up: (db: Db) => void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [core0001];

@@ -1,0 +1,31 @@
+// Services are built once per process (in src/cli.tsx) and handed to the
+// TUI and the CLI. Everything is opened lazily so the first frame is fast.
+import type { Config } from './config.ts';
+import { openDatabase, type Db } from './manager/db.ts';
+import { EventLog, type Channel } from './manager/events.ts';
+import { VirtConnection } from './virt/connection.ts';
+
+export class Services {
+  private _db?: Db;
+  private _events?: EventLog;
+  private _virt?: VirtConnection;
+
+  constructor(public readonly config: Config, public readonly channel: Channel) {}
+
+  get db(): Db {
+    return (this._db ??= openDatabase(this.config.dbPath));
+  }
+
+  get events(): EventLog {
+    return (this._events ??= new EventLog(this.db, { user: this.config.user, channel: this.channel }));
+  }
+
+  get virt(): VirtConnection {
+    return (this._virt ??= new VirtConnection(this.config.uri));
+  }
+
+  async close(): Promise<void> {
+    await this._virt?.close();
+    this._db?.close();
+  }
+}
