@@ -1,6 +1,7 @@
 // Every CLI command, as data. Capabilities add their nouns here.
 import type { Command } from './registry.ts';
+import { engineCommands } from './engine.ts';
 import { eventCommands } from './events.ts';
 import { hostCommands } from './host.ts';
 
-export const COMMANDS: readonly Command[] = [...hostCommands, ...eventCommands];
+export const COMMANDS: readonly Command[] = [...hostCommands, ...eventCommands, ...engineCommands];

@@ -205,8 +205,9 @@ export const REGISTRATION_STEPS = [
   { id: 'version', label: 'Check the engine speaks host-register version 1' },
   { id: 'pki-trust', label: 'Fetch the engine CA' },
   { id: 'trust', label: 'Accept the engine CA fingerprint' },
+  { id: 'ssh-trust', label: "Fetch the engine's SSH key over HTTPS verified by that CA" },
   { id: 'store-ca', label: 'Store the engine CA' },
-  { id: 'ssh-trust', label: "Install the engine's SSH key" },
+  { id: 'authorized-key', label: "Add the engine's SSH key to authorized_keys" },
   { id: 'unique-id', label: 'Determine the host unique id' },
   { id: 'register', label: 'Register the host' },
 ] as const;

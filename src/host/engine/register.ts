@@ -17,7 +17,7 @@ import { EngineError } from './errors.ts';
 import { persistUniqueId, readUniqueId } from './identity.ts';
 import { enginePaths, type EnginePaths } from './paths.ts';
 import { HostRegisterClient, PROTOCOL_VERSION } from './protocol.ts';
-import { hostKeyFingerprint, installAuthorizedKey, lookupUser, parsePublicKey, removeAuthorizedKey } from './ssh.ts';
+import { hostKeyFingerprint, installAuthorizedKey, lookupUser, parsePublicKey, removeAuthorizedKey, sshFingerprint } from './ssh.ts';
 import { engineState, readRegistration, UNATTENDED_KEY, writeRegistration, type EngineStatus, type StoredRegistration } from './state.ts';
 import { parseCa, readCa, type CaInfo } from './trust.ts';
 import { parseUnattended } from './unattended-args.ts';
@@ -117,7 +117,8 @@ function writeFileAtomic(file: string, text: string, mode: number): void {
 /**
  * Register with the engine. Input is validated first (EngineInputError, no
  * request made). Every other outcome writes one event. The CA, the SSH key
- * and vdsm.id are written only after the CA is trusted.
+ * and vdsm.id are written only after the CA is trusted and the engine's
+ * HTTPS certificate has been verified against it.
  */
 export async function registerWithEngine(services: EngineServices, input: RegistrationInput, env: EngineEnv = {}): Promise<RegisterResult> {
   const paths = env.paths ?? enginePaths();
@@ -164,6 +165,10 @@ export async function registerWithEngine(services: EngineServices, input: Regist
       const uid = readUniqueId(paths);
       const hostKey = hostKeyFingerprint(paths.sshHostKeyDir);
 
+      // The last request before anything is written: it proves the engine's
+      // HTTPS certificate chains to the CA just trusted.
+      const key = await progress.run('ssh-trust', async () => parsePublicKey(await client.getSshTrust(ca.pem)), (k) => `${k.type} ${sshFingerprint(k.blob)}`);
+
       await progress.run('store-ca', async () => {
         try {
           writeFileAtomic(paths.caFile, ca.pem, 0o644);
@@ -172,10 +177,7 @@ export async function registerWithEngine(services: EngineServices, input: Regist
         }
       }, () => paths.caFile);
 
-      const installed = await progress.run('ssh-trust', async () => {
-        const key = parsePublicKey(await client.getSshTrust(ca.pem));
-        return { key, ...installAuthorizedKey(paths.root, user, key) };
-      }, (r) => `${r.added ? 'added to' : 'already in'} ${r.file}`);
+      const installed = await progress.run('authorized-key', async () => installAuthorizedKey(paths.root, user, key), (r) => `${r.added ? 'added to' : 'already in'} ${r.file}`);
 
       await progress.run('unique-id', async () => {
         try {
@@ -197,7 +199,7 @@ export async function registerWithEngine(services: EngineServices, input: Regist
       const stored: StoredRegistration = {
         engineHost: reg.engineHost, enginePort: reg.enginePort, caFingerprint: ca.fingerprint, caSubject: ca.subject,
         name: reg.name, address: reg.address, sshUser: reg.sshUser, sshPort: reg.sshPort, vdsPort: reg.vdsPort, uniqueId: uid.id,
-        engineSshKey: installed.key.line, authorizedKeysFile: installed.file, sshKeyFingerprint: hostKey?.fingerprint,
+        engineSshKey: key.line, authorizedKeysFile: installed.file, sshKeyFingerprint: hostKey?.fingerprint,
         registeredAt: new Date().toISOString(),
       };
       writeRegistration(services.db, stored);
