@@ -52,7 +52,7 @@ for (const tier of tiers.filter((t) => t !== 'static')) {
     '--test',
     `--test-concurrency=${concurrency}`,
     '--test-reporter=spec', '--test-reporter-destination=stdout',
-    `--test-reporter=${join(root, 'test/lib/count-reporter.mjs')}`, '--test-reporter-destination=/dev/null',
+    `--test-reporter=${join(root, 'test/lib/count-reporter.mjs')}`, `--test-reporter-destination=${join(countsDir, 'reporter.out')}`,
     ...list.map((f) => relative(root, f)),
   ], { cwd: root, stdio: 'inherit', env: { ...process.env, HOSTDECK_TEST_COUNTS: countsFile, HOSTDECK_TEST_TIER: tier, FORCE_COLOR: '0' } });
   if (r.status !== 0) exitCode = 1;

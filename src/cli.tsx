@@ -125,8 +125,8 @@ async function openConsole(config: Config): Promise<number> {
     );
     return 2;
   }
-  const { runConsole } = await import('./app/run.tsx');
-  return runConsole(config);
+  const [{ runConsole }, { SCREENS, ACTIONS }] = await Promise.all([import('./app/run.tsx'), import('../screens/index.ts')]);
+  return runConsole(config, SCREENS, ACTIONS);
 }
 
 const invokedDirectly = process.argv[1] && /hostdeck(\.mjs)?$|cli\.tsx$/.test(process.argv[1]);

@@ -43,6 +43,8 @@ export interface Shell {
   setCapture: (capture: boolean) => void;
   /** Hand the terminal to an interactive program (e.g. virsh console) and come back. */
   suspend: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** Every screen of the console (the dashboard's menu lists them). */
+  screens: readonly ScreenDef[];
   /** The screen's own rows and columns (inside the header and footer). */
   size: { rows: number; columns: number };
 }

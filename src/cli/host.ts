@@ -9,8 +9,8 @@ export const hostCommands: Command[] = [
     verb: 'info',
     summary: "This host's identity, resources, network and libvirt state (what the dashboard shows)",
     async run(ctx) {
-      const [h, doms] = await Promise.all([hostOverview(), ctx.services.virt.domainList().catch((e: Error) => e)]);
-      const st = ctx.services.virt.getStatus();
+      const [h, doms, version] = await Promise.all([hostOverview(), ctx.services.virt.domainList().catch((e: Error) => e), ctx.services.virt.readVersion().catch(() => undefined)]);
+      const st = { ...ctx.services.virt.getStatus(), version };
       const libvirt = {
         uri: st.uri, state: st.state, error: st.error, version: st.version,
         vms: doms instanceof Error ? undefined : countByState(doms),
@@ -30,7 +30,7 @@ export const hostCommands: Command[] = [
         ['management', h.management ? `${h.management.iface} ${h.management.addresses.map((a) => `${a.address}/${a.prefix}`).join(' ')}` : 'none'],
         ['gateway', h.gateway ?? h.gateway6 ?? 'none'],
         ['dns', h.dns.join(' ') || 'none'],
-        ['libvirt', `${st.uri} ${st.state}${st.version?.daemon ? ` (libvirt ${st.version.daemon})` : ''}${st.error ? `: ${st.error}` : ''}`],
+        ['libvirt', `${st.uri} ${st.state}${st.version?.library ? ` (${st.version.library}${st.version.hypervisor ? `, ${st.version.hypervisor}` : ''})` : ''}${st.error ? `: ${st.error}` : ''}`],
       ];
       if (libvirt.vms) rows.push(['vms', `${libvirt.vms.total} total, ${libvirt.vms.running} running, ${libvirt.vms.paused} paused, ${libvirt.vms.shutoff} shut off`]);
       for (const f of h.filesystems) rows.push([`fs ${f.mount}`, `${formatBytes(f.usedKiB * 1024)} used of ${formatBytes(f.sizeKiB * 1024)} (${f.type})`]);

@@ -1,0 +1,111 @@
+// The home screen: the menu of screens (single-key shortcuts) beside a live
+// status pane of this host, refreshed every 2 s.
+import { useMemo, useState } from 'react';
+import { Box, Text } from 'ink';
+import { useBindings } from '../../src/app/keys.ts';
+import { useStores } from '../../src/app/stores.ts';
+import type { Binding, ScreenProps } from '../../src/app/types.ts';
+import { formatBytes, formatDuration } from '../../src/host/parse.ts';
+import type { HostOverview } from '../../src/host/system.ts';
+import { usePolled } from '../../src/store/poller.ts';
+import { Field, Meter } from '../../src/ui/Panel.tsx';
+import { tone, useTheme } from '../../src/ui/theme.ts';
+import { countByState } from '../../src/virt/types.ts';
+import type { VirtSnapshot } from '../../src/store/host.ts';
+import { hostMode } from '../../src/manager/mode.ts';
+
+export interface StatusLine { label: string; text: string; role?: 'ok' | 'warn' | 'error' | 'dim' }
+
+/** The network / storage / engine status lines (later screens fill these in). */
+export function statusLines(h: HostOverview | undefined, engineLabel: string, storageText: string): StatusLine[] {
+  const m = h?.management;
+  const net: StatusLine = !h ? { label: 'network', text: '…', role: 'dim' }
+    : !m ? { label: 'network', text: 'no management interface (no default route, no global address)', role: 'warn' }
+    : { label: 'network', text: `${m.iface} ${m.state.toLowerCase()}, ${m.addresses.filter((a) => a.scope === 'global').length} address(es), gateway ${h.gateway ?? h.gateway6 ?? 'none'}`, role: m.state === 'UP' || m.state === 'UNKNOWN' ? 'ok' : 'warn' };
+  return [
+    net,
+    { label: 'storage', text: storageText, role: 'dim' },
+    { label: 'engine', text: engineLabel, role: engineLabel === 'unconfigured' ? 'dim' : 'ok' },
+  ];
+}
+
+export function virtLine(v: VirtSnapshot | undefined): { text: string; role: 'ok' | 'warn' | 'error' | 'dim' } {
+  if (!v) return { text: 'connecting…', role: 'dim' };
+  const s = v.status;
+  if (s.state === 'connected') return { text: `${s.uri} connected${s.version?.daemon ? `, libvirt ${s.version.daemon}` : s.version?.library ? `, ${s.version.library}` : ''}${s.version?.hypervisor ? `, ${s.version.hypervisor}` : ''}`, role: 'ok' };
+  if (s.state === 'connecting') return { text: `${s.uri} connecting…`, role: 'dim' };
+  const retry = s.retryAt ? Math.max(0, Math.ceil((s.retryAt - Date.now()) / 1000)) : 0;
+  return { text: `disconnected: libvirtd not reachable, retrying${retry ? ` in ${retry}s` : ''} (${s.uri}${s.error ? `: ${s.error}` : ''})`, role: 'error' };
+}
+
+function HostPane({ h, v, width, rows, engineLabel }: { h?: HostOverview; v?: VirtSnapshot; width: number; rows: number; engineLabel: string }) {
+  const t = useTheme();
+  if (!h) return <Text {...tone(t, 'dim')}>Reading this host…</Text>;
+  const vl = virtLine(v);
+  const counts = v?.domains ? countByState(v.domains) : undefined;
+  const lw = 16;
+  const meterW = Math.max(10, Math.min(30, width - lw - 30));
+  const addrs = h.management?.addresses.map((a) => `${a.address}/${a.prefix}`).join(' ') ?? '';
+  const fsRows = Math.max(1, rows - 17);
+  return (
+    <Box flexDirection="column" width={width}>
+      <Field labelWidth={lw} label="host" value={`${h.hostname}${h.fqdn && h.fqdn !== h.hostname ? ` (${h.fqdn})` : ''}`} />
+      <Field labelWidth={lw} label="system" value={`${h.os}, kernel ${h.kernel}, up ${formatDuration(h.uptimeSec)}`} />
+      <Field labelWidth={lw} label="cpu" value={`${h.cpu.model} · ${h.cpu.cores} cores, ${h.cpu.threads} threads`} />
+      <Field labelWidth={lw} label="virtualization" value={h.virt.usable ? `KVM usable${h.virt.reason ? ` (${h.virt.reason})` : ''}` : `emulation only (TCG): ${h.virt.reason ?? 'KVM not usable'}`} role={h.virt.usable ? 'ok' : 'warn'} />
+      <Field labelWidth={lw} label="memory" value={<Text><Meter ratio={h.memory.usedKiB / Math.max(1, h.memory.totalKiB)} width={meterW} /> {formatBytes(h.memory.usedKiB * 1024)} / {formatBytes(h.memory.totalKiB * 1024)}</Text>} />
+      <Field labelWidth={lw} label="load" value={`${h.load.map((l) => l.toFixed(2)).join('  ')}  (${h.cpu.threads} threads)`} role={h.load[0] > h.cpu.threads ? 'warn' : undefined} />
+      {h.filesystems.slice(0, fsRows).map((f) => (
+        <Field key={f.mount} labelWidth={lw} label={`fs ${f.mount}`.slice(0, lw - 1)} value={<Text><Meter ratio={f.usedKiB / Math.max(1, f.sizeKiB)} width={meterW} /> {formatBytes(f.usedKiB * 1024)} / {formatBytes(f.sizeKiB * 1024)}</Text>} />
+      ))}
+      <Field labelWidth={lw} label="management" value={h.management ? `${h.management.iface} ${h.management.state.toLowerCase()}  ${addrs || 'no address'}` : 'none'} role={h.management ? undefined : 'warn'} />
+      <Field labelWidth={lw} label="gateway" value={[h.gateway, h.gateway6].filter(Boolean).join(', ') || 'none'} />
+      <Field labelWidth={lw} label="dns" value={`${h.dns.join(' ') || 'none'}${h.searchDomains.length ? `  search ${h.searchDomains.join(' ')}` : ''}`} />
+      <Field labelWidth={lw} label="libvirt" value={vl.text} role={vl.role} />
+      <Field labelWidth={lw} label="vms" value={counts ? `${counts.total} total · ${counts.running} running · ${counts.paused} paused · ${counts.shutoff} shut off${counts.crashed ? ` · ${counts.crashed} crashed` : ''}` : 'unknown while libvirt is disconnected'} role={counts ? undefined : 'dim'} />
+      {statusLines(h, engineLabel, 'no storage domains yet').map((s) => (
+        <Field key={s.label} labelWidth={lw} label={s.label} value={s.text} role={s.role} />
+      ))}
+    </Box>
+  );
+}
+
+export function Dashboard({ shell, active }: ScreenProps) {
+  const t = useTheme();
+  const stores = useStores();
+  const host = usePolled(stores.host);
+  const virt = usePolled(stores.virt);
+  const entries = useMemo(() => shell.screens.filter((s) => s.inMenu !== false && s.id !== 'dashboard'), [shell.screens]);
+  const [sel, setSel] = useState(0);
+  const engineLabel = hostMode(shell.services).label;
+  const bindings: Binding[] = [
+    ...entries.filter((e) => e.key).map((e) => ({ keys: [e.key!], description: e.title, action: () => shell.push(e.id), group: 'Open' })),
+    { keys: ['up', 'k'], description: 'Previous menu entry', action: () => setSel((s) => Math.max(0, s - 1)), footer: false, group: 'Menu' },
+    { keys: ['down', 'j'], description: 'Next menu entry', action: () => setSel((s) => Math.min(entries.length - 1, s + 1)), footer: false, group: 'Menu' },
+    { keys: ['enter'], description: 'Open', action: () => { const e = entries[sel]; if (e) shell.push(e.id); }, footer: false, group: 'Menu' },
+    { keys: ['r'], description: 'Refresh', action: () => { void stores.host.refresh(); void stores.virt.refresh(); }, group: 'Dashboard' },
+  ];
+  useBindings(bindings);
+  void active;
+  const menuW = 24;
+  const paneW = Math.max(20, shell.size.columns - menuW - 4);
+  return (
+    <Box flexDirection="row" height={shell.size.rows}>
+      <Box flexDirection="column" width={menuW} borderStyle="round" {...(t.color ? { borderColor: t.border } : {})} paddingX={1}>
+        <Text bold {...tone(t, 'accent')}>Menu</Text>
+        {entries.map((e, i) => (
+          <Text key={e.id} wrap="truncate" {...(i === sel ? (t.color ? { backgroundColor: t.selectBg, color: t.selectFg } : { inverse: true }) : {})}>
+            {`${e.key ? `${e.key} ` : '  '}${e.title}`}
+          </Text>
+        ))}
+        <Box marginTop={1}><Text wrap="wrap" {...tone(t, 'dim')}>{entries[sel]?.description ?? ''}</Text></Box>
+        <Box flexGrow={1} />
+        <Text {...tone(t, 'dim')} wrap="truncate">: palette  ? help</Text>
+      </Box>
+      <Box flexDirection="column" flexGrow={1} borderStyle="round" {...(t.color ? { borderColor: t.border } : {})} paddingX={1} overflow="hidden">
+        <HostPane h={host.data} v={virt.data} width={paneW} rows={shell.size.rows - 2} engineLabel={engineLabel} />
+        {host.error ? <Text {...tone(t, 'error')} wrap="truncate">Could not read the host: {host.error}</Text> : null}
+      </Box>
+    </Box>
+  );
+}

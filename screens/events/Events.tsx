@@ -1,0 +1,97 @@
+// Events: the live event log with a severity filter, a text filter and a
+// detail view.
+import { useMemo, useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+import { useBindings } from '../../src/app/keys.ts';
+import { useSelection } from '../../src/app/list.ts';
+import type { Binding, ScreenProps } from '../../src/app/types.ts';
+import { SEVERITIES, type EventRecord, type Severity } from '../../src/manager/events.ts';
+import { useEventList } from '../../src/store/events.ts';
+import { Table, type Column } from '../../src/ui/Table.tsx';
+import { editText, TextLine } from '../../src/ui/TextLine.tsx';
+import { tone, useTheme } from '../../src/ui/theme.ts';
+import { Field } from '../../src/ui/Panel.tsx';
+
+const SEV_ROLE = { info: 'info', warning: 'warn', error: 'error', alert: 'error' } as const;
+
+export function eventTime(iso: string): string {
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+function columns(width: number): Column<EventRecord>[] {
+  const fixed = 19 + 8 + 12 + 18 + 12 + 5;
+  return [
+    { id: 'time', title: 'TIME', width: 19, render: (e) => eventTime(e.time) },
+    { id: 'severity', title: 'SEVERITY', width: 8, render: (e) => e.severity, role: (e) => SEV_ROLE[e.severity] },
+    { id: 'source', title: 'SOURCE', width: 12, render: (e) => e.source },
+    { id: 'object', title: 'OBJECT', width: 18, render: (e) => (e.objectId ? `${e.objectType ? `${e.objectType}:` : ''}${e.objectId}` : '') },
+    { id: 'user', title: 'USER', width: 12, render: (e) => `${e.user}/${e.channel}` },
+    { id: 'message', title: 'MESSAGE', width: Math.max(10, width - fixed), render: (e) => e.message, role: (e) => (e.result === 'failure' ? 'error' : undefined) },
+  ];
+}
+
+export function Events({ shell, active }: ScreenProps) {
+  const t = useTheme();
+  const [minSeverity, setMinSeverity] = useState<Severity>('info');
+  const [text, setText] = useState('');
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState('');
+  const { events, error } = useEventList(shell.services.events, { minSeverity, text: text || undefined });
+  const keys = useMemo(() => events.map((e) => String(e.id)), [events]);
+  const tableHeight = shell.size.rows - 2;
+  const { selected, bindings: nav } = useSelection(keys, tableHeight - 1);
+
+  useInput((input, key) => {
+    if (key.escape) { setEditing(false); shell.setCapture(false); return; }
+    if (key.return) { setText(draft.trim()); setEditing(false); shell.setCapture(false); return; }
+    const next = editText(draft, input, key);
+    if (next !== undefined) setDraft(next);
+  }, { isActive: active && editing });
+
+  const bindings: Binding[] = [
+    ...nav,
+    { keys: ['enter'], description: 'Details', action: () => { if (selected) shell.push('event', { id: Number(selected) }); }, when: Boolean(selected) },
+    { keys: ['/'], description: 'Filter text', action: () => { setDraft(text); setEditing(true); shell.setCapture(true); } },
+    { keys: ['s'], description: `Severity ≥ ${minSeverity}`, action: () => setMinSeverity((s) => SEVERITIES[(SEVERITIES.indexOf(s) + 1) % SEVERITIES.length]!) },
+    { keys: ['c'], description: 'Clear filters', action: () => { setText(''); setMinSeverity('info'); }, when: Boolean(text) || minSeverity !== 'info' },
+  ];
+  useBindings(bindings);
+
+  return (
+    <Box flexDirection="column" height={shell.size.rows} paddingX={1}>
+      <Box height={1}>
+        {editing ? <TextLine label="filter: " value={draft} focused /> : (
+          <Text wrap="truncate" {...tone(t, 'dim')}>
+            {events.length} event{events.length === 1 ? '' : 's'} · severity ≥ {minSeverity}{text ? ` · matching "${text}"` : ''}{error ? '' : ' · live'}
+          </Text>
+        )}
+      </Box>
+      {error ? <Text {...tone(t, 'error')}>Cannot read events: {error}</Text> : null}
+      <Table rows={events} columns={columns(shell.size.columns - 2)} rowKey={(e) => String(e.id)} selectedKey={selected} height={tableHeight} width={shell.size.columns - 2}
+        empty={text || minSeverity !== 'info' ? 'No event matches the filter (c clears it).' : 'No events yet. Every change made through hostdeck is recorded here.'} />
+    </Box>
+  );
+}
+
+export function EventDetail({ shell, params }: ScreenProps) {
+  const t = useTheme();
+  const id = Number(params.id);
+  const e = shell.services.events.get(id);
+  useBindings([]);
+  if (!e) return <Text {...tone(t, 'error')}>Event {String(params.id)} does not exist.</Text>;
+  return (
+    <Box flexDirection="column" paddingX={1} borderStyle="round" {...(t.color ? { borderColor: t.border } : {})}>
+      <Text bold {...tone(t, SEV_ROLE[e.severity])}>Event {e.id}: {e.severity}</Text>
+      <Field label="time" value={`${eventTime(e.time)} (${e.time})`} />
+      <Field label="source" value={e.source} />
+      <Field label="object" value={e.objectId ? `${e.objectType ?? ''} ${e.objectId}` : '-'} />
+      <Field label="user" value={e.user} />
+      <Field label="channel" value={e.channel} />
+      <Field label="result" value={e.result ?? '-'} role={e.result === 'failure' ? 'error' : e.result === 'success' ? 'ok' : undefined} />
+      <Field label="correlation" value={e.correlationId ?? '-'} />
+      <Box marginTop={1}><Text wrap="wrap">{e.message}</Text></Box>
+    </Box>
+  );
+}

@@ -1,0 +1,12 @@
+// Every screen of the console, as data. The first is the home screen.
+import type { PaletteAction, ScreenDef } from '../src/app/types.ts';
+import { Dashboard } from './dashboard/Dashboard.tsx';
+import { EventDetail, Events } from './events/Events.tsx';
+
+export const SCREENS: ScreenDef[] = [
+  { id: 'dashboard', title: 'Dashboard', key: 'h', aliases: ['home', 'host', 'status'], description: "This host's identity, resources, network and libvirt at a glance.", component: Dashboard },
+  { id: 'events', title: 'Events', key: 'e', aliases: ['ev', 'log', 'audit'], description: 'Every change made through hostdeck, live, with filters.', component: Events },
+  { id: 'event', title: 'Event', inMenu: false, description: 'One event in full.', component: EventDetail },
+];
+
+export const ACTIONS: PaletteAction[] = [];

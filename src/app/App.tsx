@@ -1,0 +1,270 @@
+// The shell: screen stack with breadcrumbs, global keys, the `:` palette,
+// the `?` help, confirm dialogs and notifications. Screens come in as data.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Box, Text, useApp, useInput, useWindowSize } from 'ink';
+import type { ThemeName } from '../config.ts';
+import { fuzzyFilter } from '../domain/fuzzy.ts';
+import { keyName } from '../domain/keys.ts';
+import type { Services } from '../services.ts';
+import type { Stores } from '../store/host.ts';
+import { usePolled } from '../store/poller.ts';
+import { managementIp } from '../host/system.ts';
+import { ConfirmDialog } from '../ui/Dialog.tsx';
+import { Breadcrumbs, Header } from '../ui/Header.tsx';
+import { HelpOverlay } from '../ui/HelpOverlay.tsx';
+import { KeyBar } from '../ui/KeyBar.tsx';
+import { NoticeLine } from '../ui/Notice.tsx';
+import { PaletteView } from '../ui/Palette.tsx';
+import { editText } from '../ui/TextLine.tsx';
+import { makeTheme, nextTheme, ThemeContext } from '../ui/theme.ts';
+import { BindingContext, effectiveBindings, findBinding, type BindingRegistry } from './keys.ts';
+import { StoresContext } from './stores.ts';
+import type { Binding, NoticeKind, PaletteAction, ScreenDef, Shell } from './types.ts';
+
+export const MIN_COLUMNS = 80;
+export const MIN_ROWS = 24;
+
+export interface AppProps {
+  services: Services;
+  stores: Stores;
+  screens: readonly ScreenDef[];
+  actions?: readonly PaletteAction[];
+  initialTheme: ThemeName;
+  readOnly: boolean;
+  /** Header mode text (unconfigured / standalone / registered to an engine). */
+  mode: () => string;
+  /** Called once after the first frame that shows real data (benchmark mark). */
+  onFirstData?: () => void;
+  /** Overrides for tests (ink-testing-library has no window size hook source). */
+  size?: { columns: number; rows: number };
+  now?: () => Date;
+}
+
+interface StackEntry { id: string; params: Record<string, unknown>; key: number }
+interface Confirm { question: string; dangerous: boolean; yes: string; focusYes: boolean; resolve: (ok: boolean) => void }
+
+function sig(bs: readonly Binding[]): string {
+  return bs.map((b) => `${b.keys.join(',')}|${b.description}|${b.when}|${b.disabledReason ?? ''}|${b.dangerous ? 1 : 0}|${b.footer}`).join(';');
+}
+
+export function App(props: AppProps) {
+  const { services, stores, screens, readOnly } = props;
+  const { exit, suspendTerminal } = useApp();
+  const win = useWindowSize();
+  const size = props.size ?? win;
+  const [themeName, setThemeName] = useState<ThemeName>(props.initialTheme);
+  const theme = useMemo(() => makeTheme(themeName), [themeName]);
+  const home = screens[0]!;
+  const [stack, setStack] = useState<StackEntry[]>([{ id: home.id, params: {}, key: 0 }]);
+  const [overlay, setOverlay] = useState<'none' | 'help' | 'palette'>('none');
+  const [helpOffset, setHelpOffset] = useState(0);
+  const [palette, setPalette] = useState({ query: '', selected: 0 });
+  const [confirmState, setConfirm] = useState<Confirm | null>(null);
+  const [notice, setNotice] = useState<{ kind: NoticeKind; text: string; id: number }>();
+  const [capture, setCaptureState] = useState(false);
+  const [clock, setClock] = useState(() => (props.now ?? (() => new Date()))());
+  const keySeq = useRef(1);
+
+  // Bindings registered by the screen on top (owner = its stack key).
+  const bindingsRef = useRef(new Map<string, Binding[]>());
+  const [bindingSig, setBindingSig] = useState('');
+  const registry = useMemo<BindingRegistry>(() => ({
+    set(owner, bs) {
+      const prev = bindingsRef.current.get(owner);
+      bindingsRef.current.set(owner, bs);
+      if (!prev || sig(prev) !== sig(bs)) setBindingSig(`${owner}:${sig(bs)}`);
+    },
+    clear(owner) {
+      if (bindingsRef.current.delete(owner)) setBindingSig(`${owner}:cleared`);
+    },
+  }), []);
+
+  const top = stack[stack.length - 1]!;
+  const topDef = screens.find((s) => s.id === top.id) ?? home;
+  const screenBindings = bindingsRef.current.get(String(top.key)) ?? [];
+  void bindingSig;
+
+  // Clock, once a second, chained.
+  useEffect(() => {
+    let t: NodeJS.Timeout;
+    const tick = () => { setClock((props.now ?? (() => new Date()))()); t = setTimeout(tick, 1000 - (Date.now() % 1000)); };
+    t = setTimeout(tick, 1000 - (Date.now() % 1000));
+    return () => clearTimeout(t);
+  }, [props.now]);
+
+  const notify = useCallback((kind: NoticeKind, text: string) => {
+    const id = keySeq.current++;
+    setNotice({ kind, text, id });
+    const t = setTimeout(() => setNotice((n) => (n?.id === id ? undefined : n)), kind === 'error' ? 15000 : 6000);
+    t.unref?.();
+  }, []);
+
+  const confirm = useCallback<Shell['confirm']>((question, opts) => new Promise<boolean>((resolve) => {
+    setConfirm({ question, dangerous: opts?.dangerous ?? true, yes: opts?.yes ?? 'Yes', focusYes: false, resolve });
+  }), []);
+
+  const push = useCallback((id: string, params: Record<string, unknown> = {}) => {
+    if (!screens.some((s) => s.id === id)) { notify('error', `No screen named ${id}`); return; }
+    setStack((st) => [...st, { id, params, key: keySeq.current++ }]);
+    setCaptureState(false);
+  }, [screens, notify]);
+
+  const back = useCallback(() => {
+    setStack((st) => (st.length > 1 ? st.slice(0, -1) : st));
+    setCaptureState(false);
+  }, []);
+
+  const jump = useCallback((id: string) => {
+    setStack((st) => (id === home.id ? [st[0]!] : [st[0]!, { id, params: {}, key: keySeq.current++ }]));
+    setCaptureState(false);
+  }, [home.id]);
+
+  const setCapture = useCallback((c: boolean) => setCaptureState(c), []);
+
+  const suspend = useCallback<Shell['suspend']>(async (fn) => {
+    let result: Awaited<ReturnType<typeof fn>> | undefined;
+    await suspendTerminal(async () => { result = await fn(); });
+    return result as Awaited<ReturnType<typeof fn>>;
+  }, [suspendTerminal]);
+
+  const bodyRows = Math.max(1, size.rows - 4);
+  const shell: Shell = useMemo(() => ({
+    services, readOnly, notify, confirm, push, back, setCapture, suspend, screens,
+    size: { rows: bodyRows, columns: size.columns },
+  }), [services, readOnly, notify, confirm, push, back, setCapture, suspend, screens, bodyRows, size.columns]);
+
+  const actions: PaletteAction[] = useMemo(() => [
+    { id: 'theme', title: 'Switch colour theme', aliases: ['colors', 'colours', 'dark', 'light', 'contrast'], run: () => setThemeName((n) => nextTheme(n)) },
+    { id: 'quit', title: 'Quit hostdeck', aliases: ['q', 'exit'], run: () => exit() },
+    ...(props.actions ?? []),
+  ], [props.actions, exit]);
+
+  const paletteItems = useMemo(() => [
+    ...screens.map((s) => ({ id: `screen:${s.id}`, title: s.title, aliases: [s.id, ...(s.aliases ?? [])], hint: s.description, kind: 'screen' as const, screenId: s.id })),
+    ...actions.map((a) => ({ id: `action:${a.id}`, title: a.title, aliases: a.aliases, hint: a.dangerous ? 'changes the host' : undefined, kind: 'action' as const, action: a })),
+  ].filter((i) => !(i.kind === 'action' && readOnly && i.action.dangerous)), [screens, actions, readOnly]);
+  const paletteMatches = useMemo(() => fuzzyFilter(palette.query, paletteItems), [palette.query, paletteItems]);
+
+  const runBinding = useCallback(async (b: Binding) => {
+    if (b.disabledReason) { notify('warning', `${b.description}: ${b.disabledReason}`); return; }
+    if (b.confirm && !(await confirm(b.confirm, { dangerous: b.dangerous }))) { notify('info', `${b.description}: cancelled`); return; }
+    try {
+      await b.action();
+    } catch (err) {
+      notify('error', `${b.description} failed: ${(err as Error).message}`);
+    }
+  }, [confirm, notify]);
+
+  const globalBindings: Binding[] = useMemo(() => [
+    { keys: ['?'], description: 'Help', action: () => { setHelpOffset(0); setOverlay('help'); }, group: 'Global' },
+    { keys: [':'], description: 'Command palette', action: () => { setPalette({ query: '', selected: 0 }); setOverlay('palette'); }, group: 'Global' },
+    { keys: ['escape'], description: 'Back', action: back, when: stack.length > 1, group: 'Global' },
+    { keys: ['q'], description: stack.length > 1 ? 'Back' : 'Quit', action: () => (stack.length > 1 ? back() : exit()), group: 'Global', footer: false },
+    { keys: ['ctrl+c'], description: 'Quit', action: () => exit(), group: 'Global', footer: false },
+  ], [back, exit, stack.length]);
+
+  const tooSmall = size.columns < MIN_COLUMNS || size.rows < MIN_ROWS;
+
+  useInput((input, key) => {
+    const name = keyName(input, key);
+    if (name === 'ctrl+c') { exit(); return; }
+    if (tooSmall) return;
+    if (confirmState) {
+      const done = (ok: boolean) => { setConfirm(null); confirmState.resolve(ok); };
+      if (name === 'y' || name === 'Y') done(true);
+      else if (name === 'n' || name === 'N' || name === 'escape' || name === 'q') done(false);
+      else if (name === 'left' || name === 'right' || name === 'tab' || name === 'shift+tab') setConfirm({ ...confirmState, focusYes: !confirmState.focusYes });
+      else if (name === 'enter') done(confirmState.focusYes);
+      return;
+    }
+    if (overlay === 'help') {
+      if (name === 'escape' || name === '?' || name === 'q') setOverlay('none');
+      else if (name === 'down' || name === 'j') setHelpOffset((o) => o + 1);
+      else if (name === 'up' || name === 'k') setHelpOffset((o) => Math.max(0, o - 1));
+      else if (name === 'pagedown') setHelpOffset((o) => o + bodyRows - 3);
+      else if (name === 'pageup') setHelpOffset((o) => Math.max(0, o - bodyRows + 3));
+      return;
+    }
+    if (overlay === 'palette') {
+      if (name === 'escape') { setOverlay('none'); return; }
+      if (name === 'down' || name === 'tab') { setPalette((p) => ({ ...p, selected: Math.min(p.selected + 1, Math.max(0, paletteMatches.length - 1)) })); return; }
+      if (name === 'up' || name === 'shift+tab') { setPalette((p) => ({ ...p, selected: Math.max(0, p.selected - 1) })); return; }
+      if (name === 'enter') {
+        const item = paletteMatches[palette.selected];
+        if (!item) { notify('warning', `Nothing matches "${palette.query}"`); return; }
+        setOverlay('none');
+        if (item.kind === 'screen') jump(item.screenId);
+        else void Promise.resolve(item.action.run(shell)).catch((e: Error) => notify('error', e.message));
+        return;
+      }
+      const next = editText(palette.query, input, key);
+      if (next !== undefined) setPalette({ query: next, selected: 0 });
+      return;
+    }
+    if (capture) return;
+    const sb = findBinding(effectiveBindings(screenBindings, readOnly), name);
+    if (sb) { void runBinding(sb); return; }
+    if (readOnly) {
+      const dropped = findBinding(screenBindings.filter((b) => b.dangerous), name);
+      if (dropped) { notify('warning', `${dropped.description}: not available in read-only mode`); return; }
+    }
+    const gb = findBinding(effectiveBindings(globalBindings, false), name);
+    if (gb) void runBinding(gb);
+  });
+
+  const hostState = usePolled(stores.host);
+  const h = hostState.data;
+  const firstDataSent = useRef(false);
+  const virtState = usePolled(stores.virt);
+  useEffect(() => {
+    if (!firstDataSent.current && h && virtState.data && !tooSmall) {
+      firstDataSent.current = true;
+      props.onFirstData?.();
+    }
+  });
+
+  const trail = stack.map((e) => (screens.find((s) => s.id === e.id) ?? home).title);
+  const Screen = topDef.component;
+  const footer = useMemo(() => [...effectiveBindings(screenBindings, readOnly), ...effectiveBindings(globalBindings, false)], [screenBindings, globalBindings, readOnly]);
+
+  if (tooSmall) {
+    return (
+      <ThemeContext.Provider value={theme}>
+        <Box width={size.columns} height={size.rows} flexDirection="column" justifyContent="center" alignItems="center">
+          <Text bold>Terminal too small</Text>
+          <Text wrap="wrap">hostdeck needs at least {MIN_COLUMNS}x{MIN_ROWS}; this terminal is {size.columns}x{size.rows}.</Text>
+          <Text wrap="wrap">Enlarge the window (Ctrl-C quits).</Text>
+        </Box>
+      </ThemeContext.Provider>
+    );
+  }
+
+  const bodyActive = overlay === 'none' && !confirmState;
+  return (
+    <ThemeContext.Provider value={theme}>
+      <StoresContext.Provider value={stores}>
+        <Box width={size.columns} height={size.rows} flexDirection="column" overflow="hidden">
+          <Header hostname={h?.hostname ?? '…'} ip={h ? managementIp(h) : undefined} mode={props.mode()} clock={clock.toTimeString().slice(0, 8)} width={size.columns} readOnly={readOnly} />
+          <Breadcrumbs trail={trail} width={size.columns} />
+          <Box height={bodyRows} width={size.columns} flexDirection="column" overflow="hidden">
+            {confirmState ? (
+              <Box height={bodyRows} justifyContent="center" alignItems="center"><ConfirmDialog question={confirmState.question} dangerous={confirmState.dangerous} yes={confirmState.yes} focusYes={confirmState.focusYes} /></Box>
+            ) : overlay === 'help' ? (
+              <HelpOverlay screenTitle={topDef.title} height={bodyRows} width={size.columns} offset={helpOffset}
+                sections={[{ title: topDef.title, bindings: screenBindings.filter((b) => b.when !== false && !(readOnly && b.dangerous)) }, { title: 'Global', bindings: globalBindings.filter((b) => b.when !== false) }]} />
+            ) : overlay === 'palette' ? (
+              <PaletteView query={palette.query} entries={paletteMatches} selected={palette.selected} width={size.columns} height={bodyRows} />
+            ) : null}
+            <Box display={bodyActive ? 'flex' : 'none'} flexDirection="column" height={bodyRows}>
+              <BindingContext.Provider value={{ registry, owner: String(top.key) }}>
+                <Screen key={top.key} shell={shell} active={bodyActive} params={top.params} />
+              </BindingContext.Provider>
+            </Box>
+          </Box>
+          <NoticeLine notice={notice} width={size.columns} />
+          <KeyBar bindings={footer} width={size.columns} />
+        </Box>
+      </StoresContext.Provider>
+    </ThemeContext.Provider>
+  );
+}

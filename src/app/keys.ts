@@ -1,0 +1,38 @@
+// Key names and the registry of the current screen's bindings. Bindings are
+// data (see types.ts); the shell dispatches keys from that data, and the
+// footer and the `?` help are generated from it.
+import { createContext, useContext, useEffect, useRef } from 'react';
+import type { Binding } from './types.ts';
+
+export { keyLabel, keyName } from '../domain/keys.ts';
+
+/** Bindings that may run now: enabled and, in read-only mode, not dangerous. */
+export function effectiveBindings(bindings: readonly Binding[], readOnly: boolean): Binding[] {
+  return bindings.filter((b) => b.when !== false && !(readOnly && b.dangerous));
+}
+
+/** The binding a key press selects, if any (first match wins). */
+export function findBinding(bindings: readonly Binding[], name: string): Binding | undefined {
+  return bindings.find((b) => b.keys.includes(name));
+}
+
+export interface BindingRegistry {
+  set: (owner: string, bindings: Binding[]) => void;
+  clear: (owner: string) => void;
+}
+
+export const BindingContext = createContext<{ registry: BindingRegistry; owner: string } | null>(null);
+
+/**
+ * Declare the current screen's bindings. The latest array is registered on
+ * every render (cheap), so bindings can close over fresh state.
+ */
+export function useBindings(bindings: Binding[]): void {
+  const ctx = useContext(BindingContext);
+  const ref = useRef(bindings);
+  ref.current = bindings;
+  useEffect(() => {
+    ctx?.registry.set(ctx.owner, ref.current);
+  });
+  useEffect(() => () => ctx?.registry.clear(ctx.owner), [ctx]);
+}

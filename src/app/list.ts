@@ -1,0 +1,39 @@
+// Selection over a list by identity: bindings for ↑/↓/PgUp/PgDn/Home/End that
+// move the selected key, and re-anchoring when rows change underneath.
+import { useEffect, useMemo, useState } from 'react';
+import type { Binding } from './types.ts';
+
+export function moveSelection(keys: readonly string[], current: string | undefined, delta: number | 'start' | 'end'): string | undefined {
+  if (!keys.length) return undefined;
+  const idx = current === undefined ? -1 : keys.indexOf(current);
+  let next: number;
+  if (delta === 'start') next = 0;
+  else if (delta === 'end') next = keys.length - 1;
+  else next = Math.max(0, Math.min(keys.length - 1, (idx < 0 ? 0 : idx) + delta));
+  return keys[next];
+}
+
+/**
+ * Keeps a selected key valid: when the selected row disappears, the row that
+ * took its place (same index) is selected; the first row when nothing was.
+ */
+export function useSelection(keys: readonly string[], pageSize: number): { selected: string | undefined; select: (k: string | undefined) => void; bindings: Binding[] } {
+  const [selected, setSelected] = useState<string | undefined>(keys[0]);
+  const [lastIndex, setLastIndex] = useState(0);
+  useEffect(() => {
+    if (selected !== undefined && keys.includes(selected)) {
+      setLastIndex(keys.indexOf(selected));
+      return;
+    }
+    setSelected(keys.length ? keys[Math.min(lastIndex, keys.length - 1)] : undefined);
+  }, [keys, selected, lastIndex]);
+  const bindings = useMemo<Binding[]>(() => [
+    { keys: ['up', 'k'], description: 'Previous', action: () => setSelected((s) => moveSelection(keys, s, -1)), footer: false, group: 'Move' },
+    { keys: ['down', 'j'], description: 'Next', action: () => setSelected((s) => moveSelection(keys, s, 1)), footer: false, group: 'Move' },
+    { keys: ['pageup'], description: 'Page up', action: () => setSelected((s) => moveSelection(keys, s, -Math.max(1, pageSize - 1))), footer: false, group: 'Move' },
+    { keys: ['pagedown'], description: 'Page down', action: () => setSelected((s) => moveSelection(keys, s, Math.max(1, pageSize - 1))), footer: false, group: 'Move' },
+    { keys: ['home', 'g'], description: 'First', action: () => setSelected(moveSelection(keys, undefined, 'start')), footer: false, group: 'Move' },
+    { keys: ['end', 'G'], description: 'Last', action: () => setSelected(moveSelection(keys, undefined, 'end')), footer: false, group: 'Move' },
+  ], [keys, pageSize]);
+  return { selected: selected !== undefined && keys.includes(selected) ? selected : keys[Math.min(lastIndex, keys.length - 1)], select: setSelected, bindings };
+}

@@ -1,0 +1,73 @@
+// Starts the full-screen console: alternate screen, root height = rows,
+// crash handling that restores the terminal and names the log file.
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { render } from 'ink';
+import type { Config } from '../config.ts';
+import { Services } from '../services.ts';
+import { createStores } from '../store/host.ts';
+import { hostMode } from '../manager/mode.ts';
+import { App } from './App.tsx';
+import type { PaletteAction, ScreenDef } from './types.ts';
+
+function logLine(file: string, text: string): boolean {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    appendFileSync(file, `${new Date().toISOString()} ${text}\n`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Leave the alternate screen, show the cursor, reset attributes. */
+function restoreTerminal(): void {
+  try {
+    if (process.stdin.isTTY) process.stdin.setRawMode?.(false);
+    process.stdout.write('\x1b[?1000l\x1b[?1002l\x1b[?1006l\x1b[0m\x1b[?25h\x1b[?1049l');
+  } catch {
+    /* terminal already gone */
+  }
+}
+
+export async function runConsole(config: Config, screens: readonly ScreenDef[], actions: readonly PaletteAction[] = []): Promise<number> {
+  const services = new Services(config, 'tui');
+  const stores = createStores(services, config.refreshMs);
+  const benchFile = process.env.HOSTDECK_BENCH_FILE;
+  let crashed = false;
+  let instance: ReturnType<typeof render> | undefined;
+
+  const crash = (err: unknown) => {
+    if (crashed) return;
+    crashed = true;
+    const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    const logged = logLine(config.logFile, `crash: ${text}`);
+    try { instance?.unmount(); } catch { /* ignore */ }
+    restoreTerminal();
+    process.stderr.write(`hostdeck crashed: ${err instanceof Error ? err.message : String(err)}\n${logged ? `The error and its stack are in ${config.logFile}` : `Could not write the log file ${config.logFile}; the stack was:\n${text}`}\n`);
+    process.exit(70);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  if (process.env.HOSTDECK_CRASH_TEST === '1') setTimeout(() => { throw new Error('crash requested by HOSTDECK_CRASH_TEST'); }, 300);
+
+  logLine(config.logFile, `console start uri=${config.uri} db=${config.dbPath} user=${config.user}`);
+  // Open the state DB (and run its migrations) before the first frame.
+  void services.db;
+
+  instance = render(
+    <App services={services} stores={stores} screens={screens} actions={actions} initialTheme={config.theme} readOnly={config.readOnly}
+      mode={() => hostMode(services).label}
+      onFirstData={benchFile ? () => writeFileSync(benchFile, `${Date.now()}\n`) : undefined} />,
+    { alternateScreen: true, exitOnCtrlC: false, patchConsole: true, maxFps: 30, incrementalRendering: true },
+  );
+  try {
+    await instance.waitUntilExit();
+  } catch (err) {
+    crash(err);
+  }
+  stores.stop();
+  await services.close();
+  if (benchFile) appendFileSync(benchFile, `${process.resourceUsage().maxRSS}\n`);
+  return 0;
+}

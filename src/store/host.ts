@@ -1,0 +1,32 @@
+// Live stores the dashboard and header read: host overview and libvirt.
+import { hostOverview, type HostOverview } from '../host/system.ts';
+import type { Services } from '../services.ts';
+import type { ConnectionStatus, DomainSummary } from '../virt/types.ts';
+import { createPolledStore, type PolledStore } from './poller.ts';
+
+export interface VirtSnapshot {
+  status: ConnectionStatus;
+  domains?: DomainSummary[];
+}
+
+export interface Stores {
+  host: PolledStore<HostOverview>;
+  virt: PolledStore<VirtSnapshot>;
+  stop: () => void;
+}
+
+export function createStores(services: Services, refreshMs = 2000): Stores {
+  const host = createPolledStore(hostOverview, refreshMs);
+  const virt = createPolledStore<VirtSnapshot>(async () => {
+    try {
+      const domains = await services.virt.domainList();
+      return { status: services.virt.getStatus(), domains };
+    } catch {
+      // Disconnected: the status says why; the poll keeps its interval and the connection its own backoff.
+      return { status: services.virt.getStatus() };
+    }
+  }, refreshMs);
+  // A connection state change shows at once, not at the next poll.
+  const off = services.virt.onStatus(() => { void virt.refresh(); });
+  return { host, virt, stop: () => { off(); host.stop(); virt.stop(); } };
+}

@@ -1,0 +1,85 @@
+// Pollers chain timeouts (never setInterval), drop a refresh that would
+// overlap the one in flight, back off on errors, and run only while somebody
+// is subscribed (the visible screen).
+import { useSyncExternalStore } from 'react';
+
+export interface PolledState<T> {
+  data?: T;
+  error?: string;
+  /** When data was last refreshed successfully (ms since epoch). */
+  updatedAt?: number;
+  loading: boolean;
+}
+
+export interface PolledStore<T> {
+  getSnapshot: () => PolledState<T>;
+  subscribe: (fn: () => void) => () => void;
+  /** Refresh now (dropped if one is already in flight). */
+  refresh: () => Promise<void>;
+  setInterval: (ms: number) => void;
+  /** Stop timers (tests, shutdown). */
+  stop: () => void;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+
+export function createPolledStore<T>(fetch: () => Promise<T>, intervalMs: number, opts: { backoffMs?: number } = {}): PolledStore<T> {
+  let state: PolledState<T> = { loading: true };
+  const subs = new Set<() => void>();
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> | undefined;
+  let failures = 0;
+  let interval = intervalMs;
+  let stopped = false;
+
+  const emit = () => { for (const s of subs) s(); };
+  const schedule = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (stopped || subs.size === 0) return;
+    const delay = failures ? Math.min(MAX_BACKOFF_MS, (opts.backoffMs ?? interval) * 2 ** Math.min(failures - 1, 5)) : interval;
+    timer = setTimeout(() => { void tick(); }, delay);
+    timer.unref?.();
+  };
+  const tick = (): Promise<void> => {
+    if (inFlight) return inFlight; // drop the overlapping refresh
+    inFlight = (async () => {
+      try {
+        const data = await fetch();
+        failures = 0;
+        state = { data, updatedAt: Date.now(), loading: false };
+      } catch (err) {
+        failures++;
+        state = { ...state, error: (err as Error).message, loading: false };
+      } finally {
+        inFlight = undefined;
+      }
+      emit();
+      schedule();
+    })();
+    return inFlight;
+  };
+
+  return {
+    getSnapshot: () => state,
+    subscribe(fn) {
+      subs.add(fn);
+      stopped = false;
+      if (subs.size === 1 && !inFlight) {
+        if (state.updatedAt === undefined || Date.now() - state.updatedAt >= interval) void tick();
+        else schedule();
+      }
+      return () => {
+        subs.delete(fn);
+        if (subs.size === 0 && timer) { clearTimeout(timer); timer = undefined; }
+      };
+    },
+    refresh: tick,
+    setInterval(ms) { interval = ms; schedule(); },
+    stop() { stopped = true; if (timer) clearTimeout(timer); timer = undefined; },
+  };
+}
+
+export function usePolled<T>(store: PolledStore<T>): PolledState<T> {
+  return useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+}

@@ -1,0 +1,39 @@
+// A titled, bordered pane and a key/value row, the dashboard's building blocks.
+import type { ReactNode } from 'react';
+import { Box, Text } from 'ink';
+import { tone, useTheme } from './theme.ts';
+
+export function Panel({ title, children, width, height, grow }: { title: string; children: ReactNode; width?: number | string; height?: number; grow?: number }) {
+  const t = useTheme();
+  return (
+    <Box flexDirection="column" borderStyle="round" {...(t.color ? { borderColor: t.border } : {})} paddingX={1} width={width} height={height} flexGrow={grow} overflow="hidden">
+      <Text bold {...tone(t, 'accent')}>{title}</Text>
+      {children}
+    </Box>
+  );
+}
+
+export function Field({ label, value, labelWidth = 14, role }: { label: string; value: ReactNode; labelWidth?: number; role?: 'ok' | 'warn' | 'error' | 'dim' }) {
+  const t = useTheme();
+  return (
+    <Box>
+      <Box width={labelWidth} flexShrink={0}><Text {...tone(t, 'dim')}>{label}</Text></Box>
+      <Text wrap="truncate" {...(role ? tone(t, role) : {})}>{value}</Text>
+    </Box>
+  );
+}
+
+/** A one-line bar like [#####.....] 42%. */
+export function Meter({ ratio, width = 20 }: { ratio: number; width?: number }) {
+  const t = useTheme();
+  const r = Math.max(0, Math.min(1, Number.isFinite(ratio) ? ratio : 0));
+  const full = Math.round(r * width);
+  const role = r >= 0.9 ? 'error' : r >= 0.75 ? 'warn' : 'ok';
+  return (
+    <Text>
+      <Text {...tone(t, role)}>{'█'.repeat(full)}</Text>
+      <Text {...tone(t, 'dim')}>{'░'.repeat(width - full)}</Text>
+      <Text> {Math.round(r * 100).toString().padStart(3)}%</Text>
+    </Text>
+  );
+}

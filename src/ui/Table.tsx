@@ -1,0 +1,69 @@
+// A table that renders only the visible rows. Selection is by key (identity),
+// so a refresh that reorders rows keeps the same item selected.
+import { Box, Text } from 'ink';
+import type { ReactNode } from 'react';
+import { tone, useTheme } from './theme.ts';
+
+export interface Column<T> {
+  id: string;
+  title: string;
+  width: number;
+  align?: 'left' | 'right';
+  render: (row: T) => string;
+  /** Colour role for a cell. */
+  role?: (row: T) => 'ok' | 'warn' | 'error' | 'dim' | 'info' | undefined;
+}
+
+export interface TableProps<T> {
+  rows: readonly T[];
+  columns: readonly Column<T>[];
+  rowKey: (row: T) => string;
+  selectedKey?: string;
+  height: number;
+  width: number;
+  sortColumn?: string;
+  sortDesc?: boolean;
+  empty?: ReactNode;
+}
+
+function fit(s: string, w: number, align: 'left' | 'right' = 'left'): string {
+  const t = s.length > w ? `${s.slice(0, Math.max(0, w - 1))}…` : s;
+  return align === 'right' ? t.padStart(w) : t.padEnd(w);
+}
+
+/** First visible row so that the selected index is in view. */
+export function windowStart(selected: number, total: number, height: number): number {
+  if (total <= height || selected < 0) return 0;
+  const half = Math.floor(height / 2);
+  return Math.max(0, Math.min(selected - half, total - height));
+}
+
+export function Table<T>({ rows, columns, rowKey, selectedKey, height, width, sortColumn, sortDesc, empty }: TableProps<T>) {
+  const t = useTheme();
+  const bodyHeight = Math.max(1, height - 1);
+  const sel = selectedKey === undefined ? -1 : rows.findIndex((r) => rowKey(r) === selectedKey);
+  const start = windowStart(sel, rows.length, bodyHeight);
+  const visible = rows.slice(start, start + bodyHeight);
+  const header = columns.map((c) => fit(`${c.title}${sortColumn === c.id ? (sortDesc ? '▼' : '▲') : ''}`, c.width, c.align)).join(' ');
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <Text bold wrap="truncate" {...tone(t, 'accent')}>{header}</Text>
+      {rows.length === 0 ? <Text {...tone(t, 'dim')}>{empty ?? 'Nothing to show.'}</Text> : null}
+      {visible.map((r) => {
+        const k = rowKey(r);
+        const selected = k === selectedKey;
+        return (
+          <Text key={k} wrap="truncate" {...(selected ? (t.color ? { backgroundColor: t.selectBg, color: t.selectFg } : { inverse: true }) : {})}>
+            {columns.map((c, i) => {
+              const role = selected ? undefined : c.role?.(r);
+              return (
+                <Text key={c.id} {...(role ? tone(t, role) : {})}>{fit(c.render(r), c.width, c.align)}{i < columns.length - 1 ? ' ' : ''}</Text>
+              );
+            })}
+          </Text>
+        );
+      })}
+      {rows.length > bodyHeight ? <Text {...tone(t, 'dim')}>{`${start + 1}-${start + visible.length} of ${rows.length}`}</Text> : null}
+    </Box>
+  );
+}

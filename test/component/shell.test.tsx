@@ -1,0 +1,141 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { hostname } from 'node:os';
+import { useState } from 'react';
+import { Text } from 'ink';
+import { App } from '../../src/app/App.tsx';
+import { useBindings } from '../../src/app/keys.ts';
+import type { ScreenDef, ScreenProps } from '../../src/app/types.ts';
+import { createStores } from '../../src/store/host.ts';
+import { SCREENS } from '../../screens/index.ts';
+import { KEYS, renderTui } from '../lib/ink.tsx';
+import { testServices } from '../lib/services.ts';
+
+// A screen with one dangerous action, to exercise confirm and read-only.
+function Danger({ shell }: ScreenProps) {
+  const [count, setCount] = useState(0);
+  useBindings([
+    { keys: ['x'], description: 'Wipe thing', dangerous: true, confirm: 'Really wipe the thing?', action: () => { setCount((c) => c + 1); shell.notify('success', 'thing wiped'); } },
+    { keys: ['z'], description: 'Zap', disabledReason: 'nothing to zap', action: () => setCount(100) },
+  ]);
+  return <Text>wiped {count} times</Text>;
+}
+const dangerScreen: ScreenDef = { id: 'danger', title: 'Danger zone', key: 'd', description: 'test screen', component: Danger };
+
+function mount(opts: { readOnly?: boolean; columns?: number; rows?: number } = {}) {
+  const services = testServices({ readOnly: opts.readOnly });
+  const stores = createStores(services, 2000);
+  const ui = renderTui(
+    <App services={services} stores={stores} screens={[...SCREENS, dangerScreen]} initialTheme="dark" readOnly={Boolean(opts.readOnly)} mode={() => 'unconfigured'} />,
+    { columns: opts.columns ?? 100, rows: opts.rows ?? 30 },
+  );
+  return { ui, services, stores, async close() { ui.unmount(); stores.stop(); await services.cleanup(); } };
+}
+
+describe('the shell', () => {
+  let env: ReturnType<typeof mount>;
+  before(() => { env = mount(); });
+  after(async () => { await env.close(); });
+
+  it('shows this host in the header and the dashboard with the libvirt test driver connected', async () => {
+    const f = await env.ui.waitFor(/libvirt\s+test:\/\/\/default connected/);
+    assert.match(f.split('\n')[0]!, new RegExp(`hostdeck │ ${hostname()}`));
+    assert.match(f, /vms\s+1 total · 1 running/);
+    assert.match(f, /unconfigured/);
+  });
+
+  it('root frame is exactly the terminal height', () => {
+    assert.equal(env.ui.frame().split('\n').length, 30);
+  });
+
+  it('? lists the current screen bindings and the global keys, and Esc closes it', async () => {
+    await env.ui.press('?');
+    const f = await env.ui.waitFor('Help: Dashboard');
+    assert.match(f, /Refresh/);
+    assert.match(f, /Command palette/);
+    assert.match(f, /e\s+Events/);
+    await env.ui.press(KEYS.escape);
+    await env.ui.waitFor((s) => !s.includes('Help: Dashboard'));
+  });
+
+  it(': palette fuzzy-matches and jumps to Events; Esc goes back with the breadcrumbs', async () => {
+    await env.ui.press(':');
+    await env.ui.waitFor('Type to filter');
+    await env.ui.type('evnts');
+    await env.ui.waitFor(/ Events/);
+    await env.ui.press(KEYS.enter);
+    const f = await env.ui.waitFor('Dashboard › Events');
+    assert.match(f, /No events yet|event/);
+    await env.ui.press(KEYS.escape);
+    await env.ui.waitFor((s) => s.split('\n')[1]!.trim() === 'Dashboard');
+  });
+
+  it('the palette says when nothing matches', async () => {
+    await env.ui.press(':');
+    await env.ui.type('zzqqxx');
+    await env.ui.waitFor('No screen or action matches "zzqqxx"');
+    await env.ui.press(KEYS.escape);
+  });
+
+  it('a dangerous action asks first; No leaves things unchanged, Yes runs it', async () => {
+    await env.ui.press('d');
+    await env.ui.waitFor('wiped 0 times');
+    await env.ui.press('x');
+    await env.ui.waitFor('Really wipe the thing?');
+    await env.ui.press('n');
+    let f = await env.ui.waitFor('Wipe thing: cancelled');
+    assert.match(f, /wiped 0 times/);
+    await env.ui.press('x');
+    await env.ui.waitFor('Really wipe the thing?');
+    await env.ui.press('y');
+    f = await env.ui.waitFor('thing wiped');
+    assert.match(f, /wiped 1 times/);
+  });
+
+  it('a disabled action says why instead of running', async () => {
+    await env.ui.press('z');
+    const f = await env.ui.waitFor('Zap: nothing to zap');
+    assert.match(f, /wiped 1 times/);
+    await env.ui.press(KEYS.escape);
+  });
+
+  it('below 80x24 shows the size needed; growing back restores the screen', async () => {
+    env.ui.resize(70, 20);
+    let f = await env.ui.waitFor('needs at least 80x24; this terminal is 70x20');
+    env.ui.resize(100, 30);
+    f = await env.ui.waitFor(/libvirt\s+test:\/\/\/default/);
+    assert.equal(f.split('\n').length, 30);
+  });
+});
+
+describe('read-only mode', () => {
+  it('drops dangerous actions from the footer and refuses them', async () => {
+    const env = mount({ readOnly: true });
+    try {
+      await env.ui.waitFor(/READ-ONLY[\s\S]*Danger zone/);
+      await env.ui.press('d');
+      let f = await env.ui.waitFor('wiped 0 times');
+      assert.doesNotMatch(f.split('\n').at(-1)!, /Wipe thing/);
+      await env.ui.press('x');
+      f = await env.ui.waitFor('not available in read-only mode');
+      assert.doesNotMatch(f, /Really wipe/);
+      assert.match(f, /wiped 0 times/);
+    } finally {
+      await env.close();
+    }
+  });
+});
+
+describe('libvirt unreachable', () => {
+  it('the dashboard says disconnected instead of crashing', async () => {
+    const services = testServices({ uri: 'qemu+unix:///system?socket=/nonexistent/libvirt-sock' });
+    const stores = createStores(services, 500);
+    const ui = renderTui(<App services={services} stores={stores} screens={SCREENS} initialTheme="light" readOnly={false} mode={() => 'unconfigured'} />);
+    try {
+      const f = await ui.waitFor(/libvirt\s+disconnected: libvirtd not reachable, retrying/);
+      assert.match(f, /vms\s+unknown while libvirt is disconnected/);
+    } finally {
+      ui.unmount(); stores.stop(); await services.cleanup();
+    }
+  });
+});
