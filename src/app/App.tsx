@@ -1,7 +1,7 @@
 // The shell: screen stack with breadcrumbs, global keys, the `:` palette,
 // the `?` help, confirm dialogs and notifications. Screens come in as data.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Box, Text, useApp, useInput, useWindowSize } from 'ink';
+import { Box, Text, useApp, useInput, useWindowSize, type Key } from 'ink';
 import type { ThemeName } from '../config.ts';
 import { fuzzyFilter } from '../domain/fuzzy.ts';
 import { keyName } from '../domain/keys.ts';
@@ -165,43 +165,54 @@ export function App(props: AppProps) {
 
   const tooSmall = size.columns < MIN_COLUMNS || size.rows < MIN_ROWS;
 
-  useInput((input, key) => {
+  // The state the key handler reads lives in a ref updated synchronously, so
+  // several keys arriving in one chunk (fast typing, paste) act in order.
+  const live = useRef({ overlay, palette, confirm: confirmState, capture });
+  live.current = { overlay, palette, confirm: confirmState, capture };
+  const setOverlayNow = (o: typeof overlay) => { live.current = { ...live.current, overlay: o }; setOverlay(o); };
+  const setPaletteNow = (p: typeof palette) => { live.current = { ...live.current, palette: p }; setPalette(p); };
+
+  const handleKey = (input: string, key: Key) => {
     const name = keyName(input, key);
     if (name === 'ctrl+c') { exit(); return; }
     if (tooSmall) return;
-    if (confirmState) {
-      const done = (ok: boolean) => { setConfirm(null); confirmState.resolve(ok); };
+    const cur = live.current;
+    if (cur.confirm) {
+      const c = cur.confirm;
+      const done = (ok: boolean) => { live.current = { ...live.current, confirm: null }; setConfirm(null); c.resolve(ok); };
       if (name === 'y' || name === 'Y') done(true);
       else if (name === 'n' || name === 'N' || name === 'escape' || name === 'q') done(false);
-      else if (name === 'left' || name === 'right' || name === 'tab' || name === 'shift+tab') setConfirm({ ...confirmState, focusYes: !confirmState.focusYes });
-      else if (name === 'enter') done(confirmState.focusYes);
+      else if (name === 'left' || name === 'right' || name === 'tab' || name === 'shift+tab') { const n = { ...c, focusYes: !c.focusYes }; live.current = { ...live.current, confirm: n }; setConfirm(n); }
+      else if (name === 'enter') done(c.focusYes);
       return;
     }
-    if (overlay === 'help') {
-      if (name === 'escape' || name === '?' || name === 'q') setOverlay('none');
+    if (cur.overlay === 'help') {
+      if (name === 'escape' || name === '?' || name === 'q') setOverlayNow('none');
       else if (name === 'down' || name === 'j') setHelpOffset((o) => o + 1);
       else if (name === 'up' || name === 'k') setHelpOffset((o) => Math.max(0, o - 1));
       else if (name === 'pagedown') setHelpOffset((o) => o + bodyRows - 3);
       else if (name === 'pageup') setHelpOffset((o) => Math.max(0, o - bodyRows + 3));
       return;
     }
-    if (overlay === 'palette') {
-      if (name === 'escape') { setOverlay('none'); return; }
-      if (name === 'down' || name === 'tab') { setPalette((p) => ({ ...p, selected: Math.min(p.selected + 1, Math.max(0, paletteMatches.length - 1)) })); return; }
-      if (name === 'up' || name === 'shift+tab') { setPalette((p) => ({ ...p, selected: Math.max(0, p.selected - 1) })); return; }
+    if (cur.overlay === 'palette') {
+      const p = cur.palette;
+      const matches = fuzzyFilter(p.query, paletteItems);
+      if (name === 'escape') { setOverlayNow('none'); return; }
+      if (name === 'down' || name === 'tab') { setPaletteNow({ ...p, selected: Math.min(p.selected + 1, Math.max(0, matches.length - 1)) }); return; }
+      if (name === 'up' || name === 'shift+tab') { setPaletteNow({ ...p, selected: Math.max(0, p.selected - 1) }); return; }
       if (name === 'enter') {
-        const item = paletteMatches[palette.selected];
-        if (!item) { notify('warning', `Nothing matches "${palette.query}"`); return; }
-        setOverlay('none');
+        const item = matches[p.selected];
+        if (!item) { notify('warning', `Nothing matches "${p.query}"`); return; }
+        setOverlayNow('none');
         if (item.kind === 'screen') jump(item.screenId);
         else void Promise.resolve(item.action.run(shell)).catch((e: Error) => notify('error', e.message));
         return;
       }
-      const next = editText(palette.query, input, key);
-      if (next !== undefined) setPalette({ query: next, selected: 0 });
+      const next = editText(p.query, input, key);
+      if (next !== undefined) setPaletteNow({ query: next, selected: 0 });
       return;
     }
-    if (capture) return;
+    if (cur.capture) return;
     const sb = findBinding(effectiveBindings(screenBindings, readOnly), name);
     if (sb) { void runBinding(sb); return; }
     if (readOnly) {
@@ -209,7 +220,23 @@ export function App(props: AppProps) {
       if (dropped) { notify('warning', `${dropped.description}: not available in read-only mode`); return; }
     }
     const gb = findBinding(effectiveBindings(globalBindings, false), name);
-    if (gb) void runBinding(gb);
+    if (gb) {
+      if (gb.keys.includes('?')) live.current = { ...live.current, overlay: 'help' };
+      if (gb.keys.includes(':')) live.current = { ...live.current, overlay: 'palette', palette: { query: '', selected: 0 } };
+      void runBinding(gb);
+    }
+  };
+
+  useInput((input, key) => {
+    // A chunk of plain characters (typed fast or pasted) is handled key by key.
+    if (input.length > 1 && !key.ctrl && !key.meta && !input.startsWith('\x1b')) {
+      for (const ch of input) {
+        if (ch === '\r' || ch === '\n') handleKey('', { ...key, return: true });
+        else handleKey(ch, key);
+      }
+      return;
+    }
+    handleKey(input, key);
   });
 
   const hostState = usePolled(stores.host);

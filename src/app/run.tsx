@@ -20,11 +20,11 @@ function logLine(file: string, text: string): boolean {
   }
 }
 
-/** Leave the alternate screen, show the cursor, reset attributes. */
-function restoreTerminal(): void {
+/** Show the cursor and reset attributes; leave the alternate screen only when ink could not. */
+function restoreTerminal(leaveAltScreen: boolean): void {
   try {
     if (process.stdin.isTTY) process.stdin.setRawMode?.(false);
-    process.stdout.write('\x1b[?1000l\x1b[?1002l\x1b[?1006l\x1b[0m\x1b[?25h\x1b[?1049l');
+    process.stdout.write(`\x1b[?1000l\x1b[?1002l\x1b[?1006l\x1b[0m\x1b[?25h${leaveAltScreen ? '\x1b[?1049l' : ''}`);
   } catch {
     /* terminal already gone */
   }
@@ -42,8 +42,9 @@ export async function runConsole(config: Config, screens: readonly ScreenDef[], 
     crashed = true;
     const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
     const logged = logLine(config.logFile, `crash: ${text}`);
-    try { instance?.unmount(); } catch { /* ignore */ }
-    restoreTerminal();
+    let unmounted = false;
+    try { instance?.unmount(); unmounted = Boolean(instance); } catch { /* ignore */ }
+    restoreTerminal(!unmounted);
     process.stderr.write(`hostdeck crashed: ${err instanceof Error ? err.message : String(err)}\n${logged ? `The error and its stack are in ${config.logFile}` : `Could not write the log file ${config.logFile}; the stack was:\n${text}`}\n`);
     process.exit(70);
   };

@@ -92,6 +92,13 @@ export class Terminal {
     throw new Error(`program did not exit within ${timeoutMs} ms; screen was:\n${this.screen()}`);
   }
 
+  /** Wait for the first complete frame (the key bar is drawn and input is live). */
+  async ready(timeoutMs = 10_000): Promise<this> {
+    await this.waitFor(/Command palette\s*$/m, timeoutMs);
+    await new Promise((r) => setTimeout(r, 100));
+    return this;
+  }
+
   log(): string {
     try { return readFileSync(join(this.dir, 'hostdeck.log'), 'utf8'); } catch { return ''; }
   }
