@@ -1,0 +1,74 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import {
+  formatBytes, formatDuration, mainFilesystems, parseCpuinfo, parseDefaultRoutes, parseDf, parseIpAddr, parseMeminfo, parseOsRelease, parseResolvConf,
+} from '../../src/host/parse.ts';
+import { parseVirshVersion } from '../../src/virt/version.ts';
+
+const fx = (p: string) => readFileSync(new URL(`../fixtures/${p}`, import.meta.url), 'utf8');
+
+describe('host parsers on recorded outputs of a Debian 12 host', () => {
+  it('meminfo: total, available, used and swap', () => {
+    const m = parseMeminfo(fx('host/meminfo.txt'));
+    assert.equal(m.totalKiB, 24684092);
+    assert.ok(m.availableKiB > 0 && m.availableKiB <= m.totalKiB);
+    assert.equal(m.usedKiB, m.totalKiB - m.availableKiB);
+    assert.equal(m.swapTotalKiB, 0);
+  });
+
+  it('cpuinfo: model, cores, threads and the virtualization flags', () => {
+    const c = parseCpuinfo(fx('host/cpuinfo.txt'));
+    assert.match(c.model, /AMD EPYC/);
+    assert.equal(c.threads, 2);
+    assert.equal(c.sockets, 1);
+    assert.ok(c.cores >= 1 && c.cores <= c.threads);
+    assert.ok(c.flags.includes('sse2') && c.flags.includes('nx'));
+  });
+
+  it('os-release: the pretty name without quotes', () => {
+    assert.equal(parseOsRelease(fx('host/os-release.txt')).PRETTY_NAME, 'Debian GNU/Linux 12 (bookworm)');
+  });
+
+  it('resolv.conf: nameservers and search, ignoring comments', () => {
+    assert.deepEqual(parseResolvConf(fx('host/resolv.conf')), { nameservers: ['10.255.255.53'], search: [] });
+    assert.deepEqual(parseResolvConf('# generated\nnameserver 192.0.2.53 # primary\nnameserver 2001:db8::53\nsearch example.org lab.example.org\n'), { nameservers: ['192.0.2.53', '2001:db8::53'], search: ['example.org', 'lab.example.org'] });
+  });
+
+  it('df: the main file systems keep / and drop pseudo file systems', () => {
+    const all = parseDf(fx('host/df-PT.txt'));
+    assert.ok(all.some((f) => f.type === 'tmpfs'));
+    const main = mainFilesystems(all);
+    assert.deepEqual(main.map((f) => f.mount), ['/']);
+    assert.equal(main[0]!.type, 'ext4');
+    assert.equal(main[0]!.sizeKiB, 264212084);
+  });
+
+  it('ip -j addr: interfaces with their addresses and families', () => {
+    const links = parseIpAddr(fx('host/ip-addr.json'));
+    const eth0 = links.find((l) => l.name === 'eth0')!;
+    assert.equal(eth0.state, 'UP');
+    assert.ok(eth0.addresses.some((a) => a.family === 'inet' && a.address === '192.0.2.2' && a.prefix === 24));
+    assert.ok(eth0.addresses.some((a) => a.family === 'inet6'));
+    assert.equal(links.find((l) => l.name === 'lo')?.addresses[0]?.scope, 'host');
+  });
+
+  it('ip -j route: the default route with the lowest metric first', () => {
+    assert.deepEqual(parseDefaultRoutes(fx('host/ip-route-default.json')), [{ gateway: '192.0.2.1', dev: 'eth0', family: 'inet' }]);
+    const two = JSON.stringify([{ dst: 'default', gateway: '10.0.0.1', dev: 'eth1', metric: 200 }, { dst: 'default', gateway: '10.0.0.2', dev: 'bond0', metric: 100 }]);
+    assert.equal(parseDefaultRoutes(two)[0]!.dev, 'bond0');
+    assert.deepEqual(parseDefaultRoutes(''), []);
+  });
+
+  it('virsh version: library and hypervisor', () => {
+    assert.deepEqual(parseVirshVersion(fx('virsh/version.txt')), { library: 'libvirt 9.0.0', hypervisor: 'QEMU 7.2.22' });
+  });
+
+  it('formats durations and sizes for people', () => {
+    assert.equal(formatDuration(59), '0m 59s');
+    assert.equal(formatDuration(3 * 86400 + 4 * 3600 + 5 * 60), '3d 4h 5m');
+    assert.equal(formatBytes(512), '512 B');
+    assert.equal(formatBytes(1536), '1.5 KiB');
+    assert.equal(formatBytes(24684092 * 1024), '23.5 GiB');
+  });
+});
