@@ -1,0 +1,8 @@
+// Real Linux test hosts under QEMU for system tests. See scripts/testhost/README.md.
+export { withTestHost, withTestHosts, TestHost, TestHostError } from './host.ts';
+export type { TestHostOptions, NicSpec, HostNic, RunOptions, RunResult, ServiceRequest } from './host.ts';
+export { Segment, withSegment } from './segment.ts';
+export type { SegmentOptions, DhcpOptions } from './segment.ts';
+export type { ServiceName, ServiceOptions } from './services.ts';
+export { ensureImage, chooseAccel } from './image.ts';
+export { leftovers, sweepStale } from './cleanup.ts';
