@@ -9,7 +9,7 @@ const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 rmSync(`${root}dist`, { recursive: true, force: true });
 await build({
-  entryPoints: { hostdeck: `${root}src/cli.tsx` },
+  entryPoints: { hostdeck: `${root}src/main.ts` },
   outdir: `${root}dist`,
   outExtension: { '.js': '.mjs' },
   bundle: true,
@@ -20,11 +20,15 @@ await build({
   jsx: 'automatic',
   minifyWhitespace: true,
   minifySyntax: true,
+  minifyIdentifiers: true,
+  keepNames: false,
   sourcemap: 'linked',
   legalComments: 'none',
   external: ['better-sqlite3', '@unraid/libvirt'],
   alias: { 'react-devtools-core': `${root}scripts/lib/devtools-stub.mjs` },
-  define: { 'process.env.NODE_ENV': '"production"', HOSTDECK_VERSION: JSON.stringify(pkg.version) },
+  // The bundle never uses the global fetch: defining it away keeps yoga's
+  // wasm loader from touching it, which would load undici at start-up.
+  define: { 'process.env.NODE_ENV': '"production"', HOSTDECK_VERSION: JSON.stringify(pkg.version), fetch: 'undefined' },
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __hdCreateRequire } from 'node:module';\nconst require = __hdCreateRequire(import.meta.url);",
   },

@@ -6,6 +6,9 @@ import { formatOptions, parseArgs, UsageError, type OptionSpecs } from './cli/ar
 import { COMMANDS } from './cli/commands.ts';
 import { CommandError, type Command, type CommandContext } from './cli/registry.ts';
 import { Services } from './services.ts';
+import { trace } from './trace.ts';
+
+trace('entry loaded');
 
 declare const HOSTDECK_VERSION: string | undefined;
 export const VERSION = typeof HOSTDECK_VERSION === 'string' ? HOSTDECK_VERSION : '0.0.0-dev';
@@ -125,12 +128,22 @@ async function openConsole(config: Config): Promise<number> {
     );
     return 2;
   }
+  // Open the state DB and start reading the host and libvirt before the UI
+  // modules load, so the data is there by the first frame.
+  const services = new Services(config, 'tui');
+  void services.db;
+  trace('state db open');
+  const { createStores } = await import('./store/host.ts');
+  const stores = createStores(services, config.refreshMs);
+  void stores.host.refresh();
+  void stores.virt.refresh();
   const [{ runConsole }, { SCREENS, ACTIONS }] = await Promise.all([import('./app/run.tsx'), import('../screens/index.ts')]);
-  return runConsole(config, SCREENS, ACTIONS);
+  trace('console modules loaded');
+  return runConsole(services, stores, SCREENS, ACTIONS);
 }
 
-const invokedDirectly = process.argv[1] && /hostdeck(\.mjs)?$|cli\.tsx$/.test(process.argv[1]);
-if (invokedDirectly) {
+// Run directly (tsx src/cli.tsx) rather than through src/main.ts.
+if (process.argv[1] && /cli\.tsx$/.test(process.argv[1])) {
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
     (e: unknown) => { process.stderr.write(`hostdeck: ${(e as Error).stack ?? String(e)}\n`); process.exitCode = 1; },

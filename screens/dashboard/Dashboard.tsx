@@ -7,7 +7,7 @@ import { useStores } from '../../src/app/stores.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { formatBytes, formatDuration } from '../../src/host/parse.ts';
 import type { HostOverview } from '../../src/host/system.ts';
-import { usePolled } from '../../src/store/poller.ts';
+import { usePolled } from '../../src/store/use-polled.ts';
 import { Field, Meter } from '../../src/ui/Panel.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { countByState } from '../../src/virt/types.ts';

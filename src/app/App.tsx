@@ -7,7 +7,7 @@ import { fuzzyFilter } from '../domain/fuzzy.ts';
 import { keyName } from '../domain/keys.ts';
 import type { Services } from '../services.ts';
 import type { Stores } from '../store/host.ts';
-import { usePolled } from '../store/poller.ts';
+import { usePolled } from '../store/use-polled.ts';
 import { managementIp } from '../host/system.ts';
 import { ConfirmDialog } from '../ui/Dialog.tsx';
 import { Breadcrumbs, Header } from '../ui/Header.tsx';

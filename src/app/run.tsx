@@ -3,12 +3,12 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { render } from 'ink';
-import type { Config } from '../config.ts';
-import { Services } from '../services.ts';
-import { createStores } from '../store/host.ts';
+import type { Services } from '../services.ts';
+import type { Stores } from '../store/host.ts';
 import { hostMode } from '../manager/mode.ts';
 import { App } from './App.tsx';
 import type { PaletteAction, ScreenDef } from './types.ts';
+import { trace } from '../trace.ts';
 
 function logLine(file: string, text: string): boolean {
   try {
@@ -30,9 +30,8 @@ function restoreTerminal(leaveAltScreen: boolean): void {
   }
 }
 
-export async function runConsole(config: Config, screens: readonly ScreenDef[], actions: readonly PaletteAction[] = []): Promise<number> {
-  const services = new Services(config, 'tui');
-  const stores = createStores(services, config.refreshMs);
+export async function runConsole(services: Services, stores: Stores, screens: readonly ScreenDef[], actions: readonly PaletteAction[] = []): Promise<number> {
+  const config = services.config;
   const benchFile = process.env.HOSTDECK_BENCH_FILE;
   let crashed = false;
   let instance: ReturnType<typeof render> | undefined;
@@ -53,15 +52,14 @@ export async function runConsole(config: Config, screens: readonly ScreenDef[], 
   if (process.env.HOSTDECK_CRASH_TEST === '1') setTimeout(() => { throw new Error('crash requested by HOSTDECK_CRASH_TEST'); }, 300);
 
   logLine(config.logFile, `console start uri=${config.uri} db=${config.dbPath} user=${config.user}`);
-  // Open the state DB (and run its migrations) before the first frame.
-  void services.db;
 
   instance = render(
     <App services={services} stores={stores} screens={screens} actions={actions} initialTheme={config.theme} readOnly={config.readOnly}
       mode={() => hostMode(services).label}
-      onFirstData={benchFile ? () => writeFileSync(benchFile, `${Date.now()}\n`) : undefined} />,
+      onFirstData={() => { trace('first complete frame'); if (benchFile) writeFileSync(benchFile, `${Date.now()}\n`); }} />,
     { alternateScreen: true, exitOnCtrlC: false, patchConsole: true, maxFps: 30, incrementalRendering: true },
   );
+  trace('first render call done');
   try {
     await instance.waitUntilExit();
   } catch (err) {

@@ -1,4 +1,4 @@
-import { hostOverview, managementIp } from '../host/system.ts';
+import { hostOverview, managementIp, readFqdn } from '../host/system.ts';
 import { formatBytes, formatDuration } from '../host/parse.ts';
 import { countByState } from '../virt/types.ts';
 import type { Command } from './registry.ts';
@@ -9,7 +9,8 @@ export const hostCommands: Command[] = [
     verb: 'info',
     summary: "This host's identity, resources, network and libvirt state (what the dashboard shows)",
     async run(ctx) {
-      const [h, doms, version] = await Promise.all([hostOverview(), ctx.services.virt.domainList().catch((e: Error) => e), ctx.services.virt.readVersion().catch(() => undefined)]);
+      const [h0, fqdn, doms, version] = await Promise.all([hostOverview(), readFqdn(), ctx.services.virt.domainList().catch((e: Error) => e), ctx.services.virt.readVersion().catch(() => undefined)]);
+      const h = { ...h0, fqdn };
       const st = { ...ctx.services.virt.getStatus(), version };
       const libvirt = {
         uri: st.uri, state: st.state, error: st.error, version: st.version,

@@ -1,7 +1,11 @@
 // The single process runner. Every external program hostdeck starts goes
 // through here, always as a program name plus an argument array (never a
 // shell string). Tests can observe or replace what runs via `observe`.
-import { execa, type Options as ExecaOptions } from 'execa';
+import type { Options as ExecaOptions } from 'execa';
+
+// execa is loaded on first use so that start-up (the first frame) does not pay for it.
+let execaModule: Promise<typeof import('execa')> | undefined;
+const loadExeca = () => (execaModule ??= import('execa'));
 
 export interface RunOptions {
   /** Text written to the program's standard input (e.g. a secret), never on argv. */
@@ -89,6 +93,7 @@ export async function run(command: string, args: readonly string[] = [], opts: R
     shell: false,
     windowsHide: true,
   };
+  const { execa } = await loadExeca();
   const r = await execa(command, [...args], execaOpts);
   const durationMs = performance.now() - started;
   const code = (r as { code?: string }).code;
@@ -124,39 +129,46 @@ export function spawnStream(
   assertArgv(command, args);
   for (const o of observers) o({ command, args: [...args] });
   const started = performance.now();
-  const child = execa(command, [...args], { reject: false, buffer: false, env: opts.env, cancelSignal: opts.signal, stdin: 'ignore', shell: false });
-  let pending = '';
-  child.stdout?.setEncoding('utf8');
-  child.stdout?.on('data', (chunk: string) => {
-    pending += chunk;
-    let nl: number;
-    while ((nl = pending.indexOf('\n')) >= 0) {
-      const line = pending.slice(0, nl);
-      pending = pending.slice(nl + 1);
-      onLine(line);
-    }
+  let child: ReturnType<typeof import('execa').execa> | undefined;
+  let killed = false;
+  const done = loadExeca().then(({ execa }) => {
+    if (killed) return { command, args: [...args], exitCode: -1, stdout: '', stderr: 'killed before start', timedOut: false, durationMs: 0 };
+    const c = execa(command, [...args], { reject: false, buffer: false, env: opts.env, cancelSignal: opts.signal, stdin: 'ignore', shell: false });
+    child = c;
+    let pending = '';
+    c.stdout?.setEncoding('utf8');
+    c.stdout?.on('data', (chunk: string) => {
+      pending += chunk;
+      let nl: number;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        onLine(line);
+      }
+    });
+    let stderr = '';
+    c.stderr?.setEncoding('utf8');
+    c.stderr?.on('data', (chunk: string) => {
+      if (stderr.length < 64 * 1024) stderr += chunk;
+    });
+    return c.then((r) => ({
+      command,
+      args: [...args],
+      exitCode: typeof r.exitCode === 'number' ? r.exitCode : -1,
+      stdout: '',
+      stderr,
+      timedOut: false,
+      durationMs: performance.now() - started,
+    }));
   });
-  let stderr = '';
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (c: string) => {
-    if (stderr.length < 64 * 1024) stderr += c;
-  });
-  const done = child.then((r) => ({
-    command,
-    args: [...args],
-    exitCode: typeof r.exitCode === 'number' ? r.exitCode : -1,
-    stdout: '',
-    stderr,
-    timedOut: false,
-    durationMs: performance.now() - started,
-  }));
-  return { done, kill: () => child.kill('SIGTERM') };
+  return { done, kill: () => { killed = true; child?.kill('SIGTERM'); } };
 }
 
 /** Hand the terminal to a program (e.g. `virsh console`) and wait for it to exit. */
 export async function runInteractive(command: string, args: readonly string[], opts: { env?: Record<string, string | undefined> } = {}): Promise<number> {
   assertArgv(command, args);
   for (const o of observers) o({ command, args: [...args] });
+  const { execa } = await loadExeca();
   const r = await execa(command, [...args], { reject: false, stdio: 'inherit', env: opts.env, shell: false });
   return typeof r.exitCode === 'number' ? r.exitCode : -1;
 }

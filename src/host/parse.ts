@@ -128,3 +128,61 @@ export function formatBytes(bytes: number): string {
   while (Math.abs(v) >= 1024 && i < units.length - 1) { v /= 1024; i++; }
   return `${v >= 100 || i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
 }
+
+/** Default routes from /proc/net/route (IPv4), lowest metric first. */
+export function parseProcRoute(text: string): DefaultRoute[] {
+  const out: (DefaultRoute & { metric: number })[] = [];
+  for (const line of text.split('\n').slice(1)) {
+    const t = line.trim().split(/\s+/);
+    if (t.length < 8 || t[1] !== '00000000' || t[7] !== '00000000') continue;
+    const flags = parseInt(t[3]!, 16);
+    if (!(flags & 0x1)) continue; // RTF_UP
+    const gwHex = t[2]!;
+    const gw = gwHex === '00000000' ? undefined : [3, 2, 1, 0].map((i) => parseInt(gwHex.slice(i * 2, i * 2 + 2), 16)).join('.');
+    out.push({ dev: t[0]!, gateway: gw, family: 'inet', metric: Number(t[6]) });
+  }
+  return out.sort((a, b) => a.metric - b.metric).map(({ metric: _m, ...r }) => r);
+}
+
+function hexToIpv6(h: string): string {
+  const groups = h.match(/.{4}/g)!.map((g) => parseInt(g, 16).toString(16));
+  // Compress the longest run of zero groups.
+  let best = -1, bestLen = 0;
+  for (let i = 0; i < 8; i++) {
+    let j = i;
+    while (j < 8 && groups[j] === '0') j++;
+    if (j - i > bestLen && j - i > 1) { best = i; bestLen = j - i; }
+  }
+  if (best < 0) return groups.join(':');
+  return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
+}
+
+/** Default routes from /proc/net/ipv6_route, lowest metric first. */
+export function parseProcIpv6Route(text: string): DefaultRoute[] {
+  const out: (DefaultRoute & { metric: number })[] = [];
+  for (const line of text.split('\n')) {
+    const t = line.trim().split(/\s+/);
+    if (t.length < 10 || t[0] !== '0'.repeat(32) || t[1] !== '00' || t[9] === 'lo') continue;
+    const flags = parseInt(t[8]!, 16);
+    if (!(flags & 0x1)) continue;
+    out.push({ dev: t[9]!, gateway: t[4] === '0'.repeat(32) ? undefined : hexToIpv6(t[4]!), family: 'inet6', metric: parseInt(t[5]!, 16) });
+  }
+  return out.sort((a, b) => a.metric - b.metric).map(({ metric: _m, ...r }) => r);
+}
+
+export interface MountEntry { source: string; mount: string; type: string }
+
+/** /proc/self/mounts, with the octal escapes of spaces decoded. */
+export function parseMounts(text: string): MountEntry[] {
+  const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+  return text.split('\n').filter(Boolean).map((l) => {
+    const t = l.split(' ');
+    return { source: unescape(t[0] ?? ''), mount: unescape(t[1] ?? ''), type: t[2] ?? '' };
+  });
+}
+
+/** Prefix length of a dotted or colon netmask. */
+export function netmaskPrefix(mask: string): number {
+  if (mask.includes('.')) return mask.split('.').reduce((n, o) => n + (Number(o) >>> 0).toString(2).replace(/0/g, '').length, 0);
+  return mask.split(':').reduce((n, g) => n + (g ? parseInt(g, 16).toString(2).replace(/0/g, '').length : 0), 0);
+}

@@ -1,11 +1,11 @@
 // The host's own figures for the dashboard, read from /proc and /etc where
 // possible (fast, no process) and from iproute2 and df through the runner.
-import { readFile } from 'node:fs/promises';
-import { hostname, loadavg, release, uptime } from 'node:os';
+import { readdir, readFile, statfs } from 'node:fs/promises';
+import { hostname, loadavg, networkInterfaces, release, uptime } from 'node:os';
 import { run } from '../exec/runner.ts';
 import {
-  mainFilesystems, parseCpuinfo, parseDefaultRoutes, parseDf, parseIpAddr, parseMeminfo, parseOsRelease, parseResolvConf,
-  type CpuInfo, type FsUsage, type IpAddr, type MemInfo,
+  mainFilesystems, netmaskPrefix, parseCpuinfo, parseMeminfo, parseMounts, parseOsRelease, parseProcIpv6Route, parseProcRoute, parseResolvConf,
+  type CpuInfo, type FsUsage, type IpAddr, type IpLink, type MemInfo,
 } from './parse.ts';
 
 export interface VirtCapability {
@@ -49,9 +49,52 @@ export async function virtCapability(flags: readonly string[], probeFile = '/run
   return { usable: true, accel: 'kvm', reason: 'not probed yet' };
 }
 
+let fqdnCache: string | undefined;
+let fqdnPending: Promise<string> | undefined;
+
+/** The FQDN (`hostname -f`); read in the background once, the plain hostname meanwhile. */
+export function fqdnNow(): string {
+  if (fqdnCache === undefined && !fqdnPending) {
+    fqdnPending = run('hostname', ['-f'], { timeoutMs: 2000 }).then((r) => (fqdnCache = r.exitCode === 0 && r.stdout.trim() ? r.stdout.trim() : hostname()), () => (fqdnCache = hostname()));
+  }
+  return fqdnCache ?? hostname();
+}
+
+/** The FQDN, waiting for `hostname -f` (the CLI, where nothing else is drawn meanwhile). */
 export async function readFqdn(): Promise<string> {
-  const r = await run('hostname', ['-f'], { timeoutMs: 2000 });
-  return r.exitCode === 0 && r.stdout.trim() ? r.stdout.trim() : hostname();
+  fqdnNow();
+  return fqdnPending ?? fqdnCache ?? hostname();
+}
+
+/** The main file systems from /proc/self/mounts and statfs (no process started). */
+export async function filesystems(): Promise<FsUsage[]> {
+  const mounts = parseMounts(await readText('/proc/self/mounts'));
+  const usage = await Promise.all(mounts.map(async (m) => {
+    try {
+      const st = await statfs(m.mount);
+      const k = st.bsize / 1024;
+      return { source: m.source, type: m.type, mount: m.mount, sizeKiB: Math.round(st.blocks * k), usedKiB: Math.round((st.blocks - st.bfree) * k), availKiB: Math.round(st.bavail * k) };
+    } catch {
+      return undefined;
+    }
+  }));
+  return mainFilesystems(usage.filter((u): u is FsUsage => Boolean(u)));
+}
+
+/** Interfaces and their addresses from the kernel (no process started). */
+export async function interfaces(): Promise<IpLink[]> {
+  const ni = networkInterfaces();
+  const names = await readdir('/sys/class/net').catch(() => Object.keys(ni));
+  return Promise.all(names.map(async (name) => {
+    const [state, mac, mtu] = await Promise.all([readText(`/sys/class/net/${name}/operstate`), readText(`/sys/class/net/${name}/address`), readText(`/sys/class/net/${name}/mtu`)]);
+    const addrs = (ni[name] ?? []).map((a) => ({
+      family: a.family === 'IPv4' ? 'inet' as const : 'inet6' as const,
+      address: a.address,
+      prefix: netmaskPrefix(a.netmask),
+      scope: a.internal ? 'host' : a.family === 'IPv6' && /^fe80:/i.test(a.address) ? 'link' : 'global',
+    }));
+    return { name, mac: mac.trim() || undefined, state: (state.trim() || 'unknown').toUpperCase(), mtu: Number(mtu.trim()) || 0, addresses: addrs };
+  }));
 }
 
 export async function hostOverview(): Promise<HostOverview> {
@@ -60,26 +103,22 @@ export async function hostOverview(): Promise<HostOverview> {
     const os = parseOsRelease((await readText('/etc/os-release')) || (await readText('/usr/lib/os-release')));
     osCache = os.PRETTY_NAME ?? os.NAME ?? 'Linux';
   }
-  const [mem, resolv, df, addr, route4, route6, fqdn, virt] = await Promise.all([
+  const [mem, resolv, fs, links, route4, route6, virt] = await Promise.all([
     readText('/proc/meminfo').then(parseMeminfo),
     readText('/etc/resolv.conf').then(parseResolvConf),
-    run('df', ['-PT', '-k'], { timeoutMs: 3000 }),
-    run('ip', ['-j', 'addr', 'show'], { timeoutMs: 3000 }),
-    run('ip', ['-j', 'route', 'show', 'default'], { timeoutMs: 3000 }),
-    run('ip', ['-6', '-j', 'route', 'show', 'default'], { timeoutMs: 3000 }),
-    readFqdn(),
+    filesystems(),
+    interfaces(),
+    readText('/proc/net/route').then(parseProcRoute),
+    readText('/proc/net/ipv6_route').then(parseProcIpv6Route),
     virtCapability(cpuCache.flags),
   ]);
-  const links = addr.exitCode === 0 ? parseIpAddr(addr.stdout) : [];
-  const d4 = route4.exitCode === 0 ? parseDefaultRoutes(route4.stdout, 'inet') : [];
-  const d6 = route6.exitCode === 0 ? parseDefaultRoutes(route6.stdout, 'inet6') : [];
-  const mgmtName = d4[0]?.dev ?? d6[0]?.dev ?? links.find((l) => l.name !== 'lo' && l.addresses.some((a) => a.scope === 'global'))?.name;
+  const mgmtName = route4[0]?.dev ?? route6[0]?.dev ?? links.find((l) => l.name !== 'lo' && l.addresses.some((a) => a.scope === 'global'))?.name;
   const mgmt = links.find((l) => l.name === mgmtName);
   const { flags: _flags, ...cpu } = cpuCache;
   const la = loadavg();
   return {
     hostname: hostname(),
-    fqdn,
+    fqdn: fqdnNow(),
     os: osCache,
     kernel: release(),
     uptimeSec: uptime(),
@@ -87,10 +126,10 @@ export async function hostOverview(): Promise<HostOverview> {
     virt,
     memory: mem,
     load: [la[0] ?? 0, la[1] ?? 0, la[2] ?? 0],
-    filesystems: df.exitCode === 0 || df.stdout ? mainFilesystems(parseDf(df.stdout)) : [],
+    filesystems: fs,
     management: mgmt ? { iface: mgmt.name, addresses: mgmt.addresses.filter((a) => a.scope !== 'host'), state: mgmt.state, mac: mgmt.mac } : undefined,
-    gateway: d4[0]?.gateway,
-    gateway6: d6[0]?.gateway,
+    gateway: route4[0]?.gateway,
+    gateway6: route6[0]?.gateway,
     dns: resolv.nameservers,
     searchDomains: resolv.search,
   };

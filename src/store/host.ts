@@ -3,6 +3,7 @@ import { hostOverview, type HostOverview } from '../host/system.ts';
 import type { Services } from '../services.ts';
 import type { ConnectionStatus, DomainSummary } from '../virt/types.ts';
 import { createPolledStore, type PolledStore } from './poller.ts';
+import { trace } from '../trace.ts';
 
 export interface VirtSnapshot {
   status: ConnectionStatus;
@@ -16,10 +17,11 @@ export interface Stores {
 }
 
 export function createStores(services: Services, refreshMs = 2000): Stores {
-  const host = createPolledStore(hostOverview, refreshMs);
+  const host = createPolledStore(() => hostOverview().finally(() => trace('host data')), refreshMs);
   const virt = createPolledStore<VirtSnapshot>(async () => {
     try {
       const domains = await services.virt.domainList();
+      trace('libvirt data');
       return { status: services.virt.getStatus(), domains };
     } catch {
       // Disconnected: the status says why; the poll keeps its interval and the connection its own backoff.

@@ -1,7 +1,6 @@
 // Pollers chain timeouts (never setInterval), drop a refresh that would
 // overlap the one in flight, back off on errors, and run only while somebody
 // is subscribed (the visible screen).
-import { useSyncExternalStore } from 'react';
 
 export interface PolledState<T> {
   data?: T;
@@ -23,7 +22,7 @@ export interface PolledStore<T> {
 
 const MAX_BACKOFF_MS = 30_000;
 
-export function createPolledStore<T>(fetch: () => Promise<T>, intervalMs: number, opts: { backoffMs?: number } = {}): PolledStore<T> {
+export function createPolledStore<T>(load: () => Promise<T>, intervalMs: number, opts: { backoffMs?: number } = {}): PolledStore<T> {
   let state: PolledState<T> = { loading: true };
   const subs = new Set<() => void>();
   let timer: NodeJS.Timeout | undefined;
@@ -45,7 +44,7 @@ export function createPolledStore<T>(fetch: () => Promise<T>, intervalMs: number
     if (inFlight) return inFlight; // drop the overlapping refresh
     inFlight = (async () => {
       try {
-        const data = await fetch();
+        const data = await load();
         failures = 0;
         state = { data, updatedAt: Date.now(), loading: false };
       } catch (err) {
@@ -78,8 +77,4 @@ export function createPolledStore<T>(fetch: () => Promise<T>, intervalMs: number
     setInterval(ms) { interval = ms; schedule(); },
     stop() { stopped = true; if (timer) clearTimeout(timer); timer = undefined; },
   };
-}
-
-export function usePolled<T>(store: PolledStore<T>): PolledState<T> {
-  return useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
 }

@@ -72,3 +72,23 @@ describe('host parsers on recorded outputs of a Debian 12 host', () => {
     assert.equal(formatBytes(24684092 * 1024), '23.5 GiB');
   });
 });
+
+describe('kernel tables read without starting a process', () => {
+  it('/proc/net/route: the IPv4 default route and its gateway', async () => {
+    const { parseProcRoute } = await import('../../src/host/parse.ts');
+    assert.deepEqual(parseProcRoute(fx('host/proc-net-route.txt')), [{ dev: 'eth0', gateway: '192.0.2.1', family: 'inet' }]);
+  });
+  it('/proc/net/ipv6_route: the IPv6 default route, compressed', async () => {
+    const { parseProcIpv6Route } = await import('../../src/host/parse.ts');
+    assert.deepEqual(parseProcIpv6Route(fx('host/proc-net-ipv6_route.txt')), [{ dev: 'eth0', gateway: 'fd00::1', family: 'inet6' }]);
+  });
+  it('/proc/self/mounts with escaped spaces, and netmask prefixes', async () => {
+    const { parseMounts, netmaskPrefix } = await import('../../src/host/parse.ts');
+    const m = parseMounts(fx('host/mounts.txt'));
+    assert.ok(m.some((x) => x.mount === '/' && x.type === 'ext4'));
+    assert.deepEqual(parseMounts('/dev/sdb1 /mnt/my\\040disk ext4 rw 0 0\n'), [{ source: '/dev/sdb1', mount: '/mnt/my disk', type: 'ext4' }]);
+    assert.equal(netmaskPrefix('255.255.255.0'), 24);
+    assert.equal(netmaskPrefix('255.255.240.0'), 20);
+    assert.equal(netmaskPrefix('ffff:ffff:ffff:ffff::'), 64);
+  });
+});

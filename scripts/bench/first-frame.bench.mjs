@@ -1,0 +1,51 @@
+// Time from process start to the first complete dashboard frame (host and
+// libvirt data drawn) and peak RSS, median of N runs of the bundled binary
+// in a real pseudo-terminal (tmux). Targets: 250 ms, 120 MB.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('../..', import.meta.url).pathname;
+const bin = join(root, 'dist/hostdeck.mjs');
+if (!existsSync(bin)) execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
+const runs = Number(process.env.BENCH_RUNS ?? 12);
+const dir = mkdtempSync(join(tmpdir(), 'hostdeck-bench-'));
+const sock = join(dir, 'tmux.sock');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+
+async function once(i) {
+  const mark = join(dir, `mark${i}`);
+  const t0 = Date.now();
+  execFileSync('tmux', ['-S', sock, '-f', '/dev/null', 'new-session', '-d', '-s', `b${i}`, '-x', '100', '-y', '30',
+    '-e', `HOSTDECK_BENCH_FILE=${mark}`, '-e', `HOSTDECK_DB=${join(dir, 'state.db')}`, '-e', `HOSTDECK_LOG=${join(dir, 'log')}`,
+    process.execPath, bin]);
+  let firstFrame;
+  for (let w = 0; w < 400 && firstFrame === undefined; w++) {
+    try { const t = readFileSync(mark, 'utf8').split('\n')[0]; if (t) firstFrame = Number(t) - t0; } catch { /* not yet */ }
+    if (firstFrame === undefined) await sleep(5);
+  }
+  if (firstFrame === undefined) throw new Error('no complete frame within 2 s');
+  spawnSync('tmux', ['-S', sock, 'send-keys', '-t', `b${i}`, 'q']);
+  let rssKiB;
+  for (let w = 0; w < 400 && rssKiB === undefined; w++) {
+    const lines = readFileSync(mark, 'utf8').split('\n');
+    if (lines[1]) rssKiB = Number(lines[1]);
+    else await sleep(10);
+  }
+  return { firstFrame, rssMB: rssKiB / 1024 };
+}
+
+try {
+  await once('warm');
+  const results = [];
+  for (let i = 0; i < runs; i++) results.push(await once(i));
+  const ff = median(results.map((r) => r.firstFrame));
+  const rss = median(results.map((r) => r.rssMB));
+  console.log(`first complete dashboard frame: median ${ff.toFixed(0)} ms over ${runs} runs (min ${Math.min(...results.map((r) => r.firstFrame))}, max ${Math.max(...results.map((r) => r.firstFrame))}); target <= 250 ms`);
+  console.log(`peak RSS: median ${rss.toFixed(1)} MB (max ${Math.max(...results.map((r) => r.rssMB)).toFixed(1)} MB); target <= 120 MB`);
+} finally {
+  spawnSync('tmux', ['-S', sock, 'kill-server']);
+  rmSync(dir, { recursive: true, force: true });
+}
