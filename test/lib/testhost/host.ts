@@ -115,6 +115,8 @@ export class TestHost {
   private started = new Set<ServiceName>();
   private readonly options: TestHostOptions;
   private destroyed = false;
+  private failedMark = false;
+  private destroyedFully = false;
 
   constructor(options: TestHostOptions = {}) {
     this.options = options;
@@ -208,10 +210,7 @@ export class TestHost {
       await readyP;
     })());
     this.bootMs = performance.now() - t0;
-    for (const s of this.options.services ?? []) {
-      if (typeof s === 'string') await this.start(s);
-      else await this.start(s.name, s.options as never);
-    }
+    if (this.options.services?.length) await this.startServices(this.options.services);
   }
 
   private listen(path: string): Promise<Socket> {
@@ -338,16 +337,38 @@ export class TestHost {
   }
 
   /** Starts a service (and what it needs) inside the host and waits until it is ready. */
-  async start<N extends ServiceName>(name: N, options?: ServiceOptions[N]): Promise<void> {
-    for (const dep of SERVICE_DEPENDENCIES[name]) if (!this.started.has(dep)) await this.start(dep);
-    const script = join(REPO_ROOT, 'scripts/testhost/services', name);
-    const r = await this.run(['bash', script, ...serviceArgs(options)], { timeoutMs: 120_000 });
-    if (r.code !== 0) {
-      let log = '';
-      try { log = readFileSync(join(this.logDir, `${name}.log`), 'utf8').split('\n').slice(-30).join('\n'); } catch { /* none */ }
-      throw new TestHostError(`${this.name}: service ${name} did not start (exit ${r.code})\n${r.stderr}${r.stdout}\n--- ${name}.log ---\n${log}`);
+  start<N extends ServiceName>(name: N, options?: ServiceOptions[N]): Promise<void> {
+    return this.startServices([{ name, options } as ServiceRequest]);
+  }
+
+  /**
+   * Starts services in order (dependencies first, each once) in one call
+   * inside the host, each waited on until ready. Throws with the service's
+   * log when one does not come up.
+   */
+  async startServices(requests: ServiceRequest[]): Promise<void> {
+    const order: { name: ServiceName; options?: object }[] = [];
+    const add = (name: ServiceName, options?: object): void => {
+      for (const dep of SERVICE_DEPENDENCIES[name]) if (!this.started.has(dep) && !order.some((o) => o.name === dep)) add(dep);
+      if (!order.some((o) => o.name === name)) order.push({ name, options });
+    };
+    for (const r of requests) {
+      if (typeof r === 'string') add(r);
+      else add(r.name, r.options);
     }
-    this.started.add(name);
+    const todo = order.filter((o) => !this.started.has(o.name) || o.options);
+    if (!todo.length) return;
+    const argv = ['bash', join(REPO_ROOT, 'scripts/testhost/services/start')];
+    todo.forEach((o, i) => argv.push(...(i ? ['--'] : []), o.name, ...serviceArgs(o.options)));
+    const r = await this.run(argv, { timeoutMs: 180_000 });
+    if (r.code !== 0) {
+      const failed = todo.find((o) => r.stderr.startsWith(`${o.name}:`))?.name ?? todo.map((o) => o.name).join(', ');
+      const logs = todo.map((o) => {
+        try { return `--- ${o.name}.log ---\n${readFileSync(join(this.logDir, `${o.name}.log`), 'utf8').split('\n').slice(-30).join('\n')}`; } catch { return ''; }
+      }).join('\n');
+      throw new TestHostError(`${this.name}: service ${failed} did not start (exit ${r.code})\n${r.stderr}${r.stdout}\n${logs}`);
+    }
+    for (const o of todo) this.started.add(o.name);
   }
 
   /** Plugs (up) or pulls (down) a NIC's cable from the machine side: QMP set_link, the guest sees carrier change. */
@@ -378,8 +399,23 @@ export class TestHost {
     return performance.now() - t0;
   }
 
+  /** Marks the host's test as failed: destroy() then keeps its logs (see keepLogs option). */
+  markFailed(): void { this.failedMark = true; }
+
+  /**
+   * Wraps a test body so that a failure marks these hosts as failed (their
+   * logs are kept) before it propagates: `it('...', guard([host], async () => ...))`.
+   */
+  static keepLogsOnFailure<A extends unknown[]>(hosts: () => (TestHost | undefined)[], fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+    return async (...args: A) => {
+      try { await fn(...args); } catch (e) { for (const h of hosts()) h?.markFailed(); throw e; }
+    };
+  }
+
   /** Tears the host down: QEMU (poweroff, then SIGKILL), sockets, taps (go with QEMU), work directory. */
   async destroy(opts: { failed?: boolean } = {}): Promise<void> {
+    if (this.destroyedFully) return;
+    this.destroyedFully = true;
     this.destroyed = true;
     const q = this.qemu;
     if (q && q.exitCode === null && q.signalCode === null) {
@@ -391,7 +427,7 @@ export class TestHost {
     this.agent?.destroy();
     for (const s of this.servers) s.close();
     const keep = this.options.keepLogs ?? 'on-failure';
-    if (keep === 'always' || (keep === 'on-failure' && opts.failed)) this.keepLogs();
+    if (keep === 'always' || (keep === 'on-failure' && (opts.failed || this.failedMark))) this.keepLogs();
     rmSync(this.workDir, { recursive: true, force: true });
     untrackDir(this.workDir);
   }
