@@ -1,0 +1,109 @@
+// Storage on real kernels and real daemons, between two test hosts linked
+// through a machine-side segment: an open-iscsi initiator logging in to a LIO
+// target with CHAP (and failing cleanly with a wrong secret), and an NFS
+// export mounted, written and read back.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Segment, TestHost } from '../lib/testhost/index.ts';
+
+const SERVER_IP = '192.168.79.10';
+const CLIENT_IP = '192.168.79.20';
+const TARGET = 'iqn.2026-11.org.hostdeck:storage.lun0';
+const INITIATOR = 'iqn.2026-11.org.hostdeck:node1';
+const CHAP_USER = 'hostdeck';
+const CHAP_SECRET = 'chap-secret-1234';
+
+describe('iSCSI and NFS between two test hosts', { timeout: 400_000 }, () => {
+  let seg: Segment | undefined;
+  let server: TestHost | undefined;
+  let client: TestHost | undefined;
+  const guard = <A extends unknown[]>(fn: (...a: A) => Promise<void>) => TestHost.keepLogsOnFailure(() => [server, client], fn);
+
+  const address = async (h: TestHost, ip: string): Promise<void> => {
+    await h.mustRun(['ip', 'addr', 'add', `${ip}/24`, 'dev', 'eth0']);
+    await h.mustRun(['ip', 'link', 'set', 'eth0', 'up']);
+  };
+
+  before(async () => {
+    seg = await Segment.create({ name: 'san' });
+    server = new TestHost({ name: 'storage', nics: [{ segment: seg }] });
+    client = new TestHost({ name: 'node1', nics: [{ segment: seg }] });
+    const s = server;
+    const c = client;
+    await Promise.all([
+      (async () => {
+        await s.boot();
+        await address(s, SERVER_IP);
+        await s.startServices([
+          { name: 'iscsi-target', options: { iqn: TARGET, sizeMb: 64, chapUser: CHAP_USER, chapPassword: CHAP_SECRET, initiatorName: INITIATOR } },
+          { name: 'nfs-server', options: { path: '/srv/nfs' } },
+        ]);
+      })(),
+      (async () => {
+        await c.boot();
+        await address(c, CLIENT_IP);
+        await c.startServices([{ name: 'iscsid', options: { initiatorName: INITIATOR } }]);
+      })(),
+    ]);
+  });
+  after(async () => {
+    await Promise.all([server?.destroy(), client?.destroy()]);
+    await seg?.dispose();
+  });
+
+  const iscsiadm = (...args: string[]) => client!.run(['iscsiadm', ...args], { timeoutMs: 90_000 });
+  const setSecret = async (secret: string): Promise<void> => {
+    for (const [n, v] of [['node.session.auth.authmethod', 'CHAP'], ['node.session.auth.username', CHAP_USER], ['node.session.auth.password', secret]]) {
+      const r = await iscsiadm('-m', 'node', '-T', TARGET, '-p', SERVER_IP, '--op', 'update', '-n', n!, '-v', v!);
+      assert.equal(r.code, 0, r.stderr);
+    }
+  };
+
+  it('the initiator discovers the target on the other host', guard(async () => {
+    const r = await iscsiadm('-m', 'discovery', '-t', 'sendtargets', '-p', SERVER_IP);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^${SERVER_IP.replace(/\./g, '\\.')}:3260,1 ${TARGET}$`, 'm'));
+  }));
+
+  it('a wrong CHAP secret is refused and leaves no session behind', guard(async () => {
+    await setSecret('not-the-secret-99');
+    const r = await iscsiadm('-m', 'node', '-T', TARGET, '-p', SERVER_IP, '--login');
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /authoriz|authentication/i);
+    const s = await iscsiadm('-m', 'session');
+    assert.equal(s.code, 21, `expected "no active sessions": ${s.stdout}${s.stderr}`);
+    const disks = await client!.mustRun(['lsblk', '-d', '-n', '-o', 'NAME,TRAN']);
+    assert.doesNotMatch(disks.stdout, /iscsi/);
+  }));
+
+  it('the right CHAP secret logs in and the LUN appears as a 64 MiB block device that keeps data', guard(async () => {
+    await setSecret(CHAP_SECRET);
+    const r = await iscsiadm('-m', 'node', '-T', TARGET, '-p', SERVER_IP, '--login');
+    assert.equal(r.code, 0, r.stderr);
+    let disk = '';
+    for (let i = 0; i < 50 && !disk; i++) {
+      const l = await client!.mustRun(['lsblk', '-d', '-n', '-b', '-o', 'NAME,TRAN,SIZE,VENDOR']);
+      disk = /^(sd[a-z]+)\s+iscsi\s+(\d+)/m.exec(l.stdout)?.[1] ?? '';
+      if (disk) assert.match(l.stdout, new RegExp(`^${disk}\\s+iscsi\\s+${64 * 1024 * 1024}\\s+LIO-ORG`, 'm'));
+    }
+    assert.ok(disk, 'no iSCSI disk appeared');
+    const w = await client!.bash('printf "hostdeck-lun" | dd of="/dev/$1" bs=512 conv=fsync,sync status=none; dd if="/dev/$1" bs=512 count=1 iflag=direct status=none | head -c 12', [disk]);
+    assert.equal(w.code, 0, w.stderr);
+    assert.equal(w.stdout, 'hostdeck-lun');
+    const out = await iscsiadm('-m', 'node', '-T', TARGET, '-p', SERVER_IP, '--logout');
+    assert.equal(out.code, 0, out.stderr);
+  }));
+
+  it('an NFS export of the other host is mounted, a file written and read back on both sides', guard(async () => {
+    await client!.mustRun(['mkdir', '-p', '/mnt/nfs']);
+    // /srv/nfs is the server's NFSv4 root (see scripts/testhost/services/nfs-server).
+    const m = await client!.run(['mount', '-t', 'nfs', '-o', 'vers=4.2', `${SERVER_IP}:/`, '/mnt/nfs'], { timeoutMs: 90_000 });
+    assert.equal(m.code, 0, m.stderr);
+    const mounts = await client!.readFile('/proc/mounts');
+    assert.match(mounts, new RegExp(`^${SERVER_IP.replace(/\./g, '\\.')}:/ /mnt/nfs nfs4 rw,.*vers=4\\.2`, 'm'));
+    await client!.writeFile('/mnt/nfs/hello.txt', 'written by node1 over NFS\n');
+    assert.equal(await client!.readFile('/mnt/nfs/hello.txt'), 'written by node1 over NFS\n');
+    assert.equal(await server!.readFile('/srv/nfs/hello.txt'), 'written by node1 over NFS\n');
+    await client!.mustRun(['umount', '/mnt/nfs']);
+  }));
+});
