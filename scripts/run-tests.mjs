@@ -17,7 +17,7 @@ const tiers = args.length ? args : ALL;
 
 function files(dir) {
   let out = [];
-  let entries = [];
+  let entries;
   try { entries = readdirSync(dir); } catch { return out; }
   for (const e of entries.sort()) {
     const p = join(dir, e);

@@ -21,7 +21,7 @@ export function eventTime(iso: string): string {
 }
 
 function columns(width: number): Column<EventRecord>[] {
-  const fixed = 19 + 8 + 12 + 18 + 12 + 5;
+  const fixed = 19 + 8 + 12 + 18 + 12 + 5 + 2;
   return [
     { id: 'time', title: 'TIME', width: 19, render: (e) => eventTime(e.time) },
     { id: 'severity', title: 'SEVERITY', width: 8, render: (e) => e.severity, role: (e) => SEV_ROLE[e.severity] },

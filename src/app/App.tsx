@@ -80,6 +80,7 @@ export function App(props: AppProps) {
   }), []);
 
   const top = stack[stack.length - 1]!;
+  const bindingCtx = useMemo(() => ({ registry, owner: String(top.key) }), [registry, top.key]);
   const topDef = screens.find((s) => s.id === top.id) ?? home;
   const screenBindings = bindingsRef.current.get(String(top.key)) ?? [];
   void bindingSig;
@@ -213,10 +214,12 @@ export function App(props: AppProps) {
       return;
     }
     if (cur.capture) return;
-    const sb = findBinding(effectiveBindings(screenBindings, readOnly), name);
+    // Read the screen's bindings fresh: they close over its latest state.
+    const current = bindingsRef.current.get(String(top.key)) ?? [];
+    const sb = findBinding(effectiveBindings(current, readOnly), name);
     if (sb) { void runBinding(sb); return; }
     if (readOnly) {
-      const dropped = findBinding(screenBindings.filter((b) => b.dangerous), name);
+      const dropped = findBinding(current.filter((b) => b.dangerous), name);
       if (dropped) { notify('warning', `${dropped.description}: not available in read-only mode`); return; }
     }
     const gb = findBinding(effectiveBindings(globalBindings, false), name);
@@ -283,7 +286,7 @@ export function App(props: AppProps) {
               <PaletteView query={palette.query} entries={paletteMatches} selected={palette.selected} width={size.columns} height={bodyRows} />
             ) : null}
             <Box display={bodyActive ? 'flex' : 'none'} flexDirection="column" height={bodyRows}>
-              <BindingContext.Provider value={{ registry, owner: String(top.key) }}>
+              <BindingContext.Provider value={bindingCtx}>
                 <Screen key={top.key} shell={shell} active={bodyActive} params={top.params} />
               </BindingContext.Provider>
             </Box>

@@ -1,7 +1,7 @@
 // Key names and the registry of the current screen's bindings. Bindings are
 // data (see types.ts); the shell dispatches keys from that data, and the
 // footer and the `?` help are generated from it.
-import { createContext, useContext, useEffect, useRef } from 'react';
+import { createContext, useContext, useEffect, useLayoutEffect, useRef } from 'react';
 import type { Binding } from './types.ts';
 
 export { keyLabel, keyName } from '../domain/keys.ts';
@@ -31,8 +31,12 @@ export function useBindings(bindings: Binding[]): void {
   const ctx = useContext(BindingContext);
   const ref = useRef(bindings);
   ref.current = bindings;
-  useEffect(() => {
+  // A layout effect registers during the commit, so a key that arrives right
+  // after a frame is drawn always finds the bindings of that frame.
+  useLayoutEffect(() => {
     ctx?.registry.set(ctx.owner, ref.current);
   });
-  useEffect(() => () => ctx?.registry.clear(ctx.owner), [ctx]);
+  const registry = ctx?.registry;
+  const owner = ctx?.owner;
+  useEffect(() => () => { if (registry && owner !== undefined) registry.clear(owner); }, [registry, owner]);
 }

@@ -34,7 +34,6 @@ export async function runConsole(services: Services, stores: Stores, screens: re
   const config = services.config;
   const benchFile = process.env.HOSTDECK_BENCH_FILE;
   let crashed = false;
-  let instance: ReturnType<typeof render> | undefined;
 
   const crash = (err: unknown) => {
     if (crashed) return;
@@ -42,7 +41,7 @@ export async function runConsole(services: Services, stores: Stores, screens: re
     const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
     const logged = logLine(config.logFile, `crash: ${text}`);
     let unmounted = false;
-    try { instance?.unmount(); unmounted = Boolean(instance); } catch { /* ignore */ }
+    try { instance.unmount(); unmounted = true; } catch { /* ignore */ }
     restoreTerminal(!unmounted);
     process.stderr.write(`hostdeck crashed: ${err instanceof Error ? err.message : String(err)}\n${logged ? `The error and its stack are in ${config.logFile}` : `Could not write the log file ${config.logFile}; the stack was:\n${text}`}\n`);
     process.exit(70);
@@ -53,7 +52,7 @@ export async function runConsole(services: Services, stores: Stores, screens: re
 
   logLine(config.logFile, `console start uri=${config.uri} db=${config.dbPath} user=${config.user}`);
 
-  instance = render(
+  const instance = render(
     <App services={services} stores={stores} screens={screens} actions={actions} initialTheme={config.theme} readOnly={config.readOnly}
       mode={() => hostMode(services).label}
       onFirstData={() => { trace('first complete frame'); if (benchFile) writeFileSync(benchFile, `${Date.now()}\n`); }} />,

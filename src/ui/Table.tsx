@@ -44,7 +44,7 @@ export function Table<T>({ rows, columns, rowKey, selectedKey, height, width, so
   const sel = selectedKey === undefined ? -1 : rows.findIndex((r) => rowKey(r) === selectedKey);
   const start = windowStart(sel, rows.length, bodyHeight);
   const visible = rows.slice(start, start + bodyHeight);
-  const header = columns.map((c) => fit(`${c.title}${sortColumn === c.id ? (sortDesc ? '▼' : '▲') : ''}`, c.width, c.align)).join(' ');
+  const header = `  ${columns.map((c) => fit(`${c.title}${sortColumn === c.id ? (sortDesc ? '▼' : '▲') : ''}`, c.width, c.align)).join(' ')}`;
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Text bold wrap="truncate" {...tone(t, 'accent')}>{header}</Text>
@@ -54,6 +54,7 @@ export function Table<T>({ rows, columns, rowKey, selectedKey, height, width, so
         const selected = k === selectedKey;
         return (
           <Text key={k} wrap="truncate" {...(selected ? (t.color ? { backgroundColor: t.selectBg, color: t.selectFg } : { inverse: true }) : {})}>
+            {selected ? '▶ ' : '  '}
             {columns.map((c, i) => {
               const role = selected ? undefined : c.role?.(r);
               return (

@@ -22,6 +22,7 @@ export function editText(value: string, input: string, key: { backspace?: boolea
   if (key.ctrl || key.meta || key.return || key.escape || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return undefined;
   if (!input) return undefined;
   // Drop control characters (pasted newlines and the like).
+  // eslint-disable-next-line no-control-regex -- dropping control characters is the point
   const clean = input.replace(/[\u0000-\u001f\u007f]/g, '');
   return clean ? value + clean : undefined;
 }

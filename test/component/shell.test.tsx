@@ -101,9 +101,9 @@ describe('the shell', () => {
 
   it('below 80x24 shows the size needed; growing back restores the screen', async () => {
     env.ui.resize(70, 20);
-    let f = await env.ui.waitFor('needs at least 80x24; this terminal is 70x20');
+    await env.ui.waitFor('needs at least 80x24; this terminal is 70x20');
     env.ui.resize(100, 30);
-    f = await env.ui.waitFor(/libvirt\s+test:\/\/\/default/);
+    const f = await env.ui.waitFor(/libvirt\s+test:\/\/\/default/);
     assert.equal(f.split('\n').length, 30);
   });
 });

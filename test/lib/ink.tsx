@@ -30,6 +30,7 @@ export const KEYS = {
   up: '\x1b[A', down: '\x1b[B', right: '\x1b[C', left: '\x1b[D', enter: '\r', escape: '\x1b', tab: '\t', backspace: '\x7f', pageDown: '\x1b[6~', pageUp: '\x1b[5~', ctrlC: '\x03',
 } as const;
 
+// eslint-disable-next-line no-control-regex -- ANSI escapes start with ESC
 const strip = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 
 export function renderTui(tree: ReactElement, size: { columns: number; rows: number } = { columns: 100, rows: 30 }) {
