@@ -112,3 +112,19 @@ export function leftovers(): { qemu: string[]; netns: string[]; taps: string[]; 
     dirs: safeReaddir(tmpdir()).filter((e) => e.startsWith(`${MARK}-`)),
   };
 }
+
+/**
+ * What the harness left behind in processes that have ended (leaks): QEMU,
+ * namespaces, tap devices in this namespace, temporary directories.
+ * Resources of harness processes still running are not counted.
+ */
+export function leaked(): { qemu: string[]; netns: string[]; taps: string[]; dirs: string[] } {
+  const left = leftovers();
+  const dead = (pid: number): boolean => !alive(pid);
+  return {
+    qemu: leftoverQemu().filter((q) => dead(q.ownerPid)).map((q) => `${q.pid} ${q.name}`),
+    netns: left.netns.filter((n) => dead(Number(/^hdt-(\d+)-/.exec(n)?.[1] ?? 0))),
+    taps: left.taps.filter((t) => dead(parseInt(new RegExp(`^${TAP_PREFIX}([0-9a-z]+)h`).exec(t)?.[1] ?? '0', 36))),
+    dirs: left.dirs.filter((d) => dead(Number(/^hostdeck-testhost-(\d+)-/.exec(d)?.[1] ?? 0))),
+  };
+}

@@ -41,7 +41,7 @@ export interface TestHostOptions {
   cpus?: number;
   /** Services started (and waited on) after boot, dependencies first. */
   services?: ServiceRequest[];
-  /** Limit for boot + fn, after which the host is torn down and withTestHost rejects. Default 600 s. */
+  /** Limit for fn (after the boot), after which the host is torn down and withTestHost rejects. Default 600 s. */
   timeoutMs?: number;
   /** Limit for boot alone. Default 180 s. */
   bootTimeoutMs?: number;
@@ -323,9 +323,9 @@ export class TestHost {
     return this.run([process.execPath, '--import', 'tsx', ...args], { cwd: REPO_ROOT, ...opts });
   }
 
-  /** Runs a node:test file inside the host; the result's code is the test run's exit code. */
+  /** Runs a node:test file inside the host (TAP on stdout); the result's code is the test run's exit code. */
   runTestFile(file: string, opts: RunOptions = {}): Promise<RunResult> {
-    return this.node(['--test', '--test-reporter=spec', file], opts);
+    return this.node(['--test', '--test-reporter=tap', file], opts);
   }
 
   async readFile(path: string): Promise<string> {
@@ -378,6 +378,9 @@ export class TestHost {
     if (!this.qmp) throw new TestHostError(`${this.name} is not running`);
     await this.qmp.execute('set_link', { name: n.netdev, up });
   }
+
+  /** The QEMU process id (undefined before boot). */
+  get qemuPid(): number | undefined { return this.qemu?.pid; }
 
   /** QMP access for anything else (e.g. query-status). */
   qmpExecute(command: string, args?: Record<string, unknown>): Promise<unknown> {
@@ -458,8 +461,8 @@ function indent(text: string, prefix = '  | '): string {
 
 /**
  * Boots a test host, runs fn with it, and tears it down on success, failure
- * and timeout (options.timeoutMs, default 600 s). Logs are kept in
- * test-results/testhost/ when fn (or the boot) fails.
+ * and timeout (bootTimeoutMs for the boot, timeoutMs for fn). Logs are kept
+ * in test-results/testhost/ when the boot or fn fails.
  */
 export async function withTestHost<T>(options: TestHostOptions, fn: (host: TestHost) => Promise<T>): Promise<T> {
   return withTestHosts([options], ([host]) => fn(host as TestHost), options.timeoutMs);
@@ -472,12 +475,10 @@ export async function withTestHosts<T>(options: TestHostOptions[], fn: (hosts: T
   let failed = false;
   let timer: NodeJS.Timeout | undefined;
   try {
-    const work = (async () => {
-      const boots = await Promise.allSettled(hosts.map((h) => h.boot()));
-      const bad = boots.find((b): b is PromiseRejectedResult => b.status === 'rejected');
-      if (bad) throw bad.reason;
-      return fn(hosts);
-    })();
+    const boots = await Promise.allSettled(hosts.map((h) => h.boot()));
+    const bad = boots.find((b): b is PromiseRejectedResult => b.status === 'rejected');
+    if (bad) throw bad.reason;
+    const work = fn(hosts);
     work.catch(() => undefined);
     const timeout = new Promise<never>((_, rej) => {
       timer = setTimeout(() => rej(new TestHostError(`test host(s) ${hosts.map((h) => h.name).join(', ')}: timed out after ${limit} ms\n${hosts.map((h) => h.tail()).join('\n')}`)), limit);

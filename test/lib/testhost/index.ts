@@ -5,4 +5,4 @@ export { Segment, withSegment } from './segment.ts';
 export type { SegmentOptions, DhcpOptions } from './segment.ts';
 export type { ServiceName, ServiceOptions } from './services.ts';
 export { ensureImage, chooseAccel } from './image.ts';
-export { leftovers, sweepStale } from './cleanup.ts';
+export { leftovers, leaked, sweepStale } from './cleanup.ts';
