@@ -42,9 +42,18 @@ export async function runConsole(services: Services, stores: Stores, screens: re
     const logged = logLine(config.logFile, `crash: ${text}`);
     let unmounted = false;
     try { instance.unmount(); unmounted = true; } catch { /* ignore */ }
-    restoreTerminal(!unmounted);
-    process.stderr.write(`hostdeck crashed: ${err instanceof Error ? err.message : String(err)}\n${logged ? `The error and its stack are in ${config.logFile}` : `Could not write the log file ${config.logFile}; the stack was:\n${text}`}\n`);
-    process.exit(70);
+    // Let ink finish its last writes (leaving the alternate screen, erasing
+    // its frame) before the message is written, so nothing overwrites it.
+    let said = false;
+    const say = () => {
+      if (said) return;
+      said = true;
+      restoreTerminal(!unmounted);
+      process.stderr.write(`hostdeck crashed: ${err instanceof Error ? err.message : String(err)}\n${logged ? `The error and its stack are in ${config.logFile}` : `Could not write the log file ${config.logFile}; the stack was:\n${text}`}\n`);
+      process.exit(70);
+    };
+    instance.waitUntilExit().then(() => setTimeout(say, 100), () => setTimeout(say, 100));
+    setTimeout(say, 1000);
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);

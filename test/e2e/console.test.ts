@@ -81,7 +81,7 @@ describe('events written by the CLI appear live in the console', () => {
         const db = openDatabase(process.argv[1]); new EventLog(db, { user: 'ops', channel: 'cli' }).record({ source: 'e2e', objectType: 'vm', objectId: 'web1', message: 'started by the e2e test', result: 'success' });`;
       const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, join(term.stateDir, 'state.db')], { cwd: ROOT, encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
-      const screen = await term.waitFor('started by the e2e test');
+      const screen = await term.waitFor('started by the e2e');
       assert.match(screen, /vm:web1/);
       assert.match(screen, /ops\/cli/);
     } finally {
@@ -110,7 +110,7 @@ describe('a crash', () => {
     const term = Terminal.start({ env: { HOSTDECK_CRASH_TEST: '1' } });
     try {
       assert.equal(await term.waitForExit(), 70);
-      const screen = term.screen();
+      const screen = term.history();
       assert.match(screen, /hostdeck crashed: crash requested by HOSTDECK_CRASH_TEST/);
       assert.match(screen, new RegExp(`The error and its stack are in ${join(term.stateDir, 'hostdeck.log').replace(/[.]/g, '\\.')}`));
       assert.doesNotMatch(screen, /│ Menu/);

@@ -49,6 +49,11 @@ export class Terminal {
     return this.tmux(['capture-pane', '-p', '-t', this.name]);
   }
 
+  /** The scrollback and the visible screen (what the operator can scroll up to). */
+  history(): string {
+    return this.tmux(['capture-pane', '-p', '-S', '-', '-t', this.name]);
+  }
+
   /** Send tmux key names ('Escape', 'Enter', 'Down', 'C-c') or literal text with `type`. */
   press(...keys: string[]): this {
     this.tmux(['send-keys', '-t', this.name, ...keys]);
