@@ -2,7 +2,7 @@
 // Engine screen, the dashboard header and the console start.
 export { engineState, vmActionsLocked, readRegistration, stateWords, type EngineStatus, type EngineMode, type EngineApproval, type StoredRegistration } from './state.ts';
 export {
-  registerWithEngine, unregisterFromEngine, unattendedRegistration, unattendedInput, prepareRegistration, defaultIdentity, EngineInputError,
+  registerWithEngine, unregisterFromEngine, bootRegistrationValues, unattendedRegistration, unattendedInput, prepareRegistration, defaultIdentity, EngineInputError,
   type EngineEnv, type EngineServices, type RegisterResult, type UnregisterResult, type UnattendedOutcome,
 } from './register.ts';
 export { EngineError, type EngineErrorKind } from './errors.ts';

@@ -267,6 +267,11 @@ const readText = (p: string) => {
   }
 };
 
+/** The unattended values this host was booted with (kernel command line over the file), if any; to prefill the Engine screen. */
+export function bootRegistrationValues(paths: EnginePaths = enginePaths()): RegistrationInput | undefined {
+  return unattendedInput(readText(paths.procCmdline), readText(paths.unattendedFile));
+}
+
 /**
  * Register at first start without the UI, from `management_server=` (and
  * `management_server_fingerprint=`) on the kernel command line or in the

@@ -1,0 +1,174 @@
+// Engine: register this host with an oVirt engine, as the oVirt Node console
+// does. A live status pane (mode, engine, approval), the form (engine
+// address and port, CA fingerprint, SSH user and port, node name and
+// address), and the progress of each step with the failure in words.
+import { useEffect } from 'react';
+import { Box, Text, useInput } from 'ink';
+import { useBindings } from '../../src/app/keys.ts';
+import type { Binding, ScreenProps } from '../../src/app/types.ts';
+import { REGISTRATION_STEPS, engineLabel, parseEngineAddress, type StepProgress } from '../../src/domain/engine.ts';
+import { stateWords, type EngineStatus } from '../../src/host/engine/index.ts';
+import { Field } from '../../src/ui/Panel.tsx';
+import { editText } from '../../src/ui/TextLine.tsx';
+import { tone, useTheme, type Theme } from '../../src/ui/theme.ts';
+import { FORM_FIELDS, formErrors, toInput, useEngineForm, type FieldId, type FormValues } from './use-engine-form.ts';
+import { useEngine, type EngineScreenDeps, type RunState } from './use-engine.ts';
+
+const LABEL_W = 16;
+
+const STEP_MARK: Record<StepProgress['status'], { mark: string; role?: 'ok' | 'error' | 'dim' | 'warn' }> = {
+  pending: { mark: '·', role: 'dim' },
+  running: { mark: '…', role: 'warn' },
+  done: { mark: '✓', role: 'ok' },
+  failed: { mark: '✗', role: 'error' },
+  skipped: { mark: '-', role: 'dim' },
+};
+
+function StatusPane({ status, t }: { status: EngineStatus; t: Theme }) {
+  const role = status.state === 'approved' ? 'ok' : status.state === 'pending-approval' ? 'warn' : status.state === 'certificate-mismatch' ? 'error' : 'dim';
+  return (
+    <Box flexDirection="column">
+      <Field labelWidth={LABEL_W} label="mode" value={status.mode} />
+      <Field labelWidth={LABEL_W} label="engine" value={status.engine ?? 'none'} role={status.engine ? undefined : 'dim'} />
+      <Field labelWidth={LABEL_W} label="state" value={stateWords(status.state)} role={role} />
+      {status.mode === 'registered' ? (
+        <Text wrap="truncate" {...tone(t, 'warn')}>VM actions are read-only here while the engine manages this host; monitoring stays.</Text>
+      ) : null}
+    </Box>
+  );
+}
+
+function FormView({ values, focus, editing, draft, errors, placeholders, locked, t }: {
+  values: FormValues; focus: number; editing: boolean; draft: string; errors: Partial<Record<FieldId, string>>;
+  placeholders: Partial<Record<FieldId, string>>; locked: boolean; t: Theme;
+}) {
+  return (
+    <Box flexDirection="column">
+      {FORM_FIELDS.map((f, i) => {
+        const focused = i === focus && !locked;
+        const v = focused && editing ? draft : values[f.id];
+        const ph = placeholders[f.id] ?? f.placeholder;
+        return (
+          <Box key={f.id}>
+            <Box width={LABEL_W + 2} flexShrink={0}>
+              <Text {...(focused ? { bold: true } : tone(t, 'dim'))}>{focused ? '› ' : '  '}{f.label}</Text>
+            </Box>
+            <Text wrap="truncate">
+              {v ? <Text {...(focused && editing ? { underline: true } : {})}>{v}</Text> : <Text {...tone(t, 'dim')}>{ph}</Text>}
+              {focused && editing ? <Text inverse> </Text> : null}
+              {errors[f.id] ? <Text {...tone(t, 'error')}>  {errors[f.id]}</Text> : null}
+            </Text>
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}
+
+function ProgressView({ run, t, compact }: { run: RunState; t: Theme; compact: boolean }) {
+  const steps = compact ? run.steps.filter((s) => s.status !== 'pending') : run.steps;
+  return (
+    <Box flexDirection="column">
+      {steps.map((s) => {
+        const m = STEP_MARK[s.status];
+        const label = REGISTRATION_STEPS.find((x) => x.id === s.id)!.label;
+        return (
+          <Text key={s.id} wrap="truncate">
+            <Text {...tone(t, m.role ?? 'fg')}>{m.mark} </Text>
+            <Text {...(s.status === 'pending' ? tone(t, 'dim') : {})}>{label}</Text>
+            {s.detail && s.status === 'done' ? <Text {...tone(t, 'dim')}>  {s.detail}</Text> : null}
+          </Text>
+        );
+      })}
+      {run.phase === 'failed' && run.error ? <Text wrap="wrap" {...tone(t, run.kind === 'rejected' ? 'warn' : 'error')}>{run.error}</Text> : null}
+      {run.phase === 'done' ? <Text {...tone(t, 'ok')}>Registered, pending approval: approve the host on the engine (Compute › Hosts).</Text> : null}
+    </Box>
+  );
+}
+
+export function makeEngineScreen(deps: EngineScreenDeps) {
+  return function EngineScreen({ shell, active }: ScreenProps) {
+    const t = useTheme();
+    const { status, defaults, run, prefill, register, unregister } = useEngine(shell, deps);
+    const [form, dispatch] = useEngineForm();
+    const registered = status.mode === 'registered';
+    const busy = run.phase === 'running';
+
+    useEffect(() => {
+      if (prefill) dispatch({ type: 'prefill', values: { engine: prefill.engine, fingerprint: prefill.fingerprint, sshUser: prefill.sshUser, sshPort: prefill.sshPort === undefined ? undefined : String(prefill.sshPort), name: prefill.name, address: prefill.address } });
+    }, [prefill, dispatch]);
+
+    // While registered the form shows what was registered.
+    const r = status.registration;
+    const shown: FormValues = registered && r ? {
+      engine: engineLabel(r.engineHost, r.enginePort), port: String(r.enginePort), fingerprint: r.caFingerprint, sshUser: r.sshUser, sshPort: String(r.sshPort), name: r.name, address: r.address,
+    } : form.values;
+
+    const endEdit = () => shell.setCapture(false);
+    useInput((input, key) => {
+      if (key.escape) { dispatch({ type: 'cancel' }); endEdit(); return; }
+      if (key.return || key.tab) { dispatch({ type: 'commit', defaults }); endEdit(); if (key.tab) dispatch({ type: 'move', delta: 1 }); return; }
+      const next = editText(form.draft, input, key);
+      if (next !== undefined) dispatch({ type: 'draft', value: next });
+    }, { isActive: active && form.editing });
+
+    const doRegister = async () => {
+      const errors = formErrors(form.values, defaults);
+      if (!form.values.engine.trim()) errors.engine = 'engine: is required (HOST or HOST:PORT)';
+      if (Object.values(errors).some(Boolean)) {
+        dispatch({ type: 'errors', errors });
+        const first = Object.values(errors).filter(Boolean);
+        shell.notify('error', `Not registered: ${first.length === 1 ? first[0] : `${first.length} fields need attention`}`);
+        return;
+      }
+      const fieldErrors = await register(toInput(form.values));
+      if (fieldErrors) dispatch({ type: 'errors', errors: Object.fromEntries(fieldErrors.map((e) => [e.field, e.message])) });
+    };
+
+    const lockedReason = registered ? `registered with ${status.engine}; unregister first` : busy ? 'registration in progress' : undefined;
+    const bindings: Binding[] = [
+      { keys: ['up', 'k'], description: 'Previous field', action: () => dispatch({ type: 'move', delta: -1 }), when: !registered && !form.editing, footer: false },
+      { keys: ['down', 'j', 'tab'], description: 'Next field', action: () => dispatch({ type: 'move', delta: 1 }), when: !registered && !form.editing, footer: false },
+      { keys: ['enter'], description: 'Edit field', action: () => { dispatch({ type: 'edit' }); shell.setCapture(true); }, when: !form.editing && !registered, disabledReason: busy ? 'registration in progress' : undefined },
+      { keys: ['r'], description: 'Register', dangerous: true, action: doRegister, when: !form.editing && !registered, disabledReason: busy ? 'registration in progress' : undefined },
+      {
+        keys: ['u'], description: 'Unregister', dangerous: true, when: registered && !busy,
+        confirm: `Unregister from ${status.engine}? The engine's SSH key and CA are removed from this host and VM actions come back here. Remove the host on the engine as well.`,
+        action: unregister,
+      },
+    ];
+    useBindings(bindings);
+
+    const placeholders: Partial<Record<FieldId, string>> = {
+      name: defaults.name ? `${defaults.name} (this host's name)` : 'required: no host name found',
+      address: defaults.address ? `${defaults.address} (management IP)` : 'required: no management IP found',
+    };
+    const portInAddress = form.values.engine ? parseEngineAddress(form.values.engine).port : undefined;
+    if (portInAddress) placeholders.port = `${portInAddress} (from the engine address)`;
+    const wide = shell.size.columns >= 110;
+    const showProgress = run.phase !== 'idle';
+    return (
+      <Box flexDirection="column" height={shell.size.rows} paddingX={1} overflow="hidden">
+        <StatusPane status={status} t={t} />
+        <Box marginTop={1} flexDirection={wide ? 'row' : 'column'} gap={wide ? 2 : 0}>
+          <Box flexDirection="column" width={wide ? Math.floor((shell.size.columns - 4) / 2) : undefined}>
+            <Text bold {...tone(t, 'accent')}>{registered ? 'Registered with' : 'Register with an oVirt engine'}</Text>
+            <FormView values={shown} focus={form.focus} editing={form.editing} draft={form.draft} errors={registered ? {} : form.errors} placeholders={placeholders} locked={Boolean(lockedReason)} t={t} />
+          </Box>
+          {showProgress ? (
+            <Box flexDirection="column" marginTop={wide ? 0 : 1} flexGrow={1}>
+              <Text bold {...tone(t, 'accent')}>Progress</Text>
+              <ProgressView run={run} t={t} compact={!wide} />
+            </Box>
+          ) : !registered ? (
+            <Box marginTop={wide ? 0 : 1} flexGrow={1}>
+              <Text wrap="wrap" {...tone(t, 'dim')}>
+                Enter edits a field, r registers. The engine CA is fetched first; its fingerprint is shown for you to compare with the engine's before anything is written.
+              </Text>
+            </Box>
+          ) : null}
+        </Box>
+      </Box>
+    );
+  };
+}

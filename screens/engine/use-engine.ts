@@ -1,0 +1,124 @@
+// The Engine screen's live state: the engine mode and approval (re-read every
+// few seconds, so approval on the engine shows up), this host's defaults,
+// the kernel-argument values to prefill, and running a registration with
+// progress.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { REGISTRATION_STEPS, type FieldError, type RegistrationInput, type StepProgress } from '../../src/domain/engine.ts';
+import type { Shell } from '../../src/app/types.ts';
+import {
+  EngineError, EngineInputError, bootRegistrationValues, defaultIdentity, engineState, enginePaths, registerWithEngine, stateWords, unregisterFromEngine,
+  type EngineEnv, type EngineErrorKind, type EngineStatus,
+} from '../../src/host/engine/index.ts';
+
+export interface EngineScreenDeps {
+  /** Paths, timeouts and defaults (tests point these at a temp dir and the engine stand-in). */
+  env: () => EngineEnv;
+  /** How often the approval state is re-read (ms). */
+  pollMs?: number;
+}
+
+export type RunPhase = 'idle' | 'running' | 'done' | 'failed';
+
+export interface RunState {
+  phase: RunPhase;
+  steps: StepProgress[];
+  error?: string;
+  kind?: EngineErrorKind;
+}
+
+const initialSteps = (): StepProgress[] => REGISTRATION_STEPS.map((s) => ({ id: s.id, status: 'pending' }));
+
+/** The trust question; the fingerprint in two halves of ten bytes so it fits the dialog unbroken. */
+export function trustQuestion(ca: { subject: string; fingerprint: string }): string {
+  const bytes = ca.fingerprint.split(':');
+  return [
+    'The engine presented this CA. It cannot be verified yet: compare its SHA-1 fingerprint with the one the engine shows before trusting it.',
+    '',
+    `subject: ${ca.subject}`,
+    'fingerprint:',
+    `  ${bytes.slice(0, 10).join(':')}`,
+    `  ${bytes.slice(10).join(':')}`,
+  ].join('\n');
+}
+
+export function useEngine(shell: Shell, deps: EngineScreenDeps) {
+  const env = useRef(deps.env()).current;
+  const paths = env.paths ?? enginePaths();
+  const [status, setStatus] = useState<EngineStatus>(() => engineState(shell.services, paths));
+  const [defaults, setDefaults] = useState<{ name?: string; address?: string }>({});
+  const [run, setRun] = useState<RunState>({ phase: 'idle', steps: initialSteps() });
+  const running = useRef(false);
+  const [prefill] = useState<RegistrationInput | undefined>(() => bootRegistrationValues(paths));
+
+  const refresh = useCallback(() => {
+    const next = engineState(shell.services, paths);
+    setStatus((prev) => (prev.summary === next.summary && prev.mode === next.mode ? prev : next));
+  }, [shell.services, paths]);
+
+  useEffect(() => {
+    let alive = true;
+    void (env.defaults ?? defaultIdentity)().then((d) => { if (alive) setDefaults(d); }, () => undefined);
+    return () => { alive = false; };
+  }, [env]);
+
+  // Chained timeouts (never overlapping): approval happens on the engine, so it is polled.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let alive = true;
+    const tick = () => {
+      if (!alive) return;
+      refresh();
+      timer = setTimeout(tick, deps.pollMs ?? 3000);
+      timer.unref?.();
+    };
+    timer = setTimeout(tick, deps.pollMs ?? 3000);
+    timer.unref?.();
+    return () => { alive = false; if (timer) clearTimeout(timer); };
+  }, [refresh, deps.pollMs]);
+
+  /** Run the registration; resolves to the field errors when the input is invalid (nothing ran then). */
+  const register = useCallback(async (input: RegistrationInput): Promise<FieldError[] | undefined> => {
+    if (running.current) return undefined;
+    running.current = true;
+    setRun({ phase: 'running', steps: initialSteps() });
+    try {
+      const r = await registerWithEngine(shell.services, input, {
+        ...env,
+        onProgress: (steps) => setRun((cur) => ({ ...cur, steps })),
+        confirmTrust: (ca) => shell.confirm(trustQuestion(ca), { dangerous: true, yes: 'Trust and register' }),
+      });
+      setRun((cur) => ({ ...cur, phase: 'done' }));
+      setStatus(r.status);
+      shell.notify('success', `Registered with ${r.status.engine}: ${stateWords(r.status.state)}`);
+      return undefined;
+    } catch (e) {
+      if (e instanceof EngineInputError) {
+        setRun({ phase: 'idle', steps: initialSteps() });
+        shell.notify('error', `Not registered: ${e.errors.length === 1 ? e.errors[0]!.message : `${e.errors.length} fields need attention`}`);
+        return e.errors;
+      }
+      const kind = e instanceof EngineError ? e.kind : undefined;
+      const message = (e as Error).message;
+      setRun((cur) => ({ ...cur, phase: 'failed', error: message, kind }));
+      shell.notify(kind === 'rejected' ? 'warning' : 'error', `Not registered: ${message}`);
+      return undefined;
+    } finally {
+      running.current = false;
+      refresh();
+    }
+  }, [env, shell, refresh]);
+
+  const unregister = useCallback(async () => {
+    try {
+      const r = await unregisterFromEngine(shell.services, { paths });
+      shell.notify('success', `Unregistered from ${r.engine}. Remove the host on the engine too.`);
+      setRun({ phase: 'idle', steps: initialSteps() });
+    } catch (e) {
+      shell.notify('error', `Unregister failed: ${(e as Error).message}`);
+    } finally {
+      refresh();
+    }
+  }, [shell, paths, refresh]);
+
+  return { status, defaults, run, prefill, register, unregister };
+}
