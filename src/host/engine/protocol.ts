@@ -101,7 +101,7 @@ export class HostRegisterClient {
       });
       req.setTimeout(this.timeoutMs, () => {
         const h = target.host.includes(':') ? `[${target.host}]` : target.host;
-        fail(new EngineError('timeout', `${h}:${target.port}: no answer within ${Math.round(this.timeoutMs / 1000)} s (${command}); check that the engine is up and that no firewall drops the traffic`));
+        fail(new EngineError('timeout', `${h}:${target.port}: no answer within ${this.timeoutMs < 1000 ? `${this.timeoutMs} ms` : `${Math.round(this.timeoutMs / 1000)} s`} (${command}); check that the engine is up and that no firewall drops the traffic`));
         req.destroy();
       });
       req.on('error', (e: NodeJS.ErrnoException) => fail(humanizeNetworkError(e, target)));
