@@ -133,7 +133,7 @@ export function engineErrorPage(status: number, message: string): StandinAnswer 
   return {
     status,
     contentType: 'text/html;charset=UTF-8',
-    body: `<html><head><title>Error</title></head><body><h1>HTTP Status ${status}</h1><p>${message.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</p></body></html>`,
+    body: `<html><head><title>Error</title></head><body><h1>HTTP Status ${status}</h1><p>${message.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</p></body></html>`,
   };
 }
 
