@@ -6,5 +6,7 @@ const file = process.env.HOSTDECK_TRACE;
 
 export function trace(label: string): void {
   if (!file) return;
-  appendFileSync(file, `${performance.now().toFixed(1)} ${label}\n`);
+  const m = process.memoryUsage();
+  const mb = (n: number) => (n / 1048576).toFixed(1);
+  appendFileSync(file, `${performance.now().toFixed(1)} ${label} rss=${mb(m.rss)} heap=${mb(m.heapUsed)}/${mb(m.heapTotal)} ext=${mb(m.external)}\n`);
 }

@@ -12,7 +12,6 @@ import { Field, Meter } from '../../src/ui/Panel.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { countByState } from '../../src/virt/types.ts';
 import type { VirtSnapshot } from '../../src/store/host.ts';
-import { hostMode } from '../../src/manager/mode.ts';
 
 export interface StatusLine { label: string; text: string; role?: 'ok' | 'warn' | 'error' | 'dim' }
 
@@ -25,7 +24,7 @@ export function statusLines(h: HostOverview | undefined, engineLabel: string, st
   return [
     net,
     { label: 'storage', text: storageText, role: 'dim' },
-    { label: 'engine', text: engineLabel, role: engineLabel === 'unconfigured' ? 'dim' : 'ok' },
+    { label: 'engine', text: engineLabel, role: engineLabel.startsWith('unconfigured') ? 'dim' : /mismatch/.test(engineLabel) ? 'error' : 'ok' },
   ];
 }
 
@@ -77,7 +76,8 @@ export function Dashboard({ shell, active }: ScreenProps) {
   const virt = usePolled(stores.virt);
   const entries = useMemo(() => shell.screens.filter((s) => s.inMenu !== false && s.id !== 'dashboard'), [shell.screens]);
   const [sel, setSel] = useState(0);
-  const engineLabel = hostMode(shell.services).label;
+  const mode = usePolled(stores.mode);
+  const engineLabel = mode.data ? (mode.data.mode === 'unconfigured' ? 'unconfigured: not registered with an engine, not standalone' : mode.data.summary) : '…';
   const bindings: Binding[] = [
     ...entries.filter((e) => e.key).map((e) => ({ keys: [e.key!], description: e.title, action: () => shell.push(e.id), group: 'Open' })),
     { keys: ['up', 'k'], description: 'Previous menu entry', action: () => setSel((s) => Math.max(0, s - 1)), footer: false, group: 'Menu' },

@@ -6,7 +6,7 @@ import type { ThemeName } from '../config.ts';
 import { fuzzyFilter } from '../domain/fuzzy.ts';
 import { keyName } from '../domain/keys.ts';
 import type { Services } from '../services.ts';
-import type { Stores } from '../store/host.ts';
+import { modeLabel, type Stores } from '../store/host.ts';
 import { usePolled } from '../store/use-polled.ts';
 import { managementIp } from '../host/system.ts';
 import { ConfirmDialog } from '../ui/Dialog.tsx';
@@ -31,8 +31,8 @@ export interface AppProps {
   actions?: readonly PaletteAction[];
   initialTheme: ThemeName;
   readOnly: boolean;
-  /** Header mode text (unconfigured / standalone / registered to an engine). */
-  mode: () => string;
+  /** Overrides the header's mode text (tests); by default it comes from stores.mode. */
+  mode?: () => string;
   /** Called once after the first frame that shows real data (benchmark mark). */
   onFirstData?: () => void;
   /** Overrides for tests (ink-testing-library has no window size hook source). */
@@ -246,6 +246,7 @@ export function App(props: AppProps) {
   const h = hostState.data;
   const firstDataSent = useRef(false);
   const virtState = usePolled(stores.virt);
+  const modeState = usePolled(stores.mode);
   useEffect(() => {
     if (!firstDataSent.current && h && virtState.data && !tooSmall) {
       firstDataSent.current = true;
@@ -274,7 +275,7 @@ export function App(props: AppProps) {
     <ThemeContext.Provider value={theme}>
       <StoresContext.Provider value={stores}>
         <Box width={size.columns} height={size.rows} flexDirection="column" overflow="hidden">
-          <Header hostname={h?.hostname ?? '…'} ip={h ? managementIp(h) : undefined} mode={props.mode()} clock={clock.toTimeString().slice(0, 8)} width={size.columns} readOnly={readOnly} />
+          <Header hostname={h?.hostname ?? '…'} ip={h ? managementIp(h) : undefined} mode={props.mode ? props.mode() : modeLabel(modeState.data)} clock={clock.toTimeString().slice(0, 8)} width={size.columns} readOnly={readOnly} />
           <Breadcrumbs trail={trail} width={size.columns} />
           <Box height={bodyRows} width={size.columns} flexDirection="column" overflow="hidden">
             {confirmState ? (

@@ -5,7 +5,6 @@ import { dirname } from 'node:path';
 import { render } from 'ink';
 import type { Services } from '../services.ts';
 import type { Stores } from '../store/host.ts';
-import { hostMode } from '../manager/mode.ts';
 import { App } from './App.tsx';
 import type { PaletteAction, ScreenDef } from './types.ts';
 import { trace } from '../trace.ts';
@@ -63,7 +62,6 @@ export async function runConsole(services: Services, stores: Stores, screens: re
 
   const instance = render(
     <App services={services} stores={stores} screens={screens} actions={actions} initialTheme={config.theme} readOnly={config.readOnly}
-      mode={() => hostMode(services).label}
       onFirstData={() => { trace('first complete frame'); if (benchFile) writeFileSync(benchFile, `${Date.now()}\n`); }} />,
     { alternateScreen: true, exitOnCtrlC: false, patchConsole: true, maxFps: 30, incrementalRendering: true },
   );

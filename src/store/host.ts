@@ -1,6 +1,7 @@
 // Live stores the dashboard and header read: host overview and libvirt.
 import { hostOverview, type HostOverview } from '../host/system.ts';
 import type { Services } from '../services.ts';
+import { engineState, stateWords, type EngineStatus } from '../host/engine/index.ts';
 import type { ConnectionStatus, DomainSummary } from '../virt/types.ts';
 import { createPolledStore, type PolledStore } from './poller.ts';
 import { trace } from '../trace.ts';
@@ -13,10 +14,19 @@ export interface VirtSnapshot {
 export interface Stores {
   host: PolledStore<HostOverview>;
   virt: PolledStore<VirtSnapshot>;
+  /** Unconfigured, standalone, or registered to an engine (and its approval). */
+  mode: PolledStore<EngineStatus>;
   stop: () => void;
 }
 
-export function createStores(services: Services, refreshMs = 2000): Stores {
+/** The header's mode text. */
+export function modeLabel(s: EngineStatus | undefined): string {
+  if (!s) return '…';
+  if (s.mode === 'registered') return `engine ${s.engine}: ${stateWords(s.state)}`;
+  return s.mode;
+}
+
+export function createStores(services: Services, refreshMs = 2000, opts: { engineStatus?: () => EngineStatus } = {}): Stores {
   const host = createPolledStore(() => hostOverview().finally(() => trace('host data')), refreshMs);
   const virt = createPolledStore<VirtSnapshot>(async () => {
     try {
@@ -28,7 +38,9 @@ export function createStores(services: Services, refreshMs = 2000): Stores {
       return { status: services.virt.getStatus() };
     }
   }, refreshMs);
+  const status = opts.engineStatus ?? (() => engineState(services));
+  const mode = createPolledStore(async () => status(), refreshMs);
   // A connection state change shows at once, not at the next poll.
   const off = services.virt.onStatus(() => { void virt.refresh(); });
-  return { host, virt, stop: () => { off(); host.stop(); virt.stop(); } };
+  return { host, virt, mode, stop: () => { off(); host.stop(); virt.stop(); mode.stop(); } };
 }
