@@ -3,7 +3,7 @@
 // screen. Without --fingerprint and --yes the CA fingerprint is shown and the
 // operator is asked; without a terminal the CLI refuses rather than trusting.
 import { readFileSync } from 'node:fs';
-import { REGISTRATION_STEPS, type RegistrationInput, type StepProgress } from '../domain/engine.ts';
+import { REGISTRATION_STEPS, type FieldError, type RegistrationInput, type StepProgress } from '../domain/engine.ts';
 import {
   EngineError, EngineInputError, engineState, enginePaths, registerWithEngine, stateWords, unattendedInput, unregisterFromEngine, type CaInfo,
 } from '../host/engine/index.ts';
@@ -30,6 +30,20 @@ function readText(path: string, option: string): string {
   } catch (e) {
     throw new CommandError(`${option}: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2);
   }
+}
+
+const FIELD_OPTION: Record<string, string> = { engine: 'engine', port: 'engine', fingerprint: 'fingerprint', sshUser: 'ssh-user', sshPort: 'ssh-port', name: 'name', address: 'address' };
+
+/** A field error as the CLI says it: naming the option, e.g. "--ssh-user: must be a POSIX user name ...". */
+export function optionMessage(e: FieldError): string {
+  const opt = FIELD_OPTION[e.field];
+  if (!opt) return e.message;
+  const i = e.message.indexOf(': ');
+  const label = i >= 0 ? e.message.slice(0, i) : '';
+  const rest = i >= 0 ? e.message.slice(i + 2) : e.message;
+  // Keep a word the option alone does not say ("--engine: port must be ...").
+  const extra = /port$/.test(label) && opt === 'engine' ? 'port ' : '';
+  return `--${opt}: ${extra}${rest}`;
 }
 
 function describeCa(ca: CaInfo): string {
@@ -104,7 +118,7 @@ export const engineCommands: Command[] = [
         }
         return 0;
       } catch (e) {
-        if (e instanceof EngineInputError) throw new CommandError(e.message.split('\n').map((l, i) => (i ? `hostdeck: ${l}` : l)).join('\n'), 2);
+        if (e instanceof EngineInputError) throw new CommandError(e.errors.map((x, i) => `${i ? 'hostdeck: ' : ''}${optionMessage(x)}`).join('\n'), 2);
         if (e instanceof EngineError) throw new CommandError(e.message, e.kind === 'state' ? 2 : 1);
         throw e;
       }

@@ -92,13 +92,17 @@ describe('hostdeck engine CLI against the oVirt engine stand-in', () => {
   test('invalid input exits 2 naming the field, before contacting the engine', async () => {
     const r = await hostdeck('engine', 'register', '--engine', 'engine example', '--fingerprint', '12:34', '--ssh-user', '9999', '--name', 'node1', '--address', '192.0.2.21');
     assert.equal(r.code, 2);
-    assert.match(r.err, /engine: must not contain spaces/);
-    assert.match(r.err, /fingerprint: must be the SHA-1 fingerprint/);
-    assert.match(r.err, /ssh user: must not be all digits/);
+    assert.match(r.err, /hostdeck: --engine: must not contain spaces/);
+    assert.match(r.err, /hostdeck: --fingerprint: must be the SHA-1 fingerprint/);
+    assert.match(r.err, /hostdeck: --ssh-user: must not be all digits/);
     assert.equal(engine.requests.length, 0);
     const p = await hostdeck('engine', 'register', '--engine', engine.address, '--ssh-port', '0');
     assert.equal(p.code, 2);
     assert.match(p.err, /--ssh-port: must be at least 1/);
+    const port = await hostdeck('engine', 'register', '--engine', '[2001:db8::1]:99999', '--name', 'node1', '--address', 'node_1');
+    assert.equal(port.code, 2);
+    assert.match(port.err, /--engine: port must be from 1 to 65535 \(got 99999\)/);
+    assert.match(port.err, /--address: must be an IPv4 address, an IPv6 address or a host name/);
     const missing = await hostdeck('engine', 'register');
     assert.equal(missing.code, 2);
     assert.match(missing.err, /--engine: is required/);

@@ -2,7 +2,7 @@
 // progress: get-version, get-pki-trust, the operator's trust decision, store
 // the CA, get-ssh-trust into authorized_keys, the unique id, register.
 // Nothing is written on this host before the CA is trusted.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import type { LookupFunction } from 'node:net';
@@ -17,7 +17,7 @@ import { EngineError } from './errors.ts';
 import { persistUniqueId, readUniqueId } from './identity.ts';
 import { enginePaths, type EnginePaths } from './paths.ts';
 import { HostRegisterClient, PROTOCOL_VERSION } from './protocol.ts';
-import { hostKeyFingerprint, installAuthorizedKey, lookupUser, parsePublicKey, removeAuthorizedKey, sshFingerprint } from './ssh.ts';
+import { authorizedKeysPath, hostKeyFingerprint, installAuthorizedKey, lookupUser, parsePublicKey, removeAuthorizedKey, sshFingerprint } from './ssh.ts';
 import { engineState, readRegistration, UNATTENDED_KEY, writeRegistration, type EngineStatus, type StoredRegistration } from './state.ts';
 import { parseCa, readCa, type CaInfo } from './trust.ts';
 import { parseUnattended } from './unattended-args.ts';
@@ -107,6 +107,25 @@ class Progress {
   }
 }
 
+/** Where a file would be created: itself if it exists, else its nearest existing ancestor directory. */
+function nearestExisting(p: string): string {
+  let cur = p;
+  while (!existsSync(cur) && dirname(cur) !== cur) cur = dirname(cur);
+  return cur;
+}
+
+/** Refuse early (before any request) when the files registration writes cannot be written, e.g. not running as root. */
+export function checkWritable(files: string[]): void {
+  for (const f of files) {
+    const at = nearestExisting(f);
+    try {
+      accessSync(at, constants.W_OK);
+    } catch (e) {
+      throw new EngineError('local', `cannot write ${f} (${(e as NodeJS.ErrnoException).code ?? 'no access'} on ${at}); registration changes system files: run hostdeck as root`);
+    }
+  }
+}
+
 function writeFileAtomic(file: string, text: string, mode: number): void {
   mkdirSync(dirname(file), { recursive: true, mode: 0o755 });
   const tmp = `${file}.hostdeck-${process.pid}`;
@@ -128,6 +147,8 @@ export async function registerWithEngine(services: EngineServices, input: Regist
   if (existing && (existing.engineHost !== reg.engineHost || existing.enginePort !== reg.enginePort)) {
     throw new EngineError('state', `this host is already registered with ${engineLabel(existing.engineHost, existing.enginePort)}; unregister it first (hostdeck engine unregister)`);
   }
+  const sshUser = lookupUser(paths.passwdFile, reg.sshUser)!;
+  checkWritable([paths.caFile, paths.vdsmIdFile, authorizedKeysPath(paths.root, sshUser)]);
   const progress = new Progress(env.onProgress);
   const client = new HostRegisterClient({ host: reg.engineHost, port: reg.enginePort, timeoutMs: env.timeoutMs, lookup: env.lookup });
 
@@ -161,7 +182,7 @@ export async function registerWithEngine(services: EngineServices, input: Regist
       }, (how) => how);
 
       // Read everything that can fail before the first write.
-      const user = lookupUser(paths.passwdFile, reg.sshUser)!;
+      const user = sshUser;
       const uid = readUniqueId(paths);
       const hostKey = hostKeyFingerprint(paths.sshHostKeyDir);
 
