@@ -1,10 +1,26 @@
-// The libvirt connection: @unraid/libvirt for the calls it has, `virsh`
-// through the runner for the rest. When libvirtd goes away the status says
-// "disconnected" and the connection is re-opened with backoff on its own.
-import type { Hypervisor as HypervisorT } from '@unraid/libvirt';
+// The libvirt connection and the one interface the screens use for libvirt:
+// access functions named resource + verb (domainStart, snapshotRevert,
+// storagePoolRefresh, ...). @unraid/libvirt for the calls it has; `virsh`
+// through the runner for the rest (bulk domstats, event --loop, snapshots,
+// pools, networks, reboot, autostart). Functions return values and never
+// touch UI state. When libvirtd goes away the status says "disconnected"
+// and the connection is re-opened with backoff on its own.
+//
+// On a test:///<file>.xml URI every process opens its own copy of the
+// fixture: changes made through the binding are not seen by virsh and the
+// other way round. The contract tests keep to that (see test/contract).
+import type { Hypervisor as HypervisorT, Domain as DomainHandle } from '@unraid/libvirt';
 import { run } from '../exec/runner.ts';
 import { parseVirshVersion } from './version.ts';
-import { domainStateName, type ConnectionStatus, type DomainSummary, type VirtVersion } from './types.ts';
+import { domainStateName, parseDomInfo, type ConnectionStatus, type DomainInfo, type DomainStateName, type DomainSummary, type VirtVersion } from './types.ts';
+import { virsh as runVirsh, VirshError } from './virsh.ts';
+import { parseDomstats, type DomainStatsSample } from './stats.ts';
+import { readDomainStartTimes } from './uptime.ts';
+import { DomainEventStream, type DomainEvent } from './events.ts';
+import { parseSnapshotList, type Snapshot } from './snapshots.ts';
+import { parseNetList, parsePoolList, parseVolList, type Network, type StoragePool, type StorageVolume } from './storage.ts';
+import { parseDomainXml } from './xml/parse.ts';
+import { domainXml, snapshotXml, type DomainSpec } from './xml/create.ts';
 
 type Binding = typeof import('@unraid/libvirt');
 let bindingPromise: Promise<Binding> | undefined;
@@ -12,16 +28,36 @@ const loadBinding = () => (bindingPromise ??= import('@unraid/libvirt'));
 
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
 
+/** A domain sample from the bulk stats call, with its start time where known (for uptime). */
+export interface DomainStats extends DomainStatsSample {
+  /** When the domain's QEMU process started (ms since epoch); local qemu:///system only. */
+  startedAt?: number;
+}
+
+export interface NodeInfo {
+  hostname: string;
+  cpus: number;
+  mhz: number;
+  memoryKiB: number;
+  model: string;
+}
+
 export class VirtConnection {
   private hv?: HypervisorT;
   private opening?: Promise<HypervisorT>;
   private status: ConnectionStatus;
   private failures = 0;
   private listeners = new Set<(s: ConnectionStatus) => void>();
+  private eventListeners = new Set<(e: DomainEvent) => void>();
+  private stream?: DomainEventStream;
+  private reconnectTimer?: ReturnType<typeof setTimeout>;
+  private closed = false;
 
   constructor(public readonly uri: string) {
     this.status = { uri, state: 'connecting' };
   }
+
+  // ---- connection ---------------------------------------------------------
 
   getStatus(): ConnectionStatus {
     return this.status;
@@ -33,14 +69,24 @@ export class VirtConnection {
   }
 
   private setStatus(s: Partial<ConnectionStatus>): void {
+    const was = this.status.state;
     this.status = { ...this.status, ...s };
     if (s.state === 'connected') { delete this.status.error; delete this.status.retryAt; }
     for (const l of this.listeners) l(this.status);
+    // Back from a disconnect: the event stream starts again at once.
+    if (s.state === 'connected' && was !== 'connected') this.stream?.restart();
+  }
+
+  /** Open now (rather than on the first call); resolves with the status either way. */
+  async connect(): Promise<ConnectionStatus> {
+    await this.hypervisor().catch(() => undefined);
+    return this.status;
   }
 
   /** The open hypervisor handle; opens (or re-opens) it when needed. Throws while in backoff. */
   async hypervisor(): Promise<HypervisorT> {
     if (this.hv) return this.hv;
+    if (this.closed) throw new Error('connection closed');
     if (this.status.retryAt && Date.now() < this.status.retryAt) throw new Error(this.status.error ?? 'disconnected');
     this.opening ??= (async () => {
       try {
@@ -49,9 +95,8 @@ export class VirtConnection {
         await hv.connectOpen();
         this.hv = hv;
         this.failures = 0;
-        this.setStatus({ state: 'connected' });
-        // `virsh version` can take seconds (it probes the emulator): never hold the connection for it.
-        void this.readVersion().then((version) => { if (this.hv === hv) this.setStatus({ version }); }, () => undefined);
+        const version = await this.readVersion().catch(() => this.status.version);
+        this.setStatus({ state: 'connected', version });
         return hv;
       } catch (err) {
         this.markDown(err);
@@ -64,12 +109,25 @@ export class VirtConnection {
   }
 
   private markDown(err: unknown): void {
+    if (this.closed) return;
     const delay = BACKOFF_MS[Math.min(this.failures, BACKOFF_MS.length - 1)]!;
     this.failures++;
     const hv = this.hv;
     this.hv = undefined;
     hv?.connectClose().catch(() => undefined);
     this.setStatus({ state: 'disconnected', error: cleanError(err), retryAt: Date.now() + delay });
+    this.scheduleReconnect(delay);
+  }
+
+  /** Reconnect on its own after the backoff delay (the timer does not keep the process alive). */
+  private scheduleReconnect(delay: number): void {
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (this.closed || this.hv) return;
+      void this.hypervisor().catch(() => undefined);
+    }, delay + 10);
+    this.reconnectTimer.unref?.();
   }
 
   /** Run a call against the hypervisor; a failure that means the daemon is gone marks the connection down. */
@@ -83,11 +141,85 @@ export class VirtConnection {
     }
   }
 
+  /** `virsh -c <uri> ...args` -> stdout; a failure that means the daemon is gone marks the connection down. */
+  async virsh(args: readonly string[], opts: { timeoutMs?: number } = {}): Promise<string> {
+    try {
+      return await runVirsh(this.uri, args, opts);
+    } catch (err) {
+      if (isConnectionError(err) && this.status.state === 'connected') this.markDown(err);
+      throw err;
+    }
+  }
+
   async readVersion(): Promise<VirtVersion> {
     const r = await run('virsh', ['-c', this.uri, 'version'], { timeoutMs: 5000 });
     if (r.exitCode !== 0) throw new Error(r.stderr.trim() || 'virsh version failed');
     return parseVirshVersion(r.stdout);
   }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.stream?.close();
+    this.stream = undefined;
+    this.eventListeners.clear();
+    const hv = this.hv;
+    this.hv = undefined;
+    await hv?.connectClose().catch(() => undefined);
+  }
+
+  // ---- events -------------------------------------------------------------
+
+  /**
+   * Domain events (start, stop, crash, pause, resume, define, undefine, ...)
+   * as libvirt sends them, without polling: one `virsh event --all --loop`
+   * runs while anyone is subscribed, and is restarted when it ends (e.g.
+   * libvirtd restarted). Returns the unsubscribe function.
+   */
+  onDomainEvent(fn: (e: DomainEvent) => void): () => void {
+    this.eventListeners.add(fn);
+    if (!this.stream && !this.closed) {
+      this.stream = new DomainEventStream(this.uri, {
+        onEvent: (e) => { for (const l of this.eventListeners) l(e); },
+        onExit: ({ error }) => void this.verifyAfterStreamExit(error),
+      });
+      this.stream.start();
+    }
+    return () => {
+      this.eventListeners.delete(fn);
+      if (this.eventListeners.size === 0 && this.stream) {
+        this.stream.close();
+        this.stream = undefined;
+      }
+    };
+  }
+
+  /** Whether the event stream's virsh is running right now. */
+  get eventsRunning(): boolean {
+    return Boolean(this.stream?.running);
+  }
+
+  /** The event stream ended: find out whether the daemon is gone. */
+  private async verifyAfterStreamExit(error: string): Promise<void> {
+    if (this.closed) return;
+    if (isConnectionError(error)) { if (this.status.state !== 'disconnected') this.markDown(new Error(error)); return; }
+    try {
+      await this.call((hv) => hv.connectGetHostname());
+    } catch {
+      /* call() marked it down when the daemon is gone */
+    }
+  }
+
+  // ---- host ---------------------------------------------------------------
+
+  async nodeInfo(): Promise<NodeInfo> {
+    return this.call(async (hv) => {
+      const [hostname, n] = await Promise.all([hv.connectGetHostname(), hv.nodeGetInfo()]);
+      return { hostname, cpus: n.cpus, mhz: n.mhz, memoryKiB: Number(n.memory), model: n.model };
+    });
+  }
+
+  // ---- domains: reads -----------------------------------------------------
 
   /** Every defined domain with its state and basic figures. */
   async domainList(): Promise<DomainSummary[]> {
@@ -103,10 +235,229 @@ export class VirtConnection {
     });
   }
 
-  async close(): Promise<void> {
-    const hv = this.hv;
-    this.hv = undefined;
-    await hv?.connectClose().catch(() => undefined);
+  /** One domain's state (binding, no process). */
+  async domainState(name: string): Promise<DomainStateName> {
+    return this.call(async (hv) => domainStateName((await hv.domainGetInfo(await hv.domainLookupByName(name))).state));
+  }
+
+  /** Domain XML (live while running; `inactive` for the persistent definition). */
+  async domainGetXml(name: string, opts: { inactive?: boolean } = {}): Promise<string> {
+    return this.call(async (hv) => hv.domainGetXMLDesc(await hv.domainLookupByName(name), opts.inactive ? 2 : 0));
+  }
+
+  /** Everything a detail view shows about one domain. */
+  async domainGet(name: string): Promise<DomainInfo> {
+    const [summary, xml, dominfo, snaps] = await Promise.all([
+      this.call(async (hv) => {
+        const d = await hv.domainLookupByName(name);
+        const [uuid, info, id] = await Promise.all([hv.domainGetUUIDString(d), hv.domainGetInfo(d), hv.domainGetID(d).catch(() => -1)]);
+        return {
+          uuid, name, id: typeof id === 'number' && id > 0 ? id : -1, state: domainStateName(info.state), vcpus: info.nrVirtCpu,
+          memoryKiB: info.memory, maxMemoryKiB: info.maxMem, cpuTimeNs: Number(info.cpuTime ?? 0),
+        } satisfies DomainSummary;
+      }),
+      this.domainGetXml(name),
+      this.virsh(['dominfo', name]).then(parseDomInfo),
+      this.virsh(['snapshot-list', name, '--name']).then((t) => t.split('\n').filter((l) => l.trim()).length).catch(() => 0),
+    ]);
+    return {
+      ...summary,
+      persistent: dominfo.Persistent !== 'no',
+      autostart: dominfo.Autostart === 'enable',
+      managedSave: dominfo['Managed save'] === 'yes',
+      snapshots: snaps,
+      details: parseDomainXml(xml),
+    };
+  }
+
+  /**
+   * Counters for every domain in ONE `virsh domstats` call (never a process
+   * or round trip per VM), plus start times for uptime. Feed two of these to
+   * computeAllRates() for CPU %, disk and network per second.
+   */
+  async domainStats(): Promise<DomainStats[]> {
+    const at = Date.now();
+    const samples: DomainStats[] = parseDomstats(await this.virsh(['domstats']), at);
+    const running = samples.filter((s) => s.state === 'running' || s.state === 'paused' || s.state === 'blocked').map((s) => s.name);
+    const starts = await readDomainStartTimes(this.uri, running);
+    for (const s of samples) s.startedAt = starts.get(s.name);
+    return samples;
+  }
+
+  // ---- domains: lifecycle -------------------------------------------------
+
+  private async withDomain<T>(name: string, fn: (hv: HypervisorT, d: DomainHandle) => Promise<T>): Promise<T> {
+    return this.call(async (hv) => fn(hv, await hv.domainLookupByName(name)));
+  }
+
+  /** Define a domain from XML; returns its name. */
+  async domainDefine(xml: string): Promise<string> {
+    return this.call(async (hv) => hv.domainGetName(await hv.domainDefineXML(xml)));
+  }
+
+  /** Define a domain from a spec (see xml/create.ts); returns its name. */
+  async domainCreate(spec: DomainSpec): Promise<string> {
+    return this.domainDefine(domainXml(spec));
+  }
+
+  /** Start (boot) a defined domain. */
+  async domainStart(name: string): Promise<void> {
+    await this.withDomain(name, (hv, d) => hv.domainCreate(d));
+  }
+
+  /** Ask the guest to shut down (ACPI); returns once asked, not once it is off. */
+  async domainShutdown(name: string): Promise<void> {
+    await this.withDomain(name, (hv, d) => hv.domainShutdown(d));
+  }
+
+  /** Ask the guest to reboot. */
+  async domainReboot(name: string): Promise<void> {
+    await this.virsh(['reboot', name]);
+  }
+
+  /** Power off at once (pull the plug). */
+  async domainDestroy(name: string): Promise<void> {
+    await this.withDomain(name, (hv, d) => hv.domainDestroy(d));
+  }
+
+  async domainSuspend(name: string): Promise<void> {
+    await this.withDomain(name, (hv, d) => hv.domainSuspend(d));
+  }
+
+  async domainResume(name: string): Promise<void> {
+    await this.withDomain(name, (hv, d) => hv.domainResume(d));
+  }
+
+  /** Save the running domain's memory to a file and stop it. */
+  async domainSave(name: string, file: string): Promise<void> {
+    await this.withDomain(name, (hv, d) => hv.domainSave(d, file));
+  }
+
+  /** Start a domain again from a file written by domainSave. */
+  async domainRestore(file: string): Promise<void> {
+    await this.call((hv) => hv.domainRestore(file));
+  }
+
+  async domainSetAutostart(name: string, on: boolean): Promise<void> {
+    await this.virsh(on ? ['autostart', name] : ['autostart', '--disable', name]);
+  }
+
+  /**
+   * Remove the definition. Snapshot metadata, a managed save image and UEFI
+   * variables go with it; with `removeStorage` the disk images too.
+   */
+  async domainUndefine(name: string, opts: { removeStorage?: boolean } = {}): Promise<void> {
+    if (!opts.removeStorage) {
+      try {
+        await this.withDomain(name, (hv, d) => hv.domainUndefine(d));
+        return;
+      } catch (err) {
+        if (isConnectionError(err) || /not found|no domain with matching/i.test(String((err as Error).message))) throw err;
+        // Snapshots, managed save or nvram block the plain undefine: virsh has the flags.
+      }
+    }
+    await this.virsh(['undefine', name, '--snapshots-metadata', '--managed-save', '--nvram', ...(opts.removeStorage ? ['--remove-all-storage'] : [])]);
+  }
+
+  /** Wait until the domain is in one of `states` (polls the binding every 200 ms); resolves with the state. */
+  async domainWaitState(name: string, states: readonly DomainStateName[], timeoutMs: number): Promise<DomainStateName> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const s = await this.domainState(name);
+      if (states.includes(s)) return s;
+      if (Date.now() > until) throw new Error(`${name} is ${s}, not ${states.join('/')} after ${Math.round(timeoutMs / 1000)} s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  // ---- snapshots ----------------------------------------------------------
+
+  /** Snapshots of a domain, each with its parent and whether it is current. */
+  async snapshotList(name: string): Promise<Snapshot[]> {
+    const [table, current] = await Promise.all([
+      this.virsh(['snapshot-list', name, '--parent']),
+      this.virsh(['snapshot-current', name, '--name']).then((t) => t.trim()).catch(() => undefined),
+    ]);
+    return parseSnapshotList(table, current || undefined);
+  }
+
+  /** Take a snapshot (with memory state while running); returns its name. */
+  async snapshotCreate(name: string, snap: { name: string; description?: string }): Promise<string> {
+    await this.virsh(['snapshot-create-as', name, '--name', snap.name, ...(snap.description ? ['--description', snap.description] : [])], { timeoutMs: 300_000 });
+    return snap.name;
+  }
+
+  /** Snapshot XML form of snapshotCreate (for callers that build the XML). */
+  snapshotXml(snap: { name: string; description?: string }): string {
+    return snapshotXml(snap);
+  }
+
+  /** Go back to a snapshot (the domain takes the snapshot's state: running or shut off). */
+  async snapshotRevert(name: string, snapshot: string): Promise<void> {
+    await this.virsh(['snapshot-revert', name, snapshot], { timeoutMs: 300_000 });
+  }
+
+  /** Delete a snapshot (its children are re-parented), or with `children` the whole subtree. */
+  async snapshotDelete(name: string, snapshot: string, opts: { children?: boolean } = {}): Promise<void> {
+    await this.virsh(['snapshot-delete', name, snapshot, ...(opts.children ? ['--children'] : [])], { timeoutMs: 300_000 });
+  }
+
+  // ---- storage pools and volumes -------------------------------------------
+
+  async storagePoolList(): Promise<StoragePool[]> {
+    return parsePoolList(await this.virsh(['pool-list', '--all', '--details']));
+  }
+
+  async storagePoolRefresh(pool: string): Promise<void> {
+    await this.virsh(['pool-refresh', pool]);
+  }
+
+  async storagePoolStart(pool: string): Promise<void> {
+    await this.virsh(['pool-start', pool]);
+  }
+
+  async storagePoolStop(pool: string): Promise<void> {
+    await this.virsh(['pool-destroy', pool]);
+  }
+
+  /** Define (and build, start) a directory pool. */
+  async storagePoolCreateDir(pool: string, path: string): Promise<void> {
+    await this.virsh(['pool-define-as', pool, 'dir', '--target', path]);
+    await this.virsh(['pool-build', pool]);
+    await this.virsh(['pool-start', pool]);
+  }
+
+  async storagePoolDelete(pool: string): Promise<void> {
+    await this.virsh(['pool-destroy', pool]).catch(() => undefined);
+    await this.virsh(['pool-undefine', pool]);
+  }
+
+  async storageVolumeList(pool: string): Promise<StorageVolume[]> {
+    return parseVolList(await this.virsh(['vol-list', pool, '--details']));
+  }
+
+  /** Create a volume; returns its path. */
+  async storageVolumeCreate(pool: string, name: string, sizeBytes: number, format: 'qcow2' | 'raw' = 'qcow2'): Promise<string> {
+    await this.virsh(['vol-create-as', pool, name, `${sizeBytes}b`, '--format', format]);
+    return (await this.virsh(['vol-path', name, '--pool', pool])).trim();
+  }
+
+  async storageVolumeDelete(pool: string, name: string): Promise<void> {
+    await this.virsh(['vol-delete', name, '--pool', pool]);
+  }
+
+  // ---- networks -----------------------------------------------------------
+
+  async networkList(): Promise<Network[]> {
+    return parseNetList(await this.virsh(['net-list', '--all']));
+  }
+
+  async networkStart(net: string): Promise<void> {
+    await this.virsh(['net-start', net]);
+  }
+
+  async networkStop(net: string): Promise<void> {
+    await this.virsh(['net-destroy', net]);
   }
 }
 
@@ -117,6 +468,6 @@ function cleanError(err: unknown): string {
 
 /** libvirt errors that mean the connection itself is gone (daemon stopped or socket closed). */
 export function isConnectionError(err: unknown): boolean {
-  const m = err instanceof Error ? err.message : String(err);
-  return /(not connected|connection (closed|reset)|Cannot recv data|Failed to connect socket|End of file while reading|client socket is closed|no connection driver|invalid connection pointer|Broken pipe)/i.test(m);
+  const m = err instanceof VirshError ? `${err.message} ${err.result.stderr}` : err instanceof Error ? err.message : String(err);
+  return /(not connected|connection (closed|reset)|Cannot recv data|Cannot write data|Failed to connect socket|failed to connect to the hypervisor|End of file while reading|client socket is closed|no connection driver|invalid connection pointer|Broken pipe|Disconnected from)/i.test(m);
 }

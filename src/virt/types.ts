@@ -1,4 +1,5 @@
 // Plain types the libvirt access layer returns (no I/O here).
+import type { DomainDetails } from './xml/parse.ts';
 
 export type DomainStateName = 'running' | 'blocked' | 'paused' | 'shutdown' | 'shutoff' | 'crashed' | 'pmsuspended' | 'nostate';
 
@@ -19,6 +20,28 @@ export interface DomainSummary {
   memoryKiB: number;
   maxMemoryKiB: number;
   cpuTimeNs: number;
+}
+
+/** Everything about one domain a detail view needs: list figures + XML details + flags. */
+export interface DomainInfo extends DomainSummary {
+  persistent: boolean;
+  autostart: boolean;
+  /** A managed save image exists (the next start resumes it). */
+  managedSave: boolean;
+  /** Number of snapshots. */
+  snapshots: number;
+  /** Parsed domain XML (live XML while running). */
+  details: DomainDetails;
+}
+
+/** `virsh dominfo` as key/value pairs ("Autostart" -> "enable"). */
+export function parseDomInfo(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^([^:]+):\s*(.*?)\s*$/.exec(line);
+    if (m) out[m[1]!.trim()] = m[2]!;
+  }
+  return out;
 }
 
 export interface VirtVersion {
