@@ -6,7 +6,8 @@ import { getSetting, setSetting, type Db } from '../../manager/db.ts';
 import { engineLabel } from '../../domain/engine.ts';
 import { enginePaths, type EnginePaths } from './paths.ts';
 import { vdsmCertificateState } from './trust.ts';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 export const REGISTRATION_KEY = 'engine.registration';
 export const UNATTENDED_KEY = 'engine.unattended';
@@ -58,6 +59,30 @@ export function writeRegistration(db: Db, r: StoredRegistration | null): void {
   setSetting(db, REGISTRATION_KEY, r ? JSON.stringify(r) : null);
 }
 
+// The header asks on every render: parse the certificates again only when a file changed.
+let certCache: { key: string; state: ReturnType<typeof vdsmCertificateState> } | undefined;
+function stamp(p: string): string {
+  try {
+    const st = statSync(p);
+    return `${st.mtimeMs}:${st.size}:${st.ino}`;
+  } catch {
+    return '-';
+  }
+}
+function certificateStateCached(paths: EnginePaths): ReturnType<typeof vdsmCertificateState> {
+  const key = `${paths.caFile}|${stamp(paths.caFile)}|${paths.vdsmCertsDir}|${stamp(join(paths.vdsmCertsDir, 'vdsmcert.pem'))}`;
+  if (certCache?.key === key) return certCache.state;
+  let caPem: string | undefined;
+  try {
+    caPem = readFileSync(paths.caFile, 'utf8');
+  } catch {
+    caPem = undefined;
+  }
+  const state = vdsmCertificateState(paths.vdsmCertsDir, caPem);
+  certCache = { key, state };
+  return state;
+}
+
 const STATE_WORDS: Record<EngineApproval, string> = {
   none: 'not registered',
   'pending-approval': 'registered, pending approval',
@@ -75,13 +100,7 @@ export function engineState(services: { db: Db }, paths: EnginePaths = enginePat
     const standalone = getSetting(services.db, MODE_KEY) === 'standalone';
     return { mode: standalone ? 'standalone' : 'unconfigured', state: 'none', summary: standalone ? 'standalone (managed by this host)' : 'not registered with an engine' };
   }
-  let caPem: string | undefined;
-  try {
-    caPem = readFileSync(paths.caFile, 'utf8');
-  } catch {
-    caPem = undefined;
-  }
-  const cert = vdsmCertificateState(paths.vdsmCertsDir, caPem);
+  const cert = certificateStateCached(paths);
   const state: EngineApproval = cert === 'signed-by-engine' ? 'approved' : cert === 'absent' ? 'pending-approval' : 'certificate-mismatch';
   const engine = engineLabel(reg.engineHost, reg.enginePort);
   return { mode: 'registered', engine, state, summary: `${engine}: ${STATE_WORDS[state]}`, registration: reg };
