@@ -137,9 +137,19 @@ async function openConsole(config: Config): Promise<number> {
   const stores = createStores(services, config.refreshMs);
   void stores.host.refresh();
   void stores.virt.refresh();
+  // Unattended registration with an engine (management_server= on the kernel
+  // command line or in the unattended file), once, in the background.
+  const startup = import('./host/engine/index.ts').then(({ unattendedRegistration }) => unattendedRegistration(services)).then(
+    (o): { kind: 'success' | 'warning' | 'error'; text: string } | undefined => {
+      if (o.status === 'registered') { void stores.mode.refresh(); return { kind: 'success', text: `Unattended registration: ${o.message}` }; }
+      if (o.status === 'refused' || o.status === 'failed') return { kind: 'warning', text: `Unattended registration: ${o.message}` };
+      return undefined;
+    },
+    (e: Error) => ({ kind: 'error' as const, text: `Unattended registration failed: ${e.message}` }),
+  );
   const [{ runConsole }, { SCREENS, ACTIONS }] = await Promise.all([import('./app/run.tsx'), import('../screens/index.ts')]);
   trace('console modules loaded');
-  return runConsole(services, stores, SCREENS, ACTIONS);
+  return runConsole(services, stores, SCREENS, ACTIONS, [startup]);
 }
 
 // Run directly (tsx src/cli.tsx) rather than through src/main.ts.

@@ -24,7 +24,11 @@ import type { Binding, NoticeKind, PaletteAction, ScreenDef, Shell } from './typ
 export const MIN_COLUMNS = 80;
 export const MIN_ROWS = 24;
 
+export interface StartupNotice { kind: NoticeKind; text: string }
+
 export interface AppProps {
+  /** Results of start-up work (e.g. unattended registration) shown when they arrive. */
+  startupNotices?: readonly Promise<StartupNotice | undefined>[];
   services: Services;
   stores: Stores;
   screens: readonly ScreenDef[];
@@ -99,6 +103,12 @@ export function App(props: AppProps) {
     const t = setTimeout(() => setNotice((n) => (n?.id === id ? undefined : n)), kind === 'error' ? 15000 : 6000);
     t.unref?.();
   }, []);
+
+  useEffect(() => {
+    let live = true;
+    for (const p of props.startupNotices ?? []) void p.then((n) => { if (live && n) notify(n.kind, n.text); }, () => undefined);
+    return () => { live = false; };
+  }, [props.startupNotices, notify]);
 
   const confirm = useCallback<Shell['confirm']>((question, opts) => new Promise<boolean>((resolve) => {
     setConfirm({ question, dangerous: opts?.dangerous ?? true, yes: opts?.yes ?? 'Yes', focusYes: false, resolve });

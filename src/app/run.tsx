@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { render } from 'ink';
 import type { Services } from '../services.ts';
 import type { Stores } from '../store/host.ts';
-import { App } from './App.tsx';
+import { App, type StartupNotice } from './App.tsx';
 import type { PaletteAction, ScreenDef } from './types.ts';
 import { trace } from '../trace.ts';
 
@@ -29,7 +29,7 @@ function restoreTerminal(leaveAltScreen: boolean): void {
   }
 }
 
-export async function runConsole(services: Services, stores: Stores, screens: readonly ScreenDef[], actions: readonly PaletteAction[] = []): Promise<number> {
+export async function runConsole(services: Services, stores: Stores, screens: readonly ScreenDef[], actions: readonly PaletteAction[] = [], startupNotices: readonly Promise<StartupNotice | undefined>[] = []): Promise<number> {
   const config = services.config;
   const benchFile = process.env.HOSTDECK_BENCH_FILE;
   let crashed = false;
@@ -61,7 +61,7 @@ export async function runConsole(services: Services, stores: Stores, screens: re
   logLine(config.logFile, `console start uri=${config.uri} db=${config.dbPath} user=${config.user}`);
 
   const instance = render(
-    <App services={services} stores={stores} screens={screens} actions={actions} initialTheme={config.theme} readOnly={config.readOnly}
+    <App services={services} stores={stores} screens={screens} actions={actions} initialTheme={config.theme} readOnly={config.readOnly} startupNotices={startupNotices}
       onFirstData={() => { trace('first complete frame'); if (benchFile) writeFileSync(benchFile, `${Date.now()}\n`); }} />,
     { alternateScreen: true, exitOnCtrlC: false, patchConsole: true, maxFps: 30, incrementalRendering: true },
   );
