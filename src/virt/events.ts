@@ -50,7 +50,7 @@ export function eventKind(lifecycle: LifecycleEvent | undefined, detail = ''): D
  * e.g. "job-completed", blank lines, "events received:" summaries).
  */
 export function parseEventLine(line: string, now = Date.now()): DomainEvent | null {
-  const m = /^(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)([+-]\d{4}): )?event '([^']+)' for domain '(.*?)'(?:: (.*))?$/.exec(line.trimEnd());
+  const m = /^(?:(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)([+-]\d{4}): )?event '([^']+)' for domain '(.*?)'(?::\s*(.*))?$/.exec(line.trimEnd());
   if (!m) return null;
   const [, ts, tz, type, domain, rest = ''] = m;
   let time = now;
