@@ -37,12 +37,13 @@ describe('iSCSI and NFS between two test hosts', { timeout: 400_000 }, () => {
         await s.startServices([
           { name: 'iscsi-target', options: { iqn: TARGET, sizeMb: 64, chapUser: CHAP_USER, chapPassword: CHAP_SECRET, initiatorName: INITIATOR } },
           { name: 'nfs-server', options: { path: '/srv/nfs' } },
+          'lldpd',
         ]);
       })(),
       (async () => {
         await c.boot();
         await address(c, CLIENT_IP);
-        await c.startServices([{ name: 'iscsid', options: { initiatorName: INITIATOR } }]);
+        await c.startServices([{ name: 'iscsid', options: { initiatorName: INITIATOR } }, 'lldpd']);
       })(),
     ]);
   });
@@ -92,6 +93,20 @@ describe('iSCSI and NFS between two test hosts', { timeout: 400_000 }, () => {
     assert.equal(w.stdout, 'hostdeck-lun');
     const out = await iscsiadm('-m', 'node', '-T', TARGET, '-p', SERVER_IP, '--logout');
     assert.equal(out.code, 0, out.stderr);
+  }));
+
+  it('each host sees the other as its LLDP neighbour on eth0', guard(async () => {
+    for (const [me, peer] of [[client!, 'storage'], [server!, 'node1']] as const) {
+      let names: string[] = [];
+      for (let i = 0; i < 30 && !names.includes(peer); i++) {
+        if (i) await me.run(['lldpcli', 'update']);
+        const r = await me.mustRun(['lldpcli', '-f', 'json', 'show', 'neighbors']);
+        const ifaces = (JSON.parse(r.stdout) as { lldp?: { interface?: Record<string, { chassis?: Record<string, unknown> }> | Record<string, { chassis?: Record<string, unknown> }>[] } }).lldp?.interface ?? [];
+        const list = Array.isArray(ifaces) ? ifaces : [ifaces];
+        names = list.flatMap((o) => Object.entries(o).filter(([n]) => n === 'eth0').flatMap(([, v]) => Object.keys(v.chassis ?? {})));
+      }
+      assert.ok(names.includes(peer), `${me.name} sees ${JSON.stringify(names)} on eth0, not ${peer}`);
+    }
   }));
 
   it('an NFS export of the other host is mounted, a file written and read back on both sides', guard(async () => {

@@ -51,8 +51,10 @@ export class Segment {
     try {
       await mustProc(['ip', 'netns', 'add', seg.ns]);
       await mustProc(['ip', '-n', seg.ns, 'link', 'set', 'lo', 'up']);
-      // No STP, no forwarding delay: a joining NIC forwards at once.
-      await mustProc(['ip', '-n', seg.ns, 'link', 'add', seg.bridge, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0']);
+      // No STP, no forwarding delay: a joining NIC forwards at once. LLDP
+      // frames (01:80:c2:00:00:0e) are forwarded, so hosts see each other as
+      // LLDP neighbours as if cabled back to back.
+      await mustProc(['ip', '-n', seg.ns, 'link', 'add', seg.bridge, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0', 'group_fwd_mask', '0x4000']);
       await mustProc(['ip', '-n', seg.ns, 'link', 'set', seg.bridge, 'up']);
       if (seg.address) await mustProc(['ip', '-n', seg.ns, 'addr', 'add', seg.address, 'dev', seg.bridge]);
     } catch (e) {
