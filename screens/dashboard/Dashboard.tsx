@@ -61,7 +61,7 @@ function HostPane({ h, v, width, rows, engineLabel }: { h?: HostOverview; v?: Vi
       <Field labelWidth={lw} label="gateway" value={[h.gateway, h.gateway6].filter(Boolean).join(', ') || 'none'} />
       <Field labelWidth={lw} label="dns" value={`${h.dns.join(' ') || 'none'}${h.searchDomains.length ? `  search ${h.searchDomains.join(' ')}` : ''}`} />
       <Field labelWidth={lw} label="libvirt" value={vl.text} role={vl.role} />
-      <Field labelWidth={lw} label="vms" value={counts ? `${counts.total} total · ${counts.running} running · ${counts.paused} paused · ${counts.shutoff} shut off${counts.crashed ? ` · ${counts.crashed} crashed` : ''}` : 'unknown while libvirt is disconnected'} role={counts ? undefined : 'dim'} />
+      <Field labelWidth={lw} label="vms" value={counts ? `${counts.total} total · ${counts.running} running · ${counts.paused} paused · ${counts.shutoff} shut off${counts.crashed ? ` · ${counts.crashed} crashed` : ''}` : v?.status.state === 'disconnected' ? 'unknown while libvirt is disconnected' : '…'} role={counts ? undefined : 'dim'} />
       {statusLines(h, engineLabel, 'no storage domains yet').map((s) => (
         <Field key={s.label} labelWidth={lw} label={s.label} value={s.text} role={s.role} />
       ))}
