@@ -137,7 +137,7 @@ export class VirtConnection {
       return await fn(hv);
     } catch (err) {
       if (isConnectionError(err)) this.markDown(err);
-      throw err;
+      throw virtError(err);
     }
   }
 
@@ -237,19 +237,18 @@ export class VirtConnection {
 
   /** One domain's state (binding, no process). */
   async domainState(name: string): Promise<DomainStateName> {
-    return this.call(async (hv) => domainStateName((await hv.domainGetInfo(await hv.domainLookupByName(name))).state));
+    return this.withDomain(name, async (hv, d) => domainStateName((await hv.domainGetInfo(d)).state));
   }
 
   /** Domain XML (live while running; `inactive` for the persistent definition). */
   async domainGetXml(name: string, opts: { inactive?: boolean } = {}): Promise<string> {
-    return this.call(async (hv) => hv.domainGetXMLDesc(await hv.domainLookupByName(name), opts.inactive ? 2 : 0));
+    return this.withDomain(name, (hv, d) => hv.domainGetXMLDesc(d, opts.inactive ? 2 : 0));
   }
 
   /** Everything a detail view shows about one domain. */
   async domainGet(name: string): Promise<DomainInfo> {
     const [summary, xml, dominfo, snaps] = await Promise.all([
-      this.call(async (hv) => {
-        const d = await hv.domainLookupByName(name);
+      this.withDomain(name, async (hv, d) => {
         const [uuid, info, id] = await Promise.all([hv.domainGetUUIDString(d), hv.domainGetInfo(d), hv.domainGetID(d).catch(() => -1)]);
         return {
           uuid, name, id: typeof id === 'number' && id > 0 ? id : -1, state: domainStateName(info.state), vcpus: info.nrVirtCpu,
@@ -287,7 +286,16 @@ export class VirtConnection {
   // ---- domains: lifecycle -------------------------------------------------
 
   private async withDomain<T>(name: string, fn: (hv: HypervisorT, d: DomainHandle) => Promise<T>): Promise<T> {
-    return this.call(async (hv) => fn(hv, await hv.domainLookupByName(name)));
+    return this.call(async (hv) => {
+      let d: DomainHandle;
+      try {
+        d = await hv.domainLookupByName(name);
+      } catch (err) {
+        if (/not found/i.test(String((err as Error).message))) throw new Error(`no domain named '${name}'`, { cause: err });
+        throw err;
+      }
+      return fn(hv, d);
+    });
   }
 
   /** Define a domain from XML; returns its name. */
@@ -459,6 +467,16 @@ export class VirtConnection {
   async networkStop(net: string): Promise<void> {
     await this.virsh(['net-destroy', net]);
   }
+}
+
+/** The binding's errors without its "LibvirtError: ... (code: -1, domain: -1, level: -1)" wrapping. */
+export function virtError(err: unknown): Error {
+  if (!(err instanceof Error) || err instanceof VirshError) return err instanceof Error ? err : new Error(String(err));
+  const m = err.message.replace(/^LibvirtError:\s*/, '').replace(/\s*\(code: -?\d+, domain: -?\d+, level: -?\d+\)\s*$/, '');
+  if (m === err.message) return err;
+  const e = new Error(m, { cause: err });
+  e.name = 'VirtError';
+  return e;
 }
 
 function cleanError(err: unknown): string {

@@ -1,0 +1,256 @@
+// The libvirt access layer against the real libvirtd with a tiny guest:
+// events from outside hostdeck, bulk stats, every lifecycle action (with
+// its event-log entry), snapshots, a crash, and libvirtd going away and
+// coming back. One guest for the whole file (every define after a start
+// costs a QEMU re-probe on this machine).
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run, runOk } from '../../src/exec/runner.ts';
+import { VirtConnection } from '../../src/virt/connection.ts';
+import { VmActions } from '../../src/virt/actions.ts';
+import { computeDomainRates } from '../../src/virt/stats.ts';
+import { snapshotTree } from '../../src/virt/snapshots.ts';
+import type { DomainEvent } from '../../src/virt/events.ts';
+import type { ConnectionStatus } from '../../src/virt/types.ts';
+import { openDatabase, type Db } from '../../src/manager/db.ts';
+import { EventLog } from '../../src/manager/events.ts';
+import { vmCanStart, vmCanShutdown } from '../../src/domain/vm.ts';
+import { defineGuest, domstate, guestImage, guestName, removeGuests, serialLogPath, virshSys, waitForSerial, waitForState, SYSTEM_URI } from '../lib/guest.ts';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const prefix = guestName('int');
+const vm = `${prefix}-a`;
+
+/** Collects domain events and waits for one that matches. */
+class EventWatch {
+  readonly seen: DomainEvent[] = [];
+  private waiters: { pred: (e: DomainEvent) => boolean; resolve: (e: DomainEvent) => void }[] = [];
+  push = (e: DomainEvent) => {
+    this.seen.push(e);
+    this.waiters = this.waiters.filter((w) => (w.pred(e) ? (w.resolve(e), false) : true));
+  };
+  /** Resolves with the first event matching `pred` seen after index `from`. */
+  wait(pred: (e: DomainEvent) => boolean, what: string, from = 0, timeoutMs = 60_000): Promise<DomainEvent> {
+    const old = this.seen.slice(from).find(pred);
+    if (old) return Promise.resolve(old);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no ${what} event; saw: ${this.seen.slice(from).map((e) => e.text).join(' | ') || 'nothing'}`)), timeoutMs);
+      this.waiters.push({ pred, resolve: (e) => { clearTimeout(t); resolve(e); } });
+    });
+  }
+  mark(): number {
+    return this.seen.length;
+  }
+}
+
+const markerCount = (name: string, marker: string): number => {
+  try { return readFileSync(serialLogPath(name), 'utf8').split(marker).length - 1; } catch { return 0; }
+};
+
+describe('libvirt access layer on the real libvirtd with a tiny guest', { concurrency: false }, () => {
+  let virt: VirtConnection;
+  let actions: VmActions;
+  let db: Db;
+  let log: EventLog;
+  let dbDir: string;
+  let marker: string;
+  const watch = new EventWatch();
+  let unsubscribe: () => void;
+  const isMine = (kind: string) => (e: DomainEvent) => e.domain === vm && e.kind === kind;
+
+  before(async () => {
+    marker = (await guestImage()).marker;
+    await removeGuests(prefix);
+    virt = new VirtConnection(SYSTEM_URI);
+    dbDir = mkdtempSync(join(tmpdir(), 'hostdeck-virt-'));
+    db = openDatabase(join(dbDir, 'state.db'));
+    log = new EventLog(db, { user: 'test', channel: 'cli' });
+    actions = new VmActions(virt, log);
+    unsubscribe = virt.onDomainEvent(watch.push);
+  });
+
+  after(async () => {
+    unsubscribe?.();
+    await virt?.close();
+    db?.close();
+    rmSync(dbDir, { recursive: true, force: true });
+    await removeGuests(prefix);
+  });
+
+  const lastEvent = () => log.list({ limit: 1 })[0]!;
+
+  /** Until an event for the VM comes through: the stream is registered with libvirtd. */
+  const handshake = async () => {
+    for (let i = 0; i < 30; i++) {
+      const from = watch.mark();
+      await virshSys('desc', vm, '--config', `handshake ${i}`);
+      if (await watch.wait((e) => e.domain === vm, 'metadata', from, 2000).catch(() => undefined)) return;
+    }
+    assert.fail('the event stream never delivered an event');
+  };
+
+  it('sees a guest defined and started with virsh outside hostdeck through the event stream', async () => {
+    // The stream registers with libvirtd shortly after it starts: define
+    // (again) until its "defined" event shows it is listening.
+    const from0 = watch.mark();
+    await defineGuest(vm);
+    if (!(await watch.wait(isMine('define'), 'define', from0, 3000).catch(() => undefined))) await handshake();
+    const from = watch.mark();
+    await virshSys('start', vm);
+    const e = await watch.wait(isMine('start'), 'start', from);
+    assert.equal(e.lifecycle, 'started');
+    assert.equal(e.detail, 'Booted');
+    await waitForSerial(vm, marker);
+  });
+
+  it('samples the guest in one bulk call: CPU time, memory, guest-reported memory, disk and NIC counters, uptime', async () => {
+    const find = async () => (await virt.domainStats()).find((s) => s.name === vm)!;
+    let a = await find();
+    // The balloon driver reports every second once the guest has booted.
+    for (let i = 0; i < 50 && !a.guest?.availableKiB; i++) { await new Promise((r) => setTimeout(r, 200)); a = await find(); }
+    assert.equal(a.state, 'running');
+    assert.equal(a.vcpusCurrent, 1);
+    assert.equal(a.maxMemoryKiB, 131072);
+    assert.ok(a.guest?.availableKiB && a.guest.availableKiB <= 131072, 'guest-reported memory');
+    assert.ok(a.cpuTimeNs! > 0);
+    // The guest reads 1 MiB of its disk at boot.
+    assert.equal(a.disks[0]!.name, 'vda');
+    assert.ok(a.disks[0]!.rdBytes >= 1048576, `read ${a.disks[0]!.rdBytes} bytes`);
+    assert.equal(a.nics.length, 1);
+    assert.ok(a.startedAt && a.startedAt <= Date.now() && a.startedAt > Date.now() - 600_000, 'start time known');
+    await new Promise((r) => setTimeout(r, 1000));
+    const b = await find();
+    const r = computeDomainRates(a, b, { hostCpus: (await virt.nodeInfo()).cpus });
+    assert.ok(r.cpuPercent !== undefined && r.cpuPercent >= 0 && r.cpuPercent <= 100);
+    assert.ok(r.intervalSec > 0);
+  });
+
+  it('pause and resume, each written to the event log', async () => {
+    await actions.pause(vm);
+    assert.equal(await domstate(vm), 'paused');
+    assert.deepEqual([lastEvent().message, lastEvent().result, lastEvent().objectId], [`Pause VM ${vm}`, 'success', vm]);
+    assert.match(vmCanShutdown({ state: await virt.domainState(vm) }).reason!, /paused/);
+    await actions.resume(vm);
+    assert.equal(await domstate(vm), 'running');
+  });
+
+  it('a failing action is written to the event log as a failure', async () => {
+    await assert.rejects(actions.start(vm), /already running|already active/i);
+    assert.equal(lastEvent().result, 'failure');
+    assert.match(lastEvent().message, new RegExp(`^Start VM ${vm} failed: `));
+  });
+
+  it('reboot: the guest boots again (its marker appears a second time)', async () => {
+    const before = markerCount(vm, marker);
+    await actions.reboot(vm);
+    for (let i = 0; i < 300 && markerCount(vm, marker) <= before; i++) await new Promise((r) => setTimeout(r, 200));
+    assert.ok(markerCount(vm, marker) > before, 'the guest printed its marker again');
+    assert.equal(await domstate(vm), 'running');
+  });
+
+  it('snapshots: create two, list them as a tree with the current one, revert, delete', async () => {
+    await actions.snapshotCreate(vm, { name: 's1', description: 'first <one>' });
+    await actions.snapshotCreate(vm, { name: 's2' });
+    assert.deepEqual((await virshSys('snapshot-list', vm, '--name')).split('\n').filter(Boolean).sort(), ['s1', 's2']);
+    const list = await virt.snapshotList(vm);
+    assert.deepEqual(list.map((s) => [s.name, s.parent ?? null, s.current, s.state]), [['s1', null, false, 'running'], ['s2', 's1', true, 'running']]);
+    assert.deepEqual(snapshotTree(list).map((n) => [n.name, n.children.map((c) => c.name)]), [['s1', ['s2']]]);
+    assert.equal((await virt.domainGet(vm)).snapshots, 2);
+    await actions.snapshotRevert(vm, 's1');
+    assert.equal((await virshSys('snapshot-current', vm, '--name')).trim(), 's1');
+    assert.equal(await domstate(vm), 'running');
+    await actions.snapshotDelete(vm, 's2');
+    assert.deepEqual((await virshSys('snapshot-list', vm, '--name')).split('\n').filter(Boolean), ['s1']);
+    assert.equal(lastEvent().message, `Delete snapshot s2 of VM ${vm}`);
+  });
+
+  it('save to a file and restore from it', async () => {
+    const file = join(dbDir, `${vm}.save`);
+    await actions.save(vm, file);
+    assert.equal(await domstate(vm), 'shut off');
+    await actions.restore(vm, file);
+    assert.equal(await domstate(vm), 'running');
+  });
+
+  it('autostart on and off (virsh dominfo agrees)', async () => {
+    await actions.setAutostart(vm, true);
+    assert.match(await virshSys('dominfo', vm), /Autostart:\s+enable/);
+    assert.equal((await virt.domainGet(vm)).autostart, true);
+    await actions.setAutostart(vm, false);
+    assert.match(await virshSys('dominfo', vm), /Autostart:\s+disable/);
+  });
+
+  it('shutdown: the guest powers off on the ACPI request and the stop arrives as an event', async () => {
+    const from = watch.mark();
+    await actions.shutdown(vm);
+    await waitForState(vm, ['shut off']);
+    const e = await watch.wait(isMine('stop'), 'stop', from);
+    assert.equal(e.detail, 'Shutdown');
+    assert.ok(vmCanStart({ state: await virt.domainState(vm) }).available);
+  });
+
+  it('start through hostdeck boots the guest (serial console marker)', async () => {
+    await actions.start(vm);
+    assert.equal(await domstate(vm), 'running');
+    // The serial log starts afresh with each QEMU process (append='off').
+    await waitForSerial(vm, marker);
+  });
+
+  it('a QEMU process that dies is reported as a crash event', async () => {
+    const pid = Number(readFileSync(`/run/libvirt/qemu/${vm}.pid`, 'utf8').trim());
+    const from = watch.mark();
+    process.kill(pid, 'SIGKILL');
+    const e = await watch.wait(isMine('crash'), 'crash', from);
+    assert.equal(e.detail, 'Failed');
+    assert.match(await virshSys('domstate', vm, '--reason'), /shut off \(crashed\)/);
+  });
+
+  it('libvirtd stopped: disconnected, no crash; started again: connected on its own and events flow again', async () => {
+    await virt.connect();
+    assert.equal(virt.getStatus().state, 'connected');
+    const states: ConnectionStatus['state'][] = [];
+    const off = virt.onStatus((s) => states.push(s.state));
+    const waitState = (want: ConnectionStatus['state'], poke: boolean) => new Promise<void>((resolve, reject) => {
+      const until = Date.now() + 60_000;
+      const tick = async () => {
+        if (virt.getStatus().state === want) return resolve();
+        if (Date.now() > until) return reject(new Error(`connection never became ${want}; went through ${states.join(' -> ')}`));
+        // A poller would be calling in; the event stream notices on its own too.
+        if (poke) await virt.domainList().catch(() => undefined);
+        setTimeout(tick, 200);
+      };
+      void tick();
+    });
+    const pid = Number(readFileSync('/run/libvirtd.pid', 'utf8').trim());
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 100; i++) {
+      if ((await run('kill', ['-0', String(pid)])).exitCode !== 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await waitState('disconnected', true);
+    await assert.rejects(virt.domainList());
+    await runOk(`${ROOT}scripts/libvirt-up`, [], { timeoutMs: 120_000 });
+    // No calls from here on: the connection comes back by itself.
+    await waitState('connected', false);
+    off();
+    assert.deepEqual([states.includes('disconnected'), states.at(-1)], [true, 'connected']);
+    // The event stream is back too: a start from outside reaches us.
+    await handshake();
+    const from = watch.mark();
+    await virshSys('start', vm);
+    await watch.wait(isMine('start'), 'start after reconnect', from);
+    assert.ok((await virt.domainList()).some((d) => d.name === vm && d.state === 'running'));
+  });
+
+  it('delete a VM (with its disk)', async () => {
+    await actions.powerOff(vm);
+    assert.equal(await domstate(vm), 'shut off');
+    await actions.delete(vm, { removeStorage: true });
+    assert.ok(!(await virshSys('list', '--all', '--name')).split('\n').includes(vm));
+    assert.equal(lastEvent().message, `Delete VM ${vm} and its disks`);
+    assert.equal(lastEvent().result, 'success');
+  });
+});
