@@ -254,3 +254,53 @@ describe('libvirt access layer on the real libvirtd with a tiny guest', { concur
     assert.equal(lastEvent().result, 'success');
   });
 });
+
+describe('storage pools, volumes and networks on the real libvirtd', { concurrency: false }, () => {
+  const virt = new VirtConnection(SYSTEM_URI);
+  const pool = `${prefix}-pool`;
+  const dir = `/var/lib/${pool}`;
+  const net = `${prefix}-net`;
+  after(async () => {
+    await virshSys('pool-destroy', pool).catch(() => undefined);
+    await virshSys('pool-undefine', pool).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    await virshSys('net-destroy', net).catch(() => undefined);
+    await virshSys('net-undefine', net).catch(() => undefined);
+    await virt.close();
+  });
+
+  it('creates a directory pool, a volume on it (qemu-img sees it), refreshes, deletes both', async () => {
+    await virt.storagePoolCreateDir(pool, dir);
+    assert.match(await virshSys('pool-info', pool), /State:\s+running/);
+    const path = await virt.storageVolumeCreate(pool, 'disk 1.qcow2', 32 * 1048576);
+    assert.equal(path, `${dir}/disk 1.qcow2`);
+    const info = JSON.parse((await runOk('qemu-img', ['info', '--output=json', path])).stdout) as { format: string; 'virtual-size': number };
+    assert.deepEqual([info.format, info['virtual-size']], ['qcow2', 32 * 1048576]);
+    // A file put there by hand shows up after a refresh.
+    await runOk('qemu-img', ['create', '-q', '-f', 'raw', `${dir}/by-hand.img`, '1M']);
+    await virt.storagePoolRefresh(pool);
+    assert.deepEqual((await virt.storageVolumeList(pool)).map((v) => [v.name, v.capacityBytes]), [['by-hand.img', 1048576], ['disk 1.qcow2', 32 * 1048576]]);
+    const p = (await virt.storagePoolList()).find((x) => x.name === pool)!;
+    assert.equal(p.state, 'running');
+    await virt.storageVolumeDelete(pool, 'disk 1.qcow2');
+    assert.deepEqual((await virt.storageVolumeList(pool)).map((v) => v.name), ['by-hand.img']);
+    await virt.storagePoolDelete(pool);
+    assert.ok(!(await virt.storagePoolList()).some((x) => x.name === pool));
+  });
+
+  it('starts and stops an isolated network (its bridge appears and goes)', async () => {
+    const bridge = `hdt${process.pid.toString(36).slice(-6)}n`;
+    const file = join(tmpdir(), `${net}.xml`);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(file, `<network><name>${net}</name><bridge name='${bridge}' stp='off'/></network>\n`);
+    await virshSys('net-define', file);
+    rmSync(file, { force: true });
+    assert.equal((await virt.networkList()).find((n) => n.name === net)?.active, false);
+    await virt.networkStart(net);
+    assert.equal((await virt.networkList()).find((n) => n.name === net)?.active, true);
+    assert.equal((await run('ip', ['link', 'show', bridge])).exitCode, 0);
+    await virt.networkStop(net);
+    assert.equal((await virt.networkList()).find((n) => n.name === net)?.active, false);
+    assert.notEqual((await run('ip', ['link', 'show', bridge])).exitCode, 0);
+  });
+});
