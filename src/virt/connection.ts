@@ -367,6 +367,27 @@ export class VirtConnection {
     await this.virsh(['undefine', name, '--snapshots-metadata', '--managed-save', '--nvram', ...(opts.removeStorage ? ['--remove-all-storage'] : [])]);
   }
 
+  /**
+   * Shut down and wait until off; with `force`, power off once the guest has
+   * not finished within the timeout. Resolves with how it ended.
+   */
+  async domainShutdownAndWait(name: string, timeoutMs: number, opts: { force?: boolean } = {}): Promise<'shutdown' | 'forced'> {
+    await this.domainShutdown(name);
+    try {
+      await this.domainWaitState(name, ['shutoff', 'crashed'], timeoutMs);
+      return 'shutdown';
+    } catch (err) {
+      if (!opts.force) throw err;
+      await this.domainDestroy(name);
+      return 'forced';
+    }
+  }
+
+  /** The program and arguments that attach the terminal to the domain's serial console (for runInteractive). */
+  domainConsoleCommand(name: string): { command: string; args: string[] } {
+    return { command: 'virsh', args: ['-c', this.uri, 'console', '--force', name] };
+  }
+
   /** Wait until the domain is in one of `states` (polls the binding every 200 ms); resolves with the state. */
   async domainWaitState(name: string, states: readonly DomainStateName[], timeoutMs: number): Promise<DomainStateName> {
     const until = Date.now() + timeoutMs;

@@ -15,7 +15,7 @@ import { writeFile, rm, mkdir } from 'node:fs/promises';
 import { VirtConnection } from '../../src/virt/connection.ts';
 import { countByState, type DomainStateName } from '../../src/virt/types.ts';
 import { domainXml } from '../../src/virt/xml/create.ts';
-import { defineGuest, guestName, removeGuests, tinyGuestXml, virshSys, waitForState, SYSTEM_URI } from '../lib/guest.ts';
+import { defineGuest, guestName, removeGuests, removeStaleGuests, tinyGuestXml, virshSys, waitForState, SYSTEM_URI } from '../lib/guest.ts';
 
 interface World {
   label: string;
@@ -65,6 +65,7 @@ const real: World = {
     return { name, xml: await tinyGuestXml(name, { nic: false }) };
   },
   async setup() {
+    await removeStaleGuests();
     await removeGuests(prefix);
     // Every define can make libvirtd re-probe QEMU where /dev/kvm is masked
     // with /dev/null (30 s and more each): define only what the suite needs.

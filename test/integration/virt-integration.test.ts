@@ -18,7 +18,7 @@ import type { ConnectionStatus } from '../../src/virt/types.ts';
 import { openDatabase, type Db } from '../../src/manager/db.ts';
 import { EventLog } from '../../src/manager/events.ts';
 import { vmCanStart, vmCanShutdown } from '../../src/domain/vm.ts';
-import { defineGuest, domstate, guestImage, guestName, removeGuests, serialLogPath, virshSys, waitForSerial, waitForState, SYSTEM_URI } from '../lib/guest.ts';
+import { defineGuest, domstate, guestImage, guestName, removeGuests, removeStaleGuests, serialLogPath, virshSys, waitForSerial, waitForState, SYSTEM_URI } from '../lib/guest.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const prefix = guestName('int');
@@ -63,6 +63,7 @@ describe('libvirt access layer on the real libvirtd with a tiny guest', { concur
 
   before(async () => {
     marker = (await guestImage()).marker;
+    await removeStaleGuests();
     await removeGuests(prefix);
     virt = new VirtConnection(SYSTEM_URI);
     dbDir = mkdtempSync(join(tmpdir(), 'hostdeck-virt-'));

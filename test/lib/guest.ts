@@ -47,9 +47,41 @@ export function domainType(): 'kvm' | 'qemu' {
 export const serialLogPath = (name: string) => `/var/log/libvirt/qemu/${name}-serial.log`;
 export const diskPath = (name: string) => `${IMAGES_DIR}/${name}.qcow2`;
 
-/** A unique guest name for this test run. */
+/** A unique guest name prefix for this test run: hd-test-<tag>-<pid, base 36>-<random>. */
 export function guestName(tag: string): string {
-  return `${GUEST_PREFIX}${tag}-${process.pid.toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+  if (!/^[a-z]+$/.test(tag)) throw new Error('guestName: tag must be lower-case letters');
+  return `${GUEST_PREFIX}${tag}-${process.pid.toString(36)}-${Math.floor(Math.random() * 1296).toString(36)}`;
+}
+
+/** The test process that made a guest name (guestName's format), or undefined for other names. */
+export function guestOwnerPid(name: string): number | undefined {
+  const m = /^hd-test-[a-z]+-([0-9a-z]+)-[0-9a-z]+(?:-|$)/.exec(name);
+  return m ? parseInt(m[1]!, 36) : undefined;
+}
+
+function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
+/** Remove guests left behind by test processes that no longer run (killed mid-test). */
+export async function removeStaleGuests(): Promise<void> {
+  const r = await run('virsh', ['-c', SYSTEM_URI, 'list', '--all', '--name']);
+  const stale = new Set<string>();
+  for (const n of r.stdout.split('\n').map((l) => l.trim())) {
+    const pid = guestOwnerPid(n);
+    if (pid !== undefined && pid !== process.pid && !alive(pid)) stale.add(n.split('-').slice(0, 5).join('-'));
+  }
+  for (const p of stale) await removeGuests(`${p}-`);
+  // Pools and networks such runs defined (hd-test-<tag>-<pid>-<rnd>-pool / -net).
+  for (const [list, stop, undefine] of [['pool-list', 'pool-destroy', 'pool-undefine'], ['net-list', 'net-destroy', 'net-undefine']] as const) {
+    const names = (await run('virsh', ['-c', SYSTEM_URI, list, '--all', '--name'])).stdout.split('\n').map((l) => l.trim());
+    for (const n of names) {
+      const pid = guestOwnerPid(n);
+      if (pid === undefined || pid === process.pid || alive(pid)) continue;
+      await run('virsh', ['-c', SYSTEM_URI, stop, n]);
+      await run('virsh', ['-c', SYSTEM_URI, undefine, n]);
+    }
+  }
 }
 
 /** The domain XML of a tiny guest (creates its disk image). */
