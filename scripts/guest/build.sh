@@ -20,7 +20,7 @@ MARKER="HOSTDECK-TINY-GUEST-READY"
 # Modules the guest loads at boot, in this order (dependencies are resolved).
 MODULES=(virtio_pci virtio_blk virtio_net virtio_balloon virtio_console button evdev)
 
-for tool in apt-cache apt-get dpkg-deb depmod modprobe cpio gzip busybox sha256sum; do
+for tool in apt-cache apt-get dpkg-deb depmod modprobe cpio gzip busybox sha256sum flock; do
   command -v "$tool" >/dev/null || { log "missing $tool (scripts/packages/test.txt and test-guest.txt)"; exit 1; }
 done
 BUSYBOX="$(command -v busybox)"
@@ -28,15 +28,27 @@ BUSYBOX="$(command -v busybox)"
 if ldd "$BUSYBOX" >/dev/null 2>&1; then log "$BUSYBOX is dynamically linked: install busybox-static"; exit 1; fi
 
 # The kernel: whatever Debian's cloud meta-package points at today.
-KPKG="$(apt-cache depends linux-image-cloud-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9].*-cloud-amd64\)$/\1/p' | head -1)"
-if [ -z "$KPKG" ]; then
-  KPKG="$(apt-cache search --names-only '^linux-image-[0-9.]+-[0-9]+-cloud-amd64$' | awk '{print $1}' | sort -V | tail -1)"
+find_kernel() {
+  KPKG="$(apt-cache depends linux-image-cloud-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9].*-cloud-amd64\)$/\1/p' | head -1)"
+  if [ -z "$KPKG" ]; then
+    KPKG="$(apt-cache search --names-only '^linux-image-[0-9.]+-[0-9]+-cloud-amd64$' | awk '{print $1}' | sort -V | tail -1)"
+  fi
+}
+find_kernel
+if [ -z "$KPKG" ] && [ "$(id -u)" -eq 0 ]; then
+  log "apt knows no cloud kernel yet: apt-get update"
+  apt-get update -q >/dev/null 2>&1 || true
+  find_kernel
 fi
 [ -n "$KPKG" ] || { log "no linux-image-*-cloud-amd64 package known to apt (apt-get update?)"; exit 1; }
 KVER_PKG="$(apt-cache policy "$KPKG" | sed -n 's/^ *Candidate: //p')"
 BB_VER="$(dpkg-query -W -f='${Version}' busybox-static 2>/dev/null || echo unknown)"
 KEY="$(printf '%s\n' "$KPKG=$KVER_PKG" "busybox=$BB_VER" "$(sha256sum "$SELF")" | sha256sum | cut -c1-16)"
 
+# One build at a time (tests in parallel may all ask for the guest).
+mkdir -p "$(dirname "$OUT")"
+exec 9>"$OUT.lock"
+flock 9
 if [ -f "$OUT/stamp" ] && [ "$(cat "$OUT/stamp")" = "$KEY" ] && [ -s "$OUT/vmlinuz" ] && [ -s "$OUT/initrd.img" ]; then
   [ "${1:-}" = --print-dir ] && echo "$OUT"
   exit 0
