@@ -10,8 +10,9 @@ import type { HostOverview } from '../../src/host/system.ts';
 import { usePolled } from '../../src/store/use-polled.ts';
 import { Field, Meter } from '../../src/ui/Panel.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
-import { countByState } from '../../src/virt/types.ts';
 import type { VirtSnapshot } from '../../src/store/host.ts';
+import type { VmSnapshot } from '../../src/store/vms.ts';
+import { useVmStore } from '../../src/store/use-vms.ts';
 
 export interface StatusLine { label: string; text: string; role?: 'ok' | 'warn' | 'error' | 'dim' }
 
@@ -37,11 +38,12 @@ export function virtLine(v: VirtSnapshot | undefined): { text: string; role: 'ok
   return { text: `disconnected: libvirtd not reachable, retrying${retry ? ` in ${retry}s` : ''} (${s.uri}${s.error ? `: ${s.error}` : ''})`, role: 'error' };
 }
 
-function HostPane({ h, v, width, rows, engineLabel }: { h?: HostOverview; v?: VirtSnapshot; width: number; rows: number; engineLabel: string }) {
+function HostPane({ h, v, vms, width, rows, engineLabel }: { h?: HostOverview; v?: VirtSnapshot; vms?: VmSnapshot; width: number; rows: number; engineLabel: string }) {
   const t = useTheme();
   if (!h) return <Text {...tone(t, 'dim')}>Reading this host…</Text>;
   const vl = virtLine(v);
-  const counts = v?.domains ? countByState(v.domains) : undefined;
+  // VM counts come from the vms store (the same one the VM list reads), not from a list of their own.
+  const counts = v?.status.state === 'disconnected' ? undefined : vms?.counts;
   const lw = 16;
   const meterW = Math.max(10, Math.min(30, width - lw - 30));
   const addrs = h.management?.addresses.map((a) => `${a.address}/${a.prefix}`).join(' ') ?? '';
@@ -74,6 +76,7 @@ export function Dashboard({ shell, active }: ScreenProps) {
   const stores = useStores();
   const host = usePolled(stores.host);
   const virt = usePolled(stores.virt);
+  const vms = useVmStore(stores.vms);
   const entries = useMemo(() => shell.screens.filter((s) => s.inMenu !== false && s.id !== 'dashboard'), [shell.screens]);
   const [sel, setSel] = useState(0);
   const mode = usePolled(stores.mode);
@@ -83,7 +86,7 @@ export function Dashboard({ shell, active }: ScreenProps) {
     { keys: ['up', 'k'], description: 'Previous menu entry', action: () => setSel((s) => Math.max(0, s - 1)), footer: false, group: 'Menu' },
     { keys: ['down', 'j'], description: 'Next menu entry', action: () => setSel((s) => Math.min(entries.length - 1, s + 1)), footer: false, group: 'Menu' },
     { keys: ['enter'], description: 'Open', action: () => { const e = entries[sel]; if (e) shell.push(e.id); }, footer: false, group: 'Menu' },
-    { keys: ['r'], description: 'Refresh', action: () => { void stores.host.refresh(); void stores.virt.refresh(); }, group: 'Dashboard' },
+    { keys: ['r'], description: 'Refresh', action: () => { void stores.host.refresh(); void stores.virt.refresh(); void stores.vms.refresh(); }, group: 'Dashboard' },
   ];
   useBindings(bindings);
   void active;
@@ -103,7 +106,7 @@ export function Dashboard({ shell, active }: ScreenProps) {
         <Text {...tone(t, 'dim')} wrap="truncate">: palette  ? help</Text>
       </Box>
       <Box flexDirection="column" flexGrow={1} borderStyle="round" {...(t.color ? { borderColor: t.border } : {})} paddingX={1} overflow="hidden">
-        <HostPane h={host.data} v={virt.data} width={paneW} rows={shell.size.rows - 2} engineLabel={engineLabel} />
+        <HostPane h={host.data} v={virt.data} vms={vms.data} width={paneW} rows={shell.size.rows - 2} engineLabel={engineLabel} />
         {host.error ? <Text {...tone(t, 'error')} wrap="truncate">Could not read the host: {host.error}</Text> : null}
       </Box>
     </Box>

@@ -1,6 +1,7 @@
 // The single process runner. Every external program hostdeck starts goes
 // through here, always as a program name plus an argument array (never a
 // shell string). Tests can observe or replace what runs via `observe`.
+import { spawn as nodeSpawn } from 'node:child_process';
 import type { Options as ExecaOptions } from 'execa';
 
 // execa is loaded on first use so that start-up (the first frame) does not pay for it.
@@ -162,6 +163,17 @@ export function spawnStream(
     }));
   });
   return { done, kill: () => { killed = true; child?.kill('SIGTERM'); } };
+}
+
+/**
+ * Start a long-running program that is talked to over its standard input
+ * and output (e.g. an interactive `virsh` the sampler sends a command per
+ * tick). Returns the child process with piped stdin, stdout and stderr.
+ */
+export function spawnPiped(command: string, args: readonly string[], opts: { env?: Record<string, string | undefined> } = {}): import('node:child_process').ChildProcessWithoutNullStreams {
+  assertArgv(command, args);
+  for (const o of observers) o({ command, args: [...args] });
+  return nodeSpawn(command, [...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env }, shell: false });
 }
 
 /** Hand the terminal to a program (e.g. `virsh console`) and wait for it to exit. */

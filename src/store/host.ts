@@ -5,9 +5,12 @@ import { engineState, stateWords, type EngineStatus } from '../host/engine/index
 import type { ConnectionStatus, DomainSummary } from '../virt/types.ts';
 import { createPolledStore, type PolledStore } from './poller.ts';
 import { trace } from '../trace.ts';
+import { createVmStore, type VmStore } from './vms.ts';
+import { createHostMetricsStore, type HostMetricsStore } from './host-metrics.ts';
 
 export interface VirtSnapshot {
   status: ConnectionStatus;
+  /** Not filled any more: VM lists and counts come from the `vms` store (one bulk call per tick). */
   domains?: DomainSummary[];
 }
 
@@ -16,6 +19,10 @@ export interface Stores {
   virt: PolledStore<VirtSnapshot>;
   /** Unconfigured, standalone, or registered to an engine (and its approval). */
   mode: PolledStore<EngineStatus>;
+  /** Every VM with its live figures and history (VM list, VM detail, dashboard counts). */
+  vms: VmStore;
+  /** The host's live metrics and history (host monitor only). */
+  hostMetrics: HostMetricsStore;
   stop: () => void;
 }
 
@@ -26,13 +33,14 @@ export function modeLabel(s: EngineStatus | undefined): string {
   return s.mode;
 }
 
-export function createStores(services: Services, refreshMs = 2000, opts: { engineStatus?: () => EngineStatus } = {}): Stores {
+export function createStores(services: Services, refreshMs = 2000, opts: { engineStatus?: () => EngineStatus; monitorMs?: number } = {}): Stores {
   const host = createPolledStore(() => hostOverview().finally(() => trace('host data')), refreshMs);
   const virt = createPolledStore<VirtSnapshot>(async () => {
     try {
-      const domains = await services.virt.domainList();
+      // A cheap round trip that notices a daemon that went away; the VMs come from the vms store.
+      await services.virt.call((hv) => hv.connectGetHostname());
       trace('libvirt data');
-      return { status: services.virt.getStatus(), domains };
+      return { status: services.virt.getStatus() };
     } catch {
       // Disconnected: the status says why; the poll keeps its interval and the connection its own backoff.
       return { status: services.virt.getStatus() };
@@ -41,6 +49,8 @@ export function createStores(services: Services, refreshMs = 2000, opts: { engin
   const status = opts.engineStatus ?? (() => engineState(services));
   const mode = createPolledStore(async () => status(), refreshMs);
   // A connection state change shows at once, not at the next poll.
+  const vms = createVmStore(services, { intervalMs: opts.monitorMs ?? 1000 });
+  const hostMetrics = createHostMetricsStore({ intervalMs: opts.monitorMs ?? 1000 });
   const off = services.virt.onStatus(() => { void virt.refresh(); });
-  return { host, virt, mode, stop: () => { off(); host.stop(); virt.stop(); mode.stop(); } };
+  return { host, virt, mode, vms, hostMetrics, stop: () => { off(); host.stop(); virt.stop(); mode.stop(); vms.stop(); hostMetrics.stop(); } };
 }

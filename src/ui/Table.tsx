@@ -40,7 +40,8 @@ export function windowStart(selected: number, total: number, height: number): nu
 
 export function Table<T>({ rows, columns, rowKey, selectedKey, height, width, sortColumn, sortDesc, empty }: TableProps<T>) {
   const t = useTheme();
-  const bodyHeight = Math.max(1, height - 1);
+  // Header, rows and (when the rows do not all fit) the "x-y of n" line, within `height`.
+  const bodyHeight = Math.max(1, height - 1 - (rows.length > height - 1 ? 1 : 0));
   const sel = selectedKey === undefined ? -1 : rows.findIndex((r) => rowKey(r) === selectedKey);
   const start = windowStart(sel, rows.length, bodyHeight);
   const visible = rows.slice(start, start + bodyHeight);

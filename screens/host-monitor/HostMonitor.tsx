@@ -1,0 +1,102 @@
+// The host monitor: per-core bars, memory and swap, load, per-NIC and
+// per-disk throughput, file systems, temperatures where reported, and charts
+// of CPU, memory, network and disk over the last 5, 15 or 60 minutes.
+import { useState } from 'react';
+import { Box, Text } from 'ink';
+import { useBindings } from '../../src/app/keys.ts';
+import { useStores } from '../../src/app/stores.ts';
+import type { Binding, ScreenDef, ScreenProps } from '../../src/app/types.ts';
+import { compactBytes, nextRefresh } from '../../src/domain/vm-figures.ts';
+import { useHostMetrics } from '../../src/store/use-vms.ts';
+import { hbar } from '../../src/ui/braille.ts';
+import { Chart } from '../../src/ui/Chart.tsx';
+import { tone, useTheme } from '../../src/ui/theme.ts';
+import { nextWindow } from '../vms/VmDetail.tsx';
+
+const rate = (v: number) => `${compactBytes(v)}/s`;
+
+function Bar({ label, ratio, text, width }: { label: string; ratio: number; text: string; width: number }) {
+  const t = useTheme();
+  const role = ratio >= 0.9 ? 'error' : ratio >= 0.75 ? 'warn' : 'ok';
+  return (
+    <Text wrap="truncate">
+      <Text {...tone(t, 'dim')}>{label.padEnd(6)}</Text>
+      <Text {...tone(t, role)}>{hbar(ratio, width)}</Text>
+      <Text> {text}</Text>
+    </Text>
+  );
+}
+
+export function HostMonitor({ shell }: ScreenProps) {
+  const t = useTheme();
+  const stores = useStores();
+  const st = useHostMetrics(stores.hostMetrics);
+  const [windowMin, setWindowMin] = useState(5);
+  const setRefresh = (ms: number) => { stores.hostMetrics.setIntervalMs(ms); stores.vms.setIntervalMs(ms); };
+  const bindings: Binding[] = [
+    { keys: ['>'], description: `Longer window (now ${windowMin} min)`, action: () => setWindowMin((w) => nextWindow(w, 1)), group: 'Charts' },
+    { keys: ['<'], description: 'Shorter window', action: () => setWindowMin((w) => nextWindow(w, -1)), group: 'Charts' },
+    { keys: ['+'], description: `Refresh faster (now ${st.intervalMs / 1000} s)`, action: () => setRefresh(nextRefresh(st.intervalMs, -1)), group: 'Refresh' },
+    { keys: ['-'], description: 'Refresh slower', action: () => setRefresh(nextRefresh(st.intervalMs, 1)), group: 'Refresh' },
+  ];
+  useBindings(bindings);
+  const m = st.data;
+  if (!m) return <Text {...tone(t, st.error ? 'error' : 'dim')}>{st.error ? `Cannot read the host's figures: ${st.error}` : 'Reading the host…'}</Text>;
+
+  const width = shell.size.columns - 2;
+  const leftW = Math.floor(width / 2) - 1;
+  const barW = Math.max(8, leftW - 6 - 18);
+  const GiB = (b: number) => `${(b / 1024 ** 3).toFixed(1)}G`;
+  const rowsAvail = shell.size.rows;
+  const chartRows = Math.max(2, Math.floor(rowsAvail / 2) - 2);
+  // Left: bars (cores shown up to what fits).
+  const fixedLeft = 4 + (m.temperatures ? 1 : 0);
+  const coreRows = Math.max(1, Math.min(m.cores.length, rowsAvail - fixedLeft - Math.min(3, m.filesystems.length)));
+  const now = m.at;
+  const from = now - windowMin * 60_000;
+  const h = (s: Parameters<typeof stores.hostMetrics.history>[0]) => stores.hostMetrics.history(s, windowMin * 60_000, now);
+  const nicW = Math.floor(width / 2) - 1;
+  const cw = Math.floor((width - 3) / 4);
+  return (
+    <Box flexDirection="column" height={rowsAvail} paddingX={1}>
+      <Box flexDirection="row" height={Math.ceil(rowsAvail / 2)}>
+        <Box flexDirection="column" width={leftW} overflow="hidden">
+          <Bar label="cpu" ratio={m.cpuPercent / 100} width={barW} text={`${m.cpuPercent.toFixed(1)}%`} />
+          {m.cores.slice(0, coreRows).map((c, i) => <Bar key={i} label={`cpu${i}`} ratio={c / 100} width={barW} text={`${c.toFixed(1)}%`} />)}
+          <Bar label="mem" ratio={m.memory.usedBytes / Math.max(1, m.memory.totalBytes)} width={barW} text={`${GiB(m.memory.usedBytes)}/${GiB(m.memory.totalBytes)}`} />
+          <Bar label="swap" ratio={m.memory.swapUsedBytes / Math.max(1, m.memory.swapTotalBytes)} width={barW} text={m.memory.swapTotalBytes ? `${GiB(m.memory.swapUsedBytes)}/${GiB(m.memory.swapTotalBytes)}` : 'none'} />
+          <Text wrap="truncate"><Text {...tone(t, 'dim')}>{'load'.padEnd(6)}</Text>{m.load.map((l) => l.toFixed(2)).join('  ')}  ({m.cores.length} CPUs)</Text>
+          {m.temperatures ? <Text wrap="truncate"><Text {...tone(t, 'dim')}>{'temp'.padEnd(6)}</Text>{m.temperatures.main !== undefined ? `${m.temperatures.main.toFixed(0)}°C` : '-'}{m.temperatures.max !== undefined ? ` (max ${m.temperatures.max.toFixed(0)}°C)` : ''}</Text> : null}
+          {m.filesystems.slice(0, 3).map((f) => <Bar key={f.mount} label={f.mount.length > 5 ? `…${f.mount.slice(-4)}` : f.mount} ratio={f.usedBytes / Math.max(1, f.sizeBytes)} width={barW} text={`${GiB(f.usedBytes)}/${GiB(f.sizeBytes)}`} />)}
+        </Box>
+        <Box width={2} />
+        <Box flexDirection="column" width={nicW} overflow="hidden">
+          <Text bold wrap="truncate">{'NIC'.padEnd(14)}{'RX'.padStart(10)}{'TX'.padStart(10)}</Text>
+          {m.nics.slice(0, Math.max(1, Math.floor(rowsAvail / 4))).map((n) => <Text key={n.name} wrap="truncate">{n.name.slice(0, 13).padEnd(14)}{rate(n.inBps).padStart(10)}{rate(n.outBps).padStart(10)}</Text>)}
+          <Text bold wrap="truncate">{'DISK'.padEnd(14)}{'READ'.padStart(10)}{'WRITE'.padStart(10)}</Text>
+          {m.disks.slice(0, Math.max(1, Math.floor(rowsAvail / 4))).map((d) => <Text key={d.name} wrap="truncate">{d.name.slice(0, 13).padEnd(14)}{rate(d.inBps).padStart(10)}{rate(d.outBps).padStart(10)}</Text>)}
+          {m.disks.length === 0 ? <Text {...tone(t, 'dim')}>no block devices reported</Text> : null}
+        </Box>
+      </Box>
+      <Box flexDirection="row">
+        <Chart title={`CPU % (${windowMin} min)`} width={cw} height={chartRows} from={from} to={now} max={100} formatMax={(v) => `${v}%`}
+          lines={[{ label: 'cpu', points: h('cpu'), current: `${m.cpuPercent.toFixed(0)}%` }]} />
+        <Box width={1} />
+        <Chart title="Memory" width={cw} height={chartRows} from={from} to={now} max={m.memory.totalBytes} formatMax={GiB}
+          lines={[{ label: 'used', points: h('memory'), role: 'info' }]} />
+        <Box width={1} />
+        <Chart title="Network" width={cw} height={chartRows} from={from} to={now} formatMax={rate}
+          lines={[{ label: 'rx', points: h('netRx'), role: 'ok' }, { label: 'tx', points: h('netTx'), role: 'info' }]} />
+        <Box width={1} />
+        <Chart title="Disk" width={cw} height={chartRows} from={from} to={now} formatMax={rate}
+          lines={[{ label: 'r', points: h('diskRead'), role: 'ok' }, { label: 'w', points: h('diskWrite'), role: 'warn' }]} />
+      </Box>
+    </Box>
+  );
+}
+
+export const hostMonitorScreen: ScreenDef = {
+  id: 'host-monitor', title: 'Host monitor', key: 'm', aliases: ['monitor', 'top', 'btop', 'metrics', 'perf'],
+  description: 'This host live: CPU per core, memory, load, network and disk throughput, with history charts.',
+  component: HostMonitor,
+};

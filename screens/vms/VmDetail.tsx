@@ -1,0 +1,102 @@
+// One VM: its configuration summary, the live figures of the last tick and
+// braille line charts of CPU, memory, disk and network over the last 5, 15
+// or 60 minutes (from the vms store's history rings).
+import { useEffect, useState } from 'react';
+import { Box, Text } from 'ink';
+import { useBindings } from '../../src/app/keys.ts';
+import { useStores } from '../../src/app/stores.ts';
+import type { Binding, ScreenProps } from '../../src/app/types.ts';
+import { compactBytes, compactDuration, formatPercent, nextRefresh, vmMemoryKiB } from '../../src/domain/vm-figures.ts';
+import { formatBytes } from '../../src/host/parse.ts';
+import { Chart } from '../../src/ui/Chart.tsx';
+import { Field } from '../../src/ui/Panel.tsx';
+import { tone, useTheme } from '../../src/ui/theme.ts';
+import type { DomainInfo } from '../../src/virt/types.ts';
+import { vmActionBindings } from './actions.ts';
+import { useVmStore } from '../../src/store/use-vms.ts';
+
+export const WINDOWS_MIN = [5, 15, 60] as const;
+
+export function nextWindow(min: number, dir: 1 | -1): number {
+  const i = WINDOWS_MIN.indexOf(min as (typeof WINDOWS_MIN)[number]);
+  return WINDOWS_MIN[Math.max(0, Math.min(WINDOWS_MIN.length - 1, (i < 0 ? 0 : i) + dir))]!;
+}
+
+const rate = (v: number) => `${compactBytes(v)}/s`;
+
+export function VmDetail({ shell, params }: ScreenProps) {
+  const t = useTheme();
+  const stores = useStores();
+  const name = String(params.name ?? '');
+  const vm = useVmStore(stores.vms);
+  const row = vm.data?.byName.get(name);
+  const [windowMin, setWindowMin] = useState<number>(5);
+  const [info, setInfo] = useState<DomainInfo>();
+  const [infoError, setInfoError] = useState<string>();
+  // The configuration: read once when opened and again when the state changes (not every tick).
+  const state = row?.state;
+  useEffect(() => {
+    let gone = false;
+    shell.services.virt.domainGet(name).then((i) => { if (!gone) { setInfo(i); setInfoError(undefined); } }, (e: Error) => { if (!gone) setInfoError(e.message); });
+    return () => { gone = true; };
+  }, [name, state, shell.services.virt]);
+
+  const setRefresh = (ms: number) => { stores.vms.setIntervalMs(ms); stores.hostMetrics.setIntervalMs(ms); };
+  const bindings: Binding[] = [
+    ...vmActionBindings(row ?? (info ? { ...info } : undefined), shell),
+    { keys: ['>'], description: `Longer window (now ${windowMin} min)`, action: () => setWindowMin((w) => nextWindow(w, 1)), group: 'Charts' },
+    { keys: ['<'], description: 'Shorter window', action: () => setWindowMin((w) => nextWindow(w, -1)), group: 'Charts' },
+    { keys: ['+'], description: `Refresh faster (now ${vm.intervalMs / 1000} s)`, action: () => setRefresh(nextRefresh(vm.intervalMs, -1)), group: 'Refresh', footer: false },
+    { keys: ['-'], description: 'Refresh slower', action: () => setRefresh(nextRefresh(vm.intervalMs, 1)), group: 'Refresh', footer: false },
+  ];
+  useBindings(bindings);
+
+  if (!row && !vm.loading && vm.data) return <Text {...tone(t, 'error')}>No VM named {name} on this host (it may have been removed).</Text>;
+  if (!row) return <Text {...tone(t, 'dim')}>Reading {name}…</Text>;
+
+  const width = shell.size.columns - 2;
+  const lw = 10;
+  const summaryRows = 5;
+  const chartRows = Math.max(2, Math.floor((shell.size.rows - summaryRows - 2) / 2) - 1);
+  const chartW = Math.max(20, Math.floor((width - 2) / 2));
+  const now = vm.data?.at ?? Date.now();
+  const from = now - windowMin * 60_000;
+  const h = (s: Parameters<typeof stores.vms.history>[1]) => stores.vms.history(name, s, windowMin * 60_000, now);
+  const d = info?.details;
+  const disks = d?.disks.map((x) => `${x.target}${x.format ? ` ${x.format}` : ''}`).join(', ') || '-';
+  const nics = d?.interfaces.map((x) => `${x.type}${x.network ? `:${x.network}` : x.bridge ? `:${x.bridge}` : ''}${x.model ? ` ${x.model}` : ''}`).join(', ') || 'none';
+  return (
+    <Box flexDirection="column" height={shell.size.rows} paddingX={1}>
+      <Box height={summaryRows} flexDirection="row">
+        <Box flexDirection="column" width={Math.floor(width / 2)}>
+          <Field labelWidth={lw} label="vm" value={`${row.name} (${row.state}${row.uptimeSec !== undefined ? `, up ${compactDuration(row.uptimeSec)}` : ''})`} role={row.state === 'running' ? 'ok' : row.state === 'crashed' ? 'error' : row.state === 'shutoff' ? 'dim' : 'warn'} />
+          <Field labelWidth={lw} label="uuid" value={row.uuid || '-'} />
+          <Field labelWidth={lw} label="cpu" value={`${row.vcpus} vCPU · ${formatPercent(row.cpuPercent)} %${row.cpuPercentHost !== undefined ? ` (${formatPercent(row.cpuPercentHost)} % of host)` : ''}`} />
+          <Field labelWidth={lw} label="memory" value={`${formatBytes(row.memoryKiB * 1024)} of ${formatBytes(row.maxMemoryKiB * 1024)}${row.guestUsedKiB !== undefined ? ` · guest uses ${formatBytes(row.guestUsedKiB * 1024)}` : ''}`} />
+          <Field labelWidth={lw} label="config" value={info ? `${d?.type ?? ''} ${d?.os.arch ?? ''} ${d?.os.machine ?? ''} · ${info.persistent ? 'persistent' : 'transient'}${info.autostart ? ' · autostart' : ''} · ${info.snapshots} snapshot${info.snapshots === 1 ? '' : 's'}` : infoError ? `cannot read: ${infoError}` : '…'} role={infoError ? 'error' : undefined} />
+        </Box>
+        <Box flexDirection="column" flexGrow={1}>
+          <Field labelWidth={lw} label="disks" value={disks} />
+          <Field labelWidth={lw} label="disk i/o" value={`read ${rate(row.diskReadBps)} ${Math.round(row.diskReadIops)} IOPS · write ${rate(row.diskWriteBps)} ${Math.round(row.diskWriteIops)} IOPS`} />
+          <Field labelWidth={lw} label="nics" value={nics} />
+          <Field labelWidth={lw} label="network" value={`rx ${rate(row.netRxBps)} · tx ${rate(row.netTxBps)}`} />
+          <Field labelWidth={lw} label="charts" value={`last ${windowMin} min (< >) · every ${vm.intervalMs / 1000} s (+ -)`} role="dim" />
+        </Box>
+      </Box>
+      <Box flexDirection="row" marginTop={1}>
+        <Chart title="CPU %" width={chartW} height={chartRows} from={from} to={now} max={100} formatMax={(v) => `${v}%`}
+          lines={[{ label: 'cpu', points: h('cpu'), current: `${formatPercent(row.cpuPercent)}%`, role: 'ok' }]} />
+        <Box width={2} />
+        <Chart title="Memory" width={chartW} height={chartRows} from={from} to={now} max={Math.max(row.maxMemoryKiB, 1)} formatMax={(v) => compactBytes(v * 1024)}
+          lines={[{ label: row.guestUsedKiB !== undefined ? 'guest used' : 'current', points: h('memory'), current: compactBytes(vmMemoryKiB(row) * 1024), role: 'info' }]} />
+      </Box>
+      <Box flexDirection="row" marginTop={1}>
+        <Chart title="Disk" width={chartW} height={chartRows} from={from} to={now} formatMax={(v) => `${compactBytes(v)}/s`}
+          lines={[{ label: 'read', points: h('diskRead'), current: rate(row.diskReadBps), role: 'ok' }, { label: 'write', points: h('diskWrite'), current: rate(row.diskWriteBps), role: 'warn' }]} />
+        <Box width={2} />
+        <Chart title="Network" width={chartW} height={chartRows} from={from} to={now} formatMax={(v) => `${compactBytes(v)}/s`}
+          lines={[{ label: 'rx', points: h('netRx'), current: rate(row.netRxBps), role: 'ok' }, { label: 'tx', points: h('netTx'), current: rate(row.netTxBps), role: 'info' }]} />
+      </Box>
+    </Box>
+  );
+}

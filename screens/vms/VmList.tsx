@@ -1,0 +1,115 @@
+// The VM list: every VM with live figures (virt-top class), sorted by any
+// column with a key, filtered with `/` (substring, regex, `!` inverts), the
+// selection kept by identity across refreshes, changed values marked, and
+// only the visible rows rendered.
+import { useMemo, useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+import { useBindings } from '../../src/app/keys.ts';
+import { useSelection } from '../../src/app/list.ts';
+import { useStores } from '../../src/app/stores.ts';
+import type { Binding, ScreenProps } from '../../src/app/types.ts';
+import { makeFilter } from '../../src/domain/filter.ts';
+import {
+  compactBytes, compactDuration, defaultDesc, filterText, formatPercent, nextRefresh, sortRows, vmMemoryKiB,
+  type SortKey, type VmRow,
+} from '../../src/domain/vm-figures.ts';
+import { useVmStore } from '../../src/store/use-vms.ts';
+import { Table, type Column } from '../../src/ui/Table.tsx';
+import { editText, TextLine } from '../../src/ui/TextLine.tsx';
+import { tone, useTheme } from '../../src/ui/theme.ts';
+import { vmActionBindings } from './actions.ts';
+
+const STATE_ROLE: Partial<Record<VmRow['state'], 'ok' | 'warn' | 'error' | 'dim'>> = { running: 'ok', blocked: 'ok', paused: 'warn', pmsuspended: 'warn', shutdown: 'warn', crashed: 'error', shutoff: 'dim' };
+
+const MARK = { up: '↑', down: '↓' } as const;
+
+/** Sort keys by digit, in column order. */
+export const SORT_DIGITS: readonly [string, SortKey, string][] = [
+  ['1', 'name', 'name'], ['2', 'state', 'state'], ['3', 'vcpus', 'vCPUs'], ['4', 'cpu', 'CPU %'], ['5', 'memory', 'memory'],
+  ['6', 'diskRead', 'disk read'], ['7', 'diskWrite', 'disk write'], ['8', 'netRx', 'net rx'], ['9', 'netTx', 'net tx'], ['0', 'uptime', 'uptime'],
+];
+
+function marked(text: string, mark: 'up' | 'down' | undefined): string {
+  return mark ? `${text}${MARK[mark]}` : `${text} `;
+}
+
+export function vmColumns(width: number): Column<VmRow>[] {
+  const fixed = 7 + 4 + 6 + 7 + 7 * 4 + 7 + 9 + 2; // state..uptime, separators, marker
+  const nameW = Math.max(8, width - fixed - 2);
+  const role = (k: SortKey) => (r: VmRow) => (r.marks[k] ? 'warn' as const : undefined);
+  return [
+    { id: 'name', title: 'NAME', width: nameW, render: (r) => r.name },
+    { id: 'state', title: 'STATE', width: 7, render: (r) => (r.state === 'pmsuspended' ? 'pmsusp' : r.state), role: (r) => STATE_ROLE[r.state] },
+    { id: 'vcpus', title: 'VCPU', width: 4, align: 'right', render: (r) => (r.vcpus ? String(r.vcpus) : '-') },
+    { id: 'cpu', title: 'CPU%', width: 6, align: 'right', render: (r) => marked(formatPercent(r.cpuPercent), r.marks.cpu), role: (r) => (r.marks.cpu ? 'warn' : (r.cpuPercent ?? 0) >= 90 ? 'error' : undefined) },
+    { id: 'memory', title: 'MEM', width: 7, align: 'right', render: (r) => marked(compactBytes(vmMemoryKiB(r) * 1024), r.marks.memory), role: role('memory') },
+    { id: 'diskRead', title: 'DISK R', width: 7, align: 'right', render: (r) => marked(compactBytes(r.diskReadBps), r.marks.diskRead), role: role('diskRead') },
+    { id: 'diskWrite', title: 'DISK W', width: 7, align: 'right', render: (r) => marked(compactBytes(r.diskWriteBps), r.marks.diskWrite), role: role('diskWrite') },
+    { id: 'netRx', title: 'NET RX', width: 7, align: 'right', render: (r) => marked(compactBytes(r.netRxBps), r.marks.netRx), role: role('netRx') },
+    { id: 'netTx', title: 'NET TX', width: 7, align: 'right', render: (r) => marked(compactBytes(r.netTxBps), r.marks.netTx), role: role('netTx') },
+    { id: 'uptime', title: 'UPTIME', width: 8, align: 'right', render: (r) => compactDuration(r.uptimeSec) },
+  ];
+}
+
+export function VmList({ shell, active }: ScreenProps) {
+  const t = useTheme();
+  const stores = useStores();
+  const vm = useVmStore(stores.vms);
+  const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'cpu', desc: true });
+  const [filter, setFilter] = useState('');
+  const [editing, setEditing] = useState(false);
+  const expr = filter;
+  const rowFilter = useMemo(() => makeFilter(expr), [expr]);
+  const all = vm.data?.rows;
+  const rows = useMemo(() => {
+    const list = all ?? [];
+    return sortRows(expr ? list.filter((r) => rowFilter.test(filterText(r))) : list, sort.key, sort.desc);
+  }, [all, rowFilter, expr, sort]);
+  const keys = useMemo(() => rows.map((r) => r.name), [rows]);
+  const tableHeight = shell.size.rows - 1;
+  const { selected, bindings: nav } = useSelection(keys, tableHeight - 1);
+  const current = selected !== undefined ? vm.data?.byName.get(selected) : undefined;
+
+  useInput((input, key) => {
+    if (key.escape) { setFilter(''); setEditing(false); shell.setCapture(false); return; }
+    if (key.return) { setEditing(false); shell.setCapture(false); return; }
+    const next = editText(filter, input, key);
+    if (next !== undefined) setFilter(next);
+  }, { isActive: active && editing });
+
+  const setRefresh = (ms: number) => { stores.vms.setIntervalMs(ms); stores.hostMetrics.setIntervalMs(ms); };
+  const bindings: Binding[] = [
+    ...nav,
+    { keys: ['enter'], description: 'Details', action: () => { if (selected) shell.push('vm', { name: selected }); }, when: Boolean(selected) },
+    { keys: ['/'], description: 'Filter', action: () => { setEditing(true); shell.setCapture(true); } },
+    ...vmActionBindings(current, shell),
+    ...SORT_DIGITS.map(([k, key, label]): Binding => ({
+      keys: [k], description: `Sort by ${label}`, footer: k === '1' || k === '4', group: 'Sort',
+      action: () => setSort((s) => (s.key === key ? { key, desc: !s.desc } : { key, desc: defaultDesc(key) })),
+    })),
+    { keys: ['+'], description: `Refresh faster (now ${vm.intervalMs / 1000} s)`, action: () => setRefresh(nextRefresh(vm.intervalMs, -1)), group: 'Refresh', footer: false },
+    { keys: ['-'], description: 'Refresh slower', action: () => setRefresh(nextRefresh(vm.intervalMs, 1)), group: 'Refresh', footer: false },
+  ];
+  useBindings(bindings);
+
+  const width = shell.size.columns - 2;
+  const columns = useMemo(() => vmColumns(width), [width]);
+  const counts = vm.data?.counts;
+  const sortLabel = SORT_DIGITS.find(([, k]) => k === sort.key)![2];
+  return (
+    <Box flexDirection="column" height={shell.size.rows} paddingX={1}>
+      <Box height={1}>
+        {editing ? <TextLine label="filter (regex, ! inverts): " value={filter} focused error={rowFilter.warning} /> : (
+          <Text wrap="truncate" {...tone(t, 'dim')}>
+            {counts ? `${rows.length === counts.total ? `${counts.total} VMs` : `${rows.length} of ${counts.total} VMs`} · ${counts.running} running · ${counts.paused} paused · ${counts.shutoff} off` : 'Reading VMs…'}
+            {` · sort ${sortLabel} ${sort.desc ? '▼' : '▲'}`}{filter ? ` · filter "${filter}"` : ''}{` · every ${vm.intervalMs / 1000} s`}
+          </Text>
+        )}
+      </Box>
+      {vm.error ? <Text {...tone(t, 'error')} wrap="truncate">Cannot read VM figures: {vm.error}</Text> : null}
+      <Table rows={rows} columns={columns} rowKey={(r) => r.name} selectedKey={selected} height={tableHeight - (vm.error ? 1 : 0)} width={width}
+        sortColumn={sort.key} sortDesc={sort.desc}
+        empty={vm.loading ? 'Reading VMs…' : filter ? 'No VM matches the filter (/ then Esc clears it).' : 'No VMs are defined on this host.'} />
+    </Box>
+  );
+}

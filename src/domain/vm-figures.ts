@@ -1,0 +1,135 @@
+// The VM list's figures as pure data and functions: the row type, sort
+// comparators for every column, delta markers (k9s-style: a value that jumped
+// since the last tick is marked), and the compact number formats. No I/O.
+import type { DomainStateName, DomainSummary } from '../virt/types.ts';
+
+/** One VM in the monitoring list: its identity and state plus the live figures of the last tick. */
+export interface VmRow extends DomainSummary {
+  /** CPU use as a share of the VM's own vCPUs (0-100); undefined until two samples exist. */
+  cpuPercent?: number;
+  /** CPU use as a share of the whole host (0-100), as virt-top shows it. */
+  cpuPercentHost?: number;
+  /** Memory the guest says it uses (balloon driver with stats), KiB, where reported. */
+  guestUsedKiB?: number;
+  diskReadBps: number;
+  diskWriteBps: number;
+  diskReadIops: number;
+  diskWriteIops: number;
+  netRxBps: number;
+  netTxBps: number;
+  /** Seconds since the VM started, where known. */
+  uptimeSec?: number;
+  /** Figures that jumped since the previous tick, by column id. */
+  marks: Partial<Record<SortKey, 'up' | 'down'>>;
+}
+
+export type SortKey = 'name' | 'state' | 'vcpus' | 'cpu' | 'memory' | 'diskRead' | 'diskWrite' | 'netRx' | 'netTx' | 'uptime';
+
+export const SORT_KEYS: readonly SortKey[] = ['name', 'state', 'vcpus', 'cpu', 'memory', 'diskRead', 'diskWrite', 'netRx', 'netTx', 'uptime'];
+
+/** Memory shown in the list: what the guest reports using when it does, else what it has (balloon). */
+export function vmMemoryKiB(r: VmRow): number {
+  return r.guestUsedKiB ?? r.memoryKiB;
+}
+
+const STATE_ORDER: Record<DomainStateName, number> = { running: 0, blocked: 1, paused: 2, pmsuspended: 3, shutdown: 4, crashed: 5, shutoff: 6, nostate: 7 };
+
+export function sortValue(r: VmRow, k: SortKey): number | string {
+  switch (k) {
+    case 'name': return r.name;
+    case 'state': return STATE_ORDER[r.state];
+    case 'vcpus': return r.vcpus;
+    case 'cpu': return r.cpuPercent ?? -1;
+    case 'memory': return vmMemoryKiB(r);
+    case 'diskRead': return r.diskReadBps;
+    case 'diskWrite': return r.diskWriteBps;
+    case 'netRx': return r.netRxBps;
+    case 'netTx': return r.netTxBps;
+    case 'uptime': return r.uptimeSec ?? -1;
+  }
+}
+
+/** Columns that sort biggest first by default (as virt-top and top do). */
+export function defaultDesc(k: SortKey): boolean {
+  return k !== 'name' && k !== 'state';
+}
+
+/** A sorted copy; ties are broken by name so the order is stable across ticks. */
+export function sortRows(rows: readonly VmRow[], k: SortKey, desc: boolean): VmRow[] {
+  const dir = desc ? -1 : 1;
+  return [...rows].sort((a, b) => {
+    const va = sortValue(a, k);
+    const vb = sortValue(b, k);
+    const c = typeof va === 'string' ? va.localeCompare(vb as string) : (va as number) - (vb as number);
+    return c !== 0 ? c * dir : a.name.localeCompare(b.name);
+  });
+}
+
+/** Whether a rate jumped: at least doubled (or halved) and by a noticeable amount. */
+function rateJump(prev: number, cur: number, floor: number): 'up' | 'down' | undefined {
+  if (cur > prev * 2 && cur - prev >= floor) return 'up';
+  if (cur < prev / 2 && prev - cur >= floor) return 'down';
+  return undefined;
+}
+
+/** Delta markers between the previous and the current figures of one VM. */
+export function deltaMarks(prev: VmRow | undefined, cur: Omit<VmRow, 'marks'>): VmRow['marks'] {
+  const m: VmRow['marks'] = {};
+  if (!prev) return m;
+  if (prev.state !== cur.state) m.state = STATE_ORDER[cur.state] < STATE_ORDER[prev.state] ? 'up' : 'down';
+  if (prev.cpuPercent !== undefined && cur.cpuPercent !== undefined && Math.abs(cur.cpuPercent - prev.cpuPercent) >= 20) m.cpu = cur.cpuPercent > prev.cpuPercent ? 'up' : 'down';
+  const pm = vmMemoryKiB(prev);
+  const cm = cur.guestUsedKiB ?? cur.memoryKiB;
+  if (pm > 0 && Math.abs(cm - pm) / pm >= 0.1) m.memory = cm > pm ? 'up' : 'down';
+  const MiB = 1024 * 1024;
+  const pairs: [SortKey, number, number][] = [
+    ['diskRead', prev.diskReadBps, cur.diskReadBps], ['diskWrite', prev.diskWriteBps, cur.diskWriteBps],
+    ['netRx', prev.netRxBps, cur.netRxBps], ['netTx', prev.netTxBps, cur.netTxBps],
+  ];
+  for (const [k, p, c] of pairs) {
+    const j = rateJump(p, c, MiB);
+    if (j) m[k] = j;
+  }
+  if (prev.vcpus !== cur.vcpus) m.vcpus = cur.vcpus > prev.vcpus ? 'up' : 'down';
+  return m;
+}
+
+/** Bytes in at most 6 characters: 512, 12.3K, 1.5M, 20G. */
+export function compactBytes(n: number | undefined): string {
+  if (n === undefined || !Number.isFinite(n)) return '-';
+  const units = ['', 'K', 'M', 'G', 'T', 'P'];
+  let v = Math.max(0, n);
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) { v /= 1024; i++; }
+  if (i === 0) return String(Math.round(v));
+  return `${v >= 100 ? Math.round(v) : v.toFixed(1)}${units[i]}`;
+}
+
+/** A duration in at most 8 characters: 59s, 12m05s, 3h07m, 12d03h. */
+export function compactDuration(sec: number | undefined): string {
+  if (sec === undefined || !Number.isFinite(sec)) return '-';
+  const s = Math.max(0, Math.floor(sec));
+  const p = (n: number) => String(n).padStart(2, '0');
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${p(s % 60)}s`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h${p(Math.floor((s % 3600) / 60))}m`;
+  return `${Math.floor(s / 86400)}d${p(Math.floor((s % 86400) / 3600))}h`;
+}
+
+export function formatPercent(p: number | undefined): string {
+  return p === undefined ? '-' : p >= 99.95 ? '100' : p.toFixed(1);
+}
+
+/** The text a filter matches against for one row: name, state and uuid. */
+export function filterText(r: VmRow): string {
+  return `${r.name} ${r.state} ${r.uuid}`;
+}
+
+/** Refresh intervals the operator can pick (ms). */
+export const REFRESH_STEPS: readonly number[] = [500, 1000, 2000, 3000, 5000, 10_000];
+
+export function nextRefresh(ms: number, dir: 1 | -1): number {
+  const i = REFRESH_STEPS.findIndex((s) => s >= ms);
+  const at = i < 0 ? REFRESH_STEPS.length - 1 : i;
+  return REFRESH_STEPS[Math.max(0, Math.min(REFRESH_STEPS.length - 1, at + dir))]!;
+}

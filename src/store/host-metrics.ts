@@ -1,0 +1,129 @@
+// Live host metrics for the host monitor: CPU total and per core, memory and
+// swap (systeminformation, loaded on first use so start-up does not pay for
+// it), load, per-NIC and per-disk throughput (/proc/net/dev and
+// /proc/diskstats read directly: systeminformation's per-NIC figures start a
+// shell per interface), file systems and temperatures (systeminformation,
+// every 15 s: they start programs). History in fixed-size rings. Runs only
+// while the host monitor is shown.
+import { readFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { HistoryClock, historyCapacity, SeriesRing, seriesPoints, type Point } from '../domain/history.ts';
+import { diskRates, nicRates, parseDiskstats, parseNetDev, type DiskCounters, type IoRate, type NicCounters } from '../domain/host-io.ts';
+
+export interface HostMetrics {
+  at: number;
+  cpuPercent: number;
+  cores: number[];
+  memory: { totalBytes: number; usedBytes: number; availableBytes: number; swapTotalBytes: number; swapUsedBytes: number };
+  load: [number, number, number];
+  nics: IoRate[];
+  disks: IoRate[];
+  filesystems: { mount: string; fs: string; sizeBytes: number; usedBytes: number }[];
+  /** °C; main is the package/CPU figure where the hardware reports one. */
+  temperatures?: { main?: number; max?: number; cores: number[] };
+}
+
+export const HOST_SERIES = ['cpu', 'memory', 'swap', 'netRx', 'netTx', 'diskRead', 'diskWrite'] as const;
+export type HostSeries = (typeof HOST_SERIES)[number];
+
+export interface HostMetricsState { data?: HostMetrics; error?: string; loading: boolean; intervalMs: number }
+
+export interface HostMetricsStore {
+  getSnapshot: () => HostMetricsState;
+  subscribe: (fn: () => void) => () => void;
+  refresh: () => Promise<void>;
+  setIntervalMs: (ms: number) => void;
+  history: (series: HostSeries, windowMs: number, now?: number) => Point[];
+  stop: () => void;
+}
+
+type SI = typeof import('systeminformation');
+let siPromise: Promise<SI> | undefined;
+const loadSi = () => (siPromise ??= import('systeminformation').then((m) => ((m as unknown as { default?: SI }).default ?? m) as SI));
+
+export function createHostMetricsStore(opts: { intervalMs?: number; historySeconds?: number; procDir?: string } = {}): HostMetricsStore {
+  let intervalMs = opts.intervalMs ?? 1000;
+  const proc = opts.procDir ?? '/proc';
+  const clock = new HistoryClock(historyCapacity(intervalMs, opts.historySeconds ?? 3600));
+  const ring = new SeriesRing(clock.capacity, HOST_SERIES.length);
+  let state: HostMetricsState = { loading: true, intervalMs };
+  const subs = new Set<() => void>();
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> | undefined;
+  let failures = 0;
+  let stopped = false;
+  let prev: { at: number; nics: NicCounters[]; disks: DiskCounters[] } | undefined;
+  let slow: { at: number; filesystems: HostMetrics['filesystems']; temperatures?: HostMetrics['temperatures'] } | undefined;
+
+  const emit = () => { for (const s of subs) s(); };
+  const schedule = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (stopped || subs.size === 0) return;
+    timer = setTimeout(() => { void tick(); }, failures ? Math.min(30_000, intervalMs * 2 ** Math.min(failures, 5)) : intervalMs);
+    timer.unref?.();
+  };
+
+  async function slowFigures(si: SI, at: number): Promise<NonNullable<typeof slow>> {
+    if (slow && at - slow.at < 15_000) return slow;
+    const [fs, temp] = await Promise.all([si.fsSize().catch(() => []), si.cpuTemperature().catch(() => undefined)]);
+    const filesystems = fs.filter((f) => f.size > 0 && !/^(tmpfs|devtmpfs|overlay|squashfs)$/.test(f.type) && !f.mount.startsWith('/snap')).map((f) => ({ mount: f.mount, fs: f.fs, sizeBytes: f.size, usedBytes: f.used }));
+    const temperatures = temp && (temp.main !== null || (temp.cores ?? []).length) ? { main: temp.main ?? undefined, max: temp.max ?? undefined, cores: (temp.cores ?? []).filter((c): c is number => typeof c === 'number') } : undefined;
+    slow = { at, filesystems, temperatures };
+    return slow;
+  }
+
+  async function sample(): Promise<void> {
+    const si = await loadSi();
+    const at = Date.now();
+    const [load, mem, netText, diskText] = await Promise.all([si.currentLoad(), si.mem(), readFile(`${proc}/net/dev`, 'utf8').catch(() => ''), readFile(`${proc}/diskstats`, 'utf8').catch(() => '')]);
+    const nicsNow = parseNetDev(netText).filter((n) => n.name !== 'lo');
+    const disksNow = parseDiskstats(diskText);
+    const sec = prev ? (at - prev.at) / 1000 : 0;
+    const nics = nicRates(prev?.nics ?? [], nicsNow, sec);
+    const disks = diskRates(prev?.disks ?? [], disksNow, sec);
+    prev = { at, nics: nicsNow, disks: disksNow };
+    const s = await slowFigures(si, at);
+    const la = loadavg();
+    const data: HostMetrics = {
+      at,
+      cpuPercent: load.currentLoad,
+      cores: load.cpus.map((c) => c.load),
+      memory: { totalBytes: mem.total, usedBytes: mem.total - mem.available, availableBytes: mem.available, swapTotalBytes: mem.swaptotal, swapUsedBytes: mem.swapused },
+      load: [la[0]!, la[1]!, la[2]!],
+      nics, disks, filesystems: s.filesystems, temperatures: s.temperatures,
+    };
+    const sum = (xs: IoRate[], f: (x: IoRate) => number) => xs.reduce((a, x) => a + f(x), 0);
+    const slot = clock.push(at);
+    ring.write(slot, [data.cpuPercent, data.memory.usedBytes, data.memory.swapUsedBytes, sum(nics, (n) => n.inBps), sum(nics, (n) => n.outBps), sum(disks, (d) => d.inBps), sum(disks, (d) => d.outBps)]);
+    state = { data, loading: false, intervalMs };
+  }
+
+  const tick = (): Promise<void> => {
+    if (inFlight) return inFlight;
+    inFlight = (async () => {
+      try { await sample(); failures = 0; } catch (err) { failures++; state = { ...state, error: (err as Error).message, loading: false }; } finally { inFlight = undefined; }
+      emit();
+      schedule();
+    })();
+    return inFlight;
+  };
+
+  return {
+    getSnapshot: () => state,
+    subscribe(fn) {
+      subs.add(fn);
+      stopped = false;
+      if (subs.size === 1 && !inFlight) {
+        if (!state.data || Date.now() - state.data.at >= intervalMs) void tick(); else schedule();
+      }
+      return () => { subs.delete(fn); if (subs.size === 0 && timer) { clearTimeout(timer); timer = undefined; } };
+    },
+    refresh: tick,
+    setIntervalMs(ms) { intervalMs = Math.max(500, Math.min(10_000, ms)); state = { ...state, intervalMs }; emit(); schedule(); },
+    history(series, windowMs, now = Date.now()) {
+      return seriesPoints(clock, ring, HOST_SERIES.indexOf(series), clock.slotsSince(now - windowMs));
+    },
+    stop() { stopped = true; if (timer) clearTimeout(timer); timer = undefined; },
+  };
+}

@@ -1,0 +1,139 @@
+// One long-running interactive `virsh -c <uri>` that the sampler sends a
+// command per tick (`domstats`): one bulk call per tick over an open
+// connection, instead of a process start (and, on a test:///<file>.xml URI,
+// a re-read of the whole fixture) per tick. Each command is followed by an
+// `echo <marker>` so its output can be cut out of the stream. The process is
+// started on first use, restarted when it dies or hangs, and ended after a
+// while without commands (nothing runs while no screen needs it).
+//
+// The process is started through the runner (spawnPiped): argument array only.
+import { spawnPiped } from '../exec/runner.ts';
+
+type ChildProcessWithoutNullStreams = ReturnType<typeof spawnPiped>;
+
+export interface VirshSessionOptions {
+  /** Milliseconds a command may take before the process is killed and the command fails. */
+  timeoutMs?: number;
+  /** End the process after this long without a command. */
+  idleMs?: number;
+  /** The virsh program (tests). */
+  program?: string;
+}
+
+interface Pending {
+  marker: string;
+  resolve: (out: string) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export class VirshSession {
+  private proc?: ChildProcessWithoutNullStreams;
+  private out = '';
+  private err = '';
+  private queue: Pending[] = [];
+  private seq = 0;
+  private idleTimer?: NodeJS.Timeout;
+  private closed = false;
+  /** Processes started so far (a restart after a failure counts). */
+  starts = 0;
+
+  constructor(private readonly uri: string, private readonly opts: VirshSessionOptions = {}) {}
+
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
+  private start(): ChildProcessWithoutNullStreams {
+    const p = spawnPiped(this.opts.program ?? 'virsh', ['-q', '-c', this.uri], { env: { LC_ALL: 'C' } });
+    this.starts++;
+    this.out = '';
+    this.err = '';
+    p.stdout.setEncoding('utf8');
+    p.stderr.setEncoding('utf8');
+    p.stdout.on('data', (chunk: string) => { this.out += chunk; this.drain(); });
+    p.stderr.on('data', (chunk: string) => { if (this.err.length < 64 * 1024) this.err += chunk; });
+    p.stdin.on('error', () => undefined);
+    p.on('error', (e) => this.fail(p, new Error(`virsh: ${e.message}`)));
+    p.on('exit', (code) => this.fail(p, new Error(`virsh ended (exit ${code ?? 'signal'})${this.err.trim() ? `: ${lastError(this.err)}` : ''}`)));
+    this.proc = p;
+    return p;
+  }
+
+  /** Run one virsh command (argument array) and resolve with its standard output. */
+  command(args: readonly string[]): Promise<string> {
+    if (this.closed) return Promise.reject(new Error('virsh session closed'));
+    for (const a of args) if (/[\n\r]/.test(a)) return Promise.reject(new TypeError('virsh session: an argument contains a line break'));
+    const p = this.proc ?? this.start();
+    this.touch();
+    const marker = `@@hostdeck-${process.pid}-${++this.seq}@@`;
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.fail(p, new Error(`virsh ${args[0]}: no answer within ${Math.round((this.opts.timeoutMs ?? 15_000) / 1000)} s`));
+        p.kill('SIGKILL');
+      }, this.opts.timeoutMs ?? 15_000);
+      timer.unref?.();
+      this.queue.push({ marker, resolve, reject, timer });
+      p.stdin.write(`${args.map(quote).join(' ')}\necho ${marker}\n`);
+    });
+  }
+
+  private drain(): void {
+    for (;;) {
+      const head = this.queue[0];
+      if (!head) return;
+      const i = this.out.indexOf(head.marker);
+      if (i < 0) return;
+      const text = this.out.slice(0, i);
+      this.out = this.out.slice(i + head.marker.length);
+      const err = this.err;
+      this.err = '';
+      this.queue.shift();
+      clearTimeout(head.timer);
+      const body = text.split('\n').filter((l) => !l.startsWith('virsh # ')).join('\n');
+      const e = lastError(err);
+      if (e && !body.trim()) head.reject(new Error(e));
+      else head.resolve(body);
+    }
+  }
+
+  private fail(p: ChildProcessWithoutNullStreams, err: Error): void {
+    if (this.proc !== p) return;
+    this.proc = undefined;
+    const q = this.queue;
+    this.queue = [];
+    for (const c of q) { clearTimeout(c.timer); c.reject(err); }
+  }
+
+  private touch(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.queue.length === 0) this.stopProcess();
+    }, this.opts.idleMs ?? 30_000);
+    this.idleTimer.unref?.();
+  }
+
+  private stopProcess(): void {
+    const p = this.proc;
+    if (!p) return;
+    this.fail(p, new Error('virsh session stopped'));
+    p.stdin.end();
+    p.kill('SIGTERM');
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.stopProcess();
+  }
+}
+
+/** virsh's own shell quoting for one argument. */
+function quote(a: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
+function lastError(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('error:')).map((l) => l.slice(6).trim());
+  return lines.join(': ') || stderr.trim().split('\n').pop() || '';
+}

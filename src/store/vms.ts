@@ -1,0 +1,238 @@
+// The VM sampler and store: one bulk `virsh domstats` per tick for every
+// domain (over one long-running virsh, see virsh-session.ts), rates from the
+// previous tick (CPU % from cpu-time deltas), per-VM history in fixed-size
+// rings, and lifecycle events that trigger a tick at once instead of waiting
+// for the next one. Ticks chain timeouts, a tick asked for while one runs
+// runs right after it (never two at once), failures back off, and nothing
+// runs while no screen is subscribed.
+//
+// The list, the detail screen, the dashboard's counts and `hostdeck top`
+// all read this one store.
+import { HistoryClock, historyCapacity, SeriesRing, seriesPoints, type Point } from '../domain/history.ts';
+import { deltaMarks, type VmRow } from '../domain/vm-figures.ts';
+import type { Services } from '../services.ts';
+import { computeDomainRates, parseDomstats, uptimeSeconds, type DomainStatsSample } from '../virt/stats.ts';
+import { countByState, type DomainStateName, type DomainSummary } from '../virt/types.ts';
+import { readDomainStartTimes } from '../virt/uptime.ts';
+import { VirshSession } from './virsh-session.ts';
+
+/** History series per VM, in ring order. */
+export const VM_SERIES = ['cpu', 'memory', 'diskRead', 'diskWrite', 'netRx', 'netTx'] as const;
+export type VmSeries = (typeof VM_SERIES)[number];
+
+export interface VmSnapshot {
+  /** Rows in libvirt's order (screens sort them). */
+  rows: VmRow[];
+  byName: ReadonlyMap<string, VmRow>;
+  counts: ReturnType<typeof countByState>;
+  /** When the last tick's sample was taken. */
+  at: number;
+  /** How long the last tick took (ms). */
+  tickMs: number;
+  /** Ticks so far. */
+  ticks: number;
+}
+
+export interface VmStoreState {
+  data?: VmSnapshot;
+  error?: string;
+  loading: boolean;
+  intervalMs: number;
+}
+
+export interface VmStore {
+  getSnapshot: () => VmStoreState;
+  subscribe: (fn: () => void) => () => void;
+  /** Tick now; a tick asked for while one runs runs right after it. */
+  refresh: () => Promise<void>;
+  setIntervalMs: (ms: number) => void;
+  /** One series of one VM over the last `windowMs`. */
+  history: (name: string, series: VmSeries, windowMs: number, now?: number) => Point[];
+  /** Bytes held by the history rings (all VMs, fixed by the capacity). */
+  historyBytes: () => number;
+  stop: () => void;
+}
+
+export interface VmStoreOptions {
+  intervalMs?: number;
+  /** History length in seconds at the starting interval (default one hour). */
+  historySeconds?: number;
+  /** Subscribe to libvirt's lifecycle events (default true). */
+  events?: boolean;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+
+interface Meta { uuid: string; id: number; vcpus: number; memoryKiB: number; maxMemoryKiB: number }
+
+export function createVmStore(services: Services, opts: VmStoreOptions = {}): VmStore {
+  let intervalMs = opts.intervalMs ?? 1000;
+  const capacity = historyCapacity(intervalMs, opts.historySeconds ?? 3600);
+  const clock = new HistoryClock(capacity);
+  const rings = new Map<string, SeriesRing>();
+  let state: VmStoreState = { loading: true, intervalMs };
+  const subs = new Set<() => void>();
+  let session: VirshSession | undefined;
+  let prevSamples = new Map<string, DomainStatsSample>();
+  let prevRows = new Map<string, VmRow>();
+  const startedAt = new Map<string, number>();
+  let meta = new Map<string, Meta>();
+  let metaStale = true;
+  let hostCpus: number | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> | undefined;
+  let again = false;
+  let failures = 0;
+  let ticks = 0;
+  let stopped = false;
+  let offEvents: (() => void) | undefined;
+
+  const emit = () => { for (const s of subs) s(); };
+
+  const schedule = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (stopped || subs.size === 0) return;
+    const delay = failures ? Math.min(MAX_BACKOFF_MS, intervalMs * 2 ** Math.min(failures, 5)) : intervalMs;
+    timer = setTimeout(() => { void tick(); }, delay);
+    timer.unref?.();
+  };
+
+  async function loadMeta(): Promise<void> {
+    const list: DomainSummary[] = await services.virt.domainList();
+    meta = new Map(list.map((d) => [d.name, { uuid: d.uuid, id: d.id, vcpus: d.vcpus, memoryKiB: d.memoryKiB, maxMemoryKiB: d.maxMemoryKiB }]));
+    metaStale = false;
+    if (hostCpus === undefined) hostCpus = await services.virt.nodeInfo().then((n) => n.cpus, () => undefined);
+  }
+
+  async function sample(): Promise<void> {
+    session ??= new VirshSession(services.virt.uri);
+    const t0 = performance.now();
+    const text = await session.command(['domstats']);
+    const at = Date.now();
+    const samples = parseDomstats(text, at);
+    if (metaStale || samples.some((s) => !meta.has(s.name))) await loadMeta().catch(() => undefined);
+    // Start times (uptime): read once per start, from files, for local qemu:///system.
+    const justStarted: string[] = [];
+    for (const s of samples) {
+      const active = s.state === 'running' || s.state === 'paused' || s.state === 'blocked';
+      const was = prevSamples.get(s.name);
+      const wasActive = was && (was.state === 'running' || was.state === 'paused' || was.state === 'blocked');
+      if (!active) startedAt.delete(s.name);
+      else if (!startedAt.has(s.name)) justStarted.push(s.name);
+      // Seen starting while we watched (any driver): that is its start time.
+      if (active && was && !wasActive) startedAt.set(s.name, at);
+    }
+    if (justStarted.length) {
+      const found = await readDomainStartTimes(services.virt.uri, justStarted).catch(() => new Map<string, number>());
+      for (const [n, t] of found) startedAt.set(n, t);
+    }
+    const slot = clock.push(at);
+    const rows: VmRow[] = [];
+    const byName = new Map<string, VmRow>();
+    const samplesByName = new Map<string, DomainStatsSample>();
+    for (const s of samples) {
+      samplesByName.set(s.name, s);
+      const r = computeDomainRates(prevSamples.get(s.name), s, { hostCpus });
+      const m = meta.get(s.name);
+      const base: Omit<VmRow, 'marks'> = {
+        uuid: m?.uuid ?? '', name: s.name, id: m?.id ?? -1, state: s.state,
+        vcpus: s.vcpusCurrent ?? m?.vcpus ?? 0,
+        memoryKiB: s.memoryKiB ?? m?.memoryKiB ?? 0,
+        maxMemoryKiB: s.maxMemoryKiB ?? m?.maxMemoryKiB ?? 0,
+        cpuTimeNs: s.cpuTimeNs ?? 0,
+        cpuPercent: r.cpuPercent, cpuPercentHost: r.cpuPercentHost, guestUsedKiB: r.guestUsedKiB,
+        diskReadBps: r.diskReadBytesPerSec, diskWriteBps: r.diskWriteBytesPerSec, diskReadIops: r.diskReadIops, diskWriteIops: r.diskWriteIops,
+        netRxBps: r.netRxBytesPerSec, netTxBps: r.netTxBytesPerSec,
+        uptimeSec: uptimeSeconds(startedAt.get(s.name), at),
+      };
+      const row: VmRow = { ...base, marks: deltaMarks(prevRows.get(s.name), base) };
+      rows.push(row);
+      byName.set(s.name, row);
+      const active = s.state !== 'shutoff' && s.state !== 'crashed' && s.state !== 'nostate';
+      let ring = rings.get(s.name);
+      if (!ring && active) { ring = new SeriesRing(capacity, VM_SERIES.length); rings.set(s.name, ring); }
+      if (ring) {
+        if (active) ring.write(slot, [row.cpuPercent, row.guestUsedKiB ?? row.memoryKiB, row.diskReadBps, row.diskWriteBps, row.netRxBps, row.netTxBps]);
+        else ring.clear(slot);
+      }
+    }
+    // A VM that is gone (undefined) takes its history with it.
+    for (const n of rings.keys()) if (!byName.has(n)) rings.delete(n);
+    for (const n of startedAt.keys()) if (!byName.has(n)) startedAt.delete(n);
+    prevSamples = samplesByName;
+    prevRows = byName;
+    ticks++;
+    state = { data: { rows, byName, counts: countByState(rows), at, tickMs: performance.now() - t0, ticks }, loading: false, intervalMs };
+  }
+
+  const tick = (): Promise<void> => {
+    if (inFlight) { again = true; return inFlight; }
+    inFlight = (async () => {
+      try {
+        await sample();
+        failures = 0;
+      } catch (err) {
+        failures++;
+        state = { ...state, error: (err as Error).message, loading: false };
+      } finally {
+        inFlight = undefined;
+      }
+      emit();
+      if (again && !stopped && subs.size) { again = false; void tick(); } else { again = false; schedule(); }
+    })();
+    return inFlight;
+  };
+
+  const onEvent = (kind: string) => {
+    if (kind === 'define' || kind === 'undefine' || kind === 'start' || kind === 'stop' || kind === 'crash') metaStale = true;
+    void tick();
+  };
+
+  return {
+    getSnapshot: () => state,
+    subscribe(fn) {
+      subs.add(fn);
+      stopped = false;
+      if (subs.size === 1) {
+        if (opts.events !== false && !offEvents) offEvents = services.virt.onDomainEvent((e) => onEvent(e.kind));
+        if (!inFlight) {
+          const age = state.data ? Date.now() - state.data.at : Infinity;
+          if (age >= intervalMs) void tick(); else schedule();
+        }
+      }
+      return () => {
+        subs.delete(fn);
+        if (subs.size === 0) {
+          if (timer) { clearTimeout(timer); timer = undefined; }
+          offEvents?.();
+          offEvents = undefined;
+        }
+      };
+    },
+    refresh: tick,
+    setIntervalMs(ms) {
+      intervalMs = Math.max(500, Math.min(10_000, ms));
+      state = { ...state, intervalMs };
+      emit();
+      schedule();
+    },
+    history(name, series, windowMs, now = Date.now()) {
+      const ring = rings.get(name);
+      if (!ring) return [];
+      return seriesPoints(clock, ring, VM_SERIES.indexOf(series), clock.slotsSince(now - windowMs));
+    },
+    historyBytes: () => clock.times.byteLength + [...rings.values()].reduce((a, r) => a + r.data.byteLength, 0),
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      offEvents?.();
+      offEvents = undefined;
+      session?.close();
+      session = undefined;
+    },
+  };
+}
+
+export type { DomainStateName };
