@@ -41,14 +41,14 @@ export function mainHelp(): string {
     'Commands:',
   ];
   const w = Math.max(...COMMANDS.map((c) => `${c.noun} ${c.verb}`.length));
-  for (const c of COMMANDS) lines.push(`  ${`${c.noun} ${c.verb}`.padEnd(w)}  ${c.summary}`);
+  for (const c of COMMANDS) lines.push(`  ${`${c.noun} ${c.verb}`.trimEnd().padEnd(w)}  ${c.summary}`);
   lines.push('', 'Options:', formatOptions(GLOBAL_OPTIONS), '', 'Exit status: 0 on success, 1 when the action failed, 2 for invalid input.');
   return lines.join('\n');
 }
 
 function commandHelp(c: Command): string {
   const opts = { ...(c.options ?? {}), json: GLOBAL_OPTIONS.json!, connect: GLOBAL_OPTIONS.connect!, db: GLOBAL_OPTIONS.db! };
-  return [`Usage: hostdeck ${c.noun} ${c.verb}${c.usage ? ` ${c.usage}` : ''} [options]`, '', c.summary, '', 'Options:', formatOptions(opts)].join('\n');
+  return [`Usage: hostdeck ${`${c.noun} ${c.verb}`.trimEnd()}${c.usage ? ` ${c.usage}` : ''} [options]`, '', c.summary, '', 'Options:', formatOptions(opts)].join('\n');
 }
 
 function nounHelp(noun: string, cmds: Command[]): string {
@@ -81,6 +81,8 @@ export async function main(argv: string[]): Promise<number> {
     words.push(a);
     argv = [...argv.slice(0, i), ...argv.slice(i + 1)];
     i--;
+    // A noun that is a command by itself (`hostdeck top --batch`) takes no verb.
+    if (words.length === 1 && COMMANDS.some((c) => c.noun === a && c.verb === '')) break;
   }
   const all = nouns();
   try {
@@ -96,11 +98,12 @@ export async function main(argv: string[]): Promise<number> {
     if (noun === 'help') { out(mainHelp()); return 0; }
     const cmds = all.get(noun);
     if (!cmds) throw new UsageError(`unknown command "${noun}" (see hostdeck --help)`);
-    if (!verb) {
+    const nounOnly = cmds.find((c) => c.verb === '');
+    if (!verb && !nounOnly) {
       if (argv.includes('--help') || argv.includes('-h')) { out(nounHelp(noun, cmds)); return 0; }
       throw new UsageError(`${noun}: needs a verb, one of ${cmds.map((c) => c.verb).join(', ')}`);
     }
-    const cmd = cmds.find((c) => c.verb === verb);
+    const cmd = verb ? cmds.find((c) => c.verb === verb) : nounOnly;
     if (!cmd) throw new UsageError(`${noun}: unknown verb "${verb}", one of ${cmds.map((c) => c.verb).join(', ')}`);
     const specs: OptionSpecs = { ...(cmd.options ?? {}), connect: GLOBAL_OPTIONS.connect!, db: GLOBAL_OPTIONS.db!, json: GLOBAL_OPTIONS.json!, help: GLOBAL_OPTIONS.help! };
     const { options, positionals } = parseArgs(argv, specs);

@@ -3,5 +3,6 @@ import type { Command } from './registry.ts';
 import { engineCommands } from './engine.ts';
 import { eventCommands } from './events.ts';
 import { hostCommands } from './host.ts';
+import { topCommands } from './top.ts';
 
-export const COMMANDS: readonly Command[] = [...hostCommands, ...eventCommands, ...engineCommands];
+export const COMMANDS: readonly Command[] = [...hostCommands, ...eventCommands, ...engineCommands, ...topCommands];
