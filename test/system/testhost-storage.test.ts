@@ -9,6 +9,7 @@ import { Segment, TestHost } from '../lib/testhost/index.ts';
 const SERVER_IP = '192.168.79.10';
 const CLIENT_IP = '192.168.79.20';
 const TARGET = 'iqn.2026-11.org.hostdeck:storage.lun0';
+const OPEN_TARGET = 'iqn.2026-11.org.hostdeck:storage.open';
 const INITIATOR = 'iqn.2026-11.org.hostdeck:node1';
 const CHAP_USER = 'hostdeck';
 const CHAP_SECRET = 'chap-secret-1234';
@@ -36,6 +37,7 @@ describe('iSCSI and NFS between two test hosts', { timeout: 400_000 }, () => {
         await address(s, SERVER_IP);
         await s.startServices([
           { name: 'iscsi-target', options: { iqn: TARGET, sizeMb: 64, chapUser: CHAP_USER, chapPassword: CHAP_SECRET, initiatorName: INITIATOR } },
+          { name: 'iscsi-target', options: { iqn: OPEN_TARGET, sizeMb: 16 } },
           { name: 'nfs-server', options: { path: '/srv/nfs' } },
           'lldpd',
         ]);
@@ -60,21 +62,34 @@ describe('iSCSI and NFS between two test hosts', { timeout: 400_000 }, () => {
     }
   };
 
-  it('the initiator discovers the target on the other host', guard(async () => {
+  const iscsiDisks = async (): Promise<string> => (await client!.mustRun(['lsblk', '-d', '-n', '-b', '-o', 'NAME,TRAN,SIZE,VENDOR'])).stdout;
+
+  it('the initiator discovers both targets on the other host', guard(async () => {
     const r = await iscsiadm('-m', 'discovery', '-t', 'sendtargets', '-p', SERVER_IP);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, new RegExp(`^${SERVER_IP.replace(/\./g, '\\.')}:3260,1 ${TARGET}$`, 'm'));
+    for (const t of [TARGET, OPEN_TARGET]) assert.match(r.stdout, new RegExp(`^${SERVER_IP.replace(/\./g, '\\.')}:3260,1 ${t}$`, 'm'));
+  }));
+
+  it('a target without CHAP lets the initiator in without credentials', guard(async () => {
+    const r = await iscsiadm('-m', 'node', '-T', OPEN_TARGET, '-p', SERVER_IP, '--login');
+    assert.equal(r.code, 0, r.stderr);
+    let disks = '';
+    for (let i = 0; i < 50 && !/\siscsi\s+16777216\s/.test(disks); i++) disks = await iscsiDisks();
+    assert.match(disks, /^sd[a-z]+\s+iscsi\s+16777216\s+LIO-ORG/m);
+    const out = await iscsiadm('-m', 'node', '-T', OPEN_TARGET, '-p', SERVER_IP, '--logout');
+    assert.equal(out.code, 0, out.stderr);
+    for (let i = 0; i < 50 && /iscsi/.test(disks); i++) disks = await iscsiDisks();
+    assert.doesNotMatch(disks, /iscsi/, 'the disk stays after logout');
   }));
 
   it('a wrong CHAP secret is refused and leaves no session behind', guard(async () => {
     await setSecret('not-the-secret-99');
     const r = await iscsiadm('-m', 'node', '-T', TARGET, '-p', SERVER_IP, '--login');
-    assert.notEqual(r.code, 0);
+    assert.equal(r.code, 24, `expected iscsiadm's "login authentication failed" (24): ${r.stderr}`);
     assert.match(r.stderr, /authoriz|authentication/i);
     const s = await iscsiadm('-m', 'session');
     assert.equal(s.code, 21, `expected "no active sessions": ${s.stdout}${s.stderr}`);
-    const disks = await client!.mustRun(['lsblk', '-d', '-n', '-o', 'NAME,TRAN']);
-    assert.doesNotMatch(disks.stdout, /iscsi/);
+    assert.doesNotMatch(await iscsiDisks(), /iscsi/);
   }));
 
   it('the right CHAP secret logs in and the LUN appears as a 64 MiB block device that keeps data', guard(async () => {
@@ -83,9 +98,9 @@ describe('iSCSI and NFS between two test hosts', { timeout: 400_000 }, () => {
     assert.equal(r.code, 0, r.stderr);
     let disk = '';
     for (let i = 0; i < 50 && !disk; i++) {
-      const l = await client!.mustRun(['lsblk', '-d', '-n', '-b', '-o', 'NAME,TRAN,SIZE,VENDOR']);
-      disk = /^(sd[a-z]+)\s+iscsi\s+(\d+)/m.exec(l.stdout)?.[1] ?? '';
-      if (disk) assert.match(l.stdout, new RegExp(`^${disk}\\s+iscsi\\s+${64 * 1024 * 1024}\\s+LIO-ORG`, 'm'));
+      const l = await iscsiDisks();
+      disk = /^(sd[a-z]+)\s+iscsi\s+(\d+)/m.exec(l)?.[1] ?? '';
+      if (disk) assert.match(l, new RegExp(`^${disk}\\s+iscsi\\s+${64 * 1024 * 1024}\\s+LIO-ORG`, 'm'));
     }
     assert.ok(disk, 'no iSCSI disk appeared');
     const w = await client!.bash('printf "hostdeck-lun" | dd of="/dev/$1" bs=512 conv=fsync,sync status=none; dd if="/dev/$1" bs=512 count=1 iflag=direct status=none | head -c 12', [disk]);

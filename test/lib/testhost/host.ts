@@ -348,9 +348,11 @@ export class TestHost {
    */
   async startServices(requests: ServiceRequest[]): Promise<void> {
     const order: { name: ServiceName; options?: object }[] = [];
+    // A service asked for with options is started each time (e.g. one
+    // iscsi-target per target); without, only once.
     const add = (name: ServiceName, options?: object): void => {
       for (const dep of SERVICE_DEPENDENCIES[name]) if (!this.started.has(dep) && !order.some((o) => o.name === dep)) add(dep);
-      if (!order.some((o) => o.name === name)) order.push({ name, options });
+      if (options || !order.some((o) => o.name === name)) order.push({ name, options });
     };
     for (const r of requests) {
       if (typeof r === 'string') add(r);
