@@ -196,19 +196,25 @@ export class TestHost {
     qemu.once('error', (e) => this.die(new TestHostError(`cannot start QEMU: ${e.message}`)));
 
     const bootTimeout = this.options.bootTimeoutMs ?? 180_000;
-    await this.guard(bootTimeout, 'boot', (async () => {
-      this.qmp = new Qmp(await qmpConn);
-      await this.qmp.start();
-      for (const [i, nic] of this.nics.entries()) {
-        if (nic.tap && nic.segment) await nic.segment.attach(nic.tap);
-        if (specs[i]?.up === false) await this.setLink(i, false);
-      }
-      const sock = await agentConn;
-      this.agent = sock;
-      const readyP = new Promise<void>((res) => { this.ready = res; });
-      this.readAgent(sock);
-      await readyP;
-    })());
+    try {
+      await this.guard(bootTimeout, 'boot', (async () => {
+        this.qmp = new Qmp(await qmpConn);
+        await this.qmp.start();
+        for (const [i, nic] of this.nics.entries()) {
+          if (nic.tap && nic.segment) await nic.segment.attach(nic.tap);
+          if (specs[i]?.up === false) await this.setLink(i, false);
+        }
+        const sock = await agentConn;
+        this.agent = sock;
+        const readyP = new Promise<void>((res) => { this.ready = res; });
+        this.readAgent(sock);
+        await readyP;
+      })());
+    } catch (e) {
+      // QEMU failing at start closes its sockets first: report why it exited.
+      await waitExit(qemu, 1000);
+      throw this.dead ?? e;
+    }
     this.bootMs = performance.now() - t0;
     if (this.options.services?.length) await this.startServices(this.options.services);
   }
@@ -264,16 +270,24 @@ export class TestHost {
 
   /** The last lines of the serial console (for error messages). */
   tail(lines = 25): string {
+    let out = '';
     try {
       const text = readFileSync(this.consoleLog, 'utf8').split('\n');
-      return `--- console of ${this.name} (last ${lines} lines) ---\n${text.slice(-lines).join('\n')}`;
-    } catch { return ''; }
+      out += `--- console of ${this.name} (last ${lines} lines) ---\n${text.slice(-lines).join('\n')}`;
+    } catch { /* not started */ }
+    try {
+      const q = readFileSync(join(this.workDir, 'qemu.log'), 'utf8').split('\n')
+        .filter((l) => l && !/hub \d+ is not connected to host network/.test(l));
+      if (q.length) out += `\n--- QEMU of ${this.name} ---\n${q.slice(-10).join('\n')}`;
+    } catch { /* not started */ }
+    return out;
   }
 
   /** Runs argv inside the host (no shell) and returns its exit code and output. */
   async run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
     if (!argv.length) throw new TestHostError('run: empty argv');
     if (this.dead) throw this.dead;
+    if (!this.agent) throw new TestHostError(`${this.name} is not booted`);
     const id = ++this.seq;
     const dir = join(this.xferDir, 'req', String(id));
     mkdirSync(dir);
