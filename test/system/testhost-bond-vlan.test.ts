@@ -116,4 +116,20 @@ describe('bond and VLAN on a real kernel in a test host', { timeout: 300_000 }, 
     assert.equal(st.slaves.eth0?.mii, 'up');
     assert.equal(st.active, 'eth1', 'without a primary the bond stays on eth1');
   }));
+
+  it('a switch port going down behind the active NIC keeps its carrier, so miimon does not fail over', guard(async () => {
+    const tap = host!.nics[1]!.tap!;
+    await seg!.setPort(tap, false);
+    try {
+      const lost = await seg!.exec(['ping', '-c', '1', '-W', '1', BOND_IP]);
+      assert.notEqual(lost.code, 0, 'the peer still reached the bond through a downed port');
+      const st = await bonding();
+      assert.equal(st.active, 'eth1');
+      assert.equal(st.slaves.eth1?.mii, 'up');
+    } finally {
+      await seg!.setPort(tap, true);
+    }
+    const back = await seg!.exec(['ping', '-c', '2', '-i', '0.2', '-W', '3', BOND_IP]);
+    assert.equal(back.code, 0, back.stdout + back.stderr);
+  }));
 });
