@@ -26,6 +26,16 @@ export class VmActions {
     return this.act(name, `Define VM ${name}`, () => this.virt.domainDefine(xml));
   }
 
+  /** Change memory, vCPUs, title or description (from the next start on). */
+  edit(vm: string, changes: { memoryMiB?: number; vcpus?: number; title?: string; description?: string }): Promise<string> {
+    const what = Object.entries(changes).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`).join(', ');
+    return this.act(vm, `Edit VM ${vm}: ${what}`, () => this.virt.domainUpdate(vm, changes));
+  }
+
+  clone(vm: string, newName: string, changes: { memoryMiB?: number; vcpus?: number } = {}): Promise<string> {
+    return this.act(vm, `Clone VM ${vm} as ${newName}`, () => this.virt.domainClone(vm, newName, changes));
+  }
+
   start(vm: string): Promise<void> {
     return this.act(vm, `Start VM ${vm}`, () => this.virt.domainStart(vm));
   }

@@ -10,7 +10,7 @@
 // fixture: changes made through the binding are not seen by virsh and the
 // other way round. The contract tests keep to that (see test/contract).
 import type { Hypervisor as HypervisorT, Domain as DomainHandle } from '@unraid/libvirt';
-import { run } from '../exec/runner.ts';
+import { run, runOk } from '../exec/runner.ts';
 import { parseVirshVersion } from './version.ts';
 import { domainStateName, parseDomInfo, type ConnectionStatus, type DomainInfo, type DomainStateName, type DomainSummary, type VirtVersion } from './types.ts';
 import { virsh as runVirsh, VirshError } from './virsh.ts';
@@ -20,7 +20,9 @@ import { DomainEventStream, type DomainEvent } from './events.ts';
 import { parseSnapshotList, type Snapshot } from './snapshots.ts';
 import { parseNetList, parsePoolList, parseVolList, type Network, type StoragePool, type StorageVolume } from './storage.ts';
 import { parseDomainXml } from './xml/parse.ts';
-import { domainXml, snapshotXml, type DomainSpec } from './xml/create.ts';
+import { domainXml, domainNameProblem, snapshotXml, type DomainSpec } from './xml/create.ts';
+import { updateDomainXml, type DomainChanges } from './xml/update.ts';
+import { dirname, extname } from 'node:path';
 
 type Binding = typeof import('@unraid/libvirt');
 let bindingPromise: Promise<Binding> | undefined;
@@ -270,13 +272,14 @@ export class VirtConnection {
   }
 
   /**
-   * Counters for every domain in ONE `virsh domstats` call (never a process
+   * Counters for every domain in ONE `virsh domstats --nowait` call (a busy
+   * domain, e.g. one taking a snapshot, does not hold up the tick; never a process
    * or round trip per VM), plus start times for uptime. Feed two of these to
    * computeAllRates() for CPU %, disk and network per second.
    */
   async domainStats(): Promise<DomainStats[]> {
     const at = Date.now();
-    const samples: DomainStats[] = parseDomstats(await this.virsh(['domstats']), at);
+    const samples: DomainStats[] = parseDomstats(await this.virsh(['domstats', '--nowait']), at);
     const running = samples.filter((s) => s.state === 'running' || s.state === 'paused' || s.state === 'blocked').map((s) => s.name);
     const starts = await readDomainStartTimes(this.uri, running);
     for (const s of samples) s.startedAt = starts.get(s.name);
@@ -306,6 +309,51 @@ export class VirtConnection {
   /** Define a domain from a spec (see xml/create.ts); returns its name. */
   async domainCreate(spec: DomainSpec): Promise<string> {
     return this.domainDefine(domainXml(spec));
+  }
+
+  /** Change a defined domain (takes effect at its next start); returns the new XML. */
+  async domainUpdate(name: string, changes: Omit<DomainChanges, 'newUuid' | 'newMacs' | 'name'>): Promise<string> {
+    const xml = updateDomainXml(await this.domainGetXml(name, { inactive: true }), changes);
+    await this.domainDefine(xml);
+    return xml;
+  }
+
+  /**
+   * Clone a shut-off domain: new name, UUID and MACs; every file or pool
+   * volume disk is copied (qemu-img convert / vol-clone), read-only and
+   * CD-ROM images are shared. Returns the clone's name.
+   */
+  async domainClone(name: string, newName: string, changes: Pick<DomainChanges, 'memoryMiB' | 'vcpus' | 'description' | 'title'> = {}): Promise<string> {
+    const problem = domainNameProblem(newName);
+    if (problem) throw new Error(`domain name ${JSON.stringify(newName)}: ${problem}`);
+    if ((await this.domainState(name)) !== 'shutoff') throw new Error(`${name} must be shut off to be cloned`);
+    const xml = await this.domainGetXml(name, { inactive: true });
+    const details = parseDomainXml(xml);
+    const diskPaths: Record<string, string> = {};
+    const diskVolumes: Record<string, { pool: string; volume: string }> = {};
+    const created: (() => Promise<unknown>)[] = [];
+    try {
+      for (const [i, d] of details.disks.entries()) {
+        if (d.device !== 'disk' || d.readonly) continue;
+        const suffix = details.disks.filter((x) => x.device === 'disk' && !x.readonly).length > 1 ? `-${i}` : '';
+        if (d.type === 'volume' && d.pool && d.volume) {
+          const volume = `${newName}${suffix}${extname(d.volume)}`;
+          await this.virsh(['vol-clone', d.volume, volume, '--pool', d.pool], { timeoutMs: 600_000 });
+          created.push(() => this.virsh(['vol-delete', volume, '--pool', d.pool!]));
+          diskVolumes[d.target] = { pool: d.pool, volume };
+        } else if (d.type === 'file' && d.path) {
+          const path = `${dirname(d.path)}/${newName}${suffix}${extname(d.path)}`;
+          await runOk('qemu-img', ['convert', '-O', d.format ?? 'raw', d.path, path], { timeoutMs: 600_000 });
+          created.push(() => import('node:fs/promises').then((fs) => fs.rm(path, { force: true })));
+          diskPaths[d.target] = path;
+        }
+      }
+      await this.domainDefine(updateDomainXml(xml, { ...changes, name: newName, newUuid: true, newMacs: true, diskPaths, diskVolumes }));
+      return newName;
+    } catch (err) {
+      for (const undo of created) await undo().catch(() => undefined);
+      throw err;
+    }
   }
 
   /** Start (boot) a defined domain. */
@@ -352,7 +400,9 @@ export class VirtConnection {
 
   /**
    * Remove the definition. Snapshot metadata, a managed save image and UEFI
-   * variables go with it; with `removeStorage` the disk images too.
+   * variables go with it; with `removeStorage` the disk images too (pool
+   * volumes through libvirt; image files outside any pool are deleted here
+   * unless another domain uses them). CD-ROMs and read-only images stay.
    */
   async domainUndefine(name: string, opts: { removeStorage?: boolean } = {}): Promise<void> {
     if (!opts.removeStorage) {
@@ -360,11 +410,23 @@ export class VirtConnection {
         await this.withDomain(name, (hv, d) => hv.domainUndefine(d));
         return;
       } catch (err) {
-        if (isConnectionError(err) || /not found|no domain with matching/i.test(String((err as Error).message))) throw err;
+        if (isConnectionError(err) || /no domain named|not found/i.test(String((err as Error).message))) throw err;
         // Snapshots, managed save or nvram block the plain undefine: virsh has the flags.
       }
+      await this.virsh(['undefine', name, '--snapshots-metadata', '--managed-save', '--nvram']);
+      return;
     }
-    await this.virsh(['undefine', name, '--snapshots-metadata', '--managed-save', '--nvram', ...(opts.removeStorage ? ['--remove-all-storage'] : [])]);
+    const files = parseDomainXml(await this.domainGetXml(name, { inactive: true })).disks
+      .filter((d) => d.device === 'disk' && !d.readonly && d.type === 'file' && d.path).map((d) => d.path!);
+    await this.virsh(['undefine', name, '--snapshots-metadata', '--managed-save', '--nvram', '--remove-all-storage']);
+    if (!files.length) return;
+    const inUse = new Set<string>();
+    for (const other of await this.domainList()) {
+      const xml = await this.domainGetXml(other.name, { inactive: true }).catch(() => '');
+      if (xml) for (const d of parseDomainXml(xml).disks) if (d.path) inUse.add(d.path);
+    }
+    const { rm } = await import('node:fs/promises');
+    for (const f of files) if (!inUse.has(f)) await rm(f, { force: true });
   }
 
   /**

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parseDomainXml, memoryToKiB } from '../../src/virt/xml/parse.ts';
 import { domainXml, snapshotXml, domainNameProblem } from '../../src/virt/xml/create.ts';
 import { parseXml, escapeXml } from '../../src/virt/xml/xml.ts';
+import { updateDomainXml } from '../../src/virt/xml/update.ts';
 import { vmActions, vmCanStart, vmCanShutdown, vmCanDelete, vmCanResume, vmCanRevertSnapshot } from '../../src/domain/vm.ts';
 
 const fx = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
@@ -79,6 +80,30 @@ describe('domain XML create', () => {
     const x = parseXml(snapshotXml({ name: 's1', description: '<b>&' }));
     assert.equal(x.children.find((c) => c.name === 'description')!.text, '<b>&');
     assert.equal(escapeXml(`'`), '&apos;');
+  });
+});
+
+describe('domain XML update (recorded dumpxml)', () => {
+  const xml = fx('virsh/dumpxml-tiny-guest.xml');
+
+  it('turns a definition into a clone: new name, no UUID, no MACs, copied disk, serial log follows the name', () => {
+    const out = updateDomainXml(xml, { name: 'hd-try-clone', newUuid: true, newMacs: true, diskPaths: { vda: '/var/lib/libvirt/images/hd-try-clone.qcow2' } });
+    const d = parseDomainXml(out);
+    const orig = parseDomainXml(xml);
+    assert.equal(d.name, 'hd-try-clone');
+    assert.equal(d.uuid, '');
+    assert.equal(d.interfaces[0]!.mac, undefined);
+    assert.deepEqual(d.disks.map((x) => [x.target, x.path, x.format]), [['vda', '/var/lib/libvirt/images/hd-try-clone.qcow2', 'qcow2']]);
+    assert.equal(d.serials[0]!.logFile, '/var/log/libvirt/qemu/hd-try-clone-serial.log');
+    // Everything else is kept.
+    assert.deepEqual([d.os, d.memoryKiB, d.vcpus, d.balloonStatsPeriod, d.onPoweroff], [orig.os, orig.memoryKiB, orig.vcpus, orig.balloonStatsPeriod, orig.onPoweroff]);
+  });
+
+  it('edits memory, vCPUs and the description; a disk can move to a pool volume', () => {
+    const d = parseDomainXml(updateDomainXml(xml, { memoryMiB: 256, vcpus: 2, description: 'web & db', diskVolumes: { vda: { pool: 'default', volume: 'a.qcow2' } } }));
+    assert.deepEqual([d.memoryKiB, d.currentMemoryKiB, d.vcpus, d.description], [262144, 262144, 2, 'web & db']);
+    assert.deepEqual(d.disks.map((x) => [x.type, x.pool, x.volume, x.path]), [['volume', 'default', 'a.qcow2', undefined]]);
+    assert.equal(d.name, 'hd-try');
   });
 });
 
