@@ -70,7 +70,9 @@ export async function main(argv: string[]): Promise<number> {
   const err = (t: string) => process.stderr.write(`${t}\n`);
   // The noun and verb are the first two words that are not options.
   const words: string[] = [];
-  for (let i = 0; i < argv.length && words.length < 2; i++) {
+  // A third word when the first two name a group of commands ("vm snapshot create").
+  const wanted = () => (words.length === 2 && COMMANDS.some((c) => c.noun === words[0] && c.verb.startsWith(`${words[1]} `)) ? 3 : 2);
+  for (let i = 0; i < argv.length && words.length < wanted(); i++) {
     const a = argv[i]!;
     if (a.startsWith('-')) {
       // Skip the value of a global option that takes one.
@@ -94,7 +96,8 @@ export async function main(argv: string[]): Promise<number> {
       const config = resolveConfig({ connect: options.connect as string, db: options.db as string, theme: options.theme as string, readOnly: options['read-only'] as boolean });
       return await openConsole(config);
     }
-    const [noun, verb] = words as [string, string | undefined];
+    const [noun, ...rest] = words as [string, ...string[]];
+    const verb = rest.length ? rest.join(' ') : undefined;
     if (noun === 'help') { out(mainHelp()); return 0; }
     const cmds = all.get(noun);
     if (!cmds) throw new UsageError(`unknown command "${noun}" (see hostdeck --help)`);
