@@ -5,6 +5,7 @@ import { EventDetail, Events } from './events/Events.tsx';
 import { engineScreen } from './engine/index.ts';
 import { hostMonitorScreen } from './host-monitor/HostMonitor.tsx';
 import { vmDetailScreen, vmListScreen } from './vms/index.ts';
+import { vmLifecycleScreens } from './vm-create/index.ts';
 
 export const SCREENS: ScreenDef[] = [
   { id: 'dashboard', title: 'Dashboard', key: 'h', aliases: ['home', 'host', 'status'], description: "This host's identity, resources, network and libvirt at a glance.", component: Dashboard },
@@ -12,6 +13,7 @@ export const SCREENS: ScreenDef[] = [
   { id: 'event', title: 'Event', inMenu: false, description: 'One event in full.', component: EventDetail },
   vmListScreen,
   vmDetailScreen,
+  ...vmLifecycleScreens,
   hostMonitorScreen,
   engineScreen,
 ];

@@ -1,0 +1,146 @@
+// New VM wizard: Basics, Disk, Network, Boot and OS, Display, then a
+// Summary before anything is defined. Every field is checked against the
+// host's facts (pools, networks, memory, CPUs, names) as it is entered and
+// again on the summary; the service validates once more and cleans up on
+// any failure.
+import { useEffect, useMemo, useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+import { useBindings } from '../../src/app/keys.ts';
+import type { Binding, ScreenProps } from '../../src/app/types.ts';
+import { createSummary, validateVmCreate, type FieldError, type HostFacts } from '../../src/domain/vm-create.ts';
+import { vmActionsLocked } from '../../src/host/engine/index.ts';
+import { hostFacts, vmCreate, VmInputError } from '../../src/host/vm-service.ts';
+import { editText } from '../../src/ui/TextLine.tsx';
+import { tone, useTheme } from '../../src/ui/theme.ts';
+import { STEPS, SUMMARY_STEP, fieldOf, fillChoices, stepOf, toCreateInput, useCreateForm, visibleFields, type FieldId, type Options } from './use-create-form.ts';
+
+const LABEL_W = 16;
+
+function optionsOf(f: HostFacts | undefined): Options {
+  if (!f) return { pools: [], volumes: {}, networks: [], bridges: [], machines: [] };
+  const plain = f.machines.filter((m) => !/-\d/.test(m));
+  return { pools: f.pools.map((p) => p.name), volumes: Object.fromEntries(Object.entries(f.volumes).map(([k, v]) => [k, [...v]])), networks: [...f.networks], bridges: [...f.bridges], machines: [...plain, ...f.machines.filter((m) => !plain.includes(m))] };
+}
+
+export function VmCreate({ shell, active, params }: ScreenProps) {
+  const t = useTheme();
+  const [form, dispatch] = useCreateForm(params.values as Record<string, string> | undefined);
+  const [facts, setFacts] = useState<HostFacts>();
+  const [factsError, setFactsError] = useState<string>();
+  const [busy, setBusy] = useState<string>();
+  const [serviceErrors, setServiceErrors] = useState<FieldError[]>([]);
+
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const pools = await shell.services.virt.storagePoolList().catch(() => []);
+      const f = await hostFacts(shell.services, pools.map((p) => p.name));
+      if (!live) return;
+      setFacts(f);
+      dispatch({ type: 'set', values: fillChoices(form.values, optionsOf(f)) });
+    })().catch((e: Error) => { if (live) setFactsError(e.message); });
+    return () => { live = false; };
+  }, []);
+
+  const options = useMemo(() => optionsOf(facts), [facts]);
+  const { input, errors: textErrors } = toCreateInput(form.values);
+  const allErrors = useMemo(() => {
+    const hostErrors = facts ? validateVmCreate(input, facts) : [];
+    const seen = new Set(textErrors.map((e) => e.field));
+    return [...textErrors, ...hostErrors.filter((e) => !seen.has(e.field)), ...serviceErrors];
+  }, [form.values, facts, serviceErrors]);
+  const onSummary = form.step === SUMMARY_STEP;
+  // Errors show on touched fields while filling in, all of them on the summary.
+  const errorFor = (id: FieldId) => allErrors.find((e) => fieldOf(e.field) === id && (onSummary || form.touched[id]))?.message;
+
+  const fields = visibleFields(form.step, form.values);
+  const focused = fields[form.focus];
+  const lock = vmActionsLocked(shell.services);
+
+  useInput((inp, key) => {
+    if (key.escape) { dispatch({ type: 'cancel' }); shell.setCapture(false); return; }
+    if (key.return || key.tab) { dispatch({ type: 'commit' }); shell.setCapture(false); setServiceErrors([]); if (key.tab) dispatch({ type: 'move', delta: 1 }); return; }
+    const next = editText(form.draft, inp, key);
+    if (next !== undefined) dispatch({ type: 'draft', value: next });
+  }, { isActive: active && form.editing });
+
+  const create = async () => {
+    if (allErrors.length) { shell.notify('error', `Not created: ${allErrors[0]!.message}${allErrors.length > 1 ? ` (+${allErrors.length - 1} more)` : ''}`); return; }
+    setBusy('Creating…');
+    try {
+      const r = await vmCreate(shell.services, input, { start: form.start, onStep: (s) => setBusy(s) });
+      shell.notify('success', `${r.name} created${r.started ? ' and started' : ''}`);
+      shell.back();
+    } catch (e) {
+      if (e instanceof VmInputError) setServiceErrors(e.errors);
+      shell.notify('error', `Not created: ${(e as Error).message}`);
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const editing = form.editing;
+  const bindings: Binding[] = [
+    { keys: ['down', 'j'], description: 'Next field', action: () => dispatch({ type: 'move', delta: 1 }), when: !editing && !onSummary, footer: false },
+    { keys: ['up', 'k'], description: 'Previous field', action: () => dispatch({ type: 'move', delta: -1 }), when: !editing && !onSummary, footer: false },
+    { keys: ['enter'], description: focused?.choices ? 'Next choice' : 'Edit field', when: !editing && !onSummary, action: () => (focused?.choices ? dispatch({ type: 'cycle', delta: 1, options }) : (dispatch({ type: 'edit' }), shell.setCapture(true))) },
+    { keys: ['right', 'space'], description: 'Next choice', when: !editing && !onSummary && Boolean(focused?.choices), footer: false, action: () => dispatch({ type: 'cycle', delta: 1, options }) },
+    { keys: ['left'], description: 'Previous choice', when: !editing && !onSummary && Boolean(focused?.choices), footer: false, action: () => dispatch({ type: 'cycle', delta: -1, options }) },
+    { keys: [']', 'pagedown'], description: onSummary ? 'Summary' : 'Next step', when: !editing && !onSummary, action: () => dispatch({ type: 'step', delta: 1 }) },
+    { keys: ['[', 'pageup'], description: 'Previous step', when: !editing && form.step > 0, action: () => dispatch({ type: 'step', delta: -1 }) },
+    { keys: ['s'], description: form.start ? 'Start after create: on' : 'Start after create: off', when: !editing && onSummary, action: () => dispatch({ type: 'toggleStart' }) },
+    {
+      keys: ['enter', 'c'], description: form.start ? 'Create and start' : 'Create', when: !editing && onSummary, dangerous: true,
+      disabledReason: lock ?? (busy ? 'creating' : !facts ? 'reading the host' : allErrors.length ? `${allErrors.length} field${allErrors.length === 1 ? '' : 's'} need attention: ${allErrors[0]!.message}` : undefined),
+      action: create,
+    },
+  ];
+  useBindings(bindings);
+
+  const stepBar = (
+    <Text wrap="truncate">
+      {[...STEPS.map((s) => s.title), 'Summary'].map((title, i) => {
+        const bad = i < SUMMARY_STEP && allErrors.some((e) => { const f = fieldOf(e.field); return f && stepOf(f) === i && (form.touched[f] || onSummary); });
+        return <Text key={title} {...(i === form.step ? { bold: true, inverse: true } : bad ? tone(t, 'error') : tone(t, 'dim'))}>{` ${i + 1} ${title} `}</Text>;
+      })}
+    </Text>
+  );
+
+  return (
+    <Box flexDirection="column" height={shell.size.rows} paddingX={1} overflow="hidden">
+      <Text bold {...tone(t, 'accent')}>New virtual machine</Text>
+      {stepBar}
+      {factsError ? <Text {...tone(t, 'error')} wrap="truncate">Cannot read the host: {factsError}</Text> : !facts ? <Text {...tone(t, 'dim')}>Reading pools, networks and limits…</Text> : null}
+      {lock ? <Text {...tone(t, 'warn')} wrap="truncate">VM actions are locked: {lock}</Text> : null}
+      <Box flexDirection="column" marginTop={1}>
+        {onSummary ? (
+          <>
+            {createSummary(input).map(([k, v]) => (
+              <Box key={k}><Box width={LABEL_W} flexShrink={0}><Text {...tone(t, 'dim')}>{k}</Text></Box><Text wrap="truncate">{v}</Text></Box>
+            ))}
+            <Text> </Text>
+            <Text>Start after create: <Text bold>{form.start ? 'yes' : 'no'}</Text> <Text {...tone(t, 'dim')}>(s toggles)</Text></Text>
+            {allErrors.length ? allErrors.slice(0, Math.max(1, shell.size.rows - 18)).map((e, i) => <Text key={i} wrap="truncate" {...tone(t, 'error')}>✗ {e.message}</Text>)
+              : <Text {...tone(t, 'ok')}>Ready: Enter (or c) creates it. Nothing is defined before that.</Text>}
+            {busy ? <Text {...tone(t, 'warn')}>… {busy}</Text> : null}
+          </>
+        ) : fields.map((f, i) => {
+          const isFocus = i === form.focus;
+          const value = isFocus && form.editing ? form.draft : form.values[f.id];
+          const err = errorFor(f.id);
+          return (
+            <Box key={f.id}>
+              <Box width={LABEL_W + 2} flexShrink={0}><Text {...(isFocus ? { bold: true } : tone(t, 'dim'))}>{isFocus ? '› ' : '  '}{f.label}</Text></Box>
+              <Text wrap="truncate">
+                {f.choices ? <Text>{'‹ '}{value}{' ›'}</Text> : value ? <Text {...(isFocus && form.editing ? { underline: true } : {})}>{value}</Text> : <Text {...tone(t, 'dim')}>{f.placeholder ?? ''}</Text>}
+                {isFocus && form.editing ? <Text inverse> </Text> : null}
+                {err ? <Text {...tone(t, 'error')}>  {err}</Text> : null}
+              </Text>
+            </Box>
+          );
+        })}
+      </Box>
+      {!onSummary ? <Box marginTop={1}><Text wrap="wrap" {...tone(t, 'dim')}>↑↓ move · Enter edits (or picks the next choice; ←→ too) · ] next step · [ back · the serial console is always added</Text></Box> : null}
+    </Box>
+  );
+}

@@ -1,0 +1,195 @@
+// Small VM forms next to the wizard: edit (vCPUs, memory, description),
+// clone (new name) and delete (keep or remove the disks, listed first).
+import { useEffect, useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+import { useBindings } from '../../src/app/keys.ts';
+import type { Binding, ScreenProps, Shell } from '../../src/app/types.ts';
+import { parseMiB } from '../../src/domain/vm-create.ts';
+import { vmActionsLocked } from '../../src/host/engine/index.ts';
+import { vmClone, vmDelete, vmDeletePlan, vmEdit, vmPending, VmInputError, type DeletePlan } from '../../src/host/vm-service.ts';
+import { editText } from '../../src/ui/TextLine.tsx';
+import { tone, useTheme } from '../../src/ui/theme.ts';
+
+interface FormField { id: string; label: string; hint?: string }
+
+/** A column of text fields: ↑↓ move, Enter edits and commits, the submit key applies. */
+function useTextForm(fields: FormField[], initial: Record<string, string>, active: boolean, shell: Shell) {
+  const [values, setValues] = useState(initial);
+  const [focus, setFocus] = useState(0);
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState('');
+  useEffect(() => { setValues((v) => ({ ...initial, ...Object.fromEntries(Object.entries(v).filter(([, x]) => x !== '')) })); /* late initial values */ }, [JSON.stringify(initial)]);
+  useInput((input, key) => {
+    if (key.escape) { setEditing(false); shell.setCapture(false); return; }
+    if (key.return) { setValues((v) => ({ ...v, [fields[focus]!.id]: draft.trim() })); setEditing(false); shell.setCapture(false); return; }
+    const next = editText(draft, input, key);
+    if (next !== undefined) setDraft(next);
+  }, { isActive: active && editing });
+  const nav: Binding[] = [
+    { keys: ['down', 'j', 'tab'], description: 'Next field', footer: false, when: !editing, action: () => setFocus((f) => (f + 1) % fields.length) },
+    { keys: ['up', 'k'], description: 'Previous field', footer: false, when: !editing, action: () => setFocus((f) => (f - 1 + fields.length) % fields.length) },
+    { keys: ['enter'], description: 'Edit field', when: !editing, action: () => { setDraft(values[fields[focus]!.id] ?? ''); setEditing(true); shell.setCapture(true); } },
+  ];
+  return { values, focus, editing, draft, nav };
+}
+
+function FieldsView({ fields, form, errors }: { fields: FormField[]; form: ReturnType<typeof useTextForm>; errors: Record<string, string | undefined> }) {
+  const t = useTheme();
+  return (
+    <Box flexDirection="column">
+      {fields.map((f, i) => {
+        const isFocus = i === form.focus;
+        const v = isFocus && form.editing ? form.draft : form.values[f.id] ?? '';
+        return (
+          <Box key={f.id}>
+            <Box width={18} flexShrink={0}><Text {...(isFocus ? { bold: true } : tone(t, 'dim'))}>{isFocus ? '› ' : '  '}{f.label}</Text></Box>
+            <Text wrap="truncate">
+              {v ? <Text {...(isFocus && form.editing ? { underline: true } : {})}>{v}</Text> : <Text {...tone(t, 'dim')}>{f.hint ?? ''}</Text>}
+              {isFocus && form.editing ? <Text inverse> </Text> : null}
+              {errors[f.id] ? <Text {...tone(t, 'error')}>  {errors[f.id]}</Text> : null}
+            </Text>
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}
+
+const EDIT_FIELDS: FormField[] = [
+  { id: 'vcpus', label: 'vCPUs' },
+  { id: 'memory', label: 'Memory', hint: 'e.g. 512M or 2G' },
+  { id: 'description', label: 'Description' },
+];
+
+export function VmEdit({ shell, active, params }: ScreenProps) {
+  const t = useTheme();
+  const name = String(params.name ?? '');
+  const [initial, setInitial] = useState<Record<string, string>>({ vcpus: '', memory: '', description: '' });
+  const [state, setState] = useState<string>();
+  const [pending, setPending] = useState<string[]>([]);
+  const [errors, setErrors] = useState<Record<string, string | undefined>>({});
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      const [xml, p] = await Promise.all([shell.services.virt.domainGetXml(name, { inactive: true }), vmPending(shell.services, name).catch(() => [])]);
+      const { parseDomainXml } = await import('../../src/virt/xml/parse.ts');
+      const d = parseDomainXml(xml);
+      if (!live) return;
+      setInitial({ vcpus: String(d.vcpus), memory: `${Math.round(d.memoryKiB / 1024)}M`, description: d.description ?? '' });
+      setPending(p);
+      setState(await shell.services.virt.domainState(name));
+    })().catch((e: Error) => shell.notify('error', e.message));
+    return () => { live = false; };
+  }, [name, shell]);
+  const form = useTextForm(EDIT_FIELDS, initial, active, shell);
+  const apply = async () => {
+    const v = form.values;
+    const mem = parseMiB(v.memory ?? '');
+    const errs: Record<string, string | undefined> = {};
+    if (!/^\d+$/.test(v.vcpus ?? '')) errs.vcpus = 'vCPUs: must be a whole number';
+    if (mem === undefined) errs.memory = 'memory: is not a size (e.g. 512M, 2G)';
+    if (Object.values(errs).some(Boolean)) { setErrors(errs); return; }
+    setBusy(true);
+    try {
+      const changed = {
+        vcpus: v.vcpus !== initial.vcpus ? Number(v.vcpus) : undefined,
+        memoryMiB: v.memory !== initial.memory ? mem : undefined,
+        description: v.description !== initial.description ? v.description : undefined,
+      };
+      const r = await vmEdit(shell.services, name, changed);
+      setErrors({});
+      shell.notify('success', r.pending.length ? `${name}: pending until next boot: ${r.pending.join(', ')}` : `${name} changed`);
+      shell.back();
+    } catch (e) {
+      if (e instanceof VmInputError) setErrors(Object.fromEntries(e.errors.map((x) => [x.field, x.message])));
+      shell.notify('error', `Not changed: ${(e as Error).message}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  useBindings([...form.nav, { keys: ['a'], description: 'Apply', dangerous: true, when: !form.editing, disabledReason: vmActionsLocked(shell.services) ?? (busy ? 'applying' : undefined), action: apply }]);
+  const running = state !== undefined && state !== 'shutoff' && state !== 'crashed';
+  return (
+    <Box flexDirection="column" paddingX={1} height={shell.size.rows}>
+      <Text bold {...tone(t, 'accent')}>Edit {name}</Text>
+      {running ? <Text {...tone(t, 'warn')}>{name} is running: vCPU and memory changes are pending until next boot.</Text> : null}
+      {pending.length ? <Text {...tone(t, 'warn')}>Pending until next boot: {pending.join(', ')}</Text> : null}
+      <Box marginTop={1}><FieldsView fields={EDIT_FIELDS} form={form} errors={errors} /></Box>
+      <Box marginTop={1}><Text {...tone(t, 'dim')}>Enter edits a field · a applies · Esc goes back</Text></Box>
+    </Box>
+  );
+}
+
+const CLONE_FIELDS: FormField[] = [{ id: 'name', label: 'New name', hint: 'required' }];
+
+export function VmClone({ shell, active, params }: ScreenProps) {
+  const t = useTheme();
+  const name = String(params.name ?? '');
+  const form = useTextForm(CLONE_FIELDS, { name: `${name}-clone` }, active, shell);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const clone = async () => {
+    setBusy(true);
+    try {
+      const r = await vmClone(shell.services, name, form.values.name ?? '');
+      shell.notify('success', `${name} cloned as ${r.name}${r.volumes.length ? ` (disks ${r.volumes.join(', ')})` : ''}`);
+      shell.back();
+    } catch (e) {
+      if (e instanceof VmInputError) setError(e.errors[0]!.message);
+      else shell.notify('error', `Clone failed: ${(e as Error).message}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  useBindings([...form.nav, { keys: ['a'], description: 'Clone', dangerous: true, when: !form.editing, disabledReason: vmActionsLocked(shell.services) ?? (busy ? 'copying the disks' : undefined), action: clone }]);
+  return (
+    <Box flexDirection="column" paddingX={1} height={shell.size.rows}>
+      <Text bold {...tone(t, 'accent')}>Clone {name}</Text>
+      <Text {...tone(t, 'dim')}>The clone gets a new UUID and MAC addresses; every disk is copied.</Text>
+      <Box marginTop={1}><FieldsView fields={CLONE_FIELDS} form={form} errors={{ name: error }} /></Box>
+      {busy ? <Text {...tone(t, 'warn')}>Copying the disks…</Text> : null}
+      <Box marginTop={1}><Text {...tone(t, 'dim')}>Enter edits the name · a clones · Esc goes back</Text></Box>
+    </Box>
+  );
+}
+
+export function VmDelete({ shell, params }: ScreenProps) {
+  const t = useTheme();
+  const name = String(params.name ?? '');
+  const [plan, setPlan] = useState<DeletePlan>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    let live = true;
+    vmDeletePlan(shell.services, name).then((p) => { if (live) setPlan(p); }, (e: Error) => { if (live) setError(e.message); });
+    return () => { live = false; };
+  }, [name, shell]);
+  const lock = vmActionsLocked(shell.services);
+  const refused = lock ?? plan?.refused ?? (plan ? undefined : 'reading the VM');
+  const run = async (removeDisks: boolean) => {
+    const r = await vmDelete(shell.services, name, { removeDisks });
+    shell.notify('success', `${name} deleted${r.removed.length ? `; removed ${r.removed.join(', ')}` : removeDisks ? '' : '; disks kept'}`);
+    shell.back();
+  };
+  const disks = plan?.disks ?? [];
+  useBindings([
+    { keys: ['k'], description: 'Delete, keep disks', dangerous: true, disabledReason: refused, confirm: `Delete ${name}? Its disks are kept${disks.length ? `: ${disks.map((d) => d.what).join(', ')}` : ''}.`, action: () => run(false) },
+    { keys: ['r'], description: 'Delete and remove disks', dangerous: true, disabledReason: refused ?? (disks.length ? undefined : 'it has no disks of its own'), confirm: `Delete ${name} and REMOVE ${disks.length} disk(s): ${disks.map((d) => d.what).join(', ')}? This cannot be undone.`, action: () => run(true) },
+  ]);
+  return (
+    <Box flexDirection="column" paddingX={1} height={shell.size.rows}>
+      <Text bold {...tone(t, 'accent')}>Delete {name}</Text>
+      {error ? <Text {...tone(t, 'error')}>{error}</Text> : null}
+      {plan?.refused ? <Text {...tone(t, 'warn')}>Cannot delete now: {plan.refused}</Text> : null}
+      {lock ? <Text {...tone(t, 'warn')}>{lock}</Text> : null}
+      {plan ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text>Disks of its own ({disks.length}):</Text>
+          {disks.length ? disks.map((d) => <Text key={d.target} wrap="truncate">  {d.target.padEnd(6)} {d.what}</Text>) : <Text {...tone(t, 'dim')}>  none</Text>}
+          {plan.snapshots ? <Text>Snapshots: {plan.snapshots} (their metadata goes with the VM)</Text> : null}
+          <Box marginTop={1}><Text {...tone(t, 'dim')}>k deletes the VM and keeps the disks · r removes the disks listed above too · Esc goes back</Text></Box>
+        </Box>
+      ) : !error ? <Text {...tone(t, 'dim')}>Reading {name}…</Text> : null}
+    </Box>
+  );
+}
