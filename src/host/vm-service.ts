@@ -200,9 +200,11 @@ export async function vmValidateCreate(services: Services, input: VmCreateInput)
  */
 export async function vmCreate(services: Services, input: VmCreateInput, opts: CreateOptions = {}): Promise<CreateResult> {
   locked(services);
-  const errors = await vmValidateCreate(services, input);
+  // The formats of existing volumes are read while the input is validated.
+  const formats = Promise.all(input.disks.map((d) => (d.kind === 'existing' ? volumeFormat(services, d.pool, d.volume).catch(() => undefined) : Promise.resolve(undefined))));
+  const [errors, caps] = await Promise.all([vmValidateCreate(services, input), capabilities(services)]);
   if (errors.length) throw new VmInputError(errors);
-  const caps = await capabilities(services);
+  const known = await formats;
   const v = services.virt;
   const step = opts.onStep ?? (() => undefined);
   return withEvent(services, input.name, `Create VM ${input.name}${opts.start ? ' and start it' : ''}`, async () => {
@@ -218,11 +220,8 @@ export async function vmCreate(services: Services, input: VmCreateInput, opts: C
         created.push({ pool: d.pool, volume });
         vols.push({ pool: d.pool, volume, format: d.format });
       }
-      // Existing volumes: take their real format from libvirt.
-      for (const [i, d] of input.disks.entries()) {
-        if (d.kind !== 'existing') continue;
-        vols[i]!.format = await volumeFormat(services, d.pool, d.volume);
-      }
+      // Existing volumes: their real format from libvirt.
+      for (const [i, d] of input.disks.entries()) if (d.kind === 'existing') vols[i]!.format = known[i] ?? await volumeFormat(services, d.pool, d.volume);
       const xml = vmDomainXml(specFor(input, caps.domainType, vols));
       step('defining the VM');
       await v.domainDefine(xml);

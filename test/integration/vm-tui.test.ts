@@ -1,0 +1,139 @@
+// The built console in a real pseudo-terminal (tmux) against the real
+// libvirtd: a VM created with the wizard, started, forced off and deleted
+// with its disk through keys alone; libvirt's own view checked after each.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
+import { ROOT, Terminal } from '../lib/tty.ts';
+import { guestImage } from '../lib/guest.ts';
+import { domstate, makePool, poolVolumes, removeDomains, removePool, virshTry, LC_PREFIX } from '../lib/lifecycle.ts';
+
+const run = `${process.pid.toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+const NAME = `${LC_PREFIX}tui-${run}`;
+const POOL = `${LC_PREFIX}tuipool-${run}`;
+
+async function waitState(name: string, want: string, timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while ((await domstate(name)) !== want) {
+    if (Date.now() > until) throw new Error(`${name} is ${await domstate(name)}, not ${want}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('VM lifecycle through the console keys', () => {
+  let term: Terminal;
+  before(async () => {
+    assert.equal(process.getuid?.(), 0, 'the integration tier runs as root');
+    const b = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { stdio: 'inherit' });
+    assert.equal(b.status, 0, 'build failed');
+    for (let i = 0; i < 30 && (await virshTry('uri')).code !== 0; i++) {
+      spawnSync(join(ROOT, 'scripts/libvirt-up'), { stdio: 'inherit' });
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    await guestImage();
+    await makePool(POOL);
+    term = Terminal.start({ columns: 120, rows: 40, env: { LIBVIRT_DEFAULT_URI: 'qemu:///system' } });
+  });
+  after(async () => {
+    term?.close();
+    await removeDomains(NAME);
+    await removePool(POOL);
+  });
+
+  /** Focus the field labelled `label` (moving down), then type into it. */
+  async function setText(label: string, text: string) {
+    await focus(label);
+    term.press('Enter');
+    term.press('C-u');
+    term.type(text);
+    term.press('Enter');
+    await term.waitFor(new RegExp(`› ${label}\\s+${text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').slice(0, 30)}`));
+  }
+  async function focus(label: string) {
+    for (let i = 0; i < 12; i++) {
+      if (new RegExp(`› ${label}\\b`).test(term.screen())) return;
+      term.press('Down');
+      await new Promise((r) => setTimeout(r, 80));
+    }
+    await term.waitFor(`› ${label}`, 2000);
+  }
+  async function choose(label: string, value: string) {
+    await focus(label);
+    for (let i = 0; i < 40; i++) {
+      if (new RegExp(`› ${label}\\s+‹ ${value} ›`).test(term.screen())) return;
+      term.press('Right');
+      await new Promise((r) => setTimeout(r, 80));
+    }
+    await term.waitFor(new RegExp(`› ${label}\\s+‹ ${value} ›`), 2000);
+  }
+
+  it('creates and starts a VM with the wizard, forces it off and deletes it with its disk', async () => {
+    const img = await guestImage();
+    await term.ready(20_000);
+    term.press('v');
+    await term.waitFor(/n New VM/);
+    // A VM defined outside hostdeck (virsh) shows up in the list on its own.
+    const outside = `${NAME}-virsh`;
+    const xml = join(ROOT, `.${outside}.xml`);
+    writeFileSync(xml, `<domain type='qemu'><name>${outside}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os></domain>`);
+    try {
+      assert.equal((await virshTry('define', xml)).code, 0);
+    } finally {
+      rmSync(xml, { force: true });
+    }
+    await term.waitFor(new RegExp(`${outside}\\s+shutoff`), 10_000);
+    await virshTry('undefine', outside);
+    term.press('n');
+    await term.waitFor('New virtual machine');
+    await term.waitFor(/› Name/);
+    await setText('Name', NAME);
+    await setText('Memory', '128M');
+    await focus('Description');
+    term.press('Down');
+    await term.waitFor(/› Disk\s+‹ new volume ›/);
+    await choose('Storage pool', POOL);
+    await setText('Size', '16M');
+    await focus('Format');
+    term.press('Down'); // Network: none
+    await term.waitFor(/› NIC\s+‹ none ›/);
+    term.press('Down');
+    await choose('Boot from', 'kernel');
+    await setText('Kernel', img.kernel);
+    await setText('Initrd', img.initrd);
+    await setText('Command line', 'console=ttyS0');
+    await focus('Machine type');
+    term.press('Down');
+    await choose('Graphics', 'none');
+    term.press('Down');
+    const screen = await term.waitFor('Ready: Enter (or c) creates it', 20_000);
+    assert.match(screen, new RegExp(`disk 1\\s+new 16 MiB qcow2 volume ${NAME}.qcow2 on pool ${POOL}`));
+    assert.equal(await domstate(NAME), 'absent', 'nothing is defined before the summary is accepted');
+    term.press('c');
+    await term.waitFor(`${NAME} created and started`, 180_000);
+    assert.equal(await domstate(NAME), 'running');
+    assert.deepEqual(await poolVolumes(POOL), [`${NAME}.qcow2`]);
+
+    // Back in the VM list: select it with the filter, force it off, delete it with its disk.
+    term.press('/');
+    term.type(NAME);
+    term.press('Enter');
+    await term.waitFor(new RegExp(`${NAME}\\s+running`), 30_000);
+    term.press('F');
+    await term.waitFor(`Force ${NAME} off now?`);
+    term.press('y');
+    await waitState(NAME, 'shut off');
+    await term.waitFor(`${NAME} was forced off`);
+    await term.waitFor(new RegExp(`${NAME}\\s+shutoff`), 30_000);
+    term.press('C-d');
+    await term.waitFor(`Delete ${NAME}`);
+    await term.waitFor(`${POOL}/${NAME}.qcow2`);
+    term.press('r');
+    await term.waitFor(/REMOVE 1 disk/);
+    term.press('y');
+    await term.waitFor(`${NAME} deleted; removed ${POOL}/${NAME}.qcow2`, 60_000);
+    assert.equal(await domstate(NAME), 'absent');
+    assert.deepEqual(await poolVolumes(POOL), []);
+  });
+});
