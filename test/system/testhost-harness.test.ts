@@ -9,7 +9,8 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { TestHost, TestHostError, leftovers, sweepStale, withSegment, withTestHost } from '../lib/testhost/index.ts';
+import { TestHost, TestHostError, leftovers, sweepStale, testHostRunner, withSegment, withTestHost } from '../lib/testhost/index.ts';
+import { RunError } from '../../src/exec/runner.ts';
 import { REPO_ROOT, runProc, sleep } from '../lib/testhost/proc.ts';
 
 const alive = (pid: number | undefined): boolean => {
@@ -60,6 +61,18 @@ describe('a test host runs commands and test files on its own kernel', { timeout
     assert.equal(r.code, 143);
     assert.ok(performance.now() - t0 < 15_000);
     assert.equal((await host!.run(['true'])).code, 0);
+  }));
+
+  it('serves as hostdeck\'s process runner: same results, programs run inside', guard(async () => {
+    const runner = testHostRunner(host!);
+    const r = await runner.run('ip', ['-j', 'link', 'show', 'eth1']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as { address: string }[])[0]?.address, host!.nics[1]!.mac);
+    assert.equal((await runner.run('cat', [], { input: 'secret\n' })).stdout, 'secret\n');
+    const missing = await runner.run('no-such-program-here');
+    assert.equal(missing.exitCode, 127);
+    assert.match(missing.spawnError ?? '', /not installed/);
+    await assert.rejects(runner.runOk('ip', ['link', 'show', 'nosuchnic0']), (e: unknown) => e instanceof RunError && /Device "nosuchnic0" does not exist/.test(e.message));
   }));
 
   it('runs a node:test file inside with this machine\'s Node and tsx', guard(async () => {

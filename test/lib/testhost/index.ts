@@ -6,3 +6,5 @@ export type { SegmentOptions, DhcpOptions } from './segment.ts';
 export type { ServiceName, ServiceOptions } from './services.ts';
 export { ensureImage, chooseAccel } from './image.ts';
 export { leftovers, leaked, sweepStale } from './cleanup.ts';
+export { testHostRunner } from './runner.ts';
+export type { TestHostRunner } from './runner.ts';
