@@ -1,7 +1,7 @@
 // The host monitor: per-core bars, memory and swap, load, per-NIC and
 // per-disk throughput, file systems, temperatures where reported, and charts
 // of CPU, memory, network and disk over the last 5, 15 or 60 minutes.
-import { useState } from 'react';
+import { useState, memo } from 'react';
 import { Box, Text } from 'ink';
 import { useBindings } from '../../src/app/keys.ts';
 import { useStores } from '../../src/app/stores.ts';
@@ -27,7 +27,8 @@ function Bar({ label, ratio, text, width }: { label: string; ratio: number; text
   );
 }
 
-export function HostMonitor({ shell }: ScreenProps) {
+// memo: the shell's clock redraws the header every second; the screen redraws only for its own data.
+export const HostMonitor = memo(function HostMonitor({ shell }: ScreenProps) {
   const t = useTheme();
   const stores = useStores();
   const st = useHostMetrics(stores.hostMetrics);
@@ -93,7 +94,7 @@ export function HostMonitor({ shell }: ScreenProps) {
       </Box>
     </Box>
   );
-}
+});
 
 export const hostMonitorScreen: ScreenDef = {
   id: 'host-monitor', title: 'Host monitor', key: 'm', aliases: ['monitor', 'top', 'btop', 'metrics', 'perf'],

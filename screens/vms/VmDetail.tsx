@@ -1,7 +1,7 @@
 // One VM: its configuration summary, the live figures of the last tick and
 // braille line charts of CPU, memory, disk and network over the last 5, 15
 // or 60 minutes (from the vms store's history rings).
-import { useEffect, useState } from 'react';
+import { useEffect, useState, memo } from 'react';
 import { Box, Text } from 'ink';
 import { useBindings } from '../../src/app/keys.ts';
 import { useStores } from '../../src/app/stores.ts';
@@ -24,7 +24,8 @@ export function nextWindow(min: number, dir: 1 | -1): number {
 
 const rate = (v: number) => `${compactBytes(v)}/s`;
 
-export function VmDetail({ shell, params }: ScreenProps) {
+// memo: the shell's clock redraws the header every second; the screen redraws only for its own data.
+export const VmDetail = memo(function VmDetail({ shell, params }: ScreenProps) {
   const t = useTheme();
   const stores = useStores();
   const name = String(params.name ?? '');
@@ -99,4 +100,4 @@ export function VmDetail({ shell, params }: ScreenProps) {
       </Box>
     </Box>
   );
-}
+});

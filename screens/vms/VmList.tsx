@@ -2,7 +2,7 @@
 // column with a key, filtered with `/` (substring, regex, `!` inverts), the
 // selection kept by identity across refreshes, changed values marked, and
 // only the visible rows rendered.
-import { useMemo, useState } from 'react';
+import { useMemo, useState, memo } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
@@ -51,7 +51,8 @@ export function vmColumns(width: number): Column<VmRow>[] {
   ];
 }
 
-export function VmList({ shell, active }: ScreenProps) {
+// memo: the shell's clock redraws the header every second; the screen redraws only for its own data.
+export const VmList = memo(function VmList({ shell, active }: ScreenProps) {
   const t = useTheme();
   const stores = useStores();
   const vm = useVmStore(stores.vms);
@@ -73,8 +74,8 @@ export function VmList({ shell, active }: ScreenProps) {
   useInput((input, key) => {
     if (key.escape) { setFilter(''); setEditing(false); shell.setCapture(false); return; }
     if (key.return) { setEditing(false); shell.setCapture(false); return; }
-    const next = editText(filter, input, key);
-    if (next !== undefined) setFilter(next);
+    // Functional update: keys typed faster than a frame each see the previous key's text.
+    setFilter((f) => editText(f, input, key) ?? f);
   }, { isActive: active && editing });
 
   const setRefresh = (ms: number) => { stores.vms.setIntervalMs(ms); stores.hostMetrics.setIntervalMs(ms); };
@@ -112,4 +113,4 @@ export function VmList({ shell, active }: ScreenProps) {
         empty={vm.loading ? 'Reading VMs…' : filter ? 'No VM matches the filter (/ then Esc clears it).' : 'No VMs are defined on this host.'} />
     </Box>
   );
-}
+});

@@ -105,10 +105,11 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
     if (hostCpus === undefined) hostCpus = await services.virt.nodeInfo().then((n) => n.cpus, () => undefined);
   }
 
-  async function sample(): Promise<void> {
+  /** One tick; resolves true when any figure changed (the screens redraw). */
+  async function sample(): Promise<boolean> {
     session ??= new VirshSession(services.virt.uri);
     const t0 = performance.now();
-    const text = await session.command(['domstats']);
+    const text = await session.command(['domstats', '--nowait']); // a VM busy with a job does not hold up the others
     const at = Date.now();
     const samples = parseDomstats(text, at);
     if (metaStale || samples.some((s) => !meta.has(s.name))) await loadMeta().catch(() => undefined);
@@ -128,6 +129,7 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
       for (const [n, t] of found) startedAt.set(n, t);
     }
     const slot = clock.push(at);
+    let changed = samples.length !== prevRows.size;
     const rows: VmRow[] = [];
     const byName = new Map<string, VmRow>();
     const samplesByName = new Map<string, DomainStatsSample>();
@@ -135,18 +137,24 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
       samplesByName.set(s.name, s);
       const r = computeDomainRates(prevSamples.get(s.name), s, { hostCpus });
       const m = meta.get(s.name);
+      const inactive = s.state === 'shutoff' || s.state === 'crashed';
       const base: Omit<VmRow, 'marks'> = {
         uuid: m?.uuid ?? '', name: s.name, id: m?.id ?? -1, state: s.state,
         vcpus: s.vcpusCurrent ?? m?.vcpus ?? 0,
         memoryKiB: s.memoryKiB ?? m?.memoryKiB ?? 0,
         maxMemoryKiB: s.maxMemoryKiB ?? m?.maxMemoryKiB ?? 0,
         cpuTimeNs: s.cpuTimeNs ?? 0,
-        cpuPercent: r.cpuPercent, cpuPercentHost: r.cpuPercentHost, guestUsedKiB: r.guestUsedKiB,
+        // An inactive domain uses no CPU, whatever its (last run's) counter says.
+        cpuPercent: inactive ? 0 : r.cpuPercent, cpuPercentHost: inactive ? 0 : r.cpuPercentHost, guestUsedKiB: inactive ? undefined : r.guestUsedKiB,
         diskReadBps: r.diskReadBytesPerSec, diskWriteBps: r.diskWriteBytesPerSec, diskReadIops: r.diskReadIops, diskWriteIops: r.diskWriteIops,
         netRxBps: r.netRxBytesPerSec, netTxBps: r.netTxBytesPerSec,
         uptimeSec: uptimeSeconds(startedAt.get(s.name), at),
       };
-      const row: VmRow = { ...base, marks: deltaMarks(prevRows.get(s.name), base) };
+      const before = prevRows.get(s.name);
+      const marks = deltaMarks(before, base);
+      // Unchanged figures keep the same row object, so nothing redraws for them.
+      const row: VmRow = before && sameFigures(before, base) && !Object.keys(marks).length && !Object.keys(before.marks).length ? before : { ...base, marks };
+      if (row !== before) changed = true;
       rows.push(row);
       byName.set(s.name, row);
       const active = s.state !== 'shutoff' && s.state !== 'crashed' && s.state !== 'nostate';
@@ -161,16 +169,24 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
     for (const n of rings.keys()) if (!byName.has(n)) rings.delete(n);
     for (const n of startedAt.keys()) if (!byName.has(n)) startedAt.delete(n);
     prevSamples = samplesByName;
-    prevRows = byName;
     ticks++;
+    const last = state.data;
+    if (!changed && last && !state.error) {
+      // Same VMs with the same figures: keep the snapshot's rows (screens need not redraw).
+      state = { data: { ...last, at, tickMs: performance.now() - t0, ticks }, loading: false, intervalMs };
+      return false;
+    }
+    prevRows = byName;
     state = { data: { rows, byName, counts: countByState(rows), at, tickMs: performance.now() - t0, ticks }, loading: false, intervalMs };
+    return true;
   }
 
   const tick = (): Promise<void> => {
     if (inFlight) { again = true; return inFlight; }
     inFlight = (async () => {
+      let changed = true;
       try {
-        await sample();
+        changed = await sample();
         failures = 0;
       } catch (err) {
         failures++;
@@ -178,7 +194,7 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
       } finally {
         inFlight = undefined;
       }
-      emit();
+      if (changed) emit();
       if (again && !stopped && subs.size) { again = false; void tick(); } else { again = false; schedule(); }
     })();
     return inFlight;
@@ -236,3 +252,10 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
 }
 
 export type { DomainStateName };
+
+const FIGURES = ['state', 'vcpus', 'memoryKiB', 'maxMemoryKiB', 'cpuPercent', 'cpuPercentHost', 'guestUsedKiB', 'diskReadBps', 'diskWriteBps', 'diskReadIops', 'diskWriteIops', 'netRxBps', 'netTxBps', 'uptimeSec', 'uuid', 'id'] as const;
+
+function sameFigures(a: VmRow, b: Omit<VmRow, 'marks'>): boolean {
+  for (const k of FIGURES) if (a[k] !== b[k]) return false;
+  return true;
+}

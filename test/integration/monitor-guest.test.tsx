@@ -1,0 +1,109 @@
+// The VM list against the real libvirtd with a tiny guest that burns CPU
+// (the tiny guest's own initramfs, plus an appended archive whose /init
+// starts a busy loop before the boot marker): the list shows a high CPU %
+// within two refreshes of the guest being up, and a pause made outside
+// hostdeck shows through the event stream with a refresh interval far
+// longer than the wait.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runOk } from '../../src/exec/runner.ts';
+import { App } from '../../src/app/App.tsx';
+import { createStores } from '../../src/store/host.ts';
+import { SCREENS } from '../../screens/index.ts';
+import { renderTui } from '../lib/ink.tsx';
+import { testServices } from '../lib/services.ts';
+import { guestImage, guestName, IMAGES_DIR, removeGuests, SYSTEM_URI, tinyGuestXml, virshSys, waitForSerial } from '../lib/guest.ts';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const vm = guestName('mon');
+
+/** The tiny guest's initramfs with a CPU-burning /init appended (a later cpio member replaces an earlier one). */
+async function burningInitrd(dir: string): Promise<string> {
+  const img = await guestImage();
+  const work = join(dir, 'overlay');
+  await runOk('mkdir', ['-p', work]);
+  const init = (await runOk('sh', ['-c', 'gzip -dc "$1" | cpio -i --quiet --to-stdout init', 'sh', img.initrd])).stdout;
+  assert.match(init, /hostname hostdeck-tiny/);
+  writeFileSync(join(work, 'init'), init.replace('hostname hostdeck-tiny\n', 'hostname hostdeck-tiny\n( while :; do :; done ) &\n'), { mode: 0o755 });
+  const extra = join(dir, 'burn.cpio.gz');
+  // Next to the guest's disk, where QEMU (running as its own user) may read it; removeGuests() deletes it.
+  await runOk('sh', ['-c', 'cd "$1" && echo init | cpio -o -H newc --quiet | gzip -9n > "$2"', 'sh', work, extra]);
+  const out = join(IMAGES_DIR, `${vm}-initrd.img`);
+  writeFileSync(out, Buffer.concat([readFileSync(img.initrd), readFileSync(extra)]));
+  return out;
+}
+
+describe('VM list on the real libvirtd with a guest burning CPU', { concurrency: false }, () => {
+  let dir: string;
+  let env: { ui: ReturnType<typeof renderTui>; stores: ReturnType<typeof createStores>; services: ReturnType<typeof testServices> };
+  let marker: string;
+
+  before(async () => {
+    assert.equal(process.getuid?.(), 0, 'the integration tier runs as root');
+    await runOk(join(ROOT, 'scripts/libvirt-up'), [], { timeoutMs: 120_000 });
+    marker = (await guestImage()).marker;
+    await removeGuests(vm);
+    dir = mkdtempSync(join(tmpdir(), 'hostdeck-mon-'));
+    const initrd = await burningInitrd(dir);
+    const img = await guestImage();
+    const xml = (await tinyGuestXml(vm)).replace(`<initrd>${img.initrd}</initrd>`, `<initrd>${initrd}</initrd>`);
+    assert.ok(xml.includes(initrd), 'the domain boots the burning initramfs');
+    writeFileSync(join(dir, 'dom.xml'), xml);
+    await virshSys('define', join(dir, 'dom.xml'));
+    const services = testServices({ uri: SYSTEM_URI });
+    const stores = createStores(services, 2000);
+    const ui = renderTui(<App services={services} stores={stores} screens={SCREENS} initialTheme="dark" readOnly={false} mode={() => 'unconfigured'} />, { columns: 120, rows: 30 });
+    env = { ui, stores, services };
+  });
+
+  after(async () => {
+    env?.ui.unmount();
+    env?.stores.stop();
+    await env?.services.cleanup();
+    await removeGuests(vm);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const rowOf = (f: string) => f.split('\n').find((l) => new RegExp(`^ +(▶ +)?${vm} `).test(l)) ?? '';
+
+  it('lists the defined guest as shut off', async () => {
+    await env.ui.press('v');
+    await env.ui.waitFor(/VMs ·/, 20_000);
+    await env.ui.press('/');
+    await env.ui.type(vm);
+    await env.ui.press('\r');
+    const f = await env.ui.waitFor((s) => /shutoff/.test(rowOf(s)), 20_000);
+    assert.match(rowOf(f), /shutoff\s+1\s+0\.0/);
+  });
+
+  it('shows the burning guest near 100 % CPU within two refreshes of it being up', async () => {
+    await virshSys('start', vm);
+    await waitForSerial(vm, marker, 120_000);
+    const ticksAtBoot = env.stores.vms.getSnapshot().data!.ticks;
+    const f = await env.ui.waitFor((s) => { const m = /running\s+1\s+(\d+(?:\.\d)?)/.exec(rowOf(s)); return Boolean(m && Number(m[1]) >= 70); }, 30_000);
+    const ticks = env.stores.vms.getSnapshot().data!.ticks - ticksAtBoot;
+    assert.ok(ticks <= 2, `high CPU showed after ${ticks} refreshes`);
+    const row = env.stores.vms.getSnapshot().data!.byName.get(vm)!;
+    assert.ok(row.cpuPercent! >= 70, `CPU ${row.cpuPercent}`);
+    assert.match(rowOf(f), /running/);
+    // Uptime comes from the QEMU process's start time; memory from the balloon.
+    assert.ok(row.uptimeSec !== undefined && row.uptimeSec >= 0);
+    assert.equal(row.maxMemoryKiB, 128 * 1024);
+    // The detail draws its CPU chart from the history.
+    assert.ok(env.stores.vms.history(vm, 'cpu', 5 * 60_000).some((p) => p.v >= 70));
+  });
+
+  it('shows a pause made outside hostdeck through the event stream, not the next poll', async () => {
+    env.stores.vms.setIntervalMs(10_000);
+    await env.ui.waitFor(/every 10 s/);
+    const before = env.stores.vms.getSnapshot().data!.at;
+    await virshSys('suspend', vm);
+    await env.ui.waitFor((s) => /paused/.test(rowOf(s)), 8000);
+    assert.ok(env.stores.vms.getSnapshot().data!.at - before < 10_000, 'the list updated before the 10 s poll was due');
+    await virshSys('destroy', vm);
+    await env.ui.waitFor((s) => /shutoff/.test(rowOf(s)), 8000);
+  });
+});
