@@ -12,7 +12,7 @@ import { vmActionsLocked } from '../../src/host/engine/index.ts';
 import { hostFacts, vmCreate, VmInputError } from '../../src/host/vm-service.ts';
 import { editText } from '../../src/ui/TextLine.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
-import { STEPS, SUMMARY_STEP, fieldOf, fillChoices, stepOf, toCreateInput, useCreateForm, visibleFields, type FieldId, type Options } from './use-create-form.ts';
+import { STEPS, SUMMARY_STEP, fieldOf, stepOf, toCreateInput, useCreateForm, visibleFields, type FieldId, type Options } from './use-create-form.ts';
 
 const LABEL_W = 16;
 
@@ -37,7 +37,7 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
       const f = await hostFacts(shell.services, pools.map((p) => p.name));
       if (!live) return;
       setFacts(f);
-      dispatch({ type: 'set', values: fillChoices(form.values, optionsOf(f)) });
+      dispatch({ type: 'fill', options: optionsOf(f) });
     })().catch((e: Error) => { if (live) setFactsError(e.message); });
     return () => { live = false; };
   }, []);

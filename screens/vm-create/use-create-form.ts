@@ -96,6 +96,7 @@ export type FormAction =
   | { type: 'cancel' }
   | { type: 'cycle'; delta: number; options: Options }
   | { type: 'set'; values: Partial<Values> }
+  | { type: 'fill'; options: Options }
   | { type: 'toggleStart' };
 
 export function visibleFields(step: number, v: Values): FieldDef[] {
@@ -144,6 +145,8 @@ export function formReducer(s: FormState, a: FormAction): FormState {
     }
     case 'set':
       return { ...s, values: { ...s.values, ...a.values } };
+    case 'fill':
+      return { ...s, values: fillChoices(s.values, a.options) };
     case 'toggleStart':
       return { ...s, start: !s.start };
   }

@@ -54,7 +54,7 @@ export interface HostFacts {
   volumes: Readonly<Record<string, readonly string[]>>;
   networks: readonly string[];
   bridges: readonly string[];
-  /** Machine types QEMU offers here (from the capabilities). */
+  /** Machine types QEMU offers here (from the capabilities); empty when the driver has none (test driver). */
   machines: readonly string[];
   /** Whether a path exists on this host (ISO, kernel, initrd). */
   fileExists: (path: string) => boolean;
@@ -215,7 +215,7 @@ export function validateVmCreate(input: VmCreateInput, facts: HostFacts): FieldE
   if (input.boot !== 'kernel' && (input.initrd || input.cmdline)) out.push(err('boot', 'boot', 'an initrd or kernel command line needs boot from kernel'));
   if (!['linux', 'windows', 'other'].includes(input.osType)) out.push(err('os', 'OS type', 'must be linux, windows or other'));
   if (!input.machine) out.push(err('machine', 'machine type', 'is required'));
-  else if (!facts.machines.includes(input.machine)) out.push(err('machine', 'machine type', `QEMU on this host has no machine '${input.machine}' (e.g. ${facts.machines.filter((m) => !/-\d/.test(m)).slice(0, 4).join(', ') || 'pc, q35'})`));
+  else if (facts.machines.length && !facts.machines.includes(input.machine)) out.push(err('machine', 'machine type', `QEMU on this host has no machine '${input.machine}' (e.g. ${facts.machines.filter((m) => !/-\d/.test(m)).slice(0, 4).join(', ') || 'pc, q35'})`));
   if (!['vnc', 'spice', 'none'].includes(input.graphics)) out.push(err('graphics', 'graphics', 'must be vnc, spice or none'));
   return out;
 }

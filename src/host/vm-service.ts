@@ -45,7 +45,7 @@ export const serialLogFile = (name: string) => join(SERIAL_LOG_DIR, `${name}-ser
 
 // ---- host facts ------------------------------------------------------------
 
-interface Caps { machines: string[]; domainType: 'kvm' | 'qemu' }
+interface Caps { machines: string[]; domainType: 'kvm' | 'qemu' | 'test' }
 const capsCache = new WeakMap<object, Promise<Caps>>();
 
 /** Machine types and the domain type (kvm where the host offers it, else qemu/TCG), read once per connection. */
@@ -56,14 +56,16 @@ export function capabilities(services: Services): Promise<Caps> {
       const root = parseXml(xml);
       const machines = new Set<string>();
       let kvm = false;
+      let test = false;
       for (const g of root.children.filter((c) => c.name === 'guest')) {
+        if (g.children.some((a) => a.name === 'arch' && a.children.some((d) => d.name === 'domain' && d.attrs.type === 'test'))) test = true;
         const arch = g.children.find((c) => c.name === 'arch');
         if (!arch || arch.attrs.name !== 'x86_64') continue;
         const collect = (el: XmlElement) => el.children.filter((c) => c.name === 'machine').forEach((m) => { machines.add(m.text); if (m.attrs.canonical) machines.add(m.attrs.canonical); });
         collect(arch);
         for (const d of arch.children.filter((c) => c.name === 'domain')) { if (d.attrs.type === 'kvm') kvm = true; collect(d); }
       }
-      return { machines: [...machines].filter(Boolean).sort(), domainType: kvm ? 'kvm' : 'qemu' } satisfies Caps;
+      return { machines: [...machines].filter(Boolean).sort(), domainType: kvm ? 'kvm' : test && !machines.size ? 'test' : 'qemu' } satisfies Caps;
     });
     p.catch(() => capsCache.delete(services.virt));
     capsCache.set(services.virt, p);
@@ -145,7 +147,7 @@ function diskTargets(buses: DiskSpec['bus'][]): string[] {
 }
 
 /** The domain spec for a validated input (disks already resolved to pool volumes). */
-export function specFor(input: VmCreateInput, domainType: 'kvm' | 'qemu', volumes: { pool: string; volume: string; format?: 'qcow2' | 'raw' }[]): DomainSpec {
+export function specFor(input: VmCreateInput, domainType: 'kvm' | 'qemu' | 'test', volumes: { pool: string; volume: string; format?: 'qcow2' | 'raw' }[]): DomainSpec {
   const bus = defaultDiskBus(input.osType);
   const disks: DiskSpec[] = input.disks.map((d, i) => ({ pool: volumes[i]!.pool, volume: volumes[i]!.volume, format: volumes[i]!.format ?? (d.kind === 'new' ? d.format : undefined), bus: d.bus ?? bus }));
   if (input.iso) {

@@ -1,0 +1,83 @@
+// The new VM wizard in the shell, on libvirt's test driver (test:///default:
+// 16 CPUs, 3 GiB, pool default-pool, network default): every field's rule
+// shows on the field, the summary lists what will be created, and creating
+// is refused with the reason while a field breaks a rule. Nothing is
+// created in these tests (the real create runs in the integration tier).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { App } from '../../src/app/App.tsx';
+import { createStores } from '../../src/store/host.ts';
+import { vmLifecycleScreens } from '../../screens/vm-create/index.ts';
+import { KEYS, renderTui } from '../lib/ink.tsx';
+import { testServices } from '../lib/services.ts';
+
+function mount() {
+  const services = testServices();
+  const stores = createStores(services, 60_000);
+  const wizard = vmLifecycleScreens.find((s) => s.id === 'vm-create')!;
+  const ui = renderTui(<App services={services} stores={stores} screens={[wizard, ...vmLifecycleScreens.filter((s) => s !== wizard)]} initialTheme="dark" readOnly={false} mode={() => 'standalone'} />, { columns: 110, rows: 34 });
+  return { ui, services, async close() { ui.unmount(); stores.stop(); await services.cleanup(); } };
+}
+
+describe('new VM wizard', () => {
+  let env: ReturnType<typeof mount>;
+  before(() => { env = mount(); });
+  after(async () => { await env.close(); });
+
+  /** Edit the focused text field: Enter, wait until editing (the key bar drops "Edit field"), type, Enter. */
+  async function setText(value: string) {
+    await env.ui.waitFor('Edit field');
+    await env.ui.press(KEYS.enter);
+    await env.ui.waitFor((f) => !f.includes('Edit field'));
+    await env.ui.press('\x15'); // Ctrl-U clears
+    await env.ui.type(value);
+    await env.ui.press(KEYS.enter);
+    await env.ui.waitFor('Edit field');
+  }
+
+  it('marks a bad field with its rule as soon as it is entered', async () => {
+    const ui = env.ui;
+    await ui.waitFor('New virtual machine');
+    await ui.waitFor(/Disk.*Network.*Boot and OS.*Display.*Summary/);
+    await setText('web/1');
+    await ui.waitFor("name: must not contain '/'");
+    await ui.press(KEYS.down, KEYS.down); // memory
+    await setText('0');
+    await ui.waitFor('memory: must be more than 0 MiB');
+    await ui.press(KEYS.up); // vCPUs
+    await setText('17');
+    await ui.waitFor("vCPUs: must be at most 16 (this host's logical CPUs)");
+  });
+
+  it('the summary lists every problem and Create is refused with the reason', async () => {
+    const ui = env.ui;
+    await ui.press(']', ']', ']', ']', ']');
+    const f = await ui.waitFor('✗ memory');
+    assert.match(f, /✗ name: must not contain '\/'/);
+    assert.match(f, /✗ memory: must be more than 0 MiB/);
+    assert.match(f, /disk 1\s+new 10 GiB qcow2 volume web\/1\.qcow2 on pool default-pool/);
+    assert.match(f, /console\s+serial \(always\)/);
+    await ui.press('c');
+    await ui.waitFor(/Create and start: 3 fields need attention/);
+  });
+
+  it('once fixed, the summary is ready and says nothing exists yet', async () => {
+    const ui = env.ui;
+    await ui.press('[', '[', '[', '[', '['); // back to Basics
+    await ui.waitFor('› Name');
+    await setText('web1');
+    await ui.press(KEYS.down);
+    await setText('2');
+    await ui.press(KEYS.down);
+    await setText('512M');
+    await ui.press(']', ']', ']', ']', ']');
+    const f = await ui.waitFor('Ready: Enter (or c) creates it. Nothing is defined before that.');
+    assert.match(f, /name\s+web1/);
+    assert.match(f, /memory\s+512 MiB/);
+    assert.match(f, /Start after create: yes/);
+    await ui.press('s');
+    await ui.waitFor('Start after create: no');
+    const doms = await env.services.virt.domainList();
+    assert.ok(!doms.some((d) => d.name === 'web1'), 'nothing was created');
+  });
+});
