@@ -42,6 +42,7 @@ try {
     name, vcpus: 1, memoryMiB: 128, disks: [{ kind: 'existing', pool: POOL, volume }],
     boot: 'kernel', kernel: img.kernel, initrd: img.initrd, cmdline: 'console=ttyS0 loglevel=4 panic=-1', osType: 'linux', machine: 'pc', graphics: 'none',
   });
+  process.stderr.write('[bench] reading capabilities\n');
   const caps = await capabilities(services);
   await services.virt.domainList(); // connect once, as the console does at start
   const hd = [];
@@ -53,6 +54,7 @@ try {
       virsh('vol-create-as', POOL, volume, '16M', '--format', 'qcow2');
       names.push(name);
       const inp = input(name, volume);
+      process.stderr.write(`[bench] ${side} ${i + 1}/${N}\n`);
       if (side === 'hostdeck') {
         const t = performance.now();
         await vmCreate(services, inp, { start: true });

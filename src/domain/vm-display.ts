@@ -64,5 +64,6 @@ export function snapshotTreeText(list: readonly { name: string; parent?: string 
   items.forEach((it, i) => {
     if (!it.parent || !items.some((p) => p.name === it.parent)) { indent = ''; walk(i, i, true); }
   });
-  return lines.length ? `${lines.join('\n')}\n` : '';
+  // virsh ends the command's output with one more empty line.
+  return lines.length ? `${lines.join('\n')}\n\n` : '';
 }

