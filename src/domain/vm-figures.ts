@@ -57,12 +57,14 @@ export function defaultDesc(k: SortKey): boolean {
 /** A sorted copy; ties are broken by name so the order is stable across ticks. */
 export function sortRows(rows: readonly VmRow[], k: SortKey, desc: boolean): VmRow[] {
   const dir = desc ? -1 : 1;
-  return [...rows].sort((a, b) => {
-    const va = sortValue(a, k);
-    const vb = sortValue(b, k);
-    const c = typeof va === 'string' ? va.localeCompare(vb as string) : (va as number) - (vb as number);
-    return c !== 0 ? c * dir : a.name.localeCompare(b.name);
+  // Plain code-point order for names (localeCompare is ~50x slower and a sort of 1000 rows calls it ~10k times).
+  const byName = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  const keyed = rows.map((r) => ({ r, v: sortValue(r, k) }));
+  keyed.sort((a, b) => {
+    const c = typeof a.v === 'string' ? byName(a.v, b.v as string) : (a.v as number) - (b.v as number);
+    return c !== 0 ? c * dir : byName(a.r.name, b.r.name);
   });
+  return keyed.map((x) => x.r);
 }
 
 /** Whether a rate jumped: at least doubled (or halved) and by a noticeable amount. */

@@ -1,8 +1,8 @@
 // A table that renders only the visible rows. Selection is by key (identity),
 // so a refresh that reorders rows keeps the same item selected.
 import { Box, Text } from 'ink';
-import type { ReactNode } from 'react';
-import { tone, useTheme } from './theme.ts';
+import { memo, type ReactNode } from 'react';
+import { tone, useTheme, type Theme } from './theme.ts';
 
 export interface Column<T> {
   id: string;
@@ -52,20 +52,25 @@ export function Table<T>({ rows, columns, rowKey, selectedKey, height, width, so
       {rows.length === 0 ? <Text {...tone(t, 'dim')}>{empty ?? 'Nothing to show.'}</Text> : null}
       {visible.map((r) => {
         const k = rowKey(r);
-        const selected = k === selectedKey;
-        return (
-          <Text key={k} wrap="truncate" {...(selected ? (t.color ? { backgroundColor: t.selectBg, color: t.selectFg } : { inverse: true }) : {})}>
-            {selected ? '▶ ' : '  '}
-            {columns.map((c, i) => {
-              const role = selected ? undefined : c.role?.(r);
-              return (
-                <Text key={c.id} {...(role ? tone(t, role) : {})}>{fit(c.render(r), c.width, c.align)}{i < columns.length - 1 ? ' ' : ''}</Text>
-              );
-            })}
-          </Text>
-        );
+        return <TableRow key={k} row={r} columns={columns} selected={k === selectedKey} theme={t} />;
       })}
       {rows.length > bodyHeight ? <Text {...tone(t, 'dim')}>{`${start + 1}-${start + visible.length} of ${rows.length}`}</Text> : null}
     </Box>
   );
 }
+
+// One row; memoized so a key press or a refresh redraws only the rows whose
+// data or selection changed (when the caller keeps row objects and columns stable).
+const TableRow = memo(function TableRow<T>({ row, columns, selected, theme: t }: { row: T; columns: readonly Column<T>[]; selected: boolean; theme: Theme }) {
+  return (
+    <Text wrap="truncate" {...(selected ? (t.color ? { backgroundColor: t.selectBg, color: t.selectFg } : { inverse: true }) : {})}>
+      {selected ? '▶ ' : '  '}
+      {columns.map((c, i) => {
+        const role = selected ? undefined : c.role?.(row);
+        return (
+          <Text key={c.id} {...(role ? tone(t, role) : {})}>{fit(c.render(row), c.width, c.align)}{i < columns.length - 1 ? ' ' : ''}</Text>
+        );
+      })}
+    </Text>
+  );
+}) as <T>(props: { row: T; columns: readonly Column<T>[]; selected: boolean; theme: Theme }) => ReactNode;
