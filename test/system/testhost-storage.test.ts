@@ -1,10 +1,10 @@
 // Storage on real kernels and real daemons, between two test hosts linked
-// through a machine-side segment: an open-iscsi initiator logging in to a LIO
-// target with CHAP (and failing cleanly with a wrong secret), and an NFS
-// export mounted, written and read back.
+// by a cable (QEMU socket netdevs): an open-iscsi initiator logging in to LIO
+// targets with and without CHAP (and failing cleanly with a wrong secret),
+// LLDP over the link, an NFS export mounted, written and read back.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Segment, TestHost } from '../lib/testhost/index.ts';
+import { Cable, TestHost } from '../lib/testhost/index.ts';
 
 const SERVER_IP = '192.168.79.10';
 const CLIENT_IP = '192.168.79.20';
@@ -15,7 +15,6 @@ const CHAP_USER = 'hostdeck';
 const CHAP_SECRET = 'chap-secret-1234';
 
 describe('iSCSI and NFS between two test hosts', { timeout: 400_000 }, () => {
-  let seg: Segment | undefined;
   let server: TestHost | undefined;
   let client: TestHost | undefined;
   const guard = <A extends unknown[]>(fn: (...a: A) => Promise<void>) => TestHost.keepLogsOnFailure(() => [server, client], fn);
@@ -26,9 +25,9 @@ describe('iSCSI and NFS between two test hosts', { timeout: 400_000 }, () => {
   };
 
   before(async () => {
-    seg = await Segment.create({ name: 'san' });
-    server = new TestHost({ name: 'storage', nics: [{ segment: seg }] });
-    client = new TestHost({ name: 'node1', nics: [{ segment: seg }] });
+    const cable = await Cable.create();
+    server = new TestHost({ name: 'storage', nics: [{ cable }] });
+    client = new TestHost({ name: 'node1', nics: [{ cable }] });
     const s = server;
     const c = client;
     await Promise.all([
@@ -51,7 +50,6 @@ describe('iSCSI and NFS between two test hosts', { timeout: 400_000 }, () => {
   });
   after(async () => {
     await Promise.all([server?.destroy(), client?.destroy()]);
-    await seg?.dispose();
   });
 
   const iscsiadm = (...args: string[]) => client!.run(['iscsiadm', ...args], { timeoutMs: 90_000 });
@@ -135,5 +133,19 @@ describe('iSCSI and NFS between two test hosts', { timeout: 400_000 }, () => {
     assert.equal(await client!.readFile('/mnt/nfs/hello.txt'), 'written by node1 over NFS\n');
     assert.equal(await server!.readFile('/srv/nfs/hello.txt'), 'written by node1 over NFS\n');
     await client!.mustRun(['umount', '/mnt/nfs']);
+  }));
+
+  it('pulling the cable cuts the hosts apart, plugging it back reconnects them', guard(async () => {
+    const ping = () => client!.run(['ping', '-c', '1', '-W', '2', SERVER_IP]);
+    await server!.setLink(0, false);
+    try {
+      assert.notEqual((await ping()).code, 0, 'the server answered through a pulled cable');
+      assert.equal((await server!.readFile('/sys/class/net/eth0/carrier')).trim(), '0');
+    } finally {
+      await server!.setLink(0, true);
+    }
+    let r = await ping();
+    for (let i = 0; i < 10 && r.code !== 0; i++) r = await ping();
+    assert.equal(r.code, 0, r.stdout + r.stderr);
   }));
 });

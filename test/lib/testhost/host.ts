@@ -17,11 +17,14 @@ import { MARK, TAP_PREFIX, sweepStale, trackDir, trackProcess, untrackDir, untra
 import { REPO_ROOT, waitExit } from './proc.ts';
 import { Qmp } from './qmp.ts';
 import type { Segment } from './segment.ts';
+import type { Cable } from './cable.ts';
 import { SERVICE_DEPENDENCIES, serviceArgs, type ServiceName, type ServiceOptions } from './services.ts';
 
 export interface NicSpec {
-  /** Join this machine-side segment (netns bridge) through a tap device. Unlinked when absent. */
+  /** Join this machine-side segment (netns bridge) through a tap device. */
   segment?: Segment;
+  /** Or plug into one end of this cable (the other end: a NIC of another test host). Unlinked when neither. */
+  cable?: Cable;
   /** MAC address; random locally administered 52:54:00:xx:xx:xx otherwise. */
   mac?: string;
   /** Link (carrier) state at boot; default up. */
@@ -81,6 +84,7 @@ export interface HostNic {
   /** Tap device name when on a segment (inside the segment's namespace). */
   tap?: string;
   segment?: Segment;
+  cable?: Cable;
 }
 
 export class TestHostError extends Error {}
@@ -132,6 +136,7 @@ export class TestHost {
       mac: s.mac ?? `52:54:00:${[...randomBytes(2)].map((b) => b.toString(16).padStart(2, '0')).join(':')}:${index.toString(16).padStart(2, '0')}`,
       netdev: `n${index}`,
       ...(s.segment ? { tap: `${tapBase}${index}`, segment: s.segment } : {}),
+      ...(s.cable && !s.segment ? { cable: s.cable } : {}),
     }));
     this.workDir = mkdtempSync(join(tmpdir(), `${MARK}-${process.pid}-${this.name}-`));
     trackDir(this.workDir);
@@ -179,6 +184,7 @@ export class TestHost {
     ];
     for (const nic of this.nics) {
       if (nic.tap) args.push('-netdev', `tap,id=${nic.netdev},ifname=${nic.tap},script=no,downscript=no`);
+      else if (nic.cable) args.push('-netdev', nic.cable.netdev(nic.netdev));
       else args.push('-netdev', `hubport,id=${nic.netdev},hubid=${nic.index}`);
       args.push('-device', `virtio-net-pci,netdev=${nic.netdev},mac=${nic.mac},addr=0x${(0x10 + nic.index).toString(16)}`);
     }

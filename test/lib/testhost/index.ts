@@ -8,3 +8,4 @@ export { ensureImage, chooseAccel } from './image.ts';
 export { leftovers, leaked, sweepStale } from './cleanup.ts';
 export { testHostRunner } from './runner.ts';
 export type { TestHostRunner } from './runner.ts';
+export { Cable } from './cable.ts';
