@@ -99,6 +99,8 @@ export class VirtConnection {
         this.failures = 0;
         const version = await this.readVersion().catch(() => this.status.version);
         this.setStatus({ state: 'connected', version });
+        // A busy host can be slow to answer `virsh version`: fill it in when it comes.
+        if (!version?.library) void this.readVersion().then((v) => { if (this.hv === hv) this.setStatus({ version: v }); }, () => undefined);
         return hv;
       } catch (err) {
         this.markDown(err);
@@ -154,7 +156,7 @@ export class VirtConnection {
   }
 
   async readVersion(): Promise<VirtVersion> {
-    const r = await run('virsh', ['-c', this.uri, 'version'], { timeoutMs: 5000 });
+    const r = await run('virsh', ['-c', this.uri, 'version'], { timeoutMs: 20_000, env: { LC_ALL: 'C' } });
     if (r.exitCode !== 0) throw new Error(r.stderr.trim() || 'virsh version failed');
     return parseVirshVersion(r.stdout);
   }
