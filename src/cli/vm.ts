@@ -341,6 +341,7 @@ const demoCommands: Command[] = [
       count: { type: 'number', description: 'How many (default 3)', value: 'N', min: 1, max: 6 },
       remove: { type: 'boolean', description: 'Remove the demo VMs and their disks (only those hostdeck demo created)' },
       list: { type: 'boolean', description: 'List the demo VMs' },
+      pool: { type: 'string', description: 'Storage pool for their disks (default: "default", created at /var/lib/libvirt/images when missing)', value: 'POOL' },
     },
     async run(ctx) {
       if (ctx.options.remove && ctx.options.list) throw new CommandError('--remove/--list: give one of them', 2);
@@ -354,7 +355,7 @@ const demoCommands: Command[] = [
         ctx.out(ctx.json ? JSON.stringify(r, null, 2) : r.removed.length ? `removed ${r.removed.join(', ')}` : 'no demo VMs');
         return 0;
       }
-      const r = await guard(() => demoCreate(ctx.services, { count: (ctx.options.count as number | undefined) ?? 3, onStep: ctx.json ? undefined : (t) => ctx.err(t) }));
+      const r = await guard(() => demoCreate(ctx.services, { count: (ctx.options.count as number | undefined) ?? 3, pool: ctx.options.pool as string | undefined, onStep: ctx.json ? undefined : (t) => ctx.err(t) }));
       ctx.out(ctx.json ? JSON.stringify(r, null, 2) : `demo VMs: ${r.created.join(', ') || 'none created'}${r.existing.length ? ` (already there: ${r.existing.join(', ')})` : ''}; remove them with: hostdeck demo --remove`);
       return 0;
     },

@@ -45,26 +45,28 @@ export async function demoList(s: Services): Promise<string[]> {
   return out.sort();
 }
 
-async function ensurePool(s: Services, step: (t: string) => void): Promise<void> {
+async function ensurePool(s: Services, pool: string, step: (t: string) => void): Promise<void> {
   const pools = await s.virt.storagePoolList();
-  const p = pools.find((x) => x.name === DEMO_POOL);
+  const p = pools.find((x) => x.name === pool);
+  if (!p && pool !== DEMO_POOL) throw new Error(`no storage pool named '${pool}'`);
   if (!p) {
     step(`creating storage pool ${DEMO_POOL} at ${DEMO_POOL_DIR}`);
     await s.events.action({ source: 'storage', objectType: 'pool', objectId: DEMO_POOL, message: `Create storage pool ${DEMO_POOL} (${DEMO_POOL_DIR}) for the demo VMs` },
       () => s.virt.storagePoolCreateDir(DEMO_POOL, DEMO_POOL_DIR));
   } else if (p.state !== 'running') {
-    step(`starting storage pool ${DEMO_POOL}`);
-    await s.virt.storagePoolStart(DEMO_POOL);
+    step(`starting storage pool ${pool}`);
+    await s.virt.storagePoolStart(pool);
   }
 }
 
-export async function demoCreate(s: Services, opts: { count?: number; running?: number; onStep?: (t: string) => void } = {}): Promise<{ created: string[]; existing: string[] }> {
+export async function demoCreate(s: Services, opts: { count?: number; running?: number; pool?: string; onStep?: (t: string) => void } = {}): Promise<{ created: string[]; existing: string[] }> {
   const step = opts.onStep ?? (() => undefined);
   const count = opts.count ?? 3;
   const running = opts.running ?? Math.min(2, count);
   step('building the tiny guest image (first time: about 10 s)');
   const img = await tinyGuestImage();
-  await ensurePool(s, step);
+  const pool = opts.pool ?? DEMO_POOL;
+  await ensurePool(s, pool, step);
   const existing = await demoList(s);
   const all = new Set((await s.virt.domainList()).map((d) => d.name));
   const created: string[] = [];
@@ -73,7 +75,7 @@ export async function demoCreate(s: Services, opts: { count?: number; running?: 
     if (existing.includes(name) || all.has(name)) continue;
     step(`creating ${name}`);
     await vmCreate(s, {
-      name, vcpus: 1, memoryMiB: 128, description: DEMO_MARKER, disks: [{ kind: 'new', pool: DEMO_POOL, sizeMiB: 16, format: 'qcow2' }],
+      name, vcpus: 1, memoryMiB: 128, description: DEMO_MARKER, disks: [{ kind: 'new', pool, sizeMiB: 16, format: 'qcow2' }],
       boot: 'kernel', kernel: img.kernel, initrd: img.initrd, cmdline: 'console=ttyS0 loglevel=4 panic=-1', osType: 'linux', machine: 'pc', graphics: 'vnc',
     }, { start: i <= running });
     created.push(name);

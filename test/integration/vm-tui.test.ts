@@ -120,6 +120,16 @@ describe('VM lifecycle through the console keys', () => {
     term.type(NAME);
     term.press('Enter');
     await term.waitFor(new RegExp(`${NAME}\\s+running`), 30_000);
+    // The serial console: the terminal goes to virsh console, the guest's shell answers, Ctrl-] comes back.
+    term.press('c');
+    await term.waitFor(`Serial console of ${NAME}`, 20_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    term.type('echo hostdeck-$((6*7))');
+    term.press('Enter');
+    await term.waitFor('hostdeck-42', 30_000);
+    term.press('C-]');
+    await term.waitFor(new RegExp(`${NAME}\\s+running`), 20_000);
+    await term.waitFor('Command palette');
     term.press('F');
     await term.waitFor(`Force ${NAME} off now?`);
     term.press('y');
