@@ -33,7 +33,7 @@ class EventWatch {
     this.waiters = this.waiters.filter((w) => (w.pred(e) ? (w.resolve(e), false) : true));
   };
   /** Resolves with the first event matching `pred` seen after index `from`. */
-  wait(pred: (e: DomainEvent) => boolean, what: string, from = 0, timeoutMs = 60_000): Promise<DomainEvent> {
+  wait(pred: (e: DomainEvent) => boolean, what: string, from = 0, timeoutMs = 180_000): Promise<DomainEvent> {
     const old = this.seen.slice(from).find(pred);
     if (old) return Promise.resolve(old);
     return new Promise((resolve, reject) => {
@@ -155,7 +155,7 @@ describe('libvirt access layer on the real libvirtd with a tiny guest', { concur
   it('reboot: the guest boots again (its marker appears a second time)', async () => {
     const before = markerCount(vm, marker);
     await actions.reboot(vm);
-    for (let i = 0; i < 300 && markerCount(vm, marker) <= before; i++) await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 900 && markerCount(vm, marker) <= before; i++) await new Promise((r) => setTimeout(r, 200));
     assert.ok(markerCount(vm, marker) > before, 'the guest printed its marker again');
     assert.equal(await domstate(vm), 'running');
   });
@@ -246,7 +246,7 @@ describe('libvirt access layer on the real libvirtd with a tiny guest', { concur
     const states: ConnectionStatus['state'][] = [];
     const off = virt.onStatus((s) => states.push(s.state));
     const waitState = (want: ConnectionStatus['state'], poke: boolean) => new Promise<void>((resolve, reject) => {
-      const until = Date.now() + 60_000;
+      const until = Date.now() + 180_000;
       const tick = async () => {
         if (virt.getStatus().state === want) return resolve();
         if (Date.now() > until) return reject(new Error(`connection never became ${want}; went through ${states.join(' -> ')}`));

@@ -106,7 +106,7 @@ export async function defineGuest(name: string, opts: { memoryMiB?: number; nic?
   const { writeFile } = await import('node:fs/promises');
   await writeFile(file, xml);
   try {
-    await runOk('virsh', ['-c', SYSTEM_URI, 'define', file], { timeoutMs: 180_000 });
+    await runOk('virsh', ['-c', SYSTEM_URI, 'define', file], { timeoutMs: 600_000 });
   } finally {
     await rm(file, { force: true });
   }
@@ -115,7 +115,7 @@ export async function defineGuest(name: string, opts: { memoryMiB?: number; nic?
 
 /** virsh against the real libvirtd, throwing on failure (the test's own view of the world). */
 export async function virshSys(...args: string[]): Promise<string> {
-  return (await runOk('virsh', ['-c', SYSTEM_URI, ...args], { timeoutMs: 180_000 })).stdout;
+  return (await runOk('virsh', ['-c', SYSTEM_URI, ...args], { timeoutMs: 600_000 })).stdout;
 }
 
 export async function domstate(name: string): Promise<string> {
@@ -123,7 +123,7 @@ export async function domstate(name: string): Promise<string> {
 }
 
 /** Wait for a line on the guest's serial console (the log file libvirt writes). Polls the file. */
-export async function waitForSerial(name: string, text: string, timeoutMs = 60_000, since = 0): Promise<string> {
+export async function waitForSerial(name: string, text: string, timeoutMs = 180_000, since = 0): Promise<string> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const log = await readFile(serialLogPath(name), 'utf8').catch(() => '');
@@ -135,7 +135,7 @@ export async function waitForSerial(name: string, text: string, timeoutMs = 60_0
 }
 
 /** Wait until `virsh domstate` says one of `states`. */
-export async function waitForState(name: string, states: string[], timeoutMs = 60_000): Promise<string> {
+export async function waitForState(name: string, states: string[], timeoutMs = 180_000): Promise<string> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const s = (await run('virsh', ['-c', SYSTEM_URI, 'domstate', name])).stdout.trim();
