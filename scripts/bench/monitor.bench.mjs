@@ -47,6 +47,7 @@ class FakeStdin extends EventEmitter {
   setEncoding() {} setRawMode() {} resume() {} pause() {} ref() {} unref() {}
 }
 
+const baseRss = process.memoryUsage().rss / 1024 / 1024;
 const config = { ...resolveConfig({ connect: uri, db: join(dir, 'state.db') }, {}), logFile: join(dir, 'log') };
 const services = new Services(config, 'tui');
 const stores = createStores(services, config.refreshMs);
@@ -92,7 +93,7 @@ try {
   await sleep(200);
   const rss = process.memoryUsage().rss / 1024 / 1024;
   results.rss = rss;
-  console.log(`RSS with ${N} domains and a full hour of history (${cap} ticks, ${((Date.now() - t0) / 1000).toFixed(0)} s to fill): ${rss.toFixed(1)} MB (history rings ${(stores.vms.historyBytes() / 1024 / 1024).toFixed(1)} MB, heap ${(process.memoryUsage().heapUsed / 1024 / 1024).toFixed(1)} MB; this process also holds tsx); target <= 150 MB`);
+  console.log(`RSS with ${N} domains and a full hour of history (${cap} ticks, ${((Date.now() - t0) / 1000).toFixed(0)} s to fill): ${rss.toFixed(1)} MB (before the console loaded: ${baseRss.toFixed(1)} MB; history rings ${(stores.vms.historyBytes() / 1024 / 1024).toFixed(1)} MB, heap ${(process.memoryUsage().heapUsed / 1024 / 1024).toFixed(1)} MB; this process also holds tsx, and on a test:/// URI libvirt's test driver runs inside it); target <= 150 MB`);
   ink.unmount();
 } finally {
   stores.stop();
@@ -100,6 +101,18 @@ try {
 }
 
 // ---- 3. CPU beside btop -------------------------------------------------------
+function selfCpuTicks(pid) {
+  try {
+    const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]);
+  } catch { return 0; }
+}
+
+function rssMB(pid) {
+  try { return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024; } catch { return NaN; }
+}
+
 function treeCpuTicks(pid) {
   // utime + stime of the process and every live descendant, plus what exited children used.
   const children = new Map();
@@ -145,14 +158,16 @@ try {
   const hdPid = Number(tmux('display', '-p', '-t', 'hd', '#{pane_pid}').stdout.trim());
   const btPid = Number(tmux('display', '-p', '-t', 'bt', '#{pane_pid}').stdout.trim());
   const hz = 100;
-  const a0 = treeCpuTicks(hdPid), b0 = treeCpuTicks(btPid);
+  const a0 = treeCpuTicks(hdPid), b0 = treeCpuTicks(btPid), s0 = selfCpuTicks(hdPid);
   await sleep(CPU_SECONDS * 1000);
-  const a1 = treeCpuTicks(hdPid), b1 = treeCpuTicks(btPid);
+  const a1 = treeCpuTicks(hdPid), b1 = treeCpuTicks(btPid), s1 = selfCpuTicks(hdPid);
   const screen = tmux('capture-pane', '-p', '-t', 'hd').stdout;
   if (!/VMs ·/.test(screen)) console.log(`(the hostdeck pane did not show the VM list:\n${screen})`);
   const hdPct = ((a1 - a0) / hz / CPU_SECONDS) * 100;
   const btPct = ((b1 - b0) / hz / CPU_SECONDS) * 100;
-  console.log(`steady-state CPU over ${CPU_SECONDS} s, 120x40 panes side by side: hostdeck VM list (${N} VMs, 1 s refresh, with its virsh) ${hdPct.toFixed(1)} % of a core; btop (update_ms 1000) ${btPct.toFixed(1)} %; target hostdeck <= btop`);
+  const selfPct = ((s1 - s0) / hz / CPU_SECONDS) * 100;
+  console.log(`steady-state CPU over ${CPU_SECONDS} s, 120x40 panes side by side: hostdeck VM list (${N} VMs, 1 s refresh) ${hdPct.toFixed(1)} % of a core (node ${selfPct.toFixed(1)} %, its virsh children ${(hdPct - selfPct).toFixed(1)} %); btop (update_ms 1000) ${btPct.toFixed(1)} %; target hostdeck <= btop`);
+  console.log(`(the bundled console's own RSS there, VM list with ${N} VMs after ~${CPU_SECONDS + 5} s: ${rssMB(hdPid).toFixed(1)} MB)`);
 } finally {
   tmux('kill-server');
   rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runOk } from '../../src/exec/runner.ts';
+import { run, runOk } from '../../src/exec/runner.ts';
 import { App } from '../../src/app/App.tsx';
 import { createStores } from '../../src/store/host.ts';
 import { SCREENS } from '../../screens/index.ts';
@@ -83,17 +83,31 @@ describe('VM list on the real libvirtd with a guest burning CPU', { concurrency:
     await virshSys('start', vm);
     await waitForSerial(vm, marker, 120_000);
     const ticksAtBoot = env.stores.vms.getSnapshot().data!.ticks;
-    const f = await env.ui.waitFor((s) => { const m = /running\s+1\s+(\d+(?:\.\d)?)/.exec(rowOf(s)); return Boolean(m && Number(m[1]) >= 70); }, 30_000);
+    const f = await env.ui.waitFor((s) => { const m = /running\s+1\s+(\d+(?:\.\d)?)/.exec(rowOf(s)); return Boolean(m && Number(m[1]) >= 50); }, 30_000);
     const ticks = env.stores.vms.getSnapshot().data!.ticks - ticksAtBoot;
     assert.ok(ticks <= 2, `high CPU showed after ${ticks} refreshes`);
     const row = env.stores.vms.getSnapshot().data!.byName.get(vm)!;
-    assert.ok(row.cpuPercent! >= 70, `CPU ${row.cpuPercent}`);
+    assert.ok(row.cpuPercent! >= 50, `CPU ${row.cpuPercent}`);
     assert.match(rowOf(f), /running/);
     // Uptime comes from the QEMU process's start time; memory from the balloon.
     assert.ok(row.uptimeSec !== undefined && row.uptimeSec >= 0);
     assert.equal(row.maxMemoryKiB, 128 * 1024);
     // The detail draws its CPU chart from the history.
-    assert.ok(env.stores.vms.history(vm, 'cpu', 5 * 60_000).some((p) => p.v >= 70));
+    assert.ok(env.stores.vms.history(vm, 'cpu', 5 * 60_000).some((p) => p.v >= 50));
+  });
+
+  it('hostdeck top --batch reports the burning guest the same way, one JSON record per VM per tick', async () => {
+    const r = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.tsx'), 'top', '--batch', '--interval', '1', '--iterations', '2', '--format', 'json', '-c', SYSTEM_URI],
+      { cwd: ROOT, timeoutMs: 60_000, env: { HOSTDECK_DB: join(dir, 'state.db'), HOSTDECK_LOG: join(dir, 'log') } });
+    assert.equal(r.exitCode, 0, r.stderr);
+    const mine = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((x) => x.name === vm);
+    assert.deepEqual(mine.map((x) => x.tick), [1, 2]);
+    for (const x of mine) {
+      assert.equal(x.state, 'running');
+      assert.ok(Number(x.cpu_pct) >= 50, `cpu_pct ${String(x.cpu_pct)}`);
+      assert.equal(x.max_mem_kib, 128 * 1024);
+      assert.equal(typeof x.uptime_s, 'number');
+    }
   });
 
   it('shows a pause made outside hostdeck through the event stream, not the next poll', async () => {
