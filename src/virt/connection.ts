@@ -97,10 +97,9 @@ export class VirtConnection {
         await hv.connectOpen();
         this.hv = hv;
         this.failures = 0;
-        const version = await this.readVersion().catch(() => this.status.version);
-        this.setStatus({ state: 'connected', version });
-        // A busy host can be slow to answer `virsh version`: fill it in when it comes.
-        if (!version?.library) void this.readVersion().then((v) => { if (this.hv === hv) this.setStatus({ version: v }); }, () => undefined);
+        this.setStatus({ state: 'connected' });
+        // `virsh version` can take seconds (it probes the emulator): never hold the connection for it.
+        void this.readVersion().then((version) => { if (this.hv === hv) this.setStatus({ version }); }, () => undefined);
         return hv;
       } catch (err) {
         this.markDown(err);
