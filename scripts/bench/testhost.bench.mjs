@@ -59,7 +59,7 @@ console.log(`  of which boot until the agent answers: median ${fmt(median(plain.
 
 const nm = [];
 for (let i = 0; i < runs; i++) nm.push(await bootNetworkManager());
-console.log(summary('boot until NetworkManager is ready (udev, D-Bus, NM; nm-online -s)', nm, '20 s'));
+console.log(summary('boot until NetworkManager is ready (udev, D-Bus, NM "startup complete")', nm, '20 s'));
 
 if (process.env.BENCH_IMAGE !== '0') {
   const cache = mkdtempSync(join(tmpdir(), 'hostdeck-bench-image-'));
