@@ -85,6 +85,23 @@ export function mainFilesystems(fs: readonly FsUsage[]): FsUsage[] {
   });
 }
 
+// Network file systems can hang a statfs for minutes when their server goes
+// away; the dashboard never touches them (storage domains have their own
+// health checks in child processes).
+const NETWORK_FS = /^(nfs4?|cifs|smb3?|ceph|glusterfs|fuse(\..*)?|9p|virtiofs|lustre|gfs2|ocfs2|afs|davfs|sshfs)$/;
+
+/** Mounts worth a statfs for the dashboard: local, block-backed file systems (and /, /var, ... when local). */
+export function localMounts(mounts: readonly MountEntry[]): MountEntry[] {
+  const keep = new Set(['/', '/var', '/var/lib/libvirt', '/var/lib/libvirt/images', '/boot', '/home']);
+  const seen = new Set<string>();
+  return mounts.filter((m) => {
+    if (NETWORK_FS.test(m.type) || PSEUDO_FS.has(m.type) || seen.has(m.mount)) return false;
+    if (!(m.source.startsWith('/dev/') || keep.has(m.mount))) return false;
+    seen.add(m.mount);
+    return true;
+  });
+}
+
 export interface IpAddr { family: 'inet' | 'inet6'; address: string; prefix: number; scope: string }
 export interface IpLink { name: string; mac?: string; state: string; mtu: number; addresses: IpAddr[] }
 

@@ -4,7 +4,7 @@ import { readdir, readFile, statfs } from 'node:fs/promises';
 import { hostname, loadavg, networkInterfaces, release, uptime } from 'node:os';
 import { run } from '../exec/runner.ts';
 import {
-  mainFilesystems, netmaskPrefix, parseCpuinfo, parseMeminfo, parseMounts, parseOsRelease, parseProcIpv6Route, parseProcRoute, parseResolvConf,
+  localMounts, mainFilesystems, netmaskPrefix, parseCpuinfo, parseMeminfo, parseMounts, parseOsRelease, parseProcIpv6Route, parseProcRoute, parseResolvConf,
   type CpuInfo, type FsUsage, type IpAddr, type IpLink, type MemInfo,
 } from './parse.ts';
 
@@ -66,9 +66,9 @@ export async function readFqdn(): Promise<string> {
   return fqdnPending ?? fqdnCache ?? hostname();
 }
 
-/** The main file systems from /proc/self/mounts and statfs (no process started). */
+/** The main local file systems from /proc/self/mounts and statfs (no process started; network file systems are never touched). */
 export async function filesystems(): Promise<FsUsage[]> {
-  const mounts = parseMounts(await readText('/proc/self/mounts'));
+  const mounts = localMounts(parseMounts(await readText('/proc/self/mounts')));
   const usage = await Promise.all(mounts.map(async (m) => {
     try {
       const st = await statfs(m.mount);

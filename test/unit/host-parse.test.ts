@@ -92,3 +92,19 @@ describe('kernel tables read without starting a process', () => {
     assert.equal(netmaskPrefix('ffff:ffff:ffff:ffff::'), 64);
   });
 });
+
+describe('which mounts the dashboard reads', () => {
+  it('never a network file system, which could hang when its server goes away', async () => {
+    const { localMounts, parseMounts } = await import('../../src/host/parse.ts');
+    const mounts = parseMounts([
+      '/dev/vda / ext4 rw 0 0',
+      'proc /proc proc rw 0 0',
+      'nas:/export /rhev/data-center/mnt/nas:_export nfs4 rw,soft 0 0',
+      '/dev/sdb1 /var/lib/libvirt/images xfs rw 0 0',
+      'sshfs#u@h:/ /mnt/x fuse.sshfs rw 0 0',
+      '//srv/share /mnt/cifs cifs rw 0 0',
+      'tmpfs /run tmpfs rw 0 0',
+    ].join('\n'));
+    assert.deepEqual(localMounts(mounts).map((m) => m.mount), ['/', '/var/lib/libvirt/images']);
+  });
+});
