@@ -10,7 +10,7 @@ import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { createSummary, validateVmCreate, type FieldError, type HostFacts } from '../../src/domain/vm-create.ts';
 import { vmActionsLocked } from '../../src/host/engine/index.ts';
 import { hostFacts, vmCreate, VmInputError } from '../../src/host/vm-service.ts';
-import { editText } from '../../src/ui/TextLine.tsx';
+import { keyEvents } from './chunked.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { STEPS, SUMMARY_STEP, fieldOf, stepOf, toCreateInput, useCreateForm, visibleFields, type FieldId, type Options } from './use-create-form.ts';
 
@@ -58,10 +58,11 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
   const lock = vmActionsLocked(shell.services);
 
   useInput((inp, key) => {
-    if (key.escape) { dispatch({ type: 'cancel' }); shell.setCapture(false); return; }
-    if (key.return || key.tab) { dispatch({ type: 'commit' }); shell.setCapture(false); setServiceErrors([]); if (key.tab) dispatch({ type: 'move', delta: 1 }); return; }
-    const next = editText(form.draft, inp, key);
-    if (next !== undefined) dispatch({ type: 'draft', value: next });
+    // One event per key, even when a chunk carries text and Enter together.
+    for (const [i, k] of keyEvents(inp, key)) {
+      dispatch({ type: 'key', input: i, key: k });
+      if (k.escape || k.return || k.tab) { shell.setCapture(false); setServiceErrors([]); }
+    }
   }, { isActive: active && form.editing });
 
   const create = async () => {

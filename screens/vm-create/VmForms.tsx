@@ -1,6 +1,6 @@
 // Small VM forms next to the wizard: edit (vCPUs, memory, description),
 // clone (new name) and delete (keep or remove the disks, listed first).
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps, Shell } from '../../src/app/types.ts';
@@ -9,6 +9,7 @@ import { vmActionsLocked } from '../../src/host/engine/index.ts';
 import { vmClone, vmDelete, vmDeletePlan, vmEdit, vmPending, VmInputError, type DeletePlan } from '../../src/host/vm-service.ts';
 import { editText } from '../../src/ui/TextLine.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
+import { keyEvents } from './chunked.ts';
 
 interface FormField { id: string; label: string; hint?: string }
 
@@ -19,16 +20,20 @@ function useTextForm(fields: FormField[], initial: Record<string, string>, activ
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState('');
   useEffect(() => { setValues((v) => ({ ...initial, ...Object.fromEntries(Object.entries(v).filter(([, x]) => x !== '')) })); /* late initial values */ }, [JSON.stringify(initial)]);
-  useInput((input, key) => {
-    if (key.escape) { setEditing(false); shell.setCapture(false); return; }
-    if (key.return) { setValues((v) => ({ ...v, [fields[focus]!.id]: draft.trim() })); setEditing(false); shell.setCapture(false); return; }
-    const next = editText(draft, input, key);
-    if (next !== undefined) setDraft(next);
+  const draftRef = useRef('');
+  draftRef.current = draft;
+  useInput((inp, k0) => {
+    for (const [input, key] of keyEvents(inp, k0)) {
+      if (key.escape) { setEditing(false); shell.setCapture(false); return; }
+      if (key.return) { const v = draftRef.current.trim(); setValues((x) => ({ ...x, [fields[focus]!.id]: v })); setEditing(false); shell.setCapture(false); return; }
+      const next = editText(draftRef.current, input, key);
+      if (next !== undefined) { draftRef.current = next; setDraft(next); }
+    }
   }, { isActive: active && editing });
   const nav: Binding[] = [
     { keys: ['down', 'j', 'tab'], description: 'Next field', footer: false, when: !editing, action: () => setFocus((f) => (f + 1) % fields.length) },
     { keys: ['up', 'k'], description: 'Previous field', footer: false, when: !editing, action: () => setFocus((f) => (f - 1 + fields.length) % fields.length) },
-    { keys: ['enter'], description: 'Edit field', when: !editing, action: () => { setDraft(values[fields[focus]!.id] ?? ''); setEditing(true); shell.setCapture(true); } },
+    { keys: ['enter'], description: 'Edit field', when: !editing, action: () => { const d = values[fields[focus]!.id] ?? ''; draftRef.current = d; setDraft(d); setEditing(true); shell.setCapture(true); } },
   ];
   return { values, focus, editing, draft, nav };
 }

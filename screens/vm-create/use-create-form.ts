@@ -4,6 +4,7 @@
 // input (or the rules the text broke).
 import { useReducer } from 'react';
 import { parseMiB, type FieldError, type VmCreateInput } from '../../src/domain/vm-create.ts';
+import { editText } from '../../src/ui/TextLine.tsx';
 
 export type FieldId =
   | 'name' | 'vcpus' | 'memory' | 'description'
@@ -92,6 +93,7 @@ export type FormAction =
   | { type: 'step'; delta: number }
   | { type: 'edit' }
   | { type: 'draft'; value: string }
+  | { type: 'key'; input: string; key: Parameters<typeof editText>[2] }
   | { type: 'commit' }
   | { type: 'cancel' }
   | { type: 'cycle'; delta: number; options: Options }
@@ -129,6 +131,14 @@ export function formReducer(s: FormState, a: FormAction): FormState {
       return { ...s, editing: true, draft: s.values[field.id] };
     case 'draft':
       return { ...s, draft: a.value };
+    case 'key': {
+      if (!s.editing) return s;
+      if (a.key.escape) return formReducer(s, { type: 'cancel' });
+      if (a.key.return) return formReducer(s, { type: 'commit' });
+      if (a.key.tab) return formReducer(formReducer(s, { type: 'commit' }), { type: 'move', delta: 1 });
+      const next = editText(s.draft, a.input, a.key);
+      return next === undefined ? s : { ...s, draft: next };
+    }
     case 'commit': {
       if (!field || !s.editing) return s;
       return { ...s, values: { ...s.values, [field.id]: s.draft.trim() }, touched: { ...s.touched, [field.id]: true }, editing: false, draft: '' };

@@ -2,8 +2,9 @@
 // `virsh snapshot-list --tree` draws: take one (with memory while running,
 // or disk-only), revert, delete. What libvirt cannot do on the VM's disks is
 // refused with the reason before anything runs.
-import { useCallback, useEffect, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Box, Text, useInput, type Key } from 'ink';
+import { keyEvents } from '../vm-create/chunked.ts';
 import { useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
@@ -62,14 +63,18 @@ export function VmSnapshots({ shell, active, params }: ScreenProps) {
   const sel = rows?.find((r) => r.name === selected);
   const lock = vmActionsLocked(shell.services);
 
-  useInput((input, key) => {
+  const formRef = useRef(form);
+  formRef.current = form;
+  const onKey = (input: string, key: Key) => {
+    const form = formRef.current;
     if (!form) return;
-    if (key.escape) { setForm(undefined); shell.setCapture(false); return; }
-    if (key.tab) { setForm({ ...form, field: form.field === 'name' ? 'description' : 'name' }); return; }
+    if (key.escape) { formRef.current = undefined; setForm(undefined); shell.setCapture(false); return; }
+    if (key.tab) { formRef.current = { ...form, field: form.field === 'name' ? 'description' : 'name' }; setForm(formRef.current); return; }
     if (key.return) {
-      if (form.field === 'name') { setForm({ ...form, field: 'description' }); return; }
+      if (form.field === 'name') { formRef.current = { ...form, field: 'description' }; setForm(formRef.current); return; }
       shell.setCapture(false);
       const f = form;
+      formRef.current = undefined;
       setForm(undefined);
       setBusy(`Taking snapshot ${f.name}…`);
       vmSnapshotCreate(shell.services, name, { name: f.name, description: f.description || undefined, mode: f.mode })
@@ -79,8 +84,9 @@ export function VmSnapshots({ shell, active, params }: ScreenProps) {
     }
     const cur = form[form.field];
     const next = editText(cur, input, key);
-    if (next !== undefined) setForm({ ...form, [form.field]: next });
-  }, { isActive: active && Boolean(form) });
+    if (next !== undefined) { formRef.current = { ...form, [form.field]: next }; setForm(formRef.current); }
+  };
+  useInput((inp, key) => { for (const [i, k] of keyEvents(inp, key)) onKey(i, k); }, { isActive: active && Boolean(form) });
 
   const createReason = (mode: SnapshotMode) => {
     if (lock) return lock;

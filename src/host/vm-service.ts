@@ -514,7 +514,17 @@ export async function vmSnapshotCreate(s: Services, name: string, snap: { name: 
   const what = snap.mode === 'disk-only' ? 'disk-only snapshot' : vm.state === 'running' || vm.state === 'paused' ? 'snapshot with memory' : 'snapshot';
   return withEvent(s, name, `Take ${what} ${snap.name} of VM ${name}`, async () => {
     if (snap.mode === 'full') return s.virt.snapshotCreate(name, { name: snap.name, description: snap.description });
-    await s.virt.virsh(['snapshot-create-as', name, '--name', snap.name, ...(snap.description ? ['--description', snap.description] : []), '--disk-only', '--atomic'], { timeoutMs: 300_000 });
+    // Overlay files next to each disk (libvirt cannot name them for pool-volume disks); other devices are left out.
+    const specs: string[] = [];
+    for (const d of vm.details.disks) {
+      const own = d.device === 'disk' && !d.readonly;
+      if (!own) { specs.push('--diskspec', `${d.target},snapshot=no`); continue; }
+      const path = d.path ?? (d.pool && d.volume ? (await s.virt.virsh(['vol-path', d.volume, '--pool', d.pool])).trim() : undefined);
+      if (!path) throw new VmActionError(`cannot take a disk-only snapshot of ${name}: disk ${d.target} has no file to put an overlay next to`);
+      const overlay = `${path.replace(/\.(qcow2|raw|img)$/, '')}.${snap.name.replace(/[^A-Za-z0-9._+-]/g, '_')}.qcow2`;
+      specs.push('--diskspec', `${d.target},snapshot=external,file=${overlay.replace(/,/g, ',,')}`);
+    }
+    await s.virt.virsh(['snapshot-create-as', name, '--name', snap.name, ...(snap.description ? ['--description', snap.description] : []), '--disk-only', '--atomic', ...specs], { timeoutMs: 300_000 });
     return snap.name;
   });
 }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { ROOT, Terminal } from '../lib/tty.ts';
 import { guestImage } from '../lib/guest.ts';
 import { domstate, makePool, poolVolumes, removeDomains, removePool, virshTry, LC_PREFIX } from '../lib/lifecycle.ts';
@@ -50,6 +51,7 @@ describe('VM lifecycle through the console keys', () => {
     term.type(text);
     term.press('Enter');
     await term.waitFor(new RegExp(`› ${label}\\s+${text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').slice(0, 30)}`));
+    await term.waitFor('Edit field'); // committed: the form's own keys are back
   }
   async function focus(label: string) {
     for (let i = 0; i < 12; i++) {
@@ -76,7 +78,7 @@ describe('VM lifecycle through the console keys', () => {
     await term.waitFor(/n New VM/);
     // A VM defined outside hostdeck (virsh) shows up in the list on its own.
     const outside = `${NAME}-virsh`;
-    const xml = join(ROOT, `.${outside}.xml`);
+    const xml = join(tmpdir(), `${outside}.xml`);
     writeFileSync(xml, `<domain type='qemu'><name>${outside}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type arch='x86_64' machine='pc'>hvm</type></os></domain>`);
     try {
       assert.equal((await virshTry('define', xml)).code, 0);
