@@ -79,7 +79,7 @@ try {
   console.log(`  virsh define + virsh start (same XML):    ${v.toFixed(0)} ms   [${vs.map((x) => x.toFixed(0)).join(', ')}]`);
   console.log(`  ratio hostdeck / virsh: ${(h / v).toFixed(2)} (target <= 1.20)`);
 } finally {
-  for (const n of names) { virshTry('destroy', n); virshTry('undefine', n); rmSync(`/var/log/libvirt/qemu/${n}-serial.log`, { force: true }); }
+  for (const n of names) { virshTry('destroy', n); virshTry('undefine', n); rmSync(`/var/log/libvirt/qemu/${n}-serial.log`, { force: true }); rmSync(`/var/log/libvirt/qemu/${n}.log`, { force: true }); }
   virshTry('pool-destroy', POOL); virshTry('pool-undefine', POOL);
   rmSync(POOL_DIR, { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });
