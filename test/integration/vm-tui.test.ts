@@ -46,7 +46,10 @@ describe('VM lifecycle through the console keys', () => {
   /** Focus the field labelled `label` (moving down), then type into it. */
   async function setText(label: string, text: string) {
     await focus(label);
+    await term.waitFor('Edit field');
     term.press('Enter');
+    // Editing once the key bar has dropped the form's own keys.
+    await term.waitFor((sc) => !sc.includes('Edit field'));
     term.press('C-u');
     term.type(text);
     term.press('Enter');
