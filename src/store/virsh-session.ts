@@ -52,7 +52,7 @@ export class VirshSession {
     p.stdout.setEncoding('utf8');
     p.stderr.setEncoding('utf8');
     p.stdout.on('data', (chunk: string) => { this.out += chunk; this.drain(); });
-    p.stderr.on('data', (chunk: string) => { if (this.err.length < 64 * 1024) this.err += chunk; });
+    p.stderr.on('data', (chunk: string) => { this.err += chunk; if (this.err.length > 256 * 1024) this.err = this.err.slice(-64 * 1024); this.drain(); });
     p.stdin.on('error', () => undefined);
     p.on('error', (e) => this.fail(p, new Error(`virsh: ${e.message}`)));
     p.on('exit', (code) => this.fail(p, new Error(`virsh ended (exit ${code ?? 'signal'})${this.err.trim() ? `: ${lastError(this.err)}` : ''}`)));
@@ -74,7 +74,10 @@ export class VirshSession {
       }, this.opts.timeoutMs ?? 15_000);
       timer.unref?.();
       this.queue.push({ marker, resolve, reject, timer });
-      p.stdin.write(`${args.map(quote).join(' ')}\necho ${marker}\n`);
+      // The marker on both streams: each command's output and errors are cut out exactly.
+      // virsh echoes each input line after its prompt, so the output marker counts only at
+      // the start of a line, and stderr gets a marker of its own.
+      p.stdin.write(`${args.map(quote).join(' ')}\necho --err ${marker}-err\necho ${marker}\n`);
     });
   }
 
@@ -82,18 +85,24 @@ export class VirshSession {
     for (;;) {
       const head = this.queue[0];
       if (!head) return;
-      const i = this.out.indexOf(head.marker);
-      if (i < 0) return;
+      const i = this.out.startsWith(head.marker) ? 0 : this.out.indexOf(`\n${head.marker}`) + 1;
+      const errMarker = `${head.marker}-err`;
+      const j = this.err.indexOf(errMarker);
+      if (i <= 0 && !this.out.startsWith(head.marker)) return;
+      if (j < 0) return;
       const text = this.out.slice(0, i);
       this.out = this.out.slice(i + head.marker.length);
-      const err = this.err;
-      this.err = '';
+      const err = this.err.slice(0, j);
+      this.err = this.err.slice(j + errMarker.length);
       this.queue.shift();
       clearTimeout(head.timer);
       const body = text.split('\n').filter((l) => !l.startsWith('virsh # ')).join('\n');
       const e = lastError(err);
-      if (e && !body.trim()) head.reject(new Error(e));
-      else head.resolve(body);
+      if (e && !body.trim()) {
+        head.reject(new Error(e));
+        // A failed command (daemon gone, connection lost): the next one starts a fresh virsh.
+        if (this.queue.length === 0 && this.proc) { const p = this.proc; this.proc = undefined; p.stdin.end(); p.kill('SIGTERM'); }
+      } else head.resolve(body);
     }
   }
 
@@ -134,6 +143,6 @@ function quote(a: string): string {
 }
 
 function lastError(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('error:')).map((l) => l.slice(6).trim());
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('error:')).map((l) => l.slice(6).trim()).filter(Boolean);
   return lines.join(': ') || stderr.trim().split('\n').pop() || '';
 }
