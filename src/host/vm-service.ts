@@ -22,6 +22,7 @@ import type { DomainInfo, DomainStateName } from '../virt/types.ts';
 import { domainXml, type DiskSpec, type DomainSpec } from '../virt/xml/create.ts';
 import { parseDomainXml, type DomainDisk } from '../virt/xml/parse.ts';
 import { parseXml, renderXml, type XmlElement, type XmlNode } from '../virt/xml/xml.ts';
+import { isConnectionError } from '../virt/connection.ts';
 import { snapshotTree, flattenSnapshotTree, type Snapshot, type SnapshotNode } from '../virt/snapshots.ts';
 
 /** Input that breaks a rule: nothing was done. The CLI exits 2. */
@@ -247,14 +248,33 @@ async function volumeFormat(services: Services, pool: string, volume: string): P
   return /<format type=['"]qcow2['"]/.test(xml) ? 'qcow2' : 'raw';
 }
 
-/** Undo a partial create; returns what could not be removed. */
+/**
+ * Undo a partial create; returns what could not be removed. The name was
+ * free when validated, so a domain of that name now is this create's own
+ * (a define can succeed on the daemon while the reply is lost). When the
+ * connection dropped, it retries a few times while it comes back.
+ */
 async function rollback(services: Services, name: string, defined: boolean, volumes: { pool: string; volume: string }[]): Promise<string[]> {
-  const left: string[] = [];
-  if (defined) {
-    await services.virt.domainDestroy(name).catch(() => undefined);
-    await services.virt.domainUndefine(name).catch(() => left.push(`VM ${name}`));
+  let left: string[] = [];
+  for (let attempt = 0; attempt < 4; attempt++) {
+    left = [];
+    let down = false;
+    const note = (what: string) => (e: unknown) => { if (isConnectionError(e) || /connection closed|disconnected/i.test(String((e as Error).message))) down = true; left.push(what); };
+    const exists = defined || (await services.virt.domainState(name).then(() => true, (e: unknown) => {
+      if (!/no domain named|not found|no domain with matching/i.test(String((e as Error).message))) note(`VM ${name} (maybe)`)(e);
+      return false;
+    }));
+    if (exists) {
+      await services.virt.domainDestroy(name).catch(() => undefined);
+      await services.virt.domainUndefine(name).catch(note(`VM ${name}`));
+    }
+    for (const vol of volumes) {
+      const have = await services.virt.storageVolumeList(vol.pool).then((l) => l.some((x) => x.name === vol.volume), () => true);
+      if (have) await services.virt.storageVolumeDelete(vol.pool, vol.volume).catch(note(`${vol.pool}/${vol.volume}`));
+    }
+    if (!down) break;
+    await new Promise((r) => setTimeout(r, 1500));
   }
-  for (const vol of volumes) await services.virt.storageVolumeDelete(vol.pool, vol.volume).catch(() => left.push(`${vol.pool}/${vol.volume}`));
   await rm(serialLogFile(name), { force: true }).catch(() => undefined);
   return left;
 }
