@@ -572,10 +572,33 @@ export function snapshotDeleteProblem(snap: Snapshot, list: readonly Snapshot[])
   return undefined;
 }
 
+/**
+ * An internal snapshot lives inside a disk image; once a disk-only snapshot
+ * put an overlay on top, the VM runs on another image and libvirt cannot
+ * delete the internal one. Compares the image the snapshot recorded with
+ * the one in use.
+ */
+async function internalSnapshotMoved(s: Services, name: string, snap: Snapshot): Promise<string | undefined> {
+  if (snap.state === 'disk-snapshot') return undefined;
+  const [xml, dom] = await Promise.all([s.virt.virsh(['snapshot-dumpxml', name, snap.name]).catch(() => ''), s.virt.domainGetXml(name).catch(() => '')]);
+  if (!xml || !dom) return undefined;
+  const root = parseXml(xml);
+  const inner = root.children.find((c) => c.name === 'domain');
+  if (!inner) return undefined;
+  const then = parseDomainXml(renderXml(toNode(inner)));
+  const now = parseDomainXml(dom);
+  const src = (d: DomainDisk) => d.path ?? (d.pool && d.volume ? `${d.pool}/${d.volume}` : '');
+  for (const d of ownedDisks(then.disks)) {
+    const cur = now.disks.find((x) => x.target === d.target);
+    if (cur && src(cur) !== src(d)) return `its state is inside ${src(d)}, but disk ${d.target} now runs on ${src(cur)} (a disk-only snapshot's overlay): libvirt cannot delete it from there`;
+  }
+  return undefined;
+}
+
 export async function vmSnapshotDelete(s: Services, name: string, snapshot: string, opts: { children?: boolean } = {}): Promise<void> {
   locked(s);
   const { snap, list } = await findSnapshot(s, name, snapshot);
-  const dp = snapshotDeleteProblem(snap, list);
+  const dp = snapshotDeleteProblem(snap, list) ?? (await internalSnapshotMoved(s, name, snap));
   if (dp) throw new VmActionError(`cannot delete snapshot ${snapshot} of ${name}: ${dp}`);
   await withEvent(s, name, `Delete snapshot ${snapshot}${opts.children ? ' and its children' : ''} of VM ${name}`, () => s.virt.snapshotDelete(name, snapshot, opts));
 }

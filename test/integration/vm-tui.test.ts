@@ -56,20 +56,27 @@ describe('VM lifecycle through the console keys', () => {
     await term.waitFor(new RegExp(`› ${label}\\s+${text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').slice(0, 30)}`));
     await term.waitFor('Edit field'); // committed: the form's own keys are back
   }
+  /** The label of the focused field (› marks it). */
+  const focusedLabel = (sc: string) => /^\s*› (\S.*?)\s{2,}/m.exec(sc)?.[1];
+  /** Move down (one key at a time, each seen on screen) until `label` has the focus. */
   async function focus(label: string) {
-    for (let i = 0; i < 12; i++) {
-      if (new RegExp(`› ${label}\\b`).test(term.screen())) return;
+    for (let i = 0; i < 14; i++) {
+      const sc = term.screen();
+      if (new RegExp(`^\\s*› ${label}\\b`, 'm').test(sc)) return;
+      const cur = focusedLabel(sc);
       term.press('Down');
-      await new Promise((r) => setTimeout(r, 80));
+      await term.waitFor((x) => focusedLabel(x) !== cur, 5000);
     }
     await term.waitFor(`› ${label}`, 2000);
   }
   async function choose(label: string, value: string) {
     await focus(label);
     for (let i = 0; i < 40; i++) {
-      if (new RegExp(`› ${label}\\s+‹ ${value} ›`).test(term.screen())) return;
+      const sc = term.screen();
+      if (new RegExp(`› ${label}\\s+‹ ${value} ›`).test(sc)) return;
+      const was = /‹ (.*?) ›/.exec(sc.split('\n').find((l) => l.includes(`› ${label}`)) ?? '')?.[1];
       term.press('Right');
-      await new Promise((r) => setTimeout(r, 80));
+      await term.waitFor((x) => /‹ (.*?) ›/.exec(x.split('\n').find((l) => l.includes(`› ${label}`)) ?? '')?.[1] !== was, 5000);
     }
     await term.waitFor(new RegExp(`› ${label}\\s+‹ ${value} ›`), 2000);
   }
@@ -95,21 +102,16 @@ describe('VM lifecycle through the console keys', () => {
     await term.waitFor(/› Name/);
     await setText('Name', NAME);
     await setText('Memory', '128M');
-    await focus('Description');
-    term.press('Down');
+    await focus('Disk');
     await term.waitFor(/› Disk\s+‹ new volume ›/);
     await choose('Storage pool', POOL);
     await setText('Size', '16M');
-    await focus('Format');
-    term.press('Down'); // Network: none
+    await focus('NIC');
     await term.waitFor(/› NIC\s+‹ none ›/);
-    term.press('Down');
     await choose('Boot from', 'kernel');
     await setText('Kernel', img.kernel);
     await setText('Initrd', img.initrd);
     await setText('Command line', 'console=ttyS0');
-    await focus('Machine type');
-    term.press('Down');
     await choose('Graphics', 'none');
     term.press('Down');
     const screen = await term.waitFor('Ready: Enter (or c) creates it', 20_000);
