@@ -15,6 +15,28 @@ export function shutdownTimeoutMs(): number {
   return Number.isFinite(s) && s > 0 ? s * 1000 : 60_000;
 }
 
+/**
+ * The guest's shell asks the terminal for the cursor position; replies that
+ * arrive after virsh console has ended ("ESC[12;1R") must not reach the
+ * console as keys (the R would be Reboot). Read and drop them briefly
+ * before the console takes the terminal back.
+ */
+async function drainTerminalReplies(ms = 300): Promise<void> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) return;
+  const sink = () => undefined;
+  try {
+    stdin.setRawMode(true);
+    stdin.on('data', sink);
+    stdin.resume();
+    await new Promise((r) => setTimeout(r, ms));
+  } finally {
+    stdin.off('data', sink);
+    stdin.pause();
+    stdin.setRawMode(false);
+  }
+}
+
 /** The keys, in one place (help and the README are generated from the bindings). */
 export const VM_KEYS = {
   create: 'n', start: 'S', shutdown: 'H', reboot: 'R', forceOff: 'F', pause: 'p', save: 'w', autostart: 'a',
@@ -81,7 +103,11 @@ export function vmActionBindings(vm: Target | undefined, shell: Shell): Binding[
     { keys: [VM_KEYS.console], description: 'Console', group, disabledReason: reason(vmCanOpenConsole(vm)), action: async () => {
       const code = await shell.suspend(async () => {
         process.stdout.write(`\r\nSerial console of ${name}; Ctrl-] comes back to hostdeck.\r\n`);
-        return vmConsole(s, name);
+        try {
+          return await vmConsole(s, name);
+        } finally {
+          await drainTerminalReplies();
+        }
       });
       if (code !== 0) shell.notify('warning', `virsh console ended with code ${code}`);
     } },

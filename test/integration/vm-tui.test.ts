@@ -53,7 +53,7 @@ describe('VM lifecycle through the console keys', () => {
     term.press('C-u');
     term.type(text);
     term.press('Enter');
-    await term.waitFor(new RegExp(`› ${label}\\s+${text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').slice(0, 30)}`));
+    await term.waitFor(new RegExp(`› ${label}\\s+${text.slice(0, 30).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
     await term.waitFor('Edit field'); // committed: the form's own keys are back
   }
   /** The label of the focused field (› marks it). */
