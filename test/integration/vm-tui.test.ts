@@ -124,8 +124,11 @@ describe('VM lifecycle through the console keys', () => {
 
     // Back in the VM list: select it with the filter, force it off, delete it with its disk.
     term.press('/');
+    await term.waitFor('filter (regex');
     term.type(NAME);
+    await term.waitFor(`filter (regex, ! inverts): ${NAME}`);
     term.press('Enter');
+    await term.waitFor((sc) => !sc.includes('filter (regex'));
     await term.waitFor(new RegExp(`${NAME}\\s+running`), 30_000);
     // The serial console: the terminal goes to virsh console, the guest's shell answers, Ctrl-] comes back.
     term.press('c');
