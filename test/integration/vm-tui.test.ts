@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { ROOT, Terminal } from '../lib/tty.ts';
-import { guestImage } from '../lib/guest.ts';
+import { guestImage, waitForSerial } from '../lib/guest.ts';
 import { domstate, makePool, poolVolumes, removeDomains, removePool, virshTry, LC_PREFIX } from '../lib/lifecycle.ts';
 
 const run = `${process.pid.toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
@@ -131,9 +131,12 @@ describe('VM lifecycle through the console keys', () => {
     await term.waitFor((sc) => !sc.includes('filter (regex'));
     await term.waitFor(new RegExp(`${NAME}\\s+running`), 30_000);
     // The serial console: the terminal goes to virsh console, the guest's shell answers, Ctrl-] comes back.
+    await waitForSerial(NAME, img.marker, 90_000); // booted: its shell is on the serial console
     term.press('c');
     await term.waitFor(`Serial console of ${NAME}`, 20_000);
-    await new Promise((r) => setTimeout(r, 1500));
+    await term.waitFor('Escape character', 20_000);
+    term.press('Enter');
+    await term.waitFor('hostdeck-tiny#', 30_000);
     term.type('echo hostdeck-$((6*7))');
     term.press('Enter');
     await term.waitFor('hostdeck-42', 30_000);
