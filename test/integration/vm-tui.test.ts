@@ -142,7 +142,6 @@ describe('VM lifecycle through the console keys', () => {
     await term.waitFor('hostdeck-42', 30_000);
     term.press('C-]');
     await term.waitFor(new RegExp(`${NAME}\\s+running`), 20_000);
-    await term.waitFor('Command palette');
     term.press('F');
     await term.waitFor(`Force ${NAME} off now?`);
     term.press('y');
