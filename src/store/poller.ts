@@ -43,17 +43,24 @@ export function createPolledStore<T>(load: () => Promise<T>, intervalMs: number,
   const tick = (): Promise<void> => {
     if (inFlight) return inFlight; // drop the overlapping refresh
     inFlight = (async () => {
+      let unchanged = false;
       try {
         const data = await load();
         failures = 0;
-        state = { data, updatedAt: Date.now(), loading: false };
+        // The same data as before: screens need not redraw (a redraw costs a whole frame).
+        if (!state.error && !state.loading && state.data !== undefined && sameData(state.data, data)) {
+          state = { ...state, updatedAt: Date.now() };
+          unchanged = true;
+        } else {
+          state = { data, updatedAt: Date.now(), loading: false };
+        }
       } catch (err) {
         failures++;
         state = { ...state, error: (err as Error).message, loading: false };
       } finally {
         inFlight = undefined;
       }
-      emit();
+      if (!unchanged) emit();
       schedule();
     })();
     return inFlight;
@@ -77,4 +84,13 @@ export function createPolledStore<T>(load: () => Promise<T>, intervalMs: number,
     setInterval(ms) { interval = ms; schedule(); },
     stop() { stopped = true; if (timer) clearTimeout(timer); timer = undefined; },
   };
+}
+
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch {
+    return false;
+  }
 }

@@ -30,6 +30,8 @@ interface Pending {
 export class VirshSession {
   private proc?: ChildProcessWithoutNullStreams;
   private out = '';
+  private outChunks: string[] = [];
+  private outTail = '';
   private err = '';
   private queue: Pending[] = [];
   private seq = 0;
@@ -48,10 +50,19 @@ export class VirshSession {
     const p = spawnPiped(this.opts.program ?? 'virsh', ['-q', '-c', this.uri], { env: { LC_ALL: 'C' } });
     this.starts++;
     this.out = '';
+    this.outChunks = [];
+    this.outTail = '';
     this.err = '';
     p.stdout.setEncoding('utf8');
     p.stderr.setEncoding('utf8');
-    p.stdout.on('data', (chunk: string) => { this.out += chunk; this.drain(); });
+    // virsh writes line by line: keep the chunks and look for the marker only in the new
+    // text (plus a little of the previous), instead of rescanning the growing output.
+    p.stdout.on('data', (chunk: string) => {
+      this.outChunks.push(chunk);
+      const window = this.outTail + chunk;
+      this.outTail = window.slice(-128);
+      if (this.queue.some((q) => window.includes(q.marker))) this.drain();
+    });
     p.stderr.on('data', (chunk: string) => { this.err += chunk; if (this.err.length > 256 * 1024) this.err = this.err.slice(-64 * 1024); this.drain(); });
     p.stdin.on('error', () => undefined);
     p.on('error', (e) => this.fail(p, new Error(`virsh: ${e.message}`)));
@@ -82,6 +93,7 @@ export class VirshSession {
   }
 
   private drain(): void {
+    if (this.outChunks.length) { this.out += this.outChunks.join(''); this.outChunks = []; }
     for (;;) {
       const head = this.queue[0];
       if (!head) return;
@@ -96,7 +108,10 @@ export class VirshSession {
       this.err = this.err.slice(j + errMarker.length);
       this.queue.shift();
       clearTimeout(head.timer);
-      const body = text.split('\n').filter((l) => !l.startsWith('virsh # ')).join('\n');
+      // Between the echoed command line and the echoed marker commands (no split of the whole output).
+      const from = text.startsWith('virsh # ') ? text.indexOf('\n') + 1 : 0;
+      const to = text.indexOf('virsh # echo --err ', from);
+      const body = from <= 0 && text.startsWith('virsh # ') ? '' : text.slice(from, to < 0 ? undefined : to);
       const e = lastError(err);
       if (e && !body.trim()) {
         head.reject(new Error(e));
