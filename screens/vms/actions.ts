@@ -24,15 +24,15 @@ export function shutdownTimeoutMs(): number {
 async function drainTerminalReplies(ms = 300): Promise<void> {
   const stdin = process.stdin;
   if (!stdin.isTTY) return;
-  const sink = () => undefined;
+  // Paused-mode reads only: ink re-attaches its own 'readable' listener when it resumes.
+  stdin.setRawMode(true);
   try {
-    stdin.setRawMode(true);
-    stdin.on('data', sink);
-    stdin.resume();
-    await new Promise((r) => setTimeout(r, ms));
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      while (stdin.read() !== null) { /* dropped */ }
+      await new Promise((r) => setTimeout(r, 50));
+    }
   } finally {
-    stdin.off('data', sink);
-    stdin.pause();
     stdin.setRawMode(false);
   }
 }
