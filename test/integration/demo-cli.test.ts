@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { guestImage, waitForSerial } from '../lib/guest.ts';
-import { domstate, makePool, poolVolumes, removePool, virshTry, LC_PREFIX, SYSTEM_URI } from '../lib/lifecycle.ts';
+import { domstate, makePool, poolVolumes, removePool, virshTry, LC_PREFIX, SYSTEM_URI, libvirtReady } from '../lib/lifecycle.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const POOL = `${LC_PREFIX}demopool-${process.pid.toString(36)}`;
@@ -28,6 +28,7 @@ describe('hostdeck demo', () => {
     await makePool(POOL);
   });
   after(async () => {
+    await libvirtReady(ROOT); // the cleanup needs the daemon, even if another test stopped it meanwhile
     cli('--remove');
     await removePool(POOL);
     rmSync(dir, { recursive: true, force: true });

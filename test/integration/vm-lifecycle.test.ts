@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { testServices } from '../lib/services.ts';
 import { guestImage, waitForSerial } from '../lib/guest.ts';
-import { allDomains as everyDomain, domstate, makePool, poolVolumes, removeDomains, removePool, tinyInput, virsh, virshTry, SYSTEM_URI, LC_PREFIX } from '../lib/lifecycle.ts';
+import { allDomains as everyDomain, domstate, makePool, poolVolumes, removeDomains, removePool, tinyInput, virsh, virshTry, SYSTEM_URI, LC_PREFIX, libvirtReady } from '../lib/lifecycle.ts';
 import { VmActionError, VmInputError, serialLogFile, vmClone, vmCreate, vmDelete, vmDeletePlan, vmEdit, vmForceOff, vmPause, vmReboot, vmRestore, vmResume, vmSave, vmSetAutostart, vmShutdown, vmSnapshotCreate, vmSnapshotDelete, vmSnapshotRevert, vmSnapshots, vmStart } from '../../src/host/vm-service.ts';
 import type { VmCreateInput } from '../../src/domain/vm-create.ts';
 import { snapshotTreeText } from '../../src/domain/vm-display.ts';
@@ -74,6 +74,7 @@ describe('VM lifecycle on the real libvirtd', () => {
     input = await tinyInput(A, POOL);
   });
   after(async () => {
+    await libvirtReady(ROOT); // the cleanup needs the daemon, even if another test stopped it meanwhile
     await removeDomains(prefix);
     await removePool(POOL);
     await s.cleanup();

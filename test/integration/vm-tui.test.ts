@@ -9,7 +9,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { ROOT, Terminal } from '../lib/tty.ts';
 import { guestImage, waitForSerial } from '../lib/guest.ts';
-import { domstate, makePool, poolVolumes, removeDomains, removePool, virshTry, LC_PREFIX } from '../lib/lifecycle.ts';
+import { domstate, makePool, poolVolumes, removeDomains, removePool, virshTry, LC_PREFIX, libvirtReady } from '../lib/lifecycle.ts';
 
 const run = `${process.pid.toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
 const NAME = `${LC_PREFIX}tui-${run}`;
@@ -38,6 +38,7 @@ describe('VM lifecycle through the console keys', () => {
     term = Terminal.start({ columns: 120, rows: 40, env: { LIBVIRT_DEFAULT_URI: 'qemu:///system' } });
   });
   after(async () => {
+    await libvirtReady(ROOT); // the cleanup needs the daemon, even if another test stopped it meanwhile
     term?.close();
     await removeDomains(NAME);
     await removePool(POOL);

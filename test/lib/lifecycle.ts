@@ -75,3 +75,12 @@ export async function tinyInput(name: string, pool: string, over: Partial<VmCrea
     osType: 'linux', machine: 'pc', graphics: 'none', ...over,
   };
 }
+
+/** Wait until libvirtd answers (other integration files stop and start it), starting it when it is down. */
+export async function libvirtReady(root: string): Promise<void> {
+  const { spawnSync } = await import('node:child_process');
+  for (let i = 0; i < 30 && (await virshTry('uri')).code !== 0; i++) {
+    spawnSync(`${root}/scripts/libvirt-up`, { stdio: 'inherit' });
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
