@@ -3,7 +3,7 @@
 // view (virsh domstate, dumpxml, dominfo, vol-list, snapshot-list) and, for
 // start, reboot and revert, against the guest's serial output. At most two
 // guests run at once; everything named hd-lc-* is removed at the end.
-import { after, before, describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSync, writeSync, closeSync, readFileSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -72,6 +72,11 @@ describe('VM lifecycle on the real libvirtd', () => {
     await removeDomains(prefix);
     await makePool(POOL);
     input = await tinyInput(A, POOL);
+  });
+  // Other integration files restart libvirtd: each test starts with the daemon up and hostdeck connected.
+  beforeEach(async () => {
+    await libvirtReady(ROOT);
+    for (let i = 0; i < 20 && (await s.virt.domainList().then(() => false, () => true)); i++) await new Promise((r) => setTimeout(r, 500));
   });
   after(async () => {
     await libvirtReady(ROOT); // the cleanup needs the daemon, even if another test stopped it meanwhile

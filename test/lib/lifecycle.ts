@@ -13,13 +13,27 @@ export function lcName(tag: string): string {
   return `${LC_PREFIX}${tag}-${process.pid.toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
 }
 
+/** libvirtd is being restarted (other integration files stop and start it): worth waiting for. */
+const daemonAway = (stderr: string) => /failed to connect to the hypervisor|End of file while reading data|Cannot recv data/.test(stderr);
+
+async function virshRun(args: string[]) {
+  for (let i = 0; ; i++) {
+    const r = await run('virsh', ['-c', SYSTEM_URI, ...args], { timeoutMs: 180_000, env: { LC_ALL: 'C' } });
+    if (r.exitCode === 0 || !daemonAway(r.stderr) || i >= 30) return r;
+    await new Promise((res) => setTimeout(res, 1000));
+  }
+}
+
+/** libvirt's own view (virsh), throwing on failure; waits out a libvirtd restart. */
 export async function virsh(...args: string[]): Promise<string> {
-  return (await runOk('virsh', ['-c', SYSTEM_URI, ...args], { timeoutMs: 180_000, env: { LC_ALL: 'C' } })).stdout;
+  const r = await virshRun(args);
+  if (r.exitCode !== 0) return (await runOk('virsh', ['-c', SYSTEM_URI, ...args], { timeoutMs: 180_000, env: { LC_ALL: 'C' } })).stdout;
+  return r.stdout;
 }
 
 /** `virsh` without throwing: exit code and output. */
 export async function virshTry(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const r = await run('virsh', ['-c', SYSTEM_URI, ...args], { timeoutMs: 180_000, env: { LC_ALL: 'C' } });
+  const r = await virshRun(args);
   return { code: r.exitCode, out: r.stdout, err: r.stderr };
 }
 
@@ -79,7 +93,8 @@ export async function tinyInput(name: string, pool: string, over: Partial<VmCrea
 /** Wait until libvirtd answers (other integration files stop and start it), starting it when it is down. */
 export async function libvirtReady(root: string): Promise<void> {
   const { spawnSync } = await import('node:child_process');
-  for (let i = 0; i < 30 && (await virshTry('uri')).code !== 0; i++) {
+  const up = async () => (await run('virsh', ['-c', SYSTEM_URI, 'uri'], { timeoutMs: 10_000 })).exitCode === 0;
+  for (let i = 0; i < 30 && !(await up()); i++) {
     spawnSync(`${root}/scripts/libvirt-up`, { stdio: 'inherit' });
     await new Promise((r) => setTimeout(r, 1000));
   }
