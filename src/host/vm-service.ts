@@ -82,18 +82,32 @@ function hostBridges(): string[] {
   }
 }
 
+/**
+ * Every domain name. The access layer's list reads each domain after listing
+ * them, so a domain removed meanwhile (by anyone) fails the whole call: read again.
+ */
+export async function domainNames(services: Services): Promise<string[]> {
+  for (let i = 0; ; i++) {
+    try {
+      return (await services.virt.domainList()).map((d) => d.name);
+    } catch (e) {
+      if (i >= 4 || !/not found|no domain with matching/i.test(String((e as Error).message))) throw e;
+    }
+  }
+}
+
 /** What validation needs, read from libvirt; pools' volumes only for the pools named. */
 export async function hostFacts(services: Services, wantVolumes: readonly string[] = []): Promise<HostFacts> {
   const v = services.virt;
   const [domains, node, pools, networks, caps] = await Promise.all([
-    v.domainList(), v.nodeInfo(), v.storagePoolList(), v.networkList(), capabilities(services),
+    domainNames(services), v.nodeInfo(), v.storagePoolList(), v.networkList(), capabilities(services),
   ]);
   const volumes: Record<string, string[]> = {};
   await Promise.all([...new Set(wantVolumes)].filter((p) => pools.some((x) => x.name === p && x.state === 'running')).map(async (p) => {
     volumes[p] = (await v.storageVolumeList(p).catch(() => [])).map((x) => x.name);
   }));
   return {
-    domains: domains.map((d) => d.name), memoryKiB: node.memoryKiB, cpus: node.cpus, pools, volumes,
+    domains, memoryKiB: node.memoryKiB, cpus: node.cpus, pools, volumes,
     networks: networks.map((n) => n.name), bridges: hostBridges(), machines: caps.machines, fileExists: existsSync,
   };
 }
@@ -389,8 +403,8 @@ async function poolOfPath(s: Services, path: string): Promise<string | undefined
 
 export async function vmClone(s: Services, name: string, newName: string): Promise<{ name: string; volumes: string[] }> {
   locked(s);
-  const [vm, domains] = await Promise.all([info(s, name), s.virt.domainList()]);
-  const problem = vmNameProblem(newName, domains.map((d) => d.name));
+  const [vm, domains] = await Promise.all([info(s, name), domainNames(s)]);
+  const problem = vmNameProblem(newName, domains);
   if (problem) throw new VmInputError([{ field: 'name', message: `new name: ${problem}` }]);
   need('clone', name, vmCanClone(vm));
   return withEvent(s, newName, `Clone VM ${name} as ${newName}`, async () => {
