@@ -31,6 +31,7 @@ describe('hostdeck demo', () => {
     await libvirtReady(ROOT); // the cleanup needs the daemon, even if another test stopped it meanwhile
     cli('--remove');
     await removePool(POOL);
+    rmSync('/var/log/libvirt/qemu/hostdeck-demo-1.log', { force: true }); // libvirt keeps a domain's log after undefine
     rmSync(dir, { recursive: true, force: true });
   });
 
