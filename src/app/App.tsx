@@ -66,6 +66,9 @@ export function App(props: AppProps) {
   const [confirmState, setConfirm] = useState<Confirm | null>(null);
   const [notice, setNotice] = useState<{ kind: NoticeKind; text: string; id: number }>();
   const [capture, setCaptureState] = useState(false);
+  // The state the key handler reads lives in a ref updated synchronously, so
+  // several keys arriving in one chunk (fast typing, paste) act in order.
+  const live = useRef({ overlay: 'none' as 'none' | 'help' | 'palette', palette: { query: '', selected: 0 }, confirm: null as Confirm | null, capture: false });
   const [clock, setClock] = useState(() => (props.now ?? (() => new Date()))());
   const keySeq = useRef(1);
 
@@ -117,20 +120,24 @@ export function App(props: AppProps) {
   const push = useCallback((id: string, params: Record<string, unknown> = {}) => {
     if (!screens.some((s) => s.id === id)) { notify('error', `No screen named ${id}`); return; }
     setStack((st) => [...st, { id, params, key: keySeq.current++ }]);
+    live.current = { ...live.current, capture: false };
     setCaptureState(false);
   }, [screens, notify]);
 
   const back = useCallback(() => {
     setStack((st) => (st.length > 1 ? st.slice(0, -1) : st));
+    live.current = { ...live.current, capture: false };
     setCaptureState(false);
   }, []);
 
   const jump = useCallback((id: string) => {
     setStack((st) => (id === home.id ? [st[0]!] : [st[0]!, { id, params: {}, key: keySeq.current++ }]));
+    live.current = { ...live.current, capture: false };
     setCaptureState(false);
   }, [home.id]);
 
-  const setCapture = useCallback((c: boolean) => setCaptureState(c), []);
+  // Takes effect for the very next key, not only after the next render.
+  const setCapture = useCallback((c: boolean) => { live.current = { ...live.current, capture: c }; setCaptureState(c); }, []);
 
   const suspend = useCallback<Shell['suspend']>(async (fn) => {
     let result: Awaited<ReturnType<typeof fn>> | undefined;
@@ -176,10 +183,7 @@ export function App(props: AppProps) {
 
   const tooSmall = size.columns < MIN_COLUMNS || size.rows < MIN_ROWS;
 
-  // The state the key handler reads lives in a ref updated synchronously, so
-  // several keys arriving in one chunk (fast typing, paste) act in order.
-  const live = useRef({ overlay, palette, confirm: confirmState, capture });
-  live.current = { overlay, palette, confirm: confirmState, capture };
+  live.current = { ...live.current, overlay, palette, confirm: confirmState, capture };
   const setOverlayNow = (o: typeof overlay) => { live.current = { ...live.current, overlay: o }; setOverlay(o); };
   const setPaletteNow = (p: typeof palette) => { live.current = { ...live.current, palette: p }; setPalette(p); };
 
