@@ -15,7 +15,7 @@ export interface PolledStore<T> {
   subscribe: (fn: () => void) => () => void;
   /** Refresh now (dropped if one is already in flight). */
   refresh: () => Promise<void>;
-  setInterval: (ms: number) => void;
+  setPeriod: (ms: number) => void;
   /** Stop timers (tests, shutdown). */
   stop: () => void;
 }
@@ -81,7 +81,7 @@ export function createPolledStore<T>(load: () => Promise<T>, intervalMs: number,
       };
     },
     refresh: tick,
-    setInterval(ms) { interval = ms; schedule(); },
+    setPeriod(ms) { interval = ms; schedule(); },
     stop() { stopped = true; if (timer) clearTimeout(timer); timer = undefined; },
   };
 }
