@@ -2,10 +2,11 @@
 // unique id; never edit one that has shipped.
 import type { Db } from '../db.ts';
 import { core0001 } from './0001-core.ts';
+import { storageDomains0004 } from './0004-storage-domains.ts';
 
 export interface Migration {
   id: string;
   up: (db: Db) => void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [core0001];
+export const MIGRATIONS: readonly Migration[] = [core0001, storageDomains0004];
