@@ -5,5 +5,6 @@ import { eventCommands } from './events.ts';
 import { hostCommands } from './host.ts';
 import { lifecycleCommands } from './vm.ts';
 import { topCommands } from './top.ts';
+import { storageDomainCommands } from './storage-domain.ts';
 
-export const COMMANDS: readonly Command[] = [...hostCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands];
+export const COMMANDS: readonly Command[] = [...hostCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...storageDomainCommands];

@@ -1,0 +1,301 @@
+// hostdeck storage domain list|show|create|scan|import|activate|maintenance|detach|remove|monitor
+// hostdeck storage volume list|create|delete|upload
+// Same rules and messages as the Storage domains screen; every input is
+// checked before anything runs and an error names the option and the rule.
+import { formatSize, type FieldError } from '../domain/storage/domain.ts';
+import { DomainError, DomainInputError, createDomainMonitor, domainServiceFor, type DomainService, type StorageDomain } from '../host/storage/domains/index.ts';
+import { CommandError, printTable, type Command, type CommandContext } from './registry.ts';
+
+const OPTION: Record<string, string> = {
+  name: '--name', type: '--type', connection: '--connection', lun: '--lun', description: '--description', size: '--size', format: '--format', file: 'FILE', domain: 'DOMAIN',
+};
+
+/** A field error as the CLI says it: "--size: must be at least 1 MiB ...". */
+export function optionMessage(e: FieldError): string {
+  const opt = OPTION[e.field];
+  if (!opt) return e.message;
+  return e.message.startsWith(`${e.field}: `) ? `${opt}: ${e.message.slice(e.field.length + 2)}` : `${opt}: ${e.message}`;
+}
+
+async function withService<T>(ctx: CommandContext, fn: (s: DomainService) => Promise<T>): Promise<T> {
+  const s = await domainServiceFor(ctx.services);
+  try {
+    return await fn(s);
+  } catch (e) {
+    if (e instanceof DomainInputError) throw new CommandError(e.errors.map((x, i) => `${i ? 'hostdeck: ' : ''}${optionMessage(x)}`).join('\n'), 2);
+    if (e instanceof DomainError) {
+      if (e.kind === 'in-use' && !ctx.json) throw new CommandError(`${e.message}\nStop or migrate these VMs first.`, 1);
+      throw new CommandError(e.message, e.kind === 'not-found' ? 2 : 1);
+    }
+    throw e;
+  }
+}
+
+function positional(ctx: CommandContext, i: number, name: string, hint: string): string {
+  const v = ctx.positionals[i]?.trim();
+  if (!v) throw new CommandError(`${name}: is required (${hint})`, 2);
+  return v;
+}
+
+function tooMany(ctx: CommandContext, n: number): void {
+  if (ctx.positionals.length > n) throw new CommandError(`unexpected argument ${JSON.stringify(ctx.positionals[n])}`, 2);
+}
+
+async function confirm(ctx: CommandContext, question: string): Promise<boolean> {
+  if (ctx.options.yes) return true;
+  if (!ctx.interactive) throw new CommandError('--yes: is required without a terminal to confirm on', 2);
+  const a = await ctx.prompt(`${question} [y/N] `);
+  return /^y(es)?$/i.test((a ?? '').trim());
+}
+
+const pct = (d: StorageDomain) => (d.capacityBytes && d.usedBytes !== null ? `${Math.round((d.usedBytes / d.capacityBytes) * 100)}%` : '-');
+
+function domainRow(d: StorageDomain) {
+  return { name: d.name, type: d.type, status: d.status, storage: d.kind === 'block' ? `block ${d.device ?? ''}` : 'file', capacity: formatSize(d.capacityBytes ?? undefined), used: formatSize(d.usedBytes ?? undefined), free: formatSize(d.freeBytes ?? undefined), 'used%': pct(d), connection: d.connectionId, id: d.id };
+}
+
+const DOMAIN_ARG = 'DOMAIN';
+const domainHint = 'a storage domain name or UUID';
+
+export const storageDomainCommands: Command[] = [
+  {
+    noun: 'storage',
+    verb: 'domain list',
+    summary: 'List the storage domains of the data center with type, status and capacity',
+    async run(ctx) {
+      tooMany(ctx, 0);
+      const s = await domainServiceFor(ctx.services);
+      const list = s.list();
+      if (!list.length && !ctx.json) { ctx.out('No storage domains. Create one with hostdeck storage domain create, or find existing ones with hostdeck storage domain scan.'); return 0; }
+      printTable(ctx, list.map(domainRow), ['name', 'type', 'status', 'capacity', 'used', 'free', 'used%', 'storage', 'connection'], list);
+      return 0;
+    },
+  },
+  {
+    noun: 'storage',
+    verb: 'domain show',
+    summary: 'Show one storage domain in full',
+    usage: DOMAIN_ARG,
+    async run(ctx) {
+      const key = positional(ctx, 0, DOMAIN_ARG, domainHint);
+      tooMany(ctx, 1);
+      const s = await domainServiceFor(ctx.services);
+      const d = s.get(key);
+      if (!d) throw new CommandError(`${DOMAIN_ARG}: no storage domain ${JSON.stringify(key)} (see hostdeck storage domain list)`, 2);
+      if (ctx.json) { ctx.out(JSON.stringify(d, null, 2)); return 0; }
+      const rows: [string, string][] = [
+        ['name', d.name], ['id', d.id], ['type', d.type], ['status', d.status + (d.lastError ? ` (${d.lastError})` : '')],
+        ['capacity', `${formatSize(d.capacityBytes ?? undefined)}, ${formatSize(d.usedBytes ?? undefined)} used, ${formatSize(d.freeBytes ?? undefined)} free`],
+        ['storage', d.kind === 'block' ? `volume group ${d.path} on ${d.device}` : `directory ${d.path}`],
+        ['pool', `${d.poolName} (libvirt ${d.poolType})`], ['connection', d.connectionId], ['format', `version ${d.formatVersion}`],
+        ['created', `${d.createdAt} by ${d.creatorHost}`], ['attached', d.attachedAt], ['checked', d.checkedAt ?? 'never'],
+      ];
+      if (d.description) rows.splice(1, 0, ['description', d.description]);
+      for (const [k, v] of rows) ctx.out(`${k.padEnd(12)} ${v}`);
+      return 0;
+    },
+  },
+  {
+    noun: 'storage',
+    verb: 'domain create',
+    summary: 'Create a storage domain on a connection (writes its metadata onto the storage, defines its libvirt pool)',
+    options: {
+      name: { type: 'string', description: 'Domain name: letters, digits, - and _, at most 50', value: 'NAME' },
+      type: { type: 'string', description: 'data, iso or export', value: 'TYPE' },
+      connection: { type: 'string', description: 'The storage connection (id or name) it lives on', value: 'CONNECTION' },
+      lun: { type: 'string', description: 'iSCSI / FC: the LUN (WWID or device) when the connection has several', value: 'WWID' },
+      description: { type: 'string', description: 'Free text, one line, at most 200 characters', value: 'TEXT' },
+    },
+    async run(ctx) {
+      tooMany(ctx, 0);
+      const o = ctx.options;
+      const d = await withService(ctx, (s) => s.create({ name: (o.name as string) ?? '', type: (o.type as string) ?? '', connectionId: (o.connection as string) ?? '', lun: o.lun as string | undefined, description: o.description as string | undefined }));
+      if (ctx.json) ctx.out(JSON.stringify(d, null, 2));
+      else ctx.out(`Created ${d.type} storage domain ${d.name} (${d.id}): ${d.status}, ${formatSize(d.freeBytes ?? undefined)} free.`);
+      return 0;
+    },
+  },
+  {
+    noun: 'storage',
+    verb: 'domain scan',
+    summary: 'List the storage domains found on a connection (read-only)',
+    options: { connection: { type: 'string', description: 'The storage connection (id or name) to look on', value: 'CONNECTION' } },
+    async run(ctx) {
+      tooMany(ctx, 0);
+      const conn = ctx.options.connection as string | undefined;
+      if (!conn) throw new CommandError('--connection: is required (a storage connection id or name)', 2);
+      const found = await withService(ctx, (s) => s.scan(conn));
+      if (!found.length && !ctx.json) { ctx.out(`No storage domains on connection ${conn}.`); return 0; }
+      printTable(ctx, found.map((f) => ({ name: f.metadata.name, type: f.metadata.type, uuid: f.metadata.uuid, version: f.metadata.formatVersion, creator: f.metadata.creatorHost, created: f.metadata.createdAt, attached: f.attachedAs ?? 'no' })),
+        ['name', 'type', 'uuid', 'version', 'creator', 'created', 'attached'], found);
+      return 0;
+    },
+  },
+  {
+    noun: 'storage',
+    verb: 'domain import',
+    summary: 'Attach a storage domain found on a connection to the data center',
+    usage: 'UUID|NAME',
+    options: {
+      connection: { type: 'string', description: 'The storage connection (id or name) it is on', value: 'CONNECTION' },
+      name: { type: 'string', description: 'Attach under another name (when the name is taken here)', value: 'NAME' },
+    },
+    async run(ctx) {
+      const which = positional(ctx, 0, DOMAIN_ARG, 'the UUID or name of a domain shown by hostdeck storage domain scan');
+      tooMany(ctx, 1);
+      const conn = ctx.options.connection as string | undefined;
+      if (!conn) throw new CommandError('--connection: is required (a storage connection id or name)', 2);
+      const d = await withService(ctx, (s) => s.import(conn, which, { name: ctx.options.name as string | undefined }));
+      if (ctx.json) ctx.out(JSON.stringify(d, null, 2));
+      else ctx.out(`Imported ${d.type} storage domain ${d.name} (${d.id}), created ${d.createdAt} by ${d.creatorHost}: ${d.status}.`);
+      return 0;
+    },
+  },
+  ...(['activate', 'maintenance'] as const).map((verb): Command => ({
+    noun: 'storage',
+    verb: `domain ${verb}`,
+    summary: verb === 'activate' ? 'Activate a storage domain (from maintenance, inactive or unreachable)' : 'Put a storage domain into maintenance (refused while a running VM uses it)',
+    usage: DOMAIN_ARG,
+    async run(ctx) {
+      const key = positional(ctx, 0, DOMAIN_ARG, domainHint);
+      tooMany(ctx, 1);
+      const d = await withService(ctx, (s) => (verb === 'activate' ? s.activate(key) : s.maintenance(key)));
+      if (ctx.json) ctx.out(JSON.stringify(d, null, 2));
+      else ctx.out(`Storage domain ${d.name} is ${d.status}.`);
+      return 0;
+    },
+  })),
+  {
+    noun: 'storage',
+    verb: 'domain detach',
+    summary: 'Detach a storage domain in maintenance from the data center; its data stays on the storage (import finds it again)',
+    usage: DOMAIN_ARG,
+    options: { yes: { type: 'boolean', description: 'Do not ask for confirmation' } },
+    async run(ctx) {
+      const key = positional(ctx, 0, DOMAIN_ARG, domainHint);
+      tooMany(ctx, 1);
+      if (!(await confirm(ctx, `Detach storage domain ${key}? Its libvirt pool is removed; the data stays on the storage.`))) { ctx.err('Not detached.'); return 1; }
+      await withService(ctx, (s) => s.detach(key));
+      if (ctx.json) ctx.out(JSON.stringify({ detached: key }, null, 2));
+      else ctx.out(`Detached ${key}; its data is still on the storage (hostdeck storage domain scan finds it).`);
+      return 0;
+    },
+  },
+  {
+    noun: 'storage',
+    verb: 'domain remove',
+    summary: 'Remove a storage domain in maintenance AND delete its data on the storage (refused while any VM has a disk on it)',
+    usage: DOMAIN_ARG,
+    options: { yes: { type: 'boolean', description: 'Do not ask for confirmation' } },
+    async run(ctx) {
+      const key = positional(ctx, 0, DOMAIN_ARG, domainHint);
+      tooMany(ctx, 1);
+      if (!(await confirm(ctx, `Remove storage domain ${key} and DELETE every volume on it?`))) { ctx.err('Not removed.'); return 1; }
+      await withService(ctx, (s) => s.remove(key));
+      if (ctx.json) ctx.out(JSON.stringify({ removed: key }, null, 2));
+      else ctx.out(`Removed ${key} and deleted its data.`);
+      return 0;
+    },
+  },
+  {
+    noun: 'storage',
+    verb: 'domain monitor',
+    summary: 'Run the storage domain health check in the foreground (every 10 s; what the host service runs)',
+    options: { once: { type: 'boolean', description: 'One round, then exit (1 when a domain is unreachable)' } },
+    async run(ctx) {
+      tooMany(ctx, 0);
+      const s = await domainServiceFor(ctx.services);
+      const monitor = createDomainMonitor({
+        service: s, events: ctx.services.events, keepAlive: true,
+        onChange: (changes) => { for (const c of changes) ctx.err(`${new Date().toISOString()} ${c.domain.name}: ${c.from} -> ${c.to}`); },
+      });
+      if (ctx.options.once) {
+        await monitor.checkNow();
+        const list = s.list();
+        printTable(ctx, list.map(domainRow), ['name', 'status', 'capacity', 'free'], list);
+        return list.some((d) => d.status === 'unreachable') ? 1 : 0;
+      }
+      monitor.start();
+      await new Promise<void>((resolve) => {
+        const stop = () => { monitor.stop(); resolve(); };
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      });
+      return 0;
+    },
+  },
+  {
+    noun: 'storage',
+    verb: 'volume list',
+    summary: 'List the volumes (VM disks, ISO files) of a storage domain',
+    usage: DOMAIN_ARG,
+    async run(ctx) {
+      const key = positional(ctx, 0, DOMAIN_ARG, domainHint);
+      tooMany(ctx, 1);
+      const vols = await withService(ctx, (s) => s.volumes(key));
+      if (!vols.length && !ctx.json) { ctx.out(`No volumes in ${key}.`); return 0; }
+      printTable(ctx, vols.map((v) => ({ name: v.name, capacity: formatSize(v.capacityBytes), allocation: formatSize(v.allocationBytes), type: v.type, path: v.path })), ['name', 'capacity', 'allocation', 'type', 'path'], vols);
+      return 0;
+    },
+  },
+  {
+    noun: 'storage',
+    verb: 'volume create',
+    summary: 'Create a volume (qcow2 or raw) in a storage domain',
+    usage: DOMAIN_ARG,
+    options: {
+      name: { type: 'string', description: 'Volume name (letters, digits, . _ + -)', value: 'NAME' },
+      size: { type: 'string', description: 'Size with a unit, e.g. 10G, 512M (at least 1 MiB)', value: 'SIZE' },
+      format: { type: 'string', description: 'qcow2 (default on file domains) or raw (block and ISO domains)', value: 'FORMAT' },
+    },
+    async run(ctx) {
+      const key = positional(ctx, 0, DOMAIN_ARG, domainHint);
+      tooMany(ctx, 1);
+      const o = ctx.options;
+      const v = await withService(ctx, (s) => s.volumeCreate(key, { name: (o.name as string) ?? '', size: (o.size as string) ?? '', format: o.format as string | undefined }));
+      if (ctx.json) ctx.out(JSON.stringify(v, null, 2));
+      else ctx.out(`Created volume ${v.name} (${formatSize(v.capacityBytes)}) at ${v.path}.`);
+      return 0;
+    },
+  },
+  {
+    noun: 'storage',
+    verb: 'volume delete',
+    summary: 'Delete a volume of a storage domain (refused while a VM has it as a disk)',
+    usage: `${DOMAIN_ARG} VOLUME`,
+    options: { yes: { type: 'boolean', description: 'Do not ask for confirmation' } },
+    async run(ctx) {
+      const key = positional(ctx, 0, DOMAIN_ARG, domainHint);
+      const name = positional(ctx, 1, 'VOLUME', 'a volume name from hostdeck storage volume list');
+      tooMany(ctx, 2);
+      if (!(await confirm(ctx, `Delete volume ${name} of ${key}? Its data is lost.`))) { ctx.err('Not deleted.'); return 1; }
+      await withService(ctx, (s) => s.volumeDelete(key, name));
+      if (ctx.json) ctx.out(JSON.stringify({ deleted: name, domain: key }, null, 2));
+      else ctx.out(`Deleted volume ${name} of ${key}.`);
+      return 0;
+    },
+  },
+  {
+    noun: 'storage',
+    verb: 'volume upload',
+    summary: 'Upload a file (an ISO to an ISO domain, a raw image to a data domain) as a new volume, with progress',
+    usage: `${DOMAIN_ARG} FILE`,
+    options: { name: { type: 'string', description: 'Volume name (default: the file name)', value: 'NAME' } },
+    async run(ctx) {
+      const key = positional(ctx, 0, DOMAIN_ARG, domainHint);
+      const file = positional(ctx, 1, 'FILE', 'the absolute path of the file to upload');
+      tooMany(ctx, 2);
+      let last = -1;
+      const v = await withService(ctx, (s) => s.upload(key, file, {
+        name: ctx.options.name as string | undefined,
+        onProgress: (p) => {
+          const pc = Math.floor((p.doneBytes / p.totalBytes) * 100);
+          if (pc !== last && !ctx.json) { last = pc; ctx.err(`uploading ${pc}% (${formatSize(p.doneBytes)} of ${formatSize(p.totalBytes)})`); }
+        },
+      }));
+      if (ctx.json) ctx.out(JSON.stringify(v, null, 2));
+      else ctx.out(`Uploaded ${file} to ${key} as ${v.name} (${formatSize(v.capacityBytes)}).`);
+      return 0;
+    },
+  },
+];

@@ -1,0 +1,109 @@
+// The health check of every active (or unreachable) storage domain: every
+// 10 s a child process reads the domain's metadata (file) or its LUN's first
+// block (block) with direct I/O, bounded by a timeout; the wait is bounded
+// here as well, so a child stuck in the kernel on a dead NFS server never
+// holds up this process (it stays the only check in flight for its domain
+// until it ends). A failed or late check marks the domain unreachable and
+// raises an event; the first good one after that clears it with an event.
+import type { EventLog } from '../../../manager/events.ts';
+import type { DomainService, StorageDomain } from './service.ts';
+
+export const HEALTH_INTERVAL_MS = 10_000;
+export const HEALTH_TIMEOUT_MS = 8_000;
+
+export interface MonitorDeps {
+  service: Pick<DomainService, 'list' | 'probe' | 'recordCheck'>;
+  events: EventLog;
+  intervalMs?: number;
+  timeoutMs?: number;
+  /** Called after each round with the domains whose status changed. */
+  /** Keep the process alive while the monitor runs (the foreground monitor verb); default false. */
+  keepAlive?: boolean;
+  onChange?: (changed: { domain: StorageDomain; from: string; to: string }[]) => void;
+}
+
+export interface DomainMonitor {
+  start(): void;
+  stop(): void;
+  /** One round now; resolves when every check of the round has an outcome (or its deadline passed). */
+  checkNow(): Promise<void>;
+  readonly running: boolean;
+}
+
+export function createDomainMonitor(deps: MonitorDeps): DomainMonitor {
+  const intervalMs = deps.intervalMs ?? HEALTH_INTERVAL_MS;
+  const timeoutMs = deps.timeoutMs ?? HEALTH_TIMEOUT_MS;
+  const inflight = new Map<string, { since: number; reported: boolean }>();
+  let timer: NodeJS.Timeout | undefined;
+
+  const raise = (d: StorageDomain, change: { from: string; to: string }, error?: string) => {
+    if (change.to === 'unreachable') {
+      deps.events.record({ severity: 'error', source: 'storage', objectType: 'storage-domain', objectId: d.id, message: `Storage domain ${d.name} is unreachable: ${error ?? 'health check failed'}`, result: 'failure', user: 'system', channel: 'system' });
+    } else {
+      deps.events.record({ severity: 'info', source: 'storage', objectType: 'storage-domain', objectId: d.id, message: `Storage domain ${d.name} is reachable again`, result: 'success', user: 'system', channel: 'system' });
+    }
+  };
+
+  const checkOne = async (d: StorageDomain): Promise<{ domain: StorageDomain; from: string; to: string } | undefined> => {
+    const busy = inflight.get(d.id);
+    if (busy) {
+      // The previous check has not ended: that is a failure by itself (once per hang).
+      if (!busy.reported && Date.now() - busy.since >= timeoutMs) {
+        busy.reported = true;
+        const error = `health check has not finished for ${Math.round((Date.now() - busy.since) / 1000)} s`;
+        const change = deps.service.recordCheck(d.id, { ok: false, error });
+        if (change) { raise(d, change, error); return { domain: d, ...change }; }
+      }
+      return undefined;
+    }
+    const entry = { since: Date.now(), reported: false };
+    inflight.set(d.id, entry);
+    const probe = deps.service.probe(d, timeoutMs).finally(() => inflight.delete(d.id));
+    let deadline: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => { deadline = setTimeout(() => resolve('late'), timeoutMs + 1000); deadline.unref?.(); });
+    const r = await Promise.race([probe, late]);
+    clearTimeout(deadline);
+    const result = r === 'late' ? { ok: false as const, error: `health check did not finish within ${Math.round(timeoutMs / 1000)} s` } : r;
+    if (r === 'late') entry.reported = true;
+    const change = deps.service.recordCheck(d.id, result);
+    if (change) { raise(d, change, result.ok ? undefined : result.error); return { domain: d, ...change }; }
+    return undefined;
+  };
+
+  let round: Promise<void> | undefined;
+  const checkNow = (): Promise<void> => {
+    round ??= (async () => {
+      try {
+        const domains = deps.service.list().filter((d) => d.status === 'active' || d.status === 'unreachable');
+        const changed = (await Promise.all(domains.map((d) => checkOne(d).catch(() => undefined)))).filter((c) => c !== undefined);
+        if (changed.length) deps.onChange?.(changed);
+      } finally {
+        round = undefined;
+      }
+    })();
+    return round;
+  };
+
+  return {
+    start() {
+      if (timer) return;
+      // Chained timeouts: a round starts intervalMs after the previous one began (a hung check is bounded by its deadline).
+      const tick = () => {
+        const began = Date.now();
+        void checkNow().finally(() => {
+          if (!timer) return;
+          timer = setTimeout(tick, Math.max(0, intervalMs - (Date.now() - began)));
+          if (!deps.keepAlive) timer.unref?.();
+        });
+      };
+      timer = setTimeout(tick, 0);
+      if (!deps.keepAlive) timer.unref?.();
+    },
+    stop() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+    },
+    checkNow,
+    get running() { return timer !== undefined; },
+  };
+}
