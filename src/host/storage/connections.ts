@@ -1,0 +1,425 @@
+// The storage connection service (issue #7): the one place hostdeck connects
+// NFS, iSCSI, Fibre Channel, POSIX and local storage. storage-domains builds
+// on it and never runs mount or iscsiadm itself.
+//
+// Contract (storage-conn <-> storage-domains). Changes, newest first:
+// - 2026-11-24 first version: createConnectionService({ runner, fs?, db, events, mountRoot?, sysfsRoot?, devRoot?, keyFile?, log? })
+//   list(), get(idOrName), add(input), remove(id), connect(id), disconnect(id), status(id),
+//   reconnectPersistent(), mountPath(conn), luns(id), discover(portal), fcHosts().
+//   Records: StorageConnection (src/domain/storage/connection.ts). Errors: StorageError
+//   (code + message) and ConnectionInputError (field errors; nothing stored).
+//   File connections (nfs, posixfs): /rhev/data-center/mnt/<server:path or spec, '_' doubled, '/' as '_'>
+//   (vdsm's layout; mountRoot overrides); localfs: the directory itself.
+//   Block connections (iscsi, fc): luns(id) -> { wwid, devicePath, sizeBytes, vendor, model, serial, ... }.
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  BLOCK_TYPES, connectionTarget, formatPortal, parsePortal, validateConnection,
+  type ConnectionInput, type ConnectionParams, type ConnectionState, type ConnectionType, type FcParams, type IscsiParams,
+  type LocalParams, type NfsParams, type PosixParams, type StorageConnection,
+} from '../../domain/storage/connection.ts';
+import type { Db } from '../../manager/db.ts';
+import type { EventLog } from '../../manager/events.ts';
+import { ConnectionInputError, StorageError } from './errors.ts';
+import { fcHosts, fcLuns, type FcHost } from './fc.ts';
+import { localFs, mountAt, type HostFs, type Runner } from './fs.ts';
+import { iscsiOps, type DiscoveredTarget } from './iscsi.ts';
+import { checkLocalDir } from './local.ts';
+import { sessionLuns, type Lun, type SysPaths } from './luns.ts';
+import { mountFs, unmountFs } from './mount.ts';
+import { multipathMaps } from './multipath.ts';
+import { DEFAULT_MOUNT_ROOT, explainNfsFailure, nfsMountPath, nfsMountSpec } from './nfs.ts';
+import { explainPosixFailure, posixMountPath, posixMountSpec } from './posix.ts';
+import { defaultKeyFile, secretBox, type SecretBox } from './secrets.ts';
+
+export { ConnectionInputError, StorageError } from './errors.ts';
+export type { Lun } from './luns.ts';
+export type { FcHost } from './fc.ts';
+export type { DiscoveredTarget } from './iscsi.ts';
+export type { Runner, HostFs } from './fs.ts';
+
+export interface ConnectionServiceDeps {
+  runner: Runner;
+  fs?: HostFs;
+  db: Db;
+  events: EventLog;
+  /** Where NFS and POSIX connections are mounted (default /rhev/data-center/mnt). */
+  mountRoot?: string;
+  /** Root of sysfs and /dev (tests: recorded trees). */
+  sysfsRoot?: string;
+  devRoot?: string;
+  /** AES-256-GCM key for CHAP secrets (default: storage-secrets.key beside the state DB). */
+  keyFile?: string;
+  /** One line per command run and per outcome (secrets are redacted before this sees them). */
+  log?: (line: string) => void;
+  /** iscsiadm login timeout (default 60 s). */
+  loginTimeoutMs?: number;
+}
+
+export interface ConnectOutcome {
+  connection: StorageConnection;
+  /** It was connected already (an existing mount or session): success, nothing changed. */
+  already: boolean;
+  message: string;
+}
+
+export interface ConnectionStatus {
+  id: string;
+  state: ConnectionState;
+  detail: string;
+  mountPath?: string;
+}
+
+export interface ReconnectReport {
+  id: string;
+  label: string;
+  ok: boolean;
+  already?: boolean;
+  message: string;
+}
+
+export interface ConnectionService {
+  list(): StorageConnection[];
+  get(idOrName: string): StorageConnection | undefined;
+  add(input: ConnectionInput): Promise<StorageConnection>;
+  remove(idOrName: string): Promise<StorageConnection>;
+  connect(idOrName: string): Promise<ConnectOutcome>;
+  disconnect(idOrName: string): Promise<ConnectOutcome>;
+  status(idOrName: string): Promise<ConnectionStatus>;
+  reconnectPersistent(): Promise<ReconnectReport[]>;
+  mountPath(conn: StorageConnection): string | undefined;
+  luns(idOrName: string): Promise<Lun[]>;
+  discover(portal: string): Promise<DiscoveredTarget[]>;
+  fcHosts(): Promise<FcHost[]>;
+  /** Set the persistent flag (reconnect at boot). */
+  setPersistent(idOrName: string, persistent: boolean): Promise<StorageConnection>;
+}
+
+interface Row {
+  id: string; type: ConnectionType; name: string | null; params: string; identity: string; persistent: number; state: ConnectionState;
+  last_error: string | null; chap_secret_sealed: string | null; mutual_secret_sealed: string | null; created_at: string; updated_at: string;
+}
+
+const TYPE_LABEL: Record<ConnectionType, string> = { nfs: 'NFS', iscsi: 'iSCSI', fc: 'FC', posixfs: 'POSIX', localfs: 'local' };
+
+export function connectionLabel(c: Pick<StorageConnection, 'type' | 'name' | 'params'>): string {
+  return `${TYPE_LABEL[c.type]} ${c.name ? `${c.name} (${connectionTarget(c.type, c.params)})` : connectionTarget(c.type, c.params)}`;
+}
+
+/** What makes two connections the same (a second add of it is refused). */
+function identityOf(type: ConnectionType, p: ConnectionParams): string {
+  switch (type) {
+    case 'nfs': return `nfs:${(p as NfsParams).path}`;
+    case 'iscsi': { const i = p as IscsiParams; return `iscsi:${formatPortal(i.address.toLowerCase(), i.port)}:${i.target}`; }
+    case 'fc': return `fc:${(p as FcParams).wwid ?? '*'}`;
+    case 'posixfs': return `posixfs:${(p as PosixParams).spec}`;
+    case 'localfs': return `localfs:${(p as LocalParams).path}`;
+  }
+}
+
+const toRecord = (r: Row): StorageConnection => ({
+  id: r.id,
+  type: r.type,
+  ...(r.name ? { name: r.name } : {}),
+  params: JSON.parse(r.params) as ConnectionParams,
+  persistent: r.persistent === 1,
+  state: r.state,
+  ...(r.last_error ? { lastError: r.last_error } : {}),
+  ...(r.type === 'iscsi' ? { hasSecret: Boolean(r.chap_secret_sealed), hasMutualSecret: Boolean(r.mutual_secret_sealed) } : {}),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** A log writer appending to `file` (mode 0600); never throws. */
+export function fileLog(file: string): (line: string) => void {
+  return (line) => {
+    try {
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      appendFileSync(file, `${new Date().toISOString()} storage: ${line}\n`, { mode: 0o600 });
+    } catch {
+      /* logging must not break storage actions */
+    }
+  };
+}
+
+export function createConnectionService(deps: ConnectionServiceDeps): ConnectionService {
+  const fs = deps.fs ?? localFs;
+  const db = deps.db;
+  const mountRoot = deps.mountRoot ?? DEFAULT_MOUNT_ROOT;
+  const sys: SysPaths = { sysfsRoot: deps.sysfsRoot ?? '/sys', devRoot: deps.devRoot ?? '/dev' };
+  const log = deps.log ?? (() => undefined);
+  // Every command run goes to the log with its (already redacted) arguments.
+  const runner: Runner = {
+    async run(command, args = [], opts = {}) {
+      const r = await deps.runner.run(command, args, opts);
+      log(`ran ${command} ${r.args.join(' ')} -> ${r.timedOut ? 'timeout' : r.exitCode}${r.exitCode !== 0 && r.stderr ? `: ${r.stderr.trim().split('\n').slice(-1)[0]}` : ''}`);
+      return r;
+    },
+  };
+  const iscsi = iscsiOps(runner, fs, { loginTimeoutMs: deps.loginTimeoutMs });
+  let box: SecretBox | undefined;
+  const secrets = () => (box ??= secretBox(deps.keyFile ?? defaultKeyFile(db.name)));
+
+  const row = (idOrName: string): Row | undefined =>
+    (db.prepare('SELECT * FROM storage_connections WHERE id = ? OR name = ?').get(idOrName, idOrName) as Row | undefined);
+  const must = (idOrName: string): Row => {
+    const r = row(idOrName);
+    if (!r) throw new StorageError('not-found', `no storage connection ${JSON.stringify(idOrName)} (see hostdeck storage connection list)`);
+    return r;
+  };
+  const setState = (id: string, state: ConnectionState, err?: string) => {
+    db.prepare('UPDATE storage_connections SET state = ?, last_error = ?, updated_at = ? WHERE id = ?').run(state, err ?? null, new Date().toISOString(), id);
+  };
+
+  // One operation at a time per connection (a connect racing a disconnect would leave either half-done).
+  const locks = new Map<string, Promise<unknown>>();
+  const serial = <T>(id: string, fn: () => Promise<T>): Promise<T> => {
+    const prev = locks.get(id) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(fn);
+    locks.set(id, next);
+    void next.finally(() => { if (locks.get(id) === next) locks.delete(id); }).catch(() => undefined);
+    return next;
+  };
+
+  const mountPathOf = (c: Pick<StorageConnection, 'type' | 'params'>): string | undefined => {
+    switch (c.type) {
+      case 'nfs': return nfsMountPath(c.params as NfsParams, mountRoot);
+      case 'posixfs': return posixMountPath(c.params as PosixParams, mountRoot);
+      case 'localfs': return (c.params as LocalParams).path;
+      default: return undefined;
+    }
+  };
+
+  const secretsOf = (r: Row) => ({
+    chapSecret: r.chap_secret_sealed ? secrets().open(r.chap_secret_sealed, `${r.id}:chap`) : undefined,
+    mutualSecret: r.mutual_secret_sealed ? secrets().open(r.mutual_secret_sealed, `${r.id}:mutual`) : undefined,
+  });
+
+  const event = <T>(c: { id: string; label: string }, message: string, fn: () => Promise<T>) =>
+    deps.events.action({ source: 'storage', objectType: 'storage-connection', objectId: c.id, message: `${message} ${c.label}` }, fn);
+
+  /** Connect without events or locking; returns whether it was connected already. */
+  const doConnect = async (r: Row): Promise<{ already: boolean }> => {
+    const c = toRecord(r);
+    switch (c.type) {
+      case 'nfs': {
+        const p = c.params as NfsParams;
+        return mountFs(runner, fs, nfsMountSpec(p, mountRoot), (x) => explainNfsFailure(p, x));
+      }
+      case 'posixfs': {
+        const p = c.params as PosixParams;
+        return mountFs(runner, fs, posixMountSpec(p, mountRoot), (x) => explainPosixFailure(p, x));
+      }
+      case 'localfs':
+        await checkLocalDir(runner, fs, c.params as LocalParams);
+        return { already: r.state === 'connected' };
+      case 'iscsi':
+        return iscsi.login(c.params as IscsiParams, secretsOf(r), c.persistent);
+      case 'fc': {
+        const hosts = await fcHosts(fs, sys);
+        if (!hosts.length) throw new StorageError('not-found', 'this host has no Fibre Channel HBA (/sys/class/fc_host is empty)');
+        const online = hosts.filter((h) => /online/i.test(h.portState));
+        if (!online.length) throw new StorageError('unreachable', `no Fibre Channel port is online (${hosts.map((h) => `${h.host}: ${h.portState}`).join(', ')})`);
+        const wwid = (c.params as FcParams).wwid;
+        if (wwid && !(await fcLuns(fs, sys, await multipathMaps(runner, fs), wwid)).length) throw new StorageError('not-found', `no Fibre Channel LUN with WWID ${wwid} is visible`);
+        return { already: r.state === 'connected' };
+      }
+    }
+  };
+
+  const isConnected = async (c: StorageConnection): Promise<{ connected: boolean; detail: string }> => {
+    switch (c.type) {
+      case 'nfs':
+      case 'posixfs': {
+        const mp = mountPathOf(c)!;
+        const m = await mountAt(fs, mp);
+        return m ? { connected: true, detail: `${m.source} mounted on ${mp} (${m.fstype}, ${m.options})` } : { connected: false, detail: `not mounted on ${mp}` };
+      }
+      case 'localfs': {
+        const p = (c.params as LocalParams).path;
+        const ok = await fs.isDir(p);
+        return { connected: ok && c.state === 'connected', detail: ok ? `${p} is a directory` : `${p} does not exist` };
+      }
+      case 'iscsi': {
+        const s = await iscsi.findSession(c.params as IscsiParams);
+        return s ? { connected: true, detail: `session ${s.id} to ${s.target} on ${formatPortal(s.address, s.port)}` } : { connected: false, detail: 'no iSCSI session' };
+      }
+      case 'fc': {
+        const hosts = await fcHosts(fs, sys);
+        const online = hosts.filter((h) => /online/i.test(h.portState));
+        return { connected: online.length > 0 && c.state === 'connected', detail: hosts.length ? hosts.map((h) => `${h.host} ${h.wwpn} ${h.portState} ${h.speed}`).join('; ') : 'no FC HBA' };
+      }
+    }
+  };
+
+  const connectRow = async (r: Row): Promise<ConnectOutcome> => {
+    const label = connectionLabel(toRecord(r));
+    try {
+      const o = await event({ id: r.id, label }, 'Connect storage', async () => doConnect(r));
+      setState(r.id, 'connected');
+      const message = o.already ? `${label} was connected already` : `${label} connected`;
+      log(message);
+      return { connection: toRecord(must(r.id)), already: o.already, message };
+    } catch (e) {
+      setState(r.id, 'failed', (e as Error).message);
+      log(`connect ${label} failed: ${(e as Error).message}`);
+      throw e;
+    }
+  };
+
+  const svc: ConnectionService = {
+    list() {
+      return (db.prepare('SELECT * FROM storage_connections ORDER BY created_at, id').all() as Row[]).map(toRecord);
+    },
+    get(idOrName) {
+      const r = row(idOrName);
+      return r && toRecord(r);
+    },
+    async add(input) {
+      const v = validateConnection(input);
+      if (!v.ok) throw new ConnectionInputError(v.errors);
+      const { value } = v;
+      const identity = identityOf(value.type, value.params);
+      const label = connectionLabel(value);
+      const dup = db.prepare('SELECT id, name FROM storage_connections WHERE identity = ?').get(identity) as { id: string; name: string | null } | undefined;
+      if (dup) throw new StorageError('exists', `${label} exists already (connection ${dup.name ?? dup.id})`);
+      if (value.name && row(value.name)) throw new StorageError('exists', `name: a storage connection named ${JSON.stringify(value.name)} exists already`);
+      const id = randomUUID();
+      return event({ id, label }, 'Add storage connection', async () => {
+        const now = new Date().toISOString();
+        // Seal before the insert so a key problem stores nothing.
+        const chap = value.secrets.chapSecret ? secrets().seal(value.secrets.chapSecret, `${id}:chap`) : null;
+        const mutual = value.secrets.mutualSecret ? secrets().seal(value.secrets.mutualSecret, `${id}:mutual`) : null;
+        db.prepare(`INSERT INTO storage_connections (id, type, name, params, identity, persistent, state, chap_secret_sealed, mutual_secret_sealed, created_at, updated_at)
+          VALUES (?, ?, ?, ?, ?, ?, 'disconnected', ?, ?, ?, ?)`).run(id, value.type, value.name ?? null, JSON.stringify(value.params), identity, value.persistent ? 1 : 0, chap, mutual, now, now);
+        log(`added ${label} (${id})`);
+        return toRecord(must(id));
+      });
+    },
+    async remove(idOrName) {
+      const r = must(idOrName);
+      return serial(r.id, async () => {
+        const c = toRecord(r);
+        const label = connectionLabel(c);
+        return event({ id: r.id, label }, 'Remove storage connection', async () => {
+          const live = await isConnected(c);
+          if (live.connected) throw new StorageError('connected', `${label} is connected (${live.detail}); disconnect it first`);
+          const users = hasDomainTable() ? (db.prepare('SELECT name FROM storage_domains WHERE connection_id = ?').pluck().all(r.id) as string[]) : [];
+          if (users.length) throw new StorageError('busy', `${label} is used by storage domain${users.length > 1 ? 's' : ''} ${users.join(', ')}; remove or detach ${users.length > 1 ? 'them' : 'it'} first`);
+          db.prepare('DELETE FROM storage_connections WHERE id = ?').run(r.id);
+          log(`removed ${label} (${r.id})`);
+          return c;
+        });
+      });
+    },
+    connect(idOrName) {
+      const r = must(idOrName);
+      return serial(r.id, async () => connectRow(must(r.id)));
+    },
+    disconnect(idOrName) {
+      const r = must(idOrName);
+      return serial(r.id, async () => {
+        const c = toRecord(must(r.id));
+        const label = connectionLabel(c);
+        const o = await event({ id: r.id, label }, 'Disconnect storage', async () => {
+          switch (c.type) {
+            case 'nfs':
+            case 'posixfs':
+              return { was: await unmountFs(runner, fs, mountPathOf(c)!, label) };
+            case 'iscsi': {
+              const p = c.params as IscsiParams;
+              const luns = await svc.luns(r.id).catch(() => [] as Lun[]);
+              const busy = await busyDevices(luns);
+              if (busy.length) throw new StorageError('busy', `${label} is in use and was not disconnected: ${busy.join('; ')}. Stop what uses the LUNs first.`);
+              const { wasConnected } = await iscsi.logout(p);
+              return { was: wasConnected };
+            }
+            default:
+              return { was: c.state === 'connected' };
+          }
+        });
+        setState(r.id, 'disconnected');
+        const message = o.was ? `${label} disconnected` : `${label} was not connected`;
+        log(message);
+        return { connection: toRecord(must(r.id)), already: !o.was, message };
+      });
+    },
+    async status(idOrName) {
+      const r = must(idOrName);
+      const c = toRecord(r);
+      try {
+        const live = await isConnected(c);
+        const state: ConnectionState = live.connected ? 'connected' : c.state === 'failed' ? 'failed' : 'disconnected';
+        if (state !== c.state && !(c.state === 'failed' && state === 'disconnected')) setState(r.id, state);
+        return { id: r.id, state, detail: c.state === 'failed' && !live.connected && c.lastError ? `${live.detail}; last error: ${c.lastError}` : live.detail, ...(mountPathOf(c) ? { mountPath: mountPathOf(c) } : {}) };
+      } catch (e) {
+        return { id: r.id, state: 'unknown', detail: (e as Error).message };
+      }
+    },
+    async reconnectPersistent() {
+      const out: ReconnectReport[] = [];
+      for (const r of db.prepare('SELECT * FROM storage_connections WHERE persistent = 1 ORDER BY created_at, id').all() as Row[]) {
+        const label = connectionLabel(toRecord(r));
+        try {
+          const o = await serial(r.id, () => connectRow(r));
+          out.push({ id: r.id, label, ok: true, already: o.already, message: o.message });
+        } catch (e) {
+          out.push({ id: r.id, label, ok: false, message: (e as Error).message });
+        }
+      }
+      return out;
+    },
+    mountPath: mountPathOf,
+    async luns(idOrName) {
+      const c = toRecord(must(idOrName));
+      if (!BLOCK_TYPES.includes(c.type)) throw new StorageError('invalid', `${connectionLabel(c)} is file storage; LUNs exist only on iSCSI and FC connections (its files are in ${mountPathOf(c)})`);
+      const maps = await multipathMaps(runner, fs);
+      if (c.type === 'fc') return fcLuns(fs, sys, maps, (c.params as FcParams).wwid);
+      const s = await iscsi.findSession(c.params as IscsiParams);
+      if (!s) throw new StorageError('connected', `${connectionLabel(c)} is not connected; connect it to see its LUNs`);
+      // The kernel adds the disks shortly after the login: wait for them a little.
+      let luns: Lun[] = [];
+      for (let i = 0; i < 40; i++) {
+        luns = await sessionLuns(fs, s.id, sys, maps);
+        if (luns.length) break;
+        await new Promise((res) => setTimeout(res, 250));
+      }
+      return luns;
+    },
+    async discover(portal) {
+      const p = parsePortal('portal', portal);
+      if (p.error) throw new ConnectionInputError([{ field: 'portal', message: p.error }]);
+      return iscsi.discover(p.address!, p.port!);
+    },
+    fcHosts: () => fcHosts(fs, sys),
+    async setPersistent(idOrName, persistent) {
+      const r = must(idOrName);
+      const c = toRecord(r);
+      return event({ id: r.id, label: connectionLabel(c) }, persistent ? 'Reconnect at boot:' : 'No reconnect at boot:', async () => {
+        if (c.type === 'iscsi') await iscsi.setStartup(c.params as IscsiParams, persistent);
+        db.prepare('UPDATE storage_connections SET persistent = ?, updated_at = ? WHERE id = ?').run(persistent ? 1 : 0, new Date().toISOString(), r.id);
+        return toRecord(must(r.id));
+      });
+    },
+  };
+
+  const hasDomainTable = () => Boolean(db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'storage_domains'").get());
+
+  /** Disks of these LUNs that are mounted or held by another device (LVM, dm). */
+  const busyDevices = async (luns: Lun[]): Promise<string[]> => {
+    const mounts = (await fs.read('/proc/mounts')) ?? '';
+    const out: string[] = [];
+    for (const l of luns) {
+      for (const dev of l.paths) {
+        // A multipath map holds its paths by design; another holder (LVM, a partition map) means use.
+        const holders = l.multipath ? [] : await fs.list(`${sys.sysfsRoot}/class/block/${dev}/holders`);
+        if (holders.length) out.push(`/dev/${dev} is held by ${holders.join(', ')}`);
+        if (new RegExp(`^/dev/${dev}\\d* `, 'm').test(mounts)) out.push(`/dev/${dev} is mounted`);
+      }
+    }
+    return out;
+  };
+
+  return svc;
+}
