@@ -26,7 +26,7 @@ export interface ConnectionRecord {
   id: string;
   type: string;
   name?: string;
-  params?: Record<string, unknown>;
+  params?: unknown;
   persistent?: boolean;
   state?: string;
 }
@@ -45,7 +45,7 @@ export interface DomainConnections {
   list(): ConnectionRecord[] | Promise<ConnectionRecord[]>;
   get(id: string): ConnectionRecord | undefined | Promise<ConnectionRecord | undefined>;
   status(id: string): unknown;
-  mountPath(conn: ConnectionRecord): string;
+  mountPath(conn: ConnectionRecord): string | undefined;
   luns(id: string): Promise<Lun[]>;
 }
 
@@ -193,6 +193,11 @@ export function createDomainService(deps: DomainServiceDeps) {
     if (!isConnected(st, c)) throw new DomainError('connection', `connection ${c.name ?? c.id} is not connected: connect it first (hostdeck storage connection connect ${c.name ?? c.id})`);
   };
   const connLabel = (c: ConnectionRecord) => c.name ?? c.id;
+  const mountOf = (c: ConnectionRecord): string => {
+    const m = connections.mountPath(c);
+    if (!m) throw new DomainError('connection', `connection ${connLabel(c)} (${c.type}) has no mount path`);
+    return m;
+  };
   const hostName = async (): Promise<string> => (await runner.run('uname', ['-n'], { timeoutMs: 5000 })).stdout.trim() || 'unknown';
 
   const pickLun = async (c: ConnectionRecord, want?: string): Promise<Lun> => {
@@ -315,7 +320,7 @@ export function createDomainService(deps: DomainServiceDeps) {
         };
         let d: StorageDomain;
         if (kind === 'file') {
-          const mount = connections.mountPath(conn);
+          const mount = mountOf(conn);
           const lay = fileLayout(mount, uuid);
           d = { ...base, path: lay.dir, device: null };
           try {
@@ -353,7 +358,7 @@ export function createDomainService(deps: DomainServiceDeps) {
       const attached = new Map(rows().map((d) => [d.id, d.name]));
       const found: FoundDomain[] = [];
       if (CONNECTION_KIND[conn.type] === 'file') {
-        const mount = connections.mountPath(conn).replace(/\/+$/, '');
+        const mount = mountOf(conn).replace(/\/+$/, '');
         const out = await onStorage('find', [mount, '-mindepth', '3', '-maxdepth', '3', '-path', `${mount}/*/dom_md/metadata`, '-type', 'f'], `searching ${mount} for storage domains`);
         for (const file of out.split('\n').map((l) => l.trim()).filter(Boolean).sort()) {
           try {

@@ -21,6 +21,7 @@ export function domainServiceFor(services: Services, connections?: DomainConnect
   return s;
 }
 
-async function connectionsFor(_services: Services): Promise<DomainConnections> {
-  throw new Error('storage connections are not available in this build yet');
+async function connectionsFor(services: Services): Promise<DomainConnections> {
+  const { connectionServiceFor } = await import('../service.ts');
+  return connectionServiceFor(services);
 }
