@@ -6,5 +6,6 @@ import { hostCommands } from './host.ts';
 import { lifecycleCommands } from './vm.ts';
 import { topCommands } from './top.ts';
 import { storageDomainCommands } from './storage-domain.ts';
+import { storageConnectionCommands } from './storage-connection.ts';
 
-export const COMMANDS: readonly Command[] = [...hostCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...storageDomainCommands];
+export const COMMANDS: readonly Command[] = [...hostCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...storageDomainCommands, ...storageConnectionCommands];

@@ -5,7 +5,7 @@
 // Contract (storage-conn <-> storage-domains). Changes, newest first:
 // - 2026-11-24 first version: createConnectionService({ runner, fs?, db, events, mountRoot?, sysfsRoot?, devRoot?, keyFile?, log? })
 //   list(), get(idOrName), add(input), remove(id), connect(id), disconnect(id), status(id),
-//   reconnectPersistent(), mountPath(conn), luns(id), discover(portal), fcHosts().
+//   reconnectPersistent(), mountPath(conn), luns(id), discover(portal), fcHosts(), fcLuns(), setPersistent(id, bool).
 //   Records: StorageConnection (src/domain/storage/connection.ts). Errors: StorageError
 //   (code + message) and ConnectionInputError (field errors; nothing stored).
 //   File connections (nfs, posixfs): /rhev/data-center/mnt/<server:path or spec, '_' doubled, '/' as '_'>
@@ -92,6 +92,8 @@ export interface ConnectionService {
   luns(idOrName: string): Promise<Lun[]>;
   discover(portal: string): Promise<DiscoveredTarget[]>;
   fcHosts(): Promise<FcHost[]>;
+  /** Every LUN the FC HBAs see (merged across paths). */
+  fcLuns(): Promise<Lun[]>;
   /** Set the persistent flag (reconnect at boot). */
   setPersistent(idOrName: string, persistent: boolean): Promise<StorageConnection>;
 }
@@ -393,6 +395,7 @@ export function createConnectionService(deps: ConnectionServiceDeps): Connection
       return iscsi.discover(p.address!, p.port!);
     },
     fcHosts: () => fcHosts(fs, sys),
+    fcLuns: async () => fcLuns(fs, sys, await multipathMaps(runner, fs)),
     async setPersistent(idOrName, persistent) {
       const r = must(idOrName);
       const c = toRecord(r);
