@@ -4,8 +4,9 @@ import { engineCommands } from './engine.ts';
 import { eventCommands } from './events.ts';
 import { hostCommands } from './host.ts';
 import { lifecycleCommands } from './vm.ts';
+import { netCommands } from './net.ts';
 import { topCommands } from './top.ts';
 import { storageDomainCommands } from './storage-domain.ts';
 import { storageConnectionCommands } from './storage-connection.ts';
 
-export const COMMANDS: readonly Command[] = [...hostCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...storageDomainCommands, ...storageConnectionCommands];
+export const COMMANDS: readonly Command[] = [...hostCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands];

@@ -1,0 +1,373 @@
+// hostdeck net ...: the host's network from the command line. Commands that
+// change something stage a change (validated first; a bad value names the
+// option and the rule and nothing is staged or run); `net diff` shows what
+// is staged, `net apply` applies it safely and waits for `net confirm` from
+// any session, rolling back at the timeout. `net apply-file` feeds the same
+// operations from a file, one command per line, for unattended installs.
+import { readFileSync } from 'node:fs';
+import * as runner from '../exec/runner.ts';
+import { formatDiff } from '../domain/net/diff.ts';
+import { findIface, type BondOptions, type IpMethod, type NetChange, type NetConfig } from '../domain/net/model.ts';
+import { NetValidationError, validateChange, type FieldError } from '../domain/net/validate.ts';
+import { applyChange } from '../domain/net/model.ts';
+import { readInventory } from '../host/net/inventory.ts';
+import { createNetworkService, DEFAULT_CONFIRM_TIMEOUT_S, NetError, selfCommand, type ApplyResult, type NetworkService, type ProbeResult } from '../host/net/service.ts';
+import { parseArgs, UsageError, type OptionSpecs, type ParsedOptions } from './args.ts';
+import { CommandError, printTable, type Command, type CommandContext } from './registry.ts';
+
+export function netService(ctx: CommandContext): NetworkService {
+  return createNetworkService({
+    runner, db: ctx.services.db, events: ctx.services.events,
+    watchdogCommand: selfCommand(), targetDbPath: ctx.services.config.dbPath,
+  });
+}
+
+/** Which option or argument a field error is about. */
+const FIELD_OPTION: Record<string, string> = {
+  ports: '--port', mode: '--mode', miimon: '--miimon', updelay: '--updelay', downdelay: '--downdelay', arp_interval: '--arp-interval',
+  arp_ip_target: '--arp-target', primary: '--primary', lacp_rate: '--lacp-rate', xmit_hash_policy: '--xmit-hash-policy', ad_select: '--ad-select',
+  id: '--id', parent: '--parent', stp: '--stp', method: '--method', address: '--address', gateway: '--gateway', servers: '--server',
+  search: '--search', to: '--to', via: '--via', metric: '--metric', name: 'NAME', iface: 'IFACE', hostname: 'NAME', mtu: 'MTU', family: '--ipv6',
+};
+
+export function fieldMessage(e: FieldError): string {
+  return `${FIELD_OPTION[e.field] ?? e.field}: ${e.message}`;
+}
+
+const BOND_OPTS: OptionSpecs = {
+  port: { type: 'list', description: 'A port of the bond (repeat for each)', value: 'NIC' },
+  mode: { type: 'string', description: 'Bond mode: balance-rr, active-backup, balance-xor, broadcast, 802.3ad, balance-tlb, balance-alb', value: 'MODE' },
+  miimon: { type: 'number', description: 'MII link monitoring interval in ms', value: 'MS' },
+  updelay: { type: 'number', description: 'Delay before a port that came up is used, ms', value: 'MS' },
+  downdelay: { type: 'number', description: 'Delay before a port that went down is dropped, ms', value: 'MS' },
+  'arp-interval': { type: 'number', description: 'ARP monitoring interval in ms (instead of miimon)', value: 'MS' },
+  'arp-target': { type: 'list', description: 'ARP monitoring target (repeat for each)', value: 'IPV4' },
+  primary: { type: 'string', description: 'Preferred port (active-backup, balance-tlb, balance-alb)', value: 'NIC' },
+  'lacp-rate': { type: 'string', description: 'LACPDU rate, slow or fast (802.3ad)', value: 'RATE' },
+  'xmit-hash-policy': { type: 'string', description: 'Transmit hash policy (balance-xor, 802.3ad, balance-tlb, balance-alb)', value: 'POLICY' },
+  'ad-select': { type: 'string', description: 'Aggregator selection: stable, bandwidth, count (802.3ad)', value: 'SEL' },
+};
+
+function bondOptions(o: ParsedOptions, base?: BondOptions): BondOptions | undefined {
+  const given = Object.keys(BOND_OPTS).some((k) => k !== 'port' && o[k] !== undefined);
+  if (!given) return undefined;
+  const b = { ...(base ?? {}), mode: (o.mode as string | undefined) ?? base?.mode } as BondOptions & Record<string, unknown>;
+  const set = (k: keyof BondOptions, v: unknown) => { if (v !== undefined) (b as Record<string, unknown>)[k] = v; };
+  set('miimon', o.miimon); set('updelay', o.updelay); set('downdelay', o.downdelay); set('arp_interval', o['arp-interval']);
+  set('arp_ip_target', o['arp-target']); set('primary', o.primary); set('lacp_rate', o['lacp-rate']);
+  set('xmit_hash_policy', o['xmit-hash-policy']); set('ad_select', o['ad-select']);
+  // A mode change drops options the new mode does not take.
+  if (o.mode !== undefined && base && o.mode !== base.mode) {
+    for (const k of ['lacp_rate', 'ad_select', 'xmit_hash_policy', 'primary'] as const) if (o[k.replace(/_/g, '-')] === undefined && o[k] === undefined) delete b[k];
+  }
+  return b;
+}
+
+const one = (positionals: string[], what: string): string => {
+  if (positionals.length !== 1) throw new UsageError(`needs exactly one ${what} (got ${positionals.length})`);
+  return positionals[0]!;
+};
+
+/** A staging verb: its options and how its arguments become a change. */
+interface StageVerb {
+  verb: string;
+  summary: string;
+  usage?: string;
+  options: OptionSpecs;
+  build: (positionals: string[], o: ParsedOptions, current: NetConfig) => NetChange;
+}
+
+export const STAGE_VERBS: StageVerb[] = [
+  {
+    verb: 'bond create', summary: 'Stage a new bond over NICs', usage: 'NAME', options: BOND_OPTS,
+    build: (p, o) => ({ op: 'bond.create', name: one(p, 'bond NAME'), ports: (o.port as string[] | undefined) ?? [], options: bondOptions(o) ?? ({ mode: undefined } as unknown as BondOptions) }),
+  },
+  {
+    verb: 'bond edit', summary: 'Stage a change of a bond\'s ports or options', usage: 'NAME', options: BOND_OPTS,
+    build: (p, o, cur) => {
+      const name = one(p, 'bond NAME');
+      const options = bondOptions(o, findIface(cur, name)?.bond);
+      return { op: 'bond.edit', name, ...(o.port ? { ports: o.port as string[] } : {}), ...(options ? { options } : {}) };
+    },
+  },
+  { verb: 'bond delete', summary: 'Stage deleting a bond (its ports are released)', usage: 'NAME', options: {}, build: (p) => ({ op: 'bond.delete', name: one(p, 'bond NAME') }) },
+  {
+    verb: 'vlan create', summary: 'Stage a VLAN on a NIC or bond', usage: '',
+    options: {
+      parent: { type: 'string', description: 'NIC or bond the VLAN runs on', value: 'IFACE', required: true },
+      id: { type: 'number', description: 'VLAN id 1-4094', value: 'ID', required: true },
+      name: { type: 'string', description: 'Interface name (default PARENT.ID)', value: 'NAME' },
+    },
+    build: (_p, o) => ({ op: 'vlan.create', parent: o.parent as string, id: o.id as number, ...(o.name !== undefined ? { name: o.name as string } : {}) }),
+  },
+  { verb: 'vlan delete', summary: 'Stage deleting a VLAN', usage: 'NAME', options: {}, build: (p) => ({ op: 'vlan.delete', name: one(p, 'VLAN NAME') }) },
+  {
+    verb: 'bridge create', summary: 'Stage a bridge over NICs, bonds or VLANs', usage: 'NAME',
+    options: { port: { type: 'list', description: 'A port of the bridge (repeat for each)', value: 'IFACE' }, stp: { type: 'boolean', description: 'Run the spanning tree protocol' } },
+    build: (p, o) => ({ op: 'bridge.create', name: one(p, 'bridge NAME'), ports: (o.port as string[] | undefined) ?? [], stp: Boolean(o.stp) }),
+  },
+  { verb: 'bridge delete', summary: 'Stage deleting a bridge (its ports are released)', usage: 'NAME', options: {}, build: (p) => ({ op: 'bridge.delete', name: one(p, 'bridge NAME') }) },
+  {
+    verb: 'ip set', summary: 'Stage the addressing of an interface', usage: 'IFACE',
+    options: {
+      method: { type: 'string', description: 'dhcp, static, none (auto = SLAAC, IPv6 only)', value: 'METHOD', required: true },
+      address: { type: 'list', description: 'Address with prefix, e.g. 192.168.1.10/24 (repeat for more)', value: 'CIDR' },
+      gateway: { type: 'string', description: 'Default gateway (inside the subnet)', value: 'IP' },
+      ipv6: { type: 'boolean', description: 'Set IPv6 instead of IPv4' },
+    },
+    build: (p, o) => ({ op: 'ip.set', iface: one(p, 'IFACE'), family: o.ipv6 ? 6 : 4, method: o.method as IpMethod, addresses: (o.address as string[] | undefined) ?? [], ...(o.gateway !== undefined ? { gateway: o.gateway as string } : {}) }),
+  },
+  {
+    verb: 'dns set', summary: 'Stage the DNS servers and search domains', usage: '',
+    options: { server: { type: 'list', description: 'DNS server address (repeat, at most 3)', value: 'IP' }, search: { type: 'list', description: 'Search domain (repeat)', value: 'DOMAIN' } },
+    build: (_p, o) => ({ op: 'dns.set', servers: (o.server as string[] | undefined) ?? [], search: (o.search as string[] | undefined) ?? [] }),
+  },
+  { verb: 'hostname set', summary: 'Stage the host name', usage: 'NAME', options: {}, build: (p) => ({ op: 'hostname.set', hostname: one(p, 'host NAME') }) },
+  {
+    verb: 'mtu set', summary: 'Stage the MTU of an interface', usage: 'IFACE MTU', options: {},
+    build: (p) => {
+      if (p.length !== 2) throw new UsageError('needs IFACE and MTU');
+      if (!/^\d{1,6}$/.test(p[1]!)) throw new UsageError(`MTU: must be a whole number (got ${JSON.stringify(p[1]!.slice(0, 40))})`);
+      return { op: 'mtu.set', iface: p[0]!, mtu: Number(p[1]) };
+    },
+  },
+  {
+    verb: 'route add', summary: 'Stage a static route', usage: 'IFACE',
+    options: { to: { type: 'string', description: 'Destination with prefix', value: 'CIDR', required: true }, via: { type: 'string', description: 'Next hop', value: 'IP' }, metric: { type: 'number', description: 'Route metric', value: 'N' } },
+    build: (p, o) => ({ op: 'route.add', iface: one(p, 'IFACE'), to: o.to as string, ...(o.via !== undefined ? { via: o.via as string } : {}), ...(o.metric !== undefined ? { metric: o.metric as number } : {}) }),
+  },
+  {
+    verb: 'route delete', summary: 'Stage removing a static route', usage: 'IFACE',
+    options: { to: { type: 'string', description: 'Destination with prefix', value: 'CIDR', required: true } },
+    build: (p, o) => ({ op: 'route.delete', iface: one(p, 'IFACE'), to: o.to as string }),
+  },
+];
+
+function printStaged(ctx: CommandContext, svc: NetworkService): void {
+  const n = svc.staged().length;
+  ctx.out(`Staged (${n} change${n === 1 ? '' : 's'}); \`hostdeck net diff\` shows them, \`hostdeck net apply\` applies them.`);
+}
+
+async function stageOrExplain(svc: NetworkService, change: NetChange, current?: NetConfig): Promise<void> {
+  try {
+    await svc.stage(change, current ? { current } : {});
+  } catch (e) {
+    if (e instanceof NetValidationError) throw new CommandError(e.errors.map(fieldMessage).join('\n'), 2);
+    throw e;
+  }
+}
+
+function printProbes(ctx: CommandContext, probes: ProbeResult[]): void {
+  for (const p of probes) ctx.out(`  ${p.ok ? 'ok    ' : 'FAILED'} ${p.name} ${p.target}: ${p.detail}`);
+}
+
+function outcome(ctx: CommandContext, r: ApplyResult): number {
+  if (ctx.json) ctx.out(JSON.stringify(r, null, 2));
+  if (r.status === 'confirmed') { if (!ctx.json) ctx.out('Confirmed: the change is kept.'); return 0; }
+  if (r.status === 'rolled-back') { ctx.err(`Rolled back: ${r.reason ?? 'not confirmed'}. The previous configuration is back; the staged changes are kept (net discard drops them).`); return 1; }
+  if (!ctx.json) ctx.out(`Applied; waiting for confirmation until ${r.deadline}: run \`hostdeck net confirm\` (from any session) or \`hostdeck net rollback\`.`);
+  return 0;
+}
+
+function stageCommand(v: StageVerb): Command {
+  return {
+    noun: 'net', verb: v.verb, summary: v.summary, usage: v.usage, options: v.options,
+    async run(ctx) {
+      const svc = netService(ctx);
+      const current = await svc.current();
+      let change: NetChange;
+      try { change = v.build(ctx.positionals, ctx.options, current); } catch (e) { if (e instanceof UsageError) throw new CommandError(e.message, 2); throw e; }
+      await stageOrExplain(svc, change, current);
+      if (ctx.json) ctx.out(JSON.stringify(svc.staged(), null, 2));
+      else printStaged(ctx, svc);
+      return 0;
+    },
+  };
+}
+
+/** Parses an unattended file: one `net` staging command per line ("bond create bond0 --port eth0 ..."); # starts a comment. */
+export function parseNetFile(text: string, current: NetConfig): { changes: NetChange[]; errors: string[] } {
+  const changes: NetChange[] = []; const errors: string[] = [];
+  let cfg = current;
+  const lines = text.split('\n');
+  if (text.includes('\0')) return { changes: [], errors: ['the file contains a NUL character'] };
+  lines.forEach((raw, idx) => {
+    const line = raw.replace(/#.*$/, '').trim();
+    if (!line) return;
+    const words = line.split(/\s+/);
+    const at = `line ${idx + 1}`;
+    const v = STAGE_VERBS.find((s) => s.verb === `${words[0]} ${words[1]}`);
+    if (!v) { errors.push(`${at}: unknown operation "${`${words[0]} ${words[1] ?? ''}`.trim().slice(0, 40)}" (one of ${STAGE_VERBS.map((s) => s.verb).join(', ')})`); return; }
+    try {
+      const { options, positionals } = parseArgs(words.slice(2), v.options);
+      const c = v.build(positionals, options, cfg);
+      const errs = validateChange(c, cfg);
+      if (errs.length) { errors.push(...errs.map((e) => `${at}: ${fieldMessage(e)}`)); return; }
+      changes.push(c);
+      cfg = applyChange(cfg, c);
+    } catch (e) {
+      if (e instanceof UsageError) errors.push(`${at}: ${e.message}`); else throw e;
+    }
+  });
+  return { changes, errors };
+}
+
+async function applyAndWait(ctx: CommandContext, svc: NetworkService): Promise<number> {
+  const timeout = (ctx.options['confirm-timeout'] as number | undefined) ?? DEFAULT_CONFIRM_TIMEOUT_S;
+  try {
+    const { diff } = await svc.desired();
+    if (!ctx.json) { ctx.out(`Backend: ${await svc.backend()}`); ctx.out(formatDiff(diff)); }
+    const r = await svc.apply({ confirmTimeoutS: timeout, yes: Boolean(ctx.options.yes), onStep: (s) => { if (!ctx.json) ctx.out(`... ${s}`); } });
+    if (!ctx.json) { ctx.out(`Verified after ${r.verifyTries} read${r.verifyTries === 1 ? '' : 's'}; probes:`); printProbes(ctx, r.probes); if (!r.probes.length) ctx.out('  (none passed before the change)'); }
+    if (r.status !== 'waiting') return outcome(ctx, r);
+    if (ctx.options['no-wait']) return outcome(ctx, r);
+    if (!ctx.json) ctx.out(`Waiting for confirmation until ${r.deadline}: run \`hostdeck net confirm\` from any session (or \`net rollback\`).`);
+    // Confirm here when there is a terminal: the operator types yes.
+    if (ctx.interactive && !ctx.json) {
+      const ask = ctx.prompt('Keep this configuration? Type yes to confirm: ');
+      const done = svc.waitForOutcome(r.id);
+      const first = await Promise.race([ask.then((a) => ({ a })), done.then((o) => ({ o }))]);
+      if ('a' in first && first.a?.trim().toLowerCase() === 'yes') {
+        try { await svc.confirm(); } catch (e) { if (!(e instanceof NetError)) throw e; }
+      }
+      return outcome(ctx, await done);
+    }
+    return outcome(ctx, await svc.waitForOutcome(r.id));
+  } catch (e) {
+    if (e instanceof NetValidationError) throw new CommandError(e.errors.map(fieldMessage).join('\n'), 2);
+    if (e instanceof NetError) throw new CommandError(e.message, e.kind === 'nothing' ? 1 : 1);
+    throw e;
+  }
+}
+
+const APPLY_OPTS: OptionSpecs = {
+  'confirm-timeout': { type: 'number', description: `Seconds to wait for net confirm before rolling back (default ${DEFAULT_CONFIRM_TIMEOUT_S})`, value: 'S', min: 5, max: 3600 },
+  yes: { type: 'boolean', description: 'Confirm at once when the connectivity probes pass' },
+  'no-wait': { type: 'boolean', description: 'Return once applied; the rollback watchdog still rolls back at the timeout unless confirmed' },
+};
+
+export const netCommands: Command[] = [
+  {
+    noun: 'net', verb: 'list', summary: 'NICs, bonds, VLANs and bridges with state and addresses',
+    async run(ctx) {
+      const inv = await readInventory(runner);
+      const rows = [
+        ...inv.nics.map((n) => ({ name: n.name, kind: 'nic', state: n.link, mac: n.mac, mtu: n.mtu, detail: [n.driver, n.speedMbps ? `${n.speedMbps}Mb/s` : undefined].filter(Boolean).join(' '), member: n.memberOf, addresses: n.addresses.map((a) => a.cidr).join(' ') })),
+        ...inv.bonds.map((b) => ({ name: b.name, kind: 'bond', state: b.link, mac: b.mac, mtu: b.mtu, detail: `${b.mode} ports ${b.ports.map((p) => p.name).join(',')}`, member: b.memberOf, addresses: b.addresses.map((a) => a.cidr).join(' ') })),
+        ...inv.vlans.map((v) => ({ name: v.name, kind: 'vlan', state: v.link, mac: v.mac, mtu: v.mtu, detail: `id ${v.id} on ${v.parent}`, member: v.memberOf, addresses: v.addresses.map((a) => a.cidr).join(' ') })),
+        ...inv.bridges.map((b) => ({ name: b.name, kind: 'bridge', state: b.link, mac: b.mac, mtu: b.mtu, detail: `ports ${b.ports.join(',') || '-'}${b.stp ? ' stp' : ''}`, member: b.memberOf, addresses: b.addresses.map((a) => a.cidr).join(' ') })),
+      ];
+      printTable(ctx, rows, ['name', 'kind', 'state', 'mac', 'mtu', 'member', 'addresses', 'detail'], inv);
+      if (!ctx.json) {
+        for (const g of inv.gateways) ctx.out(`gateway ${g.gateway} dev ${g.dev}`);
+        ctx.out(`dns ${inv.dns.servers.join(' ') || '-'}${inv.dns.search.length ? ` search ${inv.dns.search.join(' ')}` : ''}`);
+      }
+      return 0;
+    },
+  },
+  ...STAGE_VERBS.map(stageCommand),
+  {
+    noun: 'net', verb: 'diff', summary: 'Show every staged change as a diff against the current configuration',
+    async run(ctx) {
+      const svc = netService(ctx);
+      try {
+        const { diff } = await svc.desired();
+        if (ctx.json) ctx.out(JSON.stringify({ staged: svc.staged(), diff }, null, 2));
+        else ctx.out(formatDiff(diff));
+      } catch (e) {
+        if (e instanceof NetValidationError) throw new CommandError(`the staged changes no longer fit the host:\n${e.errors.map(fieldMessage).join('\n')}\n(net discard drops them)`, 1);
+        throw e;
+      }
+      return 0;
+    },
+  },
+  {
+    noun: 'net', verb: 'discard', summary: 'Drop every staged change',
+    async run(ctx) {
+      const n = netService(ctx).discard();
+      ctx.out(ctx.json ? JSON.stringify({ discarded: n }) : `Discarded ${n} staged change${n === 1 ? '' : 's'}.`);
+      return 0;
+    },
+  },
+  {
+    noun: 'net', verb: 'apply', summary: 'Apply the staged changes safely: verify, probe, wait for net confirm or roll back',
+    options: APPLY_OPTS,
+    run: (ctx) => applyAndWait(ctx, netService(ctx)),
+  },
+  {
+    noun: 'net', verb: 'apply-file', summary: 'Stage (and with --apply, apply) the operations in a file, one per line', usage: 'FILE',
+    options: { apply: { type: 'boolean', description: 'Apply after staging' }, ...APPLY_OPTS },
+    async run(ctx) {
+      const path = one(ctx.positionals, 'FILE');
+      let text: string;
+      try { text = readFileSync(path, 'utf8'); } catch (e) { throw new CommandError(`FILE: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2); }
+      const svc = netService(ctx);
+      if (svc.staged().length) throw new CommandError('changes are already staged; apply or discard them first (net diff shows them)', 1);
+      const current = await svc.current();
+      const { changes, errors } = parseNetFile(text, current);
+      if (errors.length) throw new CommandError(`${path}: nothing staged:\n${errors.join('\n')}`, 2);
+      if (!changes.length) throw new CommandError(`${path}: no operations in the file`, 2);
+      let cfg = current;
+      for (const c of changes) { await stageOrExplain(svc, c, cfg); cfg = applyChange(cfg, c); }
+      if (!ctx.options.apply) { printStaged(ctx, svc); return 0; }
+      return applyAndWait(ctx, svc);
+    },
+  },
+  {
+    noun: 'net', verb: 'confirm', summary: 'Keep the applied change (from any session)',
+    async run(ctx) {
+      try {
+        const p = await netService(ctx).confirm();
+        ctx.out(ctx.json ? JSON.stringify(p, null, 2) : 'Confirmed: the change is kept.');
+        return 0;
+      } catch (e) { if (e instanceof NetError) throw new CommandError(e.message, 1); throw e; }
+    },
+  },
+  {
+    noun: 'net', verb: 'rollback', summary: 'Roll back the applied change now',
+    async run(ctx) {
+      try {
+        await netService(ctx).rollback(`rolled back by ${ctx.services.events.user} (net rollback)`);
+        ctx.out(ctx.json ? JSON.stringify({ status: 'rolled-back' }) : 'Rolled back: the previous configuration is back.');
+        return 0;
+      } catch (e) { if (e instanceof NetError) throw new CommandError(e.message, 1); throw e; }
+    },
+  },
+  {
+    noun: 'net', verb: 'status', summary: 'The apply in progress (deadline, who, the diff) and the staged changes',
+    async run(ctx) {
+      const svc = netService(ctx);
+      const [p, backend] = await Promise.all([svc.pending(), svc.backend()]);
+      if (ctx.json) { ctx.out(JSON.stringify({ backend, pending: p ?? null, staged: svc.staged() }, null, 2)); return 0; }
+      ctx.out(`Backend: ${backend}`);
+      if (p) { ctx.out(`Apply ${p.id.slice(0, 8)} by ${p.who}: ${p.status}, rolls back at ${p.deadline} unless confirmed`); ctx.out(formatDiff(p.diff)); }
+      else ctx.out('No apply pending.');
+      ctx.out(`${svc.staged().length} staged change(s).`);
+      return 0;
+    },
+  },
+  {
+    noun: 'net', verb: 'test', summary: 'Probe connectivity: default gateway, DNS, the engine, and --target hosts',
+    options: { target: { type: 'list', description: 'Another host to ping (repeat)', value: 'HOST' } },
+    async run(ctx) {
+      const targets = (ctx.options.target as string[] | undefined) ?? [];
+      for (const x of targets) if (!/^[A-Za-z0-9.:-]{1,253}$/.test(x) || x.startsWith('-')) throw new CommandError(`--target: must be a host name or IP address (got ${JSON.stringify(x.slice(0, 40))})`, 2);
+      const r = await netService(ctx).test(targets);
+      if (ctx.json) ctx.out(JSON.stringify(r, null, 2));
+      else if (!r.length) ctx.out('Nothing to probe: no default gateway, DNS server or engine.');
+      else printProbes(ctx, r);
+      return r.every((p) => p.ok) ? 0 : 1;
+    },
+  },
+  {
+    noun: 'net', verb: 'watchdog', summary: '(internal) Roll back apply --id at its deadline unless confirmed',
+    options: { id: { type: 'string', description: 'The apply to watch', value: 'ID', required: true } },
+    async run(ctx) {
+      const id = ctx.options.id as string;
+      if (!/^[0-9a-f-]{36}$/.test(id)) throw new CommandError('--id: must be an apply id', 2);
+      const r = await netService(ctx).watchdog(id);
+      ctx.out(r);
+      return 0;
+    },
+  },
+];

@@ -1,0 +1,236 @@
+// The iproute2 backend, for hosts without NetworkManager: runtime changes
+// with `ip` (bond options through `ip link ... type bond ...`), DHCP with
+// dhclient, persisted as systemd-networkd .netdev/.network files named
+// 50-hostdeck-<interface>.* under /etc/systemd/network. Its checkpoint is a
+// saved snapshot (the configuration before and the files it may write); a
+// rollback makes the snapshot the desired state again.
+import { changedInterfaces } from '../../domain/net/diff.ts';
+import { findIface, type IfaceConfig, type NetConfig } from '../../domain/net/model.ts';
+import { HOSTNAME_FILE, RESOLV_FILE, restoreFiles, saveFiles, setHostnameAndDns, type Checkpoint, type NetBackend } from './backend.ts';
+import { readKernelState } from './read.ts';
+import type { Target } from './target.ts';
+
+export const NETWORKD_DIR = '/etc/systemd/network';
+export const RESOLVED_CONF = '/etc/systemd/resolved.conf.d/hostdeck.conf';
+const fileBase = (n: string) => `${NETWORKD_DIR}/50-hostdeck-${n}`;
+const DHCP_RUN = '/run/hostdeck';
+
+/** `ip link add/set ... type bond` option words for the bond's options. */
+export function bondIpArgs(i: IfaceConfig): string[] {
+  const b = i.bond!;
+  const a = ['mode', b.mode];
+  const put = (k: string, v: number | string | undefined) => { if (v !== undefined) a.push(k, String(v)); };
+  put('miimon', b.miimon); put('updelay', b.updelay); put('downdelay', b.downdelay); put('arp_interval', b.arp_interval);
+  if (b.arp_ip_target?.length) a.push('arp_ip_target', b.arp_ip_target.join(','));
+  put('lacp_rate', b.lacp_rate); put('xmit_hash_policy', b.xmit_hash_policy); put('ad_select', b.ad_select);
+  return a;
+}
+
+const networkdMode: Record<string, string> = { 'balance-rr': 'balance-rr', 'active-backup': 'active-backup', 'balance-xor': 'balance-xor', broadcast: 'broadcast', '802.3ad': '802.3ad', 'balance-tlb': 'balance-tlb', 'balance-alb': 'balance-alb' };
+
+/** The systemd-networkd files that persist one interface (path -> text). */
+export function networkdFiles(i: IfaceConfig, cfg: NetConfig): Record<string, string> {
+  const out: Record<string, string> = {};
+  const head = '# Written by hostdeck; changes are overwritten by the next apply.';
+  if (i.kind !== 'ethernet') {
+    const nd = [head, '[NetDev]', `Name=${i.name}`, `Kind=${i.kind}`];
+    if (i.mtu) nd.push(`MTUBytes=${i.mtu}`);
+    if (i.kind === 'bond' && i.bond) {
+      const b = i.bond;
+      nd.push('[Bond]', `Mode=${networkdMode[b.mode]}`);
+      if (b.miimon !== undefined) nd.push(`MIIMonitorSec=${b.miimon}ms`);
+      if (b.updelay !== undefined) nd.push(`UpDelaySec=${b.updelay}ms`);
+      if (b.downdelay !== undefined) nd.push(`DownDelaySec=${b.downdelay}ms`);
+      if (b.arp_interval !== undefined) nd.push(`ARPIntervalSec=${b.arp_interval}ms`);
+      if (b.arp_ip_target?.length) nd.push(`ARPIPTargets=${b.arp_ip_target.join(' ')}`);
+      if (b.lacp_rate) nd.push(`LACPTransmitRate=${b.lacp_rate}`);
+      if (b.xmit_hash_policy) nd.push(`TransmitHashPolicy=${b.xmit_hash_policy}`);
+      if (b.ad_select) nd.push(`AdSelect=${b.ad_select}`);
+    }
+    if (i.kind === 'vlan' && i.vlan) nd.push('[VLAN]', `Id=${i.vlan.id}`);
+    if (i.kind === 'bridge') nd.push('[Bridge]', `STP=${i.bridge?.stp ? 'yes' : 'no'}`);
+    out[`${fileBase(i.name)}.netdev`] = `${nd.join('\n')}\n`;
+  }
+  const nw = [head, '[Match]', `Name=${i.name}`];
+  if (i.kind === 'ethernet' && i.mtu) nw.push('[Link]', `MTUBytes=${i.mtu}`);
+  nw.push('[Network]');
+  if (i.master) {
+    const m = findIface(cfg, i.master);
+    nw.push(`${m?.kind === 'bridge' ? 'Bridge' : 'Bond'}=${i.master}`);
+    if (m?.bond?.primary === i.name) nw.push('PrimarySlave=yes');
+  } else {
+    const dhcp4 = i.ipv4.method === 'dhcp'; const dhcp6 = i.ipv6.method === 'dhcp';
+    nw.push(`DHCP=${dhcp4 && dhcp6 ? 'yes' : dhcp4 ? 'ipv4' : dhcp6 ? 'ipv6' : 'no'}`);
+    nw.push(`IPv6AcceptRA=${i.ipv6.method === 'auto' ? 'yes' : 'no'}`);
+    if (i.ipv6.method === 'none') nw.push('LinkLocalAddressing=no');
+    for (const ip of [i.ipv4, i.ipv6]) {
+      if (ip.method !== 'static') continue;
+      for (const a of ip.addresses) nw.push(`Address=${a}`);
+      if (ip.gateway) nw.push(`Gateway=${ip.gateway}`);
+    }
+    for (const v of cfg.interfaces.filter((x) => x.vlan?.parent === i.name)) nw.push(`VLAN=${v.name}`);
+    for (const r of i.routes) nw.push('[Route]', `Destination=${r.to}`, ...(r.via ? [`Gateway=${r.via}`] : []), ...(r.metric !== undefined ? [`Metric=${r.metric}`] : []));
+  }
+  out[`${fileBase(i.name)}.network`] = `${nw.join('\n')}\n`;
+  return out;
+}
+
+/** Whether an interface needs persisted files at all (virtual, a port, or configured). */
+const persisted = (i: IfaceConfig): boolean =>
+  i.kind !== 'ethernet' || Boolean(i.master) || i.ipv4.method !== 'none' || i.ipv6.method !== 'none' || i.routes.length > 0 || i.mtu !== undefined && i.mtu !== 1500;
+
+export function resolvedConfText(dns: NetConfig['dns']): string {
+  return ['# Written by hostdeck', '[Resolve]', `DNS=${dns.servers.join(' ')}`, `Domains=${dns.search.join(' ')}`, ''].join('\n');
+}
+
+export class Iproute2Backend implements NetBackend {
+  readonly name = 'iproute2' as const;
+  constructor(private readonly t: Target) {}
+
+  read(): Promise<NetConfig> {
+    return readKernelState(this.t);
+  }
+
+  private async ownFiles(): Promise<string[]> {
+    return (await this.t.list(NETWORKD_DIR)).filter((f) => /^50-hostdeck-.*\.(netdev|network)$/.test(f)).map((f) => `${NETWORKD_DIR}/${f}`);
+  }
+
+  async checkpoint(before: NetConfig, desired: NetConfig): Promise<Checkpoint> {
+    const paths = new Set([HOSTNAME_FILE, RESOLV_FILE, RESOLVED_CONF, ...(await this.ownFiles())]);
+    for (const i of [...before.interfaces, ...desired.interfaces]) for (const p of Object.keys(networkdFiles(i, desired))) paths.add(p);
+    for (const i of desired.interfaces) { paths.add(`${fileBase(i.name)}.netdev`); paths.add(`${fileBase(i.name)}.network`); }
+    return { before, files: await saveFiles(this.t, [...paths]) };
+  }
+
+  private async stopDhcp(n: string): Promise<void> {
+    const pid = `${DHCP_RUN}/dhclient-${n}.pid`;
+    if ((await this.t.readFile(pid)) !== undefined) {
+      await this.t.run('dhclient', ['-x', '-pf', pid, n], { timeoutMs: 20_000 });
+      await this.t.remove(pid);
+    }
+  }
+
+  async realise(current: NetConfig, desired: NetConfig, onStep?: (text: string) => void): Promise<void> {
+    const { added, removed, changed } = changedInterfaces(current, desired);
+    const ip = (args: string[]) => this.t.ok('ip', args);
+    for (const n of removed) {
+      const i = findIface(current, n)!;
+      onStep?.(`remove ${n}`);
+      await this.stopDhcp(n);
+      if (i.kind !== 'ethernet') await this.t.run('ip', ['link', 'del', 'dev', n]);
+    }
+    const touched = [...added, ...changed];
+    const want = (n: string) => findIface(desired, n)!;
+    const had = (n: string) => findIface(current, n);
+    // 1. Masters and VLANs exist with the right options.
+    for (const n of touched.filter((x) => want(x).kind === 'bond')) {
+      const i = want(n); const h = had(n);
+      onStep?.(`bond ${n}`);
+      if (!h) { await ip(['link', 'add', 'name', n, 'type', 'bond', ...bondIpArgs(i)]); continue; }
+      if (JSON.stringify(h.bond) === JSON.stringify(i.bond)) continue;
+      // Options change with the bond down and without ports.
+      await ip(['link', 'set', 'dev', n, 'down']);
+      for (const p of current.interfaces.filter((x) => x.master === n)) await ip(['link', 'set', 'dev', p.name, 'nomaster']);
+      await this.t.run('ip', ['link', 'set', 'dev', n, 'type', 'bond', 'primary', '']);
+      await ip(['link', 'set', 'dev', n, 'type', 'bond', ...bondIpArgs(i)]);
+    }
+    for (const n of touched.filter((x) => want(x).kind === 'bridge')) {
+      const i = want(n);
+      onStep?.(`bridge ${n}`);
+      if (!had(n)) await ip(['link', 'add', 'name', n, 'type', 'bridge', 'stp_state', i.bridge?.stp ? '1' : '0', 'forward_delay', '200']);
+      else await ip(['link', 'set', 'dev', n, 'type', 'bridge', 'stp_state', i.bridge?.stp ? '1' : '0']);
+    }
+    // 2. Ports join or leave their masters (a bond port must be down to join).
+    for (const n of touched) {
+      const i = want(n); const h = had(n);
+      if ((h?.master ?? '') === (i.master ?? '') && !(i.master && want(i.master).kind === 'bond' && !h)) continue;
+      if (h?.master) await ip(['link', 'set', 'dev', n, 'nomaster']);
+      if (i.master) {
+        onStep?.(`${n} joins ${i.master}`);
+        await this.stopDhcp(n);
+        await ip(['addr', 'flush', 'dev', n]);
+        if (want(i.master).kind === 'bond') await ip(['link', 'set', 'dev', n, 'down']);
+        await ip(['link', 'set', 'dev', n, 'master', i.master]);
+      }
+    }
+    // Bond ports that stayed while the bond's options changed join again.
+    for (const n of touched.filter((x) => want(x).kind === 'bond' && had(x))) {
+      for (const p of desired.interfaces.filter((x) => x.master === n)) {
+        const r = await this.t.run('ip', ['link', 'set', 'dev', p.name, 'master', n]);
+        if (r.exitCode !== 0 && !/already|File exists|busy/i.test(r.stderr)) throw new Error(`${p.name} cannot join ${n}: ${r.stderr.trim()}`);
+      }
+      const primary = want(n).bond?.primary;
+      if (primary) await ip(['link', 'set', 'dev', n, 'type', 'bond', 'primary', primary]);
+    }
+    for (const n of touched.filter((x) => want(x).kind === 'bond' && !had(x))) {
+      const primary = want(n).bond?.primary;
+      if (primary) await ip(['link', 'set', 'dev', n, 'type', 'bond', 'primary', primary]);
+    }
+    for (const n of touched.filter((x) => want(x).kind === 'vlan' && !had(x))) {
+      const i = want(n);
+      onStep?.(`VLAN ${n}`);
+      await ip(['link', 'add', 'link', i.vlan!.parent, 'name', n, 'type', 'vlan', 'id', String(i.vlan!.id)]);
+      if (i.master) await ip(['link', 'set', 'dev', n, 'master', i.master]);
+    }
+    // 3. Everything touched is up, with its MTU.
+    const order = [...touched].sort((a, b) => rank(want(a)) - rank(want(b)));
+    for (const n of order) {
+      const i = want(n);
+      if (i.mtu !== undefined && i.mtu !== had(n)?.mtu) await ip(['link', 'set', 'dev', n, 'mtu', String(i.mtu)]);
+      await ip(['link', 'set', 'dev', n, 'up']);
+    }
+    // 4. Addresses, gateways and routes of what is not a port.
+    for (const n of order) {
+      const i = want(n); const h = had(n);
+      if (i.master) continue;
+      if (h && JSON.stringify([h.ipv4, h.ipv6, h.routes]) === JSON.stringify([i.ipv4, i.ipv6, i.routes]) && !added.includes(n)) continue;
+      onStep?.(`addresses of ${n}`);
+      if (h?.ipv4.method === 'dhcp' && i.ipv4.method !== 'dhcp') await this.stopDhcp(n);
+      if (i.ipv4.method !== 'dhcp') {
+        if (h?.ipv4.gateway && h.ipv4.gateway !== i.ipv4.gateway) await this.t.run('ip', ['-4', 'route', 'del', 'default', 'dev', n]);
+        await this.t.run('ip', ['-4', 'addr', 'flush', 'dev', n, 'scope', 'global']);
+        for (const a of i.ipv4.addresses) await ip(['addr', 'add', a, 'dev', n]);
+        if (i.ipv4.gateway) await ip(['-4', 'route', 'replace', 'default', 'via', i.ipv4.gateway, 'dev', n, 'proto', 'static']);
+      }
+      await ip(['-6', 'addr', 'flush', 'dev', n, 'scope', 'global']);
+      await this.t.run('sysctl', ['-q', '-w', `net.ipv6.conf.${n}.accept_ra=${i.ipv6.method === 'auto' ? 1 : 0}`]);
+      if (i.ipv6.method === 'static') {
+        for (const a of i.ipv6.addresses) await ip(['-6', 'addr', 'add', a, 'dev', n, 'nodad']);
+        if (i.ipv6.gateway) await ip(['-6', 'route', 'replace', 'default', 'via', i.ipv6.gateway, 'dev', n, 'proto', 'static']);
+      }
+      for (const r of h?.routes ?? []) await this.t.run('ip', ['route', 'del', r.to, 'dev', n]);
+      for (const r of i.routes) await ip(['route', 'replace', r.to, ...(r.via ? ['via', r.via] : []), 'dev', n, 'proto', 'static', ...(r.metric !== undefined ? ['metric', String(r.metric)] : [])]);
+      if (i.ipv4.method === 'dhcp' && h?.ipv4.method !== 'dhcp') {
+        onStep?.(`DHCP on ${n}`);
+        await this.t.ok('mkdir', ['-p', '--', DHCP_RUN]);
+        await this.t.ok('dhclient', ['-1', '-4', '-pf', `${DHCP_RUN}/dhclient-${n}.pid`, '-lf', `${DHCP_RUN}/dhclient-${n}.leases`, n], { timeoutMs: 90_000 });
+      }
+    }
+    // 5. Host name and DNS, then the persisted files.
+    await setHostnameAndDns(this.t, current, desired);
+    if (JSON.stringify(current.dns) !== JSON.stringify(desired.dns)) await this.t.writeFile(RESOLVED_CONF, resolvedConfText(desired.dns));
+    onStep?.('persist systemd-networkd files');
+    const keep = new Set<string>();
+    for (const i of desired.interfaces.filter(persisted)) {
+      for (const [p, text] of Object.entries(networkdFiles(i, desired))) {
+        keep.add(p);
+        if ((await this.t.readFile(p)) !== text) await this.t.writeFile(p, text);
+      }
+    }
+    for (const p of await this.ownFiles()) if (!keep.has(p)) await this.t.remove(p);
+  }
+
+  async rollback(cp: Checkpoint): Promise<void> {
+    const now = await this.read();
+    await this.realise(now, cp.before);
+    await restoreFiles(this.t, cp.files);
+  }
+
+  async commit(): Promise<void> {
+    // Nothing to drop: the snapshot lives in the pending state, which the service removes.
+  }
+}
+
+function rank(i: IfaceConfig): number {
+  return i.kind === 'ethernet' ? 0 : i.kind === 'bond' ? 1 : i.kind === 'vlan' ? 2 : 3;
+}

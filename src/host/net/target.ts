@@ -1,0 +1,49 @@
+// The target host as net-core sees it: programs through the injected runner
+// (src/exec/runner.ts here, testHostRunner(host) in system tests) and files
+// through the same runner (cat / tee / rm / mkdir, argument arrays only), so
+// one code path works on this machine and against a test host.
+import { RunError, type RunOptions, type RunResult } from '../../exec/runner.ts';
+
+export interface NetRunner {
+  run(command: string, args?: readonly string[], opts?: RunOptions): Promise<RunResult>;
+  runOk?(command: string, args?: readonly string[], opts?: RunOptions): Promise<RunResult>;
+}
+
+export class Target {
+  constructor(public readonly runner: NetRunner) {}
+
+  run(command: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+    return this.runner.run(command, args, opts);
+  }
+
+  async ok(command: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+    const r = await this.runner.run(command, args, opts);
+    if (r.exitCode !== 0 || r.timedOut) throw new RunError(r);
+    return r;
+  }
+
+  /** A file's text, or undefined when it does not exist. */
+  async readFile(path: string): Promise<string | undefined> {
+    const r = await this.runner.run('cat', ['--', path]);
+    return r.exitCode === 0 ? r.stdout : undefined;
+  }
+
+  async writeFile(path: string, text: string): Promise<void> {
+    const dir = path.slice(0, path.lastIndexOf('/')) || '/';
+    await this.ok('mkdir', ['-p', '--', dir]);
+    // Write beside and rename, so a reader never sees half a file.
+    const tmp = `${path}.hostdeck-new`;
+    await this.ok('tee', ['--', tmp], { input: text });
+    await this.ok('mv', ['-f', '--', tmp, path]);
+  }
+
+  async remove(path: string): Promise<void> {
+    await this.ok('rm', ['-f', '--', path]);
+  }
+
+  /** Names in a directory (empty when it does not exist). */
+  async list(dir: string): Promise<string[]> {
+    const r = await this.runner.run('ls', ['-1', '--', dir]);
+    return r.exitCode === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+  }
+}
