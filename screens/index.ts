@@ -6,6 +6,7 @@ import { engineScreen } from './engine/index.ts';
 import { hostMonitorScreen } from './host-monitor/HostMonitor.tsx';
 import { vmDetailScreen, vmListScreen } from './vms/index.ts';
 import { vmLifecycleScreens } from './vm-create/index.ts';
+import { storageDomainsScreen } from './storage-domains/index.ts';
 
 export const SCREENS: ScreenDef[] = [
   { id: 'dashboard', title: 'Dashboard', key: 'h', aliases: ['home', 'host', 'status'], description: "This host's identity, resources, network and libvirt at a glance.", component: Dashboard },
@@ -16,6 +17,7 @@ export const SCREENS: ScreenDef[] = [
   ...vmLifecycleScreens,
   hostMonitorScreen,
   engineScreen,
+  storageDomainsScreen,
 ];
 
 export const ACTIONS: PaletteAction[] = [];

@@ -1,0 +1,363 @@
+// Storage domains: every domain of the data center with its type, status
+// and capacity (bars), its connection; create (form), import (scan a
+// connection, pick a domain), maintenance / activate / detach with
+// confirmation (a refusal lists the VMs that use the domain), and its
+// volumes: create, delete, upload a file with a progress bar.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+import { useBindings } from '../../src/app/keys.ts';
+import type { Binding, ScreenProps } from '../../src/app/types.ts';
+import { DOMAIN_TYPES, VOLUME_FORMATS, domainActionBlocked, formatSize, usedRatio, type DomainUser, type FieldError } from '../../src/domain/storage/domain.ts';
+import type { FoundDomain, StorageDomain } from '../../src/host/storage/domains/index.ts';
+import type { ConnectionRecord } from '../../src/host/storage/domains/index.ts';
+import type { StorageVolume } from '../../src/virt/storage.ts';
+import { Field, Meter } from '../../src/ui/Panel.tsx';
+import { Table, type Column } from '../../src/ui/Table.tsx';
+import { editText } from '../../src/ui/TextLine.tsx';
+import { tone, useTheme } from '../../src/ui/theme.ts';
+import { FormView, useForm, type FormField } from './Form.tsx';
+import { defaultApi, useApi, useDomains, type DomainScreenApi } from './use-domains.ts';
+
+type Mode = 'list' | 'create' | 'import' | 'volumes' | 'volume-new' | 'upload';
+
+const CREATE_FIELDS: FormField[] = [
+  { id: 'name', label: 'Name', placeholder: 'letters, digits, - and _ (at most 50)' },
+  { id: 'type', label: 'Type', choices: DOMAIN_TYPES },
+  { id: 'connection', label: 'Connection', placeholder: 'a storage connection name or id' },
+  { id: 'lun', label: 'LUN', placeholder: 'iSCSI/FC only: WWID when the connection has several' },
+  { id: 'description', label: 'Description', placeholder: 'optional, one line' },
+];
+const VOLUME_FIELDS: FormField[] = [
+  { id: 'name', label: 'Name', placeholder: 'e.g. web1-disk0.qcow2' },
+  { id: 'size', label: 'Size', placeholder: 'e.g. 10G, 512M (at least 1 MiB)' },
+  { id: 'format', label: 'Format', choices: VOLUME_FORMATS },
+];
+const UPLOAD_FIELDS: FormField[] = [
+  { id: 'file', label: 'File', placeholder: 'absolute path on this host, e.g. /root/debian-12.iso' },
+  { id: 'name', label: 'Volume name', placeholder: 'default: the file name' },
+];
+
+const statusRole = (s: string) => (s === 'active' ? 'ok' : s === 'unreachable' ? 'error' : s === 'maintenance' ? 'warn' : 'dim');
+
+function bar(ratio: number | undefined, width: number): string {
+  if (ratio === undefined) return '-'.padEnd(width + 5);
+  const full = Math.round(ratio * width);
+  return `${'█'.repeat(full)}${'░'.repeat(width - full)} ${String(Math.round(ratio * 100)).padStart(3)}%`;
+}
+
+function fieldErrors(errors: FieldError[]): Record<string, string> {
+  return Object.fromEntries(errors.map((e) => [e.field, e.message]));
+}
+
+function errorsOf(e: unknown): FieldError[] | undefined {
+  const errs = (e as { errors?: unknown }).errors;
+  return Array.isArray(errs) ? (errs as FieldError[]) : undefined;
+}
+
+export interface StorageDomainsDeps {
+  api?: (services: ScreenProps['shell']['services']) => Promise<DomainScreenApi>;
+  pollMs?: number;
+}
+
+export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
+  const make = deps.api ?? defaultApi;
+  return function StorageDomains({ shell, active }: ScreenProps) {
+    const t = useTheme();
+    const { api, error: apiError } = useApi(shell.services, make);
+    const { domains, reload, error: listError } = useDomains(api, deps.pollMs);
+    const [mode, setMode] = useState<Mode>('list');
+    const [selId, setSelId] = useState<string | undefined>();
+    const [busy, setBusy] = useState<string | undefined>();
+    const [refusal, setRefusal] = useState<{ domain: string; action: string; users: DomainUser[] } | undefined>();
+    const [connections, setConnections] = useState<ConnectionRecord[]>([]);
+    const [connSel, setConnSel] = useState(0);
+    const [found, setFound] = useState<FoundDomain[] | undefined>();
+    const [foundSel, setFoundSel] = useState(0);
+    const [volumes, setVolumes] = useState<StorageVolume[] | undefined>();
+    const [volError, setVolError] = useState<string | undefined>();
+    const [volSel, setVolSel] = useState<string | undefined>();
+    const [progress, setProgress] = useState<{ name: string; done: number; total: number } | undefined>();
+    const [form, dispatch] = useForm({});
+
+    const sel = domains.find((d) => d.id === selId) ?? domains[0];
+    useEffect(() => { if (!selId && domains[0]) setSelId(domains[0].id); }, [domains, selId]);
+
+    const fields = mode === 'create' ? CREATE_FIELDS : mode === 'volume-new' ? VOLUME_FIELDS : mode === 'upload' ? UPLOAD_FIELDS : [];
+    const inForm = fields.length > 0;
+
+    const loadVolumes = useCallback(async (d: StorageDomain) => {
+      if (!api) return;
+      setVolError(undefined);
+      try {
+        const v = await api.service.volumes(d.id);
+        setVolumes(v);
+        setVolSel((cur) => (cur && v.some((x) => x.name === cur) ? cur : v[0]?.name));
+      } catch (e) {
+        setVolumes([]);
+        setVolError((e as Error).message);
+      }
+    }, [api]);
+
+    useInput((input, key) => {
+      const f = fields[form.focus];
+      if (!f) return;
+      if (key.escape) { dispatch({ type: 'cancel' }); shell.setCapture(false); return; }
+      if (key.return || key.tab) { dispatch({ type: 'commit', id: f.id }); shell.setCapture(false); if (key.tab) dispatch({ type: 'move', delta: 1, count: fields.length }); return; }
+      const next = editText(form.draft, input, key);
+      if (next !== undefined) dispatch({ type: 'draft', value: next });
+    }, { isActive: active && inForm && form.editing });
+
+    /** Run an action with a busy line; a refusal with VMs is kept on screen; field errors go to the form. */
+    const act = async (label: string, fn: () => Promise<string | void>, opts: { onFieldErrors?: (e: FieldError[]) => void; domain?: string; action?: string } = {}): Promise<boolean> => {
+      setBusy(label);
+      setRefusal(undefined);
+      try {
+        const msg = await fn();
+        if (msg) shell.notify('success', msg);
+        return true;
+      } catch (e) {
+        const errs = errorsOf(e);
+        const users = (e as { users?: DomainUser[] }).users;
+        if (errs && opts.onFieldErrors) { opts.onFieldErrors(errs); shell.notify('error', errs.length === 1 ? errs[0]!.message : `${errs.length} fields need attention`); } else shell.notify('error', (e as Error).message);
+        if (users?.length && opts.domain) setRefusal({ domain: opts.domain, action: opts.action ?? label, users });
+        return false;
+      } finally {
+        setBusy(undefined);
+        reload();
+      }
+    };
+
+    const startForm = (m: Mode, values: Record<string, string>) => { dispatch({ type: 'reset', values }); setMode(m); };
+    const cycle = () => {
+      const f = fields[form.focus];
+      if (!f?.choices) return;
+      const cur = form.values[f.id] ?? '';
+      dispatch({ type: 'set', id: f.id, value: f.choices[(f.choices.indexOf(cur) + 1) % f.choices.length]! });
+    };
+
+    const submitCreate = async () => {
+      if (!api) return;
+      const v = form.values;
+      const ok = await act(`Creating ${v.name || 'domain'}…`, async () => {
+        const d = await api.service.create({ name: v.name ?? '', type: v.type ?? '', connectionId: v.connection ?? '', lun: v.lun || undefined, description: v.description });
+        setSelId(d.id);
+        return `Created ${d.type} storage domain ${d.name}`;
+      }, { onFieldErrors: (errs) => dispatch({ type: 'errors', errors: fieldErrors(errs) }) });
+      if (ok) setMode('list');
+    };
+
+    const openImport = async () => {
+      if (!api) return;
+      setFound(undefined);
+      setFoundSel(0);
+      setMode('import');
+      try { setConnections(await api.connections()); } catch (e) { shell.notify('error', `Cannot list the storage connections: ${(e as Error).message}`); }
+    };
+    const scan = async () => {
+      const c = connections[connSel];
+      if (!api || !c) return;
+      await act(`Scanning ${c.name ?? c.id}…`, async () => { setFound(await api.service.scan(c.id)); setFoundSel(0); });
+    };
+    const doImport = async () => {
+      const c = connections[connSel];
+      const f = found?.[foundSel];
+      if (!api || !c || !f) return;
+      if (f.attachedAs) { shell.notify('warning', `${f.metadata.name} is already attached as ${f.attachedAs}`); return; }
+      const ok = await act(`Importing ${f.metadata.name}…`, async () => {
+        const d = await api.service.import(c.id, f.metadata.uuid);
+        setSelId(d.id);
+        return `Imported ${d.name} (created ${d.createdAt.slice(0, 10)} by ${d.creatorHost})`;
+      });
+      if (ok) setMode('list');
+    };
+
+    const submitVolume = async () => {
+      if (!api || !sel) return;
+      const v = form.values;
+      const ok = await act(`Creating volume ${v.name ?? ''}…`, async () => {
+        const vol = await api.service.volumeCreate(sel.id, { name: v.name ?? '', size: v.size ?? '', format: v.format });
+        setVolSel(vol.name);
+        return `Created volume ${vol.name} (${formatSize(vol.capacityBytes)})`;
+      }, { onFieldErrors: (errs) => dispatch({ type: 'errors', errors: fieldErrors(errs) }) });
+      if (ok) { setMode('volumes'); await loadVolumes(sel); }
+    };
+
+    const submitUpload = async () => {
+      if (!api || !sel) return;
+      const v = form.values;
+      const name = v.name || (v.file ?? '').replace(/^.*\//, '');
+      setProgress({ name, done: 0, total: 0 });
+      const ok = await act(`Uploading ${name}…`, async () => {
+        const vol = await api.service.upload(sel.id, v.file ?? '', { name: v.name || undefined, onProgress: (p) => setProgress({ name, done: p.doneBytes, total: p.totalBytes }) });
+        setVolSel(vol.name);
+        return `Uploaded ${vol.name} (${formatSize(vol.capacityBytes)}) to ${sel.name}`;
+      }, { onFieldErrors: (errs) => dispatch({ type: 'errors', errors: fieldErrors(errs) }) });
+      setProgress(undefined);
+      if (ok) { setMode('volumes'); await loadVolumes(sel); }
+    };
+
+    const move = (delta: number) => {
+      if (mode === 'list') {
+        const i = Math.max(0, domains.findIndex((d) => d.id === sel?.id));
+        const n = domains[Math.max(0, Math.min(domains.length - 1, i + delta))];
+        if (n) setSelId(n.id);
+      } else if (mode === 'volumes' && volumes?.length) {
+        const i = Math.max(0, volumes.findIndex((v) => v.name === volSel));
+        setVolSel(volumes[Math.max(0, Math.min(volumes.length - 1, i + delta))]!.name);
+      } else if (mode === 'import') {
+        if (found) setFoundSel((s) => Math.max(0, Math.min(found.length - 1, s + delta)));
+        else setConnSel((s) => Math.max(0, Math.min(connections.length - 1, s + delta)));
+      } else if (inForm) dispatch({ type: 'move', delta, count: fields.length });
+    };
+
+    const why = (action: Parameters<typeof domainActionBlocked>[0]) => (busy ? `busy: ${busy}` : sel ? domainActionBlocked(action, sel) : 'no storage domain selected');
+    const vol = volumes?.find((v) => v.name === volSel);
+    const back = () => { setMode(mode === 'volume-new' || mode === 'upload' ? 'volumes' : 'list'); setRefusal(undefined); };
+
+    const bindings: Binding[] = [
+      { keys: ['up', 'k'], description: 'Previous', action: () => move(-1), footer: false, when: !form.editing },
+      { keys: ['down', 'j'], description: 'Next', action: () => move(1), footer: false, when: !form.editing },
+      // The list
+      { keys: ['c'], description: 'Create', action: () => startForm('create', { type: 'data', connection: '' }), when: mode === 'list', dangerous: true, disabledReason: busy ? `busy: ${busy}` : undefined },
+      { keys: ['i'], description: 'Import', action: openImport, when: mode === 'list', dangerous: true, disabledReason: busy ? `busy: ${busy}` : undefined },
+      { keys: ['enter', 'v'], description: 'Volumes', action: () => { if (sel) { setMode('volumes'); setVolumes(undefined); void loadVolumes(sel); } }, when: mode === 'list' && Boolean(sel), disabledReason: sel && sel.status !== 'active' ? `${sel.name} is ${sel.status}: volumes are listed while it is active` : undefined },
+      {
+        keys: ['m'], description: 'Maintenance', dangerous: true, when: mode === 'list' && Boolean(sel), disabledReason: why('maintenance'),
+        confirm: sel ? `Put storage domain ${sel.name} into maintenance? Its libvirt pool stops; VMs cannot use it until it is activated.` : undefined,
+        action: () => { if (sel) void act(`Maintenance of ${sel.name}…`, async () => { const d = await api!.service.maintenance(sel.id); return `${d.name} is in maintenance`; }, { domain: sel.name, action: 'maintenance' }); },
+      },
+      {
+        keys: ['a'], description: 'Activate', dangerous: true, when: mode === 'list' && Boolean(sel), disabledReason: why('activate'),
+        action: () => { if (sel) void act(`Activating ${sel.name}…`, async () => { const d = await api!.service.activate(sel.id); return `${d.name} is active`; }); },
+      },
+      {
+        keys: ['D'], description: 'Detach', dangerous: true, when: mode === 'list' && Boolean(sel), disabledReason: why('detach'),
+        confirm: sel ? `Detach ${sel.name} from the data center? Its libvirt pool is removed; the data stays on the storage and Import finds it again.` : undefined,
+        action: () => { if (sel) void act(`Detaching ${sel.name}…`, async () => { await api!.service.detach(sel.id); setSelId(undefined); return `Detached ${sel.name}; its data stays on the storage`; }, { domain: sel.name, action: 'detach' }); },
+      },
+      { keys: ['r'], description: 'Refresh', action: () => { reload(); if (mode === 'volumes' && sel) void loadVolumes(sel); }, when: mode === 'list' || mode === 'volumes' },
+      // Import
+      { keys: ['enter'], description: found ? 'Import domain' : 'Scan connection', action: found ? doImport : scan, when: mode === 'import', dangerous: Boolean(found), disabledReason: busy ? `busy: ${busy}` : undefined },
+      // Volumes
+      { keys: ['n'], description: 'New volume', action: () => startForm('volume-new', { format: sel?.kind === 'block' || sel?.type === 'iso' ? 'raw' : 'qcow2' }), when: mode === 'volumes', dangerous: true, disabledReason: why('volumes') },
+      { keys: ['u'], description: 'Upload', action: () => startForm('upload', {}), when: mode === 'volumes', dangerous: true, disabledReason: why('upload') },
+      {
+        keys: ['x', 'delete'], description: 'Delete volume', dangerous: true, when: mode === 'volumes' && Boolean(vol), disabledReason: why('volumes'),
+        confirm: vol && sel ? `Delete volume ${vol.name} of ${sel.name}? Its data is lost.` : undefined,
+        action: () => { if (vol && sel) void act(`Deleting ${vol.name}…`, async () => { await api!.service.volumeDelete(sel.id, vol.name); await loadVolumes(sel); return `Deleted ${vol.name}`; }, { domain: sel.name, action: `delete ${vol.name}` }); },
+      },
+      // Forms
+      { keys: ['enter'], description: 'Edit field', action: () => { if (fields[form.focus]?.choices) cycle(); else { dispatch({ type: 'edit' }); shell.setCapture(true); } }, when: inForm && !form.editing },
+      { keys: ['space'], description: 'Next choice', action: cycle, when: inForm && !form.editing && Boolean(fields[form.focus]?.choices) },
+      { keys: ['tab'], description: 'Next field', action: () => move(1), when: inForm && !form.editing, footer: false },
+      { keys: ['s'], description: mode === 'create' ? 'Create domain' : mode === 'upload' ? 'Start upload' : 'Create volume', dangerous: true, when: inForm && !form.editing, disabledReason: busy ? `busy: ${busy}` : undefined, action: mode === 'create' ? submitCreate : mode === 'upload' ? submitUpload : submitVolume },
+      { keys: ['escape'], description: 'Back', action: back, when: mode !== 'list' && !form.editing && !busy },
+    ];
+    useBindings(bindings);
+
+    const w = shell.size.columns - 2;
+    const connName = useMemo(() => new Map(connections.map((c) => [c.id, c.name ?? c.id])), [connections]);
+    useEffect(() => { if (api) void api.connections().then(setConnections, () => undefined); }, [api]);
+    const columns: Column<StorageDomain>[] = useMemo(() => [
+      { id: 'name', title: 'Name', width: 16, render: (d) => d.name },
+      { id: 'type', title: 'Type', width: 6, render: (d) => d.type },
+      { id: 'status', title: 'Status', width: 11, render: (d) => d.status, role: (d) => statusRole(d.status) },
+      { id: 'used%', title: 'Used', width: 17, render: (d) => bar(usedRatio(d), 12), role: (d) => { const r = usedRatio(d); return r === undefined ? 'dim' : r >= 0.9 ? 'error' : r >= 0.75 ? 'warn' : 'ok'; } },
+      { id: 'used', title: 'Used', width: 9, align: 'right', render: (d) => formatSize(d.usedBytes ?? undefined) },
+      { id: 'free', title: 'Free', width: 9, align: 'right', render: (d) => formatSize(d.freeBytes ?? undefined) },
+      { id: 'cap', title: 'Capacity', width: 9, align: 'right', render: (d) => formatSize(d.capacityBytes ?? undefined) },
+      { id: 'conn', title: 'Connection', width: 18, render: (d) => connName.get(d.connectionId) ?? d.connectionId },
+    ], [connName]);
+    const volColumns: Column<StorageVolume>[] = useMemo(() => [
+      { id: 'name', title: 'Volume', width: 28, render: (v) => v.name },
+      { id: 'cap', title: 'Capacity', width: 10, align: 'right', render: (v) => formatSize(v.capacityBytes) },
+      { id: 'alloc', title: 'Allocated', width: 10, align: 'right', render: (v) => formatSize(v.allocationBytes) },
+      { id: 'path', title: 'Path', width: Math.max(10, w - 54), render: (v) => v.path },
+    ], [w]);
+
+    const top = apiError ? <Text {...tone(t, 'error')}>Storage domains are not available: {apiError}</Text>
+      : listError ? <Text {...tone(t, 'error')}>Cannot read the storage domains: {listError}</Text> : null;
+
+    let body: React.ReactNode;
+    if (mode === 'list') {
+      const tableH = Math.max(4, Math.min(domains.length + 2, shell.size.rows - 12));
+      body = (
+        <Box flexDirection="column">
+          <Table rows={domains} columns={columns} rowKey={(d) => d.id} selectedKey={sel?.id} height={tableH} width={w}
+            empty="No storage domains. c creates one on a storage connection; i imports one found on a connection." />
+          {sel ? (
+            <Box flexDirection="column" marginTop={1}>
+              <Field label="domain" value={`${sel.name} · ${sel.type} · ${sel.id}`} />
+              <Field label="status" value={`${sel.status}${sel.lastError ? `: ${sel.lastError}` : ''}`} role={statusRole(sel.status)} />
+              <Field label="capacity" value={<Text><Meter ratio={usedRatio(sel) ?? 0} width={20} /> {formatSize(sel.usedBytes ?? undefined)} used, {formatSize(sel.freeBytes ?? undefined)} free of {formatSize(sel.capacityBytes ?? undefined)}</Text>} />
+              <Field label="storage" value={sel.kind === 'block' ? `volume group ${sel.path} on ${sel.device ?? '?'}` : sel.path} />
+              <Field label="pool" value={`${sel.poolName} (libvirt ${sel.poolType})`} />
+              <Field label="checked" value={sel.checkedAt ? `${sel.checkedAt.replace('T', ' ').slice(0, 19)} (health check every 10 s)` : 'not yet'} role="dim" />
+            </Box>
+          ) : null}
+        </Box>
+      );
+    } else if (mode === 'import') {
+      body = !found ? (
+        <Box flexDirection="column">
+          <Text bold {...tone(t, 'accent')}>Import: choose the connection to scan (Enter)</Text>
+          {connections.length === 0 ? <Text {...tone(t, 'dim')}>No storage connections. Add and connect one first (Storage connections screen or hostdeck storage connection add).</Text> : null}
+          {connections.map((c, i) => (
+            <Text key={c.id} wrap="truncate" {...(i === connSel ? { inverse: true } : {})}>{`${i === connSel ? '▶ ' : '  '}${(c.name ?? c.id).padEnd(20)} ${c.type.padEnd(8)} ${c.state ?? ''}`}</Text>
+          ))}
+        </Box>
+      ) : (
+        <Box flexDirection="column">
+          <Text bold {...tone(t, 'accent')}>Domains on {connections[connSel]?.name ?? connections[connSel]?.id} (Enter imports)</Text>
+          {found.length === 0 ? <Text {...tone(t, 'dim')}>No storage domains on this connection.</Text> : null}
+          {found.map((f, i) => (
+            <Text key={f.metadata.uuid} wrap="truncate" {...(i === foundSel ? { inverse: true } : {})}>
+              {`${i === foundSel ? '▶ ' : '  '}${f.metadata.name.padEnd(18)} ${f.metadata.type.padEnd(7)} ${f.metadata.uuid}  by ${f.metadata.creatorHost} ${f.metadata.createdAt.slice(0, 10)}${f.attachedAs ? `  (attached as ${f.attachedAs})` : ''}`}
+            </Text>
+          ))}
+        </Box>
+      );
+    } else if (mode === 'volumes') {
+      body = (
+        <Box flexDirection="column">
+          <Text bold {...tone(t, 'accent')}>Volumes of {sel?.name} ({sel?.type}, {formatSize(sel?.freeBytes ?? undefined)} free)</Text>
+          {volError ? <Text {...tone(t, 'error')}>{volError}</Text> : null}
+          {volumes === undefined ? <Text {...tone(t, 'dim')}>Reading the volumes…</Text> : (
+            <Table rows={volumes} columns={volColumns} rowKey={(v) => v.name} selectedKey={volSel} height={Math.max(3, shell.size.rows - 6)} width={w}
+              empty={`No volumes. n creates one${sel?.type !== 'export' ? ', u uploads a file' : ''}.`} />
+          )}
+        </Box>
+      );
+    } else {
+      const title = mode === 'create' ? 'Create a storage domain' : mode === 'upload' ? `Upload a file to ${sel?.name}` : `New volume in ${sel?.name}`;
+      body = (
+        <Box flexDirection="column">
+          <Text bold {...tone(t, 'accent')}>{title}</Text>
+          <FormView fields={fields} state={form} />
+          {mode === 'create' ? <Text {...tone(t, 'dim')} wrap="truncate">Connections: {connections.map((c) => `${c.name ?? c.id} (${c.type}, ${c.state ?? '?'})`).join(', ') || 'none yet'}</Text> : null}
+          {progress ? (
+            <Box marginTop={1}>
+              <Text>{progress.name} </Text><Meter ratio={progress.total ? progress.done / progress.total : 0} width={30} />
+              <Text> {formatSize(progress.done)} of {formatSize(progress.total || undefined)}</Text>
+            </Box>
+          ) : null}
+          <Text {...tone(t, 'dim')}>Enter edits a field (space cycles a choice), s {mode === 'create' ? 'creates' : mode === 'upload' ? 'uploads' : 'creates'}, Esc goes back.</Text>
+        </Box>
+      );
+    }
+
+    return (
+      <Box flexDirection="column" height={shell.size.rows} paddingX={1} overflow="hidden">
+        {top}
+        {body}
+        {busy ? <Text {...tone(t, 'warn')}>{busy}</Text> : null}
+        {refusal ? (
+          <Box flexDirection="column" marginTop={1}>
+            <Text {...tone(t, 'error')}>{refusal.action} of {refusal.domain} refused: these VMs use it</Text>
+            {refusal.users.map((u) => <Text key={u.vm} wrap="truncate">  {u.vm} ({u.state}): {u.disks.join(', ')}</Text>)}
+          </Box>
+        ) : null}
+      </Box>
+    );
+  };
+}

@@ -1,0 +1,17 @@
+// The Storage domains screen as data, for screens/index.ts.
+import type { ScreenDef } from '../../src/app/types.ts';
+import { makeStorageDomainsScreen, type StorageDomainsDeps } from './StorageDomains.tsx';
+
+/** A ScreenDef with its own dependencies (tests: a stand-in API). */
+export function createStorageDomainsScreen(deps: StorageDomainsDeps = {}): ScreenDef {
+  return {
+    id: 'storage-domains',
+    title: 'Storage domains',
+    key: 'd',
+    aliases: ['sd', 'storage-domains', 'volumes', 'iso', 'pools', 'upload'],
+    description: 'Storage domains of the data center: status, capacity, volumes, ISO upload, maintenance.',
+    component: makeStorageDomainsScreen(deps),
+  };
+}
+
+export const storageDomainsScreen: ScreenDef = createStorageDomainsScreen();
