@@ -13,6 +13,7 @@ import { tone, useTheme } from '../../src/ui/theme.ts';
 import type { VirtSnapshot } from '../../src/store/host.ts';
 import type { VmSnapshot } from '../../src/store/vms.ts';
 import { useVmStore } from '../../src/store/use-vms.ts';
+import { useStorageSummary } from '../storage-domains/use-domains.ts';
 
 export interface StatusLine { label: string; text: string; role?: 'ok' | 'warn' | 'error' | 'dim' }
 
@@ -38,7 +39,7 @@ export function virtLine(v: VirtSnapshot | undefined): { text: string; role: 'ok
   return { text: `disconnected: libvirtd not reachable, retrying${retry ? ` in ${retry}s` : ''} (${s.uri}${s.error ? `: ${s.error}` : ''})`, role: 'error' };
 }
 
-function HostPane({ h, v, vms, width, rows, engineLabel }: { h?: HostOverview; v?: VirtSnapshot; vms?: VmSnapshot; width: number; rows: number; engineLabel: string }) {
+function HostPane({ h, v, vms, width, rows, engineLabel, storage }: { h?: HostOverview; v?: VirtSnapshot; vms?: VmSnapshot; width: number; rows: number; engineLabel: string; storage: { text: string; role: StatusLine['role'] } }) {
   const t = useTheme();
   if (!h) return <Text {...tone(t, 'dim')}>Reading this host…</Text>;
   const vl = virtLine(v);
@@ -64,7 +65,7 @@ function HostPane({ h, v, vms, width, rows, engineLabel }: { h?: HostOverview; v
       <Field labelWidth={lw} label="dns" value={`${h.dns.join(' ') || 'none'}${h.searchDomains.length ? `  search ${h.searchDomains.join(' ')}` : ''}`} />
       <Field labelWidth={lw} label="libvirt" value={vl.text} role={vl.role} />
       <Field labelWidth={lw} label="vms" value={counts ? `${counts.total} total · ${counts.running} running · ${counts.paused} paused · ${counts.shutoff} shut off${counts.crashed ? ` · ${counts.crashed} crashed` : ''}` : v?.status.state === 'disconnected' ? 'unknown while libvirt is disconnected' : '…'} role={counts ? undefined : 'dim'} />
-      {statusLines(h, engineLabel, 'no storage domains yet').map((s) => (
+      {statusLines(h, engineLabel, storage.text).map((s) => (s.label === 'storage' ? { ...s, role: storage.role } : s)).map((s) => (
         <Field key={s.label} labelWidth={lw} label={s.label} value={s.text} role={s.role} />
       ))}
     </Box>
@@ -80,6 +81,7 @@ export function Dashboard({ shell, active }: ScreenProps) {
   const entries = useMemo(() => shell.screens.filter((s) => s.inMenu !== false && s.id !== 'dashboard'), [shell.screens]);
   const [sel, setSel] = useState(0);
   const mode = usePolled(stores.mode);
+  const storage = useStorageSummary(shell.services);
   const engineLabel = mode.data ? (mode.data.mode === 'unconfigured' ? 'unconfigured: not registered with an engine, not standalone' : mode.data.summary) : '…';
   const bindings: Binding[] = [
     ...entries.filter((e) => e.key).map((e) => ({ keys: [e.key!], description: e.title, action: () => shell.push(e.id), group: 'Open' })),
@@ -106,7 +108,7 @@ export function Dashboard({ shell, active }: ScreenProps) {
         <Text {...tone(t, 'dim')} wrap="truncate">: palette  ? help</Text>
       </Box>
       <Box flexDirection="column" flexGrow={1} borderStyle="round" {...(t.color ? { borderColor: t.border } : {})} paddingX={1} overflow="hidden">
-        <HostPane h={host.data} v={virt.data} vms={vms.data} width={paneW} rows={shell.size.rows - 2} engineLabel={engineLabel} />
+        <HostPane h={host.data} v={virt.data} vms={vms.data} width={paneW} rows={shell.size.rows - 2} engineLabel={engineLabel} storage={storage} />
         {host.error ? <Text {...tone(t, 'error')} wrap="truncate">Could not read the host: {host.error}</Text> : null}
       </Box>
     </Box>
