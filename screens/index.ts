@@ -6,6 +6,7 @@ import { engineScreen } from './engine/index.ts';
 import { hostMonitorScreen } from './host-monitor/HostMonitor.tsx';
 import { vmDetailScreen, vmListScreen } from './vms/index.ts';
 import { vmLifecycleScreens } from './vm-create/index.ts';
+import { networkScreens } from './network/index.ts';
 import { storageDomainsScreen } from './storage-domains/index.ts';
 
 export const SCREENS: ScreenDef[] = [
@@ -18,6 +19,7 @@ export const SCREENS: ScreenDef[] = [
   hostMonitorScreen,
   engineScreen,
   storageDomainsScreen,
+  ...networkScreens,
 ];
 
 export const ACTIONS: PaletteAction[] = [];

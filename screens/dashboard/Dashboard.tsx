@@ -14,6 +14,8 @@ import type { VirtSnapshot } from '../../src/store/host.ts';
 import type { VmSnapshot } from '../../src/store/vms.ts';
 import { useVmStore } from '../../src/store/use-vms.ts';
 import { useStorageSummary } from '../storage-domains/use-domains.ts';
+import { networkSummary } from '../network/index.ts';
+import { networkStatusLine } from '../network/summary.ts';
 
 export interface StatusLine { label: string; text: string; role?: 'ok' | 'warn' | 'error' | 'dim' }
 
@@ -41,6 +43,7 @@ export function virtLine(v: VirtSnapshot | undefined): { text: string; role: 'ok
 
 function HostPane({ h, v, vms, width, rows, engineLabel, storage }: { h?: HostOverview; v?: VirtSnapshot; vms?: VmSnapshot; width: number; rows: number; engineLabel: string; storage: { text: string; role: StatusLine['role'] } }) {
   const t = useTheme();
+  const net = usePolled(networkSummary);
   if (!h) return <Text {...tone(t, 'dim')}>Reading this host…</Text>;
   const vl = virtLine(v);
   // VM counts come from the vms store (the same one the VM list reads), not from a list of their own.
@@ -65,7 +68,7 @@ function HostPane({ h, v, vms, width, rows, engineLabel, storage }: { h?: HostOv
       <Field labelWidth={lw} label="dns" value={`${h.dns.join(' ') || 'none'}${h.searchDomains.length ? `  search ${h.searchDomains.join(' ')}` : ''}`} />
       <Field labelWidth={lw} label="libvirt" value={vl.text} role={vl.role} />
       <Field labelWidth={lw} label="vms" value={counts ? `${counts.total} total · ${counts.running} running · ${counts.paused} paused · ${counts.shutoff} shut off${counts.crashed ? ` · ${counts.crashed} crashed` : ''}` : v?.status.state === 'disconnected' ? 'unknown while libvirt is disconnected' : '…'} role={counts ? undefined : 'dim'} />
-      {statusLines(h, engineLabel, storage.text).map((s) => (s.label === 'storage' ? { ...s, role: storage.role } : s)).map((s) => (
+      {statusLines(h, engineLabel, storage.text).map((s) => (s.label === 'storage' ? { ...s, role: storage.role } : s)).map((s) => (s.label === 'network' ? networkStatusLine(h, net.data) : s)).map((s) => (
         <Field key={s.label} labelWidth={lw} label={s.label} value={s.text} role={s.role} />
       ))}
     </Box>

@@ -1,0 +1,157 @@
+// Safe apply, as the operator sees it: the diff, each step with its
+// progress, then "keep this configuration?" with a live countdown; keeping
+// confirms, Rollback (or the countdown running out) restores the previous
+// configuration. An apply pending from another session opens straight at
+// the question.
+import { useEffect, useRef, useState } from 'react';
+import { Box, Text } from 'ink';
+import { useBindings } from '../../src/app/keys.ts';
+import type { Binding, ScreenProps } from '../../src/app/types.ts';
+import type { ApplyStep, NetStore, PendingApply } from '../../src/store/net.ts';
+import { tone, useTheme, type Theme } from '../../src/ui/theme.ts';
+import { useNet } from './NetworkScreen.tsx';
+import { diffSign, secondsLeft } from './view.ts';
+
+const MARK: Record<ApplyStep['status'], { mark: string; role: 'ok' | 'error' | 'dim' | 'warn' }> = {
+  pending: { mark: '·', role: 'dim' }, running: { mark: '…', role: 'warn' }, done: { mark: '✓', role: 'ok' }, failed: { mark: '✗', role: 'error' }, skipped: { mark: '-', role: 'dim' },
+};
+
+type Phase = 'ready' | 'applying' | 'confirm' | 'confirming' | 'kept' | 'rolling-back' | 'rolled-back' | 'failed';
+
+/** The confirmation question with its countdown. */
+export function keepQuestion(deadline: number, now = Date.now()): string {
+  return `Keep this configuration? Rolling back in ${secondsLeft(deadline, now)} s`;
+}
+
+function Steps({ steps, t }: { steps: ApplyStep[]; t: Theme }) {
+  return (
+    <Box flexDirection="column">
+      {steps.map((s) => (
+        <Text key={s.id} wrap="truncate">
+          <Text {...tone(t, MARK[s.status].role)}>{MARK[s.status].mark} </Text>
+          <Text {...(s.status === 'pending' ? tone(t, 'dim') : {})}>{s.label}</Text>
+          {s.detail ? <Text {...tone(t, s.status === 'failed' ? 'error' : 'dim')}>  {s.detail}</Text> : null}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+export function makeApplyScreen(store: NetStore, opts: { confirmTimeoutS: () => number }) {
+  return function ApplyScreen({ shell, params }: ScreenProps) {
+    const t = useTheme();
+    const s = useNet(store, shell);
+    const svc = store.service;
+    const [phase, setPhase] = useState<Phase>(s.pending ? 'confirm' : 'ready');
+    const [steps, setSteps] = useState<ApplyStep[]>([]);
+    const [pending, setPending] = useState<PendingApply | undefined>(s.pending);
+    const [message, setMessage] = useState<string>('');
+    const [, tick] = useState(0);
+    const started = useRef(false);
+    const timeoutS = opts.confirmTimeoutS();
+
+    const start = async () => {
+      if (!svc || started.current) return;
+      started.current = true;
+      setPhase('applying');
+      try {
+        const p = await svc.apply({ confirmTimeoutS: timeoutS, onStep: (st) => setSteps(st.map((x) => ({ ...x }))) });
+        setPending(p);
+        setPhase('confirm');
+      } catch (e) {
+        setMessage((e as Error).message);
+        setPhase('failed');
+        shell.notify('error', `Not applied: ${(e as Error).message}`);
+      } finally {
+        await store.refresh();
+      }
+    };
+
+    useEffect(() => { if (params.start === true && !s.pending) void start(); }, []);
+
+    // The countdown redraws every second while the question is open; at zero the service has rolled back.
+    useEffect(() => {
+      if (phase !== 'confirm' || !pending) return;
+      let timer: ReturnType<typeof setTimeout>;
+      const next = () => {
+        timer = setTimeout(() => {
+          tick((n) => n + 1);
+          if (Date.now() < pending.deadline) { next(); return; }
+          setPhase('rolled-back');
+          setSteps((st) => st.map((x) => (x.id === 'confirm' ? { ...x, status: 'failed', detail: 'not confirmed in time' } : x)));
+          setMessage(`Not confirmed within ${timeoutS} s: the previous configuration is back.`);
+          void (async () => { for (let i = 0; i < 10; i++) { await store.refresh(); if (!store.getSnapshot().pending) break; await new Promise((r) => setTimeout(r, 500)); } })();
+        }, 250);
+      };
+      next();
+      return () => clearTimeout(timer);
+    }, [phase, pending]);
+
+    const keep = async () => {
+      if (!svc) return;
+      setPhase('confirming');
+      try {
+        await svc.confirm();
+        setPhase('kept');
+        setSteps((st) => st.map((x) => (x.id === 'confirm' ? { ...x, status: 'done', detail: 'confirmed' } : x)));
+        setMessage('Confirmed: the new configuration is kept.');
+        shell.notify('success', 'Network configuration confirmed');
+      } catch (e) {
+        setPhase('failed');
+        setMessage(`Confirm failed: ${(e as Error).message}`);
+        shell.notify('error', `Confirm failed: ${(e as Error).message}`);
+      } finally {
+        await store.refresh();
+      }
+    };
+    const rollback = async () => {
+      if (!svc) return;
+      setPhase('rolling-back');
+      try {
+        await svc.rollback('rolled back by the operator');
+        setPhase('rolled-back');
+        setSteps((st) => st.map((x) => (x.id === 'confirm' ? { ...x, status: 'failed', detail: 'rolled back by you' } : x)));
+        setMessage('Rolled back: the previous configuration is back.');
+        shell.notify('warning', 'Network configuration rolled back');
+      } catch (e) {
+        setPhase('failed');
+        setMessage(`Rollback failed: ${(e as Error).message}`);
+        shell.notify('error', `Rollback failed: ${(e as Error).message}`);
+      } finally {
+        await store.refresh();
+      }
+    };
+
+    const b: Binding[] = [
+      { keys: ['enter', 'A'], description: `Apply (confirm within ${timeoutS} s)`, dangerous: true, when: phase === 'ready', disabledReason: s.staged.length ? undefined : 'nothing is staged', action: start },
+      { keys: ['y', 'enter'], description: 'Keep this configuration', dangerous: true, when: phase === 'confirm', action: keep },
+      { keys: ['R', 'n'], description: 'Roll back now', dangerous: true, when: phase === 'confirm', action: rollback },
+    ];
+    useBindings(b);
+
+    const diff = pending?.diff.length ? pending.diff : s.diff;
+    return (
+      <Box flexDirection="column" height={shell.size.rows} paddingX={1} overflow="hidden">
+        <Text bold {...tone(t, 'accent')}>Apply the staged network changes</Text>
+        <Box flexDirection="column" marginBottom={1}>
+          {diff.slice(0, Math.max(3, Math.floor(shell.size.rows / 3))).map((d, i) => (
+            <Text key={i} wrap="truncate" {...tone(t, d.sign === '+' ? 'ok' : d.sign === '-' ? 'error' : d.sign === '~' ? 'warn' : 'dim')}>{diffSign(d)}</Text>
+          ))}
+          {!diff.length ? <Text {...tone(t, 'dim')}>Nothing staged.</Text> : null}
+        </Box>
+        {phase === 'ready' ? <Text wrap="wrap">Enter applies: a checkpoint is taken first; you then have {timeoutS} s to confirm from here or with `hostdeck net confirm`, otherwise it rolls back.</Text> : null}
+        {steps.length ? <Steps steps={steps} t={t} /> : null}
+        {phase === 'applying' && !steps.length ? <Text {...tone(t, 'warn')}>Applying…</Text> : null}
+        {(phase === 'confirm' || phase === 'confirming') && pending ? (
+          <Box flexDirection="column" borderStyle="double" {...(t.color ? { borderColor: t.warn } : {})} paddingX={2} marginTop={1} alignSelf="flex-start">
+            <Text bold {...tone(t, 'warn')}>{keepQuestion(pending.deadline)}</Text>
+            {pending.probes.map((p) => <Text key={p.name} wrap="truncate" {...tone(t, p.ok ? 'ok' : 'error')}>{p.ok ? '✓' : '✗'} {p.name}{p.detail ? `  ${p.detail}` : ''}</Text>)}
+            <Box gap={3} marginTop={1}><Text inverse bold>[ Keep (y) ]</Text><Text>[ Rollback (R) ]</Text></Box>
+          </Box>
+        ) : null}
+        {phase === 'rolling-back' ? <Text {...tone(t, 'warn')}>Rolling back…</Text> : null}
+        {message ? <Text wrap="wrap" {...tone(t, phase === 'kept' ? 'ok' : phase === 'rolled-back' ? 'warn' : 'error')}>{message}</Text> : null}
+      </Box>
+    );
+  };
+}

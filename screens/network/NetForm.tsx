@@ -1,0 +1,67 @@
+// One network form (bond, VLAN, bridge, IP, DNS, host name, MTU) as a
+// screen: `s` stages the change through net-core's service. Invalid input
+// shows the field and the rule on that field, and nothing is staged.
+import { useMemo, useState } from 'react';
+import { Box, Text } from 'ink';
+import { useBindings } from '../../src/app/keys.ts';
+import type { Binding, ScreenProps } from '../../src/app/types.ts';
+import { applyChanges, describeChange } from '../../src/domain/net/model.ts';
+import { fieldErrorsOf, type NetStore } from '../../src/store/net.ts';
+import { tone, useTheme } from '../../src/ui/theme.ts';
+import { FieldList, useFieldForm, useFieldInput } from './FormView.tsx';
+import { FORMS, checkForm, errorsByField, initialValues, visibleFields, type FormKind } from './forms.ts';
+import { useNet } from './NetworkScreen.tsx';
+
+export function makeNetFormScreen(store: NetStore) {
+  return function NetFormScreen({ shell, active, params }: ScreenProps) {
+    const t = useTheme();
+    const s = useNet(store, shell);
+    const kind = (params.kind as FormKind) ?? 'dns';
+    const target = typeof params.target === 'string' ? params.target : undefined;
+    const desired = useMemo(() => (s.config ? applyChanges(s.config, s.staged) : undefined), [s.config, s.staged]);
+    const [form, dispatch] = useFieldForm(useMemo(() => initialValues(kind, target, desired), [kind, target, desired === undefined]));
+    const fields = visibleFields(kind, form.values);
+    const nav = useFieldInput(form, dispatch, fields, shell, active);
+    const [busy, setBusy] = useState(false);
+
+    const stage = async () => {
+      if (!store.service || !desired) { shell.notify('error', 'Not staged: the network configuration has not been read yet'); return; }
+      const { change, errors } = checkForm(kind, target, form.values, desired);
+      if (errors.length) {
+        dispatch({ type: 'errors', errors: errorsByField(kind, form.values, errors) });
+        shell.notify('error', `Not staged: ${errors.length === 1 ? `${errors[0]!.field}: ${errors[0]!.message}` : `${errors.length} fields need attention`}`);
+        return;
+      }
+      setBusy(true);
+      try {
+        await store.service.stage(change);
+        await store.refreshService();
+        shell.notify('success', `Staged: ${describeChange(change)} (A applies)`);
+        shell.back();
+      } catch (e) {
+        const fe = fieldErrorsOf(e);
+        if (fe) dispatch({ type: 'errors', errors: errorsByField(kind, form.values, fe) });
+        shell.notify('error', `Not staged: ${(e as Error).message}`);
+      } finally {
+        setBusy(false);
+      }
+    };
+    const b: Binding[] = [
+      ...nav,
+      { keys: ['s'], description: 'Stage', dangerous: true, when: !form.editing, disabledReason: busy ? 'staging…' : s.pending ? 'an apply is waiting for confirmation' : undefined, action: stage },
+    ];
+    useBindings(b);
+    const title = `${FORMS[kind].title}${target ? `: ${target}` : ''}`;
+    return (
+      <Box flexDirection="column" height={shell.size.rows} paddingX={1} overflow="hidden">
+        <Text bold {...tone(t, 'accent')}>{title}</Text>
+        <Box marginTop={1}><FieldList fields={fields} form={form} /></Box>
+        <Box marginTop={1}>
+          <Text wrap="wrap" {...tone(t, 'dim')}>
+            Enter edits a field or changes a choice; s stages the change (nothing on the host changes until you apply from the Network screen); Esc goes back.
+          </Text>
+        </Box>
+      </Box>
+    );
+  };
+}

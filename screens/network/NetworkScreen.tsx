@@ -1,0 +1,207 @@
+// The Network screen: every NIC, bond, VLAN and bridge with link state,
+// speed, MTU, membership, addresses and the LLDP neighbour; a detail pane
+// for the selected one; the backend in use; what is staged; an apply that
+// waits for confirmation. Actions are key bindings (dangerous ones drop out
+// in read-only mode); forms stage changes through net-core's service.
+import { memo, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { Box, Text } from 'ink';
+import { useBindings } from '../../src/app/keys.ts';
+import { useSelection } from '../../src/app/list.ts';
+import type { Binding, ScreenProps } from '../../src/app/types.ts';
+import { allLinks, identifyNic, type NetInventory, type NetLink } from '../../src/host/net/inventory.ts';
+import type { NetState, NetStore } from '../../src/store/net.ts';
+import { Field } from '../../src/ui/Panel.tsx';
+import { Table, type Column } from '../../src/ui/Table.tsx';
+import { tone, useTheme, type Theme } from '../../src/ui/theme.ts';
+import { NET_KEYS, backendLabel, diffSign, linkRole, secondsLeft, speedLabel } from './view.ts';
+
+/** The store's state; the first screen that opens attaches net-core's service (it needs the state DB). */
+export function useNet(store: NetStore, shell?: { services: unknown }): NetState {
+  if (shell && !store.service) store.attach(shell.services);
+  return useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+}
+
+const KIND_LABEL: Record<NetLink['kind'], string> = { ethernet: 'nic', bond: 'bond', vlan: 'vlan', bridge: 'bridge', other: 'other' };
+
+function globalAddrs(l: NetLink): string {
+  return l.addresses.filter((a) => a.scope === 'global').map((a) => a.cidr).join(' ') || (l.memberOf ? '' : '-');
+}
+
+function lldpText(l: NetLink): string {
+  return l.kind === 'ethernet' && l.lldp ? `${l.lldp.chassis} ${l.lldp.port}` : '';
+}
+
+function columns(width: number): Column<NetLink>[] {
+  const fixed = 10 + 6 + 5 + 6 + 5 + 8 + 7;
+  const rest = Math.max(16, width - fixed - 4);
+  const addrW = Math.max(12, Math.floor(rest * 0.6));
+  const lldpW = Math.max(6, rest - addrW);
+  return [
+    { id: 'name', title: 'NAME', width: 10, render: (l) => l.name },
+    { id: 'kind', title: 'KIND', width: 6, render: (l) => (l.kind === 'other' ? l.type : KIND_LABEL[l.kind]) },
+    { id: 'link', title: 'LINK', width: 5, render: (l) => l.link, role: (l) => linkRole(l) },
+    { id: 'speed', title: 'SPEED', width: 6, align: 'right', render: (l) => (l.kind === 'ethernet' ? speedLabel(l.speedMbps) : l.kind === 'bond' ? `${l.ports.filter((p) => p.link === 'up').length}/${l.ports.length}` : '') },
+    { id: 'mtu', title: 'MTU', width: 5, align: 'right', render: (l) => String(l.mtu) },
+    { id: 'member', title: 'MEMBER', width: 8, render: (l) => l.memberOf ?? (l.kind === 'vlan' ? `↑${l.parent}` : '') },
+    { id: 'addr', title: 'ADDRESSES', width: addrW, render: globalAddrs },
+    { id: 'lldp', title: 'LLDP', width: lldpW, render: lldpText, role: () => 'dim' },
+  ];
+}
+
+function Detail({ l, inv, t }: { l: NetLink; inv: NetInventory; t: Theme }) {
+  const lw = 12;
+  const addrs = l.addresses.map((a) => `${a.cidr}${a.dynamic ? ' (dhcp)' : ''}`).join('  ') || 'none';
+  const gws = inv.gateways.filter((g) => g.dev === l.name).map((g) => g.gateway).join(', ');
+  return (
+    <Box flexDirection="column">
+      <Text bold {...tone(t, 'accent')}>{l.name} · {l.kind === 'other' ? l.type : l.kind}{l.memberOf ? ` · port of ${l.memberOf}` : ''}</Text>
+      <Field labelWidth={lw} label="link" value={`${l.link}${l.adminUp ? '' : ' (administratively down)'} · operstate ${l.operstate} · MTU ${l.mtu} · MAC ${l.mac ?? '-'}`} role={linkRole(l)} />
+      <Field labelWidth={lw} label="addresses" value={`${addrs}${gws ? `  gateway ${gws}` : ''}`} />
+      {l.kind === 'ethernet' ? (
+        <>
+          <Field labelWidth={lw} label="hardware" value={`driver ${l.driver ?? '?'} · ${l.bus ?? 'bus ?'} · speed ${speedLabel(l.speedMbps)}${l.duplex ? ` ${l.duplex} duplex` : ''}${l.permMac ? ` · permanent MAC ${l.permMac}` : ''}`} />
+          <Field labelWidth={lw} label="LLDP" value={l.lldp ? `switch ${l.lldp.chassis} port ${l.lldp.port}${l.lldp.vlan ? ` vlan ${l.lldp.vlan}` : ''}${l.lldp.mgmtIp ? ` · ${l.lldp.mgmtIp}` : ''}` : inv.lldp.state === 'running' ? 'no neighbour heard' : inv.lldp.reason} role={l.lldp ? undefined : 'dim'} />
+        </>
+      ) : null}
+      {l.kind === 'bond' ? (
+        <>
+          <Field labelWidth={lw} label="mode" value={`${l.mode}${Object.entries(l.options).length ? ` · ${Object.entries(l.options).map(([k, v]) => `${k} ${v}`).join(' · ')}` : ''}`} />
+          <Field labelWidth={lw} label="ports" value={l.ports.length ? l.ports.map((p) => `${p.name} ${p.link}${p.state ? ` ${p.state}` : ''}${p.failures ? ` (${p.failures} failures)` : ''}`).join(' · ') + (l.activePort ? ` · active ${l.activePort}` : '') : 'none'} role={l.degraded ? 'warn' : 'ok'} />
+        </>
+      ) : null}
+      {l.kind === 'vlan' ? <Field labelWidth={lw} label="vlan" value={`id ${l.id} on ${l.parent}${l.protocol ? ` (${l.protocol})` : ''}`} /> : null}
+      {l.kind === 'bridge' ? <Field labelWidth={lw} label="bridge" value={`ports ${l.ports.join(', ') || 'none'} · STP ${l.stp ? 'on' : 'off'}`} /> : null}
+    </Box>
+  );
+}
+
+/** Bottom pane: an apply waiting for confirmation, or the staged changes. */
+function StagedPane({ s, t, full, rows }: { s: NetState; t: Theme; full: boolean; rows: number }) {
+  if (s.pending) {
+    return (
+      <Text wrap="truncate" {...tone(t, 'warn')}>
+        An apply is waiting for confirmation ({s.pending.who}): rolling back in {secondsLeft(s.pending.deadline)} s. {NET_KEYS.apply} opens it.
+      </Text>
+    );
+  }
+  if (!s.staged.length) return <Text {...tone(t, 'dim')}>Nothing staged. Changes are staged first, then applied together with a confirmation.</Text>;
+  const lines = full ? s.diff : s.diff.slice(0, Math.max(1, rows - 1));
+  return (
+    <Box flexDirection="column">
+      <Text bold {...tone(t, 'accent')}>{s.staged.length} staged change{s.staged.length === 1 ? '' : 's'} · {NET_KEYS.apply} apply · {NET_KEYS.discard} discard · {NET_KEYS.diff} {full ? 'hide' : 'show'} the diff</Text>
+      {lines.map((d, i) => <Text key={i} wrap="truncate" {...tone(t, d.sign === '+' ? 'ok' : d.sign === '-' ? 'error' : d.sign === '~' ? 'warn' : 'dim')}>{diffSign(d)}</Text>)}
+      {!full && s.diff.length > lines.length ? <Text {...tone(t, 'dim')}>… {s.diff.length - lines.length} more lines ({NET_KEYS.diff} shows all)</Text> : null}
+    </Box>
+  );
+}
+
+export function makeNetworkScreen(store: NetStore) {
+  return memo(function NetworkScreen({ shell }: ScreenProps) {
+    const t = useTheme();
+    const s = useNet(store, shell);
+    const inv = s.inventory;
+    const links = useMemo(() => (inv ? allLinks(inv) : []), [inv]);
+    const keys = useMemo(() => links.map((l) => l.name), [links]);
+    const [showDiff, setShowDiff] = useState(false);
+    const [, tick] = useState(0);
+    // The countdown of an apply pending in another session redraws every second, only while there is one.
+    useEffect(() => {
+      if (!s.pending) return;
+      let timer: ReturnType<typeof setTimeout>;
+      const next = () => { timer = setTimeout(() => { tick((n) => n + 1); if (Date.now() > s.pending!.deadline + 1000) void store.refreshService(); next(); }, 1000); };
+      next();
+      return () => clearTimeout(timer);
+    }, [s.pending]);
+    const bottomRows = showDiff ? Math.max(4, Math.floor(shell.size.rows / 2)) : Math.min(5, 1 + Math.max(1, s.diff.length));
+    const detailRows = 7;
+    const tableHeight = Math.max(4, shell.size.rows - 1 - detailRows - bottomRows - 1);
+    const { selected, bindings: nav } = useSelection(keys, tableHeight - 1);
+    const sel = links.find((l) => l.name === selected);
+    const svc = store.service;
+    const noSvc = svc ? undefined : 'the network service (net-core) is not available in this build';
+    const pendingWhy = s.pending ? 'an apply is waiting for confirmation' : undefined;
+    const stageWhy = noSvc ?? pendingWhy;
+    const group = 'Network';
+    const form = (kind: string, target?: string) => shell.push('net-form', { kind, target });
+    const deletable = sel && (sel.kind === 'bond' || sel.kind === 'vlan' || sel.kind === 'bridge');
+    const b: Binding[] = [
+      ...nav,
+      { keys: [NET_KEYS.refresh], description: 'Refresh', group, footer: false, action: async () => { await store.refresh(); } },
+      { keys: [NET_KEYS.bond], description: 'New bond', group, dangerous: true, disabledReason: stageWhy, action: () => form('bond') },
+      { keys: [NET_KEYS.vlan], description: 'New VLAN', group, dangerous: true, footer: false, disabledReason: stageWhy, action: () => form('vlan', sel && (sel.kind === 'ethernet' || sel.kind === 'bond') ? sel.name : undefined) },
+      { keys: [NET_KEYS.bridge], description: 'New bridge', group, dangerous: true, footer: false, disabledReason: stageWhy, action: () => form('bridge') },
+      {
+        keys: [NET_KEYS.edit], description: sel?.kind === 'bond' ? 'Edit bond' : 'IP settings', group, dangerous: true, when: Boolean(sel),
+        disabledReason: stageWhy ?? (sel?.memberOf ? `${sel.name} is a port of ${sel.memberOf}; edit ${sel.memberOf}` : undefined),
+        action: () => form(sel!.kind === 'bond' ? 'bond-edit' : 'ip', sel!.name),
+      },
+      { keys: [NET_KEYS.ip], description: 'IP settings', group, dangerous: true, footer: false, when: Boolean(sel), disabledReason: stageWhy ?? (sel?.memberOf ? `${sel.name} is a port of ${sel.memberOf}; set the address on ${sel.memberOf}` : undefined), action: () => form('ip', sel!.name) },
+      { keys: [NET_KEYS.mtu], description: 'MTU', group, dangerous: true, footer: false, when: Boolean(sel), disabledReason: stageWhy, action: () => form('mtu', sel!.name) },
+      { keys: [NET_KEYS.dns], description: 'DNS', group, dangerous: true, footer: false, disabledReason: stageWhy, action: () => form('dns') },
+      { keys: [NET_KEYS.hostname], description: 'Host name', group, dangerous: true, footer: false, disabledReason: stageWhy, action: () => form('hostname') },
+      {
+        keys: [NET_KEYS.delete], description: `Delete ${sel?.kind ?? ''}`.trim(), group, dangerous: true, footer: false, when: Boolean(deletable),
+        disabledReason: stageWhy, confirm: sel ? `Stage deleting ${sel.kind} ${sel.name}? Nothing changes until you apply.` : undefined,
+        action: async () => {
+          const op = sel!.kind === 'bond' ? 'bond.delete' : sel!.kind === 'vlan' ? 'vlan.delete' : 'bridge.delete';
+          try {
+            await svc!.stage({ op, name: sel!.name });
+            shell.notify('success', `Staged: delete ${sel!.kind} ${sel!.name} (${NET_KEYS.apply} applies)`);
+          } catch (e) {
+            shell.notify('error', `Not staged: ${(e as Error).message}`);
+          }
+          await store.refreshService();
+        },
+      },
+      {
+        keys: [NET_KEYS.identify], description: 'Identify (blink LED)', group, footer: false, when: sel?.kind === 'ethernet',
+        disabledReason: sel?.kind === 'ethernet' && sel.identifySupported === false ? `identify is not supported by driver ${sel.driver ?? '(none)'}` : undefined,
+        action: async () => {
+          if (sel?.kind !== 'ethernet') return;
+          shell.notify('info', `Blinking ${sel.name}'s port LED for 10 s…`);
+          const r = await identifyNic(store.runner, sel, 10);
+          shell.notify(r.ok ? 'success' : 'error', r.message);
+        },
+      },
+      { keys: [NET_KEYS.diff], description: showDiff ? 'Hide diff' : 'Staged diff', group, when: s.staged.length > 0, action: () => setShowDiff((v) => !v) },
+      {
+        keys: [NET_KEYS.apply], description: s.pending ? 'Confirm or roll back' : 'Apply', group, dangerous: true,
+        disabledReason: noSvc ?? (s.pending || s.staged.length ? undefined : 'nothing is staged'),
+        action: () => shell.push('net-apply'),
+      },
+      {
+        keys: [NET_KEYS.discard], description: 'Discard staged', group, dangerous: true, footer: false, when: s.staged.length > 0,
+        confirm: `Discard ${s.staged.length} staged change(s)? The host's network is not touched.`,
+        action: async () => { await svc!.discard(); await store.refreshService(); shell.notify('success', 'Staged changes discarded'); },
+      },
+      { keys: [NET_KEYS.tools], description: 'Tools (test, reset)', group: 'Tools', action: () => shell.push('net-tools') },
+      { keys: [NET_KEYS.wizard], description: 'First-run wizard', group: 'Tools', footer: false, dangerous: true, disabledReason: stageWhy, action: () => shell.push('network-wizard') },
+    ];
+    useBindings(b);
+
+    const width = shell.size.columns - 2;
+    const cols = useMemo(() => columns(width), [width]);
+    const gw = inv?.gateways.map((g) => `${g.gateway} (${g.dev})`).join(', ') || 'none';
+    return (
+      <Box flexDirection="column" height={shell.size.rows} paddingX={1} overflow="hidden">
+        <Text wrap="truncate">
+          <Text {...tone(t, 'dim')}>backend </Text><Text {...(s.backend ? tone(t, 'accent') : tone(t, 'dim'))}>{backendLabel(s)}</Text>
+          <Text {...tone(t, 'dim')}> · host </Text>{inv?.hostname || '…'}
+          <Text {...tone(t, 'dim')}> · gateway </Text>{gw}
+          <Text {...tone(t, 'dim')}> · DNS </Text>{inv?.dns.servers.join(' ') || 'none'}
+          <Text {...tone(t, 'dim')}> · LLDP </Text>{inv ? (inv.lldp.state === 'running' ? 'on' : 'off') : '…'}
+        </Text>
+        {s.inventoryError ? <Text wrap="truncate" {...tone(t, 'error')}>Cannot read the interfaces: {s.inventoryError}</Text> : null}
+        <Table rows={links} columns={cols} rowKey={(l) => l.name} selectedKey={selected} height={tableHeight} width={width}
+          empty={s.loading ? 'Reading interfaces…' : 'No network interfaces found.'} />
+        <Box height={detailRows} flexDirection="column" overflow="hidden">
+          {sel && inv && !showDiff ? <Detail l={sel} inv={inv} t={t} /> : null}
+        </Box>
+        <Box flexDirection="column" height={bottomRows} overflow="hidden">
+          <StagedPane s={s} t={t} full={showDiff} rows={bottomRows} />
+          {s.serviceError ? <Text wrap="truncate" {...tone(t, 'error')}>Network service: {s.serviceError}</Text> : null}
+        </Box>
+      </Box>
+    );
+  });
+}

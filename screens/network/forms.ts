@@ -1,0 +1,224 @@
+// The Network screen's forms as data: which fields each form has (bond
+// options follow the mode), how typed text becomes a NetChange, and the form
+// state as a reducer. Validation is net-core's validateChange: the error
+// names the field and the rule, and nothing is staged.
+import { AD_SELECTS, BOND_MODES, LACP_RATES, XMIT_HASH_POLICIES, findIface, type BondOptions, type NetChange, type NetConfig } from '../../src/domain/net/model.ts';
+import { validateChange, type FieldError } from '../../src/domain/net/validate.ts';
+
+export type FormKind = 'bond' | 'bond-edit' | 'vlan' | 'bridge' | 'ip' | 'dns' | 'hostname' | 'mtu';
+
+export interface FieldDef {
+  id: string;
+  label: string;
+  /** text: typed; choice: cycles through options (Enter, ←/→). */
+  type: 'text' | 'choice';
+  options?: readonly string[];
+  placeholder?: string;
+  /** Shown only when this holds for the current values (bond options per mode). */
+  visible?: (v: Record<string, string>) => boolean;
+  /** validateChange field names reported on this field. */
+  errorFields?: string[];
+}
+
+const LACP = (v: Record<string, string>) => v.mode === '802.3ad';
+const HASH = (v: Record<string, string>) => ['balance-xor', '802.3ad', 'balance-tlb', 'balance-alb'].includes(v.mode ?? '');
+const PRIMARY = (v: Record<string, string>) => ['active-backup', 'balance-tlb', 'balance-alb'].includes(v.mode ?? '');
+const ARP = (v: Record<string, string>) => !['802.3ad', 'balance-tlb', 'balance-alb'].includes(v.mode ?? '');
+const STATIC = (v: Record<string, string>) => v.method === 'static';
+
+const bondFields = (edit: boolean): FieldDef[] => [
+  { id: 'name', label: 'Bond name', type: 'text', placeholder: 'e.g. bond0 (at most 15 characters)', visible: () => !edit },
+  { id: 'ports', label: 'Ports', type: 'text', placeholder: 'NICs, space separated, e.g. eth1 eth2' },
+  { id: 'mode', label: 'Mode', type: 'choice', options: BOND_MODES },
+  { id: 'miimon', label: 'miimon (ms)', type: 'text', placeholder: '100 (MII link monitoring)' },
+  { id: 'updelay', label: 'updelay (ms)', type: 'text', placeholder: '0 (a multiple of miimon)' },
+  { id: 'downdelay', label: 'downdelay (ms)', type: 'text', placeholder: '0 (a multiple of miimon)' },
+  { id: 'arp_interval', label: 'arp_interval', type: 'text', placeholder: 'ms; instead of miimon', visible: ARP },
+  { id: 'arp_ip_target', label: 'ARP targets', type: 'text', placeholder: 'IPv4 addresses, with arp_interval', visible: ARP },
+  { id: 'primary', label: 'Primary port', type: 'text', placeholder: 'optional: one of the ports', visible: PRIMARY },
+  { id: 'lacp_rate', label: 'lacp_rate', type: 'choice', options: ['', ...LACP_RATES], visible: LACP },
+  { id: 'xmit_hash_policy', label: 'xmit_hash_policy', type: 'choice', options: ['', ...XMIT_HASH_POLICIES], visible: HASH },
+  { id: 'ad_select', label: 'ad_select', type: 'choice', options: ['', ...AD_SELECTS], visible: LACP },
+];
+
+export const FORMS: Record<FormKind, { title: string; fields: FieldDef[] }> = {
+  bond: { title: 'New bond', fields: bondFields(false) },
+  'bond-edit': { title: 'Edit bond', fields: bondFields(true) },
+  vlan: {
+    title: 'New VLAN',
+    fields: [
+      { id: 'parent', label: 'On interface', type: 'text', placeholder: 'a NIC or bond, e.g. bond0' },
+      { id: 'id', label: 'VLAN id', type: 'text', placeholder: '1-4094' },
+      { id: 'name', label: 'Name', type: 'text', placeholder: 'optional: PARENT.ID' },
+    ],
+  },
+  bridge: {
+    title: 'New bridge',
+    fields: [
+      { id: 'name', label: 'Bridge name', type: 'text', placeholder: 'e.g. ovirtmgmt' },
+      { id: 'ports', label: 'Ports', type: 'text', placeholder: 'NICs, bonds or VLANs, space separated (may be empty)' },
+      { id: 'stp', label: 'STP', type: 'choice', options: ['off', 'on'] },
+    ],
+  },
+  ip: {
+    title: 'IP settings',
+    fields: [
+      { id: 'family', label: 'Family', type: 'choice', options: ['IPv4', 'IPv6'] },
+      { id: 'method', label: 'Method', type: 'choice', options: ['dhcp', 'static', 'none', 'auto'] },
+      { id: 'address', label: 'Addresses', type: 'text', placeholder: 'CIDR, e.g. 192.0.2.10/24 (space separated)', visible: STATIC },
+      { id: 'gateway', label: 'Gateway', type: 'text', placeholder: 'optional, inside the subnet', visible: STATIC },
+    ],
+  },
+  dns: {
+    title: 'DNS',
+    fields: [
+      { id: 'servers', label: 'Servers', type: 'text', placeholder: 'IP addresses, space separated (at most 3)' },
+      { id: 'search', label: 'Search domains', type: 'text', placeholder: 'e.g. example.com (space separated)' },
+    ],
+  },
+  hostname: { title: 'Host name', fields: [{ id: 'hostname', label: 'Host name', type: 'text', placeholder: 'RFC 1123, e.g. node1.example.com' }] },
+  mtu: { title: 'MTU', fields: [{ id: 'mtu', label: 'MTU', type: 'text', placeholder: '68-65535, e.g. 9000' }] },
+};
+
+/** Text to a number when it is one; otherwise the text (the validator names the rule). */
+const num = (s: string | undefined): number | string | undefined => {
+  const t = (s ?? '').trim();
+  if (!t) return undefined;
+  return /^-?\d+$/.test(t) ? Number(t) : t;
+};
+const list = (s: string | undefined): string[] => (s ?? '').split(/[\s,]+/).map((x) => x.trim()).filter(Boolean);
+
+export function visibleFields(kind: FormKind, values: Record<string, string>): FieldDef[] {
+  return FORMS[kind].fields.filter((f) => !f.visible || f.visible(values));
+}
+
+/** Initial values for a form (edit forms start from the current configuration). */
+export function initialValues(kind: FormKind, target: string | undefined, cfg: NetConfig | undefined): Record<string, string> {
+  const v: Record<string, string> = {};
+  for (const f of FORMS[kind].fields) v[f.id] = f.type === 'choice' ? f.options![0]! : '';
+  const iface = target && cfg ? findIface(cfg, target) : undefined;
+  switch (kind) {
+    case 'bond': v.mode = 'active-backup'; v.miimon = '100'; break;
+    case 'bond-edit': {
+      const b = iface?.bond;
+      v.ports = cfg?.interfaces.filter((i) => i.master === target).map((i) => i.name).join(' ') ?? '';
+      if (b) {
+        for (const [k, val] of Object.entries(b)) v[k] = Array.isArray(val) ? val.join(' ') : String(val);
+      }
+      break;
+    }
+    case 'vlan': v.parent = target ?? ''; break;
+    case 'ip': {
+      v.method = iface?.ipv4.method ?? 'dhcp';
+      v.address = iface?.ipv4.addresses.join(' ') ?? '';
+      v.gateway = iface?.ipv4.gateway ?? '';
+      break;
+    }
+    case 'dns': v.servers = cfg?.dns.servers.join(' ') ?? ''; v.search = cfg?.dns.search.join(' ') ?? ''; break;
+    case 'hostname': v.hostname = cfg?.hostname ?? ''; break;
+    case 'mtu': v.mtu = iface?.mtu !== undefined ? String(iface.mtu) : ''; break;
+  }
+  return v;
+}
+
+function bondOptions(v: Record<string, string>): BondOptions {
+  const o: Record<string, unknown> = { mode: v.mode };
+  for (const k of ['miimon', 'updelay', 'downdelay']) { const n = num(v[k]); if (n !== undefined) o[k] = n; }
+  const mode = v.mode ?? '';
+  if (ARP(v)) {
+    const n = num(v.arp_interval);
+    if (n !== undefined) o.arp_interval = n;
+    const t = list(v.arp_ip_target);
+    if (t.length) o.arp_ip_target = t;
+  }
+  if (PRIMARY(v) && v.primary?.trim()) o.primary = v.primary.trim();
+  if (mode === '802.3ad') {
+    if (v.lacp_rate) o.lacp_rate = v.lacp_rate;
+    if (v.ad_select) o.ad_select = v.ad_select;
+  }
+  if (HASH(v) && v.xmit_hash_policy) o.xmit_hash_policy = v.xmit_hash_policy;
+  return o as unknown as BondOptions;
+}
+
+/** The change a form describes (not validated yet). */
+export function formChange(kind: FormKind, target: string | undefined, v: Record<string, string>): NetChange {
+  switch (kind) {
+    case 'bond': return { op: 'bond.create', name: (v.name ?? '').trim(), ports: list(v.ports), options: bondOptions(v) };
+    case 'bond-edit': return { op: 'bond.edit', name: target ?? '', ports: list(v.ports), options: bondOptions(v) };
+    case 'vlan': return { op: 'vlan.create', parent: (v.parent ?? '').trim(), id: num(v.id) as number, ...(v.name?.trim() ? { name: v.name.trim() } : {}) };
+    case 'bridge': return { op: 'bridge.create', name: (v.name ?? '').trim(), ports: list(v.ports), stp: v.stp === 'on' };
+    case 'ip': {
+      const family = v.family === 'IPv6' ? 6 : 4;
+      const method = (v.method ?? 'none') as 'dhcp' | 'static' | 'none' | 'auto';
+      return { op: 'ip.set', iface: target ?? '', family, method, addresses: method === 'static' ? list(v.address) : [], ...(method === 'static' && v.gateway?.trim() ? { gateway: v.gateway.trim() } : {}) };
+    }
+    case 'dns': return { op: 'dns.set', servers: list(v.servers), search: list(v.search) };
+    case 'hostname': return { op: 'hostname.set', hostname: (v.hostname ?? '').trim() };
+    case 'mtu': return { op: 'mtu.set', iface: target ?? '', mtu: num(v.mtu) as number };
+  }
+}
+
+/** Field errors mapped onto the form's fields (an error on a field the form does not show goes to the first field). */
+export function errorsByField(kind: FormKind, values: Record<string, string>, errors: readonly FieldError[]): Record<string, string> {
+  const fields = visibleFields(kind, values);
+  const ids = new Set(fields.map((f) => f.id));
+  const alias: Record<string, string> = { iface: fields[0]?.id ?? '', family: 'family', to: fields[0]?.id ?? '' };
+  const out: Record<string, string> = {};
+  for (const e of errors) {
+    const bare = e.field.replace(/^(options|bond)\./, '').replace(/^ipv[46]\./, '');
+    const id = ids.has(bare) ? bare : alias[bare] && ids.has(alias[bare]!) ? alias[bare]! : fields[0]?.id ?? bare;
+    const msg = `${e.field}: ${e.message}`;
+    out[id] = out[id] ? `${out[id]}; ${msg}` : msg;
+  }
+  return out;
+}
+
+/** Validate a form against the configuration with the staged changes applied. */
+export function checkForm(kind: FormKind, target: string | undefined, v: Record<string, string>, desired: NetConfig): { change: NetChange; errors: FieldError[] } {
+  const change = formChange(kind, target, v);
+  return { change, errors: validateChange(change, desired) };
+}
+
+// ---- form state ----
+
+export interface FormState {
+  values: Record<string, string>;
+  focus: number;
+  editing: boolean;
+  draft: string;
+  errors: Record<string, string>;
+}
+
+export type FormAction =
+  | { type: 'move'; delta: number; count: number }
+  | { type: 'edit'; id: string }
+  | { type: 'draft'; value: string }
+  | { type: 'commit'; id: string }
+  | { type: 'cancel' }
+  | { type: 'cycle'; id: string; options: readonly string[]; delta: number }
+  | { type: 'errors'; errors: Record<string, string> }
+  | { type: 'reset'; values: Record<string, string> };
+
+export function formReducer(s: FormState, a: FormAction): FormState {
+  switch (a.type) {
+    case 'move': return s.editing ? s : { ...s, focus: (s.focus + a.delta + a.count) % Math.max(1, a.count) };
+    case 'edit': return { ...s, editing: true, draft: s.values[a.id] ?? '' };
+    case 'draft': return { ...s, draft: a.value };
+    case 'commit': {
+      const errors = { ...s.errors };
+      delete errors[a.id];
+      return { ...s, editing: false, values: { ...s.values, [a.id]: s.draft }, draft: '', errors };
+    }
+    case 'cancel': return { ...s, editing: false, draft: '' };
+    case 'cycle': {
+      const i = a.options.indexOf(s.values[a.id] ?? '');
+      const base = i < 0 && a.delta >= 0 ? -a.delta : i;
+      const next = a.options[(base + a.delta + a.options.length) % a.options.length]!;
+      const errors = { ...s.errors };
+      delete errors[a.id];
+      return { ...s, values: { ...s.values, [a.id]: next }, errors };
+    }
+    case 'errors': return { ...s, errors: a.errors };
+    case 'reset': return { values: a.values, focus: 0, editing: false, draft: '', errors: {} };
+  }
+}

@@ -1,0 +1,55 @@
+// The network screens as data, for screens/index.ts: the Network screen, its
+// forms, the apply/confirm screen, the tools and the first-run wizard. They
+// share one store (inventory, live links, net-core's service state).
+import type { ScreenDef } from '../../src/app/types.ts';
+import * as processRunner from '../../src/exec/runner.ts';
+import { createNetStore, type NetServiceApi, type NetStore } from '../../src/store/net.ts';
+import type { InventoryRunner } from '../../src/host/net/inventory.ts';
+import { makeWizardScreen } from '../network-wizard/Wizard.tsx';
+import { makeApplyScreen } from './ApplyScreen.tsx';
+import { makeNetFormScreen } from './NetForm.tsx';
+import { makeNetworkScreen } from './NetworkScreen.tsx';
+import { makeToolsScreen } from './ToolsScreen.tsx';
+import { createNetworkService, selfCommand } from '../../src/host/net/service.ts';
+import type { Services } from '../../src/services.ts';
+import { adaptNetworkService } from './service.ts';
+import { createNetSummaryStore } from './summary.ts';
+
+export interface NetworkScreenDeps {
+  runner: InventoryRunner;
+  service?: NetServiceApi;
+  /** Builds the service from the shell's services when the first network screen opens. */
+  makeService?: (services: Services) => NetServiceApi | undefined;
+  /** Seconds to confirm an apply (HOSTDECK_NET_CONFIRM_TIMEOUT, default 60). */
+  confirmTimeoutS?: () => number;
+  pollMs?: number;
+  slowPollMs?: number;
+}
+
+export function confirmTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.HOSTDECK_NET_CONFIRM_TIMEOUT);
+  return Number.isInteger(n) && n >= 10 && n <= 3600 ? n : 60;
+}
+
+export function createNetworkScreens(deps: NetworkScreenDeps): { screens: ScreenDef[]; store: NetStore } {
+  const store = createNetStore({ runner: deps.runner, service: deps.service, makeService: deps.makeService as ((s: never) => NetServiceApi | undefined) | undefined, pollMs: deps.pollMs, slowPollMs: deps.slowPollMs });
+  const confirmTimeoutS = deps.confirmTimeoutS ?? (() => confirmTimeoutFromEnv());
+  const screens: ScreenDef[] = [
+    { id: 'network', title: 'Network', key: 'n', aliases: ['net', 'nic', 'nics', 'bond', 'vlan', 'bridge', 'ip', 'dns', 'lldp'], description: 'NICs, bonds, VLANs and bridges with link, addresses and LLDP; change them with a safe apply.', component: makeNetworkScreen(store) },
+    { id: 'net-form', title: 'Network change', inMenu: false, description: 'Stage a network change.', component: makeNetFormScreen(store) },
+    { id: 'net-apply', title: 'Apply network', inMenu: false, description: 'Apply the staged network changes and confirm them.', component: makeApplyScreen(store, { confirmTimeoutS }) },
+    { id: 'net-tools', title: 'Network tools', aliases: ['ping', 'test network', 'reset network', 'emergency'], inMenu: false, description: 'Test network; emergency network reset.', component: makeToolsScreen(store) },
+    { id: 'network-wizard', title: 'Network setup wizard', aliases: ['wizard', 'first run', 'setup', 'install'], inMenu: false, description: 'First-run network setup: management NIC or bond, VLAN, IP, DNS, host name, then apply.', component: makeWizardScreen(store) },
+  ];
+  return { screens, store };
+}
+
+const runner: InventoryRunner = { run: processRunner.run, spawnStream: processRunner.spawnStream };
+
+export const networkScreens: ScreenDef[] = createNetworkScreens({
+  runner,
+  makeService: (services) => adaptNetworkService(createNetworkService({ runner, db: services.db, events: services.events, watchdogCommand: selfCommand() })),
+}).screens;
+
+/** The dashboard's network line (polled only while the dashboard shows). */
+export const networkSummary = createNetSummaryStore(runner);

@@ -1,0 +1,35 @@
+// Small pure helpers and the key map of the network screens.
+import type { NetLink } from '../../src/host/net/inventory.ts';
+import type { NetDiffLine, NetState } from '../../src/store/net.ts';
+
+/** The keys, in one place (help and the README list come from the bindings). */
+export const NET_KEYS = {
+  refresh: 'r', bond: 'b', vlan: 'v', bridge: 'n', edit: 'e', ip: 'i', mtu: 'M', dns: 'd', hostname: 'H',
+  delete: 'ctrl+d', identify: 'I', diff: 'D', apply: 'A', discard: 'X', tools: 't', wizard: 'W',
+} as const;
+
+export function speedLabel(mbps: number | undefined): string {
+  if (!mbps) return '-';
+  return mbps >= 1000 ? `${mbps % 1000 ? (mbps / 1000).toFixed(1) : mbps / 1000}G` : `${mbps}M`;
+}
+
+export function linkRole(l: NetLink): 'ok' | 'warn' | 'error' | 'dim' {
+  if (!l.adminUp) return 'dim';
+  if (l.kind === 'bond' && l.degraded) return l.link === 'up' ? 'warn' : 'error';
+  return l.link === 'up' ? 'ok' : 'error';
+}
+
+export function secondsLeft(deadline: number, now = Date.now()): number {
+  return Math.max(0, Math.ceil((deadline - now) / 1000));
+}
+
+export function diffSign(d: NetDiffLine): string {
+  return `${d.sign} ${d.text}`;
+}
+
+export function backendLabel(s: Pick<NetState, 'backend' | 'backendError'>): string {
+  if (s.backend === 'networkmanager') return 'NetworkManager';
+  if (s.backend === 'iproute2') return 'iproute2 + systemd-networkd files';
+  if (s.backendError) return `unknown (${s.backendError})`;
+  return s.backend ?? '…';
+}

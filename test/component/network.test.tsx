@@ -1,0 +1,270 @@
+// The Network screen, its forms, the apply/confirm/rollback flow, the tools
+// and the first-run wizard inside the real shell. The host is the test host
+// recorded in test/fixtures/net (README there): the inventory comes from
+// those real outputs through a replaying runner. Applying to a host cannot
+// happen in a component test, so net-core's service is a stand-in built on
+// net-core's real validation, model and diff (src/domain/net), named as
+// such in each test that applies.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, it } from 'node:test';
+import { App } from '../../src/app/App.tsx';
+import { applyChanges, type NetChange, type NetConfig } from '../../src/domain/net/model.ts';
+import { diffConfig } from '../../src/domain/net/diff.ts';
+import { NetValidationError, validateChange } from '../../src/domain/net/validate.ts';
+import { parseKernelState } from '../../src/host/net/read.ts';
+import type { RunOptions, RunResult } from '../../src/exec/runner.ts';
+import { createStores } from '../../src/store/host.ts';
+import type { ApplyStep, NetServiceApi, PendingApply } from '../../src/store/net.ts';
+import { createNetworkScreens } from '../../screens/network/index.ts';
+import { stepTracker } from '../../screens/network/service.ts';
+import { KEYS, renderTui } from '../lib/ink.tsx';
+import { testServices } from '../lib/services.ts';
+
+const FIX = join(import.meta.dirname, '../fixtures/net');
+const fx = (n: string) => readFileSync(join(FIX, n), 'utf8');
+
+/** Replays the recorded outputs of the test host for the commands the inventory runs; records every call. */
+function recordedRunner() {
+  const calls: string[] = [];
+  let linkJson = fx('ip-j-link.json');
+  let addrJson = fx('ip-d-addr.json');
+  /** What the kernel reports once a NIC's cable is pulled (carrier lost), in both listings. */
+  const pulled = (json: string, name: string) => {
+    const links = JSON.parse(json) as { ifname: string; flags: string[]; operstate: string }[];
+    const l = links.find((x) => x.ifname === name)!;
+    l.flags = ['NO-CARRIER', ...l.flags.filter((x) => x !== 'LOWER_UP')];
+    l.operstate = 'DOWN';
+    return JSON.stringify(links);
+  };
+  const res = (command: string, args: readonly string[], stdout: string, exitCode = 0, stderr = ''): RunResult => ({ command, args: [...args], exitCode, stdout, stderr, timedOut: false, durationMs: 1 });
+  const runner = {
+    calls,
+    pullCable(name: string) { linkJson = pulled(linkJson, name); addrJson = pulled(addrJson, name); },
+    async run(command: string, args: readonly string[] = [], _opts?: RunOptions): Promise<RunResult> {
+      const line = [command, ...args].join(' ');
+      calls.push(line);
+      if (line === 'ip -j -d addr show') return res(command, args, addrJson);
+      if (line === 'ip -j route show default') return res(command, args, fx('ip-route-default.json'));
+      if (line === 'ip -j -6 route show default') return res(command, args, fx('ip6-route-default.json'));
+      if (line === 'lldpcli -f json show neighbors') return res(command, args, fx('lldpcli-neighbors.json'));
+      if (command === 'grep') return res(command, args, fx('grep-sysfs.txt'), 2);
+      if (line === 'ip -j link show') return res(command, args, linkJson);
+      if (command === 'ethtool') return res(command, args, '', 255, fx('ethtool-identify-eth0.stderr.txt').split('\n')[0]!);
+      if (command === 'ping') return res(command, args, `PING ${args.at(-1)}\n2 packets transmitted, 2 received, 0% packet loss, time 301ms\nrtt min/avg/max/mdev = 0.210/0.250/0.290/0.040 ms\n`);
+      if (command === 'getent') return res(command, args, '', 2);
+      return res(command, args, '', 127, `${command}: not recorded`);
+    },
+  };
+  return runner;
+}
+
+/** net-core's service stand-in: real validation, model and diff; applying only records what would be applied. */
+function serviceStandin() {
+  const current: NetConfig = parseKernelState(fx('ip-d-addr.json'), fx('ip-route-default.json'), fx('ip6-route-default.json'), 'node1', fx('grep-sysfs.txt').split('\n').filter((l) => l.startsWith('/etc/resolv.conf:')).map((l) => l.slice(17)).join('\n'));
+  let staged: NetChange[] = [];
+  let pending: PendingApply | undefined;
+  const log: string[] = [];
+  const svc: NetServiceApi & { log: string[]; stagedNow: () => NetChange[] } = {
+    log,
+    stagedNow: () => staged,
+    backend: async () => 'networkmanager',
+    current: async () => current,
+    staged: async () => staged,
+    async stage(c) {
+      const errs = validateChange(c, applyChanges(current, staged));
+      if (errs.length) throw new NetValidationError(errs);
+      staged = [...staged, c];
+      log.push(`stage ${c.op}`);
+    },
+    discard: async () => { staged = []; log.push('discard'); },
+    diff: async () => diffConfig(current, applyChanges(current, staged)).map((d) => ({ sign: d.kind, text: d.text })),
+    async apply({ confirmTimeoutS, onStep }: { confirmTimeoutS: number; onStep: (s: ApplyStep[]) => void }) {
+      if (pending) throw new Error('another apply is pending');
+      const tr = stepTracker(onStep);
+      for (const s of ['validate', 'probes before the change', 'checkpoint', 'apply', 'apply: bond0.10', 'verify', 'probes after the change']) tr.step(s);
+      tr.waiting();
+      const diff = await svc.diff();
+      pending = { deadline: Date.now() + confirmTimeoutS * 1000, who: 'tester', diff, probes: [{ name: 'gateway 192.168.81.1', ok: true, detail: 'reply' }] };
+      staged = [];
+      log.push(`apply ${confirmTimeoutS}`);
+      return pending;
+    },
+    confirm: async () => { pending = undefined; log.push('confirm'); },
+    rollback: async (reason) => { pending = undefined; log.push(`rollback ${reason}`); },
+    pending: async () => (pending && pending.deadline > Date.now() ? pending : (pending = undefined)),
+  };
+  return svc;
+}
+
+function mount(opts: { readOnly?: boolean; confirmTimeoutS?: number; columns?: number; rows?: number; pollMs?: number } = {}) {
+  const services = testServices({ readOnly: opts.readOnly });
+  const stores = createStores(services, 60_000);
+  const runner = recordedRunner();
+  const service = serviceStandin();
+  const { screens, store } = createNetworkScreens({ runner, service, confirmTimeoutS: () => opts.confirmTimeoutS ?? 60, pollMs: opts.pollMs ?? 60_000, slowPollMs: 60_000 });
+  const ui = renderTui(
+    <App services={services} stores={stores} screens={screens} initialTheme="dark" readOnly={Boolean(opts.readOnly)} mode={() => 'standalone'} />,
+    { columns: opts.columns ?? 110, rows: opts.rows ?? 34 },
+  );
+  return { ui, runner, service, services, async close() { ui.unmount(); store.stop(); stores.stop(); await services.cleanup(); } };
+}
+
+/** Go to the field with this label (from the top) and type a value into it. */
+async function fill(ui: ReturnType<typeof renderTui>, label: string, value: string, clear = true) {
+  for (let i = 0; i < 14; i++) await ui.press(KEYS.up);
+  for (let i = 0; i < 14 && !new RegExp(`› ${label}`).test(ui.frame()); i++) await ui.press(KEYS.down);
+  await ui.waitFor(`› ${label}`);
+  await ui.press(KEYS.enter);
+  if (clear) await ui.press('\x15'); // ctrl+u clears the field
+  await ui.type(value);
+  await ui.press(KEYS.enter);
+}
+
+describe('Network screen (inventory recorded on a test host)', () => {
+  let env: ReturnType<typeof mount> | undefined;
+  afterEach(async () => { await env?.close(); env = undefined; });
+
+  it('lists NICs, the bond, the VLAN and the bridge with link, addresses and LLDP, the backend, and the selected interface in detail', async () => {
+    env = mount();
+    const f = await env.ui.waitFor('switch1');
+    assert.match(f, /backend NetworkManager/);
+    assert.match(f, /eth0\s+nic\s+up\s+-\s+1500\s+192\.168\.81\.10\/24/);
+    assert.match(f, /eth1\s+nic\s+up\s+-\s+1500\s+bond0/);
+    assert.match(f, /eth3\s+nic\s+down/);
+    assert.match(f, /eth4\s+nic\s+up.*switch1 eth0/);
+    assert.match(f, /bond0\s+bond\s+up\s+2\/2/);
+    assert.match(f, /bond0\.10\s+vlan\s+up.*br10/);
+    assert.match(f, /br10\s+bridge\s+up.*10\.10\.0\.10\/24/);
+    assert.match(f, /gateway 192\.168\.81\.1 \(eth0\)/);
+    // eth0 is selected: its detail pane.
+    assert.match(f, /driver virtio_net · virtio virtio4/);
+    for (let i = 0; i < 5; i++) await env.ui.press(KEYS.down);
+    const b = await env.ui.waitFor('mode        active-backup');
+    assert.match(b, /miimon 100/);
+    assert.match(b, /eth1 up active · eth2 up backup · active eth1/);
+  });
+
+  it('identify on a virtio NIC says the driver does not support it', async () => {
+    env = mount();
+    await env.ui.waitFor('switch1');
+    await env.ui.press('I');
+    await env.ui.waitFor(/identify is not supported by driver virtio_net/);
+    assert.ok(!env.runner.calls.some((c) => c.startsWith('ethtool')), 'ethtool is not run for a driver known to have no LED');
+  });
+
+  it('a pulled cable shows as link down without a refresh key (live link watching)', async () => {
+    env = mount({ pollMs: 100 });
+    await env.ui.waitFor(/eth0\s+nic\s+up/);
+    env.runner.pullCable('eth0');
+    await env.ui.waitFor(/eth0\s+nic\s+down/);
+    assert.ok(env.runner.calls.filter((c) => c === 'ip -j link show').length >= 2, 'the link state came from watching ip link');
+  });
+
+  it('a bond form with bad input names the field and the rule and stages nothing', async () => {
+    env = mount();
+    await env.ui.waitFor('switch1');
+    await env.ui.press('b');
+    await env.ui.waitFor('New bond');
+    await fill(env.ui, 'Bond name', 'bad:name');
+    await fill(env.ui, 'Ports', 'eth1 eth4');
+    await env.ui.press('s');
+    const f = await env.ui.waitFor(/name: .*(:|character)/);
+    assert.match(f, /ports: eth1 is already a port of bond0/);
+    assert.match(f, /Not staged/);
+    assert.equal(env.service.stagedNow().length, 0);
+    // lacp_rate only exists in 802.3ad: the field shows once the mode is 802.3ad.
+    assert.doesNotMatch(f, /lacp_rate/);
+    await fill(env.ui, 'Bond name', 'bond1');
+    await fill(env.ui, 'Ports', 'eth3 eth4');
+    for (let i = 0; i < 14 && !/› Mode/.test(env.ui.frame()); i++) await env.ui.press(KEYS.up);
+    for (let i = 0; i < 3; i++) await env.ui.press(KEYS.right);
+    await env.ui.waitFor('‹ 802.3ad ›');
+    await env.ui.waitFor('lacp_rate');
+    await env.ui.press('s');
+    await env.ui.waitFor(/Staged: create bond bond1 \(802\.3ad\) over eth3, eth4/);
+    await env.ui.waitFor(/1 staged change/);
+    assert.deepEqual(env.service.log, ['stage bond.create']);
+  });
+
+  it('IP form: a gateway outside the subnet is refused on the gateway field; a VLAN id out of range on the id field', async () => {
+    env = mount();
+    await env.ui.waitFor('switch1');
+    await env.ui.press('i');
+    await env.ui.waitFor('IP settings: eth0');
+    await fill(env.ui, 'Addresses', '192.168.81.10/24');
+    await fill(env.ui, 'Gateway', '10.0.0.1');
+    await env.ui.press('s');
+    await env.ui.waitFor(/gateway: 10\.0\.0\.1 is not inside the subnet of 192\.168\.81\.10\/24/);
+    assert.equal(env.service.stagedNow().length, 0);
+    await env.ui.press(KEYS.escape);
+    await env.ui.waitFor('switch1');
+    await env.ui.press('v');
+    await env.ui.waitFor('New VLAN: eth0');
+    await fill(env.ui, 'VLAN id', '5000');
+    await env.ui.press('s');
+    await env.ui.waitFor(/id: VLAN id must be a whole number 1-4094/);
+    assert.equal(env.service.stagedNow().length, 0);
+  });
+
+  it('read-only mode drops the changing keys but keeps the view', async () => {
+    env = mount({ readOnly: true });
+    await env.ui.waitFor('switch1');
+    await env.ui.press('b');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.doesNotMatch(env.ui.frame(), /Network change/);
+    assert.match(env.ui.frame(), /New bond: not available in read-only mode/);
+    await env.ui.press('?');
+    const help = (await env.ui.waitFor('Help: Network')).split('╰')[0]!;
+    assert.doesNotMatch(help, /New bond|Apply|Discard/);
+    assert.match(help, /Tools \(test, reset\)/);
+  });
+
+  it('apply with the service stand-in: steps with progress, "keep this configuration?" counting down, Keep confirms', async () => {
+    env = mount();
+    await env.ui.waitFor('switch1');
+    await env.ui.press('d');
+    await env.ui.waitFor('DNS');
+    await fill(env.ui, 'Servers', '192.168.81.1 9.9.9.9');
+    await env.ui.press('s');
+    await env.ui.waitFor(/1 staged change/);
+    await env.ui.press('D');
+    await env.ui.waitFor(/~ DNS 192\.168\.81\.1, 2001:db8::53 .*-> 192\.168\.81\.1, 9\.9\.9\.9/);
+    await env.ui.press('A');
+    await env.ui.waitFor('Apply the staged network changes');
+    await env.ui.press(KEYS.enter);
+    const q = await env.ui.waitFor(/Keep this configuration\? Rolling back in (59|60) s/);
+    assert.match(q, /✓ Take a checkpoint of the current configuration/);
+    assert.match(q, /✓ Verify the host shows the change/);
+    assert.match(q, /✓ gateway 192\.168\.81\.1/);
+    await env.ui.waitFor(/Rolling back in 5[0-8] s/, 4000);
+    await env.ui.press('y');
+    await env.ui.waitFor('Confirmed: the new configuration is kept.');
+    assert.deepEqual(env.service.log, ['stage dns.set', 'apply 60', 'confirm']);
+  });
+
+  it('apply with the service stand-in: Rollback restores, and a countdown that runs out says it rolled back', async () => {
+    env = mount({ confirmTimeoutS: 2 });
+    await env.ui.waitFor('switch1');
+    await env.ui.press('H');
+    await fill(env.ui, 'Host name', 'node2');
+    await env.ui.press('s');
+    await env.ui.waitFor(/1 staged change/);
+    await env.ui.press('A');
+    await env.ui.press(KEYS.enter);
+    await env.ui.waitFor(/Keep this configuration\? Rolling back in [12] s/);
+    await env.ui.waitFor('Not confirmed within 2 s: the previous configuration is back.', 5000);
+    await env.ui.press(KEYS.escape);
+    await env.ui.press('H');
+    await fill(env.ui, 'Host name', 'node3');
+    await env.ui.press('s');
+    await env.ui.waitFor(/1 staged change/);
+    await env.ui.press('A');
+    await env.ui.press(KEYS.enter);
+    await env.ui.waitFor(/Keep this configuration\?/);
+    await env.ui.press('R');
+    await env.ui.waitFor('Rolled back: the previous configuration is back.');
+    assert.deepEqual(env.service.log, ['stage hostname.set', 'apply 2', 'stage hostname.set', 'apply 2', 'rollback rolled back by the operator']);
+  });
+});
