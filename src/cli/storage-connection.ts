@@ -97,7 +97,7 @@ const ADD_OPTIONS: OptionSpecs = {
   'vfs-type': { type: 'string', description: 'posixfs: file system type (ext4, xfs, glusterfs, ...)', value: 'TYPE' },
   wwid: { type: 'string', description: 'fc: WWID of the LUN (default: every FC LUN)', value: 'WWID' },
   'no-persistent': { type: 'boolean', description: 'Do not reconnect at boot (hostdeck storage reconnect skips it)' },
-  connect: { type: 'boolean', description: 'Connect right after adding' },
+  'connect-now': { type: 'boolean', description: 'Connect right after adding' },
 };
 
 const TYPES = ['nfs', 'iscsi', 'fc', 'posixfs', 'localfs'];
@@ -196,7 +196,7 @@ export const storageConnectionCommands: Command[] = [
       const s = svc(ctx);
       try {
         const c = await s.add(input);
-        if (ctx.options.connect) {
+        if (ctx.options['connect-now']) {
           const o = await s.connect(c.id).catch((e: Error) => e);
           if (o instanceof Error) {
             ctx.err(`hostdeck: added ${connectionLabel(c)} (${c.id}) but connecting failed: ${o.message}`);
