@@ -8,6 +8,7 @@ import { vmDetailScreen, vmListScreen } from './vms/index.ts';
 import { vmLifecycleScreens } from './vm-create/index.ts';
 import { networkScreens } from './network/index.ts';
 import { storageDomainsScreen } from './storage-domains/index.ts';
+import { storageConnectionsScreen } from './storage-connections/index.ts';
 
 export const SCREENS: ScreenDef[] = [
   { id: 'dashboard', title: 'Dashboard', key: 'h', aliases: ['home', 'host', 'status'], description: "This host's identity, resources, network and libvirt at a glance.", component: Dashboard },
@@ -19,6 +20,7 @@ export const SCREENS: ScreenDef[] = [
   hostMonitorScreen,
   engineScreen,
   storageDomainsScreen,
+  storageConnectionsScreen,
   ...networkScreens,
 ];
 

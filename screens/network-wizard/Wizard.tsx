@@ -31,6 +31,14 @@ export function makeWizardScreen(store: NetStore) {
     // The NIC choice starts at the first NIC once the inventory is read.
     useEffect(() => { if (!form.values.nic && nics[0]) dispatch({ type: 'cycle', id: 'nic', options: nics, delta: 0 }); }, [nics]);
 
+    // Opened before the configuration was read: take its defaults (a free bond name, DNS, host name) once it is.
+    const cfgRead = Boolean(s.config);
+    useEffect(() => {
+      if (!s.config || stepIdx !== 0) return;
+      const d = initialWizardValues(s.config, nics);
+      const v = form.values;
+      dispatch({ type: 'reset', values: { ...v, bondName: v.bondName === 'bond0' ? d.bondName! : v.bondName!, servers: v.servers || d.servers!, search: v.search || d.search!, hostname: v.hostname || d.hostname! } });
+    }, [cfgRead]);
     const goto = (i: number) => { dispatch({ type: 'reset', values: form.values }); setStepIdx(i); };
     const next = async () => {
       if (!s.config) { shell.notify('error', 'The current configuration has not been read yet'); return; }
@@ -46,7 +54,7 @@ export function makeWizardScreen(store: NetStore) {
         setStaging(true);
         try {
           await store.service.discard();
-          for (const { change } of wizardChanges(form.values)) await store.service.stage(change);
+          for (const { change } of wizardChanges(form.values, 'summary', s.config)) await store.service.stage(change);
           await store.refreshService();
           setStagedNote(undefined);
           goto(stepIdx + 1);
@@ -89,7 +97,7 @@ export function makeWizardScreen(store: NetStore) {
           ) : null}
           {step.id !== 'summary' ? <FieldList fields={fields} form={form} /> : (
             <Box flexDirection="column">
-              {wizardChanges(form.values).map(({ change }, i) => <Text key={i} wrap="truncate">• {describeChange(change)}</Text>)}
+              {wizardChanges(form.values, 'summary', s.config).map(({ change }, i) => <Text key={i} wrap="truncate">• {describeChange(change)}</Text>)}
               <Text bold>Diff</Text>
               {s.diff.slice(0, Math.max(3, shell.size.rows - 12)).map((d, i) => <Text key={i} wrap="truncate" {...tone(t, d.sign === '+' ? 'ok' : d.sign === '-' ? 'error' : 'dim')}>{diffSign(d)}</Text>)}
             </Box>

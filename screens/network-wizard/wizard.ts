@@ -42,13 +42,15 @@ export function stepFields(step: StepId, nics: readonly string[]): FieldDef[] {
 }
 
 export function initialWizardValues(cfg: NetConfig | undefined, nics: readonly string[]): Record<string, string> {
-  return { type: 'nic', nic: nics[0] ?? '', bondName: 'bond0', ports: nics.slice(0, 2).join(' '), mode: 'active-backup', vlan: '', method: 'dhcp', address: '', gateway: '', servers: cfg?.dns.servers.join(' ') ?? '', search: cfg?.dns.search.join(' ') ?? '', hostname: cfg?.hostname ?? '' };
+  let n = 0;
+  while (cfg?.interfaces.some((i) => i.name === `bond${n}`)) n++;
+  return { type: 'nic', nic: nics[0] ?? '', bondName: `bond${n}`, ports: nics.slice(0, 2).join(' '), mode: 'active-backup', vlan: '', method: 'dhcp', address: '', gateway: '', servers: cfg?.dns.servers.join(' ') ?? '', search: cfg?.dns.search.join(' ') ?? '', hostname: cfg?.hostname ?? '' };
 }
 
 const words = (s: string | undefined) => (s ?? '').split(/[\s,]+/).filter(Boolean);
 
 /** The changes of the steps up to and including `upTo`, each tagged with its step. */
-export function wizardChanges(v: Record<string, string>, upTo: StepId = 'summary'): { step: StepId; change: NetChange }[] {
+export function wizardChanges(v: Record<string, string>, upTo: StepId = 'summary', cfg?: NetConfig): { step: StepId; change: NetChange }[] {
   const stop = STEPS.findIndex((s) => s.id === upTo);
   const out: { step: StepId; change: NetChange }[] = [];
   const reach = (id: StepId) => STEPS.findIndex((s) => s.id === id) <= stop;
@@ -58,6 +60,12 @@ export function wizardChanges(v: Record<string, string>, upTo: StepId = 'summary
     const id = /^\d+$/.test(v.vlan.trim()) ? Number(v.vlan.trim()) : (v.vlan.trim() as unknown as number);
     out.push({ step: 'vlan', change: { op: 'vlan.create', parent: top, id } });
     top = `${top}.${v.vlan.trim()}`;
+  }
+  // One default gateway: a static gateway on the management interface takes it from any other interface.
+  if (reach('ip') && v.method === 'static' && v.gateway?.trim()) {
+    for (const i of cfg?.interfaces ?? []) {
+      if (i.name !== top && i.ipv4.method === 'static' && i.ipv4.gateway) out.push({ step: 'ip', change: { op: 'ip.set', iface: i.name, family: 4, method: 'static', addresses: [...i.ipv4.addresses] } });
+    }
   }
   if (reach('ip')) out.push({ step: 'ip', change: { op: 'ip.set', iface: top, family: 4, method: v.method === 'static' ? 'static' : 'dhcp', addresses: v.method === 'static' ? words(v.address) : [], ...(v.method === 'static' && v.gateway?.trim() ? { gateway: v.gateway.trim() } : {}) } });
   if (reach('dns') && (words(v.servers).length || words(v.search).length)) out.push({ step: 'dns', change: { op: 'dns.set', servers: words(v.servers), search: words(v.search) } });
@@ -83,7 +91,7 @@ export function stepErrors(step: StepId, v: Record<string, string>, cfg: NetConf
   if (step === 'ip' && v.method === 'static' && !v.address?.trim()) out.address = 'address: a static address is required (e.g. 192.0.2.10/24)';
   if (Object.keys(out).length) return out;
   let cur = cfg;
-  for (const { step: s, change } of wizardChanges(v, step)) {
+  for (const { step: s, change } of wizardChanges(v, step, cfg)) {
     const errs: FieldError[] = validateChange(change, cur);
     if (errs.length) {
       if (s !== step) return { _: `step ${STEPS.find((x) => x.id === s)!.title}: ${errs[0]!.field}: ${errs[0]!.message}` };

@@ -37,7 +37,7 @@ export function bondHealth(json: string): { bonds: number; degraded: NetSummary[
 export function createNetSummaryStore(runner: InventoryRunner, intervalMs = 5000): PolledStore<NetSummary> {
   const t = new Target(runner);
   let backend: Promise<NetSummary['backend']> | undefined;
-  return createPolledStore(async () => {
+  return createPolledStore<NetSummary>(async () => {
     backend ??= detectBackend(t);
     const [be, links, pendingText] = await Promise.all([
       backend,

@@ -268,3 +268,96 @@ describe('Network screen (inventory recorded on a test host)', () => {
     assert.deepEqual(env.service.log, ['stage hostname.set', 'apply 2', 'stage hostname.set', 'apply 2', 'rollback rolled back by the operator']);
   });
 });
+
+describe('first-run wizard and tools (inventory recorded on a test host)', () => {
+  let env: ReturnType<typeof mount> | undefined;
+  afterEach(async () => { await env?.close(); env = undefined; });
+
+  it('wizard from the palette: each step refuses bad input on its field, the summary is the diff, apply goes through the stand-in service', async () => {
+    env = mount();
+    await env.ui.waitFor('switch1');
+    await env.ui.press(':');
+    await env.ui.type('wizard');
+    await env.ui.press(KEYS.enter);
+    await env.ui.waitFor('Step 1 of 6: Management interface');
+    await env.ui.waitFor(/NICs: eth0 up .*eth3 down · eth4 up \(switch1/);
+    await env.ui.press(KEYS.enter); // Use: nic -> bond
+    await env.ui.waitFor('‹ bond ›');
+    await fill(env.ui, 'Bond ports', 'eth1 eth4');
+    await env.ui.press('N');
+    await env.ui.waitFor(/ports: eth1 is already a port of bond0/);
+    assert.match(env.ui.frame(), /Step 1 of 6/);
+    await fill(env.ui, 'Bond ports', 'eth3 eth4');
+    await env.ui.press('N');
+    await env.ui.waitFor('Step 2 of 6: VLAN');
+    await fill(env.ui, 'VLAN id', '5000');
+    await env.ui.press('N');
+    await env.ui.waitFor(/id: VLAN id must be a whole number 1-4094/);
+    await fill(env.ui, 'VLAN id', '20');
+    await env.ui.press('N');
+    await env.ui.waitFor('Step 3 of 6: IP address');
+    await env.ui.press(KEYS.enter); // dhcp -> static
+    await fill(env.ui, 'Address', '10.20.0.5/24');
+    await fill(env.ui, 'Gateway', '10.9.9.9');
+    await env.ui.press('N');
+    await env.ui.waitFor(/gateway: 10\.9\.9\.9 is not inside the subnet/);
+    await fill(env.ui, 'Gateway', '10.20.0.1');
+    await env.ui.press('N');
+    await env.ui.waitFor('Step 4 of 6: DNS');
+    await env.ui.press('N');
+    await env.ui.waitFor('Step 5 of 6: Host name');
+    await fill(env.ui, 'Host name', 'node7.example.com');
+    await env.ui.press('N');
+    const sum = await env.ui.waitFor('Step 6 of 6: Summary and apply');
+    assert.match(sum, /create bond bond1 \(active-backup\) over eth3, eth4/);
+    assert.match(sum, /create VLAN 20 on bond1 as bond1\.20/);
+    assert.match(sum, /host name node1 -> node7\.example\.com/);
+    assert.deepEqual(env.service.stagedNow().map((c) => c.op), ['bond.create', 'vlan.create', 'ip.set', 'ip.set', 'dns.set', 'hostname.set']);
+    await env.ui.press('A');
+    await env.ui.waitFor(/Keep this configuration\? Rolling back in/);
+    await env.ui.press('y');
+    await env.ui.waitFor('Confirmed: the new configuration is kept.');
+    assert.deepEqual(env.service.log.filter((l) => !l.startsWith('stage')), ['discard', 'apply 60', 'confirm']);
+  });
+
+  it('test network: a host that could be an option is refused on its field; the gateway, DNS and typed hosts get a result each', async () => {
+    env = mount();
+    await env.ui.waitFor('switch1');
+    await env.ui.press('t');
+    await env.ui.waitFor('1 Test network');
+    await fill(env.ui, 'Also ping', '-f 10.0.0.1');
+    await env.ui.press('T');
+    await env.ui.waitFor(/hosts: must be an IP address or a host name/);
+    assert.ok(!env.runner.calls.some((c) => c.startsWith('ping')), 'nothing was pinged');
+    await fill(env.ui, 'Also ping', '10.0.0.1');
+    await fill(env.ui, 'Resolve name', 'engine.example.com');
+    await env.ui.press('T');
+    const f = await env.ui.waitFor(/✗ resolve engine\.example\.com\s+name not found/);
+    assert.match(f, /✓ gateway 192\.168\.81\.1\s+2\/2 replies, 0\.3 ms/);
+    assert.match(f, /✓ DNS server 2001:db8::53\s+2\/2 replies/);
+    assert.match(f, /✓ host 10\.0\.0\.1\s+2\/2 replies/);
+    assert.ok(env.runner.calls.includes('ping -6 -n -c 2 -i 0.3 -W 2 2001:db8::53'));
+  });
+
+  it('emergency reset: needs the NIC name typed again; then stages the rebuild, records an event and opens the confirm countdown', async () => {
+    env = mount();
+    await env.ui.waitFor('switch1');
+    await env.ui.press('t');
+    await env.ui.press('2');
+    await env.ui.waitFor('Emergency network reset');
+    await env.ui.press(KEYS.right); // eth0 -> eth1
+    await env.ui.waitFor('‹ eth1 ›');
+    await fill(env.ui, 'Type NIC name', 'eth0');
+    await env.ui.press('E');
+    await env.ui.waitFor(/confirm: type the NIC name \(eth1\) exactly/);
+    assert.deepEqual(env.service.log, []);
+    await fill(env.ui, 'Type NIC name', 'eth1');
+    await env.ui.press('E');
+    await env.ui.waitFor(/Keep this configuration\? Rolling back in/);
+    assert.deepEqual(env.service.log.slice(0, 5), ['discard', 'stage bridge.delete', 'stage vlan.delete', 'stage bond.delete', 'stage ip.set']);
+    const ev = env.services.events.list({}).find((e) => /Emergency network reset staged on eth1/.test(e.message));
+    assert.ok(ev, 'an event was recorded');
+    await env.ui.press('R');
+    await env.ui.waitFor('Rolled back: the previous configuration is back.');
+  });
+});
