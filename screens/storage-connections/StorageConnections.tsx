@@ -1,0 +1,241 @@
+// Storage connections: NFS, iSCSI, FC, POSIX and local directories with type,
+// target, live state and whether they reconnect at boot; add (a form per type
+// with each field's rule, CHAP secrets masked), connect, disconnect and
+// remove with confirmation, iSCSI discovery to pick a target from, the LUNs
+// of a block connection and the Fibre Channel HBAs.
+import { useState } from 'react';
+import { Box, Text, useInput } from 'ink';
+import { useBindings } from '../../src/app/keys.ts';
+import type { Binding, ScreenProps } from '../../src/app/types.ts';
+import { BLOCK_TYPES, connectionTarget, type StorageConnection } from '../../src/domain/storage/connection.ts';
+import { formatBytes } from '../../src/host/parse.ts';
+import { Field } from '../../src/ui/Panel.tsx';
+import { Table, type Column } from '../../src/ui/Table.tsx';
+import { editText } from '../../src/ui/TextLine.tsx';
+import { tone, useTheme, type Theme } from '../../src/ui/theme.ts';
+import { formErrors, rows, toInput, useConnectionForm, type FormState } from './form.ts';
+import { useConnections, type ConnectionsScreenDeps, type View } from './use-connections.ts';
+
+const LABEL_W = 16;
+
+const stateRole = (s: string): 'ok' | 'warn' | 'error' | 'dim' | undefined => (s === 'connected' ? 'ok' : s === 'failed' ? 'error' : s === 'unknown' ? 'warn' : 'dim');
+
+function FormView({ form, t }: { form: FormState; t: Theme }) {
+  return (
+    <Box flexDirection="column">
+      {rows(form.type).map((r, i) => {
+        const focused = i === form.focus;
+        const label = r.kind === 'type' ? 'Type' : r.kind === 'persistent' ? 'Reconnect at boot' : r.field.label;
+        let value: string;
+        let placeholder = '';
+        let err: string | undefined;
+        if (r.kind === 'type') value = `‹ ${form.type} ›`;
+        else if (r.kind === 'persistent') value = form.persistent ? '[x] yes' : '[ ] no';
+        else {
+          const raw = focused && form.editing ? form.draft : (form.values[r.field.id] ?? '');
+          value = r.field.secret ? '*'.repeat(raw.length) : r.field.choices ? `‹ ${raw || r.field.choices[0]} ›` : raw;
+          placeholder = r.field.placeholder;
+          err = form.errors[r.field.id];
+        }
+        return (
+          <Box key={`${form.type}-${i}`}>
+            <Box width={LABEL_W + 2} flexShrink={0}><Text {...(focused ? { bold: true } : tone(t, 'dim'))}>{focused ? '› ' : '  '}{label}</Text></Box>
+            <Text wrap="truncate">
+              {value ? <Text {...(focused && form.editing ? { underline: true } : {})}>{value}</Text> : <Text {...tone(t, 'dim')}>{placeholder}</Text>}
+              {focused && form.editing ? <Text inverse> </Text> : null}
+              {err ? <Text {...tone(t, 'error')}>  {err}</Text> : null}
+            </Text>
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}
+
+export function makeStorageConnectionsScreen(deps: ConnectionsScreenDeps) {
+  return function StorageConnections({ shell, active }: ScreenProps) {
+    const t = useTheme();
+    const c = useConnections(shell, deps);
+    const [form, dispatch] = useConnectionForm();
+    const [view, setView] = useState<View>({ kind: 'list' });
+    const [selKey, setSelKey] = useState<string | undefined>(undefined);
+    const [pick, setPick] = useState(0);
+    const [portalDraft, setPortalDraft] = useState('');
+    const [portalEditing, setPortalEditing] = useState(false);
+
+    const sel: StorageConnection | undefined = c.list.find((x) => x.id === selKey) ?? c.list[0];
+    const idx = sel ? c.list.indexOf(sel) : -1;
+    const liveState = (x: StorageConnection) => c.busy[x.id] ?? c.status[x.id]?.state ?? x.state;
+
+    const toList = () => { setView({ kind: 'list' }); shell.setCapture(false); };
+    const openForm = (prefill?: Parameters<typeof dispatch>[0] & { type: 'reset' }) => { dispatch(prefill ?? { type: 'reset' }); setView({ kind: 'form' }); };
+
+    // Text entry (form fields and the discovery portal) takes every key.
+    useInput((input, key) => {
+      if (view.kind === 'form') {
+        if (key.escape) { dispatch({ type: 'cancel' }); shell.setCapture(false); return; }
+        if (key.return || key.tab) { dispatch({ type: 'commit' }); shell.setCapture(false); if (key.tab) dispatch({ type: 'move', delta: 1 }); return; }
+        const next = editText(form.draft, input, key);
+        if (next !== undefined) dispatch({ type: 'draft', value: next });
+        return;
+      }
+      if (key.escape) { setPortalEditing(false); shell.setCapture(false); return; }
+      if (key.return) {
+        setPortalEditing(false);
+        shell.setCapture(false);
+        const portal = portalDraft.trim();
+        setView({ kind: 'discover', portal, busy: true });
+        setPick(0);
+        c.discover(portal).then(
+          (targets) => setView({ kind: 'discover', portal, targets, busy: false }),
+          (e: Error) => setView({ kind: 'discover', portal, error: e.message, busy: false }),
+        );
+        return;
+      }
+      const next = editText(portalDraft, input, key);
+      if (next !== undefined) setPortalDraft(next);
+    }, { isActive: active && ((view.kind === 'form' && form.editing) || (view.kind === 'discover' && portalEditing)) });
+
+    const submit = async () => {
+      const errors = formErrors(form);
+      if (Object.values(errors).some(Boolean)) {
+        dispatch({ type: 'errors', errors });
+        const list = Object.values(errors).filter(Boolean);
+        shell.notify('error', `Not added: ${list.length === 1 ? list[0] : `${list.length} fields need attention`}`);
+        return;
+      }
+      const fieldErrors = await c.add(toInput(form), true);
+      if (fieldErrors?.length) dispatch({ type: 'errors', errors: Object.fromEntries(fieldErrors.map((e) => [e.field, e.message])) });
+      else if (fieldErrors === undefined) { dispatch({ type: 'reset' }); toList(); }
+    };
+
+    const isBlock = sel ? BLOCK_TYPES.includes(sel.type) : false;
+    const connected = sel ? liveState(sel) === 'connected' : false;
+    const busySel = sel ? c.busy[sel.id] : undefined;
+    const inList = view.kind === 'list';
+    const bindings: Binding[] = [
+      // list
+      { keys: ['up', 'k'], description: 'Previous', action: () => { const n = c.list[Math.max(0, idx - 1)]; if (n) setSelKey(n.id); }, when: inList, footer: false },
+      { keys: ['down', 'j'], description: 'Next', action: () => { const n = c.list[Math.min(c.list.length - 1, idx + 1)]; if (n) setSelKey(n.id); }, when: inList, footer: false },
+      { keys: ['a'], description: 'Add', dangerous: true, action: () => openForm(), when: inList },
+      { keys: ['c'], description: 'Connect', dangerous: true, when: inList && Boolean(sel), disabledReason: busySel ? `${busySel}…` : connected ? 'connected already' : undefined, action: () => { if (sel) void c.connect(sel); } },
+      {
+        keys: ['x'], description: 'Disconnect', dangerous: true, when: inList && Boolean(sel), disabledReason: busySel ? `${busySel}…` : !connected ? 'not connected' : undefined,
+        confirm: sel ? `Disconnect ${connectionTarget(sel.type, sel.params)}? ${isBlock ? 'Its LUNs go away from this host' : 'It is unmounted'}; VMs and storage domains on it lose their storage.` : undefined,
+        action: () => { if (sel) void c.disconnect(sel); },
+      },
+      {
+        keys: ['delete', 'D'], description: 'Remove', dangerous: true, when: inList && Boolean(sel), disabledReason: busySel ? `${busySel}…` : connected ? 'connected: disconnect it first' : undefined,
+        confirm: sel ? `Remove the connection ${sel.name ?? connectionTarget(sel.type, sel.params)}? Its stored CHAP secrets are deleted; the storage itself is not touched.` : undefined,
+        action: () => { if (sel) void c.remove(sel); },
+      },
+      { keys: ['p'], description: 'Reconnect at boot on/off', dangerous: true, when: inList && Boolean(sel), footer: false, action: () => { if (sel) void c.setPersistent(sel, !sel.persistent); } },
+      {
+        keys: ['l'], description: 'LUNs', when: inList && Boolean(sel), disabledReason: !isBlock ? 'file storage has no LUNs' : !connected ? 'not connected' : undefined,
+        action: () => { if (!sel) return; const id = sel.id; setView({ kind: 'luns', id }); c.luns(id).then((luns) => setView({ kind: 'luns', id, luns }), (e: Error) => setView({ kind: 'luns', id, error: e.message })); },
+      },
+      { keys: ['i'], description: 'iSCSI discovery', dangerous: true, when: inList, action: () => { setView({ kind: 'discover', portal: portalDraft, busy: false }); setPortalEditing(true); shell.setCapture(true); } },
+      { keys: ['f'], description: 'FC HBAs', when: inList, action: () => { setView({ kind: 'fc' }); c.fc().then((r) => setView({ kind: 'fc', ...r }), (e: Error) => setView({ kind: 'fc', error: e.message })); } },
+      { keys: ['r'], description: 'Refresh', when: inList, action: () => { void c.refresh(); } },
+      // form
+      { keys: ['up', 'k'], description: 'Previous field', action: () => dispatch({ type: 'move', delta: -1 }), when: view.kind === 'form' && !form.editing, footer: false },
+      { keys: ['down', 'j', 'tab'], description: 'Next field', action: () => dispatch({ type: 'move', delta: 1 }), when: view.kind === 'form' && !form.editing, footer: false },
+      { keys: ['left'], description: 'Previous choice', action: () => dispatch({ type: 'cycle', delta: -1 }), when: view.kind === 'form' && !form.editing, footer: false },
+      { keys: ['right', 'space'], description: 'Next choice', action: () => dispatch({ type: 'cycle', delta: 1 }), when: view.kind === 'form' && !form.editing, footer: false },
+      { keys: ['enter'], description: 'Edit field', action: () => { dispatch({ type: 'edit' }); const r = rows(form.type)[form.focus]; if (r?.kind === 'field' && !r.field.choices) shell.setCapture(true); }, when: view.kind === 'form' && !form.editing },
+      { keys: ['s'], description: 'Save and connect', dangerous: true, action: submit, when: view.kind === 'form' && !form.editing },
+      // discovery results
+      { keys: ['up', 'k'], description: 'Previous', action: () => setPick((p) => Math.max(0, p - 1)), when: view.kind === 'discover' && !portalEditing, footer: false },
+      { keys: ['down', 'j'], description: 'Next', action: () => setPick((p) => p + 1), when: view.kind === 'discover' && !portalEditing, footer: false },
+      {
+        keys: ['enter'], description: 'Use this target', when: view.kind === 'discover' && !portalEditing && Boolean(view.kind === 'discover' && view.targets?.length),
+        action: () => { if (view.kind !== 'discover' || !view.targets?.length) return; const tg = view.targets[Math.min(pick, view.targets.length - 1)]!; openForm({ type: 'reset', prefill: { type: 'iscsi', values: { portal: tg.portal, target: tg.target } } }); },
+      },
+      { keys: ['e'], description: 'Edit portal', when: view.kind === 'discover' && !portalEditing, action: () => { setPortalEditing(true); shell.setCapture(true); } },
+      { keys: ['escape'], description: 'Back to the list', when: !inList && !form.editing && !portalEditing, action: toList },
+    ];
+    useBindings(bindings);
+
+    const h = shell.size.rows;
+    const w = shell.size.columns - 2;
+    const columns: Column<StorageConnection>[] = [
+      { id: 'name', title: 'NAME', width: 14, render: (x) => x.name ?? x.id.slice(0, 8) },
+      { id: 'type', title: 'TYPE', width: 7, render: (x) => x.type },
+      { id: 'target', title: 'TARGET', width: Math.max(20, w - 14 - 7 - 13 - 10 - 8), render: (x) => connectionTarget(x.type, x.params) },
+      { id: 'state', title: 'STATE', width: 13, render: liveState, role: (x) => stateRole(liveState(x)) },
+      { id: 'persistent', title: 'AT BOOT', width: 8, render: (x) => (x.persistent ? 'yes' : 'no') },
+    ];
+
+    if (view.kind === 'form') {
+      return (
+        <Box flexDirection="column" height={h} paddingX={1} overflow="hidden">
+          <Text bold {...tone(t, 'accent')}>Add a storage connection</Text>
+          <FormView form={form} t={t} />
+          <Box marginTop={1}><Text wrap="wrap" {...tone(t, 'dim')}>Enter edits a field (space or ←/→ for choices), s saves and connects, Esc goes back. Secrets are stored encrypted and never shown.</Text></Box>
+        </Box>
+      );
+    }
+    if (view.kind === 'discover') {
+      const targets = view.targets ?? [];
+      const p = Math.min(pick, Math.max(0, targets.length - 1));
+      return (
+        <Box flexDirection="column" height={h} paddingX={1} overflow="hidden">
+          <Text bold {...tone(t, 'accent')}>iSCSI discovery (sendtargets)</Text>
+          <Box><Box width={LABEL_W + 2}><Text {...tone(t, 'dim')}>  Portal</Text></Box><Text>{portalEditing ? portalDraft : view.portal}</Text>{portalEditing ? <Text inverse> </Text> : null}{portalEditing && !portalDraft ? <Text {...tone(t, 'dim')}> ADDR[:PORT], Enter discovers</Text> : null}</Box>
+          {view.busy ? <Text {...tone(t, 'warn')}>Asking {view.portal} for its targets…</Text> : null}
+          {view.error ? <Text wrap="wrap" {...tone(t, 'error')}>{view.error}</Text> : null}
+          {view.targets && !targets.length ? <Text {...tone(t, 'dim')}>The portal offers no targets to this host.</Text> : null}
+          {targets.map((tg, i) => (
+            <Text key={`${tg.portal}-${tg.target}`} wrap="truncate" {...(i === p ? { inverse: true } : {})}>{i === p ? '▶ ' : '  '}{tg.target}  {tg.portal},{tg.tpgt}</Text>
+          ))}
+          {targets.length ? <Text {...tone(t, 'dim')}>Enter adds the selected target (the CHAP fields are next).</Text> : null}
+        </Box>
+      );
+    }
+    if (view.kind === 'luns' || view.kind === 'fc') {
+      const luns = view.luns;
+      return (
+        <Box flexDirection="column" height={h} paddingX={1} overflow="hidden">
+          {view.kind === 'fc' ? (
+            <>
+              <Text bold {...tone(t, 'accent')}>Fibre Channel HBAs</Text>
+              {view.hosts && !view.hosts.length ? <Text {...tone(t, 'dim')}>This host has no Fibre Channel HBA (/sys/class/fc_host is empty).</Text> : null}
+              {(view.hosts ?? []).map((x) => (
+                <Text key={x.host} wrap="truncate">{x.host.padEnd(7)} WWNN {x.wwnn}  WWPN {x.wwpn}  <Text {...tone(t, /online/i.test(x.portState) ? 'ok' : 'error')}>{x.portState}</Text>  {x.speed}</Text>
+              ))}
+            </>
+          ) : <Text bold {...tone(t, 'accent')}>LUNs of {c.list.find((x) => x.id === view.id)?.name ?? view.id}</Text>}
+          {view.error ? <Text wrap="wrap" {...tone(t, 'error')}>{view.error}</Text> : null}
+          {!luns && !view.error ? <Text {...tone(t, 'dim')}>Reading…</Text> : null}
+          {luns ? (
+            <Table rows={luns} rowKey={(l) => l.wwid || l.devicePath} height={Math.max(3, h - 6)} width={w} empty="No LUNs." columns={[
+              { id: 'wwid', title: 'WWID', width: 36, render: (l) => l.wwid },
+              { id: 'size', title: 'SIZE', width: 9, align: 'right', render: (l) => formatBytes(l.sizeBytes) },
+              { id: 'vendor', title: 'VENDOR', width: 9, render: (l) => l.vendor },
+              { id: 'model', title: 'MODEL', width: 16, render: (l) => l.model },
+              { id: 'serial', title: 'SERIAL', width: 20, render: (l) => l.serial },
+              { id: 'dev', title: 'DEVICE', width: Math.max(12, w - 36 - 9 - 9 - 16 - 20 - 8), render: (l) => l.devicePath },
+            ]} />
+          ) : null}
+        </Box>
+      );
+    }
+    const st = sel ? c.status[sel.id] : undefined;
+    const detailH = 6;
+    return (
+      <Box flexDirection="column" height={h} paddingX={1} overflow="hidden">
+        <Table rows={c.list} columns={columns} rowKey={(x) => x.id} selectedKey={sel?.id} height={Math.max(3, h - detailH - 1)} width={w}
+          empty="No storage connections yet: a adds one (NFS, iSCSI, FC, POSIX, local directory), i discovers iSCSI targets." />
+        {sel ? (
+          <Box flexDirection="column" marginTop={1} height={detailH} overflow="hidden">
+            <Field labelWidth={LABEL_W} label="connection" value={`${sel.type} ${connectionTarget(sel.type, sel.params)}${sel.name ? ` (${sel.name})` : ''}`} />
+            <Field labelWidth={LABEL_W} label="state" value={`${liveState(sel)}${st?.detail ? `: ${st.detail}` : ''}`} role={stateRole(liveState(sel))} />
+            {c.mountPath(sel) ? <Field labelWidth={LABEL_W} label="mount path" value={c.mountPath(sel)} /> : null}
+            {sel.type === 'iscsi' ? <Field labelWidth={LABEL_W} label="CHAP" value={sel.hasSecret ? `user ${(sel.params as { chapUser?: string }).chapUser ?? ''}, secret stored (encrypted)${sel.hasMutualSecret ? '; mutual CHAP' : ''}` : 'none'} /> : null}
+            {sel.lastError && liveState(sel) !== 'connected' ? <Field labelWidth={LABEL_W} label="last error" value={sel.lastError} role="error" /> : null}
+          </Box>
+        ) : null}
+      </Box>
+    );
+  };
+}

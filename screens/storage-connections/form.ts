@@ -1,0 +1,131 @@
+// The add-connection form: the type decides the fields; values, focus, the
+// field being edited and per-field errors as a reducer with typed actions.
+// Errors come from the same validation the CLI and the service use.
+import { useReducer } from 'react';
+import { CONNECTION_TYPES, NFS_VERSIONS, validateConnection, type ConnectionInput, type ConnectionType } from '../../src/domain/storage/connection.ts';
+
+export interface FieldDef {
+  id: keyof ConnectionInput;
+  label: string;
+  placeholder: string;
+  /** Shown as * characters. */
+  secret?: boolean;
+  /** Cycled with space/left/right instead of typed. */
+  choices?: readonly string[];
+}
+
+const NAME: FieldDef = { id: 'name', label: 'Name', placeholder: 'optional: letters, digits, _ . -' };
+
+export const TYPE_FIELDS: Record<ConnectionType, FieldDef[]> = {
+  nfs: [
+    { id: 'path', label: 'Path', placeholder: 'server:/export, e.g. nfs.example.com:/exports/data' },
+    { id: 'version', label: 'NFS version', placeholder: 'auto', choices: NFS_VERSIONS },
+    { id: 'options', label: 'Mount options', placeholder: 'optional, e.g. noatime (soft,nosharecache,timeo=100,retrans=3 are always set)' },
+  ],
+  iscsi: [
+    { id: 'portal', label: 'Portal', placeholder: 'ADDR[:PORT], e.g. 192.0.2.10 (port 3260)' },
+    { id: 'target', label: 'Target', placeholder: 'iqn.YYYY-MM.reversed.domain:name (i discovers them)' },
+    { id: 'chapUser', label: 'CHAP user', placeholder: 'optional' },
+    { id: 'chapSecret', label: 'CHAP secret', placeholder: 'with a CHAP user: 12-255 characters', secret: true },
+    { id: 'mutualUser', label: 'Mutual user', placeholder: 'optional: the target authenticates back' },
+    { id: 'mutualSecret', label: 'Mutual secret', placeholder: 'with a mutual user', secret: true },
+  ],
+  fc: [{ id: 'wwid', label: 'LUN WWID', placeholder: 'optional: every FC LUN when empty' }],
+  posixfs: [
+    { id: 'spec', label: 'Spec', placeholder: '/dev/sdb1, server:/path or //server/share' },
+    { id: 'vfsType', label: 'VFS type', placeholder: 'ext4, xfs, glusterfs, ...' },
+    { id: 'options', label: 'Mount options', placeholder: 'optional, e.g. noatime' },
+  ],
+  localfs: [{ id: 'path', label: 'Directory', placeholder: 'an existing directory, e.g. /data/images' }],
+};
+
+export type Values = Partial<Record<keyof ConnectionInput, string>>;
+
+export interface FormState {
+  type: ConnectionType;
+  values: Values;
+  persistent: boolean;
+  /** Index into rows(): 0 type, 1..n the type's fields, then name, then persistent. */
+  focus: number;
+  editing: boolean;
+  draft: string;
+  errors: Partial<Record<string, string>>;
+}
+
+export type FormRow = { kind: 'type' } | { kind: 'field'; field: FieldDef } | { kind: 'persistent' };
+
+export function rows(type: ConnectionType): FormRow[] {
+  return [{ kind: 'type' }, ...TYPE_FIELDS[type].map((field) => ({ kind: 'field' as const, field })), { kind: 'field', field: NAME }, { kind: 'persistent' }];
+}
+
+export type FormAction =
+  | { type: 'reset'; prefill?: { type?: ConnectionType; values?: Values } }
+  | { type: 'move'; delta: number }
+  | { type: 'cycle'; delta: number }
+  | { type: 'edit' }
+  | { type: 'draft'; value: string }
+  | { type: 'commit' }
+  | { type: 'cancel' }
+  | { type: 'errors'; errors: Partial<Record<string, string>> };
+
+export const initialForm = (prefill?: { type?: ConnectionType; values?: Values }): FormState => ({
+  type: prefill?.type ?? 'nfs', values: { ...(prefill?.values ?? {}) }, persistent: true, focus: prefill?.values ? 3 : 0, editing: false, draft: '', errors: {},
+});
+
+export function toInput(s: FormState): ConnectionInput {
+  const v: ConnectionInput = { type: s.type, persistent: s.persistent };
+  for (const f of [...TYPE_FIELDS[s.type], NAME]) {
+    const x = s.values[f.id];
+    if (x !== undefined && x !== '') (v as unknown as Record<string, string>)[f.id] = f.secret ? x : x.trim();
+  }
+  return v;
+}
+
+export function formErrors(s: FormState): Partial<Record<string, string>> {
+  const r = validateConnection(toInput(s));
+  if (r.ok) return {};
+  const out: Partial<Record<string, string>> = {};
+  for (const e of r.errors) out[e.field] ??= e.message;
+  return out;
+}
+
+export function reduce(s: FormState, a: FormAction): FormState {
+  const list = rows(s.type);
+  const row = list[s.focus];
+  switch (a.type) {
+    case 'reset': return initialForm(a.prefill);
+    case 'move': return s.editing ? s : { ...s, focus: (s.focus + a.delta + list.length) % list.length };
+    case 'cycle': {
+      if (row?.kind === 'type') {
+        const i = CONNECTION_TYPES.indexOf(s.type);
+        const type = CONNECTION_TYPES[(i + a.delta + CONNECTION_TYPES.length) % CONNECTION_TYPES.length]!;
+        return { ...s, type, errors: {}, focus: 0 };
+      }
+      if (row?.kind === 'persistent') return { ...s, persistent: !s.persistent };
+      if (row?.kind === 'field' && row.field.choices) {
+        const ch = row.field.choices;
+        const cur = s.values[row.field.id] ?? ch[0]!;
+        const next = ch[(ch.indexOf(cur) + a.delta + ch.length) % ch.length]!;
+        return { ...s, values: { ...s.values, [row.field.id]: next } };
+      }
+      return s;
+    }
+    case 'edit':
+      if (row?.kind !== 'field' || row.field.choices) return reduce(s, { type: 'cycle', delta: 1 });
+      return { ...s, editing: true, draft: s.values[row.field.id] ?? '' };
+    case 'draft': return s.editing ? { ...s, draft: a.value } : s;
+    case 'commit': {
+      if (!s.editing || row?.kind !== 'field') return { ...s, editing: false };
+      const next: FormState = { ...s, editing: false, values: { ...s.values, [row.field.id]: s.draft } };
+      // Show this field's rule as soon as it is left.
+      const e = formErrors(next)[row.field.id];
+      return { ...next, errors: { ...s.errors, [row.field.id]: s.draft ? e : undefined } };
+    }
+    case 'cancel': return { ...s, editing: false, draft: '' };
+    case 'errors': return { ...s, errors: a.errors };
+  }
+}
+
+export function useConnectionForm() {
+  return useReducer(reduce, undefined, () => initialForm());
+}
