@@ -16,7 +16,7 @@ import { tone, useTheme, type Theme } from '../../src/ui/theme.ts';
 import { formErrors, rows, toInput, useConnectionForm, type FormState } from './form.ts';
 import { useConnections, type ConnectionsScreenDeps, type View } from './use-connections.ts';
 
-const LABEL_W = 16;
+const LABEL_W = 18;
 
 const stateRole = (s: string): 'ok' | 'warn' | 'error' | 'dim' | undefined => (s === 'connected' ? 'ok' : s === 'failed' ? 'error' : s === 'unknown' ? 'warn' : 'dim');
 

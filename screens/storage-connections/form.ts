@@ -94,7 +94,7 @@ export function reduce(s: FormState, a: FormAction): FormState {
   const row = list[s.focus];
   switch (a.type) {
     case 'reset': return initialForm(a.prefill);
-    case 'move': return s.editing ? s : { ...s, focus: (s.focus + a.delta + list.length) % list.length };
+    case 'move': return s.editing ? s : { ...s, focus: Math.max(0, Math.min(list.length - 1, s.focus + a.delta)) };
     case 'cycle': {
       if (row?.kind === 'type') {
         const i = CONNECTION_TYPES.indexOf(s.type);

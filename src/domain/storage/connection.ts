@@ -142,14 +142,15 @@ export function serverRule(field: string, s: string): string | undefined {
 }
 
 /** Absolute path without '..' or '.' components, whitespace or control characters. */
-export function absPathRule(field: string, p: string, what = 'path'): string | undefined {
-  if (!p) return `${field}: ${what} is required`;
-  if (!p.startsWith('/')) return `${field}: ${what} must be absolute (start with /), got ${quote(p)}`;
+export function absPathRule(field: string, p: string, what = ''): string | undefined {
+  const w = what ? `${what} ` : '';
+  if (!p) return `${field}: ${w}is required`;
+  if (!p.startsWith('/')) return `${field}: ${w}must be absolute (start with /), got ${quote(p)}`;
   // eslint-disable-next-line no-control-regex -- control characters are what this rule rejects
-  if (/[\s\x00-\x1f\x7f]/.test(p)) return `${field}: ${what} must not contain whitespace or control characters`;
-  if (!PRINTABLE_ASCII.test(p)) return `${field}: ${what} must be printable ASCII`;
-  if (p.split('/').some((c) => c === '..' || c === '.')) return `${field}: ${what} must not contain '.' or '..' components, got ${quote(p)}`;
-  if (p.includes('//')) return `${field}: ${what} must not contain an empty component ('//'), got ${quote(p)}`;
+  if (/[\s\x00-\x1f\x7f]/.test(p)) return `${field}: ${w}must not contain whitespace or control characters`;
+  if (!PRINTABLE_ASCII.test(p)) return `${field}: ${w}must be printable ASCII`;
+  if (p.split('/').some((c) => c === '..' || c === '.')) return `${field}: ${w}must not contain '.' or '..' components, got ${quote(p)}`;
+  if (p.includes('//')) return `${field}: ${w}must not contain an empty component ('//'), got ${quote(p)}`;
   return undefined;
 }
 

@@ -1,0 +1,106 @@
+// The Storage connections screen inside the real shell, with the real
+// connection service on a temporary state DB: local directories (real file
+// system and runner), the iSCSI form's masked secret, and the FC HBA list
+// from a recorded sysfs tree (FC (recorded sysfs, no HBA here)).
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, it } from 'node:test';
+import { App } from '../../src/app/App.tsx';
+import { run } from '../../src/exec/runner.ts';
+import { createConnectionService } from '../../src/host/storage/connections.ts';
+import { createStores } from '../../src/store/host.ts';
+import { createStorageConnectionsScreen } from '../../screens/storage-connections/index.ts';
+import { KEYS, renderTui } from '../lib/ink.tsx';
+import { testServices } from '../lib/services.ts';
+
+const fcRoot = fileURLToPath(new URL('../fixtures/storage/fc-sysfs', import.meta.url));
+
+function mount() {
+  const services = testServices();
+  const stores = createStores(services, 60_000);
+  const screen = createStorageConnectionsScreen({
+    service: (s) => createConnectionService({ runner: { run }, db: s.db, events: s.events, keyFile: join(services.dir, 'key'), sysfsRoot: `${fcRoot}/sys`, devRoot: `${fcRoot}/dev`, mountRoot: join(services.dir, 'mnt') }),
+  });
+  const ui = renderTui(<App services={services} stores={stores} screens={[screen]} initialTheme="dark" readOnly={false} />, { columns: 110, rows: 30 });
+  return { ui, services, async close() { ui.unmount(); stores.stop(); await services.cleanup(); } };
+}
+
+/** In the add form: choose the type by cycling from nfs, then fill the fields (index below the type row). */
+async function chooseType(ui: ReturnType<typeof renderTui>, steps: number, label: string) {
+  for (let i = 0; i < steps; i++) await ui.press(KEYS.right);
+  await ui.waitFor(`‹ ${label} ›`);
+}
+async function fill(ui: ReturnType<typeof renderTui>, rowIndex: number, value: string) {
+  for (let i = 0; i < 12; i++) await ui.press(KEYS.up);
+  await ui.waitFor('› Type');
+  for (let i = 0; i < rowIndex; i++) await ui.press(KEYS.down);
+  await ui.press(KEYS.enter);
+  await ui.type(value);
+  await ui.press(KEYS.enter);
+  await ui.waitFor('s Save and connect');
+}
+
+describe('Storage connections screen', () => {
+  let env: ReturnType<typeof mount> | undefined;
+  afterEach(async () => { await env?.close(); env = undefined; });
+
+  it('a local directory: a bad path is marked on its field and nothing is stored; a good one is added and connected, then disconnected and removed after confirming', async () => {
+    env = mount();
+    const { ui, services } = env;
+    await ui.waitFor('No storage connections yet');
+    await ui.press('a');
+    await ui.waitFor('Add a storage connection');
+    await chooseType(ui, 4, 'localfs');
+    await fill(ui, 1, 'relative/dir');
+    await ui.waitFor('path: must be absolute (start with /), got "relative/dir"');
+    await ui.press('s');
+    await ui.waitFor('Not added: path: must be absolute');
+    assert.equal(services.db.prepare('SELECT count(*) FROM storage_connections').pluck().get(), 0);
+    const dir = join(services.dir, 'images');
+    mkdirSync(dir);
+    await fill(ui, 1, `${'\x7f'.repeat(12)}${dir}`);
+    await fill(ui, 2, 'local1');
+    await ui.press('s');
+    const f = await ui.waitFor(/local1\s+localfs\s+.*images\s+connected\s+yes/);
+    assert.match(f, /mount path\s+.*images/);
+    await ui.press('x');
+    await ui.waitFor(/Disconnect .*images\?/);
+    await ui.press('y');
+    await ui.waitFor(/local1\s+localfs\s+.*disconnected/);
+    await ui.press('D');
+    await ui.waitFor(/Remove the connection local1\?/);
+    await ui.press('y');
+    await ui.waitFor('No storage connections yet');
+    const ev = services.events.list({ text: 'storage' }).map((e) => e.message.split(' local ')[0]).reverse();
+    assert.deepEqual(ev, ['Add storage connection', 'Connect storage', 'Disconnect storage', 'Remove storage connection']);
+  });
+
+  it('the iSCSI form masks the CHAP secret; the secret never reaches the screen', async () => {
+    env = mount();
+    const { ui } = env;
+    await ui.waitFor('No storage connections yet');
+    await ui.press('a');
+    await chooseType(ui, 1, 'iscsi');
+    await fill(ui, 4, 'Screen-Secret-4711');
+    const f = await ui.waitFor(/CHAP secret\s+\*{18}$/m);
+    assert.ok(!f.includes('Screen-Secret-4711'));
+    await ui.press('s');
+    await ui.waitFor(/portal: is required/);
+    await ui.waitFor(/chapUser: is required with a CHAP secret/);
+  });
+
+  it('FC (recorded sysfs, no HBA here): f lists the HBAs with WWPN, state and speed, and their LUNs', async () => {
+    env = mount();
+    const { ui } = env;
+    await ui.waitFor('No storage connections yet');
+    await ui.press('f');
+    const f = await ui.waitFor('360002ac0000000000000001700019b8f');
+    assert.match(f, /host3\s+WWNN 20:00:00:24:ff:7e:cd:10\s+WWPN 21:00:00:24:ff:7e:cd:10\s+Online\s+16 Gbit/);
+    assert.match(f, /host5 .*Linkdown/);
+    assert.match(f, /3PARdata\s+VV/);
+    await ui.press(KEYS.escape);
+    await ui.waitFor('No storage connections yet');
+  });
+});
