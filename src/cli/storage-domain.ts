@@ -3,7 +3,7 @@
 // Same rules and messages as the Storage domains screen; every input is
 // checked before anything runs and an error names the option and the rule.
 import { formatSize, type FieldError } from '../domain/storage/domain.ts';
-import { DomainError, DomainInputError, createDomainMonitor, domainServiceFor, type DomainService, type StorageDomain } from '../host/storage/domains/index.ts';
+import { DomainError, DomainInputError, HEALTH_INTERVAL_MS, createDomainMonitor, domainServiceFor, type DomainService, type StorageDomain } from '../host/storage/domains/index.ts';
 import { CommandError, printTable, type Command, type CommandContext } from './registry.ts';
 
 const OPTION: Record<string, string> = {
@@ -161,7 +161,7 @@ export const storageDomainCommands: Command[] = [
       tooMany(ctx, 1);
       const d = await withService(ctx, (s) => (verb === 'activate' ? s.activate(key) : s.maintenance(key)));
       if (ctx.json) ctx.out(JSON.stringify(d, null, 2));
-      else ctx.out(`Storage domain ${d.name} is ${d.status}.`);
+      else ctx.out(`Storage domain ${d.name} is ${d.status === 'maintenance' ? 'in maintenance' : d.status}.`);
       return 0;
     },
   })),
@@ -215,6 +215,8 @@ export const storageDomainCommands: Command[] = [
         printTable(ctx, list.map(domainRow), ['name', 'status', 'capacity', 'free'], list);
         return list.some((d) => d.status === 'unreachable') ? 1 : 0;
       }
+      const watched = s.list().filter((d) => d.status === 'active' || d.status === 'unreachable').length;
+      ctx.err(`${new Date().toISOString()} monitoring ${watched} storage domain${watched === 1 ? '' : 's'} every ${HEALTH_INTERVAL_MS / 1000} s (status changes are events and lines here)`);
       monitor.start();
       await new Promise<void>((resolve) => {
         const stop = () => { monitor.stop(); resolve(); };
