@@ -3,7 +3,6 @@
 import { createInterface } from 'node:readline';
 import { resolveConfig, type Config } from './config.ts';
 import { formatOptions, parseArgs, UsageError, type OptionSpecs } from './cli/args.ts';
-import { COMMANDS } from './cli/commands.ts';
 import { CommandError, type Command, type CommandContext } from './cli/registry.ts';
 import { Services } from './services.ts';
 import { trace } from './trace.ts';
@@ -23,13 +22,28 @@ const GLOBAL_OPTIONS: OptionSpecs = {
   version: { type: 'boolean', short: 'V', description: 'Print the version' },
 };
 
-function nouns(): Map<string, Command[]> {
+// The commands (and everything they import) load only for a command or the
+// help: the console does not pay for them on its way to the first frame.
+const loadCommands = async (): Promise<readonly Command[]> => (await import('./cli/commands.ts')).COMMANDS;
+
+/** Whether argv names a command: a word that is neither an option nor a global option's value. */
+function hasCommandWord(argv: readonly string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('-')) return true;
+    const name = a.startsWith('--') ? a.slice(2).split('=')[0]! : Object.entries(GLOBAL_OPTIONS).find(([, s]) => s.short === a.slice(1))?.[0];
+    if (name && GLOBAL_OPTIONS[name] && GLOBAL_OPTIONS[name].type !== 'boolean' && !a.includes('=')) i++;
+  }
+  return false;
+}
+
+function nouns(COMMANDS: readonly Command[]): Map<string, Command[]> {
   const m = new Map<string, Command[]>();
   for (const c of COMMANDS) m.set(c.noun, [...(m.get(c.noun) ?? []), c]);
   return m;
 }
 
-export function mainHelp(): string {
+export function mainHelp(COMMANDS: readonly Command[]): string {
   const lines = [
     `hostdeck ${VERSION} - the console of a KVM virtualization host`,
     '',
@@ -68,6 +82,7 @@ function makePrompt(): CommandContext['prompt'] {
 export async function main(argv: string[]): Promise<number> {
   const out = (t: string) => process.stdout.write(`${t}\n`);
   const err = (t: string) => process.stderr.write(`${t}\n`);
+  const COMMANDS = hasCommandWord(argv) || argv.some((a) => a === '--help' || a === '-h') ? await loadCommands() : [];
   // The noun and verb are the first two words that are not options.
   const words: string[] = [];
   // A third word when the first two name a group of commands ("vm snapshot create").
@@ -86,19 +101,19 @@ export async function main(argv: string[]): Promise<number> {
     // A noun that is a command by itself (`hostdeck top --batch`) takes no verb.
     if (words.length === 1 && COMMANDS.some((c) => c.noun === a && c.verb === '')) break;
   }
-  const all = nouns();
+  const all = nouns(COMMANDS);
   try {
     if (words.length === 0) {
       const { options } = parseArgs(argv, GLOBAL_OPTIONS);
       if (options.version) { out(`hostdeck ${VERSION}`); return 0; }
-      if (options.help) { out(mainHelp()); return 0; }
+      if (options.help) { out(mainHelp(COMMANDS)); return 0; }
       if (options.json) throw new UsageError('--json: only applies to a command (hostdeck <noun> <verb> --json)');
       const config = resolveConfig({ connect: options.connect as string, db: options.db as string, theme: options.theme as string, readOnly: options['read-only'] as boolean });
       return await openConsole(config);
     }
     const [noun, ...rest] = words as [string, ...string[]];
     const verb = rest.length ? rest.join(' ') : undefined;
-    if (noun === 'help') { out(mainHelp()); return 0; }
+    if (noun === 'help') { out(mainHelp(COMMANDS)); return 0; }
     const cmds = all.get(noun);
     if (!cmds) throw new UsageError(`unknown command "${noun}" (see hostdeck --help)`);
     const nounOnly = cmds.find((c) => c.verb === '');
@@ -126,6 +141,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** How long the console waits for the host and libvirt data before it draws a frame without them. */
+const FIRST_FRAME_WAIT_MS = 500;
+
 async function openConsole(config: Config): Promise<number> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     process.stderr.write(
@@ -140,12 +158,14 @@ async function openConsole(config: Config): Promise<number> {
   void services.db;
   trace('state db open');
   const { createStores } = await import('./store/host.ts');
-  const stores = createStores(services, config.refreshMs);
-  void stores.host.refresh();
-  void stores.virt.refresh();
+  // Programs the samplers start (virsh) wait for the first frame, or 2 s at most.
+  let framed!: () => void;
+  const firstFrame = new Promise<void>((r) => { framed = r; setTimeout(r, 2000).unref(); });
+  const stores = createStores(services, config.refreshMs, { samplersAfter: firstFrame });
+  const firstData = Promise.all([stores.host.refresh(), stores.virt.refresh(), stores.mode.refresh()]);
   // Unattended registration with an engine (management_server= on the kernel
   // command line or in the unattended file), once, in the background.
-  const startup = import('./host/engine/index.ts').then(({ unattendedRegistration }) => unattendedRegistration(services)).then(
+  const startup = firstFrame.then(() => import('./host/engine/index.ts')).then(({ unattendedRegistration }) => unattendedRegistration(services)).then(
     (o): { kind: 'success' | 'warning' | 'error'; text: string } | undefined => {
       if (o.status === 'registered') { void stores.mode.refresh(); return { kind: 'success', text: `Unattended registration: ${o.message}` }; }
       if (o.status === 'refused' || o.status === 'failed') return { kind: 'warning', text: `Unattended registration: ${o.message}` };
@@ -155,7 +175,14 @@ async function openConsole(config: Config): Promise<number> {
   );
   const [{ runConsole }, { SCREENS, ACTIONS }] = await Promise.all([import('./app/run.tsx'), import('../screens/index.ts')]);
   trace('console modules loaded');
-  return runConsole(services, stores, SCREENS, ACTIONS, [startup]);
+  // The first frame is drawn with the host, libvirt and engine data in it (a frame of
+  // placeholders would cost a whole render on the way to the real one); a
+  // slow source only delays it by FIRST_FRAME_WAIT_MS, then it fills in.
+  let waited: NodeJS.Timeout | undefined;
+  await Promise.race([firstData, new Promise((r) => { waited = setTimeout(r, FIRST_FRAME_WAIT_MS); })]);
+  clearTimeout(waited);
+  trace('first data ready');
+  return runConsole(services, stores, SCREENS, ACTIONS, [startup], framed);
 }
 
 // Run directly (tsx src/cli.tsx) rather than through src/main.ts.

@@ -1,6 +1,5 @@
 // The Engine screen as data, for screens/index.ts.
 import type { ScreenDef } from '../../src/app/types.ts';
-import { makeEngineScreen } from './EngineScreen.tsx';
 import type { EngineScreenDeps } from './use-engine.ts';
 
 /** A ScreenDef with its own paths and defaults (tests: a temp root and the engine stand-in). */
@@ -11,7 +10,8 @@ export function createEngineScreen(deps: EngineScreenDeps): ScreenDef {
     key: 'o',
     aliases: ['ovirt', 'register', 'registration', 'management', 'rhv'],
     description: 'Register this host with an oVirt engine; its approval state.',
-    component: makeEngineScreen(deps),
+    // Its own chunk, loaded when the screen first opens.
+    load: () => import('./EngineScreen.tsx').then((m) => m.makeEngineScreen(deps)),
   };
 }
 

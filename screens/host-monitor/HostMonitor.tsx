@@ -5,7 +5,7 @@ import { useState, memo } from 'react';
 import { Box, Text } from 'ink';
 import { useBindings } from '../../src/app/keys.ts';
 import { useStores } from '../../src/app/stores.ts';
-import type { Binding, ScreenDef, ScreenProps } from '../../src/app/types.ts';
+import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { compactBytes, nextRefresh } from '../../src/domain/vm-figures.ts';
 import { useHostMetrics } from '../../src/store/use-vms.ts';
 import { hbar } from '../../src/ui/braille.ts';
@@ -96,8 +96,3 @@ export const HostMonitor = memo(function HostMonitor({ shell }: ScreenProps) {
   );
 });
 
-export const hostMonitorScreen: ScreenDef = {
-  id: 'host-monitor', title: 'Host monitor', key: 'm', aliases: ['monitor', 'top', 'btop', 'metrics', 'perf'],
-  description: 'This host live: CPU per core, memory, load, network and disk throughput, with history charts.',
-  component: HostMonitor,
-};

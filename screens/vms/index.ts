@@ -1,16 +1,14 @@
-// The VM screens: the live list and one VM's detail.
+// The VM screens: the live list and one VM's detail (each its own chunk, loaded when first opened).
 import type { ScreenDef } from '../../src/app/types.ts';
-import { VmDetail } from './VmDetail.tsx';
-import { VmList } from './VmList.tsx';
 
 export const vmListScreen: ScreenDef = {
   id: 'vms', title: 'Virtual machines', key: 'v', aliases: ['vm', 'vms', 'domains', 'top', 'virt-top'],
   description: 'Every VM live: state, CPU, memory, disk and network, sorted and filtered.',
-  component: VmList,
+  load: () => import('./VmList.tsx').then((m) => m.VmList),
 };
 
 export const vmDetailScreen: ScreenDef = {
   id: 'vm', title: 'VM', inMenu: false, aliases: ['vm detail'],
   description: "One VM's configuration and its CPU, memory, disk and network charts.",
-  component: VmDetail,
+  load: () => import('./VmDetail.tsx').then((m) => m.VmDetail),
 };

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
-const bin = join(root, 'dist/hostdeck.mjs');
+// BENCH_BIN: another build of the binary (e.g. an experiment built with scripts/build.mjs --outdir).
+const bin = process.env.BENCH_BIN ?? join(root, 'dist/hostdeck.mjs');
 if (!existsSync(bin)) execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
 const runs = Number(process.env.BENCH_RUNS ?? 12);
 const dir = mkdtempSync(join(tmpdir(), 'hostdeck-bench-'));

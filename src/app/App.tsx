@@ -8,7 +8,6 @@ import { keyName } from '../domain/keys.ts';
 import type { Services } from '../services.ts';
 import { modeLabel, type Stores } from '../store/host.ts';
 import { usePolled } from '../store/use-polled.ts';
-import { managementIp } from '../host/system.ts';
 import { ConfirmDialog } from '../ui/Dialog.tsx';
 import { Breadcrumbs, Header } from '../ui/Header.tsx';
 import { HelpOverlay } from '../ui/HelpOverlay.tsx';
@@ -16,8 +15,9 @@ import { KeyBar } from '../ui/KeyBar.tsx';
 import { NoticeLine } from '../ui/Notice.tsx';
 import { PaletteView } from '../ui/Palette.tsx';
 import { editText } from '../ui/TextLine.tsx';
-import { makeTheme, nextTheme, ThemeContext } from '../ui/theme.ts';
+import { makeTheme, nextTheme, ThemeContext, tone } from '../ui/theme.ts';
 import { BindingContext, effectiveBindings, findBinding, type BindingRegistry } from './keys.ts';
+import { useScreenComponent } from './lazy-screen.ts';
 import { StoresContext } from './stores.ts';
 import type { Binding, NoticeKind, PaletteAction, ScreenDef, Shell } from './types.ts';
 
@@ -37,7 +37,7 @@ export interface AppProps {
   readOnly: boolean;
   /** Overrides the header's mode text (tests); by default it comes from stores.mode. */
   mode?: () => string;
-  /** Called once after the first frame that shows real data (benchmark mark). */
+  /** Called once after the first frame that shows the host, libvirt and mode data (benchmark mark, samplers start). */
   onFirstData?: () => void;
   /** Overrides for tests (ink-testing-library has no window size hook source). */
   size?: { columns: number; rows: number };
@@ -92,11 +92,13 @@ export function App(props: AppProps) {
   const screenBindings = bindingsRef.current.get(String(top.key)) ?? [];
   void bindingSig;
 
-  // Clock, once a second, chained.
+  // Clock (hours and minutes), chained to the next minute: a per-second
+  // clock would redraw the whole frame every second on every screen.
   useEffect(() => {
     let t: NodeJS.Timeout;
-    const tick = () => { setClock((props.now ?? (() => new Date()))()); t = setTimeout(tick, 1000 - (Date.now() % 1000)); };
-    t = setTimeout(tick, 1000 - (Date.now() % 1000));
+    const next = () => 60_000 - (Date.now() % 60_000) + 5;
+    const tick = () => { setClock((props.now ?? (() => new Date()))()); t = setTimeout(tick, next()); };
+    t = setTimeout(tick, next());
     return () => clearTimeout(t);
   }, [props.now]);
 
@@ -256,20 +258,30 @@ export function App(props: AppProps) {
     handleKey(input, key);
   });
 
-  const hostState = usePolled(stores.host);
-  const h = hostState.data;
-  const firstDataSent = useRef(false);
-  const virtState = usePolled(stores.virt);
+  const identity = usePolled(stores.identity).data;
   const modeState = usePolled(stores.mode);
+  // The first complete frame: the host, libvirt and the mode (header, engine
+  // status line) drawn. Until then the shell listens to those stores itself
+  // (their updates re-render it, so this effect sees the frame that has them);
+  // afterwards only the screens that show them keep them polling.
+  const [firstDataSent, setFirstDataSent] = useState(false);
+  const [, setFirstDataTick] = useState(0);
   useEffect(() => {
-    if (!firstDataSent.current && h && virtState.data && !tooSmall) {
-      firstDataSent.current = true;
+    if (firstDataSent) return;
+    const wake = () => setFirstDataTick((n) => n + 1);
+    const offs = [stores.host.subscribe(wake), stores.virt.subscribe(wake)];
+    return () => { for (const off of offs) off(); };
+  }, [stores, firstDataSent]);
+  useEffect(() => {
+    if (!firstDataSent && identity && stores.host.getSnapshot().data && stores.virt.getSnapshot().data && (props.mode || modeState.data) && !tooSmall) {
+      setFirstDataSent(true);
       props.onFirstData?.();
     }
   });
 
   const trail = stack.map((e) => (screens.find((s) => s.id === e.id) ?? home).title);
-  const Screen = topDef.component;
+  const screenModule = useScreenComponent(topDef);
+  const Screen = screenModule.component;
   const footer = useMemo(() => [...effectiveBindings(screenBindings, readOnly), ...effectiveBindings(globalBindings, false)], [screenBindings, globalBindings, readOnly]);
 
   if (tooSmall) {
@@ -289,7 +301,7 @@ export function App(props: AppProps) {
     <ThemeContext.Provider value={theme}>
       <StoresContext.Provider value={stores}>
         <Box width={size.columns} height={size.rows} flexDirection="column" overflow="hidden">
-          <Header hostname={h?.hostname ?? '…'} ip={h ? managementIp(h) : undefined} mode={props.mode ? props.mode() : modeLabel(modeState.data)} clock={clock.toTimeString().slice(0, 8)} width={size.columns} readOnly={readOnly} />
+          <Header hostname={identity?.hostname ?? '…'} ip={identity?.ip} mode={props.mode ? props.mode() : modeLabel(modeState.data)} clock={clock.toTimeString().slice(0, 5)} width={size.columns} readOnly={readOnly} />
           <Breadcrumbs trail={trail} width={size.columns} />
           <Box height={bodyRows} width={size.columns} flexDirection="column" overflow="hidden">
             {confirmState ? (
@@ -302,7 +314,8 @@ export function App(props: AppProps) {
             ) : null}
             <Box display={bodyActive ? 'flex' : 'none'} flexDirection="column" height={bodyRows}>
               <BindingContext.Provider value={bindingCtx}>
-                <Screen key={top.key} shell={shell} active={bodyActive} params={top.params} />
+                {Screen ? <Screen key={top.key} shell={shell} active={bodyActive} params={top.params} />
+                  : <Text {...tone(theme, screenModule.error ? 'error' : 'dim')}>{screenModule.error ? `Could not load the ${topDef.title} screen: ${screenModule.error}` : `Opening ${topDef.title}…`}</Text>}
               </BindingContext.Provider>
             </Box>
           </Box>

@@ -29,7 +29,7 @@ function restoreTerminal(leaveAltScreen: boolean): void {
   }
 }
 
-export async function runConsole(services: Services, stores: Stores, screens: readonly ScreenDef[], actions: readonly PaletteAction[] = [], startupNotices: readonly Promise<StartupNotice | undefined>[] = []): Promise<number> {
+export async function runConsole(services: Services, stores: Stores, screens: readonly ScreenDef[], actions: readonly PaletteAction[] = [], startupNotices: readonly Promise<StartupNotice | undefined>[] = [], onFirstFrame?: () => void): Promise<number> {
   const config = services.config;
   const benchFile = process.env.HOSTDECK_BENCH_FILE;
   let crashed = false;
@@ -62,7 +62,7 @@ export async function runConsole(services: Services, stores: Stores, screens: re
 
   const instance = render(
     <App services={services} stores={stores} screens={screens} actions={actions} initialTheme={config.theme} readOnly={config.readOnly} startupNotices={startupNotices}
-      onFirstData={() => { trace('first complete frame'); if (benchFile) writeFileSync(benchFile, `${Date.now()}\n`); }} />,
+      onFirstData={() => { trace('first complete frame'); if (benchFile) writeFileSync(benchFile, `${Date.now()}\n`); onFirstFrame?.(); }} />,
     // interactive: a TTY is required above; ink would otherwise turn itself off when CI=true is set.
     { interactive: true, alternateScreen: true, exitOnCtrlC: false, patchConsole: true, maxFps: 30, incrementalRendering: true },
   );

@@ -56,7 +56,16 @@ export interface ScreenProps {
   params: Record<string, unknown>;
 }
 
-export interface ScreenDef {
+export type ScreenComponent = ComponentType<ScreenProps>;
+
+/**
+ * A screen: its menu entry and either its component, or `load` returning it
+ * (a dynamic import: the bundle then keeps the screen in a chunk of its own,
+ * loaded the first time the screen opens, so start-up does not pay for it).
+ */
+export type ScreenDef = ScreenMeta & ({ component: ScreenComponent; load?: undefined } | { load: () => Promise<ScreenComponent>; component?: undefined });
+
+export interface ScreenMeta {
   id: string;
   title: string;
   /** Single-key shortcut from the main menu (a digit or letter). */
@@ -66,7 +75,6 @@ export interface ScreenDef {
   description: string;
   /** Shown in the main menu; screens that need a parameter (a VM's detail) are not. */
   inMenu?: boolean;
-  component: ComponentType<ScreenProps>;
 }
 
 /** A palette action that is not a screen (e.g. "toggle theme"). */

@@ -1,5 +1,5 @@
 // Live stores the dashboard and header read: host overview and libvirt.
-import { hostOverview, type HostOverview } from '../host/system.ts';
+import { hostOverview, managementIp, type HostOverview } from '../host/system.ts';
 import type { Services } from '../services.ts';
 import { engineState, stateWords, type EngineStatus } from '../host/engine/index.ts';
 import type { ConnectionStatus, DomainSummary } from '../virt/types.ts';
@@ -14,8 +14,13 @@ export interface VirtSnapshot {
   domains?: DomainSummary[];
 }
 
+/** What the header shows of the host on every screen. */
+export interface HostIdentity { hostname: string; ip?: string }
+
 export interface Stores {
   host: PolledStore<HostOverview>;
+  /** Hostname and management IP for the header: read every 30 s, and with every read of `host`. */
+  identity: PolledStore<HostIdentity>;
   virt: PolledStore<VirtSnapshot>;
   /** Unconfigured, standalone, or registered to an engine (and its approval). */
   mode: PolledStore<EngineStatus>;
@@ -33,8 +38,15 @@ export function modeLabel(s: EngineStatus | undefined): string {
   return s.mode;
 }
 
-export function createStores(services: Services, refreshMs = 2000, opts: { engineStatus?: () => EngineStatus; monitorMs?: number } = {}): Stores {
-  const host = createPolledStore(() => hostOverview().finally(() => trace('host data')), refreshMs);
+const IDENTITY_MS = 30_000;
+
+export function createStores(services: Services, refreshMs = 2000, opts: { engineStatus?: () => EngineStatus; monitorMs?: number; samplersAfter?: Promise<unknown> } = {}): Stores {
+  // The header needs only the name and address: it does not keep the whole
+  // host overview polling behind screens that do not show it. Each read of
+  // the host store (dashboard) updates it too.
+  const identityOf = (h: HostOverview): HostIdentity => ({ hostname: h.hostname, ip: managementIp(h) });
+  const identity = createPolledStore<HostIdentity>(async () => identityOf(await hostOverview()), IDENTITY_MS);
+  const host = createPolledStore(() => hostOverview().then((h) => { identity.offer(identityOf(h)); return h; }).finally(() => trace('host data')), refreshMs);
   const virt = createPolledStore<VirtSnapshot>(async () => {
     try {
       // A cheap round trip that notices a daemon that went away; the VMs come from the vms store.
@@ -49,8 +61,9 @@ export function createStores(services: Services, refreshMs = 2000, opts: { engin
   const status = opts.engineStatus ?? (() => engineState(services));
   const mode = createPolledStore(async () => status(), refreshMs);
   // A connection state change shows at once, not at the next poll.
-  const vms = createVmStore(services, { intervalMs: opts.monitorMs ?? 1000 });
+  // The VM sampler starts a virsh: not before the console's first frame (samplersAfter).
+  const vms = createVmStore(services, { intervalMs: opts.monitorMs ?? 1000, startAfter: opts.samplersAfter });
   const hostMetrics = createHostMetricsStore({ intervalMs: opts.monitorMs ?? 1000 });
   const off = services.virt.onStatus(() => { void virt.refresh(); });
-  return { host, virt, mode, vms, hostMetrics, stop: () => { off(); host.stop(); virt.stop(); mode.stop(); vms.stop(); hostMetrics.stop(); } };
+  return { host, identity, virt, mode, vms, hostMetrics, stop: () => { off(); host.stop(); identity.stop(); virt.stop(); mode.stop(); vms.stop(); hostMetrics.stop(); } };
 }

@@ -20,9 +20,14 @@ export interface PolledStore<T> {
   stop: () => void;
 }
 
+export interface OfferablePolledStore<T> extends PolledStore<T> {
+  /** Data read elsewhere (e.g. by a store that reads more): taken as a refresh; subscribers hear of it only when it differs. */
+  offer: (data: T) => void;
+}
+
 const MAX_BACKOFF_MS = 30_000;
 
-export function createPolledStore<T>(load: () => Promise<T>, intervalMs: number, opts: { backoffMs?: number } = {}): PolledStore<T> {
+export function createPolledStore<T>(load: () => Promise<T>, intervalMs: number, opts: { backoffMs?: number } = {}): OfferablePolledStore<T> {
   let state: PolledState<T> = { loading: true };
   const subs = new Set<() => void>();
   let timer: NodeJS.Timeout | undefined;
@@ -82,6 +87,12 @@ export function createPolledStore<T>(load: () => Promise<T>, intervalMs: number,
     },
     refresh: tick,
     setPeriod(ms) { interval = ms; schedule(); },
+    offer(data) {
+      const same = !state.error && !state.loading && state.data !== undefined && sameData(state.data, data);
+      state = same ? { ...state, updatedAt: Date.now() } : { data, updatedAt: Date.now(), loading: false };
+      if (!same) emit();
+      if (subs.size && !inFlight) schedule();
+    },
     stop() { stopped = true; if (timer) clearTimeout(timer); timer = undefined; },
   };
 }

@@ -59,6 +59,8 @@ export interface VmStoreOptions {
   historySeconds?: number;
   /** Subscribe to libvirt's lifecycle events (default true). */
   events?: boolean;
+  /** The first tick (which starts virsh) waits for this: the console's first frame. */
+  startAfter?: Promise<unknown>;
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -108,6 +110,7 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
 
   /** One tick; resolves true when any figure changed (the screens redraw). */
   async function sample(): Promise<boolean> {
+    if (!session && opts.startAfter) await opts.startAfter;
     session ??= new VirshSession(services.virt.uri);
     const t0 = performance.now();
     const text = await session.command(['domstats', '--nowait']); // a VM busy with a job does not hold up the others
