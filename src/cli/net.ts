@@ -307,8 +307,7 @@ export const netCommands: Command[] = [
       const { changes, errors } = parseNetFile(text, current);
       if (errors.length) throw new CommandError(`${path}: nothing staged:\n${errors.join('\n')}`, 2);
       if (!changes.length) throw new CommandError(`${path}: no operations in the file`, 2);
-      let cfg = current;
-      for (const c of changes) { await stageOrExplain(svc, c, cfg); cfg = applyChange(cfg, c); }
+      for (const c of changes) await stageOrExplain(svc, c, current);
       if (!ctx.options.apply) { printStaged(ctx, svc); return 0; }
       return applyAndWait(ctx, svc);
     },

@@ -180,7 +180,7 @@ function portErrors(cur: NetConfig, master: string, ports: unknown, allowed: rea
   if (needOne && ports.length === 0) errs.push({ field: 'ports', message: 'at least one port is required' });
   const seen = new Set<string>();
   for (const p of ports) {
-    const r = ifaceNameRule(p);
+    const r = vlanIfaceNameRule(p);
     if (r) { errs.push({ field: 'ports', message: `port name ${r}` }); continue; }
     const name = p as string;
     if (seen.has(name)) { errs.push({ field: 'ports', message: `${name} is listed twice` }); continue; }

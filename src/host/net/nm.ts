@@ -101,16 +101,21 @@ export class NetworkManagerBackend implements NetBackend {
     const profiles = await this.profiles();
     for (const n of removed) {
       onStep?.(`remove ${n}`);
-      if (profiles.has(profileName(n))) await this.t.ok('nmcli', ['connection', 'delete', profileName(n)]);
       const cur = findIface(current, n);
-      if (cur && cur.kind !== 'ethernet') await this.t.run('nmcli', ['device', 'delete', n]);
-    }
-    const touched = [...added, ...changed];
-    for (const n of touched) {
-      const i = findIface(desired, n)!;
-      onStep?.(`profile ${profileName(n)}`);
+      // Deleting the profile takes NetworkManager's software device with it; one made elsewhere is deleted as a device.
       if (profiles.has(profileName(n))) await this.t.ok('nmcli', ['connection', 'delete', profileName(n)]);
+      else if (cur && cur.kind !== 'ethernet') await this.t.run('nmcli', ['device', 'delete', n]);
+    }
+    const unconfigured = (i: IfaceConfig) => i.kind === 'ethernet' && !i.master && i.ipv4.method === 'none' && i.ipv6.method === 'none' && !i.routes.length;
+    const touched: string[] = [];
+    for (const n of [...added, ...changed]) {
+      const i = findIface(desired, n)!;
+      if (profiles.has(profileName(n))) await this.t.ok('nmcli', ['connection', 'delete', profileName(n)]);
+      // A NIC released from a bond or bridge with nothing on it just loses its profile.
+      if (unconfigured(i) && profiles.has(profileName(n))) continue;
+      onStep?.(`profile ${profileName(n)}`);
       await this.t.ok('nmcli', profileArgs(i, desired));
+      touched.push(n);
     }
     // Activate what is not a port of something activated with it (autoconnect-slaves brings the ports).
     const masters = new Set(touched.filter((n) => ['bond', 'bridge'].includes(findIface(desired, n)!.kind)));

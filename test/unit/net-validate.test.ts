@@ -1,0 +1,177 @@
+// Network configuration rules (issue #6): a validation table of good and bad
+// changes against a small host, the per-mode bond options, names, addresses,
+// the diff and what a list of changes makes of the configuration.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyChanges, newIface, type NetChange, type NetConfig } from '../../src/domain/net/model.ts';
+import { ifaceNameRule, inSubnet, parseCidr, validateChange } from '../../src/domain/net/validate.ts';
+import { changedInterfaces, diffConfig, formatDiff, mismatches } from '../../src/domain/net/diff.ts';
+
+function host(): NetConfig {
+  const eth0 = newIface('eth0', 'ethernet');
+  eth0.ipv4 = { method: 'static', addresses: ['192.168.1.10/24'], gateway: '192.168.1.1' };
+  const bond9 = newIface('bond9', 'bond');
+  bond9.bond = { mode: 'active-backup', miimon: 100 };
+  const eth3 = { ...newIface('eth3', 'ethernet'), master: 'bond9' };
+  return { hostname: 'node1', dns: { servers: ['192.168.1.1'], search: ['example.com'] }, interfaces: [eth0, newIface('eth1', 'ethernet'), newIface('eth2', 'ethernet'), eth3, bond9] };
+}
+
+const bond = (options: Record<string, unknown>, ports = ['eth1', 'eth2']): NetChange => ({ op: 'bond.create', name: 'bond0', ports, options: options as never });
+
+describe('network change validation table', () => {
+  const ok: [string, NetChange][] = [
+    ['balance-rr with miimon, updelay, downdelay', bond({ mode: 'balance-rr', miimon: 100, updelay: 200, downdelay: 300 })],
+    ['active-backup with primary', bond({ mode: 'active-backup', miimon: 100, primary: 'eth2' })],
+    ['balance-xor with a hash policy', bond({ mode: 'balance-xor', xmit_hash_policy: 'layer3+4' })],
+    ['broadcast with ARP monitoring', bond({ mode: 'broadcast', arp_interval: 200, arp_ip_target: ['192.168.1.1', '192.168.1.2'] })],
+    ['802.3ad with lacp_rate, hash policy, ad_select', bond({ mode: '802.3ad', miimon: 100, lacp_rate: 'fast', xmit_hash_policy: 'layer2+3', ad_select: 'bandwidth' })],
+    ['balance-tlb with primary', bond({ mode: 'balance-tlb', miimon: 100, primary: 'eth1' })],
+    ['balance-alb with a hash policy', bond({ mode: 'balance-alb', miimon: 100, xmit_hash_policy: 'layer2' })],
+    ['one port is enough', bond({ mode: 'active-backup' }, ['eth1'])],
+    ['VLAN on a NIC', { op: 'vlan.create', parent: 'eth1', id: 100 }],
+    ['VLAN 4094 on a bond', { op: 'vlan.create', parent: 'bond9', id: 4094 }],
+    ['bridge over a NIC', { op: 'bridge.create', name: 'ovirtmgmt', ports: ['eth1'] }],
+    ['static with gateway inside', { op: 'ip.set', iface: 'eth0', family: 4, method: 'static', addresses: ['10.0.0.5/24'], gateway: '10.0.0.1' }],
+    ['/31 point-to-point', { op: 'ip.set', iface: 'eth1', family: 4, method: 'static', addresses: ['10.0.0.0/31'] }],
+    ['IPv6 static with gateway', { op: 'ip.set', iface: 'eth1', family: 6, method: 'static', addresses: ['fd00::5/64'], gateway: 'fd00::1' }],
+    ['IPv6 SLAAC', { op: 'ip.set', iface: 'eth1', family: 6, method: 'auto', addresses: [] }],
+    ['DHCP', { op: 'ip.set', iface: 'eth1', family: 4, method: 'dhcp', addresses: [] }],
+    ['DNS and search domains', { op: 'dns.set', servers: ['1.1.1.1', '2001:db8::53'], search: ['lab.example.com'] }],
+    ['FQDN host name', { op: 'hostname.set', hostname: 'node-1.lab.example.com' }],
+    ['jumbo MTU', { op: 'mtu.set', iface: 'eth1', mtu: 9000 }],
+    ['a static route', { op: 'route.add', iface: 'eth0', to: '10.20.0.0/16', via: '192.168.1.254', metric: 100 }],
+  ];
+  for (const [name, c] of ok) {
+    it(`accepts: ${name}`, () => assert.deepEqual(validateChange(c, host()), []));
+  }
+
+  const bad: [string, NetChange, string, RegExp][] = [
+    ['no port', bond({ mode: 'active-backup' }, []), 'ports', /at least one port/],
+    ['a port of another bond', bond({ mode: 'active-backup' }, ['eth3']), 'ports', /already a port of bond9/],
+    ['a port twice', bond({ mode: 'active-backup' }, ['eth1', 'eth1']), 'ports', /listed twice/],
+    ['a missing port', bond({ mode: 'active-backup' }, ['eth7']), 'ports', /does not exist/],
+    ['a bond as a bond port', bond({ mode: 'active-backup' }, ['bond9']), 'ports', /ports must be ethernet/],
+    ['unknown mode', bond({ mode: 'round-robin' }), 'mode', /must be one of/],
+    ['lacp_rate outside 802.3ad', bond({ mode: 'balance-xor', lacp_rate: 'fast' }), 'lacp_rate', /only applies to mode 802.3ad/],
+    ['ad_select outside 802.3ad', bond({ mode: 'active-backup', ad_select: 'count' }), 'ad_select', /only applies to mode 802.3ad/],
+    ['xmit_hash_policy in active-backup', bond({ mode: 'active-backup', xmit_hash_policy: 'layer2' }), 'xmit_hash_policy', /only applies to modes balance-xor/],
+    ['xmit_hash_policy in balance-rr', bond({ mode: 'balance-rr', xmit_hash_policy: 'layer2' }), 'xmit_hash_policy', /only applies/],
+    ['miimon with arp_interval', bond({ mode: 'balance-rr', miimon: 100, arp_interval: 100, arp_ip_target: ['192.168.1.1'] }), 'arp_interval', /together with miimon/],
+    ['arp_interval without targets', bond({ mode: 'balance-rr', arp_interval: 100 }), 'arp_ip_target', /required with arp_interval/],
+    ['ARP monitoring in 802.3ad', bond({ mode: '802.3ad', arp_interval: 100, arp_ip_target: ['192.168.1.1'] }), 'arp_interval', /not available in mode 802.3ad/],
+    ['a target that is not IPv4', bond({ mode: 'balance-rr', arp_interval: 100, arp_ip_target: ['fd00::1'] }), 'arp_ip_target', /IPv4/],
+    ['primary not a port', bond({ mode: 'active-backup', primary: 'eth0' }), 'primary', /one of the bond's ports/],
+    ['primary in balance-xor', bond({ mode: 'balance-xor', primary: 'eth1' }), 'primary', /only applies to modes active-backup/],
+    ['updelay without miimon', bond({ mode: 'active-backup', updelay: 200 }), 'updelay', /needs miimon/],
+    ['updelay not a multiple of miimon', bond({ mode: 'active-backup', miimon: 100, updelay: 150 }), 'updelay', /multiple of miimon/],
+    ['negative miimon', bond({ mode: 'active-backup', miimon: -1 }), 'miimon', /whole number/],
+    ['an unknown option', bond({ mode: 'active-backup', fail_over_mac: 1 }), 'fail_over_mac', /not a bond option/],
+    ['name of 16 characters', { op: 'bond.create', name: 'b'.repeat(16), ports: ['eth1'], options: { mode: 'active-backup' } }, 'name', /at most 15/],
+    ['name with a colon', { op: 'bridge.create', name: 'br:0', ports: [] }, 'name', /':', '.' or '\/'/],
+    ['name with a dot', { op: 'bridge.create', name: 'br.0', ports: [] }, 'name', /':', '.' or '\/'/],
+    ['name with a slash', { op: 'bridge.create', name: 'br/0', ports: [] }, 'name', /':', '.' or '\/'/],
+    ['name with a space', { op: 'bridge.create', name: 'br 0', ports: [] }, 'name', /whitespace/],
+    ['name with a leading dash', { op: 'bridge.create', name: '-br0', ports: [] }, 'name', /start with '-'/],
+    ['name with NUL', { op: 'bridge.create', name: 'br\u00000', ports: [] }, 'name', /NUL/],
+    ['an existing name', { op: 'bridge.create', name: 'eth1', ports: [] }, 'name', /already exists/],
+    ['VLAN 0', { op: 'vlan.create', parent: 'eth1', id: 0 }, 'id', /1-4094/],
+    ['VLAN 4095', { op: 'vlan.create', parent: 'eth1', id: 4095 }, 'id', /1-4094/],
+    ['VLAN on a bond port', { op: 'vlan.create', parent: 'eth3', id: 10 }, 'parent', /port of bond9/],
+    ['VLAN on a missing parent', { op: 'vlan.create', parent: 'eth8', id: 10 }, 'parent', /does not exist/],
+    ['gateway outside the subnet', { op: 'ip.set', iface: 'eth1', family: 4, method: 'static', addresses: ['10.0.0.5/24'], gateway: '10.0.1.1' }, 'gateway', /not inside the subnet/],
+    ['static mixed with DHCP', { op: 'ip.set', iface: 'eth1', family: 4, method: 'dhcp', addresses: ['10.0.0.5/24'] }, 'address', /cannot be mixed with dhcp/],
+    ['static without an address', { op: 'ip.set', iface: 'eth1', family: 4, method: 'static', addresses: [] }, 'address', /at least one address/],
+    ['an address without prefix', { op: 'ip.set', iface: 'eth1', family: 4, method: 'static', addresses: ['10.0.0.5'] }, 'address', /with a prefix/],
+    ['a network address', { op: 'ip.set', iface: 'eth1', family: 4, method: 'static', addresses: ['10.0.0.0/24'] }, 'address', /network address/],
+    ['a broadcast address', { op: 'ip.set', iface: 'eth1', family: 4, method: 'static', addresses: ['10.0.0.255/24'] }, 'address', /broadcast address/],
+    ['prefix 33', { op: 'ip.set', iface: 'eth1', family: 4, method: 'static', addresses: ['10.0.0.5/33'] }, 'address', /with a prefix/],
+    ['IPv6 address on IPv4', { op: 'ip.set', iface: 'eth1', family: 4, method: 'static', addresses: ['fd00::5/64'] }, 'address', /IPv4/],
+    ['SLAAC on IPv4', { op: 'ip.set', iface: 'eth1', family: 4, method: 'auto', addresses: [] }, 'method', /IPv6 only/],
+    ['an address on a bond port', { op: 'ip.set', iface: 'eth3', family: 4, method: 'dhcp', addresses: [] }, 'iface', /port of bond9/],
+    ['a second default gateway', { op: 'ip.set', iface: 'eth1', family: 4, method: 'static', addresses: ['10.0.0.5/24'], gateway: '10.0.0.1' }, '', /./],
+    ['a DNS server that is a name', { op: 'dns.set', servers: ['dns.example.com'], search: [] }, 'servers', /IP addresses/],
+    ['four DNS servers', { op: 'dns.set', servers: ['1.1.1.1', '1.1.1.2', '1.1.1.3', '1.1.1.4'], search: [] }, 'servers', /at most 3/],
+    ['a search domain with a space', { op: 'dns.set', servers: [], search: ['a b'] }, 'search', /domain names/],
+    ['host name with underscore', { op: 'hostname.set', hostname: 'node_1' }, 'hostname', /RFC 1123/],
+    ['host name with a leading dash', { op: 'hostname.set', hostname: '-node' }, 'hostname', /RFC 1123/],
+    ['host name label of 64', { op: 'hostname.set', hostname: 'a'.repeat(64) }, 'hostname', /RFC 1123/],
+    ['MTU 67', { op: 'mtu.set', iface: 'eth1', mtu: 67 }, 'mtu', /68-65535/],
+    ['MTU 70000', { op: 'mtu.set', iface: 'eth1', mtu: 70000 }, 'mtu', /68-65535/],
+    ['a route without prefix', { op: 'route.add', iface: 'eth0', to: '10.20.0.0' }, 'to', /with a prefix/],
+    ['deleting a route that is not there', { op: 'route.delete', iface: 'eth0', to: '10.99.0.0/16' }, 'to', /no route/],
+    ['an unknown operation', { op: 'bond.explode' } as unknown as NetChange, 'op', /unknown operation/],
+  ];
+  for (const [name, c, field, msg] of bad) {
+    if (name === 'a second default gateway') continue;
+    it(`refuses: ${name}`, () => {
+      const errs = validateChange(c, host());
+      assert.ok(errs.some((e) => e.field === field && msg.test(e.message)), JSON.stringify(errs));
+    });
+  }
+
+  it('refuses a second IPv4 default gateway on another interface', () => {
+    const errs = validateChange({ op: 'ip.set', iface: 'eth1', family: 4, method: 'static', addresses: ['10.0.0.5/24'], gateway: '10.0.0.1' }, host());
+    // eth1 is fine alone; it is the pair with eth0's gateway that is refused.
+    assert.ok(errs.some((e) => e.field === 'gateway' && /only one interface/.test(e.message)), JSON.stringify(errs));
+  });
+});
+
+describe('network names and addresses', () => {
+  it('interface names: 15 characters at most, no separators, no leading dash', () => {
+    assert.equal(ifaceNameRule('bond0'), undefined);
+    assert.equal(ifaceNameRule('a'.repeat(15)), undefined);
+    for (const bad of ['', 'a'.repeat(16), 'a:b', 'a.b', 'a/b', 'a b', 'a\tb', '-a', 'a\u0000', 'a;b', '$(x)', 'a|b']) assert.ok(ifaceNameRule(bad), bad);
+  });
+  it('CIDR and subnets, both families', () => {
+    assert.deepEqual(parseCidr('192.168.1.10/24'), { family: 4, address: '192.168.1.10', prefix: 24 });
+    assert.equal(parseCidr('192.168.1.10'), undefined);
+    assert.equal(parseCidr('fd00::1/129'), undefined);
+    assert.ok(inSubnet('192.168.1.1', parseCidr('192.168.1.10/24')!));
+    assert.ok(!inSubnet('192.168.2.1', parseCidr('192.168.1.10/24')!));
+    assert.ok(inSubnet('fd00::1', parseCidr('fd00::10/64')!));
+    assert.ok(!inSubnet('fd01::1', parseCidr('fd00::10/64')!));
+  });
+});
+
+describe('staged changes make the desired configuration and a readable diff', () => {
+  const changes: NetChange[] = [
+    { op: 'bond.create', name: 'bond0', ports: ['eth1', 'eth2'], options: { mode: '802.3ad', miimon: 100, lacp_rate: 'fast' } },
+    { op: 'vlan.create', parent: 'bond0', id: 100 },
+    { op: 'bridge.create', name: 'ovirtmgmt', ports: ['bond0.100'] },
+    { op: 'ip.set', iface: 'ovirtmgmt', family: 4, method: 'static', addresses: ['10.1.0.5/24'] },
+    { op: 'hostname.set', hostname: 'node2' },
+  ];
+  it('each change validates against the result of the ones before it', () => {
+    let cfg = host();
+    for (const c of changes) {
+      assert.deepEqual(validateChange(c, cfg), [], JSON.stringify(c));
+      cfg = applyChanges(cfg, [c]);
+    }
+    assert.equal(cfg.interfaces.find((i) => i.name === 'eth1')?.master, 'bond0');
+    assert.equal(cfg.interfaces.find((i) => i.name === 'bond0.100')?.master, 'ovirtmgmt');
+  });
+  it('the diff names every object in plain words', () => {
+    const want = applyChanges(host(), changes);
+    const text = formatDiff(diffConfig(host(), want));
+    assert.match(text, /^~ host name node1 -> node2$/m);
+    assert.match(text, /^\+ bond0: bond, 802\.3ad miimon=100 lacp_rate=fast, ports eth1, eth2$/m);
+    assert.match(text, /^\+ bond0\.100: vlan, id 100 on bond0, port of ovirtmgmt$/m);
+    assert.match(text, /^\+ ovirtmgmt: bridge, stp off, ports bond0\.100, ipv4 static 10\.1\.0\.5\/24$/m);
+    assert.match(text, /^~ eth1: becomes a port of bond0$/m);
+    assert.deepEqual(changedInterfaces(host(), want), { added: ['bond0', 'bond0.100', 'ovirtmgmt'], removed: [], changed: ['eth1', 'eth2'] });
+    assert.equal(formatDiff(diffConfig(host(), host())), '(no changes)');
+  });
+  it('deleting a bond releases its ports and takes its VLANs along', () => {
+    const want = applyChanges(applyChanges(host(), changes), [{ op: 'bridge.delete', name: 'ovirtmgmt' }, { op: 'bond.delete', name: 'bond0' }]);
+    assert.equal(want.interfaces.find((i) => i.name === 'eth1')?.master, undefined);
+    assert.equal(want.interfaces.find((i) => i.name === 'bond0.100'), undefined);
+  });
+  it('verification reports what the host does not show', () => {
+    const want = applyChanges(host(), changes);
+    const got = applyChanges(host(), [changes[0]!]);
+    const left = mismatches(want, got, ['bond0', 'bond0.100', 'ovirtmgmt']);
+    assert.ok(left.includes('bond0.100 does not exist'), left.join('\n'));
+    assert.ok(left.includes('host name is node1, not node2'), left.join('\n'));
+    assert.deepEqual(mismatches(want, want, ['bond0', 'bond0.100', 'ovirtmgmt']), []);
+  });
+});
