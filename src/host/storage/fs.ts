@@ -20,6 +20,8 @@ export interface HostFs {
   mkdirp(path: string): Promise<void>;
   /** Remove an empty directory; false when it is not empty or missing. */
   rmdir(path: string): Promise<boolean>;
+  /** Every call starts a program (a runner-backed view of another host): prefer one program over many reads. */
+  remote?: boolean;
 }
 
 export const localFs: HostFs = {
@@ -36,6 +38,7 @@ export const localFs: HostFs = {
 export function runnerFs(runner: Runner): HostFs {
   const ok = async (cmd: string, args: string[]) => (await runner.run(cmd, args)).exitCode === 0;
   return {
+    remote: true,
     async read(p) { const r = await runner.run('cat', ['--', p]); return r.exitCode === 0 ? r.stdout : undefined; },
     async list(p) { const r = await runner.run('ls', ['-1A', '--', p]); return r.exitCode === 0 ? r.stdout.split('\n').filter(Boolean).sort() : []; },
     exists: (p) => ok('test', ['-e', p]),

@@ -106,16 +106,40 @@ export interface IscsiOps {
 /** Directories open-iscsi keeps node records in (Debian: /etc/iscsi/nodes; others: /var/lib/iscsi/nodes). */
 export const NODE_DIRS = ['/etc/iscsi/nodes', '/var/lib/iscsi/nodes'];
 
-export function iscsiOps(runner: Runner, fs: HostFs, opts: { loginTimeoutMs?: number; nodeDirs?: string[] } = {}): IscsiOps {
+export function iscsiOps(runner: Runner, fs: HostFs, opts: { loginTimeoutMs?: number; nodeDirs?: string[]; sysfsRoot?: string } = {}): IscsiOps {
   const iscsiadm = (args: string[], o: { timeoutMs?: number; redact?: number[] } = {}) => runner.run('iscsiadm', args, { timeoutMs: o.timeoutMs ?? 60_000, redact: o.redact });
   const node = (p: IscsiParams) => ['-m', 'node', '-T', p.target, '-p', formatPortal(p.address, p.port)];
   const nodeDirs = opts.nodeDirs ?? NODE_DIRS;
 
+  const sysfs = opts.sysfsRoot ?? '/sys';
+  /**
+   * Sessions from sysfs (no program start: the 100-cycle test and the status
+   * poll stay cheap); iscsiadm -m session when sysfs has no iSCSI class
+   * (iscsi_tcp not loaded means no sessions, but a recorded root may lack it).
+   */
   const sessions = async (): Promise<IscsiSession[]> => {
-    const r = await iscsiadm(['-m', 'session']);
-    if (r.exitCode === ISCSI_ERR.NO_OBJS_FOUND) return [];
-    if (r.exitCode !== 0) throw explainIscsi(r, 'listing iSCSI sessions');
-    return parseSessions(r.stdout);
+    const base = `${sysfs}/class/iscsi_session`;
+    if (!fs.remote && (await fs.isDir(base))) {
+      const out: IscsiSession[] = [];
+      for (const name of await fs.list(base)) {
+        const sid = Number(name.replace(/^session/, ''));
+        if (!Number.isInteger(sid)) continue;
+        const target = ((await fs.read(`${base}/${name}/targetname`)) ?? '').trim();
+        const conn = `${sysfs}/class/iscsi_connection/connection${sid}:0`;
+        const address = ((await fs.read(`${conn}/persistent_address`)) ?? (await fs.read(`${conn}/address`)) ?? '').trim();
+        const port = Number(((await fs.read(`${conn}/persistent_port`)) ?? (await fs.read(`${conn}/port`)) ?? '0').trim());
+        const tpgt = Number(((await fs.read(`${base}/${name}/tpgt`)) ?? '1').trim());
+        if (target) out.push({ id: sid, transport: 'tcp', address, port, tpgt, target });
+      }
+      return out;
+    }
+    if (fs.remote || !(await fs.isDir(`${sysfs}/class`))) {
+      const r = await iscsiadm(['-m', 'session']);
+      if (r.exitCode === ISCSI_ERR.NO_OBJS_FOUND) return [];
+      if (r.exitCode !== 0) throw explainIscsi(r, 'listing iSCSI sessions');
+      return parseSessions(r.stdout);
+    }
+    return [];
   };
   const same = (s: { address: string; port: number; target: string }, p: IscsiParams) =>
     s.target === p.target && s.port === p.port && s.address.toLowerCase() === p.address.toLowerCase();

@@ -55,9 +55,14 @@ export async function unmountFs(runner: Runner, fs: HostFs, target: string, what
   if (r.exitCode !== 0 || r.timedOut) {
     const text = tail(r);
     if (/busy/i.test(text)) {
-      const users = await runner.run('fuser', ['-vm', target], { timeoutMs: 10_000 });
-      const who = [...(users.stderr + users.stdout).matchAll(/^\s*\S*\s+\S+\s+(\d+)\s+\S+\s+(\S+)\s*$/gm)].map((x) => `${x[2]} (pid ${x[1]})`);
-      throw new StorageError('busy', `${what} is in use and was not disconnected: ${target} is busy${who.length ? `, used by ${[...new Set(who)].slice(0, 5).join(', ')}` : ''}. Stop what uses it (VMs, storage domains, shells in that directory) and try again.`);
+      // fuser prints the PIDs on stdout (the names go to stderr); the names come from /proc.
+      const users = await runner.run('fuser', ['-m', target], { timeoutMs: 10_000 });
+      const who: string[] = [];
+      for (const pid of [...new Set(users.stdout.match(/\d+/g) ?? [])].slice(0, 5)) {
+        const comm = ((await fs.read(`/proc/${pid}/comm`)) ?? '').trim();
+        who.push(`${comm || 'process'} (pid ${pid})`);
+      }
+      throw new StorageError('busy', `${what} is in use and was not disconnected: ${target} is busy${who.length ? `, used by ${who.join(', ')}` : ''}. Stop what uses it (VMs, storage domains, shells in that directory) and try again.`);
     }
     if (r.timedOut) throw new StorageError('timeout', `unmounting ${target} did not finish within 60 s`);
     throw new StorageError('failed', `umount ${target} failed (exit ${r.exitCode}): ${text}`);
