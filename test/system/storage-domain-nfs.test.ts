@@ -1,0 +1,244 @@
+// Storage domains over NFS between two test hosts linked by a cable: the
+// server exports a tmpfs (nfs-server); node1 runs libvirtd and hostdeck's
+// connection and domain services (from this machine, through
+// testHostRunner): a data domain is created on the export, a volume created
+// and a guest disk written with qemu-io; the server mounts its own export,
+// reads the metadata back and imports the domain (its own libvirtd). A
+// POSIX domain on ext4 on a loop device lives beside it on node1. Then the
+// NFS outage: hostdeck's health monitor runs INSIDE node1 (the bundled
+// binary), the server's cable is pulled: the NFS domains turn unreachable
+// with an event, every CLI call keeps answering, no hostdeck process sits in
+// uninterruptible sleep; the cable back, the domains recover with an event.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { Cable, TestHost, testHostRunner } from '../lib/testhost/index.ts';
+import { REPO_ROOT } from '../lib/testhost/proc.ts';
+import { openDatabase, type Db } from '../../src/manager/db.ts';
+import { EventLog } from '../../src/manager/events.ts';
+import { createConnectionService, type ConnectionService } from '../../src/host/storage/connections.ts';
+import { runnerFs } from '../../src/host/storage/fs.ts';
+import { createDomainService, DomainInputError, type DomainService, type StorageDomain } from '../../src/host/storage/domains/index.ts';
+import { parseMetadata } from '../../src/domain/storage/domain.ts';
+
+const SERVER_IP = '192.168.83.10';
+const NODE_IP = '192.168.83.20';
+const BUNDLE_DIR = join(REPO_ROOT, 'test-results', `storage-domain-bundle-${process.pid}`);
+const BUNDLE = join(BUNDLE_DIR, 'hostdeck.mjs');
+
+/** The hostdeck binary as scripts/build.mjs makes it, into a directory of this run (node_modules resolve from the repository). */
+async function bundle(): Promise<void> {
+  await build({
+    entryPoints: { hostdeck: join(REPO_ROOT, 'src/main.ts') }, outdir: BUNDLE_DIR, outExtension: { '.js': '.mjs' }, bundle: true, splitting: true, format: 'esm',
+    platform: 'node', target: 'node22', jsx: 'automatic', external: ['better-sqlite3', '@unraid/libvirt'], alias: { 'react-devtools-core': join(REPO_ROOT, 'scripts/lib/devtools-stub.mjs') },
+    define: { 'process.env.NODE_ENV': '"production"', HOSTDECK_VERSION: '"system-test"', fetch: 'undefined' },
+    banner: { js: "import { createRequire as __hdCreateRequire } from 'node:module';\nconst require = __hdCreateRequire(import.meta.url);" }, logLevel: 'warning',
+  });
+}
+
+/** libvirtd inside a test host (no systemd there): returns how long it took to answer. */
+async function startLibvirtd(h: TestHost): Promise<number> {
+  const t = Date.now();
+  await h.bash('virtlogd -d; libvirtd -d; for _ in $(seq 1 600); do virsh -c qemu:///system uri >/dev/null 2>&1 && exit 0; sleep 0.1; done; echo "libvirtd did not answer" >&2; exit 1', [], { timeoutMs: 120_000 });
+  return Date.now() - t;
+}
+
+describe('storage domains over NFS between two test hosts, with an outage', { timeout: 600_000 }, () => {
+  let server: TestHost | undefined;
+  let node: TestHost | undefined;
+  let dir = '';
+  let nodeDb: Db | undefined;
+  let serverDb: Db | undefined;
+  let nodeEvents: EventLog;
+  let nodeConns: ConnectionService;
+  let nodeSvc: DomainService;
+  let serverConns: ConnectionService;
+  let serverSvc: DomainService;
+  let loop = '';
+  const figures: Record<string, number> = {};
+  const guard = (fn: () => Promise<void>) => TestHost.keepLogsOnFailure(() => [server, node], fn);
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hostdeck-sdnfs-'));
+    const cable = await Cable.create();
+    server = new TestHost({ name: 'sdnfs', nics: [{ cable }] });
+    node = new TestHost({ name: 'sdnode', nics: [{ cable }], memoryMb: 1280 });
+    const s = server;
+    const n = node;
+    const address = async (h: TestHost, ip: string) => { await h.mustRun(['ip', 'addr', 'add', `${ip}/24`, 'dev', 'eth0']); await h.mustRun(['ip', 'link', 'set', 'eth0', 'up']); };
+    await Promise.all([
+      bundle(),
+      (async () => {
+        await s.boot();
+        await address(s, SERVER_IP);
+        await s.startServices([{ name: 'nfs-server', options: { path: '/srv/nfs' } }]);
+        figures.serverLibvirtdMs = await startLibvirtd(s);
+      })(),
+      (async () => {
+        await n.boot();
+        await address(n, NODE_IP);
+        figures.nodeLibvirtdMs = await startLibvirtd(n);
+        loop = (await n.bash('modprobe loop; truncate -s 96M /run/posix.img; mkfs.ext4 -q -F /run/posix.img; losetup -f --show /run/posix.img')).stdout.trim();
+      })(),
+    ]);
+    figures.bootMs = Math.max(s.bootMs ?? 0, n.bootMs ?? 0);
+    // node1's state lives in its exchange directory, so it can be handed to hostdeck inside node1 for the outage.
+    nodeDb = openDatabase(join(n.xferDir, 'state.db'));
+    nodeEvents = new EventLog(nodeDb, { user: 'tester', channel: 'cli' });
+    const nr = testHostRunner(n);
+    nodeConns = createConnectionService({ runner: nr, fs: runnerFs(nr), db: nodeDb, events: nodeEvents, keyFile: join(dir, 'node.key') });
+    nodeSvc = createDomainService({ runner: nr, db: nodeDb, events: nodeEvents, connections: nodeConns });
+    serverDb = openDatabase(join(dir, 'server.db'));
+    const serverEvents = new EventLog(serverDb, { user: 'tester', channel: 'cli' });
+    const sr = testHostRunner(s);
+    serverConns = createConnectionService({ runner: sr, fs: runnerFs(sr), db: serverDb, events: serverEvents, keyFile: join(dir, 'server.key') });
+    serverSvc = createDomainService({ runner: sr, db: serverDb, events: serverEvents, connections: serverConns });
+  });
+  after(async () => {
+    console.log(`# storage-domain-nfs figures: ${JSON.stringify(figures)}`);
+    await Promise.all([server?.destroy(), node?.destroy()]);
+    nodeDb?.close();
+    serverDb?.close();
+    rmSync(BUNDLE_DIR, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('node1 creates a data domain on the NFS export: the metadata is on the server, the dir pool runs on node1', guard(async () => {
+    await nodeConns.add({ type: 'nfs', name: 'nfs1', path: `${SERVER_IP}:/`, version: '4.2' });
+    await nodeConns.connect('nfs1');
+    const before = (await server!.mustRun(['ls', '-A', '/srv/nfs'])).stdout;
+    await assert.rejects(nodeSvc.create({ name: 'nfs data', type: 'data', connectionId: 'nfs1' }), (e: DomainInputError) => e instanceof DomainInputError && e.errors[0]!.field === 'name');
+    assert.equal((await server!.mustRun(['ls', '-A', '/srv/nfs'])).stdout, before, 'a refused create wrote to the export');
+    const t = Date.now();
+    const d = await nodeSvc.create({ name: 'nfsdata', type: 'data', connectionId: 'nfs1' });
+    figures.createDomainMs = Date.now() - t;
+    assert.equal(d.status, 'active');
+    assert.equal(d.poolType, 'dir');
+    const m = parseMetadata(await server!.readFile(`/srv/nfs/${d.id}/dom_md/metadata`));
+    assert.deepEqual([m.uuid, m.name, m.type, m.kind, m.creatorHost], [d.id, 'nfsdata', 'data', 'file', 'sdnode']);
+    const pool = await node!.mustRun(['virsh', '-c', 'qemu:///system', 'pool-dumpxml', d.id]);
+    assert.match(pool.stdout, new RegExp(`<path>${d.path}/images</path>`));
+    assert.match((await node!.mustRun(['virsh', '-c', 'qemu:///system', 'pool-info', d.id])).stdout, /State:\s+running/);
+    // Capacity is the export's (a tmpfs on the server), read by df on node1.
+    assert.ok((d.capacityBytes ?? 0) > 0 && (d.freeBytes ?? 0) > 0, JSON.stringify(d));
+  }));
+
+  it('a qcow2 volume is created and a guest disk written on node1; the server reads the same bytes', guard(async () => {
+    const v = await nodeSvc.volumeCreate('nfsdata', { name: 'disk0.qcow2', size: '64M' });
+    assert.equal(v.capacityBytes, 64 * 1024 * 1024);
+    const w = await node!.run(['qemu-io', '-f', 'qcow2', '-c', 'write -P 0x5a 0 1M', v.path]);
+    assert.equal(w.code, 0, w.stderr);
+    const d = nodeSvc.get('nfsdata')!;
+    const r = await server!.run(['qemu-io', '-r', '-f', 'qcow2', '-c', 'read -P 0x5a 0 1M', `/srv/nfs/${d.id}/images/disk0.qcow2`]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /read 1048576\/1048576 bytes/);
+    assert.doesNotMatch(r.stdout, /Pattern verification failed/);
+    assert.deepEqual((await nodeSvc.volumes('nfsdata')).map((x) => [x.name, x.capacityBytes]), [['disk0.qcow2', 64 * 1024 * 1024]]);
+  }));
+
+  it('a POSIX domain on ext4 on a loop device sits beside it on node1', guard(async () => {
+    await nodeConns.add({ type: 'posixfs', name: 'px', spec: loop, vfsType: 'ext4' });
+    await nodeConns.connect('px');
+    const d = await nodeSvc.create({ name: 'posixdata', type: 'data', connectionId: 'px' });
+    const mount = nodeConns.mountPath(nodeConns.get('px')!)!;
+    assert.match(await node!.readFile('/proc/mounts'), new RegExp(`^${loop} ${mount} ext4 `, 'm'));
+    assert.equal(d.path, `${mount}/${d.id}`);
+    assert.ok((d.capacityBytes ?? 0) < 100 * 1024 * 1024 && (d.capacityBytes ?? 0) > 50 * 1024 * 1024, `capacity is the loop file system's: ${d.capacityBytes}`);
+    const v = await nodeSvc.volumeCreate('posixdata', { name: 'lv.raw', size: '8M', format: 'raw' });
+    assert.equal((await node!.run(['test', '-f', v.path])).code, 0);
+  }));
+
+  it('the server mounts its own export, finds the domain by its metadata and imports it with the volume', guard(async () => {
+    await serverConns.add({ type: 'nfs', name: 'self', path: '127.0.0.1:/', version: '4.2' });
+    await serverConns.connect('self');
+    const found = await serverSvc.scan('self');
+    const nd = nodeSvc.get('nfsdata')!;
+    assert.deepEqual(found.map((f) => [f.metadata.uuid, f.metadata.name, f.metadata.creatorHost, f.attachedAs]), [[nd.id, 'nfsdata', 'sdnode', undefined]]);
+    const d = await serverSvc.import('self', 'nfsdata');
+    assert.deepEqual([d.id, d.name, d.type, d.status, d.creatorHost, d.createdAt], [nd.id, 'nfsdata', 'data', 'active', 'sdnode', nd.createdAt]);
+    assert.deepEqual((await serverSvc.volumes('nfsdata')).map((x) => [x.name, x.capacityBytes]), [['disk0.qcow2', 64 * 1024 * 1024]]);
+    // The server is done with it: maintenance + detach leave the data where it is.
+    await serverSvc.maintenance('nfsdata');
+    await serverSvc.detach('nfsdata');
+    assert.equal((await server!.run(['test', '-f', `/srv/nfs/${nd.id}/images/disk0.qcow2`])).code, 0);
+    await serverConns.disconnect('self');
+  }));
+
+  it('NFS outage: the domain turns unreachable with an event while the CLI keeps answering and no hostdeck process hangs; it recovers with an event', guard(async () => {
+    const n = node!;
+    // Hand node1's state to hostdeck inside node1.
+    nodeDb!.close();
+    nodeDb = undefined;
+    await n.mustRun(['mkdir', '-p', '/run/hd']);
+    await n.mustRun(['cp', '/run/testhost/state.db', '/run/hd/state.db']);
+    const env = { HOSTDECK_DB: '/run/hd/state.db', HOSTDECK_STORAGE_KEY: '/run/hd/key' };
+    const hd = async (...args: string[]) => {
+      const t = Date.now();
+      const r = await n.run([process.execPath, BUNDLE, ...args], { env, timeoutMs: 120_000 });
+      figures.cliMaxMs = Math.max(figures.cliMaxMs ?? 0, Date.now() - t);
+      return r;
+    };
+    const list = async (): Promise<StorageDomain[]> => {
+      const r = await hd('storage', 'domain', 'list', '--json');
+      assert.equal(r.code, 0, `storage domain list did not answer: ${r.stderr}`);
+      return JSON.parse(r.stdout) as StorageDomain[];
+    };
+    // The monitor writes each status change to its log with the time: read with cat, far cheaper than a CLI start under TCG.
+    const monitorLog = async () => (await n.run(['cat', '/run/hd/monitor.log'])).stdout;
+    const waitLog = async (re: RegExp, what: string) => {
+      const deadline = Date.now() + 120_000;
+      let text = await monitorLog();
+      while (!re.test(text) && Date.now() < deadline) { await new Promise((r) => setTimeout(r, 1000)); text = await monitorLog(); }
+      assert.match(text, re, `${what}; the monitor logged:\n${text}`);
+      return re.exec(text)!;
+    };
+
+    await n.bash('cd /run/hd && export HOSTDECK_DB=/run/hd/state.db && { setsid "$1" "$2" storage domain monitor > /run/hd/monitor.log 2>&1 & echo $! > /run/hd/monitor.pid; }', [process.execPath, BUNDLE]);
+    await waitLog(/monitoring 2 storage domains/, 'the monitor did not start');
+
+    // Samples every process's state from /proc (bash builtins only) until told to stop: "<time> <pid> <comm>" for each one in D.
+    await n.bash(`{ setsid bash -c 'while [ ! -e /run/hd/stop ]; do for f in /proc/[0-9]*/stat; do read -r line < "$f" 2>/dev/null || continue; rest=\${line##*) }; if [ "\${rest%% *}" = D ]; then c=\${line#*(}; p=\${f#/proc/}; echo "$EPOCHREALTIME \${p%/stat} \${c%%)*}"; fi; done; read -t 0.2 <> <(:) || true; done > /run/hd/dstate.log' & } ; true`);
+    const t0 = Number((await n.mustRun(['date', '+%s%3N'])).stdout.trim());
+    await server!.setLink(0, false);
+    const downLine = await waitLog(/^(\S+) nfsdata: active -> unreachable$/m, 'nfsdata did not turn unreachable');
+    figures.unreachableAfterMs = Date.parse(downLine[1]!) - t0;
+    assert.ok(figures.unreachableAfterMs <= 30_000, `flagged after ${figures.unreachableAfterMs} ms (issue #7: within 30 s)`);
+    // While the server is gone every call answers: the list (from the state DB), the host, one domain in full.
+    const l = await list();
+    assert.deepEqual(l.map((d) => [d.name, d.status]), [['nfsdata', 'unreachable'], ['posixdata', 'active']], 'only the NFS domain is affected');
+    assert.match(l[0]!.lastError ?? '', /did not finish|Input\/output error|timed out|no answer/);
+    const hi = await hd('host', 'info');
+    assert.equal(hi.code, 0, hi.stderr);
+    assert.match(hi.stdout, /^hostname\s+sdnode$/m);
+    const show = await hd('storage', 'domain', 'show', 'nfsdata');
+    assert.equal(show.code, 0, show.stderr);
+    assert.match(show.stdout, /^status\s+unreachable \(/m);
+
+    await server!.setLink(0, true);
+    await waitLog(/^\S+ nfsdata: unreachable -> active$/m, 'nfsdata did not recover');
+    const ev = await hd('events', 'list', '--json', '--search', 'storage domain nfsdata is');
+    assert.equal(ev.code, 0, ev.stderr);
+    assert.deepEqual((JSON.parse(ev.stdout) as { severity: string; message: string; channel: string }[]).map((e) => [e.severity, e.channel, e.message.replace(/unreachable: .*/, 'unreachable: …')]), [
+      ['info', 'system', 'Storage domain nfsdata is reachable again'],
+      ['error', 'system', 'Storage domain nfsdata is unreachable: …'],
+    ]);
+
+    await n.bash('touch /run/hd/stop; kill "$(cat /run/hd/monitor.pid)"');
+    const log = await n.readFile('/run/hd/dstate.log');
+    // hostdeck processes are node (the monitor, every CLI call); a pid seen in D over more than 1 s of samples fails.
+    const spans = new Map<string, { first: number; last: number }>();
+    for (const line of log.split('\n').filter(Boolean)) {
+      const [time, pid, comm] = line.split(' ');
+      if (comm !== 'node' && !/hostdeck/.test(comm ?? '')) continue;
+      const s = spans.get(pid!) ?? { first: Number(time), last: Number(time) };
+      s.last = Number(time);
+      spans.set(pid!, s);
+    }
+    const longest = Math.max(0, ...[...spans.values()].map((s) => s.last - s.first));
+    figures.longestHostdeckDStateS = longest;
+    assert.ok(longest <= 1, `a hostdeck process was in uninterruptible sleep for ${longest.toFixed(2)} s:\n${log}`);
+  }));
+});
