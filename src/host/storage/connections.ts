@@ -159,7 +159,7 @@ export function createConnectionService(deps: ConnectionServiceDeps): Connection
       return r;
     },
   };
-  const iscsi = iscsiOps(runner, fs, { loginTimeoutMs: deps.loginTimeoutMs });
+  const iscsi = iscsiOps(runner, fs, { loginTimeoutMs: deps.loginTimeoutMs, sysfsRoot: sys.sysfsRoot });
   let box: SecretBox | undefined;
   const secrets = () => (box ??= secretBox(deps.keyFile ?? defaultKeyFile(db.name)));
 
@@ -331,7 +331,8 @@ export function createConnectionService(deps: ConnectionServiceDeps): Connection
               return { was: await unmountFs(runner, fs, mountPathOf(c)!, label) };
             case 'iscsi': {
               const p = c.params as IscsiParams;
-              const luns = await svc.luns(r.id).catch(() => [] as Lun[]);
+              const s = await iscsi.findSession(p);
+              const luns = s ? await sessionLuns(fs, s.id, sys, await multipathMaps(runner, fs)) : [];
               const busy = await busyDevices(luns);
               if (busy.length) throw new StorageError('busy', `${label} is in use and was not disconnected: ${busy.join('; ')}. Stop what uses the LUNs first.`);
               const { wasConnected } = await iscsi.logout(p);
@@ -414,9 +415,14 @@ export function createConnectionService(deps: ConnectionServiceDeps): Connection
     const mounts = (await fs.read('/proc/mounts')) ?? '';
     const out: string[] = [];
     for (const l of luns) {
+      if (l.dm) {
+        // A multipath map holds its paths by design: what matters is who holds or mounts the map.
+        const holders = await fs.list(`${sys.sysfsRoot}/class/block/${l.dm}/holders`);
+        if (holders.length) out.push(`${l.devicePath} is held by ${holders.join(', ')}`);
+        if (new RegExp(`^(${l.devicePath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}|/dev/${l.dm})\\S* `, 'm').test(mounts)) out.push(`${l.devicePath} is mounted`);
+      }
       for (const dev of l.paths) {
-        // A multipath map holds its paths by design; another holder (LVM, a partition map) means use.
-        const holders = l.multipath ? [] : await fs.list(`${sys.sysfsRoot}/class/block/${dev}/holders`);
+        const holders = l.dm ? [] : await fs.list(`${sys.sysfsRoot}/class/block/${dev}/holders`);
         if (holders.length) out.push(`/dev/${dev} is held by ${holders.join(', ')}`);
         if (new RegExp(`^/dev/${dev}\\d* `, 'm').test(mounts)) out.push(`/dev/${dev} is mounted`);
       }

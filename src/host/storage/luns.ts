@@ -18,6 +18,8 @@ export interface Lun {
   /** H:C:T:L of the first path. */
   hctl: string;
   multipath: boolean;
+  /** The device-mapper device of the multipath map (dm-N), when there is one. */
+  dm?: string;
 }
 
 export interface SysPaths {
@@ -64,6 +66,7 @@ export async function readScsiDevice(fs: HostFs, dir: string, hctl: string, sys:
     paths: map ? map.paths.map((p) => p.device) : [dev],
     hctl,
     multipath: Boolean(map),
+    ...(map ? { dm: map.dm } : {}),
   };
 }
 
