@@ -50,8 +50,18 @@ async function confirm(ctx: CommandContext, question: string): Promise<boolean> 
 
 const pct = (d: StorageDomain) => (d.capacityBytes && d.usedBytes !== null ? `${Math.round((d.usedBytes / d.capacityBytes) * 100)}%` : '-');
 
-function domainRow(d: StorageDomain) {
-  return { name: d.name, type: d.type, status: d.status, storage: d.kind === 'block' ? `block ${d.device ?? ''}` : 'file', capacity: formatSize(d.capacityBytes ?? undefined), used: formatSize(d.usedBytes ?? undefined), free: formatSize(d.freeBytes ?? undefined), 'used%': pct(d), connection: d.connectionId, id: d.id };
+function domainRow(d: StorageDomain, names: Map<string, string> = new Map()) {
+  return { name: d.name, type: d.type, status: d.status, storage: d.kind === 'block' ? `block ${d.device ?? ''}` : 'file', capacity: formatSize(d.capacityBytes ?? undefined), used: formatSize(d.usedBytes ?? undefined), free: formatSize(d.freeBytes ?? undefined), 'used%': pct(d), connection: names.get(d.connectionId) ?? d.connectionId, id: d.id };
+}
+
+/** Connection id -> name, from the state DB (no storage is touched). */
+async function connectionNames(ctx: CommandContext): Promise<Map<string, string>> {
+  try {
+    const { connectionServiceFor } = await import('../host/storage/service.ts');
+    return new Map(connectionServiceFor(ctx.services).list().map((c) => [c.id, c.name ?? c.id]));
+  } catch {
+    return new Map();
+  }
 }
 
 const DOMAIN_ARG = 'DOMAIN';
@@ -67,7 +77,8 @@ export const storageDomainCommands: Command[] = [
       const s = await domainServiceFor(ctx.services);
       const list = s.list();
       if (!list.length && !ctx.json) { ctx.out('No storage domains. Create one with hostdeck storage domain create, or find existing ones with hostdeck storage domain scan.'); return 0; }
-      printTable(ctx, list.map(domainRow), ['name', 'type', 'status', 'capacity', 'used', 'free', 'used%', 'storage', 'connection'], list);
+      const names = ctx.json ? undefined : await connectionNames(ctx);
+      printTable(ctx, list.map((d) => domainRow(d, names)), ['name', 'type', 'status', 'capacity', 'used', 'free', 'used%', 'storage', 'connection'], list);
       return 0;
     },
   },
@@ -87,7 +98,7 @@ export const storageDomainCommands: Command[] = [
         ['name', d.name], ['id', d.id], ['type', d.type], ['status', d.status + (d.lastError ? ` (${d.lastError})` : '')],
         ['capacity', `${formatSize(d.capacityBytes ?? undefined)}, ${formatSize(d.usedBytes ?? undefined)} used, ${formatSize(d.freeBytes ?? undefined)} free`],
         ['storage', d.kind === 'block' ? `volume group ${d.path} on ${d.device}` : `directory ${d.path}`],
-        ['pool', `${d.poolName} (libvirt ${d.poolType})`], ['connection', d.connectionId], ['format', `version ${d.formatVersion}`],
+        ['pool', `${d.poolName} (libvirt ${d.poolType})`], ['connection', `${(await connectionNames(ctx)).get(d.connectionId) ?? '(removed)'} ${d.connectionId}`], ['format', `version ${d.formatVersion}`],
         ['created', `${d.createdAt} by ${d.creatorHost}`], ['attached', d.attachedAt], ['checked', d.checkedAt ?? 'never'],
       ];
       if (d.description) rows.splice(1, 0, ['description', d.description]);
@@ -212,7 +223,7 @@ export const storageDomainCommands: Command[] = [
       if (ctx.options.once) {
         await monitor.checkNow();
         const list = s.list();
-        printTable(ctx, list.map(domainRow), ['name', 'status', 'capacity', 'free'], list);
+        printTable(ctx, list.map((d) => domainRow(d)), ['name', 'status', 'capacity', 'free'], list);
         return list.some((d) => d.status === 'unreachable') ? 1 : 0;
       }
       const watched = s.list().filter((d) => d.status === 'active' || d.status === 'unreachable').length;

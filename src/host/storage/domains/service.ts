@@ -226,8 +226,11 @@ export function createDomainService(deps: DomainServiceDeps) {
   interface VgRow { vg_name: string; vg_tags: string; pv_name: string }
   const vgReport = async (devices: string[]): Promise<VgRow[]> => {
     if (!devices.length) return [];
-    const out = await onStorage('pvs', ['--reportformat', 'json', '-o', 'pv_name,vg_name,vg_tags', ...devices], 'reading the LVM labels');
-    const rep = JSON.parse(out) as { report?: { pv?: VgRow[] }[] };
+    // pvs exits 5 when a device is not a PV (a blank LUN) and still reports the ones that are.
+    const r = await runner.run('pvs', ['--reportformat', 'json', '-o', 'pv_name,vg_name,vg_tags', ...devices], { timeoutMs: tmo, env: { LC_ALL: 'C' } });
+    let rep: { report?: { pv?: VgRow[] }[] } | undefined;
+    try { rep = JSON.parse(r.stdout) as typeof rep; } catch { rep = undefined; }
+    if (!rep || r.timedOut) throw new DomainError('storage', `reading the LVM labels: ${r.timedOut ? `no answer within ${Math.round(tmo / 1000)} s` : (r.stderr || r.spawnError || `pvs exited with code ${r.exitCode}`).trim().split('\n').pop()}`);
     return (rep.report?.[0]?.pv ?? []).map((p) => ({ ...p }));
   };
 
