@@ -141,7 +141,7 @@ describe('storage connections in a test host (iSCSI with CHAP, NFS, POSIX on a l
     const start = await counts();
     const r = await h().node(['test/system/fixtures/storage-conn-cycles.ts', PORTAL, TARGET, CHAP_USER, String(CYCLES)], { input: `${CHAP_SECRET}\n`, timeoutMs: 900_000 });
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { before: object; after: object; connected: number; failures: string[]; ms: number; perCycleMs: { median: number; max: number }; events: number; failedEvents: number };
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { before: object; after: object; connected: number; failures: string[]; ms: number; perCycleMs: { median: number; max: number }; spent: Record<string, string>; events: number; failedEvents: number };
     assert.deepEqual(out.failures, []);
     assert.equal(out.connected, CYCLES, 'every cycle logged in anew');
     assert.deepEqual(out.after, out.before);
@@ -149,11 +149,12 @@ describe('storage connections in a test host (iSCSI with CHAP, NFS, POSIX on a l
     assert.equal(out.events, 1 + 2 * CYCLES, 'one event per add, connect and disconnect');
     assert.equal(out.failedEvents, 0);
     assert.deepEqual(await counts(), start);
-    process.stdout.write(`# ${CYCLES} iSCSI connect/disconnect cycles inside the test host (${h().accel}): ${(out.ms / 1000).toFixed(1)} s, per cycle median ${Math.round(out.perCycleMs.median)} ms, max ${Math.round(out.perCycleMs.max)} ms\n`);
+    process.stdout.write(`# ${CYCLES} iSCSI connect/disconnect cycles inside the test host (${h().accel}): ${(out.ms / 1000).toFixed(1)} s, per cycle median ${Math.round(out.perCycleMs.median)} ms, max ${Math.round(out.perCycleMs.max)} ms; per program ${JSON.stringify(out.spent)}\n`);
   }));
 
   it('mutual CHAP: the right target secret logs in; a wrong one is refused and leaves nothing behind', guard(async () => {
-    await h().bash('printf "%s\\n" "/iscsi/$1/tpg1/acls/$2 set auth mutual_userid=$3 mutual_password=$4" exit | targetcli >/dev/null', [TARGET, INITIATOR, MUTUAL_USER, MUTUAL_SECRET]);
+    // The target's side of mutual CHAP, straight in LIO's configfs (what targetcli's set auth mutual_userid= writes).
+    await h().bash('a="/sys/kernel/config/target/iscsi/$1/tpgt_1/acls/$2/auth"; echo -n "$3" > "$a/userid_mutual"; echo -n "$4" > "$a/password_mutual"', [TARGET, INITIATOR, MUTUAL_USER, MUTUAL_SECRET]);
     await svc.remove('lun0');
     const c = await svc.add({ type: 'iscsi', name: 'mutual', portal: PORTAL, target: TARGET, chapUser: CHAP_USER, chapSecret: CHAP_SECRET, mutualUser: MUTUAL_USER, mutualSecret: WRONG_MUTUAL, persistent: false });
     await assert.rejects(svc.connect(c.id), (e: StorageError) => e.code === 'auth' || e.code === 'failed');
@@ -201,10 +202,12 @@ describe('storage connections in a test host (iSCSI with CHAP, NFS, POSIX on a l
   }));
 
   it('POSIX: an ext4 file system on a loop device mounts with its options and unmounts; a wrong type is named', guard(async () => {
-    const dev = (await h().bash('modprobe loop; truncate -s 32M /run/sconn.img; mkfs.ext4 -q -F /run/sconn.img; losetup -f --show /run/sconn.img')).stdout.trim();
+    const dev = (await h().bash('modprobe -a loop ext4; truncate -s 16M /run/sconn.img; mkfs.ext4 -q -F /run/sconn.img; losetup -f --show /run/sconn.img')).stdout.trim();
     assert.match(dev, /^\/dev\/loop\d+$/);
-    const wrong = await svc.add({ type: 'posixfs', name: 'wrongfs', spec: dev, vfsType: 'btrfs', persistent: false });
-    await assert.rejects(svc.connect(wrong.id), (e: StorageError) => /could not be mounted as btrfs|does not know the file system type btrfs/.test(e.message));
+    // ext2 is served by the loaded ext4 driver, which refuses a journalled ext4 as ext2 (no module to load).
+    const wrong = await svc.add({ type: 'posixfs', name: 'wrongfs', spec: dev, vfsType: 'ext2', persistent: false });
+    await assert.rejects(svc.connect(wrong.id), (e: StorageError) => new RegExp(`${dev} could not be mounted as ext2 \\(wrong type, a damaged file system or a bad option\\)`).test(e.message));
+    assert.notEqual((await h().run(['test', '-e', svc.mountPath(wrong)!])).code, 0, 'the mount directory stays');
     await svc.remove(wrong.id);
     const c = await svc.add({ type: 'posixfs', name: 'loop', spec: dev, vfsType: 'ext4', options: 'noatime,data=ordered' });
     ids.posix = c.id;
