@@ -12,7 +12,36 @@ const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 const argv = process.argv.slice(2);
 const outdir = argv.includes('--outdir') ? argv[argv.indexOf('--outdir') + 1] : `${root}dist`;
 const minify = !argv.includes('--no-minify');
+// --entry NAME=PATH (repeatable): one more entry bundled the same way (benchmarks
+// that measure the shipped code, not the sources under tsx).
+const entries = { hostdeck: `${root}src/main.ts` };
+argv.forEach((a, i) => { if (a === '--entry') { const [name, path] = argv[i + 1].split('='); entries[name] = path.startsWith('/') ? path : `${root}${path}`; } });
 rmSync(outdir, { recursive: true, force: true });
+
+// @unraid/libvirt's JavaScript is bundled (minified, in the compile cache,
+// and without the XML library it imports for helpers hostdeck does not use);
+// only its native addon is loaded from the package, found the way Node finds
+// the package itself.
+const libvirtBinding = {
+  name: 'libvirt-binding',
+  setup(b) {
+    // The package's index also re-exports XML helpers (and with them xml2js):
+    // hostdeck takes the connection classes and the constants only.
+    const dist = `${root}node_modules/@unraid/libvirt/dist`;
+    b.onResolve({ filter: /^@unraid\/libvirt$/ }, () => ({ path: 'libvirt-entry', namespace: 'hostdeck' }));
+    b.onLoad({ filter: /^libvirt-entry$/, namespace: 'hostdeck' }, () => ({
+      contents: `export * from '${dist}/types.js';\nexport { Hypervisor } from '${dist}/hypervisor.js';\nexport { Domain } from '${dist}/domain.js';\n`,
+      loader: 'js',
+      resolveDir: dist,
+    }));
+    b.onLoad({ filter: /@unraid[\\/]libvirt[\\/]dist[\\/]hypervisor\.js$/ }, (a) => {
+      const src = readFileSync(a.path, 'utf8');
+      const call = "require('../build/Release/libvirt')";
+      if (!src.includes(call)) throw new Error(`${a.path}: the native addon is no longer loaded by ${call}; update scripts/build.mjs`);
+      return { contents: src.replace(call, "require(new URL('../build/Release/libvirt.node', import.meta.resolve('@unraid/libvirt')).pathname)"), loader: 'js' };
+    });
+  },
+};
 
 // ink and its helpers measure text with src/ui/string-width.ts (string-width
 // with a fast path for one-column text); that module itself gets the real one.
@@ -24,7 +53,7 @@ const fastStringWidth = {
   },
 };
 const result = await build({
-  entryPoints: { hostdeck: `${root}src/main.ts` },
+  entryPoints: entries,
   outdir,
   outExtension: { '.js': '.mjs' },
   bundle: true,
@@ -39,7 +68,7 @@ const result = await build({
   keepNames: false,
   sourcemap: 'linked',
   legalComments: 'none',
-  external: ['better-sqlite3', '@unraid/libvirt'],
+  external: ['better-sqlite3'],
   alias: { 'react-devtools-core': `${root}scripts/lib/devtools-stub.mjs` },
   // The bundle never uses the global fetch: defining it away keeps yoga's
   // wasm loader from touching it, which would load undici at start-up.
@@ -47,7 +76,7 @@ const result = await build({
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __hdCreateRequire } from 'node:module';\nconst require = __hdCreateRequire(import.meta.url);",
   },
-  plugins: [fastStringWidth],
+  plugins: [fastStringWidth, libvirtBinding],
   metafile: argv.includes('--meta'),
   logLevel: 'warning',
 });

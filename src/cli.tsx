@@ -161,6 +161,7 @@ async function openConsole(config: Config): Promise<number> {
   // Programs the samplers start (virsh) wait for the first frame, or 2 s at most.
   let framed!: () => void;
   const firstFrame = new Promise<void>((r) => { framed = r; setTimeout(r, 2000).unref(); });
+  void firstFrame.then(() => import('./app/heap.ts')).then((m) => m.settleHeap());
   const stores = createStores(services, config.refreshMs, { samplersAfter: firstFrame });
   const firstData = Promise.all([stores.host.refresh(), stores.virt.refresh(), stores.mode.refresh()]);
   // Unattended registration with an engine (management_server= on the kernel

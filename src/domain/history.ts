@@ -57,26 +57,99 @@ export class HistoryClock {
   }
 }
 
-/** Several series of one entity over the clock's slots, 2 bytes per value. */
+/** Slots per page of a SeriesRing. */
+const PAGE = 256;
+
+/**
+ * A page whose slots hold one set of codes up to `n` and another after it
+ * (older values, or "no value"): what a run of equal ticks leaves behind.
+ */
+interface RunPage { head: Uint16Array; n: number; tail: Uint16Array }
+
+/**
+ * Several series of one entity over the clock's slots, 2 bytes per value at
+ * most. The ring is kept in pages of PAGE slots; a page where every tick
+ * carried the same values (an idle or paused VM, "no value" before the
+ * entity appeared) is kept as those values alone, and becomes a full page
+ * of codes at the first tick that differs. Memory never exceeds
+ * capacity x series x 2 bytes (plus the page headers), however long it runs.
+ */
 export class SeriesRing {
-  readonly data: Uint16Array;
+  private readonly pages: (RunPage | Uint16Array)[] = [];
+  /** While a full page is rewritten from its start: whether every tick so far carried the same codes. */
+  private uniform: (boolean | undefined)[] = [];
+  private readonly codes: Uint16Array;
+  private readonly missing: Uint16Array;
+
   constructor(readonly capacity: number, readonly series: number) {
-    this.data = new Uint16Array(capacity * series).fill(MISSING);
+    this.codes = new Uint16Array(series);
+    this.missing = new Uint16Array(series).fill(MISSING);
+    for (let p = 0; p * PAGE < capacity; p++) this.pages.push({ head: this.missing, n: this.pageSize(p), tail: this.missing });
+  }
+
+  private pageSize(p: number): number {
+    return Math.min(PAGE, this.capacity - p * PAGE);
   }
 
   write(slot: number, values: readonly (number | undefined)[]): void {
-    const base = slot * this.series;
-    for (let i = 0; i < this.series; i++) this.data[base + i] = encodeValue(values[i]);
+    for (let i = 0; i < this.series; i++) this.codes[i] = encodeValue(values[i]);
+    this.put(slot, this.codes);
   }
 
   /** Mark a slot as "no value" for every series (the entity was absent at that tick). */
   clear(slot: number): void {
-    this.data.fill(MISSING, slot * this.series, (slot + 1) * this.series);
+    this.put(slot, this.missing);
   }
 
   get(slot: number, series: number): number | undefined {
-    return decodeValue(this.data[slot * this.series + series]!);
+    const page = this.pages[Math.floor(slot / PAGE)]!;
+    const o = slot % PAGE;
+    if (page instanceof Uint16Array) return decodeValue(page[o * this.series + series]!);
+    return decodeValue((o < page.n ? page.head : page.tail)[series]!);
   }
+
+  /** Bytes the values take now (at most capacity x series x 2, plus the page headers). */
+  get bytes(): number {
+    let b = 0;
+    for (const page of this.pages) b += page instanceof Uint16Array ? page.byteLength : 2 * this.series * 2 + 16;
+    return b;
+  }
+
+  private put(slot: number, codes: Uint16Array): void {
+    const p = Math.floor(slot / PAGE);
+    const o = slot % PAGE;
+    const size = this.pageSize(p);
+    const page = this.pages[p]!;
+    if (!(page instanceof Uint16Array)) {
+      if (o === 0 && page.n === size) {
+        // A new round enters a page of one set of codes: those become its older part.
+        this.pages[p] = { head: same(page.head, codes) ? page.head : codes.slice(), n: 1, tail: page.head };
+        return;
+      }
+      if (o === page.n && same(page.head, codes)) { page.n++; return; }
+      // A tick that differs: the page becomes codes per slot.
+      const full = new Uint16Array(size * this.series);
+      for (let s = 0; s < size; s++) full.set(s < page.n ? page.head : page.tail, s * this.series);
+      full.set(codes, o * this.series);
+      this.pages[p] = full;
+      this.uniform[p] = undefined;
+      return;
+    }
+    page.set(codes, o * this.series);
+    // A full page rewritten from its start with the same codes every tick goes back to one set.
+    if (o === 0) this.uniform[p] = true;
+    else if (this.uniform[p]) this.uniform[p] = sameAt(page, (o - 1) * this.series, codes);
+    if (o === size - 1 && this.uniform[p]) { this.pages[p] = { head: codes.slice(), n: size, tail: this.missing }; this.uniform[p] = undefined; }
+  }
+}
+
+function same(a: Uint16Array, b: Uint16Array): boolean {
+  return sameAt(a, 0, b);
+}
+
+function sameAt(a: Uint16Array, at: number, b: Uint16Array): boolean {
+  for (let i = 0; i < b.length; i++) if (a[at + i] !== b[i]) return false;
+  return true;
 }
 
 export interface Point { t: number; v: number }

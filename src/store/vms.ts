@@ -256,7 +256,7 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
       if (!ring) return [];
       return seriesPoints(clock, ring, VM_SERIES.indexOf(series), clock.slotsSince(now - windowMs));
     },
-    historyBytes: () => clock.times.byteLength + [...rings.values()].reduce((a, r) => a + r.data.byteLength, 0),
+    historyBytes: () => clock.times.byteLength + [...rings.values()].reduce((a, r) => a + r.bytes, 0),
     stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

@@ -32,9 +32,8 @@ describe('history rings', () => {
   it('hold a fixed number of ticks however long they run, oldest first', () => {
     const clock = new HistoryClock(4);
     const ring = new SeriesRing(4, 2);
-    const bytes = ring.data.byteLength;
     for (let t = 1; t <= 10; t++) ring.write(clock.push(t * 1000), [t, t * 10]);
-    assert.equal(ring.data.byteLength, bytes);
+    assert.ok(ring.bytes <= 4 * 2 * 2 + 64, `${ring.bytes} bytes`);
     assert.equal(clock.count, 4);
     const pts = seriesPoints(clock, ring, 1, clock.slotsSince(0));
     assert.deepEqual(pts.map((p) => p.t), [7000, 8000, 9000, 10_000]);
@@ -49,6 +48,45 @@ describe('history rings', () => {
     ring.clear(clock.push(2));
     ring.write(clock.push(3), [6]);
     assert.deepEqual(seriesPoints(clock, ring, 0, clock.slotsSince(0)).map((p) => p.t), [1, 3]);
+  });
+
+  it('give back exactly what was written over several rounds, with runs of equal ticks and gaps', () => {
+    // Against a plain array: equal runs (kept as one set of values), changes, "no value" and wrap-around.
+    for (const capacity of [7, 256, 300, 1000]) {
+      const clock = new HistoryClock(capacity);
+      const ring = new SeriesRing(capacity, 3);
+      const ref: (number | undefined)[][] = Array.from({ length: capacity }, () => [undefined, undefined, undefined]);
+      let seed = capacity;
+      const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+      let v: (number | undefined)[] = [1, 2, 3];
+      for (let t = 0; t < capacity * 3 + 17; t++) {
+        // Long stretches of equal ticks, sometimes a change, sometimes a gap.
+        const r = rnd();
+        if (r < 0.02) v = [rnd() * 100, rnd() * 1e6, 0];
+        const slot = clock.push(t);
+        if (r > 0.97) { ring.clear(slot); ref[slot] = [undefined, undefined, undefined]; } else { ring.write(slot, v); ref[slot] = [...v]; }
+        if (t % 97 === 0 || t > capacity * 3) {
+          for (let s = 0; s < capacity; s++) {
+            for (let i = 0; i < 3; i++) {
+              const want = ref[s]![i];
+              const got = ring.get(s, i);
+              if (want === undefined) assert.equal(got, undefined, `capacity ${capacity} tick ${t} slot ${s}`);
+              else assert.ok(got !== undefined && Math.abs(got - want) <= Math.max(0.02, want * 0.0005), `capacity ${capacity} tick ${t} slot ${s}: ${got} for ${want}`);
+            }
+          }
+        }
+      }
+      assert.ok(ring.bytes <= capacity * 3 * 2 + Math.ceil(capacity / 256) * 64);
+    }
+  });
+
+  it('keep an idle VM (the same figures every tick) in a fraction of the full size', () => {
+    const clock = new HistoryClock(3600);
+    const ring = new SeriesRing(3600, 6);
+    for (let t = 0; t < 3600 * 2; t++) ring.write(clock.push(t), [0, 524288, 0, 0, 0, 0]);
+    assert.ok(ring.bytes < 3600 * 6 * 2 / 20, `${ring.bytes} bytes`);
+    assert.ok(Math.abs(ring.get(1234, 1)! - 524288) <= 524288 * 0.0005);
+    assert.equal(ring.get(1234, 0), 0);
   });
 
   it('default to one hour at the refresh interval', () => {
