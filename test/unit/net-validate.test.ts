@@ -175,3 +175,25 @@ describe('staged changes make the desired configuration and a readable diff', ()
     assert.deepEqual(mismatches(want, want, ['bond0', 'bond0.100', 'ovirtmgmt']), []);
   });
 });
+
+describe('the kernel state read back as a NetConfig (recorded in a test host, test/fixtures/net)', () => {
+  it('bond, VLAN on the bond, bridge on the VLAN, addresses and the default gateway', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parseKernelState } = await import('../../src/host/net/read.ts');
+    const addr = readFileSync(new URL('../fixtures/net/ip-d-addr.json', import.meta.url), 'utf8');
+    const route = readFileSync(new URL('../fixtures/net/ip-route-default.json', import.meta.url), 'utf8');
+    const cfg = parseKernelState(addr, route, '[]', 'node1\n', 'nameserver 192.168.81.1\nsearch lab.example\n');
+    const by = (n: string) => cfg.interfaces.find((i) => i.name === n);
+    assert.equal(by('lo'), undefined, 'loopback is not configured here');
+    assert.deepEqual(by('eth0')?.ipv4, { method: 'static', addresses: ['192.168.81.10/24'], gateway: '192.168.81.1' });
+    assert.deepEqual(by('eth0')?.ipv6, { method: 'static', addresses: ['fd00:81::10/64'] });
+    assert.equal(by('eth1')?.master, 'bond0');
+    assert.deepEqual(by('bond0')?.bond, { mode: 'active-backup', miimon: 100, updelay: 0, downdelay: 0, arp_interval: 0 });
+    assert.deepEqual(by('bond0.10')?.vlan, { parent: 'bond0', id: 10 });
+    assert.equal(by('bond0.10')?.master, 'br10');
+    assert.deepEqual(by('br10')?.bridge, { stp: false });
+    assert.deepEqual(by('br10')?.ipv4.addresses, ['10.10.0.10/24']);
+    assert.deepEqual(cfg.dns, { servers: ['192.168.81.1'], search: ['lab.example'] });
+    assert.equal(cfg.hostname, 'node1');
+  });
+});

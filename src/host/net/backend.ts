@@ -56,16 +56,15 @@ export function resolvText(dns: NetConfig['dns']): string {
 
 /** Files both backends may write, with their current content (for the checkpoint). */
 export async function saveFiles(t: Target, paths: readonly string[]): Promise<Record<string, string | null>> {
-  const out: Record<string, string | null> = {};
-  for (const p of paths) out[p] = (await t.readFile(p)) ?? null;
-  return out;
+  const texts = await Promise.all(paths.map((p) => t.readFile(p)));
+  return Object.fromEntries(paths.map((p, i) => [p, texts[i] ?? null]));
 }
 
+/** Puts back what saveFiles read (removing what did not exist). */
 export async function restoreFiles(t: Target, files: Record<string, string | null>): Promise<void> {
-  for (const [p, text] of Object.entries(files)) {
-    if (text === null) await t.remove(p);
-    else await t.writeFile(p, text);
-  }
+  const gone = Object.entries(files).filter(([, text]) => text === null).map(([p]) => p);
+  if (gone.length) await t.ok('rm', ['-f', '--', ...gone]);
+  await Promise.all(Object.entries(files).filter((e): e is [string, string] => e[1] !== null).map(([p, text]) => t.writeFile(p, text)));
 }
 
 /** Interfaces ordered so that what others depend on comes first (bonds, their ports, VLANs, bridges, ports, the rest). */

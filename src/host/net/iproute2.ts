@@ -96,11 +96,20 @@ export class Iproute2Backend implements NetBackend {
   }
 
   async checkpoint(before: NetConfig, desired: NetConfig): Promise<Checkpoint> {
-    const paths = new Set([HOSTNAME_FILE, RESOLV_FILE, RESOLVED_CONF, ...(await this.ownFiles())]);
-    for (const i of [...before.interfaces, ...desired.interfaces]) for (const p of Object.keys(networkdFiles(i, desired))) paths.add(p);
-    for (const i of desired.interfaces) { paths.add(`${fileBase(i.name)}.netdev`); paths.add(`${fileBase(i.name)}.network`); }
-    return { before, files: await saveFiles(this.t, [...paths]) };
+    const own = await this.ownFiles();
+    const paths = new Set([HOSTNAME_FILE, RESOLV_FILE, RESOLVED_CONF, ...own]);
+    for (const cfg of [before, desired]) for (const i of cfg.interfaces.filter(persisted)) for (const p of Object.keys(networkdFiles(i, cfg))) paths.add(p);
+    // hostdeck's networkd files that are not there need no reading.
+    const files: Record<string, string | null> = {};
+    const read = [...paths].filter((p) => !p.startsWith(`${NETWORKD_DIR}/`) || own.includes(p));
+    for (const p of paths) if (!read.includes(p)) files[p] = null;
+    Object.assign(files, await saveFiles(this.t, read));
+    this.known = new Map(Object.entries(files));
+    return { before, files };
   }
+
+  /** File contents as last read or written during this apply (saves a read per file). */
+  private known = new Map<string, string | null>();
 
   private async stopDhcp(n: string): Promise<void> {
     const pid = `${DHCP_RUN}/dhclient-${n}.pid`;
@@ -140,6 +149,11 @@ export class Iproute2Backend implements NetBackend {
       if (!had(n)) await ip(['link', 'add', 'name', n, 'type', 'bridge', 'stp_state', i.bridge?.stp ? '1' : '0', 'forward_delay', '200']);
       else await ip(['link', 'set', 'dev', n, 'type', 'bridge', 'stp_state', i.bridge?.stp ? '1' : '0']);
     }
+    for (const n of touched.filter((x) => want(x).kind === 'vlan' && !had(x))) {
+      const i = want(n);
+      onStep?.(`VLAN ${n}`);
+      await ip(['link', 'add', 'link', i.vlan!.parent, 'name', n, 'type', 'vlan', 'id', String(i.vlan!.id)]);
+    }
     // 2. Ports join or leave their masters (a bond port must be down to join).
     for (const n of touched) {
       const i = want(n); const h = had(n);
@@ -147,8 +161,10 @@ export class Iproute2Backend implements NetBackend {
       if (h?.master) await ip(['link', 'set', 'dev', n, 'nomaster']);
       if (i.master) {
         onStep?.(`${n} joins ${i.master}`);
-        await this.stopDhcp(n);
-        await ip(['addr', 'flush', 'dev', n]);
+        if (h) {
+          await this.stopDhcp(n);
+          await ip(['addr', 'flush', 'dev', n]);
+        }
         if (want(i.master).kind === 'bond') await ip(['link', 'set', 'dev', n, 'down']);
         await ip(['link', 'set', 'dev', n, 'master', i.master]);
       }
@@ -156,6 +172,7 @@ export class Iproute2Backend implements NetBackend {
     // Bond ports that stayed while the bond's options changed join again.
     for (const n of touched.filter((x) => want(x).kind === 'bond' && had(x))) {
       for (const p of desired.interfaces.filter((x) => x.master === n)) {
+        await this.t.run('ip', ['link', 'set', 'dev', p.name, 'down']);
         const r = await this.t.run('ip', ['link', 'set', 'dev', p.name, 'master', n]);
         if (r.exitCode !== 0 && !/already|File exists|busy/i.test(r.stderr)) throw new Error(`${p.name} cannot join ${n}: ${r.stderr.trim()}`);
       }
@@ -165,12 +182,6 @@ export class Iproute2Backend implements NetBackend {
     for (const n of touched.filter((x) => want(x).kind === 'bond' && !had(x))) {
       const primary = want(n).bond?.primary;
       if (primary) await ip(['link', 'set', 'dev', n, 'type', 'bond', 'primary', primary]);
-    }
-    for (const n of touched.filter((x) => want(x).kind === 'vlan' && !had(x))) {
-      const i = want(n);
-      onStep?.(`VLAN ${n}`);
-      await ip(['link', 'add', 'link', i.vlan!.parent, 'name', n, 'type', 'vlan', 'id', String(i.vlan!.id)]);
-      if (i.master) await ip(['link', 'set', 'dev', n, 'master', i.master]);
     }
     // 3. Everything touched is up, with its MTU.
     const order = [...touched].sort((a, b) => rank(want(a)) - rank(want(b)));
@@ -210,14 +221,16 @@ export class Iproute2Backend implements NetBackend {
     await setHostnameAndDns(this.t, current, desired);
     if (JSON.stringify(current.dns) !== JSON.stringify(desired.dns)) await this.t.writeFile(RESOLVED_CONF, resolvedConfText(desired.dns));
     onStep?.('persist systemd-networkd files');
-    const keep = new Set<string>();
-    for (const i of desired.interfaces.filter(persisted)) {
-      for (const [p, text] of Object.entries(networkdFiles(i, desired))) {
-        keep.add(p);
-        if ((await this.t.readFile(p)) !== text) await this.t.writeFile(p, text);
-      }
-    }
-    for (const p of await this.ownFiles()) if (!keep.has(p)) await this.t.remove(p);
+    const keep = new Map<string, string>();
+    for (const i of desired.interfaces.filter(persisted)) for (const [p, text] of Object.entries(networkdFiles(i, desired))) keep.set(p, text);
+    const own = await this.ownFiles();
+    const writes = [...keep].filter(([p, text]) => !(own.includes(p) && this.known.get(p) === text));
+    if (writes.length) await this.t.ok('mkdir', ['-p', '--', NETWORKD_DIR]);
+    await Promise.all(writes.map(([p, text]) => this.t.writeFile(p, text, { ensureDir: false })));
+    const drop = own.filter((p) => !keep.has(p));
+    if (drop.length) await this.t.ok('rm', ['-f', '--', ...drop]);
+    for (const [p, text] of writes) this.known.set(p, text);
+    for (const p of drop) this.known.set(p, null);
   }
 
   async rollback(cp: Checkpoint): Promise<void> {

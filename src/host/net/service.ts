@@ -124,6 +124,10 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
   const stateDir = deps.stateDir ?? STATE_DIR;
   const pendingFile = `${stateDir}/pending.json`;
   const lastFile = `${stateDir}/last.json`;
+  /** Held (mkdir is atomic) by the one process that confirms or rolls back an apply. */
+  const lockDir = `${stateDir}/finish.lock`;
+  const claim = async (): Promise<boolean> => (await t.run('mkdir', ['--', lockDir])).exitCode === 0;
+  const unclaim = async () => { await t.run('rmdir', ['--', lockDir]); };
   let backendName: Promise<BackendName> | undefined;
   const backendImpls = new Map<BackendName, NetBackend>();
 
@@ -146,7 +150,7 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
   };
   const pending = () => readJson(pendingFile);
   const writePending = async (p: PendingApply) => { p.updatedAt = new Date(now()).toISOString(); await t.writeFile(pendingFile, JSON.stringify(p)); };
-  const finish = async (p: PendingApply) => { await writePending(p); await t.writeFile(lastFile, JSON.stringify(p)); await t.remove(pendingFile); };
+  const finish = async (p: PendingApply) => { p.updatedAt = new Date(now()).toISOString(); await t.writeFile(lastFile, JSON.stringify(p)); await t.remove(pendingFile); await unclaim(); };
 
   const restage = (changes: NetChange[]) => {
     if (!changes.length || staged().length) return;
@@ -182,7 +186,8 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
     return out;
   }
 
-  async function doRollback(p: PendingApply, reason: string, by: string): Promise<PendingApply> {
+  async function doRollback(p: PendingApply, reason: string, by: string, claimed = false): Promise<PendingApply> {
+    if (!claimed && !(await claim())) throw new NetError('the apply is already being confirmed or rolled back by another process', 'pending');
     p.status = 'rolling-back';
     p.reason = reason;
     await writePending(p);
@@ -193,6 +198,7 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
       event(`Network rollback${by} failed: ${(e as Error).message} (reason: ${reason})`, 'failure', 'alert', p.id);
       p.status = 'waiting';
       await writePending(p);
+      await unclaim();
       throw new NetError(`rollback failed: ${(e as Error).message}`);
     }
     p.status = 'rolled-back';
@@ -259,8 +265,9 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
           throw new NetError(`another apply (${existing.id.slice(0, 8)} by ${existing.who}, ${existing.status}) is pending until ${existing.deadline}; confirm it (net confirm) or roll it back (net rollback) first`, 'pending');
         }
         // Left behind by a hostdeck that was killed and a watchdog that did not run: roll it back now.
+        await unclaim();
         await doRollback(existing, `not confirmed by ${existing.deadline} (found stale at the next apply)`, ' (stale apply)');
-      }
+      } else await unclaim();
       const be = await backendOf();
       step('validate');
       const { current, desired, diff } = await desiredState();
@@ -333,8 +340,8 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
           throw new NetError('the apply is no longer pending and its outcome is unknown', 'failed');
         }
         onTick?.(p);
-        if (p.status === 'waiting' && now() >= Date.parse(p.deadline)) {
-          const r = await doRollback(p, `not confirmed within ${p.confirmTimeoutS} s`, '');
+        if (p.status === 'waiting' && now() >= Date.parse(p.deadline) && (await claim())) {
+          const r = await doRollback(p, `not confirmed within ${p.confirmTimeoutS} s`, '', true);
           return resultOf(r);
         }
         await sleep(1000);
@@ -345,8 +352,14 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
       const p = await pending();
       if (!p) throw new NetError('no apply is waiting for confirmation', 'none-pending');
       if (p.status !== 'waiting') throw new NetError(`the apply is ${p.status}, not waiting for confirmation`, 'pending');
+      if (!(await claim())) throw new NetError('the apply is being rolled back', 'pending');
       const be = await backendOf(p.backend);
-      await be.commit(p.checkpoint);
+      try {
+        await be.commit(p.checkpoint);
+      } catch (e) {
+        await unclaim();
+        throw e;
+      }
       p.status = 'confirmed';
       await finish(p);
       event(`Network change confirmed: ${summary(p.diff)}`, 'success', 'info', p.id);
@@ -379,13 +392,17 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
         }
         const fresh = now() - Date.parse(p.updatedAt) < 120_000;
         // A little after the deadline: the apply's own process rolls back at the deadline when it is still there.
-        if ((p.status === 'waiting' || p.status === 'applying') && now() >= Date.parse(p.deadline) + 3_000) {
-          await doRollback(p, `not confirmed within ${p.confirmTimeoutS} s`, ' by the watchdog (hostdeck was not there to do it)');
+        if ((p.status === 'waiting' || p.status === 'applying') && now() >= Date.parse(p.deadline) + 5_000 && (await claim())) {
+          await doRollback(p, `not confirmed within ${p.confirmTimeoutS} s`, ' by the watchdog (hostdeck was not there to do it)', true);
           return 'rolled-back';
         }
         if (p.status === 'rolling-back' && !fresh) {
-          await doRollback(p, p.reason ?? 'an interrupted rollback', ' by the watchdog (an interrupted rollback)');
-          return 'rolled-back';
+          // The process rolling back died half-way: take its claim over.
+          await unclaim();
+          if (await claim()) {
+            await doRollback(p, p.reason ?? 'an interrupted rollback', ' by the watchdog (an interrupted rollback)', true);
+            return 'rolled-back';
+          }
         }
         await sleep(1000);
       }

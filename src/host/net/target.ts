@@ -2,6 +2,7 @@
 // (src/exec/runner.ts here, testHostRunner(host) in system tests) and files
 // through the same runner (cat / tee / rm / mkdir, argument arrays only), so
 // one code path works on this machine and against a test host.
+import { randomUUID } from 'node:crypto';
 import { RunError, type RunOptions, type RunResult } from '../../exec/runner.ts';
 
 export interface NetRunner {
@@ -28,11 +29,11 @@ export class Target {
     return r.exitCode === 0 ? r.stdout : undefined;
   }
 
-  async writeFile(path: string, text: string): Promise<void> {
+  async writeFile(path: string, text: string, opts: { ensureDir?: boolean } = {}): Promise<void> {
     const dir = path.slice(0, path.lastIndexOf('/')) || '/';
-    await this.ok('mkdir', ['-p', '--', dir]);
+    if (opts.ensureDir !== false) await this.ok('mkdir', ['-p', '--', dir]);
     // Write beside and rename, so a reader never sees half a file.
-    const tmp = `${path}.hostdeck-new`;
+    const tmp = `${path}.${randomUUID().slice(0, 8)}.hostdeck-new`;
     await this.ok('tee', ['--', tmp], { input: text });
     await this.ok('mv', ['-f', '--', tmp, path]);
   }
