@@ -18,8 +18,8 @@ describe('hostdeck storage connection CLI', () => {
   before(() => { dir = mkdtempSync(join(tmpdir(), 'hostdeck-sconn-cli-')); });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  const hostdeck = (args: string[], opts: { input?: string; env?: Record<string, string> } = {}) => new Promise<{ code: number | null; out: string; err: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.tsx', ...args, '--db', join(dir, 'state.db')], {
+  const hostdeck = (args: string[], opts: { input?: string; env?: Record<string, string>; db?: string } = {}) => new Promise<{ code: number | null; out: string; err: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.tsx', ...args, '--db', join(dir, opts.db ?? 'state.db')], {
       cwd: root, env: { ...process.env, HOSTDECK_LOG: join(dir, 'hostdeck.log'), ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';
@@ -97,6 +97,22 @@ describe('hostdeck storage connection CLI', () => {
     assert.match(bad.err, /--path: must be server:\/export/);
     assert.match(bad.err, /--options: empty option/);
     assert.equal(rows().length, before);
+  });
+
+  test('storage reconnect connects every persistent connection and reports each; one that fails makes the exit code 1', async () => {
+    const ok = join(dir, 'reconnect-ok');
+    mkdirSync(ok);
+    const gone = join(dir, 'reconnect-gone');
+    const a = await hostdeck(['storage', 'connection', 'add', 'localfs', '--path', ok, '--name', 'rc-ok'], { db: 'reconnect.db' });
+    const b = await hostdeck(['storage', 'connection', 'add', 'localfs', '--path', gone, '--name', 'rc-gone'], { db: 'reconnect.db' });
+    const c = await hostdeck(['storage', 'connection', 'add', 'localfs', '--path', ok.replace('-ok', '-manual'), '--name', 'rc-manual', '--no-persistent'], { db: 'reconnect.db' });
+    assert.deepEqual([a.code, b.code, c.code], [0, 0, 0], a.err + b.err + c.err);
+    // Its own DB: only local directories, so nothing here runs iscsiadm or mount on this machine.
+    const r = await hostdeck(['storage', 'reconnect'], { db: 'reconnect.db' });
+    assert.equal(r.code, 1);
+    assert.match(r.out, /^ok +local rc-ok \(.*reconnect-ok\) connected$/m);
+    assert.match(r.err, /^FAILED local rc-gone \(.*reconnect-gone\): .*reconnect-gone does not exist; create it first/m);
+    assert.doesNotMatch(r.out + r.err, /rc-manual/);
   });
 
   test('FC (recorded sysfs, no HBA here): storage fc list shows the HBAs and their LUNs', async () => {
