@@ -22,10 +22,12 @@ import { EventLog } from '../../src/manager/events.ts';
 import { createConnectionService, type ConnectionService } from '../../src/host/storage/connections.ts';
 import { runnerFs } from '../../src/host/storage/fs.ts';
 import { createDomainService, DomainInputError, type DomainService, type StorageDomain } from '../../src/host/storage/domains/index.ts';
-import { parseMetadata } from '../../src/domain/storage/domain.ts';
+import { parseMetadata, parseMetadataTags } from '../../src/domain/storage/domain.ts';
 
 const SERVER_IP = '192.168.83.10';
 const NODE_IP = '192.168.83.20';
+const TARGET = 'iqn.2026-11.org.hostdeck:sdom.lun0';
+const INITIATOR = 'iqn.2026-11.org.hostdeck:sdom-server';
 const BUNDLE_DIR = join(REPO_ROOT, 'test-results', `storage-domain-bundle-${process.pid}`);
 const BUNDLE = join(BUNDLE_DIR, 'hostdeck.mjs');
 
@@ -74,7 +76,13 @@ describe('storage domains over NFS between two test hosts, with an outage', { ti
       (async () => {
         await s.boot();
         await address(s, SERVER_IP);
-        await s.startServices([{ name: 'nfs-server', options: { path: '/srv/nfs' } }]);
+        await s.startServices([
+          { name: 'nfs-server', options: { path: '/srv/nfs' } },
+          'udev',
+          { name: 'iscsid', options: { initiatorName: INITIATOR } },
+          { name: 'iscsi-target', options: { iqn: TARGET, sizeMb: 64 } },
+        ]);
+        await s.mustRun(['modprobe', 'dm_mod']);
         figures.serverLibvirtdMs = await startLibvirtd(s);
       })(),
       (async () => {
@@ -165,6 +173,35 @@ describe('storage domains over NFS between two test hosts, with an outage', { ti
     await serverSvc.detach('nfsdata');
     assert.equal((await server!.run(['test', '-f', `/srv/nfs/${nd.id}/images/disk0.qcow2`])).code, 0);
     await serverConns.disconnect('self');
+  }));
+
+  it('a block domain on an iSCSI LUN (on the server, over loopback): a volume group with the metadata in its tags, a logical pool, raw LVs; detach and import', guard(async () => {
+    const s = server!;
+    await serverConns.add({ type: 'iscsi', name: 'lun0', portal: '127.0.0.1', target: TARGET });
+    await serverConns.connect('lun0');
+    const [lun] = await serverConns.luns('lun0');
+    assert.ok(lun, 'the LUN is not there');
+    await assert.rejects(serverSvc.create({ name: 'blockiso', type: 'iso', connectionId: 'lun0' }), (e: DomainInputError) => /iso domains live on file storage/.test(e.errors[0]!.message));
+    const d = await serverSvc.create({ name: 'blockdata', type: 'data', connectionId: 'lun0' });
+    assert.deepEqual([d.kind, d.poolType, d.path, d.device, d.status], ['block', 'logical', d.id, lun.devicePath, 'active']);
+    const tags = (await s.mustRun(['vgs', '--noheadings', '-o', 'vg_tags', d.id])).stdout.trim().split(',');
+    const m = parseMetadataTags(tags);
+    assert.deepEqual([m.uuid, m.name, m.kind, m.creatorHost], [d.id, 'blockdata', 'block', 'sdnfs']);
+    assert.ok((d.capacityBytes ?? 0) > 50 * 1024 * 1024 && (d.capacityBytes ?? 0) <= 64 * 1024 * 1024, `capacity is the volume group's: ${d.capacityBytes}`);
+    await assert.rejects(serverSvc.volumeCreate('blockdata', { name: 'lv0', size: '8M', format: 'qcow2' }), (e: DomainInputError) => /block domains hold raw volumes/.test(e.errors[0]!.message));
+    await assert.rejects(serverSvc.volumeCreate('blockdata', { name: 'lv0', size: '1G' }), (e: DomainInputError) => /more than the domain's free space/.test(e.errors[0]!.message));
+    const v = await serverSvc.volumeCreate('blockdata', { name: 'lv0', size: '8M' });
+    assert.equal(v.path, `/dev/${d.id}/lv0`);
+    assert.match((await s.mustRun(['lvs', '--noheadings', '-o', 'lv_name,lv_size', '--units', 'b', d.id])).stdout, /lv0\s+8388608B/);
+    assert.deepEqual(await serverSvc.probe(serverSvc.get('blockdata')!).then((r) => r.ok), true);
+    // A second data center: detach, the volume group stays on the LUN, scan finds it, import brings it back with its LV.
+    await serverSvc.maintenance('blockdata');
+    await serverSvc.detach('blockdata');
+    const found = await serverSvc.scan('lun0');
+    assert.deepEqual(found.map((f) => [f.metadata.uuid, f.metadata.name, f.attachedAs]), [[d.id, 'blockdata', undefined]]);
+    const back = await serverSvc.import('lun0', d.id);
+    assert.equal(back.status, 'active');
+    assert.deepEqual((await serverSvc.volumes('blockdata')).map((x) => x.name), ['lv0']);
   }));
 
   it('NFS outage: the domain turns unreachable with an event while the CLI keeps answering and no hostdeck process hangs; it recovers with an event', guard(async () => {
