@@ -229,6 +229,9 @@ async function applyAndWait(ctx: CommandContext, svc: NetworkService): Promise<n
       const first = await Promise.race([ask.then((a) => ({ a })), done.then((o) => ({ o }))]);
       if ('a' in first && first.a?.trim().toLowerCase() === 'yes') {
         try { await svc.confirm(); } catch (e) { if (!(e instanceof NetError)) throw e; }
+      } else if ('o' in first) {
+        // Rolled back while the question was open: stop reading the terminal so the command ends.
+        process.stdin.destroy();
       }
       return outcome(ctx, await done);
     }

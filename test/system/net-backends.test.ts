@@ -51,7 +51,7 @@ const IP_KEY: Record<string, string> = { lacp_rate: 'ad_lacp_rate' };
 function suite(backend: BackendName, subnet: number) {
   const PEER = `192.168.${subnet}.1`;
   const ADDR = `192.168.${subnet}.10`;
-  describe(`network service on ${backend} in a test host`, { timeout: 600_000 }, () => {
+  describe(`network service on ${backend} in a test host`, { timeout: 1_200_000 }, () => {
     let seg: Segment | undefined;
     let host: TestHost | undefined;
     let svc: NetworkService;
@@ -79,7 +79,7 @@ function suite(backend: BackendName, subnet: number) {
       await mustProc([NODE, HOSTDECK, 'net', 'status', '--db', join(keyDir, 'warm.db')], { env: { ...process.env, HOSTDECK_COMPILE_CACHE: '/tmp/hostdeck-cc' } }).catch(() => undefined);
       await mustProc(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'operator', '-f', join(keyDir, 'id')]);
       seg = await Segment.create({ name: `net${backend === 'iproute2' ? 'ip' : 'nm'}`, address: `${PEER}/24` });
-      host = new TestHost({ name: `net-${backend === 'iproute2' ? 'ip' : 'nm'}`, nics: [{ segment: seg }, {}, {}, {}, {}, {}, {}, {}], memoryMb: 1024 });
+      host = new TestHost({ name: `net-${backend === 'iproute2' ? 'ip' : 'nm'}`, nics: [{ segment: seg }, {}, {}, {}, {}, {}, {}, {}], memoryMb: 1024, timeoutMs: 1_200_000 });
       await host.boot();
       const sshd = { name: 'sshd' as const, options: { authorizedKey: readFileSync(join(keyDir, 'id.pub'), 'utf8').trim() } };
       await host.startServices(backend === 'networkmanager' ? [{ name: 'networkmanager' }, sshd] : [sshd]);

@@ -134,7 +134,9 @@ export class NetworkManagerBackend implements NetBackend {
       await this.t.ok('nmcli', ['general', 'reload', 'conf,dns-rc']);
     }
     // NetworkManager may not write resolv.conf where it does not manage it; the host name file likewise.
-    await setHostnameAndDns(this.t, await readKernelState(this.t), desired);
+    if (desired.hostname !== current.hostname || JSON.stringify(desired.dns) !== JSON.stringify(current.dns)) {
+      await setHostnameAndDns(this.t, await readKernelState(this.t), desired);
+    }
   }
 
   async rollback(cp: Checkpoint): Promise<void> {
