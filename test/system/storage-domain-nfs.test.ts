@@ -188,12 +188,10 @@ describe('storage domains over NFS between two test hosts, with an outage', { ti
     const m = parseMetadataTags(tags);
     assert.deepEqual([m.uuid, m.name, m.kind, m.creatorHost], [d.id, 'blockdata', 'block', 'sdnfs']);
     assert.ok((d.capacityBytes ?? 0) > 50 * 1024 * 1024 && (d.capacityBytes ?? 0) <= 64 * 1024 * 1024, `capacity is the volume group's: ${d.capacityBytes}`);
-    await assert.rejects(serverSvc.volumeCreate('blockdata', { name: 'lv0', size: '8M', format: 'qcow2' }), (e: DomainInputError) => /block domains hold raw volumes/.test(e.errors[0]!.message));
     await assert.rejects(serverSvc.volumeCreate('blockdata', { name: 'lv0', size: '1G' }), (e: DomainInputError) => /more than the domain's free space/.test(e.errors[0]!.message));
     const v = await serverSvc.volumeCreate('blockdata', { name: 'lv0', size: '8M' });
     assert.equal(v.path, `/dev/${d.id}/lv0`);
     assert.match((await s.mustRun(['lvs', '--noheadings', '-o', 'lv_name,lv_size', '--units', 'b', d.id])).stdout, /lv0\s+8388608B/);
-    assert.deepEqual(await serverSvc.probe(serverSvc.get('blockdata')!).then((r) => r.ok), true);
     // A second data center: detach, the volume group stays on the LUN, scan finds it, import brings it back with its LV.
     await serverSvc.maintenance('blockdata');
     await serverSvc.detach('blockdata');
@@ -211,7 +209,8 @@ describe('storage domains over NFS between two test hosts, with an outage', { ti
     nodeDb = undefined;
     await n.mustRun(['mkdir', '-p', '/run/hd']);
     await n.mustRun(['cp', '/run/testhost/state.db', '/run/hd/state.db']);
-    const env = { HOSTDECK_DB: '/run/hd/state.db', HOSTDECK_STORAGE_KEY: '/run/hd/key' };
+    // Node's compile cache: every CLI start after the first skips compiling the bundle again (seconds under TCG).
+    const env = { HOSTDECK_DB: '/run/hd/state.db', HOSTDECK_STORAGE_KEY: '/run/hd/key', NODE_COMPILE_CACHE: '/run/hd/node-cache' };
     const hd = async (...args: string[]) => {
       const t = Date.now();
       const r = await n.run([process.execPath, BUNDLE, ...args], { env, timeoutMs: 120_000 });
@@ -233,7 +232,7 @@ describe('storage domains over NFS between two test hosts, with an outage', { ti
       return re.exec(text)!;
     };
 
-    await n.bash('cd /run/hd && export HOSTDECK_DB=/run/hd/state.db && { setsid "$1" "$2" storage domain monitor > /run/hd/monitor.log 2>&1 & echo $! > /run/hd/monitor.pid; }', [process.execPath, BUNDLE]);
+    await n.bash('cd /run/hd && export HOSTDECK_DB=/run/hd/state.db NODE_COMPILE_CACHE=/run/hd/node-cache && { setsid "$1" "$2" storage domain monitor > /run/hd/monitor.log 2>&1 & echo $! > /run/hd/monitor.pid; }', [process.execPath, BUNDLE]);
     await waitLog(/monitoring 2 storage domains/, 'the monitor did not start');
 
     // Samples every process's state from /proc (bash builtins only) until told to stop: "<time> <pid> <comm>" for each one in D.

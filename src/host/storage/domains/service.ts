@@ -283,7 +283,8 @@ export function createDomainService(deps: DomainServiceDeps) {
   const attachPool = async (d: Pick<StorageDomain, 'poolName' | 'kind' | 'path'>) => {
     const defined = d.kind === 'block' ? await virsh.defineLogical(d.poolName, d.path) : await virsh.defineDir(d.poolName, `${d.path}/images`);
     try {
-      await virsh.start(d.poolName);
+      if (defined) await virsh.virsh(['pool-start', d.poolName], { timeoutMs: 60_000 });
+      else await virsh.start(d.poolName);
     } catch (e) {
       if (defined) await virsh.undefine(d.poolName).catch(() => undefined);
       throw e;
