@@ -48,6 +48,7 @@ export function makeApplyScreen(store: NetStore, opts: { confirmTimeoutS: () => 
     const [message, setMessage] = useState<string>('');
     const [, tick] = useState(0);
     const started = useRef(false);
+    const startedAt = useRef(Date.now());
     const timeoutS = opts.confirmTimeoutS();
 
     const start = async () => {
@@ -56,6 +57,7 @@ export function makeApplyScreen(store: NetStore, opts: { confirmTimeoutS: () => 
       setPhase('applying');
       try {
         const p = await svc.apply({ confirmTimeoutS: timeoutS, onStep: (st) => setSteps(st.map((x) => ({ ...x }))) });
+        startedAt.current = Date.now();
         setPending(p);
         setPhase('confirm');
       } catch (e) {
@@ -68,6 +70,10 @@ export function makeApplyScreen(store: NetStore, opts: { confirmTimeoutS: () => 
     };
 
     useEffect(() => { if (params.start === true && !s.pending) void start(); }, []);
+    // An apply pending from another session (or found after this screen opened) goes straight to the question.
+    useEffect(() => {
+      if (phase === 'ready' && s.pending) { setPending(s.pending); setPhase('confirm'); }
+    }, [phase, s.pending]);
 
     // The countdown redraws every second while the question is open; at zero the service has rolled back.
     useEffect(() => {
@@ -77,10 +83,19 @@ export function makeApplyScreen(store: NetStore, opts: { confirmTimeoutS: () => 
         timer = setTimeout(() => {
           tick((n) => n + 1);
           if (Date.now() < pending.deadline) { next(); return; }
-          setPhase('rolled-back');
           setSteps((st) => st.map((x) => (x.id === 'confirm' ? { ...x, status: 'failed', detail: 'not confirmed in time' } : x)));
-          setMessage(`Not confirmed within ${timeoutS} s: the previous configuration is back.`);
-          void (async () => { for (let i = 0; i < 10; i++) { await store.refresh(); if (!store.getSnapshot().pending) break; await new Promise((r) => setTimeout(r, 500)); } })();
+          const done = (reason?: string) => {
+            store.settled();
+            setPhase('rolled-back');
+            setMessage(`Not confirmed within ${Math.round((pending.deadline - startedAt.current) / 1000) || timeoutS} s: the previous configuration is back.${reason ? ` (${reason})` : ''}`);
+            shell.notify('warning', 'Network change not confirmed: rolled back');
+            void store.refresh();
+          };
+          if (!pending.outcome) { done(); return; }
+          setPhase('rolling-back');
+          void pending.outcome.then((o) => {
+            if (o.status === 'confirmed') { store.settled(); setPhase('kept'); setMessage('Confirmed (from another session): the new configuration is kept.'); void store.refresh(); } else done();
+          });
         }, 250);
       };
       next();
@@ -92,6 +107,7 @@ export function makeApplyScreen(store: NetStore, opts: { confirmTimeoutS: () => 
       setPhase('confirming');
       try {
         await svc.confirm();
+        store.settled();
         setPhase('kept');
         setSteps((st) => st.map((x) => (x.id === 'confirm' ? { ...x, status: 'done', detail: 'confirmed' } : x)));
         setMessage('Confirmed: the new configuration is kept.');
@@ -109,6 +125,7 @@ export function makeApplyScreen(store: NetStore, opts: { confirmTimeoutS: () => 
       setPhase('rolling-back');
       try {
         await svc.rollback('rolled back by the operator');
+        store.settled();
         setPhase('rolled-back');
         setSteps((st) => st.map((x) => (x.id === 'confirm' ? { ...x, status: 'failed', detail: 'rolled back by you' } : x)));
         setMessage('Rolled back: the previous configuration is back.');

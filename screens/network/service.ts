@@ -67,7 +67,12 @@ export function adaptNetworkService(svc: NetworkService): NetServiceApi {
       try {
         const r = await svc.apply({ confirmTimeoutS, onStep: (t) => tr.step(t) });
         tr.waiting();
-        return pendingOf({ deadline: r.deadline, who: '', diff: r.diff, probes: r.probes });
+        // This process rolls back at the deadline unless confirmed (from here or `hostdeck net confirm`).
+        const outcome = svc.waitForOutcome(r.id).then(
+          (o) => ({ status: o.status === 'confirmed' ? 'confirmed' as const : 'rolled-back' as const, reason: o.reason }),
+          (e: Error) => ({ status: 'rolled-back' as const, reason: e.message }),
+        );
+        return { ...pendingOf({ deadline: r.deadline, who: '', diff: r.diff, probes: r.probes }), outcome };
       } catch (e) {
         tr.failed((e as Error).message);
         throw e;

@@ -1,6 +1,6 @@
-// The Network screen's live store: the inventory (re-read when a link
-// changes, after an apply, on demand, and every 15 s for addresses and LLDP
-// while the screen is open), live link state from watchLinks (an event
+// The Network screen's live store: the inventory (re-read when a link,
+// address or route changes, after an apply, on demand, and every 30 s for
+// LLDP while the screen is open), live link state from watchLinks (an event
 // stream on the real runner: no work while nothing changes), and the state
 // of net-core's network service: backend, staged changes, their diff, an
 // apply pending confirmation. Runs only while somebody is subscribed.
@@ -23,6 +23,8 @@ export interface PendingApply {
   who: string;
   diff: NetDiffLine[];
   probes: ProbeResult[];
+  /** Set by apply(): settles when the apply is confirmed or rolled back (this process rolls back at the deadline). */
+  outcome?: Promise<{ status: 'confirmed' | 'rolled-back'; reason?: string }>;
 }
 
 /**
@@ -74,6 +76,8 @@ export interface NetStore {
   refreshService: () => Promise<void>;
   service?: NetServiceApi;
   runner: InventoryRunner;
+  /** The apply this session was waiting on is settled (confirmed or rolled back): drop it before the next read. */
+  settled: () => void;
   /** Builds the service from the shell's services on first use (the production wiring). */
   attach: (services: unknown) => void;
   stop: () => void;
@@ -109,8 +113,11 @@ export function createNetStore(deps: { runner: InventoryRunner; service?: NetSer
     const s = store.service;
     if (!s) return;
     try {
-      const [staged, diff, pending, config] = await Promise.all([s.staged(), s.diff(), s.pending(), s.current()]);
-      set({ staged, diff, pending, config, serviceError: undefined });
+      // Pending and staged are quick (a state file, the DB): shown first; the diff needs the host's configuration read.
+      const [staged, pending] = await Promise.all([s.staged(), s.pending()]);
+      set({ staged, pending, serviceError: undefined });
+      const [diff, config] = await Promise.all([s.diff(), s.current()]);
+      set({ diff, config });
     } catch (e) {
       set({ serviceError: (e as Error).message });
     }
@@ -122,7 +129,7 @@ export function createNetStore(deps: { runner: InventoryRunner; service?: NetSer
   const scheduleSlow = () => {
     if (slow) clearTimeout(slow);
     if (!subs.size) return;
-    slow = setTimeout(() => { void Promise.all([readInv(), refreshService()]).finally(scheduleSlow); }, deps.slowPollMs ?? 15_000);
+    slow = setTimeout(() => { void Promise.all([readInv(), refreshService()]).finally(scheduleSlow); }, deps.slowPollMs ?? 30_000);
     slow.unref?.();
   };
 
@@ -143,9 +150,23 @@ export function createNetStore(deps: { runner: InventoryRunner; service?: NetSer
       }
       void readInv();
     }, { pollMs: deps.pollMs });
+    // Addresses and routes change without a link event (DHCP, another tool): with a streaming
+    // runner their events re-read the inventory too, so the slow poll is only for LLDP.
+    if (deps.runner.spawnStream) {
+      let t: ReturnType<typeof setTimeout> | undefined;
+      const s = deps.runner.spawnStream('ip', ['-o', 'monitor', 'address', 'route'], () => {
+        if (t) return;
+        t = setTimeout(() => { t = undefined; void readInv(); }, 300);
+        t.unref?.();
+      });
+      stopStream = () => { s.kill(); if (t) clearTimeout(t); };
+    }
     scheduleSlow();
   };
+  let stopStream: (() => void) | undefined;
   const stopAll = () => {
+    stopStream?.();
+    stopStream = undefined;
     stopWatch?.();
     stopWatch = undefined;
     if (slow) clearTimeout(slow);
@@ -166,6 +187,7 @@ export function createNetStore(deps: { runner: InventoryRunner; service?: NetSer
     refreshService,
     service: deps.service,
     runner: deps.runner,
+    settled() { set({ pending: undefined }); },
     attach(services) {
       if (store.service || !deps.makeService) return;
       try {

@@ -61,11 +61,12 @@ function recordedRunner() {
 }
 
 /** net-core's service stand-in: real validation, model and diff; applying only records what would be applied. */
-function serviceStandin() {
+function serviceStandin(opts: { pendingFor?: number } = {}) {
   const current: NetConfig = parseKernelState(fx('ip-d-addr.json'), fx('ip-route-default.json'), fx('ip6-route-default.json'), 'node1', fx('grep-sysfs.txt').split('\n').filter((l) => l.startsWith('/etc/resolv.conf:')).map((l) => l.slice(17)).join('\n'));
   let staged: NetChange[] = [];
-  let pending: PendingApply | undefined;
   const log: string[] = [];
+  // An apply another session started and left waiting (hostdeck net apply in an SSH session).
+  let pending: PendingApply | undefined = opts.pendingFor ? { deadline: Date.now() + opts.pendingFor * 1000, who: 'root@ssh', diff: [{ sign: '~', text: 'host name node1 -> node9' }], probes: [] } : undefined;
   const svc: NetServiceApi & { log: string[]; stagedNow: () => NetChange[] } = {
     log,
     stagedNow: () => staged,
@@ -98,11 +99,11 @@ function serviceStandin() {
   return svc;
 }
 
-function mount(opts: { readOnly?: boolean; confirmTimeoutS?: number; columns?: number; rows?: number; pollMs?: number } = {}) {
+function mount(opts: { readOnly?: boolean; confirmTimeoutS?: number; columns?: number; rows?: number; pollMs?: number; pendingFor?: number } = {}) {
   const services = testServices({ readOnly: opts.readOnly });
   const stores = createStores(services, 60_000);
   const runner = recordedRunner();
-  const service = serviceStandin();
+  const service = serviceStandin({ pendingFor: opts.pendingFor });
   const { screens, store } = createNetworkScreens({ runner, service, confirmTimeoutS: () => opts.confirmTimeoutS ?? 60, pollMs: opts.pollMs ?? 60_000, slowPollMs: 60_000 });
   const ui = renderTui(
     <App services={services} stores={stores} screens={screens} initialTheme="dark" readOnly={Boolean(opts.readOnly)} mode={() => 'standalone'} />,
@@ -266,6 +267,25 @@ describe('Network screen (inventory recorded on a test host)', () => {
     await env.ui.press('R');
     await env.ui.waitFor('Rolled back: the previous configuration is back.');
     assert.deepEqual(env.service.log, ['stage hostname.set', 'apply 2', 'stage hostname.set', 'apply 2', 'rollback rolled back by the operator']);
+  });
+});
+
+describe('an apply pending from another session', () => {
+  let env: ReturnType<typeof mount> | undefined;
+  afterEach(async () => { await env?.close(); env = undefined; });
+
+  it('with the service stand-in: the Network screen says so with the countdown, refuses new changes, and A opens the question to keep it', async () => {
+    env = mount({ pendingFor: 40 });
+    const f = await env.ui.waitFor(/An apply is waiting for confirmation \(root@ssh\): rolling back in (39|40) s/);
+    assert.match(f, /A Confirm or roll back/);
+    await env.ui.press('b');
+    await env.ui.waitFor(/New bond: an apply is waiting for confirmation/);
+    await env.ui.press('A');
+    const q = await env.ui.waitFor(/Keep this configuration\? Rolling back in 3\d s/);
+    assert.match(q, /~ host name node1 -> node9/);
+    await env.ui.press('y');
+    await env.ui.waitFor('Confirmed: the new configuration is kept.');
+    assert.deepEqual(env.service.log, ['confirm']);
   });
 });
 

@@ -11,6 +11,7 @@ import { parseKernelState } from '../../src/host/net/read.ts';
 import { parsePing, resetChanges, testNetwork, testTargets } from '../../src/host/net/tools.ts';
 import { checkForm, errorsByField, formChange, initialValues, visibleFields } from '../../screens/network/forms.ts';
 import { stepErrors, wizardChanges, initialWizardValues } from '../../screens/network-wizard/wizard.ts';
+import { bondHealth, networkStatusLine } from '../../screens/network/summary.ts';
 
 const FIX = join(import.meta.dirname, '../fixtures/net');
 const fx = (n: string) => readFileSync(join(FIX, n), 'utf8');
@@ -114,5 +115,25 @@ describe('first-run wizard', () => {
     assert.match(stepErrors('dns', { ...ok, servers: 'dns.example.com' }, cfg).servers!, /must be IP addresses/);
     assert.match(stepErrors('hostname', { ...ok, hostname: '-bad-' }, cfg).hostname!, /RFC 1123/);
     assert.match(stepErrors('mgmt', { ...initialWizardValues(cfg, nics), type: 'nic', nic: 'eth2' }, cfg).nic!, /eth2 is a port of bond0/);
+  });
+});
+
+describe('dashboard network line', () => {
+  const host = { management: { iface: 'eth0', state: 'UP', addresses: [{ family: 'inet' as const, address: '192.168.81.10', prefix: 24, scope: 'global' }] }, gateway: '192.168.81.1' };
+
+  it('bond health from the recorded ip -d output: healthy, then degraded when a port loses MII', () => {
+    assert.deepEqual(bondHealth(fx('ip-d-addr.json')), { bonds: 1, degraded: [] });
+    const links = JSON.parse(fx('ip-d-addr.json')) as { ifname: string; linkinfo?: { info_slave_data?: Record<string, unknown> } }[];
+    links.find((l) => l.ifname === 'eth1')!.linkinfo!.info_slave_data!.mii_status = 'DOWN';
+    assert.deepEqual(bondHealth(JSON.stringify(links)), { bonds: 1, degraded: [{ name: 'bond0', up: 1, total: 2 }] });
+  });
+
+  it('says the backend, the management interface, degraded bonds and a pending apply with its deadline', () => {
+    const now = 1_000_000;
+    const ok = networkStatusLine(host as never, { backend: 'networkmanager', bonds: 1, degraded: [] }, now);
+    assert.deepEqual(ok, { label: 'network', text: 'NetworkManager · management eth0 up 192.168.81.10/24, gateway 192.168.81.1 · 1 bond healthy', role: 'ok' });
+    const bad = networkStatusLine(host as never, { backend: 'iproute2', bonds: 1, degraded: [{ name: 'bond0', up: 1, total: 2 }], pending: { deadline: now + 41_500, who: 'root', status: 'waiting' } }, now);
+    assert.equal(bad.role, 'warn');
+    assert.match(bad.text, /^iproute2 \+ systemd-networkd files · management eth0 up .* · degraded: bond0 1\/2 ports up · apply pending \(root\): rolls back in 42 s unless confirmed$/);
   });
 });
