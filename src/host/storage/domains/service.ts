@@ -363,8 +363,10 @@ export function createDomainService(deps: DomainServiceDeps) {
       const found: FoundDomain[] = [];
       if (CONNECTION_KIND[conn.type] === 'file') {
         const mount = mountOf(conn).replace(/\/+$/, '');
-        const out = await onStorage('find', [mount, '-mindepth', '3', '-maxdepth', '3', '-path', `${mount}/*/dom_md/metadata`, '-type', 'f'], `searching ${mount} for storage domains`);
-        for (const file of out.split('\n').map((l) => l.trim()).filter(Boolean).sort()) {
+        // -name, not -path: a mount path may hold characters find would read as a pattern.
+        const out = await onStorage('find', [mount, '-mindepth', '3', '-maxdepth', '3', '-type', 'f', '-name', 'metadata'], `searching ${mount} for storage domains`);
+        const files = out.split('\n').filter((l) => l.startsWith(`${mount}/`) && /^[^/]+\/dom_md\/metadata$/.test(l.slice(mount.length + 1))).sort();
+        for (const file of files) {
           try {
             const m = await readFileMetadata(file);
             const dir = file.replace(/\/dom_md\/metadata$/, '');
