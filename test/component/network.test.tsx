@@ -61,7 +61,7 @@ function recordedRunner() {
 }
 
 /** net-core's service stand-in: real validation, model and diff; applying only records what would be applied. */
-function serviceStandin(opts: { pendingFor?: number } = {}) {
+function serviceStandin(opts: { pendingFor?: number; failApply?: string } = {}) {
   const current: NetConfig = parseKernelState(fx('ip-d-addr.json'), fx('ip-route-default.json'), fx('ip6-route-default.json'), 'node1', fx('grep-sysfs.txt').split('\n').filter((l) => l.startsWith('/etc/resolv.conf:')).map((l) => l.slice(17)).join('\n'));
   let staged: NetChange[] = [];
   const log: string[] = [];
@@ -84,7 +84,14 @@ function serviceStandin(opts: { pendingFor?: number } = {}) {
     async apply({ confirmTimeoutS, onStep }: { confirmTimeoutS: number; onStep: (s: ApplyStep[]) => void }) {
       if (pending) throw new Error('another apply is pending');
       const tr = stepTracker(onStep);
-      for (const s of ['validate', 'probes before the change', 'checkpoint', 'apply', 'apply: bond0.10', 'verify', 'probes after the change']) tr.step(s);
+      for (const s of ['validate', 'probes before the change', 'checkpoint', 'apply', 'apply: bond0.10', 'verify', 'probes after the change']) {
+        tr.step(s);
+        if (s === 'apply: bond0.10' && opts.failApply) {
+          log.push('apply failed, rolled back');
+          tr.failed(opts.failApply);
+          throw new Error(opts.failApply);
+        }
+      }
       tr.waiting();
       const diff = await svc.diff();
       pending = { deadline: Date.now() + confirmTimeoutS * 1000, who: 'tester', diff, probes: [{ name: 'gateway 192.168.81.1', ok: true, detail: 'reply' }] };
@@ -99,11 +106,11 @@ function serviceStandin(opts: { pendingFor?: number } = {}) {
   return svc;
 }
 
-function mount(opts: { readOnly?: boolean; confirmTimeoutS?: number; columns?: number; rows?: number; pollMs?: number; pendingFor?: number } = {}) {
+function mount(opts: { readOnly?: boolean; confirmTimeoutS?: number; columns?: number; rows?: number; pollMs?: number; pendingFor?: number; failApply?: string } = {}) {
   const services = testServices({ readOnly: opts.readOnly });
   const stores = createStores(services, 60_000);
   const runner = recordedRunner();
-  const service = serviceStandin({ pendingFor: opts.pendingFor });
+  const service = serviceStandin({ pendingFor: opts.pendingFor, failApply: opts.failApply });
   const { screens, store } = createNetworkScreens({ runner, service, confirmTimeoutS: () => opts.confirmTimeoutS ?? 60, pollMs: opts.pollMs ?? 60_000, slowPollMs: 60_000 });
   const ui = renderTui(
     <App services={services} stores={stores} screens={screens} initialTheme="dark" readOnly={Boolean(opts.readOnly)} mode={() => 'standalone'} />,
@@ -286,6 +293,28 @@ describe('an apply pending from another session', () => {
     await env.ui.press('y');
     await env.ui.waitFor('Confirmed: the new configuration is kept.');
     assert.deepEqual(env.service.log, ['confirm']);
+  });
+});
+
+describe('an apply that fails', () => {
+  let env: ReturnType<typeof mount> | undefined;
+  afterEach(async () => { await env?.close(); env = undefined; });
+
+  it('with the service stand-in: the failing step is marked with the reason, no countdown, and the operator is told', async () => {
+    // The message is the one net-core's iproute2 backend gave on a real test host (a VLAN on a NIC that was down).
+    env = mount({ failApply: 'apply failed: ip exited with code 2: RTNETLINK answers: Network is down; the previous configuration is back' });
+    await env.ui.waitFor('switch1');
+    await env.ui.press('H');
+    await fill(env.ui, 'Host name', 'node2');
+    await env.ui.press('s');
+    await env.ui.waitFor(/1 staged change/);
+    await env.ui.press('A');
+    await env.ui.press(KEYS.enter);
+    const f = await env.ui.waitFor(/✗ Apply\s+apply failed: ip exited with code 2: RTNETLINK answers: Network is down/);
+    assert.match(f, /✓ Take a checkpoint/);
+    assert.match(f, /· Wait for your confirmation/);
+    assert.doesNotMatch(f, /Keep this configuration/);
+    await env.ui.waitFor(/Not applied: apply failed/);
   });
 });
 
