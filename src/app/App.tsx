@@ -17,7 +17,7 @@ import { PaletteView } from '../ui/Palette.tsx';
 import { editText } from '../ui/TextLine.tsx';
 import { makeTheme, nextTheme, ThemeContext, tone } from '../ui/theme.ts';
 import { BindingContext, effectiveBindings, findBinding, type BindingRegistry } from './keys.ts';
-import { useScreenComponent } from './lazy-screen.ts';
+import { useScreenComponent, whenLoaded } from './lazy-screen.ts';
 import { StoresContext } from './stores.ts';
 import type { Binding, NoticeKind, PaletteAction, ScreenDef, Shell } from './types.ts';
 
@@ -119,11 +119,16 @@ export function App(props: AppProps) {
     setConfirm({ question, dangerous: opts?.dangerous ?? true, yes: opts?.yes ?? 'Yes', focusYes: false, resolve });
   }), []);
 
+  // A screen in a chunk of its own opens once loaded: its breadcrumb and its
+  // content appear together (a failed load opens it with the reason).
   const push = useCallback((id: string, params: Record<string, unknown> = {}) => {
-    if (!screens.some((s) => s.id === id)) { notify('error', `No screen named ${id}`); return; }
-    setStack((st) => [...st, { id, params, key: keySeq.current++ }]);
-    live.current = { ...live.current, capture: false };
-    setCaptureState(false);
+    const def = screens.find((s) => s.id === id);
+    if (!def) { notify('error', `No screen named ${id}`); return; }
+    void whenLoaded(def, () => {
+      setStack((st) => [...st, { id, params, key: keySeq.current++ }]);
+      live.current = { ...live.current, capture: false };
+      setCaptureState(false);
+    });
   }, [screens, notify]);
 
   const back = useCallback(() => {
@@ -133,10 +138,13 @@ export function App(props: AppProps) {
   }, []);
 
   const jump = useCallback((id: string) => {
-    setStack((st) => (id === home.id ? [st[0]!] : [st[0]!, { id, params: {}, key: keySeq.current++ }]));
-    live.current = { ...live.current, capture: false };
-    setCaptureState(false);
-  }, [home.id]);
+    const def = screens.find((s) => s.id === id) ?? home;
+    void whenLoaded(def, () => {
+      setStack((st) => (id === home.id ? [st[0]!] : [st[0]!, { id, params: {}, key: keySeq.current++ }]));
+      live.current = { ...live.current, capture: false };
+      setCaptureState(false);
+    });
+  }, [screens, home]);
 
   // Takes effect for the very next key, not only after the next render.
   const setCapture = useCallback((c: boolean) => { live.current = { ...live.current, capture: c }; setCaptureState(c); }, []);

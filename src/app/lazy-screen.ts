@@ -23,6 +23,12 @@ export function preloadScreen(def: ScreenDef): Promise<Loaded> {
   return p;
 }
 
+/** Run `fn` now when the screen's module is there, else once it has loaded (or failed to). */
+export function whenLoaded(def: ScreenDef, fn: () => void): Promise<void> | void {
+  if (def.component || loaded.has(def)) { fn(); return; }
+  return preloadScreen(def).then(() => fn());
+}
+
 /** The screen's component once loaded; `undefined` while loading, `{ error }` when it could not load. */
 export function useScreenComponent(def: ScreenDef): { component?: ScreenComponent; error?: string } {
   const [, setDone] = useState(0);

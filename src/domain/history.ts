@@ -80,10 +80,13 @@ export class SeriesRing {
   private uniform: (boolean | undefined)[] = [];
   private readonly codes: Uint16Array;
   private readonly missing: Uint16Array;
+  /** The codes of the last write (repeat writes them again). */
+  private readonly last: Uint16Array;
 
   constructor(readonly capacity: number, readonly series: number) {
     this.codes = new Uint16Array(series);
     this.missing = new Uint16Array(series).fill(MISSING);
+    this.last = new Uint16Array(series).fill(MISSING);
     for (let p = 0; p * PAGE < capacity; p++) this.pages.push({ head: this.missing, n: this.pageSize(p), tail: this.missing });
   }
 
@@ -94,6 +97,11 @@ export class SeriesRing {
   write(slot: number, values: readonly (number | undefined)[]): void {
     for (let i = 0; i < this.series; i++) this.codes[i] = encodeValue(values[i]);
     this.put(slot, this.codes);
+  }
+
+  /** Write the values of the last write (or clear) again: a tick where nothing changed. */
+  repeat(slot: number): void {
+    this.put(slot, this.last);
   }
 
   /** Mark a slot as "no value" for every series (the entity was absent at that tick). */
@@ -116,6 +124,7 @@ export class SeriesRing {
   }
 
   private put(slot: number, codes: Uint16Array): void {
+    if (codes !== this.last) this.last.set(codes);
     const p = Math.floor(slot / PAGE);
     const o = slot % PAGE;
     const size = this.pageSize(p);

@@ -7,6 +7,7 @@
 // while without commands (nothing runs while no screen needs it).
 //
 // The process is started through the runner (spawnPiped): argument array only.
+import { StringDecoder } from 'node:string_decoder';
 import { spawnPiped } from '../exec/runner.ts';
 
 type ChildProcessWithoutNullStreams = ReturnType<typeof spawnPiped>;
@@ -30,8 +31,8 @@ interface Pending {
 export class VirshSession {
   private proc?: ChildProcessWithoutNullStreams;
   private out = '';
-  private outChunks: string[] = [];
-  private outTail = '';
+  private outChunks: Buffer[] = [];
+  private decoder = new StringDecoder('utf8');
   private err = '';
   private queue: Pending[] = [];
   private seq = 0;
@@ -51,17 +52,16 @@ export class VirshSession {
     this.starts++;
     this.out = '';
     this.outChunks = [];
-    this.outTail = '';
+    this.decoder = new StringDecoder('utf8');
     this.err = '';
-    p.stdout.setEncoding('utf8');
     p.stderr.setEncoding('utf8');
-    // virsh writes line by line: keep the chunks and look for the marker only in the new
-    // text (plus a little of the previous), instead of rescanning the growing output.
-    p.stdout.on('data', (chunk: string) => {
+    // virsh writes a few lines at a time (a couple of hundred chunks for a
+    // domstats of 1000 domains): the chunks are kept as bytes and decoded once,
+    // when a marker may have arrived. A marker ends in '@', so only a chunk
+    // with an '@' in it can complete one.
+    p.stdout.on('data', (chunk: Buffer) => {
       this.outChunks.push(chunk);
-      const window = this.outTail + chunk;
-      this.outTail = window.slice(-128);
-      if (this.queue.some((q) => window.includes(q.marker))) this.drain();
+      if (chunk.includes(AT)) this.drain();
     });
     p.stderr.on('data', (chunk: string) => { this.err += chunk; if (this.err.length > 256 * 1024) this.err = this.err.slice(-64 * 1024); this.drain(); });
     p.stdin.on('error', () => undefined);
@@ -93,7 +93,7 @@ export class VirshSession {
   }
 
   private drain(): void {
-    if (this.outChunks.length) { this.out += this.outChunks.join(''); this.outChunks = []; }
+    if (this.outChunks.length) { this.out += this.decoder.write(this.outChunks.length === 1 ? this.outChunks[0]! : Buffer.concat(this.outChunks)); this.outChunks = []; }
     for (;;) {
       const head = this.queue[0];
       if (!head) return;
@@ -151,6 +151,8 @@ export class VirshSession {
     this.stopProcess();
   }
 }
+
+const AT = 0x40;
 
 /** virsh's own shell quoting for one argument. */
 function quote(a: string): string {

@@ -117,13 +117,10 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
     const at = Date.now();
     if (text === prevText && !metaStale && state.data && !state.error) {
       // Exactly the same counters as last tick (nothing runs, e.g. the test driver):
-      // the figures stand; only the history gets its point for this tick.
+      // the figures stand; only the history gets its point for this tick, the
+      // same values as the last one.
       const slot = clock.push(at);
-      for (const [name, ring] of rings) {
-        const r = prevRows.get(name);
-        if (r && r.state !== 'shutoff' && r.state !== 'crashed' && r.state !== 'nostate') ring.write(slot, [r.cpuPercent, r.guestUsedKiB ?? r.memoryKiB, r.diskReadBps, r.diskWriteBps, r.netRxBps, r.netTxBps]);
-        else ring.clear(slot);
-      }
+      for (const ring of rings.values()) ring.repeat(slot);
       ticks++;
       state = { data: { ...state.data, at, tickMs: performance.now() - t0, ticks }, loading: false, intervalMs };
       return false;

@@ -64,7 +64,7 @@ describe('history rings', () => {
         const r = rnd();
         if (r < 0.02) v = [rnd() * 100, rnd() * 1e6, 0];
         const slot = clock.push(t);
-        if (r > 0.97) { ring.clear(slot); ref[slot] = [undefined, undefined, undefined]; } else { ring.write(slot, v); ref[slot] = [...v]; }
+        if (r > 0.97) { ring.clear(slot); ref[slot] = [undefined, undefined, undefined]; } else if (r > 0.5 && t > 0) { ring.repeat(slot); ref[slot] = [...ref[(slot + capacity - 1) % capacity]!]; } else { ring.write(slot, v); ref[slot] = [...v]; }
         if (t % 97 === 0 || t > capacity * 3) {
           for (let s = 0; s < capacity; s++) {
             for (let i = 0; i < 3; i++) {
