@@ -48,7 +48,6 @@ export function makeApplyScreen(store: NetStore, opts: { confirmTimeoutS: () => 
     const [message, setMessage] = useState<string>('');
     const [, tick] = useState(0);
     const started = useRef(false);
-    const startedAt = useRef(Date.now());
     const timeoutS = opts.confirmTimeoutS();
 
     const start = async () => {
@@ -57,7 +56,6 @@ export function makeApplyScreen(store: NetStore, opts: { confirmTimeoutS: () => 
       setPhase('applying');
       try {
         const p = await svc.apply({ confirmTimeoutS: timeoutS, onStep: (st) => setSteps(st.map((x) => ({ ...x }))) });
-        startedAt.current = Date.now();
         setPending(p);
         setPhase('confirm');
       } catch (e) {
@@ -87,7 +85,7 @@ export function makeApplyScreen(store: NetStore, opts: { confirmTimeoutS: () => 
           const done = (reason?: string) => {
             store.settled();
             setPhase('rolled-back');
-            setMessage(`Not confirmed within ${Math.round((pending.deadline - startedAt.current) / 1000) || timeoutS} s: the previous configuration is back.${reason ? ` (${reason})` : ''}`);
+            setMessage(`${started.current ? `Not confirmed within ${timeoutS} s` : 'Not confirmed in time'}: the previous configuration is back.${reason ? ` (${reason})` : ''}`);
             shell.notify('warning', 'Network change not confirmed: rolled back');
             void store.refresh();
           };
