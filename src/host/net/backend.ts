@@ -27,6 +27,8 @@ export interface NetBackend {
   rollback(cp: Checkpoint): Promise<void>;
   /** The change is kept: drop the checkpoint. */
   commit(cp: Checkpoint): Promise<void>;
+  /** Let the checkpoint roll back by itself `timeoutS` from now (when waiting for confirmation begins). */
+  adjust?(cp: Checkpoint, timeoutS: number): Promise<void>;
 }
 
 export const HOSTDECK_PREFIX = 'hostdeck-';

@@ -196,21 +196,32 @@ export class Iproute2Backend implements NetBackend {
       if (i.master) continue;
       if (h && JSON.stringify([h.ipv4, h.ipv6, h.routes]) === JSON.stringify([i.ipv4, i.ipv6, i.routes]) && !added.includes(n)) continue;
       onStep?.(`addresses of ${n}`);
+      const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
       if (h?.ipv4.method === 'dhcp' && i.ipv4.method !== 'dhcp') await this.stopDhcp(n);
-      if (i.ipv4.method !== 'dhcp') {
-        if (h?.ipv4.gateway && h.ipv4.gateway !== i.ipv4.gateway) await this.t.run('ip', ['-4', 'route', 'del', 'default', 'dev', n]);
-        await this.t.run('ip', ['-4', 'addr', 'flush', 'dev', n, 'scope', 'global']);
-        for (const a of i.ipv4.addresses) await ip(['addr', 'add', a, 'dev', n]);
-        if (i.ipv4.gateway) await ip(['-4', 'route', 'replace', 'default', 'via', i.ipv4.gateway, 'dev', n, 'proto', 'static']);
+      if (!h || !same(h.ipv4, i.ipv4)) {
+        if (i.ipv4.method !== 'dhcp') {
+          if (h?.ipv4.gateway && h.ipv4.gateway !== i.ipv4.gateway) await this.t.run('ip', ['-4', 'route', 'del', 'default', 'dev', n]);
+          // Addresses that stay are left alone (no blip for sessions using them).
+          const keepV4 = new Set(i.ipv4.addresses);
+          const hadV4 = h?.ipv4.method === 'static' ? h.ipv4.addresses : [];
+          if (h?.ipv4.method === 'dhcp' || !h) await this.t.run('ip', ['-4', 'addr', 'flush', 'dev', n, 'scope', 'global']);
+          for (const a of hadV4) if (!keepV4.has(a)) await this.t.run('ip', ['addr', 'del', a, 'dev', n]);
+          for (const a of i.ipv4.addresses) if (!hadV4.includes(a)) await ip(['addr', 'add', a, 'dev', n]);
+          if (i.ipv4.gateway) await ip(['-4', 'route', 'replace', 'default', 'via', i.ipv4.gateway, 'dev', n, 'proto', 'static']);
+        }
       }
-      await ip(['-6', 'addr', 'flush', 'dev', n, 'scope', 'global']);
-      await this.t.run('sysctl', ['-q', '-w', `net.ipv6.conf.${n}.accept_ra=${i.ipv6.method === 'auto' ? 1 : 0}`]);
-      if (i.ipv6.method === 'static') {
-        for (const a of i.ipv6.addresses) await ip(['-6', 'addr', 'add', a, 'dev', n, 'nodad']);
-        if (i.ipv6.gateway) await ip(['-6', 'route', 'replace', 'default', 'via', i.ipv6.gateway, 'dev', n, 'proto', 'static']);
+      if (!h || !same(h.ipv6, i.ipv6)) {
+        await ip(['-6', 'addr', 'flush', 'dev', n, 'scope', 'global']);
+        await this.t.run('sysctl', ['-q', '-w', `net.ipv6.conf.${n}.accept_ra=${i.ipv6.method === 'auto' ? 1 : 0}`]);
+        if (i.ipv6.method === 'static') {
+          for (const a of i.ipv6.addresses) await ip(['-6', 'addr', 'add', a, 'dev', n, 'nodad']);
+          if (i.ipv6.gateway) await ip(['-6', 'route', 'replace', 'default', 'via', i.ipv6.gateway, 'dev', n, 'proto', 'static']);
+        }
       }
-      for (const r of h?.routes ?? []) await this.t.run('ip', ['route', 'del', r.to, 'dev', n]);
-      for (const r of i.routes) await ip(['route', 'replace', r.to, ...(r.via ? ['via', r.via] : []), 'dev', n, 'proto', 'static', ...(r.metric !== undefined ? ['metric', String(r.metric)] : [])]);
+      if (!h || !same(h.routes, i.routes)) {
+        for (const r of h?.routes ?? []) if (!i.routes.some((x) => same(x, r))) await this.t.run('ip', ['route', 'del', r.to, 'dev', n]);
+        for (const r of i.routes) await ip(['route', 'replace', r.to, ...(r.via ? ['via', r.via] : []), 'dev', n, 'proto', 'static', ...(r.metric !== undefined ? ['metric', String(r.metric)] : [])]);
+      }
       if (i.ipv4.method === 'dhcp' && h?.ipv4.method !== 'dhcp') {
         onStep?.(`DHCP on ${n}`);
         await this.t.ok('mkdir', ['-p', '--', DHCP_RUN]);

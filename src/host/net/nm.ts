@@ -152,6 +152,10 @@ export class NetworkManagerBackend implements NetBackend {
     if (typeof resolv === 'string') await this.t.writeFile(RESOLV_FILE, resolv);
   }
 
+  async adjust(cp: Checkpoint, timeoutS: number): Promise<void> {
+    if (cp.nmPath) await this.t.ok('busctl', [...NM, 'CheckpointAdjustRollbackTimeout', 'ou', cp.nmPath, String(Math.max(1, Math.round(timeoutS)))]);
+  }
+
   async commit(cp: Checkpoint): Promise<void> {
     if (!cp.nmPath) return;
     const r = await this.t.run('busctl', [...NM, 'CheckpointDestroy', 'o', cp.nmPath]);

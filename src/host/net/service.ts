@@ -29,7 +29,7 @@ export type { DiffLine, FieldError, NetChange, NetConfig, BackendName };
 
 export const DEFAULT_CONFIRM_TIMEOUT_S = 60;
 /** Time the apply itself (before waiting for confirmation) may take before the watchdog rolls it back. */
-export const APPLY_BUDGET_S = 90;
+export const APPLY_BUDGET_S = 300;
 export const VERIFY_TRIES = 5;
 export const STATE_DIR = '/var/lib/hostdeck/net';
 
@@ -323,6 +323,8 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
       p.status = 'waiting';
       p.deadline = new Date(now() + confirmTimeoutS * 1000).toISOString();
       await writePending(p);
+      // NetworkManager's own rollback: a little after hostdeck's deadline (the watchdog's comes first).
+      await be.adjust?.(cp, confirmTimeoutS + 30);
       event(`Network change applied (${be.name}), waiting for confirmation until ${p.deadline}: ${summary(diff)}`, 'success', 'info', id);
       if (opts.yes) {
         const c = await svc.confirm();
