@@ -7,7 +7,7 @@ export function createStorageDomainsScreen(deps: StorageDomainsDeps = {}): Scree
   return {
     id: 'storage-domains',
     title: 'Storage domains',
-    key: 'd',
+    key: 's',
     aliases: ['sd', 'storage-domains', 'volumes', 'iso', 'pools', 'upload'],
     description: 'Storage domains of the data center: status, capacity, volumes, ISO upload, maintenance.',
     component: makeStorageDomainsScreen(deps),

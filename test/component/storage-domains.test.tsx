@@ -94,7 +94,7 @@ describe('Storage domains screen with a stand-in domain service (rows in a real 
 
   it('lists domains with type, status, used bar, sizes and the connection name; the selected one in detail', async () => {
     env = mount();
-    const f = await env.ui.waitFor('nfs1');
+    const f = await env.ui.waitFor('nfs1', 15_000);
     assert.match(f, /nfs-data\s+data\s+active\s+█{10}░{2}\s+80%\s+80\.0 GiB\s+20\.0 GiB\s+100 GiB\s+nfs1/);
     assert.match(f, /nfs-iso\s+iso\s+unreachable/);
     assert.match(f, /capacity\s+█+░+\s+80% 80\.0 GiB used, 20\.0 GiB free of 100 GiB/);
@@ -104,7 +104,7 @@ describe('Storage domains screen with a stand-in domain service (rows in a real 
 
   it('maintenance asks first, and a refusal lists the VMs that use the domain; activate brings an unreachable one back', async () => {
     env = mount();
-    await env.ui.waitFor('nfs1');
+    await env.ui.waitFor('nfs1', 15_000);
     await env.ui.press('m');
     await env.ui.waitFor('Put storage domain nfs-data into maintenance?');
     await env.ui.press('y');
@@ -120,7 +120,7 @@ describe('Storage domains screen with a stand-in domain service (rows in a real 
 
   it('detach is refused on an active domain with the reason, and asks before it runs on one in maintenance', async () => {
     env = mount();
-    await env.ui.waitFor('nfs1');
+    await env.ui.waitFor('nfs1', 15_000);
     await env.ui.press('D');
     await env.ui.waitFor('put it in maintenance first');
     assert.deepEqual(env.calls, []);
@@ -141,7 +141,7 @@ describe('Storage domains screen with a stand-in domain service (rows in a real 
 
   it('the create form marks bad fields and creates nothing; a good one creates the domain', async () => {
     env = mount();
-    await env.ui.waitFor('nfs1');
+    await env.ui.waitFor('nfs1', 15_000);
     await env.ui.press('c');
     await env.ui.waitFor('Create a storage domain');
     await env.ui.press(KEYS.enter);
@@ -165,7 +165,7 @@ describe('Storage domains screen with a stand-in domain service (rows in a real 
 
   it('volumes: list, a new volume with validation, an upload with its progress bar', async () => {
     env = mount();
-    await env.ui.waitFor('nfs1');
+    await env.ui.waitFor('nfs1', 15_000);
     await env.ui.press(KEYS.enter);
     await env.ui.waitFor(/web1\.qcow2\s+10\.0 GiB\s+1\.0 GiB/);
     await env.ui.press('n');
@@ -198,7 +198,7 @@ describe('Storage domains screen with a stand-in domain service (rows in a real 
 
   it('read-only mode offers no action that changes storage', async () => {
     env = mount({ readOnly: true });
-    await env.ui.waitFor('nfs1');
+    await env.ui.waitFor('nfs1', 15_000);
     await env.ui.press('m');
     await env.ui.press('c');
     await new Promise((r) => setTimeout(r, 200));
