@@ -29,7 +29,7 @@ const PORTAL = '127.0.0.1';
 // HOSTDECK_STORAGE_CYCLES lowers the count for a quick local run; CI runs 100.
 const CYCLES = Number(process.env.HOSTDECK_STORAGE_CYCLES ?? 100);
 
-describe('storage connections in a test host (iSCSI with CHAP, NFS, POSIX on a loop device, local directory)', { timeout: 1_200_000 }, () => {
+describe('storage connections in a test host (iSCSI with CHAP, NFS, POSIX on a loop device, local directory)', { timeout: 2_700_000 }, () => {
   let host: TestHost | undefined;
   let dir = '';
   let db: Db;
@@ -50,7 +50,8 @@ describe('storage connections in a test host (iSCSI with CHAP, NFS, POSIX on a l
     dir = mkdtempSync(join(tmpdir(), 'hostdeck-sconn-'));
     db = openDatabase(join(dir, 'state.db'));
     events = new EventLog(db, { user: 'tester', channel: 'cli' });
-    host = new TestHost({ name: 'sconn', nics: 1 });
+    // Two vCPUs: the kernel's SCSI scan, udev and iscsid run beside the Node process during the cycles.
+    host = new TestHost({ name: 'sconn', nics: 1, cpus: 2 });
     await host.boot();
     await host.startServices([
       'udev',
@@ -139,7 +140,7 @@ describe('storage connections in a test host (iSCSI with CHAP, NFS, POSIX on a l
 
   it(`${CYCLES} connect/disconnect cycles (inside the host) end with the same session and node-record counts as at start`, guard(async () => {
     const start = await counts();
-    const r = await h().node(['test/system/fixtures/storage-conn-cycles.ts', PORTAL, TARGET, CHAP_USER, String(CYCLES)], { input: `${CHAP_SECRET}\n`, timeoutMs: 900_000 });
+    const r = await h().node(['test/system/fixtures/storage-conn-cycles.ts', PORTAL, TARGET, CHAP_USER, String(CYCLES)], { input: `${CHAP_SECRET}\n`, timeoutMs: 2_100_000 });
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { before: object; after: object; connected: number; failures: string[]; ms: number; perCycleMs: { median: number; max: number }; spent: Record<string, string>; events: number; failedEvents: number };
     assert.deepEqual(out.failures, []);
