@@ -48,7 +48,7 @@ async function startLibvirtd(h: TestHost): Promise<number> {
   return Date.now() - t;
 }
 
-describe('storage domains over NFS between two test hosts, with an outage', { timeout: 600_000 }, () => {
+describe('storage domains over NFS between two test hosts, with an outage', { timeout: 900_000 }, () => {
   let server: TestHost | undefined;
   let node: TestHost | undefined;
   let dir = '';
@@ -237,10 +237,12 @@ describe('storage domains over NFS between two test hosts, with an outage', { ti
 
     // Samples every process's state from /proc (bash builtins only) until told to stop: "<time> <pid> <comm>" for each one in D.
     await n.bash(`{ setsid bash -c 'while [ ! -e /run/hd/stop ]; do for f in /proc/[0-9]*/stat; do read -r line < "$f" 2>/dev/null || continue; rest=\${line##*) }; if [ "\${rest%% *}" = D ]; then c=\${line#*(}; p=\${f#/proc/}; echo "$EPOCHREALTIME \${p%/stat} \${c%%)*}"; fi; done; read -t 0.2 <> <(:) || true; done > /run/hd/dstate.log' & } ; true`);
-    const t0 = Number((await n.mustRun(['date', '+%s%3N'])).stdout.trim());
+    // Timed on this machine's clock: a guest clock under TCG on a loaded machine can jump by minutes.
+    const t0 = Date.now();
     await server!.setLink(0, false);
-    const downLine = await waitLog(/^(\S+) nfsdata: active -> unreachable$/m, 'nfsdata did not turn unreachable');
-    figures.unreachableAfterMs = Date.parse(downLine[1]!) - t0;
+    await waitLog(/^\S+ nfsdata: active -> unreachable$/m, 'nfsdata did not turn unreachable');
+    // An upper bound: when this test saw the monitor's line (it polls the log about every second).
+    figures.unreachableAfterMs = Date.now() - t0;
     assert.ok(figures.unreachableAfterMs <= 30_000, `flagged after ${figures.unreachableAfterMs} ms (issue #7: within 30 s)`);
     // While the server is gone every call answers: the list (from the state DB), the host, one domain in full.
     const l = await list();
