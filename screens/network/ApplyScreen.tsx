@@ -51,8 +51,11 @@ export function makeApplyScreen(store: NetStore, opts: { confirmTimeoutS: () => 
     const timeoutS = opts.confirmTimeoutS();
 
     const start = async () => {
-      if (!svc || started.current) return;
+      if (!svc || (started.current && phase !== 'rolled-back' && phase !== 'failed')) return;
       started.current = true;
+      setSteps([]);
+      setMessage('');
+      setPending(undefined);
       setPhase('applying');
       try {
         const p = await svc.apply({ confirmTimeoutS: timeoutS, onStep: (st) => setSteps(st.map((x) => ({ ...x }))) });
@@ -138,7 +141,7 @@ export function makeApplyScreen(store: NetStore, opts: { confirmTimeoutS: () => 
     };
 
     const b: Binding[] = [
-      { keys: ['enter', 'A'], description: `Apply (confirm within ${timeoutS} s)`, dangerous: true, when: phase === 'ready', disabledReason: s.staged.length ? undefined : 'nothing is staged', action: start },
+      { keys: ['enter', 'A'], description: `Apply (confirm within ${timeoutS} s)`, dangerous: true, when: phase === 'ready' || ((phase === 'rolled-back' || phase === 'failed') && s.staged.length > 0), disabledReason: s.staged.length ? undefined : 'nothing is staged', action: start },
       { keys: ['y', 'enter'], description: 'Keep this configuration', dangerous: true, when: phase === 'confirm', action: keep },
       { keys: ['R', 'n'], description: 'Roll back now', dangerous: true, when: phase === 'confirm', action: rollback },
     ];
@@ -166,6 +169,9 @@ export function makeApplyScreen(store: NetStore, opts: { confirmTimeoutS: () => 
         ) : null}
         {phase === 'rolling-back' ? <Text {...tone(t, 'warn')}>Rolling back…</Text> : null}
         {message ? <Text wrap="wrap" {...tone(t, phase === 'kept' ? 'ok' : phase === 'rolled-back' ? 'warn' : 'error')}>{message}</Text> : null}
+        {(phase === 'rolled-back' || phase === 'failed') && s.staged.length ? (
+          <Text wrap="wrap" {...tone(t, 'dim')}>The changes are staged again: Esc goes back to change them, X there discards them, Enter here applies them again.</Text>
+        ) : null}
       </Box>
     );
   };

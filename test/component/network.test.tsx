@@ -65,6 +65,8 @@ function serviceStandin(opts: { pendingFor?: number; failApply?: string } = {}) 
   const current: NetConfig = parseKernelState(fx('ip-d-addr.json'), fx('ip-route-default.json'), fx('ip6-route-default.json'), 'node1', fx('grep-sysfs.txt').split('\n').filter((l) => l.startsWith('/etc/resolv.conf:')).map((l) => l.slice(17)).join('\n'));
   let staged: NetChange[] = [];
   const log: string[] = [];
+  // As net-core does: what a rollback undid is staged again for another try.
+  let applied: NetChange[] = [];
   // An apply another session started and left waiting (hostdeck net apply in an SSH session).
   let pending: PendingApply | undefined = opts.pendingFor ? { deadline: Date.now() + opts.pendingFor * 1000, who: 'root@ssh', diff: [{ sign: '~', text: 'host name node1 -> node9' }], probes: [] } : undefined;
   const svc: NetServiceApi & { log: string[]; stagedNow: () => NetChange[] } = {
@@ -95,12 +97,13 @@ function serviceStandin(opts: { pendingFor?: number; failApply?: string } = {}) 
       tr.waiting();
       const diff = await svc.diff();
       pending = { deadline: Date.now() + confirmTimeoutS * 1000, who: 'tester', diff, probes: [{ name: 'gateway 192.168.81.1', ok: true, detail: 'reply' }] };
+      applied = staged;
       staged = [];
       log.push(`apply ${confirmTimeoutS}`);
       return pending;
     },
     confirm: async () => { pending = undefined; log.push('confirm'); },
-    rollback: async (reason) => { pending = undefined; log.push(`rollback ${reason}`); },
+    rollback: async (reason) => { pending = undefined; staged = applied; log.push(`rollback ${reason}`); },
     pending: async () => (pending && pending.deadline > Date.now() ? pending : (pending = undefined)),
   };
   return svc;
@@ -273,7 +276,11 @@ describe('Network screen (inventory recorded on a test host)', () => {
     await env.ui.waitFor(/Keep this configuration\?/);
     await env.ui.press('R');
     await env.ui.waitFor('Rolled back: the previous configuration is back.');
-    assert.deepEqual(env.service.log, ['stage hostname.set', 'apply 2', 'stage hostname.set', 'apply 2', 'rollback rolled back by the operator']);
+    // The change is staged again: Enter applies it once more.
+    await env.ui.waitFor('The changes are staged again');
+    await env.ui.press(KEYS.enter);
+    await env.ui.waitFor(/Keep this configuration\? Rolling back in [12] s/);
+    assert.deepEqual(env.service.log, ['stage hostname.set', 'apply 2', 'stage hostname.set', 'apply 2', 'rollback rolled back by the operator', 'apply 2']);
   });
 });
 
