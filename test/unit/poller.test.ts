@@ -42,4 +42,21 @@ describe('polled stores', () => {
     // At 10 ms without back-off there would be ~15 calls; with 40, 80, 160... far fewer.
     assert.ok(n <= 5, `called ${n} times`);
   });
+
+  it('take data offered by a store that read it anyway: no read of their own, a redraw only when it differs', async () => {
+    let calls = 0;
+    const s = createPolledStore(async () => ({ name: `read ${++calls}` }), 10_000);
+    let heard = 0;
+    s.offer({ name: 'vm' });
+    const off = s.subscribe(() => heard++);
+    await tick(30);
+    assert.equal(calls, 0, 'fresh offered data is not read again');
+    assert.deepEqual(s.getSnapshot().data, { name: 'vm' });
+    s.offer({ name: 'vm' });
+    assert.equal(heard, 0);
+    s.offer({ name: 'vm2' });
+    assert.equal(heard, 1);
+    assert.deepEqual(s.getSnapshot().data, { name: 'vm2' });
+    off(); s.stop();
+  });
 });
