@@ -26,6 +26,13 @@ await withTestHosts([
   { name: 'bench-node', nics: [{ cable: c1 }, { cable: c2 }], services: ['networkmanager'], keepLogs: 'on-failure', timeoutMs: 1_800_000 },
   { name: 'bench-peer', nics: [{ cable: c1 }, { cable: c2 }], keepLogs: 'on-failure', timeoutMs: 1_800_000 },
 ], async ([node, peer]) => {
+  // virtio-net reports no duplex, and the kernel runs LACP only on full-duplex ports: say 1000/full on all four ends.
+  for (const h of [node, peer]) {
+    for (const nic of ['eth0', 'eth1']) {
+      const e = await h.run(['ethtool', '-s', nic, 'speed', '1000', 'duplex', 'full']);
+      if (e.code !== 0) throw new Error(`ethtool on ${h.name} ${nic}: ${e.stderr}`);
+    }
+  }
   // The peer: a plain kernel 802.3ad bond with VLAN 100 on top.
   const p = await peer.bash(`
     ip link add bond0 type bond mode 802.3ad miimon 100 lacp_rate fast
