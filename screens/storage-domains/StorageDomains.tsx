@@ -251,7 +251,7 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
       { keys: ['space'], description: 'Next choice', action: cycle, when: inForm && !form.editing && Boolean(fields[form.focus]?.choices) },
       { keys: ['tab'], description: 'Next field', action: () => move(1), when: inForm && !form.editing, footer: false },
       { keys: ['s'], description: mode === 'create' ? 'Create domain' : mode === 'upload' ? 'Start upload' : 'Create volume', dangerous: true, when: inForm && !form.editing, disabledReason: busy ? `busy: ${busy}` : undefined, action: mode === 'create' ? submitCreate : mode === 'upload' ? submitUpload : submitVolume },
-      { keys: ['escape'], description: 'Back', action: back, when: mode !== 'list' && !form.editing && !busy },
+      { keys: ['escape'], description: inForm ? 'Cancel' : 'Back to the domains', action: back, when: mode !== 'list' && !form.editing && !busy },
     ];
     useBindings(bindings);
 
