@@ -103,14 +103,14 @@ export class NetworkManagerBackend implements NetBackend {
       onStep?.(`remove ${n}`);
       const cur = findIface(current, n);
       // Deleting the profile takes NetworkManager's software device with it; one made elsewhere is deleted as a device.
-      if (profiles.has(profileName(n))) await this.t.ok('nmcli', ['connection', 'delete', profileName(n)]);
+      if (profiles.has(profileName(n))) await this.t.ok('nmcli', ['--wait', '60', 'connection', 'delete', profileName(n)], { timeoutMs: 70_000 });
       else if (cur && cur.kind !== 'ethernet') await this.t.run('nmcli', ['device', 'delete', n]);
     }
     const unconfigured = (i: IfaceConfig) => i.kind === 'ethernet' && !i.master && i.ipv4.method === 'none' && i.ipv6.method === 'none' && !i.routes.length;
     const touched: string[] = [];
     for (const n of [...added, ...changed]) {
       const i = findIface(desired, n)!;
-      if (profiles.has(profileName(n))) await this.t.ok('nmcli', ['connection', 'delete', profileName(n)]);
+      if (profiles.has(profileName(n))) await this.t.ok('nmcli', ['--wait', '60', 'connection', 'delete', profileName(n)], { timeoutMs: 70_000 });
       // A NIC released from a bond or bridge with nothing on it just loses its profile.
       if (unconfigured(i) && profiles.has(profileName(n))) continue;
       onStep?.(`profile ${profileName(n)}`);
