@@ -33,11 +33,12 @@ export function whenLoaded(def: ScreenDef, fn: () => void): Promise<void> | void
 export function useScreenComponent(def: ScreenDef): { component?: ScreenComponent; error?: string } {
   const [, setDone] = useState(0);
   const now = def.component ? { component: def.component } : loaded.get(def);
+  const missing = !now;
   useEffect(() => {
-    if (now) return;
+    if (!missing) return;
     let live = true;
     void preloadScreen(def).then(() => { if (live) setDone((n) => n + 1); });
     return () => { live = false; };
-  }, [def, now]);
+  }, [def, missing]);
   return now ?? {};
 }
