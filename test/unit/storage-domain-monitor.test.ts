@@ -11,11 +11,11 @@ import { createDomainService, type StorageDomain } from '../../src/host/storage/
 
 type Probe = Awaited<ReturnType<ReturnType<typeof createDomainService>['probe']>>;
 
-function setup() {
+function setup(connState: string | null = 'connected') {
   const db = openDatabase(':memory:');
   const events = new EventLog(db, { user: 'tester', channel: 'cli' });
   const noRunner = { run: () => Promise.reject(new Error('no program may run in this test')), runOk: () => Promise.reject(new Error('no program may run')) };
-  const service = createDomainService({ runner: noRunner, db, events, connections: { list: () => [], get: () => undefined, status: () => undefined, mountPath: () => '/x', luns: async () => [] } });
+  const service = createDomainService({ runner: noRunner, db, events, connections: { list: () => [], get: (id) => (connState ? { id, type: 'nfs', name: 'nfs1', state: connState } : undefined), status: () => undefined, mountPath: () => '/x', luns: async () => [] } });
   const dc = db.prepare('SELECT id FROM data_centers').pluck().get() as string;
   const now = new Date().toISOString();
   db.prepare(`INSERT INTO storage_domains (id, name, type, kind, data_center_id, connection_id, status, format_version, pool_name, pool_type, path, creator_host, created_at, attached_at)
@@ -66,5 +66,25 @@ describe('storage domain health monitor', () => {
     await monitor.checkNow();
     assert.equal(service.get('nfs1')!.status, 'maintenance');
     assert.equal(events.list({ text: 'storage domain nfs1' }).length, 1);
+  });
+
+  test('a disconnected or removed connection makes the domain inactive with a warning, without reading the storage; inactive domains are not checked again', async () => {
+    for (const [state, reason] of [['disconnected', /its storage connection nfs1 is disconnected/], [null, /its storage connection c1 was removed/]] as const) {
+      const { events, service } = setup(state);
+      const d = service.get('nfs1')!;
+      // The real probe: it must decide from the state DB alone (the runner here refuses to run anything).
+      const r = await service.probe(d);
+      assert.equal(r.ok, false);
+      const monitor = createDomainMonitor({ service, events, timeoutMs: 1000 });
+      await monitor.checkNow();
+      const after = service.get('nfs1')!;
+      assert.equal(after.status, 'inactive');
+      assert.match(after.lastError ?? '', reason);
+      const ev = events.list({ text: 'is inactive' });
+      assert.equal(ev.length, 1);
+      assert.equal(ev[0]!.severity, 'warning');
+      await monitor.checkNow();
+      assert.equal(events.list({ text: 'storage domain nfs1' }).length, 1);
+    }
   });
 });

@@ -37,7 +37,9 @@ export function createDomainMonitor(deps: MonitorDeps): DomainMonitor {
   let timer: NodeJS.Timeout | undefined;
 
   const raise = (d: StorageDomain, change: { from: string; to: string }, error?: string) => {
-    if (change.to === 'unreachable') {
+    if (change.to === 'inactive') {
+      deps.events.record({ severity: 'warning', source: 'storage', objectType: 'storage-domain', objectId: d.id, message: `Storage domain ${d.name} is inactive: ${error ?? 'its connection is down'}; activate it once the connection is back`, user: 'system', channel: 'system' });
+    } else if (change.to === 'unreachable') {
       deps.events.record({ severity: 'error', source: 'storage', objectType: 'storage-domain', objectId: d.id, message: `Storage domain ${d.name} is unreachable: ${error ?? 'health check failed'}`, result: 'failure', user: 'system', channel: 'system' });
     } else {
       deps.events.record({ severity: 'info', source: 'storage', objectType: 'storage-domain', objectId: d.id, message: `Storage domain ${d.name} is reachable again`, result: 'success', user: 'system', channel: 'system' });

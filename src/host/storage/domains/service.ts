@@ -111,6 +111,11 @@ export interface DomainServiceDeps {
   storageTimeoutMs?: number;
 }
 
+/** One health check's outcome; inactive: the connection is down on purpose (disconnected or removed). */
+export type ProbeResult =
+  | { ok: true; capacity?: { capacityBytes: number; usedBytes: number; freeBytes: number } }
+  | { ok: false; error: string; inactive?: boolean };
+
 export interface UploadProgress {
   doneBytes: number;
   totalBytes: number;
@@ -502,8 +507,12 @@ export function createDomainService(deps: DomainServiceDeps) {
      * with direct I/O in a child process, then the capacity. The caller (the
      * monitor) bounds the wait; a hung read never blocks this process.
      */
-    async probe(d: StorageDomain, timeoutMs = tmo): Promise<{ ok: true; capacity?: { capacityBytes: number; usedBytes: number; freeBytes: number } } | { ok: false; error: string }> {
+    async probe(d: StorageDomain, timeoutMs = tmo): Promise<ProbeResult> {
       try {
+        // A connection the operator disconnected (or removed) makes the domain inactive, not an alarm; read from the state DB only.
+        const conn = await connections.get(d.connectionId);
+        if (!conn) return { ok: false, inactive: true, error: `its storage connection ${d.connectionId} was removed` };
+        if (conn.state === 'disconnected') return { ok: false, inactive: true, error: `its storage connection ${connLabel(conn)} is disconnected` };
         if (d.kind === 'file') {
           const file = `${d.path}/dom_md/metadata`;
           let r = await runner.run('dd', [`if=${file}`, 'iflag=direct', 'bs=4096', 'count=1', 'status=none'], { timeoutMs });
@@ -527,7 +536,7 @@ export function createDomainService(deps: DomainServiceDeps) {
     },
 
     /** Record a probe's outcome; returns the status change it caused, if any (the monitor raises events for those). */
-    recordCheck(id: string, result: { ok: true; capacity?: { capacityBytes: number; usedBytes: number; freeBytes: number } } | { ok: false; error: string }): { from: DomainStatus; to: DomainStatus } | undefined {
+    recordCheck(id: string, result: ProbeResult): { from: DomainStatus; to: DomainStatus } | undefined {
       const now = new Date().toISOString();
       const d = byKey(id);
       if (!d || (d.status !== 'active' && d.status !== 'unreachable')) return undefined;
@@ -538,6 +547,11 @@ export function createDomainService(deps: DomainServiceDeps) {
         return changed ? { from: 'unreachable', to: 'active' } : undefined;
       }
       db.prepare('UPDATE storage_domains SET checked_at = ?, last_error = ? WHERE id = ?').run(now, result.error, id);
+      if (result.inactive) {
+        const from = d.status;
+        db.prepare("UPDATE storage_domains SET status = 'inactive' WHERE id = ?").run(id);
+        return { from, to: 'inactive' };
+      }
       const changed = db.prepare("UPDATE storage_domains SET status = 'unreachable' WHERE id = ? AND status = 'active'").run(id).changes;
       return changed ? { from: 'active', to: 'unreachable' } : undefined;
     },
