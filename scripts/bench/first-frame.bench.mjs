@@ -23,11 +23,11 @@ async function once(i) {
     '-e', `HOSTDECK_BENCH_FILE=${mark}`, '-e', `HOSTDECK_DB=${join(dir, 'state.db')}`, '-e', `HOSTDECK_LOG=${join(dir, 'log')}`,
     process.execPath, bin]);
   let firstFrame;
-  for (let w = 0; w < 400 && firstFrame === undefined; w++) {
+  for (let w = 0; w < 2000 && firstFrame === undefined; w++) {
     try { const t = readFileSync(mark, 'utf8').split('\n')[0]; if (t) firstFrame = Number(t) - t0; } catch { /* not yet */ }
     if (firstFrame === undefined) await sleep(5);
   }
-  if (firstFrame === undefined) throw new Error('no complete frame within 2 s');
+  if (firstFrame === undefined) throw new Error('no complete frame within 10 s');
   spawnSync('tmux', ['-S', sock, 'send-keys', '-t', `b${i}`, 'q']);
   let rssKiB;
   for (let w = 0; w < 400 && rssKiB === undefined; w++) {
