@@ -216,9 +216,13 @@ export const storageDomainCommands: Command[] = [
     async run(ctx) {
       tooMany(ctx, 0);
       const s = await domainServiceFor(ctx.services);
+      let rounds = 0;
       const monitor = createDomainMonitor({
         service: s, events: ctx.services.events, keepAlive: true,
         onChange: (changes) => { for (const c of changes) ctx.err(`${new Date().toISOString()} ${c.domain.name}: ${c.from} -> ${c.to}`); },
+        onRound: (checked) => {
+          if (rounds++ === 0) ctx.err(`${new Date().toISOString()} first round: ${checked.map((d) => `${d.name} ${d.status}`).join(', ') || 'no domain to check'}`);
+        },
       });
       if (ctx.options.once) {
         await monitor.checkNow();

@@ -233,7 +233,7 @@ describe('storage domains over NFS between two test hosts, with an outage', { ti
     };
 
     await n.bash('cd /run/hd && export HOSTDECK_DB=/run/hd/state.db NODE_COMPILE_CACHE=/run/hd/node-cache && { setsid "$1" "$2" storage domain monitor > /run/hd/monitor.log 2>&1 & echo $! > /run/hd/monitor.pid; }', [process.execPath, BUNDLE]);
-    await waitLog(/monitoring 2 storage domains/, 'the monitor did not start');
+    await waitLog(/first round: nfsdata active, posixdata active/, 'the monitor did not start');
 
     // Samples every process's state from /proc (bash builtins only) until told to stop: "<time> <pid> <comm>" for each one in D.
     await n.bash(`{ setsid bash -c 'while [ ! -e /run/hd/stop ]; do for f in /proc/[0-9]*/stat; do read -r line < "$f" 2>/dev/null || continue; rest=\${line##*) }; if [ "\${rest%% *}" = D ]; then c=\${line#*(}; p=\${f#/proc/}; echo "$EPOCHREALTIME \${p%/stat} \${c%%)*}"; fi; done; read -t 0.2 <> <(:) || true; done > /run/hd/dstate.log' & } ; true`);

@@ -17,6 +17,8 @@ export interface MonitorDeps {
   intervalMs?: number;
   timeoutMs?: number;
   /** Called after each round with the domains whose status changed. */
+  /** Called after each round with the domains it checked, as they are now. */
+  onRound?: (checked: StorageDomain[]) => void;
   /** Keep the process alive while the monitor runs (the foreground monitor verb); default false. */
   keepAlive?: boolean;
   onChange?: (changed: { domain: StorageDomain; from: string; to: string }[]) => void;
@@ -79,6 +81,7 @@ export function createDomainMonitor(deps: MonitorDeps): DomainMonitor {
         const domains = deps.service.list().filter((d) => d.status === 'active' || d.status === 'unreachable');
         const changed = (await Promise.all(domains.map((d) => checkOne(d).catch(() => undefined)))).filter((c) => c !== undefined);
         if (changed.length) deps.onChange?.(changed);
+        deps.onRound?.(deps.service.list().filter((d) => domains.some((x) => x.id === d.id)));
       } finally {
         round = undefined;
       }
