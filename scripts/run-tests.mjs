@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 
 const root = new URL('..', import.meta.url).pathname;
 const ALL = ['static', 'unit', 'component', 'contract', 'e2e', 'integration', 'system'];
-// Tiers that start real daemons or VMs run one file at a time.
+// Tiers that start real daemons or VMs run one file at a time (the system
+// tier: HOSTDECK_SYSTEM_CONCURRENCY files at a time, 2 by default).
 const SERIAL = new Set(['integration', 'system']);
 const args = process.argv.slice(2);
 const filter = process.env.HOSTDECK_TEST_FILTER ? new RegExp(process.env.HOSTDECK_TEST_FILTER) : null;
@@ -46,7 +47,17 @@ for (const tier of tiers.filter((t) => t !== 'static')) {
   if (filter) list = list.filter((f) => filter.test(relative(root, f)));
   if (!list.length) continue;
   console.log(`\n=== ${tier} (${list.length} file${list.length === 1 ? '' : 's'})`);
-  const concurrency = SERIAL.has(tier) ? 1 : Math.max(2, Number(process.env.HOSTDECK_TEST_CONCURRENCY ?? 2));
+  // Test-host files boot their own QEMU machines in their own namespaces:
+  // two at a time keep both cores busy (a TCG guest runs on one). Files
+  // named zz-* check what the others left behind, so they run afterwards.
+  const last = list.filter((f) => /\/zz-[^/]*$/.test(f));
+  const first = list.filter((f) => !last.includes(f));
+  for (const group of [first, last].filter((g) => g.length)) if (!runFiles(tier, group)) exitCode = 1;
+}
+
+function runFiles(tier, list) {
+  const parallel = tier === 'system' ? Number(process.env.HOSTDECK_SYSTEM_CONCURRENCY ?? 2) : 1;
+  const concurrency = SERIAL.has(tier) ? parallel : Math.max(2, Number(process.env.HOSTDECK_TEST_CONCURRENCY ?? 2));
   const r = spawnSync(process.execPath, [
     '--import', 'tsx',
     '--test',
@@ -55,7 +66,7 @@ for (const tier of tiers.filter((t) => t !== 'static')) {
     `--test-reporter=${join(root, 'test/lib/count-reporter.mjs')}`, `--test-reporter-destination=${join(countsDir, 'reporter.out')}`,
     ...list.map((f) => relative(root, f)),
   ], { cwd: root, stdio: 'inherit', env: { ...process.env, HOSTDECK_TEST_COUNTS: countsFile, HOSTDECK_TEST_TIER: tier, FORCE_COLOR: '0' } });
-  if (r.status !== 0) exitCode = 1;
+  return r.status === 0;
 }
 let passed = staticPassed, failed = staticFailed, skipped = 0;
 const failures = [...staticFailures];

@@ -53,7 +53,8 @@ interface IpLink { ifname: string; link?: string; master?: string; linkinfo?: { 
 /** The options as `ip -d -j link` names them. */
 const IP_KEY: Record<string, string> = { lacp_rate: 'ad_lacp_rate' };
 
-function suite(backend: BackendName, subnet: number) {
+/** The same suite for each backend; net-backends-*.test.ts run one each (two files, so the system tier runs them side by side). */
+export function suite(backend: BackendName, subnet: number) {
   const PEER = `192.168.${subnet}.1`;
   const ADDR = `192.168.${subnet}.10`;
   describe(`network service on ${backend} in a test host`, { timeout: 1_200_000 }, () => {
@@ -344,8 +345,3 @@ function suite(backend: BackendName, subnet: number) {
     }));
   });
 }
-
-// HOSTDECK_NET_BACKENDS=iproute2 (or networkmanager) runs one backend's suite while developing; CI runs both.
-const only = process.env.HOSTDECK_NET_BACKENDS?.split(',');
-if (!only || only.includes('networkmanager')) suite('networkmanager', 81);
-if (!only || only.includes('iproute2')) suite('iproute2', 82);
