@@ -5,11 +5,6 @@ import type { ScreenDef } from '../../src/app/types.ts';
 import * as processRunner from '../../src/exec/runner.ts';
 import { createNetStore, type NetServiceApi, type NetStore } from '../../src/store/net.ts';
 import type { InventoryRunner } from '../../src/host/net/inventory.ts';
-import { makeWizardScreen } from '../network-wizard/Wizard.tsx';
-import { makeApplyScreen } from './ApplyScreen.tsx';
-import { makeNetFormScreen } from './NetForm.tsx';
-import { makeNetworkScreen } from './NetworkScreen.tsx';
-import { makeToolsScreen } from './ToolsScreen.tsx';
 import { createNetworkService, selfCommand } from '../../src/host/net/service.ts';
 import type { Services } from '../../src/services.ts';
 import { adaptNetworkService } from './service.ts';
@@ -34,12 +29,13 @@ export function confirmTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): num
 export function createNetworkScreens(deps: NetworkScreenDeps): { screens: ScreenDef[]; store: NetStore } {
   const store = createNetStore({ runner: deps.runner, service: deps.service, makeService: deps.makeService as ((s: never) => NetServiceApi | undefined) | undefined, pollMs: deps.pollMs, slowPollMs: deps.slowPollMs });
   const confirmTimeoutS = deps.confirmTimeoutS ?? (() => confirmTimeoutFromEnv());
+  // Each screen is its own chunk, loaded when it first opens.
   const screens: ScreenDef[] = [
-    { id: 'network', title: 'Network', key: 'n', aliases: ['net', 'nic', 'nics', 'bond', 'vlan', 'bridge', 'ip', 'dns', 'lldp'], description: 'NICs, bonds, VLANs and bridges with link, addresses and LLDP; change them with a safe apply.', component: makeNetworkScreen(store) },
-    { id: 'net-form', title: 'Network change', inMenu: false, description: 'Stage a network change.', component: makeNetFormScreen(store) },
-    { id: 'net-apply', title: 'Apply network', inMenu: false, description: 'Apply the staged network changes and confirm them.', component: makeApplyScreen(store, { confirmTimeoutS }) },
-    { id: 'net-tools', title: 'Network tools', aliases: ['ping', 'test network', 'reset network', 'emergency'], inMenu: false, description: 'Test network; emergency network reset.', component: makeToolsScreen(store) },
-    { id: 'network-wizard', title: 'Network setup wizard', aliases: ['wizard', 'first run', 'setup', 'install'], inMenu: false, description: 'First-run network setup: management NIC or bond, VLAN, IP, DNS, host name, then apply.', component: makeWizardScreen(store) },
+    { id: 'network', title: 'Network', key: 'n', aliases: ['net', 'nic', 'nics', 'bond', 'vlan', 'bridge', 'ip', 'dns', 'lldp'], description: 'NICs, bonds, VLANs and bridges with link, addresses and LLDP; change them with a safe apply.', load: () => import('./NetworkScreen.tsx').then((m) => m.makeNetworkScreen(store)) },
+    { id: 'net-form', title: 'Network change', inMenu: false, description: 'Stage a network change.', load: () => import('./NetForm.tsx').then((m) => m.makeNetFormScreen(store)) },
+    { id: 'net-apply', title: 'Apply network', inMenu: false, description: 'Apply the staged network changes and confirm them.', load: () => import('./ApplyScreen.tsx').then((m) => m.makeApplyScreen(store, { confirmTimeoutS })) },
+    { id: 'net-tools', title: 'Network tools', aliases: ['ping', 'test network', 'reset network', 'emergency'], inMenu: false, description: 'Test network; emergency network reset.', load: () => import('./ToolsScreen.tsx').then((m) => m.makeToolsScreen(store)) },
+    { id: 'network-wizard', title: 'Network setup wizard', aliases: ['wizard', 'first run', 'setup', 'install'], inMenu: false, description: 'First-run network setup: management NIC or bond, VLAN, IP, DNS, host name, then apply.', load: () => import('../network-wizard/Wizard.tsx').then((m) => m.makeWizardScreen(store)) },
   ];
   return { screens, store };
 }

@@ -1,6 +1,6 @@
 // The Storage domains screen as data, for screens/index.ts.
 import type { ScreenDef } from '../../src/app/types.ts';
-import { makeStorageDomainsScreen, type StorageDomainsDeps } from './StorageDomains.tsx';
+import type { StorageDomainsDeps } from './StorageDomains.tsx';
 
 /** A ScreenDef with its own dependencies (tests: a stand-in API). */
 export function createStorageDomainsScreen(deps: StorageDomainsDeps = {}): ScreenDef {
@@ -10,7 +10,8 @@ export function createStorageDomainsScreen(deps: StorageDomainsDeps = {}): Scree
     key: 's',
     aliases: ['sd', 'storage-domains', 'volumes', 'iso', 'pools', 'upload'],
     description: 'Storage domains of the data center: status, capacity, volumes, ISO upload, maintenance.',
-    component: makeStorageDomainsScreen(deps),
+    // Its own chunk, loaded when the screen first opens.
+    load: () => import('./StorageDomains.tsx').then((m) => m.makeStorageDomainsScreen(deps)),
   };
 }
 

@@ -2,13 +2,13 @@
 // unique id; never edit one that has shipped.
 import type { Db } from '../db.ts';
 import { core0001 } from './0001-core.ts';
+import { network0002 } from './0002-network.ts';
 import { storageConnections0003 } from './0003-storage-connections.ts';
 import { storageDomains0004 } from './0004-storage-domains.ts';
-import { network0002 } from './0002-network.ts';
 
 export interface Migration {
   id: string;
   up: (db: Db) => void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [core0001, storageDomains0004, storageConnections0003, network0002];
+export const MIGRATIONS: readonly Migration[] = [core0001, network0002, storageConnections0003, storageDomains0004];
