@@ -19,9 +19,9 @@ export const SCREENS: ScreenDef[] = [
   ...vmLifecycleScreens,
   hostMonitorScreen,
   engineScreen,
+  ...networkScreens,
   storageDomainsScreen,
   storageConnectionsScreen,
-  ...networkScreens,
 ];
 
 export const ACTIONS: PaletteAction[] = [];
