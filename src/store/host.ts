@@ -64,6 +64,7 @@ export function createStores(services: Services, refreshMs = 2000, opts: { engin
   // The VM sampler starts a virsh: not before the console's first frame (samplersAfter).
   const vms = createVmStore(services, { intervalMs: opts.monitorMs ?? 1000, startAfter: opts.samplersAfter });
   const hostMetrics = createHostMetricsStore({ intervalMs: opts.monitorMs ?? 1000 });
-  const off = services.virt.onStatus(() => { void virt.refresh(); });
+  // libvirtd back: the VM figures now, not after the sampler's error backoff (up to 30 s).
+  const off = services.virt.onStatus((s) => { void virt.refresh(); if (s.state === 'connected') void vms.refresh(); });
   return { host, identity, virt, mode, vms, hostMetrics, stop: () => { off(); host.stop(); identity.stop(); virt.stop(); mode.stop(); vms.stop(); hostMetrics.stop(); } };
 }

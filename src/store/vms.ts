@@ -241,7 +241,8 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
         }
       };
     },
-    refresh: tick,
+    // An explicit refresh (a key, libvirtd back) starts the error backoff over.
+    refresh: () => { failures = 0; return tick(); },
     setIntervalMs(ms) {
       intervalMs = Math.max(500, Math.min(10_000, ms));
       state = { ...state, intervalMs };
