@@ -104,7 +104,8 @@ export class VirshSession {
       if (j < 0) return;
       const text = this.out.slice(0, i);
       this.out = this.out.slice(i + head.marker.length);
-      const err = this.err.slice(0, j);
+      // `echo --err` prints its text as "error: <marker>": that prefix is not the command's.
+      const err = this.err.slice(0, j).replace(/error: $/, '');
       this.err = this.err.slice(j + errMarker.length);
       this.queue.shift();
       clearTimeout(head.timer);
@@ -112,7 +113,9 @@ export class VirshSession {
       const from = text.startsWith('virsh # ') ? text.indexOf('\n') + 1 : 0;
       const to = text.indexOf('virsh # echo --err ', from);
       const body = from <= 0 && text.startsWith('virsh # ') ? '' : text.slice(from, to < 0 ? undefined : to);
-      const e = lastError(err);
+      // Only virsh's own "error:" lines fail a command: other stderr text (e.g. "Authorization not
+      // available..." when virsh finds a terminal but no polkit) is a warning.
+      const e = errorLines(err);
       if (e && !body.trim()) {
         head.reject(new Error(e));
         // A failed command (daemon gone, connection lost): the next one starts a fresh virsh.
@@ -159,7 +162,10 @@ function quote(a: string): string {
   return /^[A-Za-z0-9_./:=@%+,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
 }
 
+function errorLines(stderr: string): string {
+  return stderr.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('error:')).map((l) => l.slice(6).trim()).filter(Boolean).join(': ');
+}
+
 function lastError(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('error:')).map((l) => l.slice(6).trim()).filter(Boolean);
-  return lines.join(': ') || stderr.trim().split('\n').pop() || '';
+  return errorLines(stderr) || stderr.trim().split('\n').pop() || '';
 }

@@ -5,6 +5,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { VirshSession } from '../../src/store/virsh-session.ts';
 import { parseDomstats } from '../../src/virt/stats.ts';
+import { createVmStore } from '../../src/store/vms.ts';
+import { testServices } from '../lib/services.ts';
+
+const EMPTY_HOST = `test://${new URL('../fixtures/libvirt/empty-host.xml', import.meta.url).pathname}`;
 
 describe('virsh session (sampler)', () => {
   it('answers commands in order over one process, recovers after an error, and closes', async () => {
@@ -25,5 +29,26 @@ describe('virsh session (sampler)', () => {
       s.close();
     }
     await assert.rejects(s.command(['domstats']), /closed/);
+  });
+
+  it('a host without any VM: domstats answers nothing, which is no error, and the VM counts are all zero', async () => {
+    const s = new VirshSession(EMPTY_HOST);
+    try {
+      assert.equal((await s.command(['domstats', '--nowait'])).trim(), '');
+      assert.equal(s.starts, 1, 'no error restarted virsh');
+    } finally {
+      s.close();
+    }
+    const services = testServices({ uri: EMPTY_HOST });
+    const store = createVmStore(services, { intervalMs: 1000, events: false });
+    try {
+      await store.refresh();
+      const snap = store.getSnapshot();
+      assert.equal(snap.error, undefined);
+      assert.equal(snap.data?.counts.total, 0);
+    } finally {
+      store.stop();
+      await services.cleanup();
+    }
   });
 });
