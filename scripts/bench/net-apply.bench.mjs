@@ -34,16 +34,18 @@ await withTestHosts([
     }
   }
   // The peer: a plain kernel 802.3ad bond with VLAN 100 on top.
-  const p = await peer.bash(`
-    ip link add bond0 type bond mode 802.3ad miimon 100 lacp_rate fast
-    ip link set eth0 down; ip link set eth0 master bond0
-    ip link set eth1 down; ip link set eth1 master bond0
-    ip link set bond0 up
-    ip link add link bond0 name bond0.100 type vlan id 100
-    ip link set bond0.100 up
-    ip addr add 10.100.0.2/24 dev bond0.100
-  `, []);
-  if (p.code !== 0) throw new Error(`peer setup: ${p.stderr}`);
+  for (const argv of [
+    ['ip', 'link', 'add', 'bond0', 'type', 'bond', 'mode', '802.3ad', 'miimon', '100', 'lacp_rate', 'fast'],
+    ['ip', 'link', 'set', 'eth0', 'down'], ['ip', 'link', 'set', 'eth0', 'master', 'bond0'],
+    ['ip', 'link', 'set', 'eth1', 'down'], ['ip', 'link', 'set', 'eth1', 'master', 'bond0'],
+    ['ip', 'link', 'set', 'bond0', 'up'],
+    ['ip', 'link', 'add', 'link', 'bond0', 'name', 'bond0.100', 'type', 'vlan', 'id', '100'],
+    ['ip', 'link', 'set', 'bond0.100', 'up'],
+    ['ip', 'addr', 'add', '10.100.0.2/24', 'dev', 'bond0.100'],
+  ]) {
+    const p = await peer.run(argv);
+    if (p.code !== 0) throw new Error(`peer setup: ${argv.join(' ')}: ${p.stderr}`);
+  }
   const db = openDatabase(':memory:');
   const events = new EventLog(db, { user: 'bench', channel: 'cli' });
   const svc = createNetworkService({ runner: testHostRunner(node), db, events, watchdogCommand: null, stateDir: '/run/hostdeck-bench-net' });
