@@ -3,7 +3,7 @@
 // children of the monitor) take, and how long `hostdeck storage domain list`
 // takes as a CLI process (it reads the state DB only, so it answers the same
 // while a domain's storage hangs). Figures under an NFS outage in test hosts
-// are printed by test/system/storage-domain-nfs.test.ts ("figures").
+// are printed by test/system/storage-domain-nfs.test.tsx ("figures").
 // Targets (issue #7): an outage flagged within 30 s (monitor: 10 s interval +
 // 9 s deadline = 19 s worst case); other CLI calls answer in under 2 s.
 import { execFileSync, spawnSync } from 'node:child_process';

@@ -4,7 +4,7 @@
 // deletion refused while a running VM (QEMU, no OS) has a disk on the domain,
 // detach keeps the data and import finds it again, remove deletes it; then
 // the CLI on the same state. (POSIX on a loop device runs in a test host, in
-// storage-domain-nfs.test.ts: libvirtd here runs in a private mount namespace
+// storage-domain-nfs.test.tsx: libvirtd here runs in a private mount namespace
 // that does not see mounts made after it started.)
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
