@@ -176,6 +176,18 @@ export function spawnPiped(command: string, args: readonly string[], opts: { env
   return nodeSpawn(command, [...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env }, shell: false });
 }
 
+/**
+ * Like spawnPiped, but the program's standard output goes straight into an
+ * open file (`stdoutFd`) instead of a pipe: a program that flushes every line
+ * (virsh) then costs no wake-up of this process per line; the caller reads
+ * the file when the program says (on stderr) that a command is done.
+ */
+export function spawnPipedToFile(command: string, args: readonly string[], stdoutFd: number, opts: { env?: Record<string, string | undefined> } = {}): import('node:child_process').ChildProcessByStdio<import('node:stream').Writable, null, import('node:stream').Readable> {
+  assertArgv(command, args);
+  for (const o of observers) o({ command, args: [...args] });
+  return nodeSpawn(command, [...args], { stdio: ['pipe', stdoutFd, 'pipe'], env: { ...process.env, ...opts.env }, shell: false }) as import('node:child_process').ChildProcessByStdio<import('node:stream').Writable, null, import('node:stream').Readable>;
+}
+
 /** Hand the terminal to a program (e.g. `virsh console`) and wait for it to exit. */
 export async function runInteractive(command: string, args: readonly string[], opts: { env?: Record<string, string | undefined> } = {}): Promise<number> {
   assertArgv(command, args);

@@ -2,15 +2,24 @@
 // command per tick (`domstats`): one bulk call per tick over an open
 // connection, instead of a process start (and, on a test:///<file>.xml URI,
 // a re-read of the whole fixture) per tick. Each command is followed by an
-// `echo <marker>` so its output can be cut out of the stream. The process is
-// started on first use, restarted when it dies or hangs, and ended after a
-// while without commands (nothing runs while no screen needs it).
+// `echo --err <marker>`: when the marker arrives on stderr the command is done.
+// The process is started on first use, restarted when it dies or hangs, and
+// ended after a while without commands (nothing runs while no screen needs it).
 //
-// The process is started through the runner (spawnPiped): argument array only.
-import { StringDecoder } from 'node:string_decoder';
-import { spawnPiped } from '../exec/runner.ts';
+// virsh flushes its standard output after every line (4 writes per domain
+// for `domstats`, 4000 for 1000 domains): through a pipe each of them may wake
+// this process. Its standard output goes into an unlinked file of ours
+// instead (in memory, on /dev/shm where there is one), read once per command
+// when the stderr marker says it is complete, and emptied between commands.
+//
+// The process is started through the runner (spawnPipedToFile): argument array only.
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants as fsc, fstatSync, ftruncateSync, openSync, readSync, statSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnPipedToFile } from '../exec/runner.ts';
 
-type ChildProcessWithoutNullStreams = ReturnType<typeof spawnPiped>;
+type VirshProcess = ReturnType<typeof spawnPipedToFile>;
 
 export interface VirshSessionOptions {
   /** Milliseconds a command may take before the process is killed and the command fails. */
@@ -19,20 +28,25 @@ export interface VirshSessionOptions {
   idleMs?: number;
   /** The virsh program (tests). */
   program?: string;
+  /** Directory for the (unlinked) output file; default /dev/shm when present, else the temp dir. */
+  outputDir?: string;
 }
 
 interface Pending {
   marker: string;
+  /** The line sent (virsh echoes it after its prompt). */
+  line: string;
   resolve: (out: string) => void;
   reject: (err: Error) => void;
   timer: NodeJS.Timeout;
 }
 
 export class VirshSession {
-  private proc?: ChildProcessWithoutNullStreams;
-  private out = '';
-  private outChunks: Buffer[] = [];
-  private decoder = new StringDecoder('utf8');
+  private proc?: VirshProcess;
+  /** The output file (virsh's stdout) and how far it has been read. */
+  private outFd?: number;
+  private readPos = 0;
+  private buf = Buffer.alloc(64 * 1024);
   private err = '';
   private queue: Pending[] = [];
   private seq = 0;
@@ -47,22 +61,21 @@ export class VirshSession {
     return this.proc?.pid;
   }
 
-  private start(): ChildProcessWithoutNullStreams {
-    const p = spawnPiped(this.opts.program ?? 'virsh', ['-q', '-c', this.uri], { env: { LC_ALL: 'C' } });
+  private start(): VirshProcess {
+    const fd = openOutputFile(this.opts.outputDir);
+    let p: VirshProcess;
+    try {
+      p = spawnPipedToFile(this.opts.program ?? 'virsh', ['-q', '-c', this.uri], fd, { env: { LC_ALL: 'C' } });
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
     this.starts++;
-    this.out = '';
-    this.outChunks = [];
-    this.decoder = new StringDecoder('utf8');
+    this.closeOutput();
+    this.outFd = fd;
+    this.readPos = 0;
     this.err = '';
     p.stderr.setEncoding('utf8');
-    // virsh writes a few lines at a time (a couple of hundred chunks for a
-    // domstats of 1000 domains): the chunks are kept as bytes and decoded once,
-    // when a marker may have arrived. A marker ends in '@', so only a chunk
-    // with an '@' in it can complete one.
-    p.stdout.on('data', (chunk: Buffer) => {
-      this.outChunks.push(chunk);
-      if (chunk.includes(AT)) this.drain();
-    });
     p.stderr.on('data', (chunk: string) => { this.err += chunk; if (this.err.length > 256 * 1024) this.err = this.err.slice(-64 * 1024); this.drain(); });
     p.stdin.on('error', () => undefined);
     p.on('error', (e) => this.fail(p, new Error(`virsh: ${e.message}`)));
@@ -77,59 +90,84 @@ export class VirshSession {
     for (const a of args) if (/[\n\r]/.test(a)) return Promise.reject(new TypeError('virsh session: an argument contains a line break'));
     const p = this.proc ?? this.start();
     this.touch();
+    // Every earlier command answered: the output file starts over (virsh appends, O_APPEND).
+    if (this.queue.length === 0 && this.outFd !== undefined && this.readPos > 0) { ftruncateSync(this.outFd, 0); this.readPos = 0; }
     const marker = `@@hostdeck-${process.pid}-${++this.seq}@@`;
+    const line = args.map(quote).join(' ');
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.fail(p, new Error(`virsh ${args[0]}: no answer within ${Math.round((this.opts.timeoutMs ?? 15_000) / 1000)} s`));
         p.kill('SIGKILL');
       }, this.opts.timeoutMs ?? 15_000);
       timer.unref?.();
-      this.queue.push({ marker, resolve, reject, timer });
-      // The marker on both streams: each command's output and errors are cut out exactly.
-      // virsh echoes each input line after its prompt, so the output marker counts only at
-      // the start of a line, and stderr gets a marker of its own.
-      p.stdin.write(`${args.map(quote).join(' ')}\necho --err ${marker}-err\necho ${marker}\n`);
+      this.queue.push({ marker, line, resolve, reject, timer });
+      // The marker on stderr says the command is done (its output is in the file by then:
+      // virsh flushes every line); the echoed `echo --err` line in the output ends its text.
+      p.stdin.write(`${line}\necho --err ${marker}-err\n`);
     });
   }
 
+  /** The output written since the last read, as bytes (valid until the next read). */
+  private readOutput(): Buffer {
+    const fd = this.outFd;
+    if (fd === undefined) return Buffer.alloc(0);
+    const size = fstatSync(fd).size;
+    const n = Math.max(0, size - this.readPos);
+    if (n > this.buf.length) this.buf = Buffer.alloc(Math.max(n, this.buf.length * 2));
+    let got = 0;
+    while (got < n) {
+      const r = readSync(fd, this.buf, got, n - got, this.readPos + got);
+      if (r <= 0) break;
+      got += r;
+    }
+    return this.buf.subarray(0, got);
+  }
+
   private drain(): void {
-    if (this.outChunks.length) { this.out += this.decoder.write(this.outChunks.length === 1 ? this.outChunks[0]! : Buffer.concat(this.outChunks)); this.outChunks = []; }
+    let out: Buffer | undefined;
+    const base = this.readPos;
+    let outPos = 0;
     for (;;) {
       const head = this.queue[0];
       if (!head) return;
-      const i = this.out.startsWith(head.marker) ? 0 : this.out.indexOf(`\n${head.marker}`) + 1;
       const errMarker = `${head.marker}-err`;
       const j = this.err.indexOf(errMarker);
-      if (i <= 0 && !this.out.startsWith(head.marker)) return;
       if (j < 0) return;
-      const text = this.out.slice(0, i);
-      this.out = this.out.slice(i + head.marker.length);
+      // The command is done: its output is in the file. Read what is new once per drain.
+      out ??= this.readOutput();
+      const body = cutCommandOutput(out, outPos, head);
+      outPos = body.next;
+      this.readPos = base + outPos;
       // `echo --err` prints its text as "error: <marker>": that prefix is not the command's.
       const err = this.err.slice(0, j).replace(/error: $/, '');
       this.err = this.err.slice(j + errMarker.length);
       this.queue.shift();
       clearTimeout(head.timer);
-      // Between the echoed command line and the echoed marker commands (no split of the whole output).
-      const from = text.startsWith('virsh # ') ? text.indexOf('\n') + 1 : 0;
-      const to = text.indexOf('virsh # echo --err ', from);
-      const body = from <= 0 && text.startsWith('virsh # ') ? '' : text.slice(from, to < 0 ? undefined : to);
       // Only virsh's own "error:" lines fail a command: other stderr text (e.g. "Authorization not
       // available..." when virsh finds a terminal but no polkit) is a warning.
       const e = errorLines(err);
-      if (e && !body.trim()) {
+      if (e && !body.text.trim()) {
         head.reject(new Error(e));
         // A failed command (daemon gone, connection lost): the next one starts a fresh virsh.
-        if (this.queue.length === 0 && this.proc) { const p = this.proc; this.proc = undefined; p.stdin.end(); p.kill('SIGTERM'); }
-      } else head.resolve(body);
+        if (this.queue.length === 0 && this.proc) { const p = this.proc; this.proc = undefined; p.stdin.end(); p.kill('SIGTERM'); this.closeOutput(); }
+      } else head.resolve(body.text);
     }
   }
 
-  private fail(p: ChildProcessWithoutNullStreams, err: Error): void {
+  private fail(p: VirshProcess, err: Error): void {
     if (this.proc !== p) return;
     this.proc = undefined;
+    this.closeOutput();
     const q = this.queue;
     this.queue = [];
     for (const c of q) { clearTimeout(c.timer); c.reject(err); }
+  }
+
+  private closeOutput(): void {
+    if (this.outFd === undefined) return;
+    try { closeSync(this.outFd); } catch { /* already closed */ }
+    this.outFd = undefined;
+    this.readPos = 0;
   }
 
   private touch(): void {
@@ -155,7 +193,58 @@ export class VirshSession {
   }
 }
 
-const AT = 0x40;
+let defaultDir: string | undefined;
+
+/**
+ * A new file only we can open (O_EXCL, 0600, a random name), unlinked at
+ * once: virsh writes into it through the descriptor it inherits and nothing
+ * is left behind, however the console ends.
+ */
+function openOutputFile(dir?: string): number {
+  if (!dir) {
+    if (defaultDir === undefined) {
+      try { defaultDir = statSync('/dev/shm').isDirectory() ? '/dev/shm' : tmpdir(); } catch { defaultDir = tmpdir(); }
+    }
+    dir = defaultDir;
+  }
+  const path = join(dir, `hostdeck-virsh-${process.pid}-${randomBytes(8).toString('hex')}`);
+  let fd: number;
+  try {
+    fd = openSync(path, fsc.O_RDWR | fsc.O_CREAT | fsc.O_EXCL | fsc.O_APPEND | fsc.O_NOFOLLOW, 0o600);
+  } catch (e) {
+    if (dir === tmpdir()) throw e;
+    // /dev/shm not writable here: the temp dir.
+    return openOutputFile(tmpdir());
+  }
+  unlinkSync(path);
+  return fd;
+}
+
+const PROMPT = Buffer.from('virsh # ');
+const NL = 0x0a;
+
+/**
+ * One command's text in virsh's output from `from` on: after virsh's prompt
+ * and its echo of the command line (either may be missing: the file was
+ * emptied while virsh wrote its prompt), up to the echoed `echo --err
+ * <marker>` line. `next` is where the next command's output starts.
+ */
+export function cutCommandOutput(out: Buffer, from: number, cmd: { line: string; marker: string }): { text: string; next: number } {
+  const end = out.indexOf(`echo --err ${cmd.marker}-err\n`, from);
+  let stop = out.length;
+  let next = out.length;
+  if (end >= 0) {
+    next = end + cmd.marker.length + 16; // "echo --err " + marker + "-err\n"
+    stop = end;
+    // The start of that line (its prompt).
+    while (stop > from && out[stop - 1] !== NL) stop--;
+  }
+  let start = from;
+  if (out.subarray(start, start + PROMPT.length).equals(PROMPT)) start += PROMPT.length;
+  const echo = Buffer.from(`${cmd.line}\n`);
+  if (stop - start >= echo.length && out.subarray(start, start + echo.length).equals(echo)) start += echo.length;
+  return { text: start < stop ? out.toString('utf8', start, stop) : '', next };
+}
 
 /** virsh's own shell quoting for one argument. */
 function quote(a: string): string {

@@ -11,7 +11,7 @@
 import { HistoryClock, historyCapacity, SeriesRing, seriesPoints, type Point } from '../domain/history.ts';
 import { deltaMarks, type VmRow } from '../domain/vm-figures.ts';
 import type { Services } from '../services.ts';
-import { computeDomainRates, parseDomstats, uptimeSeconds, type DomainStatsSample } from '../virt/stats.ts';
+import { computeDomainRates, parseDomstats, SAMPLER_DOMSTATS_ARGS, uptimeSeconds, type DomainStatsSample } from '../virt/stats.ts';
 import { countByState, type DomainStateName, type DomainSummary } from '../virt/types.ts';
 import { readDomainStartTimes } from '../virt/uptime.ts';
 import { VirshSession } from './virsh-session.ts';
@@ -113,7 +113,7 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
     if (!session && opts.startAfter) await opts.startAfter;
     session ??= new VirshSession(services.virt.uri);
     const t0 = performance.now();
-    const text = await session.command(['domstats', '--nowait']); // a VM busy with a job does not hold up the others
+    const text = await session.command(SAMPLER_DOMSTATS_ARGS);
     const at = Date.now();
     if (text === prevText && !metaStale && state.data && !state.error) {
       // Exactly the same counters as last tick (nothing runs, e.g. the test driver):

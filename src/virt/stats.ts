@@ -61,6 +61,17 @@ export interface DomainStatsSample {
   raw: Record<string, string>;
 }
 
+/**
+ * The sampler's `virsh domstats` arguments: only the groups the monitoring
+ * figures come from (state; CPU time; vCPUs; balloon: memory current/max and
+ * guest-reported; block: disk bytes and requests; interface: rx/tx bytes).
+ * Without a group virsh asks for every group the driver has, which on QEMU
+ * adds perf, iothread (a monitor round trip per VM), memory bandwidth and
+ * dirty-rate figures nobody shows. `--nowait`: a VM busy with a job does not
+ * hold up the others.
+ */
+export const SAMPLER_DOMSTATS_ARGS: readonly string[] = ['domstats', '--nowait', '--state', '--cpu-total', '--vcpu', '--balloon', '--block', '--interface'];
+
 const num = (v: string | undefined): number | undefined => {
   if (v === undefined || v === '') return undefined;
   const n = Number(v);

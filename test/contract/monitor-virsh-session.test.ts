@@ -3,6 +3,7 @@
 // runs in a fresh virsh; close ends it.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { VirshSession } from '../../src/store/virsh-session.ts';
 import { parseDomstats } from '../../src/virt/stats.ts';
 import { createVmStore } from '../../src/store/vms.ts';
@@ -18,6 +19,8 @@ describe('virsh session (sampler)', () => {
       assert.deepEqual(parseDomstats(a).map((d) => [d.name, d.state]), [['test', 'running']]);
       assert.match(b, /state\.state=1/);
       assert.equal(s.starts, 1);
+      // virsh's output file is unlinked at once: nothing of ours is left in /dev/shm.
+      assert.deepEqual(readdirSync('/dev/shm').filter((f) => f.startsWith(`hostdeck-virsh-${process.pid}-`)), []);
       const pid = s.pid;
       await assert.rejects(s.command(['no-such-command']), /unknown command/);
       const c = await s.command(['domstats']);
