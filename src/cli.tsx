@@ -157,10 +157,14 @@ async function openConsole(config: Config): Promise<number> {
   const services = new Services(config, 'tui');
   void services.db;
   trace('state db open');
-  const { createStores } = await import('./store/host.ts');
-  // Programs the samplers start (virsh) wait for the first frame, or 2 s at most.
+  const [{ createStores }, { fqdnAfter }] = await Promise.all([import('./store/host.ts'), import('./host/system.ts')]);
+  // Programs (virsh for the samplers, the event stream and the version,
+  // `hostname -f`) wait for the first frame, or 2 s at most: a process start
+  // costs the frame more than the data is worth before it.
   let framed!: () => void;
   const firstFrame = new Promise<void>((r) => { framed = r; setTimeout(r, 2000).unref(); });
+  fqdnAfter(firstFrame);
+  services.virt.deferProcesses(firstFrame);
   void firstFrame.then(() => import('./app/heap.ts')).then((m) => m.settleHeap());
   const stores = createStores(services, config.refreshMs, { samplersAfter: firstFrame });
   const firstData = Promise.all([stores.host.refresh(), stores.virt.refresh(), stores.mode.refresh()]);

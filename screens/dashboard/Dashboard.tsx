@@ -1,6 +1,6 @@
 // The home screen: the menu of screens (single-key shortcuts) beside a live
 // status pane of this host, refreshed every 2 s.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useBindings } from '../../src/app/keys.ts';
 import { useStores } from '../../src/app/stores.ts';
@@ -41,9 +41,23 @@ export function virtLine(v: VirtSnapshot | undefined): { text: string; role: 'ok
   return { text: `disconnected: libvirtd not reachable, retrying${retry ? ` in ${retry}s` : ''} (${s.uri}${s.error ? `: ${s.error}` : ''})`, role: 'error' };
 }
 
+/** The network line with the backend, bonds and a pending apply (their poll starts programs: mounted after the first frame). */
+function NetworkLine({ h, labelWidth }: { h: HostOverview; labelWidth: number }) {
+  const net = usePolled(networkSummary);
+  const s = networkStatusLine(h, net.data);
+  return <Field labelWidth={labelWidth} label={s.label} value={s.text} role={s.role} />;
+}
+
 function HostPane({ h, v, vms, width, rows, engineLabel, storage }: { h?: HostOverview; v?: VirtSnapshot; vms?: VmSnapshot; width: number; rows: number; engineLabel: string; storage: { text: string; role: StatusLine['role'] } }) {
   const t = useTheme();
-  const net = usePolled(networkSummary);
+  // The first frame draws the network line from the host overview (no
+  // process); the backend, bonds and pending apply, which need programs,
+  // follow once it is on screen.
+  const [netPoll, setNetPoll] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setNetPoll(true), 0);
+    return () => clearTimeout(timer);
+  }, []);
   if (!h) return <Text {...tone(t, 'dim')}>Reading this host…</Text>;
   const vl = virtLine(v);
   // VM counts come from the vms store (the same one the VM list reads), not from a list of their own.
@@ -68,8 +82,8 @@ function HostPane({ h, v, vms, width, rows, engineLabel, storage }: { h?: HostOv
       <Field labelWidth={lw} label="dns" value={`${h.dns.join(' ') || 'none'}${h.searchDomains.length ? `  search ${h.searchDomains.join(' ')}` : ''}`} />
       <Field labelWidth={lw} label="libvirt" value={vl.text} role={vl.role} />
       <Field labelWidth={lw} label="vms" value={counts ? `${counts.total} total · ${counts.running} running · ${counts.paused} paused · ${counts.shutoff} shut off${counts.crashed ? ` · ${counts.crashed} crashed` : ''}` : v?.status.state === 'disconnected' ? 'unknown while libvirt is disconnected' : '…'} role={counts ? undefined : 'dim'} />
-      {statusLines(h, engineLabel, storage.text).map((s) => (s.label === 'storage' ? { ...s, role: storage.role } : s)).map((s) => (s.label === 'network' ? networkStatusLine(h, net.data) : s)).map((s) => (
-        <Field key={s.label} labelWidth={lw} label={s.label} value={s.text} role={s.role} />
+      {statusLines(h, engineLabel, storage.text).map((s) => (s.label === 'storage' ? { ...s, role: storage.role } : s)).map((s) => (s.label === 'network' ? networkStatusLine(h, undefined) : s)).map((s) => (
+        s.label === 'network' && netPoll ? <NetworkLine key={s.label} h={h} labelWidth={lw} /> : <Field key={s.label} labelWidth={lw} label={s.label} value={s.text} role={s.role} />
       ))}
     </Box>
   );

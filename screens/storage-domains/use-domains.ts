@@ -97,7 +97,14 @@ export function storageSummary(rows: readonly { status: DomainStatus; n: number 
 
 /** Dashboard hook: the summary, re-read every 5 s; starts the health monitor of the console. */
 export function useStorageSummary(services: Services): { text: string; role: 'ok' | 'warn' | 'error' | 'dim' } {
-  const [s, setS] = useState<{ text: string; role: 'ok' | 'warn' | 'error' | 'dim' }>({ text: '…', role: 'dim' });
+  // The first frame already has it (one query of the open state DB, no process).
+  const [s, setS] = useState<{ text: string; role: 'ok' | 'warn' | 'error' | 'dim' }>(() => {
+    try {
+      return storageSummary(services.db.prepare('SELECT status, count(*) AS n FROM storage_domains GROUP BY status').all() as { status: DomainStatus; n: number }[]);
+    } catch (e) {
+      return { text: `unknown: ${(e as Error).message}`, role: 'warn' };
+    }
+  });
   useEffect(() => {
     let timer: NodeJS.Timeout | undefined;
     let live = true;

@@ -51,11 +51,18 @@ export async function virtCapability(flags: readonly string[], probeFile = '/run
 
 let fqdnCache: string | undefined;
 let fqdnPending: Promise<string> | undefined;
+let fqdnGate: Promise<unknown> | undefined;
+
+/** `hostname -f` waits for this (the console's first frame, which a process start would delay); the plain hostname shows meanwhile. */
+export function fqdnAfter(until: Promise<unknown>): void {
+  fqdnGate = until.catch(() => undefined);
+}
 
 /** The FQDN (`hostname -f`); read in the background once, the plain hostname meanwhile. */
 export function fqdnNow(): string {
   if (fqdnCache === undefined && !fqdnPending) {
-    fqdnPending = run('hostname', ['-f'], { timeoutMs: 2000 }).then((r) => (fqdnCache = r.exitCode === 0 && r.stdout.trim() ? r.stdout.trim() : hostname()), () => (fqdnCache = hostname()));
+    const lookup = () => run('hostname', ['-f'], { timeoutMs: 2000 }).then((r) => (fqdnCache = r.exitCode === 0 && r.stdout.trim() ? r.stdout.trim() : hostname()), () => (fqdnCache = hostname()));
+    fqdnPending = fqdnGate ? fqdnGate.then(lookup) : lookup();
   }
   return fqdnCache ?? hostname();
 }

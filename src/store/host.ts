@@ -1,7 +1,7 @@
 // Live stores the dashboard and header read: host overview and libvirt.
 import { hostOverview, managementIp, type HostOverview } from '../host/system.ts';
 import type { Services } from '../services.ts';
-import { engineState, stateWords, type EngineStatus } from '../host/engine/index.ts';
+import { engineState, stateWords, type EngineStatus } from '../host/engine/state.ts';
 import type { ConnectionStatus, DomainSummary } from '../virt/types.ts';
 import { createPolledStore, type PolledStore } from './poller.ts';
 import { trace } from '../trace.ts';

@@ -54,6 +54,8 @@ export class VirtConnection {
   private stream?: DomainEventStream;
   private reconnectTimer?: ReturnType<typeof setTimeout>;
   private closed = false;
+  /** Programs the connection starts on its own (`virsh version`, the event stream) wait while this is set (deferProcesses). */
+  private held = false;
 
   constructor(public readonly uri: string) {
     this.status = { uri, state: 'connecting' };
@@ -76,7 +78,29 @@ export class VirtConnection {
     if (s.state === 'connected') { delete this.status.error; delete this.status.retryAt; }
     for (const l of this.listeners) l(this.status);
     // Back from a disconnect: the event stream starts again at once.
-    if (s.state === 'connected' && was !== 'connected') this.stream?.restart();
+    if (s.state === 'connected' && was !== 'connected' && !this.held) this.stream?.restart();
+  }
+
+  /**
+   * Start no program of its own (`virsh version`, the event stream's virsh)
+   * until `until` settles: the console's first frame, which a process start
+   * would delay. Calls through the binding go ahead meanwhile.
+   */
+  deferProcesses(until: Promise<unknown>): void {
+    this.held = true;
+    const release = () => {
+      if (!this.held) return;
+      this.held = false;
+      if (this.closed) return;
+      if (this.hv && !this.status.version) this.fetchVersion(this.hv);
+      this.stream?.restart();
+    };
+    until.then(release, release);
+  }
+
+  /** `virsh version` can take seconds (it probes the emulator): never hold the connection for it. */
+  private fetchVersion(hv: HypervisorT): void {
+    void this.readVersion().then((version) => { if (this.hv === hv) this.setStatus({ version }); }, () => undefined);
   }
 
   /** Open now (rather than on the first call); resolves with the status either way. */
@@ -98,8 +122,7 @@ export class VirtConnection {
         this.hv = hv;
         this.failures = 0;
         this.setStatus({ state: 'connected' });
-        // `virsh version` can take seconds (it probes the emulator): never hold the connection for it.
-        void this.readVersion().then((version) => { if (this.hv === hv) this.setStatus({ version }); }, () => undefined);
+        if (!this.held) this.fetchVersion(hv);
         return hv;
       } catch (err) {
         this.markDown(err);
@@ -186,7 +209,7 @@ export class VirtConnection {
         onEvent: (e) => { for (const l of this.eventListeners) l(e); },
         onExit: ({ error }) => void this.verifyAfterStreamExit(error),
       });
-      this.stream.start();
+      if (!this.held) this.stream.start();
     }
     return () => {
       this.eventListeners.delete(fn);
