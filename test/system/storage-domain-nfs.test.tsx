@@ -9,6 +9,11 @@
 // binary), the server's cable is pulled: the NFS domains turn unreachable
 // with an event, every CLI call keeps answering, no hostdeck process sits in
 // uninterruptible sleep; the cable back, the domains recover with an event.
+// Block domains on the server: multipathd runs there and the LIO LUN is
+// reached over two portals (loopback and the cable's address), so it is ONE
+// multipath device with two paths; the Storage domains screen (driving the
+// real service) creates a block domain on it, and the bundled CLI inside the
+// server creates another on a second LUN.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,11 +28,18 @@ import { createConnectionService, type ConnectionService } from '../../src/host/
 import { runnerFs } from '../../src/host/storage/fs.ts';
 import { createDomainService, DomainInputError, type DomainService, type StorageDomain } from '../../src/host/storage/domains/index.ts';
 import { parseMetadata, parseMetadataTags } from '../../src/domain/storage/domain.ts';
+import type { Lun } from '../../src/host/storage/luns.ts';
+import { App } from '../../src/app/App.tsx';
+import { createStores } from '../../src/store/host.ts';
+import { createStorageDomainsScreen } from '../../screens/storage-domains/index.ts';
+import { KEYS, renderTui } from '../lib/ink.tsx';
+import { testServices } from '../lib/services.ts';
 
 const SERVER_IP = '192.168.83.10';
 const NODE_IP = '192.168.83.20';
 const TARGET = 'iqn.2026-11.org.hostdeck:sdom.lun0';
 const INITIATOR = 'iqn.2026-11.org.hostdeck:sdom-server';
+const TARGET2 = 'iqn.2026-11.org.hostdeck:sdom.lun1';
 const BUNDLE_DIR = join(REPO_ROOT, 'test-results', `storage-domain-bundle-${process.pid}`);
 const BUNDLE = join(BUNDLE_DIR, 'hostdeck.mjs');
 
@@ -60,6 +72,7 @@ describe('storage domains over NFS between two test hosts, with an outage', { ti
   let serverConns: ConnectionService;
   let serverSvc: DomainService;
   let loop = '';
+  let mpLun: Lun | undefined;
   const figures: Record<string, number> = {};
   const guard = (fn: () => Promise<void>) => TestHost.keepLogsOnFailure(() => [server, node], fn);
 
@@ -81,6 +94,8 @@ describe('storage domains over NFS between two test hosts, with an outage', { ti
           'udev',
           { name: 'iscsid', options: { initiatorName: INITIATOR } },
           { name: 'iscsi-target', options: { iqn: TARGET, sizeMb: 64 } },
+          { name: 'iscsi-target', options: { iqn: TARGET2, sizeMb: 32 } },
+          'multipathd',
         ]);
         await s.mustRun(['modprobe', 'dm_mod']);
         figures.serverLibvirtdMs = await startLibvirtd(s);
@@ -175,15 +190,92 @@ describe('storage domains over NFS between two test hosts, with an outage', { ti
     await serverConns.disconnect('self');
   }));
 
-  it('a block domain on an iSCSI LUN (on the server, over loopback): a volume group with the metadata in its tags, a logical pool, raw LVs; detach and import', guard(async () => {
+  it('multipathd: one iSCSI LUN over two portals is ONE multipath device with two paths, and the LUN list shows it, not the sd paths', guard(async () => {
     const s = server!;
+    // Two connections to the same target, one per portal (as oVirt does it): loopback and the cable's address.
     await serverConns.add({ type: 'iscsi', name: 'lun0', portal: '127.0.0.1', target: TARGET });
+    await serverConns.add({ type: 'iscsi', name: 'lun0b', portal: SERVER_IP, target: TARGET });
     await serverConns.connect('lun0');
-    const [lun] = await serverConns.luns('lun0');
-    assert.ok(lun, 'the LUN is not there');
+    await serverConns.connect('lun0b');
+    // multipathd builds the map from the uevents of the new disks: wait for it (bounded), then look once more.
+    let luns: Lun[] = [];
+    for (const end = Date.now() + 90_000; Date.now() < end;) {
+      luns = await serverConns.luns('lun0');
+      if (luns.length === 1 && luns[0]!.multipath && luns[0]!.paths.length === 2) break;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    assert.equal(luns.length, 1, `one LUN, not one per path: ${JSON.stringify(luns)}`);
+    const lun = luns[0]!;
+    mpLun = lun;
+    assert.ok(lun.multipath, `the LUN is not a multipath device: ${JSON.stringify(lun)}`);
+    assert.match(lun.dm ?? '', /^dm-\d+$/);
+    assert.equal(lun.devicePath, `/dev/mapper/${lun.wwid}`);
+    assert.match(lun.wwid, /^36001405[0-9a-f]{25}$/, 'the WWID is scsi_id\'s (3 + NAA of the LIO LUN)');
+    assert.equal(lun.paths.length, 2);
+    assert.ok(lun.paths.every((p) => /^sd[a-z]+$/.test(p)), lun.paths.join(','));
+    assert.ok(lun.sizeBytes === 64 * 1024 * 1024, `size ${lun.sizeBytes}`);
+    // The same device through the other portal's connection.
+    assert.deepEqual((await serverConns.luns('lun0b')).map((l) => [l.wwid, l.devicePath, [...l.paths].sort()]), [[lun.wwid, lun.devicePath, [...lun.paths].sort()]]);
+    // What the host itself says: multipathd has one map with both disks active, and the device node exists.
+    const ll = (await s.mustRun(['multipath', '-ll', lun.wwid])).stdout;
+    for (const p of lun.paths) assert.match(ll, new RegExp(`\\d+:\\d+:\\d+:\\d+ ${p} \\S+ +active ready running`), ll);
+    assert.equal((await s.mustRun(['readlink', '-f', lun.devicePath])).stdout.trim(), `/dev/${lun.dm}`);
+    // Each path is one iSCSI session: one per portal.
+    const sessions = (await s.mustRun(['iscsiadm', '-m', 'session'])).stdout;
+    assert.match(sessions, new RegExp(`127\\.0\\.0\\.1:3260,1 ${TARGET}`));
+    assert.match(sessions, new RegExp(`${SERVER_IP.replace(/\./g, '\\.')}:3260,1 ${TARGET}`));
+  }));
+
+  it('the Storage domains screen creates a block domain on the multipath device: a volume group with the metadata in its tags on /dev/mapper/<WWID>, a logical pool, raw LVs; detach and import', guard(async () => {
+    const s = server!;
+    const lun = mpLun;
+    assert.ok(lun, 'no multipath LUN (the test before failed)');
     await assert.rejects(serverSvc.create({ name: 'blockiso', type: 'iso', connectionId: 'lun0' }), (e: DomainInputError) => /iso domains live on file storage/.test(e.errors[0]!.message));
-    const d = await serverSvc.create({ name: 'blockdata', type: 'data', connectionId: 'lun0' });
+    // The screen, inside the real shell, with the real domain service and connections of the server.
+    const services = testServices();
+    const stores = createStores(services, 60_000);
+    const screen = createStorageDomainsScreen({ api: async () => ({ service: serverSvc, connections: async () => serverConns.list() }) });
+    const ui = renderTui(<App services={services} stores={stores} screens={[screen]} initialTheme="dark" readOnly={false} mode={() => 'standalone'} />, { columns: 140, rows: 36 });
+    let d: StorageDomain | undefined;
+    try {
+      await ui.waitFor('No storage domains. c creates one', 30_000);
+      await ui.press('c');
+      await ui.waitFor('Create a storage domain');
+      const field = async (downs: number, value: string) => {
+        for (let i = 0; i < downs; i++) await ui.press(KEYS.down);
+        await ui.press(KEYS.enter);
+        await ui.type(value);
+        await ui.press(KEYS.enter);
+      };
+      // A LUN the connection does not have: the form names the field, nothing is made.
+      await field(0, 'blockdata');
+      await field(2, 'lun0');
+      await field(1, '36001405ffffffffffffffffffffffff');
+      await ui.press('s');
+      await ui.waitFor(/lun: connection lun0 has no LUN 36001405f+/, 60_000);
+      assert.equal(serverSvc.get('blockdata'), undefined);
+      assert.doesNotMatch((await s.mustRun(['vgs', '--noheadings', '-o', 'vg_name'])).stdout, /\S/, 'a refused create made a volume group');
+      // The right WWID: the domain is created on the multipath device.
+      await ui.press(KEYS.enter);
+      await ui.type(lun.wwid);
+      await ui.press(KEYS.enter);
+      await ui.press('s');
+      await ui.waitFor(/blockdata\s+data\s+active/, 180_000);
+      d = serverSvc.get('blockdata');
+      assert.ok(d);
+      await ui.waitFor(`volume group ${d.id} on ${lun.devicePath}`, 15_000);
+    } finally {
+      ui.unmount();
+      stores.stop();
+      await services.cleanup();
+    }
     assert.deepEqual([d.kind, d.poolType, d.path, d.device, d.status], ['block', 'logical', d.id, lun.devicePath, 'active']);
+    // LVM's physical volume is the multipath device, not one of its paths.
+    const pvs = (await s.mustRun(['pvs', '--noheadings', '-o', 'pv_name,vg_name'])).stdout.trim().split('\n').map((l) => l.trim().split(/\s+/));
+    assert.deepEqual(pvs.filter(([, vg]) => vg === d.id).map(([pv]) => pv), [lun.devicePath], JSON.stringify(pvs));
+    const poolXml = (await s.mustRun(['virsh', '-c', 'qemu:///system', 'pool-dumpxml', d.id])).stdout;
+    assert.match(poolXml, /<pool type='logical'>/);
+    assert.match(poolXml, new RegExp(`<source>\\s*<name>${d.id}</name>`));
     const tags = (await s.mustRun(['vgs', '--noheadings', '-o', 'vg_tags', d.id])).stdout.trim().split(',');
     const m = parseMetadataTags(tags);
     assert.deepEqual([m.uuid, m.name, m.kind, m.creatorHost], [d.id, 'blockdata', 'block', 'sdnfs']);
@@ -200,6 +292,58 @@ describe('storage domains over NFS between two test hosts, with an outage', { ti
     const back = await serverSvc.import('lun0', d.id);
     assert.equal(back.status, 'active');
     assert.deepEqual((await serverSvc.volumes('blockdata')).map((x) => x.name), ['lv0']);
+  }));
+
+  it('the CLI inside the server: connection add iscsi --connect-now, lun list, domain create --connection --lun; a wrong --lun exits 2 naming it and makes nothing', guard(async () => {
+    const s = server!;
+    const env = { HOSTDECK_DB: '/run/hdcli/state.db', HOSTDECK_STORAGE_KEY: '/run/hdcli/key', NODE_COMPILE_CACHE: '/run/hdcli/node-cache' };
+    await s.mustRun(['mkdir', '-p', '/run/hdcli']);
+    const hd = async (...args: string[]) => {
+      const t = Date.now();
+      const r = await s.run([process.execPath, BUNDLE, ...args], { env, timeoutMs: 180_000 });
+      figures.serverCliMaxMs = Math.max(figures.serverCliMaxMs ?? 0, Date.now() - t);
+      return r;
+    };
+    const add = await hd('storage', 'connection', 'add', 'iscsi', '--name', 'cli1', '--portal', '127.0.0.1', '--target', TARGET2, '--connect-now', '--json');
+    assert.equal(add.code, 0, add.stderr);
+    assert.equal((JSON.parse(add.stdout) as { state: string }).state, 'connected');
+    // multipathd maps the new disk too (one path): wait until the LUN list shows the map.
+    let luns: Lun[] = [];
+    for (const end = Date.now() + 90_000; Date.now() < end;) {
+      const r = await hd('storage', 'lun', 'list', 'cli1', '--json');
+      assert.equal(r.code, 0, r.stderr);
+      luns = JSON.parse(r.stdout) as Lun[];
+      if (luns.length === 1 && luns[0]!.multipath) break;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    assert.equal(luns.length, 1, JSON.stringify(luns));
+    const lun = luns[0]!;
+    assert.notEqual(lun.wwid, mpLun?.wwid, 'the second target has its own LUN');
+    assert.equal(lun.devicePath, `/dev/mapper/${lun.wwid}`);
+    assert.equal(lun.sizeBytes, 32 * 1024 * 1024);
+    const vgsBefore = (await s.mustRun(['vgs', '--noheadings', '-o', 'vg_name'])).stdout;
+    const bad = await hd('storage', 'domain', 'create', '--name', 'clidata', '--type', 'data', '--connection', 'cli1', '--lun', 'nosuchwwid');
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /lun: connection cli1 has no LUN nosuchwwid/);
+    assert.equal((await s.mustRun(['vgs', '--noheadings', '-o', 'vg_name'])).stdout, vgsBefore, 'a refused create made a volume group');
+    const made = await hd('storage', 'domain', 'create', '--name', 'clidata', '--type', 'data', '--connection', 'cli1', '--lun', lun.wwid, '--json');
+    assert.equal(made.code, 0, made.stderr);
+    const d = JSON.parse(made.stdout) as StorageDomain;
+    assert.deepEqual([d.name, d.kind, d.poolType, d.device, d.status], ['clidata', 'block', 'logical', lun.devicePath, 'active']);
+    const m = parseMetadataTags((await s.mustRun(['vgs', '--noheadings', '-o', 'vg_tags', d.id])).stdout.trim().split(','));
+    assert.deepEqual([m.uuid, m.name, m.kind], [d.id, 'clidata', 'block']);
+    const pvs = (await s.mustRun(['pvs', '--noheadings', '-o', 'pv_name', '--select', `vg_name=${d.id}`])).stdout.trim();
+    assert.equal(pvs, lun.devicePath);
+    // The event, with who and the result, in the CLI's own state DB (copied out through the exchange directory).
+    await s.mustRun(['cp', '/run/hdcli/state.db', '/run/testhost/cli-state.db']);
+    const db = openDatabase(join(s.xferDir, 'cli-state.db'));
+    try {
+      const rows = db.prepare("SELECT object_id, message, channel, result FROM events WHERE object_type = 'storage-domain' ORDER BY id").all() as { object_id: string; message: string; channel: string; result: string }[];
+      assert.deepEqual(rows.map((r) => [r.object_id, r.message.replace(/ failed: .*/, ' failed: …'), r.channel, r.result]), [
+        ['clidata', 'Create data storage domain clidata on connection cli1 failed: …', 'cli', 'failure'],
+        ['clidata', 'Create data storage domain clidata on connection cli1', 'cli', 'success'],
+      ]);
+    } finally { db.close(); }
   }));
 
   it('NFS outage: the domain turns unreachable with an event while the CLI keeps answering and no hostdeck process hangs; it recovers with an event', guard(async () => {

@@ -27,6 +27,11 @@ export interface ServiceOptions {
   lldpd: Record<string, never>;
   /** OpenSSH server on port 22 with root login by key. */
   sshd: { authorizedKey?: string };
+  /**
+   * multipath-tools' multipathd (foreground, no systemd) with find_multipaths
+   * (default no: every SCSI disk is a path) and maps named by WWID. Needs udev.
+   */
+  multipathd: { findMultipaths?: 'no' | 'yes' | 'greedy' | 'smart' | 'strict' };
 }
 
 export type ServiceName = keyof ServiceOptions;
@@ -40,6 +45,7 @@ export const SERVICE_DEPENDENCIES: Record<ServiceName, ServiceName[]> = {
   'nfs-server': [],
   lldpd: [],
   sshd: [],
+  multipathd: ['udev'],
 };
 
 /** Script arguments (key=value) for a service's options. */
