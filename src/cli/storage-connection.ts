@@ -260,10 +260,28 @@ export const storageConnectionCommands: Command[] = [
   },
   {
     noun: 'storage', verb: 'iscsi discover', summary: 'Targets and portals an iSCSI portal offers (sendtargets; nothing is stored)',
-    options: { portal: { type: 'string', description: 'ADDR[:PORT] (port 3260 if not given)', value: 'ADDR[:PORT]', required: true } },
+    options: {
+      portal: { type: 'string', description: 'ADDR[:PORT] (port 3260 if not given)', value: 'ADDR[:PORT]', required: true },
+      'chap-user': { type: 'string', description: 'Discovery CHAP user name (when the portal requires discovery authentication)', value: 'USER' },
+      'chap-secret-file': { type: 'string', description: 'File whose first line is the discovery CHAP secret (mode 600)', value: 'FILE' },
+      'chap-secret-stdin': { type: 'boolean', description: 'Read the discovery CHAP secret from the first line of standard input' },
+      'chap-secret': { type: 'string', description: 'refused: secrets are never taken on the command line', value: '-' },
+    },
     async run(ctx) {
+      const o = ctx.options;
+      if (o['chap-secret'] !== undefined) throw new CommandError('--chap-secret: secrets are not taken on the command line (they would show in ps and the shell history); use --chap-secret-file FILE, --chap-secret-stdin or answer the prompt', 2);
+      if (o['chap-secret-file'] && o['chap-secret-stdin']) throw new CommandError('--chap-secret-stdin: give the secret either in a file or on standard input, not both', 2);
+      const user = o['chap-user'] as string | undefined;
+      let secret: string | undefined;
+      if (o['chap-secret-file']) secret = readSecretFile(o['chap-secret-file'] as string, '--chap-secret-file');
+      if (o['chap-secret-stdin']) secret = (await readStdinLines())[0] ?? '';
+      if (secret !== undefined && !user) throw new CommandError('--chap-user: is required with a CHAP secret', 2);
+      if (user && secret === undefined) {
+        if (!ctx.interactive) throw new CommandError('--chap-secret-file: a discovery CHAP secret is needed; give it with --chap-secret-file FILE or --chap-secret-stdin (no terminal to ask on)', 2);
+        secret = (await hiddenPrompt('Discovery CHAP secret (not shown): ')) ?? '';
+      }
       try {
-        const list = await svc(ctx).discover(ctx.options.portal as string);
+        const list = await svc(ctx).discover(o.portal as string, user !== undefined ? { user, secret: secret ?? '' } : undefined);
         if (!ctx.json && !list.length) { ctx.out(`The portal ${String(ctx.options.portal)} offers no targets to this host.`); return 0; }
         printTable(ctx, list.map((t) => ({ target: t.target, portal: t.portal, tpgt: t.tpgt })), ['target', 'portal', 'tpgt'], list);
         return 0;

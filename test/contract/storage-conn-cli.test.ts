@@ -99,6 +99,28 @@ describe('hostdeck storage connection CLI', () => {
     assert.equal(rows().length, before);
   });
 
+  test('iscsi discover with discovery CHAP: a secret on the command line, no secret without a terminal, a short secret and a bad portal are refused naming the option; iscsiadm never runs', async () => {
+    const log = join(dir, 'discover.log');
+    const env = { HOSTDECK_LOG: log };
+    const argv = await hostdeck(['storage', 'iscsi', 'discover', '--portal', '192.0.2.20', '--chap-user', 'u', '--chap-secret', SECRET], { env });
+    assert.equal(argv.code, 2);
+    assert.match(argv.err, /--chap-secret: secrets are not taken on the command line/);
+    const none = await hostdeck(['storage', 'iscsi', 'discover', '--portal', '192.0.2.20', '--chap-user', 'u'], { env });
+    assert.equal(none.code, 2);
+    assert.match(none.err, /--chap-secret-file: a discovery CHAP secret is needed; give it with --chap-secret-file FILE or --chap-secret-stdin \(no terminal to ask on\)/);
+    const noUser = await hostdeck(['storage', 'iscsi', 'discover', '--portal', '192.0.2.20', '--chap-secret-stdin'], { env, input: `${SECRET}\n` });
+    assert.equal(noUser.code, 2);
+    assert.match(noUser.err, /--chap-user: is required with a CHAP secret/);
+    const bad = await hostdeck(['storage', 'iscsi', 'discover', '--portal', '192.0.2.20:99999', '--chap-user', 'u', '--chap-secret-stdin'], { env, input: 'short\n' });
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--portal: /);
+    assert.match(bad.err, /--chap-secret-file: at least 12 characters/);
+    let text = '';
+    try { text = readFileSync(log, 'utf8'); } catch { /* nothing was logged: nothing ran */ }
+    assert.doesNotMatch(text, /iscsiadm/);
+    assert.ok(![argv, none, noUser, bad].some((r) => (r.out + r.err).includes(SECRET)), 'the secret was echoed');
+  });
+
   test('storage reconnect connects every persistent connection and reports each; one that fails makes the exit code 1', async () => {
     const ok = join(dir, 'reconnect-ok');
     mkdirSync(ok);

@@ -24,7 +24,10 @@ const WRONG_SECRET = 'Wrong-Chap-Secret-0815';
 const MUTUAL_USER = 'target-side';
 const MUTUAL_SECRET = 'Mutual-Chap-Secret-2342';
 const WRONG_MUTUAL = 'Wrong-Mutual-Secret-999';
-const SECRETS = [CHAP_SECRET, WRONG_SECRET, MUTUAL_SECRET, WRONG_MUTUAL];
+const DISCOVERY_USER = 'discoverer';
+const DISCOVERY_SECRET = 'Discovery-Secret-6502';
+const WRONG_DISCOVERY = 'Wrong-Discovery-Secret-68k';
+const SECRETS = [CHAP_SECRET, WRONG_SECRET, MUTUAL_SECRET, WRONG_MUTUAL, DISCOVERY_SECRET, WRONG_DISCOVERY];
 const PORTAL = '127.0.0.1';
 // HOSTDECK_STORAGE_CYCLES lowers the count for a quick local run; CI runs 100.
 const CYCLES = Number(process.env.HOSTDECK_STORAGE_CYCLES ?? 100);
@@ -73,6 +76,23 @@ describe('storage connections in a test host (iSCSI with CHAP, NFS, POSIX on a l
     assert.deepEqual(found.map((t) => [t.target, t.portal, t.tpgt]), [[TARGET, '127.0.0.1:3260', 1]]);
     assert.deepEqual(await counts(), { sessions: 0, nodes: 0 });
     await assert.rejects(svc.discover('127.0.0.1:3261'), (e: StorageError) => e.code === 'unreachable' && /cannot reach the portal/.test(e.message));
+  }));
+
+  it('discovery with CHAP (the portal enforces discovery authentication): the right secret lists the target, none or a wrong one fails clearly; no discovery record, no node record stays', guard(async () => {
+    // LIO's discovery authentication, straight in configfs (what targetcli's /iscsi set discovery_auth writes).
+    await h().bash('d=/sys/kernel/config/target/iscsi/discovery_auth; echo -n "$1" > "$d/userid"; echo -n "$2" > "$d/password"; echo 1 > "$d/enforce_discovery_auth"', [DISCOVERY_USER, DISCOVERY_SECRET]);
+    const records = async () => (await h().run(['ls', '-A', '/etc/iscsi/send_targets', '/etc/iscsi/nodes'])).stdout.replace(/^\/etc\/iscsi\/\S+:$/gm, '').trim();
+    try {
+      await assert.rejects(svc.discover(PORTAL), (e: StorageError) => e.code === 'auth' && /CHAP authentication failed/.test(e.message));
+      await assert.rejects(svc.discover(PORTAL, { user: DISCOVERY_USER, secret: WRONG_DISCOVERY }), (e: StorageError) => e.code === 'auth' && /discovery on 127\.0\.0\.1:3260: the target refused the login \(CHAP authentication failed\)/.test(e.message));
+      assert.equal(await records(), '', 'a failed discovery left a record behind');
+      const found = await svc.discover(PORTAL, { user: DISCOVERY_USER, secret: DISCOVERY_SECRET });
+      assert.deepEqual(found.map((t) => [t.target, t.portal]), [[TARGET, '127.0.0.1:3260']]);
+      assert.equal(await records(), '', 'discovery left its record (with the secret) or node records behind');
+      assert.deepEqual(await counts(), { sessions: 0, nodes: 0 });
+    } finally {
+      await h().bash('echo 0 > /sys/kernel/config/target/iscsi/discovery_auth/enforce_discovery_auth');
+    }
   }));
 
   it('a wrong CHAP secret fails with a clear message and leaves no session and no node record', guard(async () => {
@@ -232,20 +252,38 @@ describe('storage connections in a test host (iSCSI with CHAP, NFS, POSIX on a l
     assert.equal((await svc.status('local')).state, 'connected');
   }));
 
-  it('reconnect brings back every persistent connection and reports each one', guard(async () => {
+  it('reconnect brings back every persistent connection after it was dropped (NFS unmounted, the iSCSI session gone, as after a reboot) and reports each one', guard(async () => {
+    // The mutual-CHAP iSCSI connection now reconnects at boot; it and NFS are connected, then dropped behind hostdeck's back.
+    await svc.setPersistent(ids.mutual!, true);
+    await svc.connect(ids.mutual!);
+    await svc.connect('nfs1');
+    const mp = svc.mountPath(svc.get('nfs1')!)!;
+    await h().mustRun(['umount', mp]);
+    await h().mustRun(['iscsiadm', '-m', 'node', '-T', TARGET, '-p', '127.0.0.1:3260', '--logout']);
+    assert.deepEqual(await counts(), { sessions: 0, nodes: 1 }, 'the node record stays, as after a reboot');
+    assert.notEqual((await svc.status('nfs1')).state, 'connected');
+    assert.notEqual((await svc.status(ids.mutual!)).state, 'connected');
     const wrong = await svc.add({ type: 'nfs', name: 'nfs-down', path: '127.0.0.1:/not-exported', version: '4.2' });
+    const manual = await svc.add({ type: 'localfs', name: 'local-manual', path: '/run', persistent: false });
     const report = await svc.reconnectPersistent();
     const by = Object.fromEntries(report.map((r) => [r.id, r]));
     assert.equal(by[ids.nfs!]?.ok, true);
+    assert.equal(by[ids.mutual!]?.ok, true, JSON.stringify(by[ids.mutual!]));
     assert.equal(by[ids.posix!]?.ok, true);
     assert.equal(by[ids.local!]?.ok, true);
     assert.equal(by[wrong.id]?.ok, false);
     assert.match(by[wrong.id]!.message, /not-exported/);
-    assert.equal(by[ids.mutual!], undefined, 'a connection that is not persistent was reconnected');
+    assert.equal(by[manual.id], undefined, 'a connection that is not persistent was reconnected');
     assert.equal((await svc.status('nfs1')).state, 'connected');
+    assert.ok((await h().readFile('/proc/mounts')).split('\n').some((l) => l.split(' ')[1] === mp), 'NFS is not mounted again');
+    assert.equal((await svc.status(ids.mutual!)).state, 'connected');
+    assert.deepEqual(await counts(), { sessions: 1, nodes: 1 });
     assert.equal((await svc.status('loop')).state, 'connected');
+    psDuringSession += (await h().mustRun(['ps', '-eo', 'args'])).stdout;
     await svc.disconnect('nfs1');
     await svc.disconnect('loop');
+    await svc.disconnect(ids.mutual!);
+    assert.deepEqual(await counts(), { sessions: 0, nodes: 0 });
   }));
 
   it('no CHAP secret appears in the log file, the events, the state DB or the process list', guard(async () => {

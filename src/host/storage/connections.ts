@@ -17,8 +17,8 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
-  BLOCK_TYPES, connectionTarget, formatPortal, parsePortal, validateConnection,
-  type ConnectionInput, type ConnectionParams, type ConnectionState, type ConnectionType, type FcParams, type IscsiParams,
+  BLOCK_TYPES, chapSecretRule, chapUserRule, connectionTarget, formatPortal, parsePortal, validateConnection,
+  type ConnectionInput, type FieldError, type ConnectionParams, type ConnectionState, type ConnectionType, type FcParams, type IscsiParams,
   type LocalParams, type NfsParams, type PosixParams, type StorageConnection,
 } from '../../domain/storage/connection.ts';
 import type { Db } from '../../manager/db.ts';
@@ -92,7 +92,8 @@ export interface ConnectionService {
   reconnectPersistent(): Promise<ReconnectReport[]>;
   mountPath(conn: StorageConnection): string | undefined;
   luns(idOrName: string): Promise<Lun[]>;
-  discover(portal: string): Promise<DiscoveredTarget[]>;
+  /** Sendtargets discovery; auth: discovery CHAP (the secret only ever on one short iscsiadm update, never stored). */
+  discover(portal: string, auth?: { user: string; secret: string }): Promise<DiscoveredTarget[]>;
   fcHosts(): Promise<FcHost[]>;
   /** Every LUN the FC HBAs see (merged across paths). */
   fcLuns(): Promise<Lun[]>;
@@ -392,10 +393,18 @@ export function createConnectionService(deps: ConnectionServiceDeps): Connection
       }
       return luns;
     },
-    async discover(portal) {
+    async discover(portal, auth) {
       const p = parsePortal('portal', portal);
-      if (p.error) throw new ConnectionInputError([{ field: 'portal', message: p.error }]);
-      return iscsi.discover(p.address!, p.port!);
+      const errors: FieldError[] = [];
+      if (p.error) errors.push({ field: 'portal', message: p.error });
+      if (auth) {
+        const u = chapUserRule('chapUser', auth.user.trim());
+        const sec = chapSecretRule('chapSecret', auth.secret);
+        if (u) errors.push({ field: 'chapUser', message: u });
+        if (sec) errors.push({ field: 'chapSecret', message: sec });
+      }
+      if (errors.length) throw new ConnectionInputError(errors);
+      return iscsi.discover(p.address!, p.port!, auth ? { user: auth.user.trim(), secret: auth.secret } : undefined);
     },
     fcHosts: () => fcHosts(fs, sys),
     fcLuns: async () => fcLuns(fs, sys, await multipathMaps(runner, fs)),

@@ -93,8 +93,15 @@ export interface IscsiSecrets {
   mutualSecret?: string;
 }
 
+/** CHAP for sendtargets discovery (discovery.sendtargets.auth.*). */
+export interface DiscoveryAuth {
+  user: string;
+  secret: string;
+}
+
 export interface IscsiOps {
-  discover(address: string, port: number): Promise<DiscoveredTarget[]>;
+  /** Sendtargets discovery; with auth, CHAP through a discovery record that is deleted again whatever happens. */
+  discover(address: string, port: number, auth?: DiscoveryAuth): Promise<DiscoveredTarget[]>;
   sessions(): Promise<IscsiSession[]>;
   findSession(p: IscsiParams): Promise<IscsiSession | undefined>;
   nodeExists(p: IscsiParams): Promise<boolean>;
@@ -170,13 +177,31 @@ export function iscsiOps(runner: Runner, fs: HostFs, opts: { loginTimeoutMs?: nu
   const startupPair = (persistent: boolean): [string, string] => ['node.startup', persistent ? 'automatic' : 'manual'];
 
   return {
-    async discover(address, port) {
+    async discover(address, port, auth) {
       const portal = formatPortal(address, port);
-      // nonpersistent: list what the portal offers without creating node records.
-      const r = await iscsiadm(['-m', 'discovery', '-t', 'sendtargets', '-p', portal, '-o', 'nonpersistent'], { timeoutMs: 60_000 });
-      if (r.exitCode === ISCSI_ERR.NO_OBJS_FOUND) return [];
-      if (r.exitCode !== 0 || r.timedOut) throw explainIscsi(r, `discovery on ${portal}`);
-      return parseDiscovery(r.stdout);
+      if (!auth) {
+        // nonpersistent: list what the portal offers without creating node records.
+        const r = await iscsiadm(['-m', 'discovery', '-t', 'sendtargets', '-p', portal, '-o', 'nonpersistent'], { timeoutMs: 60_000 });
+        if (r.exitCode === ISCSI_ERR.NO_OBJS_FOUND) return [];
+        if (r.exitCode !== 0 || r.timedOut) throw explainIscsi(r, `discovery on ${portal}`);
+        return parseDiscovery(r.stdout);
+      }
+      // CHAP needs a discovery record to carry the credentials: made, used with
+      // nonpersistent (no node records), and deleted again (with the secret) even when discovery fails.
+      const rec = ['-m', 'discoverydb', '-t', 'sendtargets', '-p', portal];
+      try {
+        const created = await iscsiadm([...rec, '-o', 'new']);
+        if (created.exitCode !== 0) throw explainIscsi(created, `discovery on ${portal}: creating the discovery record`);
+        const args = [...rec, '-o', 'update', '-n', 'discovery.sendtargets.auth.authmethod', '-v', 'CHAP', '-n', 'discovery.sendtargets.auth.username', '-v', auth.user, '-n', 'discovery.sendtargets.auth.password', '-v', auth.secret];
+        const u = await iscsiadm(args, { redact: [args.length - 1] });
+        if (u.exitCode !== 0) throw explainIscsi(u, `discovery on ${portal}: storing the discovery CHAP user`);
+        const r = await iscsiadm([...rec, '--discover', '-o', 'nonpersistent'], { timeoutMs: 60_000 });
+        if (r.exitCode === ISCSI_ERR.NO_OBJS_FOUND) return [];
+        if (r.exitCode !== 0 || r.timedOut) throw explainIscsi(r, `discovery on ${portal}`);
+        return parseDiscovery(r.stdout);
+      } finally {
+        await iscsiadm([...rec, '-o', 'delete']);
+      }
     },
     sessions,
     findSession,
