@@ -58,6 +58,11 @@ describe('multipath -ll (multipath-tools 0.9 layout)', () => {
     const [m] = parseMultipathLl(fx('multipath-ll-iscsi.txt'));
     assert.deepEqual(m!.paths.map((p) => [p.hctl, p.device, p.devt, p.dmState, p.pathState]), [['2:0:0:0', 'sda', '8:0', 'active', 'ready'], ['3:0:0:0', 'sdb', '8:16', 'failed', 'faulty']]);
   });
+  it('multipath -ll recorded from a real multipathd: one LIO LUN over two iSCSI portals, one map with both paths', () => {
+    const maps = parseMultipathLl(fx('multipath-ll-iscsi-two-portals.txt'));
+    assert.deepEqual(maps.map((m) => [m.name, m.wwid, m.dm, m.vendor, m.product, m.size]), [['36001405b7cbdc9baaf048648c6ae9be2', '36001405b7cbdc9baaf048648c6ae9be2', 'dm-0', 'LIO-ORG', 'rd_mp_lun0', '64M']]);
+    assert.deepEqual(maps[0]!.paths.map((p) => [p.hctl, p.device, p.devt, p.dmState, p.pathState, p.onlineState]), [['0:0:0:0', 'sda', '8:0', 'active', 'ready', 'running'], ['1:0:0:0', 'sdb', '8:16', 'active', 'ready', 'running']]);
+  });
 });
 
 describe('mount table and mount options', () => {
