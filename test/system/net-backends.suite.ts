@@ -48,7 +48,7 @@ const MODES: { name: string; port: string; options: BondOptions }[] = [
   { name: 'bond-bc', port: 'eth7', options: { mode: 'broadcast', arp_interval: 200, arp_ip_target: ['192.168.81.1'] } },
 ];
 
-interface IpLink { ifname: string; link?: string; master?: string; linkinfo?: { info_kind?: string; info_data?: Record<string, unknown>; info_slave_kind?: string }; addr_info?: { local: string; prefixlen: number; dynamic?: boolean }[] }
+interface IpLink { ifname: string; link?: string; master?: string; mtu?: number; flags?: string[]; linkinfo?: { info_kind?: string; info_data?: Record<string, unknown>; info_slave_kind?: string }; addr_info?: { family?: string; local: string; prefixlen: number; dynamic?: boolean; scope?: string }[] }
 
 /** The options as `ip -d -j link` names them. */
 const IP_KEY: Record<string, string> = { lacp_rate: 'ad_lacp_rate' };
@@ -232,13 +232,19 @@ export function suite(backend: BackendName, subnet: number) {
       }
     }));
 
-    it('a VLAN on a bond and a bridge on the VLAN with a static address', guard(async () => {
+    it('a VLAN on a bond and a bridge on the VLAN with a static address, all with MTU 9000', guard(async () => {
       await applyYes([
         { op: 'bond.create', name: 'bond1', ports: ['eth1', 'eth2'], options: { mode: 'active-backup', miimon: 100 } },
         { op: 'vlan.create', parent: 'bond1', id: 100 },
         { op: 'bridge.create', name: 'br100', ports: ['bond1.100'], stp: false },
         { op: 'ip.set', iface: 'br100', family: 4, method: 'static', addresses: ['10.100.0.10/24'] },
+        { op: 'mtu.set', iface: 'bond1', mtu: 9000 },
+        { op: 'mtu.set', iface: 'bond1.100', mtu: 9000 },
+        { op: 'mtu.set', iface: 'br100', mtu: 9000 },
       ]);
+      // The kernel's MTUs: the bond's ports follow the bond; the VLAN and the bridge have their own.
+      const mtus = Object.fromEntries((await links()).map((l) => [l.ifname, l.mtu]));
+      for (const n of ['eth1', 'eth2', 'bond1', 'bond1.100', 'br100']) assert.equal(mtus[n], 9000, `${n} MTU: ${JSON.stringify(mtus)}`);
       const vlan = await link('bond1.100');
       assert.equal(vlan?.linkinfo?.info_kind, 'vlan');
       assert.equal(vlan?.linkinfo?.info_data?.id, 100);
@@ -252,14 +258,88 @@ export function suite(backend: BackendName, subnet: number) {
         const files = (await host!.mustRun(['ls', '/etc/systemd/network'])).stdout;
         for (const f of ['50-hostdeck-bond1.netdev', '50-hostdeck-bond1.network', '50-hostdeck-bond1.100.netdev', '50-hostdeck-br100.netdev', '50-hostdeck-br100.network']) assert.ok(files.includes(f), `${f} missing in\n${files}`);
         assert.match(await host!.readFile('/etc/systemd/network/50-hostdeck-br100.network'), /^Address=10\.100\.0\.10\/24$/m);
+        for (const n of ['bond1', 'bond1.100', 'br100']) assert.match(await host!.readFile(`/etc/systemd/network/50-hostdeck-${n}.netdev`), /^MTUBytes=9000$/m, n);
       } else {
         const names = (await host!.mustRun(['nmcli', '-t', '-f', 'NAME', 'connection', 'show'])).stdout.split('\n');
         for (const n of ['hostdeck-bond1', 'hostdeck-eth1', 'hostdeck-eth2', 'hostdeck-bond1.100', 'hostdeck-br100']) assert.ok(names.includes(n), `${n} missing: ${names.join(' ')}`);
+        // NetworkManager keeps the MTU of VLANs and bridges too (what it would set again at the next boot).
+        for (const n of ['bond1', 'bond1.100', 'br100']) {
+          const mtu = (await host!.mustRun(['nmcli', '-g', '802-3-ethernet.mtu', 'connection', 'show', `hostdeck-${n}`])).stdout.trim();
+          assert.equal(mtu, '9000', `hostdeck-${n}`);
+        }
       }
       // And all of it goes again.
       await applyYes([{ op: 'bridge.delete', name: 'br100' }, { op: 'bond.delete', name: 'bond1' }]);
       assert.equal(await link('br100'), undefined);
       assert.equal(await link('bond1.100'), undefined);
+    }));
+
+    it('host name, DNS servers and search domains, IPv6 static then SLAAC, a NIC MTU, and a VLAN on a NIC that is down', guard(async () => {
+      const NET6 = `2001:db8:${subnet}::`;
+      const a6 = await seg!.exec(['ip', '-6', 'addr', 'add', `${NET6}1/64`, 'dev', seg!.bridge, 'nodad']);
+      assert.equal(a6.code, 0, a6.stderr);
+      await host!.mustRun(['ip', 'link', 'set', 'dev', 'eth3', 'down']);
+      const dns = { servers: [PEER, `${NET6}53`], search: ['lab.example', 'example.test'] };
+      const r = await applyYes([
+        { op: 'hostname.set', hostname: `deck-${subnet}.lab.example` },
+        { op: 'dns.set', ...dns },
+        { op: 'ip.set', iface: 'eth0', family: 6, method: 'static', addresses: [`${NET6}10/64`], gateway: `${NET6}1` },
+        { op: 'mtu.set', iface: 'eth4', mtu: 9000 },
+        { op: 'vlan.create', parent: 'eth3', id: 30 },
+        { op: 'ip.set', iface: 'eth3.30', family: 4, method: 'static', addresses: ['10.30.0.10/24'] },
+      ]);
+      assert.ok(r.diff.some((d) => d.text.includes(`deck-${subnet}.lab.example`)), JSON.stringify(r.diff));
+      // Host name: the kernel's and the persisted one.
+      assert.equal((await host!.mustRun(['hostname'])).stdout.trim(), `deck-${subnet}.lab.example`);
+      assert.equal((await host!.readFile('/etc/hostname')).trim(), `deck-${subnet}.lab.example`);
+      // DNS: what the resolver reads, and the backend's own persisted form.
+      const resolv = await host!.readFile('/etc/resolv.conf');
+      assert.deepEqual(resolv.split('\n').filter((l) => l.startsWith('nameserver')).map((l) => l.split(/\s+/)[1]), dns.servers, resolv);
+      assert.match(resolv, /^search lab\.example example\.test$/m);
+      assert.deepEqual((await svc.current()).dns, dns);
+      if (backend === 'iproute2') assert.match(await host!.readFile('/etc/systemd/resolved.conf.d/hostdeck.conf'), new RegExp(`^DNS=${PEER} ${NET6}53$`, 'm'));
+      else assert.match(await host!.readFile('/etc/NetworkManager/conf.d/90-hostdeck-dns.conf'), new RegExp(`^servers=${PEER},${NET6}53$`, 'm'));
+      // IPv6 static: the address and the default route, and the peer reaches the host over IPv6.
+      const v6 = (await link('eth0'))?.addr_info?.filter((a) => a.family === 'inet6' && a.scope === 'global').map((a) => `${a.local}/${a.prefixlen}`);
+      assert.deepEqual(v6, [`${NET6}10/64`]);
+      const route6 = JSON.parse((await host!.mustRun(['ip', '-j', '-6', 'route', 'show', 'default'])).stdout) as { gateway?: string; dev?: string }[];
+      assert.ok(route6.some((x) => x.gateway === `${NET6}1` && x.dev === 'eth0'), JSON.stringify(route6));
+      let ping6 = await seg!.exec(['ping', '-6', '-c', '1', '-W', '2', `${NET6}10`]);
+      for (let k = 0; k < 10 && ping6.code !== 0; k++) ping6 = await seg!.exec(['ping', '-6', '-c', '1', '-W', '2', `${NET6}10`]);
+      assert.equal(ping6.code, 0, `the peer pings ${NET6}10: ${ping6.stdout}${ping6.stderr}`);
+      // A NIC's MTU.
+      assert.equal((await link('eth4'))?.mtu, 9000);
+      // The VLAN on eth3, which was down: the parent went up with it.
+      const vlan = await link('eth3.30');
+      assert.equal(vlan?.linkinfo?.info_data?.id, 30);
+      assert.ok(vlan?.flags?.includes('UP'), JSON.stringify(vlan?.flags));
+      assert.ok((await link('eth3'))?.flags?.includes('UP'), 'eth3 is up');
+      assert.deepEqual(vlan?.addr_info?.filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`), ['10.30.0.10/24']);
+      if (backend === 'iproute2') {
+        assert.match(await host!.readFile('/etc/systemd/network/50-hostdeck-eth3.network'), /^VLAN=eth3\.30$/m, 'the parent names its VLAN for the next boot');
+        assert.match(await host!.readFile('/etc/systemd/network/50-hostdeck-eth4.network'), /^MTUBytes=9000$/m);
+      } else {
+        assert.equal((await host!.mustRun(['nmcli', '-g', '802-3-ethernet.mtu', 'connection', 'show', 'hostdeck-eth4'])).stdout.trim(), '9000');
+      }
+
+      // SLAAC: the peer sends router advertisements (dnsmasq, RA only) for the prefix; eth0 takes an address from it.
+      const ra = seg!.spawn(['dnsmasq', '--keep-in-foreground', '--no-daemon', '--conf-file=/dev/null', '--no-resolv', '--no-hosts', '--port=0',
+        `--interface=${seg!.bridge}`, '--bind-interfaces', '--except-interface=lo', `--pid-file=${join(keyDir, 'ra.pid')}`, '--user=root', '--group=root',
+        '--enable-ra', `--dhcp-range=${NET6},ra-only,64`, `--ra-param=${seg!.bridge},10`], 'dnsmasq-ra');
+      try {
+        await applyYes([{ op: 'ip.set', iface: 'eth0', family: 6, method: 'auto', addresses: [] }]);
+        let slaac: string[] = [];
+        for (let k = 0; k < 60 && !slaac.length; k++) {
+          slaac = ((await link('eth0'))?.addr_info ?? []).filter((a) => a.family === 'inet6' && a.dynamic && a.local.startsWith(NET6)).map((a) => a.local);
+          if (!slaac.length) await host!.run(['sleep', '0.5']);
+        }
+        assert.equal(slaac.length, 1, `an address from ${NET6}/64 by SLAAC: ${readFileSync(ra.log, 'utf8')}`);
+        const all6 = (await link('eth0'))?.addr_info?.filter((a) => a.family === 'inet6' && a.scope === 'global').map((a) => a.local);
+        assert.ok(!all6?.includes(`${NET6}10`), `the static IPv6 address is gone: ${JSON.stringify(all6)}`);
+        assert.equal((await svc.current()).interfaces.find((i) => i.name === 'eth0')?.ipv6.method, 'auto');
+      } finally {
+        ra.child.kill();
+      }
     }));
 
     it('DHCP from the peer, then back to the static address', guard(async () => {

@@ -31,7 +31,8 @@ describe('Network screen with the real network service on a test host', { timeou
     host = new TestHost({ name: 'node1', nics: [{ segment: seg }, { segment: seg }, { segment: seg }] });
     await host.boot();
     // DNS points at the segment's peer, so the service's DNS probe gets a quick answer (or refusal) instead of a timeout.
-    const r = await host.bash('ip addr add "$1/24" dev eth0 && ip link set eth0 up && ip link set eth1 up && ip route add default via "$2" && echo "nameserver $2" > /etc/resolv.conf', [ADDR, GW]);
+    // eth1 stays down: the VLAN below goes on a parent that is down, and the backend brings it up.
+    const r = await host.bash('ip addr add "$1/24" dev eth0 && ip link set eth0 up && ip route add default via "$2" && echo "nameserver $2" > /etc/resolv.conf', [ADDR, GW]);
     assert.equal(r.code, 0, r.stderr);
     const runner = testHostRunner(host);
     const services = testServices();
@@ -65,7 +66,7 @@ describe('Network screen with the real network service on a test host', { timeou
   it('a VLAN from the form, applied: steps, then the countdown; not kept, this process rolls it back at zero and says so; one apply and one rollback event', guard(async () => {
     const ui = env!.ui;
     await ui.waitFor(/backend iproute2/, 60_000);
-    await ui.waitFor(/eth1\s+nic\s+up/, 30_000);
+    await ui.waitFor(/eth1\s+nic\s+down/, 30_000);
     await ui.press('v');
     await ui.waitFor('New VLAN');
     await fill('On interface', 'eth1');

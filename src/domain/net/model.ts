@@ -137,14 +137,23 @@ export function describeChange(c: NetChange): string {
 }
 
 function release(cfg: NetConfig, name: string): void {
-  for (const i of cfg.interfaces) if (i.master === name) delete i.master;
+  const bond = findIface(cfg, name)?.kind === 'bond';
+  for (const i of cfg.interfaces) {
+    if (i.master !== name) continue;
+    delete i.master;
+    // The kernel gives a port released from a bond the MTU it had before it joined (not known here).
+    if (bond) delete i.mtu;
+  }
 }
 
 function enslave(cfg: NetConfig, ports: string[], master: string): void {
+  const m = findIface(cfg, master);
   for (const p of ports) {
     const i = findIface(cfg, p);
     if (!i) continue;
     i.master = master;
+    // The kernel gives a bond's ports the bond's MTU.
+    if (m?.kind === 'bond' && m.mtu !== undefined) i.mtu = m.mtu;
     // A port carries no addresses of its own.
     i.ipv4 = noIp();
     i.ipv6 = noIp();
@@ -210,6 +219,8 @@ export function applyChange(cfg: NetConfig, c: NetChange): NetConfig {
     case 'mtu.set': {
       const i = findIface(out, c.iface);
       if (i) i.mtu = c.mtu;
+      // A bond's ports follow its MTU (the kernel sets theirs when the bond's changes).
+      if (i?.kind === 'bond') for (const p of out.interfaces.filter((x) => x.master === i.name)) p.mtu = c.mtu;
       break;
     }
     case 'route.add': {

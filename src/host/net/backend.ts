@@ -18,11 +18,15 @@ export interface Checkpoint {
 
 export interface NetBackend {
   readonly name: BackendName;
+  /** How long after realise() the host may take to show the change (asynchronous activation); verification polls that long. */
+  readonly settleMs?: number;
   read(): Promise<NetConfig>;
   /** Take a checkpoint that rolls back by itself after `timeoutS` where the backend can (NetworkManager). */
   checkpoint(before: NetConfig, desired: NetConfig, timeoutS: number): Promise<Checkpoint>;
   /** Make the host's configuration `desired` (from `current`), persistently. */
   realise(current: NetConfig, desired: NetConfig, onStep?: (text: string) => void): Promise<void>;
+  /** Called once when verification has waited a while (NUDGE_AFTER_MS) and the host does not show the change yet. */
+  nudge?(): Promise<void>;
   /** Restore what the checkpoint saved. */
   rollback(cp: Checkpoint): Promise<void>;
   /** The change is kept: drop the checkpoint. */

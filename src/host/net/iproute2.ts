@@ -76,8 +76,10 @@ export function networkdFiles(i: IfaceConfig, cfg: NetConfig): Record<string, st
 }
 
 /** Whether an interface needs persisted files at all (virtual, a port, or configured). */
-const persisted = (i: IfaceConfig): boolean =>
-  i.kind !== 'ethernet' || Boolean(i.master) || i.ipv4.method !== 'none' || i.ipv6.method !== 'none' || i.routes.length > 0 || i.mtu !== undefined && i.mtu !== 1500;
+const persisted = (i: IfaceConfig, cfg: NetConfig): boolean =>
+  i.kind !== 'ethernet' || Boolean(i.master) || i.ipv4.method !== 'none' || i.ipv6.method !== 'none' || i.routes.length > 0 || i.mtu !== undefined && i.mtu !== 1500
+  // A NIC that carries VLANs: its .network names them (and brings it up at boot).
+  || cfg.interfaces.some((x) => x.vlan?.parent === i.name);
 
 export function resolvedConfText(dns: NetConfig['dns']): string {
   return ['# Written by hostdeck', '[Resolve]', `DNS=${dns.servers.join(' ')}`, `Domains=${dns.search.join(' ')}`, ''].join('\n');
@@ -98,7 +100,7 @@ export class Iproute2Backend implements NetBackend {
   async checkpoint(before: NetConfig, desired: NetConfig): Promise<Checkpoint> {
     const own = await this.ownFiles();
     const paths = new Set([HOSTNAME_FILE, RESOLV_FILE, RESOLVED_CONF, ...own]);
-    for (const cfg of [before, desired]) for (const i of cfg.interfaces.filter(persisted)) for (const p of Object.keys(networkdFiles(i, cfg))) paths.add(p);
+    for (const cfg of [before, desired]) for (const i of cfg.interfaces.filter((i) => persisted(i, cfg))) for (const p of Object.keys(networkdFiles(i, cfg))) paths.add(p);
     // hostdeck's networkd files that are not there need no reading.
     const files: Record<string, string | null> = {};
     const read = [...paths].filter((p) => !p.startsWith(`${NETWORKD_DIR}/`) || own.includes(p));
@@ -183,8 +185,11 @@ export class Iproute2Backend implements NetBackend {
       const primary = want(n).bond?.primary;
       if (primary) await ip(['link', 'set', 'dev', n, 'type', 'bond', 'primary', primary]);
     }
-    // 3. Everything touched is up, with its MTU.
+    // 3. Everything touched is up, with its MTU. A VLAN cannot go up on a parent that is down
+    // ("Network is down"): its parent goes up first, as NetworkManager does.
     const order = [...touched].sort((a, b) => rank(want(a)) - rank(want(b)));
+    const parents = new Set(order.map((n) => want(n).vlan?.parent).filter((p): p is string => Boolean(p) && !touched.includes(p!)));
+    for (const p of parents) await ip(['link', 'set', 'dev', p, 'up']);
     for (const n of order) {
       const i = want(n);
       if (i.mtu !== undefined && i.mtu !== had(n)?.mtu) await ip(['link', 'set', 'dev', n, 'mtu', String(i.mtu)]);
@@ -213,6 +218,12 @@ export class Iproute2Backend implements NetBackend {
       if (!h || !same(h.ipv6, i.ipv6)) {
         await ip(['-6', 'addr', 'flush', 'dev', n, 'scope', 'global']);
         await this.t.run('sysctl', ['-q', '-w', `net.ipv6.conf.${n}.accept_ra=${i.ipv6.method === 'auto' ? 1 : 0}`]);
+        if (i.ipv6.method === 'auto' && h?.ipv6.method !== 'auto') {
+          // Ask the routers now (a router solicitation) instead of waiting for their next advertisement:
+          // IPv6 restarts on the link (its global addresses went with the flush above anyway).
+          await this.t.run('sysctl', ['-q', '-w', `net.ipv6.conf.${n}.disable_ipv6=1`]);
+          await this.t.run('sysctl', ['-q', '-w', `net.ipv6.conf.${n}.disable_ipv6=0`]);
+        }
         if (i.ipv6.method === 'static') {
           for (const a of i.ipv6.addresses) await ip(['-6', 'addr', 'add', a, 'dev', n, 'nodad']);
           if (i.ipv6.gateway) await ip(['-6', 'route', 'replace', 'default', 'via', i.ipv6.gateway, 'dev', n, 'proto', 'static']);
@@ -233,7 +244,7 @@ export class Iproute2Backend implements NetBackend {
     if (JSON.stringify(current.dns) !== JSON.stringify(desired.dns)) await this.t.writeFile(RESOLVED_CONF, resolvedConfText(desired.dns));
     onStep?.('persist systemd-networkd files');
     const keep = new Map<string, string>();
-    for (const i of desired.interfaces.filter(persisted)) for (const [p, text] of Object.entries(networkdFiles(i, desired))) keep.set(p, text);
+    for (const i of desired.interfaces.filter((i) => persisted(i, desired))) for (const [p, text] of Object.entries(networkdFiles(i, desired))) keep.set(p, text);
     const own = await this.ownFiles();
     const writes = [...keep].filter(([p, text]) => !(own.includes(p) && this.known.get(p) === text));
     if (writes.length) await this.t.ok('mkdir', ['-p', '--', NETWORKD_DIR]);

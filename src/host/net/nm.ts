@@ -1,68 +1,111 @@
 // The NetworkManager backend: one keyfile profile per interface hostdeck
-// configures, named hostdeck-<interface>, added with nmcli (argument arrays)
-// and activated with autoconnect-slaves so a bond or bridge brings its ports.
-// Checkpoints go through NetworkManager's D-Bus API with busctl:
-// CheckpointCreate with a rollback timeout (NetworkManager rolls back by
-// itself even when hostdeck is gone), CheckpointRollback, CheckpointDestroy.
+// configures (hostdeck-<interface>.nmconnection under NetworkManager's
+// system-connections directory, with a UUID derived from the interface
+// name). An apply writes every keyfile it changes, loads them all in ONE
+// D-Bus call (Settings.LoadConnections, which also drops the profiles whose
+// files were removed) and activates only the top of each stack
+// (autoconnect-slaves brings a bond's or bridge's ports, and NetworkManager
+// the parents); activation is asynchronous, and the service's read-back
+// verification waits for the kernel to show the result. Everything goes
+// through busctl: an nmcli start costs seconds on a slow host.
+// Checkpoints go through the same D-Bus API: CheckpointCreate with a
+// rollback timeout (NetworkManager rolls back by itself even when hostdeck
+// is gone), CheckpointRollback, CheckpointDestroy.
+import { createHash } from 'node:crypto';
 import { changedInterfaces } from '../../domain/net/diff.ts';
 import { findIface, type IfaceConfig, type IpConfig, type NetConfig } from '../../domain/net/model.ts';
 import {
   HOSTDECK_PREFIX, HOSTNAME_FILE, RESOLV_FILE, dependencyOrder, restoreFiles, saveFiles, setHostnameAndDns,
   type Checkpoint, type NetBackend,
 } from './backend.ts';
-import { readKernelState } from './read.ts';
+import { parseResolv as parseResolvText, readKernelState } from './read.ts';
 import type { Target } from './target.ts';
 
-const NM = ['--system', '--json=short', 'call', 'org.freedesktop.NetworkManager', '/org/freedesktop/NetworkManager', 'org.freedesktop.NetworkManager'];
+const NM_BUS = ['--system', '--json=short', 'call', 'org.freedesktop.NetworkManager'];
+const NM = [...NM_BUS, '/org/freedesktop/NetworkManager', 'org.freedesktop.NetworkManager'];
+const NM_SETTINGS = [...NM_BUS, '/org/freedesktop/NetworkManager/Settings', 'org.freedesktop.NetworkManager.Settings'];
 /** NM_CHECKPOINT_CREATE_FLAG_DELETE_NEW_CONNECTIONS | DISCONNECT_NEW_DEVICES. */
 const CHECKPOINT_FLAGS = 0x02 | 0x04;
+/** NetworkManager.Reload flags: NM_MANAGER_RELOAD_FLAG_CONF | NM_MANAGER_RELOAD_FLAG_DNS_RC. */
+const RELOAD_CONF_DNS = 0x02 | 0x04;
 export const NM_DNS_CONF = '/etc/NetworkManager/conf.d/90-hostdeck-dns.conf';
+export const NM_KEYFILE_DIR = '/etc/NetworkManager/system-connections';
 
 export const profileName = (iface: string) => `${HOSTDECK_PREFIX}${iface}`;
+export const keyfilePath = (iface: string) => `${NM_KEYFILE_DIR}/${profileName(iface)}.nmconnection`;
 
-function ipArgs(family: 4 | 6, ip: IpConfig): string[] {
-  const p = `ipv${family}`;
+/** A stable UUID per interface (name-based, RFC 4122 version 5 layout): an edit updates the same profile. */
+export function profileUuid(iface: string): string {
+  const h = createHash('sha1').update(`hostdeck-net:${iface}`).digest();
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+function ipKeys(family: 4 | 6, ip: IpConfig, routes: IfaceConfig['routes']): string[] {
+  const out: string[] = [];
   switch (ip.method) {
-    case 'static': return [`${p}.method`, 'manual', `${p}.addresses`, ip.addresses.join(','), `${p}.gateway`, ip.gateway ?? ''];
-    case 'dhcp': return [`${p}.method`, family === 4 ? 'auto' : 'dhcp', `${p}.addresses`, '', `${p}.gateway`, ''];
-    case 'auto': return [`${p}.method`, 'auto', `${p}.addresses`, '', `${p}.gateway`, ''];
-    default: return [`${p}.method`, 'disabled', `${p}.addresses`, '', `${p}.gateway`, ''];
+    case 'static': out.push('method=manual'); break;
+    case 'dhcp': out.push(`method=${family === 4 ? 'auto' : 'dhcp'}`); break;
+    case 'auto': out.push('method=auto'); break;
+    default: out.push('method=disabled');
   }
+  if (ip.method === 'static') {
+    ip.addresses.forEach((a, k) => out.push(`address${k + 1}=${a}${k === 0 && ip.gateway ? `,${ip.gateway}` : ''}`));
+  }
+  // route<n>=destination[,gateway[,metric]] (an unspecified gateway where only a metric is given).
+  routes.forEach((r, k) => out.push(`route${k + 1}=${[r.to, ...(r.via || r.metric !== undefined ? [r.via ?? (family === 4 ? '0.0.0.0' : '::')] : []), ...(r.metric !== undefined ? [r.metric] : [])].join(',')}`));
+  return out;
 }
 
 export function bondOptionsText(i: IfaceConfig): string {
+  return bondOptionPairs(i).map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+function bondOptionPairs(i: IfaceConfig): [string, string][] {
   const b = i.bond!;
-  const parts = [`mode=${b.mode}`];
-  const put = (k: string, v: unknown) => { if (v !== undefined && !(Array.isArray(v) && !v.length)) parts.push(`${k}=${Array.isArray(v) ? v.join(' ') : String(v)}`); };
+  const parts: [string, string][] = [['mode', b.mode]];
+  const put = (k: string, v: unknown) => { if (v !== undefined && !(Array.isArray(v) && !v.length)) parts.push([k, Array.isArray(v) ? v.join(' ') : String(v)]); };
   put('miimon', b.miimon); put('updelay', b.updelay); put('downdelay', b.downdelay);
   put('arp_interval', b.arp_interval); put('arp_ip_target', b.arp_ip_target); put('primary', b.primary);
   put('lacp_rate', b.lacp_rate); put('xmit_hash_policy', b.xmit_hash_policy); put('ad_select', b.ad_select);
-  return parts.join(',');
+  return parts;
 }
 
-/** `nmcli connection add` arguments for one interface (every value a single argument). */
-export function profileArgs(i: IfaceConfig, cfg: NetConfig): string[] {
-  const args = ['connection', 'add', 'save', 'yes', 'con-name', profileName(i.name), 'ifname', i.name];
-  switch (i.kind) {
-    case 'ethernet': args.push('type', 'ethernet'); break;
-    case 'bond': args.push('type', 'bond', 'bond.options', bondOptionsText(i)); break;
-    case 'vlan': args.push('type', 'vlan', 'vlan.parent', i.vlan!.parent, 'vlan.id', String(i.vlan!.id)); break;
-    case 'bridge': args.push('type', 'bridge', 'bridge.stp', i.bridge?.stp ? 'yes' : 'no', 'bridge.forward-delay', '2'); break;
-  }
-  args.push('connection.autoconnect', 'yes', 'connection.autoconnect-priority', '50');
-  if (i.kind === 'bond' || i.kind === 'bridge') args.push('connection.autoconnect-slaves', 'yes');
+const NM_TYPE: Record<IfaceConfig['kind'], string> = { ethernet: 'ethernet', bond: 'bond', vlan: 'vlan', bridge: 'bridge' };
+
+/**
+ * The keyfile for one interface. Every value was validated before it gets
+ * here; a line break, NUL or '[' at a value's start could still change the
+ * file's structure, so they are refused outright (no keyfile is written).
+ */
+export function keyfileText(i: IfaceConfig, cfg: NetConfig): string {
+  const sections: [string, string[]][] = [];
+  const conn = [`id=${profileName(i.name)}`, `uuid=${profileUuid(i.name)}`, `type=${NM_TYPE[i.kind]}`, `interface-name=${i.name}`,
+    'autoconnect=true', 'autoconnect-priority=50'];
+  if (i.kind === 'bond' || i.kind === 'bridge') conn.push('autoconnect-slaves=1');
   if (i.master) {
     const m = findIface(cfg, i.master);
-    args.push('connection.master', i.master, 'connection.slave-type', m?.kind === 'bridge' ? 'bridge' : 'bond');
-  } else {
-    args.push(...ipArgs(4, i.ipv4), ...ipArgs(6, i.ipv6));
-    const r4 = i.routes.filter((r) => !r.to.includes(':'));
-    const r6 = i.routes.filter((r) => r.to.includes(':'));
-    if (r4.length) args.push('ipv4.routes', r4.map((r) => [r.to, r.via, r.metric].filter((x) => x !== undefined).join(' ')).join(','));
-    if (r6.length) args.push('ipv6.routes', r6.map((r) => [r.to, r.via, r.metric].filter((x) => x !== undefined).join(' ')).join(','));
+    conn.push(`master=${i.master}`, `slave-type=${m?.kind === 'bridge' ? 'bridge' : 'bond'}`);
   }
-  if (i.mtu !== undefined && (i.kind === 'ethernet' || i.kind === 'bond')) args.push('802-3-ethernet.mtu', String(i.mtu));
-  return args;
+  sections.push(['connection', conn]);
+  // MTU: NetworkManager keeps it in the ethernet setting for NICs, bonds, VLANs and bridges alike.
+  if (i.kind === 'ethernet' || i.mtu !== undefined) sections.push(['ethernet', i.mtu !== undefined ? [`mtu=${i.mtu}`] : []]);
+  if (i.kind === 'bond') sections.push(['bond', bondOptionPairs(i).map(([k, v]) => `${k}=${v}`)]);
+  if (i.kind === 'vlan') sections.push(['vlan', [`id=${i.vlan!.id}`, `parent=${i.vlan!.parent}`]]);
+  if (i.kind === 'bridge') sections.push(['bridge', [`stp=${i.bridge?.stp ? 'true' : 'false'}`, 'forward-delay=2']]);
+  if (!i.master) {
+    sections.push(['ipv4', ipKeys(4, i.ipv4, i.routes.filter((r) => !r.to.includes(':')))]);
+    sections.push(['ipv6', ipKeys(6, i.ipv6, i.routes.filter((r) => r.to.includes(':')))]);
+  }
+  for (const [, lines] of sections) {
+    for (const l of lines) {
+      const v = l.slice(l.indexOf('=') + 1);
+      if (/[\n\r\0]/.test(l) || v.startsWith('[')) throw new Error(`refusing to write a keyfile value with a line break, NUL or '[': ${JSON.stringify(l)}`);
+    }
+  }
+  return `${['# Written by hostdeck; changes are overwritten by the next apply.', ...sections.map(([name, lines]) => [`[${name}]`, ...lines].join('\n'))].join('\n\n')}\n`;
 }
 
 export function dnsConfText(dns: NetConfig['dns']): string {
@@ -72,25 +115,19 @@ export function dnsConfText(dns: NetConfig['dns']): string {
 
 export class NetworkManagerBackend implements NetBackend {
   readonly name = 'networkmanager' as const;
+  /** Activation runs on after ActivateConnection returns (ports, DHCP, carrier): as long as `nmcli --wait 60 connection up` would wait. */
+  readonly settleMs = 60_000;
   constructor(private readonly t: Target) {}
 
   read(): Promise<NetConfig> {
     return readKernelState(this.t);
   }
 
-  private async profiles(): Promise<Map<string, string>> {
-    const r = await this.t.ok('nmcli', ['-t', '-f', 'NAME,DEVICE', 'connection', 'show']);
-    const m = new Map<string, string>();
-    for (const line of r.stdout.split('\n').filter(Boolean)) {
-      const [name, device] = line.split(/(?<!\\):/).map((s) => s.replace(/\\:/g, ':'));
-      if (name) m.set(name, device ?? '');
-    }
-    return m;
-  }
-
   async checkpoint(before: NetConfig, _desired: NetConfig, timeoutS: number): Promise<Checkpoint> {
-    const files = await saveFiles(this.t, [HOSTNAME_FILE, RESOLV_FILE, NM_DNS_CONF]);
-    const r = await this.t.ok('busctl', [...NM, 'CheckpointCreate', 'aouu', '0', String(Math.max(1, Math.round(timeoutS))), String(CHECKPOINT_FLAGS)]);
+    const [files, r] = await Promise.all([
+      saveFiles(this.t, [HOSTNAME_FILE, RESOLV_FILE, NM_DNS_CONF]),
+      this.t.ok('busctl', [...NM, 'CheckpointCreate', 'aouu', '0', String(Math.max(1, Math.round(timeoutS))), String(CHECKPOINT_FLAGS)]),
+    ]);
     const path = (JSON.parse(r.stdout) as { data: string[] }).data[0];
     if (!path) throw new Error(`NetworkManager returned no checkpoint: ${r.stdout}`);
     return { nmPath: path, before, files };
@@ -98,45 +135,85 @@ export class NetworkManagerBackend implements NetBackend {
 
   async realise(current: NetConfig, desired: NetConfig, onStep?: (text: string) => void): Promise<void> {
     const { added, removed, changed } = changedInterfaces(current, desired);
-    const profiles = await this.profiles();
+    const own = new Set((await this.t.list(NM_KEYFILE_DIR)).filter((f) => f.startsWith(HOSTDECK_PREFIX) && f.endsWith('.nmconnection')).map((f) => `${NM_KEYFILE_DIR}/${f}`));
+    const unconfigured = (i: IfaceConfig) => i.kind === 'ethernet' && !i.master && i.ipv4.method === 'none' && i.ipv6.method === 'none' && !i.routes.length && i.mtu === undefined;
+    const drop: string[] = [];
+    const writes: [string, string][] = [];
     for (const n of removed) {
-      onStep?.(`remove ${n}`);
-      const cur = findIface(current, n);
-      // Deleting the profile takes NetworkManager's software device with it; one made elsewhere is deleted as a device.
-      if (profiles.has(profileName(n))) await this.t.ok('nmcli', ['--wait', '60', 'connection', 'delete', profileName(n)], { timeoutMs: 70_000 });
-      else if (cur && cur.kind !== 'ethernet') await this.t.run('nmcli', ['device', 'delete', n]);
+      if (own.has(keyfilePath(n))) { onStep?.(`remove ${profileName(n)}`); drop.push(keyfilePath(n)); }
     }
-    const unconfigured = (i: IfaceConfig) => i.kind === 'ethernet' && !i.master && i.ipv4.method === 'none' && i.ipv6.method === 'none' && !i.routes.length;
     const touched: string[] = [];
     for (const n of [...added, ...changed]) {
       const i = findIface(desired, n)!;
-      if (profiles.has(profileName(n))) await this.t.ok('nmcli', ['--wait', '60', 'connection', 'delete', profileName(n)], { timeoutMs: 70_000 });
       // A NIC released from a bond or bridge with nothing on it just loses its profile.
-      if (unconfigured(i) && profiles.has(profileName(n))) continue;
+      if (unconfigured(i) && own.has(keyfilePath(n))) { onStep?.(`remove ${profileName(n)}`); drop.push(keyfilePath(n)); continue; }
       onStep?.(`profile ${profileName(n)}`);
-      await this.t.ok('nmcli', profileArgs(i, desired));
+      writes.push([keyfilePath(n), keyfileText(i, desired)]);
       touched.push(n);
     }
+    // Software devices made elsewhere (no hostdeck profile) go as devices.
+    const strays = removed.filter((n) => !own.has(keyfilePath(n)) && findIface(current, n) && findIface(current, n)!.kind !== 'ethernet');
+    await Promise.all([
+      ...writes.map(([p, text]) => this.t.writePrivateFile(p, text)),
+      ...(drop.length ? [this.t.ok('rm', ['-f', '--', ...drop])] : []),
+      ...strays.map((n) => this.t.run('ip', ['link', 'delete', 'dev', n])),
+    ]);
+    const files = [...writes.map(([p]) => p), ...drop];
+    if (files.length) {
+      onStep?.('load profiles');
+      // One call: new and changed files are (re)read, removed ones drop their profile (and its software device).
+      const r = await this.t.ok('busctl', [...NM_SETTINGS, 'LoadConnections', 'as', String(files.length), ...files], { timeoutMs: 60_000 });
+      const [, failures] = (JSON.parse(r.stdout) as { data: [boolean, string[]] }).data;
+      if (failures.length) throw new Error(`NetworkManager did not load ${failures.join(', ')}`);
+    }
     // Activate what is not a port of something activated with it (autoconnect-slaves brings the ports).
+    // A new software device (bond, VLAN, bridge not there yet) needs no call: NetworkManager creates and
+    // autoconnects it as soon as its profile is loaded. Devices that exist are activated explicitly
+    // (another profile may be active on them, or theirs changed).
     const masters = new Set(touched.filter((n) => ['bond', 'bridge'].includes(findIface(desired, n)!.kind)));
     const top = (n: string): boolean => { const m = findIface(desired, n)?.master; return !m || !masters.has(m); };
-    for (const n of dependencyOrder(desired, touched.filter(top))) {
-      onStep?.(`activate ${profileName(n)}`);
-      await this.t.ok('nmcli', ['--wait', '60', 'connection', 'up', profileName(n)], { timeoutMs: 70_000 });
-    }
-    if (desired.hostname && desired.hostname !== current.hostname) {
+    const tops = dependencyOrder(desired, touched.filter(top));
+    const isNewSoftware = (n: string) => !findIface(current, n) && findIface(desired, n)!.kind !== 'ethernet';
+    this.autoconnecting = tops.filter(isNewSoftware);
+    const explicit = tops.filter((n) => !isNewSoftware(n));
+    if (explicit.length) onStep?.(`activate ${explicit.map(profileName).join(', ')}`);
+    if (this.autoconnecting.length) onStep?.(`autoconnect ${this.autoconnecting.map(profileName).join(', ')}`);
+    await Promise.all(explicit.map((n) => this.activate(n)));
+    const hostnameChanged = Boolean(desired.hostname) && desired.hostname !== current.hostname;
+    const dnsChanged = JSON.stringify(desired.dns) !== JSON.stringify(current.dns);
+    if (hostnameChanged) {
       onStep?.(`host name ${desired.hostname}`);
-      await this.t.run('nmcli', ['general', 'hostname', desired.hostname]);
+      // SaveHostname: the static host name (NetworkManager hands it to hostnamed or writes /etc/hostname).
+      await this.t.run('busctl', [...NM_SETTINGS, 'SaveHostname', 's', desired.hostname]);
     }
-    if (JSON.stringify(desired.dns) !== JSON.stringify(current.dns)) {
+    if (dnsChanged) {
       onStep?.('DNS');
       await this.t.writeFile(NM_DNS_CONF, dnsConfText(desired.dns));
-      await this.t.ok('nmcli', ['general', 'reload', 'conf,dns-rc']);
+      await this.t.ok('busctl', [...NM, 'Reload', 'u', String(RELOAD_CONF_DNS)]);
     }
-    // NetworkManager may not write resolv.conf where it does not manage it; the host name file likewise.
-    if (desired.hostname !== current.hostname || JSON.stringify(desired.dns) !== JSON.stringify(current.dns)) {
-      await setHostnameAndDns(this.t, await readKernelState(this.t), desired);
+    // NetworkManager may not write resolv.conf where it does not manage it; the host name likewise.
+    if (hostnameChanged || dnsChanged) {
+      const [hostname, resolv] = await Promise.all([this.t.readFile('/proc/sys/kernel/hostname'), this.t.readFile(RESOLV_FILE)]);
+      const now = { ...current, hostname: (hostname ?? '').trim(), dns: parseResolvText(resolv ?? '') };
+      await setHostnameAndDns(this.t, now, desired);
     }
+  }
+
+  /** New software devices left to NetworkManager's autoconnect by the last realise(). */
+  private autoconnecting: string[] = [];
+
+  private async activate(n: string): Promise<void> {
+    const c = await this.t.ok('busctl', [...NM_SETTINGS, 'GetConnectionByUuid', 's', profileUuid(n)]);
+    const path = (JSON.parse(c.stdout) as { data: [string] }).data[0];
+    const a = await this.t.run('busctl', [...NM, 'ActivateConnection', 'ooo', path, '/', '/'], { timeoutMs: 60_000 });
+    if (a.exitCode !== 0) throw new Error(`NetworkManager cannot activate ${profileName(n)}: ${a.stderr.trim() || a.stdout.trim()}`);
+  }
+
+  /** Verification is still waiting: activate what was left to autoconnect explicitly (once). */
+  async nudge(): Promise<void> {
+    const list = this.autoconnecting;
+    this.autoconnecting = [];
+    await Promise.all(list.map((n) => this.activate(n).catch(() => undefined)));
   }
 
   async rollback(cp: Checkpoint): Promise<void> {
@@ -146,7 +223,7 @@ export class NetworkManagerBackend implements NetBackend {
       if (r.exitCode !== 0 && !/not exist|not found|Unknown|No such/i.test(r.stderr)) throw new Error(`NetworkManager checkpoint rollback failed: ${r.stderr.trim()}`);
     }
     await restoreFiles(this.t, cp.files);
-    if (cp.files[NM_DNS_CONF] !== undefined) await this.t.run('nmcli', ['general', 'reload', 'conf,dns-rc']);
+    if (cp.files[NM_DNS_CONF] !== undefined) await this.t.run('busctl', [...NM, 'Reload', 'u', String(RELOAD_CONF_DNS)]);
     if (cp.before.hostname) await this.t.run('hostname', ['--', cp.before.hostname]);
     const resolv = cp.files[RESOLV_FILE];
     if (typeof resolv === 'string') await this.t.writeFile(RESOLV_FILE, resolv);

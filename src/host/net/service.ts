@@ -1,7 +1,8 @@
 // The network service: stage changes (validated, kept in the state DB),
 // show them as a diff, and apply them safely:
-//   validate -> diff -> checkpoint -> apply -> verify read-back (5 tries,
-//   1 s apart) -> probes chosen before the change (only those that passed
+//   validate -> diff -> checkpoint -> apply -> verify read-back (polled
+//   every 200 ms until it matches, for at least 5 s and as long as the
+//   backend says it may take to settle) -> probes chosen before the change (only those that passed
 //   then) -> wait for confirmation within the timeout -> commit, else roll
 //   back and say why.
 // The apply in progress lives in a state file on the target host
@@ -31,6 +32,12 @@ export const DEFAULT_CONFIRM_TIMEOUT_S = 60;
 /** Time the apply itself (before waiting for confirmation) may take before the watchdog rolls it back. */
 export const APPLY_BUDGET_S = 300;
 export const VERIFY_TRIES = 5;
+/** The read-back is polled this often (after each read) until it matches or the verification window ends. */
+export const VERIFY_POLL_MS = 200;
+/** After this long without a match, verification asks the backend to nudge (explicit activation of what it left to autoconnect). */
+export const NUDGE_AFTER_MS = 10_000;
+/** The shortest verification window: the issue's 5 reads 1 s apart. */
+export const VERIFY_WINDOW_MS = VERIFY_TRIES * 1000;
 export const STATE_DIR = '/var/lib/hostdeck/net';
 
 export type PendingStatus = 'applying' | 'waiting' | 'rolling-back' | 'confirmed' | 'rolled-back';
@@ -150,7 +157,11 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
   };
   const pending = () => readJson(pendingFile);
   const writePending = async (p: PendingApply) => { p.updatedAt = new Date(now()).toISOString(); await t.writeFile(pendingFile, JSON.stringify(p)); };
-  const finish = async (p: PendingApply) => { p.updatedAt = new Date(now()).toISOString(); await t.writeFile(lastFile, JSON.stringify(p)); await t.remove(pendingFile); await unclaim(); };
+  const finish = async (p: PendingApply) => {
+    p.updatedAt = new Date(now()).toISOString();
+    await t.writeFile(lastFile, JSON.stringify(p));
+    await Promise.all([t.remove(pendingFile), unclaim()]);
+  };
 
   const restage = (changes: NetChange[]) => {
     if (!changes.length || staged().length) return;
@@ -259,7 +270,10 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
     async apply(opts = {}) {
       const confirmTimeoutS = opts.confirmTimeoutS ?? DEFAULT_CONFIRM_TIMEOUT_S;
       const step = opts.onStep ?? (() => {});
-      const existing = await pending();
+      // The pending state, the backend and the host's configuration are read side by side (each is a program start on the host).
+      const [existing, be, early] = await Promise.all([pending(), backendOf(), svc.current()]);
+      let readNow: NetConfig | undefined = early;
+      let unlocking: Promise<void> = Promise.resolve();
       if (existing) {
         if (now() < Date.parse(existing.deadline) + 15_000 || existing.status === 'rolling-back') {
           throw new NetError(`another apply (${existing.id.slice(0, 8)} by ${existing.who}, ${existing.status}) is pending until ${existing.deadline}; confirm it (net confirm) or roll it back (net rollback) first`, 'pending');
@@ -267,19 +281,20 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
         // Left behind by a hostdeck that was killed and a watchdog that did not run: roll it back now.
         await unclaim();
         await doRollback(existing, `not confirmed by ${existing.deadline} (found stale at the next apply)`, ' (stale apply)');
-      } else await unclaim();
-      const be = await backendOf();
+        readNow = undefined;
+      } else unlocking = unclaim();
       step('validate');
-      const { current, desired, diff } = await desiredState();
+      const { current, desired, diff } = await desiredState(readNow);
       if (!diff.length) throw new NetError('nothing to apply: the staged changes match the current configuration', 'nothing');
       const whole = validateConfig(desired).filter((e) => !validateConfig(current).some((x) => x.message === e.message));
       if (whole.length) throw new NetValidationError(whole);
       const changes = staged();
+      // Probes and checkpoint both come before the change; neither changes anything, so they run side by side.
       step('probes before the change');
-      const before = await Promise.all((await probeTargets(current)).map(probe));
-      const chosen = before.filter((p) => p.ok);
+      const probing = probeTargets(current).then((list) => Promise.all(list.map(probe)));
       step('checkpoint');
-      const cp = await be.checkpoint(current, desired, confirmTimeoutS + APPLY_BUDGET_S + 30);
+      const [before, cp] = await Promise.all([probing, be.checkpoint(current, desired, confirmTimeoutS + APPLY_BUDGET_S + 30), unlocking]);
+      const chosen = before.filter((x) => x.ok);
       const id = randomUUID();
       const p: PendingApply = {
         id, backend: be.name, status: 'applying', startedAt: new Date(now()).toISOString(), updatedAt: '',
@@ -302,16 +317,21 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
       }
       step('verify');
       const { added, changed, removed } = changedInterfaces(current, desired);
-      let tries: number;
-      let left: string[] = [];
-      for (tries = 1; tries <= VERIFY_TRIES; tries++) {
+      const windowMs = Math.max(VERIFY_WINDOW_MS, be.settleMs ?? 0);
+      const verifyStart = now();
+      let tries = 0;
+      let nudged = false;
+      let left: string[];
+      for (;;) {
+        tries++;
         left = mismatches(desired, await be.read(), [...added, ...changed], removed);
-        if (!left.length) break;
-        if (tries < VERIFY_TRIES) await sleep(1000);
+        if (!left.length || now() - verifyStart >= windowMs) break;
+        if (!nudged && be.nudge && now() - verifyStart >= NUDGE_AFTER_MS) { nudged = true; await be.nudge(); }
+        await sleep(VERIFY_POLL_MS);
       }
       if (left.length) {
         event(`Network apply failed verification: ${left.join('; ')}`, 'failure', 'error', id);
-        return fail(`the host does not show the change after ${VERIFY_TRIES} reads: ${left.join('; ')}`);
+        return fail(`the host does not show the change after ${tries} reads in ${Math.round((now() - verifyStart) / 1000)} s: ${left.join('; ')}`);
       }
       step('probes after the change');
       p.probes = await Promise.all(chosen.map((c) => probe({ name: c.name, target: c.target })));
@@ -320,16 +340,27 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
         event(`Network apply: probes failed after the change: ${failed.map((f) => `${f.name} ${f.target}`).join(', ')}`, 'failure', 'error', id);
         return fail(`connectivity lost: ${failed.map((f) => `${f.name} ${f.target} (${f.detail})`).join(', ')}`);
       }
+      if (opts.yes) {
+        // Confirmed in one go (the probes passed): no waiting state for other sessions to see, the checkpoint goes at once.
+        if (!(await claim())) throw new NetError('the apply is being rolled back', 'pending');
+        try {
+          await be.commit(p.checkpoint);
+        } catch (e) {
+          await unclaim();
+          throw e;
+        }
+        p.status = 'confirmed';
+        await finish(p);
+        event(`Network change applied (${be.name}): ${summary(diff)}`, 'success', 'info', id);
+        event(`Network change confirmed (at once: --yes and the probes passed): ${summary(diff)}`, 'success', 'info', id);
+        return resultOf(p, tries);
+      }
       p.status = 'waiting';
       p.deadline = new Date(now() + confirmTimeoutS * 1000).toISOString();
       await writePending(p);
       // NetworkManager's own rollback: a little after hostdeck's deadline (the watchdog's comes first).
       await be.adjust?.(cp, confirmTimeoutS + 30);
       event(`Network change applied (${be.name}), waiting for confirmation until ${p.deadline}: ${summary(diff)}`, 'success', 'info', id);
-      if (opts.yes) {
-        const c = await svc.confirm();
-        return resultOf(c, tries);
-      }
       return resultOf(p, tries);
     },
 

@@ -30,12 +30,18 @@ export class Target {
   }
 
   async writeFile(path: string, text: string, opts: { ensureDir?: boolean } = {}): Promise<void> {
-    const dir = path.slice(0, path.lastIndexOf('/')) || '/';
-    if (opts.ensureDir !== false) await this.ok('mkdir', ['-p', '--', dir]);
-    // Write beside and rename, so a reader never sees half a file.
+    // Write beside (install -D makes the directory too) and rename, so a reader never sees half a file.
     const tmp = `${path}.${randomUUID().slice(0, 8)}.hostdeck-new`;
-    await this.ok('tee', ['--', tmp], { input: text });
+    await this.ok('install', [...(opts.ensureDir !== false ? ['-D'] : []), '-m', '0644', '--', '/dev/stdin', tmp], { input: text });
     await this.ok('mv', ['-f', '--', tmp, path]);
+  }
+
+  /**
+   * A file only root may read (mode 0600, its directory made when missing), in one program start.
+   * Not atomic: for files a daemon reads only when told to (NetworkManager keyfiles).
+   */
+  async writePrivateFile(path: string, text: string): Promise<void> {
+    await this.ok('install', ['-D', '-m', '0600', '--', '/dev/stdin', path], { input: text });
   }
 
   async remove(path: string): Promise<void> {
