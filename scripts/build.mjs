@@ -3,7 +3,8 @@
 // Native addons stay external; heavy optional modules are split into chunks
 // loaded on first use.
 import { build } from 'esbuild';
-import { rmSync, chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { rmSync, chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
@@ -52,6 +53,10 @@ const fastStringWidth = {
     b.onResolve({ filter: /^string-width$/ }, (a) => (a.importer === own ? undefined : { path: own }));
   },
 };
+// The build's id (a hash of the bundle) names its compile cache directory
+// (src/main.ts): written into the entry after the build, in place of a slot
+// of the same length.
+const BUILD_ID_SLOT = 'hdbuild-id-slot!';
 const result = await build({
   entryPoints: entries,
   outdir,
@@ -72,7 +77,7 @@ const result = await build({
   alias: { 'react-devtools-core': `${root}scripts/lib/devtools-stub.mjs` },
   // The bundle never uses the global fetch: defining it away keeps yoga's
   // wasm loader from touching it, which would load undici at start-up.
-  define: { 'process.env.NODE_ENV': '"production"', HOSTDECK_VERSION: JSON.stringify(pkg.version), fetch: 'undefined' },
+  define: { 'process.env.NODE_ENV': '"production"', HOSTDECK_VERSION: JSON.stringify(pkg.version), HOSTDECK_BUILD_ID: JSON.stringify(BUILD_ID_SLOT), fetch: 'undefined' },
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __hdCreateRequire } from 'node:module';\nconst require = __hdCreateRequire(import.meta.url);",
   },
@@ -80,6 +85,15 @@ const result = await build({
   metafile: argv.includes('--meta'),
   logLevel: 'warning',
 });
+const bundleFiles = readdirSync(outdir).filter((f) => f.endsWith('.mjs')).sort();
+const buildHash = createHash('sha256');
+for (const f of bundleFiles) buildHash.update(`${f}\0`).update(readFileSync(`${outdir}/${f}`)).update('\0');
+const buildId = buildHash.digest('hex').slice(0, BUILD_ID_SLOT.length);
+for (const name of Object.keys(entries)) {
+  const file = `${outdir}/${name}.mjs`;
+  const text = readFileSync(file, 'utf8');
+  if (text.includes(BUILD_ID_SLOT)) writeFileSync(file, text.replaceAll(BUILD_ID_SLOT, buildId));
+}
 chmodSync(`${outdir}/hostdeck.mjs`, 0o755);
 // --meta: what went into which file (esbuild's metafile, for size work).
 if (result.metafile) writeFileSync(`${outdir}/meta.json`, JSON.stringify(result.metafile));

@@ -1,6 +1,7 @@
 // The binary's entry: turn on V8's on-disk compile cache before anything else
 // is loaded (start-up is dominated by compiling the bundle), then run the CLI.
 import module from 'node:module';
+import { buildCacheDir, pruneCompileCache } from './compile-cache.ts';
 
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 22) {
@@ -8,9 +9,19 @@ if (major < 22) {
   process.exit(1);
 }
 
+// Set by scripts/build.mjs: a hash of the bundle, so each build has its own cache directory.
+declare const HOSTDECK_BUILD_ID: string | undefined;
+const buildId = typeof HOSTDECK_BUILD_ID === 'string' ? HOSTDECK_BUILD_ID : 'dev';
 try {
-  const dir = process.env.HOSTDECK_COMPILE_CACHE ?? (process.getuid?.() === 0 ? '/var/cache/hostdeck/compile' : undefined);
-  module.enableCompileCache?.(dir);
+  const root = process.env.HOSTDECK_COMPILE_CACHE ?? (process.getuid?.() === 0 ? '/var/cache/hostdeck/compile' : undefined);
+  if (root) {
+    const dir = buildCacheDir(root, buildId);
+    module.enableCompileCache?.(dir);
+    // After the first frame (a console) or never (a short CLI command exits first).
+    setTimeout(() => void pruneCompileCache(root, dir), 5000).unref();
+  } else {
+    module.enableCompileCache?.();
+  }
 } catch {
   /* an unwritable cache only costs speed */
 }
