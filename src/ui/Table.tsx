@@ -47,7 +47,7 @@ export function Table<T>({ rows, columns, rowKey, selectedKey, height, width, so
   const visible = rows.slice(start, start + bodyHeight);
   const header = `  ${columns.map((c) => fit(`${c.title}${sortColumn === c.id ? (sortDesc ? '▼' : '▲') : ''}`, c.width, c.align)).join(' ')}`;
   return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height} overflowY="hidden">
       <Text bold wrap="truncate" {...tone(t, 'accent')}>{header}</Text>
       {rows.length === 0 ? <Text {...tone(t, 'dim')}>{empty ?? 'Nothing to show.'}</Text> : null}
       {visible.map((r) => {
