@@ -57,6 +57,22 @@ const fastStringWidth = {
 // (src/main.ts): written into the entry after the build, in place of a slot
 // of the same length.
 const BUILD_ID_SLOT = 'hdbuild-id-slot!';
+// string-width builds its RGI_Emoji regex (a set of thousands of strings,
+// some 20 ms) when it loads; the first frame never needs it (its text takes
+// the one-column path above), so it is built on first use instead.
+const lazyEmojiRegex = {
+  name: 'lazy-emoji-regex',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, (a) => {
+      const src = readFileSync(a.path, 'utf8');
+      const decl = 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;';
+      if (!src.includes(decl) || (src.match(/rgiEmojiRegex\b/g) ?? []).length !== (src.match(/rgiEmojiRegex\.test\(/g) ?? []).length + 1) {
+        throw new Error(`${a.path}: the RGI_Emoji regex is no longer declared and used as before; update scripts/build.mjs`);
+      }
+      return { contents: src.replace(decl, 'let rgiEmojiRegexBuilt;\nconst rgiEmojiRegex = { test: (s) => (rgiEmojiRegexBuilt ??= /^\\p{RGI_Emoji}$/v).test(s) };'), loader: 'js' };
+    });
+  },
+};
 const result = await build({
   entryPoints: entries,
   outdir,
@@ -81,7 +97,7 @@ const result = await build({
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __hdCreateRequire } from 'node:module';\nconst require = __hdCreateRequire(import.meta.url);",
   },
-  plugins: [fastStringWidth, libvirtBinding],
+  plugins: [fastStringWidth, lazyEmojiRegex, libvirtBinding],
   metafile: argv.includes('--meta'),
   logLevel: 'warning',
 });

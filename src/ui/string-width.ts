@@ -19,7 +19,11 @@ export interface StringWidthOptions {
 /** Characters one column wide whatever the context (no emoji, no combining or invisible marks). */
 export const ONE_COLUMN = /^[\u0020-\u007E\u00A1-\u00AC\u00AE-\u00FF\u2013\u2014\u2018-\u201F\u2022\u2026\u2190-\u2193\u2500-\u259F\u2800-\u28FF]*$/;
 
+/** Printable ASCII: one column each whatever the options (no escape to count, nothing ambiguous). */
+const PRINTABLE_ASCII = /^[\u0020-\u007E]*$/;
+
 export default function stringWidth(input: string, options?: StringWidthOptions): number {
+  if (typeof input === 'string' && PRINTABLE_ASCII.test(input)) return input.length;
   if (typeof input === 'string' && options?.ambiguousIsNarrow !== false && !options?.countAnsiEscapeCodes) {
     if (ONE_COLUMN.test(input)) return input.length;
     if (input.includes('\u001B') || input.includes('\u009B')) {

@@ -18,7 +18,7 @@ describe('string width (the bundle measures text with it in place of string-widt
 
   it('measures console text the same as string-width, with and without colours', () => {
     const samples = [
-      '', 'hostdeck │ vm (192.0.2.2) │ unconfigured', '╭──────╮', '█████░░░░░  42% 1.2 GiB', '⣀⣤⣶⣿ cpu', 'a·b…c',
+      '', 'Every change made through hostdeck, live, with filters.', 'hostdeck │ vm (192.0.2.2) │ unconfigured', '╭──────╮', '█████░░░░░  42% 1.2 GiB', '⣀⣤⣶⣿ cpu', 'a·b…c',
       '\u001B[1mbold\u001B[22m ╰─╯', '\u001B[38;5;2m█\u001B[39m░', 'naïve café', '漢字 wide', 'emoji 🖥️ here', 'e\u0301 combining', 'soft\u00ADhyphen', 'zero\u200Bwidth',
     ];
     for (const s of samples) {
