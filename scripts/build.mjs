@@ -73,6 +73,22 @@ const lazyEmojiRegex = {
     });
   },
 };
+// `import process from 'node:process'` (ink and its helpers, execa) makes
+// Node build the module's ESM face, which reads every property of `process`,
+// lazy ones included (process.report and others: some 40 internal modules,
+// about 10 ms at start). The bundle takes the global `process` instead, with
+// the same named exports (a name missing here fails the build).
+const PROCESS_NAMES = ['argv', 'cwd', 'env', 'execArgv', 'execPath', 'exit', 'hrtime', 'nextTick', 'pid', 'platform', 'stderr', 'stdin', 'stdout', 'version', 'versions'];
+const globalProcess = {
+  name: 'global-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?process$/ }, () => ({ path: 'process', namespace: 'hostdeck-process' }));
+    b.onLoad({ filter: /^process$/, namespace: 'hostdeck-process' }, () => ({
+      contents: `const p = globalThis.process;\nexport default p;\nexport const { ${PROCESS_NAMES.join(', ')} } = p;\n`,
+      loader: 'js',
+    }));
+  },
+};
 const result = await build({
   entryPoints: entries,
   outdir,
@@ -97,7 +113,7 @@ const result = await build({
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __hdCreateRequire } from 'node:module';\nconst require = __hdCreateRequire(import.meta.url);",
   },
-  plugins: [fastStringWidth, lazyEmojiRegex, libvirtBinding],
+  plugins: [fastStringWidth, lazyEmojiRegex, globalProcess, libvirtBinding],
   metafile: argv.includes('--meta'),
   logLevel: 'warning',
 });
