@@ -156,21 +156,24 @@ export class Iproute2Backend implements NetBackend {
       onStep?.(`VLAN ${n}`);
       await ip(['link', 'add', 'link', i.vlan!.parent, 'name', n, 'type', 'vlan', 'id', String(i.vlan!.id)]);
     }
-    // 2. Ports join or leave their masters (a bond port must be down to join).
-    for (const n of touched) {
+    // 2. Ports join or leave their masters (a bond port must be down to join); one `ip -batch` for all.
+    const moving = touched.filter((n) => {
       const i = want(n); const h = had(n);
-      if ((h?.master ?? '') === (i.master ?? '') && !(i.master && want(i.master).kind === 'bond' && !h)) continue;
-      if (h?.master) await ip(['link', 'set', 'dev', n, 'nomaster']);
+      return !((h?.master ?? '') === (i.master ?? '') && !(i.master && want(i.master).kind === 'bond' && !h));
+    });
+    await Promise.all(moving.filter((n) => had(n) && want(n).master).map((n) => this.stopDhcp(n)));
+    const joins: string[][] = [];
+    for (const n of moving) {
+      const i = want(n); const h = had(n);
+      if (h?.master) joins.push(['link', 'set', 'dev', n, 'nomaster']);
       if (i.master) {
         onStep?.(`${n} joins ${i.master}`);
-        if (h) {
-          await this.stopDhcp(n);
-          await ip(['addr', 'flush', 'dev', n]);
-        }
-        if (want(i.master).kind === 'bond') await ip(['link', 'set', 'dev', n, 'down']);
-        await ip(['link', 'set', 'dev', n, 'master', i.master]);
+        if (h) joins.push(['addr', 'flush', 'dev', n]);
+        if (want(i.master).kind === 'bond') joins.push(['link', 'set', 'dev', n, 'down']);
+        joins.push(['link', 'set', 'dev', n, 'master', i.master]);
       }
     }
+    await this.ipBatch(joins);
     // Bond ports that stayed while the bond's options changed join again.
     for (const n of touched.filter((x) => want(x).kind === 'bond' && had(x))) {
       for (const p of desired.interfaces.filter((x) => x.master === n)) {
@@ -189,12 +192,15 @@ export class Iproute2Backend implements NetBackend {
     // ("Network is down"): its parent goes up first, as NetworkManager does.
     const order = [...touched].sort((a, b) => rank(want(a)) - rank(want(b)));
     const parents = new Set(order.map((n) => want(n).vlan?.parent).filter((p): p is string => Boolean(p) && !touched.includes(p!)));
-    for (const p of parents) await ip(['link', 'set', 'dev', p, 'up']);
+    const ups: string[][] = [...parents].map((p) => ['link', 'set', 'dev', p, 'up']);
     for (const n of order) {
       const i = want(n);
-      if (i.mtu !== undefined && i.mtu !== had(n)?.mtu) await ip(['link', 'set', 'dev', n, 'mtu', String(i.mtu)]);
-      await ip(['link', 'set', 'dev', n, 'up']);
+      // A bond's ports take the bond's MTU from the kernel when the bond's is set (after them, by rank).
+      const bondPort = Boolean(i.master) && want(i.master!).kind === 'bond';
+      if (i.mtu !== undefined && i.mtu !== had(n)?.mtu && !bondPort) ups.push(['link', 'set', 'dev', n, 'mtu', String(i.mtu)]);
+      ups.push(['link', 'set', 'dev', n, 'up']);
     }
+    await this.ipBatch(ups);
     // 4. Addresses, gateways and routes of what is not a port.
     for (const n of order) {
       const i = want(n); const h = had(n);
@@ -253,6 +259,23 @@ export class Iproute2Backend implements NetBackend {
     if (drop.length) await this.t.ok('rm', ['-f', '--', ...drop]);
     for (const [p, text] of writes) this.known.set(p, text);
     for (const p of drop) this.known.set(p, null);
+  }
+
+  /**
+   * Several `ip` commands in one program start (`ip -batch -`, commands on standard input), stopping at
+   * the first that fails like one `ip` call each would. Every word was validated before; a word with
+   * white space, a quote or '#' could still change the batch's lines, so it is refused outright.
+   */
+  private async ipBatch(lines: string[][]): Promise<void> {
+    if (!lines.length) return;
+    if (lines.length === 1) { await this.t.ok('ip', lines[0]!); return; }
+    for (const w of lines.flat()) if (!/^[A-Za-z0-9_.:/+@-]+$/.test(w)) throw new Error(`refusing an ip batch word with white space, a quote or '#': ${JSON.stringify(w)}`);
+    const r = await this.t.run('ip', ['-batch', '-'], { input: `${lines.map((l) => l.join(' ')).join('\n')}\n` });
+    if (r.exitCode !== 0 || r.timedOut) {
+      const at = /Command failed -:(\d+)/.exec(r.stderr)?.[1];
+      const line = at ? lines[Number(at) - 1] : undefined;
+      throw new Error(`ip ${line ? line.join(' ') : '-batch'} failed: ${r.stderr.replace(/Command failed -:\d+/, '').trim()}`);
+    }
   }
 
   async rollback(cp: Checkpoint): Promise<void> {

@@ -136,7 +136,7 @@ export class NetworkManagerBackend implements NetBackend {
   async realise(current: NetConfig, desired: NetConfig, onStep?: (text: string) => void): Promise<void> {
     const { added, removed, changed } = changedInterfaces(current, desired);
     const own = new Set((await this.t.list(NM_KEYFILE_DIR)).filter((f) => f.startsWith(HOSTDECK_PREFIX) && f.endsWith('.nmconnection')).map((f) => `${NM_KEYFILE_DIR}/${f}`));
-    const unconfigured = (i: IfaceConfig) => i.kind === 'ethernet' && !i.master && i.ipv4.method === 'none' && i.ipv6.method === 'none' && !i.routes.length && i.mtu === undefined;
+    const unconfigured = (i: IfaceConfig) => i.kind === 'ethernet' && !i.master && i.ipv4.method === 'none' && i.ipv6.method === 'none' && !i.routes.length && (i.mtu === undefined || i.mtu === 1500);
     const drop: string[] = [];
     const writes: [string, string][] = [];
     for (const n of removed) {
@@ -153,8 +153,11 @@ export class NetworkManagerBackend implements NetBackend {
     }
     // Software devices made elsewhere (no hostdeck profile) go as devices.
     const strays = removed.filter((n) => !own.has(keyfilePath(n)) && findIface(current, n) && findIface(current, n)!.kind !== 'ethernet');
+    // A VLAN's parent NIC that was set down (behind NetworkManager's back) goes up, or the VLAN cannot.
+    const parents = [...new Set(touched.map((n) => findIface(desired, n)!.vlan?.parent).filter((p): p is string => Boolean(p) && !touched.includes(p!) && findIface(current, p!)?.kind === 'ethernet'))];
     await Promise.all([
-      ...writes.map(([p, text]) => this.t.writePrivateFile(p, text)),
+      ...parents.map((p) => this.t.run('ip', ['link', 'set', 'dev', p, 'up'])),
+      this.t.writePrivateFiles(writes),
       ...(drop.length ? [this.t.ok('rm', ['-f', '--', ...drop])] : []),
       ...strays.map((n) => this.t.run('ip', ['link', 'delete', 'dev', n])),
     ]);

@@ -29,19 +29,35 @@ export class Target {
     return r.exitCode === 0 ? r.stdout : undefined;
   }
 
+  /** Directories made (or found) by writeFile during this target's life: mkdir -p once per directory. */
+  private readonly dirs = new Set<string>();
+
   async writeFile(path: string, text: string, opts: { ensureDir?: boolean } = {}): Promise<void> {
-    // Write beside (install -D makes the directory too) and rename, so a reader never sees half a file.
+    const dir = path.slice(0, path.lastIndexOf('/')) || '/';
+    if (opts.ensureDir !== false && !this.dirs.has(dir)) {
+      await this.ok('mkdir', ['-p', '--', dir]);
+      this.dirs.add(dir);
+    }
+    // Write beside and rename, so a reader never sees half a file. (tee reads its standard input;
+    // /dev/stdin cannot be opened where the runner's stdin is a socket, as with Node's pipes.)
     const tmp = `${path}.${randomUUID().slice(0, 8)}.hostdeck-new`;
-    await this.ok('install', [...(opts.ensureDir !== false ? ['-D'] : []), '-m', '0644', '--', '/dev/stdin', tmp], { input: text });
+    await this.ok('tee', ['--', tmp], { input: text });
     await this.ok('mv', ['-f', '--', tmp, path]);
   }
 
   /**
-   * A file only root may read (mode 0600, its directory made when missing), in one program start.
-   * Not atomic: for files a daemon reads only when told to (NetworkManager keyfiles).
+   * Files only root may read and write: written side by side (one tee each, in place: for files a
+   * daemon reads only when told to, like NetworkManager keyfiles), then one chmod 0600 for all.
    */
-  async writePrivateFile(path: string, text: string): Promise<void> {
-    await this.ok('install', ['-D', '-m', '0600', '--', '/dev/stdin', path], { input: text });
+  async writePrivateFiles(files: readonly (readonly [string, string])[]): Promise<void> {
+    if (!files.length) return;
+    const dirs = [...new Set(files.map(([p]) => p.slice(0, p.lastIndexOf('/')) || '/'))].filter((d) => !this.dirs.has(d));
+    if (dirs.length) {
+      await this.ok('mkdir', ['-p', '--', ...dirs]);
+      for (const d of dirs) this.dirs.add(d);
+    }
+    await Promise.all(files.map(([p, text]) => this.ok('tee', ['--', p], { input: text })));
+    await this.ok('chmod', ['0600', '--', ...files.map(([p]) => p)]);
   }
 
   async remove(path: string): Promise<void> {
