@@ -264,7 +264,7 @@ describe('storage connections in a test host (iSCSI with CHAP, NFS, POSIX on a l
     assert.notEqual((await svc.status('nfs1')).state, 'connected');
     assert.notEqual((await svc.status(ids.mutual!)).state, 'connected');
     const wrong = await svc.add({ type: 'nfs', name: 'nfs-down', path: '127.0.0.1:/not-exported', version: '4.2' });
-    const manual = await svc.add({ type: 'localfs', name: 'local-manual', path: '/run', persistent: false });
+    const manual = await svc.add({ type: 'localfs', name: 'local-manual', path: '/srv/hostdeck-manual', persistent: false });
     const report = await svc.reconnectPersistent();
     const by = Object.fromEntries(report.map((r) => [r.id, r]));
     assert.equal(by[ids.nfs!]?.ok, true);

@@ -28,7 +28,7 @@ import { fcHosts, fcLuns, type FcHost } from './fc.ts';
 import { localFs, mountAt, type HostFs, type Runner } from './fs.ts';
 import { iscsiOps, type DiscoveredTarget } from './iscsi.ts';
 import { checkLocalDir } from './local.ts';
-import { sessionLuns, type Lun, type SysPaths } from './luns.ts';
+import { sessionDisks, sessionLuns, type Lun, type SysPaths } from './luns.ts';
 import { mountFs, unmountFs } from './mount.ts';
 import { multipathMaps } from './multipath.ts';
 import { DEFAULT_MOUNT_ROOT, explainNfsFailure, nfsMountPath, nfsMountSpec } from './nfs.ts';
@@ -338,7 +338,21 @@ export function createConnectionService(deps: ConnectionServiceDeps): Connection
               const luns = s ? await sessionLuns(fs, s.id, sys, await multipathMaps(runner, fs)) : [];
               const busy = await busyDevices(luns);
               if (busy.length) throw new StorageError('busy', `${label} is in use and was not disconnected: ${busy.join('; ')}. Stop what uses the LUNs first.`);
+              // Multipath maps whose every path is this session's lose their last path with the logout: flushed after it
+              // (a map without paths would otherwise stay, queueing I/O); maps with paths through other portals stay.
+              const own = s && luns.some((l) => l.multipath) ? await sessionDisks(fs, s.id, sys) : [];
+              const lastPath: Lun[] = [];
+              for (const l of luns.filter((x) => x.multipath)) {
+                // A path whose disk is already gone (multipathd not caught up yet) does not keep the map.
+                let others = false;
+                for (const d of l.paths) if (!own.includes(d) && (await fs.exists(`${sys.sysfsRoot}/class/block/${d}`))) others = true;
+                if (!others) lastPath.push(l);
+              }
               const { wasConnected } = await iscsi.logout(p);
+              for (const l of lastPath) {
+                const f = await runner.run('multipath', ['-f', l.devicePath.replace(/^\/dev\/mapper\//, '')], { timeoutMs: 30_000 });
+                if (f.exitCode !== 0) log(`${label}: multipath -f ${l.wwid} failed: ${(f.stderr || f.stdout).trim()}`);
+              }
               return { was: wasConnected };
             }
             default:

@@ -94,3 +94,13 @@ export async function sessionLuns(fs: HostFs, sid: number, sys: SysPaths, maps: 
   }
   return mergeLuns(out);
 }
+
+/** Kernel names of the SCSI disks iSCSI session `sid` itself brought (its own paths, whatever multipath merged them into). */
+export async function sessionDisks(fs: HostFs, sid: number, sys: SysPaths): Promise<string[]> {
+  const base = `${sys.sysfsRoot}/class/iscsi_session/session${sid}/device`;
+  const out: string[] = [];
+  for (const t of (await fs.list(base)).filter((n) => n.startsWith('target'))) {
+    for (const hctl of (await fs.list(`${base}/${t}`)).filter((n) => /^\d+:\d+:\d+:\d+$/.test(n))) out.push(...(await fs.list(`${base}/${t}/${hctl}/block`)));
+  }
+  return out;
+}
