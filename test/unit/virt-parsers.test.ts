@@ -45,6 +45,22 @@ describe('virsh domstats parser (recorded from a tiny guest)', () => {
     assert.deepEqual(all.map((s) => [s.name, s.state]).sort(), [['hd-test-ctr-off', 'shutoff'], ['hd-test-ctr-paused', 'paused'], ['hd-test-ctr-running', 'running']]);
     assert.ok(all.every((s) => s.disks.length === 0 && s.cpuTimeNs === undefined && s.guest === undefined));
   });
+
+  it('a name with quotes, devices as many as block.count/net.count say, values that are no number, and raw lines on demand', () => {
+    const text = [
+      "Domain: 'it's a vm'", '  state.state=1', '  state.reason=1', '  cpu.time=abc', '  block.count=2', '  block.1.name=vdb', '  block.1.rd.bytes=4096',
+      '  block.7.name=ignored', '  net.count=0', '  net.0.name=vnet9', '  not a key=1', '', "Domain: 'second'", '  state.state=5', '',
+    ].join('\n');
+    const [a, b] = parseDomstats(text, 5);
+    assert.equal(a!.name, "it's a vm");
+    assert.equal(a!.state, 'running');
+    assert.equal(a!.cpuTimeNs, undefined, 'not a number: no value');
+    assert.deepEqual(a!.disks.map((d) => [d.name, d.rdBytes]), [['disk0', 0], ['vdb', 4096]]);
+    assert.deepEqual(a!.nics, []);
+    assert.equal(a!.raw['block.7.name'], 'ignored');
+    assert.equal(a!.raw['not'], undefined);
+    assert.deepEqual(b && [b.name, b.state, b.at, b.raw], ['second', 'shutoff', 5, { 'state.state': '5' }]);
+  });
 });
 
 describe('rates from two samples', () => {
