@@ -7,6 +7,7 @@
 // Usage: node monitor-rss.mjs <libvirt URI> <state db> <log file>
 import { createElement } from 'react';
 import { EventEmitter } from 'node:events';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { render } from 'ink';
 import { Services } from '../../src/services.ts';
 import { resolveConfig } from '../../src/config.ts';
@@ -44,7 +45,9 @@ const ticks = 3600;
 for (let i = 0; i < ticks; i++) await stores.vms.refresh();
 await sleep(200);
 const m = process.memoryUsage();
-const r = { rssMB: m.rss / 1048576, heapMB: m.heapUsed / 1048576, historyMB: stores.vms.historyBytes() / 1048576, ticks, fillSeconds: (Date.now() - t0) / 1000, vms: stores.vms.getSnapshot().data?.rows.length ?? 0 };
+const newSpace = getHeapSpaceStatistics().find((sp) => sp.space_name === 'new_space');
+// Where the RSS is: the JS heap in use and as committed (the young generation's size is part of it), and memory outside it.
+const r = { rssMB: m.rss / 1048576, heapMB: m.heapUsed / 1048576, heapTotalMB: m.heapTotal / 1048576, newSpaceMB: (newSpace?.space_size ?? 0) / 1048576, externalMB: m.external / 1048576, historyMB: stores.vms.historyBytes() / 1048576, ticks, fillSeconds: (Date.now() - t0) / 1000, vms: stores.vms.getSnapshot().data?.rows.length ?? 0 };
 ink.unmount();
 stores.stop();
 await services.close();

@@ -112,7 +112,7 @@ try {
   execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), '--outdir', out, '--entry', 'monitor-rss=scripts/bench/monitor-rss-entry.mjs'], { stdio: 'inherit' });
   const r = JSON.parse(execFileSync(process.execPath, [join(out, 'monitor-rss.mjs'), uri, join(dir, 'state-rss.db'), join(dir, 'log-rss')], { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'pipe'] }).match(/\{.*\}/)[0]); // (ink may add a cursor escape)
   results.rss = r.rssMB;
-  console.log(`RSS with ${r.vms} domains and a full hour of history (${r.ticks} ticks, ${r.fillSeconds.toFixed(0)} s to fill), the console's bundled code in a process of its own: ${r.rssMB.toFixed(1)} MB (history rings ${r.historyMB.toFixed(1)} MB, heap ${r.heapMB.toFixed(1)} MB; libvirt's test driver with the 1000 domains runs inside it); target <= 150 MB`);
+  console.log(`RSS with ${r.vms} domains and a full hour of history (${r.ticks} ticks, ${r.fillSeconds.toFixed(0)} s to fill), the console's bundled code in a process of its own: ${r.rssMB.toFixed(1)} MB (history rings ${r.historyMB.toFixed(1)} MB, heap ${r.heapMB.toFixed(1)} MB used of ${r.heapTotalMB.toFixed(1)} MB committed, young generation ${r.newSpaceMB.toFixed(1)} MB, external ${r.externalMB.toFixed(1)} MB; libvirt's test driver with the 1000 domains runs inside it); target <= 150 MB`);
   rmSync(out, { recursive: true, force: true });
 }
 
