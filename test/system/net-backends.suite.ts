@@ -415,7 +415,8 @@ export function suite(backend: BackendName, subnet: number) {
       const after2 = (await link('eth0'))?.addr_info?.filter((x) => x.family === 'inet').map((x) => x.local).sort();
       assert.deepEqual(after2, [ADDR, `192.168.${subnet}.12`]);
       // One rollback event each for the lockout and the kill (by the watchdog), none for the confirmed change.
-      const ev = JSON.parse((await hostdeck(['events', 'list', '--json'])).stdout) as { message: string }[];
+      // The host's event log, read straight from its state DB (one sqlite3 start instead of a hostdeck start under TCG).
+      const ev = JSON.parse((await host!.mustRun(['sqlite3', '-json', TARGET_DB, 'SELECT message FROM events ORDER BY id'])).stdout || '[]') as { message: string }[];
       const rolled = ev.filter((e) => /rolled back/.test(e.message)).map((e) => e.message);
       assert.equal(rolled.length, 2, JSON.stringify(rolled));
       assert.ok(rolled.some((m) => /by the watchdog/.test(m)), JSON.stringify(rolled));

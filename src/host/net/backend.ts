@@ -2,6 +2,7 @@
 // and iproute2 (runtime changes persisted as systemd-networkd files)
 // implement the same operations; detectBackend picks one.
 import type { NetConfig } from '../../domain/net/model.ts';
+import type { ReadParts } from './read.ts';
 import type { Target } from './target.ts';
 
 export type BackendName = 'networkmanager' | 'iproute2';
@@ -20,13 +21,14 @@ export interface NetBackend {
   readonly name: BackendName;
   /** How long after realise() the host may take to show the change (asynchronous activation); verification polls that long. */
   readonly settleMs?: number;
-  read(): Promise<NetConfig>;
+  /** The host's configuration now; `parts` lets verification read only what a change touches. */
+  read(parts?: ReadParts): Promise<NetConfig>;
   /** Take a checkpoint that rolls back by itself after `timeoutS` where the backend can (NetworkManager). */
   checkpoint(before: NetConfig, desired: NetConfig, timeoutS: number): Promise<Checkpoint>;
   /** Make the host's configuration `desired` (from `current`), persistently. */
   realise(current: NetConfig, desired: NetConfig, onStep?: (text: string) => void): Promise<void>;
-  /** Called once when verification has waited a while (NUDGE_AFTER_MS) and the host does not show the change yet. */
-  nudge?(): Promise<void>;
+  /** Called once when verification has waited a while (NUDGE_AFTER_MS) and the host (`got`) does not show the change yet. */
+  nudge?(got: NetConfig): Promise<void>;
   /** Restore what the checkpoint saved. */
   rollback(cp: Checkpoint): Promise<void>;
   /** The change is kept: drop the checkpoint. */

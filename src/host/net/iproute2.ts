@@ -7,7 +7,7 @@
 import { changedInterfaces } from '../../domain/net/diff.ts';
 import { findIface, type IfaceConfig, type NetConfig } from '../../domain/net/model.ts';
 import { HOSTNAME_FILE, RESOLV_FILE, restoreFiles, saveFiles, setHostnameAndDns, type Checkpoint, type NetBackend } from './backend.ts';
-import { readKernelState } from './read.ts';
+import { readKernelState, type ReadParts } from './read.ts';
 import type { Target } from './target.ts';
 
 export const NETWORKD_DIR = '/etc/systemd/network';
@@ -89,8 +89,8 @@ export class Iproute2Backend implements NetBackend {
   readonly name = 'iproute2' as const;
   constructor(private readonly t: Target) {}
 
-  read(): Promise<NetConfig> {
-    return readKernelState(this.t);
+  read(parts?: ReadParts): Promise<NetConfig> {
+    return readKernelState(this.t, parts);
   }
 
   private async ownFiles(): Promise<string[]> {

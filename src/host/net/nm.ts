@@ -18,7 +18,7 @@ import {
   HOSTDECK_PREFIX, HOSTNAME_FILE, RESOLV_FILE, dependencyOrder, restoreFiles, saveFiles, setHostnameAndDns,
   type Checkpoint, type NetBackend,
 } from './backend.ts';
-import { parseResolv as parseResolvText, readKernelState } from './read.ts';
+import { parseResolv as parseResolvText, readKernelState, type ReadParts } from './read.ts';
 import type { Target } from './target.ts';
 
 const NM_BUS = ['--system', '--json=short', 'call', 'org.freedesktop.NetworkManager'];
@@ -119,8 +119,8 @@ export class NetworkManagerBackend implements NetBackend {
   readonly settleMs = 60_000;
   constructor(private readonly t: Target) {}
 
-  read(): Promise<NetConfig> {
-    return readKernelState(this.t);
+  read(parts?: ReadParts): Promise<NetConfig> {
+    return readKernelState(this.t, parts);
   }
 
   async checkpoint(before: NetConfig, _desired: NetConfig, timeoutS: number): Promise<Checkpoint> {
@@ -212,9 +212,12 @@ export class NetworkManagerBackend implements NetBackend {
     if (a.exitCode !== 0) throw new Error(`NetworkManager cannot activate ${profileName(n)}: ${a.stderr.trim() || a.stdout.trim()}`);
   }
 
-  /** Verification is still waiting: activate what was left to autoconnect explicitly (once). */
-  async nudge(): Promise<void> {
-    const list = this.autoconnecting;
+  /**
+   * Verification is still waiting: what was left to autoconnect and has no device yet is activated
+   * explicitly (once). A device that exists is being activated already; a second request would restart it.
+   */
+  async nudge(got: NetConfig): Promise<void> {
+    const list = this.autoconnecting.filter((n) => !findIface(got, n));
     this.autoconnecting = [];
     await Promise.all(list.map((n) => this.activate(n).catch(() => undefined)));
   }

@@ -85,13 +85,28 @@ export function parseKernelState(addrJson: string, route4Json: string, route6Jso
   return { hostname: hostname.trim(), dns: parseResolv(resolv), interfaces };
 }
 
-export async function readKernelState(t: Target): Promise<NetConfig> {
+/** What a read may leave out (verification reads only what the change touches; each part is a program start). */
+export interface ReadParts {
+  /** Default routes and static routes (`ip -j route`, both families). */
+  routes?: boolean;
+  /** Host name and resolv.conf; when left out, taken from `fallback`. */
+  names?: boolean;
+  fallback?: Pick<NetConfig, 'hostname' | 'dns'>;
+}
+
+export async function readKernelState(t: Target, parts: ReadParts = {}): Promise<NetConfig> {
+  const routes = parts.routes !== false;
+  const names = parts.names !== false || !parts.fallback;
+  const none = Promise.resolve(undefined);
   const [addr, r4, r6, hostname, resolv] = await Promise.all([
     t.ok('ip', ['-d', '-j', 'addr', 'show']),
-    t.run('ip', ['-j', '-4', 'route', 'show', 'table', 'main']),
-    t.run('ip', ['-j', '-6', 'route', 'show', 'table', 'main']),
-    t.readFile('/proc/sys/kernel/hostname'),
-    t.readFile('/etc/resolv.conf'),
+    routes ? t.run('ip', ['-j', '-4', 'route', 'show', 'table', 'main']) : none,
+    routes ? t.run('ip', ['-j', '-6', 'route', 'show', 'table', 'main']) : none,
+    names ? t.readFile('/proc/sys/kernel/hostname') : none,
+    names ? t.readFile('/etc/resolv.conf') : none,
   ]);
-  return parseKernelState(addr.stdout, r4.exitCode === 0 ? r4.stdout : '[]', r6.exitCode === 0 ? r6.stdout : '[]', hostname ?? '', resolv ?? '');
+  const json = (r: Awaited<typeof r4>) => (r && r.exitCode === 0 ? r.stdout : '[]');
+  const cfg = parseKernelState(addr.stdout, json(r4), json(r6), hostname ?? '', resolv ?? '');
+  if (!names && parts.fallback) { cfg.hostname = parts.fallback.hostname; cfg.dns = parts.fallback.dns; }
+  return cfg;
 }

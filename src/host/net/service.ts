@@ -1,8 +1,8 @@
 // The network service: stage changes (validated, kept in the state DB),
 // show them as a diff, and apply them safely:
 //   validate -> diff -> checkpoint -> apply -> verify read-back (polled
-//   every 200 ms until it matches, for at least 5 s and as long as the
-//   backend says it may take to settle) -> probes chosen before the change (only those that passed
+//   every 200 ms until it matches; it fails once the mismatches have not
+//   changed for 5 s, or for as long as the backend may take to settle) -> probes chosen before the change (only those that passed
 //   then) -> wait for confirmation within the timeout -> commit, else roll
 //   back and say why.
 // The apply in progress lives in a state file on the target host
@@ -35,7 +35,7 @@ export const VERIFY_TRIES = 5;
 /** The read-back is polled this often (after each read) until it matches or the verification window ends. */
 export const VERIFY_POLL_MS = 200;
 /** After this long without a match, verification asks the backend to nudge (explicit activation of what it left to autoconnect). */
-export const NUDGE_AFTER_MS = 10_000;
+export const NUDGE_AFTER_MS = 20_000;
 /** The shortest verification window: the 5 reads 1 s apart. */
 export const VERIFY_WINDOW_MS = VERIFY_TRIES * 1000;
 export const STATE_DIR = '/var/lib/hostdeck/net';
@@ -317,16 +317,31 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
       }
       step('verify');
       const { added, changed, removed } = changedInterfaces(current, desired);
+      // Polled until it matches. It fails when the mismatches stop changing for the window (the host is
+      // done changing), or at three windows in all (a slow host that is still activating gets that long).
       const windowMs = Math.max(VERIFY_WINDOW_MS, be.settleMs ?? 0);
       const verifyStart = now();
       let tries = 0;
       let nudged = false;
       let left: string[];
+      let lastText = '';
+      let lastChange = verifyStart;
+      // Each read is a few program starts on a host that is busy activating: read only what the change touches.
+      const touchedCfg = [...added, ...changed].map((n) => desired.interfaces.find((i) => i.name === n)).filter((i) => i !== undefined);
+      const parts = {
+        routes: touchedCfg.some((i) => i.ipv4.gateway || i.ipv6.gateway || i.routes.length) || removed.length > 0,
+        names: desired.hostname !== current.hostname || JSON.stringify(desired.dns) !== JSON.stringify(current.dns),
+        fallback: current,
+      };
       for (;;) {
         tries++;
-        left = mismatches(desired, await be.read(), [...added, ...changed], removed);
-        if (!left.length || now() - verifyStart >= windowMs) break;
-        if (!nudged && be.nudge && now() - verifyStart >= NUDGE_AFTER_MS) { nudged = true; await be.nudge(); }
+        const got = await be.read(parts);
+        left = mismatches(desired, got, [...added, ...changed], removed);
+        if (!left.length) break;
+        const text = left.join('; ');
+        if (text !== lastText) { lastText = text; lastChange = now(); }
+        if (now() - lastChange >= windowMs || now() - verifyStart >= 3 * windowMs) break;
+        if (!nudged && be.nudge && now() - verifyStart >= NUDGE_AFTER_MS) { nudged = true; await be.nudge(got); }
         await sleep(VERIFY_POLL_MS);
       }
       if (left.length) {
