@@ -3,7 +3,6 @@
 // store (every 5 s, only while the dashboard shows): `ip -j -d link`, the
 // pending-apply state file, and the backend once.
 import { detectBackend } from '../../src/host/net/backend.ts';
-import { STATE_DIR } from '../../src/host/net/service.ts';
 import { Target } from '../../src/host/net/target.ts';
 import type { InventoryRunner } from '../../src/host/net/inventory.ts';
 import type { HostOverview } from '../../src/host/system.ts';
@@ -38,6 +37,8 @@ export function createNetSummaryStore(runner: InventoryRunner, intervalMs = 5000
   const t = new Target(runner);
   let backend: Promise<NetSummary['backend']> | undefined;
   return createPolledStore<NetSummary>(async () => {
+    // net-core's state directory, from its service (loaded with the first poll, after the first frame).
+    const { STATE_DIR } = await import('../../src/host/net/service.ts');
     backend ??= detectBackend(t);
     const [be, links, pendingText] = await Promise.all([
       backend,
