@@ -21,10 +21,21 @@ const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length 
 
 async function once(i) {
   const mark = join(dir, `mark${i}`);
-  const t0 = Date.now();
-  execFileSync('tmux', ['-S', sock, '-f', '/dev/null', 'new-session', '-d', '-s', `b${i}`, '-x', '100', '-y', '30',
-    '-e', `HOSTDECK_BENCH_FILE=${mark}`, '-e', `HOSTDECK_DB=${join(dir, 'state.db')}`, '-e', `HOSTDECK_LOG=${join(dir, 'log')}`,
-    process.execPath, bin]);
+  let t0;
+  // The tmux server exits with the previous run's session; a new session in that
+  // moment fails ("server exited unexpectedly"): start it again.
+  for (let attempt = 1; ; attempt++) {
+    t0 = Date.now();
+    try {
+      execFileSync('tmux', ['-S', sock, '-f', '/dev/null', 'new-session', '-d', '-s', `b${i}`, '-x', '100', '-y', '30',
+        '-e', `HOSTDECK_BENCH_FILE=${mark}`, '-e', `HOSTDECK_DB=${join(dir, 'state.db')}`, '-e', `HOSTDECK_LOG=${join(dir, 'log')}`,
+        process.execPath, bin], { stdio: 'pipe' });
+      break;
+    } catch (e) {
+      if (attempt >= 20 || !/server exited unexpectedly|no server running|lost server/.test(String(e.stderr))) throw e;
+      await sleep(100);
+    }
+  }
   let firstFrame;
   let cpuMs;
   for (let w = 0; w < 2000 && firstFrame === undefined; w++) {
