@@ -162,6 +162,17 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
     await t.writeFile(lastFile, JSON.stringify(p));
     await Promise.all([t.remove(pendingFile), unclaim()]);
   };
+  /** Commit the checkpoint of an apply this session has claimed: the change stays; on failure the claim is given back. */
+  const commitClaimed = async (p: PendingApply, be: { commit: (checkpoint: PendingApply['checkpoint']) => Promise<void> }) => {
+    try {
+      await be.commit(p.checkpoint);
+    } catch (e) {
+      await unclaim();
+      throw e;
+    }
+    p.status = 'confirmed';
+    await finish(p);
+  };
 
   const restage = (changes: NetChange[]) => {
     if (!changes.length || staged().length) return;
@@ -358,14 +369,7 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
       if (opts.yes) {
         // Confirmed in one go (the probes passed): no waiting state for other sessions to see, the checkpoint goes at once.
         if (!(await claim())) throw new NetError('the apply is being rolled back', 'pending');
-        try {
-          await be.commit(p.checkpoint);
-        } catch (e) {
-          await unclaim();
-          throw e;
-        }
-        p.status = 'confirmed';
-        await finish(p);
+        await commitClaimed(p, be);
         event(`Network change applied (${be.name}): ${summary(diff)}`, 'success', 'info', id);
         event(`Network change confirmed (at once: --yes and the probes passed): ${summary(diff)}`, 'success', 'info', id);
         return resultOf(p, tries);
@@ -401,15 +405,7 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
       if (!p) throw new NetError('no apply is waiting for confirmation', 'none-pending');
       if (p.status !== 'waiting') throw new NetError(`the apply is ${p.status}, not waiting for confirmation`, 'pending');
       if (!(await claim())) throw new NetError('the apply is being rolled back', 'pending');
-      const be = await backendOf(p.backend);
-      try {
-        await be.commit(p.checkpoint);
-      } catch (e) {
-        await unclaim();
-        throw e;
-      }
-      p.status = 'confirmed';
-      await finish(p);
+      await commitClaimed(p, await backendOf(p.backend));
       event(`Network change confirmed: ${summary(p.diff)}`, 'success', 'info', p.id);
       return p;
     },
