@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Segment, TestHost, testHostRunner } from '../lib/testhost/index.ts';
-import { mustProc } from '../lib/testhost/proc.ts';
+import { mustProc, REPO_ROOT } from '../lib/testhost/proc.ts';
 import { openDatabase } from '../../src/manager/db.ts';
 import { EventLog } from '../../src/manager/events.ts';
 import { createNetworkService, NetValidationError, type NetworkService } from '../../src/host/net/service.ts';
@@ -18,12 +18,12 @@ import type { BackendName } from '../../src/host/net/backend.ts';
 import type { BondOptions, NetChange } from '../../src/domain/net/model.ts';
 import type { RunOptions, RunResult } from '../../src/exec/runner.ts';
 
-const NODE = '/work/main/.runtime/node_modules/.bin/node';
+const NODE = process.execPath;
 // A private copy of the built bundle (under the repository, so better-sqlite3 resolves), taken
 // before the hosts boot: a rebuild of dist/ by someone else during the run cannot break it.
-const DIST = `/work/main/.cache/net-test-dist-${process.pid}`;
+const DIST = `${REPO_ROOT}/.cache/net-test-dist-${process.pid}`;
 const HOSTDECK = `${DIST}/hostdeck.mjs`;
-cpSync('/work/main/dist', DIST, { recursive: true });
+cpSync(`${REPO_ROOT}/dist`, DIST, { recursive: true });
 process.on('exit', () => rmSync(DIST, { recursive: true, force: true }));
 const TARGET_DB = '/var/lib/hostdeck/hostdeck.db';
 
@@ -400,8 +400,7 @@ export function suite(backend: BackendName, subnet: number) {
 
     it('killing hostdeck while it waits for confirmation still rolls back, and the next apply works', guard(async () => {
       await host!.writeFile('/root/third.net', `ip set eth0 --method static --address ${ADDR}/24 --address 192.168.${subnet}.12/24\n`);
-      const bg = await host!.bash(`"$1" "$2" net apply-file /root/third.net --apply --confirm-timeout 30 --db "$3" >/root/apply.log 2>&1 & echo $!`, [NODE, HOSTDECK, TARGET_DB]);
-      const pid = bg.stdout.trim();
+      const pid = String(await host!.spawnBackground([NODE, HOSTDECK, 'net', 'apply-file', '/root/third.net', '--apply', '--confirm-timeout', '30', '--db', TARGET_DB], { log: '/root/apply.log' }));
       let status = '';
       for (let i = 0; i < 240 && status !== 'waiting'; i++) {
         const p = await host!.run(['cat', '/var/lib/hostdeck/net/pending.json']);

@@ -32,8 +32,11 @@ describe('Network screen with the real network service on a test host', { timeou
     await host.boot();
     // DNS points at the segment's peer, so the service's DNS probe gets a quick answer (or refusal) instead of a timeout.
     // eth1 stays down: the VLAN below goes on a parent that is down, and the backend brings it up.
-    const r = await host.bash('ip addr add "$1/24" dev eth0 && ip link set eth0 up && ip route add default via "$2" && echo "nameserver $2" > /etc/resolv.conf', [ADDR, GW]);
-    assert.equal(r.code, 0, r.stderr);
+    for (const argv of [['ip', 'addr', 'add', `${ADDR}/24`, 'dev', 'eth0'], ['ip', 'link', 'set', 'eth0', 'up'], ['ip', 'route', 'add', 'default', 'via', GW]]) {
+      const r = await host.run(argv);
+      assert.equal(r.code, 0, `${argv.join(' ')}: ${r.stderr}`);
+    }
+    await host.writeFile('/etc/resolv.conf', `nameserver ${GW}\n`);
     const runner = testHostRunner(host);
     const services = testServices();
     const core = createNetworkService({ runner, db: services.db, events: services.events, backend: 'iproute2', watchdogCommand: null, stateDir: '/run/hostdeck-net' });

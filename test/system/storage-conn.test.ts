@@ -80,7 +80,10 @@ describe('storage connections in a test host (iSCSI with CHAP, NFS, POSIX on a l
 
   it('discovery with CHAP (the portal enforces discovery authentication): the right secret lists the target, none or a wrong one fails clearly; no discovery record, no node record stays', guard(async () => {
     // LIO's discovery authentication, straight in configfs (what targetcli's /iscsi set discovery_auth writes).
-    await h().bash('d=/sys/kernel/config/target/iscsi/discovery_auth; echo -n "$1" > "$d/userid"; echo -n "$2" > "$d/password"; echo 1 > "$d/enforce_discovery_auth"', [DISCOVERY_USER, DISCOVERY_SECRET]);
+    const discoveryAuth = '/sys/kernel/config/target/iscsi/discovery_auth';
+    await h().writeFile(`${discoveryAuth}/userid`, DISCOVERY_USER);
+    await h().writeFile(`${discoveryAuth}/password`, DISCOVERY_SECRET);
+    await h().writeFile(`${discoveryAuth}/enforce_discovery_auth`, '1');
     const records = async () => (await h().run(['ls', '-A', '/etc/iscsi/send_targets', '/etc/iscsi/nodes'])).stdout.replace(/^\/etc\/iscsi\/\S+:$/gm, '').trim();
     try {
       await assert.rejects(svc.discover(PORTAL), (e: StorageError) => e.code === 'auth' && /CHAP authentication failed/.test(e.message));
@@ -91,7 +94,7 @@ describe('storage connections in a test host (iSCSI with CHAP, NFS, POSIX on a l
       assert.equal(await records(), '', 'discovery left its record (with the secret) or node records behind');
       assert.deepEqual(await counts(), { sessions: 0, nodes: 0 });
     } finally {
-      await h().bash('echo 0 > /sys/kernel/config/target/iscsi/discovery_auth/enforce_discovery_auth');
+      await h().writeFile(`${discoveryAuth}/enforce_discovery_auth`, '0');
     }
   }));
 
@@ -175,7 +178,9 @@ describe('storage connections in a test host (iSCSI with CHAP, NFS, POSIX on a l
 
   it('mutual CHAP: the right target secret logs in; a wrong one is refused and leaves nothing behind', guard(async () => {
     // The target's side of mutual CHAP, straight in LIO's configfs (what targetcli's set auth mutual_userid= writes).
-    await h().bash('a="/sys/kernel/config/target/iscsi/$1/tpgt_1/acls/$2/auth"; echo -n "$3" > "$a/userid_mutual"; echo -n "$4" > "$a/password_mutual"', [TARGET, INITIATOR, MUTUAL_USER, MUTUAL_SECRET]);
+    const auth = `/sys/kernel/config/target/iscsi/${TARGET}/tpgt_1/acls/${INITIATOR}/auth`;
+    await h().writeFile(`${auth}/userid_mutual`, MUTUAL_USER);
+    await h().writeFile(`${auth}/password_mutual`, MUTUAL_SECRET);
     await svc.remove('lun0');
     const c = await svc.add({ type: 'iscsi', name: 'mutual', portal: PORTAL, target: TARGET, chapUser: CHAP_USER, chapSecret: CHAP_SECRET, mutualUser: MUTUAL_USER, mutualSecret: WRONG_MUTUAL, persistent: false });
     await assert.rejects(svc.connect(c.id), (e: StorageError) => e.code === 'auth' || e.code === 'failed');
@@ -205,10 +210,11 @@ describe('storage connections in a test host (iSCSI with CHAP, NFS, POSIX on a l
     assert.equal(await h().readFile('/srv/nfs/hello.txt'), 'via hostdeck\n');
     assert.equal((await svc.connect('nfs1')).already, true);
     // A shell sitting in the mount keeps it busy.
-    await h().bash('cd "$1" && { setsid sleep 600 </dev/null >/dev/null 2>&1 & echo $! > /run/sconn-sleep.pid; }', [mp]);
+    const sleeper = await h().spawnBackground(['/usr/bin/sleep', '600'], { log: '/dev/null', pidFile: '/run/sconn-sleep.pid', cwd: mp });
     await assert.rejects(svc.disconnect('nfs1'), (e: StorageError) => e.code === 'busy' && /is busy, used by sleep \(pid \d+\)/.test(e.message) && /Stop what uses it/.test(e.message));
     assert.equal((await svc.status('nfs1')).state, 'connected');
-    await h().bash('kill "$(cat /run/sconn-sleep.pid)"; sleep 0.3');
+    await h().mustRun(['kill', String(sleeper)]);
+    await h().run(['sleep', '0.3']);
     const d = await svc.disconnect('nfs1');
     assert.equal(d.already, false);
     assert.ok(!(await h().readFile('/proc/mounts')).includes(` ${mp} `));
@@ -223,7 +229,10 @@ describe('storage connections in a test host (iSCSI with CHAP, NFS, POSIX on a l
   }));
 
   it('POSIX: an ext4 file system on a loop device mounts with its options and unmounts; a wrong type is named', guard(async () => {
-    const dev = (await h().bash('modprobe -a loop ext4; truncate -s 16M /run/sconn.img; mkfs.ext4 -q -F /run/sconn.img; losetup -f --show /run/sconn.img')).stdout.trim();
+    await h().run(['modprobe', '-a', 'loop', 'ext4']);
+    await h().mustRun(['truncate', '-s', '16M', '/run/sconn.img']);
+    await h().mustRun(['mkfs.ext4', '-q', '-F', '/run/sconn.img']);
+    const dev = (await h().mustRun(['losetup', '-f', '--show', '/run/sconn.img'])).stdout.trim();
     assert.match(dev, /^\/dev\/loop\d+$/);
     // ext2 is served by the loaded ext4 driver, which refuses a journalled ext4 as ext2 (no module to load).
     const wrong = await svc.add({ type: 'posixfs', name: 'wrongfs', spec: dev, vfsType: 'ext2', persistent: false });

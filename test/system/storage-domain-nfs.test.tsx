@@ -56,7 +56,9 @@ async function bundle(): Promise<void> {
 /** libvirtd inside a test host (no systemd there): returns how long it took to answer. */
 async function startLibvirtd(h: TestHost): Promise<number> {
   const t = Date.now();
-  await h.bash('virtlogd -d; libvirtd -d; for _ in $(seq 1 600); do virsh -c qemu:///system uri >/dev/null 2>&1 && exit 0; sleep 0.1; done; echo "libvirtd did not answer" >&2; exit 1', [], { timeoutMs: 120_000 });
+  await h.mustRun(['virtlogd', '-d']);
+  await h.mustRun(['libvirtd', '-d']);
+  await h.waitUntil(['virsh', '-c', 'qemu:///system', 'uri'], (r) => r.code === 0, { timeoutMs: 120_000, intervalMs: 200, what: 'libvirtd did not answer' });
   return Date.now() - t;
 }
 
@@ -107,7 +109,10 @@ describe('storage domains over NFS between two test hosts, with an outage', { ti
         await n.boot();
         await address(n, NODE_IP);
         figures.nodeLibvirtdMs = await startLibvirtd(n);
-        loop = (await n.bash('modprobe loop; truncate -s 96M /run/posix.img; mkfs.ext4 -q -F /run/posix.img; losetup -f --show /run/posix.img')).stdout.trim();
+        await n.run(['modprobe', 'loop']);
+        await n.mustRun(['truncate', '-s', '96M', '/run/posix.img']);
+        await n.mustRun(['mkfs.ext4', '-q', '-F', '/run/posix.img']);
+        loop = (await n.mustRun(['losetup', '-f', '--show', '/run/posix.img'])).stdout.trim();
       })(),
     ]);
     figures.bootMs = Math.max(s.bootMs ?? 0, n.bootMs ?? 0);
@@ -200,9 +205,9 @@ describe('storage domains over NFS between two test hosts, with an outage', { ti
     await serverConns.add({ type: 'iscsi', name: 'lun0b', portal: SERVER_IP, target: TARGET });
     await serverConns.connect('lun0');
     await serverConns.connect('lun0b');
-    // multipathd builds the map from the uevents of the new disks: wait inside the host (one call, bounded) until a map
+    // multipathd builds the map from the uevents of the new disks: wait (bounded) until a map
     // has two ready paths, then ask hostdeck once (each sysfs read through the test-host agent costs a program start).
-    await s.bash('for _ in $(seq 1 300); do [ "$(multipath -ll 2>/dev/null | grep -c "active ready running")" -ge 2 ] && exit 0; sleep 0.3; done; multipath -ll >&2; exit 1', [], { timeoutMs: 150_000 });
+    await s.waitUntil(['multipath', '-ll'], (r) => (r.stdout.match(/active ready running/g) ?? []).length >= 2, { timeoutMs: 150_000, what: 'no multipath map with two ready paths' });
     const luns = await serverConns.luns('lun0');
     assert.equal(luns.length, 1, `one LUN, not one per path: ${JSON.stringify(luns)}`);
     const lun = luns[0]!;
@@ -378,7 +383,9 @@ describe('storage domains over NFS between two test hosts, with an outage', { ti
       return re.exec(text)!;
     };
 
-    await n.bash('cd /run/hd && export HOSTDECK_DB=/run/hd/state.db NODE_COMPILE_CACHE=/run/hd/node-cache && { setsid "$1" "$2" storage domain monitor > /run/hd/monitor.log 2>&1 & echo $! > /run/hd/monitor.pid; }', [process.execPath, BUNDLE]);
+    const monitorPid = await n.spawnBackground([process.execPath, BUNDLE, 'storage', 'domain', 'monitor'], {
+      log: '/run/hd/monitor.log', pidFile: '/run/hd/monitor.pid', cwd: '/run/hd', env: { HOSTDECK_DB: '/run/hd/state.db', NODE_COMPILE_CACHE: '/run/hd/node-cache' },
+    });
     await waitLog(/first round: nfsdata active, posixdata active/, 'the monitor did not start');
 
     // Samples every process's state from /proc (bash builtins only) until told to stop: "<time> <pid> <comm>" for each one in D.
@@ -410,7 +417,8 @@ describe('storage domains over NFS between two test hosts, with an outage', { ti
       ['error', 'system', 'Storage domain nfsdata is unreachable: …'],
     ]);
 
-    await n.bash('touch /run/hd/stop; kill "$(cat /run/hd/monitor.pid)"');
+    await n.mustRun(['touch', '/run/hd/stop']);
+    await n.mustRun(['kill', String(monitorPid)]);
     const log = await n.readFile('/run/hd/dstate.log');
     // hostdeck processes are node (the monitor, every CLI call); a pid seen in D over more than 1 s of samples fails.
     const spans = new Map<string, { first: number; last: number }>();

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ensureImage, chooseAccel, type BootImage, type Accel } from './image.ts';
 import { MARK, TAP_PREFIX, sweepStale, trackDir, trackProcess, untrackDir, untrackProcess } from './cleanup.ts';
-import { REPO_ROOT, waitExit } from './proc.ts';
+import { REPO_ROOT, sleep, waitExit } from './proc.ts';
 import { Qmp } from './qmp.ts';
 import type { Segment } from './segment.ts';
 import type { Cable } from './cable.ts';
@@ -336,6 +336,33 @@ export class TestHost {
    */
   bash(script: string, args: string[] = [], opts: RunOptions = {}): Promise<RunResult> {
     return this.run(['bash', '-euo', 'pipefail', '-c', script, 'bash', ...args], opts);
+  }
+
+  /**
+   * Starts argv inside the host in the background, detached from the agent
+   * (start-stop-daemon, no shell): standard output and error go to `log`, the
+   * pid to `pidFile` (default `<log>.pid`). Returns the pid.
+   */
+  async spawnBackground(argv: string[], opts: { log: string; pidFile?: string; env?: Record<string, string>; cwd?: string }): Promise<number> {
+    if (!argv[0]?.startsWith('/')) throw new TestHostError(`spawnBackground: the program must be an absolute path: ${argv[0] ?? '(none)'}`);
+    const pidFile = opts.pidFile ?? `${opts.log}.pid`;
+    await this.mustRun(['start-stop-daemon', '--start', '--background', '--make-pidfile', '--pidfile', pidFile, '--output', opts.log,
+      '--chdir', opts.cwd ?? '/', '--exec', argv[0], '--', ...argv.slice(1)], { env: opts.env });
+    return Number((await this.readFile(pidFile)).trim());
+  }
+
+  /**
+   * Runs argv inside the host until `ok` accepts its result (no shell); throws
+   * with the last output when that does not happen within timeoutMs.
+   */
+  async waitUntil(argv: string[], ok: (r: RunResult) => boolean, opts: { timeoutMs: number; intervalMs?: number; what: string }): Promise<RunResult> {
+    const deadline = Date.now() + opts.timeoutMs;
+    for (;;) {
+      const r = await this.run(argv, { timeoutMs: Math.max(1000, deadline - Date.now()) });
+      if (ok(r)) return r;
+      if (Date.now() >= deadline) throw new TestHostError(`${this.name}: ${opts.what} within ${Math.round(opts.timeoutMs / 1000)} s (last ${argv.join(' ')}: exit ${r.code})\n${r.stderr}${r.stdout}`);
+      await sleep(opts.intervalMs ?? 300);
+    }
   }
 
   /** Runs this machine's Node (with tsx, from the repository root) inside the host. */
