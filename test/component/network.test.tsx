@@ -133,6 +133,16 @@ async function fill(ui: ReturnType<typeof renderTui>, label: string, value: stri
   await ui.press(KEYS.enter);
 }
 
+/** Stage a new host name from the Network screen and start applying it (the apply screen's Enter). */
+async function stageHostnameAndApply(ui: ReturnType<typeof renderTui>, name: string) {
+  await ui.press('H');
+  await fill(ui, 'Host name', name);
+  await ui.press('s');
+  await ui.waitFor(/1 staged change/);
+  await ui.press('A');
+  await ui.press(KEYS.enter);
+}
+
 describe('Network screen (inventory recorded on a test host)', () => {
   let env: ReturnType<typeof mount> | undefined;
   afterEach(async () => { await env?.close(); env = undefined; });
@@ -258,21 +268,11 @@ describe('Network screen (inventory recorded on a test host)', () => {
   it('apply with the service stand-in: Rollback restores, and a countdown that runs out says it rolled back', async () => {
     env = mount({ confirmTimeoutS: 2 });
     await env.ui.waitFor('switch1');
-    await env.ui.press('H');
-    await fill(env.ui, 'Host name', 'node2');
-    await env.ui.press('s');
-    await env.ui.waitFor(/1 staged change/);
-    await env.ui.press('A');
-    await env.ui.press(KEYS.enter);
+    await stageHostnameAndApply(env.ui, 'node2');
     await env.ui.waitFor(/Keep this configuration\? Rolling back in [12] s/);
     await env.ui.waitFor('Not confirmed within 2 s: the previous configuration is back.', 5000);
     await env.ui.press(KEYS.escape);
-    await env.ui.press('H');
-    await fill(env.ui, 'Host name', 'node3');
-    await env.ui.press('s');
-    await env.ui.waitFor(/1 staged change/);
-    await env.ui.press('A');
-    await env.ui.press(KEYS.enter);
+    await stageHostnameAndApply(env.ui, 'node3');
     await env.ui.waitFor(/Keep this configuration\?/);
     await env.ui.press('R');
     await env.ui.waitFor('Rolled back: the previous configuration is back.');
@@ -311,12 +311,7 @@ describe('an apply that fails', () => {
     // The message is the one net-core's iproute2 backend gave on a real test host (a VLAN on a NIC that was down).
     env = mount({ failApply: 'apply failed: ip exited with code 2: RTNETLINK answers: Network is down; the previous configuration is back' });
     await env.ui.waitFor('switch1');
-    await env.ui.press('H');
-    await fill(env.ui, 'Host name', 'node2');
-    await env.ui.press('s');
-    await env.ui.waitFor(/1 staged change/);
-    await env.ui.press('A');
-    await env.ui.press(KEYS.enter);
+    await stageHostnameAndApply(env.ui, 'node2');
     const f = await env.ui.waitFor(/✗ Apply\s+apply failed: ip exited with code 2: RTNETLINK answers: Network is down/);
     assert.match(f, /✓ Take a checkpoint/);
     assert.match(f, /· Wait for your confirmation/);
