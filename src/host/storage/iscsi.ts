@@ -179,13 +179,14 @@ export function iscsiOps(runner: Runner, fs: HostFs, opts: { loginTimeoutMs?: nu
   return {
     async discover(address, port, auth) {
       const portal = formatPortal(address, port);
-      if (!auth) {
-        // nonpersistent: list what the portal offers without creating node records.
-        const r = await iscsiadm(['-m', 'discovery', '-t', 'sendtargets', '-p', portal, '-o', 'nonpersistent'], { timeoutMs: 60_000 });
+      // nonpersistent: list what the portal offers without creating node records.
+      const sendTargets = async (argv: string[]): Promise<DiscoveredTarget[]> => {
+        const r = await iscsiadm([...argv, '-o', 'nonpersistent'], { timeoutMs: 60_000 });
         if (r.exitCode === ISCSI_ERR.NO_OBJS_FOUND) return [];
         if (r.exitCode !== 0 || r.timedOut) throw explainIscsi(r, `discovery on ${portal}`);
         return parseDiscovery(r.stdout);
-      }
+      };
+      if (!auth) return sendTargets(['-m', 'discovery', '-t', 'sendtargets', '-p', portal]);
       // CHAP needs a discovery record to carry the credentials: made, used with
       // nonpersistent (no node records), and deleted again (with the secret) even when discovery fails.
       const rec = ['-m', 'discoverydb', '-t', 'sendtargets', '-p', portal];
@@ -195,10 +196,7 @@ export function iscsiOps(runner: Runner, fs: HostFs, opts: { loginTimeoutMs?: nu
         const args = [...rec, '-o', 'update', '-n', 'discovery.sendtargets.auth.authmethod', '-v', 'CHAP', '-n', 'discovery.sendtargets.auth.username', '-v', auth.user, '-n', 'discovery.sendtargets.auth.password', '-v', auth.secret];
         const u = await iscsiadm(args, { redact: [args.length - 1] });
         if (u.exitCode !== 0) throw explainIscsi(u, `discovery on ${portal}: storing the discovery CHAP user`);
-        const r = await iscsiadm([...rec, '--discover', '-o', 'nonpersistent'], { timeoutMs: 60_000 });
-        if (r.exitCode === ISCSI_ERR.NO_OBJS_FOUND) return [];
-        if (r.exitCode !== 0 || r.timedOut) throw explainIscsi(r, `discovery on ${portal}`);
-        return parseDiscovery(r.stdout);
+        return await sendTargets([...rec, '--discover']);
       } finally {
         await iscsiadm([...rec, '-o', 'delete']);
       }
