@@ -89,6 +89,11 @@ const globalProcess = {
     }));
   },
 };
+// Intl.Segmenter: every bundled module (ink, string-width, wrap-ansi,
+// slice-ansi, cli-truncate, ansi-tokenize) builds one when it loads, and the
+// first one loads ICU's break rules (some 20 ms). src/ui/segmenter.ts answers
+// frame text without ICU and builds the real one on first need.
+const SEGMENTER = `${root}src/ui/segmenter-global.ts`;
 const result = await build({
   entryPoints: entries,
   outdir,
@@ -109,7 +114,8 @@ const result = await build({
   alias: { 'react-devtools-core': `${root}scripts/lib/devtools-stub.mjs` },
   // The bundle never uses the global fetch: defining it away keeps yoga's
   // wasm loader from touching it, which would load undici at start-up.
-  define: { 'process.env.NODE_ENV': '"production"', HOSTDECK_VERSION: JSON.stringify(pkg.version), HOSTDECK_BUILD_ID: JSON.stringify(BUILD_ID_SLOT), fetch: 'undefined' },
+  define: { 'process.env.NODE_ENV': '"production"', HOSTDECK_VERSION: JSON.stringify(pkg.version), HOSTDECK_BUILD_ID: JSON.stringify(BUILD_ID_SLOT), fetch: 'undefined', 'Intl.Segmenter': 'HostdeckGraphemeSegmenter' },
+  inject: [SEGMENTER],
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __hdCreateRequire } from 'node:module';\nconst require = __hdCreateRequire(import.meta.url);",
   },
@@ -118,6 +124,9 @@ const result = await build({
   logLevel: 'warning',
 });
 const bundleFiles = readdirSync(outdir).filter((f) => f.endsWith('.mjs')).sort();
+for (const f of bundleFiles) {
+  if (readFileSync(`${outdir}/${f}`, 'utf8').includes('Intl.Segmenter')) throw new Error(`${f}: names Intl.Segmenter, which the define should have replaced (see SEGMENTER)`);
+}
 const buildHash = createHash('sha256');
 for (const f of bundleFiles) buildHash.update(`${f}\0`).update(readFileSync(`${outdir}/${f}`)).update('\0');
 const buildId = buildHash.digest('hex').slice(0, BUILD_ID_SLOT.length);
