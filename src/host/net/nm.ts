@@ -108,6 +108,17 @@ export function keyfileText(i: IfaceConfig, cfg: NetConfig): string {
   return `${['# Written by hostdeck; changes are overwritten by the next apply.', ...sections.map(([name, lines]) => [`[${name}]`, ...lines].join('\n'))].join('\n\n')}\n`;
 }
 
+/** The method in `busctl --json=short` output of Device.GetAppliedConnection (a{sa{sv}}t), or undefined. */
+export function appliedMethodOf(json: string, family: 4 | 6): string | undefined {
+  try {
+    const settings = (JSON.parse(json) as { data?: [Record<string, Record<string, { data?: unknown }>>] }).data?.[0];
+    const m = settings?.[`ipv${family}`]?.method?.data;
+    return typeof m === 'string' ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function dnsConfText(dns: NetConfig['dns']): string {
   return ['# Written by hostdeck: the host\'s DNS servers and search domains.', '[global-dns]', `searches=${dns.search.join(',')}`,
     '[global-dns-domain-*]', `servers=${dns.servers.join(',')}`, ''].join('\n');
@@ -119,8 +130,31 @@ export class NetworkManagerBackend implements NetBackend {
   readonly settleMs = 60_000;
   constructor(private readonly t: Target) {}
 
-  read(parts?: ReadParts): Promise<NetConfig> {
-    return readKernelState(this.t, parts);
+  /**
+   * The kernel's state, with the IPv6 method NetworkManager applied where the kernel cannot tell.
+   * NetworkManager forms SLAAC addresses itself (it keeps the kernel's accept_ra off); when the router
+   * advertises an infinite lifetime the kernel shows such an address as permanent, like a static one,
+   * and a read of the kernel alone would show the interface as static with the router as gateway.
+   * So for each interface whose IPv6 looks static, the profile NetworkManager applied to it decides.
+   */
+  async read(parts?: ReadParts): Promise<NetConfig> {
+    const cfg = await readKernelState(this.t, parts);
+    if (parts?.methods === false) return cfg;
+    const looksStatic = cfg.interfaces.filter((i) => !i.master && i.ipv6.method === 'static');
+    await Promise.all(looksStatic.map(async (i) => {
+      const m = await this.appliedMethod(i.name, 6);
+      if (m === 'auto' || m === 'dhcp') i.ipv6 = { method: m, addresses: [] };
+    }));
+    return cfg;
+  }
+
+  /** ipv4.method / ipv6.method of the profile active on a device; undefined when NetworkManager has none there. */
+  private async appliedMethod(iface: string, family: 4 | 6): Promise<string | undefined> {
+    const d = await this.t.run('busctl', [...NM, 'GetDeviceByIpIface', 's', iface]);
+    if (d.exitCode !== 0) return undefined;
+    const path = (JSON.parse(d.stdout) as { data: [string] }).data[0];
+    const a = await this.t.run('busctl', [...NM_BUS, path, 'org.freedesktop.NetworkManager.Device', 'GetAppliedConnection', 'u', '0']);
+    return a.exitCode === 0 ? appliedMethodOf(a.stdout, family) : undefined;
   }
 
   async checkpoint(before: NetConfig, _desired: NetConfig, timeoutS: number): Promise<Checkpoint> {

@@ -92,6 +92,12 @@ export interface ReadParts {
   /** Host name and resolv.conf; when left out, taken from `fallback`. */
   names?: boolean;
   fallback?: Pick<NetConfig, 'hostname' | 'dns'>;
+  /**
+   * Ask the backend how addresses the kernel shows as permanent were configured (NetworkManager adds
+   * the addresses it forms from router advertisements itself: with an infinite advertised lifetime they
+   * look static). On by default; verification leaves it out (it checks addresses, not methods).
+   */
+  methods?: boolean;
 }
 
 export async function readKernelState(t: Target, parts: ReadParts = {}): Promise<NetConfig> {

@@ -343,6 +343,7 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
         routes: touchedCfg.some((i) => i.ipv4.gateway || i.ipv6.gateway || i.routes.length) || removed.length > 0,
         names: desired.hostname !== current.hostname || JSON.stringify(desired.dns) !== JSON.stringify(current.dns),
         fallback: current,
+        methods: false,
       };
       for (;;) {
         tries++;
