@@ -3,7 +3,7 @@
 // for the selected one; the backend in use; what is staged; an apply that
 // waits for confirmation. Actions are key bindings (dangerous ones drop out
 // in read-only mode); forms stage changes through net-core's service.
-import { memo, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, Text } from 'ink';
 import { useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
@@ -104,6 +104,10 @@ export function makeNetworkScreen(store: NetStore) {
     const keys = useMemo(() => links.map((l) => l.name), [links]);
     const [showDiff, setShowDiff] = useState(false);
     const [, tick] = useState(0);
+    // An identify in progress: the same key stops it; leaving the screen stops it too.
+    const [blinking, setBlinking] = useState<string | undefined>();
+    const stopBlink = useRef<AbortController | undefined>(undefined);
+    useEffect(() => () => stopBlink.current?.abort(), []);
     // The countdown of an apply pending in another session redraws every second, only while there is one.
     useEffect(() => {
       if (!s.pending) return;
@@ -154,13 +158,23 @@ export function makeNetworkScreen(store: NetStore) {
         },
       },
       {
-        keys: [NET_KEYS.identify], description: 'Identify (blink LED)', group, footer: false, when: sel?.kind === 'ethernet',
-        disabledReason: sel?.kind === 'ethernet' && sel.identifySupported === false ? `identify is not supported by driver ${sel.driver ?? '(none)'}` : undefined,
+        keys: [NET_KEYS.identify], description: blinking ? `Stop identify (${blinking})` : 'Identify (blink LED)', group, footer: false,
+        when: sel?.kind === 'ethernet' || blinking !== undefined,
+        disabledReason: !blinking && sel?.kind === 'ethernet' && sel.identifySupported === false ? `identify is not supported by driver ${sel.driver ?? '(none)'}` : undefined,
         action: async () => {
+          if (stopBlink.current) { stopBlink.current.abort(); return; }
           if (sel?.kind !== 'ethernet') return;
-          shell.notify('info', `Blinking ${sel.name}'s port LED for 10 s…`);
-          const r = await identifyNic(store.runner, sel, 10);
-          shell.notify(r.ok ? 'success' : 'error', r.message);
+          const stop = new AbortController();
+          stopBlink.current = stop;
+          setBlinking(sel.name);
+          shell.notify('info', `Blinking ${sel.name}'s port LED for 10 s… (${NET_KEYS.identify} again stops it)`);
+          try {
+            const r = await identifyNic(store.runner, sel, 10, { signal: stop.signal });
+            shell.notify(r.ok ? (r.cancelled ? 'info' : 'success') : 'error', r.message);
+          } finally {
+            if (stopBlink.current === stop) stopBlink.current = undefined;
+            setBlinking(undefined);
+          }
         },
       },
       { keys: [NET_KEYS.diff], description: showDiff ? 'Hide diff' : 'Staged diff', group, when: s.staged.length > 0, action: () => setShowDiff((v) => !v) },

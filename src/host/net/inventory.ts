@@ -386,14 +386,33 @@ export function allLinks(inv: NetInventory): NetLink[] {
 
 // ---- identify ----
 
-export interface IdentifyResult { ok: boolean; message: string }
+export interface IdentifyResult {
+  ok: boolean;
+  message: string;
+  /** The operator stopped the blinking before its time (through `signal`). */
+  cancelled?: boolean;
+}
 
-/** Blink the port's LED for `seconds` (ethtool --identify); says plainly when the driver cannot. */
-export async function identifyNic(runner: InventoryRunner, nic: Pick<Nic, 'name' | 'driver'>, seconds = 10): Promise<IdentifyResult> {
+export interface IdentifyOptions {
+  /** Aborting stops the blinking: ethtool is sent SIGTERM, and the kernel turns the LED back to normal. */
+  signal?: AbortSignal;
+  /** How long past `seconds` ethtool may take before it is stopped as hung (default 10 s). */
+  graceMs?: number;
+}
+
+/**
+ * Blink the port's LED for `seconds` (ethtool --identify, which returns when the time is up); says
+ * plainly when the driver cannot, when ethtool hangs past its time, and when the operator stopped it.
+ */
+export async function identifyNic(runner: InventoryRunner, nic: Pick<Nic, 'name' | 'driver'>, seconds = 10, opts: IdentifyOptions = {}): Promise<IdentifyResult> {
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,14}$/.test(nic.name)) return { ok: false, message: `interface: "${nic.name}" is not an interface name` };
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > 600) return { ok: false, message: 'seconds: must be a whole number from 1 to 600' };
-  const r = await runner.run('ethtool', ['--identify', nic.name, String(seconds)], { timeoutMs: (seconds + 10) * 1000 });
+  if (opts.signal?.aborted) return { ok: true, cancelled: true, message: `identify on ${nic.name} was stopped before it started` };
+  const graceMs = opts.graceMs ?? 10_000;
+  const r = await runner.run('ethtool', ['--identify', nic.name, String(seconds)], { timeoutMs: seconds * 1000 + graceMs, ...(opts.signal ? { signal: opts.signal } : {}) });
   if (r.spawnError) return { ok: false, message: 'ethtool is not installed: identify needs it' };
+  if (opts.signal?.aborted) return { ok: true, cancelled: true, message: `stopped blinking ${nic.name}'s port LED` };
+  if (r.timedOut) return { ok: false, message: `identify on ${nic.name} was still running after ${(seconds * 1000 + graceMs) / 1000} s (asked for ${seconds} s): ethtool was stopped; the driver may not support it properly` };
   if (r.exitCode === 0) return { ok: true, message: `${nic.name}'s port LED blinked for ${seconds} s` };
   const err = r.stderr.trim();
   if (/not supported|Operation not supported|EOPNOTSUPP/i.test(err)) return { ok: false, message: `identify is not supported by driver ${nic.driver ?? 'of ' + nic.name} (${nic.name} has no LED it can blink)` };
