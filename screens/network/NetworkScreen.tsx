@@ -50,7 +50,8 @@ function columns(width: number): Column<NetLink>[] {
 
 function Detail({ l, inv, t }: { l: NetLink; inv: NetInventory; t: Theme }) {
   const lw = 12;
-  const addrs = l.addresses.map((a) => `${a.cidr}${a.dynamic ? ' (dhcp)' : ''}`).join('  ') || 'none';
+  // A dynamic IPv4 address is a DHCP lease; a dynamic IPv6 one came from router advertisements or DHCPv6.
+  const addrs = l.addresses.map((a) => `${a.cidr}${a.dynamic ? (a.family === 'inet6' ? ' (dynamic)' : ' (dhcp)') : ''}`).join('  ') || 'none';
   const gws = inv.gateways.filter((g) => g.dev === l.name).map((g) => g.gateway).join(', ');
   return (
     <Box flexDirection="column">
