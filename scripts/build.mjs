@@ -89,6 +89,28 @@ const globalProcess = {
     }));
   },
 };
+// node:crypto is some 20 internal modules (~6 ms) that the console loads at
+// start only because modules on its path import a function or two for later
+// (an event's correlation id, a temporary file's name, a certificate check).
+// hostdeck's own modules get these names as wrappers that load node:crypto
+// on their first call; an import of a name not listed here fails the build.
+const CRYPTO_FUNCTIONS = ['createCipheriv', 'createDecipheriv', 'createHash', 'randomBytes', 'randomUUID'];
+const CRYPTO_CLASSES = ['X509Certificate'];
+const lazyCrypto = {
+  name: 'lazy-crypto',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?crypto$/ }, (a) => (a.importer.startsWith(`${root}src/`) || a.importer.startsWith(`${root}screens/`) ? { path: 'crypto', namespace: 'hostdeck-crypto' } : undefined));
+    b.onLoad({ filter: /^crypto$/, namespace: 'hostdeck-crypto' }, () => ({
+      contents: [
+        "let c;\nconst real = () => (c ??= (process.getBuiltinModule?.('node:crypto') ?? require('node:crypto')));",
+        ...CRYPTO_FUNCTIONS.map((n) => `export function ${n}(...a) { return real().${n}(...a); }`),
+        // Called with new: returns the real class's instance.
+        ...CRYPTO_CLASSES.map((n) => `export function ${n}(...a) { return new (real().${n})(...a); }`),
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
 // Intl.Segmenter: every bundled module (ink, string-width, wrap-ansi,
 // slice-ansi, cli-truncate, ansi-tokenize) builds one when it loads, and the
 // first one loads ICU's break rules (some 20 ms). src/ui/segmenter.ts answers
@@ -119,7 +141,7 @@ const result = await build({
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __hdCreateRequire } from 'node:module';\nconst require = __hdCreateRequire(import.meta.url);",
   },
-  plugins: [fastStringWidth, lazyEmojiRegex, globalProcess, libvirtBinding],
+  plugins: [fastStringWidth, lazyEmojiRegex, globalProcess, lazyCrypto, libvirtBinding],
   metafile: argv.includes('--meta'),
   logLevel: 'warning',
 });

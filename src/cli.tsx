@@ -1,6 +1,5 @@
 // Entry point: argv -> the full-screen console (default) or a CLI command.
 // Services are built once here. The CLI path never loads ink or React.
-import { createInterface } from 'node:readline';
 import { resolveConfig, type Config } from './config.ts';
 import { formatOptions, parseArgs, UsageError, type OptionSpecs } from './cli/args.ts';
 import { CommandError, type Command, type CommandContext } from './cli/registry.ts';
@@ -70,8 +69,16 @@ function nounHelp(noun: string, cmds: Command[]): string {
   return [`Usage: hostdeck ${noun} <verb> [options]`, '', 'Verbs:', ...cmds.map((c) => `  ${c.verb.padEnd(w)}  ${c.summary}`)].join('\n');
 }
 
+// node:readline loads with the first question (the console never asks one this way).
 function makePrompt(): CommandContext['prompt'] {
-  return (question) => new Promise((resolve) => {
+  return async (question) => {
+    const { createInterface } = await import('node:readline');
+    return ask(createInterface, question);
+  };
+}
+
+function ask(createInterface: typeof import('node:readline').createInterface, question: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
     const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: Boolean(process.stdin.isTTY) });
     let answered = false;
     rl.question(question, (a) => { answered = true; rl.close(); resolve(a); });

@@ -124,7 +124,8 @@ export function Dashboard({ shell, active }: ScreenProps) {
         <Box flexGrow={1} />
         <Text {...tone(t, 'dim')} wrap="truncate">: palette  ? help</Text>
       </Box>
-      <Box flexDirection="column" flexGrow={1} borderStyle="round" {...(t.color ? { borderColor: t.border } : {})} paddingX={1} overflow="hidden">
+      {/* Clipped only vertically: every line is truncated to the pane's width, and a horizontal clip makes ink slice each line of every frame. */}
+      <Box flexDirection="column" flexGrow={1} borderStyle="round" {...(t.color ? { borderColor: t.border } : {})} paddingX={1} overflowY="hidden">
         <HostPane h={host.data} v={virt.data} vms={vms.data} width={paneW} rows={shell.size.rows - 2} engineLabel={engineLabel} storage={storage} />
         {host.error ? <Text {...tone(t, 'error')} wrap="truncate">Could not read the host: {host.error}</Text> : null}
       </Box>

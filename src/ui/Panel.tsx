@@ -1,6 +1,7 @@
 // A titled, bordered pane and a key/value row, the dashboard's building blocks.
 import type { ReactNode } from 'react';
 import { Box, Text } from 'ink';
+import stringWidth from './string-width.ts';
 import { tone, useTheme } from './theme.ts';
 
 export function Panel({ title, children, width, height, grow }: { title: string; children: ReactNode; width?: number | string; height?: number; grow?: number }) {
@@ -13,8 +14,24 @@ export function Panel({ title, children, width, height, grow }: { title: string;
   );
 }
 
+/**
+ * A label in a column of labelWidth, then the value, truncated at the row's
+ * end. A label that fits is padded to the column inside one Text (one layout
+ * node per row instead of four: rows of fields are most of a dashboard's
+ * nodes, and each node costs the first frame its layout); a longer one keeps
+ * a column of its own and wraps in it.
+ */
 export function Field({ label, value, labelWidth = 14, role }: { label: string; value: ReactNode; labelWidth?: number; role?: 'ok' | 'warn' | 'error' | 'dim' }) {
   const t = useTheme();
+  const w = stringWidth(label);
+  if (w <= labelWidth) {
+    return (
+      <Text wrap="truncate">
+        <Text {...tone(t, 'dim')}>{label + ' '.repeat(labelWidth - w)}</Text>
+        <Text {...(role ? tone(t, role) : {})}>{value}</Text>
+      </Text>
+    );
+  }
   return (
     <Box>
       <Box width={labelWidth} flexShrink={0}><Text {...tone(t, 'dim')}>{label}</Text></Box>
