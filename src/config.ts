@@ -11,7 +11,16 @@ export interface Config {
   user: string;
   /** Console refresh interval in milliseconds. */
   refreshMs: number;
+  /**
+   * How the VM sampler reads bulk statistics (HOSTDECK_SAMPLER): `libvirt`
+   * in process through hostdeck's addon, `virsh` through one long-running
+   * virsh, `auto` (default) the addon where it is built, else virsh.
+   */
+  sampler?: SamplerKind;
 }
+
+export type SamplerKind = 'auto' | 'libvirt' | 'virsh';
+export const SAMPLERS: readonly SamplerKind[] = ['auto', 'libvirt', 'virsh'];
 
 export type ThemeName = 'dark' | 'light' | 'high-contrast';
 export const THEMES: readonly ThemeName[] = ['dark', 'light', 'high-contrast'];
@@ -38,6 +47,8 @@ export function currentUser(env: NodeJS.ProcessEnv = process.env): string {
 export function resolveConfig(flags: { connect?: string; db?: string; theme?: string; readOnly?: boolean }, env: NodeJS.ProcessEnv = process.env): Config {
   const theme = (flags.theme ?? env.HOSTDECK_THEME ?? 'dark') as ThemeName;
   if (!THEMES.includes(theme)) throw new Error(`--theme: must be one of ${THEMES.join(', ')} (got ${JSON.stringify(theme)})`);
+  const sampler = (env.HOSTDECK_SAMPLER || 'auto') as SamplerKind;
+  if (!SAMPLERS.includes(sampler)) throw new Error(`HOSTDECK_SAMPLER: must be one of ${SAMPLERS.join(', ')} (got ${JSON.stringify(sampler)})`);
   return {
     uri: resolveUri(flags.connect, env),
     dbPath: resolveDbPath(flags.db, env),
@@ -46,5 +57,6 @@ export function resolveConfig(flags: { connect?: string; db?: string; theme?: st
     readOnly: Boolean(flags.readOnly) || env.HOSTDECK_READ_ONLY === '1',
     user: currentUser(env),
     refreshMs: 2000,
+    sampler,
   };
 }

@@ -35,7 +35,7 @@ const services = new Services(config, 'tui');
 const stores = createStores(services, config.refreshMs);
 const stdin = new FakeStdin();
 // As the console: the heap settles after the first frame.
-const ink = render(createElement(App, { services, stores, screens: SCREENS, actions: ACTIONS, initialTheme: 'dark', readOnly: false, mode: () => 'unconfigured', onFirstData: settleHeap }),
+const ink = render(createElement(App, { services, stores, screens: SCREENS, actions: ACTIONS, initialTheme: 'dark', readOnly: false, mode: () => 'unconfigured', onFirstData: () => settleHeap() }),
   { stdout: new FakeStdout(), stdin, stderr: new FakeStdout(), debug: false, exitOnCtrlC: false, patchConsole: false, maxFps: 30, incrementalRendering: true });
 await sleep(400);
 stdin.write('v');

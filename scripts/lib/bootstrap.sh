@@ -91,8 +91,15 @@ ensure_npm_deps() {
   echo "$want" > "$stamp"
 }
 
+# The native addon (bulk libvirt statistics in process), rebuilt when its
+# source is newer; without it the console samples through virsh.
+ensure_addon() {
+  (cd "$HOSTDECK_ROOT" && node scripts/build-addon.mjs) || log "the in-process sampler is not built: hostdeck samples VM statistics through virsh"
+}
+
 # The esbuild bundle, rebuilt when any source is newer than it.
 ensure_build() {
+  ensure_addon
   local out="$HOSTDECK_ROOT/dist/hostdeck.mjs"
   if [ -f "$out" ] && [ -z "$(find "$HOSTDECK_ROOT/src" "$HOSTDECK_ROOT/screens" "$HOSTDECK_ROOT/package-lock.json" "$HOSTDECK_ROOT/scripts/build.mjs" -newer "$out" -print -quit)" ]; then
     return 0

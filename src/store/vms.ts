@@ -1,5 +1,7 @@
-// The VM sampler and store: one bulk `virsh domstats` per tick for every
-// domain (over one long-running virsh, see virsh-session.ts), rates from the
+// The VM sampler and store: one bulk domain-statistics call per tick for
+// every domain (in process through hostdeck's libvirt addon, see
+// src/virt/native/domstats.ts; or over one long-running virsh, see
+// virsh-session.ts, where the addon is not built), rates from the
 // previous tick (CPU % from cpu-time deltas), per-VM history in fixed-size
 // rings, and lifecycle events that trigger a tick at once instead of waiting
 // for the next one. Ticks chain timeouts, a tick asked for while one runs
@@ -14,6 +16,8 @@ import type { Services } from '../services.ts';
 import { computeDomainRates, parseDomstats, SAMPLER_DOMSTATS_ARGS, uptimeSeconds, type DomainStatsSample } from '../virt/stats.ts';
 import { countByState, type DomainStateName, type DomainSummary } from '../virt/types.ts';
 import { readDomainStartTimes } from '../virt/uptime.ts';
+import { loadDomstatsAddon, NativeDomstats } from '../virt/native/domstats.ts';
+import type { SamplerKind } from '../config.ts';
 import { VirshSession } from './virsh-session.ts';
 
 /** History series per VM, in ring order. */
@@ -31,6 +35,8 @@ export interface VmSnapshot {
   tickMs: number;
   /** Ticks so far. */
   ticks: number;
+  /** Where the statistics come from: libvirt in process, or a virsh. */
+  source: StatsSource['kind'];
 }
 
 export interface VmStoreState {
@@ -61,6 +67,28 @@ export interface VmStoreOptions {
   events?: boolean;
   /** The first tick (which starts virsh) waits for this: the console's first frame. */
   startAfter?: Promise<unknown>;
+  /** Default: the configuration's (HOSTDECK_SAMPLER), else auto. */
+  sampler?: SamplerKind;
+}
+
+/** One bulk statistics call per tick: the `virsh domstats` text, or null when it is the previous call's. */
+interface StatsSource {
+  kind: 'libvirt' | 'virsh';
+  read: () => Promise<string | null>;
+  close: () => void;
+}
+
+function openStatsSource(uri: string, kind: SamplerKind): StatsSource {
+  if (kind !== 'virsh') {
+    const { addon, reason } = loadDomstatsAddon();
+    if (addon) {
+      const n = new NativeDomstats(addon, uri);
+      return { kind: 'libvirt', read: () => n.sample(SAMPLER_DOMSTATS_ARGS), close: () => n.close() };
+    }
+    if (kind === 'libvirt') throw new Error(`HOSTDECK_SAMPLER=libvirt: the in-process sampler is not available: ${reason}`);
+  }
+  const s = new VirshSession(uri);
+  return { kind: 'virsh', read: () => s.command(SAMPLER_DOMSTATS_ARGS), close: () => s.close() };
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -74,7 +102,7 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
   const rings = new Map<string, SeriesRing>();
   let state: VmStoreState = { loading: true, intervalMs };
   const subs = new Set<() => void>();
-  let session: VirshSession | undefined;
+  let source: StatsSource | undefined;
   let prevSamples = new Map<string, DomainStatsSample>();
   let prevRows = new Map<string, VmRow>();
   let prevText = '';
@@ -110,10 +138,11 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
 
   /** One tick; resolves true when any figure changed (the screens redraw). */
   async function sample(): Promise<boolean> {
-    if (!session && opts.startAfter) await opts.startAfter;
-    session ??= new VirshSession(services.virt.uri);
+    if (!source && opts.startAfter) await opts.startAfter;
+    source ??= openStatsSource(services.virt.uri, opts.sampler ?? services.config.sampler ?? 'auto');
     const t0 = performance.now();
-    const text = await session.command(SAMPLER_DOMSTATS_ARGS);
+    const got = await source.read();
+    const text = got ?? prevText;
     const at = Date.now();
     if (text === prevText && !metaStale && state.data && !state.error) {
       // Exactly the same counters as last tick (nothing runs, e.g. the test driver):
@@ -192,7 +221,7 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
       return false;
     }
     prevRows = byName;
-    state = { data: { rows, byName, counts: countByState(rows), at, tickMs: performance.now() - t0, ticks }, loading: false, intervalMs };
+    state = { data: { rows, byName, counts: countByState(rows), at, tickMs: performance.now() - t0, ticks, source: source.kind }, loading: false, intervalMs };
     return true;
   }
 
@@ -261,8 +290,9 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
       timer = undefined;
       offEvents?.();
       offEvents = undefined;
-      session?.close();
-      session = undefined;
+      source?.close();
+      source = undefined;
+      prevText = '';
     },
   };
 }

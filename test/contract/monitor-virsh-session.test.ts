@@ -1,13 +1,18 @@
 // The sampler's long-running virsh on the test driver: one process answers
 // many commands in order; a failed command is reported and the next one
-// runs in a fresh virsh; close ends it.
+// runs in a fresh virsh; close ends it. And the VM store on either source
+// of statistics (in process through hostdeck's addon, or that virsh): the
+// same figures, and HOSTDECK_SAMPLER chooses.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { VirshSession } from '../../src/store/virsh-session.ts';
 import { parseDomstats } from '../../src/virt/stats.ts';
 import { createVmStore } from '../../src/store/vms.ts';
 import { testServices } from '../lib/services.ts';
+import { resolveConfig } from '../../src/config.ts';
+
+const HOST = `test://${new URL('../fixtures/libvirt/host.xml', import.meta.url).pathname}`;
 
 const EMPTY_HOST = `test://${new URL('../fixtures/libvirt/empty-host.xml', import.meta.url).pathname}`;
 
@@ -55,3 +60,51 @@ describe('virsh session (sampler)', () => {
     }
   });
 });
+
+describe('VM store: statistics in process or through virsh', () => {
+  it('shows the same VMs with the same figures from either source, and names the source', async () => {
+    const services = testServices({ uri: HOST });
+    const rows = async (sampler: 'libvirt' | 'virsh') => {
+      const store = createVmStore(services, { intervalMs: 1000, events: false, sampler });
+      try {
+        await store.refresh();
+        await store.refresh();
+        const snap = store.getSnapshot();
+        assert.equal(snap.error, undefined);
+        assert.equal(sessionVirshRunning(), sampler === 'virsh', `a long-running virsh exists only for the virsh source (${sampler})`);
+        return { source: snap.data!.source, rows: snap.data!.rows.map((r) => [r.name, r.state, r.vcpus, r.memoryKiB, r.maxMemoryKiB, r.cpuPercent]).sort() };
+      } finally {
+        store.stop();
+      }
+    };
+    try {
+      const inProcess = await rows('libvirt');
+      const viaVirsh = await rows('virsh');
+      assert.equal(inProcess.source, 'libvirt');
+      assert.equal(viaVirsh.source, 'virsh');
+      assert.ok(inProcess.rows.length >= 3, 'the fixture\'s VMs');
+      assert.deepEqual(inProcess.rows, viaVirsh.rows);
+    } finally {
+      await services.cleanup();
+    }
+  });
+
+  it('HOSTDECK_SAMPLER takes auto, libvirt or virsh; anything else is refused by name', () => {
+    assert.equal(resolveConfig({}, {}).sampler, 'auto');
+    assert.equal(resolveConfig({}, { HOSTDECK_SAMPLER: 'virsh' }).sampler, 'virsh');
+    assert.throws(() => resolveConfig({}, { HOSTDECK_SAMPLER: 'fast' }), /HOSTDECK_SAMPLER: must be one of auto, libvirt, virsh \(got "fast"\)/);
+  });
+});
+
+/** Whether a child of this process is the sampler's long-running virsh (`virsh -q -c ...`). */
+function sessionVirshRunning(): boolean {
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const st = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const ppid = Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid && readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').slice(1, 2)[0] === '-q') return true;
+    } catch { /* gone */ }
+  }
+  return false;
+}

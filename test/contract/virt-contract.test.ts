@@ -15,6 +15,8 @@ import { writeFile, rm, mkdir } from 'node:fs/promises';
 import { VirtConnection } from '../../src/virt/connection.ts';
 import { countByState, type DomainStateName } from '../../src/virt/types.ts';
 import { domainXml } from '../../src/virt/xml/create.ts';
+import { loadDomstatsAddon, NativeDomstats } from '../../src/virt/native/domstats.ts';
+import { parseDomstats, SAMPLER_DOMSTATS_ARGS, type DomainStatsSample } from '../../src/virt/stats.ts';
 import { defineGuest, guestName, removeGuests, removeStaleGuests, tinyGuestXml, virshSys, waitForState, SYSTEM_URI } from '../lib/guest.ts';
 
 interface World {
@@ -148,6 +150,46 @@ for (const world of [testDriver, real]) {
       const stats = mine(await virt.domainStats());
       assert.deepEqual(stats.map((s) => [s.name, s.state]).sort(), [
         [world.names.off, 'shutoff'], [world.names.paused, 'paused'], [world.names.running, 'running']].sort());
+    });
+
+    it('samples in process (hostdeck\'s libvirt addon) exactly what virsh domstats reports, and says when nothing changed', async () => {
+      const { addon, reason } = loadDomstatsAddon();
+      assert.ok(addon, `the in-process sampler is built (scripts/build-addon.mjs): ${reason}`);
+      const n = new NativeDomstats(addon, world.uri);
+      try {
+        const [text, viaVirsh] = await Promise.all([n.sample(SAMPLER_DOMSTATS_ARGS), virt.virsh(SAMPLER_DOMSTATS_ARGS)]);
+        assert.ok(text, 'the first call returns the statistics');
+        const ours = mine(parseDomstats(text));
+        const theirs = mine(parseDomstats(viaVirsh));
+        assert.deepEqual(ours.map((s) => [s.name, s.state]).sort(), [
+          [world.names.off, 'shutoff'], [world.names.paused, 'paused'], [world.names.running, 'running']].sort());
+        const byName = (xs: DomainStatsSample[]) => Object.fromEntries(xs.map((s) => [s.name, s.raw]));
+        if (world.uri !== SYSTEM_URI) {
+          // Nothing moves in the test driver: every key and value is virsh's.
+          assert.deepEqual(byName(ours), byName(theirs));
+        } else {
+          // With --nowait a guest whose monitor is busy reports fewer groups
+          // for that one call: compare what every call reports.
+          const stable = (xs: DomainStatsSample[]) => xs.map((s) => [s.name, s.state, s.vcpusMax, s.maxMemoryKiB, s.disks.map((d) => d.name).join(), s.nics.length]).sort();
+          assert.deepEqual(stable(ours), stable(theirs));
+        }
+        if (world.uri === SYSTEM_URI) {
+          const run = ours.find((s) => s.name === world.names.running)!;
+          assert.ok((run.vcpusMax ?? 0) >= 1 && (run.maxMemoryKiB ?? 0) >= 65536, 'vCPUs and memory of the running guest');
+          assert.ok((run.cpuTimeNs ?? 0) > 0, 'a running guest has used CPU');
+          // A running guest's CPU time moves on: the next call returns new text.
+          await new Promise((r) => setTimeout(r, 300));
+          const next = await n.sample(SAMPLER_DOMSTATS_ARGS);
+          assert.ok(next, 'new counters');
+          assert.ok(mine(parseDomstats(next)).find((s) => s.name === world.names.running)!.cpuTimeNs! > run.cpuTimeNs!);
+        } else {
+          // Nothing runs in the test driver: the same text again is answered with null.
+          assert.equal(await n.sample(SAMPLER_DOMSTATS_ARGS), null);
+        }
+      } finally {
+        n.close();
+      }
+      await assert.rejects(new NativeDomstats(addon, 'test:///no/such/fixture.xml').sample(SAMPLER_DOMSTATS_ARGS), /cannot connect to libvirt/);
     });
 
     it('gets one domain: XML details, persistence, autostart, snapshot count', async () => {
