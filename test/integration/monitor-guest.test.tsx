@@ -88,6 +88,8 @@ describe('VM list on the real libvirtd with a guest burning CPU', { concurrency:
     assert.ok(ticks <= 2, `high CPU showed after ${ticks} refreshes`);
     const row = env.stores.vms.getSnapshot().data!.byName.get(vm)!;
     assert.ok(row.cpuPercent! >= 50, `CPU ${row.cpuPercent}`);
+    // The figures came from libvirt in process (hostdeck's addon), not a virsh.
+    assert.equal(env.stores.vms.getSnapshot().data!.source, 'libvirt');
     assert.match(rowOf(f), /running/);
     // Uptime comes from the QEMU process's start time; memory from the balloon.
     assert.ok(row.uptimeSec !== undefined && row.uptimeSec >= 0);
