@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Bundles the hostdeck binary with esbuild so the first frame comes fast.
-// Native addons stay external; heavy optional modules are split into chunks
+// Native addons are loaded from their packages; heavy optional modules are split into chunks
 // loaded on first use.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
@@ -111,6 +111,19 @@ const lazyCrypto = {
     }));
   },
 };
+// better-sqlite3's JavaScript is bundled (one file through Node's CommonJS
+// loader each, ~4 ms at start otherwise); its native addon is found as the
+// package finds it, from the package's own directory.
+const sqliteBinding = {
+  name: 'sqlite-binding',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]better-sqlite3[\\/]lib[\\/]binding\.js$/ }, (a) => {
+      const src = readFileSync(a.path, 'utf8');
+      if (!/path\.join\(__dirname, '\.\.', 'prebuilds'/.test(src)) throw new Error(`${a.path}: no longer finds its addon from __dirname; update scripts/build.mjs`);
+      return { contents: `var __dirname = require('node:path').dirname(require.resolve('better-sqlite3'));\n${src}`, loader: 'js' };
+    });
+  },
+};
 // Intl.Segmenter: every bundled module (ink, string-width, wrap-ansi,
 // slice-ansi, cli-truncate, ansi-tokenize) builds one when it loads, and the
 // first one loads ICU's break rules (some 20 ms). src/ui/segmenter.ts answers
@@ -132,7 +145,6 @@ const result = await build({
   keepNames: false,
   sourcemap: 'linked',
   legalComments: 'none',
-  external: ['better-sqlite3'],
   alias: { 'react-devtools-core': `${root}scripts/lib/devtools-stub.mjs` },
   // The bundle never uses the global fetch: defining it away keeps yoga's
   // wasm loader from touching it, which would load undici at start-up.
@@ -141,7 +153,7 @@ const result = await build({
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __hdCreateRequire } from 'node:module';\nconst require = __hdCreateRequire(import.meta.url);",
   },
-  plugins: [fastStringWidth, lazyEmojiRegex, globalProcess, lazyCrypto, libvirtBinding],
+  plugins: [fastStringWidth, lazyEmojiRegex, globalProcess, lazyCrypto, libvirtBinding, sqliteBinding],
   metafile: argv.includes('--meta'),
   logLevel: 'warning',
 });
