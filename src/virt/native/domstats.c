@@ -225,14 +225,20 @@ static napi_value jsOpen(napi_env env, napi_callback_info info) {
     return h;
 }
 
-static napi_value jsSample(napi_env env, napi_callback_info info) {
-    size_t argc = 3;
-    napi_value argv[3];
+/* The call's arguments (missing ones undefined) and the handle in the first. */
+static Sampler *callArgs(napi_env env, napi_callback_info info, napi_value *argv, size_t n) {
+    size_t argc = n;
     napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-    Sampler *s = argc >= 1 ? handleOf(env, argv[0]) : NULL;
+    for (size_t i = argc; i < n; i++) napi_get_undefined(env, &argv[i]);
+    return argc >= 1 ? handleOf(env, argv[0]) : NULL;
+}
+
+static napi_value jsSample(napi_env env, napi_callback_info info) {
+    napi_value argv[3];
+    Sampler *s = callArgs(env, info, argv, 3);
     uint32_t stats = 0, flags = 0;
     if (!s) THROW(env, "sample(handle, stats, flags): not a handle");
-    if (argc < 3 || napi_get_value_uint32(env, argv[1], &stats) != napi_ok || napi_get_value_uint32(env, argv[2], &flags) != napi_ok)
+    if (napi_get_value_uint32(env, argv[1], &stats) != napi_ok || napi_get_value_uint32(env, argv[2], &flags) != napi_ok)
         THROW(env, "sample(handle, stats, flags): stats and flags must be numbers");
     if (s->closing) THROW(env, "sample: the handle is closed");
     if (s->busy) THROW(env, "sample: one is already running on this handle");
@@ -253,10 +259,8 @@ static napi_value jsSample(napi_env env, napi_callback_info info) {
 }
 
 static napi_value jsClose(napi_env env, napi_callback_info info) {
-    size_t argc = 1;
     napi_value argv[1];
-    napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-    Sampler *s = argc >= 1 ? handleOf(env, argv[0]) : NULL;
+    Sampler *s = callArgs(env, info, argv, 1);
     if (!s) THROW(env, "close(handle): not a handle");
     s->closing = 1;
     /* A running sample closes the connection when it completes. */
