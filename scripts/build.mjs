@@ -5,6 +5,7 @@
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { rmSync, chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
@@ -124,6 +125,27 @@ const sqliteBinding = {
     });
   },
 };
+// React is CommonJS: every ES module that imports it (each of ink's, each of
+// hostdeck's screens and components) gets its own copy of React's exports
+// as getters (esbuild's __toESM), some 45 of them at start, and every hook
+// call goes through a getter. One ES module per React entry re-exports the
+// names once instead; a name missing here fails the build.
+const requireHere = createRequire(import.meta.url);
+const reactEntries = {
+  react: Object.keys(requireHere(`${root}node_modules/react/cjs/react.production.js`)),
+  'react/jsx-runtime': Object.keys(requireHere(`${root}node_modules/react/cjs/react-jsx-runtime.production.js`)),
+};
+const esmReact = {
+  name: 'esm-react',
+  setup(b) {
+    b.onResolve({ filter: /^react(\/jsx-runtime)?$/ }, (a) => (a.kind === 'import-statement' || a.kind === 'dynamic-import' ? { path: a.path, namespace: 'hostdeck-react' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'hostdeck-react' }, (a) => ({
+      contents: `const m = require(${JSON.stringify(a.path)});\nexport default m;\nexport const { ${reactEntries[a.path].join(', ')} } = m;\n`,
+      loader: 'js',
+      resolveDir: root,
+    }));
+  },
+};
 // Intl.Segmenter: every bundled module (ink, string-width, wrap-ansi,
 // slice-ansi, cli-truncate, ansi-tokenize) builds one when it loads, and the
 // first one loads ICU's break rules (some 20 ms). src/ui/segmenter.ts answers
@@ -153,7 +175,7 @@ const result = await build({
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __hdCreateRequire } from 'node:module';\nconst require = __hdCreateRequire(import.meta.url);",
   },
-  plugins: [fastStringWidth, lazyEmojiRegex, globalProcess, lazyCrypto, libvirtBinding, sqliteBinding],
+  plugins: [fastStringWidth, lazyEmojiRegex, globalProcess, lazyCrypto, esmReact, libvirtBinding, sqliteBinding],
   metafile: argv.includes('--meta'),
   logLevel: 'warning',
 });
