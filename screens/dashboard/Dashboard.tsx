@@ -1,6 +1,6 @@
 // The home screen: the menu of screens (single-key shortcuts) beside a live
 // status pane of this host, refreshed every 2 s.
-import { useEffect, useMemo, useState } from 'react';
+import { Fragment, useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useBindings } from '../../src/app/keys.ts';
 import { useStores } from '../../src/app/stores.ts';
@@ -9,6 +9,7 @@ import { formatBytes, formatDuration } from '../../src/host/parse.ts';
 import type { HostOverview } from '../../src/host/system.ts';
 import { usePolled } from '../../src/store/use-polled.ts';
 import { Field, Meter } from '../../src/ui/Panel.tsx';
+import stringWidth from '../../src/ui/string-width.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import type { VirtSnapshot } from '../../src/store/host.ts';
 import type { VmSnapshot } from '../../src/store/vms.ts';
@@ -89,6 +90,18 @@ function HostPane({ h, v, vms, width, rows, engineLabel, storage }: { h?: HostOv
   );
 }
 
+const menuLine = (e: { key?: string; title: string }) => `${e.key ? `${e.key} ` : '  '}${e.title}`;
+
+/**
+ * The lines cut to `width` columns with an ellipsis, as a truncating Text
+ * would show them; undefined when a line is not one column per character
+ * (the menu then draws a Text per line and lets ink measure).
+ */
+export function fitLines(lines: readonly string[], width: number): string[] | undefined {
+  if (lines.some((l) => stringWidth(l) !== l.length)) return undefined;
+  return lines.map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
+}
+
 export function Dashboard({ shell, active }: ScreenProps) {
   const t = useTheme();
   const stores = useStores();
@@ -110,17 +123,30 @@ export function Dashboard({ shell, active }: ScreenProps) {
   useBindings(bindings);
   void active;
   const menuW = 24;
+  const selected = t.color ? { backgroundColor: t.selectBg, color: t.selectFg } : { inverse: true };
+  const menuLines = fitLines(entries.map(menuLine), menuW - 4);
   const paneW = Math.max(20, shell.size.columns - menuW - 4);
   return (
     <Box flexDirection="row" height={shell.size.rows}>
       <Box flexDirection="column" width={menuW} borderStyle="round" {...(t.color ? { borderColor: t.border } : {})} paddingX={1}>
-        <Text bold {...tone(t, 'accent')}>Menu</Text>
-        {entries.map((e, i) => (
-          <Text key={e.id} wrap="truncate" {...(i === sel ? (t.color ? { backgroundColor: t.selectBg, color: t.selectFg } : { inverse: true }) : {})}>
-            {`${e.key ? `${e.key} ` : '  '}${e.title}`}
+        {menuLines ? (
+          // The title, the entries and the selected entry's description in one Text: one layout node instead of one per line.
+          <Text>
+            <Text bold {...tone(t, 'accent')}>Menu</Text>
+            {menuLines.map((line, i) => (
+              <Fragment key={entries[i]!.id}>{'\n'}<Text {...(i === sel ? selected : {})}>{line}</Text></Fragment>
+            ))}
+            {'\n\n'}<Text {...tone(t, 'dim')}>{entries[sel]?.description ?? ''}</Text>
           </Text>
-        ))}
-        <Box marginTop={1}><Text wrap="wrap" {...tone(t, 'dim')}>{entries[sel]?.description ?? ''}</Text></Box>
+        ) : (
+          <>
+            <Text bold {...tone(t, 'accent')}>Menu</Text>
+            {entries.map((e, i) => (
+              <Text key={e.id} wrap="truncate" {...(i === sel ? selected : {})}>{menuLine(e)}</Text>
+            ))}
+            <Box marginTop={1}><Text wrap="wrap" {...tone(t, 'dim')}>{entries[sel]?.description ?? ''}</Text></Box>
+          </>
+        )}
         <Box flexGrow={1} />
         <Text {...tone(t, 'dim')} wrap="truncate">: palette  ? help</Text>
       </Box>

@@ -1,5 +1,5 @@
 // The top line: hostname, management IP, mode, clock.
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import { useTheme } from './theme.ts';
 
 export interface HeaderProps {
@@ -17,18 +17,12 @@ export function Header({ hostname, ip, mode, clock, width, readOnly }: HeaderPro
   const right = `${clock} `;
   const pad = Math.max(1, width - left.length - right.length);
   const text = `${left}${' '.repeat(pad)}${right}`.slice(0, width);
-  return (
-    <Box width={width} height={1}>
-      <Text bold {...(t.color ? { backgroundColor: t.headerBg, color: t.headerFg } : { inverse: true })} wrap="truncate">{text}</Text>
-    </Box>
-  );
+  // One line of the shell's column: a Text alone (a Box around it would be one more layout node in every frame).
+  return <Text bold {...(t.color ? { backgroundColor: t.headerBg, color: t.headerFg } : { inverse: true })} wrap="truncate">{text}</Text>;
 }
 
 export function Breadcrumbs({ trail, width }: { trail: string[]; width: number }) {
   const t = useTheme();
-  return (
-    <Box width={width} height={1}>
-      <Text wrap="truncate" {...(t.color ? { color: t.dim } : {})}> {trail.join(' › ')}</Text>
-    </Box>
-  );
+  void width;
+  return <Text wrap="truncate" {...(t.color ? { color: t.dim } : {})}> {trail.join(' › ')}</Text>;
 }

@@ -1,5 +1,6 @@
 // The footer: the current bindings, generated from the binding data.
-import { Box, Text } from 'ink';
+import { Fragment } from 'react';
+import { Text } from 'ink';
 import { keyLabel } from '../domain/keys.ts';
 import type { Binding } from '../app/types.ts';
 import { tone, useTheme } from './theme.ts';
@@ -18,14 +19,15 @@ export function KeyBar({ bindings, width }: { bindings: readonly Pick<Binding, '
     shown.push(it);
     used += w;
   }
+  // One Text for the whole line (what is shown fits the width): one layout node, not one per binding.
   return (
-    <Box width={width} height={1} overflow="hidden">
-      {shown.map((it, i) => (
-        <Text key={i} wrap="truncate">
+    <Text wrap="truncate">
+      {shown.length ? shown.map((it, i) => (
+        <Fragment key={i}>
           <Text bold {...(it.off ? tone(t, 'dim') : tone(t, 'key'))}>{it.k}</Text>
           <Text {...(it.off ? tone(t, 'dim') : {})}> {it.d}  </Text>
-        </Text>
-      ))}
-    </Box>
+        </Fragment>
+      )) : ' '}
+    </Text>
   );
 }

@@ -24,11 +24,18 @@ const PRINTABLE_ASCII = /^[\u0020-\u007E]*$/;
 
 export default function stringWidth(input: string, options?: StringWidthOptions): number {
   if (typeof input === 'string' && PRINTABLE_ASCII.test(input)) return input.length;
-  if (typeof input === 'string' && options?.ambiguousIsNarrow !== false && !options?.countAnsiEscapeCodes) {
+  if (typeof input === 'string' && options?.ambiguousIsNarrow !== false) {
     if (ONE_COLUMN.test(input)) return input.length;
-    if (input.includes('\u001B') || input.includes('\u009B')) {
-      const plain = stripAnsi(input);
-      if (ONE_COLUMN.test(plain)) return plain.length;
+    if (!options?.countAnsiEscapeCodes) {
+      if (input.includes('\u001B') || input.includes('\u009B')) {
+        const plain = stripAnsi(input);
+        if (ONE_COLUMN.test(plain)) return plain.length;
+      }
+    } else if (input.includes('\u001B')) {
+      // Escape codes counted (wrap-ansi measures its words so): ESC itself is
+      // zero columns, the rest of each code (`[1;36m`) one column a character.
+      const rest = input.replaceAll('\u001B', '');
+      if (ONE_COLUMN.test(rest)) return rest.length;
     }
   }
   return stringWidthFull(input, options);

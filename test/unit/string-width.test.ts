@@ -20,6 +20,7 @@ describe('string width (the bundle measures text with it in place of string-widt
     const samples = [
       '', 'Every change made through hostdeck, live, with filters.', 'hostdeck │ vm (192.0.2.2) │ unconfigured', '╭──────╮', '█████░░░░░  42% 1.2 GiB', '⣀⣤⣶⣿ cpu', 'a·b…c',
       '\u001B[1mbold\u001B[22m ╰─╯', '\u001B[38;5;2m█\u001B[39m░', 'naïve café', '漢字 wide', 'emoji 🖥️ here', 'e\u0301 combining', 'soft\u00ADhyphen', 'zero\u200Bwidth',
+      '\u001B[46m\u001B[30me Events\u001B[39m\u001B[49m', '\u001B[90m│\u001B[39m', 'c Storage connectio…', '\u001B[90mEvery\u001B[39m', '\u001B[1m漢\u001B[22m', '\u009B31mred\u009B39m', '\u001B[33m🖥️\u001B[39m',
     ];
     for (const s of samples) {
       assert.equal(stringWidth(s), stringWidthFull(s), JSON.stringify(s));
