@@ -148,7 +148,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** How long the console waits for the host and libvirt data before it draws a frame without them. */
+/** How long the console waits for the host, libvirt and VM data before it draws a frame without them. */
 const FIRST_FRAME_WAIT_MS = 500;
 
 async function openConsole(config: Config): Promise<number> {
@@ -165,16 +165,19 @@ async function openConsole(config: Config): Promise<number> {
   void services.db;
   trace('state db open');
   const [{ createStores }, { fqdnAfter }] = await Promise.all([import('./store/host.ts'), import('./host/system.ts')]);
-  // Programs (virsh for the samplers, the event stream and the version,
-  // `hostname -f`) wait for the first frame, or 2 s at most: a process start
-  // costs the frame more than the data is worth before it.
+  // Programs (the event stream's and the version's virsh, `hostname -f`)
+  // wait for the first frame, or 2 s at most: a process start costs the frame
+  // more than the data is worth before it.
   let framed!: () => void;
   const firstFrame = new Promise<void>((r) => { framed = r; setTimeout(r, 2000).unref(); });
   fqdnAfter(firstFrame);
   services.virt.deferProcesses(firstFrame);
   void firstFrame.then(() => import('./app/heap.ts')).then((m) => m.settleHeap());
-  const stores = createStores(services, config.refreshMs, { samplersAfter: firstFrame });
-  const firstData = Promise.all([stores.host.refresh(), stores.virt.refresh(), stores.mode.refresh()]);
+  // The VM counts are part of the first frame: the VM sampler's first tick
+  // (in process through hostdeck's libvirt addon; a virsh where it is not
+  // built) starts now, with the other reads.
+  const stores = createStores(services, config.refreshMs);
+  const firstData = Promise.all([stores.host.refresh(), stores.virt.refresh(), stores.mode.refresh(), stores.vms.refresh().finally(() => trace('vm data'))]);
   // Unattended registration with an engine (management_server= on the kernel
   // command line or in the unattended file), once, in the background.
   const startup = firstFrame.then(() => import('./host/engine/index.ts')).then(({ unattendedRegistration }) => unattendedRegistration(services)).then(
@@ -187,7 +190,7 @@ async function openConsole(config: Config): Promise<number> {
   );
   const [{ runConsole }, { SCREENS, ACTIONS }] = await Promise.all([import('./app/run.tsx'), import('../screens/index.ts')]);
   trace('console modules loaded');
-  // The first frame is drawn with the host, libvirt and engine data in it (a frame of
+  // The first frame is drawn with the host, libvirt, VM and engine data in it (a frame of
   // placeholders would cost a whole render on the way to the real one); a
   // slow source only delays it by FIRST_FRAME_WAIT_MS, then it fills in.
   let waited: NodeJS.Timeout | undefined;

@@ -37,7 +37,7 @@ export interface AppProps {
   readOnly: boolean;
   /** Overrides the header's mode text (tests); by default it comes from stores.mode. */
   mode?: () => string;
-  /** Called once after the first frame that shows the host, libvirt and mode data (benchmark mark, samplers start). */
+  /** Called once after the first frame that shows the host, libvirt, VM counts and mode data (benchmark mark; the programs held until then start). */
   onFirstData?: () => void;
   /** Overrides for tests (ink-testing-library has no window size hook source). */
   size?: { columns: number; rows: number };
@@ -268,20 +268,24 @@ export function App(props: AppProps) {
 
   const identity = usePolled(stores.identity).data;
   const modeState = usePolled(stores.mode);
-  // The first complete frame: the host, libvirt and the mode (header, engine
-  // status line) drawn. Until then the shell listens to those stores itself
-  // (their updates re-render it, so this effect sees the frame that has them);
-  // afterwards only the screens that show them keep them polling.
+  // The first complete frame: the host, libvirt, the VM counts (or why there
+  // are none: libvirtd down, the sampler failing) and the mode (header,
+  // engine status line) drawn. Until then the shell listens to those stores
+  // itself (their updates re-render it, so this effect sees the frame that
+  // has them); afterwards only the screens that show them keep them polling.
   const [firstDataSent, setFirstDataSent] = useState(false);
   const [, setFirstDataTick] = useState(0);
   useEffect(() => {
     if (firstDataSent) return;
     const wake = () => setFirstDataTick((n) => n + 1);
-    const offs = [stores.host.subscribe(wake), stores.virt.subscribe(wake)];
+    const offs = [stores.host.subscribe(wake), stores.virt.subscribe(wake), stores.vms.subscribe(wake)];
     return () => { for (const off of offs) off(); };
   }, [stores, firstDataSent]);
   useEffect(() => {
-    if (!firstDataSent && identity && stores.host.getSnapshot().data && stores.virt.getSnapshot().data && (props.mode || modeState.data) && !tooSmall) {
+    const virt = stores.virt.getSnapshot().data;
+    const vms = stores.vms.getSnapshot();
+    const vmsShown = Boolean(vms.data || vms.error || virt?.status.state === 'disconnected');
+    if (!firstDataSent && identity && stores.host.getSnapshot().data && virt && vmsShown && (props.mode || modeState.data) && !tooSmall) {
       setFirstDataSent(true);
       props.onFirstData?.();
     }
