@@ -174,6 +174,21 @@ describe('staged changes make the desired configuration and a readable diff', ()
     assert.ok(left.includes('host name is node1, not node2'), left.join('\n'));
     assert.deepEqual(mismatches(want, want, ['bond0', 'bond0.100', 'ovirtmgmt']), []);
   });
+
+  it('DHCP: an IPv4 lease must read back as DHCP; for IPv6 any dynamic address counts (the kernel shows a DHCPv6 lease like SLAAC)', () => {
+    const want = host();
+    const wantEth0 = want.interfaces.find((i) => i.name === 'eth0')!;
+    wantEth0.ipv4 = { method: 'dhcp', addresses: [] };
+    wantEth0.ipv6 = { method: 'dhcp', addresses: [] };
+    const got = host();
+    const gotEth0 = got.interfaces.find((i) => i.name === 'eth0')!;
+    gotEth0.ipv4 = { method: 'dhcp', addresses: [] };
+    gotEth0.ipv6 = { method: 'auto', addresses: [] };
+    assert.deepEqual(mismatches(want, got, ['eth0']), []);
+    gotEth0.ipv6 = { method: 'none', addresses: [] };
+    gotEth0.ipv4 = { method: 'static', addresses: ['192.168.1.10/24'] };
+    assert.deepEqual(mismatches(want, got, ['eth0']), ['eth0 has no DHCP lease yet', 'eth0 has no DHCPv6 lease yet']);
+  });
 });
 
 describe('the kernel state read back as a NetConfig (recorded in a test host, test/fixtures/net)', () => {
