@@ -129,8 +129,8 @@ export function mismatches(want: NetConfig, got: NetConfig, names: readonly stri
         for (const a of gi.addresses) if (!wi.addresses.includes(a)) out.push(`${n} still has IPv${fam} address ${a}`);
         if (wi.gateway && gi.gateway !== wi.gateway) out.push(`${n} IPv${fam} gateway is ${gi.gateway ?? '(none)'}, not ${wi.gateway}`);
       } else if (wi.method === 'dhcp') {
-        // The kernel shows any dynamic IPv6 address alike (read back as
-        // auto): a DHCPv6 lease cannot be told from SLAAC there.
+        // A DHCPv6 lease reads back as dhcp (dynamic /128 addresses only); next to
+        // addresses the host formed from router advertisements it reads as auto.
         const leased = gi.method === 'dhcp' || (fam === 6 && gi.method === 'auto');
         if (!leased) out.push(`${n} has no ${fam === 6 ? 'DHCPv6' : 'DHCP'} lease yet`);
       } else if (wi.method === 'none' && fam === 4 && gi.addresses.length) out.push(`${n} still has IPv4 address ${gi.addresses.join(', ')}`);

@@ -14,6 +14,8 @@ export const NETWORKD_DIR = '/etc/systemd/network';
 export const RESOLVED_CONF = '/etc/systemd/resolved.conf.d/hostdeck.conf';
 const fileBase = (n: string) => `${NETWORKD_DIR}/50-hostdeck-${n}`;
 const DHCP_RUN = '/run/hostdeck';
+/** dhclient's pid and lease files: dhclient-<if>.* for IPv4 (as before), dhclient6-<if>.* for DHCPv6. */
+const dhclientFile = (n: string, family: 4 | 6, what: 'pid' | 'leases') => `${DHCP_RUN}/dhclient${family === 6 ? '6' : ''}-${n}.${what}`;
 
 /** `ip link add/set ... type bond` option words for the bond's options. */
 export function bondIpArgs(i: IfaceConfig): string[] {
@@ -61,7 +63,10 @@ export function networkdFiles(i: IfaceConfig, cfg: NetConfig): Record<string, st
   } else {
     const dhcp4 = i.ipv4.method === 'dhcp'; const dhcp6 = i.ipv6.method === 'dhcp';
     nw.push(`DHCP=${dhcp4 && dhcp6 ? 'yes' : dhcp4 ? 'ipv4' : dhcp6 ? 'ipv6' : 'no'}`);
-    nw.push(`IPv6AcceptRA=${i.ipv6.method === 'auto' ? 'yes' : 'no'}`);
+    // DHCPv6 takes the router and the on-link prefix from router advertisements (it carries no routes),
+    // like SLAAC; its addresses come from the lease alone (below: no autonomous prefixes, solicit even
+    // when no router sets the managed flag), as the runtime apply does (accept_ra on, autoconf off, dhclient -6).
+    nw.push(`IPv6AcceptRA=${i.ipv6.method === 'auto' || dhcp6 ? 'yes' : 'no'}`);
     if (i.ipv6.method === 'none') nw.push('LinkLocalAddressing=no');
     for (const ip of [i.ipv4, i.ipv6]) {
       if (ip.method !== 'static') continue;
@@ -70,6 +75,7 @@ export function networkdFiles(i: IfaceConfig, cfg: NetConfig): Record<string, st
     }
     for (const v of cfg.interfaces.filter((x) => x.vlan?.parent === i.name)) nw.push(`VLAN=${v.name}`);
     for (const r of i.routes) nw.push('[Route]', `Destination=${r.to}`, ...(r.via ? [`Gateway=${r.via}`] : []), ...(r.metric !== undefined ? [`Metric=${r.metric}`] : []));
+    if (dhcp6) nw.push('[IPv6AcceptRA]', 'UseAutonomousPrefix=no', '[DHCPv6]', 'WithoutRA=solicit');
   }
   out[`${fileBase(i.name)}.network`] = `${nw.join('\n')}\n`;
   return out;
@@ -113,11 +119,36 @@ export class Iproute2Backend implements NetBackend {
   /** File contents as last read or written during this apply (saves a read per file). */
   private known = new Map<string, string | null>();
 
-  private async stopDhcp(n: string): Promise<void> {
-    const pid = `${DHCP_RUN}/dhclient-${n}.pid`;
+  /** Stops the DHCP client of one family on an interface (IPv4 by default; both with `all`), if hostdeck started one. */
+  private async stopDhcp(n: string, family: 4 | 6 | 'all' = 4): Promise<void> {
+    if (family === 'all') { await Promise.all([this.stopDhcp(n, 4), this.stopDhcp(n, 6)]); return; }
+    const pid = dhclientFile(n, family, 'pid');
     if ((await this.t.readFile(pid)) !== undefined) {
-      await this.t.run('dhclient', ['-x', '-pf', pid, n], { timeoutMs: 20_000 });
+      await this.t.run('dhclient', [`-${family}`, '-x', '-pf', pid, n], { timeoutMs: 20_000 });
       await this.t.remove(pid);
+    }
+  }
+
+  /** Waits (up to 5 s) until the interface has a link-local address that is no longer tentative. */
+  private async linkLocalReady(n: string): Promise<void> {
+    const until = Date.now() + 5_000;
+    for (;;) {
+      const r = await this.t.run('ip', ['-6', '-j', 'addr', 'show', 'dev', n, 'scope', 'link']);
+      const addrs = r.exitCode === 0 ? ((JSON.parse(r.stdout || '[]') as { addr_info?: { tentative?: boolean }[] }[])[0]?.addr_info ?? []) : [];
+      if (addrs.some((a) => !a.tentative) || Date.now() > until) return;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+  }
+
+  /** Starts dhclient for one family and waits for its first lease (exit 2 when none comes within its timeout). */
+  private async startDhcp(n: string, family: 4 | 6): Promise<void> {
+    await this.t.ok('mkdir', ['-p', '--', DHCP_RUN]);
+    // dhclient -6 sends from the link-local address and gives up while it is tentative (duplicate address
+    // detection runs for about a second after IPv6 restarts on the link).
+    if (family === 6) await this.linkLocalReady(n);
+    const r = await this.t.run('dhclient', ['-1', `-${family}`, '-pf', dhclientFile(n, family, 'pid'), '-lf', dhclientFile(n, family, 'leases'), n], { timeoutMs: 90_000 });
+    if (r.exitCode !== 0 || r.timedOut) {
+      throw new Error(`no ${family === 6 ? 'DHCPv6' : 'DHCP'} lease on ${n}${r.timedOut ? ' within 90 s' : ''}: ${(r.stderr.trim().split('\n').slice(-3).join('; ') || `dhclient exited ${r.exitCode}`)}`);
     }
   }
 
@@ -127,7 +158,7 @@ export class Iproute2Backend implements NetBackend {
     for (const n of removed) {
       const i = findIface(current, n)!;
       onStep?.(`remove ${n}`);
-      await this.stopDhcp(n);
+      await this.stopDhcp(n, 'all');
       if (i.kind !== 'ethernet') await this.t.run('ip', ['link', 'del', 'dev', n]);
     }
     const touched = [...added, ...changed];
@@ -161,7 +192,7 @@ export class Iproute2Backend implements NetBackend {
       const i = want(n); const h = had(n);
       return !((h?.master ?? '') === (i.master ?? '') && !(i.master && want(i.master).kind === 'bond' && !h));
     });
-    await Promise.all(moving.filter((n) => had(n) && want(n).master).map((n) => this.stopDhcp(n)));
+    await Promise.all(moving.filter((n) => had(n) && want(n).master).map((n) => this.stopDhcp(n, 'all')));
     const joins: string[][] = [];
     for (const n of moving) {
       const i = want(n); const h = had(n);
@@ -222,9 +253,14 @@ export class Iproute2Backend implements NetBackend {
         }
       }
       if (!h || !same(h.ipv6, i.ipv6)) {
+        // A DHCPv6 client hostdeck started goes first (its lease would come back after the flush).
+        await this.stopDhcp(n, 6);
         await ip(['-6', 'addr', 'flush', 'dev', n, 'scope', 'global']);
-        await this.t.run('sysctl', ['-q', '-w', `net.ipv6.conf.${n}.accept_ra=${i.ipv6.method === 'auto' ? 1 : 0}`]);
-        if (i.ipv6.method === 'auto' && h?.ipv6.method !== 'auto') {
+        // SLAAC and DHCPv6 both take the router and the on-link prefix from router advertisements
+        // (DHCPv6 carries no routes); with DHCPv6 the addresses come from the lease alone (autoconf off).
+        const ra = i.ipv6.method === 'auto' || i.ipv6.method === 'dhcp';
+        await this.t.run('sysctl', ['-q', '-w', `net.ipv6.conf.${n}.accept_ra=${ra ? 1 : 0}`, ...(ra ? [`net.ipv6.conf.${n}.autoconf=${i.ipv6.method === 'auto' ? 1 : 0}`] : [])]);
+        if (ra && h?.ipv6.method !== i.ipv6.method) {
           // Ask the routers now (a router solicitation) instead of waiting for their next advertisement:
           // IPv6 restarts on the link (its global addresses went with the flush above anyway).
           await this.t.run('sysctl', ['-q', '-w', `net.ipv6.conf.${n}.disable_ipv6=1`]);
@@ -241,8 +277,11 @@ export class Iproute2Backend implements NetBackend {
       }
       if (i.ipv4.method === 'dhcp' && h?.ipv4.method !== 'dhcp') {
         onStep?.(`DHCP on ${n}`);
-        await this.t.ok('mkdir', ['-p', '--', DHCP_RUN]);
-        await this.t.ok('dhclient', ['-1', '-4', '-pf', `${DHCP_RUN}/dhclient-${n}.pid`, '-lf', `${DHCP_RUN}/dhclient-${n}.leases`, n], { timeoutMs: 90_000 });
+        await this.startDhcp(n, 4);
+      }
+      if (i.ipv6.method === 'dhcp' && (!h || !same(h.ipv6, i.ipv6))) {
+        onStep?.(`DHCPv6 on ${n}`);
+        await this.startDhcp(n, 6);
       }
     }
     // 5. Host name and DNS, then the persisted files.

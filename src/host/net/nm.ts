@@ -136,12 +136,14 @@ export class NetworkManagerBackend implements NetBackend {
    * advertises an infinite lifetime the kernel shows such an address as permanent, like a static one,
    * and a read of the kernel alone would show the interface as static with the router as gateway.
    * So for each interface whose IPv6 looks static, the profile NetworkManager applied to it decides.
+   * Likewise for one that looks like DHCPv6 (dynamic /128 addresses only): with method auto NetworkManager
+   * runs DHCPv6 itself when the router's advertisements ask for it, and the profile says auto.
    */
   async read(parts?: ReadParts): Promise<NetConfig> {
     const cfg = await readKernelState(this.t, parts);
     if (parts?.methods === false) return cfg;
-    const looksStatic = cfg.interfaces.filter((i) => !i.master && i.ipv6.method === 'static');
-    await Promise.all(looksStatic.map(async (i) => {
+    const ask = cfg.interfaces.filter((i) => !i.master && (i.ipv6.method === 'static' || i.ipv6.method === 'dhcp'));
+    await Promise.all(ask.map(async (i) => {
       const m = await this.appliedMethod(i.name, 6);
       if (m === 'auto' || m === 'dhcp') i.ipv6 = { method: m, addresses: [] };
     }));

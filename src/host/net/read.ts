@@ -71,7 +71,10 @@ export function parseKernelState(addrJson: string, route4Json: string, route6Jso
     const v6 = (l.addr_info ?? []).filter((a) => a.family === 'inet6' && a.scope !== 'link');
     if (v4.some((a) => a.dynamic)) iface.ipv4 = { method: 'dhcp', addresses: [] };
     else if (v4.length) iface.ipv4 = { method: 'static', addresses: v4.map((a) => `${a.local}/${a.prefixlen}`) };
-    if (v6.some((a) => a.dynamic)) iface.ipv6 = { method: 'auto', addresses: [] };
+    // A DHCPv6 lease is a single address (/128: IA_NA carries no prefix; dhclient and NetworkManager add it
+    // so); SLAAC forms addresses in the advertised prefix (/64). Dynamic addresses that are all /128: DHCPv6.
+    const dyn6 = v6.filter((a) => a.dynamic);
+    if (dyn6.length) iface.ipv6 = { method: dyn6.every((a) => a.prefixlen === 128) ? 'dhcp' : 'auto', addresses: [] };
     else if (v6.length) iface.ipv6 = { method: 'static', addresses: v6.map((a) => `${a.local}/${a.prefixlen}`) };
     for (const [routes, ip] of [[r4, iface.ipv4], [r6, iface.ipv6]] as const) {
       const gw = routes.find((r) => r.dst === 'default' && r.dev === l.ifname && r.gateway);
