@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { rmSync, chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
@@ -146,12 +147,57 @@ const esmReact = {
     }));
   },
 };
+// React, ink and yoga run from dist/vendor.cjs, one classic script that
+// src/app/vendor-loader.ts runs through node:vm with a V8 code cache made
+// after the first frame (Node's compile cache holds only what V8 compiled
+// before a module ran; React and ink compile most of their functions while
+// drawing). hostdeck's own imports of them read the loaded script's exports.
+const inkNames = Object.keys(await import('ink'));
+const VENDOR_LOADER = `${root}src/app/vendor-loader.ts`;
+const vendorShims = {
+  name: 'vendor-shims',
+  setup(b) {
+    b.onResolve({ filter: /^(ink|react|react\/jsx-runtime)$/ }, (a) => (a.importer.startsWith(`${root}src/`) || a.importer.startsWith(`${root}screens/`) ? { path: a.path, namespace: 'hostdeck-vendor' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'hostdeck-vendor' }, (a) => {
+      const [key, names] = a.path === 'ink' ? ['ink', inkNames] : a.path === 'react' ? ['react', reactEntries.react] : ['jsxRuntime', reactEntries['react/jsx-runtime']];
+      return {
+        contents: `import { vendor } from ${JSON.stringify(VENDOR_LOADER)};\nconst m = vendor.${key};\n${key === 'ink' ? '' : 'export default m;\n'}export const { ${names.join(', ')} } = m;\n`,
+        loader: 'js',
+        resolveDir: root,
+      };
+    });
+  },
+};
+// In the vendor script: yoga without its top-level await (a classic script
+// has none): the enums at once, the layout engine once init() has run.
+const vendorYoga = {
+  name: 'vendor-yoga',
+  setup(b) {
+    b.onResolve({ filter: /^yoga-layout$/ }, () => ({ path: 'yoga', namespace: 'hostdeck-yoga' }));
+    b.onLoad({ filter: /.*/, namespace: 'hostdeck-yoga' }, () => ({
+      contents: "import { loadYoga } from 'yoga-layout/load';\nimport * as enums from 'yoga-layout/load';\nconst Yoga = { ...enums };\ndelete Yoga.loadYoga;\nexport default Yoga;\nexport async function init() { Object.assign(Yoga, await loadYoga()); }\n",
+      loader: 'js',
+      resolveDir: root,
+    }));
+    // ink's development-only (DEV=true) devtools import and package.json
+    // read are top-level awaits: not in the bundle (esbuild refuses any
+    // other top-level await in a classic script).
+    b.onLoad({ filter: /[\\/]node_modules[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, (a) => {
+      let src = readFileSync(a.path, 'utf8');
+      for (const [tla, none] of [["await import('./devtools.js');", 'void 0;'], ['await loadPackageJson();', '{};']]) {
+        if (!src.includes(tla)) throw new Error(`${a.path}: no longer has ${tla}; update scripts/build.mjs`);
+        src = src.replace(tla, none);
+      }
+      return { contents: src, loader: 'js', resolveDir: dirname(a.path) };
+    });
+  },
+};
 // Intl.Segmenter: every bundled module (ink, string-width, wrap-ansi,
 // slice-ansi, cli-truncate, ansi-tokenize) builds one when it loads, and the
 // first one loads ICU's break rules (some 20 ms). src/ui/segmenter.ts answers
 // frame text without ICU and builds the real one on first need.
 const SEGMENTER = `${root}src/ui/segmenter-global.ts`;
-const result = await build({
+const common = {
   entryPoints: entries,
   outdir,
   outExtension: { '.js': '.mjs' },
@@ -175,11 +221,31 @@ const result = await build({
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __hdCreateRequire } from 'node:module';\nconst require = __hdCreateRequire(import.meta.url);",
   },
-  plugins: [fastStringWidth, lazyEmojiRegex, globalProcess, lazyCrypto, esmReact, libvirtBinding, sqliteBinding],
   metafile: argv.includes('--meta'),
   logLevel: 'warning',
+};
+const result = await build({ ...common, plugins: [vendorShims, fastStringWidth, lazyEmojiRegex, globalProcess, lazyCrypto, esmReact, libvirtBinding, sqliteBinding] });
+await build({
+  ...common,
+  entryPoints: { vendor: 'hostdeck-vendor-entry' },
+  splitting: false,
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  banner: {},
+  metafile: false,
+  plugins: [{
+    name: 'vendor-entry',
+    setup(b) {
+      b.onResolve({ filter: /^hostdeck-vendor-entry$/ }, () => ({ path: 'entry', namespace: 'hostdeck-vendor-entry' }));
+      b.onLoad({ filter: /.*/, namespace: 'hostdeck-vendor-entry' }, () => ({
+        contents: "export * as ink from 'ink';\nexport { default as react } from 'react';\nexport { default as jsxRuntime } from 'react/jsx-runtime';\nexport { init as yogaInit } from 'yoga-layout';\n",
+        loader: 'js',
+        resolveDir: root,
+      }));
+    },
+  }, vendorYoga, fastStringWidth, lazyEmojiRegex, globalProcess, esmReact],
 });
-const bundleFiles = readdirSync(outdir).filter((f) => f.endsWith('.mjs')).sort();
+const bundleFiles = readdirSync(outdir).filter((f) => f.endsWith('.mjs') || f.endsWith('.cjs')).sort();
 for (const f of bundleFiles) {
   if (readFileSync(`${outdir}/${f}`, 'utf8').includes('Intl.Segmenter')) throw new Error(`${f}: names Intl.Segmenter, which the define should have replaced (see SEGMENTER)`);
 }

@@ -8,6 +8,7 @@ import type { Stores } from '../store/host.ts';
 import { App, type StartupNotice } from './App.tsx';
 import type { PaletteAction, ScreenDef } from './types.ts';
 import { trace } from '../trace.ts';
+import { firstFrameDrawn } from './first-frame-hooks.ts';
 
 function logLine(file: string, text: string): boolean {
   try {
@@ -62,7 +63,7 @@ export async function runConsole(services: Services, stores: Stores, screens: re
 
   const instance = render(
     <App services={services} stores={stores} screens={screens} actions={actions} initialTheme={config.theme} readOnly={config.readOnly} startupNotices={startupNotices}
-      onFirstData={() => { trace('first complete frame'); if (benchFile) { const c = process.cpuUsage(); writeFileSync(benchFile, `${Date.now()} ${Math.round((c.user + c.system) / 1000)}\n`); } onFirstFrame?.(); }} />,
+      onFirstData={() => { trace('first complete frame'); if (benchFile) { const c = process.cpuUsage(); writeFileSync(benchFile, `${Date.now()} ${Math.round((c.user + c.system) / 1000)}\n`); } firstFrameDrawn(); onFirstFrame?.(); }} />,
     // interactive: a TTY is required above; ink would otherwise turn itself off when CI=true is set.
     { interactive: true, alternateScreen: true, exitOnCtrlC: false, patchConsole: true, maxFps: 30, incrementalRendering: true },
   );
