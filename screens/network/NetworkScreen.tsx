@@ -13,7 +13,7 @@ import type { NetState, NetStore } from '../../src/store/net.ts';
 import { Field } from '../../src/ui/Panel.tsx';
 import { Table, type Column } from '../../src/ui/Table.tsx';
 import { tone, useTheme, type Theme } from '../../src/ui/theme.ts';
-import { NET_KEYS, backendLabel, diffSign, linkRole, secondsLeft, speedLabel } from './view.ts';
+import { NET_KEYS, addressLabel, backendLabel, diffSign, linkRole, secondsLeft, speedLabel } from './view.ts';
 
 /** The store's state; the first screen that opens attaches net-core's service (it needs the state DB). */
 export function useNet(store: NetStore, shell?: { services: unknown }): NetState {
@@ -50,8 +50,7 @@ function columns(width: number): Column<NetLink>[] {
 
 function Detail({ l, inv, t }: { l: NetLink; inv: NetInventory; t: Theme }) {
   const lw = 12;
-  // A dynamic IPv4 address is a DHCP lease; a dynamic IPv6 one came from router advertisements or DHCPv6.
-  const addrs = l.addresses.map((a) => `${a.cidr}${a.dynamic ? (a.family === 'inet6' ? ' (dynamic)' : ' (dhcp)') : ''}`).join('  ') || 'none';
+  const addrs = l.addresses.map(addressLabel).join('  ') || 'none';
   const gws = inv.gateways.filter((g) => g.dev === l.name).map((g) => g.gateway).join(', ');
   return (
     <Box flexDirection="column">

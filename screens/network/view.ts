@@ -1,5 +1,5 @@
 // Small pure helpers and the key map of the network screens.
-import type { NetLink } from '../../src/host/net/inventory.ts';
+import type { NetAddress, NetLink } from '../../src/host/net/inventory.ts';
 import type { NetDiffLine, NetState } from '../../src/store/net.ts';
 
 /** The keys, in one place (help and the README list come from the bindings). */
@@ -17,6 +17,17 @@ export function linkRole(l: NetLink): 'ok' | 'warn' | 'error' | 'dim' {
   if (!l.adminUp) return 'dim';
   if (l.kind === 'bond' && l.degraded) return l.link === 'up' ? 'warn' : 'error';
   return l.link === 'up' ? 'ok' : 'error';
+}
+
+/**
+ * An address as the detail pane shows it. A dynamic IPv4 address is a DHCP lease; a dynamic IPv6 /128 a
+ * DHCPv6 lease (DHCPv6 hands out single addresses); another dynamic IPv6 one was formed from the
+ * router's advertisements (SLAAC).
+ */
+export function addressLabel(a: NetAddress): string {
+  if (!a.dynamic) return a.cidr;
+  if (a.family === 'inet') return `${a.cidr} (dhcp)`;
+  return `${a.cidr} (${a.cidr.endsWith('/128') ? 'dhcpv6' : 'slaac'})`;
 }
 
 export function secondsLeft(deadline: number, now = Date.now()): number {

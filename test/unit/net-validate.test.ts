@@ -175,7 +175,7 @@ describe('staged changes make the desired configuration and a readable diff', ()
     assert.deepEqual(mismatches(want, want, ['bond0', 'bond0.100', 'ovirtmgmt']), []);
   });
 
-  it('DHCP: an IPv4 lease must read back as DHCP; for IPv6 any dynamic address counts (the kernel shows a DHCPv6 lease like SLAAC)', () => {
+  it('DHCP: an IPv4 lease must read back as DHCP; for IPv6 a lease read as dhcp or, next to SLAAC addresses, as auto counts', () => {
     const want = host();
     const wantEth0 = want.interfaces.find((i) => i.name === 'eth0')!;
     wantEth0.ipv4 = { method: 'dhcp', addresses: [] };
