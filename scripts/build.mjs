@@ -179,6 +179,14 @@ const vendorYoga = {
       loader: 'js',
       resolveDir: root,
     }));
+    // The layout engine's WebAssembly comes as base64, decoded by atob and a
+    // loop over every byte (~6 ms); Buffer decodes it natively.
+    b.onLoad({ filter: /[\\/]node_modules[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (a) => {
+      const src = readFileSync(a.path, 'utf8');
+      const decode = 'var b=xa(a.slice(37)),c=new Uint8Array(b.length);for(a=0;a<b.length;++a)c[a]=b.charCodeAt(a);var d=c';
+      if (!src.includes(decode)) throw new Error(`${a.path}: no longer decodes its WebAssembly so; update scripts/build.mjs`);
+      return { contents: src.replace(decode, "var d=new Uint8Array(Buffer.from(a.slice(37),'base64'))"), loader: 'js', resolveDir: dirname(a.path) };
+    });
     // ink's development-only (DEV=true) devtools import and package.json
     // read are top-level awaits: not in the bundle (esbuild refuses any
     // other top-level await in a classic script).
