@@ -157,7 +157,8 @@ const VENDOR_LOADER = `${root}src/app/vendor-loader.ts`;
 const vendorShims = {
   name: 'vendor-shims',
   setup(b) {
-    b.onResolve({ filter: /^(ink|react|react\/jsx-runtime)$/ }, (a) => (a.importer.startsWith(`${root}src/`) || a.importer.startsWith(`${root}screens/`) ? { path: a.path, namespace: 'hostdeck-vendor' } : undefined));
+    // (Benchmark entries bundled beside the binary take the same copy as the console they drive.)
+    b.onResolve({ filter: /^(ink|react|react\/jsx-runtime)$/ }, (a) => (['src/', 'screens/', 'scripts/bench/'].some((d) => a.importer.startsWith(`${root}${d}`)) ? { path: a.path, namespace: 'hostdeck-vendor' } : undefined));
     b.onLoad({ filter: /.*/, namespace: 'hostdeck-vendor' }, (a) => {
       const [key, names] = a.path === 'ink' ? ['ink', inkNames] : a.path === 'react' ? ['react', reactEntries.react] : ['jsxRuntime', reactEntries['react/jsx-runtime']];
       return {
