@@ -71,24 +71,40 @@ export interface VmStoreOptions {
   sampler?: SamplerKind;
 }
 
-/** One bulk statistics call per tick: the `virsh domstats` text, or null when it is the previous call's. */
+/**
+ * One bulk statistics call per tick: the `virsh domstats` text for every
+ * domain, or (`runningOnly`) for the running ones; null when it is exactly
+ * the previous call's.
+ */
 interface StatsSource {
   kind: 'libvirt' | 'virsh';
-  read: () => Promise<string | null>;
+  read: (runningOnly: boolean) => Promise<string | null>;
   close: () => void;
 }
+
+/** `virsh domstats --running`: only running domains (VIR_CONNECT_GET_ALL_DOMAINS_STATS_RUNNING). */
+const RUNNING_ONLY_ARGS: readonly string[] = [...SAMPLER_DOMSTATS_ARGS, '--running'];
+
+/**
+ * Every this many ticks the call covers every domain, whatever the events
+ * said (the others ask only for the running ones; see sample()).
+ */
+export const FULL_SAMPLE_EVERY = 10;
+
+/** States whose counters do not move: carried from the last call over every domain. */
+const FROZEN: ReadonlySet<DomainStateName> = new Set(['paused', 'shutoff', 'crashed']);
 
 function openStatsSource(uri: string, kind: SamplerKind): StatsSource {
   if (kind !== 'virsh') {
     const { addon, reason } = loadDomstatsAddon();
     if (addon) {
       const n = new NativeDomstats(addon, uri);
-      return { kind: 'libvirt', read: () => n.sample(SAMPLER_DOMSTATS_ARGS), close: () => n.close() };
+      return { kind: 'libvirt', read: (running) => n.sample(running ? RUNNING_ONLY_ARGS : SAMPLER_DOMSTATS_ARGS), close: () => n.close() };
     }
     if (kind === 'libvirt') throw new Error(`HOSTDECK_SAMPLER=libvirt: the in-process sampler is not available: ${reason}`);
   }
   const s = new VirshSession(uri);
-  return { kind: 'virsh', read: () => s.command(SAMPLER_DOMSTATS_ARGS), close: () => s.close() };
+  return { kind: 'virsh', read: (running) => s.command(running ? RUNNING_ONLY_ARGS : SAMPLER_DOMSTATS_ARGS), close: () => s.close() };
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -105,7 +121,17 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
   let source: StatsSource | undefined;
   let prevSamples = new Map<string, DomainStatsSample>();
   let prevRows = new Map<string, VmRow>();
-  let prevText = '';
+  /** The last call's text (a null answer means this again), and the previous text of each kind of call. */
+  let lastText = '';
+  let prevText: { all?: string; running?: string } = {};
+  /** Whether the last tick's figures were moving (a rate above 0, an uptime): then the same counters again are news (rates fall to 0). */
+  let moving = true;
+  /** Samples of the domains that were paused or shut off at the last call over every domain. */
+  let frozen: DomainStatsSample[] = [];
+  /** Names of the domains running at the last tick. */
+  let runningNames = new Set<string>();
+  let fullDue = true;
+  let sinceFull = 0;
   const startedAt = new Map<string, number>();
   let meta = new Map<string, Meta>();
   let metaStale = true;
@@ -140,22 +166,51 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
   async function sample(): Promise<boolean> {
     if (!source && opts.startAfter) await opts.startAfter;
     source ??= openStatsSource(services.virt.uri, opts.sampler ?? services.config.sampler ?? 'auto');
+    const src = source;
     const t0 = performance.now();
-    const got = await source.read();
-    const text = got ?? prevText;
-    const at = Date.now();
-    if (text === prevText && !metaStale && state.data && !state.error) {
-      // Exactly the same counters as last tick (nothing runs, e.g. the test driver):
-      // the figures stand; only the history gets its point for this tick, the
-      // same values as the last one.
+    const read = async (runningOnly: boolean) => (lastText = (await src.read(runningOnly)) ?? lastText);
+    // Paused and shut-off domains' counters do not move, and every change of
+    // state comes as a lifecycle event: most ticks ask only for the running
+    // domains and carry the others from the last call over every domain.
+    // That call comes after any event, after an error, when a domain that
+    // ran is no longer running, and every FULL_SAMPLE_EVERY ticks (an event
+    // that never arrived).
+    let kind: 'all' | 'running' = fullDue || metaStale || !state.data || state.error || opts.events === false || sinceFull + 1 >= FULL_SAMPLE_EVERY ? 'all' : 'running';
+    fullDue = false;
+    let text = await read(kind === 'running');
+    let at = Date.now();
+    if (text === prevText[kind] && !moving && !metaStale && state.data && !state.error) {
+      sinceFull = kind === 'all' ? 0 : sinceFull + 1;
+      // Exactly the same counters as last tick, whose figures were all at
+      // rest (nothing runs, e.g. the test driver): the figures stand; only
+      // the history gets its point for this tick, the same values as the last one.
       const slot = clock.push(at);
       for (const ring of rings.values()) ring.repeat(slot);
       ticks++;
       state = { data: { ...state.data, at, tickMs: performance.now() - t0, ticks }, loading: false, intervalMs };
       return false;
     }
-    prevText = text;
-    const samples = parseDomstats(text, at);
+    let samples = parseDomstats(text, at);
+    if (kind === 'running') {
+      const now = new Set(samples.map((s) => s.name));
+      if ([...runningNames].some((n) => !now.has(n))) {
+        // One that ran has stopped or paused (its event has not come yet): read every domain now.
+        kind = 'all';
+        text = await read(false);
+        at = Date.now();
+        samples = parseDomstats(text, at);
+      } else {
+        for (const f of frozen) if (!now.has(f.name)) samples.push({ ...f, at });
+      }
+    }
+    prevText = kind === 'all' ? { all: text } : { ...prevText, running: text };
+    sinceFull = kind === 'all' ? 0 : sinceFull + 1;
+    if (kind === 'all') {
+      frozen = samples.filter((s) => FROZEN.has(s.state));
+      // Domains in passing states (shutting down, blocked, ...) move on: the next call covers every domain too.
+      fullDue = samples.some((s) => s.state !== 'running' && !FROZEN.has(s.state));
+    }
+    runningNames = new Set(samples.filter((s) => s.state === 'running').map((s) => s.name));
     if (metaStale || samples.some((s) => !meta.has(s.name))) await loadMeta().catch(() => undefined);
     // Start times (uptime): read once per start, from files, for local qemu:///system.
     const justStarted: string[] = [];
@@ -213,6 +268,8 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
     for (const n of rings.keys()) if (!byName.has(n)) rings.delete(n);
     for (const n of startedAt.keys()) if (!byName.has(n)) startedAt.delete(n);
     prevSamples = samplesByName;
+    moving = rows.some((r) => r.uptimeSec !== undefined || (r.cpuPercent ?? 0) > 0 || (r.diskReadBps ?? 0) > 0 || (r.diskWriteBps ?? 0) > 0 ||
+      (r.diskReadIops ?? 0) > 0 || (r.diskWriteIops ?? 0) > 0 || (r.netRxBps ?? 0) > 0 || (r.netTxBps ?? 0) > 0);
     ticks++;
     const last = state.data;
     if (!changed && last && !state.error) {
@@ -246,6 +303,7 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
 
   const onEvent = (kind: string) => {
     if (kind === 'define' || kind === 'undefine' || kind === 'start' || kind === 'stop' || kind === 'crash') metaStale = true;
+    fullDue = true;
     void tick();
   };
 
@@ -292,7 +350,12 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
       offEvents = undefined;
       source?.close();
       source = undefined;
-      prevText = '';
+      lastText = '';
+      prevText = {};
+      moving = true;
+      frozen = [];
+      runningNames = new Set();
+      fullDue = true;
     },
   };
 }

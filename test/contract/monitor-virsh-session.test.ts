@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { VirshSession } from '../../src/store/virsh-session.ts';
 import { parseDomstats } from '../../src/virt/stats.ts';
-import { createVmStore } from '../../src/store/vms.ts';
+import { createVmStore, FULL_SAMPLE_EVERY } from '../../src/store/vms.ts';
 import { testServices } from '../lib/services.ts';
 import { resolveConfig } from '../../src/config.ts';
 
@@ -67,12 +67,19 @@ describe('VM store: statistics in process or through virsh', () => {
     const rows = async (sampler: 'libvirt' | 'virsh') => {
       const store = createVmStore(services, { intervalMs: 1000, events: false, sampler });
       try {
-        await store.refresh();
-        await store.refresh();
-        const snap = store.getSnapshot();
-        assert.equal(snap.error, undefined);
+        // Past FULL_SAMPLE_EVERY ticks: most ask only for the running domains
+        // and carry the paused and shut-off ones; every tick shows the same.
+        const ticks: unknown[][] = [];
+        for (let i = 0; i < FULL_SAMPLE_EVERY + 2; i++) {
+          await store.refresh();
+          const snap = store.getSnapshot();
+          assert.equal(snap.error, undefined);
+          ticks.push(snap.data!.rows.map((r) => [r.name, r.state, r.vcpus, r.memoryKiB, r.maxMemoryKiB, r.cpuPercent, r.diskReadBps, r.netRxBps]).sort());
+        }
+        for (const t of ticks.slice(2)) assert.deepEqual(t, ticks[1]);
         assert.equal(sessionVirshRunning(), sampler === 'virsh', `a long-running virsh exists only for the virsh source (${sampler})`);
-        return { source: snap.data!.source, rows: snap.data!.rows.map((r) => [r.name, r.state, r.vcpus, r.memoryKiB, r.maxMemoryKiB, r.cpuPercent]).sort() };
+        const snap = store.getSnapshot();
+        return { source: snap.data!.source, rows: ticks[1]! };
       } finally {
         store.stop();
       }

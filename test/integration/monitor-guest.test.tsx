@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { run, runOk } from '../../src/exec/runner.ts';
 import { App } from '../../src/app/App.tsx';
 import { createStores } from '../../src/store/host.ts';
+import { createVmStore } from '../../src/store/vms.ts';
+import type { Services } from '../../src/services.ts';
 import { SCREENS } from '../../screens/index.ts';
 import { renderTui } from '../lib/ink.tsx';
 import { testServices } from '../lib/services.ts';
@@ -109,6 +111,33 @@ describe('VM list on the real libvirtd with a guest burning CPU', { concurrency:
       assert.ok(Number(x.cpu_pct) >= 50, `cpu_pct ${String(x.cpu_pct)}`);
       assert.equal(x.max_mem_kib, 128 * 1024);
       assert.equal(typeof x.uptime_s, 'number');
+    }
+  });
+
+  it('without lifecycle events, a pause and a resume made outside hostdeck show at the next tick all the same', async () => {
+    // Most ticks ask libvirt only for the running domains; here no event
+    // reaches this store (its event subscription delivers nothing), so the
+    // sampler itself must notice the guest stopped running.
+    const { services } = env;
+    const deaf = {
+      config: services.config,
+      virt: { uri: services.virt.uri, domainList: () => services.virt.domainList(), nodeInfo: () => services.virt.nodeInfo(), onDomainEvent: () => () => undefined },
+    } as unknown as Services;
+    const store = createVmStore(deaf, { intervalMs: 60_000 });
+    const off = store.subscribe(() => undefined);
+    const stateNow = async () => { await store.refresh(); return store.getSnapshot().data!.byName.get(vm)?.state; };
+    try {
+      assert.equal(await stateNow(), 'running');
+      assert.equal(await stateNow(), 'running');
+      await virshSys('suspend', vm);
+      assert.equal(await stateNow(), 'paused');
+      assert.equal(await stateNow(), 'paused', 'carried while it stays paused');
+      assert.equal(store.getSnapshot().data!.byName.get(vm)!.cpuPercent, 0);
+      await virshSys('resume', vm);
+      assert.equal(await stateNow(), 'running');
+    } finally {
+      off();
+      store.stop();
     }
   });
 

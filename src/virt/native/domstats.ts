@@ -25,8 +25,11 @@ const STATS_GROUPS: Readonly<Record<string, number>> = {
   '--interface': 1 << 4,
   '--block': 1 << 5,
 };
-/** VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT (virsh domstats --nowait). */
-const NOWAIT = 1 << 29;
+/** virConnectGetAllStatsFlags for `virsh domstats` options: --running (only running domains), --nowait. */
+const FLAGS: Readonly<Record<string, number>> = {
+  '--running': 1 << 4,
+  '--nowait': 1 << 29,
+};
 
 /** Where the addon is built, relative to the project (scripts/build-addon.mjs). */
 export const ADDON_RELATIVE_PATH = 'build/native/domstats.node';
@@ -55,13 +58,13 @@ export function loadDomstatsAddon(): { addon?: Addon; reason?: string } {
   return (loaded = { reason: `${ADDON_RELATIVE_PATH} is not built (scripts/build-addon.mjs)` });
 }
 
-/** The addon's flags for a `virsh domstats` argument list (groups and --nowait only). */
+/** The addon's flags for a `virsh domstats` argument list (groups, --running and --nowait only). */
 export function statsFlags(args: readonly string[]): { stats: number; flags: number } {
   let stats = 0;
   let flags = 0;
   for (const a of args) {
     if (a === 'domstats') continue;
-    if (a === '--nowait') flags |= NOWAIT;
+    if (FLAGS[a] !== undefined) flags |= FLAGS[a];
     else if (STATS_GROUPS[a] !== undefined) stats |= STATS_GROUPS[a];
     else throw new Error(`domstats in process: unsupported argument ${a}`);
   }
