@@ -49,4 +49,28 @@ describe('the first complete frame', () => {
       await services.cleanup();
     }
   });
+
+  it('with libvirtd not there, is reported with the dashboard saying so (no VM counts to wait for)', async () => {
+    const services = testServices({ uri: 'qemu:///system?socket=/nonexistent/libvirt-sock' });
+    const stores = createStores(services, 2000);
+    const frames: string[] = [];
+    let ui: ReturnType<typeof renderTui> | undefined;
+    try {
+      await Promise.all([stores.host.refresh(), stores.virt.refresh(), stores.mode.refresh(), stores.vms.refresh()]);
+      // Everything is there at mount: the report comes during render(), before `ui` is set.
+      ui = renderTui(
+        <App services={services} stores={stores} screens={SCREENS} initialTheme="dark" readOnly={false} onFirstData={() => setImmediate(() => frames.push(ui!.frame()))} />,
+        { columns: 100, rows: 30 },
+      );
+      await ui.waitFor(/libvirt\s+disconnected: libvirtd not reachable/);
+      for (let i = 0; i < 50 && !frames.length; i++) await sleep(20);
+      assert.equal(frames.length, 1, 'one complete frame reported');
+      assert.match(frames[0]!, /libvirt\s+disconnected: libvirtd not reachable/);
+      assert.match(frames[0]!, /vms\s+unknown while libvirt is disconnected/);
+    } finally {
+      ui?.unmount();
+      stores.stop();
+      await services.cleanup();
+    }
+  });
 });
