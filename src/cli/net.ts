@@ -110,7 +110,7 @@ export const STAGE_VERBS: StageVerb[] = [
   {
     verb: 'ip set', summary: 'Stage the addressing of an interface', usage: 'IFACE',
     options: {
-      method: { type: 'string', description: 'dhcp, static, none (auto = SLAAC, IPv6 only)', value: 'METHOD', required: true },
+      method: { type: 'string', description: 'dhcp (DHCPv6 for IPv6), static, none; auto = SLAAC, IPv6 only', value: 'METHOD', required: true },
       address: { type: 'list', description: 'Address with prefix, e.g. 192.168.1.10/24 (repeat for more)', value: 'CIDR' },
       gateway: { type: 'string', description: 'Default gateway (inside the subnet)', value: 'IP' },
       ipv6: { type: 'boolean', description: 'Set IPv6 instead of IPv4' },

@@ -353,6 +353,65 @@ export function suite(backend: BackendName, subnet: number) {
       }
     }));
 
+    it('IPv6 DHCP: a lease from the peer\'s DHCPv6 server verifies and reads back as dhcp; then IPv6 goes off again', guard(async () => {
+      // Same boot, same prefix (the segment's 2001:db8:<subnet>::1/64 from the case above): the peer's dnsmasq now
+      // hands out addresses by DHCPv6 (::100-::1ff) and advertises the prefix with the managed flag, not for SLAAC.
+      const NET6 = `2001:db8:${subnet}::`;
+      const d6 = seg!.spawn(['dnsmasq', '--keep-in-foreground', '--no-daemon', '--conf-file=/dev/null', '--no-resolv', '--no-hosts', '--port=0',
+        `--interface=${seg!.bridge}`, '--bind-interfaces', '--except-interface=lo', `--pid-file=${join(keyDir, 'dhcp6.pid')}`, '--user=root', '--group=root',
+        '--log-dhcp', '--enable-ra', `--dhcp-range=${NET6}100,${NET6}1ff,64,600`, `--ra-param=${seg!.bridge},10`], 'dnsmasq-dhcp6');
+      try {
+        let listening = false;
+        for (let k = 0; k < 100 && !listening && d6.child.exitCode === null; k++) {
+          listening = Boolean((await seg!.exec(['ss', '-Hlun', 'sport', '=', ':547'])).stdout.trim());
+          if (!listening) await new Promise((r) => setTimeout(r, 50));
+        }
+        assert.ok(listening, `dnsmasq serves DHCPv6: ${readFileSync(d6.log, 'utf8')}`);
+        const rolledBefore = events.list({ text: 'rolled back' }).length;
+        const r = await applyYes([{ op: 'ip.set', iface: 'eth0', family: 6, method: 'dhcp', addresses: [] }]);
+        assert.ok(r.diff.some((d) => d.object === 'eth0' && /ipv6 \S+ -> dhcp/.test(d.text)), JSON.stringify(r.diff));
+        assert.equal(events.list({ text: 'rolled back' }).length, rolledBefore, 'the apply verified: no rollback');
+        // One address from the DHCPv6 range, as a lease (/128, dynamic); the SLAAC address of the case above is gone.
+        const global6 = (await link('eth0'))?.addr_info?.filter((a) => a.family === 'inet6' && a.scope === 'global') ?? [];
+        assert.equal(global6.length, 1, JSON.stringify(global6));
+        const lease = global6[0]!;
+        assert.ok(lease.local.startsWith(NET6) && lease.prefixlen === 128 && lease.dynamic, JSON.stringify(lease));
+        const last = parseInt(lease.local.slice(NET6.length), 16);
+        assert.ok(last >= 0x100 && last <= 0x1ff, `${lease.local} is in ${NET6}100-${NET6}1ff`);
+        assert.match(readFileSync(d6.log, 'utf8'), new RegExp(`DHCPREPLY\\(${seg!.bridge}\\) [^ ]*${lease.local.replace(/[.:]/g, '\\$&')}`), 'dnsmasq leased it');
+        // hostdeck reads the interface back as DHCPv6 (a dynamic /128 lease; on NetworkManager its profile's method).
+        assert.deepEqual((await svc.current()).interfaces.find((i) => i.name === 'eth0')?.ipv6, { method: 'dhcp', addresses: [] });
+        const routes6 = JSON.parse((await host!.mustRun(['ip', '-j', '-6', 'route', 'show', 'dev', 'eth0'])).stdout) as { dst: string }[];
+        if (backend === 'networkmanager') {
+          assert.equal((await host!.mustRun(['nmcli', '-g', 'ipv6.method', 'connection', 'show', 'hostdeck-eth0'])).stdout.trim(), 'dhcp');
+          // NetworkManager's ipv6.method dhcp is DHCPv6 only: it ignores router advertisements, so the host has no
+          // route to its own prefix (nor a default route) and cannot answer the peer from the lease.
+          assert.ok(!routes6.some((x) => x.dst === `${NET6}/64` || x.dst === 'default'), JSON.stringify(routes6));
+        } else {
+          // dhclient -6 keeps the lease; the prefix and the router come from the advertisements (accept_ra on, autoconf off).
+          const pid = (await host!.readFile('/run/hostdeck/dhclient6-eth0.pid')).trim();
+          assert.equal((await host!.run(['kill', '-0', pid])).code, 0, `dhclient -6 (${pid}) runs`);
+          assert.ok(routes6.some((x) => x.dst === `${NET6}/64`), JSON.stringify(routes6));
+          const unit = await host!.readFile('/etc/systemd/network/50-hostdeck-eth0.network');
+          for (const line of ['DHCP=ipv6', 'IPv6AcceptRA=yes', 'UseAutonomousPrefix=no', 'WithoutRA=solicit']) assert.match(unit, new RegExp(`^${line}$`, 'm'), unit);
+          let ping = await seg!.exec(['ping', '-6', '-c', '1', '-W', '2', lease.local]);
+          for (let k = 0; k < 10 && ping.code !== 0; k++) ping = await seg!.exec(['ping', '-6', '-c', '1', '-W', '2', lease.local]);
+          assert.equal(ping.code, 0, `the peer pings ${lease.local}: ${ping.stdout}${ping.stderr}`);
+        }
+        // IPv6 off again: the lease goes (and on iproute2 its client), as the following cases expect (IPv4 only on eth0).
+        await applyYes([{ op: 'ip.set', iface: 'eth0', family: 6, method: 'none', addresses: [] }]);
+        const left = (await link('eth0'))?.addr_info?.filter((a) => a.family === 'inet6' && a.scope === 'global') ?? [];
+        assert.deepEqual(left, []);
+        assert.deepEqual((await svc.current()).interfaces.find((i) => i.name === 'eth0')?.ipv6, { method: 'none', addresses: [] });
+        if (backend === 'iproute2') {
+          assert.notEqual((await host!.run(['test', '-e', '/run/hostdeck/dhclient6-eth0.pid'])).code, 0, 'no DHCPv6 client pid file');
+          assert.notEqual((await host!.run(['pgrep', '-f', 'dhclient -1 -6'])).code, 0, 'no dhclient -6 left');
+        }
+      } finally {
+        d6.child.kill();
+      }
+    }));
+
     it('DHCP from the peer, then back to the static address', guard(async () => {
       await seg!.serveDhcp({ range: [`192.168.${subnet}.100`, `192.168.${subnet}.150`] });
       await applyYes([{ op: 'ip.set', iface: 'eth0', family: 4, method: 'dhcp', addresses: [] }]);
