@@ -2,7 +2,9 @@
 // and capacity (bars), its connection; create (form), import (scan a
 // connection, pick a domain), maintenance / activate / detach with
 // confirmation (a refusal lists the VMs that use the domain), and its
-// volumes: create, delete, upload a file with a progress bar.
+// volumes: create, delete, upload a file with a progress bar. In the create
+// form, the connection and the LUN are picked from lists (l): the storage
+// connections, and the LUNs the chosen iSCSI/FC connection shows.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { useBindings } from '../../src/app/keys.ts';
@@ -78,6 +80,8 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
     const [volSel, setVolSel] = useState<string | undefined>();
     const [progress, setProgress] = useState<{ name: string; done: number; total: number } | undefined>();
     const [form, dispatch] = useForm({});
+    /** The list the connection or LUN field of the create form is picked from (l). */
+    const [picker, setPicker] = useState<{ field: 'connection' | 'lun'; title: string; items?: { value: string; label: string }[]; error?: string; sel: number } | undefined>();
 
     const sel = domains.find((d) => d.id === selId) ?? domains[0];
     useEffect(() => { if (!selId && domains[0]) setSelId(domains[0].id); }, [domains, selId]);
@@ -127,7 +131,36 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
       }
     };
 
-    const startForm = (m: Mode, values: Record<string, string>) => { dispatch({ type: 'reset', values }); setMode(m); };
+    const startForm = (m: Mode, values: Record<string, string>) => { dispatch({ type: 'reset', values }); setMode(m); setPicker(undefined); };
+    const pickField = mode === 'create' && !form.editing ? fields[form.focus]?.id : undefined;
+    const openPicker = async () => {
+      if (!api) return;
+      if (pickField === 'connection') {
+        setPicker({ field: 'connection', title: 'Storage connections', sel: 0 });
+        try {
+          const list = await api.connections();
+          setConnections(list);
+          setPicker((p) => p && { ...p, items: list.map((c) => ({ value: c.name ?? c.id, label: `${(c.name ?? c.id).padEnd(20)} ${c.type.padEnd(6)} ${c.state ?? ''}` })) });
+        } catch (e) { setPicker((p) => p && { ...p, error: `Cannot list the storage connections: ${(e as Error).message}` }); }
+      } else if (pickField === 'lun') {
+        const key = form.values.connection ?? '';
+        const conn = connections.find((c) => c.id === key || c.name === key);
+        if (!key || !conn) { shell.notify('warning', key ? `No storage connection ${key}: pick one first` : 'Pick the connection first: its LUNs are listed'); return; }
+        if (conn.type !== 'iscsi' && conn.type !== 'fc') { shell.notify('warning', `${conn.name ?? conn.id} is a ${conn.type} connection: LUNs exist on iSCSI and FC connections`); return; }
+        if (!api.luns) return;
+        setPicker({ field: 'lun', title: `LUNs of ${conn.name ?? conn.id}`, sel: 0 });
+        try {
+          const luns = await api.luns(conn.id);
+          setPicker((p) => p && { ...p, items: luns.map((l) => ({ value: l.wwid, label: `${l.wwid}  ${formatSize(l.sizeBytes).padStart(8)}  ${`${l.vendor} ${l.model}`.trim().padEnd(20)} ${l.devicePath}` })) });
+        } catch (e) { setPicker((p) => p && { ...p, error: `Cannot list the LUNs: ${(e as Error).message}` }); }
+      }
+    };
+    const pick = () => {
+      const item = picker?.items?.[picker.sel];
+      if (!picker || !item) return;
+      dispatch({ type: 'set', id: picker.field, value: item.value });
+      setPicker(undefined);
+    };
     const cycle = () => {
       const f = fields[form.focus];
       if (!f?.choices) return;
@@ -197,7 +230,10 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
     };
 
     const move = (delta: number) => {
-      if (mode === 'list') {
+      if (picker) {
+        const n = picker.items?.length ?? 0;
+        if (n) setPicker({ ...picker, sel: Math.max(0, Math.min(n - 1, picker.sel + delta)) });
+      } else if (mode === 'list') {
         const i = Math.max(0, domains.findIndex((d) => d.id === sel?.id));
         const n = domains[Math.max(0, Math.min(domains.length - 1, i + delta))];
         if (n) setSelId(n.id);
@@ -247,11 +283,18 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
         action: () => { if (vol && sel) void act(`Deleting ${vol.name}…`, async () => { await api!.service.volumeDelete(sel.id, vol.name); await loadVolumes(sel); return `Deleted ${vol.name}`; }, { domain: sel.name, action: `delete ${vol.name}` }); },
       },
       // Forms
-      { keys: ['enter'], description: 'Edit field', action: () => { if (fields[form.focus]?.choices) cycle(); else { dispatch({ type: 'edit' }); shell.setCapture(true); } }, when: inForm && !form.editing },
-      { keys: ['space'], description: 'Next choice', action: cycle, when: inForm && !form.editing && Boolean(fields[form.focus]?.choices) },
-      { keys: ['tab'], description: 'Next field', action: () => move(1), when: inForm && !form.editing, footer: false },
-      { keys: ['s'], description: mode === 'create' ? 'Create domain' : mode === 'upload' ? 'Start upload' : 'Create volume', dangerous: true, when: inForm && !form.editing, disabledReason: busy ? `busy: ${busy}` : undefined, action: mode === 'create' ? submitCreate : mode === 'upload' ? submitUpload : submitVolume },
-      { keys: ['escape'], description: inForm ? 'Cancel' : 'Back to the domains', action: back, when: mode !== 'list' && !form.editing && !busy },
+      { keys: ['enter'], description: 'Edit field', action: () => { if (fields[form.focus]?.choices) cycle(); else { dispatch({ type: 'edit' }); shell.setCapture(true); } }, when: inForm && !form.editing && !picker },
+      { keys: ['space'], description: 'Next choice', action: cycle, when: inForm && !form.editing && !picker && Boolean(fields[form.focus]?.choices) },
+      { keys: ['tab'], description: 'Next field', action: () => move(1), when: inForm && !form.editing && !picker, footer: false },
+      {
+        keys: ['l'], description: pickField === 'lun' ? 'Pick a LUN' : 'Pick a connection', action: () => { void openPicker(); },
+        when: !picker && (pickField === 'connection' || pickField === 'lun'), disabledReason: pickField === 'lun' && !api?.luns ? 'LUNs cannot be listed here' : undefined,
+      },
+      { keys: ['s'], description: mode === 'create' ? 'Create domain' : mode === 'upload' ? 'Start upload' : 'Create volume', dangerous: true, when: inForm && !form.editing && !picker, disabledReason: busy ? `busy: ${busy}` : undefined, action: mode === 'create' ? submitCreate : mode === 'upload' ? submitUpload : submitVolume },
+      // The picker
+      { keys: ['enter'], description: picker?.field === 'lun' ? 'Use this LUN' : 'Use this connection', action: pick, when: Boolean(picker), disabledReason: picker && !picker.items?.length ? (picker.error ?? (picker.items ? 'nothing to pick' : 'reading…')) : undefined },
+      { keys: ['escape'], description: 'Close the list', action: () => setPicker(undefined), when: Boolean(picker) },
+      { keys: ['escape'], description: inForm ? 'Cancel' : 'Back to the domains', action: back, when: mode !== 'list' && !form.editing && !busy && !picker },
     ];
     useBindings(bindings);
 
@@ -334,14 +377,23 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
         <Box flexDirection="column">
           <Text bold {...tone(t, 'accent')}>{title}</Text>
           <FormView fields={fields} state={form} />
-          {mode === 'create' ? <Text {...tone(t, 'dim')} wrap="truncate">Connections: {connections.map((c) => `${c.name ?? c.id} (${c.type}, ${c.state ?? '?'})`).join(', ') || 'none yet'}</Text> : null}
+          {mode === 'create' && !picker ? <Text {...tone(t, 'dim')} wrap="truncate">Connections: {connections.map((c) => `${c.name ?? c.id} (${c.type}, ${c.state ?? '?'})`).join(', ') || 'none yet'}</Text> : null}
+          {picker ? (
+            <Box flexDirection="column" marginTop={1}>
+              <Text bold>{picker.title} (Enter uses one, Esc closes)</Text>
+              {picker.error ? <Text {...tone(t, 'error')}>{picker.error}</Text>
+                : !picker.items ? <Text {...tone(t, 'dim')}>Reading…</Text>
+                  : picker.items.length === 0 ? <Text {...tone(t, 'dim')}>{picker.field === 'lun' ? 'No LUNs on this connection (is it connected?).' : 'No storage connections. Add one on the Storage connections screen.'}</Text>
+                    : picker.items.map((it, i) => <Text key={it.value} wrap="truncate" {...(i === picker.sel ? { inverse: true } : {})}>{`${i === picker.sel ? '▶ ' : '  '}${it.label}`}</Text>)}
+            </Box>
+          ) : null}
           {progress ? (
             <Box marginTop={1}>
               <Text>{progress.name} </Text><Meter ratio={progress.total ? progress.done / progress.total : 0} width={30} />
               <Text> {formatSize(progress.done)} of {formatSize(progress.total || undefined)}</Text>
             </Box>
           ) : null}
-          <Text {...tone(t, 'dim')}>Enter edits a field (space cycles a choice), s {mode === 'create' ? 'creates' : mode === 'upload' ? 'uploads' : 'creates'}, Esc goes back.</Text>
+          <Text {...tone(t, 'dim')}>Enter edits a field (space cycles a choice{mode === 'create' ? ', l picks the connection or LUN from a list' : ''}), s {mode === 'create' ? 'creates' : mode === 'upload' ? 'uploads' : 'creates'}, Esc goes back.</Text>
         </Box>
       );
     }

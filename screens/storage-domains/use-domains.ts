@@ -7,11 +7,14 @@ import type { Services } from '../../src/services.ts';
 import type { DomainStatus } from '../../src/domain/storage/domain.ts';
 import type { DomainService, StorageDomain } from '../../src/host/storage/domains/index.ts';
 import type { ConnectionRecord, DomainMonitor } from '../../src/host/storage/domains/index.ts';
+import type { Lun } from '../../src/host/storage/connections.ts';
 
 /** What the screen needs: the domain service and the connections to offer (tests pass their own). */
 export interface DomainScreenApi {
   service: Pick<DomainService, 'list' | 'get' | 'create' | 'scan' | 'import' | 'activate' | 'maintenance' | 'detach' | 'volumes' | 'volumeCreate' | 'volumeDelete' | 'upload'>;
   connections: () => Promise<ConnectionRecord[]>;
+  /** The LUNs a block (iSCSI/FC) connection shows, for the create form's picker. */
+  luns?: (connectionId: string) => Promise<Lun[]>;
   /** Start the health monitor (once per process); undefined in tests that drive status by hand. */
   monitor?: () => DomainMonitor;
 }
@@ -30,6 +33,7 @@ export function defaultApi(services: Services): Promise<DomainScreenApi> {
       return {
         service,
         connections: async () => conns.list(),
+        luns: (id) => conns.luns(id),
         monitor: () => {
           let m = monitors.get(services);
           if (!m) { m = createDomainMonitor({ service, events: services.events }); monitors.set(services, m); m.start(); }

@@ -33,7 +33,15 @@ function standIn(services: ReturnType<typeof testServices>) {
   const calls: string[] = [];
   let release: (() => void) | undefined;
   const api: DomainScreenApi = {
-    connections: async () => [{ id: 'c-nfs', type: 'nfs', name: 'nfs1', state: 'connected' }],
+    connections: async () => [{ id: 'c-nfs', type: 'nfs', name: 'nfs1', state: 'connected' }, { id: 'c-iscsi', type: 'iscsi', name: 'san1', state: 'connected' }],
+    // Two LUNs as the connection service lists them (one a multipath map).
+    luns: async (id) => {
+      calls.push(`luns ${id}`);
+      return [
+        { wwid: '36001405aaaa0000000000000000000001', devicePath: '/dev/sdb', sizeBytes: 10 * GiB, vendor: 'LIO-ORG', model: 'lun0', serial: 'aaaa1', paths: ['sdb'], hctl: '2:0:0:0', multipath: false },
+        { wwid: '36001405bbbb0000000000000000000002', devicePath: '/dev/mapper/36001405bbbb0000000000000000000002', sizeBytes: 20 * GiB, vendor: 'LIO-ORG', model: 'lun1', serial: 'bbbb2', paths: ['sdc', 'sdd'], hctl: '2:0:0:1', multipath: true, dm: 'dm-0' },
+      ];
+    },
     service: {
       list: () => (db.prepare('SELECT * FROM storage_domains ORDER BY name').all() as Record<string, unknown>[]).map((r) => ({
         id: r.id, name: r.name, type: r.type, kind: r.kind, status: r.status, connectionId: r.connection_id, poolName: r.pool_name, poolType: r.pool_type, path: r.path,
@@ -43,7 +51,7 @@ function standIn(services: ReturnType<typeof testServices>) {
       async create(input) {
         const v = validateDomainInput(input);
         if (!v.ok) throw new DomainInputError(v.errors);
-        calls.push(`create ${v.value.name} ${v.value.type} ${v.value.connectionId}`);
+        calls.push(`create ${v.value.name} ${v.value.type} ${v.value.connectionId}${v.value.lun ? ` ${v.value.lun}` : ''}`);
         insert('aaaaaaaa-0000-4000-8000-000000000003', v.value.name, v.value.type, 'active', 50 * GiB, 0);
         return get(v.value.name)!;
       },
@@ -161,6 +169,37 @@ describe('Storage domains screen with a stand-in domain service (rows in a real 
     await env.ui.press('s');
     await env.ui.waitFor(/vmdisks\s+data\s+active/);
     assert.deepEqual(env.calls, ['create vmdisks data nfs1']);
+  });
+
+  it('the create form picks the connection and the LUN from lists; an NFS connection has no LUNs to pick', async () => {
+    env = mount();
+    await env.ui.waitFor('nfs1', 15_000);
+    await env.ui.press('c');
+    await env.ui.waitFor('Create a storage domain');
+    await env.ui.press(KEYS.down, KEYS.down);
+    await env.ui.press('l');
+    await env.ui.waitFor(/Storage connections \(Enter uses one/);
+    await env.ui.waitFor(/san1\s+iscsi\s+connected/);
+    await env.ui.press(KEYS.down, KEYS.enter);
+    await env.ui.waitFor(/Connection\s+san1/);
+    await env.ui.press(KEYS.down);
+    await env.ui.press('l');
+    await env.ui.waitFor(/LUNs of san1/);
+    await env.ui.waitFor(/36001405bbbb0000000000000000000002\s+20\.0 GiB\s+LIO-ORG lun1\s+\/dev\/mapper/);
+    await env.ui.press(KEYS.down, KEYS.enter);
+    await env.ui.waitFor(/LUN\s+36001405bbbb0000000000000000000002/);
+    await env.ui.press(KEYS.up, KEYS.up, KEYS.up, KEYS.enter);
+    await env.ui.type('san_data');
+    await env.ui.press(KEYS.enter, 's');
+    await env.ui.waitFor(/san_data\s+data\s+active/);
+    assert.deepEqual(env.calls, ['luns c-iscsi', 'create san_data data san1 36001405bbbb0000000000000000000002']);
+    // On an NFS connection the LUN field says why there is nothing to pick.
+    await env.ui.press('c');
+    await env.ui.waitFor('Create a storage domain');
+    await env.ui.press(KEYS.down, KEYS.down, KEYS.enter);
+    await env.ui.type('nfs1');
+    await env.ui.press(KEYS.enter, KEYS.down, 'l');
+    await env.ui.waitFor(/nfs1 is a nfs connection: LUNs exist on iSCSI and FC connections/);
   });
 
   it('volumes: list, a new volume with validation, an upload with its progress bar', async () => {
