@@ -1,7 +1,8 @@
 // Storage connections: NFS, iSCSI, FC, POSIX and local directories with type,
 // target, live state and whether they reconnect at boot; add (a form per type
 // with each field's rule, CHAP secrets masked), connect, disconnect and
-// remove with confirmation, iSCSI discovery to pick a target from, the LUNs
+// remove with confirmation, iSCSI discovery (with discovery CHAP, the secret
+// masked) to pick a target from, the LUNs
 // of a block connection and the Fibre Channel HBAs.
 import { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
@@ -61,13 +62,34 @@ export function makeStorageConnectionsScreen(deps: ConnectionsScreenDeps) {
     const [selKey, setSelKey] = useState<string | undefined>(undefined);
     const [pick, setPick] = useState(0);
     const [portalDraft, setPortalDraft] = useState('');
-    const [portalEditing, setPortalEditing] = useState(false);
+    // The discovery view's text fields: the portal, and discovery CHAP (user
+    // and secret: the secret is only held here, masked on screen, and dropped
+    // when the view closes; the service puts it on one short iscsiadm update).
+    const [discEdit, setDiscEdit] = useState<'portal' | 'user' | 'secret' | undefined>();
+    const [discUser, setDiscUser] = useState('');
+    const [discSecret, setDiscSecret] = useState('');
+    const portalEditing = discEdit !== undefined;
 
     const sel: StorageConnection | undefined = c.list.find((x) => x.id === selKey) ?? c.list[0];
     const idx = sel ? c.list.indexOf(sel) : -1;
     const liveState = (x: StorageConnection) => c.busy[x.id] ?? c.status[x.id]?.state ?? x.state;
 
-    const toList = () => { setView({ kind: 'list' }); shell.setCapture(false); };
+    const toList = () => { setView({ kind: 'list' }); setDiscSecret(''); shell.setCapture(false); };
+    const editDiscovery = (f: 'portal' | 'user' | 'secret') => { setDiscEdit(f); shell.setCapture(true); };
+    /** Sendtargets discovery on the portal, with discovery CHAP when a user is given. */
+    const discover = () => {
+      const portal = portalDraft.trim();
+      const user = discUser.trim();
+      setView({ kind: 'discover', portal, busy: true });
+      setPick(0);
+      c.discover(portal, user || discSecret ? { user, secret: discSecret } : undefined).then(
+        (targets) => setView({ kind: 'discover', portal, targets, busy: false }),
+        (e: Error) => {
+          const errs = (e as { errors?: { message: string }[] }).errors;
+          setView({ kind: 'discover', portal, error: errs?.length ? errs.map((x) => x.message.replace(/^chapUser:/, 'CHAP user:').replace(/^chapSecret:/, 'CHAP secret:')).join('; ') : e.message, busy: false });
+        },
+      );
+    };
     const openForm = (prefill?: Parameters<typeof dispatch>[0] & { type: 'reset' }) => { dispatch(prefill ?? { type: 'reset' }); setView({ kind: 'form' }); };
 
     // Text entry (form fields and the discovery portal) takes every key.
@@ -79,21 +101,16 @@ export function makeStorageConnectionsScreen(deps: ConnectionsScreenDeps) {
         if (next !== undefined) dispatch({ type: 'draft', value: next });
         return;
       }
-      if (key.escape) { setPortalEditing(false); shell.setCapture(false); return; }
+      if (key.escape) { setDiscEdit(undefined); shell.setCapture(false); return; }
       if (key.return) {
-        setPortalEditing(false);
+        setDiscEdit(undefined);
         shell.setCapture(false);
-        const portal = portalDraft.trim();
-        setView({ kind: 'discover', portal, busy: true });
-        setPick(0);
-        c.discover(portal).then(
-          (targets) => setView({ kind: 'discover', portal, targets, busy: false }),
-          (e: Error) => setView({ kind: 'discover', portal, error: e.message, busy: false }),
-        );
+        discover();
         return;
       }
-      const next = editText(portalDraft, input, key);
-      if (next !== undefined) setPortalDraft(next);
+      const [value, set] = discEdit === 'user' ? [discUser, setDiscUser] : discEdit === 'secret' ? [discSecret, setDiscSecret] : [portalDraft, setPortalDraft];
+      const next = editText(value, input, key);
+      if (next !== undefined) set(next);
     }, { isActive: active && ((view.kind === 'form' && form.editing) || (view.kind === 'discover' && portalEditing)) });
 
     const submit = async () => {
@@ -134,7 +151,7 @@ export function makeStorageConnectionsScreen(deps: ConnectionsScreenDeps) {
         keys: ['l'], description: 'LUNs', when: inList && Boolean(sel), disabledReason: !isBlock ? 'file storage has no LUNs' : !connected ? 'not connected' : undefined,
         action: () => { if (!sel) return; const id = sel.id; setView({ kind: 'luns', id }); c.luns(id).then((luns) => setView({ kind: 'luns', id, luns }), (e: Error) => setView({ kind: 'luns', id, error: e.message })); },
       },
-      { keys: ['i'], description: 'iSCSI discovery', dangerous: true, when: inList, action: () => { setView({ kind: 'discover', portal: portalDraft, busy: false }); setPortalEditing(true); shell.setCapture(true); } },
+      { keys: ['i'], description: 'iSCSI discovery', dangerous: true, when: inList, action: () => { setView({ kind: 'discover', portal: portalDraft, busy: false }); editDiscovery('portal'); } },
       { keys: ['f'], description: 'FC HBAs', when: inList, action: () => { setView({ kind: 'fc' }); c.fc().then((r) => setView({ kind: 'fc', ...r }), (e: Error) => setView({ kind: 'fc', error: e.message })); } },
       { keys: ['r'], description: 'Refresh', when: inList, action: () => { void c.refresh(); } },
       // form
@@ -151,7 +168,10 @@ export function makeStorageConnectionsScreen(deps: ConnectionsScreenDeps) {
         keys: ['enter'], description: 'Use this target', when: view.kind === 'discover' && !portalEditing && Boolean(view.kind === 'discover' && view.targets?.length),
         action: () => { if (view.kind !== 'discover' || !view.targets?.length) return; const tg = view.targets[Math.min(pick, view.targets.length - 1)]!; openForm({ type: 'reset', prefill: { type: 'iscsi', values: { portal: tg.portal, target: tg.target } } }); },
       },
-      { keys: ['e'], description: 'Edit portal', when: view.kind === 'discover' && !portalEditing, action: () => { setPortalEditing(true); shell.setCapture(true); } },
+      { keys: ['e'], description: 'Edit portal', when: view.kind === 'discover' && !portalEditing, action: () => editDiscovery('portal') },
+      { keys: ['u'], description: 'Discovery CHAP user', when: view.kind === 'discover' && !portalEditing, action: () => editDiscovery('user') },
+      { keys: ['w'], description: 'Discovery CHAP secret', when: view.kind === 'discover' && !portalEditing, action: () => editDiscovery('secret') },
+      { keys: ['r'], description: 'Discover again', dangerous: true, when: view.kind === 'discover' && !portalEditing, disabledReason: view.kind === 'discover' && view.busy ? 'discovering…' : undefined, action: discover },
       { keys: ['escape'], description: 'Back to the list', when: !inList && !form.editing && !portalEditing, action: toList },
     ];
     useBindings(bindings);
@@ -181,7 +201,9 @@ export function makeStorageConnectionsScreen(deps: ConnectionsScreenDeps) {
       return (
         <Box flexDirection="column" height={h} paddingX={1} overflow="hidden">
           <Text bold {...tone(t, 'accent')}>iSCSI discovery (sendtargets)</Text>
-          <Box><Box width={LABEL_W + 2}><Text {...tone(t, 'dim')}>  Portal</Text></Box><Text>{portalEditing ? portalDraft : view.portal}</Text>{portalEditing ? <Text inverse> </Text> : null}{portalEditing && !portalDraft ? <Text {...tone(t, 'dim')}> ADDR[:PORT], Enter discovers</Text> : null}</Box>
+          <Box><Box width={LABEL_W + 2}><Text {...tone(t, 'dim')}>  Portal</Text></Box><Text>{discEdit === 'portal' ? portalDraft : view.portal}</Text>{discEdit === 'portal' ? <Text inverse> </Text> : null}{discEdit === 'portal' && !portalDraft ? <Text {...tone(t, 'dim')}> ADDR[:PORT], Enter discovers</Text> : null}</Box>
+          <Box><Box width={LABEL_W + 2}><Text {...tone(t, 'dim')}>  CHAP user</Text></Box><Text>{discUser}</Text>{discEdit === 'user' ? <Text inverse> </Text> : null}{!discUser && discEdit !== 'user' ? <Text {...tone(t, 'dim')}>none (u sets one when the portal asks for discovery CHAP)</Text> : null}</Box>
+          <Box><Box width={LABEL_W + 2}><Text {...tone(t, 'dim')}>  CHAP secret</Text></Box><Text>{'*'.repeat(discSecret.length)}</Text>{discEdit === 'secret' ? <Text inverse> </Text> : null}{!discSecret && discEdit !== 'secret' ? <Text {...tone(t, 'dim')}>{discUser ? 'w sets it (12-255 characters, never shown)' : ''}</Text> : null}</Box>
           {view.busy ? <Text {...tone(t, 'warn')}>Asking {view.portal} for its targets…</Text> : null}
           {view.error ? <Text wrap="wrap" {...tone(t, 'error')}>{view.error}</Text> : null}
           {view.targets && !targets.length ? <Text {...tone(t, 'dim')}>The portal offers no targets to this host.</Text> : null}

@@ -90,7 +90,7 @@ export function useConnections(shell: Shell, deps: ConnectionsScreenDeps) {
         return [];
       }
     },
-    discover: (portal: string) => service().discover(portal),
+    discover: (portal: string, auth?: { user: string; secret: string }) => service().discover(portal, auth),
     luns: (id: string) => service().luns(id),
     fc: async () => ({ hosts: await service().fcHosts(), luns: await service().fcLuns() }),
     mountPath: (c: StorageConnection) => service().mountPath(c),

@@ -3,7 +3,7 @@
 // system and runner), the iSCSI form's masked secret, and the FC HBA list
 // from a recorded sysfs tree (FC (recorded sysfs, no HBA here)).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, it } from 'node:test';
@@ -17,11 +17,11 @@ import { testServices } from '../lib/services.ts';
 
 const fcRoot = fileURLToPath(new URL('../fixtures/storage/fc-sysfs', import.meta.url));
 
-function mount() {
+function mount(opts: { run?: typeof run } = {}) {
   const services = testServices();
   const stores = createStores(services, 60_000);
   const screen = createStorageConnectionsScreen({
-    service: (s) => createConnectionService({ runner: { run }, db: s.db, events: s.events, keyFile: join(services.dir, 'key'), sysfsRoot: `${fcRoot}/sys`, devRoot: `${fcRoot}/dev`, mountRoot: join(services.dir, 'mnt') }),
+    service: (s) => createConnectionService({ runner: { run: opts.run ?? run }, db: s.db, events: s.events, keyFile: join(services.dir, 'key'), sysfsRoot: `${fcRoot}/sys`, devRoot: `${fcRoot}/dev`, mountRoot: join(services.dir, 'mnt') }),
   });
   const ui = renderTui(<App services={services} stores={stores} screens={[screen]} initialTheme="dark" readOnly={false} />, { columns: 110, rows: 30 });
   return { ui, services, async close() { ui.unmount(); stores.stop(); await services.cleanup(); } };
@@ -89,6 +89,52 @@ describe('Storage connections screen', () => {
     await ui.press('s');
     await ui.waitFor(/portal: is required/);
     await ui.waitFor(/chapUser: is required with a CHAP secret/);
+  });
+
+  it('iSCSI discovery with discovery CHAP (iscsiadm stand-in answering with recorded output): the secret is masked, checked before anything runs, and the targets are listed', async () => {
+    // The machine has no iSCSI initiator: iscsiadm is a stand-in that records
+    // its arguments and answers --discover with output recorded in a test host
+    // (test/fixtures/storage/iscsiadm-discovery.txt); the system tests drive the real one.
+    const recorded = readFileSync(new URL('../fixtures/storage/iscsiadm-discovery.txt', import.meta.url), 'utf8');
+    const calls: string[][] = [];
+    const standIn: typeof run = async (command, args = [], o = {}) => {
+      if (command !== 'iscsiadm') return run(command, args, o);
+      calls.push([...args]);
+      // The portal enforces discovery CHAP: discovery without a record that carries it fails as iscsiadm does (exit 24).
+      if (args[1] === 'discovery') return { command, args: [...args], exitCode: 24, stdout: '', stderr: 'iscsiadm: Login failed to authenticate with target\n', timedOut: false, durationMs: 1 };
+      return { command, args: [...args], exitCode: 0, stdout: args.includes('--discover') ? recorded : '', stderr: '', timedOut: false, durationMs: 1 };
+    };
+    env = mount({ run: standIn });
+    const { ui } = env;
+    await ui.waitFor('No storage connections yet');
+    await ui.press('i');
+    await ui.waitFor('iSCSI discovery (sendtargets)');
+    await ui.type('127.0.0.1');
+    await ui.press(KEYS.enter);
+    await ui.waitFor(/CHAP authentication failed/);
+    assert.equal(calls.length, 1);
+    calls.length = 0;
+    await ui.press('u');
+    await ui.type('disc-user');
+    await ui.press(KEYS.enter);
+    // A user without a secret: refused by name, and iscsiadm did not run.
+    await ui.waitFor(/CHAP secret: /);
+    assert.equal(calls.length, 0, 'iscsiadm did not run');
+    await ui.press('w');
+    await ui.type('Disc-Secret-0815');
+    await ui.press(KEYS.enter);
+    const f = await ui.waitFor(/iqn\.2026-11\.org\.hostdeck:probe\.lun0\s+127\.0\.0\.1:3260,1/);
+    assert.match(f, /CHAP secret\s+\*{16}/);
+    assert.ok(!f.includes('Disc-Secret-0815'), 'the secret is never on screen');
+    // A discovery record carries the credentials, and is deleted again.
+    const ops = calls.map((a) => (a.includes('--discover') ? 'discover' : a[a.indexOf('-o') + 1]));
+    assert.deepEqual(ops, ['new', 'update', 'discover', 'delete']);
+    const update = calls[1]!;
+    assert.equal(update[update.indexOf('discovery.sendtargets.auth.username') + 2], 'disc-user');
+    // Enter takes the target into the add form.
+    await ui.press(KEYS.enter);
+    await ui.waitFor('Add a storage connection');
+    await ui.waitFor(/iqn\.2026-11\.org\.hostdeck:probe\.lun0/);
   });
 
   it('FC (recorded sysfs, no HBA here): f lists the HBAs with WWPN, state and speed, and their LUNs', async () => {
