@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { run, runOk } from '../../src/exec/runner.ts';
 import { App } from '../../src/app/App.tsx';
@@ -27,12 +28,17 @@ async function burningInitrd(dir: string): Promise<string> {
   const img = await guestImage();
   const work = join(dir, 'overlay');
   await runOk('mkdir', ['-p', work]);
-  const init = (await runOk('sh', ['-c', 'gzip -dc "$1" | cpio -i --quiet --to-stdout init', 'sh', img.initrd])).stdout;
+  // cpio reads and writes archive files (-F); gzip is zlib's.
+  const archive = join(dir, 'tiny.cpio');
+  writeFileSync(archive, gunzipSync(readFileSync(img.initrd)));
+  const init = (await runOk('cpio', ['-i', '--quiet', '--to-stdout', '-F', archive, 'init'])).stdout;
   assert.match(init, /hostname hostdeck-tiny/);
   writeFileSync(join(work, 'init'), init.replace('hostname hostdeck-tiny\n', 'hostname hostdeck-tiny\n( while :; do :; done ) &\n'), { mode: 0o755 });
   const extra = join(dir, 'burn.cpio.gz');
   // Next to the guest's disk, where QEMU (running as its own user) may read it; removeGuests() deletes it.
-  await runOk('sh', ['-c', 'cd "$1" && echo init | cpio -o -H newc --quiet | gzip -9n > "$2"', 'sh', work, extra]);
+  const extraCpio = join(dir, 'burn.cpio');
+  await runOk('cpio', ['-o', '-H', 'newc', '--quiet', '-F', extraCpio], { cwd: work, input: 'init\n' });
+  writeFileSync(extra, gzipSync(readFileSync(extraCpio), { level: 9 }));
   const out = join(IMAGES_DIR, `${vm}-initrd.img`);
   writeFileSync(out, Buffer.concat([readFileSync(img.initrd), readFileSync(extra)]));
   return out;

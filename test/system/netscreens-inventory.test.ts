@@ -32,10 +32,9 @@ describe('network inventory on a test host with an LLDP neighbour', { timeout: 2
     await Promise.all([
       (async () => {
         await n.boot();
-        const r = await n.bash(`
-          ip addr add "$1/24" dev eth0 && ip link set eth0 up && ip link set eth1 up && ip route add default via "$2" &&
-          printf 'nameserver %s\\nsearch lab.example.com\\n' "$2" > /etc/resolv.conf`, [NODE, GW]);
-        assert.equal(r.code, 0, r.stderr);
+        await n.writeFile('/run/net.ip', `addr add ${NODE}/24 dev eth0\nlink set eth0 up\nlink set eth1 up\nroute add default via ${GW}\n`);
+        await n.mustRun(['ip', '-batch', '/run/net.ip']);
+        await n.writeFile('/etc/resolv.conf', `nameserver ${GW}\nsearch lab.example.com\n`);
         await startLldpd(n);
       })(),
       (async () => {

@@ -42,6 +42,16 @@ const INITIATOR = 'iqn.2026-11.org.hostdeck:sdom-server';
 const TARGET2 = 'iqn.2026-11.org.hostdeck:sdom.lun1';
 const BUNDLE_DIR = join(REPO_ROOT, 'test-results', `storage-domain-bundle-${process.pid}`);
 const BUNDLE = join(BUNDLE_DIR, 'hostdeck.mjs');
+/** A script run in the NFS client host during the outage: every process's state from /proc (bash builtins only) until /run/hd/stop exists; "<time> <pid> <comm>" for each one in D. */
+const DSTATE_SAMPLER = `while [ ! -e /run/hd/stop ]; do
+  for f in /proc/[0-9]*/stat; do
+    read -r line < "$f" 2>/dev/null || continue
+    rest=\${line##*) }
+    if [ "\${rest%% *}" = D ]; then c=\${line#*(}; p=\${f#/proc/}; echo "$EPOCHREALTIME \${p%/stat} \${c%%)*}"; fi
+  done
+  read -t 0.2 <> <(:) || true
+done
+`;
 
 /** The hostdeck binary as scripts/build.mjs makes it, into a directory of this run (node_modules resolve from the repository). */
 async function bundle(): Promise<void> {
@@ -388,8 +398,9 @@ describe('storage domains over NFS between two test hosts, with an outage', { ti
     });
     await waitLog(/first round: nfsdata active, posixdata active/, 'the monitor did not start');
 
-    // Samples every process's state from /proc (bash builtins only) until told to stop: "<time> <pid> <comm>" for each one in D.
-    await n.bash(`{ setsid bash -c 'while [ ! -e /run/hd/stop ]; do for f in /proc/[0-9]*/stat; do read -r line < "$f" 2>/dev/null || continue; rest=\${line##*) }; if [ "\${rest%% *}" = D ]; then c=\${line#*(}; p=\${f#/proc/}; echo "$EPOCHREALTIME \${p%/stat} \${c%%)*}"; fi; done; read -t 0.2 <> <(:) || true; done > /run/hd/dstate.log' & } ; true`);
+    // Samples every process's state until told to stop (DSTATE_SAMPLER).
+    await n.writeFile('/run/hd/dstate.sh', DSTATE_SAMPLER);
+    const sampler = await n.spawnBackground(['/bin/bash', '/run/hd/dstate.sh'], { log: '/run/hd/dstate.log', pidFile: '/run/hd/dstate.pid' });
     // Timed on this machine's clock: a guest clock under TCG on a loaded machine can jump by minutes.
     const t0 = Date.now();
     await server!.setLink(0, false);
@@ -417,6 +428,7 @@ describe('storage domains over NFS between two test hosts, with an outage', { ti
       ['error', 'system', 'Storage domain nfsdata is unreachable: …'],
     ]);
 
+    assert.equal((await n.run(['kill', '-0', String(sampler)])).code, 0, 'the D-state sampler ran through the outage');
     await n.mustRun(['touch', '/run/hd/stop']);
     await n.mustRun(['kill', String(monitorPid)]);
     const log = await n.readFile('/run/hd/dstate.log');

@@ -101,9 +101,10 @@ describe('iSCSI and NFS between two test hosts', { timeout: 400_000 }, () => {
       if (disk) assert.match(l, new RegExp(`^${disk}\\s+iscsi\\s+${64 * 1024 * 1024}\\s+LIO-ORG`, 'm'));
     }
     assert.ok(disk, 'no iSCSI disk appeared');
-    const w = await client!.bash('printf "hostdeck-lun" | dd of="/dev/$1" bs=512 conv=fsync,sync status=none; dd if="/dev/$1" bs=512 count=1 iflag=direct status=none | head -c 12', [disk]);
-    assert.equal(w.code, 0, w.stderr);
-    assert.equal(w.stdout, 'hostdeck-lun');
+    // One block written (conv=sync pads it to 512 bytes) and read back past the page cache.
+    await client!.mustRun(['dd', `of=/dev/${disk}`, 'bs=512', 'conv=fsync,sync', 'status=none'], { input: 'hostdeck-lun' });
+    const w = await client!.mustRun(['dd', `if=/dev/${disk}`, 'bs=512', 'count=1', 'iflag=direct', 'status=none']);
+    assert.equal(w.stdout.slice(0, 12), 'hostdeck-lun');
     const out = await iscsiadm('-m', 'node', '-T', TARGET, '-p', SERVER_IP, '--logout');
     assert.equal(out.code, 0, out.stderr);
   }));

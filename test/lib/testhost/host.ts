@@ -331,14 +331,6 @@ export class TestHost {
   }
 
   /**
-   * Runs a fixed bash script inside the host (`bash -euo pipefail -c script`),
-   * values passed as positional parameters ($1, $2, ...), never interpolated.
-   */
-  bash(script: string, args: string[] = [], opts: RunOptions = {}): Promise<RunResult> {
-    return this.run(['bash', '-euo', 'pipefail', '-c', script, 'bash', ...args], opts);
-  }
-
-  /**
    * Starts argv inside the host in the background, detached from the agent
    * (start-stop-daemon, no shell): standard output and error go to `log`, the
    * pid to `pidFile` (default `<log>.pid`). Returns the pid.
