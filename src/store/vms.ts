@@ -65,7 +65,7 @@ export interface VmStoreOptions {
   historySeconds?: number;
   /** Subscribe to libvirt's lifecycle events (default true). */
   events?: boolean;
-  /** The first tick (which starts virsh) waits for this: the console's first frame. */
+  /** The first tick (which opens the statistics source) waits for this. */
   startAfter?: Promise<unknown>;
   /** Default: the configuration's (HOSTDECK_SAMPLER), else auto. */
   sampler?: SamplerKind;
@@ -179,8 +179,8 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
     fullDue = false;
     let text = await read(kind === 'running');
     let at = Date.now();
+    sinceFull = kind === 'all' ? 0 : sinceFull + 1;
     if (text === prevText[kind] && !moving && !metaStale && state.data && !state.error) {
-      sinceFull = kind === 'all' ? 0 : sinceFull + 1;
       // Exactly the same counters as last tick, whose figures were all at
       // rest (nothing runs, e.g. the test driver): the figures stand; only
       // the history gets its point for this tick, the same values as the last one.
@@ -196,6 +196,7 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
       if ([...runningNames].some((n) => !now.has(n))) {
         // One that ran has stopped or paused (its event has not come yet): read every domain now.
         kind = 'all';
+        sinceFull = 0;
         text = await read(false);
         at = Date.now();
         samples = parseDomstats(text, at);
@@ -204,7 +205,6 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
       }
     }
     prevText = kind === 'all' ? { all: text } : { ...prevText, running: text };
-    sinceFull = kind === 'all' ? 0 : sinceFull + 1;
     if (kind === 'all') {
       frozen = samples.filter((s) => FROZEN.has(s.state));
       // Domains in passing states (shutting down, blocked, ...) move on: the next call covers every domain too.
