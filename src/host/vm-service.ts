@@ -4,6 +4,7 @@
 // one event with the result, and on failure takes back what it created (no
 // defined domain, no orphan volume). libvirt access goes through
 // services.virt only.
+import { InvalidInputError, NotFoundError } from '../domain/errors.ts';
 import { existsSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -23,12 +24,13 @@ import { domainXml, type DiskSpec, type DomainSpec } from '../virt/xml/create.ts
 import { parseDomainXml, type DomainDisk } from '../virt/xml/parse.ts';
 import { parseXml, renderXml, type XmlElement, type XmlNode } from '../virt/xml/xml.ts';
 import { isConnectionError } from '../virt/connection.ts';
+import { virshArgs } from '../virt/virsh.ts';
 import { snapshotTree, flattenSnapshotTree, type Snapshot, type SnapshotNode } from '../virt/snapshots.ts';
 
 /** Input that breaks a rule: nothing was done. The CLI exits 2. */
-export class VmInputError extends Error {
-  constructor(public readonly errors: FieldError[]) {
-    super(errors.map((e) => e.message).join('; '));
+export class VmInputError extends InvalidInputError {
+  constructor(public override readonly errors: FieldError[]) {
+    super(errors);
     this.name = 'VmInputError';
   }
 }
@@ -53,7 +55,7 @@ const capsCache = new WeakMap<object, Promise<Caps>>();
 export function capabilities(services: Services): Promise<Caps> {
   let p = capsCache.get(services.virt);
   if (!p) {
-    p = services.virt.virsh(['capabilities']).then((xml) => {
+    p = services.virt.virsh(virshArgs('capabilities')).then((xml) => {
       const root = parseXml(xml);
       const machines = new Set<string>();
       let kvm = false;
@@ -133,7 +135,7 @@ async function info(services: Services, name: string): Promise<DomainInfo> {
     return await services.virt.domainGet(name);
   } catch (e) {
     const m = (e as Error).message;
-    if (/failed to get domain|no domain named|domain not found|no domain with matching/i.test(m)) throw new VmActionError(`no VM named '${name}' (see hostdeck vm list)`);
+    if (/failed to get domain|no domain named|domain not found|no domain with matching/i.test(m)) throw new NotFoundError(`no VM named '${name}' (see hostdeck vm list)`);
     throw new VmActionError(m);
   }
 }
@@ -258,7 +260,7 @@ export async function vmCreate(services: Services, input: VmCreateInput, opts: C
 }
 
 async function volumeFormat(services: Services, pool: string, volume: string): Promise<'qcow2' | 'raw'> {
-  const xml = await services.virt.virsh(['vol-dumpxml', volume, '--pool', pool]);
+  const xml = await services.virt.virsh(virshArgs('vol-dumpxml', { vol: volume, pool }));
   return /<format type=['"]qcow2['"]/.test(xml) ? 'qcow2' : 'raw';
 }
 
@@ -311,7 +313,7 @@ export const vmForceOff = (s: Services, name: string) => simple(s, name, 'force 
 export const vmPause = (s: Services, name: string) => simple(s, name, 'pause', 'Pause', vmCanPause, () => s.virt.domainSuspend(name));
 export const vmResume = (s: Services, name: string) => simple(s, name, 'resume', 'Resume', vmCanResume, () => s.virt.domainResume(name));
 /** Save memory to libvirt's managed save image and stop; the next start (restore) resumes it. */
-export const vmSave = (s: Services, name: string) => simple(s, name, 'save', 'Save', vmCanSave, () => s.virt.virsh(['managedsave', name], { timeoutMs: 600_000 }));
+export const vmSave = (s: Services, name: string) => simple(s, name, 'save', 'Save', vmCanSave, () => s.virt.virsh(virshArgs('managedsave', { domain: name }), { timeoutMs: 600_000 }));
 
 export function vmCanRestore(vm: VmLike): Availability {
   if (vm.state !== 'shutoff') return { available: false, reason: `it is ${vm.state === 'running' ? 'running' : vm.state}` };
@@ -370,7 +372,7 @@ export async function vmEdit(s: Services, name: string, input: VmEditInput): Pro
     const running = vm.state !== 'shutoff' && vm.state !== 'crashed';
     // The next-boot definition (access layer's XML update), and the description live as well.
     await s.virt.domainUpdate(name, { vcpus: input.vcpus, memoryMiB: input.memoryMiB, description: input.description });
-    if (input.description !== undefined && running) await s.virt.virsh(['desc', name, '--live', '--new-desc', input.description]);
+    if (input.description !== undefined && running) await s.virt.virsh(virshArgs('desc', { domain: name, 'new-desc': input.description }, ['--live']));
     if (!running) return { pending: [] };
     const next = parseDomainXml(await s.virt.domainGetXml(name, { inactive: true }));
     return { pending: pendingChanges({ vcpus: vm.vcpus, memoryKiB: vm.details.memoryKiB }, { vcpus: next.vcpus, memoryKiB: next.memoryKiB }) };
@@ -395,7 +397,7 @@ export function ownedDisks(disks: readonly DomainDisk[]): DomainDisk[] {
 
 async function poolOfPath(s: Services, path: string): Promise<string | undefined> {
   try {
-    return (await s.virt.virsh(['vol-pool', path])).trim() || undefined;
+    return (await s.virt.virsh(virshArgs('vol-pool', { vol: path }))).trim() || undefined;
   } catch {
     return undefined;
   }
@@ -428,15 +430,15 @@ export async function vmClone(s: Services, name: string, newName: string): Promi
         const vol = n === 0 ? `${newName}.${format}` : `${newName}-${target}.${format}`;
         n++;
         if (src.attrs.pool && src.attrs.volume) {
-          await s.virt.virsh(['vol-clone', src.attrs.volume, vol, '--pool', src.attrs.pool], { timeoutMs: 3_600_000 });
+          await s.virt.virsh(virshArgs('vol-clone', { vol: src.attrs.volume, newname: vol, pool: src.attrs.pool }), { timeoutMs: 3_600_000 });
           created.push({ pool: src.attrs.pool, volume: vol });
           src.attrs.volume = vol;
         } else if (src.attrs.file) {
           const pool = await poolOfPath(s, src.attrs.file);
           if (pool) {
-            await s.virt.virsh(['vol-clone', src.attrs.file, vol, '--pool', pool], { timeoutMs: 3_600_000 });
+            await s.virt.virsh(virshArgs('vol-clone', { vol: src.attrs.file, newname: vol, pool }), { timeoutMs: 3_600_000 });
             created.push({ pool, volume: vol });
-            src.attrs.file = (await s.virt.virsh(['vol-path', vol, '--pool', pool])).trim();
+            src.attrs.file = (await s.virt.virsh(virshArgs('vol-path', { vol, pool }))).trim();
           } else {
             const dest = join(dirname(src.attrs.file), vol);
             if (existsSync(dest)) throw new VmActionError(`${dest} already exists`);
@@ -497,7 +499,7 @@ export async function vmDelete(s: Services, name: string, opts: { removeDisks: b
           if (d.pool && d.volume) await s.virt.storageVolumeDelete(d.pool, d.volume);
           else if (d.path) {
             const pool = await poolOfPath(s, d.path);
-            if (pool) await s.virt.virsh(['vol-delete', d.path]);
+            if (pool) await s.virt.virsh(virshArgs('vol-delete', { vol: d.path }));
             else await rm(d.path);
           }
           removed.push(d.what);
@@ -552,13 +554,13 @@ export async function vmSnapshotCreate(s: Services, name: string, snap: { name: 
     const specs: string[] = [];
     for (const d of vm.details.disks) {
       const own = d.device === 'disk' && !d.readonly;
-      if (!own) { specs.push('--diskspec', `${d.target},snapshot=no`); continue; }
-      const path = d.path ?? (d.pool && d.volume ? (await s.virt.virsh(['vol-path', d.volume, '--pool', d.pool])).trim() : undefined);
+      if (!own) { specs.push(`${d.target},snapshot=no`); continue; }
+      const path = d.path ?? (d.pool && d.volume ? (await s.virt.virsh(virshArgs('vol-path', { vol: d.volume, pool: d.pool }))).trim() : undefined);
       if (!path) throw new VmActionError(`cannot take a disk-only snapshot of ${name}: disk ${d.target} has no file to put an overlay next to`);
       const overlay = `${path.replace(/\.(qcow2|raw|img)$/, '')}.${snap.name.replace(/[^A-Za-z0-9._+-]/g, '_')}.qcow2`;
-      specs.push('--diskspec', `${d.target},snapshot=external,file=${overlay.replace(/,/g, ',,')}`);
+      specs.push(`${d.target},snapshot=external,file=${overlay.replace(/,/g, ',,')}`);
     }
-    await s.virt.virsh(['snapshot-create-as', name, '--name', snap.name, ...(snap.description ? ['--description', snap.description] : []), '--disk-only', '--atomic', ...specs], { timeoutMs: 300_000 });
+    await s.virt.virsh(virshArgs('snapshot-create-as', { domain: name, name: snap.name, description: snap.description || undefined, diskspec: specs }, ['--disk-only', '--atomic']), { timeoutMs: 300_000 });
     return snap.name;
   });
 }
@@ -566,7 +568,7 @@ export async function vmSnapshotCreate(s: Services, name: string, snap: { name: 
 async function findSnapshot(s: Services, name: string, snapshot: string): Promise<{ snap: Snapshot; list: Snapshot[] }> {
   const list = await s.virt.snapshotList(name).catch((e: Error) => { throw new VmActionError(e.message); });
   const snap = list.find((x) => x.name === snapshot);
-  if (!snap) throw new VmActionError(`${name} has no snapshot named '${snapshot}'${list.length ? ` (snapshots: ${list.map((x) => x.name).join(', ')})` : ''}`);
+  if (!snap) throw new NotFoundError(`${name} has no snapshot named '${snapshot}'${list.length ? ` (snapshots: ${list.map((x) => x.name).join(', ')})` : ''}`);
   return { snap, list };
 }
 
@@ -594,7 +596,7 @@ export function snapshotDeleteProblem(snap: Snapshot, list: readonly Snapshot[])
  */
 async function internalSnapshotMoved(s: Services, name: string, snap: Snapshot): Promise<string | undefined> {
   if (snap.state === 'disk-snapshot') return undefined;
-  const [xml, dom] = await Promise.all([s.virt.virsh(['snapshot-dumpxml', name, snap.name]).catch(() => ''), s.virt.domainGetXml(name).catch(() => '')]);
+  const [xml, dom] = await Promise.all([s.virt.virsh(virshArgs('snapshot-dumpxml', { domain: name, snapshotname: snap.name })).catch(() => ''), s.virt.domainGetXml(name).catch(() => '')]);
   if (!xml || !dom) return undefined;
   const root = parseXml(xml);
   const inner = root.children.find((c) => c.name === 'domain');

@@ -13,7 +13,7 @@ import type { Hypervisor as HypervisorT, Domain as DomainHandle } from '@unraid/
 import { run, runOk } from '../exec/runner.ts';
 import { parseVirshVersion } from './version.ts';
 import { domainStateName, parseDomInfo, type ConnectionStatus, type DomainInfo, type DomainStateName, type DomainSummary, type VirtVersion } from './types.ts';
-import { virsh as runVirsh, VirshError } from './virsh.ts';
+import { virsh as runVirsh, virshArgs, virshArgv, VirshError, type VirshArgs } from './virsh.ts';
 import { parseDomstats, type DomainStatsSample } from './stats.ts';
 import { readDomainStartTimes } from './uptime.ts';
 import { DomainEventStream, type DomainEvent } from './events.ts';
@@ -168,7 +168,7 @@ export class VirtConnection {
   }
 
   /** `virsh -c <uri> ...args` -> stdout; a failure that means the daemon is gone marks the connection down. */
-  async virsh(args: readonly string[], opts: { timeoutMs?: number } = {}): Promise<string> {
+  async virsh(args: VirshArgs, opts: { timeoutMs?: number } = {}): Promise<string> {
     try {
       return await runVirsh(this.uri, args, opts);
     } catch (err) {
@@ -178,7 +178,7 @@ export class VirtConnection {
   }
 
   async readVersion(): Promise<VirtVersion> {
-    const r = await run('virsh', ['-c', this.uri, 'version'], { timeoutMs: 20_000, env: { LC_ALL: 'C' } });
+    const r = await run('virsh', virshArgv(this.uri, virshArgs('version')), { timeoutMs: 20_000, env: { LC_ALL: 'C' } });
     if (r.exitCode !== 0) throw new Error(r.stderr.trim() || 'virsh version failed');
     return parseVirshVersion(r.stdout);
   }
@@ -282,8 +282,8 @@ export class VirtConnection {
         } satisfies DomainSummary;
       }),
       this.domainGetXml(name),
-      this.virsh(['dominfo', name]).then(parseDomInfo),
-      this.virsh(['snapshot-list', name, '--name']).then((t) => t.split('\n').filter((l) => l.trim()).length).catch(() => 0),
+      this.virsh(virshArgs('dominfo', { domain: name })).then(parseDomInfo),
+      this.virsh(virshArgs('snapshot-list', { domain: name }, ['--name'])).then((t) => t.split('\n').filter((l) => l.trim()).length).catch(() => 0),
     ]);
     return {
       ...summary,
@@ -303,7 +303,7 @@ export class VirtConnection {
    */
   async domainStats(): Promise<DomainStats[]> {
     const at = Date.now();
-    const samples: DomainStats[] = parseDomstats(await this.virsh(['domstats', '--nowait']), at);
+    const samples: DomainStats[] = parseDomstats(await this.virsh(virshArgs('domstats', {}, ['--nowait'])), at);
     const running = samples.filter((s) => s.state === 'running' || s.state === 'paused' || s.state === 'blocked').map((s) => s.name);
     const starts = await readDomainStartTimes(this.uri, running);
     for (const s of samples) s.startedAt = starts.get(s.name);
@@ -362,8 +362,8 @@ export class VirtConnection {
         const suffix = details.disks.filter((x) => x.device === 'disk' && !x.readonly).length > 1 ? `-${i}` : '';
         if (d.type === 'volume' && d.pool && d.volume) {
           const volume = `${newName}${suffix}${extname(d.volume)}`;
-          await this.virsh(['vol-clone', d.volume, volume, '--pool', d.pool], { timeoutMs: 600_000 });
-          created.push(() => this.virsh(['vol-delete', volume, '--pool', d.pool!]));
+          await this.virsh(virshArgs('vol-clone', { vol: d.volume, newname: volume, pool: d.pool }), { timeoutMs: 600_000 });
+          created.push(() => this.virsh(virshArgs('vol-delete', { vol: volume, pool: d.pool })));
           diskVolumes[d.target] = { pool: d.pool, volume };
         } else if (d.type === 'file' && d.path) {
           const path = `${dirname(d.path)}/${newName}${suffix}${extname(d.path)}`;
@@ -392,7 +392,7 @@ export class VirtConnection {
 
   /** Ask the guest to reboot. */
   async domainReboot(name: string): Promise<void> {
-    await this.virsh(['reboot', name]);
+    await this.virsh(virshArgs('reboot', { domain: name }));
   }
 
   /** Power off at once (pull the plug). */
@@ -419,7 +419,7 @@ export class VirtConnection {
   }
 
   async domainSetAutostart(name: string, on: boolean): Promise<void> {
-    await this.virsh(on ? ['autostart', name] : ['autostart', '--disable', name]);
+    await this.virsh(virshArgs('autostart', { domain: name }, on ? [] : ['--disable']));
   }
 
   /**
@@ -437,12 +437,12 @@ export class VirtConnection {
         if (isConnectionError(err) || /no domain named|not found/i.test(String((err as Error).message))) throw err;
         // Snapshots, managed save or nvram block the plain undefine: virsh has the flags.
       }
-      await this.virsh(['undefine', name, '--snapshots-metadata', '--managed-save', '--nvram']);
+      await this.virsh(virshArgs('undefine', { domain: name }, ['--snapshots-metadata', '--managed-save', '--nvram']));
       return;
     }
     const files = parseDomainXml(await this.domainGetXml(name, { inactive: true })).disks
       .filter((d) => d.device === 'disk' && !d.readonly && d.type === 'file' && d.path).map((d) => d.path!);
-    await this.virsh(['undefine', name, '--snapshots-metadata', '--managed-save', '--nvram', '--remove-all-storage']);
+    await this.virsh(virshArgs('undefine', { domain: name }, ['--snapshots-metadata', '--managed-save', '--nvram', '--remove-all-storage']));
     if (!files.length) return;
     const inUse = new Set<string>();
     for (const other of await this.domainList()) {
@@ -471,7 +471,7 @@ export class VirtConnection {
 
   /** The program and arguments that attach the terminal to the domain's serial console (for runInteractive). */
   domainConsoleCommand(name: string): { command: string; args: string[] } {
-    return { command: 'virsh', args: ['-c', this.uri, 'console', '--force', name] };
+    return { command: 'virsh', args: virshArgv(this.uri, virshArgs('console', { domain: name }, ['--force'])) };
   }
 
   /** Wait until the domain is in one of `states` (polls the binding every 200 ms); resolves with the state. */
@@ -490,15 +490,15 @@ export class VirtConnection {
   /** Snapshots of a domain, each with its parent and whether it is current. */
   async snapshotList(name: string): Promise<Snapshot[]> {
     const [table, current] = await Promise.all([
-      this.virsh(['snapshot-list', name, '--parent']),
-      this.virsh(['snapshot-current', name, '--name']).then((t) => t.trim()).catch(() => undefined),
+      this.virsh(virshArgs('snapshot-list', { domain: name }, ['--parent'])),
+      this.virsh(virshArgs('snapshot-current', { domain: name }, ['--name'])).then((t) => t.trim()).catch(() => undefined),
     ]);
     return parseSnapshotList(table, current || undefined);
   }
 
   /** Take a snapshot (with memory state while running); returns its name. */
   async snapshotCreate(name: string, snap: { name: string; description?: string }): Promise<string> {
-    await this.virsh(['snapshot-create-as', name, '--name', snap.name, ...(snap.description ? ['--description', snap.description] : [])], { timeoutMs: 300_000 });
+    await this.virsh(virshArgs('snapshot-create-as', { domain: name, name: snap.name, description: snap.description || undefined }), { timeoutMs: 300_000 });
     return snap.name;
   }
 
@@ -509,70 +509,70 @@ export class VirtConnection {
 
   /** Go back to a snapshot (the domain takes the snapshot's state: running or shut off). */
   async snapshotRevert(name: string, snapshot: string): Promise<void> {
-    await this.virsh(['snapshot-revert', name, snapshot], { timeoutMs: 300_000 });
+    await this.virsh(virshArgs('snapshot-revert', { domain: name, snapshotname: snapshot }), { timeoutMs: 300_000 });
   }
 
   /** Delete a snapshot (its children are re-parented), or with `children` the whole subtree. */
   async snapshotDelete(name: string, snapshot: string, opts: { children?: boolean } = {}): Promise<void> {
-    await this.virsh(['snapshot-delete', name, snapshot, ...(opts.children ? ['--children'] : [])], { timeoutMs: 300_000 });
+    await this.virsh(virshArgs('snapshot-delete', { domain: name, snapshotname: snapshot }, opts.children ? ['--children'] : []), { timeoutMs: 300_000 });
   }
 
   // ---- storage pools and volumes -------------------------------------------
 
   async storagePoolList(): Promise<StoragePool[]> {
-    return parsePoolList(await this.virsh(['pool-list', '--all', '--details']));
+    return parsePoolList(await this.virsh(virshArgs('pool-list', {}, ['--all', '--details'])));
   }
 
   async storagePoolRefresh(pool: string): Promise<void> {
-    await this.virsh(['pool-refresh', pool]);
+    await this.virsh(virshArgs('pool-refresh', { pool }));
   }
 
   async storagePoolStart(pool: string): Promise<void> {
-    await this.virsh(['pool-start', pool]);
+    await this.virsh(virshArgs('pool-start', { pool }));
   }
 
   async storagePoolStop(pool: string): Promise<void> {
-    await this.virsh(['pool-destroy', pool]);
+    await this.virsh(virshArgs('pool-destroy', { pool }));
   }
 
   /** Define (and build, start) a directory pool. */
   async storagePoolCreateDir(pool: string, path: string): Promise<void> {
-    await this.virsh(['pool-define-as', pool, 'dir', '--target', path]);
-    await this.virsh(['pool-build', pool]);
-    await this.virsh(['pool-start', pool]);
+    await this.virsh(virshArgs('pool-define-as', { name: pool, type: 'dir', target: path }));
+    await this.virsh(virshArgs('pool-build', { pool }));
+    await this.virsh(virshArgs('pool-start', { pool }));
   }
 
   async storagePoolDelete(pool: string): Promise<void> {
-    await this.virsh(['pool-destroy', pool]).catch(() => undefined);
-    await this.virsh(['pool-undefine', pool]);
+    await this.virsh(virshArgs('pool-destroy', { pool })).catch(() => undefined);
+    await this.virsh(virshArgs('pool-undefine', { pool }));
   }
 
   async storageVolumeList(pool: string): Promise<StorageVolume[]> {
-    return parseVolList(await this.virsh(['vol-list', pool, '--details']));
+    return parseVolList(await this.virsh(virshArgs('vol-list', { pool }, ['--details'])));
   }
 
   /** Create a volume; returns its path. */
   async storageVolumeCreate(pool: string, name: string, sizeBytes: number, format: 'qcow2' | 'raw' = 'qcow2'): Promise<string> {
-    await this.virsh(['vol-create-as', pool, name, `${sizeBytes}b`, '--format', format]);
-    return (await this.virsh(['vol-path', name, '--pool', pool])).trim();
+    await this.virsh(virshArgs('vol-create-as', { pool, name, capacity: `${sizeBytes}b`, format }));
+    return (await this.virsh(virshArgs('vol-path', { vol: name, pool }))).trim();
   }
 
   async storageVolumeDelete(pool: string, name: string): Promise<void> {
-    await this.virsh(['vol-delete', name, '--pool', pool]);
+    await this.virsh(virshArgs('vol-delete', { vol: name, pool }));
   }
 
   // ---- networks -----------------------------------------------------------
 
   async networkList(): Promise<Network[]> {
-    return parseNetList(await this.virsh(['net-list', '--all']));
+    return parseNetList(await this.virsh(virshArgs('net-list', {}, ['--all'])));
   }
 
   async networkStart(net: string): Promise<void> {
-    await this.virsh(['net-start', net]);
+    await this.virsh(virshArgs('net-start', { network: net }));
   }
 
   async networkStop(net: string): Promise<void> {
-    await this.virsh(['net-destroy', net]);
+    await this.virsh(virshArgs('net-destroy', { network: net }));
   }
 }
 

@@ -3,6 +3,7 @@
 // parser for its lines (recorded real output: test/fixtures/virsh/event-*)
 // and a stream that restarts the process with backoff when it ends.
 import { spawnStream } from '../exec/runner.ts';
+import { virshArgs, virshArgv } from './virsh.ts';
 
 /** The lifecycle event names libvirt reports (virDomainEventType). */
 export type LifecycleEvent = 'defined' | 'undefined' | 'started' | 'suspended' | 'resumed' | 'stopped' | 'shutdown' | 'pmsuspended' | 'crashed';
@@ -94,7 +95,7 @@ export class DomainEventStream {
     if (this.closed || this.proc) return;
     const startedAt = Date.now();
     // virsh flushes each event line itself, so nothing sits in a pipe buffer.
-    const p = spawnStream('virsh', ['-c', this.uri, 'event', '--all', '--loop', '--timestamp'], (line) => {
+    const p = spawnStream('virsh', virshArgv(this.uri, virshArgs('event', {}, ['--all', '--loop', '--timestamp'])), (line) => {
       const e = parseEventLine(line);
       if (e) this.hooks.onEvent(e);
     }, { env: { LC_ALL: 'C' } });

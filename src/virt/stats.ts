@@ -3,6 +3,7 @@
 // and the pure rate computation (CPU %, disk and network per second) from
 // two samples. Recorded real outputs are in test/fixtures/virsh/domstats-*.
 import { domainStateName, type DomainStateName } from './types.ts';
+import { virshArgs } from './virsh.ts';
 
 export interface DiskStats {
   /** Target device, e.g. "vda". */
@@ -70,7 +71,7 @@ export interface DomainStatsSample {
  * dirty-rate figures nobody shows. `--nowait`: a VM busy with a job does not
  * hold up the others.
  */
-export const SAMPLER_DOMSTATS_ARGS: readonly string[] = ['domstats', '--nowait', '--state', '--cpu-total', '--vcpu', '--balloon', '--block', '--interface'];
+export const SAMPLER_DOMSTATS_ARGS = virshArgs('domstats', {}, ['--nowait', '--state', '--cpu-total', '--vcpu', '--balloon', '--block', '--interface']);
 
 /**
  * Parse `virsh domstats` output (any groups, any number of domains).

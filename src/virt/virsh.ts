@@ -19,9 +19,103 @@ export function virshErrorMessage(stderr: string, fallback = 'virsh failed'): st
   return msg || fallback;
 }
 
+/**
+ * The virsh commands hostdeck runs and the options each may take (virsh's
+ * own names, from `virsh help <command>`). `values` are options that take a
+ * value; `flags` take none. Every object (domain, snapshot, pool, volume,
+ * network) and every other value goes in as an option's value
+ * (`--domain NAME`), never as a positional argument: virsh reads a
+ * positional that starts with `-` as an option, so a VM named
+ * `--domain=prod` would act on prod. An option's value is taken as it is,
+ * leading dashes included.
+ */
+const VIRSH_COMMANDS = {
+  autostart: { values: ['domain'], flags: ['--disable'] },
+  capabilities: {},
+  console: { values: ['domain'], flags: ['--force'] },
+  desc: { values: ['domain', 'new-desc'], flags: ['--live', '--config', '--current', '--title'] },
+  dominfo: { values: ['domain'] },
+  domstate: { values: ['domain'], flags: ['--reason'] },
+  domstats: { flags: ['--nowait', '--state', '--cpu-total', '--vcpu', '--balloon', '--block', '--interface', '--list-running'] },
+  dumpxml: { values: ['domain'], flags: ['--inactive'] },
+  event: { flags: ['--all', '--loop', '--timestamp'] },
+  list: { flags: ['--all', '--name'] },
+  managedsave: { values: ['domain'] },
+  'net-destroy': { values: ['network'] },
+  'net-list': { flags: ['--all'] },
+  'net-start': { values: ['network'] },
+  'pool-build': { values: ['pool'] },
+  'pool-define-as': { values: ['name', 'type', 'target', 'source-name'] },
+  'pool-destroy': { values: ['pool'] },
+  'pool-info': { values: ['pool'], flags: ['--bytes'] },
+  'pool-list': { flags: ['--all', '--details'] },
+  'pool-refresh': { values: ['pool'] },
+  'pool-start': { values: ['pool'] },
+  'pool-undefine': { values: ['pool'] },
+  reboot: { values: ['domain'] },
+  'snapshot-create-as': { values: ['domain', 'name', 'description', 'diskspec'], flags: ['--disk-only', '--atomic'] },
+  'snapshot-current': { values: ['domain'], flags: ['--name'] },
+  'snapshot-delete': { values: ['domain', 'snapshotname'], flags: ['--children'] },
+  'snapshot-dumpxml': { values: ['domain', 'snapshotname'] },
+  'snapshot-list': { values: ['domain'], flags: ['--parent', '--name'] },
+  'snapshot-revert': { values: ['domain', 'snapshotname'] },
+  undefine: { values: ['domain'], flags: ['--snapshots-metadata', '--managed-save', '--nvram', '--remove-all-storage'] },
+  version: {},
+  'vol-clone': { values: ['vol', 'newname', 'pool'] },
+  'vol-create-as': { values: ['pool', 'name', 'capacity', 'allocation', 'format'] },
+  'vol-create': { values: ['pool', 'file'] },
+  'vol-create-from': { values: ['pool', 'file', 'vol', 'inputpool'] },
+  'vol-delete': { values: ['vol', 'pool'] },
+  'vol-dumpxml': { values: ['vol', 'pool'] },
+  'vol-info': { values: ['vol', 'pool'], flags: ['--bytes'] },
+  'vol-list': { values: ['pool'], flags: ['--details'] },
+  'vol-path': { values: ['vol', 'pool'] },
+  'vol-pool': { values: ['vol'] },
+} as const satisfies Record<string, { values?: readonly string[]; flags?: readonly `--${string}`[] }>;
+
+export type VirshCommand = keyof typeof VIRSH_COMMANDS;
+type Spec<C extends VirshCommand> = (typeof VIRSH_COMMANDS)[C];
+type ValueName<C extends VirshCommand> = Spec<C> extends { values: readonly (infer V)[] } ? V & string : never;
+type FlagName<C extends VirshCommand> = Spec<C> extends { flags: readonly (infer F)[] } ? F & string : never;
+/** Option values by option name; an array repeats the option (`--diskspec A --diskspec B`); undefined leaves it out. */
+export type VirshValues<C extends VirshCommand> = { readonly [K in ValueName<C>]?: string | readonly string[] };
+
+declare const built: unique symbol;
+/** A virsh argument list made by virshArgs (nothing else is accepted where virsh is run). */
+export type VirshArgs = readonly string[] & { readonly [built]: true };
+
+/**
+ * The argument list of one virsh command: the command, its flags, then each
+ * value as `--option VALUE`. Unknown options are refused (a typo would
+ * otherwise become a positional argument).
+ */
+export function virshArgs<C extends VirshCommand>(command: C, values: VirshValues<C> = {} as VirshValues<C>, flags: readonly FlagName<C>[] = []): VirshArgs {
+  const spec: { values?: readonly string[]; flags?: readonly string[] } | undefined = Object.hasOwn(VIRSH_COMMANDS, command) ? VIRSH_COMMANDS[command] : undefined;
+  if (!spec) throw new TypeError(`virsh: ${JSON.stringify(command)} is not a command hostdeck runs`);
+  const out: string[] = [command];
+  for (const f of flags) {
+    if (!spec.flags?.includes(f)) throw new TypeError(`virsh ${command}: no flag ${JSON.stringify(f)}`);
+    out.push(f);
+  }
+  for (const [name, v] of Object.entries(values) as [string, string | readonly string[] | undefined][]) {
+    if (v === undefined) continue;
+    if (!spec.values?.includes(name)) throw new TypeError(`virsh ${command}: no option --${name}`);
+    for (const one of typeof v === 'string' ? [v] : v) {
+      if (typeof one !== 'string') throw new TypeError(`virsh ${command} --${name}: the value must be a string`);
+      out.push(`--${name}`, one);
+    }
+  }
+  return out as unknown as VirshArgs;
+}
+
+/** `virsh -c <uri> <args>` as one argument array (for the runner's stream and interactive starts). */
+export function virshArgv(uri: string, args: VirshArgs): string[] {
+  return ['-c', uri, ...args];
+}
+
 /** Run `virsh -c <uri> ...args`; throws VirshError with virsh's own message on failure. */
-export async function virsh(uri: string, args: readonly string[], opts: { timeoutMs?: number } = {}): Promise<string> {
-  const r = await run('virsh', ['-c', uri, ...args], { timeoutMs: opts.timeoutMs ?? 30_000, env: { LC_ALL: 'C' } });
+export async function virsh(uri: string, args: VirshArgs, opts: { timeoutMs?: number } = {}): Promise<string> {
+  const r = await run('virsh', virshArgv(uri, args), { timeoutMs: opts.timeoutMs ?? 30_000, env: { LC_ALL: 'C' } });
   if (r.exitCode !== 0 || r.timedOut) {
     const what = r.timedOut ? `virsh ${args[0] ?? ''} timed out` : virshErrorMessage(r.stderr || r.stdout, `virsh ${args[0] ?? ''} exited with code ${r.exitCode}`);
     throw new VirshError(what, r);

@@ -3,7 +3,7 @@
 // one inside a test host). Parsers are shared with src/virt/storage.ts.
 import type { RunOptions, RunResult } from '../../../exec/runner.ts';
 import { parsePoolList, parseVolList, type StoragePool, type StorageVolume } from '../../../virt/storage.ts';
-import { virshErrorMessage } from '../../../virt/virsh.ts';
+import { virshArgs, virshArgv, virshErrorMessage, type VirshArgs } from '../../../virt/virsh.ts';
 
 export interface Runner {
   run(command: string, args?: readonly string[], opts?: RunOptions): Promise<RunResult>;
@@ -37,8 +37,8 @@ export function parsePoolInfo(text: string): PoolInfo {
 export class PoolClient {
   constructor(private readonly runner: Runner, private readonly uri: string) {}
 
-  async virsh(args: readonly string[], opts: { timeoutMs?: number } = {}): Promise<string> {
-    const r = await this.runner.run('virsh', ['-c', this.uri, ...args], { timeoutMs: opts.timeoutMs ?? 30_000, env: { LC_ALL: 'C' } });
+  async virsh(args: VirshArgs, opts: { timeoutMs?: number } = {}): Promise<string> {
+    const r = await this.runner.run('virsh', virshArgv(this.uri, args), { timeoutMs: opts.timeoutMs ?? 30_000, env: { LC_ALL: 'C' } });
     if (r.exitCode !== 0 || r.timedOut) {
       if (r.spawnError) throw new LibvirtError(`virsh is not installed: ${r.spawnError}`, r);
       const msg = r.timedOut ? `virsh ${args[0] ?? ''} did not answer within ${Math.round((opts.timeoutMs ?? 30_000) / 1000)} s` : virshErrorMessage(r.stderr || r.stdout, `virsh ${args[0] ?? ''} exited with code ${r.exitCode}`);
@@ -48,7 +48,7 @@ export class PoolClient {
   }
 
   async pools(): Promise<StoragePool[]> {
-    return parsePoolList(await this.virsh(['pool-list', '--all', '--details']));
+    return parsePoolList(await this.virsh(virshArgs('pool-list', {}, ['--all', '--details'])));
   }
 
   async pool(name: string): Promise<StoragePool | undefined> {
@@ -56,19 +56,19 @@ export class PoolClient {
   }
 
   async poolInfo(name: string, timeoutMs = 15_000): Promise<PoolInfo> {
-    return parsePoolInfo(await this.virsh(['pool-info', '--bytes', name], { timeoutMs }));
+    return parsePoolInfo(await this.virsh(virshArgs('pool-info', { pool: name }, ['--bytes']), { timeoutMs }));
   }
 
   /** Define a pool unless one of that name exists; returns whether it was defined now. */
   async defineDir(name: string, target: string): Promise<boolean> {
     if (await this.pool(name)) return false;
-    await this.virsh(['pool-define-as', name, 'dir', '--target', target]);
+    await this.virsh(virshArgs('pool-define-as', { name, type: 'dir', target }));
     return true;
   }
 
   async defineLogical(name: string, vg: string): Promise<boolean> {
     if (await this.pool(name)) return false;
-    await this.virsh(['pool-define-as', name, 'logical', '--source-name', vg, '--target', `/dev/${vg}`]);
+    await this.virsh(virshArgs('pool-define-as', { name, type: 'logical', 'source-name': vg, target: `/dev/${vg}` }));
     return true;
   }
 
@@ -76,54 +76,52 @@ export class PoolClient {
   async start(name: string): Promise<void> {
     const p = await this.pool(name);
     if (p?.state === 'running') return;
-    await this.virsh(['pool-start', name], { timeoutMs: 60_000 });
+    await this.virsh(virshArgs('pool-start', { pool: name }), { timeoutMs: 60_000 });
   }
 
   /** Stop a pool (pool-destroy stops it; the data stays); a stopped pool is success. */
   async stop(name: string): Promise<void> {
     const p = await this.pool(name);
     if (!p || p.state !== 'running') return;
-    await this.virsh(['pool-destroy', name], { timeoutMs: 60_000 });
+    await this.virsh(virshArgs('pool-destroy', { pool: name }), { timeoutMs: 60_000 });
   }
 
   /** Forget a pool (stop + undefine); never deletes data. */
   async undefine(name: string): Promise<void> {
     const p = await this.pool(name);
     if (!p) return;
-    if (p.state === 'running') await this.virsh(['pool-destroy', name], { timeoutMs: 60_000 });
-    if (p.persistent) await this.virsh(['pool-undefine', name]);
+    if (p.state === 'running') await this.virsh(virshArgs('pool-destroy', { pool: name }), { timeoutMs: 60_000 });
+    if (p.persistent) await this.virsh(virshArgs('pool-undefine', { pool: name }));
   }
 
   async refresh(name: string): Promise<void> {
-    await this.virsh(['pool-refresh', name], { timeoutMs: 60_000 });
+    await this.virsh(virshArgs('pool-refresh', { pool: name }), { timeoutMs: 60_000 });
   }
 
   async volumes(pool: string): Promise<StorageVolume[]> {
-    return parseVolList(await this.virsh(['vol-list', pool, '--details'], { timeoutMs: 30_000 }));
+    return parseVolList(await this.virsh(virshArgs('vol-list', { pool }, ['--details']), { timeoutMs: 30_000 }));
   }
 
   async volumeCreate(pool: string, name: string, sizeBytes: number, format: 'qcow2' | 'raw', opts: { thin?: boolean } = {}): Promise<string> {
-    const args = ['vol-create-as', pool, name, `${sizeBytes}b`, '--format', format];
-    if (opts.thin) args.push('--allocation', '0');
-    await this.virsh(args, { timeoutMs: 300_000 });
-    return (await this.virsh(['vol-path', name, '--pool', pool])).trim();
+    await this.virsh(virshArgs('vol-create-as', { pool, name, capacity: `${sizeBytes}b`, format, allocation: opts.thin ? '0' : undefined }), { timeoutMs: 300_000 });
+    return (await this.virsh(virshArgs('vol-path', { vol: name, pool }))).trim();
   }
 
   async volumeDelete(pool: string, name: string): Promise<void> {
-    await this.virsh(['vol-delete', name, '--pool', pool], { timeoutMs: 120_000 });
+    await this.virsh(virshArgs('vol-delete', { vol: name, pool }), { timeoutMs: 120_000 });
   }
 
   /** Names of running (or, with all, every defined) VM. */
   async vmNames(all: boolean): Promise<string[]> {
-    const out = await this.virsh(all ? ['list', '--all', '--name'] : ['list', '--name']);
+    const out = await this.virsh(virshArgs('list', {}, all ? ['--all', '--name'] : ['--name']));
     return out.split('\n').map((l) => l.trim()).filter(Boolean);
   }
 
   async vmXml(name: string): Promise<string> {
-    return this.virsh(['dumpxml', name]);
+    return this.virsh(virshArgs('dumpxml', { domain: name }));
   }
 
   async vmState(name: string): Promise<string> {
-    return (await this.virsh(['domstate', name])).trim();
+    return (await this.virsh(virshArgs('domstate', { domain: name }))).trim();
   }
 }

@@ -9,6 +9,7 @@
 // Mounting and iSCSI logins belong to the connection service (storage-conn);
 // this module only asks it where a connection's storage is.
 import { randomUUID } from 'node:crypto';
+import { InvalidInputError } from '../../../domain/errors.ts';
 import type { Db } from '../../../manager/db.ts';
 import type { EventLog } from '../../../manager/events.ts';
 import {
@@ -16,6 +17,7 @@ import {
   parseDiskSources, parseMetadata, parseMetadataTags, poolTypeFor, uploadNameRule, validateDomainInput, validateVolumeInput,
   type DomainInput, type DomainMetadata, type DomainStatus, type DomainType, type DomainUser, type FieldError, type StorageKind, type VolumeInput,
 } from '../../../domain/storage/domain.ts';
+import { virshArgs } from '../../../virt/virsh.ts';
 import type { StorageVolume } from '../../../virt/storage.ts';
 import { LibvirtError, PoolClient, type Runner } from './libvirt.ts';
 
@@ -84,9 +86,9 @@ export interface FoundDomain {
   attachedAs?: string;
 }
 
-export class DomainInputError extends Error {
-  constructor(public readonly errors: FieldError[]) {
-    super(errors.map((e) => e.message).join('; '));
+export class DomainInputError extends InvalidInputError {
+  constructor(public override readonly errors: FieldError[]) {
+    super(errors);
     this.name = 'DomainInputError';
   }
 }
@@ -288,7 +290,7 @@ export function createDomainService(deps: DomainServiceDeps) {
   const attachPool = async (d: Pick<StorageDomain, 'poolName' | 'kind' | 'path'>) => {
     const defined = d.kind === 'block' ? await virsh.defineLogical(d.poolName, d.path) : await virsh.defineDir(d.poolName, `${d.path}/images`);
     try {
-      if (defined) await virsh.virsh(['pool-start', d.poolName], { timeoutMs: 60_000 });
+      if (defined) await virsh.virsh(virshArgs('pool-start', { pool: d.poolName }), { timeoutMs: 60_000 });
       else await virsh.start(d.poolName);
     } catch (e) {
       if (defined) await virsh.undefine(d.poolName).catch(() => undefined);
@@ -317,7 +319,7 @@ export function createDomainService(deps: DomainServiceDeps) {
       const kind = CONNECTION_KIND[conn.type]!;
       if (kind === 'block' && spec.type !== 'data') throw new DomainInputError([{ field: 'type', message: `type: ${spec.type} domains live on file storage (NFS, POSIX, local); ${connLabel(conn)} is ${conn.type}` }]);
       if (spec.lun && kind !== 'block') throw new DomainInputError([{ field: 'lun', message: `lun: only for iSCSI and FC connections (${connLabel(conn)} is ${conn.type})` }]);
-      return events.action({ source: SOURCE, objectType: OBJ, objectId: spec.name, message: `Create ${spec.type} storage domain ${spec.name} on connection ${connLabel(conn)}` }, async () => {
+      return events.action({ source: SOURCE, objectType: OBJ, objectId: spec.name, message: `Create ${spec.type} storage domain ${spec.name} on connection ${connLabel(conn)}` }, async ({ commit }) => {
         await requireConnected(conn);
         const uuid = randomUUID();
         const now = new Date().toISOString();
@@ -354,7 +356,7 @@ export function createDomainService(deps: DomainServiceDeps) {
             throw e;
           }
         }
-        insert(d);
+        commit(() => insert(d));
         try { storeCapacity(uuid, await measure(d)); } catch { /* the health check fills it in */ }
         return mustGet(uuid);
       });
@@ -405,7 +407,7 @@ export function createDomainService(deps: DomainServiceDeps) {
         if (!v.ok && v.errors.some((e) => e.field === 'name')) throw new DomainInputError(v.errors.filter((e) => e.field === 'name'));
       }
       const conn = await resolveConnection(connectionKey);
-      return events.action({ source: SOURCE, objectType: OBJ, objectId: which, message: `Import storage domain ${which} from connection ${connLabel(conn)}` }, async () => {
+      return events.action({ source: SOURCE, objectType: OBJ, objectId: which, message: `Import storage domain ${which} from connection ${connLabel(conn)}` }, async ({ commit }) => {
         const found = await service.scan(conn.id);
         const f = found.find((x) => x.metadata.uuid === which) ?? found.filter((x) => x.metadata.name === which).at(0);
         if (!f) throw new DomainError('not-found', `connection ${connLabel(conn)} holds no storage domain ${which}${found.length ? ` (found: ${found.map((x) => `${x.metadata.name} ${x.metadata.uuid}`).join(', ')})` : ''}`);
@@ -421,7 +423,7 @@ export function createDomainService(deps: DomainServiceDeps) {
         };
         if (d.kind === 'block') await onStorage('vgchange', ['--activate', 'y', d.path], 'activating the volume group', { timeoutMs: 60_000 });
         await attachPool(d);
-        insert(d);
+        commit(() => insert(d));
         try { storeCapacity(d.id, await measure(d)); } catch { /* the health check fills it in */ }
         return mustGet(d.id);
       });
@@ -432,7 +434,7 @@ export function createDomainService(deps: DomainServiceDeps) {
       const d = mustGet(key);
       const blocked = domainActionBlocked('activate', d);
       if (blocked) throw new DomainError('state', blocked);
-      return events.action({ source: SOURCE, objectType: OBJ, objectId: d.id, message: `Activate storage domain ${d.name}` }, async () => {
+      return events.action({ source: SOURCE, objectType: OBJ, objectId: d.id, message: `Activate storage domain ${d.name}` }, async ({ commit }) => {
         const conn = await connections.get(d.connectionId);
         if (!conn) throw new DomainError('connection', `the connection of ${d.name} (${d.connectionId}) no longer exists`);
         await requireConnected(conn);
@@ -440,7 +442,7 @@ export function createDomainService(deps: DomainServiceDeps) {
         if (!check.ok) throw new DomainError('storage', check.error);
         if (d.kind === 'block') await onStorage('vgchange', ['--activate', 'y', d.path], 'activating the volume group', { timeoutMs: 60_000 });
         await attachPool(d);
-        setStatus(d.id, 'active');
+        commit(() => setStatus(d.id, 'active'));
         try { storeCapacity(d.id, await measure(d)); } catch { /* next check */ }
         return mustGet(d.id);
       });
@@ -451,11 +453,11 @@ export function createDomainService(deps: DomainServiceDeps) {
       const d = mustGet(key);
       const blocked = domainActionBlocked('maintenance', d);
       if (blocked) throw new DomainError('state', blocked);
-      return events.action({ source: SOURCE, objectType: OBJ, objectId: d.id, message: `Put storage domain ${d.name} into maintenance` }, async () => {
+      return events.action({ source: SOURCE, objectType: OBJ, objectId: d.id, message: `Put storage domain ${d.name} into maintenance` }, async ({ commit }) => {
         const users = await usersOf(d, false);
         if (users.length) throw new DomainError('in-use', usersMessage(d, users, 'Maintenance of'), users);
         await virsh.stop(d.poolName);
-        setStatus(d.id, 'maintenance');
+        commit(() => setStatus(d.id, 'maintenance'));
         return mustGet(d.id);
       });
     },
@@ -465,12 +467,12 @@ export function createDomainService(deps: DomainServiceDeps) {
       const d = mustGet(key);
       const blocked = domainActionBlocked('detach', d);
       if (blocked) throw new DomainError('state', blocked);
-      await events.action({ source: SOURCE, objectType: OBJ, objectId: d.id, message: `Detach storage domain ${d.name} (data stays on the storage)` }, async () => {
+      await events.action({ source: SOURCE, objectType: OBJ, objectId: d.id, message: `Detach storage domain ${d.name} (data stays on the storage)` }, async ({ commit }) => {
         const users = await usersOf(d, false);
         if (users.length) throw new DomainError('in-use', usersMessage(d, users, 'Detach of'), users);
         await virsh.undefine(d.poolName);
         if (d.kind === 'block') await runner.run('vgchange', ['--activate', 'n', d.path], { timeoutMs: 60_000 });
-        db.prepare('DELETE FROM storage_domains WHERE id = ?').run(d.id);
+        commit(() => db.prepare('DELETE FROM storage_domains WHERE id = ?').run(d.id));
       });
     },
 
@@ -479,7 +481,7 @@ export function createDomainService(deps: DomainServiceDeps) {
       const d = mustGet(key);
       const blocked = domainActionBlocked('remove', d);
       if (blocked) throw new DomainError('state', blocked);
-      await events.action({ source: SOURCE, objectType: OBJ, objectId: d.id, message: `Remove storage domain ${d.name} and delete its data` }, async () => {
+      await events.action({ source: SOURCE, objectType: OBJ, objectId: d.id, message: `Remove storage domain ${d.name} and delete its data` }, async ({ commit }) => {
         const users = await usersOf(d, true);
         if (users.length) throw new DomainError('in-use', usersMessage(d, users, 'Removal of'), users);
         const conn = await connections.get(d.connectionId);
@@ -493,7 +495,7 @@ export function createDomainService(deps: DomainServiceDeps) {
           if (!/\/[0-9a-f-]{36}$/.test(d.path)) throw new DomainError('state', `refusing to delete ${d.path}: not a domain directory`);
           await onStorage('rm', ['-rf', '--one-file-system', d.path], `deleting ${d.path}`, { timeoutMs: 120_000 });
         }
-        db.prepare('DELETE FROM storage_domains WHERE id = ?').run(d.id);
+        commit(() => db.prepare('DELETE FROM storage_domains WHERE id = ?').run(d.id));
       });
     },
 
