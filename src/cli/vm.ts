@@ -5,6 +5,7 @@
 // the action failed or was refused, 2 for invalid input.
 import { parseDiskSpec, parseMiB, type BootKind, type DiskInput, type FieldError, type GraphicsKind, type OsType, type VmCreateInput } from '../domain/vm-create.ts';
 import { displayAccess, snapshotTreeText } from '../domain/vm-display.ts';
+import { objectNameProblem } from '../domain/names.ts';
 import {
   VmActionError, VmInputError, vmClone, vmConsole, vmCreate, vmDelete, vmDeletePlan, vmEdit, vmForceOff, vmPause, vmPending, vmReboot, vmRestore, vmResume,
   vmSave, vmSetAutostart, vmShutdown, vmSnapshotCreate, vmSnapshotDelete, vmSnapshotRevert, vmSnapshots, vmStart, vmValidateCreate,
@@ -45,7 +46,14 @@ async function guard<T>(fn: () => Promise<T>): Promise<T> {
 function vmArg(ctx: CommandContext, what = 'NAME'): string {
   const n = ctx.positionals[0];
   if (!n) throw new CommandError(`${what}: is required (a VM name, see hostdeck vm list)`, 2);
-  return n;
+  return checkedName(what, n);
+}
+
+/** A VM or snapshot name from the command line, refused before anything runs when it breaks the names' shared rule. */
+function checkedName(what: string, name: string): string {
+  const problem = objectNameProblem(name);
+  if (problem) throw new CommandError(`${what}: ${problem}`, 2);
+  return name;
 }
 
 async function yesOrAsk(ctx: CommandContext, question: string): Promise<boolean> {
@@ -237,6 +245,7 @@ const vmCommands: Command[] = [
       else ctx.out(`${name}: changed${pending.length ? `; pending until next boot: ${pending.join(', ')}` : ''}`);
       return 0;
     },
+      checkedName('NEW-NAME', newName);
   },
   {
     noun: 'vm', verb: 'clone', summary: 'Copy a shut-off VM under a new name, disks included', usage: 'NAME NEW-NAME',
@@ -286,6 +295,7 @@ const vmCommands: Command[] = [
       'disk-only': { type: 'boolean', description: 'Disks only, as external overlay files (works on raw disks; cannot be reverted by libvirt before 9.9)' },
     },
     async run(ctx) {
+      checkedName('SNAPSHOT', snap);
       const name = vmArg(ctx);
       const snap = ctx.positionals[1];
       if (snap === undefined) throw new CommandError('SNAPSHOT: is required (a name for the snapshot)', 2);
@@ -310,6 +320,7 @@ const vmCommands: Command[] = [
   {
     noun: 'vm', verb: 'snapshot revert', summary: 'Go back to a snapshot (the VM takes its state)', usage: 'NAME SNAPSHOT', options: { yes: { type: 'boolean', description: 'Do not ask' } },
     async run(ctx) {
+      checkedName('SNAPSHOT', snap);
       const name = vmArg(ctx);
       const snap = ctx.positionals[1];
       if (snap === undefined) throw new CommandError('SNAPSHOT: is required', 2);
@@ -323,6 +334,7 @@ const vmCommands: Command[] = [
     noun: 'vm', verb: 'snapshot delete', summary: 'Delete a snapshot (its children move to its parent) or with --children its subtree', usage: 'NAME SNAPSHOT',
     options: { children: { type: 'boolean', description: 'Delete its children too' }, yes: { type: 'boolean', description: 'Do not ask' } },
     async run(ctx) {
+      checkedName('SNAPSHOT', snap);
       const name = vmArg(ctx);
       const snap = ctx.positionals[1];
       if (snap === undefined) throw new CommandError('SNAPSHOT: is required', 2);
@@ -342,6 +354,7 @@ const demoCommands: Command[] = [
       remove: { type: 'boolean', description: 'Remove the demo VMs and their disks (only those hostdeck demo created)' },
       list: { type: 'boolean', description: 'List the demo VMs' },
       pool: { type: 'string', description: 'Storage pool for their disks (default: "default", created at /var/lib/libvirt/images when missing)', value: 'POOL' },
+      if (ctx.options.pool !== undefined) checkedName('--pool', String(ctx.options.pool));
     },
     async run(ctx) {
       if (ctx.options.remove && ctx.options.list) throw new CommandError('--remove/--list: give one of them', 2);

@@ -4,6 +4,8 @@
 // and returns every problem, each naming the field and the rule, before
 // anything is created.
 
+import { objectNameProblem } from './names.ts';
+
 export type DiskFormat = 'qcow2' | 'raw';
 export type BootKind = 'disk' | 'cdrom' | 'network' | 'kernel';
 export type GraphicsKind = 'vnc' | 'spice' | 'none';
@@ -78,8 +80,8 @@ export function vmNameProblem(name: string, existing: readonly string[] = []): s
   if (!name.trim()) return 'is required';
   if (name.includes('/')) return "must not contain '/'";
   if (/[\n\r]/.test(name)) return 'must not contain a newline';
-  // eslint-disable-next-line no-control-regex -- control characters are what this rejects
-  if (/[\x00-\x1f\x7f]/.test(name)) return 'must not contain control characters';
+  const shared = objectNameProblem(name);
+  if (shared) return shared;
   if (name.length > NAME_MAX) return `must be at most ${NAME_MAX} characters (got ${name.length})`;
   if (name !== name.trim()) return 'must not start or end with a space';
   if (existing.includes(name)) return `a VM named '${name}' already exists`;
@@ -146,6 +148,8 @@ export function poolVolume(s: string): { pool: string; volume: string } | undefi
 export function validateVmCreate(input: VmCreateInput, facts: HostFacts): FieldError[] {
   const out: FieldError[] = [];
   const p = (field: string, label: string, problem: string | undefined) => { if (problem) out.push(err(field, label, problem)); };
+  const shared = objectNameProblem(pool);
+  if (shared) return shared;
   p('name', 'name', vmNameProblem(input.name, facts.domains));
   p('vcpus', 'vCPUs', vcpusProblem(input.vcpus, facts.cpus));
   p('memory', 'memory', memoryProblem(input.memoryMiB, facts.memoryKiB));
@@ -180,6 +184,7 @@ export function validateVmCreate(input: VmCreateInput, facts: HostFacts): FieldE
     else if (n.kind === 'network' && !facts.networks.includes(n.source)) out.push(err('nic.source', 'network', `no libvirt network named '${n.source}'${facts.networks.length ? ` (networks: ${facts.networks.join(', ')})` : ''}`));
     else if (n.kind === 'bridge' && !facts.bridges.includes(n.source)) out.push(err('nic.source', 'bridge', `no bridge named '${n.source}' on this host${facts.bridges.length ? ` (bridges: ${facts.bridges.join(', ')})` : ''}`));
     if (n.mac) p('nic.mac', 'MAC address', macProblem(n.mac));
+      else if (objectNameProblem(d.volume)) out.push(err(`${f}.volume`, `${label} volume`, objectNameProblem(d.volume)!));
   }
 
   switch (input.boot) {
@@ -196,6 +201,7 @@ export function validateVmCreate(input: VmCreateInput, facts: HostFacts): FieldE
       } else if (!input.iso.startsWith('/')) out.push(err('iso', 'ISO', 'must be an absolute path or POOL/VOLUME'));
       else if (!facts.fileExists(input.iso)) out.push(err('iso', 'ISO', `${input.iso} does not exist`));
       break;
+    else if (objectNameProblem(n.source)) out.push(err('nic.source', n.kind === 'network' ? 'network' : 'bridge', objectNameProblem(n.source)!));
     }
     case 'network':
       if (!input.nic) out.push(err('boot', 'boot', 'network boot needs a network interface'));
@@ -211,6 +217,7 @@ export function validateVmCreate(input: VmCreateInput, facts: HostFacts): FieldE
       break;
     default:
       out.push(err('boot', 'boot', 'must be disk, cdrom, network or kernel'));
+        else if (objectNameProblem(pv.volume)) out.push(err('iso', 'ISO', `volume ${objectNameProblem(pv.volume)!}`));
   }
   if (input.boot !== 'kernel' && (input.initrd || input.cmdline)) out.push(err('boot', 'boot', 'an initrd or kernel command line needs boot from kernel'));
   if (!['linux', 'windows', 'other'].includes(input.osType)) out.push(err('os', 'OS type', 'must be linux, windows or other'));
@@ -283,8 +290,8 @@ export type SnapshotMode = 'full' | 'disk-only';
 export function snapshotNameProblem(name: string, existing: readonly string[]): string | undefined {
   if (!name.trim()) return 'is required';
   if (/[/\n\r]/.test(name)) return "must not contain '/' or a newline";
-  // eslint-disable-next-line no-control-regex -- control characters are what this rejects
-  if (/[\x00-\x1f\x7f]/.test(name)) return 'must not contain control characters';
+  const shared = objectNameProblem(name);
+  if (shared) return shared;
   if (name.length > NAME_MAX) return `must be at most ${NAME_MAX} characters`;
   if (/^\d+$/.test(name)) return 'must not be only digits';
   if (existing.includes(name)) return `a snapshot named '${name}' already exists`;

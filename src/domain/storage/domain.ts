@@ -2,6 +2,7 @@
 // metadata format, and the predicates the CLI and the screen share.
 // Pure: no I/O. Every rule's message names the field it is about.
 import { createHash } from 'node:crypto';
+import { objectNameProblem } from '../names.ts';
 
 export const DOMAIN_TYPES = ['data', 'iso', 'export'] as const;
 export type DomainType = (typeof DOMAIN_TYPES)[number];
@@ -130,6 +131,8 @@ export interface VolumeSpec {
 /** A volume (file or LV) name: no path separators, no leading dot or dash. */
 export function volumeNameRule(field: string, s: string, kind: StorageKind = 'file'): string | undefined {
   if (!s) return `${field}: is required`;
+  const shared = objectNameProblem(s);
+  if (shared) return `${field}: ${shared}`;
   if (s.length > 100) return `${field}: must be at most 100 characters (got ${s.length})`;
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/.test(s)) return `${field}: must start with a letter, digit or '_' and contain only letters, digits, '.', '_', '+' and '-' (got ${JSON.stringify(s)})`;
   if (kind === 'block' && (/^(snapshot|pvmove)/.test(s) || /_(cdata|cmeta|corig|mlog|mimage|pmspare|rimage|rmeta|tdata|tmeta|vdata|vorigin)/.test(s))) return `${field}: is a name LVM reserves (got ${JSON.stringify(s)})`;

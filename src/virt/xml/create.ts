@@ -1,6 +1,7 @@
 // Plain data -> domain / snapshot XML (the "create" half of the XML split).
 // Pure. Everything a user typed is escaped by the XML writer.
 import { renderXml, x, type XmlNode } from './xml.ts';
+import { objectNameProblem } from '../../domain/names.ts';
 
 export interface DiskSpec {
   /** An image file ... */
@@ -58,6 +59,8 @@ const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
 /** Why a name cannot be a domain name, or undefined when it can. */
 export function domainNameProblem(name: string): string | undefined {
   if (!name) return 'a name is required';
+  const shared = objectNameProblem(name);
+  if (shared) return shared;
   if (!NAME_RE.test(name)) return 'use 1-64 letters, digits, ".", "_", "+" or "-", starting with a letter or digit';
   return undefined;
 }

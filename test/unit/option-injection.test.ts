@@ -1,0 +1,107 @@
+// A value someone typed never reaches a program where the program reads an
+// option: names of libvirt objects that start with '-' (or hold control,
+// bidirectional or zero-width characters) are refused by one shared rule
+// before anything runs; every other value that may start with '-' is passed
+// after `--` or as an option's value. Program calls are recorded through the
+// runner (or the module's injected runner).
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { main } from '../../src/cli.tsx';
+import { observe, type RunRecord } from '../../src/exec/runner.ts';
+import { objectNameProblem } from '../../src/domain/names.ts';
+import { snapshotNameProblem, validateVmCreate, vmNameProblem, type HostFacts, type VmCreateInput } from '../../src/domain/vm-create.ts';
+import { volumeNameRule } from '../../src/domain/storage/domain.ts';
+import { domainNameProblem } from '../../src/virt/xml/create.ts';
+
+const URI = `test:///${resolve('test/fixtures/libvirt/option-injection.xml')}`;
+
+const REFUSED: [string, string, RegExp][] = [
+  ['leading dash', '-rf', /must not start with '-'/],
+  ['an option naming another object', '--domain=prod', /must not start with '-'/],
+  ['lone dash', '-', /must not start with '-'/],
+  ['escape (C0)', 'a\x1b[2Jb', /control characters/],
+  ['DEL', 'a\x7fb', /control characters/],
+  ['C1 (NEL)', 'a\x85b', /control characters/],
+  ['right-to-left override', 'abc\u202etxt', /bidirectional/],
+  ['first-strong isolate', 'a\u2068b', /bidirectional/],
+  ['right-to-left mark', 'a\u200fb', /bidirectional/],
+  ['Arabic letter mark', 'a\u061cb', /bidirectional/],
+  ['zero-width space', 'a\u200bb', /zero-width/],
+  ['word joiner', 'a\u2060b', /zero-width/],
+  ['byte order mark', '\ufeffab', /zero-width/],
+];
+
+describe('the names rule (src/domain/names.ts), shared by every kind of name', () => {
+  for (const [what, value, rule] of REFUSED) {
+    it(`refuses ${what} in VM, snapshot, volume and domain-XML names`, () => {
+      assert.match(objectNameProblem(value) ?? '', rule);
+      assert.match(vmNameProblem(value) ?? '', value === '-' || value.startsWith('-') ? rule : /control|newline|bidirectional|zero-width/);
+      assert.match(snapshotNameProblem(value, []) ?? '', /./);
+      assert.match(volumeNameRule('name', value) ?? '', /^name: /);
+      assert.match(domainNameProblem(value) ?? '', /./);
+    });
+  }
+
+  it('accepts ordinary names, dashes inside included', () => {
+    for (const n of ['prod', 'web-01', 'db_2.qcow2', 'før', 'a-']) assert.equal(objectNameProblem(n), undefined, n);
+  });
+
+  it('a new VM\'s pool, volume and network names follow it, each named by its field', () => {
+    const facts: HostFacts = {
+      domains: [], memoryKiB: 8 * 1024 ** 2, cpus: 4, volumes: { '-p': ['-v'] }, networks: ['--network=default'], bridges: [], machines: [], fileExists: () => true,
+      pools: [{ name: '-p', state: 'running', uuid: '', autostart: false, persistent: true, capacityBytes: 1e12, allocationBytes: 0, availableBytes: 1e12 } as unknown as HostFacts['pools'][number]],
+    };
+    const input: VmCreateInput = {
+      name: 'ok', vcpus: 1, memoryMiB: 512, disks: [{ kind: 'existing', pool: '-p', volume: '-v' }], nic: { kind: 'network', source: '--network=default' }, boot: 'disk',
+      osType: 'linux', machine: 'pc', graphics: 'none',
+    };
+    const errors = validateVmCreate(input, facts);
+    const by = (f: string) => errors.find((e) => e.field === f)?.message ?? '';
+    assert.match(by('disks[0].pool'), /^disk 1 pool: must not start with '-'/);
+    assert.match(by('nic.source'), /^network: must not start with '-'/);
+  });
+});
+
+/** Run the CLI in this process; returns the exit status, what it wrote to stderr and every program it started. */
+async function cli(argv: string[]): Promise<{ code: number; stderr: string; runs: RunRecord[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'hostdeck-optinj-'));
+  const runs: RunRecord[] = [];
+  const stop = observe((r) => { if (r.exitCode === undefined) runs.push(r); });
+  const write = process.stderr.write.bind(process.stderr);
+  let stderr = '';
+  process.stderr.write = ((t: string) => { stderr += String(t); return true; }) as typeof process.stderr.write;
+  try {
+    const code = await main([...argv, '-c', URI, '--db', join(dir, 'state.db')]);
+    return { code, stderr, runs };
+  } finally {
+    process.stderr.write = write;
+    stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('the CLI refuses such a name after `--` with exit 2, naming the argument, and runs nothing', () => {
+  const cases: [string[], string][] = [
+    [['vm', 'edit', '--autostart', 'on', '--', '--domain=prod'], 'NAME'],
+    [['vm', 'reboot', '--', '--domain=prod'], 'NAME'],
+    [['vm', 'delete', '--yes', '--', '--domain=prod'], 'NAME'],
+    [['vm', 'edit', '--description', 'x', '--', '--domain=prod'], 'NAME'],
+    [['vm', 'snapshot', 'revert', '--yes', 'prod', '--', '--current'], 'SNAPSHOT'],
+    [['vm', 'snapshot', 'delete', '--yes', 'prod', '--', '--current'], 'SNAPSHOT'],
+    [['vm', 'snapshot', 'create', 'prod', '--', '--current'], 'SNAPSHOT'],
+    [['vm', 'clone', 'prod', '--', '-rf'], 'NEW-NAME'],
+    [['vm', 'show', 'ab\u202ec'], 'NAME'],
+    [['demo', '--pool=--pool=prod-pool'], '--pool'],
+  ];
+  for (const [argv, label] of cases) {
+    it(argv.join(' '), async () => {
+      const r = await cli(argv);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, new RegExp(`${label}: must not (start with '-'|contain bidirectional)`));
+      assert.deepEqual(r.runs.map((x) => `${x.command} ${x.args.join(' ')}`), []);
+    });
+  }
+});
