@@ -2,7 +2,8 @@
 // Services are built once here. The CLI path never loads ink or React.
 import { resolveConfig, type Config } from './config.ts';
 import { formatOptions, parseArgs, UsageError, type OptionSpecs } from './cli/args.ts';
-import { CommandError, type Command, type CommandContext } from './cli/registry.ts';
+import { EXIT_STATUS_HELP, type Command, type CommandContext } from './cli/registry.ts';
+import { printable } from './domain/text.ts';
 import { Services } from './services.ts';
 import { trace } from './trace.ts';
 
@@ -55,7 +56,7 @@ export function mainHelp(COMMANDS: readonly Command[]): string {
   ];
   const w = Math.max(...COMMANDS.map((c) => `${c.noun} ${c.verb}`.length));
   for (const c of COMMANDS) lines.push(`  ${`${c.noun} ${c.verb}`.trimEnd().padEnd(w)}  ${c.summary}`);
-  lines.push('', 'Options:', formatOptions(GLOBAL_OPTIONS), '', 'Exit status: 0 on success, 1 when the action failed, 2 for invalid input.');
+  lines.push('', 'Options:', formatOptions(GLOBAL_OPTIONS), '', EXIT_STATUS_HELP);
   return lines.join('\n');
 }
 
@@ -86,9 +87,20 @@ function ask(createInterface: typeof import('node:readline').createInterface, qu
   });
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const out = (t: string) => process.stdout.write(`${t}\n`);
-  const err = (t: string) => process.stderr.write(`${t}\n`);
+/** Where the CLI writes its lines (the process's streams; a test collects them). */
+export interface CliOutput {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const PROCESS_OUTPUT: CliOutput = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+
+export async function main(argv: string[], output: CliOutput = PROCESS_OUTPUT): Promise<number> {
+  // hostdeck's own line breaks stay; any other control character (an escape
+  // sequence in a VM name libvirt reports, say) is shown escaped.
+  const safe = (t: string) => t.split('\n').map(printable).join('\n');
+  const out = (t: string) => output.stdout(`${safe(t)}\n`);
+  const err = (t: string) => output.stderr(`${safe(t)}\n`);
   const COMMANDS = hasCommandWord(argv) || argv.some((a) => a === '--help' || a === '-h') ? await loadCommands() : [];
   // The noun and verb are the first two words that are not options.
   const words: string[] = [];
@@ -137,14 +149,18 @@ export async function main(argv: string[]): Promise<number> {
     const services = new Services(config, 'cli');
     try {
       return await cmd.run({ services, options, positionals, json: Boolean(options.json), out, err, interactive: Boolean(process.stdin.isTTY), prompt: makePrompt() });
+    } catch (e) {
+      throw services.explainError(e);
     } finally {
       await services.close();
     }
   } catch (e) {
-    if (e instanceof UsageError) { err(`hostdeck: ${e.message}`); return 2; }
-    if (e instanceof CommandError) { err(`hostdeck: ${e.message}`); return e.code; }
-    err(`hostdeck: ${(e as Error).message}`);
-    return 1;
+    // Loaded on failure only: the mapping knows every service's errors, which the console does not load up front.
+    const { toCommandError } = await import('./cli/errors.ts');
+    const c = toCommandError(e);
+    // Each line is escaped whole (a newline inside one shows as \n): a quoted value cannot forge a line.
+    for (const line of c.lines) output.stderr(`hostdeck: ${printable(line)}\n`);
+    return c.code;
   }
 }
 

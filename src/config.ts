@@ -25,9 +25,15 @@ export const SAMPLERS: readonly SamplerKind[] = ['auto', 'libvirt', 'virsh'];
 export type ThemeName = 'dark' | 'light' | 'high-contrast';
 export const THEMES: readonly ThemeName[] = ['dark', 'light', 'high-contrast'];
 
-/** libvirt's convention: -c/--connect, else LIBVIRT_DEFAULT_URI, else qemu:///system. */
+/**
+ * libvirt's convention: -c/--connect, else LIBVIRT_DEFAULT_URI, else
+ * qemu:///system. An empty environment variable counts as unset (the shell's
+ * convention: `LIBVIRT_DEFAULT_URI= hostdeck ...` clears it), as an empty
+ * HOSTDECK_DB does; an empty flag is refused by the CLI before it gets here.
+ */
 export function resolveUri(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
-  return flag || env.LIBVIRT_DEFAULT_URI || 'qemu:///system';
+  if (flag === '') throw new Error('--connect: must not be empty (give URI, or leave the option out)');
+  return flag ?? (env.LIBVIRT_DEFAULT_URI || 'qemu:///system');
 }
 
 export function resolveLogFile(env: NodeJS.ProcessEnv = process.env): string {
@@ -45,6 +51,7 @@ export function currentUser(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function resolveConfig(flags: { connect?: string; db?: string; theme?: string; readOnly?: boolean }, env: NodeJS.ProcessEnv = process.env): Config {
+  if (flags.db === '') throw new Error('--db: must not be empty (give PATH, or leave the option out)');
   const theme = (flags.theme ?? env.HOSTDECK_THEME ?? 'dark') as ThemeName;
   if (!THEMES.includes(theme)) throw new Error(`--theme: must be one of ${THEMES.join(', ')} (got ${JSON.stringify(theme)})`);
   const sampler = (env.HOSTDECK_SAMPLER || 'auto') as SamplerKind;

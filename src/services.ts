@@ -1,7 +1,7 @@
 // Services are built once per process (in src/cli.tsx) and handed to the
 // TUI and the CLI. Everything is opened lazily so the first frame is fast.
 import type { Config } from './config.ts';
-import { openDatabase, type Db } from './manager/db.ts';
+import { explainLocked, openDatabase, type Db } from './manager/db.ts';
 import { EventLog, type Channel } from './manager/events.ts';
 import { VirtConnection } from './virt/connection.ts';
 
@@ -22,6 +22,11 @@ export class Services {
 
   get virt(): VirtConnection {
     return (this._virt ??= new VirtConnection(this.config.uri));
+  }
+
+  /** A statement that waited out the busy timeout, as an error naming this database and what has it open; any other error unchanged. */
+  explainError(err: unknown): unknown {
+    return explainLocked(err, this._db ?? this.config.dbPath);
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,8 @@ export interface OptionSpec {
   min?: number;
   max?: number;
   choices?: readonly string[];
+  /** The empty string is a meaningful value (e.g. "" clears a description); otherwise an empty value is refused. */
+  allowEmpty?: boolean;
 }
 
 export type OptionSpecs = Record<string, OptionSpec>;
@@ -27,11 +29,19 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * Reads argv against the specs. Every problem names the option and the rule;
+ * an empty value is refused unless the option allows it. With `--help` (when
+ * the specs have it) nothing is validated: help is shown whatever else the
+ * command line holds, so the first problem is thrown only without it.
+ */
 export function parseArgs(argv: readonly string[], specs: OptionSpecs): { options: ParsedOptions; positionals: string[] } {
   const options: ParsedOptions = {};
   const positionals: string[] = [];
   const byShort = new Map<string, string>();
   for (const [name, s] of Object.entries(specs)) if (s.short) byShort.set(s.short, name);
+  let problem: UsageError | undefined;
+  const refuse = (message: string) => { problem ??= new UsageError(message); };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--') { positionals.push(...argv.slice(i + 1)); break; }
@@ -43,29 +53,37 @@ export function parseArgs(argv: readonly string[], specs: OptionSpecs): { option
       inline = eq >= 0 ? a.slice(eq + 1) : undefined;
     } else if (/^-[A-Za-z]$/.test(a)) {
       name = byShort.get(a.slice(1));
-      if (!name) throw new UsageError(`unknown option ${a}`);
+      if (!name) { refuse(`unknown option ${a}`); continue; }
     } else {
       positionals.push(a);
       continue;
     }
     const spec = specs[name];
-    if (!spec) throw new UsageError(`unknown option --${name}`);
+    if (!spec) { refuse(`unknown option --${name}`); continue; }
     if (spec.type === 'boolean') {
-      if (inline !== undefined && !['true', 'false'].includes(inline)) throw new UsageError(`--${name}: takes no value (or true/false)`);
-      options[name] = inline === undefined ? true : inline === 'true';
+      if (inline !== undefined && !['true', 'false'].includes(inline)) refuse(`--${name}: takes no value (or true/false)`);
+      else options[name] = inline === undefined ? true : inline === 'true';
       continue;
     }
     const v = inline ?? argv[++i];
-    if (v === undefined) throw new UsageError(`--${name}: needs a value${spec.value ? ` (${spec.value})` : ''}`);
-    options[name] = convert(name, spec, v, options[name]);
+    if (v === undefined) { refuse(`--${name}: needs a value${spec.value ? ` (${spec.value})` : ''}`); continue; }
+    try {
+      options[name] = convert(name, spec, v, options[name]);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      refuse(e.message);
+    }
   }
+  if (specs.help && options.help) return { options: { help: true }, positionals };
+  if (problem) throw problem;
   for (const [name, s] of Object.entries(specs)) {
-    if (s.required && (options[name] === undefined || options[name] === '')) throw new UsageError(`--${name}: is required`);
+    if (s.required && options[name] === undefined) throw new UsageError(`--${name}: is required`);
   }
   return { options, positionals };
 }
 
 function convert(name: string, spec: OptionSpec, v: string, prev: ParsedOptions[string]): ParsedOptions[string] {
+  if (v === '' && !spec.allowEmpty) throw new UsageError(`--${name}: must not be empty${spec.value ? ` (give ${spec.value}, or leave the option out)` : ' (leave the option out instead)'}`);
   if (spec.choices && !spec.choices.includes(v)) throw new UsageError(`--${name}: must be one of ${spec.choices.join(', ')} (got ${JSON.stringify(v)})`);
   switch (spec.type) {
     case 'number': {

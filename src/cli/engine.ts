@@ -5,8 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { REGISTRATION_STEPS, type FieldError, type RegistrationInput, type StepProgress } from '../domain/engine.ts';
 import {
-  EngineError, EngineInputError, engineState, enginePaths, registerWithEngine, stateWords, unattendedInput, unregisterFromEngine, type CaInfo,
+  EngineError, engineState, enginePaths, registerWithEngine, stateWords, unattendedInput, unregisterFromEngine, type CaInfo,
 } from '../host/engine/index.ts';
+import { printable } from '../domain/text.ts';
+import { exitCodeOf, toCommandError } from './errors.ts';
 import { CommandError, type Command, type CommandContext } from './registry.ts';
 
 const label = (id: string) => REGISTRATION_STEPS.find((s) => s.id === id)?.label ?? id;
@@ -49,9 +51,9 @@ export function optionMessage(e: FieldError): string {
 function describeCa(ca: CaInfo): string {
   return [
     'The engine presented this CA certificate (it cannot be verified yet):',
-    `  subject      ${ca.subject}`,
-    `  fingerprint  ${ca.fingerprint} (SHA-1)`,
-    `  valid until  ${ca.validTo}`,
+    `  subject      ${printable(ca.subject)}`,
+    `  fingerprint  ${printable(ca.fingerprint)} (SHA-1)`,
+    `  valid until  ${printable(ca.validTo)}`,
     'Compare the fingerprint with the one the engine shows (engine host: openssl x509 -in /etc/pki/ovirt-engine/ca.pem -noout -fingerprint -sha1).',
   ].join('\n');
 }
@@ -118,9 +120,9 @@ export const engineCommands: Command[] = [
         }
         return 0;
       } catch (e) {
-        if (e instanceof EngineInputError) throw new CommandError(e.errors.map((x, i) => `${i ? 'hostdeck: ' : ''}${optionMessage(x)}`).join('\n'), 2);
-        if (e instanceof EngineError) throw new CommandError(e.message, e.kind === 'state' ? 2 : 1);
-        throw e;
+        // The refusal to trust is hostdeck's own text over several lines (the CA's values in it are escaped).
+        if (e instanceof EngineError && e.kind === 'untrusted') throw new CommandError(e.message.split('\n'), exitCodeOf(e));
+        throw toCommandError(e, optionMessage);
       }
     },
   },
@@ -167,8 +169,7 @@ export const engineCommands: Command[] = [
         else ctx.out(`Unregistered from ${r.engine}${r.removedKey ? '; its SSH key was removed' : ''}${r.removedCa ? '; its CA was removed' : ''}. Remove the host on the engine too.`);
         return 0;
       } catch (e) {
-        if (e instanceof EngineError) throw new CommandError(e.message, 1);
-        throw e;
+        throw toCommandError(e);
       }
     },
   },

@@ -1,3 +1,4 @@
+import { NotFoundError } from '../domain/errors.ts';
 import { SEVERITIES, type Severity } from '../manager/events.ts';
 import { CommandError, printTable, type Command } from './registry.ts';
 
@@ -30,7 +31,7 @@ export const eventCommands: Command[] = [
       const raw = ctx.positionals[0];
       if (!raw || !/^\d+$/.test(raw)) throw new CommandError('ID: must be a positive whole number (an event id from `hostdeck events list`)', 2);
       const e = ctx.services.events.get(Number(raw));
-      if (!e) throw new CommandError(`ID: no event with id ${raw}`, 1);
+      if (!e) throw new NotFoundError(`ID: no event with id ${raw} (see hostdeck events list)`);
       if (ctx.json) ctx.out(JSON.stringify(e, null, 2));
       else for (const [k, v] of Object.entries(e)) ctx.out(`${k.padEnd(14)} ${v ?? '-'}`);
       return 0;

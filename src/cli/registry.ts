@@ -27,10 +27,20 @@ export interface Command {
   run: (ctx: CommandContext) => Promise<number>;
 }
 
-/** Error whose message is shown as-is on stderr with exit code `code`. */
+/** What the exit status says (the mapping from errors: src/cli/errors.ts). */
+export const EXIT_STATUS_HELP = 'Exit status: 0 on success, 1 when the action could not be done (wrong state, refused, failed), 2 for invalid input (a value that breaks a rule, or names an object that does not exist).';
+
+/**
+ * Error shown on stderr with exit code `code`. Its lines are hostdeck's own
+ * line breaks: each is printed with its control characters escaped, so a
+ * value quoted in it cannot start a line of its own or drive the terminal.
+ */
 export class CommandError extends Error {
-  constructor(message: string, public readonly code = 1) {
-    super(message);
+  readonly lines: readonly string[];
+  constructor(message: string | readonly string[], public readonly code = 1) {
+    const lines = typeof message === 'string' ? [message] : message;
+    super(lines.join('\n'));
+    this.lines = lines;
     this.name = 'CommandError';
   }
 }

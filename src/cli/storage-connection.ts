@@ -7,10 +7,12 @@ import { readFileSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { connectionTarget, type ConnectionInput, type FieldError, type StorageConnection } from '../domain/storage/connection.ts';
-import { ConnectionInputError, StorageError, connectionLabel, type ConnectionService } from '../host/storage/connections.ts';
+import { connectionLabel, type ConnectionService } from '../host/storage/connections.ts';
 import { connectionServiceFor } from '../host/storage/service.ts';
 import { formatBytes } from '../host/parse.ts';
-import type { OptionSpecs } from './args.ts';
+import { NotFoundError } from '../domain/errors.ts';
+import type { OptionSpecs, ParsedOptions } from './args.ts';
+import { toCommandError } from './errors.ts';
 import { CommandError, printTable, type Command, type CommandContext } from './registry.ts';
 
 const FIELD_OPTION: Record<string, string> = {
@@ -18,17 +20,20 @@ const FIELD_OPTION: Record<string, string> = {
   chapUser: 'chap-user', chapSecret: 'chap-secret-file', mutualUser: 'mutual-user', mutualSecret: 'mutual-secret-file', wwid: 'wwid', spec: 'spec', vfsType: 'vfs-type',
 };
 
-/** "--chap-user: at most 255 characters" from "chapUser: at most 255 characters". */
-export function optionMessage(e: FieldError): string {
-  const opt = FIELD_OPTION[e.field];
+/**
+ * "--chap-user: at most 255 characters" from "chapUser: at most 255 characters".
+ * A secret is named by the option it came in through (file or standard input).
+ */
+export function optionMessage(e: FieldError, options: ParsedOptions = {}): string {
+  const fromStdin = (e.field === 'chapSecret' && options['chap-secret-stdin']) || (e.field === 'mutualSecret' && options['mutual-secret-stdin']);
+  const opt = fromStdin ? FIELD_OPTION[e.field]!.replace(/-file$/, '-stdin') : FIELD_OPTION[e.field];
   const i = e.message.indexOf(': ');
   return opt && i >= 0 ? `--${opt}: ${e.message.slice(i + 2)}` : e.message;
 }
 
-function fail(e: unknown): never {
-  if (e instanceof ConnectionInputError) throw new CommandError(e.errors.map((x, i) => `${i ? 'hostdeck: ' : ''}${optionMessage(x)}`).join('\n'), 2);
-  if (e instanceof StorageError) throw new CommandError(e.message, e.code === 'invalid' ? 2 : 1);
-  throw e;
+/** The service's error as the CLI's (src/cli/errors.ts), field errors named by the options given. */
+function fail(e: unknown, options?: ParsedOptions): never {
+  throw toCommandError(e, (x) => optionMessage(x, options));
 }
 
 const svc = (ctx: CommandContext): ConnectionService => connectionServiceFor(ctx.services);
@@ -184,7 +189,7 @@ export const storageConnectionCommands: Command[] = [
     async run(ctx) {
       const s = svc(ctx);
       const c = s.get(oneId(ctx));
-      if (!c) throw new CommandError(`no storage connection ${JSON.stringify(ctx.positionals[0])} (see hostdeck storage connection list)`, 1);
+      if (!c) throw new NotFoundError(`no storage connection ${JSON.stringify(ctx.positionals[0])} (see hostdeck storage connection list)`);
       show(ctx, c, s.mountPath(c));
       return 0;
     },
@@ -210,7 +215,7 @@ export const storageConnectionCommands: Command[] = [
         if (ctx.json) ctx.out(JSON.stringify(c, null, 2));
         else ctx.out(`Added ${connectionLabel(c)} as ${c.id}. Connect it with hostdeck storage connection connect ${c.name ?? c.id}`);
         return 0;
-      } catch (e) { return fail(e); }
+      } catch (e) { return fail(e, ctx.options); }
     },
   },
   {
@@ -285,7 +290,7 @@ export const storageConnectionCommands: Command[] = [
         if (!ctx.json && !list.length) { ctx.out(`The portal ${String(ctx.options.portal)} offers no targets to this host.`); return 0; }
         printTable(ctx, list.map((t) => ({ target: t.target, portal: t.portal, tpgt: t.tpgt })), ['target', 'portal', 'tpgt'], list);
         return 0;
-      } catch (e) { return fail(e); }
+      } catch (e) { return fail(e, ctx.options); }
     },
   },
   {

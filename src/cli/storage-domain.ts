@@ -3,7 +3,9 @@
 // Same rules and messages as the Storage domains screen; every input is
 // checked before anything runs and an error names the option and the rule.
 import { formatSize, type FieldError } from '../domain/storage/domain.ts';
-import { DomainError, DomainInputError, HEALTH_INTERVAL_MS, createDomainMonitor, domainServiceFor, type DomainService, type StorageDomain } from '../host/storage/domains/index.ts';
+import { DomainError, HEALTH_INTERVAL_MS, createDomainMonitor, domainServiceFor, type DomainService, type StorageDomain } from '../host/storage/domains/index.ts';
+import { NotFoundError } from '../domain/errors.ts';
+import { exitCodeOf, toCommandError } from './errors.ts';
 import { CommandError, printTable, type Command, type CommandContext } from './registry.ts';
 
 const OPTION: Record<string, string> = {
@@ -22,12 +24,8 @@ async function withService<T>(ctx: CommandContext, fn: (s: DomainService) => Pro
   try {
     return await fn(s);
   } catch (e) {
-    if (e instanceof DomainInputError) throw new CommandError(e.errors.map((x, i) => `${i ? 'hostdeck: ' : ''}${optionMessage(x)}`).join('\n'), 2);
-    if (e instanceof DomainError) {
-      if (e.kind === 'in-use' && !ctx.json) throw new CommandError(`${e.message}\nStop or migrate these VMs first.`, 1);
-      throw new CommandError(e.message, e.kind === 'not-found' ? 2 : 1);
-    }
-    throw e;
+    if (e instanceof DomainError && e.kind === 'in-use' && !ctx.json) throw new CommandError([e.message, 'Stop or migrate these VMs first.'], exitCodeOf(e));
+    throw toCommandError(e, optionMessage);
   }
 }
 
@@ -92,7 +90,7 @@ export const storageDomainCommands: Command[] = [
       tooMany(ctx, 1);
       const s = await domainServiceFor(ctx.services);
       const d = s.get(key);
-      if (!d) throw new CommandError(`${DOMAIN_ARG}: no storage domain ${JSON.stringify(key)} (see hostdeck storage domain list)`, 2);
+      if (!d) throw new NotFoundError(`${DOMAIN_ARG}: no storage domain ${JSON.stringify(key)} (see hostdeck storage domain list)`);
       if (ctx.json) { ctx.out(JSON.stringify(d, null, 2)); return 0; }
       const rows: [string, string][] = [
         ['name', d.name], ['id', d.id], ['type', d.type], ['status', d.status + (d.lastError ? ` (${d.lastError})` : '')],

@@ -1,23 +1,24 @@
 // hostdeck vm list|show|create|start|shutdown|reboot|stop|pause|resume|save|
 // restore|clone|edit|delete|console and hostdeck vm snapshot
 // create|list|revert|delete; hostdeck demo. Same service, validation and
-// events as the console (src/host/vm-service.ts). Exit 0 on success, 1 when
-// the action failed or was refused, 2 for invalid input.
+// events as the console (src/host/vm-service.ts). Exit status as every
+// command's (src/cli/errors.ts).
 import { parseDiskSpec, parseMiB, type BootKind, type DiskInput, type FieldError, type GraphicsKind, type OsType, type VmCreateInput } from '../domain/vm-create.ts';
 import { displayAccess, snapshotTreeText } from '../domain/vm-display.ts';
 import { objectNameProblem } from '../domain/names.ts';
 import {
-  VmActionError, VmInputError, vmClone, vmConsole, vmCreate, vmDelete, vmDeletePlan, vmEdit, vmForceOff, vmPause, vmPending, vmReboot, vmRestore, vmResume,
+  vmClone, vmConsole, vmCreate, vmDelete, vmDeletePlan, vmEdit, vmForceOff, vmPause, vmPending, vmReboot, vmRestore, vmResume,
   vmSave, vmSetAutostart, vmShutdown, vmSnapshotCreate, vmSnapshotDelete, vmSnapshotRevert, vmSnapshots, vmStart, vmValidateCreate,
 } from '../host/vm-service.ts';
 import { demoCreate, demoList, demoRemove } from '../host/vm-demo.ts';
 import type { Services } from '../services.ts';
 import { CommandError, printTable, type Command, type CommandContext } from './registry.ts';
+import { cliGuard } from './errors.ts';
 
 const FIELD_OPTION: [RegExp, string][] = [
   [/^name$/, 'NAME'], [/^vcpus$/, '--vcpus'], [/^memory$/, '--memory'], [/^description$/, '--description'], [/^disks\[/, '--disk'],
   [/^nic\.source$/, '--network/--bridge'], [/^nic\.mac$/, '--mac'], [/^boot$/, '--boot'], [/^iso$/, '--iso'], [/^kernel$/, '--kernel'],
-  [/^initrd$/, '--initrd'], [/^machine$/, '--machine'], [/^os$/, '--os'], [/^graphics$/, '--graphics'], [/^snapshot$/, 'SNAPSHOT'], [/^edit$/, 'options'],
+  [/^initrd$/, '--initrd'], [/^cmdline$/, '--cmdline'], [/^machine$/, '--machine'], [/^os$/, '--os'], [/^graphics$/, '--graphics'], [/^snapshot$/, 'SNAPSHOT'], [/^edit$/, 'options'],
 ];
 
 /** A field error as the CLI says it: the option first, then the rule ("--memory: must be more than 0 MiB"). */
@@ -31,17 +32,8 @@ export function cliFieldMessage(e: FieldError): string {
   return opt === '--disk' || opt === '--network/--bridge' || opt === 'NAME' || opt === 'SNAPSHOT' ? `${opt}: ${label}: ${rule}` : `${opt}: ${rule}`;
 }
 
-/** Run a service call; map its errors to exit codes (input 2, refused or failed 1). */
-async function guard<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof VmInputError) throw new CommandError(e.errors.map(cliFieldMessage).join('\n'), 2);
-    if (e instanceof VmActionError) throw new CommandError(e.message, 1);
-    if (e instanceof CommandError) throw e;
-    throw new CommandError((e as Error).message, 1);
-  }
-}
+/** Run a service call; its errors become the CLI's (src/cli/errors.ts), field errors named by option. */
+const guard = <T>(fn: () => Promise<T>): Promise<T> => cliGuard(fn, cliFieldMessage);
 
 function vmArg(ctx: CommandContext, what = 'NAME'): string {
   const n = ctx.positionals[0];
@@ -169,7 +161,7 @@ const vmCommands: Command[] = [
       const input = createInputFromOptions(ctx);
       if (ctx.options['dry-run']) {
         const errors = await guard(() => vmValidateCreate(ctx.services, input));
-        if (errors.length) throw new CommandError(errors.map(cliFieldMessage).join('\n'), 2);
+        if (errors.length) throw new CommandError(errors.map(cliFieldMessage), 2);
         const { createSummary } = await import('../domain/vm-create.ts');
         if (ctx.json) ctx.out(JSON.stringify({ valid: true, input }, null, 2));
         else for (const [k, v] of createSummary(input)) ctx.out(`${k.padEnd(13)} ${v}`);
@@ -224,7 +216,7 @@ const vmCommands: Command[] = [
     options: {
       vcpus: { type: 'number', description: 'Virtual CPUs', value: 'N' },
       memory: { type: 'string', description: 'Memory, e.g. 512M or 2G', value: 'SIZE' },
-      description: { type: 'string', description: 'Description ("" clears it)', value: 'TEXT' },
+      description: { type: 'string', description: 'Description ("" clears it)', value: 'TEXT', allowEmpty: true },
       autostart: { type: 'string', description: 'Start with the host', choices: ['on', 'off'] },
     },
     async run(ctx) {

@@ -5,6 +5,7 @@
 // anything is created.
 
 import { objectNameProblem } from './names.ts';
+import { controlCharProblem } from './text.ts';
 
 export type DiskFormat = 'qcow2' | 'raw';
 export type BootKind = 'disk' | 'cdrom' | 'network' | 'kernel';
@@ -105,6 +106,23 @@ export function memoryProblem(memoryMiB: number, hostKiB: number): string | unde
 
 export function descriptionProblem(d: string | undefined): string | undefined {
   if (d && d.length > DESCRIPTION_MAX) return `must be at most ${DESCRIPTION_MAX} characters`;
+  return d ? controlCharProblem(d) : undefined;
+}
+
+export const CMDLINE_MAX = 4096;
+
+export function cmdlineProblem(c: string | undefined): string | undefined {
+  if (c && c.length > CMDLINE_MAX) return `must be at most ${CMDLINE_MAX} characters`;
+  return c ? controlCharProblem(c) : undefined;
+}
+
+/** What a machine type looks like where the connection lists none to check it against. */
+const MACHINE_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+export function machineProblem(machine: string, known: readonly string[]): string | undefined {
+  if (!machine) return 'is required';
+  if (known.length) return known.includes(machine) ? undefined : `QEMU on this host has no machine '${machine}' (e.g. ${known.filter((m) => !/-\d/.test(m)).slice(0, 4).join(', ') || 'pc, q35'})`;
+  if (!MACHINE_PATTERN.test(machine)) return "must be 1-64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit (this connection lists no machine types to check against)";
   return undefined;
 }
 
@@ -130,6 +148,8 @@ export function formatMiB(mib: number): string {
 
 const poolProblem = (pool: string, facts: HostFacts): string | undefined => {
   if (!pool) return 'is required';
+  const shared = objectNameProblem(pool);
+  if (shared) return shared;
   const p = facts.pools.find((x) => x.name === pool);
   if (!p) return `no storage pool named '${pool}'${facts.pools.length ? ` (pools: ${facts.pools.map((x) => x.name).join(', ')})` : ' (this host has no storage pool)'}`;
   if (p.state !== 'running') return `storage pool '${pool}' is ${p.state || 'not running'}: start it first`;
@@ -148,12 +168,11 @@ export function poolVolume(s: string): { pool: string; volume: string } | undefi
 export function validateVmCreate(input: VmCreateInput, facts: HostFacts): FieldError[] {
   const out: FieldError[] = [];
   const p = (field: string, label: string, problem: string | undefined) => { if (problem) out.push(err(field, label, problem)); };
-  const shared = objectNameProblem(pool);
-  if (shared) return shared;
   p('name', 'name', vmNameProblem(input.name, facts.domains));
   p('vcpus', 'vCPUs', vcpusProblem(input.vcpus, facts.cpus));
   p('memory', 'memory', memoryProblem(input.memoryMiB, facts.memoryKiB));
   p('description', 'description', descriptionProblem(input.description));
+  p('cmdline', 'kernel command line', cmdlineProblem(input.cmdline));
 
   input.disks.forEach((d, i) => {
     const f = `disks[${i}]`;
@@ -165,6 +184,7 @@ export function validateVmCreate(input: VmCreateInput, facts: HostFacts): FieldE
       if (d.format !== 'qcow2' && d.format !== 'raw') out.push(err(`${f}.format`, `${label} format`, 'must be qcow2 or raw'));
     } else {
       if (!d.volume) out.push(err(`${f}.volume`, `${label} volume`, 'is required'));
+      else if (objectNameProblem(d.volume)) out.push(err(`${f}.volume`, `${label} volume`, objectNameProblem(d.volume)!));
       else if (!(facts.volumes[d.pool] ?? []).includes(d.volume)) out.push(err(`${f}.volume`, `${label} volume`, `no volume named '${d.volume}' in pool '${d.pool}'`));
     }
   });
@@ -181,10 +201,10 @@ export function validateVmCreate(input: VmCreateInput, facts: HostFacts): FieldE
   if (input.nic) {
     const n = input.nic;
     if (!n.source) out.push(err('nic.source', n.kind === 'network' ? 'network' : 'bridge', 'is required'));
+    else if (objectNameProblem(n.source)) out.push(err('nic.source', n.kind === 'network' ? 'network' : 'bridge', objectNameProblem(n.source)!));
     else if (n.kind === 'network' && !facts.networks.includes(n.source)) out.push(err('nic.source', 'network', `no libvirt network named '${n.source}'${facts.networks.length ? ` (networks: ${facts.networks.join(', ')})` : ''}`));
     else if (n.kind === 'bridge' && !facts.bridges.includes(n.source)) out.push(err('nic.source', 'bridge', `no bridge named '${n.source}' on this host${facts.bridges.length ? ` (bridges: ${facts.bridges.join(', ')})` : ''}`));
     if (n.mac) p('nic.mac', 'MAC address', macProblem(n.mac));
-      else if (objectNameProblem(d.volume)) out.push(err(`${f}.volume`, `${label} volume`, objectNameProblem(d.volume)!));
   }
 
   switch (input.boot) {
@@ -197,11 +217,11 @@ export function validateVmCreate(input: VmCreateInput, facts: HostFacts): FieldE
       if (pv) {
         const pp = poolProblem(pv.pool, facts);
         if (pp) out.push(err('iso', 'ISO', pp));
+        else if (objectNameProblem(pv.volume)) out.push(err('iso', 'ISO', `volume ${objectNameProblem(pv.volume)!}`));
         else if (!(facts.volumes[pv.pool] ?? []).includes(pv.volume)) out.push(err('iso', 'ISO', `no volume named '${pv.volume}' in pool '${pv.pool}'`));
       } else if (!input.iso.startsWith('/')) out.push(err('iso', 'ISO', 'must be an absolute path or POOL/VOLUME'));
       else if (!facts.fileExists(input.iso)) out.push(err('iso', 'ISO', `${input.iso} does not exist`));
       break;
-    else if (objectNameProblem(n.source)) out.push(err('nic.source', n.kind === 'network' ? 'network' : 'bridge', objectNameProblem(n.source)!));
     }
     case 'network':
       if (!input.nic) out.push(err('boot', 'boot', 'network boot needs a network interface'));
@@ -217,12 +237,10 @@ export function validateVmCreate(input: VmCreateInput, facts: HostFacts): FieldE
       break;
     default:
       out.push(err('boot', 'boot', 'must be disk, cdrom, network or kernel'));
-        else if (objectNameProblem(pv.volume)) out.push(err('iso', 'ISO', `volume ${objectNameProblem(pv.volume)!}`));
   }
   if (input.boot !== 'kernel' && (input.initrd || input.cmdline)) out.push(err('boot', 'boot', 'an initrd or kernel command line needs boot from kernel'));
   if (!['linux', 'windows', 'other'].includes(input.osType)) out.push(err('os', 'OS type', 'must be linux, windows or other'));
-  if (!input.machine) out.push(err('machine', 'machine type', 'is required'));
-  else if (facts.machines.length && !facts.machines.includes(input.machine)) out.push(err('machine', 'machine type', `QEMU on this host has no machine '${input.machine}' (e.g. ${facts.machines.filter((m) => !/-\d/.test(m)).slice(0, 4).join(', ') || 'pc, q35'})`));
+  p('machine', 'machine type', machineProblem(input.machine, facts.machines));
   if (!['vnc', 'spice', 'none'].includes(input.graphics)) out.push(err('graphics', 'graphics', 'must be vnc, spice or none'));
   return out;
 }

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import type { Services } from '../services.ts';
 import { run, runInteractive } from '../exec/runner.ts';
 import {
-  defaultDiskBus, newVolumeName, pendingChanges, snapshotCreateProblem, snapshotNameProblem, snapshotRevertProblem, validateVmCreate, validateVmEdit,
+  defaultDiskBus, descriptionProblem, newVolumeName, pendingChanges, snapshotCreateProblem, snapshotNameProblem, snapshotRevertProblem, validateVmCreate, validateVmEdit,
   vmNameProblem, type FieldError, type HostFacts, type SnapshotMode, type VmCreateInput, type VmEditInput,
 } from '../domain/vm-create.ts';
 import {
@@ -543,7 +543,8 @@ export async function vmSnapshotCreate(s: Services, name: string, snap: { name: 
   locked(s);
   const [vm, existing] = await Promise.all([info(s, name), s.virt.snapshotList(name).catch(() => [] as Snapshot[])]);
   const np = snapshotNameProblem(snap.name, existing.map((x) => x.name));
-  if (np) throw new VmInputError([{ field: 'snapshot', message: `snapshot name: ${np}` }]);
+  const dp = descriptionProblem(snap.description);
+  if (np || dp) throw new VmInputError([...(np ? [{ field: 'snapshot', message: `snapshot name: ${np}` }] : []), ...(dp ? [{ field: 'description', message: `description: ${dp}` }] : [])]);
   need('snapshot', name, vmCanSnapshot(vm));
   const fp = snapshotCreateProblem(snap.mode, vm.details.disks);
   if (fp) throw new VmActionError(`cannot take a ${snap.mode === 'full' ? 'full' : 'disk-only'} snapshot of ${name}: ${fp}`);

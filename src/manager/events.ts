@@ -1,13 +1,17 @@
 // The event log every mutating action writes to: who, what, on which object,
 // result. Stored in the state DB; subscribers (the Events screen) are told of
 // new rows as they are written.
+import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import type { Db } from './db.ts';
+import { DatabaseLockedError, explainLocked, type Db } from './db.ts';
 
 export const SEVERITIES = ['info', 'warning', 'error', 'alert'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 export const CHANNELS = ['tui', 'cli', 'api', 'system'] as const;
 export type Channel = (typeof CHANNELS)[number];
+/** started: an action with an effect outside the state DB began; its success or failure follows with the same correlation id. */
+export const RESULTS = ['started', 'success', 'failure'] as const;
+export type EventResult = (typeof RESULTS)[number];
 
 export interface EventInput {
   severity?: Severity;
@@ -15,7 +19,7 @@ export interface EventInput {
   objectType?: string;
   objectId?: string;
   message: string;
-  result?: 'success' | 'failure';
+  result?: EventResult;
   correlationId?: string;
   /** Overrides the log's default user / channel for this one event. */
   user?: string;
@@ -33,7 +37,7 @@ export interface EventRecord {
   user: string;
   channel: Channel;
   correlationId: string | null;
-  result: 'success' | 'failure' | null;
+  result: EventResult | null;
 }
 
 export interface EventQuery {
@@ -47,7 +51,7 @@ export interface EventQuery {
 
 interface Row {
   id: number; time: string; severity: Severity; source: string; object_type: string | null; object_id: string | null;
-  message: string; user: string; channel: Channel; correlation_id: string | null; result: 'success' | 'failure' | null;
+  message: string; user: string; channel: Channel; correlation_id: string | null; result: EventResult | null;
 }
 
 const toRecord = (r: Row): EventRecord => ({
@@ -75,6 +79,13 @@ export class EventLog {
   static newCorrelationId(): string { return randomUUID(); }
 
   record(e: EventInput): EventRecord {
+    const rec = this.write(e);
+    this.notify(rec);
+    return rec;
+  }
+
+  /** Insert without telling subscribers (inside a transaction they hear of it after the commit). */
+  private write(e: EventInput): EventRecord {
     const row = {
       time: new Date().toISOString(),
       severity: e.severity ?? (e.result === 'failure' ? 'error' : 'info'),
@@ -87,10 +98,17 @@ export class EventLog {
       correlationId: e.correlationId ?? null,
       result: e.result ?? null,
     };
-    const info = this.insert.run(row);
-    const rec: EventRecord = { id: Number(info.lastInsertRowid), ...row, severity: row.severity as Severity };
+    let info: Database.RunResult;
+    try {
+      info = this.insert.run(row);
+    } catch (err) {
+      throw explainLocked(err, this.db);
+    }
+    return { id: Number(info.lastInsertRowid), ...row, severity: row.severity as Severity };
+  }
+
+  private notify(rec: EventRecord): void {
     for (const l of this.listeners) l(rec);
-    return rec;
   }
 
   list(q: EventQuery = {}): EventRecord[] {
@@ -123,17 +141,63 @@ export class EventLog {
   }
 
   /**
-   * Run a mutating action and write its event with the result. The message
-   * is what was done; on failure the error text is appended.
+   * An action whose effect is outside the state DB (libvirt, the network,
+   * iscsiadm, files on storage): a 'started' event is written before it runs,
+   * so an action killed half-way still shows; its success or failure follows
+   * with the same correlation id. A state-DB change that records the outcome
+   * goes through scope.commit, which writes it together with the success event.
    */
-  async action<T>(meta: Omit<EventInput, 'result' | 'severity'>, fn: () => Promise<T> | T): Promise<T> {
+  action<T>(meta: ActionMeta, fn: (scope: ActionScope) => Promise<T> | T): Promise<T> {
+    return this.run(meta, fn, true);
+  }
+
+  /**
+   * An action whose effect is in the state DB only: fn's scope.commit writes
+   * the change and its success event in one transaction (a change never
+   * commits without its event). Checks before the commit that refuse the
+   * action are recorded as its failure.
+   */
+  change<T>(meta: ActionMeta, fn: (scope: ActionScope) => Promise<T> | T): Promise<T> {
+    return this.run(meta, fn, false);
+  }
+
+  private async run<T>(meta: ActionMeta, fn: (scope: ActionScope) => Promise<T> | T, attempt: boolean): Promise<T> {
+    const m: EventInput = { ...meta, correlationId: meta.correlationId ?? EventLog.newCorrelationId() };
+    if (attempt) this.record({ ...m, message: `${meta.message}: started`, result: 'started' });
+    let committed = false;
+    const scope: ActionScope = {
+      correlationId: m.correlationId!,
+      commit: (write) => {
+        if (committed) throw new Error(`${meta.message}: an action commits once`);
+        let out: { value: ReturnType<typeof write>; rec: EventRecord };
+        try {
+          out = this.db.transaction(() => ({ value: write(), rec: this.write({ ...m, result: 'success' }) })).immediate();
+        } catch (err) {
+          throw explainLocked(err, this.db);
+        }
+        committed = true;
+        this.notify(out.rec);
+        return out.value;
+      },
+    };
     try {
-      const v = await fn();
-      this.record({ ...meta, result: 'success' });
+      const v = await fn(scope);
+      // Nothing to change in the state DB (the effect was elsewhere, or there was nothing to do).
+      if (!committed) this.record({ ...m, result: 'success' });
       return v;
     } catch (err) {
-      this.record({ ...meta, message: `${meta.message} failed: ${(err as Error).message}`, result: 'failure' });
+      // A locked database would refuse the failure event too (after another wait).
+      if (!(err instanceof DatabaseLockedError)) this.record({ ...m, message: `${meta.message} failed: ${(err as Error).message}`, result: 'failure' });
       throw err;
     }
   }
+}
+
+export type ActionMeta = Omit<EventInput, 'result' | 'severity'>;
+
+export interface ActionScope {
+  /** Shared by the action's events (the caller's, else a new one). */
+  readonly correlationId: string;
+  /** Run write (synchronous state-DB statements) and insert the success event in one IMMEDIATE transaction; once per action. */
+  commit<R>(write: () => R): R;
 }

@@ -90,8 +90,10 @@ describe('engine registration against the oVirt engine stand-in (host-register v
     assert.equal(steps.at(-1)!.every((s) => s.status === 'done'), true);
 
     const ev = svc.events.list();
-    assert.equal(ev.length, 1);
-    assert.equal(ev[0]!.result, 'success');
+    // The attempt first (its effect is on files and the engine), then its result, tied by the correlation id.
+    assert.deepEqual(ev.map((e) => e.result), ['success', 'started']);
+    assert.equal(ev[0]!.correlationId, ev[1]!.correlationId);
+    assert.match(ev[1]!.message, /^Register as node1 \(192\.0\.2\.21\) with oVirt engine .*: started$/);
     assert.equal(ev[0]!.objectId, engine.address);
     assert.match(ev[0]!.message, /Register as node1 \(192\.0\.2\.21\) with oVirt engine/);
     assert.match(vmActionsLocked(svc) ?? '', /managed by the oVirt engine 127\.0\.0\.1:\d+/);

@@ -55,10 +55,13 @@ describe('hostdeck storage connection CLI', () => {
     const db = openDatabase(join(dir, 'state.db'));
     const ev = db.prepare("SELECT message, result, channel FROM events WHERE source = 'storage' ORDER BY id").all() as { message: string; result: string; channel: string }[];
     db.close();
+    // Connect and disconnect act outside the state DB: their attempt is recorded before the result.
     const expected: [RegExp, string][] = [
-      [/^Add storage connection local local1 /, 'success'], [/^Connect storage local local1 /, 'success'],
+      [/^Add storage connection local local1 /, 'success'],
+      [/^Connect storage local local1 .*: started$/, 'started'], [/^Connect storage local local1 \S+$/, 'success'],
       [/^Remove storage connection local local1 .* failed: .*disconnect it first$/, 'failure'],
-      [/^Disconnect storage local local1 /, 'success'], [/^Remove storage connection local local1 /, 'success'],
+      [/^Disconnect storage local local1 .*: started$/, 'started'], [/^Disconnect storage local local1 \S+$/, 'success'],
+      [/^Remove storage connection local local1 /, 'success'],
     ];
     assert.equal(ev.length, expected.length, JSON.stringify(ev));
     expected.forEach(([re, result], i) => {
@@ -114,7 +117,7 @@ describe('hostdeck storage connection CLI', () => {
     const bad = await hostdeck(['storage', 'iscsi', 'discover', '--portal', '192.0.2.20:99999', '--chap-user', 'u', '--chap-secret-stdin'], { env, input: 'short\n' });
     assert.equal(bad.code, 2);
     assert.match(bad.err, /--portal: /);
-    assert.match(bad.err, /--chap-secret-file: at least 12 characters/);
+    assert.match(bad.err, /--chap-secret-stdin: at least 12 characters/); // named by the option the secret came in through
     let text = '';
     try { text = readFileSync(log, 'utf8'); } catch { /* nothing was logged: nothing ran */ }
     assert.doesNotMatch(text, /iscsiadm/);

@@ -306,7 +306,7 @@ describe('VM lifecycle on the real libvirtd', () => {
     assert.equal(await domstate(A), 'absent');
     assert.ok(!(await poolVolumes(POOL)).includes(`${A}.qcow2`));
     const missing = cli(['vm', 'start', A], join(s.dir, 'cli.db'));
-    assert.equal(missing.code, 1);
+    assert.equal(missing.code, 2); // not found is invalid input, as on every noun
     assert.match(missing.err, /no VM named '.*' \(see hostdeck vm list\)/);
   });
 });

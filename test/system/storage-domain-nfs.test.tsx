@@ -357,7 +357,9 @@ describe('storage domains over NFS between two test hosts, with an outage', { ti
     try {
       const rows = db.prepare("SELECT object_id, message, channel, result FROM events WHERE object_type = 'storage-domain' ORDER BY id").all() as { object_id: string; message: string; channel: string; result: string }[];
       assert.deepEqual(rows.map((r) => [r.object_id, r.message.replace(/ failed: .*/, ' failed: …'), r.channel, r.result]), [
+        ['clidata', 'Create data storage domain clidata on connection cli1: started', 'cli', 'started'],
         ['clidata', 'Create data storage domain clidata on connection cli1 failed: …', 'cli', 'failure'],
+        ['clidata', 'Create data storage domain clidata on connection cli1: started', 'cli', 'started'],
         ['clidata', 'Create data storage domain clidata on connection cli1', 'cli', 'success'],
       ]);
     } finally { db.close(); }

@@ -1,12 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { getSetting, migrate, MigrationError, openDatabase, resolveDbPath, setSetting, DEFAULT_DB_PATH } from '../../src/manager/db.ts';
+import { DatabaseLockedError, getSetting, migrate, MigrationError, openDatabase, resolveBusyTimeout, resolveDbPath, setSetting, DEFAULT_DB_PATH } from '../../src/manager/db.ts';
 import { MIGRATIONS } from '../../src/manager/migrations/index.ts';
 import { EventLog } from '../../src/manager/events.ts';
+import { createConnectionService } from '../../src/host/storage/connections.ts';
 
 function tmp() {
   const dir = mkdtempSync(join(tmpdir(), 'hostdeck-db-'));
@@ -46,6 +47,60 @@ describe('state database', () => {
       assert.deepEqual(db.prepare('SELECT id FROM schema_migrations ORDER BY id').pluck().all(), ['a', 'b']);
       db.close();
     } finally { t.done(); }
+  });
+
+  it('a new database, its WAL and shared-memory files are 0600 in a 0700 directory, whatever the umask lets through', () => {
+    const t = tmp();
+    const old = process.umask(0o022);
+    try {
+      const dir = join(dirname(t.path), 'new', 'deeper');
+      const path = join(dir, 'state.db');
+      const db = openDatabase(path);
+      db.prepare("INSERT INTO settings (key, value) VALUES ('k', 'v')").run();
+      const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
+      assert.equal(mode(dirname(dir)), '700');
+      assert.equal(mode(dir), '700');
+      assert.deepEqual([path, `${path}-wal`, `${path}-shm`].map(mode), ['600', '600', '600']);
+      db.close();
+    } finally { process.umask(old); t.done(); }
+  });
+
+  it('an existing database file readable by others is made 0600; an existing directory keeps its mode (it may be shared)', () => {
+    const t = tmp();
+    const old = process.umask(0o022);
+    try {
+      const dir = dirname(t.path);
+      chmodSync(dir, 0o755);
+      writeFileSync(t.path, '', { mode: 0o644 });
+      const db = openDatabase(t.path);
+      db.prepare("INSERT INTO settings (key, value) VALUES ('k', 'v')").run();
+      const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
+      assert.deepEqual([t.path, `${t.path}-wal`, `${t.path}-shm`].map(mode), ['600', '600', '600']);
+      assert.equal(mode(dir), '755');
+      db.close();
+    } finally { process.umask(old); t.done(); }
+  });
+
+  it('a write lock held past the busy timeout is reported with the database path and what has it open', () => {
+    const t = tmp();
+    try {
+      const holder = openDatabase(t.path);
+      holder.exec('BEGIN IMMEDIATE');
+      const db = openDatabase(t.path, { busyTimeoutMs: 50 });
+      const log = new EventLog(db, { user: 'alice', channel: 'cli' });
+      assert.throws(() => log.record({ source: 'test', message: 'x' }), (e: Error) =>
+        e instanceof DatabaseLockedError && e.path === t.path
+        && e.message.startsWith(`the state database ${t.path} is locked: another hostdeck process is writing to it, and the lock was not released within 0.05 s; try again`));
+      holder.exec('ROLLBACK');
+      holder.close();
+      db.close();
+    } finally { t.done(); }
+  });
+
+  it('HOSTDECK_DB_BUSY_TIMEOUT_MS: whole milliseconds, else refused naming it', () => {
+    assert.equal(resolveBusyTimeout({}), 5000);
+    assert.equal(resolveBusyTimeout({ HOSTDECK_DB_BUSY_TIMEOUT_MS: '250' }), 250);
+    for (const bad of ['', '-1', '1.5', '10s', '600001']) assert.throws(() => resolveBusyTimeout({ HOSTDECK_DB_BUSY_TIMEOUT_MS: bad }), /^Error: HOSTDECK_DB_BUSY_TIMEOUT_MS: must be whole milliseconds/);
   });
 
   it('rejects duplicate migration ids', () => {
@@ -92,13 +147,46 @@ describe('event log', () => {
     assert.equal(log.lastId(), 3);
   });
 
-  it('action() writes the result of a mutating call, success or failure', async () => {
+  it('action() records the attempt before it runs, then its success or failure with the same correlation id', async () => {
     const log = new EventLog(openDatabase(':memory:'), { user: 'alice', channel: 'cli' });
-    assert.equal(await log.action({ source: 'vm', objectType: 'vm', objectId: 'db1', message: 'Start VM db1' }, async () => 42), 42);
+    let seenWhileRunning: (string | null)[] = [];
+    assert.equal(await log.action({ source: 'vm', objectType: 'vm', objectId: 'db1', message: 'Start VM db1' }, async () => {
+      seenWhileRunning = log.list().map((e) => e.result);
+      return 42;
+    }), 42);
+    assert.deepEqual(seenWhileRunning, ['started'], 'an action killed while it runs still shows as started');
     await assert.rejects(log.action({ source: 'vm', objectType: 'vm', objectId: 'db1', message: 'Stop VM db1' }, async () => { throw new Error('domain is not running'); }), /not running/);
-    const [fail, ok] = log.list();
-    assert.equal(ok!.result, 'success');
-    assert.equal(fail!.result, 'failure');
+    const [fail, stopStarted, ok, started] = log.list();
+    assert.deepEqual([started!.result, ok!.result, stopStarted!.result, fail!.result], ['started', 'success', 'started', 'failure']);
+    assert.equal(started!.message, 'Start VM db1: started');
+    assert.equal(ok!.message, 'Start VM db1');
     assert.equal(fail!.message, 'Stop VM db1 failed: domain is not running');
+    assert.equal(started!.correlationId, ok!.correlationId);
+    assert.equal(stopStarted!.correlationId, fail!.correlationId);
+    assert.notEqual(started!.correlationId, fail!.correlationId);
+  });
+
+  it('a change and its event commit together: when the event cannot be written, the change is not there either', async () => {
+    const db = openDatabase(':memory:');
+    const log = new EventLog(db, { user: 'alice', channel: 'cli' });
+    db.exec('CREATE TABLE things (name TEXT)');
+    // Stands in for a process killed or a disk filling up between the change and its event.
+    db.exec("CREATE TEMP TRIGGER no_success BEFORE INSERT ON events WHEN NEW.result = 'success' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END");
+    await assert.rejects(log.change({ source: 'test', message: 'Add thing a' }, ({ commit }) => commit(() => db.prepare("INSERT INTO things VALUES ('a')").run())), /disk I\/O error/);
+    assert.equal(db.prepare('SELECT count(*) FROM things').pluck().get(), 0);
+    db.exec('DROP TRIGGER no_success');
+    await log.change({ source: 'test', message: 'Add thing b' }, ({ commit }) => commit(() => db.prepare("INSERT INTO things VALUES ('b')").run()));
+    assert.deepEqual(db.prepare('SELECT name FROM things').pluck().all(), ['b']);
+    assert.deepEqual(log.list().map((e) => `${e.result} ${e.message}`), ['success Add thing b', 'failure Add thing a failed: disk I/O error'], 'a change records no started event');
+  });
+
+  it('storage connection add: the row and its event are one transaction', async () => {
+    const db = openDatabase(':memory:');
+    const events = new EventLog(db, { user: 'alice', channel: 'cli' });
+    const runner = { run: async () => { throw new Error('adding a connection runs no program'); } };
+    const svc = createConnectionService({ runner, db, events, keyFile: ':unused:' });
+    db.exec("CREATE TEMP TRIGGER no_success BEFORE INSERT ON events WHEN NEW.result = 'success' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END");
+    await assert.rejects(svc.add({ type: 'localfs', path: '/srv/images' }), /disk I\/O error/);
+    assert.deepEqual(svc.list(), [], 'no connection without its event');
   });
 });

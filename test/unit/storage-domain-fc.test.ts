@@ -77,7 +77,7 @@ describe('FC block domains on a FAKE host (recorded sysfs tree and multipath -ll
       e instanceof DomainInputError && e.errors[0]!.field === 'lun' && e.errors[0]!.message === `lun: connection fabric has 2 LUNs; name one (${THREEPAR}, ${PURE})`);
     assert.deepEqual(host.calls.filter(([c]) => /^(pv|vg|lv)/.test(c!)), []);
     assert.equal(svc.list().length, 0);
-    assert.deepEqual(rows(db).map((r) => r.result), ['failure']);
+    assert.deepEqual(rows(db).map((r) => r.result), ['started', 'failure']);
   });
 
   it('the plan for --lun WWID: the multipath device /dev/mapper/<WWID> is checked and initialised (never sdc/sde), the volume group would be the domain UUID; without the device pvcreate fails, the cleanup runs and no row stays', async () => {
@@ -93,7 +93,7 @@ describe('FC block domains on a FAKE host (recorded sysfs tree and multipath -ll
     assert.deepEqual(pvremove, ['pvremove', '--yes', dev]);
     assert.ok(!host.calls.flat().some((a) => /\/dev\/sd[a-z]/.test(a)), 'an sd path of the map was used');
     assert.equal(svc.list().length, 0);
-    assert.deepEqual(rows(db).map((r) => [r.object_id, r.result]), [['fcdata', 'failure']]);
+    assert.deepEqual(rows(db).map((r) => [r.object_id, r.result]), [['fcdata', 'started'], ['fcdata', 'failure']]);
   });
 
   it('the plan when the device is there: vgcreate tags the metadata onto a VG named after the UUID on the multipath device (the mpatha alias when it has one)', async () => {

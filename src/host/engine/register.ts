@@ -154,7 +154,7 @@ export async function registerWithEngine(services: EngineServices, input: Regist
 
   return services.events.action(
     { source: 'engine', objectType: 'engine', objectId: label, message: `Register as ${reg.name} (${reg.address}) with oVirt engine ${label}`, channel: env.channel },
-    async () => {
+    async ({ commit }) => {
       await progress.run('version', async () => {
         const v = await client.getVersion();
         if (v !== PROTOCOL_VERSION) {
@@ -223,7 +223,7 @@ export async function registerWithEngine(services: EngineServices, input: Regist
         engineSshKey: key.line, authorizedKeysFile: installed.file, sshKeyFingerprint: hostKey?.fingerprint,
         registeredAt: new Date().toISOString(),
       };
-      writeRegistration(services.db, stored);
+      commit(() => writeRegistration(services.db, stored));
       return { registration: stored, status: engineState(services, paths), ca, keyAdded: installed.added };
     },
   );
@@ -247,7 +247,7 @@ export async function unregisterFromEngine(services: EngineServices, env: Pick<E
   const label = engineLabel(reg.engineHost, reg.enginePort);
   return services.events.action(
     { source: 'engine', objectType: 'engine', objectId: label, message: `Unregister from oVirt engine ${label}`, channel: env.channel },
-    async () => {
+    async ({ commit }) => {
       let removedKey = false;
       const user = lookupUser(paths.passwdFile, reg.sshUser);
       if (user && reg.engineSshKey) removedKey = removeAuthorizedKey(paths.root, user, parsePublicKey(reg.engineSshKey));
@@ -257,7 +257,7 @@ export async function unregisterFromEngine(services: EngineServices, env: Pick<E
         rmSync(paths.caFile, { force: true });
         removedCa = true;
       }
-      writeRegistration(services.db, null);
+      commit(() => writeRegistration(services.db, null));
       return { engine: label, removedKey, removedCa };
     },
   );

@@ -18,7 +18,7 @@ import { changedInterfaces, diffConfig, mismatches, type DiffLine } from '../../
 import { applyChange, describeChange, type NetChange, type NetConfig } from '../../domain/net/model.ts';
 import { NetValidationError, validateChange, validateConfig, type FieldError } from '../../domain/net/validate.ts';
 import type { Db } from '../../manager/db.ts';
-import type { EventLog } from '../../manager/events.ts';
+import type { EventLog, EventResult } from '../../manager/events.ts';
 import { readRegistration } from '../engine/state.ts';
 import { detectBackend, type BackendName, type Checkpoint, type NetBackend } from './backend.ts';
 import { Iproute2Backend } from './iproute2.ts';
@@ -144,7 +144,7 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
     return backendImpls.get(n)!;
   };
 
-  const event = (message: string, result: 'success' | 'failure', severity?: 'info' | 'warning' | 'error' | 'alert', correlationId?: string) =>
+  const event = (message: string, result: EventResult, severity?: 'info' | 'warning' | 'error' | 'alert', correlationId?: string) =>
     deps.events.record({ source: 'network', objectType: 'network', objectId: 'host', message, result, ...(severity ? { severity } : {}), ...(correlationId ? { correlationId } : {}) });
 
   const staged = (): NetChange[] =>
@@ -313,7 +313,11 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
         who: deps.events.user, diff, changes, desired, checkpoint: cp, probes: [],
       };
       await writePending(p);
-      deps.db.prepare('DELETE FROM net_staged').run();
+      // The staged set becomes the pending apply: its removal and the event that the apply started commit together.
+      deps.db.transaction(() => {
+        event(`Network apply started (${be.name}): ${summary(diff)}`, 'started', 'info', id);
+        deps.db.prepare('DELETE FROM net_staged').run();
+      }).immediate();
       await startWatchdog(id);
       const fail = async (reason: string): Promise<never> => {
         await doRollback(p, reason, '');

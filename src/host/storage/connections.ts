@@ -22,7 +22,7 @@ import {
   type LocalParams, type NfsParams, type PosixParams, type StorageConnection,
 } from '../../domain/storage/connection.ts';
 import type { Db } from '../../manager/db.ts';
-import type { EventLog } from '../../manager/events.ts';
+import type { ActionScope, EventLog } from '../../manager/events.ts';
 import { ConnectionInputError, StorageError } from './errors.ts';
 import { fcHosts, fcLuns, type FcHost } from './fc.ts';
 import { localFs, mountAt, type HostFs, type Runner } from './fs.ts';
@@ -201,8 +201,11 @@ export function createConnectionService(deps: ConnectionServiceDeps): Connection
     mutualSecret: r.mutual_secret_sealed ? secrets().open(r.mutual_secret_sealed, `${r.id}:mutual`) : undefined,
   });
 
-  const event = <T>(c: { id: string; label: string }, message: string, fn: () => Promise<T>) =>
-    deps.events.action({ source: 'storage', objectType: 'storage-connection', objectId: c.id, message: `${message} ${c.label}` }, fn);
+  /** An action's events: 'outside' (mount, iSCSI login) records the attempt first; 'db' changes only the state DB. */
+  const event = <T>(c: { id: string; label: string }, message: string, fn: (scope: ActionScope) => Promise<T>, effect: 'db' | 'outside' = 'outside') => {
+    const meta = { source: 'storage', objectType: 'storage-connection', objectId: c.id, message: `${message} ${c.label}` };
+    return effect === 'db' ? deps.events.change(meta, fn) : deps.events.action(meta, fn);
+  };
 
   /** Connect without events or locking; returns whether it was connected already. */
   const doConnect = async (r: Row): Promise<{ already: boolean }> => {
@@ -261,8 +264,11 @@ export function createConnectionService(deps: ConnectionServiceDeps): Connection
   const connectRow = async (r: Row): Promise<ConnectOutcome> => {
     const label = connectionLabel(toRecord(r));
     try {
-      const o = await event({ id: r.id, label }, 'Connect storage', async () => doConnect(r));
-      setState(r.id, 'connected');
+      const o = await event({ id: r.id, label }, 'Connect storage', async ({ commit }) => {
+        const done = await doConnect(r);
+        commit(() => setState(r.id, 'connected'));
+        return done;
+      });
       const message = o.already ? `${label} was connected already` : `${label} connected`;
       log(message);
       return { connection: toRecord(must(r.id)), already: o.already, message };
@@ -291,31 +297,31 @@ export function createConnectionService(deps: ConnectionServiceDeps): Connection
       if (dup) throw new StorageError('exists', `${label} exists already (connection ${dup.name ?? dup.id})`);
       if (value.name && row(value.name)) throw new StorageError('exists', `name: a storage connection named ${JSON.stringify(value.name)} exists already`);
       const id = randomUUID();
-      return event({ id, label }, 'Add storage connection', async () => {
+      return event({ id, label }, 'Add storage connection', async ({ commit }) => {
         const now = new Date().toISOString();
         // Seal before the insert so a key problem stores nothing.
         const chap = value.secrets.chapSecret ? secrets().seal(value.secrets.chapSecret, `${id}:chap`) : null;
         const mutual = value.secrets.mutualSecret ? secrets().seal(value.secrets.mutualSecret, `${id}:mutual`) : null;
-        db.prepare(`INSERT INTO storage_connections (id, type, name, params, identity, persistent, state, chap_secret_sealed, mutual_secret_sealed, created_at, updated_at)
-          VALUES (?, ?, ?, ?, ?, ?, 'disconnected', ?, ?, ?, ?)`).run(id, value.type, value.name ?? null, JSON.stringify(value.params), identity, value.persistent ? 1 : 0, chap, mutual, now, now);
+        commit(() => db.prepare(`INSERT INTO storage_connections (id, type, name, params, identity, persistent, state, chap_secret_sealed, mutual_secret_sealed, created_at, updated_at)
+          VALUES (?, ?, ?, ?, ?, ?, 'disconnected', ?, ?, ?, ?)`).run(id, value.type, value.name ?? null, JSON.stringify(value.params), identity, value.persistent ? 1 : 0, chap, mutual, now, now));
         log(`added ${label} (${id})`);
         return toRecord(must(id));
-      });
+      }, 'db');
     },
     async remove(idOrName) {
       const r = must(idOrName);
       return serial(r.id, async () => {
         const c = toRecord(r);
         const label = connectionLabel(c);
-        return event({ id: r.id, label }, 'Remove storage connection', async () => {
+        return event({ id: r.id, label }, 'Remove storage connection', async ({ commit }) => {
           const live = await isConnected(c);
           if (live.connected) throw new StorageError('connected', `${label} is connected (${live.detail}); disconnect it first`);
           const users = hasDomainTable() ? (db.prepare('SELECT name FROM storage_domains WHERE connection_id = ?').pluck().all(r.id) as string[]) : [];
           if (users.length) throw new StorageError('busy', `${label} is used by storage domain${users.length > 1 ? 's' : ''} ${users.join(', ')}; remove or detach ${users.length > 1 ? 'them' : 'it'} first`);
-          db.prepare('DELETE FROM storage_connections WHERE id = ?').run(r.id);
+          commit(() => db.prepare('DELETE FROM storage_connections WHERE id = ?').run(r.id));
           log(`removed ${label} (${r.id})`);
           return c;
-        });
+        }, 'db');
       });
     },
     connect(idOrName) {
@@ -327,7 +333,7 @@ export function createConnectionService(deps: ConnectionServiceDeps): Connection
       return serial(r.id, async () => {
         const c = toRecord(must(r.id));
         const label = connectionLabel(c);
-        const o = await event({ id: r.id, label }, 'Disconnect storage', async () => {
+        const unplug = async (): Promise<{ was: boolean }> => {
           switch (c.type) {
             case 'nfs':
             case 'posixfs':
@@ -358,8 +364,12 @@ export function createConnectionService(deps: ConnectionServiceDeps): Connection
             default:
               return { was: c.state === 'connected' };
           }
+        };
+        const o = await event({ id: r.id, label }, 'Disconnect storage', async ({ commit }) => {
+          const done = await unplug();
+          commit(() => setState(r.id, 'disconnected'));
+          return done;
         });
-        setState(r.id, 'disconnected');
         const message = o.was ? `${label} disconnected` : `${label} was not connected`;
         log(message);
         return { connection: toRecord(must(r.id)), already: !o.was, message };
@@ -425,11 +435,11 @@ export function createConnectionService(deps: ConnectionServiceDeps): Connection
     async setPersistent(idOrName, persistent) {
       const r = must(idOrName);
       const c = toRecord(r);
-      return event({ id: r.id, label: connectionLabel(c) }, persistent ? 'Reconnect at boot:' : 'No reconnect at boot:', async () => {
+      return event({ id: r.id, label: connectionLabel(c) }, persistent ? 'Reconnect at boot:' : 'No reconnect at boot:', async ({ commit }) => {
         if (c.type === 'iscsi') await iscsi.setStartup(c.params as IscsiParams, persistent);
-        db.prepare('UPDATE storage_connections SET persistent = ?, updated_at = ? WHERE id = ?').run(persistent ? 1 : 0, new Date().toISOString(), r.id);
+        commit(() => db.prepare('UPDATE storage_connections SET persistent = ?, updated_at = ? WHERE id = ?').run(persistent ? 1 : 0, new Date().toISOString(), r.id));
         return toRecord(must(r.id));
-      });
+      }, c.type === 'iscsi' ? 'outside' : 'db');
     },
   };
 

@@ -592,7 +592,7 @@ export function createDomainService(deps: DomainServiceDeps) {
       if (blocked) throw new DomainError('state', blocked);
       const vols = await virsh.volumes(d.poolName);
       const vol = vols.find((x) => x.name === name);
-      if (!vol) throw new DomainInputError([{ field: 'name', message: `name: ${d.name} has no volume ${JSON.stringify(name)}${vols.length ? ` (it has ${vols.map((x) => x.name).join(', ')})` : ''}` }]);
+      if (!vol) throw new DomainError('not-found', `${d.name} has no volume ${JSON.stringify(name)}${vols.length ? ` (it has ${vols.map((x) => x.name).join(', ')})` : ''}`);
       await events.action({ source: SOURCE, objectType: 'storage-volume', objectId: `${d.name}/${name}`, message: `Delete volume ${name} of storage domain ${d.name}` }, async () => {
         const users = (await usersOf(d, true)).filter((u) => u.disks.some((x) => x === vol.path || x === `${d.poolName}/${name}`));
         if (users.length) throw new DomainError('in-use', `Deleting ${name} refused: ${users.map((u) => `${u.vm} (${u.state})`).join(', ')} ha${users.length === 1 ? 's' : 've'} it as a disk`, users);
