@@ -21,7 +21,7 @@ import { addressLabel } from '../../screens/network/view.ts';
 
 const fx = (f: string) => readFileSync(new URL(`../fixtures/net/dhcp6/${f}`, import.meta.url), 'utf8');
 const result = (command: string, args: readonly string[], stdout: string, exitCode = 0, stderr = ''): RunResult => ({ command, args: [...args], exitCode, stdout, stderr, timedOut: false, durationMs: 1 });
-const NM_CALL = 'busctl --system --json=short call org.freedesktop.NetworkManager';
+const NM_CALL = 'busctl --system --json=short -- call org.freedesktop.NetworkManager';
 
 describe('a DHCPv6 lease read back (recorded outputs)', () => {
   it('iproute2 (dhclient -6): the dynamic /128 reads as dhcp, the dynamic SLAAC /64 as auto', () => {

@@ -17,7 +17,7 @@ import { Target } from '../../src/host/net/target.ts';
 
 const fx = (f: string) => readFileSync(new URL(`../fixtures/net/nm-slaac/${f}`, import.meta.url), 'utf8');
 const result = (command: string, args: readonly string[], stdout: string, exitCode = 0, stderr = ''): RunResult => ({ command, args: [...args], exitCode, stdout, stderr, timedOut: false, durationMs: 1 });
-const NM_CALL = 'busctl --system --json=short call org.freedesktop.NetworkManager';
+const NM_CALL = 'busctl --system --json=short -- call org.freedesktop.NetworkManager';
 
 /** Replays the recorded outputs; `applied` overrides what GetAppliedConnection answers per device path. */
 function replay(applied: Record<string, [number, string]> = {}) {

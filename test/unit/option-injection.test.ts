@@ -6,15 +6,23 @@
 // runner (or the module's injected runner).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../../src/cli.tsx';
-import { observe, type RunRecord } from '../../src/exec/runner.ts';
+import { observe, type RunRecord, type RunResult } from '../../src/exec/runner.ts';
 import { objectNameProblem } from '../../src/domain/names.ts';
 import { snapshotNameProblem, validateVmCreate, vmNameProblem, type HostFacts, type VmCreateInput } from '../../src/domain/vm-create.ts';
 import { volumeNameRule } from '../../src/domain/storage/domain.ts';
 import { domainNameProblem } from '../../src/virt/xml/create.ts';
+import { ifaceNameRule } from '../../src/domain/net/validate.ts';
+import { NetworkManagerBackend } from '../../src/host/net/nm.ts';
+import { Target } from '../../src/host/net/target.ts';
+import { targetError, testNetwork } from '../../src/host/net/tools.ts';
+import { identifyNic } from '../../src/host/net/inventory.ts';
+import { mountFs, unmountFs } from '../../src/host/storage/mount.ts';
+import { iscsiOps } from '../../src/host/storage/iscsi.ts';
+import { localFs, type HostFs } from '../../src/host/storage/fs.ts';
 
 const URI = `test:///${resolve('test/fixtures/libvirt/option-injection.xml')}`;
 
@@ -104,4 +112,75 @@ describe('the CLI refuses such a name after `--` with exit 2, naming the argumen
       assert.deepEqual(r.runs.map((x) => `${x.command} ${x.args.join(' ')}`), []);
     });
   }
+});
+
+/** A runner that records every call and answers from `answer` (exit 0, no output by default). */
+function recordingRunner(answer: (command: string, args: readonly string[]) => Partial<RunResult> = () => ({})) {
+  const calls: string[][] = [];
+  const run = async (command: string, args: readonly string[] = []): Promise<RunResult> => {
+    calls.push([command, ...args]);
+    return { command, args: [...args], exitCode: 0, stdout: '', stderr: '', timedOut: false, durationMs: 1, ...answer(command, args) };
+  };
+  return { calls, run, runOk: run };
+}
+
+/** The value sits after `--` (the program reads no option there) or right after one of `options` (it is that option's value). */
+function assertNotAnOption(argv: readonly string[], value: string, options: readonly string[] = []): void {
+  const at = argv.indexOf(value);
+  assert.ok(at > 0, `${argv.join(' ')} has ${value}`);
+  const ended = argv.slice(0, at).includes('--');
+  assert.ok(ended || options.includes(argv[at - 1]!), `${JSON.stringify(argv)}: ${value} sits where ${argv[0]} reads an option`);
+}
+
+describe('other programs: a value that may start with \'-\' comes after `--` or as an option\'s value (FAKE hosts: recorded or scripted answers through the injected runner)', () => {
+  it('busctl (NetworkManager): an interface named -x is a call argument after `--`', async () => {
+    const fx = (f: string) => readFileSync(new URL(`../fixtures/net/nm-slaac/${f}`, import.meta.url), 'utf8');
+    const r = recordingRunner((command, args) => {
+      const line = [command, ...args].join(' ');
+      if (line === 'ip -d -j addr show') return { stdout: fx('ip-d-j-addr.json').replaceAll('"eth1"', '"-x"') };
+      if (line.startsWith('ip -j')) return { stdout: '[]' };
+      if (command === 'busctl') return { exitCode: 1, stderr: fx('device-none.stderr.txt') };
+      return { stdout: '' };
+    });
+    await new NetworkManagerBackend(new Target(r)).read();
+    const asked = r.calls.filter((c) => c[0] === 'busctl' && c.includes('-x'));
+    assert.equal(asked.length, 1, JSON.stringify(r.calls));
+    assertNotAnOption(asked[0]!, '-x');
+  });
+
+  it('ping and getent (network test): a gateway or name from the system that starts with - comes after `--`; a typed one is refused', async () => {
+    const r = recordingRunner();
+    await testNetwork(r, [{ kind: 'gateway', target: '-rf' }, { kind: 'resolve', target: '--foo=bar' }]);
+    assertNotAnOption(r.calls.find((c) => c[0] === 'ping')!, '-rf');
+    assertNotAnOption(r.calls.find((c) => c[0] === 'getent')!, '--foo=bar');
+    assert.match(targetError('hosts', '-rf')?.message ?? '', /must be an IP address or a host name/);
+  });
+
+  it('ip, dhclient, sysctl, ethtool: an interface name that starts with - is refused before anything runs', async () => {
+    assert.match(ifaceNameRule('-rf') ?? '', /must not start with '-'/);
+    const r = recordingRunner();
+    const res = await identifyNic(r, { name: '--foo=bar', driver: 'e1000' }, 5);
+    assert.equal(res.ok, false);
+    assert.deepEqual(r.calls, []);
+  });
+
+  it('mount and umount: the source and the mount point come after `--`', async () => {
+    const r = recordingRunner();
+    const fs: HostFs = { ...localFs, read: async () => '', mkdirp: async () => undefined, rmdir: async () => true };
+    await mountFs(r, fs, { source: '-rf', target: '--bind', fstype: 'nfs', options: ['ro'], timeoutMs: 1000 }, () => undefined);
+    const mount = r.calls.find((c) => c[0] === 'mount')!;
+    assertNotAnOption(mount, '-rf');
+    assertNotAnOption(mount, '--bind');
+    const mounted: HostFs = { ...fs, read: async (p) => (p === '/proc/mounts' ? '-rf --bind nfs ro 0 0\n' : '') };
+    await unmountFs(r, mounted, '--bind', 'the test connection');
+    assertNotAnOption(r.calls.find((c) => c[0] === 'umount')!, '--bind');
+  });
+
+  it('iscsiadm: a discovery CHAP user that starts with - is the value of -v', async () => {
+    const r = recordingRunner((command, args) => (args.includes('--discover') ? { stdout: '' } : {}));
+    await iscsiOps(r, { ...localFs, remote: true }).discover('192.0.2.10', 3260, { user: '--foo=bar', secret: '-rf' });
+    const update = r.calls.find((c) => c.includes('--foo=bar'))!;
+    assertNotAnOption(update, '--foo=bar', ['-v']);
+    assertNotAnOption(update, '-rf', ['-v']);
+  });
 });

@@ -86,11 +86,12 @@ describe('FC block domains on a FAKE host (recorded sysfs tree and multipath -ll
       e instanceof DomainError && e.kind === 'storage' && e.message === `initializing LUN ${PURE}: No device found for /dev/mapper/${PURE}.`);
     const lvm = host.calls.filter(([c]) => /^(pv|vg|lv)/.test(c!));
     const dev = `/dev/mapper/${PURE}`;
-    assert.deepEqual(lvm.slice(0, 2), [['pvs', '--reportformat', 'json', '-o', 'pv_name,vg_name,vg_tags', dev], ['pvcreate', '--yes', dev]]);
+    assert.deepEqual(lvm.slice(0, 2), [['pvs', '--reportformat', 'json', '-o', 'pv_name,vg_name,vg_tags', '--', dev], ['pvcreate', '--yes', '--', dev]]);
     const [vgremove, pvremove] = lvm.slice(2);
     assert.equal(vgremove![0], 'vgremove');
-    assert.match(vgremove![2]!, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'the volume group is named after the domain UUID');
-    assert.deepEqual(pvremove, ['pvremove', '--yes', dev]);
+    assert.deepEqual(vgremove!.slice(1, 3), ['--yes', '--']);
+    assert.match(vgremove![3]!, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'the volume group is named after the domain UUID');
+    assert.deepEqual(pvremove, ['pvremove', '--yes', '--', dev]);
     assert.ok(!host.calls.flat().some((a) => /\/dev\/sd[a-z]/.test(a)), 'an sd path of the map was used');
     assert.equal(svc.list().length, 0);
     assert.deepEqual(rows(db).map((r) => [r.object_id, r.result]), [['fcdata', 'started'], ['fcdata', 'failure']]);
@@ -107,18 +108,20 @@ describe('FC block domains on a FAKE host (recorded sysfs tree and multipath -ll
     };
     await assert.rejects(svc.create({ name: 'fc3par', type: 'data', connectionId: 'fabric', lun: THREEPAR, description: 'tier 1' }), (e: Error) => /virsh/.test(e.message));
     const [pvcreate, vgcreate] = calls;
-    assert.deepEqual(pvcreate, ['pvcreate', '--yes', '/dev/mapper/mpatha']);
+    assert.deepEqual(pvcreate, ['pvcreate', '--yes', '--', '/dev/mapper/mpatha']);
     assert.equal(vgcreate![0], 'vgcreate');
     assert.equal(vgcreate![vgcreate!.length - 1], '/dev/mapper/mpatha');
     const vg = vgcreate![vgcreate!.length - 2]!;
-    const tags = vgcreate!.slice(1, -2).filter((_, i) => i % 2 === 1);
-    assert.ok(vgcreate!.slice(1, -2).every((a, i) => i % 2 === 1 || a === '--addtag'));
+    // The names come after `--`: a tag value is --addtag's, never read as an option either.
+    assert.equal(vgcreate![vgcreate!.length - 3], '--');
+    const tags = vgcreate!.slice(1, -3).filter((_, i) => i % 2 === 1);
+    assert.ok(vgcreate!.slice(1, -3).every((a, i) => i % 2 === 1 || a === '--addtag'));
     const m = parseMetadataTags(tags);
     assert.deepEqual([m.uuid, m.name, m.type, m.kind, m.creatorHost, m.description], [vg, 'fc3par', 'data', 'block', 'fcnode1', 'tier 1']);
     // The libvirt pool would be a logical pool on that VG (virsh is not part of the fake host).
     assert.ok(host.calls.some((c) => c[0] === 'virsh'), JSON.stringify(host.calls));
     // Cleanup after the pool failed: the VG and the label go again.
-    assert.ok(host.calls.some((c) => c[0] === 'vgremove' && c[2] === vg));
+    assert.ok(host.calls.some((c) => c[0] === 'vgremove' && c[3] === vg));
     assert.equal(svc.list().length, 0);
   });
 });

@@ -21,7 +21,8 @@ import {
 import { parseResolv as parseResolvText, readKernelState, type ReadParts } from './read.ts';
 import type { Target } from './target.ts';
 
-const NM_BUS = ['--system', '--json=short', 'call', 'org.freedesktop.NetworkManager'];
+// `--` ends busctl's options: the call's arguments (an interface or host name) are values, whatever they start with.
+const NM_BUS = ['--system', '--json=short', '--', 'call', 'org.freedesktop.NetworkManager'];
 const NM = [...NM_BUS, '/org/freedesktop/NetworkManager', 'org.freedesktop.NetworkManager'];
 const NM_SETTINGS = [...NM_BUS, '/org/freedesktop/NetworkManager/Settings', 'org.freedesktop.NetworkManager.Settings'];
 /** NM_CHECKPOINT_CREATE_FLAG_DELETE_NEW_CONNECTIONS | DISCONNECT_NEW_DEVICES. */

@@ -47,7 +47,7 @@ export function parsePing(out: string): { sent: number; received: number; avgMs?
 
 async function ping(runner: InventoryRunner, t: TestTarget): Promise<TestResult> {
   const v6 = isIP(t.target) === 6;
-  const r = await runner.run('ping', [...(v6 ? ['-6'] : []), '-n', '-c', '2', '-i', '0.3', '-W', '2', t.target], { timeoutMs: 10_000 });
+  const r = await runner.run('ping', [...(v6 ? ['-6'] : []), '-n', '-c', '2', '-i', '0.3', '-W', '2', '--', t.target], { timeoutMs: 10_000 });
   if (r.spawnError) return { ...t, ok: false, detail: 'ping is not installed' };
   const p = parsePing(r.stdout);
   if (p.received > 0) return { ...t, ok: true, detail: `${p.received}/${p.sent} replies${p.avgMs !== undefined ? `, ${p.avgMs.toFixed(1)} ms` : ''}`, rttMs: p.avgMs };
@@ -56,7 +56,7 @@ async function ping(runner: InventoryRunner, t: TestTarget): Promise<TestResult>
 }
 
 async function resolve(runner: InventoryRunner, t: TestTarget): Promise<TestResult> {
-  const r = await runner.run('getent', ['ahosts', t.target], { timeoutMs: 10_000 });
+  const r = await runner.run('getent', ['ahosts', '--', t.target], { timeoutMs: 10_000 });
   if (r.spawnError) return { ...t, ok: false, detail: 'getent is not installed' };
   const addrs = [...new Set(r.stdout.split('\n').map((l) => l.split(/\s+/)[0]).filter((a): a is string => Boolean(a)))];
   if (r.exitCode === 0 && addrs.length) return { ...t, ok: true, detail: addrs.slice(0, 4).join(' ') };

@@ -33,7 +33,7 @@ export async function mountFs(runner: Runner, fs: HostFs, m: MountSpec, explain:
     throw new StorageError('busy', `${m.target} already has ${cur.source} (${cur.fstype}) mounted; disconnect that first`);
   }
   await fs.mkdirp(m.target);
-  const args = ['-t', m.fstype, ...(m.options.length ? ['-o', m.options.join(',')] : []), m.source, m.target];
+  const args = ['-t', m.fstype, ...(m.options.length ? ['-o', m.options.join(',')] : []), '--', m.source, m.target];
   const r = await runner.run('mount', args, { timeoutMs: m.timeoutMs });
   if (r.exitCode !== 0 || r.timedOut) {
     await fs.rmdir(m.target);
@@ -51,7 +51,7 @@ export async function unmountFs(runner: Runner, fs: HostFs, target: string, what
     await fs.rmdir(target);
     return false;
   }
-  const r = await runner.run('umount', [target], { timeoutMs: 60_000 });
+  const r = await runner.run('umount', ['--', target], { timeoutMs: 60_000 });
   if (r.exitCode !== 0 || r.timedOut) {
     const text = tail(r);
     if (/busy/i.test(text)) {

@@ -222,10 +222,10 @@ export function createDomainService(deps: DomainServiceDeps) {
   // ---- metadata on storage --------------------------------------------------------
 
   const writeFileMetadata = async (dir: { mdDir: string; images: string; metadata: string }, m: DomainMetadata) => {
-    await onStorage('mkdir', ['-p', dir.mdDir, dir.images], 'creating the domain directories');
+    await onStorage('mkdir', ['-p', '--', dir.mdDir, dir.images], 'creating the domain directories');
     // Written to a temporary name and renamed, so a reader never sees half a file.
     await onStorage('dd', [`of=${dir.metadata}.new`, 'conv=fsync', 'status=none'], 'writing the domain metadata', { input: formatMetadata(m) });
-    await onStorage('mv', ['-f', `${dir.metadata}.new`, dir.metadata], 'writing the domain metadata');
+    await onStorage('mv', ['-f', '--', `${dir.metadata}.new`, dir.metadata], 'writing the domain metadata');
   };
 
   const readFileMetadata = async (file: string): Promise<DomainMetadata> => parseMetadata(await onStorage('dd', [`if=${file}`, 'bs=64k', 'count=1', 'status=none'], `reading ${file}`), file);
@@ -234,7 +234,7 @@ export function createDomainService(deps: DomainServiceDeps) {
   const vgReport = async (devices: string[]): Promise<VgRow[]> => {
     if (!devices.length) return [];
     // pvs exits 5 when a device is not a PV (a blank LUN) and still reports the ones that are.
-    const r = await runner.run('pvs', ['--reportformat', 'json', '-o', 'pv_name,vg_name,vg_tags', ...devices], { timeoutMs: tmo, env: { LC_ALL: 'C' } });
+    const r = await runner.run('pvs', ['--reportformat', 'json', '-o', 'pv_name,vg_name,vg_tags', '--', ...devices], { timeoutMs: tmo, env: { LC_ALL: 'C' } });
     let rep: { report?: { pv?: VgRow[] }[] } | undefined;
     try { rep = JSON.parse(r.stdout) as typeof rep; } catch { rep = undefined; }
     if (!rep || r.timedOut) throw new DomainError('storage', `reading the LVM labels: ${r.timedOut ? `no answer within ${Math.round(tmo / 1000)} s` : (r.stderr || r.spawnError || `pvs exited with code ${r.exitCode}`).trim().split('\n').pop()}`);
@@ -246,12 +246,12 @@ export function createDomainService(deps: DomainServiceDeps) {
   /** Capacity from a child process (df / vgs), never statfs in this process. */
   const measure = async (d: Pick<StorageDomain, 'kind' | 'path'>, timeoutMs = tmo): Promise<{ capacityBytes: number; usedBytes: number; freeBytes: number }> => {
     if (d.kind === 'block') {
-      const out = await onStorage('vgs', ['--noheadings', '--units', 'b', '--nosuffix', '-o', 'vg_size,vg_free', d.path], 'reading the volume group size', { timeoutMs });
+      const out = await onStorage('vgs', ['--noheadings', '--units', 'b', '--nosuffix', '-o', 'vg_size,vg_free', '--', d.path], 'reading the volume group size', { timeoutMs });
       const [size, free] = out.trim().split(/\s+/).map(Number);
       if (!Number.isFinite(size) || !Number.isFinite(free)) throw new DomainError('storage', `vgs ${d.path}: unexpected output ${JSON.stringify(out.trim())}`);
       return { capacityBytes: size!, usedBytes: size! - free!, freeBytes: free! };
     }
-    const out = await onStorage('df', ['-B1', '--output=size,used,avail', d.path], 'reading the capacity', { timeoutMs });
+    const out = await onStorage('df', ['-B1', '--output=size,used,avail', '--', d.path], 'reading the capacity', { timeoutMs });
     const nums = out.trim().split('\n').pop()!.trim().split(/\s+/).map(Number);
     if (nums.length !== 3 || nums.some((n) => !Number.isFinite(n))) throw new DomainError('storage', `df ${d.path}: unexpected output ${JSON.stringify(out.trim())}`);
     return { capacityBytes: nums[0]!, usedBytes: nums[1]!, freeBytes: nums[2]! };
@@ -338,7 +338,7 @@ export function createDomainService(deps: DomainServiceDeps) {
             await writeFileMetadata(lay, meta);
             await attachPool(d);
           } catch (e) {
-            await runner.run('rm', ['-rf', '--one-file-system', lay.dir], { timeoutMs: tmo });
+            await runner.run('rm', ['-rf', '--one-file-system', '--', lay.dir], { timeoutMs: tmo });
             throw e;
           }
         } else {
@@ -347,12 +347,12 @@ export function createDomainService(deps: DomainServiceDeps) {
           if (used) throw new DomainError('state', `LUN ${lun.wwid} already holds volume group ${used.vg_name}${/MDT_SDUUID=/.test(used.vg_tags) ? ' (a storage domain: import it instead)' : ''}; hostdeck does not overwrite it`);
           d = { ...base, path: uuid, device: lun.devicePath };
           try {
-            await onStorage('pvcreate', ['--yes', lun.devicePath], `initializing LUN ${lun.wwid}`, { timeoutMs: 60_000 });
-            await onStorage('vgcreate', [...metadataTags(meta).flatMap((t) => ['--addtag', t]), uuid, lun.devicePath], 'creating the volume group', { timeoutMs: 60_000 });
+            await onStorage('pvcreate', ['--yes', '--', lun.devicePath], `initializing LUN ${lun.wwid}`, { timeoutMs: 60_000 });
+            await onStorage('vgcreate', [...metadataTags(meta).flatMap((t) => ['--addtag', t]), '--', uuid, lun.devicePath], 'creating the volume group', { timeoutMs: 60_000 });
             await attachPool(d);
           } catch (e) {
-            await runner.run('vgremove', ['--yes', uuid], { timeoutMs: 60_000 });
-            await runner.run('pvremove', ['--yes', lun.devicePath], { timeoutMs: 60_000 });
+            await runner.run('vgremove', ['--yes', '--', uuid], { timeoutMs: 60_000 });
+            await runner.run('pvremove', ['--yes', '--', lun.devicePath], { timeoutMs: 60_000 });
             throw e;
           }
         }
@@ -371,7 +371,7 @@ export function createDomainService(deps: DomainServiceDeps) {
       if (CONNECTION_KIND[conn.type] === 'file') {
         const mount = mountOf(conn).replace(/\/+$/, '');
         // -name, not -path: a mount path may hold characters find would read as a pattern.
-        const out = await onStorage('find', [mount, '-mindepth', '3', '-maxdepth', '3', '-type', 'f', '-name', 'metadata'], `searching ${mount} for storage domains`);
+        const out = await onStorage('find', ['--', mount, '-mindepth', '3', '-maxdepth', '3', '-type', 'f', '-name', 'metadata'], `searching ${mount} for storage domains`);
         const files = out.split('\n').filter((l) => l.startsWith(`${mount}/`) && /^[^/]+\/dom_md\/metadata$/.test(l.slice(mount.length + 1))).sort();
         for (const file of files) {
           try {
@@ -421,7 +421,7 @@ export function createDomainService(deps: DomainServiceDeps) {
           formatVersion: m.formatVersion, poolName: m.uuid, poolType: poolTypeFor(conn.type), path: f.path, device: f.device ?? null,
           capacityBytes: null, usedBytes: null, freeBytes: null, checkedAt: null, lastError: null, creatorHost: m.creatorHost, createdAt: m.createdAt, attachedAt: now,
         };
-        if (d.kind === 'block') await onStorage('vgchange', ['--activate', 'y', d.path], 'activating the volume group', { timeoutMs: 60_000 });
+        if (d.kind === 'block') await onStorage('vgchange', ['--activate', 'y', '--', d.path], 'activating the volume group', { timeoutMs: 60_000 });
         await attachPool(d);
         commit(() => insert(d));
         try { storeCapacity(d.id, await measure(d)); } catch { /* the health check fills it in */ }
@@ -440,7 +440,7 @@ export function createDomainService(deps: DomainServiceDeps) {
         await requireConnected(conn);
         const check = await service.probe(d);
         if (!check.ok) throw new DomainError('storage', check.error);
-        if (d.kind === 'block') await onStorage('vgchange', ['--activate', 'y', d.path], 'activating the volume group', { timeoutMs: 60_000 });
+        if (d.kind === 'block') await onStorage('vgchange', ['--activate', 'y', '--', d.path], 'activating the volume group', { timeoutMs: 60_000 });
         await attachPool(d);
         commit(() => setStatus(d.id, 'active'));
         try { storeCapacity(d.id, await measure(d)); } catch { /* next check */ }
@@ -471,7 +471,7 @@ export function createDomainService(deps: DomainServiceDeps) {
         const users = await usersOf(d, false);
         if (users.length) throw new DomainError('in-use', usersMessage(d, users, 'Detach of'), users);
         await virsh.undefine(d.poolName);
-        if (d.kind === 'block') await runner.run('vgchange', ['--activate', 'n', d.path], { timeoutMs: 60_000 });
+        if (d.kind === 'block') await runner.run('vgchange', ['--activate', 'n', '--', d.path], { timeoutMs: 60_000 });
         commit(() => db.prepare('DELETE FROM storage_domains WHERE id = ?').run(d.id));
       });
     },
@@ -489,11 +489,11 @@ export function createDomainService(deps: DomainServiceDeps) {
         await requireConnected(conn);
         await virsh.undefine(d.poolName);
         if (d.kind === 'block') {
-          await onStorage('vgremove', ['--yes', '--force', d.path], 'removing the volume group', { timeoutMs: 60_000 });
-          if (d.device) await onStorage('pvremove', ['--yes', d.device], 'wiping the LVM label', { timeoutMs: 60_000 });
+          await onStorage('vgremove', ['--yes', '--force', '--', d.path], 'removing the volume group', { timeoutMs: 60_000 });
+          if (d.device) await onStorage('pvremove', ['--yes', '--', d.device], 'wiping the LVM label', { timeoutMs: 60_000 });
         } else {
           if (!/\/[0-9a-f-]{36}$/.test(d.path)) throw new DomainError('state', `refusing to delete ${d.path}: not a domain directory`);
-          await onStorage('rm', ['-rf', '--one-file-system', d.path], `deleting ${d.path}`, { timeoutMs: 120_000 });
+          await onStorage('rm', ['-rf', '--one-file-system', '--', d.path], `deleting ${d.path}`, { timeoutMs: 120_000 });
         }
         commit(() => db.prepare('DELETE FROM storage_domains WHERE id = ?').run(d.id));
       });
@@ -614,7 +614,7 @@ export function createDomainService(deps: DomainServiceDeps) {
       const name = opts.name ?? source.replace(/^.*\//, '');
       const nr = uploadNameRule(name, d.type);
       if (nr) throw new DomainInputError([{ field: 'name', message: nr }]);
-      const st = await runner.run('stat', ['-L', '-c', '%F|%s', source], { timeoutMs: tmo, env: { LC_ALL: 'C' } });
+      const st = await runner.run('stat', ['-L', '-c', '%F|%s', '--', source], { timeoutMs: tmo, env: { LC_ALL: 'C' } });
       if (st.exitCode !== 0) throw new DomainInputError([{ field: 'file', message: `file: cannot read ${source}: ${st.stderr.trim().replace(/^stat: /, '') || 'not found'}` }]);
       const [ftype, sizeText] = st.stdout.trim().split('|');
       if (ftype !== 'regular file' && ftype !== 'regular empty file') throw new DomainInputError([{ field: 'file', message: `file: ${source} is a ${ftype}, not a regular file` }]);
