@@ -109,7 +109,7 @@ describe('control characters', () => {
     assert.equal(printable('plain text, ünïcode ✓'), 'plain text, ünïcode ✓');
   });
   it('--description and --cmdline with a control character are refused by hostdeck naming the option', async () => {
-    for (const [opt, value] of [['description', 'a\x1bb'], ['description', 'two\nlines'], ['description', 'tab\there'], ['cmdline', 'console=ttyS0\x1b[2J']]) {
+    for (const [opt, value] of [['description', 'a\x1bb'], ['description', 'two\nlines'], ['description', 'tab\there'], ['cmdline', 'console=ttyS0\x1b[2J']] as const) {
       const r = await hostdeck('vm', 'create', 'rules-vm', '--boot', 'kernel', '--kernel', '/bin/sh', `--${opt}`, value, '--dry-run', '-c', TEST_URI, '--db', db);
       assert.equal(r.code, 2, `${opt}: ${r.err}`);
       assert.match(r.err, new RegExp(`--${opt}: must not contain control characters`));
