@@ -1,84 +1,119 @@
 // The first-run network wizard (install time, on the node's console):
 // management NIC or bond, optional VLAN, IP, DNS, host name, then the
-// summary (the staged diff) and apply through safe apply. Each step is
-// validated before moving on; errors show on their field.
-import { useEffect, useMemo, useState } from 'react';
+// summary and apply through safe apply. It starts from the configuration as
+// it is (with what is already staged) and stages nothing until its apply:
+// the summary is the diff of its answers, and leaving it drops them. Each
+// step is validated before moving on; errors show on their field.
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
-import { describeChange } from '../../src/domain/net/model.ts';
-import { fieldErrorsOf, type NetStore } from '../../src/store/net.ts';
+import { diffConfig } from '../../src/domain/net/diff.ts';
+import { riskText } from '../../src/domain/net/impact.ts';
+import { applyChanges, describeChange, findIface, type NetChange } from '../../src/domain/net/model.ts';
+import { fieldErrorsOf, type NetDiffLine, type NetStore } from '../../src/store/net.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { FieldList, useFieldForm, useFieldInput } from '../network/FormView.tsx';
 import { useNet } from '../network/NetworkScreen.tsx';
+import { RiskNote, diffRole, diffText, managementOf, risksOf } from '../network/Risk.tsx';
 import { diffSign } from '../network/view.ts';
-import { STEPS, initialWizardValues, stepErrors, stepFields, wizardChanges } from './wizard.ts';
+import { STEPS, initialWizardValues, ipValues, stepErrors, stepFields, topOf, wizardChanges } from './wizard.ts';
 
 export function makeWizardScreen(store: NetStore) {
   return function NetworkWizard({ shell, active }: ScreenProps) {
     const t = useTheme();
     const s = useNet(store, shell);
     const nics = useMemo(() => s.inventory?.nics.map((n) => n.name) ?? [], [s.inventory]);
+    const mgmt = managementOf(s.inventory);
+    // The configuration the answers change: the host's, with what was staged before the wizard opened.
+    const base = useMemo(() => (s.config ? applyChanges(s.config, s.staged) : undefined), [s.config, s.staged]);
+    const ready = Boolean(base && s.inventory);
     const [stepIdx, setStepIdx] = useState(0);
     const step = STEPS[stepIdx]!;
-    const [form, dispatch] = useFieldForm(initialWizardValues(s.config, nics));
-    const fields = stepFields(step.id, nics).filter((f) => !f.visible || f.visible(form.values));
-    const nav = useFieldInput(form, dispatch, fields, shell, active);
-    const [staging, setStaging] = useState(false);
-    const [stagedNote, setStagedNote] = useState<string | undefined>();
-    const ready = Boolean(s.config && s.inventory);
-
-    // The NIC choice starts at the first NIC once the inventory is read.
-    useEffect(() => { if (!form.values.nic && nics[0]) dispatch({ type: 'cycle', id: 'nic', options: nics, delta: 0 }); }, [nics]);
-
-    // Opened before the configuration was read: take its defaults (a free bond name, DNS, host name) once it is.
-    const cfgRead = Boolean(s.config);
+    // The answers that describe the configuration as it is, once it is read: what "edited" is measured against.
+    const initial = useRef<Record<string, string> | undefined>(ready ? initialWizardValues(base, nics, mgmt) : undefined);
+    const [form, dispatch] = useFieldForm(initial.current ?? initialWizardValues(undefined, nics));
+    // The interface whose address the IP step shows.
+    const ipFor = useRef(initial.current && topOf(initial.current, base));
     useEffect(() => {
-      if (!s.config || stepIdx !== 0) return;
-      const d = initialWizardValues(s.config, nics);
-      const v = form.values;
-      dispatch({ type: 'reset', values: { ...v, bondName: v.bondName === 'bond0' ? d.bondName! : v.bondName!, servers: v.servers || d.servers!, search: v.search || d.search!, hostname: v.hostname || d.hostname! } });
-    }, [cfgRead]);
-    const goto = (i: number) => { dispatch({ type: 'reset', values: form.values }); setStepIdx(i); };
-    const next = async () => {
-      if (!s.config) { shell.notify('error', 'The current configuration has not been read yet'); return; }
-      const errors = stepErrors(step.id, form.values, s.config);
+      if (initial.current || !ready) return;
+      initial.current = initialWizardValues(base, nics, mgmt);
+      ipFor.current = topOf(initial.current, base);
+      dispatch({ type: 'reset', values: initial.current });
+    }, [ready]);
+    // A management interface that is not a NIC (a bridge) is offered as it is.
+    const choices = useMemo(() => (initial.current?.nic && !nics.includes(initial.current.nic) ? [...nics, initial.current.nic] : nics), [nics, initial.current]);
+    const fields = initial.current ? stepFields(step.id, choices).filter((f) => !f.visible || f.visible(form.values)) : [];
+    const nav = useFieldInput(form, dispatch, fields, shell, active);
+    const [busy, setBusy] = useState(false);
+    const [note, setNote] = useState<string | undefined>();
+    const edited = Boolean(initial.current) && JSON.stringify(form.values) !== JSON.stringify(initial.current);
+
+    const changes = useMemo(() => (base && step.id === 'summary' ? wizardChanges(form.values, 'summary', base).map((c) => c.change) : []), [base, form.values, step.id]);
+    const diff: NetDiffLine[] = useMemo(() => (base ? diffConfig(base, applyChanges(base, changes)).map((d) => ({ sign: d.kind, text: d.text })) : []), [base, changes]);
+    const risks = useMemo(() => risksOf(s, [...s.staged, ...changes]), [s.config, s.inventory, s.staged, changes]);
+
+    const goto = (i: number, values = form.values) => { dispatch({ type: 'reset', values }); setStepIdx(i); };
+    const next = () => {
+      if (!base) { shell.notify('error', 'The current configuration has not been read yet'); return; }
+      const errors = stepErrors(step.id, form.values, base);
       if (Object.keys(errors).length) {
         dispatch({ type: 'errors', errors });
         shell.notify('error', `${step.title}: ${Object.values(errors)[0]}`);
         return;
       }
-      if (STEPS[stepIdx + 1]?.id === 'summary') {
-        // Stage the whole configuration so the summary is the real diff.
-        if (!store.service) { shell.notify('error', 'The network service is not available'); return; }
-        setStaging(true);
-        try {
-          await store.service.discard();
-          for (const { change } of wizardChanges(form.values, 'summary', s.config)) await store.service.stage(change);
-          await store.refreshService();
-          setStagedNote(undefined);
-          goto(stepIdx + 1);
-        } catch (e) {
-          const fe = fieldErrorsOf(e);
-          setStagedNote(`Not staged: ${fe ? fe.map((x) => `${x.field}: ${x.message}`).join('; ') : (e as Error).message}`);
-          await store.service.discard().catch(() => undefined);
-          await store.refreshService();
-        } finally {
-          setStaging(false);
-        }
-        return;
+      // Another existing interface chosen for management: the IP step starts from its address.
+      const top = topOf(form.values, base);
+      if (STEPS[stepIdx + 1]?.id === 'ip' && top !== ipFor.current) {
+        ipFor.current = top;
+        const have = findIface(base, top);
+        if (have) { goto(stepIdx + 1, { ...form.values, ...ipValues(have) }); return; }
       }
       goto(stepIdx + 1);
     };
+    const leave = async () => {
+      if (edited && !(await shell.confirm("Discard the wizard's changes? Nothing has been staged; the host's network is not touched.", { yes: 'Discard', dangerous: false }))) return;
+      shell.back();
+    };
+    const apply = async () => {
+      const svc = store.service;
+      if (!svc || !base) { shell.notify('error', 'The network service is not available'); return; }
+      const errors = stepErrors('summary', form.values, base);
+      if (Object.keys(errors).length) { setNote(`Not staged: ${Object.values(errors)[0]}`); return; }
+      if (risks.length && !(await shell.confirm(`${riskText(risks)}. Stage and apply anyway?`, { yes: 'Apply anyway' }))) {
+        shell.notify('info', 'Not applied: nothing was staged');
+        return;
+      }
+      setBusy(true);
+      const before: NetChange[] = s.staged;
+      try {
+        for (const c of changes) await svc.stage(c);
+        await store.refreshService();
+      } catch (e) {
+        // Back to what was staged before the wizard's apply.
+        await svc.discard().catch(() => undefined);
+        for (const c of before) await svc.stage(c).catch(() => undefined);
+        await store.refreshService();
+        const fe = fieldErrorsOf(e);
+        setNote(`Not staged: ${fe ? fe.map((x) => `${x.field}: ${x.message}`).join('; ') : (e as Error).message}`);
+        return;
+      } finally {
+        setBusy(false);
+      }
+      // The wizard is done: the apply screen takes its place.
+      shell.back();
+      shell.push('net-apply', { start: true, acceptedRisks: risks.map((r) => r.reason) });
+    };
     const b: Binding[] = [
       ...nav,
-      { keys: ['N', 'ctrl+n'], description: 'Next step', when: step.id !== 'summary' && !form.editing, disabledReason: staging ? 'staging…' : !ready ? 'reading the network…' : undefined, action: next },
+      { keys: ['N', 'ctrl+n'], description: 'Next step', when: step.id !== 'summary' && !form.editing, disabledReason: !ready ? 'reading the network…' : undefined, action: next },
       { keys: ['P'], description: 'Previous step', when: stepIdx > 0 && !form.editing, action: () => goto(stepIdx - 1) },
       {
-        keys: ['A'], description: 'Apply', dangerous: true, when: step.id === 'summary',
-        disabledReason: s.pending ? 'an apply is waiting for confirmation' : s.staged.length ? undefined : 'nothing is staged',
-        action: () => shell.push('net-apply', { start: true }),
+        keys: ['A'], description: 'Stage and apply', dangerous: true, when: step.id === 'summary',
+        disabledReason: busy ? 'staging…' : s.pending ? 'an apply is waiting for confirmation' : changes.length ? undefined : 'the wizard changes nothing',
+        action: apply,
       },
+      { keys: ['escape', 'q'], description: 'Leave the wizard', when: !form.editing, action: leave },
     ];
     useBindings(b);
     return (
@@ -92,22 +127,28 @@ export function makeWizardScreen(store: NetStore) {
           <Text bold {...tone(t, 'accent')}>Step {stepIdx + 1} of {STEPS.length}: {step.title}</Text>
           {step.id === 'mgmt' && s.inventory ? (
             <Text wrap="wrap" {...tone(t, 'dim')}>
-              NICs: {s.inventory.nics.map((n) => `${n.name} ${n.link}${n.lldp ? ` (${n.lldp.chassis} ${n.lldp.port})` : ''}`).join(' · ') || 'none'}
+              NICs: {s.inventory.nics.map((n) => `${n.name} ${n.link}${n.lldp ? ` (${n.lldp.chassis} ${n.lldp.port})` : ''}`).join(' · ') || 'none'}{mgmt ? ` · management now: ${mgmt}` : ''}
             </Text>
           ) : null}
+          {!initial.current ? <Text {...tone(t, 'dim')}>Reading the current network configuration…</Text> : null}
           {step.id !== 'summary' ? <FieldList fields={fields} form={form} /> : (
             <Box flexDirection="column">
-              {wizardChanges(form.values, 'summary', s.config).map(({ change }, i) => <Text key={i} wrap="truncate">• {describeChange(change)}</Text>)}
-              <Text bold>Diff</Text>
-              {s.diff.slice(0, Math.max(3, shell.size.rows - 12)).map((d, i) => <Text key={i} wrap="truncate" {...tone(t, d.sign === '+' ? 'ok' : d.sign === '-' ? 'error' : 'dim')}>{diffSign(d)}</Text>)}
+              {changes.length ? changes.map((c, i) => <Text key={i} wrap="truncate">• {describeChange(c)}</Text>) : <Text {...tone(t, 'ok')}>Nothing to change: these answers are the host&apos;s current configuration.</Text>}
+              {changes.length ? <Text bold>Diff</Text> : null}
+              <RiskNote risks={risks} t={t} />
+              {diff.slice(0, Math.max(3, shell.size.rows - 14)).map((d, i) => <Text key={i} wrap="truncate" {...tone(t, diffRole(d))}>{diffText(d, risks)}</Text>)}
+              {s.staged.length ? <Text bold>Staged before the wizard opened (applied with it)</Text> : null}
+              {s.staged.length ? s.diff.slice(0, 4).map((d, i) => <Text key={i} wrap="truncate" {...tone(t, 'dim')}>{diffSign(d)}</Text>) : null}
             </Box>
           )}
           {form.errors._ ? <Text wrap="wrap" {...tone(t, 'error')}>{form.errors._}</Text> : null}
-          {stagedNote ? <Text wrap="wrap" {...tone(t, 'error')}>{stagedNote}</Text> : null}
+          {note ? <Text wrap="wrap" {...tone(t, 'error')}>{note}</Text> : null}
         </Box>
         <Box marginTop={1}>
           <Text wrap="wrap" {...tone(t, 'dim')}>
-            {step.id === 'summary' ? 'A applies: you then confirm within the countdown or it rolls back. P goes back.' : 'Enter edits a field or changes a choice; N checks this step and goes on; P goes back.'}
+            {step.id === 'summary'
+              ? 'Nothing is staged yet. A stages these changes and applies them: you then confirm within the countdown or it rolls back. P goes back; Esc leaves without staging.'
+              : 'Enter edits a field or changes a choice; N checks this step and goes on; P goes back; Esc leaves without staging.'}
           </Text>
         </Box>
       </Box>

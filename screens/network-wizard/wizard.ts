@@ -1,7 +1,8 @@
-// The first-run network wizard as data: its steps, their fields, the changes
-// the answers make, and each step's validation (net-core's validateChange,
+// The first-run network wizard as data: its steps, their fields, the answers
+// that describe the configuration as it is, the changes that answers which
+// differ from it make, and each step's validation (net-core's validateChange,
 // against the configuration the earlier steps leave). Pure.
-import { applyChange, type NetChange, type NetConfig } from '../../src/domain/net/model.ts';
+import { applyChange, findIface, type BondMode, type IfaceConfig, type IpMethod, type NetChange, type NetConfig } from '../../src/domain/net/model.ts';
 import { validateChange, type FieldError } from '../../src/domain/net/validate.ts';
 import type { FieldDef } from '../network/forms.ts';
 
@@ -28,7 +29,7 @@ export function stepFields(step: StepId, nics: readonly string[]): FieldDef[] {
     ];
     case 'vlan': return [{ id: 'vlan', label: 'VLAN id', type: 'text', placeholder: 'optional: 1-4094; empty for untagged' }];
     case 'ip': return [
-      { id: 'method', label: 'IPv4', type: 'choice', options: ['dhcp', 'static'] },
+      { id: 'method', label: 'IPv4', type: 'choice', options: ['dhcp', 'static', 'none'] },
       { id: 'address', label: 'Address', type: 'text', placeholder: 'CIDR, e.g. 192.0.2.10/24', visible: (v) => v.method === 'static' },
       { id: 'gateway', label: 'Gateway', type: 'text', placeholder: 'e.g. 192.0.2.1', visible: (v) => v.method === 'static' },
     ];
@@ -41,35 +42,83 @@ export function stepFields(step: StepId, nics: readonly string[]): FieldDef[] {
   }
 }
 
-export function initialWizardValues(cfg: NetConfig | undefined, nics: readonly string[]): Record<string, string> {
+/** The IP step's answers for an interface as it is configured. */
+export function ipValues(i: IfaceConfig | undefined): Record<string, string> {
+  const ip = i?.ipv4;
+  return { method: ip?.method === 'static' || ip?.method === 'none' ? ip.method : 'dhcp', address: ip?.method === 'static' ? ip.addresses.join(' ') : '', gateway: ip?.method === 'static' ? ip.gateway ?? '' : '' };
+}
+
+/**
+ * The answers that describe `cfg` as it is: the management interface `mgmt`
+ * (else the first NIC) with its bond and VLAN, its IPv4, DNS and host name;
+ * walking through them unchanged changes nothing.
+ */
+export function initialWizardValues(cfg: NetConfig | undefined, nics: readonly string[], mgmt?: string): Record<string, string> {
   let n = 0;
   while (cfg?.interfaces.some((i) => i.name === `bond${n}`)) n++;
-  return { type: 'nic', nic: nics[0] ?? '', bondName: `bond${n}`, ports: nics.slice(0, 2).join(' '), mode: 'active-backup', vlan: '', method: 'dhcp', address: '', gateway: '', servers: cfg?.dns.servers.join(' ') ?? '', search: cfg?.dns.search.join(' ') ?? '', hostname: cfg?.hostname ?? '' };
+  const v: Record<string, string> = { type: 'nic', nic: nics[0] ?? '', bondName: `bond${n}`, ports: nics.slice(0, 2).join(' '), mode: 'active-backup', vlan: '', ...ipValues(undefined), servers: cfg?.dns.servers.join(' ') ?? '', search: cfg?.dns.search.join(' ') ?? '', hostname: cfg?.hostname ?? '' };
+  const top = cfg && (findIface(cfg, mgmt ?? '') ?? findIface(cfg, v.nic!));
+  if (!cfg || !top) return v;
+  let lower = top;
+  if (top.vlan) { v.vlan = String(top.vlan.id); lower = findIface(cfg, top.vlan.parent) ?? top; }
+  if (lower.kind === 'bond') Object.assign(v, { type: 'bond', bondName: lower.name, ports: portsOf(cfg, lower.name).join(' '), mode: lower.bond?.mode ?? 'active-backup' });
+  else v.nic = lower.name;
+  return { ...v, ...ipValues(top) };
 }
 
 const words = (s: string | undefined) => (s ?? '').split(/[\s,]+/).filter(Boolean);
+const portsOf = (cfg: NetConfig, master: string) => cfg.interfaces.filter((i) => i.master === master).map((i) => i.name);
+const sameSet = (a: readonly string[], b: readonly string[]) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+const vlanId = (s: string) => (/^\d+$/.test(s) ? Number(s) : (s as unknown as number));
 
-/** The changes of the steps up to and including `upTo`, each tagged with its step. */
+/** The interface the IP step configures: the NIC or bond, or the VLAN on it (an existing one under its own name). */
+export function topOf(v: Record<string, string>, cfg?: NetConfig): string {
+  const lower = v.type === 'bond' ? (v.bondName || 'bond0').trim() : (v.nic ?? '');
+  const vlan = v.vlan?.trim();
+  if (!vlan) return lower;
+  return cfg?.interfaces.find((i) => i.vlan?.parent === lower && i.vlan.id === vlanId(vlan))?.name ?? `${lower}.${vlan}`;
+}
+
+/**
+ * The changes of the steps up to and including `upTo`, each tagged with its
+ * step: only what differs from `cfg` (the configuration the wizard started
+ * from), so unchanged answers make no change.
+ */
 export function wizardChanges(v: Record<string, string>, upTo: StepId = 'summary', cfg?: NetConfig): { step: StepId; change: NetChange }[] {
   const stop = STEPS.findIndex((s) => s.id === upTo);
   const out: { step: StepId; change: NetChange }[] = [];
   const reach = (id: StepId) => STEPS.findIndex((s) => s.id === id) <= stop;
-  let top = v.type === 'bond' ? (v.bondName || 'bond0').trim() : (v.nic ?? '');
-  if (v.type === 'bond') out.push({ step: 'mgmt', change: { op: 'bond.create', name: top, ports: words(v.ports), options: { mode: v.mode as 'active-backup', miimon: 100 } } });
-  if (reach('vlan') && v.vlan?.trim()) {
-    const id = /^\d+$/.test(v.vlan.trim()) ? Number(v.vlan.trim()) : (v.vlan.trim() as unknown as number);
-    out.push({ step: 'vlan', change: { op: 'vlan.create', parent: top, id } });
-    top = `${top}.${v.vlan.trim()}`;
-  }
-  // One default gateway: a static gateway on the management interface takes it from any other interface.
-  if (reach('ip') && v.method === 'static' && v.gateway?.trim()) {
-    for (const i of cfg?.interfaces ?? []) {
-      if (i.name !== top && i.ipv4.method === 'static' && i.ipv4.gateway) out.push({ step: 'ip', change: { op: 'ip.set', iface: i.name, family: 4, method: 'static', addresses: [...i.ipv4.addresses] } });
+  const lower = topOf({ ...v, vlan: '' });
+  if (v.type === 'bond') {
+    const have = cfg && findIface(cfg, lower);
+    const ports = words(v.ports);
+    const mode = v.mode as BondMode;
+    if (have?.kind !== 'bond') out.push({ step: 'mgmt', change: { op: 'bond.create', name: lower, ports, options: { mode, miimon: 100 } } });
+    else {
+      const samePorts = sameSet(ports, portsOf(cfg!, lower));
+      const sameMode = have.bond?.mode === mode;
+      // A new mode keeps the bond's other options (its link monitoring).
+      if (!samePorts || !sameMode) out.push({ step: 'mgmt', change: { op: 'bond.edit', name: lower, ...(samePorts ? {} : { ports }), ...(sameMode ? {} : { options: { ...(have.bond ?? { mode }), mode } }) } });
     }
   }
-  if (reach('ip')) out.push({ step: 'ip', change: { op: 'ip.set', iface: top, family: 4, method: v.method === 'static' ? 'static' : 'dhcp', addresses: v.method === 'static' ? words(v.address) : [], ...(v.method === 'static' && v.gateway?.trim() ? { gateway: v.gateway.trim() } : {}) } });
-  if (reach('dns') && (words(v.servers).length || words(v.search).length)) out.push({ step: 'dns', change: { op: 'dns.set', servers: words(v.servers), search: words(v.search) } });
-  if (reach('hostname') && v.hostname?.trim()) out.push({ step: 'hostname', change: { op: 'hostname.set', hostname: v.hostname.trim() } });
+  const top = topOf(v, cfg);
+  if (reach('vlan') && v.vlan?.trim() && !(cfg && findIface(cfg, top))) out.push({ step: 'vlan', change: { op: 'vlan.create', parent: lower, id: vlanId(v.vlan.trim()) } });
+  const method: IpMethod = v.method === 'static' || v.method === 'none' ? v.method : 'dhcp';
+  const ip = { method, addresses: method === 'static' ? words(v.address) : [], ...(method === 'static' && v.gateway?.trim() ? { gateway: v.gateway.trim() } : {}) };
+  const had = cfg && findIface(cfg, top)?.ipv4;
+  const sameIp = had && had.method === ip.method && sameSet(had.addresses, ip.addresses) && (had.gateway ?? '') === (ip.gateway ?? '');
+  if (reach('ip') && !sameIp) {
+    // One default gateway: a static gateway on the management interface takes it from any other interface.
+    if (ip.gateway) {
+      for (const i of cfg?.interfaces ?? []) {
+        if (i.name !== top && i.ipv4.method === 'static' && i.ipv4.gateway) out.push({ step: 'ip', change: { op: 'ip.set', iface: i.name, family: 4, method: 'static', addresses: [...i.ipv4.addresses] } });
+      }
+    }
+    out.push({ step: 'ip', change: { op: 'ip.set', iface: top, family: 4, ...ip } });
+  }
+  const dns = { servers: words(v.servers), search: words(v.search) };
+  if (reach('dns') && (cfg ? JSON.stringify(dns) !== JSON.stringify(cfg.dns) : dns.servers.length || dns.search.length)) out.push({ step: 'dns', change: { op: 'dns.set', ...dns } });
+  if (reach('hostname') && v.hostname?.trim() && v.hostname.trim() !== cfg?.hostname) out.push({ step: 'hostname', change: { op: 'hostname.set', hostname: v.hostname.trim() } });
   return out.filter((c) => reach(c.step));
 }
 

@@ -9,7 +9,9 @@ import { useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import type { ApplyStep, NetStore, PendingApply } from '../../src/store/net.ts';
 import { tone, useTheme, type Theme } from '../../src/ui/theme.ts';
+import { riskText } from '../../src/domain/net/impact.ts';
 import { useNet } from './NetworkScreen.tsx';
+import { RiskNote, diffRole, diffText, risksOf, sameRisks } from './Risk.tsx';
 import { diffSign, secondsLeft } from './view.ts';
 
 const MARK: Record<ApplyStep['status'], { mark: string; role: 'ok' | 'error' | 'dim' | 'warn' }> = {
@@ -50,8 +52,14 @@ export function makeApplyScreen(store: NetStore, opts: { confirmTimeoutS: () => 
     const started = useRef(false);
     const timeoutS = opts.confirmTimeoutS();
 
+    // What the staged changes do to the management interface; params.acceptedRisks: already confirmed (the wizard asks before it stages).
+    const risks = risksOf(s, s.staged);
     const start = async () => {
       if (!svc || (started.current && phase !== 'rolled-back' && phase !== 'failed')) return;
+      if (risks.length && !sameRisks(risks, params.acceptedRisks) && !(await shell.confirm(`${riskText(risks)}. Apply anyway?`, { yes: 'Apply anyway' }))) {
+        shell.notify('info', 'Not applied: the changes stay staged');
+        return;
+      }
       started.current = true;
       setSteps([]);
       setMessage('');
@@ -152,8 +160,9 @@ export function makeApplyScreen(store: NetStore, opts: { confirmTimeoutS: () => 
       <Box flexDirection="column" height={shell.size.rows} paddingX={1} overflow="hidden">
         <Text bold {...tone(t, 'accent')}>Apply the staged network changes</Text>
         <Box flexDirection="column" marginBottom={1}>
+          {pending ? null : <RiskNote risks={risks} t={t} />}
           {diff.slice(0, Math.max(3, Math.floor(shell.size.rows / 3))).map((d, i) => (
-            <Text key={i} wrap="truncate" {...tone(t, d.sign === '+' ? 'ok' : d.sign === '-' ? 'error' : d.sign === '~' ? 'warn' : 'dim')}>{diffSign(d)}</Text>
+            <Text key={i} wrap="truncate" {...tone(t, diffRole(d))}>{pending ? diffSign(d) : diffText(d, risks)}</Text>
           ))}
           {!diff.length ? <Text {...tone(t, 'dim')}>Nothing staged.</Text> : null}
         </Box>

@@ -13,7 +13,9 @@ import type { NetState, NetStore } from '../../src/store/net.ts';
 import { Field } from '../../src/ui/Panel.tsx';
 import { Table, type Column } from '../../src/ui/Table.tsx';
 import { tone, useTheme, type Theme } from '../../src/ui/theme.ts';
-import { NET_KEYS, addressLabel, backendLabel, diffSign, linkRole, secondsLeft, speedLabel } from './view.ts';
+import type { ManagementRisk } from '../../src/domain/net/impact.ts';
+import { RiskNote, diffRole, diffText, risksOf } from './Risk.tsx';
+import { NET_KEYS, addressLabel, backendLabel, linkRole, secondsLeft, speedLabel } from './view.ts';
 
 /** The store's state; the first screen that opens attaches net-core's service (it needs the state DB). */
 export function useNet(store: NetStore, shell?: { services: unknown }): NetState {
@@ -76,7 +78,7 @@ function Detail({ l, inv, t }: { l: NetLink; inv: NetInventory; t: Theme }) {
 }
 
 /** Bottom pane: an apply waiting for confirmation, or the staged changes. */
-function StagedPane({ s, t, full, rows }: { s: NetState; t: Theme; full: boolean; rows: number }) {
+function StagedPane({ s, t, full, rows, risks }: { s: NetState; t: Theme; full: boolean; rows: number; risks: ManagementRisk[] }) {
   if (s.pending) {
     return (
       <Text wrap="truncate" {...tone(t, 'warn')}>
@@ -89,7 +91,8 @@ function StagedPane({ s, t, full, rows }: { s: NetState; t: Theme; full: boolean
   return (
     <Box flexDirection="column">
       <Text bold {...tone(t, 'accent')}>{s.staged.length} staged change{s.staged.length === 1 ? '' : 's'} · {NET_KEYS.apply} apply · {NET_KEYS.discard} discard · {NET_KEYS.diff} {full ? 'hide' : 'show'} the diff</Text>
-      {lines.map((d, i) => <Text key={i} wrap="truncate" {...tone(t, d.sign === '+' ? 'ok' : d.sign === '-' ? 'error' : d.sign === '~' ? 'warn' : 'dim')}>{diffSign(d)}</Text>)}
+      <RiskNote risks={risks} t={t} />
+      {lines.map((d, i) => <Text key={i} wrap="truncate" {...tone(t, diffRole(d))}>{diffText(d, risks)}</Text>)}
       {!full && s.diff.length > lines.length ? <Text {...tone(t, 'dim')}>… {s.diff.length - lines.length} more lines ({NET_KEYS.diff} shows all)</Text> : null}
     </Box>
   );
@@ -116,7 +119,10 @@ export function makeNetworkScreen(store: NetStore) {
       next();
       return () => clearTimeout(timer);
     }, [s.pending]);
-    const bottomRows = showDiff ? Math.max(4, Math.floor(shell.size.rows / 2)) : Math.min(5, 1 + Math.max(1, s.diff.length));
+    const risks = useMemo(() => risksOf(s, s.staged), [s.config, s.inventory, s.staged]);
+    // The warning takes up to two lines above the diff.
+    const noteRows = risks.length && !s.pending ? 2 : 0;
+    const bottomRows = (showDiff ? Math.max(4, Math.floor(shell.size.rows / 2)) : Math.min(5, 1 + Math.max(1, s.diff.length))) + noteRows;
     const detailRows = 7;
     const tableHeight = Math.max(4, shell.size.rows - 1 - detailRows - bottomRows - 1);
     const { selected, bindings: nav } = useSelection(keys, tableHeight - 1);
@@ -212,7 +218,7 @@ export function makeNetworkScreen(store: NetStore) {
           {sel && inv && !showDiff ? <Detail l={sel} inv={inv} t={t} /> : null}
         </Box>
         <Box flexDirection="column" height={bottomRows} overflow="hidden">
-          <StagedPane s={s} t={t} full={showDiff} rows={bottomRows} />
+          <StagedPane s={s} t={t} full={showDiff} rows={bottomRows - noteRows} risks={risks} />
           {s.serviceError ? <Text wrap="truncate" {...tone(t, 'error')}>Network service: {s.serviceError}</Text> : null}
         </Box>
       </Box>

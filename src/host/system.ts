@@ -2,6 +2,7 @@
 // possible (fast, no process) and from iproute2 and df through the runner.
 import { readdir, readFile, statfs } from 'node:fs/promises';
 import { hostname, loadavg, networkInterfaces, release, uptime } from 'node:os';
+import { managementIface } from '../domain/net/impact.ts';
 import { run } from '../exec/runner.ts';
 import {
   localMounts, mainFilesystems, netmaskPrefix, parseCpuinfo, parseMeminfo, parseMounts, parseOsRelease, parseProcIpv6Route, parseProcRoute, parseResolvConf,
@@ -119,7 +120,10 @@ export async function hostOverview(): Promise<HostOverview> {
     readText('/proc/net/ipv6_route').then(parseProcIpv6Route),
     virtCapability(cpuCache.flags),
   ]);
-  const mgmtName = route4[0]?.dev ?? route6[0]?.dev ?? links.find((l) => l.name !== 'lo' && l.addresses.some((a) => a.scope === 'global'))?.name;
+  const mgmtName = managementIface(
+    [...route4.map((r) => ({ family: 'inet' as const, dev: r.dev })), ...route6.map((r) => ({ family: 'inet6' as const, dev: r.dev }))],
+    links.filter((l) => l.name !== 'lo' && l.addresses.some((a) => a.scope === 'global')).map((l) => l.name),
+  );
   const mgmt = links.find((l) => l.name === mgmtName);
   const { flags: _flags, ...cpu } = cpuCache;
   const la = loadavg();

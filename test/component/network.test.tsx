@@ -320,18 +320,25 @@ describe('an apply that fails', () => {
   });
 });
 
+/** Wait until the frame, read as one line (line breaks and dialog borders as spaces: a wrapped message reads whole), matches. */
+async function waitFlat(ui: ReturnType<typeof renderTui>, re: RegExp): Promise<string> {
+  const flat = (f: string) => f.replace(/[║│]/g, ' ').replace(/\s+/g, ' ');
+  return flat(await ui.waitFor((f) => re.test(flat(f))));
+}
+
 describe('first-run wizard and tools (inventory recorded on a test host)', () => {
   let env: ReturnType<typeof mount> | undefined;
   afterEach(async () => { await env?.close(); env = undefined; });
 
-  it('wizard from the palette: each step refuses bad input on its field, the summary is the diff, apply goes through the stand-in service', async () => {
+  it('wizard from the palette: each step refuses bad input on its field, the summary is the diff of the answers with nothing staged, apply stages and goes through the stand-in service', async () => {
     env = mount();
     await env.ui.waitFor('switch1');
     await env.ui.press(':');
     await env.ui.type('wizard');
     await env.ui.press(KEYS.enter);
     await env.ui.waitFor('Step 1 of 6: Management interface');
-    await env.ui.waitFor(/NICs: eth0 up .*eth3 down · eth4 up \(switch1/);
+    await waitFlat(env.ui, /NICs: eth0 up .*eth3 down · eth4 up \(switch1 eth0\) · management now: eth0/);
+    await env.ui.waitFor('‹ eth0 ›');
     await env.ui.press(KEYS.enter); // Use: nic -> bond
     await env.ui.waitFor('‹ bond ›');
     await fill(env.ui, 'Bond ports', 'eth1 eth4');
@@ -346,8 +353,9 @@ describe('first-run wizard and tools (inventory recorded on a test host)', () =>
     await env.ui.waitFor(/id: VLAN id must be a whole number 1-4094/);
     await fill(env.ui, 'VLAN id', '20');
     await env.ui.press('N');
+    // The new VLAN starts with the address the management interface has.
     await env.ui.waitFor('Step 3 of 6: IP address');
-    await env.ui.press(KEYS.enter); // dhcp -> static
+    await env.ui.waitFor('‹ static ›');
     await fill(env.ui, 'Address', '10.20.0.5/24');
     await fill(env.ui, 'Gateway', '10.9.9.9');
     await env.ui.press('N');
@@ -359,16 +367,149 @@ describe('first-run wizard and tools (inventory recorded on a test host)', () =>
     await env.ui.waitFor('Step 5 of 6: Host name');
     await fill(env.ui, 'Host name', 'node7.example.com');
     await env.ui.press('N');
-    const sum = await env.ui.waitFor('Step 6 of 6: Summary and apply');
+    const sum = await waitFlat(env.ui, /Step 6 of 6: Summary and apply/);
     assert.match(sum, /create bond bond1 \(active-backup\) over eth3, eth4/);
     assert.match(sum, /create VLAN 20 on bond1 as bond1\.20/);
     assert.match(sum, /host name node1 -> node7\.example\.com/);
-    assert.deepEqual(env.service.stagedNow().map((c) => c.op), ['bond.create', 'vlan.create', 'ip.set', 'ip.set', 'dns.set', 'hostname.set']);
+    // The default route moves off eth0: said so, and the eth0 line is marked.
+    assert.match(sum, /This may disconnect you from the host: the default IPv4 gateway 192\.168\.81\.1 \(eth0\) changes to 10\.20\.0\.1 \(bond1\.20\)/);
+    assert.match(sum, /~ ⚠ eth0: /);
+    assert.deepEqual(env.service.stagedNow(), [], 'the summary stages nothing');
     await env.ui.press('A');
+    await waitFlat(env.ui, /This may disconnect you from the host: the default IPv4 gateway .* Stage and apply anyway\?/);
+    await env.ui.press('y');
     await env.ui.waitFor(/Keep this configuration\? Rolling back in/);
     await env.ui.press('y');
     await env.ui.waitFor('Confirmed: the new configuration is kept.');
-    assert.deepEqual(env.service.log.filter((l) => !l.startsWith('stage')), ['discard', 'apply 60', 'confirm']);
+    assert.deepEqual(env.service.log, ['stage bond.create', 'stage vlan.create', 'stage ip.set', 'stage ip.set', 'stage hostname.set', 'apply 60', 'confirm']);
+  });
+
+  it('N through a fresh wizard: the answers are the current configuration, the summary says nothing to change, nothing is staged and A on the Network screen has nothing to apply', async () => {
+    env = mount();
+    await env.ui.waitFor('switch1');
+    await env.ui.press('W');
+    await env.ui.waitFor('Step 1 of 6: Management interface');
+    await env.ui.waitFor('‹ eth0 ›');
+    await env.ui.press('N', 'N');
+    const ip = await env.ui.waitFor('Step 3 of 6: IP address');
+    assert.match(ip, /‹ static ›/);
+    assert.match(ip, /Address\s+192\.168\.81\.10\/24/);
+    assert.match(ip, /Gateway\s+192\.168\.81\.1\b/);
+    await env.ui.press('N', 'N', 'N');
+    const sum = await env.ui.waitFor('Step 6 of 6: Summary and apply');
+    assert.match(sum, /Nothing to change/);
+    assert.doesNotMatch(sum, /dhcp|disconnect/);
+    assert.deepEqual(env.service.stagedNow(), []);
+    await env.ui.press('A');
+    await env.ui.waitFor(/Stage and apply: the wizard changes nothing/);
+    await env.ui.press('P');
+    await env.ui.waitFor('Step 5 of 6: Host name');
+    await env.ui.press(KEYS.escape);
+    await env.ui.waitFor('Nothing staged.');
+    await env.ui.press('A');
+    await env.ui.waitFor(/Apply: nothing is staged/);
+    assert.deepEqual(env.service.stagedNow(), []);
+    assert.deepEqual(env.service.log, []);
+  });
+
+  it('changes staged before the wizard opened are its starting point, shown as such in the summary, and stay staged when it is left', async () => {
+    env = mount();
+    await env.ui.waitFor('switch1');
+    await env.ui.press('H');
+    await fill(env.ui, 'Host name', 'node2');
+    await env.ui.press('s');
+    await env.ui.waitFor(/1 staged change/);
+    await env.ui.press('W');
+    await env.ui.waitFor('‹ eth0 ›');
+    await env.ui.press('N', 'N', 'N', 'N');
+    await env.ui.waitFor(/Host name\s+node2/);
+    await env.ui.press('N');
+    const sum = await waitFlat(env.ui, /Step 6 of 6: Summary and apply/);
+    assert.match(sum, /Nothing to change/);
+    assert.match(sum, /Staged before the wizard opened \(applied with it\) ~ host name node1 -> node2/);
+    await env.ui.press(KEYS.escape);
+    await env.ui.waitFor(/1 staged change/);
+    assert.deepEqual(env.service.log, ['stage hostname.set']);
+  });
+
+  it('leaving the wizard after an edit asks to discard it; no keeps the wizard, yes leaves with nothing staged', async () => {
+    env = mount();
+    await env.ui.waitFor('switch1');
+    await env.ui.press('W');
+    await env.ui.waitFor('‹ eth0 ›');
+    await env.ui.press('N', 'N');
+    await env.ui.waitFor('Step 3 of 6: IP address');
+    await env.ui.press(KEYS.enter); // static -> none
+    await env.ui.waitFor('‹ none ›');
+    await env.ui.press('N', 'N', 'N');
+    await waitFlat(env.ui, /This may disconnect you from the host: eth0 loses 192\.168\.81\.10\/24/);
+    await env.ui.press('P');
+    await env.ui.press(KEYS.escape);
+    await env.ui.waitFor(/Discard the wizard's changes\?/);
+    await env.ui.press('n');
+    await env.ui.waitFor('Step 5 of 6: Host name');
+    await env.ui.press(KEYS.escape);
+    await env.ui.waitFor(/Discard the wizard's changes\?/);
+    await env.ui.press('y');
+    await env.ui.waitFor('Nothing staged.');
+    assert.deepEqual(env.service.stagedNow(), []);
+    assert.deepEqual(env.service.log, []);
+  });
+
+  it('a new management address is marked in the summary and needs the confirmation that names it: no stages nothing, yes stages and applies', async () => {
+    env = mount();
+    await env.ui.waitFor('switch1');
+    await env.ui.press('W');
+    await env.ui.waitFor('‹ eth0 ›');
+    await env.ui.press('N', 'N');
+    await env.ui.waitFor('Step 3 of 6: IP address');
+    await fill(env.ui, 'Address', '192.168.81.20/24');
+    await env.ui.press('N', 'N', 'N');
+    const sum = await waitFlat(env.ui, /Step 6 of 6: Summary and apply/);
+    assert.match(sum, /set IPv4 of eth0 to static 192\.168\.81\.20\/24 via 192\.168\.81\.1/);
+    assert.match(sum, /⚠ This may disconnect you from the host: eth0 loses 192\.168\.81\.10\/24 \(IPv4 becomes static 192\.168\.81\.20\/24\)/);
+    assert.match(sum, /~ ⚠ eth0: ipv4 static 192\.168\.81\.10\/24 gw 192\.168\.81\.1 -> static 192\.168\.81\.20\/24/);
+    await env.ui.press('A');
+    await waitFlat(env.ui, /This may disconnect you from the host: eth0 loses 192\.168\.81\.10\/24 \(IPv4 becomes static 192\.168\.81\.20\/24\)\. Stage and apply anyway\?/);
+    await env.ui.press('n');
+    await env.ui.waitFor('Not applied: nothing was staged');
+    assert.deepEqual(env.service.stagedNow(), []);
+    await env.ui.press('A');
+    await waitFlat(env.ui, /Stage and apply anyway\?/);
+    await env.ui.press('y');
+    const q = await env.ui.waitFor(/Keep this configuration\? Rolling back in/);
+    assert.match(q, /192\.168\.81\.20\/24/);
+    assert.deepEqual(env.service.log, ['stage ip.set', 'apply 60']);
+  });
+
+  it('the Network screen marks a staged change that takes the management address away, and its apply asks with the reason before applying', async () => {
+    env = mount();
+    await env.ui.waitFor('switch1');
+    await env.ui.press('i');
+    await env.ui.waitFor('IP settings: eth0');
+    for (let i = 0; i < 14 && !/› Method/.test(env.ui.frame()); i++) await env.ui.press(KEYS.down);
+    await env.ui.waitFor('› Method');
+    for (let i = 0; i < 4 && !/‹ dhcp ›/.test(env.ui.frame()); i++) await env.ui.press(KEYS.right);
+    await env.ui.waitFor('‹ dhcp ›');
+    await env.ui.press('s');
+    await env.ui.waitFor(/1 staged change/);
+    await env.ui.press('D');
+    const d = await waitFlat(env.ui, /This may disconnect you from the host: eth0 switches IPv4 from static to DHCP: eth0 loses 192\.168\.81\.10\/24/);
+    assert.match(d, /the default IPv4 gateway 192\.168\.81\.1 \(eth0\) is left to DHCP/);
+    assert.match(d, /~ ⚠ eth0: ipv4 static 192\.168\.81\.10\/24 gw 192\.168\.81\.1 -> dhcp/);
+    await env.ui.press('A');
+    await env.ui.waitFor('Apply the staged network changes');
+    await waitFlat(env.ui, /⚠ This may disconnect you from the host: eth0 switches IPv4/);
+    await env.ui.press(KEYS.enter);
+    await waitFlat(env.ui, /This may disconnect you from the host: eth0 switches IPv4 from static to DHCP: .* is left to DHCP\. Apply anyway\?/);
+    await env.ui.press('n');
+    await env.ui.waitFor('Not applied: the changes stay staged');
+    assert.deepEqual(env.service.log, ['stage ip.set']);
+    await env.ui.press(KEYS.enter);
+    await waitFlat(env.ui, /Apply anyway\?/);
+    await env.ui.press('y');
+    await env.ui.waitFor(/Keep this configuration\? Rolling back in/);
+    assert.deepEqual(env.service.log, ['stage ip.set', 'apply 60']);
   });
 
   it('test network: a host that could be an option is refused on its field; the gateway, DNS and typed hosts get a result each', async () => {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import * as processRunner from '../../src/exec/runner.ts';
+import { applyChanges } from '../../src/domain/net/model.ts';
 import { parseKernelState } from '../../src/host/net/read.ts';
 import { parsePing, resetChanges, testNetwork, testTargets } from '../../src/host/net/tools.ts';
 import { checkForm, errorsByField, formChange, initialValues, visibleFields } from '../../screens/network/forms.ts';
@@ -103,6 +104,24 @@ describe('first-run wizard', () => {
     assert.deepEqual(changes.map((c) => c.op), ['bond.create', 'vlan.create', 'ip.set', 'ip.set', 'dns.set', 'hostname.set']);
     assert.deepEqual(changes[2], { op: 'ip.set', iface: 'eth0', family: 4, method: 'static', addresses: ['192.168.81.10/24'] });
     assert.deepEqual(changes[3], { op: 'ip.set', iface: 'bond1.20', family: 4, method: 'static', addresses: ['10.20.0.5/24'], gateway: '10.20.0.1' });
+  });
+
+  it('starts from the configuration as it is: unchanged answers make no change, for a NIC, a bridge and a VLAN on a bond', () => {
+    const onEth0 = initialWizardValues(cfg, nics, 'eth0');
+    assert.deepEqual({ type: onEth0.type, nic: onEth0.nic, vlan: onEth0.vlan, method: onEth0.method, address: onEth0.address, gateway: onEth0.gateway, hostname: onEth0.hostname }, { type: 'nic', nic: 'eth0', vlan: '', method: 'static', address: '192.168.81.10/24', gateway: '192.168.81.1', hostname: 'node1' });
+    assert.deepEqual(wizardChanges(onEth0, 'summary', cfg), []);
+    const onBridge = initialWizardValues(cfg, nics, 'br10');
+    assert.equal(onBridge.nic, 'br10');
+    assert.deepEqual(wizardChanges(onBridge, 'summary', cfg), []);
+    const vlanOnBond = applyChanges(cfg, [{ op: 'bridge.delete', name: 'br10' }, { op: 'ip.set', iface: 'bond0.10', family: 4, method: 'static', addresses: ['10.10.0.10/24'] }]);
+    const onBond = initialWizardValues(vlanOnBond, nics, 'bond0.10');
+    assert.deepEqual({ type: onBond.type, bondName: onBond.bondName, ports: onBond.ports, mode: onBond.mode, vlan: onBond.vlan, address: onBond.address }, { type: 'bond', bondName: 'bond0', ports: 'eth1 eth2', mode: 'active-backup', vlan: '10', address: '10.10.0.10/24' });
+    assert.deepEqual(wizardChanges(onBond, 'summary', vlanOnBond), []);
+    // Only what differs: a new mode keeps the bond's other options; a new host name is one change.
+    assert.deepEqual(wizardChanges({ ...onBond, mode: '802.3ad', hostname: 'node2' }, 'summary', vlanOnBond).map((c) => c.change), [
+      { op: 'bond.edit', name: 'bond0', options: { mode: '802.3ad', miimon: 100, updelay: 0, downdelay: 0, arp_interval: 0 } },
+      { op: 'hostname.set', hostname: 'node2' },
+    ]);
   });
 
   it('each step refuses bad input on its own field before moving on', () => {
