@@ -229,6 +229,33 @@ describe('Network screen (inventory recorded on a test host)', () => {
     assert.equal(env.service.stagedNow().length, 0);
   });
 
+  it('forms refuse a bond not named bond…, a gateway that is the broadcast address and a host name with a trailing dot, on their fields', async () => {
+    env = mount();
+    await env.ui.waitFor('switch1');
+    await env.ui.press('b');
+    await env.ui.waitFor('New bond');
+    await fill(env.ui, 'Bond name', 'mybond');
+    await fill(env.ui, 'Ports', 'eth3 eth4');
+    await env.ui.press('s');
+    await env.ui.waitFor(/name: a bond name must be 'bond' followed by one or more letters, digits or '_'/);
+    await env.ui.press(KEYS.escape);
+    await env.ui.waitFor('switch1');
+    await env.ui.press('i');
+    await env.ui.waitFor('IP settings: eth0');
+    await fill(env.ui, 'Addresses', '192.168.81.10/24');
+    await fill(env.ui, 'Gateway', '192.168.81.255');
+    await env.ui.press('s');
+    await env.ui.waitFor(/gateway: 192\.168\.81\.255 is the broadcast address of the subnet of 192\.168\.81\.10\/24/);
+    await env.ui.press(KEYS.escape);
+    await env.ui.waitFor('switch1');
+    await env.ui.press('H');
+    await fill(env.ui, 'Host name', 'node1.lab.');
+    await env.ui.press('s');
+    await env.ui.waitFor(/hostname: must not end with '\.' \(a host name is not an absolute DNS name\): give "node1\.lab"/);
+    assert.equal(env.service.stagedNow().length, 0);
+    assert.deepEqual(env.service.log, []);
+  });
+
   it('read-only mode drops the changing keys but keeps the view', async () => {
     env = mount({ readOnly: true });
     await env.ui.waitFor('switch1');

@@ -133,6 +133,63 @@ describe('network names and addresses', () => {
   });
 });
 
+describe('issue #13: bond names, gateways that are not hosts, host names with a trailing dot', () => {
+  const bondNamed = (name: string): NetChange => ({ op: 'bond.create', name, ports: ['eth1'], options: { mode: 'active-backup', miimon: 100 } });
+  it('a new bond is named bond + letters, digits or _ (what the oVirt engine manages), 15 characters at most', () => {
+    for (const good of ['bond0', 'bond_mgmt', 'bondA1', `bond${'9'.repeat(11)}`]) assert.deepEqual(validateChange(bondNamed(good), host()), [], good);
+    for (const bad of ['mybond', 'eth5', 'bond', 'bond-1', 'Bond0', 'team0', 'br0', 'bond+1', 'bond@eth0']) {
+      const errs = validateChange(bondNamed(bad), host());
+      assert.ok(errs.some((e) => e.field === 'name' && /'bond' followed by one or more letters, digits or '_'/.test(e.message) && e.message.includes(JSON.stringify(bad))), `${bad}: ${JSON.stringify(errs)}`);
+    }
+    const long = validateChange(bondNamed(`bond${'9'.repeat(12)}`), host());
+    assert.ok(long.some((e) => e.field === 'name' && /at most 15 characters/.test(e.message)), JSON.stringify(long));
+  });
+  it('a bond the host already has keeps working whatever its name (the rule is for new bonds)', () => {
+    const cfg = host();
+    cfg.interfaces.find((i) => i.name === 'bond9')!.name = 'team0';
+    cfg.interfaces.find((i) => i.name === 'eth3')!.master = 'team0';
+    assert.deepEqual(validateChange({ op: 'bond.delete', name: 'team0' }, cfg), []);
+  });
+
+  const gw = (family: 4 | 6, address: string, gateway: string): NetChange => ({ op: 'ip.set', iface: 'eth0', family, method: 'static', addresses: [address], gateway });
+  it('refuses a gateway that is the network or broadcast address of the subnet, naming the field', () => {
+    for (const [address, gateway, role] of [
+      ['192.168.1.10/24', '192.168.1.0', 'network address'], ['192.168.1.10/24', '192.168.1.255', 'broadcast address'],
+      ['10.0.0.5/30', '10.0.0.4', 'network address'], ['10.0.0.5/30', '10.0.0.7', 'broadcast address'],
+      ['172.16.5.1/12', '172.31.255.255', 'broadcast address'],
+    ] as const) {
+      const errs = validateChange(gw(4, address, gateway), host());
+      assert.ok(errs.some((e) => e.field === 'gateway' && e.message.startsWith(`${gateway} is the ${role} of the subnet of ${address}`)), `${address} ${gateway}: ${JSON.stringify(errs)}`);
+    }
+  });
+  it('IPv6: refuses the subnet-router anycast address (all-zeros host part) as gateway, link-local too', () => {
+    for (const [address, gateway] of [['fd00::5/64', 'fd00::'], ['2001:db8:1:2::5/56', '2001:db8:1::'], ['fd00::5/64', 'fe80::']] as const) {
+      const errs = validateChange(gw(6, address, gateway), host());
+      assert.ok(errs.some((e) => e.field === 'gateway' && /subnet-router anycast address/.test(e.message)), `${address} ${gateway}: ${JSON.stringify(errs)}`);
+    }
+  });
+  it('a /31 (RFC 3021) and a /127 (RFC 6164) have no network or broadcast address: the other end is the gateway', () => {
+    assert.deepEqual(validateChange(gw(4, '10.0.0.0/31', '10.0.0.1'), host()), []);
+    assert.deepEqual(validateChange(gw(4, '10.0.0.1/31', '10.0.0.0'), host()), []);
+    assert.deepEqual(validateChange(gw(6, 'fd00::1/127', 'fd00::'), host()), []);
+    assert.deepEqual(validateChange(gw(4, '10.0.0.5/24', '10.0.0.1'), host()), []);
+    assert.deepEqual(validateChange(gw(6, 'fd00::5/64', 'fd00::1'), host()), []);
+  });
+  it('a /32 has no subnet to hold a gateway: refused, and the message says why', () => {
+    const errs = validateChange(gw(4, '10.0.0.5/32', '10.0.0.1'), host());
+    assert.ok(errs.some((e) => e.field === 'gateway' && /a \/32 is a single address with no subnet for a gateway/.test(e.message)), JSON.stringify(errs));
+  });
+
+  it('refuses a host name with a trailing dot and says what to give instead', () => {
+    for (const [name, plain] of [['node1.', 'node1'], ['node1.lab.example.com.', 'node1.lab.example.com']]) {
+      const errs = validateChange({ op: 'hostname.set', hostname: name }, host());
+      assert.ok(errs.some((e) => e.field === 'hostname' && /must not end with '\.'/.test(e.message) && e.message.includes(`give ${JSON.stringify(plain)}`)), `${name}: ${JSON.stringify(errs)}`);
+    }
+    assert.ok(validateChange({ op: 'hostname.set', hostname: '.' }, host()).some((e) => e.field === 'hostname' && /RFC 1123/.test(e.message)));
+    assert.ok(validateChange({ op: 'hostname.set', hostname: 'node1..' }, host()).some((e) => e.field === 'hostname' && /RFC 1123/.test(e.message)));
+  });
+});
+
 describe('staged changes make the desired configuration and a readable diff', () => {
   const changes: NetChange[] = [
     { op: 'bond.create', name: 'bond0', ports: ['eth1', 'eth2'], options: { mode: '802.3ad', miimon: 100, lacp_rate: 'fast' } },

@@ -42,6 +42,30 @@ export function ifaceNameRule(v: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Why a new bond's name is not acceptable, or undefined. oVirt's engine takes
+ * only `bond` + word characters (BOND_NAME_PATTERN `^bond\w+$`; vdsm even
+ * bond + digits), so a host set up here with `mybond` or `team0` could not be
+ * managed by it; the kernel's limit (IFNAMSIZ, 15 characters) holds too.
+ */
+export function bondNameRule(v: unknown): string | undefined {
+  const r = ifaceNameRule(v);
+  if (r) return r;
+  if (!/^bond[A-Za-z0-9_]+$/.test(v as string)) return `a bond name must be 'bond' followed by one or more letters, digits or '_', e.g. bond0 or bond_mgmt (got ${show(v)})`;
+  return undefined;
+}
+
+/**
+ * Why a host name is not acceptable, or undefined. A trailing dot is refused,
+ * not stripped: it marks an absolute DNS name, which the system host name is
+ * not (systemd's hostnamed refuses it too), and what is staged is what was typed.
+ */
+export function hostNameRule(v: unknown): string | undefined {
+  if (typeof v !== 'string' || !isHostName(v)) return `must be a host name per RFC 1123: labels of letters, digits and '-', not starting or ending with '-', at most 63 characters each and 253 in all (got ${show(v)})`;
+  if (v.endsWith('.')) return `must not end with '.' (a host name is not an absolute DNS name): give ${show(v.slice(0, -1))}`;
+  return undefined;
+}
+
 /** A VLAN interface name is an interface name that may also contain '.' (the kernel's parent.id form). */
 function vlanIfaceNameRule(v: unknown): string | undefined {
   if (typeof v === 'string' && /^[^.]+\.\d{1,4}$/.test(v)) {
@@ -93,6 +117,23 @@ export function inSubnet(ip: string, cidr: Cidr): boolean {
   return v6ToBig(ip) >> shift === v6ToBig(cidr.address) >> shift;
 }
 
+/**
+ * Which address of its subnet `ip` is, when it is one that is not a host:
+ * IPv4's network and broadcast addresses (a /31 has neither, RFC 3021; a /32
+ * is one host), IPv6's subnet-router anycast address, the all-zeros interface
+ * identifier (not on a /127, RFC 6164, or a /128). `ip` lies inside `c`.
+ */
+function subnetRole(ip: string, c: Cidr): 'network address' | 'broadcast address' | 'subnet-router anycast address' | undefined {
+  if (c.family === 4) {
+    if (c.prefix >= 31) return undefined;
+    const all = (2 ** (32 - c.prefix)) - 1;
+    const host = (v4ToInt(ip) & all) >>> 0;
+    return host === 0 ? 'network address' : host === all ? 'broadcast address' : undefined;
+  }
+  if (c.prefix >= 127) return undefined;
+  return (v6ToBig(ip) & ((1n << BigInt(128 - c.prefix)) - 1n)) === 0n ? 'subnet-router anycast address' : undefined;
+}
+
 function addressRule(v: unknown, family: 4 | 6): string | undefined {
   const c = parseCidr(v);
   if (!c) return `must be an IPv${family} address with a prefix, e.g. ${family === 4 ? '192.168.1.10/24' : 'fd00::10/64'} (got ${show(v)})`;
@@ -101,12 +142,8 @@ function addressRule(v: unknown, family: 4 | 6): string | undefined {
     if (c.prefix < 1) return `prefix must be 1-32 (got /${c.prefix})`;
     const n = v4ToInt(c.address);
     if (n === 0 || c.address.startsWith('127.') || n >= 0xe0000000) return `${c.address} is not a host address`;
-    if (c.prefix < 31) {
-      const host = n & ((1 << (32 - c.prefix)) - 1 >>> 0);
-      const all = (1 << (32 - c.prefix)) - 1 >>> 0;
-      if ((host >>> 0) === 0) return `${c.address} is the network address of /${c.prefix}`;
-      if ((host >>> 0) === all) return `${c.address} is the broadcast address of /${c.prefix}`;
-    }
+    const role = subnetRole(c.address, c);
+    if (role) return `${c.address} is the ${role} of /${c.prefix}`;
   } else if (c.prefix < 1) return `prefix must be 1-128 (got /${c.prefix})`;
   return undefined;
 }
@@ -195,8 +232,8 @@ function portErrors(cur: NetConfig, master: string, ports: unknown, allowed: rea
   return errs;
 }
 
-function newNameErrors(cur: NetConfig, field: string, name: unknown, vlan = false): FieldError[] {
-  const r = vlan ? vlanIfaceNameRule(name) : ifaceNameRule(name);
+function newNameErrors(cur: NetConfig, field: string, name: unknown, rule: (v: unknown) => string | undefined = ifaceNameRule): FieldError[] {
+  const r = rule(name);
   if (r) return [{ field, message: r }];
   if (findIface(cur, name as string)) return [{ field, message: `${name as string} already exists` }];
   return [];
@@ -237,8 +274,14 @@ export function ipErrors(family: 4 | 6, method: unknown, addresses: unknown, gat
   if (gateway !== undefined && gateway !== '') {
     if (typeof gateway !== 'string' || !(family === 4 ? isIPv4(gateway) : isIPv6(gateway))) errs.push({ field: f('gateway'), message: `must be an IPv${family} address (got ${show(gateway)})` });
     else if (cidrs.length && seen.has(gateway)) errs.push({ field: f('gateway'), message: `${gateway} is the interface's own address` });
-    else if (cidrs.length && !cidrs.some((c) => inSubnet(gateway, c)) && !(family === 6 && gateway.toLowerCase().startsWith('fe80:'))) {
-      errs.push({ field: f('gateway'), message: `${gateway} is not inside the subnet of ${cidrs.map((c) => `${c.address}/${c.prefix}`).join(', ')}` });
+    else if (cidrs.length) {
+      const linkLocal = family === 6 && gateway.toLowerCase().startsWith('fe80:');
+      const within = linkLocal ? [{ family: 6 as const, address: 'fe80::', prefix: 64 }] : cidrs.filter((c) => inSubnet(gateway, c));
+      const special = within.map((c) => ({ c, role: subnetRole(gateway, c) })).find((x) => x.role);
+      const single = family === 4 ? 32 : 128;
+      if (special) errs.push({ field: f('gateway'), message: `${gateway} is the ${special.role!} of the subnet of ${special.c.address}/${special.c.prefix}, not a host; the gateway must be a host address in the subnet` });
+      else if (!within.length && cidrs.every((c) => c.prefix === single)) errs.push({ field: f('gateway'), message: `${gateway} is not inside the subnet of ${cidrs.map((c) => `${c.address}/${c.prefix}`).join(', ')}: a /${single} is a single address with no subnet for a gateway; give the address with its subnet's prefix` });
+      else if (!within.length) errs.push({ field: f('gateway'), message: `${gateway} is not inside the subnet of ${cidrs.map((c) => `${c.address}/${c.prefix}`).join(', ')}` });
     }
   }
   return errs;
@@ -251,7 +294,7 @@ export function validateChange(change: unknown, current: NetConfig): FieldError[
   const errs: FieldError[] = [];
   switch (c.op) {
     case 'bond.create':
-      errs.push(...newNameErrors(current, 'name', c.name));
+      errs.push(...newNameErrors(current, 'name', c.name, bondNameRule));
       errs.push(...portErrors(current, String(c.name), c.ports, ['ethernet'], true));
       errs.push(...bondOptionErrors(c.options, Array.isArray(c.ports) ? c.ports as string[] : undefined));
       break;
@@ -316,9 +359,11 @@ export function validateChange(change: unknown, current: NetConfig): FieldError[
       }
       break;
     }
-    case 'hostname.set':
-      if (typeof c.hostname !== 'string' || !isHostName(c.hostname)) errs.push({ field: 'hostname', message: `must be a host name per RFC 1123: labels of letters, digits and '-', not starting or ending with '-', at most 63 characters each and 253 in all (got ${show(c.hostname)})` });
+    case 'hostname.set': {
+      const r = hostNameRule(c.hostname);
+      if (r) errs.push({ field: 'hostname', message: r });
       break;
+    }
     case 'mtu.set': {
       const e = existing(current, 'iface', c.iface);
       errs.push(...e.errs);
@@ -346,6 +391,9 @@ export function validateChange(change: unknown, current: NetConfig): FieldError[
       errs.push({ field: 'op', message: `unknown operation ${show((c as { op?: unknown }).op)}` });
   }
   if (errs.length) return errs;
+  // validateConfig has no rule about routes, and applying a route to a long
+  // list costs in proportion to it: a file of many routes stays linear.
+  if (c.op === 'route.add' || c.op === 'route.delete') return errs;
   // The result must hold together as a whole; problems the current
   // configuration already had are not this change's.
   const before = new Set(validateConfig(current).map((e) => `${e.field}\0${e.message}`));
@@ -378,6 +426,6 @@ export function validateConfig(cfg: NetConfig): FieldError[] {
   }
   const gw4 = cfg.interfaces.filter((i) => i.ipv4.gateway);
   if (gw4.length > 1) errs.push({ field: 'gateway', message: `only one interface can have the IPv4 default gateway (${gw4.map((i) => i.name).join(', ')} have one)` });
-  if (cfg.hostname && !isHostName(cfg.hostname)) errs.push({ field: 'hostname', message: 'must be a host name per RFC 1123' });
+  if (cfg.hostname && hostNameRule(cfg.hostname)) errs.push({ field: 'hostname', message: hostNameRule(cfg.hostname)! });
   return errs;
 }
