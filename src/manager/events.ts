@@ -161,6 +161,28 @@ export class EventLog {
     return this.run(meta, fn, false);
   }
 
+  /**
+   * A state-DB change and the event it calls for, in one IMMEDIATE
+   * transaction: write runs, then eventOf(its result) is inserted unless it
+   * says there is nothing to tell. Subscribers hear of the event after the commit.
+   */
+  recordChange<R>(write: () => R, eventOf: (r: R) => EventInput | undefined): R {
+    let rec: EventRecord | undefined;
+    let value: R;
+    try {
+      value = this.db.transaction(() => {
+        const r = write();
+        const e = eventOf(r);
+        if (e) rec = this.write(e);
+        return r;
+      }).immediate();
+    } catch (err) {
+      throw explainLocked(err, this.db);
+    }
+    if (rec) this.notify(rec);
+    return value;
+  }
+
   private async run<T>(meta: ActionMeta, fn: (scope: ActionScope) => Promise<T> | T, attempt: boolean): Promise<T> {
     const m: EventInput = { ...meta, correlationId: meta.correlationId ?? EventLog.newCorrelationId() };
     if (attempt) this.record({ ...m, message: `${meta.message}: started`, result: 'started' });
@@ -169,15 +191,9 @@ export class EventLog {
       correlationId: m.correlationId!,
       commit: (write) => {
         if (committed) throw new Error(`${meta.message}: an action commits once`);
-        let out: { value: ReturnType<typeof write>; rec: EventRecord };
-        try {
-          out = this.db.transaction(() => ({ value: write(), rec: this.write({ ...m, result: 'success' }) })).immediate();
-        } catch (err) {
-          throw explainLocked(err, this.db);
-        }
+        const value = this.recordChange(write, () => ({ ...m, result: 'success' }));
         committed = true;
-        this.notify(out.rec);
-        return out.value;
+        return value;
       },
     };
     try {

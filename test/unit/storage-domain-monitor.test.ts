@@ -56,6 +56,22 @@ describe('storage domain health monitor', () => {
     assert.equal(events.list({ text: 'reachable again' }).length, 1);
   });
 
+  test('the status change and its event commit together: when the event cannot be written the domain stays active, and the next check marks it', async () => {
+    const { db, events, service } = setup();
+    const monitor = createDomainMonitor({
+      service: { list: () => service.list(), recordCheck: (id, r) => service.recordCheck(id, r), probe: async () => ({ ok: false, error: 'Input/output error' }) },
+      events, intervalMs: 60_000, timeoutMs: 50,
+    });
+    // Stands in for the process dying (or the disk filling) between the status change and its event.
+    db.exec("CREATE TEMP TRIGGER no_events BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END");
+    await monitor.checkNow();
+    assert.equal(service.get('nfs1')!.status, 'active', 'unreachable without its event');
+    db.exec('DROP TRIGGER no_events');
+    await monitor.checkNow();
+    assert.equal(service.get('nfs1')!.status, 'unreachable');
+    assert.equal(events.list({ text: 'unreachable' }).length, 1);
+  });
+
   test('a failed read is a failure too; domains in maintenance are not checked and keep their status', async () => {
     const { db, events, service } = setup();
     const monitor = createDomainMonitor({ service: { list: () => service.list(), recordCheck: (id, r) => service.recordCheck(id, r), probe: async () => ({ ok: false, error: 'reading m: Input/output error' }) }, events, timeoutMs: 1000 });

@@ -225,8 +225,11 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
     }
     p.status = 'rolled-back';
     await finish(p);
-    restage(p.changes);
-    event(`Network change rolled back${by}: ${reason}`, 'success', 'warning', p.id);
+    // The changes staged again and the event that says why, committed together.
+    deps.db.transaction(() => {
+      restage(p.changes);
+      event(`Network change rolled back${by}: ${reason}`, 'success', 'warning', p.id);
+    }).immediate();
     return p;
   }
 

@@ -5,8 +5,8 @@
 // holds up this process (it stays the only check in flight for its domain
 // until it ends). A failed or late check marks the domain unreachable and
 // raises an event; the first good one after that clears it with an event.
-import type { EventLog } from '../../../manager/events.ts';
-import type { DomainService, StorageDomain } from './service.ts';
+import type { EventInput, EventLog } from '../../../manager/events.ts';
+import type { DomainService, ProbeResult, StorageDomain } from './service.ts';
 
 export const HEALTH_INTERVAL_MS = 10_000;
 export const HEALTH_TIMEOUT_MS = 8_000;
@@ -38,15 +38,15 @@ export function createDomainMonitor(deps: MonitorDeps): DomainMonitor {
   const inflight = new Map<string, { since: number; reported: boolean }>();
   let timer: NodeJS.Timeout | undefined;
 
-  const raise = (d: StorageDomain, change: { from: string; to: string }, error?: string) => {
-    if (change.to === 'inactive') {
-      deps.events.record({ severity: 'warning', source: 'storage', objectType: 'storage-domain', objectId: d.id, message: `Storage domain ${d.name} is inactive: ${error ?? 'its connection is down'}; activate it once the connection is back`, user: 'system', channel: 'system' });
-    } else if (change.to === 'unreachable') {
-      deps.events.record({ severity: 'error', source: 'storage', objectType: 'storage-domain', objectId: d.id, message: `Storage domain ${d.name} is unreachable: ${error ?? 'health check failed'}`, result: 'failure', user: 'system', channel: 'system' });
-    } else {
-      deps.events.record({ severity: 'info', source: 'storage', objectType: 'storage-domain', objectId: d.id, message: `Storage domain ${d.name} is reachable again`, result: 'success', user: 'system', channel: 'system' });
-    }
+  const eventOf = (d: StorageDomain, change: { from: string; to: string }, error?: string): EventInput => {
+    const about = { source: 'storage', objectType: 'storage-domain', objectId: d.id, user: 'system', channel: 'system' } as const;
+    if (change.to === 'inactive') return { ...about, severity: 'warning', message: `Storage domain ${d.name} is inactive: ${error ?? 'its connection is down'}; activate it once the connection is back` };
+    if (change.to === 'unreachable') return { ...about, severity: 'error', message: `Storage domain ${d.name} is unreachable: ${error ?? 'health check failed'}`, result: 'failure' };
+    return { ...about, severity: 'info', message: `Storage domain ${d.name} is reachable again`, result: 'success' };
   };
+  /** The check's verdict and the event for the status change it causes, committed together. */
+  const record = (d: StorageDomain, result: ProbeResult) =>
+    deps.events.recordChange(() => deps.service.recordCheck(d.id, result), (change) => change && eventOf(d, change, result.ok ? undefined : result.error));
 
   const checkOne = async (d: StorageDomain): Promise<{ domain: StorageDomain; from: string; to: string } | undefined> => {
     const busy = inflight.get(d.id);
@@ -55,8 +55,8 @@ export function createDomainMonitor(deps: MonitorDeps): DomainMonitor {
       if (!busy.reported && Date.now() - busy.since >= timeoutMs) {
         busy.reported = true;
         const error = `health check has not finished for ${Math.round((Date.now() - busy.since) / 1000)} s`;
-        const change = deps.service.recordCheck(d.id, { ok: false, error });
-        if (change) { raise(d, change, error); return { domain: d, ...change }; }
+        const change = record(d, { ok: false, error });
+        if (change) return { domain: d, ...change };
       }
       return undefined;
     }
@@ -69,8 +69,8 @@ export function createDomainMonitor(deps: MonitorDeps): DomainMonitor {
     clearTimeout(deadline);
     const result = r === 'late' ? { ok: false as const, error: `health check did not finish within ${Math.round(timeoutMs / 1000)} s` } : r;
     if (r === 'late') entry.reported = true;
-    const change = deps.service.recordCheck(d.id, result);
-    if (change) { raise(d, change, result.ok ? undefined : result.error); return { domain: d, ...change }; }
+    const change = record(d, result);
+    if (change) return { domain: d, ...change };
     return undefined;
   };
 
