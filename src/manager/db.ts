@@ -44,12 +44,17 @@ const SIDE_FILES = ['', '-wal', '-shm'];
  */
 function prepareFile(path: string): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  closeSync(openSync(path, 'a', 0o600));
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
   for (const f of SIDE_FILES.map((s) => `${path}${s}`)) {
     try {
       if (statSync(f).mode & 0o077) chmodSync(f, 0o600);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      // Gone meanwhile, or another user's file (that user's hostdeck tightens it).
+      if (!['ENOENT', 'EPERM'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
     }
   }
 }
