@@ -237,7 +237,6 @@ const vmCommands: Command[] = [
       else ctx.out(`${name}: changed${pending.length ? `; pending until next boot: ${pending.join(', ')}` : ''}`);
       return 0;
     },
-      checkedName('NEW-NAME', newName);
   },
   {
     noun: 'vm', verb: 'clone', summary: 'Copy a shut-off VM under a new name, disks included', usage: 'NAME NEW-NAME',
@@ -245,6 +244,7 @@ const vmCommands: Command[] = [
       const name = vmArg(ctx);
       const newName = ctx.positionals[1];
       if (newName === undefined) throw new CommandError('NEW-NAME: is required', 2);
+      checkedName('NEW-NAME', newName);
       const r = await guard(() => vmClone(ctx.services, name, newName));
       ctx.out(ctx.json ? JSON.stringify(r, null, 2) : `${name}: cloned as ${r.name}${r.volumes.length ? ` (disks ${r.volumes.join(', ')})` : ''}`);
       return 0;
@@ -287,10 +287,10 @@ const vmCommands: Command[] = [
       'disk-only': { type: 'boolean', description: 'Disks only, as external overlay files (works on raw disks; cannot be reverted by libvirt before 9.9)' },
     },
     async run(ctx) {
-      checkedName('SNAPSHOT', snap);
       const name = vmArg(ctx);
       const snap = ctx.positionals[1];
       if (snap === undefined) throw new CommandError('SNAPSHOT: is required (a name for the snapshot)', 2);
+      checkedName('SNAPSHOT', snap);
       await guard(() => vmSnapshotCreate(ctx.services, name, { name: snap, description: ctx.options.description as string | undefined, mode: ctx.options['disk-only'] ? 'disk-only' : 'full' }));
       ctx.out(ctx.json ? JSON.stringify({ name, snapshot: snap }) : `${name}: snapshot ${snap} taken`);
       return 0;
@@ -312,10 +312,10 @@ const vmCommands: Command[] = [
   {
     noun: 'vm', verb: 'snapshot revert', summary: 'Go back to a snapshot (the VM takes its state)', usage: 'NAME SNAPSHOT', options: { yes: { type: 'boolean', description: 'Do not ask' } },
     async run(ctx) {
-      checkedName('SNAPSHOT', snap);
       const name = vmArg(ctx);
       const snap = ctx.positionals[1];
       if (snap === undefined) throw new CommandError('SNAPSHOT: is required', 2);
+      checkedName('SNAPSHOT', snap);
       if (!(await yesOrAsk(ctx, `Revert ${name} to ${snap}? Changes since the snapshot are lost?`))) { ctx.err('cancelled'); return 1; }
       await guard(() => vmSnapshotRevert(ctx.services, name, snap));
       ctx.out(ctx.json ? JSON.stringify({ name, snapshot: snap, state: await ctx.services.virt.domainState(name) }) : `${name}: reverted to ${snap}`);
@@ -326,10 +326,10 @@ const vmCommands: Command[] = [
     noun: 'vm', verb: 'snapshot delete', summary: 'Delete a snapshot (its children move to its parent) or with --children its subtree', usage: 'NAME SNAPSHOT',
     options: { children: { type: 'boolean', description: 'Delete its children too' }, yes: { type: 'boolean', description: 'Do not ask' } },
     async run(ctx) {
-      checkedName('SNAPSHOT', snap);
       const name = vmArg(ctx);
       const snap = ctx.positionals[1];
       if (snap === undefined) throw new CommandError('SNAPSHOT: is required', 2);
+      checkedName('SNAPSHOT', snap);
       if (!(await yesOrAsk(ctx, `Delete snapshot ${snap} of ${name}${ctx.options.children ? ' and its children' : ''}?`))) { ctx.err('cancelled'); return 1; }
       await guard(() => vmSnapshotDelete(ctx.services, name, snap, { children: Boolean(ctx.options.children) }));
       ctx.out(ctx.json ? JSON.stringify({ name, deleted: snap }) : `${name}: snapshot ${snap} deleted`);
@@ -346,10 +346,10 @@ const demoCommands: Command[] = [
       remove: { type: 'boolean', description: 'Remove the demo VMs and their disks (only those hostdeck demo created)' },
       list: { type: 'boolean', description: 'List the demo VMs' },
       pool: { type: 'string', description: 'Storage pool for their disks (default: "default", created at /var/lib/libvirt/images when missing)', value: 'POOL' },
-      if (ctx.options.pool !== undefined) checkedName('--pool', String(ctx.options.pool));
     },
     async run(ctx) {
       if (ctx.options.remove && ctx.options.list) throw new CommandError('--remove/--list: give one of them', 2);
+      if (ctx.options.pool !== undefined) checkedName('--pool', String(ctx.options.pool));
       if (ctx.options.list) {
         const names = await guard(() => demoList(ctx.services));
         printTable(ctx, names.map((n) => ({ name: n })), ['name'], names);
