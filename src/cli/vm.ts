@@ -275,6 +275,8 @@ const vmCommands: Command[] = [
     noun: 'vm', verb: 'console', summary: 'Attach to the serial console of a VM (Ctrl-] leaves)', usage: 'NAME',
     async run(ctx) {
       const name = vmArg(ctx);
+      // The VM first: a name that is not there is the error to report, terminal or not.
+      await guard(() => ctx.services.virt.domainGet(name));
       if (!ctx.interactive) throw new CommandError('the console needs a terminal (standard input must be a TTY)', 2);
       ctx.err(`Connected to the serial console of ${name}; Ctrl-] leaves.`);
       return await guard(() => vmConsole(ctx.services, name));

@@ -139,11 +139,12 @@ export function sshUserRule(field: string, s: string): string | undefined {
   return undefined;
 }
 
-/** The host's name on the engine: 1-255 letters, digits, '.', '_' and '-'. */
+/** The host's name on the engine: 1-255 letters, digits, '.', '_' and '-', starting with a letter or digit. */
 export function nodeNameRule(field: string, s: string): string | undefined {
   if (!s) return `${field}: is required`;
   if (s.length > 255) return `${field}: must be at most 255 characters (got ${s.length})`;
   if (!/^[A-Za-z0-9._-]+$/.test(s)) return `${field}: may contain only letters, digits, '.', '_' and '-' (got ${JSON.stringify(s)})`;
+  if (!/^[A-Za-z0-9]/.test(s)) return `${field}: must start with a letter or digit (got ${JSON.stringify(s)})`;
   return undefined;
 }
 

@@ -238,7 +238,10 @@ export function validateVmCreate(input: VmCreateInput, facts: HostFacts): FieldE
     default:
       out.push(err('boot', 'boot', 'must be disk, cdrom, network or kernel'));
   }
-  if (input.boot !== 'kernel' && (input.initrd || input.cmdline)) out.push(err('boot', 'boot', 'an initrd or kernel command line needs boot from kernel'));
+  if (input.boot !== 'kernel') {
+    if (input.initrd) out.push(err('initrd', 'initrd', 'needs boot from kernel (give the kernel too)'));
+    if (input.cmdline) out.push(err('cmdline', 'kernel command line', 'needs boot from kernel (give the kernel too)'));
+  }
   if (!['linux', 'windows', 'other'].includes(input.osType)) out.push(err('os', 'OS type', 'must be linux, windows or other'));
   p('machine', 'machine type', machineProblem(input.machine, facts.machines));
   if (!['vnc', 'spice', 'none'].includes(input.graphics)) out.push(err('graphics', 'graphics', 'must be vnc, spice or none'));

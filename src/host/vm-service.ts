@@ -130,13 +130,18 @@ async function withEvent<T>(services: Services, name: string, message: string, f
   return services.events.action({ source: 'vm', objectType: 'vm', objectId: name, message }, fn);
 }
 
+/** libvirt's "no such domain" as hostdeck says it; any other failure as a refused action. */
+function vmLookupError(e: unknown, name: string): Error {
+  const m = (e as Error).message;
+  if (/failed to get domain|no domain named|domain not found|no domain with matching/i.test(m)) return new NotFoundError(`no VM named '${name}' (see hostdeck vm list)`);
+  return new VmActionError(m);
+}
+
 async function info(services: Services, name: string): Promise<DomainInfo> {
   try {
     return await services.virt.domainGet(name);
   } catch (e) {
-    const m = (e as Error).message;
-    if (/failed to get domain|no domain named|domain not found|no domain with matching/i.test(m)) throw new NotFoundError(`no VM named '${name}' (see hostdeck vm list)`);
-    throw new VmActionError(m);
+    throw vmLookupError(e, name);
   }
 }
 
@@ -534,7 +539,7 @@ async function libraryVersion(s: Services): Promise<string | undefined> {
 }
 
 export async function vmSnapshots(s: Services, name: string): Promise<{ list: Snapshot[]; tree: SnapshotNode[]; rows: SnapshotNode[] }> {
-  const list = await s.virt.snapshotList(name);
+  const list = await s.virt.snapshotList(name).catch((e: unknown) => { throw vmLookupError(e, name); });
   const tree = snapshotTree(list);
   return { list, tree, rows: flattenSnapshotTree(tree) };
 }
@@ -567,7 +572,7 @@ export async function vmSnapshotCreate(s: Services, name: string, snap: { name: 
 }
 
 async function findSnapshot(s: Services, name: string, snapshot: string): Promise<{ snap: Snapshot; list: Snapshot[] }> {
-  const list = await s.virt.snapshotList(name).catch((e: Error) => { throw new VmActionError(e.message); });
+  const list = await s.virt.snapshotList(name).catch((e: unknown) => { throw vmLookupError(e, name); });
   const snap = list.find((x) => x.name === snapshot);
   if (!snap) throw new NotFoundError(`${name} has no snapshot named '${snapshot}'${list.length ? ` (snapshots: ${list.map((x) => x.name).join(', ')})` : ''}`);
   return { snap, list };

@@ -69,6 +69,7 @@ describe('ssh user and node name', () => {
     assert.equal(nodeNameRule('node name', 'rack3-node7.example.com'), undefined);
     assert.match(nodeNameRule('node name', 'node 7') ?? '', /^node name: may contain only/);
     assert.match(nodeNameRule('node name', 'n'.repeat(256)) ?? '', /at most 255/);
+    assert.match(nodeNameRule('node name', '-rf') ?? '', /^node name: must start with a letter or digit/);
   });
 });
 

@@ -44,7 +44,9 @@ describe('create validation', () => {
     ['bridge missing', { nic: { kind: 'bridge', source: 'br9' } }, 'nic.source', /no bridge named 'br9' on this host \(bridges: br0\)/],
     ['cdrom ISO volume missing', { boot: 'cdrom', iso: 'default/none.iso' }, 'iso', /no volume named 'none.iso' in pool 'default'/],
     ['kernel relative', { boot: 'kernel', kernel: 'vmlinuz' }, 'kernel', /kernel: must be an absolute path/],
-    ['initrd without kernel boot', { initrd: '/boot/initrd' }, 'boot', /needs boot from kernel/],
+    ['initrd without kernel boot', { initrd: '/boot/initrd' }, 'initrd', /needs boot from kernel/],
+    ['command line without kernel boot', { cmdline: 'console=ttyS0' }, 'cmdline', /needs boot from kernel/],
+    ['escape in the kernel command line', { boot: 'kernel', kernel: '/bin/sh', cmdline: 'a\x1b[2J' }, 'cmdline', /must not contain control characters/],
   ];
   for (const [label, over, field, re] of table) {
     it(`refuses ${label}`, () => {
