@@ -13,6 +13,7 @@ import { applyChange } from '../domain/net/model.ts';
 import { readInventory } from '../host/net/inventory.ts';
 import { createNetworkService, DEFAULT_CONFIRM_TIMEOUT_S, NetError, selfCommand, type ApplyResult, type NetworkService, type ProbeResult } from '../host/net/service.ts';
 import { parseArgs, UsageError, type OptionSpecs, type ParsedOptions } from './args.ts';
+import { toCommandError } from './errors.ts';
 import { CommandError, printTable, type Command, type CommandContext } from './registry.ts';
 
 export function netService(ctx: CommandContext): NetworkService {
@@ -152,8 +153,7 @@ async function stageOrExplain(svc: NetworkService, change: NetChange, current?: 
   try {
     await svc.stage(change, current ? { current } : {});
   } catch (e) {
-    if (e instanceof NetValidationError) throw new CommandError(e.errors.map(fieldMessage).join('\n'), 2);
-    throw e;
+    throw toCommandError(e, (x) => fieldMessage(x));
   }
 }
 
@@ -176,7 +176,7 @@ function stageCommand(v: StageVerb): Command {
       const svc = netService(ctx);
       const current = await svc.current();
       let change: NetChange;
-      try { change = v.build(ctx.positionals, ctx.options, current); } catch (e) { if (e instanceof UsageError) throw new CommandError(e.message, 2); throw e; }
+      try { change = v.build(ctx.positionals, ctx.options, current); } catch (e) { throw toCommandError(e); }
       await stageOrExplain(svc, change, current);
       if (ctx.json) ctx.out(JSON.stringify(svc.staged(), null, 2));
       else printStaged(ctx, svc);
@@ -237,9 +237,7 @@ async function applyAndWait(ctx: CommandContext, svc: NetworkService): Promise<n
     }
     return outcome(ctx, await svc.waitForOutcome(r.id));
   } catch (e) {
-    if (e instanceof NetValidationError) throw new CommandError(e.errors.map(fieldMessage).join('\n'), 2);
-    if (e instanceof NetError) throw new CommandError(e.message, e.kind === 'nothing' ? 1 : 1);
-    throw e;
+    throw toCommandError(e, (x) => fieldMessage(x));
   }
 }
 
@@ -278,7 +276,7 @@ export const netCommands: Command[] = [
         if (ctx.json) ctx.out(JSON.stringify({ staged: svc.staged(), diff }, null, 2));
         else ctx.out(formatDiff(diff));
       } catch (e) {
-        if (e instanceof NetValidationError) throw new CommandError(`the staged changes no longer fit the host:\n${e.errors.map(fieldMessage).join('\n')}\n(net discard drops them)`, 1);
+        if (e instanceof NetValidationError) throw new CommandError(['the staged changes no longer fit the host:', ...e.errors.map((x) => fieldMessage(x)), '(net discard drops them)'], 1);
         throw e;
       }
       return 0;
@@ -308,7 +306,7 @@ export const netCommands: Command[] = [
       if (svc.staged().length) throw new CommandError('changes are already staged; apply or discard them first (net diff shows them)', 1);
       const current = await svc.current();
       const { changes, errors } = parseNetFile(text, current);
-      if (errors.length) throw new CommandError(`${path}: nothing staged:\n${errors.join('\n')}`, 2);
+      if (errors.length) throw new CommandError([`${path}: nothing staged:`, ...errors], 2);
       if (!changes.length) throw new CommandError(`${path}: no operations in the file`, 2);
       for (const c of changes) await stageOrExplain(svc, c, current);
       if (!ctx.options.apply) { printStaged(ctx, svc); return 0; }
@@ -322,7 +320,7 @@ export const netCommands: Command[] = [
         const p = await netService(ctx).confirm();
         ctx.out(ctx.json ? JSON.stringify(p, null, 2) : 'Confirmed: the change is kept.');
         return 0;
-      } catch (e) { if (e instanceof NetError) throw new CommandError(e.message, 1); throw e; }
+      } catch (e) { throw toCommandError(e); }
     },
   },
   {
@@ -332,7 +330,7 @@ export const netCommands: Command[] = [
         await netService(ctx).rollback(`rolled back by ${ctx.services.events.user} (net rollback)`);
         ctx.out(ctx.json ? JSON.stringify({ status: 'rolled-back' }) : 'Rolled back: the previous configuration is back.');
         return 0;
-      } catch (e) { if (e instanceof NetError) throw new CommandError(e.message, 1); throw e; }
+      } catch (e) { throw toCommandError(e); }
     },
   },
   {
