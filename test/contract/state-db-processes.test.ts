@@ -61,15 +61,17 @@ process.stdin.once('data', () => { const db = openDatabase(${JSON.stringify(path
     const holder = openDatabase(path);
     holder.exec('BEGIN IMMEDIATE');
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.tsx', 'storage', 'connection', 'add', 'localfs', '--path', join(dir, 'locked', 'images'), '--db', path], {
-        cwd: root, env: { ...process.env, HOSTDECK_DB_BUSY_TIMEOUT_MS: '300', HOSTDECK_LOG: join(dir, 'hostdeck.log') }, stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const r = await collect(child);
-      assert.equal(r.code, 1, r.err);
-      assert.match(r.err, new RegExp(`^hostdeck: the state database ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is locked: `));
-      assert.match(r.err, new RegExp(`it is open in pid ${process.pid} \\(`), 'the process holding the lock (this test) is named');
-      assert.match(r.err, /not released within 0\.3 s; try again/);
-      assert.doesNotMatch(r.err, /^hostdeck: database is locked$/m);
+      // One action through the event log, one plain statement of a service (net discard).
+      for (const args of [['storage', 'connection', 'add', 'localfs', '--path', join(dir, 'locked', 'images')], ['net', 'discard']]) {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.tsx', ...args, '--db', path], {
+          cwd: root, env: { ...process.env, HOSTDECK_DB_BUSY_TIMEOUT_MS: '300', HOSTDECK_LOG: join(dir, 'hostdeck.log') }, stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        const r = await collect(child);
+        assert.equal(r.code, 1, r.err);
+        assert.match(r.err, new RegExp(`^hostdeck: the state database ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is locked: `), args.join(' '));
+        assert.match(r.err, new RegExp(`it is open in pid ${process.pid} \\(`), 'the process holding the lock (this test) is named');
+        assert.match(r.err, /not released within 0\.3 s; try again/);
+      }
     } finally {
       holder.exec('ROLLBACK');
     }

@@ -165,12 +165,14 @@ describe('storage connections in a test host (iSCSI with CHAP, NFS, POSIX on a l
     const start = await counts();
     const r = await h().node(['test/system/fixtures/storage-conn-cycles.ts', PORTAL, TARGET, CHAP_USER, String(CYCLES)], { input: `${CHAP_SECRET}\n`, timeoutMs: 2_100_000 });
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { before: object; after: object; connected: number; failures: string[]; ms: number; perCycleMs: { median: number; max: number }; spent: Record<string, string>; events: number; failedEvents: number };
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { before: object; after: object; connected: number; failures: string[]; ms: number; perCycleMs: { median: number; max: number }; spent: Record<string, string>; events: number; failedEvents: number; startedEvents: number };
     assert.deepEqual(out.failures, []);
     assert.equal(out.connected, CYCLES, 'every cycle logged in anew');
     assert.deepEqual(out.after, out.before);
     assert.deepEqual(out.before, start);
-    assert.equal(out.events, 1 + 2 * CYCLES, 'one event per add, connect and disconnect');
+    // Connect and disconnect act outside the state DB: each records its attempt ('started') and then its result.
+    assert.equal(out.events, 1 + 4 * CYCLES, 'one event for the add, two per connect and per disconnect');
+    assert.equal(out.startedEvents, 2 * CYCLES);
     assert.equal(out.failedEvents, 0);
     assert.deepEqual(await counts(), start);
     process.stdout.write(`# ${CYCLES} iSCSI connect/disconnect cycles inside the test host (${h().accel}): ${(out.ms / 1000).toFixed(1)} s, per cycle median ${Math.round(out.perCycleMs.median)} ms, max ${Math.round(out.perCycleMs.max)} ms; per program ${JSON.stringify(out.spent)}\n`);
