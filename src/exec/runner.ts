@@ -1,6 +1,7 @@
 // The single process runner. Every external program hostdeck starts goes
 // through here, always as a program name plus an argument array (never a
-// shell string). Tests can observe or replace what runs via `observe`.
+// shell string). Tests can observe what runs (`observe`) and answer for a
+// program instead of starting it (`replace`).
 import { spawn as nodeSpawn } from 'node:child_process';
 import type { Options as ExecaOptions } from 'execa';
 
@@ -58,6 +59,37 @@ export function observe(fn: Observer): () => void {
   return () => observers.delete(fn);
 }
 
+export interface Answer { exitCode: number; stdout?: string; stderr?: string }
+/** What a test answers for a program start instead of running it (now or later); undefined lets the program run. */
+export type StandIn = (command: string, args: readonly string[]) => Answer | Promise<Answer> | undefined;
+
+let standIn: StandIn | undefined;
+
+/**
+ * Tests only: ask `fn` before every program start and, when it answers, return
+ * its answer without starting anything, so code that would change this
+ * machine (ip, mount, iscsiadm, qemu-img) can be driven safely. Observers still
+ * see every start. A piped program that is answered for cannot be started
+ * (the caller gets an error). Returns the function that ends the replacement.
+ */
+export function replace(fn: StandIn): () => void {
+  standIn = fn;
+  return () => { if (standIn === fn) standIn = undefined; };
+}
+
+function answered(command: string, args: readonly string[], shown: string[]): Promise<RunResult> | undefined {
+  const a = standIn?.(command, args);
+  if (!a) return undefined;
+  return Promise.resolve(a).then((b) => {
+    for (const o of observers) o({ command, args: shown, exitCode: b.exitCode, durationMs: 0 });
+    return { command, args: shown, exitCode: b.exitCode, stdout: b.stdout ?? '', stderr: b.stderr ?? '', timedOut: false, durationMs: 0 };
+  });
+}
+
+function refusePiped(command: string, args: readonly string[]): void {
+  if (answered(command, args, [...args])) throw new Error(`runner: ${command} is answered by a test stand-in and cannot be started piped`);
+}
+
 function assertArgv(command: string, args: readonly string[]): void {
   if (typeof command !== 'string' || command.length === 0) throw new TypeError('runner: command must be a non-empty string');
   if (/[\s;|&$`<>]/.test(command)) throw new TypeError(`runner: command must be a program name, not a shell string: ${JSON.stringify(command)}`);
@@ -77,6 +109,8 @@ export async function run(command: string, args: readonly string[] = [], opts: R
   assertArgv(command, args);
   const shown = redacted(args, opts.redact);
   for (const o of observers) o({ command, args: shown });
+  const stood = answered(command, args, shown);
+  if (stood) return await stood;
   const started = performance.now();
   const execaOpts: ExecaOptions = {
     reject: false,
@@ -129,6 +163,8 @@ export function spawnStream(
 ): { done: Promise<RunResult>; kill: () => void } {
   assertArgv(command, args);
   for (const o of observers) o({ command, args: [...args] });
+  const stood = answered(command, args, [...args]);
+  if (stood) return { done: stood, kill: () => undefined };
   const started = performance.now();
   let child: ReturnType<typeof import('execa').execa> | undefined;
   let killed = false;
@@ -173,6 +209,7 @@ export function spawnStream(
 export function spawnPiped(command: string, args: readonly string[], opts: { env?: Record<string, string | undefined> } = {}): import('node:child_process').ChildProcessWithoutNullStreams {
   assertArgv(command, args);
   for (const o of observers) o({ command, args: [...args] });
+  refusePiped(command, args);
   return nodeSpawn(command, [...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env }, shell: false });
 }
 
@@ -185,6 +222,7 @@ export function spawnPiped(command: string, args: readonly string[], opts: { env
 export function spawnPipedToFile(command: string, args: readonly string[], stdoutFd: number, opts: { env?: Record<string, string | undefined> } = {}): import('node:child_process').ChildProcessByStdio<import('node:stream').Writable, null, import('node:stream').Readable> {
   assertArgv(command, args);
   for (const o of observers) o({ command, args: [...args] });
+  refusePiped(command, args);
   return nodeSpawn(command, [...args], { stdio: ['pipe', stdoutFd, 'pipe'], env: { ...process.env, ...opts.env }, shell: false }) as import('node:child_process').ChildProcessByStdio<import('node:stream').Writable, null, import('node:stream').Readable>;
 }
 
@@ -192,6 +230,8 @@ export function spawnPipedToFile(command: string, args: readonly string[], stdou
 export async function runInteractive(command: string, args: readonly string[], opts: { env?: Record<string, string | undefined> } = {}): Promise<number> {
   assertArgv(command, args);
   for (const o of observers) o({ command, args: [...args] });
+  const stood = answered(command, args, [...args]);
+  if (stood) return (await stood).exitCode;
   const { execa } = await loadExeca();
   const r = await execa(command, [...args], { reject: false, stdio: 'inherit', env: opts.env, shell: false });
   return typeof r.exitCode === 'number' ? r.exitCode : -1;

@@ -1,6 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { observe, run, runOk, RunError, spawnStream } from '../../src/exec/runner.ts';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { observe, replace, run, runInteractive, runOk, RunError, spawnPiped, spawnStream } from '../../src/exec/runner.ts';
 
 describe('the process runner', () => {
   it('passes every argument as one argv entry, shell characters included', async () => {
@@ -51,5 +54,27 @@ describe('the process runner', () => {
     const r = await s.done;
     assert.equal(r.exitCode, 0);
     assert.deepEqual(lines, ['one', 'two', 'three']);
+  });
+
+  it('a test stand-in answers instead of the program: nothing starts, observers still see the call', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hostdeck-runner-'));
+    const file = join(dir, 'made');
+    const seen: string[] = [];
+    const off = observe((r) => seen.push(`${r.command} ${r.args.join(' ')} ${r.exitCode ?? 'start'}`));
+    const undo = replace((command) => (command === 'touch' ? { exitCode: 7, stderr: 'stand-in' } : undefined));
+    try {
+      const r = await run('touch', ['--', file]);
+      assert.equal(r.exitCode, 7);
+      assert.equal(r.stderr, 'stand-in');
+      assert.equal((await spawnStream('touch', ['--', file], () => undefined).done).exitCode, 7);
+      assert.equal(await runInteractive('touch', ['--', file]), 7);
+      assert.throws(() => spawnPiped('touch', ['--', file]), /answered by a test stand-in/);
+      assert.equal(existsSync(file), false);
+      assert.equal((await run('printf', ['ran'])).stdout, 'ran', 'a program the stand-in does not answer for runs');
+    } finally { undo(); off(); }
+    assert.equal((await run('touch', ['--', file])).exitCode, 0);
+    assert.equal(existsSync(file), true);
+    assert.deepEqual(seen.filter((l) => l.startsWith('touch')).slice(0, 2), [`touch -- ${file} start`, `touch -- ${file} 7`]);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
