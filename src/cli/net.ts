@@ -7,9 +7,8 @@
 import { readFileSync } from 'node:fs';
 import * as runner from '../exec/runner.ts';
 import { formatDiff } from '../domain/net/diff.ts';
-import { findIface, type BondOptions, type IpMethod, type NetChange, type NetConfig } from '../domain/net/model.ts';
+import { ChangeChain, findIface, type BondOptions, type IpMethod, type NetChange, type NetConfig } from '../domain/net/model.ts';
 import { NetValidationError, validateChange, type FieldError } from '../domain/net/validate.ts';
-import { applyChange } from '../domain/net/model.ts';
 import { readInventory } from '../host/net/inventory.ts';
 import { createNetworkService, DEFAULT_CONFIRM_TIMEOUT_S, NetError, selfCommand, type ApplyResult, type NetworkService, type ProbeResult } from '../host/net/service.ts';
 import { parseArgs, UsageError, type OptionSpecs, type ParsedOptions } from './args.ts';
@@ -31,8 +30,10 @@ const FIELD_OPTION: Record<string, string> = {
   search: '--search', to: '--to', via: '--via', metric: '--metric', name: 'NAME', iface: 'IFACE', hostname: 'NAME', mtu: 'MTU', family: '--ipv6',
 };
 
-export function fieldMessage(e: FieldError): string {
-  return `${FIELD_OPTION[e.field] ?? e.field}: ${e.message}`;
+/** A field error as the command line says it: the verb's own option when it has one by that name (vlan create --name), else the usual option or argument. */
+export function fieldMessage(e: FieldError, verb?: StageVerb): string {
+  const opt = verb && Object.hasOwn(verb.options, e.field) ? `--${e.field}` : FIELD_OPTION[e.field] ?? e.field;
+  return `${opt}: ${e.message}`;
 }
 
 const BOND_OPTS: OptionSpecs = {
@@ -149,11 +150,11 @@ function printStaged(ctx: CommandContext, svc: NetworkService): void {
   ctx.out(`Staged (${n} change${n === 1 ? '' : 's'}); \`hostdeck net diff\` shows them, \`hostdeck net apply\` applies them.`);
 }
 
-async function stageOrExplain(svc: NetworkService, change: NetChange, current?: NetConfig): Promise<void> {
+async function stageOrExplain(svc: NetworkService, change: NetChange, current: NetConfig, verb: StageVerb): Promise<void> {
   try {
-    await svc.stage(change, current ? { current } : {});
+    await svc.stage(change, { current });
   } catch (e) {
-    throw toCommandError(e, (x) => fieldMessage(x));
+    throw toCommandError(e, (x) => fieldMessage(x, verb));
   }
 }
 
@@ -177,7 +178,7 @@ function stageCommand(v: StageVerb): Command {
       const current = await svc.current();
       let change: NetChange;
       try { change = v.build(ctx.positionals, ctx.options, current); } catch (e) { throw toCommandError(e); }
-      await stageOrExplain(svc, change, current);
+      await stageOrExplain(svc, change, current, v);
       if (ctx.json) ctx.out(JSON.stringify(svc.staged(), null, 2));
       else printStaged(ctx, svc);
       return 0;
@@ -185,13 +186,34 @@ function stageCommand(v: StageVerb): Command {
   };
 }
 
+/**
+ * A one-line counter on a terminal's stderr ("staging 12000/20000"), redrawn
+ * at most every 100 ms; nothing when stderr is not a terminal or with --json,
+ * so logs and pipes get no carriage returns.
+ */
+export function terminalProgress(ctx: Pick<CommandContext, 'json'>, stream: Pick<NodeJS.WriteStream, 'isTTY' | 'write'> = process.stderr): { show: (text: string) => void; clear: () => void } {
+  if (!stream.isTTY || ctx.json) return { show: () => {}, clear: () => {} };
+  let shown = 0;
+  return {
+    show(text) {
+      const t = performance.now();
+      if (t - shown < 100) return;
+      shown = t;
+      stream.write(`\r\x1b[K${text}`);
+    },
+    // The counter goes before the result or the error is printed.
+    clear() { if (shown) stream.write('\r\x1b[K'); shown = 0; },
+  };
+}
+
 /** Parses an unattended file: one `net` staging command per line ("bond create bond0 --port eth0 ..."); # starts a comment. */
-export function parseNetFile(text: string, current: NetConfig): { changes: NetChange[]; errors: string[] } {
+export function parseNetFile(text: string, current: NetConfig, onLine?: (done: number, total: number) => void): { changes: NetChange[]; errors: string[] } {
   const changes: NetChange[] = []; const errors: string[] = [];
-  let cfg = current;
+  const chain = new ChangeChain(current);
   const lines = text.split('\n');
   if (text.includes('\0')) return { changes: [], errors: ['the file contains a NUL character'] };
   lines.forEach((raw, idx) => {
+    onLine?.(idx + 1, lines.length);
     const line = raw.replace(/#.*$/, '').trim();
     if (!line) return;
     const words = line.split(/\s+/);
@@ -200,11 +222,11 @@ export function parseNetFile(text: string, current: NetConfig): { changes: NetCh
     if (!v) { errors.push(`${at}: unknown operation "${`${words[0]} ${words[1] ?? ''}`.trim().slice(0, 40)}" (one of ${STAGE_VERBS.map((s) => s.verb).join(', ')})`); return; }
     try {
       const { options, positionals } = parseArgs(words.slice(2), v.options);
-      const c = v.build(positionals, options, cfg);
-      const errs = validateChange(c, cfg);
-      if (errs.length) { errors.push(...errs.map((e) => `${at}: ${fieldMessage(e)}`)); return; }
+      const c = v.build(positionals, options, chain.config);
+      const errs = validateChange(c, chain.config);
+      if (errs.length) { errors.push(...errs.map((e) => `${at}: ${fieldMessage(e, v)}`)); return; }
       changes.push(c);
-      cfg = applyChange(cfg, c);
+      chain.apply(c);
     } catch (e) {
       if (e instanceof UsageError) errors.push(`${at}: ${e.message}`); else throw e;
     }
@@ -305,10 +327,19 @@ export const netCommands: Command[] = [
       const svc = netService(ctx);
       if (svc.staged().length) throw new CommandError('changes are already staged; apply or discard them first (net diff shows them)', 1);
       const current = await svc.current();
-      const { changes, errors } = parseNetFile(text, current);
-      if (errors.length) throw new CommandError([`${path}: nothing staged:`, ...errors], 2);
-      if (!changes.length) throw new CommandError(`${path}: no operations in the file`, 2);
-      for (const c of changes) await stageOrExplain(svc, c, current);
+      const progress = terminalProgress(ctx);
+      try {
+        const { changes, errors } = parseNetFile(text, current, (done, total) => progress.show(`reading line ${done}/${total}`));
+        if (errors.length) throw new CommandError([`${path}: nothing staged:`, ...errors], 2);
+        if (!changes.length) throw new CommandError(`${path}: no operations in the file`, 2);
+        await svc.stageAll(changes, { current, onProgress: (phase, done, total) => progress.show(`${phase} ${done}/${total}`) });
+      } catch (e) {
+        if (e instanceof NetValidationError) throw new CommandError([`${path}: nothing staged:`, ...e.errors.map((x) => fieldMessage(x))], 2);
+        if (e instanceof NetError) throw new CommandError(`${path}: nothing staged: ${e.message}`, 1);
+        throw e;
+      } finally {
+        progress.clear();
+      }
       if (!ctx.options.apply) { printStaged(ctx, svc); return 0; }
       return applyAndWait(ctx, svc);
     },

@@ -4,10 +4,10 @@
 // queries of this machine run; the strings are in none of their arguments).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseNetFile, fieldMessage } from '../../src/cli/net.ts';
+import { parseNetFile, fieldMessage, terminalProgress } from '../../src/cli/net.ts';
 import { main } from '../../src/cli.tsx';
 import { observe, type RunRecord } from '../../src/exec/runner.ts';
 import { newIface, type NetConfig } from '../../src/domain/net/model.ts';
@@ -93,5 +93,64 @@ describe('hostile strings on the net command line', () => {
     assert.equal(db.prepare('SELECT count(*) FROM net_staged').pluck().get(), 0);
     db.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('issue #13: net input rules on the command line', () => {
+  const refusals: [string[], RegExp][] = [
+    ...['mybond', 'eth5', 'bond', 'bond-1', 'Bond0', 'team0', 'br0'].map((n): [string[], RegExp] => [['net', 'bond', 'create', n, '--port', 'eth1', '--mode', 'active-backup'], new RegExp(`^hostdeck: NAME: a bond name must be 'bond' followed by one or more letters, digits or '_', e\\.g\\. bond0 or bond_mgmt \\(got "${n}"\\)$`, 'm')]),
+    [['net', 'ip', 'set', 'eth0', '--method', 'static', '--address', '10.9.9.9/24', '--gateway', '10.9.9.0'], /^hostdeck: --gateway: 10\.9\.9\.0 is the network address of the subnet of 10\.9\.9\.9\/24/m],
+    [['net', 'ip', 'set', 'eth0', '--method', 'static', '--address', '10.9.9.9/24', '--gateway', '10.9.9.255'], /^hostdeck: --gateway: 10\.9\.9\.255 is the broadcast address of the subnet of 10\.9\.9\.9\/24/m],
+    [['net', 'ip', 'set', 'eth0', '--ipv6', '--method', 'static', '--address', 'fd00:9::9/64', '--gateway', 'fd00:9::'], /^hostdeck: --gateway: fd00:9:: is the subnet-router anycast address/m],
+    [['net', 'hostname', 'set', 'node1.'], /^hostdeck: NAME: must not end with '\.' \(a host name is not an absolute DNS name\): give "node1"$/m],
+    [['net', 'vlan', 'create', '--parent', 'eth0', '--id', '10', '--name', 'v:10'], /^hostdeck: --name: must not contain ':'/m],
+  ];
+  it('each is refused with status 2 naming the option or argument and the rule; the staged set is unchanged', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hostdeck-netrules-'));
+    const dbPath = join(dir, 'state.db');
+    const write = process.stderr.write.bind(process.stderr);
+    const errs: string[] = [];
+    try {
+      assert.equal(await main(['net', 'hostname', 'set', 'node7', '--db', dbPath]), 0);
+      const rows = () => { const db = openDatabase(dbPath); try { return db.prepare('SELECT * FROM net_staged ORDER BY id').all(); } finally { db.close(); } };
+      const before = rows();
+      assert.equal(before.length, 1);
+      process.stderr.write = ((t: string) => { errs.push(String(t)); return true; }) as typeof process.stderr.write;
+      for (const [argv, msg] of refusals) {
+        errs.length = 0;
+        const code = await main([...argv, '--db', dbPath]);
+        assert.equal(code, 2, `${argv.join(' ')}: ${errs.join('')}`);
+        assert.match(errs.join(''), msg, argv.join(' '));
+      }
+      // The same rules in an unattended file, by line.
+      const file = join(dir, 'net.txt');
+      writeFileSync(file, 'bond create team0 --port eth1 --mode active-backup\nhostname set node1.lab.\n');
+      errs.length = 0;
+      process.stderr.write = ((t: string) => { errs.push(String(t)); return true; }) as typeof process.stderr.write;
+      assert.equal(await main(['net', 'discard', '--db', dbPath]), 0);
+      assert.equal(await main(['net', 'apply-file', file, '--db', dbPath]), 2);
+      assert.match(errs.join(''), /^hostdeck: line 1: NAME: a bond name must be 'bond' followed/m);
+      assert.match(errs.join(''), /^hostdeck: line 2: NAME: must not end with '\.'/m);
+      assert.deepEqual(rows(), []);
+    } finally {
+      process.stderr.write = write;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('apply-file progress: a counter on a terminal, redrawn at most every 100 ms and cleared at the end; nothing off a terminal or with --json (stream stand-in)', () => {
+    const writes: string[] = [];
+    const p = terminalProgress({ json: false }, { isTTY: true, write: (t: string) => { writes.push(t); return true; } } as never);
+    p.show('staging 1/3');
+    p.show('staging 2/3');
+    p.clear();
+    assert.deepEqual(writes, ['\r\x1b[Kstaging 1/3', '\r\x1b[K']);
+    for (const [json, isTTY] of [[false, false], [true, true]] as const) {
+      const none: string[] = [];
+      const q = terminalProgress({ json }, { isTTY, write: (t: string) => { none.push(t); return true; } } as never);
+      q.show('staging 1/3');
+      q.clear();
+      assert.deepEqual(none, []);
+    }
   });
 });

@@ -168,9 +168,21 @@ function removeIface(cfg: NetConfig, name: string): void {
   for (const v of cfg.interfaces.filter((i) => i.vlan?.parent === name)) removeIface(cfg, v.name);
 }
 
-/** One change applied to a configuration (assumes it was validated against it). */
+/**
+ * A copy of a configuration for applyChange to edit: deep, except that each
+ * interface's routes list is shared. applyChange only ever replaces a routes
+ * list, never edits one in place, and copying them all for every change made
+ * a file of many routes take time in the square of its length.
+ */
+function copyForChange(cfg: NetConfig): NetConfig {
+  const out = clone({ ...cfg, interfaces: cfg.interfaces.map((i) => ({ ...i, routes: [] as RouteConfig[] })) });
+  out.interfaces.forEach((i, n) => { i.routes = cfg.interfaces[n]!.routes; });
+  return out;
+}
+
+/** One change applied to a configuration (assumes it was validated against it). The result shares the unchanged routes lists with `cfg`: replace a list, do not edit it. */
 export function applyChange(cfg: NetConfig, c: NetChange): NetConfig {
-  const out = clone(cfg);
+  const out = copyForChange(cfg);
   switch (c.op) {
     case 'bond.create': {
       const b = newIface(c.name, 'bond');
@@ -225,7 +237,7 @@ export function applyChange(cfg: NetConfig, c: NetChange): NetConfig {
     }
     case 'route.add': {
       const i = findIface(out, c.iface);
-      if (i) i.routes = [...i.routes.filter((r) => r.to !== c.to), { to: c.to, ...(c.via ? { via: c.via } : {}), ...(c.metric !== undefined ? { metric: c.metric } : {}) }];
+      if (i) i.routes = [...i.routes.filter((r) => r.to !== c.to), routeOf(c)];
       break;
     }
     case 'route.delete': {
@@ -239,4 +251,30 @@ export function applyChange(cfg: NetConfig, c: NetChange): NetConfig {
 
 export function applyChanges(cfg: NetConfig, changes: readonly NetChange[]): NetConfig {
   return changes.reduce(applyChange, cfg);
+}
+
+const routeOf = (c: { to: string; via?: string; metric?: number }): RouteConfig => ({ to: c.to, ...(c.via ? { via: c.via } : {}), ...(c.metric !== undefined ? { metric: c.metric } : {}) });
+
+/**
+ * Changes applied one after another (an unattended file), each to the result
+ * of the ones before, in time linear in their number: the chain works on its
+ * own copy, so a new route is appended in place (a set per routes list says
+ * whether the destination is new) instead of copying the interface's list.
+ * `config` is that working copy: read it between changes, do not keep it.
+ */
+export class ChangeChain {
+  #cfg: NetConfig;
+  readonly #destinations = new WeakMap<RouteConfig[], Set<string>>();
+  constructor(base: NetConfig) { this.#cfg = clone(base); }
+  get config(): NetConfig { return this.#cfg; }
+  apply(c: NetChange): void {
+    const i = c.op === 'route.add' ? findIface(this.#cfg, c.iface) : undefined;
+    if (i && c.op === 'route.add') {
+      let seen = this.#destinations.get(i.routes);
+      if (!seen) this.#destinations.set(i.routes, (seen = new Set(i.routes.map((r) => r.to))));
+      if (!seen.has(c.to)) { i.routes.push(routeOf(c)); seen.add(c.to); return; }
+    }
+    // The previous configuration is dropped, so the lists it shares with the new one stay the chain's own.
+    this.#cfg = applyChange(this.#cfg, c);
+  }
 }

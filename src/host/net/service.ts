@@ -15,7 +15,7 @@
 // screens call stage/staged/discard/diff/apply/confirm/rollback/pending/test.
 import { randomUUID } from 'node:crypto';
 import { changedInterfaces, diffConfig, mismatches, type DiffLine } from '../../domain/net/diff.ts';
-import { applyChange, describeChange, type NetChange, type NetConfig } from '../../domain/net/model.ts';
+import { ChangeChain, applyChange, describeChange, type NetChange, type NetConfig } from '../../domain/net/model.ts';
 import { NetValidationError, validateChange, validateConfig, type FieldError } from '../../domain/net/validate.ts';
 import type { Db } from '../../manager/db.ts';
 import type { EventLog, EventResult } from '../../manager/events.ts';
@@ -107,6 +107,13 @@ export interface NetworkService {
   current(): Promise<NetConfig>;
   staged(): NetChange[];
   stage(change: NetChange, opts?: { current?: NetConfig }): Promise<NetChange[]>;
+  /**
+   * Stages a list (an unattended file) all at once: each change is checked
+   * against the ones before it, then all are written in one transaction, so
+   * a kill part-way leaves none of them staged. Time is linear in the list's
+   * length; onProgress is called after each change is checked and written.
+   */
+  stageAll(changes: readonly NetChange[], opts?: { current?: NetConfig; onProgress?: (phase: 'checking' | 'staging', done: number, total: number) => void }): Promise<number>;
   discard(): number;
   diff(): Promise<DiffLine[]>;
   desired(): Promise<{ current: NetConfig; desired: NetConfig; diff: DiffLine[] }>;
@@ -264,14 +271,35 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
     staged,
 
     async stage(change, opts = {}) {
-      // Rules that need no reading of the host come first: a bad input runs nothing at all.
-      const base = opts.current ?? (await svc.current());
-      let cfg = base;
-      for (const c of staged()) if (validateChange(c, cfg).length === 0) cfg = applyChange(cfg, c);
-      const errors = validateChange(change, cfg);
-      if (errors.length) throw new NetValidationError(errors);
-      deps.db.prepare('INSERT INTO net_staged (change, user, staged_at) VALUES (?, ?, ?)').run(JSON.stringify(change), deps.events.user, new Date(now()).toISOString());
+      await svc.stageAll([change], opts);
       return staged();
+    },
+
+    async stageAll(changes, opts = {}) {
+      const base = opts.current ?? (await svc.current());
+      const progress = opts.onProgress ?? (() => {});
+      const mark = () => deps.db.prepare('SELECT count(*) AS n, max(id) AS last FROM net_staged').get() as { n: number; last: number | null };
+      const seen = mark();
+      const chain = new ChangeChain(base);
+      for (const c of staged()) if (validateChange(c, chain.config).length === 0) chain.apply(c);
+      const errors: FieldError[] = [];
+      changes.forEach((c, i) => {
+        const e = validateChange(c, chain.config);
+        const where = changes.length > 1 ? `change ${i + 1} (${describeChange(c)}): ` : '';
+        if (e.length) errors.push(...e.map((x) => ({ field: x.field, message: `${where}${x.message}` })));
+        else chain.apply(c);
+        progress('checking', i + 1, changes.length);
+      });
+      if (errors.length) throw new NetValidationError(errors);
+      const ins = deps.db.prepare('INSERT INTO net_staged (change, user, staged_at) VALUES (?, ?, ?)');
+      const at = new Date(now()).toISOString();
+      // IMMEDIATE: the staged set the changes were checked against cannot change before they are written.
+      deps.db.transaction(() => {
+        const m = mark();
+        if (m.n !== seen.n || m.last !== seen.last) throw new NetError('the staged changes changed while these were checked (another session staged or discarded); try again', 'pending');
+        changes.forEach((c, i) => { ins.run(JSON.stringify(c), deps.events.user, at); progress('staging', i + 1, changes.length); });
+      }).immediate();
+      return changes.length;
     },
 
     discard() {
