@@ -15,7 +15,7 @@
 // screens call stage/staged/discard/diff/apply/confirm/rollback/pending/test.
 import { randomUUID } from 'node:crypto';
 import { changedInterfaces, diffConfig, mismatches, type DiffLine } from '../../domain/net/diff.ts';
-import { ChangeChain, applyChange, describeChange, type NetChange, type NetConfig } from '../../domain/net/model.ts';
+import { ChangeChain, describeChange, type NetChange, type NetConfig } from '../../domain/net/model.ts';
 import { NetValidationError, validateChange, validateConfig, type FieldError } from '../../domain/net/validate.ts';
 import type { Db } from '../../manager/db.ts';
 import type { EventLog, EventResult } from '../../manager/events.ts';
@@ -246,15 +246,15 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
 
   async function desiredState(current?: NetConfig) {
     const cur = current ?? (await (await backendOf()).read());
-    let cfg = cur;
+    const chain = new ChangeChain(cur);
     const errors: FieldError[] = [];
     for (const c of staged()) {
-      const e = validateChange(c, cfg);
+      const e = validateChange(c, chain.config);
       if (e.length) errors.push(...e.map((x) => ({ field: x.field, message: `${describeChange(c)}: ${x.message}` })));
-      else cfg = applyChange(cfg, c);
+      else chain.apply(c);
     }
     if (errors.length) throw new NetValidationError(errors);
-    return { current: cur, desired: cfg, diff: diffConfig(cur, cfg) };
+    return { current: cur, desired: chain.config, diff: diffConfig(cur, chain.config) };
   }
 
   async function startWatchdog(id: string): Promise<void> {
