@@ -19,6 +19,7 @@ const FIELD_OPTION: [RegExp, string][] = [
   [/^name$/, 'NAME'], [/^vcpus$/, '--vcpus'], [/^memory$/, '--memory'], [/^description$/, '--description'], [/^disks\[/, '--disk'],
   [/^nic\.source$/, '--network/--bridge'], [/^nic\.mac$/, '--mac'], [/^boot$/, '--boot'], [/^iso$/, '--iso'], [/^kernel$/, '--kernel'],
   [/^initrd$/, '--initrd'], [/^cmdline$/, '--cmdline'], [/^machine$/, '--machine'], [/^os$/, '--os'], [/^graphics$/, '--graphics'], [/^snapshot$/, 'SNAPSHOT'], [/^edit$/, 'options'],
+  [/^pool$/, '--pool'],
 ];
 
 /** A field error as the CLI says it: the option first, then the rule ("--memory: must be more than 0 MiB"). */

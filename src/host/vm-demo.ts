@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runOk } from '../exec/runner.ts';
+import { InvalidInputError } from '../domain/errors.ts';
 import type { Services } from '../services.ts';
 import { vmCreate, vmDelete, vmForceOff, vmStart } from './vm-service.ts';
 
@@ -48,7 +49,7 @@ export async function demoList(s: Services): Promise<string[]> {
 async function ensurePool(s: Services, pool: string, step: (t: string) => void): Promise<void> {
   const pools = await s.virt.storagePoolList();
   const p = pools.find((x) => x.name === pool);
-  if (!p && pool !== DEMO_POOL) throw new Error(`no storage pool named '${pool}'`);
+  if (!p && pool !== DEMO_POOL) throw new InvalidInputError([{ field: 'pool', message: `pool: no storage pool named '${pool}'${pools.length ? ` (pools: ${pools.map((x) => x.name).join(', ')})` : ''}` }]);
   if (!p) {
     step(`creating storage pool ${DEMO_POOL} at ${DEMO_POOL_DIR}`);
     await s.events.action({ source: 'storage', objectType: 'pool', objectId: DEMO_POOL, message: `Create storage pool ${DEMO_POOL} (${DEMO_POOL_DIR}) for the demo VMs` },
@@ -63,10 +64,11 @@ export async function demoCreate(s: Services, opts: { count?: number; running?: 
   const step = opts.onStep ?? (() => undefined);
   const count = opts.count ?? 3;
   const running = opts.running ?? Math.min(2, count);
-  step('building the tiny guest image (first time: about 10 s)');
-  const img = await tinyGuestImage();
+  // The pool first: a pool that is not there is refused before the image is built.
   const pool = opts.pool ?? DEMO_POOL;
   await ensurePool(s, pool, step);
+  step('building the tiny guest image (first time: about 10 s)');
+  const img = await tinyGuestImage();
   const existing = await demoList(s);
   const all = new Set((await s.virt.domainList()).map((d) => d.name));
   const created: string[] = [];

@@ -132,6 +132,15 @@ function assertNotAnOption(argv: readonly string[], value: string, options: read
   assert.ok(ended || options.includes(argv[at - 1]!), `${JSON.stringify(argv)}: ${value} sits where ${argv[0]} reads an option`);
 }
 
+describe('demo --pool', () => {
+  it('a pool that is not there is refused with exit 2 naming --pool, before the guest image is built (no bash)', async () => {
+    const r = await cli(['demo', '--pool', 'no-such-pool']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--pool: no storage pool named 'no-such-pool' \(pools: /);
+    assert.deepEqual(r.runs.filter((x) => x.command !== 'virsh').map((x) => x.command), []);
+  });
+});
+
 describe('other programs: a value that may start with \'-\' comes after `--` or as an option\'s value (FAKE hosts: recorded or scripted answers through the injected runner)', () => {
   it('busctl (NetworkManager): an interface named -x is a call argument after `--`', async () => {
     const fx = (f: string) => readFileSync(new URL(`../fixtures/net/nm-slaac/${f}`, import.meta.url), 'utf8');
