@@ -7,7 +7,7 @@ import { parseDiskSpec, parseMiB, type BootKind, type DiskInput, type FieldError
 import { displayAccess, snapshotTreeText } from '../domain/vm-display.ts';
 import { objectNameProblem } from '../domain/names.ts';
 import {
-  vmClone, vmConsole, vmCreate, vmDelete, vmDeletePlan, vmEdit, vmForceOff, vmPause, vmPending, vmReboot, vmRestore, vmResume,
+  vmClone, vmConsole, vmGet, vmCreate, vmDelete, vmDeletePlan, vmEdit, vmForceOff, vmPause, vmPending, vmReboot, vmRestore, vmResume,
   vmSave, vmSetAutostart, vmShutdown, vmSnapshotCreate, vmSnapshotDelete, vmSnapshotRevert, vmSnapshots, vmStart, vmValidateCreate,
 } from '../host/vm-service.ts';
 import { demoCreate, demoList, demoRemove } from '../host/vm-demo.ts';
@@ -109,7 +109,7 @@ const vmCommands: Command[] = [
     noun: 'vm', verb: 'show', summary: 'Show one VM: state, hardware, disks, NICs, console and display access, pending changes', usage: 'NAME',
     async run(ctx) {
       const name = vmArg(ctx);
-      const [vm, pending, node] = await guard(() => Promise.all([ctx.services.virt.domainGet(name), vmPending(ctx.services, name).catch(() => []), ctx.services.virt.nodeInfo()]));
+      const [vm, pending, node] = await guard(() => Promise.all([vmGet(ctx.services, name), vmPending(ctx.services, name).catch(() => []), ctx.services.virt.nodeInfo()]));
       const display = displayAccess(vm.details.graphics, { hostname: node.hostname });
       if (ctx.json) {
         ctx.out(JSON.stringify({ name: vm.name, uuid: vm.uuid, state: vm.state, vcpus: vm.details.vcpus, memoryMiB: MiB(vm.details.memoryKiB), autostart: vm.autostart, persistent: vm.persistent, savedState: vm.managedSave, snapshots: vm.snapshots, description: vm.details.description ?? null, machine: vm.details.os.machine, boot: vm.details.os.boot, kernel: vm.details.os.kernel ?? null, disks: vm.details.disks, interfaces: vm.details.interfaces, display, pendingUntilNextBoot: pending }, null, 2));
@@ -277,7 +277,7 @@ const vmCommands: Command[] = [
     async run(ctx) {
       const name = vmArg(ctx);
       // The VM first: a name that is not there is the error to report, terminal or not.
-      await guard(() => ctx.services.virt.domainGet(name));
+      await guard(() => vmGet(ctx.services, name));
       if (!ctx.interactive) throw new CommandError('the console needs a terminal (standard input must be a TTY)', 2);
       ctx.err(`Connected to the serial console of ${name}; Ctrl-] leaves.`);
       return await guard(() => vmConsole(ctx.services, name));

@@ -137,6 +137,11 @@ function vmLookupError(e: unknown, name: string): Error {
   return new VmActionError(m);
 }
 
+/** One VM as libvirt describes it; a VM that is not there is a NotFoundError naming it. */
+export function vmGet(services: Services, name: string): Promise<DomainInfo> {
+  return info(services, name);
+}
+
 async function info(services: Services, name: string): Promise<DomainInfo> {
   try {
     return await services.virt.domainGet(name);

@@ -158,10 +158,10 @@ describe('not found', () => {
   it('exits 2 on every noun (an object the command line names that does not exist is invalid input)', async () => {
     const cases: [string[], RegExp][] = [
       [['vm', 'start', 'no-such-vm', '-c', TEST_URI], /no VM named 'no-such-vm'/],
-      [['vm', 'show', 'no-such-vm', '-c', TEST_URI], /no-such-vm/],
+      [['vm', 'show', 'no-such-vm', '-c', TEST_URI], /no VM named 'no-such-vm'/],
       [['vm', 'snapshot', 'delete', 'test', 'no-such-snap', '--yes', '-c', TEST_URI], /no snapshot named 'no-such-snap'/],
       [['vm', 'snapshot', 'list', 'no-such-vm', '-c', TEST_URI], /no VM named 'no-such-vm'/],
-      [['vm', 'console', 'no-such-vm', '-c', TEST_URI], /no domain named 'no-such-vm'/],
+      [['vm', 'console', 'no-such-vm', '-c', TEST_URI], /no VM named 'no-such-vm'/],
       [['events', 'show', '999999'], /no event with id 999999/],
       [['storage', 'connection', 'show', 'no-such-conn'], /no storage connection "no-such-conn"/],
       [['storage', 'connection', 'connect', 'no-such-conn'], /no storage connection "no-such-conn"/],
