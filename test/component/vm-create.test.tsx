@@ -39,6 +39,9 @@ describe('new VM wizard', () => {
     const ui = env.ui;
     await ui.waitFor('New virtual machine');
     await ui.waitFor(/Disk.*Network.*Boot and OS.*Display.*Summary/);
+    // A name virsh or another program could read as an option: the shared names rule, on the field.
+    await setText('--domain=prod');
+    await ui.waitFor("name: must not start with '-' (a program would read it as an option)");
     await setText('web/1');
     await ui.waitFor("name: must not contain '/'");
     await ui.press(KEYS.down, KEYS.down); // memory
