@@ -13,7 +13,7 @@
 import { HistoryClock, historyCapacity, SeriesRing, seriesPoints, type Point } from '../domain/history.ts';
 import { deltaMarks, type VmRow } from '../domain/vm-figures.ts';
 import type { Services } from '../services.ts';
-import { computeDomainRates, parseDomstats, SAMPLER_DOMSTATS_ARGS, uptimeSeconds, type DomainStatsSample } from '../virt/stats.ts';
+import { computeDomainRates, parseDomstats, SAMPLER_DOMSTATS_ARGS, SAMPLER_RUNNING_ONLY_ARGS, uptimeSeconds, type DomainStatsSample } from '../virt/stats.ts';
 import { countByState, type DomainStateName, type DomainSummary } from '../virt/types.ts';
 import { readDomainStartTimes } from '../virt/uptime.ts';
 import { loadDomstatsAddon, NativeDomstats } from '../virt/native/domstats.ts';
@@ -82,8 +82,6 @@ interface StatsSource {
   close: () => void;
 }
 
-/** `virsh domstats --running`: only running domains (VIR_CONNECT_GET_ALL_DOMAINS_STATS_RUNNING). */
-const RUNNING_ONLY_ARGS: readonly string[] = [...SAMPLER_DOMSTATS_ARGS, '--running'];
 
 /**
  * Every this many ticks the call covers every domain, whatever the events
@@ -99,12 +97,12 @@ function openStatsSource(uri: string, kind: SamplerKind): StatsSource {
     const { addon, reason } = loadDomstatsAddon();
     if (addon) {
       const n = new NativeDomstats(addon, uri);
-      return { kind: 'libvirt', read: (running) => n.sample(running ? RUNNING_ONLY_ARGS : SAMPLER_DOMSTATS_ARGS), close: () => n.close() };
+      return { kind: 'libvirt', read: (running) => n.sample(running ? SAMPLER_RUNNING_ONLY_ARGS : SAMPLER_DOMSTATS_ARGS), close: () => n.close() };
     }
     if (kind === 'libvirt') throw new Error(`HOSTDECK_SAMPLER=libvirt: the in-process sampler is not available: ${reason}`);
   }
   const s = new VirshSession(uri);
-  return { kind: 'virsh', read: (running) => s.command(running ? RUNNING_ONLY_ARGS : SAMPLER_DOMSTATS_ARGS), close: () => s.close() };
+  return { kind: 'virsh', read: (running) => s.command(running ? SAMPLER_RUNNING_ONLY_ARGS : SAMPLER_DOMSTATS_ARGS), close: () => s.close() };
 }
 
 const MAX_BACKOFF_MS = 30_000;

@@ -71,7 +71,11 @@ export interface DomainStatsSample {
  * dirty-rate figures nobody shows. `--nowait`: a VM busy with a job does not
  * hold up the others.
  */
-export const SAMPLER_DOMSTATS_ARGS = virshArgs('domstats', {}, ['--nowait', '--state', '--cpu-total', '--vcpu', '--balloon', '--block', '--interface']);
+const SAMPLER_FLAGS = ['--nowait', '--state', '--cpu-total', '--vcpu', '--balloon', '--block', '--interface'] as const;
+export const SAMPLER_DOMSTATS_ARGS = virshArgs('domstats', {}, SAMPLER_FLAGS);
+
+/** The same for running domains only (`--list-running`: VIR_CONNECT_GET_ALL_DOMAINS_STATS_RUNNING). */
+export const SAMPLER_RUNNING_ONLY_ARGS = virshArgs('domstats', {}, [...SAMPLER_FLAGS, '--list-running']);
 
 /**
  * Parse `virsh domstats` output (any groups, any number of domains).

@@ -11,6 +11,8 @@ import { observe, run, type RunRecord } from '../../src/exec/runner.ts';
 import { virsh, virshArgs, type VirshArgs } from '../../src/virt/virsh.ts';
 import { VirtConnection } from '../../src/virt/connection.ts';
 import { PoolClient } from '../../src/host/storage/domains/libvirt.ts';
+import { SAMPLER_DOMSTATS_ARGS, SAMPLER_RUNNING_ONLY_ARGS } from '../../src/virt/stats.ts';
+import { statsFlags } from '../../src/virt/native/domstats.ts';
 import { vmEdit, vmSave, vmSetAutostart, vmSnapshotDelete } from '../../src/host/vm-service.ts';
 import { testServices } from '../lib/services.ts';
 
@@ -121,6 +123,15 @@ describe('every virsh command hostdeck builds names its object by option (test d
     assert.match(info, /^Name:\s+--domain=prod$/m);
     const snaps = await virt.virsh(virshArgs('snapshot-list', { domain: DOMAIN }, ['--name']));
     assert.deepEqual(snaps.split('\n').filter(Boolean), [SNAPSHOT]);
+  });
+
+  it('the VM sampler\'s domstats lists (all domains, running only) use options virsh has, in virsh and in process alike', async () => {
+    for (const args of [SAMPLER_DOMSTATS_ARGS, SAMPLER_RUNNING_ONLY_ARGS]) await readVirshArgv(['-c', URI, ...args]);
+    const running = await virsh(URI, SAMPLER_RUNNING_ONLY_ARGS);
+    assert.deepEqual([...running.matchAll(/^Domain: '(.*)'$/gm)].map((m) => m[1]).sort(), [DOMAIN, 'prod']);
+    // VIR_CONNECT_GET_ALL_DOMAINS_STATS_RUNNING for the in-process sampler.
+    assert.equal(statsFlags(SAMPLER_RUNNING_ONLY_ARGS).flags & (1 << 4), 1 << 4);
+    assert.equal(statsFlags(SAMPLER_DOMSTATS_ARGS).flags & (1 << 4), 0);
   });
 
   it('domains: reboot, autostart on and off, details, console', async () => {

@@ -25,9 +25,9 @@ const STATS_GROUPS: Readonly<Record<string, number>> = {
   '--interface': 1 << 4,
   '--block': 1 << 5,
 };
-/** virConnectGetAllStatsFlags for `virsh domstats` options: --running (only running domains), --nowait. */
+/** virConnectGetAllStatsFlags for `virsh domstats` options: --list-running (only running domains), --nowait. */
 const FLAGS: Readonly<Record<string, number>> = {
-  '--running': 1 << 4,
+  '--list-running': 1 << 4,
   '--nowait': 1 << 29,
 };
 
@@ -58,7 +58,7 @@ export function loadDomstatsAddon(): { addon?: Addon; reason?: string } {
   return (loaded = { reason: `${ADDON_RELATIVE_PATH} is not built (scripts/build-addon.mjs)` });
 }
 
-/** The addon's flags for a `virsh domstats` argument list (groups, --running and --nowait only). */
+/** The addon's flags for a `virsh domstats` argument list (groups, --list-running and --nowait only). */
 export function statsFlags(args: readonly string[]): { stats: number; flags: number } {
   let stats = 0;
   let flags = 0;
