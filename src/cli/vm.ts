@@ -5,6 +5,7 @@
 // command's (src/cli/errors.ts).
 import { parseDiskSpec, parseMiB, type BootKind, type DiskInput, type FieldError, type GraphicsKind, type OsType, type VmCreateInput } from '../domain/vm-create.ts';
 import { displayAccess, snapshotTreeText } from '../domain/vm-display.ts';
+import { diskRefusalMessage } from '../domain/vm-disks.ts';
 import { objectNameProblem } from '../domain/names.ts';
 import {
   vmClone, vmConsole, vmGet, vmCreate, vmDelete, vmDeletePlan, vmEdit, vmForceOff, vmPause, vmPending, vmReboot, vmRestore, vmResume,
@@ -12,8 +13,8 @@ import {
 } from '../host/vm-service.ts';
 import { demoCreate, demoList, demoRemove } from '../host/vm-demo.ts';
 import type { Services } from '../services.ts';
-import { CommandError, printTable, type Command, type CommandContext } from './registry.ts';
 import { cliGuard } from './errors.ts';
+import { CommandError, printTable, type Command, type CommandContext } from './registry.ts';
 
 const FIELD_OPTION: [RegExp, string][] = [
   [/^name$/, 'NAME'], [/^vcpus$/, '--vcpus'], [/^memory$/, '--memory'], [/^description$/, '--description'], [/^disks\[/, '--disk'],
@@ -259,16 +260,20 @@ const vmCommands: Command[] = [
     },
     async run(ctx) {
       const name = vmArg(ctx);
-      const plan = await guard(() => vmDeletePlan(ctx.services, name));
-      if (plan.refused) throw new CommandError(`cannot delete ${name}: ${plan.refused}`, 1);
       const remove = Boolean(ctx.options['remove-disks']);
+      const plan = await guard(() => vmDeletePlan(ctx.services, name, { removeDisks: remove }));
+      if (plan.refused) throw new CommandError(`cannot delete ${name}: ${plan.refused}`, 1);
+      if (plan.diskRefusals?.length) throw new CommandError(diskRefusalMessage(name, plan.diskRefusals), 1);
+      const shared = new Map((plan.shared ?? []).map((x) => [x.disk, x.usedBy]));
+      const going = plan.disks.filter((d) => !shared.has(d.what));
       if (!ctx.json) {
-        if (remove) { ctx.err(plan.disks.length ? `Deleting ${name} removes these disks:` : `${name} has no disks of its own to remove.`); for (const d of plan.disks) ctx.err(`  ${d.target}  ${d.what}`); }
+        if (remove) { ctx.err(going.length ? `Deleting ${name} removes these disks:` : `${name} has no disks of its own to remove.`); for (const d of going) ctx.err(`  ${d.target}  ${d.what}`); }
         else if (plan.disks.length) ctx.err(`Deleting ${name}; its disks are kept: ${plan.disks.map((d) => d.what).join(', ')}`);
+        for (const [disk, users] of shared) ctx.err(`  kept: ${disk} (used by ${users.join(', ')})`);
       }
-      if (!(await yesOrAsk(ctx, `Delete ${name}${remove && plan.disks.length ? ` and remove ${plan.disks.length} disk(s)` : ''}?`))) { ctx.err('cancelled'); return 1; }
+      if (!(await yesOrAsk(ctx, `Delete ${name}${remove && going.length ? ` and remove ${going.length} disk(s)` : ''}?`))) { ctx.err('cancelled'); return 1; }
       const r = await guard(() => vmDelete(ctx.services, name, { removeDisks: remove }));
-      ctx.out(ctx.json ? JSON.stringify({ name, removed: r.removed, kept: remove ? [] : plan.disks.map((d) => d.what) }, null, 2) : `${name}: deleted${r.removed.length ? `; removed ${r.removed.join(', ')}` : ''}`);
+      ctx.out(ctx.json ? JSON.stringify({ name, removed: r.removed, kept: remove ? r.shared.map((x) => x.disk) : plan.disks.map((d) => d.what) }, null, 2) : `${name}: deleted${r.removed.length ? `; removed ${r.removed.join(', ')}` : ''}`);
       return 0;
     },
   },

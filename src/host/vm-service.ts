@@ -7,9 +7,9 @@
 import { InvalidInputError, NotFoundError } from '../domain/errors.ts';
 import { existsSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Services } from '../services.ts';
-import { run, runInteractive } from '../exec/runner.ts';
+import { runInteractive } from '../exec/runner.ts';
 import {
   defaultDiskBus, descriptionProblem, newVolumeName, pendingChanges, snapshotCreateProblem, snapshotNameProblem, snapshotRevertProblem, validateVmCreate, validateVmEdit,
   vmNameProblem, type FieldError, type HostFacts, type SnapshotMode, type VmCreateInput, type VmEditInput,
@@ -24,6 +24,7 @@ import { domainXml, type DiskSpec, type DomainSpec } from '../virt/xml/create.ts
 import { parseDomainXml, type DomainDisk } from '../virt/xml/parse.ts';
 import { parseXml, renderXml, type XmlElement, type XmlNode } from '../virt/xml/xml.ts';
 import { isConnectionError } from '../virt/connection.ts';
+import { diskSource, ownedDisks, uriIsLocal } from '../domain/vm-disks.ts';
 import { virshArgs } from '../virt/virsh.ts';
 import { snapshotTree, flattenSnapshotTree, type Snapshot, type SnapshotNode } from '../virt/snapshots.ts';
 
@@ -301,7 +302,7 @@ async function rollback(services: Services, name: string, defined: boolean, volu
     if (!down) break;
     await new Promise((r) => setTimeout(r, 1500));
   }
-  await rm(serialLogFile(name), { force: true }).catch(() => undefined);
+  await removeSerialLog(services, name);
   return left;
 }
 
@@ -400,77 +401,14 @@ export async function vmPending(s: Services, name: string): Promise<string[]> {
 
 // ---- clone ------------------------------------------------------------------------
 
-/** The disks a VM owns (writable, not CD-ROMs): what clone copies and delete may remove. */
-export function ownedDisks(disks: readonly DomainDisk[]): DomainDisk[] {
-  return disks.filter((d) => d.device === 'disk' && !d.readonly && (d.path || (d.pool && d.volume)));
-}
-
-async function poolOfPath(s: Services, path: string): Promise<string | undefined> {
-  try {
-    return (await s.virt.virsh(virshArgs('vol-pool', { vol: path }))).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
+/** The clone's disks are new volumes in the source disks' pools, made by libvirt on the VM's connection (see VirtConnection.domainClone). */
 export async function vmClone(s: Services, name: string, newName: string): Promise<{ name: string; volumes: string[] }> {
   locked(s);
   const [vm, domains] = await Promise.all([info(s, name), domainNames(s)]);
   const problem = vmNameProblem(newName, domains);
   if (problem) throw new VmInputError([{ field: 'name', message: `new name: ${problem}` }]);
   need('clone', name, vmCanClone(vm));
-  return withEvent(s, newName, `Clone VM ${name} as ${newName}`, async () => {
-    const root = parseXml(await s.virt.domainGetXml(name, { inactive: true }));
-    const created: { pool?: string; volume?: string; path?: string }[] = [];
-    try {
-      root.children = root.children.filter((c) => c.name !== 'uuid');
-      root.children.find((c) => c.name === 'name')!.text = newName;
-      const devices = root.children.find((c) => c.name === 'devices');
-      for (const iface of devices?.children.filter((c) => c.name === 'interface') ?? []) iface.children = iface.children.filter((c) => c.name !== 'mac');
-      for (const ser of devices?.children.filter((c) => c.name === 'serial' || c.name === 'console') ?? []) {
-        for (const log of ser.children.filter((c) => c.name === 'log')) if (log.attrs.file) log.attrs.file = serialLogFile(newName);
-      }
-      let n = 0;
-      for (const disk of devices?.children.filter((c) => c.name === 'disk') ?? []) {
-        const src = disk.children.find((c) => c.name === 'source');
-        const ro = disk.children.some((c) => c.name === 'readonly');
-        if ((disk.attrs.device ?? 'disk') !== 'disk' || ro || !src) continue;
-        const format = disk.children.find((c) => c.name === 'driver')?.attrs.type === 'raw' ? 'raw' : 'qcow2';
-        const target = disk.children.find((c) => c.name === 'target')?.attrs.dev ?? `d${n}`;
-        const vol = n === 0 ? `${newName}.${format}` : `${newName}-${target}.${format}`;
-        n++;
-        if (src.attrs.pool && src.attrs.volume) {
-          await s.virt.virsh(virshArgs('vol-clone', { vol: src.attrs.volume, newname: vol, pool: src.attrs.pool }), { timeoutMs: 3_600_000 });
-          created.push({ pool: src.attrs.pool, volume: vol });
-          src.attrs.volume = vol;
-        } else if (src.attrs.file) {
-          const pool = await poolOfPath(s, src.attrs.file);
-          if (pool) {
-            await s.virt.virsh(virshArgs('vol-clone', { vol: src.attrs.file, newname: vol, pool }), { timeoutMs: 3_600_000 });
-            created.push({ pool, volume: vol });
-            src.attrs.file = (await s.virt.virsh(virshArgs('vol-path', { vol, pool }))).trim();
-          } else {
-            const dest = join(dirname(src.attrs.file), vol);
-            if (existsSync(dest)) throw new VmActionError(`${dest} already exists`);
-            const r = await run('qemu-img', ['convert', '-O', format, src.attrs.file, dest], { timeoutMs: 3_600_000 });
-            created.push({ path: dest });
-            if (r.exitCode !== 0) throw new VmActionError(`copying ${src.attrs.file}: ${r.stderr.trim()}`);
-            src.attrs.file = dest;
-          }
-        } else {
-          throw new VmActionError(`disk ${target} is not a file or a pool volume: hostdeck cannot copy it`);
-        }
-      }
-      await s.virt.domainDefine(`${renderXml(toNode(root))}\n`);
-      return { name: newName, volumes: created.map((c) => (c.path ? c.path : `${c.pool}/${c.volume}`)) };
-    } catch (e) {
-      for (const c of created) {
-        if (c.path) await rm(c.path, { force: true }).catch(() => undefined);
-        else await s.virt.storageVolumeDelete(c.pool!, c.volume!).catch(() => undefined);
-      }
-      throw e;
-    }
-  });
+  return withEvent(s, newName, `Clone VM ${name} as ${newName}`, () => s.virt.domainClone(name, newName));
 }
 
 // ---- delete -----------------------------------------------------------------------
@@ -482,45 +420,52 @@ export interface DeletePlan {
   refused?: string;
   /** Disks delete removes when asked to: POOL/VOLUME or a path. */
   disks: { target: string; what: string; pool?: string; volume?: string; path?: string }[];
+  /** With removeDisks: why its disks cannot be removed (then the VM is not deleted either). */
+  diskRefusals?: string[];
+  /** With removeDisks: disks kept because other VMs use them. */
+  shared?: { disk: string; usedBy: string[] }[];
   snapshots: number;
 }
 
-export async function vmDeletePlan(s: Services, name: string): Promise<DeletePlan> {
-  const vm = await info(s, name);
-  const a = vmCanDelete(vm);
-  return {
-    name, state: vm.state, refused: a.available ? undefined : a.reason, snapshots: vm.snapshots,
-    disks: ownedDisks(vm.details.disks).map((d) => ({ target: d.target, what: d.pool && d.volume ? `${d.pool}/${d.volume}` : d.path!, pool: d.pool, volume: d.volume, path: d.path })),
-  };
+/** The libvirt pools of hostdeck's storage domains: the only pools whose files it removes itself (on a local URI, when libvirt does not list them). */
+function managedPools(s: Services): string[] {
+  return s.db.prepare('SELECT pool_name FROM storage_domains').pluck().all() as string[];
 }
 
-/** Delete (undefine) a VM that is not running; with removeDisks its own disks go too. */
-export async function vmDelete(s: Services, name: string, opts: { removeDisks: boolean }): Promise<{ removed: string[] }> {
+/** What delete would do; with removeDisks, also which disks libvirt can remove on the VM's connection and why not. */
+export async function vmDeletePlan(s: Services, name: string, opts: { removeDisks?: boolean } = {}): Promise<DeletePlan> {
+  const vm = await info(s, name);
+  const a = vmCanDelete(vm);
+  const plan: DeletePlan = {
+    name, state: vm.state, refused: a.available ? undefined : a.reason, snapshots: vm.snapshots,
+    disks: ownedDisks(vm.details.disks).map((d) => ({ target: d.target, what: diskSource(d), pool: d.pool, volume: d.volume, path: d.path })),
+  };
+  if (opts.removeDisks && !plan.refused) {
+    const r = await s.virt.domainDiskRemovalPlan(name, managedPools(s));
+    plan.diskRefusals = r.refusals;
+    plan.shared = r.shared.map((x) => ({ disk: x.disk.source, usedBy: x.usedBy }));
+  }
+  return plan;
+}
+
+/** hostdeck's serial log of a VM is a file on the VM's host: this machine's only on a local URI. */
+async function removeSerialLog(s: Services, name: string): Promise<void> {
+  if (uriIsLocal(s.config.uri)) await rm(serialLogFile(name), { force: true }).catch(() => undefined);
+}
+
+/**
+ * Delete (undefine) a VM that is not running; with removeDisks its own disks
+ * go too, through libvirt on its connection; a disk that cannot go that way
+ * refuses the delete before anything changes. Disks other VMs use are kept (shared).
+ */
+export async function vmDelete(s: Services, name: string, opts: { removeDisks: boolean }): Promise<{ removed: string[]; shared: { disk: string; usedBy: string[] }[] }> {
   locked(s);
   return withEvent(s, name, `Delete VM ${name}${opts.removeDisks ? ' and its disks' : ' (disks kept)'}`, async () => {
     const plan = await vmDeletePlan(s, name);
     if (plan.refused) throw new VmActionError(`cannot delete ${name}: ${plan.refused}`);
-    await s.virt.domainUndefine(name);
-    const removed: string[] = [];
-    const failed: string[] = [];
-    if (opts.removeDisks) {
-      for (const d of plan.disks) {
-        try {
-          if (d.pool && d.volume) await s.virt.storageVolumeDelete(d.pool, d.volume);
-          else if (d.path) {
-            const pool = await poolOfPath(s, d.path);
-            if (pool) await s.virt.virsh(virshArgs('vol-delete', { vol: d.path }));
-            else await rm(d.path);
-          }
-          removed.push(d.what);
-        } catch (e) {
-          failed.push(`${d.what} (${(e as Error).message})`);
-        }
-      }
-    }
-    await rm(serialLogFile(name), { force: true }).catch(() => undefined);
-    if (failed.length) throw new VmActionError(`${name} was deleted, but these disks could not be removed: ${failed.join(', ')}`);
-    return { removed };
+    const r = await s.virt.domainUndefine(name, opts.removeDisks ? { removeStorage: true, managedPools: managedPools(s) } : {});
+    await removeSerialLog(s, name);
+    return r;
   });
 }
 

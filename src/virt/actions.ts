@@ -1,7 +1,7 @@
 // VM actions for the CLI and the TUI: the mutating calls of the access layer,
 // each writing one event (who, what, which VM, result) through the event
 // log. The access layer under it stays free of events and UI.
-import type { VirtConnection } from './connection.ts';
+import type { UndefineResult, VirtConnection } from './connection.ts';
 import type { DomainSpec } from './xml/create.ts';
 
 /** The part of src/manager/events.ts EventLog used here. */
@@ -33,7 +33,7 @@ export class VmActions {
   }
 
   clone(vm: string, newName: string, changes: { memoryMiB?: number; vcpus?: number } = {}): Promise<string> {
-    return this.act(vm, `Clone VM ${vm} as ${newName}`, () => this.virt.domainClone(vm, newName, changes));
+    return this.act(vm, `Clone VM ${vm} as ${newName}`, async () => (await this.virt.domainClone(vm, newName, changes)).name);
   }
 
   start(vm: string): Promise<void> {
@@ -73,7 +73,7 @@ export class VmActions {
     return this.act(vm, `${on ? 'Enable' : 'Disable'} autostart of VM ${vm}`, () => this.virt.domainSetAutostart(vm, on));
   }
 
-  delete(vm: string, opts: { removeStorage?: boolean } = {}): Promise<void> {
+  delete(vm: string, opts: { removeStorage?: boolean; managedPools?: readonly string[] } = {}): Promise<UndefineResult> {
     return this.act(vm, `Delete VM ${vm}${opts.removeStorage ? ' and its disks' : ''}`, () => this.virt.domainUndefine(vm, opts));
   }
 

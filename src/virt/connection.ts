@@ -10,7 +10,7 @@
 // fixture: changes made through the binding are not seen by virsh and the
 // other way round. The contract tests keep to that (see test/contract).
 import type { Hypervisor as HypervisorT, Domain as DomainHandle } from '@unraid/libvirt';
-import { run, runOk } from '../exec/runner.ts';
+import { run } from '../exec/runner.ts';
 import { parseVirshVersion } from './version.ts';
 import { domainStateName, parseDomInfo, type ConnectionStatus, type DomainInfo, type DomainStateName, type DomainSummary, type VirtVersion } from './types.ts';
 import { virsh as runVirsh, virshArgs, virshArgv, VirshError, type VirshArgs } from './virsh.ts';
@@ -19,10 +19,12 @@ import { readDomainStartTimes } from './uptime.ts';
 import { DomainEventStream, type DomainEvent } from './events.ts';
 import { parseSnapshotList, type Snapshot } from './snapshots.ts';
 import { parseNetList, parsePoolList, parseVolList, type Network, type StoragePool, type StorageVolume } from './storage.ts';
-import { parseDomainXml } from './xml/parse.ts';
+import { parseDomainXml, type DomainDisk } from './xml/parse.ts';
+import { DiskLookup, diskRemove, volumeClone, volumeDelete, type Virsh } from './volumes.ts';
+import { cloneVolumeName, diskRefusalMessage, diskRemovalPlan, ownedDisks, type DiskRemovalPlan, type DiskStorage, type DomainDisks, type VolumeRef } from '../domain/vm-disks.ts';
+import { WrongStateError } from '../domain/errors.ts';
 import { domainXml, domainNameProblem, snapshotXml, type DomainSpec } from './xml/create.ts';
 import { updateDomainXml, type DomainChanges } from './xml/update.ts';
-import { dirname, extname } from 'node:path';
 
 type Binding = typeof import('@unraid/libvirt');
 let bindingPromise: Promise<Binding> | undefined;
@@ -34,6 +36,12 @@ const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
 export interface DomainStats extends DomainStatsSample {
   /** When the domain's QEMU process started (ms since epoch); local qemu:///system only. */
   startedAt?: number;
+}
+
+/** What a delete with its disks did: sources removed, and those kept because other domains use them. */
+export interface UndefineResult {
+  removed: string[];
+  shared: { disk: string; usedBy: string[] }[];
 }
 
 export interface NodeInfo {
@@ -166,6 +174,9 @@ export class VirtConnection {
       throw virtError(err);
     }
   }
+
+  /** The connection's virsh for helpers that take one (src/virt/volumes.ts). */
+  private readonly virshFn: Virsh = (args, opts) => this.virsh(args, opts);
 
   /** `virsh -c <uri> ...args` -> stdout; a failure that means the daemon is gone marks the connection down. */
   async virsh(args: VirshArgs, opts: { timeoutMs?: number } = {}): Promise<string> {
@@ -343,39 +354,38 @@ export class VirtConnection {
   }
 
   /**
-   * Clone a shut-off domain: new name, UUID and MACs; every file or pool
-   * volume disk is copied (qemu-img convert / vol-clone), read-only and
-   * CD-ROM images are shared. Returns the clone's name.
+   * Clone a shut-off domain: new name, UUID and MACs. Every disk it owns is
+   * copied with vol-clone in its own pool on this connection (a file disk
+   * stays a file disk, on the new volume's path); read-only and CD-ROM
+   * images are shared. A writable disk that is not a volume of a pool here
+   * is refused, with the reason, before anything is copied; a failure takes
+   * back the volumes made so far (vol-delete). Returns the clone's name and
+   * its volumes (POOL/VOLUME).
    */
-  async domainClone(name: string, newName: string, changes: Pick<DomainChanges, 'memoryMiB' | 'vcpus' | 'description' | 'title'> = {}): Promise<string> {
+  async domainClone(name: string, newName: string, changes: Pick<DomainChanges, 'memoryMiB' | 'vcpus' | 'description' | 'title'> = {}): Promise<{ name: string; volumes: string[] }> {
     const problem = domainNameProblem(newName);
     if (problem) throw new Error(`domain name ${JSON.stringify(newName)}: ${problem}`);
-    if ((await this.domainState(name)) !== 'shutoff') throw new Error(`${name} must be shut off to be cloned`);
+    if ((await this.domainState(name)) !== 'shutoff') throw new WrongStateError(`${name} must be shut off to be cloned`);
     const xml = await this.domainGetXml(name, { inactive: true });
-    const details = parseDomainXml(xml);
+    const lookup = new DiskLookup(this.virshFn, this.uri);
+    const disks: { disk: DomainDisk; storage: DiskStorage }[] = [];
+    for (const disk of parseDomainXml(xml).disks.filter((d) => d.device === 'disk' && !d.readonly)) disks.push({ disk, storage: await lookup.disk(disk, 'copy') });
+    const refusals = disks.map((d) => d.storage.problem).filter((p): p is string => Boolean(p));
+    if (refusals.length) throw new WrongStateError(`cannot clone ${name}: ${refusals.join('; ')}`);
     const diskPaths: Record<string, string> = {};
     const diskVolumes: Record<string, { pool: string; volume: string }> = {};
-    const created: (() => Promise<unknown>)[] = [];
+    const created: VolumeRef[] = [];
     try {
-      for (const [i, d] of details.disks.entries()) {
-        if (d.device !== 'disk' || d.readonly) continue;
-        const suffix = details.disks.filter((x) => x.device === 'disk' && !x.readonly).length > 1 ? `-${i}` : '';
-        if (d.type === 'volume' && d.pool && d.volume) {
-          const volume = `${newName}${suffix}${extname(d.volume)}`;
-          await this.virsh(virshArgs('vol-clone', { vol: d.volume, newname: volume, pool: d.pool }), { timeoutMs: 600_000 });
-          created.push(() => this.virsh(virshArgs('vol-delete', { vol: volume, pool: d.pool })));
-          diskVolumes[d.target] = { pool: d.pool, volume };
-        } else if (d.type === 'file' && d.path) {
-          const path = `${dirname(d.path)}/${newName}${suffix}${extname(d.path)}`;
-          await runOk('qemu-img', ['convert', '-O', d.format ?? 'raw', d.path, path], { timeoutMs: 600_000 });
-          created.push(() => import('node:fs/promises').then((fs) => fs.rm(path, { force: true })));
-          diskPaths[d.target] = path;
-        }
+      for (const [i, { disk, storage }] of disks.entries()) {
+        const copy = await volumeClone(this.virshFn, storage.volume!, cloneVolumeName(newName, i, disk.target, storage.volume!.name, disk.format));
+        created.push(copy);
+        if (disk.type === 'file') diskPaths[disk.target] = copy.path;
+        else diskVolumes[disk.target] = { pool: copy.pool, volume: copy.name };
       }
       await this.domainDefine(updateDomainXml(xml, { ...changes, name: newName, newUuid: true, newMacs: true, diskPaths, diskVolumes }));
-      return newName;
+      return { name: newName, volumes: created.map((v) => `${v.pool}/${v.name}`) };
     } catch (err) {
-      for (const undo of created) await undo().catch(() => undefined);
+      for (const v of created) await volumeDelete(this.virshFn, v).catch(() => undefined);
       throw err;
     }
   }
@@ -424,33 +434,69 @@ export class VirtConnection {
 
   /**
    * Remove the definition. Snapshot metadata, a managed save image and UEFI
-   * variables go with it; with `removeStorage` the disk images too (pool
-   * volumes through libvirt; image files outside any pool are deleted here
-   * unless another domain uses them). CD-ROMs and read-only images stay.
+   * variables go with it. With `removeStorage` the disks it owns go too, on
+   * this connection only: a pool volume with vol-delete; a file hostdeck
+   * removes itself only on a local URI and in a pool it manages
+   * (`managedPools`). Any other disk refuses the whole delete, with the
+   * reason, before anything is removed or undefined. A disk another domain
+   * uses is kept. CD-ROMs and read-only images stay.
    */
-  async domainUndefine(name: string, opts: { removeStorage?: boolean } = {}): Promise<void> {
+  async domainUndefine(name: string, opts: { removeStorage?: boolean; managedPools?: readonly string[] } = {}): Promise<UndefineResult> {
     if (!opts.removeStorage) {
+      await this.undefineDefinition(name);
+      return { removed: [], shared: [] };
+    }
+    const state = await this.domainState(name);
+    if (state !== 'shutoff' && state !== 'crashed') throw new WrongStateError(`${name} is ${state}: it must be shut off before its disks are removed`);
+    const plan = await this.domainDiskRemovalPlan(name, opts.managedPools);
+    if (plan.refusals.length) throw new WrongStateError(diskRefusalMessage(name, plan.refusals));
+    await this.undefineDefinition(name);
+    const removed: string[] = [];
+    const failed: string[] = [];
+    for (const d of plan.remove) {
       try {
-        await this.withDomain(name, (hv, d) => hv.domainUndefine(d));
-        return;
+        await diskRemove(this.virshFn, d);
+        removed.push(d.source);
       } catch (err) {
-        if (isConnectionError(err) || /no domain named|not found/i.test(String((err as Error).message))) throw err;
-        // Snapshots, managed save or nvram block the plain undefine: virsh has the flags.
+        failed.push(`${d.source} (${(err as Error).message})`);
       }
-      await this.virsh(virshArgs('undefine', { domain: name }, ['--snapshots-metadata', '--managed-save', '--nvram']));
-      return;
     }
-    const files = parseDomainXml(await this.domainGetXml(name, { inactive: true })).disks
-      .filter((d) => d.device === 'disk' && !d.readonly && d.type === 'file' && d.path).map((d) => d.path!);
-    await this.virsh(virshArgs('undefine', { domain: name }, ['--snapshots-metadata', '--managed-save', '--nvram', '--remove-all-storage']));
-    if (!files.length) return;
-    const inUse = new Set<string>();
+    if (failed.length) throw new Error(`${name} was deleted, but these disks could not be removed: ${failed.join(', ')}`);
+    return { removed, shared: plan.shared.map((x) => ({ disk: x.disk.source, usedBy: x.usedBy })) };
+  }
+
+  /** What domainUndefine with `removeStorage` would remove, keep and refuse; changes nothing. */
+  async domainDiskRemovalPlan(name: string, managedPools: readonly string[] = []): Promise<DiskRemovalPlan> {
+    const disks = ownedDisks(parseDomainXml(await this.domainGetXml(name, { inactive: true })).disks);
+    const lookup = new DiskLookup(this.virshFn, this.uri, managedPools);
+    const storage: DiskStorage[] = [];
+    for (const d of disks) storage.push(await lookup.disk(d, 'remove'));
+    return diskRemovalPlan(storage, disks.length ? await this.otherDomainsDisks(name) : []);
+  }
+
+  /** The disks of every other domain: its persistent definition, and the live one while it runs (a disk attached live counts). */
+  private async otherDomainsDisks(name: string): Promise<DomainDisks[]> {
+    // A domain removed since the list was read uses nothing; any other failure stops the delete.
+    const gone = (err: unknown) => { if (/no domain named|not found|no domain with matching/i.test(String((err as Error).message))) return ''; throw err; };
+    const out: DomainDisks[] = [];
     for (const other of await this.domainList()) {
-      const xml = await this.domainGetXml(other.name, { inactive: true }).catch(() => '');
-      if (xml) for (const d of parseDomainXml(xml).disks) if (d.path) inUse.add(d.path);
+      if (other.name === name) continue;
+      const xmls = [await this.domainGetXml(other.name, { inactive: true }).catch(gone), other.id > 0 ? await this.domainGetXml(other.name).catch(gone) : ''];
+      out.push({ domain: other.name, disks: xmls.filter(Boolean).flatMap((x) => parseDomainXml(x).disks) });
     }
-    const { rm } = await import('node:fs/promises');
-    for (const f of files) if (!inUse.has(f)) await rm(f, { force: true });
+    return out;
+  }
+
+  /** Undefine with whatever else the definition holds (snapshot metadata, managed save, nvram). */
+  private async undefineDefinition(name: string): Promise<void> {
+    try {
+      await this.withDomain(name, (hv, d) => hv.domainUndefine(d));
+      return;
+    } catch (err) {
+      if (isConnectionError(err) || /no domain named|not found/i.test(String((err as Error).message))) throw err;
+      // Snapshots, managed save or nvram block the plain undefine: virsh has the flags.
+    }
+    await this.virsh(virshArgs('undefine', { domain: name }, ['--snapshots-metadata', '--managed-save', '--nvram']));
   }
 
   /**

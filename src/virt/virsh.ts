@@ -47,6 +47,7 @@ const VIRSH_COMMANDS = {
   'pool-build': { values: ['pool'] },
   'pool-define-as': { values: ['name', 'type', 'target', 'source-name'] },
   'pool-destroy': { values: ['pool'] },
+  'pool-dumpxml': { values: ['pool'] },
   'pool-info': { values: ['pool'], flags: ['--bytes'] },
   'pool-list': { flags: ['--all', '--details'] },
   'pool-refresh': { values: ['pool'] },

@@ -18,7 +18,7 @@ import type { ConnectionStatus } from '../../src/virt/types.ts';
 import { openDatabase, type Db } from '../../src/manager/db.ts';
 import { EventLog } from '../../src/manager/events.ts';
 import { vmCanStart, vmCanShutdown } from '../../src/domain/vm.ts';
-import { defineGuest, diskPath, domstate, guestImage, guestName, removeGuests, removeStaleGuests, serialLogPath, virshSys, waitForSerial, waitForState, SYSTEM_URI } from '../lib/guest.ts';
+import { defineGuest, diskPath, domstate, guestImage, guestName, removeGuests, removeStaleGuests, serialLogPath, virshSys, waitForSerial, waitForState, IMAGES_DIR, SYSTEM_URI } from '../lib/guest.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const prefix = guestName('int');
@@ -52,6 +52,25 @@ async function libvirtUp(): Promise<void> {
   if (r.exitCode !== 0) await runOk(`${ROOT}scripts/libvirt-up`, [], { timeoutMs: 120_000 });
 }
 
+/**
+ * The guests' disks are files in IMAGES_DIR; clone and delete with storage
+ * act on disks only as volumes of a pool on the connection: a pool of this
+ * run's own over that directory, unless one is there already (libvirt
+ * allows one pool per directory). Returns the pool this run defined, if any.
+ */
+async function imagesPool(): Promise<string | undefined> {
+  const pools = (await virshSys('pool-list', '--all', '--name')).split('\n').map((l) => l.trim()).filter(Boolean);
+  for (const p of pools) {
+    if (!(await virshSys('pool-dumpxml', '--pool', p)).includes(`<path>${IMAGES_DIR}</path>`)) continue;
+    await run('virsh', ['-c', SYSTEM_URI, 'pool-start', '--pool', p]);
+    return undefined;
+  }
+  const pool = `${prefix}-images`;
+  await virshSys('pool-define-as', '--name', pool, '--type', 'dir', '--target', IMAGES_DIR);
+  await virshSys('pool-start', '--pool', pool);
+  return pool;
+}
+
 const markerCount = (name: string, marker: string): number => {
   try { return readFileSync(serialLogPath(name), 'utf8').split(marker).length - 1; } catch { return 0; }
 };
@@ -65,6 +84,7 @@ describe('libvirt access layer on the real libvirtd with a tiny guest', { concur
   let marker: string;
   const watch = new EventWatch();
   let unsubscribe: () => void;
+  let ownPool: string | undefined;
   const isMine = (kind: string) => (e: DomainEvent) => e.domain === vm && e.kind === kind;
 
   before(async () => {
@@ -77,6 +97,7 @@ describe('libvirt access layer on the real libvirtd with a tiny guest', { concur
     log = new EventLog(db, { user: 'test', channel: 'cli' });
     actions = new VmActions(virt, log);
     unsubscribe = virt.onDomainEvent(watch.push);
+    ownPool = await imagesPool();
   });
 
   after(async () => {
@@ -87,6 +108,8 @@ describe('libvirt access layer on the real libvirtd with a tiny guest', { concur
     db?.close();
     rmSync(dbDir, { recursive: true, force: true });
     await removeGuests(prefix);
+    // Stopping and undefining a dir pool leaves its files.
+    if (ownPool) for (const cmd of ['pool-destroy', 'pool-undefine']) await run('virsh', ['-c', SYSTEM_URI, cmd, '--pool', ownPool]);
   });
 
   const lastEvent = () => log.list({ limit: 1 })[0]!;
@@ -201,7 +224,7 @@ describe('libvirt access layer on the real libvirtd with a tiny guest', { concur
     assert.ok(vmCanStart({ state: await virt.domainState(vm) }).available);
   });
 
-  it('clone (copied disk, new UUID and MAC, other memory) and edit; the clone boots on its own disk', async () => {
+  it('clone (disk copied by libvirt in its pool, new UUID and MAC, other memory) and edit; the clone boots on its own disk', async () => {
     const clone = `${prefix}-b`;
     await actions.clone(vm, clone, { memoryMiB: 160 });
     const [a, b] = [await virt.domainGet(vm), await virt.domainGet(clone)];
@@ -282,6 +305,8 @@ describe('libvirt access layer on the real libvirtd with a tiny guest', { concur
   it('delete a VM (with its disk)', async () => {
     await actions.powerOff(vm);
     assert.equal(await domstate(vm), 'shut off');
+    // libvirtd was restarted meanwhile: the pool is running again before its volume is deleted.
+    await imagesPool();
     await actions.delete(vm, { removeStorage: true });
     assert.ok(!(await virshSys('list', '--all', '--name')).split('\n').includes(vm));
     assert.ok(!existsSync(diskPath(vm)), 'its disk is gone');
