@@ -31,7 +31,8 @@ export function guestBuildScript(): string | undefined {
 export async function tinyGuestImage(): Promise<{ kernel: string; initrd: string }> {
   const script = guestBuildScript();
   if (!script) throw new Error('scripts/guest/build.sh not found next to hostdeck');
-  const r = await runOk('bash', [script, '--print-dir'], { timeoutMs: 600_000 });
+  // The script is the program started (its shebang picks the interpreter); it takes no user value.
+  const r = await runOk(script, ['--print-dir'], { timeoutMs: 600_000 });
   const dir = r.stdout.trim().split('\n').pop()!;
   return { kernel: join(dir, 'vmlinuz'), initrd: join(dir, 'initrd.img') };
 }

@@ -555,7 +555,9 @@ describe('first-run wizard and tools (inventory recorded on a test host)', () =>
     assert.match(f, /✓ gateway 192\.168\.81\.1\s+2\/2 replies, 0\.3 ms/);
     assert.match(f, /✓ DNS server 2001:db8::53\s+2\/2 replies/);
     assert.match(f, /✓ host 10\.0\.0\.1\s+2\/2 replies/);
-    assert.ok(env.runner.calls.includes('ping -6 -n -c 2 -i 0.3 -W 2 2001:db8::53'));
+    assert.ok(env.runner.calls.includes('ping -6 -n -c 2 -i 0.3 -W 2 -- 2001:db8::53'));
+    assert.ok(env.runner.calls.includes('ping -n -c 2 -i 0.3 -W 2 -- 10.0.0.1'));
+    assert.ok(env.runner.calls.includes('getent ahosts -- engine.example.com'));
   });
 
   it('emergency reset: needs the NIC name typed again; then stages the rebuild, records an event and opens the confirm countdown', async () => {

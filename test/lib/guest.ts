@@ -26,7 +26,7 @@ let image: Promise<GuestImage> | undefined;
 /** Build the tiny guest if it is missing or its inputs changed (first time: ~10 s). */
 export function guestImage(): Promise<GuestImage> {
   image ??= (async () => {
-    const r = await runOk('bash', [`${ROOT}scripts/guest/build.sh`, '--print-dir'], { timeoutMs: 300_000 });
+    const r = await runOk(`${ROOT}scripts/guest/build.sh`, ['--print-dir'], { timeoutMs: 300_000 });
     const dir = r.stdout.trim().split('\n').pop()!;
     const marker = (await readFile(`${dir}/marker`, 'utf8')).trim();
     return { dir, kernel: `${dir}/vmlinuz`, initrd: `${dir}/initrd.img`, marker };
