@@ -5,6 +5,7 @@ import { formatOptions, parseArgs, UsageError, type OptionSpecs } from './cli/ar
 import { EXIT_STATUS_HELP, type Command, type CommandContext } from './cli/registry.ts';
 import { printable } from './domain/text.ts';
 import { Services } from './services.ts';
+import { createCore } from './core/index.ts';
 import { trace } from './trace.ts';
 
 trace('entry loaded');
@@ -148,7 +149,8 @@ export async function main(argv: string[], output: CliOutput = PROCESS_OUTPUT): 
     const config = resolveConfig({ connect: options.connect as string, db: options.db as string });
     const services = new Services(config, 'cli');
     try {
-      return await cmd.run({ services, options, positionals, json: Boolean(options.json), out, err, interactive: Boolean(process.stdin.isTTY), prompt: makePrompt() });
+      const core = createCore(services, { user: config.user, channel: 'cli' });
+      return await cmd.run({ core, services, options, positionals, json: Boolean(options.json), out, err, interactive: Boolean(process.stdin.isTTY), prompt: makePrompt() });
     } catch (e) {
       throw services.explainError(e);
     } finally {

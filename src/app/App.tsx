@@ -6,6 +6,7 @@ import type { ThemeName } from '../config.ts';
 import { fuzzyFilter } from '../domain/fuzzy.ts';
 import { keyName } from '../domain/keys.ts';
 import type { Services } from '../services.ts';
+import { createCore } from '../core/index.ts';
 import { modeLabel, type Stores } from '../store/host.ts';
 import { usePolled } from '../store/use-polled.ts';
 import { ConfirmDialog } from '../ui/Dialog.tsx';
@@ -53,6 +54,7 @@ function sig(bs: readonly Binding[]): string {
 
 export function App(props: AppProps) {
   const { services, stores, screens, readOnly } = props;
+  const core = useMemo(() => createCore(services, { user: services.config.user, channel: 'tui' }), [services]);
   const { exit, suspendTerminal } = useApp();
   const win = useWindowSize();
   const size = props.size ?? win;
@@ -157,9 +159,9 @@ export function App(props: AppProps) {
 
   const bodyRows = Math.max(1, size.rows - 4);
   const shell: Shell = useMemo(() => ({
-    services, readOnly, notify, confirm, push, back, setCapture, suspend, screens,
+    core, services, readOnly, notify, confirm, push, back, setCapture, suspend, screens,
     size: { rows: bodyRows, columns: size.columns },
-  }), [services, readOnly, notify, confirm, push, back, setCapture, suspend, screens, bodyRows, size.columns]);
+  }), [core, services, readOnly, notify, confirm, push, back, setCapture, suspend, screens, bodyRows, size.columns]);
 
   const actions: PaletteAction[] = useMemo(() => [
     { id: 'theme', title: 'Switch colour theme', aliases: ['colors', 'colours', 'dark', 'light', 'contrast'], run: () => setThemeName((n) => nextTheme(n)) },

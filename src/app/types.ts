@@ -1,6 +1,7 @@
 // Contracts between the shell and the screens. Screens live in screens/<id>/
 // and are listed in screens/index.ts; the shell receives that list.
 import type { ComponentType } from 'react';
+import type { Core } from '../core/index.ts';
 import type { Services } from '../services.ts';
 
 /** A key binding is data: the footer, the `?` help and the docs are generated from it. */
@@ -26,6 +27,8 @@ export interface Binding {
 export type NoticeKind = 'info' | 'success' | 'warning' | 'error';
 
 export interface Shell {
+  /** The use cases, for the console's operator (channel tui). */
+  core: Core;
   services: Services;
   readOnly: boolean;
   /** Show a result or error in the notification area. */

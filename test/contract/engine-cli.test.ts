@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, afterEach, beforeEach, describe, test } from 'node:test';
 import { engineCommands } from '../../src/cli/engine.ts';
 import type { CommandContext } from '../../src/cli/registry.ts';
+import { createCore } from '../../src/core/index.ts';
 import { resolveConfig } from '../../src/config.ts';
 import { Services } from '../../src/services.ts';
 import { makeHostRoot, removeStandinPki, startEngineStandin, type EngineStandin, type HostRoot } from '../lib/engine-standin.ts';
@@ -126,7 +127,7 @@ describe('hostdeck engine CLI against the oVirt engine stand-in', () => {
     process.env.HOSTDECK_ENGINE_ROOT = host.root;
     try {
       const ctx: CommandContext = {
-        services, options: { engine: engine.address, name: 'node1', address: '192.0.2.21' }, positionals: [], json: false,
+        core: createCore(services, { user: 'tester', channel: 'cli' }), services, options: { engine: engine.address, name: 'node1', address: '192.0.2.21' }, positionals: [], json: false,
         out: (t) => out.push(t), err: (t) => err.push(t), interactive: true,
         prompt: async (q) => { questions.push(q); return 'y'; },
       };

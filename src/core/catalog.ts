@@ -1,0 +1,111 @@
+// Every action the front ends can take, as data. The door (door.ts) looks an
+// action up here to decide whether a principal may take it and how its event
+// is written; the console's key bar, the CLI and the REST API ask the same
+// door, so they cannot disagree.
+
+/** The kinds of object an action acts on (the event's object type). */
+export type ObjectKind =
+  | 'vm' | 'snapshot' | 'network' | 'interface' | 'storage-connection' | 'storage-domain'
+  | 'storage-volume' | 'pool' | 'engine' | 'host' | 'event';
+
+/**
+ * Where a mutating action's effect lands:
+ * - 'db': in the state database only; the change and its event commit in one transaction;
+ * - 'external': outside it (libvirt, the network, storage); a 'started' event is
+ *   written before and the result after, so an interrupted action still shows.
+ */
+export type Effect = 'db' | 'external';
+
+export interface ActionDef {
+  id: string;
+  object: ObjectKind;
+  /** The event's source: the area of hostdeck it belongs to (the Events screen filters on it). */
+  source: 'vm' | 'network' | 'storage' | 'engine' | 'host' | 'event';
+  /** False for reads: they are never refused by read-only mode and write no event. */
+  mutates: boolean;
+  effect?: Effect;
+  /** Refused while a registered oVirt engine owns this host's VMs. */
+  engineOwned?: boolean;
+  summary: string;
+}
+
+const SOURCE: Record<ObjectKind, ActionDef['source']> = {
+  vm: 'vm', snapshot: 'vm', pool: 'storage', network: 'network', interface: 'network', 'storage-connection': 'storage',
+  'storage-domain': 'storage', 'storage-volume': 'storage', engine: 'engine', host: 'host', event: 'event',
+};
+const def = (object: ObjectKind, id: string, summary: string, mutates: boolean, effect?: Effect): ActionDef =>
+  ({ id, object, source: SOURCE[object], mutates, summary, ...(effect ? { effect } : {}) });
+const vm = (id: string, summary: string, mutates = true): ActionDef => ({ ...def('vm', `vm.${id}`, summary, mutates, 'external'), engineOwned: mutates });
+const snapshot = (id: string, summary: string): ActionDef => ({ ...def('snapshot', `snapshot.${id}`, summary, true, 'external'), engineOwned: true });
+const db = (object: ObjectKind, id: string, summary: string): ActionDef => def(object, id, summary, true, 'db');
+const ext = (object: ObjectKind, id: string, summary: string): ActionDef => def(object, id, summary, true, 'external');
+const read = (object: ObjectKind, id: string, summary: string): ActionDef => def(object, id, summary, false);
+
+export const ACTION_CATALOG = [
+  vm('list', 'List the VMs', false),
+  vm('show', "Show a VM's configuration and state", false),
+  vm('create', 'Create a VM'),
+  vm('start', 'Start a VM'),
+  vm('shutdown', 'Shut a VM down (ACPI)'),
+  vm('reboot', 'Reboot a VM'),
+  vm('force-off', 'Power a VM off at once'),
+  vm('pause', 'Pause a VM'),
+  vm('resume', 'Resume a paused VM'),
+  vm('save', "Save a VM's memory and stop it"),
+  vm('restore', 'Start a VM from its saved memory'),
+  vm('edit', "Change a VM's configuration"),
+  vm('autostart', 'Start a VM with the host (or not)'),
+  vm('clone', 'Clone a shut-off VM'),
+  vm('delete', 'Delete a VM (and its disks when asked)'),
+  { ...vm('console', "Open a VM's serial console", false), engineOwned: false },
+  { ...vm('demo', 'Create the demo VMs (and their storage pool)'), object: 'pool', source: 'storage' },
+  read('snapshot', 'snapshot.list', "List a VM's snapshots"),
+  snapshot('create', 'Take a snapshot'),
+  snapshot('revert', 'Revert a VM to a snapshot'),
+  snapshot('delete', 'Delete a snapshot'),
+  read('network', 'network.show', 'Show the interfaces, the staged changes and their diff'),
+  db('network', 'network.stage', 'Stage a network change'),
+  db('network', 'network.discard', 'Discard the staged network changes'),
+  ext('network', 'network.apply', 'Apply the staged network changes (with rollback)'),
+  ext('network', 'network.confirm', 'Keep an applied network configuration'),
+  ext('network', 'network.rollback', 'Roll an applied network configuration back'),
+  ext('interface', 'network.identify', "Blink a port's LED"),
+  read('network', 'network.test', 'Test the network (gateways, DNS, hosts)'),
+  read('storage-connection', 'storage-connection.list', 'List the storage connections'),
+  db('storage-connection', 'storage-connection.add', 'Add a storage connection'),
+  db('storage-connection', 'storage-connection.edit', 'Change a storage connection'),
+  db('storage-connection', 'storage-connection.remove', 'Remove a storage connection'),
+  ext('storage-connection', 'storage-connection.connect', 'Connect (mount or log in)'),
+  ext('storage-connection', 'storage-connection.disconnect', 'Disconnect (unmount or log out)'),
+  ext('storage-connection', 'storage-connection.reconnect', 'Reconnect the storage connections at boot'),
+  ext('storage-connection', 'storage-connection.discover', 'Discover iSCSI targets on a portal'),
+  read('storage-domain', 'storage-domain.list', 'List the storage domains'),
+  ext('storage-domain', 'storage-domain.create', 'Create a storage domain'),
+  ext('storage-domain', 'storage-domain.import', 'Import a storage domain'),
+  ext('storage-domain', 'storage-domain.activate', 'Activate a storage domain'),
+  ext('storage-domain', 'storage-domain.maintenance', 'Put a storage domain into maintenance'),
+  ext('storage-domain', 'storage-domain.detach', 'Detach a storage domain (data stays)'),
+  ext('storage-domain', 'storage-domain.remove', 'Remove a storage domain and delete its data'),
+  ext('storage-volume', 'storage-volume.create', 'Create a volume'),
+  ext('storage-volume', 'storage-volume.delete', 'Delete a volume'),
+  ext('storage-volume', 'storage-volume.upload', 'Upload an image as a volume'),
+  read('engine', 'engine.status', 'Show the engine registration'),
+  ext('engine', 'engine.register', 'Register this host with an oVirt engine'),
+  ext('engine', 'engine.unregister', 'Forget the engine registration'),
+  read('event', 'event.list', 'List the events'),
+  read('host', 'host.show', "Show this host's facts"),
+] as const satisfies readonly ActionDef[];
+
+export type ActionId = (typeof ACTION_CATALOG)[number]['id'];
+
+const BY_ID = new Map<string, ActionDef>(ACTION_CATALOG.map((a) => [a.id, a]));
+
+export function actionDef(id: ActionId): ActionDef {
+  const a = BY_ID.get(id);
+  if (!a) throw new Error(`no action ${id} in the catalog`);
+  return a;
+}
+
+export function mutatingActions(): ActionDef[] {
+  return ACTION_CATALOG.filter((a) => a.mutates);
+}

@@ -1,0 +1,41 @@
+// The core: the only API of the console, the CLI and the REST server. A front
+// end builds it once per principal (the console's operator, one CLI run, one
+// API request) over the process's infrastructure, and calls the use cases;
+// every mutating use case goes through the door (door.ts).
+//
+// A resource's use cases live in one module here (vms.ts, network.ts, ...),
+// built by a factory that takes the CoreContext; add a resource by adding its
+// factory to `Core` and `createCore` below.
+import type { Services } from '../services.ts';
+import { createDoor, type Door } from './door.ts';
+import type { ActionId } from './catalog.ts';
+import type { Principal } from './principal.ts';
+import { vmActionsLocked } from '../host/engine/state.ts';
+
+/** What every use-case factory receives. */
+export interface CoreContext {
+  /** The process's infrastructure: configuration, state DB, event log, libvirt connection. */
+  infra: Services;
+  door: Door;
+}
+
+export interface Core {
+  readonly principal: Principal;
+  /** Whether the principal may take the action now, and why not (the console's disabled reason). */
+  whyNot(action: ActionId): string | undefined;
+  readonly readOnly: boolean;
+}
+
+export function createCore(infra: Services, principal: Principal): Core {
+  const door = createDoor(principal, infra.events, { readOnly: infra.config.readOnly, engineLock: () => vmActionsLocked(infra) });
+  const ctx: CoreContext = { infra, door };
+  void ctx;
+  return {
+    principal,
+    whyNot: door.whyNot,
+    readOnly: infra.config.readOnly,
+  };
+}
+
+export { ACTION_CATALOG, actionDef, mutatingActions, type ActionDef, type ActionId, type ObjectKind } from './catalog.ts';
+export type { Principal } from './principal.ts';
