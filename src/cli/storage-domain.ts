@@ -2,14 +2,14 @@
 // hostdeck storage volume list|create|delete|upload
 // Same rules and messages as the Storage domains screen; every input is
 // checked before anything runs and an error names the option and the rule.
-import { formatSize, type FieldError } from '../domain/storage/domain.ts';
+import { formatSize, volumeNameRule, type FieldError } from '../domain/storage/domain.ts';
 import { DomainError, HEALTH_INTERVAL_MS, createDomainMonitor, domainServiceFor, type DomainService, type StorageDomain } from '../host/storage/domains/index.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { exitCodeOf, toCommandError } from './errors.ts';
 import { CommandError, printTable, type Command, type CommandContext } from './registry.ts';
 
 const OPTION: Record<string, string> = {
-  name: '--name', type: '--type', connection: '--connection', lun: '--lun', description: '--description', size: '--size', format: '--format', file: 'FILE', domain: 'DOMAIN',
+  name: '--name', type: '--type', connection: '--connection', lun: '--lun', description: '--description', size: '--size', format: '--format', file: 'FILE', domain: 'DOMAIN', volume: 'VOLUME',
 };
 
 /** A field error as the CLI says it: "--size: must be at least 1 MiB ...". */
@@ -283,6 +283,9 @@ export const storageDomainCommands: Command[] = [
       const key = positional(ctx, 0, DOMAIN_ARG, domainHint);
       const name = positional(ctx, 1, 'VOLUME', 'a volume name from hostdeck storage volume list');
       tooMany(ctx, 2);
+      // Before the question: a bad name is refused as such, not asked about.
+      const bad = volumeNameRule('volume', name);
+      if (bad) throw new CommandError(optionMessage({ field: 'volume', message: bad }), 2);
       if (!(await confirm(ctx, `Delete volume ${name} of ${key}? Its data is lost.`))) { ctx.err('Not deleted.'); return 1; }
       await withService(ctx, (s) => s.volumeDelete(key, name));
       if (ctx.json) ctx.out(JSON.stringify({ deleted: name, domain: key }, null, 2));

@@ -139,6 +139,38 @@ export function volumeNameRule(field: string, s: string, kind: StorageKind = 'fi
   return undefined;
 }
 
+function volumeSizeProblem(input: VolumeInput): string | undefined {
+  const sizeText = (input.size ?? '').trim();
+  const size = parseSize(sizeText);
+  if (!sizeText) return 'size: is required (e.g. 10G, 512M)';
+  if (size === undefined) return `size: must be a number with an optional unit K, M, G or T (got ${JSON.stringify(input.size)})`;
+  if (size < MIN_VOLUME_BYTES) return `size: must be at least 1 MiB (got ${formatSize(size)})`;
+  if (size > MAX_VOLUME_BYTES) return `size: must be at most 64 TiB (got ${formatSize(size)})`;
+  return undefined;
+}
+
+function volumeFormatProblem(input: VolumeInput): string | undefined {
+  const formatText = (input.format ?? '').trim().toLowerCase();
+  if (formatText && !(VOLUME_FORMATS as readonly string[]).includes(formatText)) return `format: must be qcow2 or raw (got ${JSON.stringify(input.format)})`;
+  return undefined;
+}
+
+/**
+ * Each value of a new volume on its own (name, size, format), before its
+ * domain is looked up: a bad value is reported by its field, not as a domain
+ * that is not there.
+ */
+export function volumeInputProblems(input: VolumeInput): FieldError[] {
+  const problems: FieldError[] = [];
+  const n = volumeNameRule('name', (input.name ?? '').trim());
+  if (n) problems.push({ field: 'name', message: n });
+  const size = volumeSizeProblem(input);
+  if (size) problems.push({ field: 'size', message: size });
+  const format = volumeFormatProblem(input);
+  if (format) problems.push({ field: 'format', message: format });
+  return problems;
+}
+
 /**
  * Validate a new volume against its domain: name, a size of at least 1 MiB
  * and no more than the domain's free space (when known), a format the domain
@@ -150,17 +182,15 @@ export function validateVolumeInput(input: VolumeInput, domain: { kind: StorageK
   const n = volumeNameRule('name', name, domain.kind);
   if (n) errors.push({ field: 'name', message: n });
   else if (domain.existing?.includes(name)) errors.push({ field: 'name', message: `name: a volume named ${name} already exists in this domain` });
-  const sizeText = (input.size ?? '').trim();
-  const size = parseSize(sizeText);
-  if (!sizeText) errors.push({ field: 'size', message: 'size: is required (e.g. 10G, 512M)' });
-  else if (size === undefined) errors.push({ field: 'size', message: `size: must be a number with an optional unit K, M, G or T (got ${JSON.stringify(input.size)})` });
-  else if (size < MIN_VOLUME_BYTES) errors.push({ field: 'size', message: `size: must be at least 1 MiB (got ${formatSize(size)})` });
-  else if (size > MAX_VOLUME_BYTES) errors.push({ field: 'size', message: `size: must be at most 64 TiB (got ${formatSize(size)})` });
-  else if ((domain.kind === 'block' || input.format === 'raw') && typeof domain.freeBytes === 'number' && size > domain.freeBytes) {
+  const size = parseSize((input.size ?? '').trim());
+  const sizeProblem = volumeSizeProblem(input);
+  if (sizeProblem) errors.push({ field: 'size', message: sizeProblem });
+  else if ((domain.kind === 'block' || input.format === 'raw') && typeof domain.freeBytes === 'number' && size! > domain.freeBytes) {
     errors.push({ field: 'size', message: `size: ${formatSize(size)} is more than the domain's free space (${formatSize(domain.freeBytes)})` });
   }
   const formatText = (input.format ?? '').trim().toLowerCase() || (domain.kind === 'block' || domain.type === 'iso' ? 'raw' : 'qcow2');
-  if (!(VOLUME_FORMATS as readonly string[]).includes(formatText)) errors.push({ field: 'format', message: `format: must be qcow2 or raw (got ${JSON.stringify(input.format)})` });
+  const formatProblem = volumeFormatProblem(input);
+  if (formatProblem) errors.push({ field: 'format', message: formatProblem });
   else if (formatText === 'qcow2' && domain.kind === 'block') errors.push({ field: 'format', message: 'format: block domains hold raw volumes (logical volumes) only' });
   else if (formatText === 'qcow2' && domain.type === 'iso') errors.push({ field: 'format', message: 'format: ISO domains hold raw images only' });
   if (errors.length) return { ok: false, errors };

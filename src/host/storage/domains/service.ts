@@ -14,7 +14,7 @@ import type { Db } from '../../../manager/db.ts';
 import type { EventLog } from '../../../manager/events.ts';
 import {
   CONNECTION_KIND, FORMAT_VERSION, MetadataError, disksOnDomain, domainActionBlocked, fileLayout, formatMetadata, formatSize, metadataTags,
-  parseDiskSources, parseMetadata, parseMetadataTags, poolTypeFor, uploadNameRule, validateDomainInput, validateVolumeInput,
+  parseDiskSources, parseMetadata, parseMetadataTags, poolTypeFor, uploadNameRule, validateDomainInput, validateVolumeInput, volumeInputProblems, volumeNameRule,
   type DomainInput, type DomainMetadata, type DomainStatus, type DomainType, type DomainUser, type FieldError, type StorageKind, type VolumeInput,
 } from '../../../domain/storage/domain.ts';
 import { virshArgs } from '../../../virt/virsh.ts';
@@ -570,6 +570,8 @@ export function createDomainService(deps: DomainServiceDeps) {
     },
 
     async volumeCreate(key: string, input: VolumeInput): Promise<StorageVolume> {
+      const problems = volumeInputProblems(input);
+      if (problems.length) throw new DomainInputError(problems);
       const d = mustGet(key);
       const blocked = domainActionBlocked('volumes', d);
       if (blocked) throw new DomainError('state', blocked);
@@ -587,6 +589,8 @@ export function createDomainService(deps: DomainServiceDeps) {
     },
 
     async volumeDelete(key: string, name: string): Promise<void> {
+      const nr = volumeNameRule('volume', name);
+      if (nr) throw new DomainInputError([{ field: 'volume', message: nr }]);
       const d = mustGet(key);
       const blocked = domainActionBlocked('volumes', d);
       if (blocked) throw new DomainError('state', blocked);
@@ -607,11 +611,13 @@ export function createDomainService(deps: DomainServiceDeps) {
      * progress after each; a failure or an abort deletes the partial volume.
      */
     async upload(key: string, source: string, opts: { name?: string; onProgress?: (p: UploadProgress) => void; signal?: AbortSignal } = {}): Promise<StorageVolume> {
+      if (!source.startsWith('/')) throw new DomainInputError([{ field: 'file', message: `file: must be an absolute path (got ${JSON.stringify(source)})` }]);
+      const name = opts.name ?? source.replace(/^.*\//, '');
+      const bad = volumeNameRule('name', name);
+      if (bad) throw new DomainInputError([{ field: 'name', message: bad }]);
       const d = mustGet(key);
       const blocked = domainActionBlocked('upload', d);
       if (blocked) throw new DomainError('state', blocked);
-      if (!source.startsWith('/')) throw new DomainInputError([{ field: 'file', message: `file: must be an absolute path (got ${JSON.stringify(source)})` }]);
-      const name = opts.name ?? source.replace(/^.*\//, '');
       const nr = uploadNameRule(name, d.type);
       if (nr) throw new DomainInputError([{ field: 'name', message: nr }]);
       const st = await runner.run('stat', ['-L', '-c', '%F|%s', '--', source], { timeoutMs: tmo, env: { LC_ALL: 'C' } });
