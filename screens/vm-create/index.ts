@@ -1,11 +1,10 @@
-// The lifecycle screens: the new VM wizard, edit, clone, delete and snapshots
-// (each loaded when first opened).
+// The lifecycle screens: the new VM wizard, edit, clone and delete (each loaded
+// when first opened).
 import type { ScreenDef } from '../../src/app/types.ts';
 
 export const vmLifecycleScreens: ScreenDef[] = [
-  { id: 'vm-create', title: 'New VM', aliases: ['create vm', 'new vm', 'wizard'], description: 'Create a VM step by step, with a summary before anything is defined.', load: () => import('./VmCreate.tsx').then((m) => m.VmCreate) },
-  { id: 'vm-edit', title: 'Edit VM', inMenu: false, description: "Change a VM's vCPUs, memory and description.", load: () => import('./VmForms.tsx').then((m) => m.VmEdit) },
-  { id: 'vm-clone', title: 'Clone VM', inMenu: false, description: 'Copy a shut-off VM with its disks.', load: () => import('./VmForms.tsx').then((m) => m.VmClone) },
-  { id: 'vm-delete', title: 'Delete VM', inMenu: false, description: 'Delete a VM, keeping or removing its disks.', load: () => import('./VmForms.tsx').then((m) => m.VmDelete) },
-  { id: 'vm-snapshots', title: 'Snapshots', inMenu: false, aliases: ['snapshots'], description: "A VM's snapshots as a tree: take, revert, delete.", load: () => import('../vm-snapshots/VmSnapshots.tsx').then((m) => m.VmSnapshots) },
+  { id: 'vm-create', title: 'New VM', aliases: ['create vm', 'new vm'], description: 'Create a VM step by step, with a summary before anything is defined.', load: () => import('./VmCreate.tsx').then((m) => m.VmCreate) },
+  { id: 'vm-edit', palette: false, title: 'Edit VM', inMenu: false, description: "Change a VM's vCPUs, memory and description.", load: () => import('./VmForms.tsx').then((m) => m.VmEdit) },
+  { id: 'vm-clone', palette: false, title: 'Clone VM', inMenu: false, description: 'Copy a shut-off VM with its disks.', load: () => import('./VmForms.tsx').then((m) => m.VmClone) },
+  { id: 'vm-delete', palette: false, title: 'Delete VM', inMenu: false, description: 'Delete a VM, keeping or removing its disks.', load: () => import('./VmForms.tsx').then((m) => m.VmDelete) },
 ];

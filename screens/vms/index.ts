@@ -2,13 +2,13 @@
 import type { ScreenDef } from '../../src/app/types.ts';
 
 export const vmListScreen: ScreenDef = {
-  id: 'vms', title: 'Virtual machines', key: 'v', aliases: ['vm', 'vms', 'domains', 'top', 'virt-top'],
+  id: 'vms', title: 'Virtual machines', key: 'v', aliases: ['vm', 'vms', 'domains', 'virt-top'],
   description: 'Every VM live: state, CPU, memory, disk and network, sorted and filtered.',
   load: () => import('./VmList.tsx').then((m) => m.VmList),
 };
 
 export const vmDetailScreen: ScreenDef = {
-  id: 'vm', title: 'VM', inMenu: false, aliases: ['vm detail'],
+  id: 'vm', title: 'VM', inMenu: false, palette: false,
   description: "One VM's configuration and its CPU, memory, disk and network charts.",
   load: () => import('./VmDetail.tsx').then((m) => m.VmDetail),
 };

@@ -19,6 +19,7 @@ import { editText } from '../ui/TextLine.tsx';
 import { makeTheme, nextTheme, ThemeContext, tone } from '../ui/theme.ts';
 import { BindingContext, effectiveBindings, findBinding, type BindingRegistry } from './keys.ts';
 import { useScreenComponent, whenLoaded } from './lazy-screen.ts';
+import { paletteItems as buildPaletteItems, shellActions } from './palette.ts';
 import { StoresContext } from './stores.ts';
 import type { Binding, NoticeKind, PaletteAction, ScreenDef, Shell } from './types.ts';
 
@@ -164,15 +165,11 @@ export function App(props: AppProps) {
   }), [core, services, readOnly, notify, confirm, push, back, setCapture, suspend, screens, bodyRows, size.columns]);
 
   const actions: PaletteAction[] = useMemo(() => [
-    { id: 'theme', title: 'Switch colour theme', aliases: ['colors', 'colours', 'dark', 'light', 'contrast'], run: () => setThemeName((n) => nextTheme(n)) },
-    { id: 'quit', title: 'Quit hostdeck', aliases: ['q', 'exit'], run: () => exit() },
+    ...shellActions({ switchTheme: () => setThemeName((n) => nextTheme(n)), quit: () => exit() }),
     ...(props.actions ?? []),
   ], [props.actions, exit]);
 
-  const paletteItems = useMemo(() => [
-    ...screens.map((s) => ({ id: `screen:${s.id}`, title: s.title, aliases: [s.id, ...(s.aliases ?? [])], hint: s.description, kind: 'screen' as const, screenId: s.id })),
-    ...actions.map((a) => ({ id: `action:${a.id}`, title: a.title, aliases: a.aliases, hint: a.dangerous ? 'changes the host' : undefined, kind: 'action' as const, action: a })),
-  ].filter((i) => !(i.kind === 'action' && readOnly && i.action.dangerous)), [screens, actions, readOnly]);
+  const paletteItems = useMemo(() => buildPaletteItems(screens, actions, readOnly), [screens, actions, readOnly]);
   const paletteMatches = useMemo(() => fuzzyFilter(palette.query, paletteItems), [palette.query, paletteItems]);
 
   const runBinding = useCallback(async (b: Binding) => {

@@ -78,6 +78,8 @@ export interface ScreenMeta {
   description: string;
   /** Shown in the main menu; screens that need a parameter (a VM's detail) are not. */
   inMenu?: boolean;
+  /** Offered by the `:` palette (default true); false for screens that only make sense with a parameter (a VM, an event). */
+  palette?: boolean;
 }
 
 /** A palette action that is not a screen (e.g. "toggle theme"). */

@@ -1,0 +1,9 @@
+// The Dashboard as data, for screens/index.ts: the home screen, in the first chunk.
+import type { ScreenDef } from '../../src/app/types.ts';
+import { Dashboard } from './Dashboard.tsx';
+
+export const dashboardScreen: ScreenDef = {
+  id: 'dashboard', title: 'Dashboard', key: 'h', aliases: ['home', 'host', 'status'],
+  description: "This host's identity, resources, network and libvirt at a glance.",
+  component: Dashboard,
+};
