@@ -9,7 +9,7 @@ import { Box, Text, useInput } from 'ink';
 import { useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { BLOCK_TYPES, connectionTarget, type StorageConnection } from '../../src/domain/storage/connection.ts';
-import { formatBytes } from '../../src/host/parse.ts';
+import { formatBytes } from '../../src/domain/size.ts';
 import { Field } from '../../src/ui/Panel.tsx';
 import { Table, type Column } from '../../src/ui/Table.tsx';
 import { editText } from '../../src/ui/TextLine.tsx';

@@ -9,7 +9,8 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
-import { DOMAIN_TYPES, VOLUME_FORMATS, domainActionBlocked, formatSize, usedRatio, type DomainUser, type FieldError } from '../../src/domain/storage/domain.ts';
+import { DOMAIN_TYPES, VOLUME_FORMATS, domainActionBlocked, usedRatio, type DomainUser, type FieldError } from '../../src/domain/storage/domain.ts';
+import { formatBytes } from '../../src/domain/size.ts';
 import type { FoundDomain, StorageDomain } from '../../src/host/storage/domains/index.ts';
 import type { ConnectionRecord } from '../../src/host/storage/domains/index.ts';
 import type { StorageVolume } from '../../src/virt/storage.ts';
@@ -151,7 +152,7 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
         setPicker({ field: 'lun', title: `LUNs of ${conn.name ?? conn.id}`, sel: 0 });
         try {
           const luns = await api.luns(conn.id);
-          setPicker((p) => p && { ...p, items: luns.map((l) => ({ value: l.wwid, label: `${l.wwid}  ${formatSize(l.sizeBytes).padStart(8)}  ${`${l.vendor} ${l.model}`.trim().padEnd(20)} ${l.devicePath}` })) });
+          setPicker((p) => p && { ...p, items: luns.map((l) => ({ value: l.wwid, label: `${l.wwid}  ${formatBytes(l.sizeBytes).padStart(8)}  ${`${l.vendor} ${l.model}`.trim().padEnd(20)} ${l.devicePath}` })) });
         } catch (e) { setPicker((p) => p && { ...p, error: `Cannot list the LUNs: ${(e as Error).message}` }); }
       }
     };
@@ -210,7 +211,7 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
       const ok = await act(`Creating volume ${v.name ?? ''}…`, async () => {
         const vol = await api.service.volumeCreate(sel.id, { name: v.name ?? '', size: v.size ?? '', format: v.format });
         setVolSel(vol.name);
-        return `Created volume ${vol.name} (${formatSize(vol.capacityBytes)})`;
+        return `Created volume ${vol.name} (${formatBytes(vol.capacityBytes)})`;
       }, { onFieldErrors: (errs) => dispatch({ type: 'errors', errors: fieldErrors(errs) }) });
       if (ok) { setMode('volumes'); await loadVolumes(sel); }
     };
@@ -223,7 +224,7 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
       const ok = await act(`Uploading ${name}…`, async () => {
         const vol = await api.service.upload(sel.id, v.file ?? '', { name: v.name || undefined, onProgress: (p) => setProgress({ name, done: p.doneBytes, total: p.totalBytes }) });
         setVolSel(vol.name);
-        return `Uploaded ${vol.name} (${formatSize(vol.capacityBytes)}) to ${sel.name}`;
+        return `Uploaded ${vol.name} (${formatBytes(vol.capacityBytes)}) to ${sel.name}`;
       }, { onFieldErrors: (errs) => dispatch({ type: 'errors', errors: fieldErrors(errs) }) });
       setProgress(undefined);
       if (ok) { setMode('volumes'); await loadVolumes(sel); }
@@ -306,15 +307,15 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
       { id: 'type', title: 'Type', width: 6, render: (d) => d.type },
       { id: 'status', title: 'Status', width: 11, render: (d) => d.status, role: (d) => statusRole(d.status) },
       { id: 'used%', title: 'Used', width: 17, render: (d) => bar(usedRatio(d), 12), role: (d) => { const r = usedRatio(d); return r === undefined ? 'dim' : r >= 0.9 ? 'error' : r >= 0.75 ? 'warn' : 'ok'; } },
-      { id: 'used', title: 'Used', width: 9, align: 'right', render: (d) => formatSize(d.usedBytes ?? undefined) },
-      { id: 'free', title: 'Free', width: 9, align: 'right', render: (d) => formatSize(d.freeBytes ?? undefined) },
-      { id: 'cap', title: 'Capacity', width: 9, align: 'right', render: (d) => formatSize(d.capacityBytes ?? undefined) },
+      { id: 'used', title: 'Used', width: 9, align: 'right', render: (d) => formatBytes(d.usedBytes ?? undefined) },
+      { id: 'free', title: 'Free', width: 9, align: 'right', render: (d) => formatBytes(d.freeBytes ?? undefined) },
+      { id: 'cap', title: 'Capacity', width: 9, align: 'right', render: (d) => formatBytes(d.capacityBytes ?? undefined) },
       { id: 'conn', title: 'Connection', width: 18, render: (d) => connName.get(d.connectionId) ?? d.connectionId },
     ], [connName]);
     const volColumns: Column<StorageVolume>[] = useMemo(() => [
       { id: 'name', title: 'Volume', width: 28, render: (v) => v.name },
-      { id: 'cap', title: 'Capacity', width: 10, align: 'right', render: (v) => formatSize(v.capacityBytes) },
-      { id: 'alloc', title: 'Allocated', width: 10, align: 'right', render: (v) => formatSize(v.allocationBytes) },
+      { id: 'cap', title: 'Capacity', width: 10, align: 'right', render: (v) => formatBytes(v.capacityBytes) },
+      { id: 'alloc', title: 'Allocated', width: 10, align: 'right', render: (v) => formatBytes(v.allocationBytes) },
       { id: 'path', title: 'Path', width: Math.max(10, w - 54), render: (v) => v.path },
     ], [w]);
 
@@ -332,7 +333,7 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
             <Box flexDirection="column" marginTop={1}>
               <Field label="domain" value={`${sel.name} · ${sel.type} · ${sel.id}`} />
               <Field label="status" value={`${sel.status}${sel.lastError ? `: ${sel.lastError}` : ''}`} role={statusRole(sel.status)} />
-              <Field label="capacity" value={<Text><Meter ratio={usedRatio(sel) ?? 0} width={20} /> {formatSize(sel.usedBytes ?? undefined)} used, {formatSize(sel.freeBytes ?? undefined)} free of {formatSize(sel.capacityBytes ?? undefined)}</Text>} />
+              <Field label="capacity" value={<Text><Meter ratio={usedRatio(sel) ?? 0} width={20} /> {formatBytes(sel.usedBytes ?? undefined)} used, {formatBytes(sel.freeBytes ?? undefined)} free of {formatBytes(sel.capacityBytes ?? undefined)}</Text>} />
               <Field label="storage" value={sel.kind === 'block' ? `volume group ${sel.path} on ${sel.device ?? '?'}` : sel.path} />
               <Field label="pool" value={`${sel.poolName} (libvirt ${sel.poolType})`} />
               <Field label="checked" value={sel.checkedAt ? `${sel.checkedAt.replace('T', ' ').slice(0, 19)} (health check every 10 s)` : 'not yet'} role="dim" />
@@ -363,7 +364,7 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
     } else if (mode === 'volumes') {
       body = (
         <Box flexDirection="column">
-          <Text bold {...tone(t, 'accent')}>Volumes of {sel?.name} ({sel?.type}, {formatSize(sel?.freeBytes ?? undefined)} free)</Text>
+          <Text bold {...tone(t, 'accent')}>Volumes of {sel?.name} ({sel?.type}, {formatBytes(sel?.freeBytes ?? undefined)} free)</Text>
           {volError ? <Text {...tone(t, 'error')}>{volError}</Text> : null}
           {volumes === undefined ? <Text {...tone(t, 'dim')}>Reading the volumes…</Text> : (
             <Table rows={volumes} columns={volColumns} rowKey={(v) => v.name} selectedKey={volSel} height={Math.max(3, shell.size.rows - 6)} width={w}
@@ -390,7 +391,7 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
           {progress ? (
             <Box marginTop={1}>
               <Text>{progress.name} </Text><Meter ratio={progress.total ? progress.done / progress.total : 0} width={30} />
-              <Text> {formatSize(progress.done)} of {formatSize(progress.total || undefined)}</Text>
+              <Text> {formatBytes(progress.done)} of {formatBytes(progress.total || undefined)}</Text>
             </Box>
           ) : null}
           <Text {...tone(t, 'dim')}>Enter edits a field (space cycles a choice{mode === 'create' ? ', l picks the connection or LUN from a list' : ''}), s {mode === 'create' ? 'creates' : mode === 'upload' ? 'uploads' : 'creates'}, Esc goes back.</Text>

@@ -7,7 +7,7 @@ import { useBindings } from '../../src/app/keys.ts';
 import { useStores } from '../../src/app/stores.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { compactBytes, compactDuration, formatPercent, nextRefresh, vmMemoryKiB } from '../../src/domain/vm-figures.ts';
-import { formatBytes } from '../../src/host/parse.ts';
+import { formatBytes } from '../../src/domain/size.ts';
 import { Chart } from '../../src/ui/Chart.tsx';
 import { Field } from '../../src/ui/Panel.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';

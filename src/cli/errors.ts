@@ -5,7 +5,7 @@
 //   1  the action could not be done: wrong state, not allowed, or it failed.
 // Every command module hands its errors here with its own field -> option
 // table, so the same kind of error gets the same status on every noun.
-import { InvalidInputError, NotFoundError, type FieldProblem } from '../domain/errors.ts';
+import { InvalidInputError, NotFoundError, type FieldError } from '../domain/errors.ts';
 import { NetValidationError } from '../domain/net/validate.ts';
 import { EngineError } from '../host/engine/errors.ts';
 import { EngineInputError } from '../host/engine/register.ts';
@@ -18,7 +18,7 @@ export const EXIT_INVALID = 2;
 export const EXIT_FAILED = 1;
 
 /** The field errors of an input error of any service; undefined for other errors. */
-function fieldProblems(e: unknown): readonly FieldProblem[] | undefined {
+function fieldProblems(e: unknown): readonly FieldError[] | undefined {
   if (e instanceof InvalidInputError || e instanceof ConnectionInputError || e instanceof EngineInputError || e instanceof NetValidationError) return e.errors;
   return undefined;
 }
@@ -46,7 +46,7 @@ export function exitCodeOf(e: unknown): number {
  * The error as the CLI reports it: one line per field error (named by its
  * option through `fieldMessage`), else the error's message as one line.
  */
-export function toCommandError(e: unknown, fieldMessage: (f: FieldProblem) => string = (f) => f.message): CommandError {
+export function toCommandError(e: unknown, fieldMessage: (f: FieldError) => string = (f) => f.message): CommandError {
   if (e instanceof CommandError) return e;
   const problems = fieldProblems(e);
   if (problems?.length) return new CommandError(problems.map(fieldMessage), EXIT_INVALID);
@@ -54,7 +54,7 @@ export function toCommandError(e: unknown, fieldMessage: (f: FieldProblem) => st
 }
 
 /** Run a service call, turning what it throws into the CLI's error. */
-export async function cliGuard<T>(fn: () => Promise<T> | T, fieldMessage?: (f: FieldProblem) => string): Promise<T> {
+export async function cliGuard<T>(fn: () => Promise<T> | T, fieldMessage?: (f: FieldError) => string): Promise<T> {
   try {
     return await fn();
   } catch (e) {

@@ -1,5 +1,6 @@
 import { hostOverview, managementIp, readFqdn } from '../host/system.ts';
-import { formatBytes, formatDuration } from '../host/parse.ts';
+import { formatDuration } from '../host/parse.ts';
+import { formatBytes } from '../domain/size.ts';
 import { countByState } from '../virt/types.ts';
 import type { Command } from './registry.ts';
 

@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { connectionTarget, type ConnectionInput, type FieldError, type StorageConnection } from '../domain/storage/connection.ts';
 import { connectionLabel, type ConnectionService } from '../host/storage/connections.ts';
 import { connectionServiceFor } from '../host/storage/service.ts';
-import { formatBytes } from '../host/parse.ts';
+import { formatBytes } from '../domain/size.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { OptionSpecs, ParsedOptions } from './args.ts';
 import { toCommandError } from './errors.ts';

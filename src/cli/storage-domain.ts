@@ -2,7 +2,8 @@
 // hostdeck storage volume list|create|delete|upload
 // Same rules and messages as the Storage domains screen; every input is
 // checked before anything runs and an error names the option and the rule.
-import { formatSize, volumeNameRule, type FieldError } from '../domain/storage/domain.ts';
+import { volumeNameRule, type FieldError } from '../domain/storage/domain.ts';
+import { formatBytes } from '../domain/size.ts';
 import { DomainError, HEALTH_INTERVAL_MS, createDomainMonitor, domainServiceFor, type DomainService, type StorageDomain } from '../host/storage/domains/index.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { exitCodeOf, toCommandError } from './errors.ts';
@@ -49,7 +50,7 @@ async function confirm(ctx: CommandContext, question: string): Promise<boolean> 
 const pct = (d: StorageDomain) => (d.capacityBytes && d.usedBytes !== null ? `${Math.round((d.usedBytes / d.capacityBytes) * 100)}%` : '-');
 
 function domainRow(d: StorageDomain, names: Map<string, string> = new Map()) {
-  return { name: d.name, type: d.type, status: d.status, storage: d.kind === 'block' ? `block ${d.device ?? ''}` : 'file', capacity: formatSize(d.capacityBytes ?? undefined), used: formatSize(d.usedBytes ?? undefined), free: formatSize(d.freeBytes ?? undefined), 'used%': pct(d), connection: names.get(d.connectionId) ?? d.connectionId, id: d.id };
+  return { name: d.name, type: d.type, status: d.status, storage: d.kind === 'block' ? `block ${d.device ?? ''}` : 'file', capacity: formatBytes(d.capacityBytes ?? undefined), used: formatBytes(d.usedBytes ?? undefined), free: formatBytes(d.freeBytes ?? undefined), 'used%': pct(d), connection: names.get(d.connectionId) ?? d.connectionId, id: d.id };
 }
 
 /** Connection id -> name, from the state DB (no storage is touched). */
@@ -94,7 +95,7 @@ export const storageDomainCommands: Command[] = [
       if (ctx.json) { ctx.out(JSON.stringify(d, null, 2)); return 0; }
       const rows: [string, string][] = [
         ['name', d.name], ['id', d.id], ['type', d.type], ['status', d.status + (d.lastError ? ` (${d.lastError})` : '')],
-        ['capacity', `${formatSize(d.capacityBytes ?? undefined)}, ${formatSize(d.usedBytes ?? undefined)} used, ${formatSize(d.freeBytes ?? undefined)} free`],
+        ['capacity', `${formatBytes(d.capacityBytes ?? undefined)}, ${formatBytes(d.usedBytes ?? undefined)} used, ${formatBytes(d.freeBytes ?? undefined)} free`],
         ['storage', d.kind === 'block' ? `volume group ${d.path} on ${d.device}` : `directory ${d.path}`],
         ['pool', `${d.poolName} (libvirt ${d.poolType})`], ['connection', `${(await connectionNames(ctx)).get(d.connectionId) ?? '(removed)'} ${d.connectionId}`], ['format', `version ${d.formatVersion}`],
         ['created', `${d.createdAt} by ${d.creatorHost}`], ['attached', d.attachedAt], ['checked', d.checkedAt ?? 'never'],
@@ -120,7 +121,7 @@ export const storageDomainCommands: Command[] = [
       const o = ctx.options;
       const d = await withService(ctx, (s) => s.create({ name: (o.name as string) ?? '', type: (o.type as string) ?? '', connectionId: (o.connection as string) ?? '', lun: o.lun as string | undefined, description: o.description as string | undefined }));
       if (ctx.json) ctx.out(JSON.stringify(d, null, 2));
-      else ctx.out(`Created ${d.type} storage domain ${d.name} (${d.id}): ${d.status}, ${formatSize(d.freeBytes ?? undefined)} free.`);
+      else ctx.out(`Created ${d.type} storage domain ${d.name} (${d.id}): ${d.status}, ${formatBytes(d.freeBytes ?? undefined)} free.`);
       return 0;
     },
   },
@@ -249,7 +250,7 @@ export const storageDomainCommands: Command[] = [
       tooMany(ctx, 1);
       const vols = await withService(ctx, (s) => s.volumes(key));
       if (!vols.length && !ctx.json) { ctx.out(`No volumes in ${key}.`); return 0; }
-      printTable(ctx, vols.map((v) => ({ name: v.name, capacity: formatSize(v.capacityBytes), allocation: formatSize(v.allocationBytes), type: v.type, path: v.path })), ['name', 'capacity', 'allocation', 'type', 'path'], vols);
+      printTable(ctx, vols.map((v) => ({ name: v.name, capacity: formatBytes(v.capacityBytes), allocation: formatBytes(v.allocationBytes), type: v.type, path: v.path })), ['name', 'capacity', 'allocation', 'type', 'path'], vols);
       return 0;
     },
   },
@@ -269,7 +270,7 @@ export const storageDomainCommands: Command[] = [
       const o = ctx.options;
       const v = await withService(ctx, (s) => s.volumeCreate(key, { name: (o.name as string) ?? '', size: (o.size as string) ?? '', format: o.format as string | undefined }));
       if (ctx.json) ctx.out(JSON.stringify(v, null, 2));
-      else ctx.out(`Created volume ${v.name} (${formatSize(v.capacityBytes)}) at ${v.path}.`);
+      else ctx.out(`Created volume ${v.name} (${formatBytes(v.capacityBytes)}) at ${v.path}.`);
       return 0;
     },
   },
@@ -308,11 +309,11 @@ export const storageDomainCommands: Command[] = [
         name: ctx.options.name as string | undefined,
         onProgress: (p) => {
           const pc = Math.floor((p.doneBytes / p.totalBytes) * 100);
-          if (pc !== last && !ctx.json) { last = pc; ctx.err(`uploading ${pc}% (${formatSize(p.doneBytes)} of ${formatSize(p.totalBytes)})`); }
+          if (pc !== last && !ctx.json) { last = pc; ctx.err(`uploading ${pc}% (${formatBytes(p.doneBytes)} of ${formatBytes(p.totalBytes)})`); }
         },
       }));
       if (ctx.json) ctx.out(JSON.stringify(v, null, 2));
-      else ctx.out(`Uploaded ${file} to ${key} as ${v.name} (${formatSize(v.capacityBytes)}).`);
+      else ctx.out(`Uploaded ${file} to ${key} as ${v.name} (${formatBytes(v.capacityBytes)}).`);
       return 0;
     },
   },

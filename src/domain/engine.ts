@@ -2,18 +2,14 @@
 // Pure: no I/O. Every rule's message names the field it is about, so the
 // CLI, the Engine screen and the unattended path all say the same thing.
 import { isIPv4, isIPv6 } from 'node:net';
+import type { FieldError, Validated } from './errors.ts';
+
+export type { FieldError, Validated };
 
 export const DEFAULT_ENGINE_PORT = 443;
 export const DEFAULT_SSH_PORT = 22;
 /** The port VDSM listens on; the engine's RegisterServlet uses the same default. */
 export const DEFAULT_VDSM_PORT = 54321;
-
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
 /** What the operator gives (strings from a form, flags or kernel arguments). */
 export interface RegistrationInput {

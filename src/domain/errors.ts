@@ -2,15 +2,18 @@
 // apart, defined once so each service throws them and each front end maps
 // them once (the CLI: src/cli/errors.ts).
 
-/** A rule a value breaks, named by the field it was given in. */
-export interface FieldProblem {
+/** A rule a value breaks, named by the field it was given in ("<field label>: <rule>" in words). */
+export interface FieldError {
   field: string;
   message: string;
 }
 
+/** A value checked against its rules: the clean value, or every rule it breaks. */
+export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+
 /** Input that breaks a rule: nothing was done. */
 export class InvalidInputError extends Error {
-  constructor(public readonly errors: readonly FieldProblem[]) {
+  constructor(public readonly errors: readonly FieldError[]) {
     super(errors.map((e) => e.message).join('; '));
     this.name = 'InvalidInputError';
   }

@@ -4,8 +4,13 @@
 // and returns every problem, each naming the field and the rule, before
 // anything is created.
 
+import type { FieldError } from './errors.ts';
 import { objectNameProblem } from './names.ts';
+import { formatMiB } from './size.ts';
 import { controlCharProblem } from './text.ts';
+
+/** Field ids: name, vcpus, memory, description, disks[0].pool, nic.source, boot, iso, kernel, machine, graphics ... */
+export type { FieldError };
 
 export type DiskFormat = 'qcow2' | 'raw';
 export type BootKind = 'disk' | 'cdrom' | 'network' | 'kernel';
@@ -61,13 +66,6 @@ export interface HostFacts {
   machines: readonly string[];
   /** Whether a path exists on this host (ISO, kernel, initrd). */
   fileExists: (path: string) => boolean;
-}
-
-export interface FieldError {
-  /** Field id: name, vcpus, memory, description, disks[0].pool, nic.source, boot, iso, kernel, machine, graphics ... */
-  field: string;
-  /** "<field label>: <rule>" in words for the operator. */
-  message: string;
 }
 
 export const NAME_MAX = 255;
@@ -140,10 +138,6 @@ function requestedBytes(disks: readonly DiskInput[]): Map<string, number> {
   const m = new Map<string, number>();
   for (const d of disks) if (d.kind === 'new') m.set(d.pool, (m.get(d.pool) ?? 0) + d.sizeMiB * 1024 * 1024);
   return m;
-}
-
-export function formatMiB(mib: number): string {
-  return mib >= 1024 && mib % 1024 === 0 ? `${mib / 1024} GiB` : mib >= 1024 ? `${(mib / 1024).toFixed(1)} GiB` : `${mib} MiB`;
 }
 
 const poolProblem = (pool: string, facts: HostFacts): string | undefined => {

@@ -138,14 +138,6 @@ export function formatDuration(seconds: number): string {
   return `${m}m ${s % 60}s`;
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let v = bytes;
-  let i = 0;
-  while (Math.abs(v) >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-  return `${v >= 100 || i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
-}
-
 /** Default routes from /proc/net/route (IPv4), lowest metric first. */
 export function parseProcRoute(text: string): DefaultRoute[] {
   const out: (DefaultRoute & { metric: number })[] = [];

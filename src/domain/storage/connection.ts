@@ -8,6 +8,9 @@
 //   ConnectionInput, validateConnection, nfsMountDir.
 import { isIPv4, isIPv6 } from 'node:net';
 import { isHostName } from '../engine.ts';
+import type { FieldError, Validated } from '../errors.ts';
+
+export type { FieldError, Validated };
 
 export const CONNECTION_TYPES = ['nfs', 'iscsi', 'fc', 'posixfs', 'localfs'] as const;
 export type ConnectionType = (typeof CONNECTION_TYPES)[number];
@@ -29,13 +32,6 @@ export const NFS_PATH_MAX = 254;
 export const OPTIONS_MAX = 512;
 
 export const KNOWN_VFS_TYPES = ['ext4', 'ext3', 'ext2', 'xfs', 'btrfs', 'vfat', 'exfat', 'nfs', 'nfs4', 'cifs', 'smb3', 'glusterfs', 'cephfs', 'ceph', 'gfs2', 'ocfs2', 'lustre', 'tmpfs', 'virtiofs', '9p'] as const;
-
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
 export interface NfsParams {
   /** server:/export as given (normalised: no trailing slash). */

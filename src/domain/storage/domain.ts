@@ -3,6 +3,10 @@
 // Pure: no I/O. Every rule's message names the field it is about.
 import { createHash } from 'node:crypto';
 import { objectNameProblem } from '../names.ts';
+import { formatBytes } from '../size.ts';
+import type { FieldError, Validated } from '../errors.ts';
+
+export type { FieldError, Validated };
 
 export const DOMAIN_TYPES = ['data', 'iso', 'export'] as const;
 export type DomainType = (typeof DOMAIN_TYPES)[number];
@@ -18,13 +22,6 @@ export type VolumeFormat = (typeof VOLUME_FORMATS)[number];
 
 /** Version of the metadata layout hostdeck writes (and the highest it reads). */
 export const FORMAT_VERSION = 1;
-
-export interface FieldError {
-  field: string;
-  message: string;
-}
-
-export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
 /** The connection types storage-conn defines, and which kind of domain each one carries. */
 export const CONNECTION_KIND: Record<string, StorageKind> = { nfs: 'file', posixfs: 'file', localfs: 'file', iscsi: 'block', fc: 'block' };
@@ -102,15 +99,6 @@ export function parseSize(text: string): number | undefined {
   return Number.isSafeInteger(v) ? v : undefined;
 }
 
-export function formatSize(bytes: number | undefined): string {
-  if (bytes === undefined || !Number.isFinite(bytes)) return '-';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-  return `${i === 0 ? v : v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`;
-}
-
 // ---- volumes ---------------------------------------------------------------
 
 export const MIN_VOLUME_BYTES = 1024 ** 2;
@@ -144,8 +132,8 @@ function volumeSizeProblem(input: VolumeInput): string | undefined {
   const size = parseSize(sizeText);
   if (!sizeText) return 'size: is required (e.g. 10G, 512M)';
   if (size === undefined) return `size: must be a number with an optional unit K, M, G or T (got ${JSON.stringify(input.size)})`;
-  if (size < MIN_VOLUME_BYTES) return `size: must be at least 1 MiB (got ${formatSize(size)})`;
-  if (size > MAX_VOLUME_BYTES) return `size: must be at most 64 TiB (got ${formatSize(size)})`;
+  if (size < MIN_VOLUME_BYTES) return `size: must be at least 1 MiB (got ${formatBytes(size)})`;
+  if (size > MAX_VOLUME_BYTES) return `size: must be at most 64 TiB (got ${formatBytes(size)})`;
   return undefined;
 }
 
@@ -186,7 +174,7 @@ export function validateVolumeInput(input: VolumeInput, domain: { kind: StorageK
   const sizeProblem = volumeSizeProblem(input);
   if (sizeProblem) errors.push({ field: 'size', message: sizeProblem });
   else if ((domain.kind === 'block' || input.format === 'raw') && typeof domain.freeBytes === 'number' && size! > domain.freeBytes) {
-    errors.push({ field: 'size', message: `size: ${formatSize(size)} is more than the domain's free space (${formatSize(domain.freeBytes)})` });
+    errors.push({ field: 'size', message: `size: ${formatBytes(size)} is more than the domain's free space (${formatBytes(domain.freeBytes)})` });
   }
   const formatText = (input.format ?? '').trim().toLowerCase() || (domain.kind === 'block' || domain.type === 'iso' ? 'raw' : 'qcow2');
   const formatProblem = volumeFormatProblem(input);

@@ -13,10 +13,11 @@ import { InvalidInputError } from '../../../domain/errors.ts';
 import type { Db } from '../../../manager/db.ts';
 import type { EventLog } from '../../../manager/events.ts';
 import {
-  CONNECTION_KIND, FORMAT_VERSION, MetadataError, disksOnDomain, domainActionBlocked, fileLayout, formatMetadata, formatSize, metadataTags,
+  CONNECTION_KIND, FORMAT_VERSION, MetadataError, disksOnDomain, domainActionBlocked, fileLayout, formatMetadata, metadataTags,
   parseDiskSources, parseMetadata, parseMetadataTags, poolTypeFor, uploadNameRule, validateDomainInput, validateVolumeInput, volumeInputProblems, volumeNameRule,
   type DomainInput, type DomainMetadata, type DomainStatus, type DomainType, type DomainUser, type FieldError, type StorageKind, type VolumeInput,
 } from '../../../domain/storage/domain.ts';
+import { formatBytes } from '../../../domain/size.ts';
 import { virshArgs } from '../../../virt/virsh.ts';
 import type { StorageVolume } from '../../../virt/storage.ts';
 import { LibvirtError, PoolClient, type Runner } from './libvirt.ts';
@@ -579,7 +580,7 @@ export function createDomainService(deps: DomainServiceDeps) {
       const v = validateVolumeInput(input, { kind: d.kind, type: d.type, freeBytes: d.freeBytes, existing });
       if (!v.ok) throw new DomainInputError(v.errors);
       const spec = v.value;
-      return events.action({ source: SOURCE, objectType: 'storage-volume', objectId: `${d.name}/${spec.name}`, message: `Create ${spec.format} volume ${spec.name} of ${formatSize(spec.sizeBytes)} on storage domain ${d.name}` }, async () => {
+      return events.action({ source: SOURCE, objectType: 'storage-volume', objectId: `${d.name}/${spec.name}`, message: `Create ${spec.format} volume ${spec.name} of ${formatBytes(spec.sizeBytes)} on storage domain ${d.name}` }, async () => {
         await virsh.volumeCreate(d.poolName, spec.name, spec.sizeBytes, spec.format, { thin: d.kind === 'file' });
         const vol = (await virsh.volumes(d.poolName)).find((x) => x.name === spec.name);
         if (!vol) throw new DomainError('libvirt', `volume ${spec.name} was created but libvirt does not list it`);
@@ -632,8 +633,8 @@ export function createDomainService(deps: DomainServiceDeps) {
       }
       const existing = await virsh.volumes(d.poolName);
       if (existing.some((x) => x.name === name)) throw new DomainInputError([{ field: 'name', message: `name: a volume named ${name} already exists in ${d.name}` }]);
-      if (typeof d.freeBytes === 'number' && total > d.freeBytes) throw new DomainInputError([{ field: 'file', message: `file: ${formatSize(total)} does not fit in ${d.name} (${formatSize(d.freeBytes)} free)` }]);
-      return events.action({ source: SOURCE, objectType: 'storage-volume', objectId: `${d.name}/${name}`, message: `Upload ${source} (${formatSize(total)}) to storage domain ${d.name} as ${name}` }, async () => {
+      if (typeof d.freeBytes === 'number' && total > d.freeBytes) throw new DomainInputError([{ field: 'file', message: `file: ${formatBytes(total)} does not fit in ${d.name} (${formatBytes(d.freeBytes)} free)` }]);
+      return events.action({ source: SOURCE, objectType: 'storage-volume', objectId: `${d.name}/${name}`, message: `Upload ${source} (${formatBytes(total)}) to storage domain ${d.name} as ${name}` }, async () => {
         const path = await virsh.volumeCreate(d.poolName, name, total, 'raw', { thin: d.kind === 'file' });
         try {
           const mib = CHUNK_BYTES / (1024 * 1024);
