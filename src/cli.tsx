@@ -17,7 +17,7 @@ const GLOBAL_OPTIONS: OptionSpecs = {
   connect: { type: 'string', short: 'c', description: 'libvirt URI (default: $LIBVIRT_DEFAULT_URI, else qemu:///system)', value: 'URI' },
   db: { type: 'string', description: 'State database path (default: $HOSTDECK_DB, else /var/lib/hostdeck/hostdeck.db)', value: 'PATH' },
   theme: { type: 'string', description: 'Console colours', choices: ['dark', 'light', 'high-contrast'] },
-  'read-only': { type: 'boolean', description: 'Open the console without any action that changes the host' },
+  'read-only': { type: 'boolean', description: 'Refuse every action that changes the host (console and commands; also HOSTDECK_READ_ONLY=1)' },
   json: { type: 'boolean', description: 'Machine-readable output (CLI commands)' },
   help: { type: 'boolean', short: 'h', description: 'Show help' },
   version: { type: 'boolean', short: 'V', description: 'Print the version' },
@@ -62,7 +62,7 @@ export function mainHelp(COMMANDS: readonly Command[]): string {
 }
 
 function commandHelp(c: Command): string {
-  const opts = { ...(c.options ?? {}), json: GLOBAL_OPTIONS.json!, connect: GLOBAL_OPTIONS.connect!, db: GLOBAL_OPTIONS.db! };
+  const opts = { ...(c.options ?? {}), json: GLOBAL_OPTIONS.json!, connect: GLOBAL_OPTIONS.connect!, db: GLOBAL_OPTIONS.db!, 'read-only': GLOBAL_OPTIONS['read-only']! };
   return [`Usage: hostdeck ${`${c.noun} ${c.verb}`.trimEnd()}${c.usage ? ` ${c.usage}` : ''} [options]`, '', c.summary, '', 'Options:', formatOptions(opts)].join('\n');
 }
 
@@ -143,10 +143,10 @@ export async function main(argv: string[], output: CliOutput = PROCESS_OUTPUT): 
     }
     const cmd = verb ? cmds.find((c) => c.verb === verb) : nounOnly;
     if (!cmd) throw new UsageError(`${noun}: unknown verb "${verb}", one of ${cmds.map((c) => c.verb).join(', ')}`);
-    const specs: OptionSpecs = { ...(cmd.options ?? {}), connect: GLOBAL_OPTIONS.connect!, db: GLOBAL_OPTIONS.db!, json: GLOBAL_OPTIONS.json!, help: GLOBAL_OPTIONS.help! };
+    const specs: OptionSpecs = { ...(cmd.options ?? {}), connect: GLOBAL_OPTIONS.connect!, db: GLOBAL_OPTIONS.db!, json: GLOBAL_OPTIONS.json!, help: GLOBAL_OPTIONS.help!, 'read-only': GLOBAL_OPTIONS['read-only']! };
     const { options, positionals } = parseArgs(argv, specs);
     if (options.help) { out(commandHelp(cmd)); return 0; }
-    const config = resolveConfig({ connect: options.connect as string, db: options.db as string });
+    const config = resolveConfig({ connect: options.connect as string, db: options.db as string, readOnly: options['read-only'] as boolean });
     const services = new Services(config, 'cli');
     try {
       const core = createCore(services, { user: config.user, channel: 'cli' });
