@@ -2,10 +2,6 @@
 // Channel, POSIX and local-directory connections and its rules. Pure: no I/O.
 // Every message names the field and the rule, so the CLI, the Storage
 // connections screen and `storage reconnect` say the same thing.
-//
-// Contract notes for storage-domains (changes are listed here, newest first):
-// - 2026-11-24 first version: ConnectionType, ConnectionParams, StorageConnection,
-//   ConnectionInput, validateConnection, nfsMountDir.
 import { isIPv4, isIPv6 } from 'node:net';
 import { isHostName } from '../engine.ts';
 import type { FieldError, Validated } from '../errors.ts';

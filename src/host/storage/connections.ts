@@ -2,10 +2,7 @@
 // NFS, iSCSI, Fibre Channel, POSIX and local storage. storage-domains builds
 // on it and never runs mount or iscsiadm itself.
 //
-// Contract (storage-conn <-> storage-domains). Changes, newest first:
-// - 2026-11-24 02:10 additions only: fcLuns(), setPersistent(id, bool), Lun.dm (dm-N of a multipath map),
-//   HostFs.remote (runnerFs sets it: sessions then come from one iscsiadm call instead of many sysfs reads).
-// - 2026-11-24 first version: createConnectionService({ runner, fs?, db, events, mountRoot?, sysfsRoot?, devRoot?, keyFile?, log? })
+// What storage-domains relies on: createConnectionService({ runner, fs?, db, events, mountRoot?, sysfsRoot?, devRoot?, keyFile?, log? })
 //   list(), get(idOrName), add(input), remove(id), connect(id), disconnect(id), status(id),
 //   reconnectPersistent(), mountPath(conn), luns(id), discover(portal), fcHosts(), fcLuns(), setPersistent(id, bool).
 //   Records: StorageConnection (src/domain/storage/connection.ts). Errors: StorageError
