@@ -52,7 +52,7 @@ async function serialAsk(name: string, command: string, answer: RegExp): Promise
     closeSync(fd);
   }
 }
-/** This run's domains (other engineers' tests define and remove theirs meanwhile). */
+/** This run's domains (other tests running at the same time define and remove theirs meanwhile). */
 const allDomains = async () => (await everyDomain()).filter((d) => d.startsWith(prefix));
 const BOOT_ID = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/;
 
