@@ -198,7 +198,7 @@ async function openConsole(config: Config): Promise<number> {
   const firstData = Promise.all([stores.host.refresh(), stores.virt.refresh(), stores.mode.refresh(), stores.vms.refresh().finally(() => trace('vm data'))]);
   // Unattended registration with an engine (management_server= on the kernel
   // command line or in the unattended file), once, in the background.
-  const startup = firstFrame.then(() => import('./host/engine/index.ts')).then(({ unattendedRegistration }) => unattendedRegistration(services)).then(
+  const startup = firstFrame.then(() => import('./core/index.ts')).then(({ createCore }) => createCore(services, { user: config.user, channel: 'tui' }).engine.unattended()).then(
     (o): { kind: 'success' | 'warning' | 'error'; text: string } | undefined => {
       if (o.status === 'registered') { void stores.mode.refresh(); return { kind: 'success', text: `Unattended registration: ${o.message}` }; }
       if (o.status === 'refused' || o.status === 'failed') return { kind: 'warning', text: `Unattended registration: ${o.message}` };

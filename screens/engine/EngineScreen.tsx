@@ -7,7 +7,7 @@ import { Box, Text, useInput } from 'ink';
 import { useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { REGISTRATION_STEPS, engineLabel, parseEngineAddress, type StepProgress } from '../../src/domain/engine.ts';
-import { stateWords, type EngineStatus } from '../../src/host/engine/index.ts';
+import { stateWords, type EngineStatus } from '../../src/core/engine.ts';
 import { Field } from '../../src/ui/Panel.tsx';
 import { editText } from '../../src/ui/TextLine.tsx';
 import { tone, useTheme, type Theme } from '../../src/ui/theme.ts';

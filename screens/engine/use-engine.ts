@@ -6,9 +6,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { REGISTRATION_STEPS, type FieldError, type RegistrationInput, type StepProgress } from '../../src/domain/engine.ts';
 import type { Shell } from '../../src/app/types.ts';
 import {
-  EngineError, EngineInputError, bootRegistrationValues, defaultIdentity, engineState, enginePaths, registerWithEngine, stateWords, unregisterFromEngine,
-  type EngineEnv, type EngineErrorKind, type EngineStatus,
-} from '../../src/host/engine/index.ts';
+  EngineError, EngineInputError, enginePaths, stateWords, type EngineEnv, type EngineErrorKind, type EngineStatus,
+} from '../../src/core/engine.ts';
 
 export interface EngineScreenDeps {
   /** Paths, timeouts and defaults (tests point these at a temp dir and the engine stand-in). */
@@ -44,22 +43,22 @@ export function trustQuestion(ca: { subject: string; fingerprint: string }): str
 export function useEngine(shell: Shell, deps: EngineScreenDeps) {
   const env = useRef(deps.env()).current;
   const paths = env.paths ?? enginePaths();
-  const [status, setStatus] = useState<EngineStatus>(() => engineState(shell.services, paths));
+  const [status, setStatus] = useState<EngineStatus>(() => shell.core.engine.status(paths));
   const [defaults, setDefaults] = useState<{ name?: string; address?: string }>({});
   const [run, setRun] = useState<RunState>({ phase: 'idle', steps: initialSteps() });
   const running = useRef(false);
-  const [prefill] = useState<RegistrationInput | undefined>(() => bootRegistrationValues(paths));
+  const [prefill] = useState<RegistrationInput | undefined>(() => shell.core.engine.bootValues(paths));
 
   const refresh = useCallback(() => {
-    const next = engineState(shell.services, paths);
+    const next = shell.core.engine.status(paths);
     setStatus((prev) => (prev.summary === next.summary && prev.mode === next.mode ? prev : next));
-  }, [shell.services, paths]);
+  }, [shell.core, paths]);
 
   useEffect(() => {
     let alive = true;
-    void (env.defaults ?? defaultIdentity)().then((d) => { if (alive) setDefaults(d); }, () => undefined);
+    void (env.defaults ?? shell.core.engine.defaults)().then((d) => { if (alive) setDefaults(d); }, () => undefined);
     return () => { alive = false; };
-  }, [env]);
+  }, [env, shell.core]);
 
   // Chained timeouts (never overlapping): approval happens on the engine, so it is polled.
   useEffect(() => {
@@ -82,7 +81,7 @@ export function useEngine(shell: Shell, deps: EngineScreenDeps) {
     running.current = true;
     setRun({ phase: 'running', steps: initialSteps() });
     try {
-      const r = await registerWithEngine(shell.services, input, {
+      const r = await shell.core.engine.register(input, {
         ...env,
         onProgress: (steps) => setRun((cur) => ({ ...cur, steps })),
         confirmTrust: (ca) => shell.confirm(trustQuestion(ca), { dangerous: true, yes: 'Trust and register' }),
@@ -110,7 +109,7 @@ export function useEngine(shell: Shell, deps: EngineScreenDeps) {
 
   const unregister = useCallback(async () => {
     try {
-      const r = await unregisterFromEngine(shell.services, { paths });
+      const r = await shell.core.engine.unregister({ paths });
       shell.notify('success', `Unregistered from ${r.engine}. Remove the host on the engine too.`);
       setRun({ phase: 'idle', steps: initialSteps() });
     } catch (e) {

@@ -5,7 +5,7 @@ import { Box, Text, useInput } from 'ink';
 import { useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
-import { SEVERITIES, type EventRecord, type Severity } from '../../src/manager/events.ts';
+import { SEVERITIES, type EventRecord, type Severity } from '../../src/core/events.ts';
 import { useEventList } from '../../src/store/events.ts';
 import { Table, type Column } from '../../src/ui/Table.tsx';
 import { editText, TextLine } from '../../src/ui/TextLine.tsx';
@@ -38,7 +38,7 @@ export function Events({ shell, active }: ScreenProps) {
   const [text, setText] = useState('');
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState('');
-  const { events, error } = useEventList(shell.services.events, { minSeverity, text: text || undefined });
+  const { events, error } = useEventList(shell.core.events, { minSeverity, text: text || undefined });
   const keys = useMemo(() => events.map((e) => String(e.id)), [events]);
   const tableHeight = shell.size.rows - 2;
   const { selected, bindings: nav } = useSelection(keys, tableHeight - 1);
@@ -78,7 +78,7 @@ export function Events({ shell, active }: ScreenProps) {
 export function EventDetail({ shell, params }: ScreenProps) {
   const t = useTheme();
   const id = Number(params.id);
-  const e = shell.services.events.get(id);
+  const e = shell.core.events.get(id);
   useBindings([]);
   if (!e) return <Text {...tone(t, 'error')}>Event {String(params.id)} does not exist.</Text>;
   return (

@@ -4,9 +4,7 @@
 // operator is asked; without a terminal the CLI refuses rather than trusting.
 import { readFileSync } from 'node:fs';
 import { REGISTRATION_STEPS, type FieldError, type RegistrationInput, type StepProgress } from '../domain/engine.ts';
-import {
-  EngineError, engineState, enginePaths, registerWithEngine, stateWords, unattendedInput, unregisterFromEngine, type CaInfo,
-} from '../host/engine/index.ts';
+import { EngineError, enginePaths, stateWords, unattendedInput, type CaInfo } from '../core/engine.ts';
 import { printable } from '../domain/text.ts';
 import { exitCodeOf, toCommandError } from './errors.ts';
 import { CommandError, type Command, type CommandContext } from './registry.ts';
@@ -110,7 +108,7 @@ export const engineCommands: Command[] = [
       };
 
       try {
-        const r = await registerWithEngine(ctx.services, input, { paths, confirmTrust, onProgress: progressPrinter(ctx) });
+        const r = await ctx.core.engine.register(input, { paths, confirmTrust, onProgress: progressPrinter(ctx) });
         if (ctx.json) {
           const { engineSshKey: _k, ...reg } = r.registration;
           ctx.out(JSON.stringify({ ...reg, engine: r.status.engine, mode: r.status.mode, state: r.status.state, keyAdded: r.keyAdded }, null, 2));
@@ -131,7 +129,7 @@ export const engineCommands: Command[] = [
     verb: 'status',
     summary: 'Show whether this host is registered with an oVirt engine and whether the engine approved it',
     async run(ctx) {
-      const s = engineState(ctx.services, enginePaths());
+      const s = ctx.core.engine.status(enginePaths());
       if (ctx.json) {
         const { registration, ...rest } = s;
         const reg = registration ? (({ engineSshKey: _k, ...r }) => r)(registration) : undefined;
@@ -156,7 +154,7 @@ export const engineCommands: Command[] = [
       yes: { type: 'boolean', description: 'Do not ask for confirmation' },
     },
     async run(ctx) {
-      const s = engineState(ctx.services, enginePaths());
+      const s = ctx.core.engine.status(enginePaths());
       if (s.mode !== 'registered') throw new CommandError('engine unregister: this host is not registered with an engine', 1);
       if (!ctx.options.yes) {
         if (!ctx.interactive) throw new CommandError('--yes: is required to unregister without a terminal to confirm on', 2);
@@ -164,7 +162,7 @@ export const engineCommands: Command[] = [
         if (!/^y(es)?$/i.test((a ?? '').trim())) { ctx.err('Not unregistered.'); return 1; }
       }
       try {
-        const r = await unregisterFromEngine(ctx.services, { paths: enginePaths() });
+        const r = await ctx.core.engine.unregister({ paths: enginePaths() });
         if (ctx.json) ctx.out(JSON.stringify({ unregistered: true, ...r }, null, 2));
         else ctx.out(`Unregistered from ${r.engine}${r.removedKey ? '; its SSH key was removed' : ''}${r.removedCa ? '; its CA was removed' : ''}. Remove the host on the engine too.`);
         return 0;

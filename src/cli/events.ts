@@ -1,5 +1,5 @@
 import { NotFoundError } from '../domain/errors.ts';
-import { SEVERITIES, type Severity } from '../manager/events.ts';
+import { SEVERITIES, type Severity } from '../core/events.ts';
 import { CommandError, printTable, type Command } from './registry.ts';
 
 export const eventCommands: Command[] = [
@@ -13,7 +13,7 @@ export const eventCommands: Command[] = [
       limit: { type: 'number', description: 'At most N events (default 50)', value: 'N', min: 1, max: 100000 },
     },
     async run(ctx) {
-      const events = ctx.services.events.list({
+      const events = ctx.core.events.list({
         minSeverity: ctx.options.severity as Severity | undefined,
         text: ctx.options.search as string | undefined,
         limit: (ctx.options.limit as number | undefined) ?? 50,
@@ -30,7 +30,7 @@ export const eventCommands: Command[] = [
     async run(ctx) {
       const raw = ctx.positionals[0];
       if (!raw || !/^\d+$/.test(raw)) throw new CommandError('ID: must be a positive whole number (an event id from `hostdeck events list`)', 2);
-      const e = ctx.services.events.get(Number(raw));
+      const e = ctx.core.events.get(Number(raw));
       if (!e) throw new NotFoundError(`ID: no event with id ${raw} (see hostdeck events list)`);
       if (ctx.json) ctx.out(JSON.stringify(e, null, 2));
       else for (const [k, v] of Object.entries(e)) ctx.out(`${k.padEnd(14)} ${v ?? '-'}`);

@@ -1,7 +1,5 @@
-import { hostOverview, managementIp, readFqdn } from '../host/system.ts';
-import { formatDuration } from '../host/parse.ts';
+import { formatDuration } from '../core/host.ts';
 import { formatBytes } from '../domain/size.ts';
-import { countByState } from '../virt/types.ts';
 import type { Command } from './registry.ts';
 
 export const hostCommands: Command[] = [
@@ -10,17 +8,12 @@ export const hostCommands: Command[] = [
     verb: 'info',
     summary: "This host's identity, resources, network and libvirt state (what the dashboard shows)",
     async run(ctx) {
-      const [h0, fqdn, doms, version] = await Promise.all([hostOverview(), readFqdn(), ctx.services.virt.domainList().catch((e: Error) => e), ctx.services.virt.readVersion().catch(() => undefined)]);
-      const h = { ...h0, fqdn };
-      const st = { ...ctx.services.virt.getStatus(), version };
-      const libvirt = {
-        uri: st.uri, state: st.state, error: st.error, version: st.version,
-        vms: doms instanceof Error ? undefined : countByState(doms),
-      };
+      const h = await ctx.core.host.info();
       if (ctx.json) {
-        ctx.out(JSON.stringify({ ...h, managementIp: managementIp(h), libvirt }, null, 2));
+        ctx.out(JSON.stringify(h, null, 2));
         return 0;
       }
+      const st = h.libvirt;
       const rows: [string, string][] = [
         ['hostname', `${h.hostname}${h.fqdn !== h.hostname ? ` (${h.fqdn})` : ''}`],
         ['os', `${h.os}, kernel ${h.kernel}`],
@@ -34,7 +27,7 @@ export const hostCommands: Command[] = [
         ['dns', h.dns.join(' ') || 'none'],
         ['libvirt', `${st.uri} ${st.state}${st.version?.library ? ` (${st.version.library}${st.version.hypervisor ? `, ${st.version.hypervisor}` : ''})` : ''}${st.error ? `: ${st.error}` : ''}`],
       ];
-      if (libvirt.vms) rows.push(['vms', `${libvirt.vms.total} total, ${libvirt.vms.running} running, ${libvirt.vms.paused} paused, ${libvirt.vms.shutoff} shut off`]);
+      if (st.vms) rows.push(['vms', `${st.vms.total} total, ${st.vms.running} running, ${st.vms.paused} paused, ${st.vms.shutoff} shut off`]);
       for (const f of h.filesystems) rows.push([`fs ${f.mount}`, `${formatBytes(f.usedKiB * 1024)} used of ${formatBytes(f.sizeKiB * 1024)} (${f.type})`]);
       for (const [k, v] of rows) ctx.out(`${k.padEnd(16)} ${v}`);
       return 0;

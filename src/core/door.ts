@@ -27,6 +27,8 @@ export interface Door {
   whyNot(action: ActionId): string | undefined;
   /** Refuse (ForbiddenError, with its event) or run fn and write its events. */
   act<T>(action: ActionId, object: ObjectRef, req: ActRequest, fn: (scope: ActionScope) => Promise<T> | T): Promise<T>;
+  /** The same door for another principal (hostdeck acting on its own at start, as 'system'). */
+  forPrincipal(principal: Principal): Door;
 }
 
 export function createDoor(principal: Principal, events: EventLog, state: PolicyState): Door {
@@ -34,6 +36,7 @@ export function createDoor(principal: Principal, events: EventLog, state: Policy
   return {
     principal,
     whyNot,
+    forPrincipal: (p) => createDoor(p, events, state),
     act(id, object, req, fn) {
       const def: ActionDef = actionDef(id);
       const meta = { source: def.source, objectType: req.objectType ?? def.object, objectId: object.id, message: req.message, user: principal.user, channel: principal.channel, ...(req.correlationId ? { correlationId: req.correlationId } : {}) };

@@ -11,6 +11,9 @@ import { createDoor, type Door } from './door.ts';
 import type { ActionId } from './catalog.ts';
 import type { Principal } from './principal.ts';
 import { vmActionsLocked } from '../host/engine/state.ts';
+import { createEngineUseCases, type EngineUseCases } from './engine.ts';
+import { createEventUseCases, type EventUseCases } from './events.ts';
+import { createHostUseCases, type HostUseCases } from './host.ts';
 
 /** What every use-case factory receives. */
 export interface CoreContext {
@@ -24,6 +27,9 @@ export interface Core {
   /** Whether the principal may take the action now, and why not (the console's disabled reason). */
   whyNot(action: ActionId): string | undefined;
   readonly readOnly: boolean;
+  readonly engine: EngineUseCases;
+  readonly events: EventUseCases;
+  readonly host: HostUseCases;
 }
 
 export function createCore(infra: Services, principal: Principal): Core {
@@ -34,6 +40,9 @@ export function createCore(infra: Services, principal: Principal): Core {
     principal,
     whyNot: door.whyNot,
     readOnly: infra.config.readOnly,
+    engine: createEngineUseCases(ctx),
+    events: createEventUseCases(ctx),
+    host: createHostUseCases(ctx),
   };
 }
 

@@ -1,37 +1,30 @@
 // Live event list for the Events screen: re-queried when this process writes
 // an event and when another process (CLI, API) has added rows (checked every
 // second by the highest id, a cheap query).
-import { useEffect, useState } from 'react';
-import type { EventLog, EventQuery, EventRecord } from '../manager/events.ts';
+import { useEffect, useMemo } from 'react';
+import type { EventQuery, EventRecord, EventUseCases } from '../core/events.ts';
+import { createPolledStore } from './poller.ts';
+import { usePolled } from './use-polled.ts';
 
-export function useEventList(log: EventLog, query: EventQuery, pollMs = 1000): { events: EventRecord[]; error?: string } {
-  const [state, setState] = useState<{ events: EventRecord[]; error?: string }>({ events: [] });
+export function useEventList(log: EventUseCases, query: EventQuery, pollMs = 1000): { events: EventRecord[]; error?: string } {
   const { minSeverity, text, limit } = query;
-  useEffect(() => {
+  const store = useMemo(() => {
     let last = -1;
-    let timer: NodeJS.Timeout | undefined;
-    let stopped = false;
-    const load = () => {
-      try {
-        last = log.lastId();
-        setState({ events: log.list({ minSeverity, text, limit: limit ?? 2000 }) });
-      } catch (err) {
-        setState((s) => ({ ...s, error: (err as Error).message }));
+    let rows: EventRecord[] = [];
+    // The same array while no event was added: the poller then tells nobody.
+    return createPolledStore(async () => {
+      const id = log.lastId();
+      if (id !== last) {
+        rows = log.list({ minSeverity, text, limit: limit ?? 2000 });
+        last = id;
       }
-    };
-    const poll = () => {
-      if (stopped) return;
-      try {
-        if (log.lastId() !== last) load();
-      } catch (err) {
-        setState((s) => ({ ...s, error: (err as Error).message }));
-      }
-      timer = setTimeout(poll, pollMs);
-    };
-    load();
-    timer = setTimeout(poll, pollMs);
-    const off = log.subscribe(() => load());
-    return () => { stopped = true; off(); if (timer) clearTimeout(timer); };
+      return rows;
+    }, pollMs);
   }, [log, minSeverity, text, limit, pollMs]);
-  return state;
+  useEffect(() => {
+    const off = log.subscribe(() => { void store.refresh(); });
+    return () => { off(); store.stop(); };
+  }, [log, store]);
+  const state = usePolled(store);
+  return { events: state.data ?? [], error: state.error };
 }

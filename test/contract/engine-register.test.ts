@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { after, afterEach, beforeEach, describe, test } from 'node:test';
 import { openDatabase, getSetting } from '../../src/manager/db.ts';
 import { EventLog } from '../../src/manager/events.ts';
-import {
-  EngineError, EngineInputError, engineState, enginePaths, registerWithEngine, unattendedRegistration, unregisterFromEngine, vmActionsLocked,
-  type EngineEnv,
-} from '../../src/host/engine/index.ts';
+import { EngineError, EngineInputError, engineState, enginePaths, vmActionsLocked, type EngineEnv } from '../../src/host/engine/index.ts';
+import { engineUseCases } from '../../src/core/engine.ts';
+import { createDoor } from '../../src/core/door.ts';
+import type { RegistrationInput } from '../../src/domain/engine.ts';
 import { engineErrorPage, makeHostRoot, removeStandinPki, startEngineStandin, type EngineStandin, type HostRoot } from '../lib/engine-standin.ts';
 import type { StepProgress } from '../../src/domain/engine.ts';
 
@@ -20,6 +20,15 @@ function services() {
   const db = openDatabase(':memory:');
   return { db, events: new EventLog(db, { user: 'tester', channel: 'cli' }) };
 }
+
+// The core's engine use cases over this state DB, for the CLI principal the log names.
+function core(svc: ReturnType<typeof services>) {
+  const door = createDoor({ user: 'tester', channel: 'cli' }, svc.events, { readOnly: false, engineLock: () => undefined });
+  return engineUseCases({ ...svc, door });
+}
+const registerWithEngine = (svc: ReturnType<typeof services>, input: RegistrationInput, env?: EngineEnv) => core(svc).register(input, env);
+const unregisterFromEngine = (svc: ReturnType<typeof services>, env?: Pick<EngineEnv, 'paths'>) => core(svc).unregister(env);
+const unattendedRegistration = (svc: ReturnType<typeof services>, cmdline?: string, env?: EngineEnv & { force?: boolean }) => core(svc).unattended(cmdline, env);
 
 const HOST = { name: 'node1', address: '192.0.2.21' };
 

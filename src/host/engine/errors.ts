@@ -1,5 +1,6 @@
 // Errors of the registration, each with a kind the screens can act on and a
 // message an operator understands without reading a stack trace.
+import type { FieldError } from '../../domain/engine.ts';
 export type EngineErrorKind =
   | 'input' // bad input, nothing ran
   | 'dns' // name does not resolve
@@ -51,4 +52,12 @@ export function humanizeNetworkError(err: NodeJS.ErrnoException, target: { host:
   }
   if (/^ERR_SSL|^ERR_TLS|EPROTO/.test(code)) return new EngineError('protocol', `${where}: TLS handshake failed (${err.message}); is this an HTTPS port?`);
   return new EngineError('protocol', `${where}: ${err.message}`);
+}
+
+/** Bad input: nothing ran. Carries every field error. */
+export class EngineInputError extends EngineError {
+  constructor(public readonly errors: FieldError[]) {
+    super('input', errors.map((e) => e.message).join('\n'));
+    this.name = 'EngineInputError';
+  }
 }

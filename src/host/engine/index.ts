@@ -1,11 +1,8 @@
-// Registration with an oVirt engine: the public surface for the CLI, the
-// Engine screen, the dashboard header and the console start.
+// The host side of registration with an oVirt engine: state, paths, input
+// checks and errors (the use cases are in src/core/engine.ts).
 export { engineState, vmActionsLocked, readRegistration, stateWords, type EngineStatus, type EngineMode, type EngineApproval, type StoredRegistration } from './state.ts';
-export {
-  registerWithEngine, unregisterFromEngine, bootRegistrationValues, unattendedRegistration, unattendedInput, prepareRegistration, defaultIdentity, EngineInputError,
-  type EngineEnv, type EngineServices, type RegisterResult, type UnregisterResult, type UnattendedOutcome,
-} from './register.ts';
+export { prepareRegistration, defaultIdentity, EngineInputError, type EngineEnv } from './register.ts';
 export { EngineError, type EngineErrorKind } from './errors.ts';
 export { enginePaths, type EnginePaths } from './paths.ts';
-export { parseUnattended, splitCmdline } from './unattended-args.ts';
+export { parseUnattended, splitCmdline, unattendedInput, bootRegistrationValues } from './unattended-args.ts';
 export type { CaInfo } from './trust.ts';

@@ -5,7 +5,9 @@
 // and, in a file or on the command line alike, optional
 //   management_server_ssh_user=, management_server_ssh_port=,
 //   management_server_node_name=, management_server_node_address=
+import { readFileSync } from 'node:fs';
 import type { RegistrationInput } from '../../domain/engine.ts';
+import { enginePaths, type EnginePaths } from './paths.ts';
 
 /** Split a command line into words, honouring double quotes as the kernel does. */
 export function splitCmdline(text: string): string[] {
@@ -52,3 +54,26 @@ export function parseUnattended(text: string): RegistrationInput | undefined {
   if (out.engine === undefined) return undefined;
   return { ...out, engine: out.engine };
 }
+
+/** The unattended values: the file first, the kernel command line overriding it. */
+export function unattendedInput(cmdlineText: string, fileText = ''): RegistrationInput | undefined {
+  const fromFile = parseUnattended(fileText);
+  const fromCmdline = parseUnattended(cmdlineText);
+  if (!fromFile && !fromCmdline) return undefined;
+  const merged = { ...(fromFile ?? {}), ...(fromCmdline ?? {}) };
+  return merged.engine ? (merged as RegistrationInput) : undefined;
+}
+
+export const readText = (p: string) => {
+  try {
+    return readFileSync(p, 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+/** The unattended values this host was booted with (kernel command line over the file), if any; to prefill the Engine screen. */
+export function bootRegistrationValues(paths: EnginePaths = enginePaths()): RegistrationInput | undefined {
+  return unattendedInput(readText(paths.procCmdline), readText(paths.unattendedFile));
+}
+

@@ -1,0 +1,59 @@
+// This host's facts as the dashboard, the header and `hostdeck host info`
+// show them: identity, resources, network, and the libvirt connection's state.
+import { hostOverview, managementIp, readFqdn, type HostOverview } from '../host/system.ts';
+import { countByState, type ConnectionStatus, type VirtVersion } from '../virt/types.ts';
+import type { CoreContext } from './index.ts';
+
+export { managementIp, type HostOverview };
+export { formatDuration } from '../host/parse.ts';
+export type { ConnectionStatus };
+
+export interface HostInfo extends HostOverview {
+  fqdn: string;
+  managementIp?: string;
+  libvirt: {
+    uri: string;
+    state: ConnectionStatus['state'];
+    error?: string;
+    version?: VirtVersion;
+    /** Undefined when the VM list could not be read. */
+    vms?: ReturnType<typeof countByState>;
+  };
+}
+
+export interface HostUseCases {
+  overview(): Promise<HostOverview>;
+  /** Everything `hostdeck host info` prints: the overview, the FQDN, and libvirt with its VM counts. */
+  info(): Promise<HostInfo>;
+  /** The libvirt connection's state now (no round trip). */
+  libvirtStatus(): ConnectionStatus;
+  /** A cheap round trip that notices a daemon that went away; resolves to the state after it. */
+  checkLibvirt(): Promise<ConnectionStatus>;
+  /** Connection state changes, as they happen. */
+  onLibvirtStatus(fn: (s: ConnectionStatus) => void): () => void;
+}
+
+export function createHostUseCases(ctx: CoreContext): HostUseCases {
+  const virt = () => ctx.infra.virt;
+  return {
+    overview: () => hostOverview(),
+    async info() {
+      const [h, fqdn, doms, version] = await Promise.all([hostOverview(), readFqdn(), virt().domainList().catch((e: Error) => e), virt().readVersion().catch(() => undefined)]);
+      const st = { ...virt().getStatus(), version };
+      return {
+        ...h, fqdn, managementIp: managementIp(h),
+        libvirt: { uri: st.uri, state: st.state, error: st.error, version: st.version, vms: doms instanceof Error ? undefined : countByState(doms) },
+      };
+    },
+    libvirtStatus: () => virt().getStatus(),
+    async checkLibvirt() {
+      try {
+        await virt().call((hv) => hv.connectGetHostname());
+      } catch {
+        // Disconnected: the status says why; the connection keeps its own backoff.
+      }
+      return virt().getStatus();
+    },
+    onLibvirtStatus: (fn) => virt().onStatus(fn),
+  };
+}
