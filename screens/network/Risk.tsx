@@ -2,17 +2,14 @@
 // the management one, what the staged changes do to it, the diff lines
 // that concern it, and the note shown above a diff.
 import { Text } from 'ink';
-import { managementIface, managementImpact, riskText, type ManagementRisk } from '../../src/domain/net/impact.ts';
+import { managementImpact, riskText, type ManagementRisk } from '../../src/domain/net/impact.ts';
 import type { NetChange, NetConfig } from '../../src/domain/net/model.ts';
-import { allLinks, type NetInventory } from '../../src/host/net/inventory.ts';
+import { managementOf, type NetInventory } from '../../src/host/net/inventory.ts';
 import type { NetDiffLine } from '../../src/store/net.ts';
 import { tone, type Theme } from '../../src/ui/theme.ts';
 import { diffSign } from './view.ts';
 
-/** The management interface of the inventory (the dashboard's rule: the default route's interface). */
-export function managementOf(inv: NetInventory | undefined): string | undefined {
-  return inv ? managementIface(inv.gateways, allLinks(inv).filter((l) => l.addresses.some((a) => a.scope === 'global')).map((l) => l.name)) : undefined;
-}
+export { managementOf };
 
 /** What `changes` do to the management interface and the default gateway. */
 export function risksOf(s: { config?: NetConfig; inventory?: NetInventory }, changes: readonly NetChange[]): ManagementRisk[] {

@@ -81,7 +81,6 @@ export function makeToolsScreen(store: NetStore) {
           shell.notify('error', `Not reset: ${r.errors[0]!.field}: ${r.errors[0]!.message}`);
           return;
         }
-        shell.services.events.record({ source: 'network', objectType: 'interface', objectId: input.nic, message: `Emergency network reset staged on ${input.nic}: ${r.changes.map(describeChange).join('; ')}`, result: 'success', severity: 'warning' });
         setResetNote(r.changes.map(describeChange).join('; '));
         await store.refreshService();
         shell.push('net-apply', { start: true });

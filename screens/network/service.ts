@@ -60,6 +60,7 @@ export function adaptNetworkService(svc: NetworkService): NetServiceApi {
     current: () => svc.current(),
     staged: async () => svc.staged(),
     stage: async (c) => { await svc.stage(c); },
+    stageAll: async (changes, opts) => { await svc.stageAll(changes, opts); },
     discard: async () => { svc.discard(); },
     diff: async () => diffLines(await svc.diff()),
     async apply({ confirmTimeoutS, onStep }) {

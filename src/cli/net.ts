@@ -9,7 +9,8 @@ import * as runner from '../exec/runner.ts';
 import { formatDiff } from '../domain/net/diff.ts';
 import { ChangeChain, findIface, type BondOptions, type IpMethod, type NetChange, type NetConfig } from '../domain/net/model.ts';
 import { NetValidationError, validateChange, type FieldError } from '../domain/net/validate.ts';
-import { readInventory } from '../host/net/inventory.ts';
+import { managementOf, readInventory } from '../host/net/inventory.ts';
+import { managementImpact, riskText, type ManagementRisk } from '../domain/net/impact.ts';
 import { createNetworkService, DEFAULT_CONFIRM_TIMEOUT_S, NetError, selfCommand, type ApplyResult, type NetworkService, type ProbeResult } from '../host/net/service.ts';
 import { parseArgs, UsageError, type OptionSpecs, type ParsedOptions } from './args.ts';
 import { toCommandError } from './errors.ts';
@@ -234,11 +235,30 @@ export function parseNetFile(text: string, current: NetConfig, onLine?: (done: n
   return { changes, errors };
 }
 
+/**
+ * A change that may cut the operator off from the host (the management
+ * interface's address or the default gateway goes) applies only when that
+ * risk is accepted by name, as the console asks: "yes" typed at a prompt
+ * naming it, or --accept-disconnect where there is no terminal.
+ */
+async function acceptDisconnect(ctx: CommandContext, risks: readonly ManagementRisk[]): Promise<void> {
+  for (const r of risks) ctx.err(`warning: ${r.reason}`);
+  if (ctx.options['accept-disconnect']) return;
+  if (ctx.interactive && !ctx.json) {
+    const a = await ctx.prompt(`${riskText(risks)}. Apply anyway? Type yes to apply: `);
+    if (a?.trim().toLowerCase() === 'yes') return;
+    throw new CommandError('Not applied; the staged changes are kept (net discard drops them).', 1);
+  }
+  throw new CommandError('not applied: this change may disconnect you from the host (see the warnings); give --accept-disconnect to apply it anyway', 1);
+}
+
 async function applyAndWait(ctx: CommandContext, svc: NetworkService): Promise<number> {
   const timeout = (ctx.options['confirm-timeout'] as number | undefined) ?? DEFAULT_CONFIRM_TIMEOUT_S;
   try {
-    const { diff } = await svc.desired();
+    const { current, diff } = await svc.desired();
     if (!ctx.json) { ctx.out(`Backend: ${await svc.backend()}`); ctx.out(formatDiff(diff)); }
+    const risks = managementImpact(current, svc.staged(), managementOf(await readInventory(runner)));
+    if (risks.length) await acceptDisconnect(ctx, risks);
     const r = await svc.apply({ confirmTimeoutS: timeout, yes: Boolean(ctx.options.yes), onStep: (s) => { if (!ctx.json) ctx.out(`... ${s}`); } });
     if (!ctx.json) { ctx.out(`Verified after ${r.verifyTries} read${r.verifyTries === 1 ? '' : 's'}; probes:`); printProbes(ctx, r.probes); if (!r.probes.length) ctx.out('  (none passed before the change)'); }
     if (r.status !== 'waiting') return outcome(ctx, r);
@@ -267,6 +287,7 @@ const APPLY_OPTS: OptionSpecs = {
   'confirm-timeout': { type: 'number', description: `Seconds to wait for net confirm before rolling back (default ${DEFAULT_CONFIRM_TIMEOUT_S})`, value: 'S', min: 5, max: 3600 },
   yes: { type: 'boolean', description: 'Confirm at once when the connectivity probes pass' },
   'no-wait': { type: 'boolean', description: 'Return once applied; the rollback watchdog still rolls back at the timeout unless confirmed' },
+  'accept-disconnect': { type: 'boolean', description: "Apply even when the change takes the management interface's address or the default gateway away (asked on a terminal)" },
 };
 
 export const netCommands: Command[] = [
@@ -332,7 +353,10 @@ export const netCommands: Command[] = [
         const { changes, errors } = parseNetFile(text, current, (done, total) => progress.show(`reading line ${done}/${total}`));
         if (errors.length) throw new CommandError([`${path}: nothing staged:`, ...errors], 2);
         if (!changes.length) throw new CommandError(`${path}: no operations in the file`, 2);
-        await svc.stageAll(changes, { current, onProgress: (phase, done, total) => progress.show(`${phase} ${done}/${total}`) });
+        await svc.stageAll(changes, {
+          current, onProgress: (phase, done, total) => progress.show(`${phase} ${done}/${total}`),
+          event: { message: `Staged ${changes.length} change${changes.length === 1 ? '' : 's'} from ${path}` },
+        });
       } catch (e) {
         if (e instanceof NetValidationError) throw new CommandError([`${path}: nothing staged:`, ...e.errors.map((x) => fieldMessage(x))], 2);
         if (e instanceof NetError) throw new CommandError(`${path}: nothing staged: ${e.message}`, 1);

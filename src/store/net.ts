@@ -7,6 +7,7 @@
 import type { NetChange, NetConfig } from '../domain/net/model.ts';
 import type { FieldError } from '../domain/engine.ts';
 import { readInventory, watchLinks, type InventoryRunner, type NetInventory } from '../host/net/inventory.ts';
+import type { StageOptions } from '../host/net/service.ts';
 
 /** One line of the staged diff: '+' added, '-' removed, ' ' context. */
 export interface NetDiffLine { sign: '+' | '-' | ' ' | '~'; text: string }
@@ -37,6 +38,8 @@ export interface NetServiceApi {
   staged(): Promise<NetChange[]>;
   /** Validates; rejects with NetValidationError-like `{ errors: FieldError[] }` and stages nothing. */
   stage(change: NetChange): Promise<void>;
+  /** Stages a list at once (in place of everything staged with replace); the staged rows and their event commit together. */
+  stageAll(changes: NetChange[], opts: Pick<StageOptions, 'replace' | 'event'>): Promise<void>;
   discard(): Promise<void>;
   diff(): Promise<NetDiffLine[]>;
   /** Resolves when the change is in place and waiting for confirmation (or rejects, rolled back). */

@@ -14,6 +14,7 @@ import { applyChanges, type NetChange, type NetConfig } from '../../src/domain/n
 import { diffConfig } from '../../src/domain/net/diff.ts';
 import { NetValidationError, validateChange } from '../../src/domain/net/validate.ts';
 import { parseKernelState } from '../../src/host/net/read.ts';
+import type { StagingEvent } from '../../src/host/net/service.ts';
 import type { RunOptions, RunResult } from '../../src/exec/runner.ts';
 import { createStores } from '../../src/store/host.ts';
 import type { ApplyStep, NetServiceApi, PendingApply } from '../../src/store/net.ts';
@@ -69,8 +70,10 @@ function serviceStandin(opts: { pendingFor?: number; failApply?: string } = {}) 
   let applied: NetChange[] = [];
   // An apply another session started and left waiting (hostdeck net apply in an SSH session).
   let pending: PendingApply | undefined = opts.pendingFor ? { deadline: Date.now() + opts.pendingFor * 1000, who: 'root@ssh', diff: [{ sign: '~', text: 'host name node1 -> node9' }], probes: [] } : undefined;
-  const svc: NetServiceApi & { log: string[]; stagedNow: () => NetChange[] } = {
+  const notes: StagingEvent[] = [];
+  const svc: NetServiceApi & { log: string[]; notes: StagingEvent[]; stagedNow: () => NetChange[] } = {
     log,
+    notes,
     stagedNow: () => staged,
     backend: async () => 'networkmanager',
     current: async () => current,
@@ -80,6 +83,17 @@ function serviceStandin(opts: { pendingFor?: number; failApply?: string } = {}) 
       if (errs.length) throw new NetValidationError(errs);
       staged = [...staged, c];
       log.push(`stage ${c.op}`);
+    },
+    async stageAll(changes, o) {
+      let cfg = applyChanges(current, o.replace ? [] : staged);
+      for (const c of changes) {
+        const errs = validateChange(c, cfg);
+        if (errs.length) throw new NetValidationError(errs);
+        cfg = applyChanges(cfg, [c]);
+      }
+      staged = [...(o.replace ? [] : staged), ...changes];
+      if (o.event) notes.push(o.event);
+      log.push(`stageAll${o.replace ? ' replace' : ''} ${changes.map((c) => c.op).join(' ')}`);
     },
     discard: async () => { staged = []; log.push('discard'); },
     diff: async () => diffConfig(current, applyChanges(current, staged)).map((d) => ({ sign: d.kind, text: d.text })),
@@ -560,7 +574,7 @@ describe('first-run wizard and tools (inventory recorded on a test host)', () =>
     assert.ok(env.runner.calls.includes('getent ahosts -- engine.example.com'));
   });
 
-  it('emergency reset: needs the NIC name typed again; then stages the rebuild, records an event and opens the confirm countdown', async () => {
+  it('emergency reset: needs the NIC name typed again; then stages the rebuild in place of the staged set together with its event, and opens the confirm countdown', async () => {
     env = mount();
     await env.ui.waitFor('switch1');
     await env.ui.press('t');
@@ -575,9 +589,11 @@ describe('first-run wizard and tools (inventory recorded on a test host)', () =>
     await fill(env.ui, 'Type NIC name', 'eth1');
     await env.ui.press('E');
     await env.ui.waitFor(/Keep this configuration\? Rolling back in/);
-    assert.deepEqual(env.service.log.slice(0, 5), ['discard', 'stage bridge.delete', 'stage vlan.delete', 'stage bond.delete', 'stage ip.set']);
-    const ev = env.services.events.list({}).find((e) => /Emergency network reset staged on eth1/.test(e.message));
-    assert.ok(ev, 'an event was recorded');
+    // One call: the service writes the staged set and the event in one transaction (test/unit/net-staging-events.test.ts).
+    assert.deepEqual(env.service.log.slice(0, 1), ['stageAll replace bridge.delete vlan.delete bond.delete ip.set']);
+    assert.equal(env.service.notes.length, 1);
+    assert.match(env.service.notes[0]!.message, /^Emergency network reset staged on eth1: delete bridge /);
+    assert.deepEqual({ ...env.service.notes[0], message: undefined }, { message: undefined, objectType: 'interface', objectId: 'eth1', severity: 'warning' });
     await env.ui.press('R');
     await env.ui.waitFor('Rolled back: the previous configuration is back.');
   });

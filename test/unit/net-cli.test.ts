@@ -4,12 +4,15 @@
 // queries of this machine run; the strings are in none of their arguments).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseNetFile, fieldMessage, terminalProgress } from '../../src/cli/net.ts';
+import { netCommands, parseNetFile, fieldMessage, terminalProgress } from '../../src/cli/net.ts';
+import type { CommandContext, CommandError } from '../../src/cli/registry.ts';
+import { resolveConfig } from '../../src/config.ts';
+import { Services } from '../../src/services.ts';
 import { main } from '../../src/cli.tsx';
-import { observe, type RunRecord } from '../../src/exec/runner.ts';
+import { observe, replace, type RunRecord } from '../../src/exec/runner.ts';
 import { newIface, type NetConfig } from '../../src/domain/net/model.ts';
 import { openDatabase } from '../../src/manager/db.ts';
 
@@ -151,6 +154,82 @@ describe('issue #13: net input rules on the command line', () => {
       q.show('staging 1/3');
       q.clear();
       assert.deepEqual(none, []);
+    }
+  });
+});
+
+describe('net apply: a change that may disconnect the operator (host reads answered from the recorded test host, nothing applied)', () => {
+  const FIX = new URL('../fixtures/net/', import.meta.url).pathname;
+  const recorded: Record<string, string> = {
+    'ip -j -d addr show': 'ip-d-addr.json', 'ip -j link show': 'ip-j-link.json', 'ip -j route show default': 'ip-route-default.json',
+    'ip -j -6 route show default': 'ip6-route-default.json', 'ip -j -4 route show default': 'ip-route-default.json', 'lldpcli -f json show neighbors': 'lldpcli-neighbors.json',
+    'ip -d -j addr show': 'ip-d-addr.json', 'ip -j -4 route show table main': 'ip-route-default.json', 'ip -j -6 route show table main': 'ip6-route-default.json',
+  };
+  /** Reads answered with the recorded test host's outputs; anything else fails (a stand-in: nothing on this machine changes). */
+  async function onRecordedHost<T>(calls: string[], fn: () => Promise<T>): Promise<T> {
+    const undo = replace((command, args) => {
+      const line = [command, ...args].join(' ');
+      calls.push(line);
+      if (recorded[line]) return { exitCode: 0, stdout: readFileSync(join(FIX, recorded[line]!), 'utf8') };
+      if (command === 'grep') return { exitCode: 2, stdout: readFileSync(join(FIX, 'grep-sysfs.txt'), 'utf8') };
+      return { exitCode: 1, stderr: `${command}: not run by this test (stand-in)\n` };
+    });
+    try { return await fn(); } finally { undo(); }
+  }
+  async function hostdeck(argv: string[], calls: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const code = await onRecordedHost(calls, () => main(argv, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } }));
+    return { code, out, err };
+  }
+
+  it('without a terminal: the warnings, then refused with exit 1 naming --accept-disconnect; nothing applied, the staged change kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hostdeck-netrisk-'));
+    const db = join(dir, 'state.db');
+    try {
+      // eth0 holds the default route and 192.168.81.10/24 on the recorded host.
+      const staged = await hostdeck(['net', 'ip', 'set', 'eth0', '--method', 'dhcp', '--db', db], []);
+      assert.equal(staged.code, 0, staged.err);
+      const calls: string[] = [];
+      const r = await hostdeck(['net', 'apply', '--yes', '--db', db], calls);
+      assert.equal(r.code, 1, r.err);
+      assert.match(r.err, /^warning: eth0 switches IPv4 from static to DHCP: eth0 loses 192\.168\.81\.10\/24/m);
+      assert.match(r.err, /^warning: the default IPv4 gateway 192\.168\.81\.1 \(eth0\) is left to DHCP/m);
+      assert.match(r.err, /not applied: this change may disconnect you from the host .*give --accept-disconnect to apply it anyway/);
+      // Only reads ran: no checkpoint, no pending file, no change.
+      assert.deepEqual(calls.filter((c) => !/^(ip -j |ip -d -j addr show$|lldpcli |grep |cat -- |nmcli -t -f RUNNING )/.test(c)), []);
+      const rows = openDatabase(db);
+      try { assert.equal(rows.prepare('SELECT count(*) FROM net_staged').pluck().get(), 1); } finally { rows.close(); }
+      // Accepted by name: the apply goes on past the warning (and fails at the stand-in, which applies nothing).
+      const accepted = await hostdeck(['net', 'apply', '--yes', '--accept-disconnect', '--db', db], []);
+      assert.match(accepted.err, /warning: eth0 switches IPv4/);
+      assert.doesNotMatch(accepted.err, /not applied: this change may disconnect you/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('on a terminal: a prompt naming the risk; anything but yes applies nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hostdeck-netrisk-tty-'));
+    const db = join(dir, 'state.db');
+    const services = new Services(resolveConfig({ db }), 'cli');
+    try {
+      assert.equal((await hostdeck(['net', 'ip', 'set', 'eth0', '--method', 'dhcp', '--db', db], [])).code, 0);
+      const apply = netCommands.find((c) => c.verb === 'apply')!;
+      const asked: string[] = [];
+      const err: string[] = [];
+      const calls: string[] = [];
+      const ctx = {
+        services, options: { yes: true }, positionals: [], json: false, interactive: true, out: () => {}, err: (t: string) => { err.push(t); },
+        prompt: async (q: string) => { asked.push(q); return 'no'; },
+      } as unknown as CommandContext;
+      await assert.rejects(onRecordedHost(calls, () => apply.run(ctx)), (e: CommandError) => e.code === 1 && /^Not applied; the staged changes are kept/.test(e.message));
+      assert.equal(asked.length, 1);
+      assert.match(asked[0]!, /^This may disconnect you from the host: eth0 switches IPv4 from static to DHCP.*Apply anyway\? Type yes to apply: $/);
+      assert.deepEqual(calls.filter((c) => !/^(ip -j |ip -d -j addr show$|lldpcli |grep |cat -- |nmcli -t -f RUNNING )/.test(c)), []);
+    } finally {
+      await services.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -10,6 +10,7 @@
 // files are read with one `grep -s -H '' FILE...` (one process for every
 // file, which matters under TCG where each program start costs 100-300 ms).
 import { parseDefaultRoutes, parseResolvConf } from '../parse.ts';
+import { managementIface } from '../../domain/net/impact.ts';
 import type { RunOptions, RunResult } from '../../exec/runner.ts';
 
 /** The runner this module needs (src/exec/runner.ts, or testHostRunner(host)). */
@@ -382,6 +383,11 @@ export async function readInventory(runner: InventoryRunner): Promise<NetInvento
 /** Every interface of the inventory, in display order: NICs, bonds, VLANs, bridges, others. */
 export function allLinks(inv: NetInventory): NetLink[] {
   return [...inv.nics, ...inv.bonds, ...inv.vlans, ...inv.bridges, ...inv.others];
+}
+
+/** The management interface of the inventory (the dashboard's rule: the default route's interface), for the console and the CLI alike. */
+export function managementOf(inv: NetInventory | undefined): string | undefined {
+  return inv ? managementIface(inv.gateways, allLinks(inv).filter((l) => l.addresses.some((a) => a.scope === 'global')).map((l) => l.name)) : undefined;
 }
 
 // ---- identify ----

@@ -15,10 +15,10 @@
 // screens call stage/staged/discard/diff/apply/confirm/rollback/pending/test.
 import { randomUUID } from 'node:crypto';
 import { changedInterfaces, diffConfig, mismatches, type DiffLine } from '../../domain/net/diff.ts';
-import { ChangeChain, describeChange, type NetChange, type NetConfig } from '../../domain/net/model.ts';
+import { ChangeChain, changeObject, describeChange, type NetChange, type NetConfig } from '../../domain/net/model.ts';
 import { NetValidationError, validateChange, validateConfig, type FieldError } from '../../domain/net/validate.ts';
 import type { Db } from '../../manager/db.ts';
-import type { EventLog, EventResult } from '../../manager/events.ts';
+import type { EventLog, EventResult, Severity } from '../../manager/events.ts';
 import { readRegistration } from '../engine/state.ts';
 import { detectBackend, type BackendName, type Checkpoint, type NetBackend } from './backend.ts';
 import { Iproute2Backend } from './iproute2.ts';
@@ -113,7 +113,8 @@ export interface NetworkService {
    * a kill part-way leaves none of them staged. Time is linear in the list's
    * length; onProgress is called after each change is checked and written.
    */
-  stageAll(changes: readonly NetChange[], opts?: { current?: NetConfig; onProgress?: (phase: 'checking' | 'staging', done: number, total: number) => void }): Promise<number>;
+  stageAll(changes: readonly NetChange[], opts?: StageOptions): Promise<number>;
+  /** Drops every staged change; the deletion and its event commit together. */
   discard(): number;
   diff(): Promise<DiffLine[]>;
   desired(): Promise<{ current: NetConfig; desired: NetConfig; diff: DiffLine[] }>;
@@ -127,6 +128,33 @@ export interface NetworkService {
   test(targets?: string[]): Promise<ProbeResult[]>;
   /** The watchdog's loop: roll back apply `id` at its deadline unless it was confirmed. */
   watchdog(id: string): Promise<'confirmed' | 'rolled-back' | 'gone'>;
+}
+
+/** The event a staging writes, in the same transaction as the staged rows. */
+export interface StagingEvent {
+  message: string;
+  objectType?: string;
+  objectId?: string;
+  severity?: Severity;
+}
+
+export interface StageOptions {
+  current?: NetConfig;
+  onProgress?: (phase: 'checking' | 'staging', done: number, total: number) => void;
+  /** The changes take the place of everything staged (checked against the current configuration alone). */
+  replace?: boolean;
+  /** Default: "Staged: <the change>" on its interface, or "Staged N changes" for a list. */
+  event?: StagingEvent;
+}
+
+/** What a staging's event says by default: the one change and its object, or the count. */
+function stagingEvent(changes: readonly NetChange[]): StagingEvent {
+  if (changes.length === 1) {
+    const c = changes[0]!;
+    const object = changeObject(c);
+    return { message: `Staged: ${describeChange(c)}`, objectType: c.op === 'dns.set' || c.op === 'hostname.set' ? 'network' : 'interface', objectId: object };
+  }
+  return { message: `Staged ${changes.length} changes` };
 }
 
 const summary = (diff: DiffLine[]) => diff.map((d) => `${d.kind}${d.text}`).join('; ').slice(0, 500);
@@ -281,7 +309,7 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
       const mark = () => deps.db.prepare('SELECT count(*) AS n, max(id) AS last FROM net_staged').get() as { n: number; last: number | null };
       const seen = mark();
       const chain = new ChangeChain(base);
-      for (const c of staged()) if (validateChange(c, chain.config).length === 0) chain.apply(c);
+      if (!opts.replace) for (const c of staged()) if (validateChange(c, chain.config).length === 0) chain.apply(c);
       const errors: FieldError[] = [];
       changes.forEach((c, i) => {
         const e = validateChange(c, chain.config);
@@ -293,17 +321,22 @@ export function createNetworkService(deps: NetworkServiceDeps): NetworkService {
       if (errors.length) throw new NetValidationError(errors);
       const ins = deps.db.prepare('INSERT INTO net_staged (change, user, staged_at) VALUES (?, ?, ?)');
       const at = new Date(now()).toISOString();
-      // IMMEDIATE: the staged set the changes were checked against cannot change before they are written.
-      deps.db.transaction(() => {
+      const note = { objectType: 'network', objectId: 'host', ...(opts.event ?? stagingEvent(changes)) };
+      // IMMEDIATE: the staged set the changes were checked against cannot change before they are written; the event commits with them.
+      deps.events.recordChange(() => {
         const m = mark();
         if (m.n !== seen.n || m.last !== seen.last) throw new NetError('the staged changes changed while these were checked (another session staged or discarded); try again', 'pending');
+        if (opts.replace) deps.db.prepare('DELETE FROM net_staged').run();
         changes.forEach((c, i) => { ins.run(JSON.stringify(c), deps.events.user, at); progress('staging', i + 1, changes.length); });
-      }).immediate();
+      }, () => ({ source: 'network', ...note, result: 'success' }));
       return changes.length;
     },
 
     discard() {
-      return deps.db.prepare('DELETE FROM net_staged').run().changes;
+      return deps.events.recordChange(
+        () => deps.db.prepare('DELETE FROM net_staged').run().changes,
+        (n) => (n ? { source: 'network', objectType: 'network', objectId: 'host', message: `Discarded ${n} staged change${n === 1 ? '' : 's'}`, result: 'success' } : undefined),
+      );
     },
 
     async diff() { return (await desiredState()).diff; },
