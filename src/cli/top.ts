@@ -44,7 +44,7 @@ async function runTop(ctx: CommandContext): Promise<number> {
   const intervalMs = Math.round(((ctx.options.interval as number | undefined) ?? 1) * 1000);
   const iterations = (ctx.options.iterations as number | undefined) ?? Infinity;
   const format = (ctx.options.format as string | undefined) ?? (ctx.json ? 'json' : 'csv');
-  const store = createVmStore(ctx.services, { intervalMs: Math.max(500, intervalMs), historySeconds: 2, events: false });
+  const store = createVmStore(ctx.core.monitor, { intervalMs: Math.max(500, intervalMs), historySeconds: 2, events: false });
   let stop = false;
   const onSignal = () => { stop = true; };
   process.once('SIGINT', onSignal);
@@ -52,7 +52,7 @@ async function runTop(ctx: CommandContext): Promise<number> {
   try {
     await store.refresh(); // priming sample
     let s = store.getSnapshot();
-    if (s.error && !s.data) throw new CommandError(`cannot read VM figures from ${ctx.services.virt.uri}: ${s.error}`, 1);
+    if (s.error && !s.data) throw new CommandError(`cannot read VM figures from ${ctx.core.monitor.uri}: ${s.error}`, 1);
     if (format === 'csv') ctx.out(TOP_FIELDS.join(','));
     for (let tick = 1; tick <= iterations && !stop; tick++) {
       await sleep(intervalMs);

@@ -14,6 +14,7 @@ import { vmActionsLocked } from '../host/engine/state.ts';
 import { createEngineUseCases, type EngineUseCases } from './engine.ts';
 import { createEventUseCases, type EventUseCases } from './events.ts';
 import { createHostUseCases, type HostUseCases } from './host.ts';
+import { createMonitorUseCases, type MonitorUseCases } from './monitor.ts';
 
 /** What every use-case factory receives. */
 export interface CoreContext {
@@ -30,6 +31,8 @@ export interface Core {
   readonly engine: EngineUseCases;
   readonly events: EventUseCases;
   readonly host: HostUseCases;
+  /** Live VM figures: the statistics sampler and what the VM store reads beside it. */
+  readonly monitor: MonitorUseCases;
 }
 
 export function createCore(infra: Services, principal: Principal): Core {
@@ -43,6 +46,7 @@ export function createCore(infra: Services, principal: Principal): Core {
     engine: createEngineUseCases(ctx),
     events: createEventUseCases(ctx),
     host: createHostUseCases(ctx),
+    monitor: createMonitorUseCases(ctx),
   };
 }
 

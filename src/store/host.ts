@@ -6,6 +6,7 @@ import type { ConnectionStatus, DomainSummary } from '../virt/types.ts';
 import { createPolledStore, type PolledStore } from './poller.ts';
 import { trace } from '../trace.ts';
 import { createVmStore, type VmStore } from './vms.ts';
+import { createMonitorUseCases } from '../core/monitor.ts';
 import { createHostMetricsStore, type HostMetricsStore } from './host-metrics.ts';
 
 export interface VirtSnapshot {
@@ -62,7 +63,7 @@ export function createStores(services: Services, refreshMs = 2000, opts: { engin
   const mode = createPolledStore(async () => status(), refreshMs);
   // A connection state change shows at once, not at the next poll.
   // The VM sampler starts a virsh: not before the console's first frame (samplersAfter).
-  const vms = createVmStore(services, { intervalMs: opts.monitorMs ?? 1000, startAfter: opts.samplersAfter });
+  const vms = createVmStore(createMonitorUseCases({ infra: services }), { intervalMs: opts.monitorMs ?? 1000, startAfter: opts.samplersAfter });
   const hostMetrics = createHostMetricsStore({ intervalMs: opts.monitorMs ?? 1000 });
   // libvirtd back: the VM figures now, not after the sampler's error backoff (up to 30 s).
   const off = services.virt.onStatus((s) => { void virt.refresh(); if (s.state === 'connected') void vms.refresh(); });

@@ -1,7 +1,7 @@
-// The VM sampler and store: one bulk domain-statistics call per tick for
-// every domain (in process through hostdeck's libvirt addon, see
-// src/virt/native/domstats.ts; or over one long-running virsh, see
-// virsh-session.ts, where the addon is not built), rates from the
+// The VM store: one bulk domain-statistics call per tick for every domain
+// through the sampler the core gives (core.monitor; in process through
+// hostdeck's libvirt addon, or over one long-running virsh where the addon
+// is not built: src/virt/sampler.ts), rates from the
 // previous tick (CPU % from cpu-time deltas), per-VM history in fixed-size
 // rings, and lifecycle events that trigger a tick at once instead of waiting
 // for the next one. Ticks chain timeouts, a tick asked for while one runs
@@ -12,13 +12,7 @@
 // all read this one store.
 import { HistoryClock, historyCapacity, SeriesRing, seriesPoints, type Point } from '../domain/history.ts';
 import { deltaMarks, type VmRow } from '../domain/vm-figures.ts';
-import type { Services } from '../services.ts';
-import { computeDomainRates, parseDomstats, SAMPLER_DOMSTATS_ARGS, SAMPLER_RUNNING_ONLY_ARGS, uptimeSeconds, type DomainStatsSample } from '../virt/stats.ts';
-import { countByState, type DomainStateName, type DomainSummary } from '../virt/types.ts';
-import { readDomainStartTimes } from '../virt/uptime.ts';
-import { loadDomstatsAddon, NativeDomstats } from '../virt/native/domstats.ts';
-import type { SamplerKind } from '../config.ts';
-import { VirshSession } from './virsh-session.ts';
+import { computeDomainRates, countByState, parseDomstats, uptimeSeconds, type DomainStateName, type DomainStatsSample, type DomainSummary, type MonitorUseCases, type SamplerKind, type VmSampler } from '../core/monitor.ts';
 
 /** History series per VM, in ring order. */
 export const VM_SERIES = ['cpu', 'memory', 'diskRead', 'diskWrite', 'netRx', 'netTx'] as const;
@@ -36,7 +30,7 @@ export interface VmSnapshot {
   /** Ticks so far. */
   ticks: number;
   /** Where the statistics come from: libvirt in process, or a virsh. */
-  source: StatsSource['kind'];
+  source: VmSampler['kind'];
 }
 
 export interface VmStoreState {
@@ -72,18 +66,6 @@ export interface VmStoreOptions {
 }
 
 /**
- * One bulk statistics call per tick: the `virsh domstats` text for every
- * domain, or (`runningOnly`) for the running ones; null when it is exactly
- * the previous call's.
- */
-interface StatsSource {
-  kind: 'libvirt' | 'virsh';
-  read: (runningOnly: boolean) => Promise<string | null>;
-  close: () => void;
-}
-
-
-/**
  * Every this many ticks the call covers every domain, whatever the events
  * said (the others ask only for the running ones; see sample()).
  */
@@ -92,31 +74,18 @@ export const FULL_SAMPLE_EVERY = 10;
 /** States whose counters do not move: carried from the last call over every domain. */
 const FROZEN: ReadonlySet<DomainStateName> = new Set(['paused', 'shutoff', 'crashed']);
 
-function openStatsSource(uri: string, kind: SamplerKind): StatsSource {
-  if (kind !== 'virsh') {
-    const { addon, reason } = loadDomstatsAddon();
-    if (addon) {
-      const n = new NativeDomstats(addon, uri);
-      return { kind: 'libvirt', read: (running) => n.sample(running ? SAMPLER_RUNNING_ONLY_ARGS : SAMPLER_DOMSTATS_ARGS), close: () => n.close() };
-    }
-    if (kind === 'libvirt') throw new Error(`HOSTDECK_SAMPLER=libvirt: the in-process sampler is not available: ${reason}`);
-  }
-  const s = new VirshSession(uri);
-  return { kind: 'virsh', read: (running) => s.command(running ? SAMPLER_RUNNING_ONLY_ARGS : SAMPLER_DOMSTATS_ARGS), close: () => s.close() };
-}
-
 const MAX_BACKOFF_MS = 30_000;
 
 interface Meta { uuid: string; id: number; vcpus: number; memoryKiB: number; maxMemoryKiB: number }
 
-export function createVmStore(services: Services, opts: VmStoreOptions = {}): VmStore {
+export function createVmStore(monitor: MonitorUseCases, opts: VmStoreOptions = {}): VmStore {
   let intervalMs = opts.intervalMs ?? 1000;
   const capacity = historyCapacity(intervalMs, opts.historySeconds ?? 3600);
   const clock = new HistoryClock(capacity);
   const rings = new Map<string, SeriesRing>();
   let state: VmStoreState = { loading: true, intervalMs };
   const subs = new Set<() => void>();
-  let source: StatsSource | undefined;
+  let source: VmSampler | undefined;
   let prevSamples = new Map<string, DomainStatsSample>();
   let prevRows = new Map<string, VmRow>();
   /** The last call's text (a null answer means this again), and the previous text of each kind of call. */
@@ -154,16 +123,16 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
   };
 
   async function loadMeta(): Promise<void> {
-    const list: DomainSummary[] = await services.virt.domainList();
+    const list: DomainSummary[] = await monitor.vmList();
     meta = new Map(list.map((d) => [d.name, { uuid: d.uuid, id: d.id, vcpus: d.vcpus, memoryKiB: d.memoryKiB, maxMemoryKiB: d.maxMemoryKiB }]));
     metaStale = false;
-    if (hostCpus === undefined) hostCpus = await services.virt.nodeInfo().then((n) => n.cpus, () => undefined);
+    if (hostCpus === undefined) hostCpus = await monitor.hostCpus();
   }
 
   /** One tick; resolves true when any figure changed (the screens redraw). */
   async function sample(): Promise<boolean> {
     if (!source && opts.startAfter) await opts.startAfter;
-    source ??= openStatsSource(services.virt.uri, opts.sampler ?? services.config.sampler ?? 'auto');
+    source ??= monitor.openVmSampler(opts.sampler);
     const src = source;
     const t0 = performance.now();
     const read = async (runningOnly: boolean) => (lastText = (await src.read(runningOnly)) ?? lastText);
@@ -222,7 +191,7 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
       if (active && was && !wasActive) startedAt.set(s.name, at);
     }
     if (justStarted.length) {
-      const found = await readDomainStartTimes(services.virt.uri, justStarted).catch(() => new Map<string, number>());
+      const found = await monitor.vmStartTimes(justStarted).catch(() => new Map<string, number>());
       for (const [n, t] of found) startedAt.set(n, t);
     }
     const slot = clock.push(at);
@@ -311,7 +280,7 @@ export function createVmStore(services: Services, opts: VmStoreOptions = {}): Vm
       subs.add(fn);
       stopped = false;
       if (subs.size === 1) {
-        if (opts.events !== false && !offEvents) offEvents = services.virt.onDomainEvent((e) => onEvent(e.kind));
+        if (opts.events !== false && !offEvents) offEvents = monitor.onVmEvent((e) => onEvent(e.kind));
         if (!inFlight) {
           const age = state.data ? Date.now() - state.data.at : Infinity;
           if (age >= intervalMs) void tick(); else schedule();

@@ -1,10 +1,11 @@
-// The libvirt connection and the one interface the screens use for libvirt:
-// access functions named resource + verb (domainStart, snapshotRevert,
-// storagePoolRefresh, ...). @unraid/libvirt for the calls it has; `virsh`
-// through the runner for the rest (bulk domstats, event --loop, snapshots,
-// pools, networks, reboot, autostart). Functions return values and never
-// touch UI state. When libvirtd goes away the status says "disconnected"
-// and the connection is re-opened with backoff on its own.
+// The libvirt connection: opening it, its status ("disconnected" when
+// libvirtd goes away, re-opened with backoff on its own), virsh and binding
+// calls on it, and the domain event stream. Every call on a libvirt object
+// lives in that object's module (domains.ts, snapshots.ts, pools.ts,
+// networks.ts, sampler.ts), each taking the connection as a VirtLink; the
+// methods below (resource + verb: domainStart, snapshotRevert, ...) are the
+// same calls bound to this connection. @unraid/libvirt for the calls it has;
+// `virsh` through the runner for the rest. Nothing here touches UI state.
 //
 // On a test:///<file>.xml URI every process opens its own copy of the
 // fixture: changes made through the binding are not seen by virsh and the
@@ -12,37 +13,31 @@
 import type { Hypervisor as HypervisorT, Domain as DomainHandle } from '@unraid/libvirt';
 import { run } from '../exec/runner.ts';
 import { parseVirshVersion } from './version.ts';
-import { domainStateName, parseDomInfo, type ConnectionStatus, type DomainInfo, type DomainStateName, type DomainSummary, type VirtVersion } from './types.ts';
-import { virsh as runVirsh, virshArgs, virshArgv, VirshError, type VirshArgs } from './virsh.ts';
-import { parseDomstats, type DomainStatsSample } from './stats.ts';
-import { readDomainStartTimes } from './uptime.ts';
+import type { ConnectionStatus, DomainInfo, DomainStateName, DomainSummary, VirtVersion } from './types.ts';
+import { virsh as runVirsh, virshArgs, virshArgv, type VirshArgs } from './virsh.ts';
 import { DomainEventStream, type DomainEvent } from './events.ts';
-import { parseSnapshotList, type Snapshot } from './snapshots.ts';
-import { parseNetList, parsePoolList, parseVolList, type Network, type StoragePool, type StorageVolume } from './storage.ts';
-import { parseDomainXml, type DomainDisk } from './xml/parse.ts';
-import { DiskLookup, diskRemove, volumeClone, volumeDelete, type Virsh } from './volumes.ts';
-import { cloneVolumeName, diskRefusalMessage, diskRemovalPlan, ownedDisks, type DiskRemovalPlan, type DiskStorage, type DomainDisks, type VolumeRef } from '../domain/vm-disks.ts';
-import { WrongStateError } from '../domain/errors.ts';
-import { domainXml, domainNameProblem, snapshotXml, type DomainSpec } from './xml/create.ts';
-import { updateDomainXml, type DomainChanges } from './xml/update.ts';
+import type { Snapshot } from './snapshots.ts';
+import type { Network, StoragePool, StorageVolume } from './storage.ts';
+import type { DiskRemovalPlan } from '../domain/vm-disks.ts';
+import type { DomainSpec } from './xml/create.ts';
+import type { DomainChanges } from './xml/update.ts';
+import { isConnectionError, virtError, type Virsh, type VirtLink } from './link.ts';
+import * as domains from './domains.ts';
+import * as snapshots from './snapshots.ts';
+import * as pools from './pools.ts';
+import * as networks from './networks.ts';
+import { domainStats, type DomainStats } from './sampler.ts';
+import type { UndefineResult } from './domains.ts';
+
+export { isConnectionError, virtError } from './link.ts';
+export type { DomainStats } from './sampler.ts';
+export type { UndefineResult } from './domains.ts';
 
 type Binding = typeof import('@unraid/libvirt');
 let bindingPromise: Promise<Binding> | undefined;
 const loadBinding = () => (bindingPromise ??= import('@unraid/libvirt'));
 
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
-
-/** A domain sample from the bulk stats call, with its start time where known (for uptime). */
-export interface DomainStats extends DomainStatsSample {
-  /** When the domain's QEMU process started (ms since epoch); local qemu:///system only. */
-  startedAt?: number;
-}
-
-/** What a delete with its disks did: sources removed, and those kept because other domains use them. */
-export interface UndefineResult {
-  removed: string[];
-  shared: { disk: string; usedBy: string[] }[];
-}
 
 export interface NodeInfo {
   hostname: string;
@@ -52,7 +47,7 @@ export interface NodeInfo {
   model: string;
 }
 
-export class VirtConnection {
+export class VirtConnection implements VirtLink {
   private hv?: HypervisorT;
   private opening?: Promise<HypervisorT>;
   private status: ConnectionStatus;
@@ -175,7 +170,21 @@ export class VirtConnection {
     }
   }
 
-  /** The connection's virsh for helpers that take one (src/virt/volumes.ts). */
+  /** Run `fn` on the domain named `name`; "no domain named" when there is none. */
+  async withDomain<T>(name: string, fn: (hv: HypervisorT, d: DomainHandle) => Promise<T>): Promise<T> {
+    return this.call(async (hv) => {
+      let d: DomainHandle;
+      try {
+        d = await hv.domainLookupByName(name);
+      } catch (err) {
+        if (/not found/i.test(String((err as Error).message))) throw new Error(`no domain named '${name}'`, { cause: err });
+        throw err;
+      }
+      return fn(hv, d);
+    });
+  }
+
+  /** The connection's virsh as a function, for the modules that take one (pools.ts). */
   private readonly virshFn: Virsh = (args, opts) => this.virsh(args, opts);
 
   /** `virsh -c <uri> ...args` -> stdout; a failure that means the daemon is gone marks the connection down. */
@@ -256,389 +265,67 @@ export class VirtConnection {
     });
   }
 
-  // ---- domains: reads -----------------------------------------------------
+  // ---- domains (domains.ts) ---------------------------------------------------
 
-  /** Every defined domain with its state and basic figures. */
-  async domainList(): Promise<DomainSummary[]> {
-    return this.call(async (hv) => {
-      const doms = await hv.connectListAllDomains();
-      return Promise.all(doms.map(async (d) => {
-        const [name, uuid, info, id] = await Promise.all([hv.domainGetName(d), hv.domainGetUUIDString(d), hv.domainGetInfo(d), hv.domainGetID(d).catch(() => -1)]);
-        return {
-          uuid, name, id: typeof id === 'number' && id > 0 ? id : -1,
-          state: domainStateName(info.state), vcpus: info.nrVirtCpu, memoryKiB: info.memory, maxMemoryKiB: info.maxMem, cpuTimeNs: Number(info.cpuTime ?? 0),
-        } satisfies DomainSummary;
-      }));
-    });
-  }
+  domainList(): Promise<DomainSummary[]> { return domains.domainList(this); }
+  domainState(name: string): Promise<DomainStateName> { return domains.domainState(this, name); }
+  domainGetXml(name: string, opts: { inactive?: boolean } = {}): Promise<string> { return domains.domainGetXml(this, name, opts); }
+  domainGet(name: string): Promise<DomainInfo> { return domains.domainGet(this, name); }
+  domainDefine(xml: string): Promise<string> { return domains.domainDefine(this, xml); }
+  domainCreate(spec: DomainSpec): Promise<string> { return domains.domainCreate(this, spec); }
+  domainUpdate(name: string, changes: Omit<DomainChanges, 'newUuid' | 'newMacs' | 'name'>): Promise<string> { return domains.domainUpdate(this, name, changes); }
+  domainClone(name: string, newName: string, changes: Pick<DomainChanges, 'memoryMiB' | 'vcpus' | 'description' | 'title'> = {}): Promise<{ name: string; volumes: string[] }> { return domains.domainClone(this, name, newName, changes); }
+  domainStart(name: string): Promise<void> { return domains.domainStart(this, name); }
+  domainShutdown(name: string): Promise<void> { return domains.domainShutdown(this, name); }
+  domainReboot(name: string): Promise<void> { return domains.domainReboot(this, name); }
+  domainDestroy(name: string): Promise<void> { return domains.domainDestroy(this, name); }
+  domainSuspend(name: string): Promise<void> { return domains.domainSuspend(this, name); }
+  domainResume(name: string): Promise<void> { return domains.domainResume(this, name); }
+  domainSave(name: string, file: string): Promise<void> { return domains.domainSave(this, name, file); }
+  domainRestore(file: string): Promise<void> { return domains.domainRestore(this, file); }
+  domainSetAutostart(name: string, on: boolean): Promise<void> { return domains.domainSetAutostart(this, name, on); }
+  domainUndefine(name: string, opts: { removeStorage?: boolean; managedPools?: readonly string[] } = {}): Promise<UndefineResult> { return domains.domainUndefine(this, name, opts); }
+  domainDiskRemovalPlan(name: string, managedPools: readonly string[] = []): Promise<DiskRemovalPlan> { return domains.domainDiskRemovalPlan(this, name, managedPools); }
+  domainConsoleCommand(name: string): { command: string; args: string[] } { return domains.domainConsoleCommand(this.uri, name); }
+  domainWaitState(name: string, states: readonly DomainStateName[], timeoutMs: number): Promise<DomainStateName> { return domains.domainWaitState(this, name, states, timeoutMs); }
 
-  /** One domain's state (binding, no process). */
-  async domainState(name: string): Promise<DomainStateName> {
-    return this.withDomain(name, async (hv, d) => domainStateName((await hv.domainGetInfo(d)).state));
-  }
+  // ---- statistics (sampler.ts) -------------------------------------------------
 
-  /** Domain XML (live while running; `inactive` for the persistent definition). */
-  async domainGetXml(name: string, opts: { inactive?: boolean } = {}): Promise<string> {
-    return this.withDomain(name, (hv, d) => hv.domainGetXMLDesc(d, opts.inactive ? 2 : 0));
-  }
+  domainStats(): Promise<DomainStats[]> { return domainStats(this); }
 
-  /** Everything a detail view shows about one domain. */
-  async domainGet(name: string): Promise<DomainInfo> {
-    const [summary, xml, dominfo, snaps] = await Promise.all([
-      this.withDomain(name, async (hv, d) => {
-        const [uuid, info, id] = await Promise.all([hv.domainGetUUIDString(d), hv.domainGetInfo(d), hv.domainGetID(d).catch(() => -1)]);
-        return {
-          uuid, name, id: typeof id === 'number' && id > 0 ? id : -1, state: domainStateName(info.state), vcpus: info.nrVirtCpu,
-          memoryKiB: info.memory, maxMemoryKiB: info.maxMem, cpuTimeNs: Number(info.cpuTime ?? 0),
-        } satisfies DomainSummary;
-      }),
-      this.domainGetXml(name),
-      this.virsh(virshArgs('dominfo', { domain: name })).then(parseDomInfo),
-      this.virsh(virshArgs('snapshot-list', { domain: name }, ['--name'])).then((t) => t.split('\n').filter((l) => l.trim()).length).catch(() => 0),
-    ]);
-    return {
-      ...summary,
-      persistent: dominfo.Persistent !== 'no',
-      autostart: dominfo.Autostart === 'enable',
-      managedSave: dominfo['Managed save'] === 'yes',
-      snapshots: snaps,
-      details: parseDomainXml(xml),
-    };
-  }
+  // ---- snapshots (snapshots.ts) --------------------------------------------------
 
-  /**
-   * Counters for every domain in ONE `virsh domstats --nowait` call (a busy
-   * domain, e.g. one taking a snapshot, does not hold up the tick; never a process
-   * or round trip per VM), plus start times for uptime. Feed two of these to
-   * computeAllRates() for CPU %, disk and network per second.
-   */
-  async domainStats(): Promise<DomainStats[]> {
-    const at = Date.now();
-    const samples: DomainStats[] = parseDomstats(await this.virsh(virshArgs('domstats', {}, ['--nowait'])), at);
-    const running = samples.filter((s) => s.state === 'running' || s.state === 'paused' || s.state === 'blocked').map((s) => s.name);
-    const starts = await readDomainStartTimes(this.uri, running);
-    for (const s of samples) s.startedAt = starts.get(s.name);
-    return samples;
-  }
+  snapshotList(name: string): Promise<Snapshot[]> { return snapshots.snapshotList(this, name); }
+  snapshotCreate(name: string, snap: { name: string; description?: string }): Promise<string> { return snapshots.snapshotCreate(this, name, snap); }
+  snapshotRevert(name: string, snapshot: string): Promise<void> { return snapshots.snapshotRevert(this, name, snapshot); }
+  snapshotDelete(name: string, snapshot: string, opts: { children?: boolean } = {}): Promise<void> { return snapshots.snapshotDelete(this, name, snapshot, opts); }
 
-  // ---- domains: lifecycle -------------------------------------------------
+  // ---- storage pools and volumes (pools.ts) ----------------------------------------
 
-  private async withDomain<T>(name: string, fn: (hv: HypervisorT, d: DomainHandle) => Promise<T>): Promise<T> {
-    return this.call(async (hv) => {
-      let d: DomainHandle;
-      try {
-        d = await hv.domainLookupByName(name);
-      } catch (err) {
-        if (/not found/i.test(String((err as Error).message))) throw new Error(`no domain named '${name}'`, { cause: err });
-        throw err;
-      }
-      return fn(hv, d);
-    });
-  }
-
-  /** Define a domain from XML; returns its name. */
-  async domainDefine(xml: string): Promise<string> {
-    return this.call(async (hv) => hv.domainGetName(await hv.domainDefineXML(xml)));
-  }
-
-  /** Define a domain from a spec (see xml/create.ts); returns its name. */
-  async domainCreate(spec: DomainSpec): Promise<string> {
-    return this.domainDefine(domainXml(spec));
-  }
-
-  /** Change a defined domain (takes effect at its next start); returns the new XML. */
-  async domainUpdate(name: string, changes: Omit<DomainChanges, 'newUuid' | 'newMacs' | 'name'>): Promise<string> {
-    const xml = updateDomainXml(await this.domainGetXml(name, { inactive: true }), changes);
-    await this.domainDefine(xml);
-    return xml;
-  }
-
-  /**
-   * Clone a shut-off domain: new name, UUID and MACs. Every disk it owns is
-   * copied with vol-clone in its own pool on this connection (a file disk
-   * stays a file disk, on the new volume's path); read-only and CD-ROM
-   * images are shared. A writable disk that is not a volume of a pool here
-   * is refused, with the reason, before anything is copied; a failure takes
-   * back the volumes made so far (vol-delete). Returns the clone's name and
-   * its volumes (POOL/VOLUME).
-   */
-  async domainClone(name: string, newName: string, changes: Pick<DomainChanges, 'memoryMiB' | 'vcpus' | 'description' | 'title'> = {}): Promise<{ name: string; volumes: string[] }> {
-    const problem = domainNameProblem(newName);
-    if (problem) throw new Error(`domain name ${JSON.stringify(newName)}: ${problem}`);
-    if ((await this.domainState(name)) !== 'shutoff') throw new WrongStateError(`${name} must be shut off to be cloned`);
-    const xml = await this.domainGetXml(name, { inactive: true });
-    const lookup = new DiskLookup(this.virshFn, this.uri);
-    const disks: { disk: DomainDisk; storage: DiskStorage }[] = [];
-    for (const disk of parseDomainXml(xml).disks.filter((d) => d.device === 'disk' && !d.readonly)) disks.push({ disk, storage: await lookup.disk(disk, 'copy') });
-    const refusals = disks.map((d) => d.storage.problem).filter((p): p is string => Boolean(p));
-    if (refusals.length) throw new WrongStateError(`cannot clone ${name}: ${refusals.join('; ')}`);
-    const diskPaths: Record<string, string> = {};
-    const diskVolumes: Record<string, { pool: string; volume: string }> = {};
-    const created: VolumeRef[] = [];
-    try {
-      for (const [i, { disk, storage }] of disks.entries()) {
-        const copy = await volumeClone(this.virshFn, storage.volume!, cloneVolumeName(newName, i, disk.target, storage.volume!.name, disk.format));
-        created.push(copy);
-        if (disk.type === 'file') diskPaths[disk.target] = copy.path;
-        else diskVolumes[disk.target] = { pool: copy.pool, volume: copy.name };
-      }
-      await this.domainDefine(updateDomainXml(xml, { ...changes, name: newName, newUuid: true, newMacs: true, diskPaths, diskVolumes }));
-      return { name: newName, volumes: created.map((v) => `${v.pool}/${v.name}`) };
-    } catch (err) {
-      for (const v of created) await volumeDelete(this.virshFn, v).catch(() => undefined);
-      throw err;
-    }
-  }
-
-  /** Start (boot) a defined domain. */
-  async domainStart(name: string): Promise<void> {
-    await this.withDomain(name, (hv, d) => hv.domainCreate(d));
-  }
-
-  /** Ask the guest to shut down (ACPI); returns once asked, not once it is off. */
-  async domainShutdown(name: string): Promise<void> {
-    await this.withDomain(name, (hv, d) => hv.domainShutdown(d));
-  }
-
-  /** Ask the guest to reboot. */
-  async domainReboot(name: string): Promise<void> {
-    await this.virsh(virshArgs('reboot', { domain: name }));
-  }
-
-  /** Power off at once (pull the plug). */
-  async domainDestroy(name: string): Promise<void> {
-    await this.withDomain(name, (hv, d) => hv.domainDestroy(d));
-  }
-
-  async domainSuspend(name: string): Promise<void> {
-    await this.withDomain(name, (hv, d) => hv.domainSuspend(d));
-  }
-
-  async domainResume(name: string): Promise<void> {
-    await this.withDomain(name, (hv, d) => hv.domainResume(d));
-  }
-
-  /** Save the running domain's memory to a file and stop it. */
-  async domainSave(name: string, file: string): Promise<void> {
-    await this.withDomain(name, (hv, d) => hv.domainSave(d, file));
-  }
-
-  /** Start a domain again from a file written by domainSave. */
-  async domainRestore(file: string): Promise<void> {
-    await this.call((hv) => hv.domainRestore(file));
-  }
-
-  async domainSetAutostart(name: string, on: boolean): Promise<void> {
-    await this.virsh(virshArgs('autostart', { domain: name }, on ? [] : ['--disable']));
-  }
-
-  /**
-   * Remove the definition. Snapshot metadata, a managed save image and UEFI
-   * variables go with it. With `removeStorage` the disks it owns go too, on
-   * this connection only: a pool volume with vol-delete; a file hostdeck
-   * removes itself only on a local URI and in a pool it manages
-   * (`managedPools`). Any other disk refuses the whole delete, with the
-   * reason, before anything is removed or undefined. A disk another domain
-   * uses is kept. CD-ROMs and read-only images stay.
-   */
-  async domainUndefine(name: string, opts: { removeStorage?: boolean; managedPools?: readonly string[] } = {}): Promise<UndefineResult> {
-    if (!opts.removeStorage) {
-      await this.undefineDefinition(name);
-      return { removed: [], shared: [] };
-    }
-    const state = await this.domainState(name);
-    if (state !== 'shutoff' && state !== 'crashed') throw new WrongStateError(`${name} is ${state}: it must be shut off before its disks are removed`);
-    const plan = await this.domainDiskRemovalPlan(name, opts.managedPools);
-    if (plan.refusals.length) throw new WrongStateError(diskRefusalMessage(name, plan.refusals));
-    await this.undefineDefinition(name);
-    const removed: string[] = [];
-    const failed: string[] = [];
-    for (const d of plan.remove) {
-      try {
-        await diskRemove(this.virshFn, d);
-        removed.push(d.source);
-      } catch (err) {
-        failed.push(`${d.source} (${(err as Error).message})`);
-      }
-    }
-    if (failed.length) throw new Error(`${name} was deleted, but these disks could not be removed: ${failed.join(', ')}`);
-    return { removed, shared: plan.shared.map((x) => ({ disk: x.disk.source, usedBy: x.usedBy })) };
-  }
-
-  /** What domainUndefine with `removeStorage` would remove, keep and refuse; changes nothing. */
-  async domainDiskRemovalPlan(name: string, managedPools: readonly string[] = []): Promise<DiskRemovalPlan> {
-    const disks = ownedDisks(parseDomainXml(await this.domainGetXml(name, { inactive: true })).disks);
-    const lookup = new DiskLookup(this.virshFn, this.uri, managedPools);
-    const storage: DiskStorage[] = [];
-    for (const d of disks) storage.push(await lookup.disk(d, 'remove'));
-    return diskRemovalPlan(storage, disks.length ? await this.otherDomainsDisks(name) : []);
-  }
-
-  /** The disks of every other domain: its persistent definition, and the live one while it runs (a disk attached live counts). */
-  private async otherDomainsDisks(name: string): Promise<DomainDisks[]> {
-    // A domain removed since the list was read uses nothing; any other failure stops the delete.
-    const gone = (err: unknown) => { if (/no domain named|not found|no domain with matching/i.test(String((err as Error).message))) return ''; throw err; };
-    const out: DomainDisks[] = [];
-    for (const other of await this.domainList()) {
-      if (other.name === name) continue;
-      const xmls = [await this.domainGetXml(other.name, { inactive: true }).catch(gone), other.id > 0 ? await this.domainGetXml(other.name).catch(gone) : ''];
-      out.push({ domain: other.name, disks: xmls.filter(Boolean).flatMap((x) => parseDomainXml(x).disks) });
-    }
-    return out;
-  }
-
-  /** Undefine with whatever else the definition holds (snapshot metadata, managed save, nvram). */
-  private async undefineDefinition(name: string): Promise<void> {
-    try {
-      await this.withDomain(name, (hv, d) => hv.domainUndefine(d));
-      return;
-    } catch (err) {
-      if (isConnectionError(err) || /no domain named|not found/i.test(String((err as Error).message))) throw err;
-      // Snapshots, managed save or nvram block the plain undefine: virsh has the flags.
-    }
-    await this.virsh(virshArgs('undefine', { domain: name }, ['--snapshots-metadata', '--managed-save', '--nvram']));
-  }
-
-  /**
-   * Shut down and wait until off; with `force`, power off once the guest has
-   * not finished within the timeout. Resolves with how it ended.
-   */
-  async domainShutdownAndWait(name: string, timeoutMs: number, opts: { force?: boolean } = {}): Promise<'shutdown' | 'forced'> {
-    await this.domainShutdown(name);
-    try {
-      await this.domainWaitState(name, ['shutoff', 'crashed'], timeoutMs);
-      return 'shutdown';
-    } catch (err) {
-      if (!opts.force) throw err;
-      await this.domainDestroy(name);
-      return 'forced';
-    }
-  }
-
-  /** The program and arguments that attach the terminal to the domain's serial console (for runInteractive). */
-  domainConsoleCommand(name: string): { command: string; args: string[] } {
-    return { command: 'virsh', args: virshArgv(this.uri, virshArgs('console', { domain: name }, ['--force'])) };
-  }
-
-  /** Wait until the domain is in one of `states` (polls the binding every 200 ms); resolves with the state. */
-  async domainWaitState(name: string, states: readonly DomainStateName[], timeoutMs: number): Promise<DomainStateName> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const s = await this.domainState(name);
-      if (states.includes(s)) return s;
-      if (Date.now() > until) throw new Error(`${name} is ${s}, not ${states.join('/')} after ${Math.round(timeoutMs / 1000)} s`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-
-  // ---- snapshots ----------------------------------------------------------
-
-  /** Snapshots of a domain, each with its parent and whether it is current. */
-  async snapshotList(name: string): Promise<Snapshot[]> {
-    const [table, current] = await Promise.all([
-      this.virsh(virshArgs('snapshot-list', { domain: name }, ['--parent'])),
-      this.virsh(virshArgs('snapshot-current', { domain: name }, ['--name'])).then((t) => t.trim()).catch(() => undefined),
-    ]);
-    return parseSnapshotList(table, current || undefined);
-  }
-
-  /** Take a snapshot (with memory state while running); returns its name. */
-  async snapshotCreate(name: string, snap: { name: string; description?: string }): Promise<string> {
-    await this.virsh(virshArgs('snapshot-create-as', { domain: name, name: snap.name, description: snap.description || undefined }), { timeoutMs: 300_000 });
-    return snap.name;
-  }
-
-  /** Snapshot XML form of snapshotCreate (for callers that build the XML). */
-  snapshotXml(snap: { name: string; description?: string }): string {
-    return snapshotXml(snap);
-  }
-
-  /** Go back to a snapshot (the domain takes the snapshot's state: running or shut off). */
-  async snapshotRevert(name: string, snapshot: string): Promise<void> {
-    await this.virsh(virshArgs('snapshot-revert', { domain: name, snapshotname: snapshot }), { timeoutMs: 300_000 });
-  }
-
-  /** Delete a snapshot (its children are re-parented), or with `children` the whole subtree. */
-  async snapshotDelete(name: string, snapshot: string, opts: { children?: boolean } = {}): Promise<void> {
-    await this.virsh(virshArgs('snapshot-delete', { domain: name, snapshotname: snapshot }, opts.children ? ['--children'] : []), { timeoutMs: 300_000 });
-  }
-
-  // ---- storage pools and volumes -------------------------------------------
-
-  async storagePoolList(): Promise<StoragePool[]> {
-    return parsePoolList(await this.virsh(virshArgs('pool-list', {}, ['--all', '--details'])));
-  }
-
-  async storagePoolRefresh(pool: string): Promise<void> {
-    await this.virsh(virshArgs('pool-refresh', { pool }));
-  }
-
-  async storagePoolStart(pool: string): Promise<void> {
-    await this.virsh(virshArgs('pool-start', { pool }));
-  }
-
-  async storagePoolStop(pool: string): Promise<void> {
-    await this.virsh(virshArgs('pool-destroy', { pool }));
-  }
-
-  /** Define (and build, start) a directory pool. */
-  async storagePoolCreateDir(pool: string, path: string): Promise<void> {
-    await this.virsh(virshArgs('pool-define-as', { name: pool, type: 'dir', target: path }));
-    await this.virsh(virshArgs('pool-build', { pool }));
-    await this.virsh(virshArgs('pool-start', { pool }));
-  }
+  storagePoolList(): Promise<StoragePool[]> { return pools.poolList(this.virshFn); }
+  storagePoolRefresh(pool: string): Promise<void> { return pools.poolRefresh(this.virshFn, pool); }
+  storagePoolStart(pool: string): Promise<void> { return pools.poolStart(this.virshFn, pool); }
+  storagePoolStop(pool: string): Promise<void> { return pools.poolStop(this.virshFn, pool); }
+  storagePoolCreateDir(pool: string, path: string): Promise<void> { return pools.poolCreateDir(this.virshFn, pool, path); }
 
   async storagePoolDelete(pool: string): Promise<void> {
-    await this.virsh(virshArgs('pool-destroy', { pool })).catch(() => undefined);
-    await this.virsh(virshArgs('pool-undefine', { pool }));
+    await pools.poolStop(this.virshFn, pool).catch(() => undefined);
+    await pools.poolUndefine(this.virshFn, pool);
   }
 
-  async storageVolumeList(pool: string): Promise<StorageVolume[]> {
-    return parseVolList(await this.virsh(virshArgs('vol-list', { pool }, ['--details'])));
-  }
-
+  storageVolumeList(pool: string): Promise<StorageVolume[]> { return pools.volumeList(this.virshFn, pool); }
   /** Create a volume; returns its path. */
-  async storageVolumeCreate(pool: string, name: string, sizeBytes: number, format: 'qcow2' | 'raw' = 'qcow2'): Promise<string> {
-    await this.virsh(virshArgs('vol-create-as', { pool, name, capacity: `${sizeBytes}b`, format }));
-    return (await this.virsh(virshArgs('vol-path', { vol: name, pool }))).trim();
-  }
+  storageVolumeCreate(pool: string, name: string, sizeBytes: number, format: 'qcow2' | 'raw' = 'qcow2'): Promise<string> { return pools.volumeCreate(this.virshFn, pool, name, sizeBytes, format); }
+  storageVolumeDelete(pool: string, name: string): Promise<void> { return pools.volumeDelete(this.virshFn, { pool, name }); }
 
-  async storageVolumeDelete(pool: string, name: string): Promise<void> {
-    await this.virsh(virshArgs('vol-delete', { vol: name, pool }));
-  }
+  // ---- networks (networks.ts) ----------------------------------------------------
 
-  // ---- networks -----------------------------------------------------------
-
-  async networkList(): Promise<Network[]> {
-    return parseNetList(await this.virsh(virshArgs('net-list', {}, ['--all'])));
-  }
-
-  async networkStart(net: string): Promise<void> {
-    await this.virsh(virshArgs('net-start', { network: net }));
-  }
-
-  async networkStop(net: string): Promise<void> {
-    await this.virsh(virshArgs('net-destroy', { network: net }));
-  }
-}
-
-/** The binding's errors without its "LibvirtError: ... (code: -1, domain: -1, level: -1)" wrapping. */
-export function virtError(err: unknown): Error {
-  if (!(err instanceof Error) || err instanceof VirshError) return err instanceof Error ? err : new Error(String(err));
-  const m = err.message.replace(/^LibvirtError:\s*/, '').replace(/\s*\(code: -?\d+, domain: -?\d+, level: -?\d+\)\s*$/, '');
-  if (m === err.message) return err;
-  const e = new Error(m, { cause: err });
-  e.name = 'VirtError';
-  return e;
+  networkList(): Promise<Network[]> { return networks.networkList(this); }
+  networkStart(net: string): Promise<void> { return networks.networkStart(this, net); }
+  networkStop(net: string): Promise<void> { return networks.networkStop(this, net); }
 }
 
 function cleanError(err: unknown): string {
   const m = err instanceof Error ? err.message : String(err);
   return m.replace(/\s+/g, ' ').trim();
-}
-
-/** libvirt errors that mean the connection itself is gone (daemon stopped or socket closed). */
-export function isConnectionError(err: unknown): boolean {
-  const m = err instanceof VirshError ? `${err.message} ${err.result.stderr}` : err instanceof Error ? err.message : String(err);
-  return /(not connected|connection (closed|reset)|Cannot recv data|Cannot write data|Failed to connect socket|failed to connect to the hypervisor|End of file while reading|client socket is closed|no connection driver|invalid connection pointer|Broken pipe|Disconnected from)/i.test(m);
 }

@@ -1,7 +1,8 @@
-// Snapshot listing: a pure parser for `virsh snapshot-list <dom> --parent`
-// (recorded: test/fixtures/virsh/snapshot-list-parent.txt) and the tree
-// built from it.
-import { parseVirshTable } from './virsh.ts';
+// Snapshots of a domain: a pure parser for `virsh snapshot-list <dom> --parent`
+// (recorded: test/fixtures/virsh/snapshot-list-parent.txt), the tree built
+// from it, and list, create, revert and delete on a connection.
+import { parseVirshTable, virshArgs } from './virsh.ts';
+import type { VirtLink } from './link.ts';
 
 export interface Snapshot {
   name: string;
@@ -59,4 +60,34 @@ export function flattenSnapshotTree(roots: readonly SnapshotNode[]): SnapshotNod
   const walk = (xs: readonly SnapshotNode[]) => { for (const x of xs) { out.push(x); walk(x.children); } };
   walk(roots);
   return out;
+}
+
+// ---- on a connection ------------------------------------------------------------
+
+/** A snapshot's create, revert or delete copies memory and disk state: minutes on a big guest. */
+const SNAPSHOT_TIMEOUT_MS = 300_000;
+
+/** Snapshots of a domain, each with its parent and whether it is current. */
+export async function snapshotList(link: VirtLink, domain: string): Promise<Snapshot[]> {
+  const [table, current] = await Promise.all([
+    link.virsh(virshArgs('snapshot-list', { domain }, ['--parent'])),
+    link.virsh(virshArgs('snapshot-current', { domain }, ['--name'])).then((t) => t.trim()).catch(() => undefined),
+  ]);
+  return parseSnapshotList(table, current || undefined);
+}
+
+/** Take a snapshot (with memory state while running); returns its name. */
+export async function snapshotCreate(link: VirtLink, domain: string, snap: { name: string; description?: string }): Promise<string> {
+  await link.virsh(virshArgs('snapshot-create-as', { domain, name: snap.name, description: snap.description || undefined }), { timeoutMs: SNAPSHOT_TIMEOUT_MS });
+  return snap.name;
+}
+
+/** Go back to a snapshot (the domain takes the snapshot's state: running or shut off). */
+export async function snapshotRevert(link: VirtLink, domain: string, snapshot: string): Promise<void> {
+  await link.virsh(virshArgs('snapshot-revert', { domain, snapshotname: snapshot }), { timeoutMs: SNAPSHOT_TIMEOUT_MS });
+}
+
+/** Delete a snapshot (its children are re-parented), or with `children` the whole subtree. */
+export async function snapshotDelete(link: VirtLink, domain: string, snapshot: string, opts: { children?: boolean } = {}): Promise<void> {
+  await link.virsh(virshArgs('snapshot-delete', { domain, snapshotname: snapshot }, opts.children ? ['--children'] : []), { timeoutMs: SNAPSHOT_TIMEOUT_MS });
 }

@@ -6,9 +6,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { VirshSession } from '../../src/store/virsh-session.ts';
+import { VirshSession } from '../../src/virt/virsh-session.ts';
 import { parseDomstats } from '../../src/virt/stats.ts';
 import { createVmStore, FULL_SAMPLE_EVERY } from '../../src/store/vms.ts';
+import { createMonitorUseCases } from '../../src/core/monitor.ts';
 import { testServices } from '../lib/services.ts';
 import { resolveConfig } from '../../src/config.ts';
 
@@ -48,7 +49,7 @@ describe('virsh session (sampler)', () => {
       s.close();
     }
     const services = testServices({ uri: EMPTY_HOST });
-    const store = createVmStore(services, { intervalMs: 1000, events: false });
+    const store = createVmStore(createMonitorUseCases({ infra: services }), { intervalMs: 1000, events: false });
     try {
       await store.refresh();
       const snap = store.getSnapshot();
@@ -65,7 +66,7 @@ describe('VM store: statistics in process or through virsh', () => {
   it('shows the same VMs with the same figures from either source, and names the source', async () => {
     const services = testServices({ uri: HOST });
     const rows = async (sampler: 'libvirt' | 'virsh') => {
-      const store = createVmStore(services, { intervalMs: 1000, events: false, sampler });
+      const store = createVmStore(createMonitorUseCases({ infra: services }), { intervalMs: 1000, events: false, sampler });
       try {
         // Past FULL_SAMPLE_EVERY ticks: most ask only for the running domains
         // and carry the paused and shut-off ones; every tick shows the same.

@@ -14,7 +14,7 @@ import { run, runOk } from '../../src/exec/runner.ts';
 import { App } from '../../src/app/App.tsx';
 import { createStores } from '../../src/store/host.ts';
 import { createVmStore } from '../../src/store/vms.ts';
-import type { Services } from '../../src/services.ts';
+import { createMonitorUseCases, type MonitorUseCases } from '../../src/core/monitor.ts';
 import { SCREENS } from '../../screens/index.ts';
 import { renderTui } from '../lib/ink.tsx';
 import { testServices } from '../lib/services.ts';
@@ -125,10 +125,7 @@ describe('VM list on the real libvirtd with a guest burning CPU', { concurrency:
     // reaches this store (its event subscription delivers nothing), so the
     // sampler itself must notice the guest stopped running.
     const { services } = env;
-    const deaf = {
-      config: services.config,
-      virt: { uri: services.virt.uri, domainList: () => services.virt.domainList(), nodeInfo: () => services.virt.nodeInfo(), onDomainEvent: () => () => undefined },
-    } as unknown as Services;
+    const deaf: MonitorUseCases = { ...createMonitorUseCases({ infra: services }), onVmEvent: () => () => undefined };
     const store = createVmStore(deaf, { intervalMs: 60_000 });
     const off = store.subscribe(() => undefined);
     const stateNow = async () => { await store.refresh(); return store.getSnapshot().data!.byName.get(vm)?.state; };

@@ -5,7 +5,7 @@
 // virsh wrote it.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cutCommandOutput } from '../../src/store/virsh-session.ts';
+import { cutCommandOutput } from '../../src/virt/virsh-session.ts';
 import { parseDomstats } from '../../src/virt/stats.ts';
 
 const body = "Domain: 'vm-0438'\n  state.state=3\n  state.reason=0\n\nDomain: 'vm-0995'\n  state.state=1\n  state.reason=0\n\n";

@@ -3,7 +3,7 @@
 // virConnectGetAllDomainStats over a libvirt connection of its own, on a
 // worker thread, and returns the text `virsh domstats` would print, or null
 // when it is byte for byte the previous call's. The sampler prefers it to a
-// long-running virsh (src/store/virsh-session.ts), which stays the fallback
+// long-running virsh (src/virt/virsh-session.ts), which stays the fallback
 // where the addon is not built.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
