@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { REGISTRATION_STEPS, type FieldError, type RegistrationInput, type StepProgress } from '../../src/domain/engine.ts';
 import type { Shell } from '../../src/app/types.ts';
+import { createPolledStore } from '../../src/store/poller.ts';
 import {
   EngineError, EngineInputError, enginePaths, stateWords, type EngineEnv, type EngineErrorKind, type EngineStatus,
 } from '../../src/core/engine.ts';
@@ -42,7 +43,7 @@ export function trustQuestion(ca: { subject: string; fingerprint: string }): str
 
 export function useEngine(shell: Shell, deps: EngineScreenDeps) {
   const env = useRef(deps.env()).current;
-  const paths = env.paths ?? enginePaths();
+  const paths = useRef(env.paths ?? enginePaths()).current;
   const [status, setStatus] = useState<EngineStatus>(() => shell.core.engine.status(paths));
   const [defaults, setDefaults] = useState<{ name?: string; address?: string }>({});
   const [run, setRun] = useState<RunState>({ phase: 'idle', steps: initialSteps() });
@@ -60,20 +61,15 @@ export function useEngine(shell: Shell, deps: EngineScreenDeps) {
     return () => { alive = false; };
   }, [env, shell.core]);
 
-  // Chained timeouts (never overlapping): approval happens on the engine, so it is polled.
+  // Approval happens on the engine, so it is polled (the one poller: never overlapping, backing off on errors).
   useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let alive = true;
-    const tick = () => {
-      if (!alive) return;
-      refresh();
-      timer = setTimeout(tick, deps.pollMs ?? 3000);
-      timer.unref?.();
-    };
-    timer = setTimeout(tick, deps.pollMs ?? 3000);
-    timer.unref?.();
-    return () => { alive = false; if (timer) clearTimeout(timer); };
-  }, [refresh, deps.pollMs]);
+    const poll = createPolledStore(async () => shell.core.engine.status(paths), deps.pollMs ?? 3000);
+    const off = poll.subscribe(() => {
+      const next = poll.getSnapshot().data;
+      if (next) setStatus((prev) => (prev.summary === next.summary && prev.mode === next.mode ? prev : next));
+    });
+    return () => { off(); poll.stop(); };
+  }, [shell.core, paths, deps.pollMs]);
 
   /** Run the registration; resolves to the field errors when the input is invalid (nothing ran then). */
   const register = useCallback(async (input: RegistrationInput): Promise<FieldError[] | undefined> => {
