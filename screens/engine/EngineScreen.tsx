@@ -3,13 +3,13 @@
 // address and port, CA fingerprint, SSH user and port, node name and
 // address), and the progress of each step with the failure in words.
 import { useEffect } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { REGISTRATION_STEPS, engineLabel, parseEngineAddress, type StepProgress } from '../../src/domain/engine.ts';
 import { stateWords, type EngineStatus } from '../../src/core/engine.ts';
 import { Field } from '../../src/ui/Panel.tsx';
-import { editText } from '../../src/ui/TextLine.tsx';
+import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { tone, useTheme, type Theme } from '../../src/ui/theme.ts';
 import { FORM_FIELDS, formErrors, toInput, useEngineForm, type FieldId, type FormValues } from './use-engine-form.ts';
 import { useEngine, type EngineScreenDeps, type RunState } from './use-engine.ts';
@@ -104,13 +104,12 @@ export function makeEngineScreen(deps: EngineScreenDeps) {
       engine: engineLabel(r.engineHost, r.enginePort), port: String(r.enginePort), fingerprint: r.caFingerprint, sshUser: r.sshUser, sshPort: String(r.sshPort), name: r.name, address: r.address,
     } : form.values;
 
-    const endEdit = () => shell.setCapture(false);
-    useInput((input, key) => {
-      if (key.escape) { dispatch({ type: 'cancel' }); endEdit(); return; }
-      if (key.return || key.tab) { dispatch({ type: 'commit', defaults }); endEdit(); if (key.tab) dispatch({ type: 'move', delta: 1 }); return; }
-      const next = editText(form.draft, input, key);
-      if (next !== undefined) dispatch({ type: 'draft', value: next });
-    }, { isActive: active && form.editing });
+    useFormInput(shell, form, active, {
+      draft: (value) => dispatch({ type: 'draft', value }),
+      commit: () => dispatch({ type: 'commit', defaults }),
+      cancel: () => dispatch({ type: 'cancel' }),
+      next: () => dispatch({ type: 'move', delta: 1 }),
+    });
 
     const doRegister = async () => {
       const errors = formErrors(form.values, defaults);

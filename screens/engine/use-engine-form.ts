@@ -1,6 +1,7 @@
-// The Engine screen's form: values, the focused field, the field being
-// edited and per-field errors, as a reducer with typed actions.
+// The Engine screen's form: its fields, their rules, and the shared form
+// state with the focused field's id filled in.
 import { useReducer } from 'react';
+import { formStateReducer, initialFormState, type FormState as FieldFormState } from '../../src/ui/form/form-state.ts';
 import { validateRegistration, type RegistrationInput } from '../../src/domain/engine.ts';
 
 export const FORM_FIELDS = [
@@ -16,14 +17,7 @@ export const FORM_FIELDS = [
 export type FieldId = (typeof FORM_FIELDS)[number]['id'];
 export type FormValues = Record<FieldId, string>;
 
-export interface FormState {
-  values: FormValues;
-  focus: number;
-  editing: boolean;
-  draft: string;
-  errors: Partial<Record<FieldId, string>>;
-  touched: Partial<Record<FieldId, boolean>>;
-}
+export type FormState = FieldFormState<FieldId>;
 
 export type FormAction =
   | { type: 'move'; delta: number }
@@ -50,40 +44,31 @@ export function formErrors(v: FormValues, defaults: { name?: string; address?: s
   return out;
 }
 
+/** The shared form reducer, with the focused field's id filled in and every entered field re-checked on commit. */
 export function formReducer(s: FormState, a: FormAction): FormState {
+  const id = FORM_FIELDS[s.focus]!.id;
   switch (a.type) {
-    case 'move': {
-      if (s.editing) return s;
-      const n = FORM_FIELDS.length;
-      return { ...s, focus: (s.focus + a.delta + n) % n };
-    }
-    case 'edit':
-      return { ...s, editing: true, draft: s.values[FORM_FIELDS[s.focus]!.id] };
-    case 'draft':
-      return { ...s, draft: a.value };
+    case 'move': return formStateReducer(s, { ...a, count: FORM_FIELDS.length });
+    case 'edit': return formStateReducer(s, { type: 'edit', id });
     case 'commit': {
-      const id = FORM_FIELDS[s.focus]!.id;
-      const values = { ...s.values, [id]: s.draft.trim() };
-      const touched = { ...s.touched, [id]: true };
+      const next = formStateReducer(s, { type: 'commit', id, trim: true });
       // Re-check every field entered so far (a port can contradict the engine address);
       // an empty engine address is only an error when registering.
-      const all = formErrors(values, a.defaults);
+      const all = formErrors(next.values, a.defaults);
       const errors: Partial<Record<FieldId, string>> = {};
-      for (const f of FORM_FIELDS) if (touched[f.id] && !(f.id === 'engine' && !values.engine)) errors[f.id] = all[f.id];
-      return { ...s, values, touched, editing: false, draft: '', errors };
+      for (const f of FORM_FIELDS) if (next.touched[f.id] && !(f.id === 'engine' && !next.values.engine)) errors[f.id] = all[f.id];
+      return { ...next, errors };
     }
-    case 'cancel':
-      return { ...s, editing: false, draft: '' };
-    case 'errors':
-      return { ...s, errors: a.errors };
     case 'prefill': {
-      const values = { ...s.values };
-      for (const [k, v] of Object.entries(a.values)) if (v !== undefined && !values[k as FieldId]) values[k as FieldId] = String(v);
-      return { ...s, values };
+      // Values from elsewhere (kernel arguments) fill only what the operator left empty.
+      const values: Partial<FormValues> = {};
+      for (const [k, v] of Object.entries(a.values)) if (v !== undefined && !s.values[k as FieldId]) values[k as FieldId] = String(v);
+      return formStateReducer(s, { type: 'set', values });
     }
+    default: return formStateReducer(s, a);
   }
 }
 
 export function useEngineForm() {
-  return useReducer(formReducer, { values: EMPTY_FORM, focus: 0, editing: false, draft: '', errors: {}, touched: {} });
+  return useReducer(formReducer, EMPTY_FORM, initialFormState<FieldId>);
 }

@@ -1,39 +1,29 @@
 // A field list for the network forms, the wizard and the tools: ↑/↓ move,
-// Enter edits a text field (typed text, pasted chunks and the Enter that
-// ends them arrive one key at a time) or cycles a choice, ←/→ cycle a
-// choice. Errors show on their field.
-import { useReducer } from 'react';
-import { Box, Text, useInput, type Key } from 'ink';
+// Enter edits a text field or cycles a choice, ←/→ cycle a choice. Errors
+// show on their field.
+import { Box, Text } from 'ink';
 import type { Binding, Shell } from '../../src/app/types.ts';
-import { editText } from '../../src/ui/TextLine.tsx';
+import type { FormAction, FormState } from '../../src/ui/form/form-state.ts';
+import { useFormState } from '../../src/ui/form/use-form-state.ts';
+import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
-import { keyEvents } from '../vm-create/chunked.ts';
-import { formReducer, type FieldDef, type FormState } from './forms.ts';
+import type { FieldDef } from './forms.ts';
 
-export function useFieldForm(initial: Record<string, string>) {
-  return useReducer(formReducer, { values: initial, focus: 0, editing: false, draft: '', errors: {} } as FormState);
-}
+export const useFieldForm = useFormState;
 
 /**
  * Input and bindings for a field list. `fields` are the visible ones.
  * Returns the navigation bindings (to merge into the screen's own).
  */
-export function useFieldInput(form: FormState, dispatch: React.Dispatch<Parameters<typeof formReducer>[1]>, fields: readonly FieldDef[], shell: Shell, active: boolean): Binding[] {
+export function useFieldInput(form: FormState, dispatch: React.Dispatch<FormAction>, fields: readonly FieldDef[], shell: Shell, active: boolean): Binding[] {
   const focus = Math.min(form.focus, Math.max(0, fields.length - 1));
   const field = fields[focus];
-  useInput((input: string, key: Key) => {
-    for (const [i, k] of keyEvents(input, key)) {
-      if (k.escape) { dispatch({ type: 'cancel' }); shell.setCapture(false); return; }
-      if (k.return || k.tab) {
-        if (field) dispatch({ type: 'commit', id: field.id });
-        shell.setCapture(false);
-        if (k.tab) dispatch({ type: 'move', delta: 1, count: fields.length });
-        return;
-      }
-      const next = editText(form.draft, i, k);
-      if (next !== undefined) { form = { ...form, draft: next }; dispatch({ type: 'draft', value: next }); }
-    }
-  }, { isActive: active && form.editing });
+  useFormInput(shell, form, active, {
+    draft: (value) => dispatch({ type: 'draft', value }),
+    commit: () => { if (field) dispatch({ type: 'commit', id: field.id }); },
+    cancel: () => dispatch({ type: 'cancel' }),
+    next: () => dispatch({ type: 'move', delta: 1, count: fields.length }),
+  });
   if (form.editing) return [];
   const cycle = (delta: number) => { if (field?.type === 'choice') dispatch({ type: 'cycle', id: field.id, options: field.options!, delta }); };
   return [

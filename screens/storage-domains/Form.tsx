@@ -1,8 +1,9 @@
-// A small form for the storage domain screen: fields as data, one edited at
-// a time (Enter edits, Enter/Tab commits, Esc cancels the edit), choices
-// cycled with space, errors shown beside their field.
-import { useReducer } from 'react';
+// The storage domain screen's form: fields as data, one edited at a time
+// (Enter edits, Enter/Tab commits, Esc cancels the edit), choices cycled with
+// space, errors shown beside their field.
 import { Box, Text } from 'ink';
+import type { FormState } from '../../src/ui/form/form-state.ts';
+import { useFormState } from '../../src/ui/form/use-form-state.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 
 export interface FormField {
@@ -13,48 +14,7 @@ export interface FormField {
   choices?: readonly string[];
 }
 
-export interface FormState {
-  values: Record<string, string>;
-  focus: number;
-  editing: boolean;
-  draft: string;
-  errors: Record<string, string>;
-}
-
-export type FormAction =
-  | { type: 'move'; delta: number; count: number }
-  | { type: 'edit' }
-  | { type: 'draft'; value: string }
-  | { type: 'commit'; id: string }
-  | { type: 'cancel' }
-  | { type: 'set'; id: string; value: string }
-  | { type: 'errors'; errors: Record<string, string> }
-  | { type: 'reset'; values: Record<string, string> };
-
-export function formReducer(s: FormState, a: FormAction): FormState {
-  switch (a.type) {
-    case 'move': return s.editing ? s : { ...s, focus: (s.focus + a.delta + a.count) % a.count };
-    case 'edit': return { ...s, editing: true, draft: '' };
-    case 'draft': return { ...s, draft: a.value };
-    case 'commit': {
-      const errors = { ...s.errors };
-      delete errors[a.id];
-      return { ...s, editing: false, values: { ...s.values, [a.id]: s.draft }, errors };
-    }
-    case 'cancel': return { ...s, editing: false, draft: '' };
-    case 'set': {
-      const errors = { ...s.errors };
-      delete errors[a.id];
-      return { ...s, values: { ...s.values, [a.id]: a.value }, errors };
-    }
-    case 'errors': return { ...s, errors: a.errors };
-    case 'reset': return { values: a.values, focus: 0, editing: false, draft: '', errors: {} };
-  }
-}
-
-export function useForm(initial: Record<string, string>) {
-  return useReducer(formReducer, { values: initial, focus: 0, editing: false, draft: '', errors: {} });
-}
+export const useForm = useFormState;
 
 export function FormView({ fields, state, labelWidth = 14 }: { fields: readonly FormField[]; state: FormState; labelWidth?: number }) {
   const t = useTheme();

@@ -6,7 +6,7 @@
 // form, the connection and the LUN are picked from lists (l): the storage
 // connections, and the LUNs the chosen iSCSI/FC connection shows.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { DOMAIN_TYPES, VOLUME_FORMATS, domainActionBlocked, usedRatio, type DomainUser, type FieldError } from '../../src/domain/storage/domain.ts';
@@ -16,8 +16,8 @@ import type { ConnectionRecord } from '../../src/host/storage/domains/index.ts';
 import type { StorageVolume } from '../../src/virt/storage.ts';
 import { Field, Meter } from '../../src/ui/Panel.tsx';
 import { Table, type Column } from '../../src/ui/Table.tsx';
-import { editText } from '../../src/ui/TextLine.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
+import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { FormView, useForm, type FormField } from './Form.tsx';
 import { defaultApi, useApi, useDomains, type DomainScreenApi } from './use-domains.ts';
 
@@ -103,14 +103,12 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
       }
     }, [api]);
 
-    useInput((input, key) => {
-      const f = fields[form.focus];
-      if (!f) return;
-      if (key.escape) { dispatch({ type: 'cancel' }); shell.setCapture(false); return; }
-      if (key.return || key.tab) { dispatch({ type: 'commit', id: f.id }); shell.setCapture(false); if (key.tab) dispatch({ type: 'move', delta: 1, count: fields.length }); return; }
-      const next = editText(form.draft, input, key);
-      if (next !== undefined) dispatch({ type: 'draft', value: next });
-    }, { isActive: active && inForm && form.editing });
+    useFormInput(shell, form, active && inForm, {
+      draft: (value) => dispatch({ type: 'draft', value }),
+      commit: () => { const f = fields[form.focus]; if (f) dispatch({ type: 'commit', id: f.id }); },
+      cancel: () => dispatch({ type: 'cancel' }),
+      next: () => dispatch({ type: 'move', delta: 1, count: fields.length }),
+    });
 
     /** Run an action with a busy line; a refusal with VMs is kept on screen; field errors go to the form. */
     const act = async (label: string, fn: () => Promise<string | void>, opts: { onFieldErrors?: (e: FieldError[]) => void; domain?: string; action?: string } = {}): Promise<boolean> => {
@@ -159,14 +157,13 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
     const pick = () => {
       const item = picker?.items?.[picker.sel];
       if (!picker || !item) return;
-      dispatch({ type: 'set', id: picker.field, value: item.value });
+      dispatch({ type: 'set', values: { [picker.field]: item.value } });
       setPicker(undefined);
     };
     const cycle = () => {
       const f = fields[form.focus];
       if (!f?.choices) return;
-      const cur = form.values[f.id] ?? '';
-      dispatch({ type: 'set', id: f.id, value: f.choices[(f.choices.indexOf(cur) + 1) % f.choices.length]! });
+      dispatch({ type: 'cycle', id: f.id, options: f.choices, delta: 1 });
     };
 
     const submitCreate = async () => {
@@ -284,7 +281,7 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
         action: () => { if (vol && sel) void act(`Deleting ${vol.name}…`, async () => { await api!.service.volumeDelete(sel.id, vol.name); await loadVolumes(sel); return `Deleted ${vol.name}`; }, { domain: sel.name, action: `delete ${vol.name}` }); },
       },
       // Forms
-      { keys: ['enter'], description: 'Edit field', action: () => { if (fields[form.focus]?.choices) cycle(); else { dispatch({ type: 'edit' }); shell.setCapture(true); } }, when: inForm && !form.editing && !picker },
+      { keys: ['enter'], description: 'Edit field', action: () => { if (fields[form.focus]?.choices) cycle(); else { dispatch({ type: 'edit', id: fields[form.focus]!.id, blank: true }); shell.setCapture(true); } }, when: inForm && !form.editing && !picker },
       { keys: ['space'], description: 'Next choice', action: cycle, when: inForm && !form.editing && !picker && Boolean(fields[form.focus]?.choices) },
       { keys: ['tab'], description: 'Next field', action: () => move(1), when: inForm && !form.editing && !picker, footer: false },
       {

@@ -10,7 +10,7 @@ import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { createSummary, validateVmCreate, type FieldError, type HostFacts } from '../../src/domain/vm-create.ts';
 import { vmActionsLocked } from '../../src/host/engine/index.ts';
 import { hostFacts, vmCreate, VmInputError } from '../../src/host/vm-service.ts';
-import { keyEvents } from './chunked.ts';
+import { keyEvents } from '../../src/ui/form/key-events.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { STEPS, SUMMARY_STEP, fieldOf, stepOf, toCreateInput, useCreateForm, visibleFields, type FieldId, type Options } from './use-create-form.ts';
 

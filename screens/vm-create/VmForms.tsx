@@ -9,7 +9,7 @@ import { vmActionsLocked } from '../../src/host/engine/index.ts';
 import { vmClone, vmDelete, vmDeletePlan, vmEdit, vmPending, VmInputError, type DeletePlan } from '../../src/host/vm-service.ts';
 import { editText } from '../../src/ui/TextLine.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
-import { keyEvents } from './chunked.ts';
+import { keyEvents } from '../../src/ui/form/key-events.ts';
 
 interface FormField { id: string; label: string; hint?: string }
 

@@ -4,7 +4,7 @@
 // refused with the reason before anything runs.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Box, Text, useInput, type Key } from 'ink';
-import { keyEvents } from '../vm-create/chunked.ts';
+import { keyEvents } from '../../src/ui/form/key-events.ts';
 import { useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
