@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { HistoryClock, historyCapacity, SeriesRing, seriesPoints, type Point } from '../domain/history.ts';
 import { diskRates, nicRates, parseDiskstats, parseNetDev, type DiskCounters, type IoRate, type NicCounters } from '../domain/host-io.ts';
+import { createPollLoop } from './poller.ts';
 
 export interface HostMetrics {
   at: number;
@@ -48,21 +49,10 @@ export function createHostMetricsStore(opts: { intervalMs?: number; historySecon
   const ring = new SeriesRing(clock.capacity, HOST_SERIES.length);
   let state: HostMetricsState = { loading: true, intervalMs };
   const subs = new Set<() => void>();
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | undefined;
-  let failures = 0;
-  let stopped = false;
   let prev: { at: number; nics: NicCounters[]; disks: DiskCounters[] } | undefined;
   let slow: { at: number; filesystems: HostMetrics['filesystems']; temperatures?: HostMetrics['temperatures'] } | undefined;
 
   const emit = () => { for (const s of subs) s(); };
-  const schedule = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    if (stopped || subs.size === 0) return;
-    timer = setTimeout(() => { void tick(); }, failures ? Math.min(30_000, intervalMs * 2 ** Math.min(failures, 5)) : intervalMs);
-    timer.unref?.();
-  };
 
   async function slowFigures(si: SI, at: number): Promise<NonNullable<typeof slow>> {
     if (slow && at - slow.at < 15_000) return slow;
@@ -99,31 +89,28 @@ export function createHostMetricsStore(opts: { intervalMs?: number; historySecon
     state = { data, loading: false, intervalMs };
   }
 
-  const tick = (): Promise<void> => {
-    if (inFlight) return inFlight;
-    inFlight = (async () => {
-      try { await sample(); failures = 0; } catch (err) { failures++; state = { ...state, error: (err as Error).message, loading: false }; } finally { inFlight = undefined; }
+  const loop = createPollLoop(sample, {
+    intervalMs,
+    backoffMs: (ms) => 2 * ms,
+    watching: () => subs.size > 0,
+    settled(outcome) {
+      if (!outcome.ok) state = { ...state, error: outcome.error.message, loading: false };
       emit();
-      schedule();
-    })();
-    return inFlight;
-  };
+    },
+  });
 
   return {
     getSnapshot: () => state,
     subscribe(fn) {
       subs.add(fn);
-      stopped = false;
-      if (subs.size === 1 && !inFlight) {
-        if (!state.data || Date.now() - state.data.at >= intervalMs) void tick(); else schedule();
-      }
-      return () => { subs.delete(fn); if (subs.size === 0 && timer) { clearTimeout(timer); timer = undefined; } };
+      if (subs.size === 1) loop.start(state.data ? Date.now() - state.data.at : Infinity);
+      return () => { subs.delete(fn); if (subs.size === 0) loop.pause(); };
     },
-    refresh: tick,
-    setIntervalMs(ms) { intervalMs = Math.max(500, Math.min(10_000, ms)); state = { ...state, intervalMs }; emit(); schedule(); },
+    refresh: loop.run,
+    setIntervalMs(ms) { intervalMs = Math.max(500, Math.min(10_000, ms)); state = { ...state, intervalMs }; emit(); loop.setInterval(intervalMs); },
     history(series, windowMs, now = Date.now()) {
       return seriesPoints(clock, ring, HOST_SERIES.indexOf(series), clock.slotsSince(now - windowMs));
     },
-    stop() { stopped = true; if (timer) clearTimeout(timer); timer = undefined; },
+    stop: loop.stop,
   };
 }

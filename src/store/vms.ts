@@ -10,6 +10,7 @@
 //
 // The list, the detail screen, the dashboard's counts and `hostdeck top`
 // all read this one store.
+import { createPollLoop } from './poller.ts';
 import { HistoryClock, historyCapacity, SeriesRing, seriesPoints, type Point } from '../domain/history.ts';
 import { deltaMarks, type VmRow } from '../domain/vm-figures.ts';
 import { computeDomainRates, countByState, parseDomstats, uptimeSeconds, type DomainStateName, type DomainStatsSample, type DomainSummary, type MonitorUseCases, type SamplerKind, type VmSampler } from '../core/monitor.ts';
@@ -74,7 +75,6 @@ export const FULL_SAMPLE_EVERY = 10;
 /** States whose counters do not move: carried from the last call over every domain. */
 const FROZEN: ReadonlySet<DomainStateName> = new Set(['paused', 'shutoff', 'crashed']);
 
-const MAX_BACKOFF_MS = 30_000;
 
 interface Meta { uuid: string; id: number; vcpus: number; memoryKiB: number; maxMemoryKiB: number }
 
@@ -103,24 +103,12 @@ export function createVmStore(monitor: MonitorUseCases, opts: VmStoreOptions = {
   let meta = new Map<string, Meta>();
   let metaStale = true;
   let hostCpus: number | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | undefined;
-  let again = false;
-  let failures = 0;
   let ticks = 0;
   let stopped = false;
   let offEvents: (() => void) | undefined;
 
   const emit = () => { for (const s of subs) s(); };
 
-  const schedule = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    if (stopped || subs.size === 0) return;
-    const delay = failures ? Math.min(MAX_BACKOFF_MS, intervalMs * 2 ** Math.min(failures, 5)) : intervalMs;
-    timer = setTimeout(() => { void tick(); }, delay);
-    timer.unref?.();
-  };
 
   async function loadMeta(): Promise<void> {
     const list: DomainSummary[] = await monitor.vmList();
@@ -249,24 +237,18 @@ export function createVmStore(monitor: MonitorUseCases, opts: VmStoreOptions = {
     return true;
   }
 
-  const tick = (): Promise<void> => {
-    if (inFlight) { again = true; return inFlight; }
-    inFlight = (async () => {
-      let changed = true;
-      try {
-        changed = await sample();
-        failures = 0;
-      } catch (err) {
-        failures++;
-        state = { ...state, error: (err as Error).message, loading: false };
-      } finally {
-        inFlight = undefined;
-      }
-      if (changed) emit();
-      if (again && !stopped && subs.size) { again = false; void tick(); } else { again = false; schedule(); }
-    })();
-    return inFlight;
-  };
+  const loop = createPollLoop(sample, {
+    intervalMs,
+    backoffMs: (ms) => 2 * ms,
+    // A lifecycle event during a tick is not lost: the next tick follows at once.
+    runAgain: true,
+    watching: () => !stopped && subs.size > 0,
+    settled(outcome) {
+      if (!outcome.ok) state = { ...state, error: outcome.error.message, loading: false };
+      if (!outcome.ok || outcome.value) emit();
+    },
+  });
+  const tick = loop.run;
 
   const onEvent = (kind: string) => {
     if (kind === 'define' || kind === 'undefine' || kind === 'start' || kind === 'stop' || kind === 'crash') metaStale = true;
@@ -281,27 +263,24 @@ export function createVmStore(monitor: MonitorUseCases, opts: VmStoreOptions = {
       stopped = false;
       if (subs.size === 1) {
         if (opts.events !== false && !offEvents) offEvents = monitor.onVmEvent((e) => onEvent(e.kind));
-        if (!inFlight) {
-          const age = state.data ? Date.now() - state.data.at : Infinity;
-          if (age >= intervalMs) void tick(); else schedule();
-        }
+        loop.start(state.data ? Date.now() - state.data.at : Infinity);
       }
       return () => {
         subs.delete(fn);
         if (subs.size === 0) {
-          if (timer) { clearTimeout(timer); timer = undefined; }
+          loop.pause();
           offEvents?.();
           offEvents = undefined;
         }
       };
     },
     // An explicit refresh (a key, libvirtd back) starts the error backoff over.
-    refresh: () => { failures = 0; return tick(); },
+    refresh: () => { loop.resetBackoff(); return tick(); },
     setIntervalMs(ms) {
       intervalMs = Math.max(500, Math.min(10_000, ms));
       state = { ...state, intervalMs };
       emit();
-      schedule();
+      loop.setInterval(intervalMs);
     },
     history(name, series, windowMs, now = Date.now()) {
       const ring = rings.get(name);
@@ -311,8 +290,7 @@ export function createVmStore(monitor: MonitorUseCases, opts: VmStoreOptions = {
     historyBytes: () => clock.times.byteLength + [...rings.values()].reduce((a, r) => a + r.bytes, 0),
     stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
+      loop.stop();
       offEvents?.();
       offEvents = undefined;
       source?.close();

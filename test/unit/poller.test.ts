@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPolledStore } from '../../src/store/poller.ts';
+import { createPolledStore, createPollLoop } from '../../src/store/poller.ts';
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -58,5 +58,20 @@ describe('polled stores', () => {
     assert.equal(heard, 1);
     assert.deepEqual(s.getSnapshot().data, { name: 'vm2' });
     off(); s.stop();
+  });
+
+  it('the VM store\'s loop: a run asked for during one (a lifecycle event) runs once right after it, never beside it', async () => {
+    let running = 0, maxRunning = 0, runs = 0;
+    const loop = createPollLoop(async () => { running++; runs++; maxRunning = Math.max(maxRunning, running); await tick(30); running--; }, {
+      intervalMs: 10_000, runAgain: true, watching: () => true, settled: () => undefined,
+    });
+    const first = loop.run();
+    void loop.run();
+    void loop.run();
+    await first;
+    await tick(60);
+    loop.stop();
+    assert.equal(maxRunning, 1);
+    assert.equal(runs, 2, 'the events during the first run are read by one more run, not lost and not one run each');
   });
 });
