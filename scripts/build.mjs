@@ -20,6 +20,11 @@ const minify = !argv.includes('--no-minify');
 const entries = { hostdeck: `${root}src/main.ts` };
 argv.forEach((a, i) => { if (a === '--entry') { const [name, path] = argv[i + 1].split('='); entries[name] = path.startsWith('/') ? path : `${root}${path}`; } });
 rmSync(outdir, { recursive: true, force: true });
+// Each start-up technique below can be turned off for a build
+// (HOSTDECK_BUILD_NO_<NAME>=1) so scripts/bench/startup-techniques.bench.mjs
+// can weigh it against the build with all of them on; README lists them.
+const on = (name) => process.env[`HOSTDECK_BUILD_NO_${name}`] !== '1';
+const VENDOR_SCRIPT = on('VENDOR_SCRIPT');
 
 // @unraid/libvirt's JavaScript is bundled (minified, in the compile cache,
 // and without the XML library it imports for helpers hostdeck does not use);
@@ -75,22 +80,6 @@ const lazyEmojiRegex = {
     });
   },
 };
-// `import process from 'node:process'` (ink and its helpers, execa) makes
-// Node build the module's ESM face, which reads every property of `process`,
-// lazy ones included (process.report and others: some 40 internal modules,
-// about 10 ms at start). The bundle takes the global `process` instead, with
-// the same named exports (a name missing here fails the build).
-const PROCESS_NAMES = ['argv', 'cwd', 'env', 'execArgv', 'execPath', 'exit', 'hrtime', 'nextTick', 'pid', 'platform', 'stderr', 'stdin', 'stdout', 'version', 'versions'];
-const globalProcess = {
-  name: 'global-process',
-  setup(b) {
-    b.onResolve({ filter: /^(node:)?process$/ }, () => ({ path: 'process', namespace: 'hostdeck-process' }));
-    b.onLoad({ filter: /^process$/, namespace: 'hostdeck-process' }, () => ({
-      contents: `const p = globalThis.process;\nexport default p;\nexport const { ${PROCESS_NAMES.join(', ')} } = p;\n`,
-      loader: 'js',
-    }));
-  },
-};
 // node:crypto is some 20 internal modules (~6 ms) that the console loads at
 // start only because modules on its path import a function or two for later
 // (an event's correlation id, a temporary file's name, a certificate check).
@@ -126,26 +115,12 @@ const sqliteBinding = {
     });
   },
 };
-// React is CommonJS: every ES module that imports it (each of ink's, each of
-// hostdeck's screens and components) gets its own copy of React's exports
-// as getters (esbuild's __toESM), some 45 of them at start, and every hook
-// call goes through a getter. One ES module per React entry re-exports the
-// names once instead; a name missing here fails the build.
+// React's export names, which the vendor shims below re-export from the
+// vendor script (a name missing here fails the build).
 const requireHere = createRequire(import.meta.url);
 const reactEntries = {
   react: Object.keys(requireHere(`${root}node_modules/react/cjs/react.production.js`)),
   'react/jsx-runtime': Object.keys(requireHere(`${root}node_modules/react/cjs/react-jsx-runtime.production.js`)),
-};
-const esmReact = {
-  name: 'esm-react',
-  setup(b) {
-    b.onResolve({ filter: /^react(\/jsx-runtime)?$/ }, (a) => (a.kind === 'import-statement' || a.kind === 'dynamic-import' ? { path: a.path, namespace: 'hostdeck-react' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'hostdeck-react' }, (a) => ({
-      contents: `const m = require(${JSON.stringify(a.path)});\nexport default m;\nexport const { ${reactEntries[a.path].join(', ')} } = m;\n`,
-      loader: 'js',
-      resolveDir: root,
-    }));
-  },
 };
 // React, ink and yoga run from dist/vendor.cjs, one classic script that
 // src/app/vendor-loader.ts runs through node:vm with a V8 code cache made
@@ -180,14 +155,6 @@ const vendorYoga = {
       loader: 'js',
       resolveDir: root,
     }));
-    // The layout engine's WebAssembly comes as base64, decoded by atob and a
-    // loop over every byte (~6 ms); Buffer decodes it natively.
-    b.onLoad({ filter: /[\\/]node_modules[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (a) => {
-      const src = readFileSync(a.path, 'utf8');
-      const decode = 'var b=xa(a.slice(37)),c=new Uint8Array(b.length);for(a=0;a<b.length;++a)c[a]=b.charCodeAt(a);var d=c';
-      if (!src.includes(decode)) throw new Error(`${a.path}: no longer decodes its WebAssembly so; update scripts/build.mjs`);
-      return { contents: src.replace(decode, "var d=new Uint8Array(Buffer.from(a.slice(37),'base64'))"), loader: 'js', resolveDir: dirname(a.path) };
-    });
     // ink's development-only (DEV=true) devtools import and package.json
     // read are top-level awaits: not in the bundle (esbuild refuses any
     // other top-level await in a classic script).
@@ -198,6 +165,21 @@ const vendorYoga = {
         src = src.replace(tla, none);
       }
       return { contents: src, loader: 'js', resolveDir: dirname(a.path) };
+    });
+  },
+};
+// The layout engine's WebAssembly comes as base64, decoded by atob and a
+// loop over every byte (~6 ms); Buffer decodes it natively.
+const yogaBase64 = {
+  name: 'yoga-base64',
+  setup(b) {
+    // The layout engine's WebAssembly comes as base64, decoded by atob and a
+    // loop over every byte (~6 ms); Buffer decodes it natively.
+    b.onLoad({ filter: /[\\/]node_modules[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (a) => {
+      const src = readFileSync(a.path, 'utf8');
+      const decode = 'var b=xa(a.slice(37)),c=new Uint8Array(b.length);for(a=0;a<b.length;++a)c[a]=b.charCodeAt(a);var d=c';
+      if (!src.includes(decode)) throw new Error(`${a.path}: no longer decodes its WebAssembly so; update scripts/build.mjs`);
+      return { contents: src.replace(decode, "var d=new Uint8Array(Buffer.from(a.slice(37),'base64'))"), loader: 'js', resolveDir: dirname(a.path) };
     });
   },
 };
@@ -225,16 +207,18 @@ const common = {
   alias: { 'react-devtools-core': `${root}scripts/lib/devtools-stub.mjs` },
   // The bundle never uses the global fetch: defining it away keeps yoga's
   // wasm loader from touching it, which would load undici at start-up.
-  define: { 'process.env.NODE_ENV': '"production"', HOSTDECK_VERSION: JSON.stringify(pkg.version), HOSTDECK_BUILD_ID: JSON.stringify(BUILD_ID_SLOT), fetch: 'undefined', 'Intl.Segmenter': 'HostdeckGraphemeSegmenter' },
-  inject: [SEGMENTER],
+  define: { 'process.env.NODE_ENV': '"production"', HOSTDECK_VERSION: JSON.stringify(pkg.version), HOSTDECK_BUILD_ID: JSON.stringify(BUILD_ID_SLOT), fetch: 'undefined', ...(on('SEGMENTER') ? { 'Intl.Segmenter': 'HostdeckGraphemeSegmenter' } : {}) },
+  inject: on('SEGMENTER') ? [SEGMENTER] : [],
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __hdCreateRequire } from 'node:module';\nconst require = __hdCreateRequire(import.meta.url);",
   },
   metafile: argv.includes('--meta'),
   logLevel: 'warning',
 };
-const result = await build({ ...common, plugins: [vendorShims, fastStringWidth, lazyEmojiRegex, globalProcess, lazyCrypto, esmReact, libvirtBinding, sqliteBinding] });
-await build({
+const patches = [[fastStringWidth, 'FAST_STRING_WIDTH'], [lazyEmojiRegex, 'LAZY_EMOJI_REGEX'], [yogaBase64, 'YOGA_BASE64']]
+  .filter(([, name]) => on(name)).map(([plugin]) => plugin);
+const result = await build({ ...common, plugins: [...(VENDOR_SCRIPT ? [vendorShims] : []), ...patches, ...(on('LAZY_CRYPTO') ? [lazyCrypto] : []), libvirtBinding, sqliteBinding] });
+if (VENDOR_SCRIPT) await build({
   ...common,
   entryPoints: { vendor: 'hostdeck-vendor-entry' },
   splitting: false,
@@ -252,10 +236,10 @@ await build({
         resolveDir: root,
       }));
     },
-  }, vendorYoga, fastStringWidth, lazyEmojiRegex, globalProcess, esmReact],
+  }, vendorYoga, ...patches],
 });
 const bundleFiles = readdirSync(outdir).filter((f) => f.endsWith('.mjs') || f.endsWith('.cjs')).sort();
-for (const f of bundleFiles) {
+for (const f of on('SEGMENTER') ? bundleFiles : []) {
   if (readFileSync(`${outdir}/${f}`, 'utf8').includes('Intl.Segmenter')) throw new Error(`${f}: names Intl.Segmenter, which the define should have replaced (see SEGMENTER)`);
 }
 const buildHash = createHash('sha256');

@@ -24,7 +24,8 @@ export interface Vendor {
 function load(): { vendor: Vendor; script: Script; cacheFile?: string; hadCache: boolean } {
   const file = fileURLToPath(new URL('./vendor.cjs', import.meta.url));
   const source = readFileSync(file, 'utf8');
-  const dir = getCompileCacheDir?.();
+  // HOSTDECK_NO_VENDOR_CODE_CACHE=1: neither read nor made (to weigh it, scripts/bench/startup-techniques.bench.mjs).
+  const dir = process.env.HOSTDECK_NO_VENDOR_CODE_CACHE === '1' ? undefined : getCompileCacheDir?.();
   const cacheFile = dir ? join(dir, 'hostdeck-vendor.v8cache') : undefined;
   let cachedData: Buffer | undefined;
   try { if (cacheFile) cachedData = readFileSync(cacheFile); } catch { /* first start of this build */ }
