@@ -5,9 +5,8 @@ import { Box, Text } from 'ink';
 import { useBindings } from '../../src/app/keys.ts';
 import { useStores } from '../../src/app/stores.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
-import { formatDuration } from '../../src/host/parse.ts';
+import { formatDuration, type HostOverview } from '../../src/core/host.ts';
 import { formatBytes } from '../../src/domain/size.ts';
-import type { HostOverview } from '../../src/host/system.ts';
 import { usePolled } from '../../src/store/use-polled.ts';
 import { Field, Meter } from '../../src/ui/Panel.tsx';
 import stringWidth from '../../src/ui/string-width.ts';
@@ -112,7 +111,7 @@ export function Dashboard({ shell, active }: ScreenProps) {
   const entries = useMemo(() => shell.screens.filter((s) => s.inMenu !== false && s.id !== 'dashboard'), [shell.screens]);
   const [sel, setSel] = useState(0);
   const mode = usePolled(stores.mode);
-  const storage = useStorageSummary(shell.services);
+  const storage = useStorageSummary(shell.core);
   const engineLabel = mode.data ? (mode.data.mode === 'unconfigured' ? 'unconfigured: not registered with an engine, not standalone' : mode.data.summary) : '…';
   const bindings: Binding[] = [
     ...entries.filter((e) => e.key).map((e) => ({ keys: [e.key!], description: e.title, action: () => shell.push(e.id), group: 'Open' })),

@@ -8,10 +8,11 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { App } from '../../src/app/App.tsx';
 import { createStores } from '../../src/store/host.ts';
+import { createCore } from '../../src/core/index.ts';
 import { createStorageDomainsScreen } from '../../screens/storage-domains/index.ts';
 import type { DomainScreenApi } from '../../screens/storage-domains/use-domains.ts';
 import { storageSummary } from '../../screens/storage-domains/use-domains.ts';
-import { DomainError, DomainInputError, type StorageDomain, type UploadProgress } from '../../src/host/storage/domains/index.ts';
+import { DomainError, DomainInputError, type StorageDomain, type UploadProgress } from '../../src/core/storage-domains.ts';
 import { validateDomainInput, validateVolumeInput } from '../../src/domain/storage/domain.ts';
 import type { StorageVolume } from '../../src/virt/storage.ts';
 import { KEYS, renderTui } from '../lib/ink.tsx';
@@ -89,7 +90,7 @@ function standIn(services: ReturnType<typeof testServices>) {
 
 function mount(opts: { readOnly?: boolean } = {}) {
   const services = testServices({ readOnly: opts.readOnly });
-  const stores = createStores(services, 60_000);
+  const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 60_000);
   const s = standIn(services);
   const screen = createStorageDomainsScreen({ api: async () => s.api, pollMs: 100 });
   const ui = renderTui(<App services={services} stores={stores} screens={[screen]} initialTheme="dark" readOnly={Boolean(opts.readOnly)} mode={() => 'standalone'} />, { columns: 110, rows: 32 });

@@ -24,13 +24,14 @@ import { Cable, TestHost, testHostRunner } from '../lib/testhost/index.ts';
 import { REPO_ROOT } from '../lib/testhost/proc.ts';
 import { openDatabase, type Db } from '../../src/manager/db.ts';
 import { EventLog } from '../../src/manager/events.ts';
-import { createConnectionService, type ConnectionService } from '../../src/host/storage/connections.ts';
+import { createConnectionService, type ConnectionService } from '../../src/core/storage-connections.ts';
 import { runnerFs } from '../../src/host/storage/fs.ts';
-import { createDomainService, DomainInputError, type DomainService, type StorageDomain } from '../../src/host/storage/domains/index.ts';
+import { createDomainService, DomainInputError, type DomainService, type StorageDomain } from '../../src/core/storage-domains.ts';
 import { parseMetadata, parseMetadataTags } from '../../src/domain/storage/domain.ts';
 import type { Lun } from '../../src/host/storage/luns.ts';
 import { App } from '../../src/app/App.tsx';
 import { createStores } from '../../src/store/host.ts';
+import { createCore } from '../../src/core/index.ts';
 import { createStorageDomainsScreen } from '../../screens/storage-domains/index.ts';
 import { KEYS, renderTui } from '../lib/ink.tsx';
 import { testServices } from '../lib/services.ts';
@@ -246,7 +247,7 @@ describe('storage domains over NFS between two test hosts, with an outage', { ti
     await assert.rejects(serverSvc.create({ name: 'blockiso', type: 'iso', connectionId: 'lun0' }), (e: DomainInputError) => /iso domains live on file storage/.test(e.errors[0]!.message));
     // The screen, inside the real shell, with the real domain service and connections of the server.
     const services = testServices();
-    const stores = createStores(services, 60_000);
+    const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 60_000);
     const screen = createStorageDomainsScreen({ api: async () => ({ service: serverSvc, connections: async () => serverConns.list() }) });
     const ui = renderTui(<App services={services} stores={stores} screens={[screen]} initialTheme="dark" readOnly={false} mode={() => 'standalone'} />, { columns: 140, rows: 36 });
     let d: StorageDomain | undefined;
