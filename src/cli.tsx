@@ -182,7 +182,8 @@ async function openConsole(config: Config): Promise<number> {
   const services = new Services(config, 'tui');
   void services.db;
   trace('state db open');
-  const [{ createStores }, { fqdnAfter }] = await Promise.all([import('./store/host.ts'), import('./host/system.ts')]);
+  const [{ createStores }, { fqdnAfter }, { createCore }] = await Promise.all([import('./store/host.ts'), import('./host/system.ts'), import('./core/index.ts')]);
+  const core = createCore(services, { user: config.user, channel: 'tui' });
   // Programs (the event stream's and the version's virsh, `hostname -f`)
   // wait for the first frame, or 2 s at most: a process start costs the frame
   // more than the data is worth before it.
@@ -194,11 +195,11 @@ async function openConsole(config: Config): Promise<number> {
   // The VM counts are part of the first frame: the VM sampler's first tick
   // (in process through hostdeck's libvirt addon; a virsh where it is not
   // built) starts now, with the other reads.
-  const stores = createStores(services, config.refreshMs);
+  const stores = createStores(core, config.refreshMs);
   const firstData = Promise.all([stores.host.refresh(), stores.virt.refresh(), stores.mode.refresh(), stores.vms.refresh().finally(() => trace('vm data'))]);
   // Unattended registration with an engine (management_server= on the kernel
   // command line or in the unattended file), once, in the background.
-  const startup = firstFrame.then(() => import('./core/index.ts')).then(({ createCore }) => createCore(services, { user: config.user, channel: 'tui' }).engine.unattended()).then(
+  const startup = firstFrame.then(() => core.engine.unattended()).then(
     (o): { kind: 'success' | 'warning' | 'error'; text: string } | undefined => {
       if (o.status === 'registered') { void stores.mode.refresh(); return { kind: 'success', text: `Unattended registration: ${o.message}` }; }
       if (o.status === 'refused' || o.status === 'failed') return { kind: 'warning', text: `Unattended registration: ${o.message}` };
@@ -215,7 +216,7 @@ async function openConsole(config: Config): Promise<number> {
   await Promise.race([firstData, new Promise((r) => { waited = setTimeout(r, FIRST_FRAME_WAIT_MS); })]);
   clearTimeout(waited);
   trace('first data ready');
-  return runConsole(services, stores, SCREENS, ACTIONS, [startup], framed);
+  return runConsole(services, stores, SCREENS, ACTIONS, [startup], framed, core);
 }
 
 // Run directly (tsx src/cli.tsx) rather than through src/main.ts.

@@ -5,14 +5,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Shell } from '../../src/app/types.ts';
 import type { ConnectionInput, FieldError, StorageConnection } from '../../src/domain/storage/connection.ts';
-import type { Core } from '../../src/core/index.ts';
-import { ConnectionInputError, connectionLabel, type ConnectionStatus, type DiscoveredTarget, type FcHost, type Lun, type StorageConnectionUseCases } from '../../src/core/storage-connections.ts';
-
-/** The connection use cases the screen calls (a test's service lists synchronously). */
-export type ConnectionsApi = Omit<StorageConnectionUseCases, 'list'> & { list(): StorageConnection[] | Promise<StorageConnection[]> };
+import { ConnectionInputError, connectionLabel, type ConnectionService, type ConnectionStatus, type DiscoveredTarget, type FcHost, type Lun } from '../../src/host/storage/connections.ts';
+import type { Services } from '../../src/services.ts';
 
 export interface ConnectionsScreenDeps {
-  service: (core: Core) => ConnectionsApi;
+  service: (services: Services) => ConnectionService;
 }
 
 export type View =
@@ -23,9 +20,8 @@ export type View =
   | { kind: 'fc'; hosts?: FcHost[]; luns?: Lun[]; error?: string };
 
 export function useConnections(shell: Shell, deps: ConnectionsScreenDeps) {
-  const svc = useRef<ConnectionsApi | undefined>(undefined);
-  const service = () => (svc.current ??= deps.service(shell.core));
-  const listed = () => Promise.resolve().then(() => service().list());
+  const svc = useRef<ConnectionService | undefined>(undefined);
+  const service = () => (svc.current ??= deps.service(shell.services));
   const [list, setList] = useState<StorageConnection[]>([]);
   const [status, setStatus] = useState<Record<string, ConnectionStatus>>({});
   const [busy, setBusy] = useState<Record<string, string>>({});
@@ -33,11 +29,15 @@ export function useConnections(shell: Shell, deps: ConnectionsScreenDeps) {
   useEffect(() => () => { mounted.current = false; }, []);
 
   const reload = useCallback(() => {
-    void listed().then((l) => { if (mounted.current) setList(l); }, (e: Error) => shell.notify('error', `Storage connections cannot be read: ${e.message}`));
+    try {
+      setList(service().list());
+    } catch (e) {
+      shell.notify('error', `Storage connections cannot be read: ${(e as Error).message}`);
+    }
   }, [shell]);
 
   const refreshStatus = useCallback(async (ids?: string[]) => {
-    const all = ids ?? (await listed().catch(() => [])).map((c) => c.id);
+    const all = ids ?? service().list().map((c) => c.id);
     for (const id of all) {
       const st = await service().status(id).catch((e: Error) => ({ id, state: 'unknown' as const, detail: e.message }));
       if (!mounted.current) return;

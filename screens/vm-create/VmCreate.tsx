@@ -4,13 +4,13 @@
 // again on the summary; the service validates once more and cleans up on
 // any failure.
 import { useEffect, useMemo, useState } from 'react';
-import { Box, Text } from 'ink';
+import { Box, Text, useInput } from 'ink';
 import { useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { createSummary, validateVmCreate, type FieldError, type HostFacts } from '../../src/domain/vm-create.ts';
 import { vmActionsLocked } from '../../src/host/engine/index.ts';
 import { hostFacts, vmCreate, VmInputError } from '../../src/host/vm-service.ts';
-import { useFormInput } from '../../src/ui/form/use-form-input.ts';
+import { keyEvents } from '../../src/ui/form/key-events.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { STEPS, SUMMARY_STEP, fieldOf, stepOf, toCreateInput, useCreateForm, visibleFields, type FieldId, type Options } from './use-create-form.ts';
 
@@ -57,12 +57,13 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
   const focused = fields[form.focus];
   const lock = vmActionsLocked(shell.services);
 
-  useFormInput(shell, form, active, {
-    draft: (value) => dispatch({ type: 'draft', value }),
-    commit: () => { dispatch({ type: 'commit' }); setServiceErrors([]); },
-    cancel: () => { dispatch({ type: 'cancel' }); setServiceErrors([]); },
-    next: () => dispatch({ type: 'move', delta: 1 }),
-  });
+  useInput((inp, key) => {
+    // One event per key, even when a chunk carries text and Enter together.
+    for (const [i, k] of keyEvents(inp, key)) {
+      dispatch({ type: 'key', input: i, key: k });
+      if (k.escape || k.return || k.tab) { shell.setCapture(false); setServiceErrors([]); }
+    }
+  }, { isActive: active && form.editing });
 
   const create = async () => {
     if (allErrors.length) { shell.notify('error', `Not created: ${allErrors[0]!.message}${allErrors.length > 1 ? ` (+${allErrors.length - 1} more)` : ''}`); return; }

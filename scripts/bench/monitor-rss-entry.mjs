@@ -12,6 +12,7 @@ import { render } from 'ink';
 import { Services } from '../../src/services.ts';
 import { resolveConfig } from '../../src/config.ts';
 import { createStores } from '../../src/store/host.ts';
+import { createCore } from '../../src/core/index.ts';
 import { App } from '../../src/app/App.tsx';
 import { settleHeap } from '../../src/app/heap.ts';
 import { SCREENS, ACTIONS } from '../../screens/index.ts';
@@ -32,7 +33,7 @@ class FakeStdin extends EventEmitter {
 
 const config = { ...resolveConfig({ connect: uri, db }, {}), logFile: log };
 const services = new Services(config, 'tui');
-const stores = createStores(services, config.refreshMs);
+const stores = createStores(createCore(services, { user: config.user, channel: 'tui' }), config.refreshMs);
 const stdin = new FakeStdin();
 // As the console: the heap settles after the first frame.
 const ink = render(createElement(App, { services, stores, screens: SCREENS, actions: ACTIONS, initialTheme: 'dark', readOnly: false, mode: () => 'unconfigured', onFirstData: () => settleHeap() }),

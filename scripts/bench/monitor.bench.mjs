@@ -41,6 +41,7 @@ const median = (a) => pct(a, 50);
 const { Services } = await import('../../src/services.ts');
 const { resolveConfig } = await import('../../src/config.ts');
 const { createStores } = await import('../../src/store/host.ts');
+const { createCore } = await import('../../src/core/index.ts');
 const { App } = await import('../../src/app/App.tsx');
 const { SCREENS, ACTIONS } = await import('../../screens/index.ts');
 
@@ -57,7 +58,7 @@ class FakeStdin extends EventEmitter {
 
 const config = { ...resolveConfig({ connect: uri, db: join(dir, 'state.db') }, {}), logFile: join(dir, 'log') };
 const services = new Services(config, 'tui');
-const stores = createStores(services, config.refreshMs);
+const stores = createStores(createCore(services, { user: config.user, channel: 'tui' }), config.refreshMs);
 const results = {};
 try {
   // ---- 1. sampler tick -----------------------------------------------------

@@ -6,7 +6,7 @@ import type { ThemeName } from '../config.ts';
 import { fuzzyFilter } from '../domain/fuzzy.ts';
 import { keyName } from '../domain/keys.ts';
 import type { Services } from '../services.ts';
-import { createCore } from '../core/index.ts';
+import { createCore, type Core } from '../core/index.ts';
 import { modeLabel, type Stores } from '../store/host.ts';
 import { usePolled } from '../store/use-polled.ts';
 import { ConfirmDialog } from '../ui/Dialog.tsx';
@@ -32,6 +32,8 @@ export interface AppProps {
   /** Results of start-up work (e.g. unattended registration) shown when they arrive. */
   startupNotices?: readonly Promise<StartupNotice | undefined>[];
   services: Services;
+  /** The console's core (built before the first frame, with the stores); built here when not given. */
+  core?: Core;
   stores: Stores;
   screens: readonly ScreenDef[];
   actions?: readonly PaletteAction[];
@@ -55,7 +57,7 @@ function sig(bs: readonly Binding[]): string {
 
 export function App(props: AppProps) {
   const { services, stores, screens, readOnly } = props;
-  const core = useMemo(() => createCore(services, { user: services.config.user, channel: 'tui' }), [services]);
+  const core = useMemo(() => props.core ?? createCore(services, { user: services.config.user, channel: 'tui' }), [services, props.core]);
   const { exit, suspendTerminal } = useApp();
   const win = useWindowSize();
   const size = props.size ?? win;

@@ -8,6 +8,7 @@ import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import { App } from '../../src/app/App.tsx';
 import { enginePaths, engineState } from '../../src/host/engine/index.ts';
 import { createStores } from '../../src/store/host.ts';
+import { createCore } from '../../src/core/index.ts';
 import { createEngineScreen } from '../../screens/engine/index.ts';
 import { engineErrorPage, makeHostRoot, removeStandinPki, startEngineStandin, type EngineStandin, type HostRoot } from '../lib/engine-standin.ts';
 import { KEYS, renderTui } from '../lib/ink.tsx';
@@ -15,7 +16,7 @@ import { testServices } from '../lib/services.ts';
 
 function mount(host: HostRoot, opts: { readOnly?: boolean; columns?: number; rows?: number } = {}) {
   const services = testServices({ readOnly: opts.readOnly });
-  const stores = createStores(services, 60_000);
+  const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 60_000);
   const screen = createEngineScreen({
     env: () => ({ paths: enginePaths(host.root), timeoutMs: 5000, defaults: async () => ({ name: 'node1', address: '192.0.2.21' }) }),
     pollMs: 100,

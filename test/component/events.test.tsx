@@ -2,13 +2,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { App } from '../../src/app/App.tsx';
 import { createStores } from '../../src/store/host.ts';
+import { createCore } from '../../src/core/index.ts';
 import { SCREENS } from '../../screens/index.ts';
 import { KEYS, renderTui } from '../lib/ink.tsx';
 import { testServices } from '../lib/services.ts';
 
 describe('Events screen', () => {
   const services = testServices();
-  const stores = createStores(services, 2000);
+  const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 2000);
   let ui: ReturnType<typeof renderTui>;
   before(async () => {
     const log = services.events;

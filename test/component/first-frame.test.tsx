@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { App } from '../../src/app/App.tsx';
 import { createStores } from '../../src/store/host.ts';
+import { createCore } from '../../src/core/index.ts';
 import { SCREENS } from '../../screens/index.ts';
 import { renderTui } from '../lib/ink.tsx';
 import { testServices } from '../lib/services.ts';
@@ -15,7 +16,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('the first complete frame', () => {
   it('is reported once the VM counts from libvirt are drawn, with the host and the libvirt state', async () => {
     const services = testServices();
-    const stores = createStores(services, 2000);
+    const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 2000);
     // The VM store shows nothing yet (its first tick not done) while the host and libvirt data are there.
     const real = stores.vms;
     let held = true;
@@ -52,7 +53,7 @@ describe('the first complete frame', () => {
 
   it('with libvirtd not there, is reported with the dashboard saying so (no VM counts to wait for)', async () => {
     const services = testServices({ uri: 'qemu:///system?socket=/nonexistent/libvirt-sock' });
-    const stores = createStores(services, 2000);
+    const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 2000);
     const frames: string[] = [];
     let ui: ReturnType<typeof renderTui> | undefined;
     try {

@@ -17,6 +17,7 @@ import { parseKernelState } from '../../src/host/net/read.ts';
 import type { StagingEvent } from '../../src/host/net/service.ts';
 import type { RunOptions, RunResult } from '../../src/exec/runner.ts';
 import { createStores } from '../../src/store/host.ts';
+import { createCore } from '../../src/core/index.ts';
 import type { ApplyStep, NetServiceApi, PendingApply } from '../../src/store/net.ts';
 import { createNetworkScreens } from '../../screens/network/index.ts';
 import { stepTracker } from '../../screens/network/service.ts';
@@ -125,7 +126,7 @@ function serviceStandin(opts: { pendingFor?: number; failApply?: string } = {}) 
 
 function mount(opts: { readOnly?: boolean; confirmTimeoutS?: number; columns?: number; rows?: number; pollMs?: number; pendingFor?: number; failApply?: string } = {}) {
   const services = testServices({ readOnly: opts.readOnly });
-  const stores = createStores(services, 60_000);
+  const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 60_000);
   const runner = recordedRunner();
   const service = serviceStandin({ pendingFor: opts.pendingFor, failApply: opts.failApply });
   const { screens, store } = createNetworkScreens({ runner, service, confirmTimeoutS: () => opts.confirmTimeoutS ?? 60, pollMs: opts.pollMs ?? 60_000, slowPollMs: 60_000 });

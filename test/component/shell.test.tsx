@@ -7,6 +7,7 @@ import { App } from '../../src/app/App.tsx';
 import { useBindings } from '../../src/app/keys.ts';
 import type { ScreenDef, ScreenProps } from '../../src/app/types.ts';
 import { createStores } from '../../src/store/host.ts';
+import { createCore } from '../../src/core/index.ts';
 import { SCREENS } from '../../screens/index.ts';
 import { KEYS, renderTui } from '../lib/ink.tsx';
 import { testServices } from '../lib/services.ts';
@@ -24,7 +25,7 @@ const dangerScreen: ScreenDef = { id: 'danger', title: 'Danger zone', key: 'd', 
 
 function mount(opts: { readOnly?: boolean; columns?: number; rows?: number } = {}) {
   const services = testServices({ readOnly: opts.readOnly });
-  const stores = createStores(services, 2000);
+  const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 2000);
   const ui = renderTui(
     <App services={services} stores={stores} screens={[...SCREENS, dangerScreen]} initialTheme="dark" readOnly={Boolean(opts.readOnly)} mode={() => 'unconfigured'} />,
     { columns: opts.columns ?? 100, rows: opts.rows ?? 30 },
@@ -129,7 +130,7 @@ describe('read-only mode', () => {
 describe('libvirt unreachable', () => {
   it('the dashboard says disconnected instead of crashing', async () => {
     const services = testServices({ uri: 'qemu+unix:///system?socket=/nonexistent/libvirt-sock' });
-    const stores = createStores(services, 500);
+    const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 500);
     const ui = renderTui(<App services={services} stores={stores} screens={SCREENS} initialTheme="light" readOnly={false} mode={() => 'unconfigured'} />);
     try {
       const f = await ui.waitFor(/libvirt\s+disconnected: libvirtd not reachable, retrying/);

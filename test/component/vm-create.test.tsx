@@ -7,13 +7,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { App } from '../../src/app/App.tsx';
 import { createStores } from '../../src/store/host.ts';
+import { createCore } from '../../src/core/index.ts';
 import { vmLifecycleScreens } from '../../screens/vm-create/index.ts';
 import { KEYS, renderTui } from '../lib/ink.tsx';
 import { testServices } from '../lib/services.ts';
 
 function mount() {
   const services = testServices();
-  const stores = createStores(services, 60_000);
+  const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 60_000);
   const wizard = vmLifecycleScreens.find((s) => s.id === 'vm-create')!;
   const ui = renderTui(<App services={services} stores={stores} screens={[wizard, ...vmLifecycleScreens.filter((s) => s !== wizard)]} initialTheme="dark" readOnly={false} mode={() => 'standalone'} />, { columns: 110, rows: 34 });
   return { ui, services, async close() { ui.unmount(); stores.stop(); await services.cleanup(); } };

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from '../../src/app/App.tsx';
 import { createStores } from '../../src/store/host.ts';
+import { createCore } from '../../src/core/index.ts';
 import { SCREENS } from '../../screens/index.ts';
 import { KEYS, renderTui } from '../lib/ink.tsx';
 import { testServices } from '../lib/services.ts';
@@ -18,7 +19,7 @@ const uri = (writeMonitorFixture as (d: string, n: number) => string)(dir, 30);
 
 function mount() {
   const services = testServices({ uri });
-  const stores = createStores(services, 2000);
+  const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 2000);
   const ui = renderTui(<App services={services} stores={stores} screens={SCREENS} initialTheme="dark" readOnly={false} mode={() => 'unconfigured'} />, { columns: 100, rows: 30 });
   return { ui, stores, async close() { ui.unmount(); stores.stop(); await services.cleanup(); } };
 }

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { run, runOk } from '../../src/exec/runner.ts';
 import { App } from '../../src/app/App.tsx';
 import { createStores } from '../../src/store/host.ts';
+import { createCore } from '../../src/core/index.ts';
 import { createVmStore } from '../../src/store/vms.ts';
 import { createMonitorUseCases, type MonitorUseCases } from '../../src/core/monitor.ts';
 import { SCREENS } from '../../screens/index.ts';
@@ -62,7 +63,7 @@ describe('VM list on the real libvirtd with a guest burning CPU', { concurrency:
     writeFileSync(join(dir, 'dom.xml'), xml);
     await virshSys('define', join(dir, 'dom.xml'));
     const services = testServices({ uri: SYSTEM_URI });
-    const stores = createStores(services, 2000);
+    const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 2000);
     const ui = renderTui(<App services={services} stores={stores} screens={SCREENS} initialTheme="dark" readOnly={false} mode={() => 'unconfigured'} />, { columns: 120, rows: 30 });
     env = { ui, stores, services };
   });

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { App } from '../../src/app/App.tsx';
 import { createNetworkService } from '../../src/host/net/service.ts';
 import { createStores } from '../../src/store/host.ts';
+import { createCore } from '../../src/core/index.ts';
 import { createNetworkScreens } from '../../screens/network/index.ts';
 import { adaptNetworkService } from '../../screens/network/service.ts';
 import { KEYS, renderTui } from '../lib/ink.tsx';
@@ -44,7 +45,7 @@ describe('Network screen with the real network service on a test host', { timeou
     const t0 = { at: 0 };
     const svc: typeof core = { ...core, apply: (o) => { t0.at = Date.now(); return core.apply({ ...o, onStep: (x) => { console.log(`# apply step +${Date.now() - t0.at} ms: ${x}`); o?.onStep?.(x); } }); } };
     // Link watching is proven in netscreens-inventory; here it would only compete with the service for the host's agent.
-    const stores = createStores(services, 60_000);
+    const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 60_000);
     const { screens, store } = createNetworkScreens({ runner, service: adaptNetworkService(svc), confirmTimeoutS: () => 20, pollMs: 60_000, slowPollMs: 60_000 });
     const ui = renderTui(<App services={services} stores={stores} screens={screens} initialTheme="dark" readOnly={false} mode={() => 'standalone'} />, { columns: 120, rows: 36 });
     env = { ui, services, async close() { ui.unmount(); store.stop(); stores.stop(); await services.cleanup(); } };

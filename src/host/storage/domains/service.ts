@@ -1,4 +1,4 @@
-// The storage domain use cases: create one on a storage connection (the
+// Storage domains on this host: create one on a storage connection (the
 // metadata goes onto the storage itself), scan a connection for existing
 // domains and import one, activate / maintenance / detach / remove, and the
 // libvirt pool and volumes behind each domain.
@@ -7,31 +7,22 @@
 // group, capacity) runs as a child process through the injected runner with
 // a timeout: no hostdeck process ever does file I/O on a mount that may hang.
 // Mounting and iSCSI logins belong to the connection service (storage-conn);
-// this module only asks it where a connection's storage is. Every change goes
-// through the door; the rows are in the storage domain repository.
+// this module only asks it where a connection's storage is.
 import { randomUUID } from 'node:crypto';
-import { InvalidInputError } from '../domain/errors.ts';
-import type { Db } from '../manager/db.ts';
-import type { EventLog } from '../manager/events.ts';
-import { storageDomainRepo, type Capacity, type StorageDomain } from '../manager/repos/storage-domains.ts';
+import { InvalidInputError } from '../../../domain/errors.ts';
+import type { Db } from '../../../manager/db.ts';
+import type { EventLog } from '../../../manager/events.ts';
 import {
   CONNECTION_KIND, FORMAT_VERSION, MetadataError, disksOnDomain, domainActionBlocked, fileLayout, formatMetadata, metadataTags,
   parseDiskSources, parseMetadata, parseMetadataTags, poolTypeFor, uploadNameRule, validateDomainInput, validateVolumeInput, volumeInputProblems, volumeNameRule,
-  type DomainInput, type DomainMetadata, type DomainStatus, type DomainUser, type FieldError, type VolumeInput,
-} from '../domain/storage/domain.ts';
-import { formatBytes } from '../domain/size.ts';
-import { virshArgs } from '../virt/virsh.ts';
-import type { StorageVolume } from '../virt/storage.ts';
-import { LibvirtError, PoolClient, type Runner } from '../virt/pools.ts';
-import * as processRunner from '../exec/runner.ts';
-import { standaloneDoor, type Door } from './door.ts';
-import { createDomainMonitor, type DomainMonitor, type MonitorDeps } from './storage-domain-monitor.ts';
-import { systemPrincipal } from './principal.ts';
-import type { CoreContext } from './index.ts';
+  type DomainInput, type DomainMetadata, type DomainStatus, type DomainType, type DomainUser, type FieldError, type StorageKind, type VolumeInput,
+} from '../../../domain/storage/domain.ts';
+import { formatBytes } from '../../../domain/size.ts';
+import { virshArgs } from '../../../virt/virsh.ts';
+import type { StorageVolume } from '../../../virt/storage.ts';
+import { LibvirtError, PoolClient, type Runner } from './libvirt.ts';
 
-export type { Runner } from '../virt/pools.ts';
-export type { StorageDomain } from '../manager/repos/storage-domains.ts';
-export type { StorageVolume } from '../virt/storage.ts';
+export type { Runner } from './libvirt.ts';
 
 /** A storage connection as the connection service returns it (the agreed contract). */
 export interface ConnectionRecord {
@@ -59,6 +50,32 @@ export interface DomainConnections {
   status(id: string): unknown;
   mountPath(conn: ConnectionRecord): string | undefined;
   luns(id: string): Promise<Lun[]>;
+}
+
+export interface StorageDomain {
+  id: string;
+  name: string;
+  description: string;
+  type: DomainType;
+  kind: StorageKind;
+  dataCenterId: string;
+  connectionId: string;
+  status: DomainStatus;
+  formatVersion: number;
+  poolName: string;
+  poolType: string;
+  /** File domains: the domain directory (<mount>/<uuid>); block domains: the volume group name. */
+  path: string;
+  /** Block domains: the LUN's device. */
+  device: string | null;
+  capacityBytes: number | null;
+  usedBytes: number | null;
+  freeBytes: number | null;
+  checkedAt: string | null;
+  lastError: string | null;
+  creatorHost: string;
+  createdAt: string;
+  attachedAt: string;
 }
 
 export interface FoundDomain {
@@ -90,8 +107,6 @@ export interface DomainServiceDeps {
   runner: Runner;
   db: Db;
   events: EventLog;
-  /** The door the changes go through (default: one for the event log's user and channel, refusing nothing). */
-  door?: Door;
   connections: DomainConnections;
   /** libvirt URI (default qemu:///system). */
   uri?: string;
@@ -101,13 +116,27 @@ export interface DomainServiceDeps {
 
 /** One health check's outcome; inactive: the connection is down on purpose (disconnected or removed). */
 export type ProbeResult =
-  | { ok: true; capacity?: Capacity }
+  | { ok: true; capacity?: { capacityBytes: number; usedBytes: number; freeBytes: number } }
   | { ok: false; error: string; inactive?: boolean };
 
 export interface UploadProgress {
   doneBytes: number;
   totalBytes: number;
 }
+
+interface Row {
+  id: string; name: string; description: string; type: DomainType; kind: StorageKind; data_center_id: string; connection_id: string;
+  status: DomainStatus; format_version: number; pool_name: string; pool_type: string; path: string; device: string | null;
+  capacity_bytes: number | null; used_bytes: number | null; free_bytes: number | null; checked_at: string | null; last_error: string | null;
+  creator_host: string; created_at: string; attached_at: string;
+}
+
+const toDomain = (r: Row): StorageDomain => ({
+  id: r.id, name: r.name, description: r.description, type: r.type, kind: r.kind, dataCenterId: r.data_center_id, connectionId: r.connection_id,
+  status: r.status, formatVersion: r.format_version, poolName: r.pool_name, poolType: r.pool_type, path: r.path, device: r.device,
+  capacityBytes: r.capacity_bytes, usedBytes: r.used_bytes, freeBytes: r.free_bytes, checkedAt: r.checked_at, lastError: r.last_error,
+  creatorHost: r.creator_host, createdAt: r.created_at, attachedAt: r.attached_at,
+});
 
 /** Whatever shape the connection service's status has: connected or not. */
 export function isConnected(status: unknown, record?: ConnectionRecord): boolean {
@@ -121,25 +150,31 @@ export function isConnected(status: unknown, record?: ConnectionRecord): boolean
   return word(record?.state);
 }
 
+const SOURCE = 'storage';
+const OBJ = 'storage-domain';
 const CHUNK_BYTES = 32 * 1024 * 1024;
 
 export function createDomainService(deps: DomainServiceDeps) {
-  const { runner, connections } = deps;
-  const repo = storageDomainRepo(deps.db);
-  const door = deps.door ?? standaloneDoor(deps.events);
+  const { runner, db, events, connections } = deps;
   const virsh = new PoolClient(runner, deps.uri ?? 'qemu:///system');
   const tmo = deps.storageTimeoutMs ?? 20_000;
 
-  const rows = repo.all;
-  const byKey = repo.byKey;
+  const rows = () => (db.prepare('SELECT * FROM storage_domains ORDER BY name').all() as Row[]).map(toDomain);
+  const byKey = (key: string) => {
+    const r = (db.prepare('SELECT * FROM storage_domains WHERE id = ? OR name = ?').get(key, key) as Row | undefined);
+    return r && toDomain(r);
+  };
   const mustGet = (key: string): StorageDomain => {
     const d = byKey(key);
     if (!d) throw new DomainError('not-found', `no storage domain named or with id ${JSON.stringify(key)} (see hostdeck storage domain list)`);
     return d;
   };
-  const setStatus = repo.setStatus;
+  const setStatus = (id: string, status: DomainStatus, lastError: string | null = null) => {
+    db.prepare('UPDATE storage_domains SET status = ?, last_error = ? WHERE id = ?').run(status, lastError, id);
+  };
   const defaultDataCenter = (): string => {
-    const id = repo.defaultDataCenter();
+    const id = db.prepare("SELECT id FROM data_centers WHERE name = 'Default'").pluck().get() as string | undefined
+      ?? db.prepare('SELECT id FROM data_centers ORDER BY created_at LIMIT 1').pluck().get() as string | undefined;
     if (!id) throw new DomainError('state', 'no data center exists in the state database');
     return id;
   };
@@ -210,7 +245,7 @@ export function createDomainService(deps: DomainServiceDeps) {
   // ---- capacity --------------------------------------------------------
 
   /** Capacity from a child process (df / vgs), never statfs in this process. */
-  const measure = async (d: Pick<StorageDomain, 'kind' | 'path'>, timeoutMs = tmo): Promise<Capacity> => {
+  const measure = async (d: Pick<StorageDomain, 'kind' | 'path'>, timeoutMs = tmo): Promise<{ capacityBytes: number; usedBytes: number; freeBytes: number }> => {
     if (d.kind === 'block') {
       const out = await onStorage('vgs', ['--noheadings', '--units', 'b', '--nosuffix', '-o', 'vg_size,vg_free', '--', d.path], 'reading the volume group size', { timeoutMs });
       const [size, free] = out.trim().split(/\s+/).map(Number);
@@ -223,7 +258,9 @@ export function createDomainService(deps: DomainServiceDeps) {
     return { capacityBytes: nums[0]!, usedBytes: nums[1]!, freeBytes: nums[2]! };
   };
 
-  const storeCapacity = repo.storeCapacity;
+  const storeCapacity = (id: string, c: { capacityBytes: number; usedBytes: number; freeBytes: number }) => {
+    db.prepare('UPDATE storage_domains SET capacity_bytes = ?, used_bytes = ?, free_bytes = ?, checked_at = ? WHERE id = ?').run(c.capacityBytes, c.usedBytes, c.freeBytes, new Date().toISOString(), id);
+  };
 
   // ---- who uses a domain ------------------------------------------------------------
 
@@ -241,7 +278,12 @@ export function createDomainService(deps: DomainServiceDeps) {
   const usersMessage = (d: StorageDomain, users: DomainUser[], what: string) =>
     `${what} ${d.name} refused: ${users.length} VM${users.length === 1 ? '' : 's'} use${users.length === 1 ? 's' : ''} it: ${users.map((u) => `${u.vm} (${u.state}; ${u.disks.join(', ')})`).join('; ')}`;
 
-  const insert = repo.insert;
+  const insert = (d: StorageDomain) => {
+    db.prepare(`INSERT INTO storage_domains (id, name, description, type, kind, data_center_id, connection_id, status, format_version, pool_name, pool_type, path, device,
+      capacity_bytes, used_bytes, free_bytes, checked_at, last_error, creator_host, created_at, attached_at)
+      VALUES (@id, @name, @description, @type, @kind, @dataCenterId, @connectionId, @status, @formatVersion, @poolName, @poolType, @path, @device,
+      @capacityBytes, @usedBytes, @freeBytes, @checkedAt, @lastError, @creatorHost, @createdAt, @attachedAt)`).run(d);
+  };
 
   const nameTaken = (name: string, exceptId?: string) => rows().some((d) => d.name === name && d.id !== exceptId);
 
@@ -278,7 +320,7 @@ export function createDomainService(deps: DomainServiceDeps) {
       const kind = CONNECTION_KIND[conn.type]!;
       if (kind === 'block' && spec.type !== 'data') throw new DomainInputError([{ field: 'type', message: `type: ${spec.type} domains live on file storage (NFS, POSIX, local); ${connLabel(conn)} is ${conn.type}` }]);
       if (spec.lun && kind !== 'block') throw new DomainInputError([{ field: 'lun', message: `lun: only for iSCSI and FC connections (${connLabel(conn)} is ${conn.type})` }]);
-      return door.act('storage-domain.create', { id: spec.name }, { message: `Create ${spec.type} storage domain ${spec.name} on connection ${connLabel(conn)}` }, async ({ commit }) => {
+      return events.action({ source: SOURCE, objectType: OBJ, objectId: spec.name, message: `Create ${spec.type} storage domain ${spec.name} on connection ${connLabel(conn)}` }, async ({ commit }) => {
         await requireConnected(conn);
         const uuid = randomUUID();
         const now = new Date().toISOString();
@@ -366,7 +408,7 @@ export function createDomainService(deps: DomainServiceDeps) {
         if (!v.ok && v.errors.some((e) => e.field === 'name')) throw new DomainInputError(v.errors.filter((e) => e.field === 'name'));
       }
       const conn = await resolveConnection(connectionKey);
-      return door.act('storage-domain.import', { id: which }, { message: `Import storage domain ${which} from connection ${connLabel(conn)}` }, async ({ commit }) => {
+      return events.action({ source: SOURCE, objectType: OBJ, objectId: which, message: `Import storage domain ${which} from connection ${connLabel(conn)}` }, async ({ commit }) => {
         const found = await service.scan(conn.id);
         const f = found.find((x) => x.metadata.uuid === which) ?? found.filter((x) => x.metadata.name === which).at(0);
         if (!f) throw new DomainError('not-found', `connection ${connLabel(conn)} holds no storage domain ${which}${found.length ? ` (found: ${found.map((x) => `${x.metadata.name} ${x.metadata.uuid}`).join(', ')})` : ''}`);
@@ -393,7 +435,7 @@ export function createDomainService(deps: DomainServiceDeps) {
       const d = mustGet(key);
       const blocked = domainActionBlocked('activate', d);
       if (blocked) throw new DomainError('state', blocked);
-      return door.act('storage-domain.activate', { id: d.id }, { message: `Activate storage domain ${d.name}` }, async ({ commit }) => {
+      return events.action({ source: SOURCE, objectType: OBJ, objectId: d.id, message: `Activate storage domain ${d.name}` }, async ({ commit }) => {
         const conn = await connections.get(d.connectionId);
         if (!conn) throw new DomainError('connection', `the connection of ${d.name} (${d.connectionId}) no longer exists`);
         await requireConnected(conn);
@@ -412,7 +454,7 @@ export function createDomainService(deps: DomainServiceDeps) {
       const d = mustGet(key);
       const blocked = domainActionBlocked('maintenance', d);
       if (blocked) throw new DomainError('state', blocked);
-      return door.act('storage-domain.maintenance', { id: d.id }, { message: `Put storage domain ${d.name} into maintenance` }, async ({ commit }) => {
+      return events.action({ source: SOURCE, objectType: OBJ, objectId: d.id, message: `Put storage domain ${d.name} into maintenance` }, async ({ commit }) => {
         const users = await usersOf(d, false);
         if (users.length) throw new DomainError('in-use', usersMessage(d, users, 'Maintenance of'), users);
         await virsh.stop(d.poolName);
@@ -426,12 +468,12 @@ export function createDomainService(deps: DomainServiceDeps) {
       const d = mustGet(key);
       const blocked = domainActionBlocked('detach', d);
       if (blocked) throw new DomainError('state', blocked);
-      await door.act('storage-domain.detach', { id: d.id }, { message: `Detach storage domain ${d.name} (data stays on the storage)` }, async ({ commit }) => {
+      await events.action({ source: SOURCE, objectType: OBJ, objectId: d.id, message: `Detach storage domain ${d.name} (data stays on the storage)` }, async ({ commit }) => {
         const users = await usersOf(d, false);
         if (users.length) throw new DomainError('in-use', usersMessage(d, users, 'Detach of'), users);
         await virsh.undefine(d.poolName);
         if (d.kind === 'block') await runner.run('vgchange', ['--activate', 'n', '--', d.path], { timeoutMs: 60_000 });
-        commit(() => repo.remove(d.id));
+        commit(() => db.prepare('DELETE FROM storage_domains WHERE id = ?').run(d.id));
       });
     },
 
@@ -440,7 +482,7 @@ export function createDomainService(deps: DomainServiceDeps) {
       const d = mustGet(key);
       const blocked = domainActionBlocked('remove', d);
       if (blocked) throw new DomainError('state', blocked);
-      await door.act('storage-domain.remove', { id: d.id }, { message: `Remove storage domain ${d.name} and delete its data` }, async ({ commit }) => {
+      await events.action({ source: SOURCE, objectType: OBJ, objectId: d.id, message: `Remove storage domain ${d.name} and delete its data` }, async ({ commit }) => {
         const users = await usersOf(d, true);
         if (users.length) throw new DomainError('in-use', usersMessage(d, users, 'Removal of'), users);
         const conn = await connections.get(d.connectionId);
@@ -454,7 +496,7 @@ export function createDomainService(deps: DomainServiceDeps) {
           if (!/\/[0-9a-f-]{36}$/.test(d.path)) throw new DomainError('state', `refusing to delete ${d.path}: not a domain directory`);
           await onStorage('rm', ['-rf', '--one-file-system', '--', d.path], `deleting ${d.path}`, { timeoutMs: 120_000 });
         }
-        commit(() => repo.remove(d.id));
+        commit(() => db.prepare('DELETE FROM storage_domains WHERE id = ?').run(d.id));
       });
     },
 
@@ -500,17 +542,23 @@ export function createDomainService(deps: DomainServiceDeps) {
 
     /** Record a probe's outcome; returns the status change it caused, if any (the monitor raises events for those). */
     recordCheck(id: string, result: ProbeResult): { from: DomainStatus; to: DomainStatus } | undefined {
+      const now = new Date().toISOString();
       const d = byKey(id);
       if (!d || (d.status !== 'active' && d.status !== 'unreachable')) return undefined;
       if (result.ok) {
         if (result.capacity) storeCapacity(id, result.capacity);
-        return repo.checkedOk(id) ? { from: 'unreachable', to: 'active' } : undefined;
+        else db.prepare('UPDATE storage_domains SET checked_at = ? WHERE id = ?').run(now, id);
+        const changed = db.prepare("UPDATE storage_domains SET status = 'active', last_error = NULL WHERE id = ? AND status = 'unreachable'").run(id).changes;
+        return changed ? { from: 'unreachable', to: 'active' } : undefined;
       }
+      db.prepare('UPDATE storage_domains SET checked_at = ?, last_error = ? WHERE id = ?').run(now, result.error, id);
       if (result.inactive) {
-        repo.checkFailed(id, result.error, true);
-        return { from: d.status, to: 'inactive' };
+        const from = d.status;
+        db.prepare("UPDATE storage_domains SET status = 'inactive' WHERE id = ?").run(id);
+        return { from, to: 'inactive' };
       }
-      return repo.checkFailed(id, result.error, false) ? { from: 'active', to: 'unreachable' } : undefined;
+      const changed = db.prepare("UPDATE storage_domains SET status = 'unreachable' WHERE id = ? AND status = 'active'").run(id).changes;
+      return changed ? { from: 'active', to: 'unreachable' } : undefined;
     },
 
     // ---- volumes ----------------------------------------------------------------------
@@ -532,7 +580,7 @@ export function createDomainService(deps: DomainServiceDeps) {
       const v = validateVolumeInput(input, { kind: d.kind, type: d.type, freeBytes: d.freeBytes, existing });
       if (!v.ok) throw new DomainInputError(v.errors);
       const spec = v.value;
-      return door.act('storage-volume.create', { id: `${d.name}/${spec.name}` }, { message: `Create ${spec.format} volume ${spec.name} of ${formatBytes(spec.sizeBytes)} on storage domain ${d.name}` }, async () => {
+      return events.action({ source: SOURCE, objectType: 'storage-volume', objectId: `${d.name}/${spec.name}`, message: `Create ${spec.format} volume ${spec.name} of ${formatBytes(spec.sizeBytes)} on storage domain ${d.name}` }, async () => {
         await virsh.volumeCreate(d.poolName, spec.name, spec.sizeBytes, spec.format, { thin: d.kind === 'file' });
         const vol = (await virsh.volumes(d.poolName)).find((x) => x.name === spec.name);
         if (!vol) throw new DomainError('libvirt', `volume ${spec.name} was created but libvirt does not list it`);
@@ -550,7 +598,7 @@ export function createDomainService(deps: DomainServiceDeps) {
       const vols = await virsh.volumes(d.poolName);
       const vol = vols.find((x) => x.name === name);
       if (!vol) throw new DomainError('not-found', `${d.name} has no volume ${JSON.stringify(name)}${vols.length ? ` (it has ${vols.map((x) => x.name).join(', ')})` : ''}`);
-      await door.act('storage-volume.delete', { id: `${d.name}/${name}` }, { message: `Delete volume ${name} of storage domain ${d.name}` }, async () => {
+      await events.action({ source: SOURCE, objectType: 'storage-volume', objectId: `${d.name}/${name}`, message: `Delete volume ${name} of storage domain ${d.name}` }, async () => {
         const users = (await usersOf(d, true)).filter((u) => u.disks.some((x) => x === vol.path || x === `${d.poolName}/${name}`));
         if (users.length) throw new DomainError('in-use', `Deleting ${name} refused: ${users.map((u) => `${u.vm} (${u.state})`).join(', ')} ha${users.length === 1 ? 's' : 've'} it as a disk`, users);
         await virsh.volumeDelete(d.poolName, name);
@@ -586,7 +634,7 @@ export function createDomainService(deps: DomainServiceDeps) {
       const existing = await virsh.volumes(d.poolName);
       if (existing.some((x) => x.name === name)) throw new DomainInputError([{ field: 'name', message: `name: a volume named ${name} already exists in ${d.name}` }]);
       if (typeof d.freeBytes === 'number' && total > d.freeBytes) throw new DomainInputError([{ field: 'file', message: `file: ${formatBytes(total)} does not fit in ${d.name} (${formatBytes(d.freeBytes)} free)` }]);
-      return door.act('storage-volume.upload', { id: `${d.name}/${name}` }, { message: `Upload ${source} (${formatBytes(total)}) to storage domain ${d.name} as ${name}` }, async () => {
+      return events.action({ source: SOURCE, objectType: 'storage-volume', objectId: `${d.name}/${name}`, message: `Upload ${source} (${formatBytes(total)}) to storage domain ${d.name} as ${name}` }, async () => {
         const path = await virsh.volumeCreate(d.poolName, name, total, 'raw', { thin: d.kind === 'file' });
         try {
           const mib = CHUNK_BYTES / (1024 * 1024);
@@ -614,48 +662,3 @@ export function createDomainService(deps: DomainServiceDeps) {
 
 export type DomainService = ReturnType<typeof createDomainService>;
 export { LibvirtError };
-
-export { createDomainMonitor, HEALTH_INTERVAL_MS, HEALTH_TIMEOUT_MS, type DomainMonitor } from './storage-domain-monitor.ts';
-
-/** The storage domains as the front ends see them: the listing goes through the door like every action. */
-export type StorageDomainUseCases = Omit<DomainService, 'list' | 'virsh' | 'probe' | 'recordCheck'> & {
-  list(): Promise<StorageDomain[]>;
-  /** Domain counts by status (the dashboard's storage line): one query of the state DB, no storage touched. */
-  statusCounts(): { status: DomainStatus; n: number }[];
-  /** The process's health monitor, started on the first call (the console: once, whoever asks first). */
-  startMonitor(): DomainMonitor;
-  /** A health monitor of its own (the foreground monitor verb), not started. */
-  newMonitor(opts?: Pick<MonitorDeps, 'onRound' | 'onChange' | 'keepAlive'>): DomainMonitor;
-};
-
-/** The use cases over a domain service (the process's, or a test's with its own runner). */
-export function domainUseCases(ctx: CoreContext, svc: DomainService): StorageDomainUseCases {
-  let shared: DomainMonitor | undefined;
-  // The health checks are hostdeck's own work, whoever started the process.
-  const newMonitor = (opts: Pick<MonitorDeps, 'onRound' | 'onChange' | 'keepAlive'> = {}) =>
-    createDomainMonitor({ ...opts, service: svc, events: ctx.infra.events, principal: systemPrincipal(ctx.door.principal.user) });
-  const { virsh: _virsh, probe: _probe, recordCheck: _record, ...rest } = svc;
-  return {
-    ...rest,
-    list: () => ctx.door.act('storage-domain.list', { id: '*' }, { message: 'List the storage domains' }, () => svc.list()),
-    statusCounts: () => storageDomainRepo(ctx.infra.db).statusCounts(),
-    startMonitor() {
-      if (!shared) { shared = newMonitor(); shared.start(); }
-      return shared;
-    },
-    newMonitor,
-  };
-}
-
-/** The domain service of a hostdeck process: this machine's runner, the state DB and the door, libvirt's URI, the connections. */
-export function createStorageDomainUseCases(ctx: CoreContext, connections: DomainConnections): StorageDomainUseCases {
-  const { infra } = ctx;
-  return domainUseCases(ctx, createDomainService({
-    runner: { run: processRunner.run, runOk: processRunner.runOk },
-    db: infra.db,
-    events: infra.events,
-    door: ctx.door,
-    uri: infra.config.uri,
-    connections,
-  }));
-}
