@@ -1,15 +1,14 @@
 // New VM wizard: Basics, Disk, Network, Boot and OS, Display, then a
 // Summary before anything is defined. Every field is checked against the
 // host's facts (pools, networks, memory, CPUs, names) as it is entered and
-// again on the summary; the service validates once more and cleans up on
+// again on the summary; the core validates once more and cleans up on
 // any failure.
 import { useEffect, useMemo, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { createSummary, validateVmCreate, type FieldError, type HostFacts } from '../../src/domain/vm-create.ts';
-import { vmActionsLocked } from '../../src/host/engine/index.ts';
-import { hostFacts, vmCreate, VmInputError } from '../../src/host/vm-service.ts';
+import { VmInputError } from '../../src/core/vms.ts';
 import { keyEvents } from '../../src/ui/form/key-events.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { STEPS, SUMMARY_STEP, fieldOf, stepOf, toCreateInput, useCreateForm, visibleFields, type FieldId, type Options } from './use-create-form.ts';
@@ -33,8 +32,7 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
   useEffect(() => {
     let live = true;
     (async () => {
-      const pools = await shell.services.virt.storagePoolList().catch(() => []);
-      const f = await hostFacts(shell.services, pools.map((p) => p.name));
+      const f = await shell.core.vms.hostFacts();
       if (!live) return;
       setFacts(f);
       dispatch({ type: 'fill', options: optionsOf(f) });
@@ -55,7 +53,7 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
 
   const fields = visibleFields(form.step, form.values);
   const focused = fields[form.focus];
-  const lock = vmActionsLocked(shell.services);
+  const lock = shell.core.whyNot('vm.create');
 
   useInput((inp, key) => {
     // One event per key, even when a chunk carries text and Enter together.
@@ -69,7 +67,7 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
     if (allErrors.length) { shell.notify('error', `Not created: ${allErrors[0]!.message}${allErrors.length > 1 ? ` (+${allErrors.length - 1} more)` : ''}`); return; }
     setBusy('Creating…');
     try {
-      const r = await vmCreate(shell.services, input, { start: form.start, onStep: (s) => setBusy(s) });
+      const r = await shell.core.vms.create(input, { start: form.start, onStep: (s) => setBusy(s) });
       shell.notify('success', `${r.name} created${r.started ? ' and started' : ''}`);
       shell.back();
     } catch (e) {

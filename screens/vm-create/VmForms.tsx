@@ -5,8 +5,7 @@ import { Box, Text, useInput } from 'ink';
 import { useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps, Shell } from '../../src/app/types.ts';
 import { parseMiB } from '../../src/domain/vm-create.ts';
-import { vmActionsLocked } from '../../src/host/engine/index.ts';
-import { vmClone, vmDelete, vmDeletePlan, vmEdit, vmPending, VmInputError, type DeletePlan } from '../../src/host/vm-service.ts';
+import { VmInputError, type DeletePlan } from '../../src/core/vms.ts';
 import { editText } from '../../src/ui/TextLine.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { keyEvents } from '../../src/ui/form/key-events.ts';
@@ -77,13 +76,11 @@ export function VmEdit({ shell, active, params }: ScreenProps) {
   useEffect(() => {
     let live = true;
     void (async () => {
-      const [xml, p] = await Promise.all([shell.services.virt.domainGetXml(name, { inactive: true }), vmPending(shell.services, name).catch(() => [])]);
-      const { parseDomainXml } = await import('../../src/virt/xml/parse.ts');
-      const d = parseDomainXml(xml);
+      const d = await shell.core.vms.editFacts(name);
       if (!live) return;
       setInitial({ vcpus: String(d.vcpus), memory: `${Math.round(d.memoryKiB / 1024)}M`, description: d.description ?? '' });
-      setPending(p);
-      setState(await shell.services.virt.domainState(name));
+      setPending(d.pending);
+      setState(d.state);
     })().catch((e: Error) => shell.notify('error', e.message));
     return () => { live = false; };
   }, [name, shell]);
@@ -102,7 +99,7 @@ export function VmEdit({ shell, active, params }: ScreenProps) {
         memoryMiB: v.memory !== initial.memory ? mem : undefined,
         description: v.description !== initial.description ? v.description : undefined,
       };
-      const r = await vmEdit(shell.services, name, changed);
+      const r = await shell.core.vms.edit(name, changed);
       setErrors({});
       shell.notify('success', r.pending.length ? `${name}: pending until next boot: ${r.pending.join(', ')}` : `${name} changed`);
       shell.back();
@@ -113,7 +110,7 @@ export function VmEdit({ shell, active, params }: ScreenProps) {
       setBusy(false);
     }
   };
-  useBindings([...form.nav, { keys: ['a'], description: 'Apply', dangerous: true, when: !form.editing, disabledReason: vmActionsLocked(shell.services) ?? (busy ? 'applying' : undefined), action: apply }]);
+  useBindings([...form.nav, { keys: ['a'], description: 'Apply', dangerous: true, when: !form.editing, disabledReason: shell.core.whyNot('vm.edit') ?? (busy ? 'applying' : undefined), action: apply }]);
   const running = state !== undefined && state !== 'shutoff' && state !== 'crashed';
   return (
     <Box flexDirection="column" paddingX={1} height={shell.size.rows}>
@@ -137,7 +134,7 @@ export function VmClone({ shell, active, params }: ScreenProps) {
   const clone = async () => {
     setBusy(true);
     try {
-      const r = await vmClone(shell.services, name, form.values.name ?? '');
+      const r = await shell.core.vms.clone(name, form.values.name ?? '');
       shell.notify('success', `${name} cloned as ${r.name}${r.volumes.length ? ` (disks ${r.volumes.join(', ')})` : ''}`);
       shell.back();
     } catch (e) {
@@ -147,7 +144,7 @@ export function VmClone({ shell, active, params }: ScreenProps) {
       setBusy(false);
     }
   };
-  useBindings([...form.nav, { keys: ['a'], description: 'Clone', dangerous: true, when: !form.editing, disabledReason: vmActionsLocked(shell.services) ?? (busy ? 'copying the disks' : undefined), action: clone }]);
+  useBindings([...form.nav, { keys: ['a'], description: 'Clone', dangerous: true, when: !form.editing, disabledReason: shell.core.whyNot('vm.clone') ?? (busy ? 'copying the disks' : undefined), action: clone }]);
   return (
     <Box flexDirection="column" paddingX={1} height={shell.size.rows}>
       <Text bold {...tone(t, 'accent')}>Clone {name}</Text>
@@ -166,13 +163,13 @@ export function VmDelete({ shell, params }: ScreenProps) {
   const [error, setError] = useState<string>();
   useEffect(() => {
     let live = true;
-    vmDeletePlan(shell.services, name).then((p) => { if (live) setPlan(p); }, (e: Error) => { if (live) setError(e.message); });
+    shell.core.vms.deletePlan(name).then((p) => { if (live) setPlan(p); }, (e: Error) => { if (live) setError(e.message); });
     return () => { live = false; };
   }, [name, shell]);
-  const lock = vmActionsLocked(shell.services);
+  const lock = shell.core.whyNot('vm.delete');
   const refused = lock ?? plan?.refused ?? (plan ? undefined : 'reading the VM');
   const run = async (removeDisks: boolean) => {
-    const r = await vmDelete(shell.services, name, { removeDisks });
+    const r = await shell.core.vms.delete(name, { removeDisks });
     shell.notify('success', `${name} deleted${r.removed.length ? `; removed ${r.removed.join(', ')}` : removeDisks ? '' : '; disks kept'}`);
     shell.back();
   };

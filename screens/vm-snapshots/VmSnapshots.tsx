@@ -8,11 +8,9 @@ import { keyEvents } from '../../src/ui/form/key-events.ts';
 import { useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
-import { snapshotCreateProblem, snapshotRevertProblem, type SnapshotMode } from '../../src/domain/vm-create.ts';
+import { snapshotCreateProblem, snapshotDeleteProblem, snapshotRevertProblem, type SnapshotMode } from '../../src/domain/vm-create.ts';
 import { vmCanSnapshot } from '../../src/domain/vm.ts';
-import { vmActionsLocked } from '../../src/host/engine/index.ts';
-import { snapshotDeleteProblem, vmSnapshotCreate, vmSnapshotDelete, vmSnapshotRevert, vmSnapshots } from '../../src/host/vm-service.ts';
-import type { Snapshot, SnapshotNode } from '../../src/virt/snapshots.ts';
+import type { Snapshot, SnapshotNode } from '../../src/core/snapshots.ts';
 import type { DomainInfo } from '../../src/virt/types.ts';
 import { editText, TextLine } from '../../src/ui/TextLine.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
@@ -46,7 +44,7 @@ export function VmSnapshots({ shell, active, params }: ScreenProps) {
 
   const reload = useCallback(async () => {
     try {
-      const [snaps, info] = await Promise.all([vmSnapshots(shell.services, name), shell.services.virt.domainGet(name)]);
+      const [snaps, info] = await Promise.all([shell.core.snapshots.list(name), shell.core.vms.get(name)]);
       setRows(snaps.rows);
       setList(snaps.list);
       setVm(info);
@@ -54,14 +52,13 @@ export function VmSnapshots({ shell, active, params }: ScreenProps) {
     } catch (e) {
       setError((e as Error).message);
     }
-  }, [shell.services, name]);
+  }, [shell.core, name]);
   useEffect(() => { void reload(); }, [reload]);
-  useEffect(() => { shell.services.virt.readVersion().then((v) => setVersion(v.library), () => undefined); }, [shell.services]);
+  useEffect(() => { shell.core.snapshots.libraryVersion().then(setVersion, () => undefined); }, [shell.core]);
 
   const keys = (rows ?? []).map((r) => r.name);
   const { selected, bindings: nav } = useSelection(keys, shell.size.rows - 8);
   const sel = rows?.find((r) => r.name === selected);
-  const lock = vmActionsLocked(shell.services);
 
   const formRef = useRef(form);
   formRef.current = form;
@@ -77,7 +74,7 @@ export function VmSnapshots({ shell, active, params }: ScreenProps) {
       formRef.current = undefined;
       setForm(undefined);
       setBusy(`Taking snapshot ${f.name}…`);
-      vmSnapshotCreate(shell.services, name, { name: f.name, description: f.description || undefined, mode: f.mode })
+      shell.core.snapshots.create(name, { name: f.name, description: f.description || undefined, mode: f.mode })
         .then(() => shell.notify('success', `Snapshot ${f.name} of ${name} taken`), (e: Error) => shell.notify('error', `Snapshot not taken: ${e.message}`))
         .finally(() => { setBusy(undefined); void reload(); });
       return;
@@ -89,7 +86,8 @@ export function VmSnapshots({ shell, active, params }: ScreenProps) {
   useInput((inp, key) => { for (const [i, k] of keyEvents(inp, key)) onKey(i, k); }, { isActive: active && Boolean(form) });
 
   const createReason = (mode: SnapshotMode) => {
-    if (lock) return lock;
+    const refused = shell.core.whyNot('snapshot.create');
+    if (refused) return refused;
     if (!vm) return 'reading the VM';
     const a = vmCanSnapshot(vm);
     if (!a.available) return a.reason;
@@ -97,8 +95,8 @@ export function VmSnapshots({ shell, active, params }: ScreenProps) {
   };
   const startForm = (mode: SnapshotMode) => { setForm({ field: 'name', name: '', description: '', mode }); shell.setCapture(true); };
   const running = vm?.state === 'running' || vm?.state === 'paused';
-  const revertReason = lock ?? (!sel ? 'no snapshot selected' : snapshotRevertProblem(sel, version));
-  const deleteReason = lock ?? (!sel ? 'no snapshot selected' : snapshotDeleteProblem(sel, list));
+  const revertReason = shell.core.whyNot('snapshot.revert') ?? (!sel ? 'no snapshot selected' : snapshotRevertProblem(sel, version));
+  const deleteReason = shell.core.whyNot('snapshot.delete') ?? (!sel ? 'no snapshot selected' : snapshotDeleteProblem(sel, list));
 
   const bindings: Binding[] = [
     ...(form ? [] : nav),
@@ -107,12 +105,12 @@ export function VmSnapshots({ shell, active, params }: ScreenProps) {
     {
       keys: ['r'], description: 'Revert', dangerous: true, when: !form, disabledReason: revertReason,
       confirm: sel ? `Revert ${name} to ${sel.name}? Everything since that snapshot is lost; the VM becomes ${sel.state === 'running' ? 'running' : sel.state}.` : undefined,
-      action: async () => { if (!sel) return; setBusy(`Reverting to ${sel.name}…`); try { await vmSnapshotRevert(shell.services, name, sel.name); shell.notify('success', `${name} reverted to ${sel.name}`); } finally { setBusy(undefined); void reload(); } },
+      action: async () => { if (!sel) return; setBusy(`Reverting to ${sel.name}…`); try { await shell.core.snapshots.revert(name, sel.name); shell.notify('success', `${name} reverted to ${sel.name}`); } finally { setBusy(undefined); void reload(); } },
     },
     {
       keys: ['ctrl+d', 'delete'], description: 'Delete', dangerous: true, when: !form, disabledReason: deleteReason,
       confirm: sel ? `Delete snapshot ${sel.name} of ${name}?${sel.children.length ? ' Its children move to its parent.' : ''}` : undefined,
-      action: async () => { if (!sel) return; setBusy(`Deleting ${sel.name}…`); try { await vmSnapshotDelete(shell.services, name, sel.name); shell.notify('success', `Snapshot ${sel.name} deleted`); } finally { setBusy(undefined); void reload(); } },
+      action: async () => { if (!sel) return; setBusy(`Deleting ${sel.name}…`); try { await shell.core.snapshots.delete(name, sel.name); shell.notify('success', `Snapshot ${sel.name} deleted`); } finally { setBusy(undefined); void reload(); } },
     },
     { keys: ['ctrl+r'], description: 'Refresh', footer: false, when: !form, action: () => void reload() },
   ];

@@ -38,9 +38,9 @@ export const VmDetail = memo(function VmDetail({ shell, params }: ScreenProps) {
   const state = row?.state;
   useEffect(() => {
     let gone = false;
-    shell.services.virt.domainGet(name).then((i) => { if (!gone) { setInfo(i); setInfoError(undefined); } }, (e: Error) => { if (!gone) setInfoError(e.message); });
+    shell.core.vms.get(name).then((i) => { if (!gone) { setInfo(i); setInfoError(undefined); } }, (e: Error) => { if (!gone) setInfoError(e.message); });
     return () => { gone = true; };
-  }, [name, state, shell.services.virt]);
+  }, [name, state, shell.core]);
 
   const setRefresh = (ms: number) => { stores.vms.setIntervalMs(ms); stores.hostMetrics.setIntervalMs(ms); };
   const bindings: Binding[] = [

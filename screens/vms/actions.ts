@@ -1,13 +1,11 @@
 // VM lifecycle actions as key bindings for the VM list and the VM detail
 // screen. Owned by the VM lifecycle work; the monitoring screens include
 // whatever this returns for the selected VM. Availability comes from the
-// pure predicates (src/domain/vm.ts) and the engine lock; an unavailable
-// action stays listed with the reason.
+// pure predicates (src/domain/vm.ts) and the core's door (read-only mode,
+// the engine lock); an unavailable action stays listed with the reason.
 import type { Binding, Shell } from '../../src/app/types.ts';
-import { vmCanClone, vmCanDelete, vmCanEdit, vmCanOpenConsole, vmCanPause, vmCanPowerOff, vmCanReboot, vmCanResume, vmCanSave, vmCanShutdown, vmCanStart, vmCanAutostart, type Availability, type VmLike } from '../../src/domain/vm.ts';
-import { displayAccess } from '../../src/domain/vm-display.ts';
-import { vmActionsLocked } from '../../src/host/engine/index.ts';
-import { vmCanRestore, vmConsole, vmForceOff, vmPause, vmReboot, vmResume, vmSave, vmSetAutostart, vmShutdown, vmStart } from '../../src/host/vm-service.ts';
+import type { ActionId } from '../../src/core/index.ts';
+import { vmCanClone, vmCanDelete, vmCanEdit, vmCanOpenConsole, vmCanPause, vmCanPowerOff, vmCanReboot, vmCanRestore, vmCanResume, vmCanSave, vmCanShutdown, vmCanStart, vmCanAutostart, type Availability, type VmLike } from '../../src/domain/vm.ts';
 
 /** The ACPI shutdown wait before force off is offered (HOSTDECK_SHUTDOWN_TIMEOUT seconds overrides). */
 export function shutdownTimeoutMs(): number {
@@ -49,13 +47,12 @@ const reason = (a: Availability) => (a.available ? undefined : a.reason);
 
 /** Bindings for the selected VM (start, shutdown, console, snapshots, ...); `n` (new VM) works without one. */
 export function vmActionBindings(vm: Target | undefined, shell: Shell): Binding[] {
-  const s = shell.services;
-  const lock = vmActionsLocked(s);
+  const vms = shell.core.vms;
   const group = 'VM';
-  const create: Binding = { keys: [VM_KEYS.create], description: 'New VM', group, dangerous: true, disabledReason: lock, action: () => shell.push('vm-create') };
+  const create: Binding = { keys: [VM_KEYS.create], description: 'New VM', group, dangerous: true, disabledReason: shell.core.whyNot('vm.create'), action: () => shell.push('vm-create') };
   if (!vm) return [create];
   const name = vm.name;
-  const why = (a: Availability) => lock ?? reason(a);
+  const why = (id: ActionId, a: Availability) => shell.core.whyNot(id) ?? reason(a);
   const done = (text: string) => shell.notify('success', text);
   const saved = vm.state === 'shutoff' && vm.managedSave === true;
   const paused = vm.state === 'paused';
@@ -64,12 +61,12 @@ export function vmActionBindings(vm: Target | undefined, shell: Shell): Binding[
     const secs = Math.round(shutdownTimeoutMs() / 1000);
     shell.notify('info', `Shutting down ${name} (ACPI); waiting up to ${secs} s…`);
     try {
-      await vmShutdown(s, name, { timeoutMs: shutdownTimeoutMs() });
+      await vms.shutdown(name, { timeoutMs: shutdownTimeoutMs() });
       done(`${name} is shut off`);
     } catch (e) {
       if (!/did not shut down/.test((e as Error).message)) throw e;
       if (await shell.confirm(`${name} did not shut down within ${secs} s. Force it off? Data the guest has not written is lost.`, { dangerous: true, yes: 'Force off' })) {
-        await vmForceOff(s, name);
+        await vms.forceOff(name);
         done(`${name} was forced off`);
       } else {
         shell.notify('warning', `${name} is still shutting down (${VM_KEYS.forceOff} forces it off)`);
@@ -78,33 +75,32 @@ export function vmActionBindings(vm: Target | undefined, shell: Shell): Binding[
   };
 
   const display = async () => {
-    const [xml, node] = await Promise.all([s.virt.domainGet(name), s.virt.nodeInfo()]);
-    const acc = displayAccess(xml.details.graphics, { hostname: node.hostname });
+    const { display: acc, hostname } = await vms.show(name);
     if (!acc.length) { shell.notify('info', `${name} has no graphical display; ${VM_KEYS.console} opens its serial console`); return; }
     const a = acc[0]!;
-    shell.notify('info', a.command ? `${a.type.toUpperCase()} ${a.listen}:${a.port}  ${a.command}${a.tunnel ? `  (from elsewhere: ssh -L ${a.port}:127.0.0.1:${a.port} root@${node.hostname})` : ''}` : `${a.type.toUpperCase()} on ${a.listen}: ${a.note}`);
+    shell.notify('info', a.command ? `${a.type.toUpperCase()} ${a.listen}:${a.port}  ${a.command}${a.tunnel ? `  (from elsewhere: ssh -L ${a.port}:127.0.0.1:${a.port} root@${hostname})` : ''}` : `${a.type.toUpperCase()} on ${a.listen}: ${a.note}`);
   };
 
   return [
     saved
-      ? { keys: [VM_KEYS.start], description: 'Restore', group, dangerous: true, disabledReason: lock ?? reason(vmCanRestore(vm)), action: async () => { await vmStart(s, name); done(`${name} restored from its saved state`); } }
-      : { keys: [VM_KEYS.start], description: 'Start', group, dangerous: true, disabledReason: why(vmCanStart(vm)), action: async () => { await vmStart(s, name); done(`${name} started`); } },
-    { keys: [VM_KEYS.shutdown], description: 'Shut down', group, dangerous: true, disabledReason: why(vmCanShutdown(vm)), confirm: `Shut down ${name}? The guest is asked to power off (ACPI).`, action: shutdown },
-    { keys: [VM_KEYS.reboot], description: 'Reboot', group, dangerous: true, footer: false, disabledReason: why(vmCanReboot(vm)), confirm: `Reboot ${name}?`, action: async () => { await vmReboot(s, name); done(`${name} is rebooting`); } },
-    { keys: [VM_KEYS.forceOff], description: 'Force off', group, dangerous: true, footer: false, disabledReason: why(vmCanPowerOff(vm)), confirm: `Force ${name} off now? Data the guest has not written is lost.`, action: async () => { await vmForceOff(s, name); done(`${name} was forced off`); } },
+      ? { keys: [VM_KEYS.start], description: 'Restore', group, dangerous: true, disabledReason: why('vm.restore', vmCanRestore(vm)), action: async () => { await vms.restore(name); done(`${name} restored from its saved state`); } }
+      : { keys: [VM_KEYS.start], description: 'Start', group, dangerous: true, disabledReason: why('vm.start', vmCanStart(vm)), action: async () => { await vms.start(name); done(`${name} started`); } },
+    { keys: [VM_KEYS.shutdown], description: 'Shut down', group, dangerous: true, disabledReason: why('vm.shutdown', vmCanShutdown(vm)), confirm: `Shut down ${name}? The guest is asked to power off (ACPI).`, action: shutdown },
+    { keys: [VM_KEYS.reboot], description: 'Reboot', group, dangerous: true, footer: false, disabledReason: why('vm.reboot', vmCanReboot(vm)), confirm: `Reboot ${name}?`, action: async () => { await vms.reboot(name); done(`${name} is rebooting`); } },
+    { keys: [VM_KEYS.forceOff], description: 'Force off', group, dangerous: true, footer: false, disabledReason: why('vm.force-off', vmCanPowerOff(vm)), confirm: `Force ${name} off now? Data the guest has not written is lost.`, action: async () => { await vms.forceOff(name); done(`${name} was forced off`); } },
     paused
-      ? { keys: [VM_KEYS.pause], description: 'Resume', group, dangerous: true, footer: false, disabledReason: why(vmCanResume(vm)), action: async () => { await vmResume(s, name); done(`${name} resumed`); } }
-      : { keys: [VM_KEYS.pause], description: 'Pause', group, dangerous: true, footer: false, disabledReason: why(vmCanPause(vm)), action: async () => { await vmPause(s, name); done(`${name} paused`); } },
-    { keys: [VM_KEYS.save], description: 'Save (memory to disk, then stop)', group, dangerous: true, footer: false, disabledReason: why(vmCanSave(vm)), confirm: `Save ${name}? Its memory is written to disk and it stops; start restores it.`, action: async () => { shell.notify('info', `Saving ${name}…`); await vmSave(s, name); done(`${name} saved; ${VM_KEYS.start} restores it`); } },
-    { keys: [VM_KEYS.autostart], description: vm.autostart === undefined ? 'Autostart on/off' : vm.autostart ? 'Autostart off' : 'Autostart on', group, dangerous: true, footer: false, disabledReason: why(vmCanAutostart(vm)), action: async () => { const on = !(vm.autostart ?? (await s.virt.domainGet(name)).autostart); await vmSetAutostart(s, name, on); done(`${name} ${on ? 'starts' : 'no longer starts'} with the host`); } },
-    { keys: [VM_KEYS.edit], description: 'Edit', group, dangerous: true, footer: false, disabledReason: why(vmCanEdit(vm)), action: () => shell.push('vm-edit', { name }) },
-    { keys: [VM_KEYS.clone], description: 'Clone', group, dangerous: true, footer: false, disabledReason: why(vmCanClone(vm)), action: () => shell.push('vm-clone', { name }) },
-    { keys: [VM_KEYS.delete], description: 'Delete', group, dangerous: true, disabledReason: why(vmCanDelete(vm)), action: () => shell.push('vm-delete', { name }) },
+      ? { keys: [VM_KEYS.pause], description: 'Resume', group, dangerous: true, footer: false, disabledReason: why('vm.resume', vmCanResume(vm)), action: async () => { await vms.resume(name); done(`${name} resumed`); } }
+      : { keys: [VM_KEYS.pause], description: 'Pause', group, dangerous: true, footer: false, disabledReason: why('vm.pause', vmCanPause(vm)), action: async () => { await vms.pause(name); done(`${name} paused`); } },
+    { keys: [VM_KEYS.save], description: 'Save (memory to disk, then stop)', group, dangerous: true, footer: false, disabledReason: why('vm.save', vmCanSave(vm)), confirm: `Save ${name}? Its memory is written to disk and it stops; start restores it.`, action: async () => { shell.notify('info', `Saving ${name}…`); await vms.save(name); done(`${name} saved; ${VM_KEYS.start} restores it`); } },
+    { keys: [VM_KEYS.autostart], description: vm.autostart === undefined ? 'Autostart on/off' : vm.autostart ? 'Autostart off' : 'Autostart on', group, dangerous: true, footer: false, disabledReason: why('vm.autostart', vmCanAutostart(vm)), action: async () => { const on = !(vm.autostart ?? (await vms.get(name)).autostart); await vms.setAutostart(name, on); done(`${name} ${on ? 'starts' : 'no longer starts'} with the host`); } },
+    { keys: [VM_KEYS.edit], description: 'Edit', group, dangerous: true, footer: false, disabledReason: why('vm.edit', vmCanEdit(vm)), action: () => shell.push('vm-edit', { name }) },
+    { keys: [VM_KEYS.clone], description: 'Clone', group, dangerous: true, footer: false, disabledReason: why('vm.clone', vmCanClone(vm)), action: () => shell.push('vm-clone', { name }) },
+    { keys: [VM_KEYS.delete], description: 'Delete', group, dangerous: true, disabledReason: why('vm.delete', vmCanDelete(vm)), action: () => shell.push('vm-delete', { name }) },
     { keys: [VM_KEYS.console], description: 'Console', group, disabledReason: reason(vmCanOpenConsole(vm)), action: async () => {
       const code = await shell.suspend(async () => {
         process.stdout.write(`\r\nSerial console of ${name}; Ctrl-] comes back to hostdeck.\r\n`);
         try {
-          return await vmConsole(s, name);
+          return await vms.console(name);
         } finally {
           await drainTerminalReplies();
         }

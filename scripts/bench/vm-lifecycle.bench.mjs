@@ -16,7 +16,9 @@ const POOL = `hd-lc-bench-${process.pid}`;
 const POOL_DIR = `/var/lib/${POOL}`;
 
 const { testServices } = await import(join(root, 'test/lib/services.ts'));
-const { vmCreate, vmDomainXml, specFor, capabilities } = await import(join(root, 'src/host/vm-service.ts'));
+const { createCore } = await import(join(root, 'src/core/index.ts'));
+const { specFor } = await import(join(root, 'src/core/vms.ts'));
+const { vmDomainXml } = await import(join(root, 'src/virt/xml/named.ts'));
 const { guestImage } = await import(join(root, 'test/lib/guest.ts'));
 
 const virsh = (...args) => {
@@ -31,6 +33,7 @@ spawnSync(join(root, 'scripts/libvirt-up'), { stdio: 'inherit' });
 const img = await guestImage();
 const dir = mkdtempSync(join(tmpdir(), 'hostdeck-bench-'));
 const services = testServices({ uri: URI, channel: 'cli' });
+const core = createCore(services, { user: 'bench', channel: 'cli' });
 const names = [];
 try {
   virshTry('pool-destroy', POOL); virshTry('pool-undefine', POOL);
@@ -43,7 +46,7 @@ try {
     boot: 'kernel', kernel: img.kernel, initrd: img.initrd, cmdline: 'console=ttyS0 loglevel=4 panic=-1', osType: 'linux', machine: 'pc', graphics: 'none',
   });
   process.stderr.write('[bench] reading capabilities\n');
-  const caps = await capabilities(services);
+  const caps = await core.vms.capabilities();
   await services.virt.domainList(); // connect once, as the console does at start
   const hd = [];
   const vs = [];
@@ -57,7 +60,7 @@ try {
       process.stderr.write(`[bench] ${side} ${i + 1}/${N}\n`);
       if (side === 'hostdeck') {
         const t = performance.now();
-        await vmCreate(services, inp, { start: true });
+        await core.vms.create(inp, { start: true });
         hd.push(performance.now() - t);
       } else {
         const file = join(dir, `${name}.xml`);

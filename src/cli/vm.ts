@@ -1,18 +1,13 @@
 // hostdeck vm list|show|create|start|shutdown|reboot|stop|pause|resume|save|
 // restore|clone|edit|delete|console and hostdeck vm snapshot
-// create|list|revert|delete; hostdeck demo. Same service, validation and
-// events as the console (src/host/vm-service.ts). Exit status as every
+// create|list|revert|delete; hostdeck demo. Same use cases, validation and
+// events as the console (src/core/vms.ts). Exit status as every
 // command's (src/cli/errors.ts).
 import { parseDiskSpec, parseMiB, type BootKind, type DiskInput, type FieldError, type GraphicsKind, type OsType, type VmCreateInput } from '../domain/vm-create.ts';
-import { displayAccess, snapshotTreeText } from '../domain/vm-display.ts';
+import { snapshotTreeText } from '../domain/vm-display.ts';
 import { diskRefusalMessage } from '../domain/vm-disks.ts';
 import { objectNameProblem } from '../domain/names.ts';
-import {
-  vmClone, vmConsole, vmGet, vmCreate, vmDelete, vmDeletePlan, vmEdit, vmForceOff, vmPause, vmPending, vmReboot, vmRestore, vmResume,
-  vmSave, vmSetAutostart, vmShutdown, vmSnapshotCreate, vmSnapshotDelete, vmSnapshotRevert, vmSnapshots, vmStart, vmValidateCreate,
-} from '../host/vm-service.ts';
-import { demoCreate, demoList, demoRemove } from '../host/vm-demo.ts';
-import type { Services } from '../services.ts';
+import type { VmUseCases } from '../core/vms.ts';
 import { cliGuard } from './errors.ts';
 import { CommandError, printTable, type Command, type CommandContext } from './registry.ts';
 
@@ -59,13 +54,13 @@ async function yesOrAsk(ctx: CommandContext, question: string): Promise<boolean>
 
 const MiB = (kib: number) => Math.round(kib / 1024);
 
-function simpleCommand(verb: string, summary: string, fn: (s: Services, name: string) => Promise<void>, done: string): Command {
+function simpleCommand(verb: string, summary: string, fn: (vms: VmUseCases, name: string) => Promise<void>, done: string): Command {
   return {
     noun: 'vm', verb, summary, usage: 'NAME',
     async run(ctx) {
       const name = vmArg(ctx);
-      await guard(() => fn(ctx.services, name));
-      if (ctx.json) ctx.out(JSON.stringify({ name, result: 'ok', state: await ctx.services.virt.domainState(name).catch(() => undefined) }, null, 2));
+      await guard(() => fn(ctx.core.vms, name));
+      if (ctx.json) ctx.out(JSON.stringify({ name, result: 'ok', state: await ctx.core.vms.state(name).catch(() => undefined) }, null, 2));
       else ctx.out(`${name}: ${done}`);
       return 0;
     },
@@ -99,7 +94,7 @@ const vmCommands: Command[] = [
   {
     noun: 'vm', verb: 'list', summary: 'List VMs with their state, vCPUs and memory',
     async run(ctx) {
-      const doms = await guard(() => ctx.services.virt.domainList());
+      const doms = await guard(() => ctx.core.vms.list());
       doms.sort((a, b) => a.name.localeCompare(b.name));
       printTable(ctx, doms.map((d) => ({ name: d.name, state: d.state, id: d.id > 0 ? d.id : '-', vcpus: d.vcpus, memory: `${MiB(d.maxMemoryKiB)} MiB` })), ['name', 'state', 'id', 'vcpus', 'memory'],
         doms.map((d) => ({ name: d.name, uuid: d.uuid, state: d.state, id: d.id > 0 ? d.id : null, vcpus: d.vcpus, memoryMiB: MiB(d.maxMemoryKiB) })));
@@ -110,8 +105,7 @@ const vmCommands: Command[] = [
     noun: 'vm', verb: 'show', summary: 'Show one VM: state, hardware, disks, NICs, console and display access, pending changes', usage: 'NAME',
     async run(ctx) {
       const name = vmArg(ctx);
-      const [vm, pending, node] = await guard(() => Promise.all([vmGet(ctx.services, name), vmPending(ctx.services, name).catch(() => []), ctx.services.virt.nodeInfo()]));
-      const display = displayAccess(vm.details.graphics, { hostname: node.hostname });
+      const { vm, pending, display } = await guard(() => ctx.core.vms.show(name));
       if (ctx.json) {
         ctx.out(JSON.stringify({ name: vm.name, uuid: vm.uuid, state: vm.state, vcpus: vm.details.vcpus, memoryMiB: MiB(vm.details.memoryKiB), autostart: vm.autostart, persistent: vm.persistent, savedState: vm.managedSave, snapshots: vm.snapshots, description: vm.details.description ?? null, machine: vm.details.os.machine, boot: vm.details.os.boot, kernel: vm.details.os.kernel ?? null, disks: vm.details.disks, interfaces: vm.details.interfaces, display, pendingUntilNextBoot: pending }, null, 2));
         return 0;
@@ -162,20 +156,20 @@ const vmCommands: Command[] = [
     async run(ctx) {
       const input = createInputFromOptions(ctx);
       if (ctx.options['dry-run']) {
-        const errors = await guard(() => vmValidateCreate(ctx.services, input));
+        const errors = await guard(() => ctx.core.vms.validateCreate(input));
         if (errors.length) throw new CommandError(errors.map(cliFieldMessage), 2);
         const { createSummary } = await import('../domain/vm-create.ts');
         if (ctx.json) ctx.out(JSON.stringify({ valid: true, input }, null, 2));
         else for (const [k, v] of createSummary(input)) ctx.out(`${k.padEnd(13)} ${v}`);
         return 0;
       }
-      const r = await guard(() => vmCreate(ctx.services, input, { start: Boolean(ctx.options.start), onStep: ctx.json ? undefined : (t) => ctx.err(t) }));
+      const r = await guard(() => ctx.core.vms.create(input, { start: Boolean(ctx.options.start), onStep: ctx.json ? undefined : (t) => ctx.err(t) }));
       if (ctx.json) ctx.out(JSON.stringify({ name: r.name, volumes: r.volumes, started: r.started }, null, 2));
       else ctx.out(`${r.name}: created${r.volumes.length ? ` with ${r.volumes.join(', ')}` : ''}${r.started ? ' and started' : ''}`);
       return 0;
     },
   },
-  simpleCommand('start', 'Start (boot) a VM; a VM with saved state resumes it', vmStart, 'started'),
+  simpleCommand('start', 'Start (boot) a VM; a VM with saved state resumes it', (v, n) => v.start(n), 'started'),
   {
     noun: 'vm', verb: 'shutdown', summary: 'Ask the guest to shut down (ACPI) and wait for it', usage: 'NAME',
     options: {
@@ -186,33 +180,33 @@ const vmCommands: Command[] = [
       const name = vmArg(ctx);
       const timeoutMs = ((ctx.options.timeout as number | undefined) ?? 60) * 1000;
       try {
-        await guard(() => vmShutdown(ctx.services, name, { timeoutMs }));
+        await guard(() => ctx.core.vms.shutdown(name, { timeoutMs }));
         ctx.out(ctx.json ? JSON.stringify({ name, state: 'shutoff', forced: false }) : `${name}: shut down`);
         return 0;
       } catch (e) {
         if (!ctx.options.force || !/did not shut down/.test((e as Error).message)) throw e;
         ctx.err(`${(e as Error).message}: forcing it off (--force)`);
-        await guard(() => vmForceOff(ctx.services, name));
+        await guard(() => ctx.core.vms.forceOff(name));
         ctx.out(ctx.json ? JSON.stringify({ name, state: 'shutoff', forced: true }) : `${name}: forced off`);
         return 0;
       }
     },
   },
-  simpleCommand('reboot', 'Ask the guest to reboot', vmReboot, 'rebooting'),
+  simpleCommand('reboot', 'Ask the guest to reboot', (v, n) => v.reboot(n), 'rebooting'),
   {
     noun: 'vm', verb: 'stop', summary: 'Force a VM off at once (pull the plug; unsaved guest data is lost)', usage: 'NAME', options: { yes: { type: 'boolean', description: 'Do not ask' } },
     async run(ctx) {
       const name = vmArg(ctx);
       if (!(await yesOrAsk(ctx, `Force ${name} off? Unsaved data in the guest is lost?`))) { ctx.err('cancelled'); return 1; }
-      await guard(() => vmForceOff(ctx.services, name));
+      await guard(() => ctx.core.vms.forceOff(name));
       ctx.out(ctx.json ? JSON.stringify({ name, state: 'shutoff' }) : `${name}: forced off`);
       return 0;
     },
   },
-  simpleCommand('pause', 'Pause a running VM (it keeps its memory)', vmPause, 'paused'),
-  simpleCommand('resume', 'Resume a paused VM', vmResume, 'running'),
-  simpleCommand('save', 'Save the memory of a VM to disk and stop it (restore brings it back)', vmSave, 'saved (stopped; restore resumes it)'),
-  simpleCommand('restore', 'Resume a VM from its saved state', vmRestore, 'restored'),
+  simpleCommand('pause', 'Pause a running VM (it keeps its memory)', (v, n) => v.pause(n), 'paused'),
+  simpleCommand('resume', 'Resume a paused VM', (v, n) => v.resume(n), 'running'),
+  simpleCommand('save', 'Save the memory of a VM to disk and stop it (restore brings it back)', (v, n) => v.save(n), 'saved (stopped; restore resumes it)'),
+  simpleCommand('restore', 'Resume a VM from its saved state', (v, n) => v.restore(n), 'restored'),
   {
     noun: 'vm', verb: 'edit', summary: 'Change vCPUs, memory, description or autostart (on a running VM: pending until next boot)', usage: 'NAME',
     options: {
@@ -233,8 +227,8 @@ const vmCommands: Command[] = [
       const any = edit.vcpus !== undefined || edit.memoryMiB !== undefined || edit.description !== undefined;
       if (!any && o.autostart === undefined) throw new CommandError('options: nothing to change (give --vcpus, --memory, --description or --autostart)', 2);
       let pending: string[] = [];
-      if (any) pending = (await guard(() => vmEdit(ctx.services, name, edit))).pending;
-      if (o.autostart !== undefined) await guard(() => vmSetAutostart(ctx.services, name, o.autostart === 'on'));
+      if (any) pending = (await guard(() => ctx.core.vms.edit(name, edit))).pending;
+      if (o.autostart !== undefined) await guard(() => ctx.core.vms.setAutostart(name, o.autostart === 'on'));
       if (ctx.json) ctx.out(JSON.stringify({ name, pendingUntilNextBoot: pending }, null, 2));
       else ctx.out(`${name}: changed${pending.length ? `; pending until next boot: ${pending.join(', ')}` : ''}`);
       return 0;
@@ -247,7 +241,7 @@ const vmCommands: Command[] = [
       const newName = ctx.positionals[1];
       if (newName === undefined) throw new CommandError('NEW-NAME: is required', 2);
       checkedName('NEW-NAME', newName);
-      const r = await guard(() => vmClone(ctx.services, name, newName));
+      const r = await guard(() => ctx.core.vms.clone(name, newName));
       ctx.out(ctx.json ? JSON.stringify(r, null, 2) : `${name}: cloned as ${r.name}${r.volumes.length ? ` (disks ${r.volumes.join(', ')})` : ''}`);
       return 0;
     },
@@ -261,7 +255,7 @@ const vmCommands: Command[] = [
     async run(ctx) {
       const name = vmArg(ctx);
       const remove = Boolean(ctx.options['remove-disks']);
-      const plan = await guard(() => vmDeletePlan(ctx.services, name, { removeDisks: remove }));
+      const plan = await guard(() => ctx.core.vms.deletePlan(name, { removeDisks: remove }));
       if (plan.refused) throw new CommandError(`cannot delete ${name}: ${plan.refused}`, 1);
       if (plan.diskRefusals?.length) throw new CommandError(diskRefusalMessage(name, plan.diskRefusals), 1);
       const shared = new Map((plan.shared ?? []).map((x) => [x.disk, x.usedBy]));
@@ -272,7 +266,7 @@ const vmCommands: Command[] = [
         for (const [disk, users] of shared) ctx.err(`  kept: ${disk} (used by ${users.join(', ')})`);
       }
       if (!(await yesOrAsk(ctx, `Delete ${name}${remove && going.length ? ` and remove ${going.length} disk(s)` : ''}?`))) { ctx.err('cancelled'); return 1; }
-      const r = await guard(() => vmDelete(ctx.services, name, { removeDisks: remove }));
+      const r = await guard(() => ctx.core.vms.delete(name, { removeDisks: remove }));
       ctx.out(ctx.json ? JSON.stringify({ name, removed: r.removed, kept: remove ? r.shared.map((x) => x.disk) : plan.disks.map((d) => d.what) }, null, 2) : `${name}: deleted${r.removed.length ? `; removed ${r.removed.join(', ')}` : ''}`);
       return 0;
     },
@@ -282,10 +276,10 @@ const vmCommands: Command[] = [
     async run(ctx) {
       const name = vmArg(ctx);
       // The VM first: a name that is not there is the error to report, terminal or not.
-      await guard(() => vmGet(ctx.services, name));
+      await guard(() => ctx.core.vms.get(name));
       if (!ctx.interactive) throw new CommandError('the console needs a terminal (standard input must be a TTY)', 2);
       ctx.err(`Connected to the serial console of ${name}; Ctrl-] leaves.`);
-      return await guard(() => vmConsole(ctx.services, name));
+      return await guard(() => ctx.core.vms.console(name));
     },
   },
   {
@@ -299,7 +293,7 @@ const vmCommands: Command[] = [
       const snap = ctx.positionals[1];
       if (snap === undefined) throw new CommandError('SNAPSHOT: is required (a name for the snapshot)', 2);
       checkedName('SNAPSHOT', snap);
-      await guard(() => vmSnapshotCreate(ctx.services, name, { name: snap, description: ctx.options.description as string | undefined, mode: ctx.options['disk-only'] ? 'disk-only' : 'full' }));
+      await guard(() => ctx.core.snapshots.create(name, { name: snap, description: ctx.options.description as string | undefined, mode: ctx.options['disk-only'] ? 'disk-only' : 'full' }));
       ctx.out(ctx.json ? JSON.stringify({ name, snapshot: snap }) : `${name}: snapshot ${snap} taken`);
       return 0;
     },
@@ -309,7 +303,7 @@ const vmCommands: Command[] = [
     options: { tree: { type: 'boolean', description: 'Draw the parent/child tree' } },
     async run(ctx) {
       const name = vmArg(ctx);
-      const { list, rows } = await guard(() => vmSnapshots(ctx.services, name));
+      const { list, rows } = await guard(() => ctx.core.snapshots.list(name));
       if (ctx.options.tree && !ctx.json) { process.stdout.write(snapshotTreeText(list)); return 0; }
       printTable(ctx, rows.map((r) => ({ name: `${'  '.repeat(r.depth)}${r.name}`, current: r.current ? '*' : '', state: r.state, created: Number.isNaN(r.createdAt) ? '-' : new Date(r.createdAt).toISOString().replace('T', ' ').slice(0, 19), parent: r.parent ?? '' })),
         ['name', 'current', 'state', 'created', 'parent'],
@@ -325,8 +319,8 @@ const vmCommands: Command[] = [
       if (snap === undefined) throw new CommandError('SNAPSHOT: is required', 2);
       checkedName('SNAPSHOT', snap);
       if (!(await yesOrAsk(ctx, `Revert ${name} to ${snap}? Changes since the snapshot are lost?`))) { ctx.err('cancelled'); return 1; }
-      await guard(() => vmSnapshotRevert(ctx.services, name, snap));
-      ctx.out(ctx.json ? JSON.stringify({ name, snapshot: snap, state: await ctx.services.virt.domainState(name) }) : `${name}: reverted to ${snap}`);
+      await guard(() => ctx.core.snapshots.revert(name, snap));
+      ctx.out(ctx.json ? JSON.stringify({ name, snapshot: snap, state: await ctx.core.vms.state(name) }) : `${name}: reverted to ${snap}`);
       return 0;
     },
   },
@@ -339,7 +333,7 @@ const vmCommands: Command[] = [
       if (snap === undefined) throw new CommandError('SNAPSHOT: is required', 2);
       checkedName('SNAPSHOT', snap);
       if (!(await yesOrAsk(ctx, `Delete snapshot ${snap} of ${name}${ctx.options.children ? ' and its children' : ''}?`))) { ctx.err('cancelled'); return 1; }
-      await guard(() => vmSnapshotDelete(ctx.services, name, snap, { children: Boolean(ctx.options.children) }));
+      await guard(() => ctx.core.snapshots.delete(name, snap, { children: Boolean(ctx.options.children) }));
       ctx.out(ctx.json ? JSON.stringify({ name, deleted: snap }) : `${name}: snapshot ${snap} deleted`);
       return 0;
     },
@@ -359,16 +353,16 @@ const demoCommands: Command[] = [
       if (ctx.options.remove && ctx.options.list) throw new CommandError('--remove/--list: give one of them', 2);
       if (ctx.options.pool !== undefined) checkedName('--pool', String(ctx.options.pool));
       if (ctx.options.list) {
-        const names = await guard(() => demoList(ctx.services));
+        const names = await guard(() => ctx.core.demo.list());
         printTable(ctx, names.map((n) => ({ name: n })), ['name'], names);
         return 0;
       }
       if (ctx.options.remove) {
-        const r = await guard(() => demoRemove(ctx.services));
+        const r = await guard(() => ctx.core.demo.remove());
         ctx.out(ctx.json ? JSON.stringify(r, null, 2) : r.removed.length ? `removed ${r.removed.join(', ')}` : 'no demo VMs');
         return 0;
       }
-      const r = await guard(() => demoCreate(ctx.services, { count: (ctx.options.count as number | undefined) ?? 3, pool: ctx.options.pool as string | undefined, onStep: ctx.json ? undefined : (t) => ctx.err(t) }));
+      const r = await guard(() => ctx.core.demo.create({ count: (ctx.options.count as number | undefined) ?? 3, pool: ctx.options.pool as string | undefined, onStep: ctx.json ? undefined : (t) => ctx.err(t) }));
       ctx.out(ctx.json ? JSON.stringify(r, null, 2) : `demo VMs: ${r.created.join(', ') || 'none created'}${r.existing.length ? ` (already there: ${r.existing.join(', ')})` : ''}; remove them with: hostdeck demo --remove`);
       return 0;
     },

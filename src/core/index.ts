@@ -11,6 +11,9 @@ import { createDoor, type Door } from './door.ts';
 import type { ActionId } from './catalog.ts';
 import type { Principal } from './principal.ts';
 import { vmActionsLocked } from '../host/engine/state.ts';
+import { createVmUseCases, type VmUseCases } from './vms.ts';
+import { createSnapshotUseCases, type SnapshotUseCases } from './snapshots.ts';
+import { createDemoUseCases, type DemoUseCases } from './vm-demo.ts';
 import { createEngineUseCases, type EngineUseCases } from './engine.ts';
 import { createEventUseCases, type EventUseCases } from './events.ts';
 import { createHostUseCases, type HostUseCases } from './host.ts';
@@ -28,6 +31,10 @@ export interface Core {
   /** Whether the principal may take the action now, and why not (the console's disabled reason). */
   whyNot(action: ActionId): string | undefined;
   readonly readOnly: boolean;
+  readonly vms: VmUseCases;
+  readonly snapshots: SnapshotUseCases;
+  /** The demo VMs (hostdeck demo). */
+  readonly demo: DemoUseCases;
   readonly engine: EngineUseCases;
   readonly events: EventUseCases;
   readonly host: HostUseCases;
@@ -38,11 +45,15 @@ export interface Core {
 export function createCore(infra: Services, principal: Principal): Core {
   const door = createDoor(principal, infra.events, { readOnly: infra.config.readOnly, engineLock: () => vmActionsLocked(infra) });
   const ctx: CoreContext = { infra, door };
+  const vms = createVmUseCases(ctx);
   void ctx;
   return {
     principal,
     whyNot: door.whyNot,
     readOnly: infra.config.readOnly,
+    vms,
+    snapshots: createSnapshotUseCases(ctx),
+    demo: createDemoUseCases(ctx, vms),
     engine: createEngineUseCases(ctx),
     events: createEventUseCases(ctx),
     host: createHostUseCases(ctx),

@@ -389,3 +389,11 @@ export function parseDiskSpec(text: string): DiskInput | string {
   if (format !== 'qcow2' && format !== 'raw') return 'format must be qcow2 or raw';
   return { kind: 'new', pool: kv.pool, sizeMiB, format, ...(bus ? { bus } : {}) };
 }
+
+/** Why libvirt cannot delete this snapshot, if it cannot (an external one whose parent is internal). */
+export function snapshotDeleteProblem(snap: { name: string; state: string; parent?: string }, list: readonly { name: string; state: string }[]): string | undefined {
+  if (snap.state !== 'disk-snapshot') return undefined;
+  const parent = list.find((x) => x.name === snap.parent);
+  if (parent && parent.state !== 'disk-snapshot') return 'it is a disk-only (external) snapshot whose parent is a full (internal) one: libvirt cannot delete that combination';
+  return undefined;
+}

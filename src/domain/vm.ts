@@ -83,6 +83,13 @@ export function vmCanSave(vm: VmLike): Availability {
   return no(`it is ${stateWords(vm.state)}`);
 }
 
+/** Start from the managed save image: only a shut-off VM that has one. */
+export function vmCanRestore(vm: VmLike): Availability {
+  if (vm.state !== 'shutoff') return no(`it is ${vm.state === 'running' ? 'running' : vm.state}`);
+  if (vm.managedSave === false) return no('it has no saved state: start it instead');
+  return yes;
+}
+
 export function vmCanDelete(vm: VmLike): Availability {
   if (vmIsActive(vm)) return no(`it is ${stateWords(vm.state)}: power it off first`);
   return yes;

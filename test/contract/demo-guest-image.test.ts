@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { observe, type RunRecord } from '../../src/exec/runner.ts';
-import { guestBuildScript, tinyGuestImage } from '../../src/host/vm-demo.ts';
+import { guestBuildScript, tinyGuestImage } from '../../src/host/guest-image.ts';
 import { isShell } from '../lib/hostile.ts';
 
 describe('demo guest image', () => {

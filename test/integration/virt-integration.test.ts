@@ -5,17 +5,17 @@
 // costs a QEMU re-probe on this machine).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, runOk } from '../../src/exec/runner.ts';
 import { VirtConnection } from '../../src/virt/connection.ts';
-import { VmActions } from '../../src/virt/actions.ts';
+import { createCore, type Core } from '../../src/core/index.ts';
+import { testServices } from '../lib/services.ts';
 import { computeDomainRates } from '../../src/virt/stats.ts';
 import { snapshotTree } from '../../src/virt/snapshots.ts';
 import type { DomainEvent } from '../../src/virt/events.ts';
 import type { ConnectionStatus } from '../../src/virt/types.ts';
-import { openDatabase, type Db } from '../../src/manager/db.ts';
 import { EventLog } from '../../src/manager/events.ts';
 import { vmCanStart, vmCanShutdown } from '../../src/domain/vm.ts';
 import { defineGuest, diskPath, domstate, guestImage, guestName, removeGuests, removeStaleGuests, serialLogPath, virshSys, waitForSerial, waitForState, IMAGES_DIR, SYSTEM_URI } from '../lib/guest.ts';
@@ -77,10 +77,9 @@ const markerCount = (name: string, marker: string): number => {
 
 describe('libvirt access layer on the real libvirtd with a tiny guest', { concurrency: false }, () => {
   let virt: VirtConnection;
-  let actions: VmActions;
-  let db: Db;
+  let core: Core;
+  let svc: ReturnType<typeof testServices>;
   let log: EventLog;
-  let dbDir: string;
   let marker: string;
   const watch = new EventWatch();
   let unsubscribe: () => void;
@@ -91,11 +90,11 @@ describe('libvirt access layer on the real libvirtd with a tiny guest', { concur
     marker = (await guestImage()).marker;
     await removeStaleGuests();
     await removeGuests(prefix);
-    virt = new VirtConnection(SYSTEM_URI);
-    dbDir = mkdtempSync(join(tmpdir(), 'hostdeck-virt-'));
-    db = openDatabase(join(dbDir, 'state.db'));
-    log = new EventLog(db, { user: 'test', channel: 'cli' });
-    actions = new VmActions(virt, log);
+    // The core's own connection is the one watched: its events and its actions are this test's.
+    svc = testServices({ uri: SYSTEM_URI, channel: 'cli' });
+    virt = svc.virt;
+    log = svc.events;
+    core = createCore(svc, { user: 'test', channel: 'cli' });
     unsubscribe = virt.onDomainEvent(watch.push);
     ownPool = await imagesPool();
   });
@@ -104,9 +103,7 @@ describe('libvirt access layer on the real libvirtd with a tiny guest', { concur
     // Never leave the machine without libvirtd (other tests and people use it).
     if ((await run('virsh', ['-c', SYSTEM_URI, 'uri'])).exitCode !== 0) await libvirtUp();
     unsubscribe?.();
-    await virt?.close();
-    db?.close();
-    rmSync(dbDir, { recursive: true, force: true });
+    await svc?.cleanup();
     await removeGuests(prefix);
     // Stopping and undefining a dir pool leaves its files.
     if (ownPool) for (const cmd of ['pool-destroy', 'pool-undefine']) await run('virsh', ['-c', SYSTEM_URI, cmd, '--pool', ownPool]);
@@ -161,63 +158,63 @@ describe('libvirt access layer on the real libvirtd with a tiny guest', { concur
   });
 
   it('pause and resume, each written to the event log', async () => {
-    await actions.pause(vm);
+    await core.vms.pause(vm);
     assert.equal(await domstate(vm), 'paused');
     assert.deepEqual([lastEvent().message, lastEvent().result, lastEvent().objectId], [`Pause VM ${vm}`, 'success', vm]);
     assert.match(vmCanShutdown({ state: await virt.domainState(vm) }).reason!, /paused/);
-    await actions.resume(vm);
+    await core.vms.resume(vm);
     assert.equal(await domstate(vm), 'running');
   });
 
   it('a failing action is written to the event log as a failure', async () => {
-    await assert.rejects(actions.start(vm), /already running|already active/i);
+    await assert.rejects(core.vms.start(vm), /already running|already active/i);
     assert.equal(lastEvent().result, 'failure');
     assert.match(lastEvent().message, new RegExp(`^Start VM ${vm} failed: `));
   });
 
   it('reboot: the guest boots again (its marker appears a second time)', async () => {
     const before = markerCount(vm, marker);
-    await actions.reboot(vm);
+    await core.vms.reboot(vm);
     for (let i = 0; i < 900 && markerCount(vm, marker) <= before; i++) await new Promise((r) => setTimeout(r, 200));
     assert.ok(markerCount(vm, marker) > before, 'the guest printed its marker again');
     assert.equal(await domstate(vm), 'running');
   });
 
   it('snapshots: create two, list them as a tree with the current one, revert, delete', async () => {
-    await actions.snapshotCreate(vm, { name: 's1', description: 'first <one>' });
-    await actions.snapshotCreate(vm, { name: 's2' });
+    await core.snapshots.create(vm, { name: 's1', description: 'first <one>', mode: 'full' });
+    await core.snapshots.create(vm, { name: 's2', mode: 'full' });
     assert.deepEqual((await virshSys('snapshot-list', vm, '--name')).split('\n').filter(Boolean).sort(), ['s1', 's2']);
     const list = await virt.snapshotList(vm);
     assert.deepEqual(list.map((s) => [s.name, s.parent ?? null, s.current, s.state]), [['s1', null, false, 'running'], ['s2', 's1', true, 'running']]);
     assert.deepEqual(snapshotTree(list).map((n) => [n.name, n.children.map((c) => c.name)]), [['s1', ['s2']]]);
     assert.equal((await virt.domainGet(vm)).snapshots, 2);
-    await actions.snapshotRevert(vm, 's1');
+    await core.snapshots.revert(vm, 's1');
     assert.equal((await virshSys('snapshot-current', vm, '--name')).trim(), 's1');
     assert.equal(await domstate(vm), 'running');
-    await actions.snapshotDelete(vm, 's2');
+    await core.snapshots.delete(vm, 's2');
     assert.deepEqual((await virshSys('snapshot-list', vm, '--name')).split('\n').filter(Boolean), ['s1']);
     assert.equal(lastEvent().message, `Delete snapshot s2 of VM ${vm}`);
   });
 
-  it('save to a file and restore from it', async () => {
-    const file = join(dbDir, `${vm}.save`);
-    await actions.save(vm, file);
+  it('save (memory to libvirt\'s managed save image) and restore from it', async () => {
+    await core.vms.save(vm);
     assert.equal(await domstate(vm), 'shut off');
-    await actions.restore(vm, file);
+    assert.equal((await virt.domainGet(vm)).managedSave, true);
+    await core.vms.restore(vm);
     assert.equal(await domstate(vm), 'running');
   });
 
   it('autostart on and off (virsh dominfo agrees)', async () => {
-    await actions.setAutostart(vm, true);
+    await core.vms.setAutostart(vm, true);
     assert.match(await virshSys('dominfo', vm), /Autostart:\s+enable/);
     assert.equal((await virt.domainGet(vm)).autostart, true);
-    await actions.setAutostart(vm, false);
+    await core.vms.setAutostart(vm, false);
     assert.match(await virshSys('dominfo', vm), /Autostart:\s+disable/);
   });
 
   it('shutdown: the guest powers off on the ACPI request and the stop arrives as an event', async () => {
     const from = watch.mark();
-    await actions.shutdown(vm);
+    await core.vms.shutdown(vm);
     await waitForState(vm, ['shut off']);
     const e = await watch.wait(isMine('stop'), 'stop', from);
     assert.equal(e.detail, 'Shutdown');
@@ -226,7 +223,8 @@ describe('libvirt access layer on the real libvirtd with a tiny guest', { concur
 
   it('clone (disk copied by libvirt in its pool, new UUID and MAC, other memory) and edit; the clone boots on its own disk', async () => {
     const clone = `${prefix}-b`;
-    await actions.clone(vm, clone, { memoryMiB: 160 });
+    await core.vms.clone(vm, clone);
+    await core.vms.edit(clone, { memoryMiB: 160 });
     const [a, b] = [await virt.domainGet(vm), await virt.domainGet(clone)];
     assert.notEqual(b.uuid, a.uuid);
     assert.equal(b.details.disks[0]!.path, diskPath(clone));
@@ -234,21 +232,21 @@ describe('libvirt access layer on the real libvirtd with a tiny guest', { concur
     assert.ok(b.details.interfaces[0]!.mac && b.details.interfaces[0]!.mac !== a.details.interfaces[0]!.mac);
     assert.equal(b.maxMemoryKiB, 160 * 1024);
     assert.equal(b.snapshots, 0);
-    await actions.edit(clone, { vcpus: 2, description: 'edited by a test' });
+    await core.vms.edit(clone, { vcpus: 2, description: 'edited by a test' });
     const info = await virshSys('dominfo', clone);
     assert.match(info, /CPU\(s\):\s+2/);
     assert.equal((await virshSys('desc', clone)).trim(), 'edited by a test');
-    assert.equal(lastEvent().message, `Edit VM ${clone}: vcpus=2, description=edited by a test`);
-    await actions.start(clone);
+    assert.equal(lastEvent().message, `Edit VM ${clone}: vCPUs 2, description`);
+    await core.vms.start(clone);
     await waitForSerial(clone, marker);
-    await actions.powerOff(clone);
-    await actions.delete(clone, { removeStorage: true });
+    await core.vms.forceOff(clone);
+    await core.vms.delete(clone, { removeDisks: true });
     assert.ok(!existsSync(diskPath(clone)));
     assert.ok(existsSync(diskPath(vm)), 'the original disk stays');
   });
 
   it('start through hostdeck boots the guest (serial console marker)', async () => {
-    await actions.start(vm);
+    await core.vms.start(vm);
     assert.equal(await domstate(vm), 'running');
     // The serial log starts afresh with each QEMU process (append='off').
     await waitForSerial(vm, marker);
@@ -303,11 +301,11 @@ describe('libvirt access layer on the real libvirtd with a tiny guest', { concur
   });
 
   it('delete a VM (with its disk)', async () => {
-    await actions.powerOff(vm);
+    await core.vms.forceOff(vm);
     assert.equal(await domstate(vm), 'shut off');
     // libvirtd was restarted meanwhile: the pool is running again before its volume is deleted.
     await imagesPool();
-    await actions.delete(vm, { removeStorage: true });
+    await core.vms.delete(vm, { removeDisks: true });
     assert.ok(!(await virshSys('list', '--all', '--name')).split('\n').includes(vm));
     assert.ok(!existsSync(diskPath(vm)), 'its disk is gone');
     assert.equal(lastEvent().message, `Delete VM ${vm} and its disks`);

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { runOk } from '../../src/exec/runner.ts';
 import { domainXml } from '../../src/virt/xml/create.ts';
-import { vmClone, vmCreate, vmDelete } from '../../src/host/vm-service.ts';
+import { createCore } from '../../src/core/index.ts';
 import { testServices } from '../lib/services.ts';
 import { domainType } from '../lib/guest.ts';
 import { domstate, libvirtReady, makePool, poolVolumes, removeDomains, removePool, tinyInput, virsh, LC_PREFIX, SYSTEM_URI } from '../lib/lifecycle.ts';
@@ -42,6 +42,7 @@ async function defineWithFile(name: string, path: string): Promise<void> {
 
 describe('clone and delete with disks through libvirt\'s storage API on the real libvirtd', () => {
   const s = testServices({ uri: SYSTEM_URI, channel: 'cli' });
+  const vms = createCore(s, { user: 'tester', channel: 'cli' }).vms;
   const poolDir = `/var/lib/${POOL}`;
 
   before(async () => {
@@ -50,7 +51,7 @@ describe('clone and delete with disks through libvirt\'s storage API on the real
     await removeDomains(prefix);
     await makePool(POOL);
     mkdirSync(OUTSIDE, { recursive: true });
-    await vmCreate(s, await tinyInput(A, POOL));
+    await vms.create(await tinyInput(A, POOL));
   });
   after(async () => {
     await removeDomains(prefix);
@@ -60,14 +61,14 @@ describe('clone and delete with disks through libvirt\'s storage API on the real
   });
 
   it('clone: the clone\'s disk is a new volume in the pool, made by libvirt', async () => {
-    const c = await vmClone(s, A, B);
+    const c = await vms.clone(A, B);
     assert.deepEqual(c.volumes, [`${POOL}/${B}.qcow2`]);
     assert.deepEqual(await poolVolumes(POOL), [`${A}.qcow2`, `${B}.qcow2`].sort());
     assert.match(await virsh('dumpxml', B, '--inactive'), new RegExp(`<source pool='${POOL}' volume='${B}\\.qcow2'/>`));
   });
 
   it('delete the clone with its disks: its volume is gone through libvirt, the original\'s stays', async () => {
-    const r = await vmDelete(s, B, { removeDisks: true });
+    const r = await vms.delete(B, { removeDisks: true });
     assert.deepEqual(r.removed, [`${POOL}/${B}.qcow2`]);
     assert.equal(await domstate(B), 'absent');
     assert.deepEqual(await poolVolumes(POOL), [`${A}.qcow2`]);
@@ -76,7 +77,7 @@ describe('clone and delete with disks through libvirt\'s storage API on the real
   it('a disk file written into the pool directory since libvirt last looked is found after a refresh and removed as a volume', async () => {
     const path = join(poolDir, `${D}.qcow2`);
     await defineWithFile(D, path);
-    const r = await vmDelete(s, D, { removeDisks: true });
+    const r = await vms.delete(D, { removeDisks: true });
     assert.deepEqual(r.removed, [path]);
     assert.equal(await domstate(D), 'absent');
     assert.ok(!existsSync(path));

@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { testServices } from '../lib/services.ts';
 import { guestImage, waitForSerial } from '../lib/guest.ts';
 import { allDomains as everyDomain, domstate, makePool, poolVolumes, removeDomains, removePool, tinyInput, virsh, virshTry, SYSTEM_URI, LC_PREFIX, libvirtReady } from '../lib/lifecycle.ts';
-import { VmActionError, VmInputError, serialLogFile, vmClone, vmCreate, vmDelete, vmDeletePlan, vmEdit, vmForceOff, vmPause, vmReboot, vmRestore, vmResume, vmSave, vmSetAutostart, vmShutdown, vmSnapshotCreate, vmSnapshotDelete, vmSnapshotRevert, vmSnapshots, vmStart } from '../../src/host/vm-service.ts';
+import { VmActionError, VmInputError, serialLogFile, specFor } from '../../src/core/vms.ts';
+import { createCore } from '../../src/core/index.ts';
+import { vmDomainXml } from '../../src/virt/xml/named.ts';
 import type { VmCreateInput } from '../../src/domain/vm-create.ts';
 import { snapshotTreeText } from '../../src/domain/vm-display.ts';
 
@@ -58,6 +60,7 @@ const BOOT_ID = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/
 
 describe('VM lifecycle on the real libvirtd', () => {
   const s = testServices({ uri: SYSTEM_URI, channel: 'cli' });
+  const core = createCore(s, { user: 'tester', channel: 'cli' });
   let marker = '';
   let input: VmCreateInput;
 
@@ -86,7 +89,7 @@ describe('VM lifecycle on the real libvirtd', () => {
   });
 
   it('creates and starts a tiny guest: libvirt has it running with the asked hardware, the guest prints its marker', async () => {
-    const r = await vmCreate(s, input, { start: true });
+    const r = await core.vms.create(input, { start: true });
     assert.deepEqual(r.volumes, [`${POOL}/${A}.qcow2`]);
     assert.equal(await domstate(A), 'running');
     await waitForSerial(A, marker, 60_000);
@@ -131,7 +134,7 @@ describe('VM lifecycle on the real libvirtd', () => {
       ['unknown machine type', { machine: 'hd-lc-machine' }, 'machine', /machine type: QEMU on this host has no machine 'hd-lc-machine'/],
     ];
     for (const [label, over, field, message] of cases) {
-      await assert.rejects(vmCreate(s, { ...base, ...over }, { start: true }), (e: unknown) => {
+      await assert.rejects(core.vms.create({ ...base, ...over }, { start: true }), (e: unknown) => {
         assert.ok(e instanceof VmInputError, `${label}: ${String(e)}`);
         const hit = e.errors.find((x) => x.field === field);
         assert.ok(hit, `${label}: no error on ${field} (got ${JSON.stringify(e.errors)})`);
@@ -161,7 +164,7 @@ describe('VM lifecycle on the real libvirtd', () => {
   it('a failure after the volume was created (libvirt rejects the definition) leaves no domain and no volume', async () => {
     const volumesBefore = await poolVolumes(POOL);
     const bad = await tinyInput(B, POOL, { machine: 'q35', disks: [{ kind: 'new', pool: POOL, sizeMiB: 16, format: 'qcow2', bus: 'ide' }] });
-    await assert.rejects(vmCreate(s, bad), (e: Error) => {
+    await assert.rejects(core.vms.create(bad), (e: Error) => {
       assert.match(e.message, /IDE controllers are unsupported/);
       assert.match(e.message, /nothing was left behind/);
       return true;
@@ -175,7 +178,6 @@ describe('VM lifecycle on the real libvirtd', () => {
 
   it('a VM defined with virsh outside hostdeck is in `hostdeck vm list --json`', async () => {
     const xml = join(s.dir, 'b.xml');
-    const { vmDomainXml, specFor } = await import('../../src/host/vm-service.ts');
     const { writeFileSync } = await import('node:fs');
     writeFileSync(xml, vmDomainXml(specFor({ ...(await tinyInput(B, POOL)), disks: [] }, 'qemu', [])));
     await virsh('define', xml);
@@ -188,25 +190,25 @@ describe('VM lifecycle on the real libvirtd', () => {
   });
 
   it('pause and resume, reboot (the guest boots again), autostart on and off', async () => {
-    await vmPause(s, A);
+    await core.vms.pause(A);
     assert.equal(await domstate(A), 'paused');
-    await assert.rejects(vmPause(s, A), /cannot pause .*: it is already paused/);
-    await vmResume(s, A);
+    await assert.rejects(core.vms.pause(A), /cannot pause .*: it is already paused/);
+    await core.vms.resume(A);
     assert.equal(await domstate(A), 'running');
     const bootBefore = await serialAsk(A, 'cat /proc/sys/kernel/random/boot_id', BOOT_ID);
     const since = serialSize(A);
-    await vmReboot(s, A);
+    await core.vms.reboot(A);
     await waitForSerial(A, marker, 90_000, since);
     const bootAfter = await serialAsk(A, 'cat /proc/sys/kernel/random/boot_id', BOOT_ID);
     assert.notEqual(bootAfter, bootBefore, 'the guest booted again');
-    await vmSetAutostart(s, A, true);
+    await core.vms.setAutostart(A, true);
     assert.match(await virsh('dominfo', A), /Autostart:\s+enable/);
-    await vmSetAutostart(s, A, false);
+    await core.vms.setAutostart(A, false);
     assert.match(await virsh('dominfo', A), /Autostart:\s+disable/);
   });
 
   it('edits a running VM: vCPUs and memory pending until next boot, description at once', async () => {
-    const r = await vmEdit(s, A, { vcpus: 2, memoryMiB: 160, description: 'edited by hostdeck' });
+    const r = await core.vms.edit(A, { vcpus: 2, memoryMiB: 160, description: 'edited by hostdeck' });
     assert.deepEqual(r.pending, ['vCPUs 1 → 2', 'memory 128 MiB → 160 MiB']);
     const live = await virsh('dumpxml', A);
     const next = await virsh('dumpxml', A, '--inactive');
@@ -214,16 +216,16 @@ describe('VM lifecycle on the real libvirtd', () => {
     assert.match(next, /<vcpu placement='static'>2<\/vcpu>/);
     assert.match(next, /<memory unit='KiB'>163840<\/memory>/);
     assert.match(live, /<description>edited by hostdeck<\/description>/);
-    await assert.rejects(vmEdit(s, A, { memoryMiB: 0 }), (e: unknown) => e instanceof VmInputError && /memory: must be more than 0/.test(e.message));
+    await assert.rejects(core.vms.edit(A, { memoryMiB: 0 }), (e: unknown) => e instanceof VmInputError && /memory: must be more than 0/.test(e.message));
     assert.match(await virsh('dumpxml', A, '--inactive'), /<memory unit='KiB'>163840<\/memory>/, 'a refused edit changes nothing');
   });
 
   it('snapshots: with memory, a tree that matches virsh --tree, revert back into the earlier boot (serial), delete', async () => {
     const bootAtS1 = await serialAsk(A, 'cat /proc/sys/kernel/random/boot_id', BOOT_ID);
-    await vmSnapshotCreate(s, A, { name: 's1', description: 'first', mode: 'full' });
-    await vmSnapshotCreate(s, A, { name: 's2', mode: 'full' });
-    await assert.rejects(vmSnapshotCreate(s, A, { name: 's2', mode: 'full' }), (e: unknown) => e instanceof VmInputError && /a snapshot named 's2' already exists/.test(e.message));
-    const { rows, list } = await vmSnapshots(s, A);
+    await core.snapshots.create(A, { name: 's1', description: 'first', mode: 'full' });
+    await core.snapshots.create(A, { name: 's2', mode: 'full' });
+    await assert.rejects(core.snapshots.create(A, { name: 's2', mode: 'full' }), (e: unknown) => e instanceof VmInputError && /a snapshot named 's2' already exists/.test(e.message));
+    const { rows, list } = await core.snapshots.list(A);
     assert.deepEqual(rows.map((r) => [r.name, r.depth, r.current, r.state]), [['s1', 0, false, 'running'], ['s2', 1, true, 'running']]);
     assert.equal(snapshotTreeText(list), await virsh('snapshot-list', A, '--tree'));
     const cliTree = cli(['vm', 'snapshot', 'list', A, '--tree'], join(s.dir, 'cli.db'));
@@ -231,75 +233,75 @@ describe('VM lifecycle on the real libvirtd', () => {
     assert.equal(cliTree.out, await virsh('snapshot-list', A, '--tree'));
     // Reboot, then revert: the guest is back in the boot s1 captured.
     const since = serialSize(A);
-    await vmReboot(s, A);
+    await core.vms.reboot(A);
     await waitForSerial(A, marker, 90_000, since);
     assert.notEqual(await serialAsk(A, 'cat /proc/sys/kernel/random/boot_id', BOOT_ID), bootAtS1);
-    await vmSnapshotRevert(s, A, 's1');
+    await core.snapshots.revert(A, 's1');
     assert.equal(await domstate(A), 'running');
     assert.equal(await serialAsk(A, 'cat /proc/sys/kernel/random/boot_id', BOOT_ID), bootAtS1);
     assert.match(await virsh('snapshot-current', A, '--name'), /^s1$/m);
-    await vmSnapshotDelete(s, A, 's2');
+    await core.snapshots.delete(A, 's2');
     assert.deepEqual((await virsh('snapshot-list', A, '--name')).split('\n').filter(Boolean), ['s1']);
     // A disk-only (external) snapshot: libvirt here can neither revert to it nor delete it (its parent is internal),
     // and the internal s1 below its overlay cannot be deleted either; each refused with the reason, nothing changes.
-    await vmSnapshotCreate(s, A, { name: 'd1', mode: 'disk-only' });
-    await assert.rejects(vmSnapshotRevert(s, A, 'd1'), (e: unknown) => e instanceof VmActionError && /disk-only \(external\) snapshot: libvirt .* cannot revert external snapshots/.test(e.message));
-    await assert.rejects(vmSnapshotDelete(s, A, 'd1'), (e: unknown) => e instanceof VmActionError && /parent is a full \(internal\) one/.test(e.message));
-    await assert.rejects(vmSnapshotDelete(s, A, 's1'), (e: unknown) => e instanceof VmActionError && /now runs on .*overlay/.test(e.message));
+    await core.snapshots.create(A, { name: 'd1', mode: 'disk-only' });
+    await assert.rejects(core.snapshots.revert(A, 'd1'), (e: unknown) => e instanceof VmActionError && /disk-only \(external\) snapshot: libvirt .* cannot revert external snapshots/.test(e.message));
+    await assert.rejects(core.snapshots.delete(A, 'd1'), (e: unknown) => e instanceof VmActionError && /parent is a full \(internal\) one/.test(e.message));
+    await assert.rejects(core.snapshots.delete(A, 's1'), (e: unknown) => e instanceof VmActionError && /now runs on .*overlay/.test(e.message));
     const names = (await virsh('snapshot-list', A, '--name')).split('\n').filter(Boolean).sort();
     assert.deepEqual(names, ['d1', 's1']);
-    assert.equal(snapshotTreeText((await vmSnapshots(s, A)).list), await virsh('snapshot-list', A, '--tree'));
+    assert.equal(snapshotTreeText((await core.snapshots.list(A)).list), await virsh('snapshot-list', A, '--tree'));
   });
 
   it('save and restore: stopped with its memory on disk, then back in the same boot', async () => {
     const boot = await serialAsk(A, 'cat /proc/sys/kernel/random/boot_id', BOOT_ID);
-    await vmSave(s, A);
+    await core.vms.save(A);
     assert.equal(await domstate(A), 'shut off');
     assert.match(await virsh('dominfo', A), /Managed save:\s+yes/);
-    await vmRestore(s, A);
+    await core.vms.restore(A);
     assert.equal(await domstate(A), 'running');
     assert.equal(await serialAsk(A, 'cat /proc/sys/kernel/random/boot_id', BOOT_ID), boot);
-    await assert.rejects(vmRestore(s, A), /cannot restore .*: it is running/);
+    await assert.rejects(core.vms.restore(A), /cannot restore .*: it is running/);
   });
 
   it('delete is refused while running; shutdown (ACPI) stops the guest; the pending edit applies at the next start', async () => {
     const domainsBefore = await allDomains();
-    await assert.rejects(vmDelete(s, A, { removeDisks: true }), /cannot delete .*: it is running: power it off first/);
+    await assert.rejects(core.vms.delete(A, { removeDisks: true }), /cannot delete .*: it is running: power it off first/);
     assert.deepEqual(await allDomains(), domainsBefore);
-    const r = await vmShutdown(s, A, { timeoutMs: 60_000 });
+    const r = await core.vms.shutdown(A, { timeoutMs: 60_000 });
     assert.equal(r.off, true);
     assert.equal(await domstate(A), 'shut off');
-    await vmStart(s, A);
+    await core.vms.start(A);
     assert.match(await virsh('dumpxml', A), /<vcpu placement='static'>2<\/vcpu>/);
-    await vmForceOff(s, A);
+    await core.vms.forceOff(A);
     assert.equal(await domstate(A), 'shut off');
   });
 
   it('clones a shut-off VM with its disk copied, then deletes the clone and its disk', async () => {
     // External overlays from the disk-only snapshot: drop the snapshots first so the clone copies the base chain.
     await virshTry('snapshot-delete', A, 'd1', '--metadata');
-    const c = await vmClone(s, A, B);
+    const c = await core.vms.clone(A, B);
     assert.deepEqual(c.volumes.length, 1);
     assert.equal(await domstate(B), 'shut off');
     const xa = await virsh('dumpxml', A, '--inactive');
     const xb = await virsh('dumpxml', B, '--inactive');
     assert.notEqual(/<uuid>(.*)<\/uuid>/.exec(xa)![1], /<uuid>(.*)<\/uuid>/.exec(xb)![1]);
     assert.match(xb, new RegExp(`${B}-serial\\.log`));
-    const plan = await vmDeletePlan(s, B);
+    const plan = await core.vms.deletePlan(B);
     assert.equal(plan.disks.length, 1);
     const cloneVol = plan.disks[0]!.what;
-    const r = await vmDelete(s, B, { removeDisks: true });
+    const r = await core.vms.delete(B, { removeDisks: true });
     assert.deepEqual(r.removed, [cloneVol]);
     assert.equal(await domstate(B), 'absent');
     assert.ok(!(await poolVolumes(POOL)).some((v) => v.startsWith(B)), 'the clone\'s volume is gone');
   });
 
   it('deletes a VM keeping its disks, or through the CLI removing them', async () => {
-    await vmDelete(s, A, { removeDisks: false });
+    await core.vms.delete(A, { removeDisks: false });
     assert.equal(await domstate(A), 'absent');
     assert.ok((await poolVolumes(POOL)).includes(`${A}.qcow2`), 'kept');
     // Recreate on the kept volume, then delete through the CLI with --remove-disks.
-    await vmCreate(s, { ...input, disks: [{ kind: 'existing', pool: POOL, volume: `${A}.qcow2` }] });
+    await core.vms.create({ ...input, disks: [{ kind: 'existing', pool: POOL, volume: `${A}.qcow2` }] });
     const r = cli(['vm', 'delete', A, '--remove-disks', '--yes'], join(s.dir, 'cli.db'));
     assert.equal(r.code, 0, r.err);
     assert.match(r.err, new RegExp(`removes these disks:\\n\\s+vda\\s+${POOL}/${A}\\.qcow2`));

@@ -13,7 +13,7 @@ import { VirtConnection } from '../../src/virt/connection.ts';
 import { PoolClient } from '../../src/host/storage/domains/libvirt.ts';
 import { SAMPLER_DOMSTATS_ARGS, SAMPLER_RUNNING_ONLY_ARGS } from '../../src/virt/stats.ts';
 import { statsFlags } from '../../src/virt/native/domstats.ts';
-import { vmEdit, vmSave, vmSetAutostart, vmSnapshotDelete } from '../../src/host/vm-service.ts';
+import { createCore } from '../../src/core/index.ts';
 import { testServices } from '../lib/services.ts';
 
 const URI = `test:///${resolve('test/fixtures/libvirt/option-injection.xml')}`;
@@ -176,11 +176,12 @@ describe('every virsh command hostdeck builds names its object by option (test d
 
   it('VM service: edit (description live), autostart, save, snapshot delete', async () => {
     const s = testServices({ uri: URI });
+    const core = createCore(s, { user: 'tester', channel: 'cli' });
     try {
-      await assertNamedByOption(await virshRuns(() => vmEdit(s, DOMAIN, { description: '--title' })));
-      await assertNamedByOption(await virshRuns(() => vmSetAutostart(s, DOMAIN, true)));
-      await assertNamedByOption(await virshRuns(() => vmSave(s, DOMAIN)));
-      await assertNamedByOption(await virshRuns(() => vmSnapshotDelete(s, DOMAIN, SNAPSHOT)));
+      await assertNamedByOption(await virshRuns(() => core.vms.edit(DOMAIN, { description: '--title' })));
+      await assertNamedByOption(await virshRuns(() => core.vms.setAutostart(DOMAIN, true)));
+      await assertNamedByOption(await virshRuns(() => core.vms.save(DOMAIN)));
+      await assertNamedByOption(await virshRuns(() => core.snapshots.delete(DOMAIN, SNAPSHOT)));
     } finally {
       await s.cleanup();
     }

@@ -14,6 +14,7 @@ import { formReducer, initialState, toCreateInput, visibleFields, SUMMARY_STEP }
 import { vmActionBindings } from '../../screens/vms/actions.ts';
 import { writeRegistration } from '../../src/host/engine/state.ts';
 import { testServices } from '../lib/services.ts';
+import { createCore } from '../../src/core/index.ts';
 import type { Shell } from '../../src/app/types.ts';
 
 const facts: HostFacts = {
@@ -139,7 +140,7 @@ describe('wizard reducer', () => {
 });
 
 describe('action bindings', () => {
-  const shellFor = (services: ReturnType<typeof testServices>): Shell => ({ services } as unknown as Shell);
+  const shellFor = (services: ReturnType<typeof testServices>): Shell => ({ services, core: createCore(services, { user: 'tester', channel: 'tui' }) } as unknown as Shell);
   it('lists every action with the reason when it is not valid in the state', async () => {
     const s = testServices();
     try {

@@ -1,0 +1,208 @@
+// Creating a VM: the host facts its validation needs, the domain spec for a
+// validated input, and the create itself, which takes back every step
+// already done when one fails (no defined domain, no orphan volume).
+import { existsSync, readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  defaultDiskBus, newVolumeName, validateVmCreate, type FieldError, type HostFacts, type VmCreateInput,
+} from '../domain/vm-create.ts';
+import { uriIsLocal } from '../domain/vm-disks.ts';
+import { isConnectionError } from '../virt/connection.ts';
+import { parseCapabilities, type Capabilities } from '../virt/xml/capabilities.ts';
+import type { DiskSpec, DomainSpec } from '../virt/xml/create.ts';
+import { vmDomainXml } from '../virt/xml/named.ts';
+import { virshArgs } from '../virt/virsh.ts';
+import type { CoreContext } from './index.ts';
+import { domainNames, prepare, VmInputError } from './vm-common.ts';
+
+export const SERIAL_LOG_DIR = '/var/log/libvirt/qemu';
+export const serialLogFile = (name: string) => join(SERIAL_LOG_DIR, `${name}-serial.log`);
+
+const capsCache = new WeakMap<object, Promise<Capabilities>>();
+
+/** Machine types and the domain type, read once per connection. */
+export function capabilities(ctx: CoreContext): Promise<Capabilities> {
+  const virt = ctx.infra.virt;
+  let p = capsCache.get(virt);
+  if (!p) {
+    p = virt.virsh(virshArgs('capabilities')).then(parseCapabilities);
+    p.catch(() => capsCache.delete(virt));
+    capsCache.set(virt, p);
+  }
+  return p;
+}
+
+function hostBridges(): string[] {
+  try {
+    return readdirSync('/sys/class/net').filter((n) => existsSync(`/sys/class/net/${n}/bridge`)).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** What validation needs, read from libvirt; pools' volumes only for the pools named. */
+export async function hostFacts(ctx: CoreContext, wantVolumes: readonly string[] = []): Promise<HostFacts> {
+  const v = ctx.infra.virt;
+  const [domains, node, pools, networks, caps] = await Promise.all([
+    domainNames(ctx), v.nodeInfo(), v.storagePoolList(), v.networkList(), capabilities(ctx),
+  ]);
+  const volumes: Record<string, string[]> = {};
+  await Promise.all([...new Set(wantVolumes)].filter((p) => pools.some((x) => x.name === p && x.state === 'running')).map(async (p) => {
+    volumes[p] = (await v.storageVolumeList(p).catch(() => [])).map((x) => x.name);
+  }));
+  return {
+    domains, memoryKiB: node.memoryKiB, cpus: node.cpus, pools, volumes,
+    networks: networks.map((n) => n.name), bridges: hostBridges(), machines: caps.machines, fileExists: existsSync,
+  };
+}
+
+function diskTargets(buses: DiskSpec['bus'][]): string[] {
+  const counters: Record<string, number> = {};
+  return buses.map((b) => {
+    const prefix = b === 'virtio' || !b ? 'vd' : b === 'ide' ? 'hd' : 'sd';
+    const n = counters[prefix] ?? 0;
+    counters[prefix] = n + 1;
+    return `${prefix}${String.fromCharCode(97 + n)}`;
+  });
+}
+
+/** The domain spec for a validated input (disks already resolved to pool volumes). */
+export function specFor(input: VmCreateInput, domainType: Capabilities['domainType'], volumes: { pool: string; volume: string; format?: 'qcow2' | 'raw' }[]): DomainSpec {
+  const bus = defaultDiskBus(input.osType);
+  const disks: DiskSpec[] = input.disks.map((d, i) => ({ pool: volumes[i]!.pool, volume: volumes[i]!.volume, format: volumes[i]!.format ?? (d.kind === 'new' ? d.format : undefined), bus: d.bus ?? bus }));
+  if (input.iso) {
+    const pv = input.iso.startsWith('/') ? undefined : { pool: input.iso.slice(0, input.iso.indexOf('/')), volume: input.iso.slice(input.iso.indexOf('/') + 1) };
+    disks.push({ device: 'cdrom', format: 'raw', bus: /q35/.test(input.machine) ? 'sata' : 'ide', ...(pv ?? { path: input.iso }) });
+  }
+  const targets = diskTargets(disks.map((d) => d.bus));
+  disks.forEach((d, i) => { d.target = targets[i]; });
+  return {
+    name: input.name,
+    type: domainType,
+    description: input.description || undefined,
+    memoryMiB: input.memoryMiB,
+    vcpus: input.vcpus,
+    machine: input.machine,
+    boot: input.boot === 'cdrom' ? ['cdrom', 'hd'] : input.boot === 'network' ? ['network', 'hd'] : ['hd'],
+    kernel: input.boot === 'kernel' ? input.kernel : undefined,
+    initrd: input.boot === 'kernel' ? input.initrd : undefined,
+    cmdline: input.boot === 'kernel' ? input.cmdline : undefined,
+    disks,
+    nics: input.nic ? [{ type: input.nic.kind, source: input.nic.source, mac: input.nic.mac?.toLowerCase(), model: 'virtio' }] : [],
+    serial: { logFile: serialLogFile(input.name) },
+    graphics: input.graphics === 'none' ? false : { type: input.graphics },
+  };
+}
+
+export interface CreateResult {
+  name: string;
+  /** Volumes created for it, as POOL/VOLUME. */
+  volumes: string[];
+  started: boolean;
+  xml: string;
+}
+
+export interface CreateOptions {
+  start?: boolean;
+  /** Progress in words ("creating volume x on pool y"). */
+  onStep?: (text: string) => void;
+}
+
+/** Validate only (the wizard's summary step and `vm create --dry-run`): every problem, nothing changed. */
+export async function vmValidateCreate(ctx: CoreContext, input: VmCreateInput): Promise<FieldError[]> {
+  const facts = await hostFacts(ctx, [...input.disks.map((d) => d.pool), ...(input.iso && !input.iso.startsWith('/') ? [input.iso.split('/')[0]!] : [])]);
+  return validateVmCreate(input, facts);
+}
+
+async function volumeFormat(ctx: CoreContext, pool: string, volume: string): Promise<'qcow2' | 'raw'> {
+  const xml = await ctx.infra.virt.virsh(virshArgs('vol-dumpxml', { vol: volume, pool }));
+  return /<format type=['"]qcow2['"]/.test(xml) ? 'qcow2' : 'raw';
+}
+
+/** hostdeck's serial log of a VM is a file on the VM's host: this machine's only on a local URI. */
+export async function removeSerialLog(ctx: CoreContext, name: string): Promise<void> {
+  if (uriIsLocal(ctx.infra.config.uri)) await rm(serialLogFile(name), { force: true }).catch(() => undefined);
+}
+
+/**
+ * Undo a partial create; returns what could not be removed. The name was
+ * free when validated, so a domain of that name now is this create's own
+ * (a define can succeed on the daemon while the reply is lost). When the
+ * connection dropped, it retries a few times while it comes back.
+ */
+async function rollback(ctx: CoreContext, name: string, defined: boolean, volumes: { pool: string; volume: string }[]): Promise<string[]> {
+  const virt = ctx.infra.virt;
+  let left: string[] = [];
+  for (let attempt = 0; attempt < 4; attempt++) {
+    left = [];
+    let down = false;
+    const note = (what: string) => (e: unknown) => { if (isConnectionError(e) || /connection closed|disconnected/i.test(String((e as Error).message))) down = true; left.push(what); };
+    const exists = defined || (await virt.domainState(name).then(() => true, (e: unknown) => {
+      if (!/no domain named|not found|no domain with matching/i.test(String((e as Error).message))) note(`VM ${name} (maybe)`)(e);
+      return false;
+    }));
+    if (exists) {
+      await virt.domainDestroy(name).catch(() => undefined);
+      await virt.domainUndefine(name).catch(note(`VM ${name}`));
+    }
+    for (const vol of volumes) {
+      const have = await virt.storageVolumeList(vol.pool).then((l) => l.some((x) => x.name === vol.volume), () => true);
+      if (have) await virt.storageVolumeDelete(vol.pool, vol.volume).catch(note(`${vol.pool}/${vol.volume}`));
+    }
+    if (!down) break;
+    await new Promise((r) => setTimeout(r, 1500));
+  }
+  await removeSerialLog(ctx, name);
+  return left;
+}
+
+/**
+ * Create a VM: validate everything, create its new volumes, define it and
+ * (optionally) start it. Any failure takes back every step already done.
+ */
+export async function vmCreate(ctx: CoreContext, input: VmCreateInput, opts: CreateOptions = {}): Promise<CreateResult> {
+  const v = ctx.infra.virt;
+  const step = opts.onStep ?? (() => undefined);
+  const p = await prepare(ctx, 'vm.create', {
+    object: input.name,
+    message: `Create VM ${input.name}${opts.start ? ' and start it' : ''}`,
+    check: async () => {
+      // The formats of existing volumes are read while the input is validated.
+      const formats = Promise.all(input.disks.map((d) => (d.kind === 'existing' ? volumeFormat(ctx, d.pool, d.volume).catch(() => undefined) : Promise.resolve(undefined))));
+      const [errors, caps] = await Promise.all([vmValidateCreate(ctx, input), capabilities(ctx)]);
+      if (errors.length) throw new VmInputError(errors);
+      return { caps, known: await formats };
+    },
+    run: async ({ caps, known }) => {
+      const created: { pool: string; volume: string }[] = [];
+      let defined = false;
+      try {
+        const vols: { pool: string; volume: string; format?: 'qcow2' | 'raw' }[] = [];
+        for (const [i, d] of input.disks.entries()) {
+          if (d.kind === 'existing') { vols.push({ pool: d.pool, volume: d.volume }); continue; }
+          const volume = newVolumeName(input.name, i, d.format);
+          step(`creating volume ${volume} (${d.sizeMiB} MiB ${d.format}) on pool ${d.pool}`);
+          await v.storageVolumeCreate(d.pool, volume, d.sizeMiB * 1024 * 1024, d.format);
+          created.push({ pool: d.pool, volume });
+          vols.push({ pool: d.pool, volume, format: d.format });
+        }
+        // Existing volumes: their real format from libvirt.
+        for (const [i, d] of input.disks.entries()) if (d.kind === 'existing') vols[i]!.format = known[i] ?? await volumeFormat(ctx, d.pool, d.volume);
+        const xml = vmDomainXml(specFor(input, caps.domainType, vols));
+        step('defining the VM');
+        await v.domainDefine(xml);
+        defined = true;
+        if (opts.start) {
+          step('starting the VM');
+          await v.domainStart(input.name);
+        }
+        return { name: input.name, volumes: created.map((c) => `${c.pool}/${c.volume}`), started: Boolean(opts.start), xml };
+      } catch (e) {
+        const left = await rollback(ctx, input.name, defined, created);
+        throw new Error(`${(e as Error).message}${left.length ? ` (and could not remove: ${left.join(', ')})` : ' (nothing was left behind)'}`, { cause: e });
+      }
+    },
+  });
+  return ctx.door.act('vm.create', p.object, p.req, p.fn);
+}
