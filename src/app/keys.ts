@@ -16,6 +16,19 @@ export function findBinding(bindings: readonly Binding[], name: string): Binding
   return bindings.find((b) => b.keys.includes(name));
 }
 
+/**
+ * Keys that more than one binding that can run at the same time answers to:
+ * the first would win and the other could never run.
+ */
+export function bindingConflicts(bindings: readonly Binding[]): { key: string; descriptions: string[] }[] {
+  const byKey = new Map<string, string[]>();
+  for (const b of bindings) {
+    if (b.when === false) continue;
+    for (const k of b.keys) byKey.set(k, [...(byKey.get(k) ?? []), b.description]);
+  }
+  return [...byKey].filter(([, d]) => d.length > 1).map(([key, descriptions]) => ({ key, descriptions }));
+}
+
 export interface BindingRegistry {
   set: (owner: string, bindings: Binding[]) => void;
   clear: (owner: string) => void;
