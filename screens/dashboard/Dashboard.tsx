@@ -111,7 +111,7 @@ export function Dashboard({ shell, active }: ScreenProps) {
   const entries = useMemo(() => shell.screens.filter((s) => s.inMenu !== false && s.id !== 'dashboard'), [shell.screens]);
   const [sel, setSel] = useState(0);
   const mode = usePolled(stores.mode);
-  const storage = useStorageSummary(shell.services);
+  const storage = useStorageSummary(shell.core);
   const engineLabel = mode.data ? (mode.data.mode === 'unconfigured' ? 'unconfigured: not registered with an engine, not standalone' : mode.data.summary) : '…';
   const bindings: Binding[] = [
     ...entries.filter((e) => e.key).map((e) => ({ keys: [e.key!], description: e.title, action: () => shell.push(e.id), group: 'Open' })),

@@ -3,9 +3,9 @@ import type { ScreenDef } from '../../src/app/types.ts';
 import type { ConnectionsScreenDeps } from './use-connections.ts';
 
 /**
- * A ScreenDef with its own service (tests: a temp DB, paths and runner). The
- * screen and, given as a function, its dependencies are their own chunks,
- * loaded when the screen first opens.
+ * A ScreenDef with its own connection use cases (tests: a temp DB, paths and
+ * runner). The screen and, given as a function, its dependencies are their
+ * own chunks, loaded when the screen first opens.
  */
 export function createStorageConnectionsScreen(deps: ConnectionsScreenDeps | (() => Promise<ConnectionsScreenDeps>)): ScreenDef {
   return {
@@ -21,7 +21,4 @@ export function createStorageConnectionsScreen(deps: ConnectionsScreenDeps | (()
   };
 }
 
-export const storageConnectionsScreen: ScreenDef = createStorageConnectionsScreen(async () => {
-  const { connectionServiceFor } = await import('../../src/host/storage/service.ts');
-  return { service: (s) => connectionServiceFor(s) };
-});
+export const storageConnectionsScreen: ScreenDef = createStorageConnectionsScreen({ service: (core) => core.storageConnections });

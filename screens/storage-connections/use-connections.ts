@@ -5,11 +5,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Shell } from '../../src/app/types.ts';
 import type { ConnectionInput, FieldError, StorageConnection } from '../../src/domain/storage/connection.ts';
-import { ConnectionInputError, connectionLabel, type ConnectionService, type ConnectionStatus, type DiscoveredTarget, type FcHost, type Lun } from '../../src/host/storage/connections.ts';
-import type { Services } from '../../src/services.ts';
+import type { Core } from '../../src/core/index.ts';
+import { ConnectionInputError, connectionLabel, type ConnectionStatus, type DiscoveredTarget, type FcHost, type Lun, type StorageConnectionUseCases } from '../../src/core/storage-connections.ts';
+
+/** The connection use cases the screen calls (a test's service lists synchronously). */
+export type ConnectionsApi = Omit<StorageConnectionUseCases, 'list'> & { list(): StorageConnection[] | Promise<StorageConnection[]> };
 
 export interface ConnectionsScreenDeps {
-  service: (services: Services) => ConnectionService;
+  service: (core: Core) => ConnectionsApi;
 }
 
 export type View =
@@ -20,8 +23,9 @@ export type View =
   | { kind: 'fc'; hosts?: FcHost[]; luns?: Lun[]; error?: string };
 
 export function useConnections(shell: Shell, deps: ConnectionsScreenDeps) {
-  const svc = useRef<ConnectionService | undefined>(undefined);
-  const service = () => (svc.current ??= deps.service(shell.services));
+  const svc = useRef<ConnectionsApi | undefined>(undefined);
+  const service = () => (svc.current ??= deps.service(shell.core));
+  const listed = () => Promise.resolve().then(() => service().list());
   const [list, setList] = useState<StorageConnection[]>([]);
   const [status, setStatus] = useState<Record<string, ConnectionStatus>>({});
   const [busy, setBusy] = useState<Record<string, string>>({});
@@ -29,15 +33,11 @@ export function useConnections(shell: Shell, deps: ConnectionsScreenDeps) {
   useEffect(() => () => { mounted.current = false; }, []);
 
   const reload = useCallback(() => {
-    try {
-      setList(service().list());
-    } catch (e) {
-      shell.notify('error', `Storage connections cannot be read: ${(e as Error).message}`);
-    }
+    void listed().then((l) => { if (mounted.current) setList(l); }, (e: Error) => shell.notify('error', `Storage connections cannot be read: ${e.message}`));
   }, [shell]);
 
   const refreshStatus = useCallback(async (ids?: string[]) => {
-    const all = ids ?? service().list().map((c) => c.id);
+    const all = ids ?? (await listed().catch(() => [])).map((c) => c.id);
     for (const id of all) {
       const st = await service().status(id).catch((e: Error) => ({ id, state: 'unknown' as const, detail: e.message }));
       if (!mounted.current) return;

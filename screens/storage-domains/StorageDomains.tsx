@@ -11,9 +11,7 @@ import { useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { DOMAIN_TYPES, VOLUME_FORMATS, domainActionBlocked, usedRatio, type DomainUser, type FieldError } from '../../src/domain/storage/domain.ts';
 import { formatBytes } from '../../src/domain/size.ts';
-import type { FoundDomain, StorageDomain } from '../../src/host/storage/domains/index.ts';
-import type { ConnectionRecord } from '../../src/host/storage/domains/index.ts';
-import type { StorageVolume } from '../../src/virt/storage.ts';
+import type { ConnectionRecord, FoundDomain, StorageDomain, StorageVolume } from '../../src/core/storage-domains.ts';
 import { Field, Meter } from '../../src/ui/Panel.tsx';
 import { Table, type Column } from '../../src/ui/Table.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
@@ -58,7 +56,7 @@ function errorsOf(e: unknown): FieldError[] | undefined {
 }
 
 export interface StorageDomainsDeps {
-  api?: (services: ScreenProps['shell']['services']) => Promise<DomainScreenApi>;
+  api?: (core: ScreenProps['shell']['core']) => Promise<DomainScreenApi>;
   pollMs?: number;
 }
 
@@ -66,7 +64,7 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
   const make = deps.api ?? defaultApi;
   return function StorageDomains({ shell, active }: ScreenProps) {
     const t = useTheme();
-    const { api, error: apiError } = useApi(shell.services, make);
+    const { api, error: apiError } = useApi(shell.core, make);
     const { domains, reload, error: listError } = useDomains(api, deps.pollMs);
     const [mode, setMode] = useState<Mode>('list');
     const [selId, setSelId] = useState<string | undefined>();
@@ -126,7 +124,7 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
         return false;
       } finally {
         setBusy(undefined);
-        reload();
+        void reload();
       }
     };
 
@@ -269,7 +267,7 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
         confirm: sel ? `Detach ${sel.name} from the data center? Its libvirt pool is removed; the data stays on the storage and Import finds it again.` : undefined,
         action: () => { if (sel) void act(`Detaching ${sel.name}…`, async () => { await api!.service.detach(sel.id); setSelId(undefined); return `Detached ${sel.name}; its data stays on the storage`; }, { domain: sel.name, action: 'detach' }); },
       },
-      { keys: ['r'], description: 'Refresh', action: () => { reload(); if (mode === 'volumes' && sel) void loadVolumes(sel); }, when: mode === 'list' || mode === 'volumes' },
+      { keys: ['r'], description: 'Refresh', action: () => { void reload(); if (mode === 'volumes' && sel) void loadVolumes(sel); }, when: mode === 'list' || mode === 'volumes' },
       // Import
       { keys: ['enter'], description: found ? 'Import domain' : 'Scan connection', action: found ? doImport : scan, when: mode === 'import', dangerous: Boolean(found), disabledReason: busy ? `busy: ${busy}` : undefined },
       // Volumes

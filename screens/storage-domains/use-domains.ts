@@ -3,16 +3,16 @@
 // health monitor's child processes do that), and the in-process health
 // monitor, started once per console.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Services } from '../../src/services.ts';
 import { createPollLoop } from '../../src/store/poller.ts';
 import type { DomainStatus } from '../../src/domain/storage/domain.ts';
-import type { DomainService, StorageDomain } from '../../src/host/storage/domains/index.ts';
-import type { ConnectionRecord, DomainMonitor } from '../../src/host/storage/domains/index.ts';
-import type { Lun } from '../../src/host/storage/connections.ts';
+import type { Core } from '../../src/core/index.ts';
+import type { Lun } from '../../src/core/storage-connections.ts';
+import type { ConnectionRecord, DomainMonitor, StorageDomain, StorageDomainUseCases } from '../../src/core/storage-domains.ts';
 
-/** What the screen needs: the domain service and the connections to offer (tests pass their own). */
+/** What the screen needs: the domain use cases and the connections to offer (tests pass their own). */
 export interface DomainScreenApi {
-  service: Pick<DomainService, 'list' | 'get' | 'create' | 'scan' | 'import' | 'activate' | 'maintenance' | 'detach' | 'volumes' | 'volumeCreate' | 'volumeDelete' | 'upload'>;
+  service: Pick<StorageDomainUseCases, 'get' | 'create' | 'scan' | 'import' | 'activate' | 'maintenance' | 'detach' | 'volumes' | 'volumeCreate' | 'volumeDelete' | 'upload'>
+    & { list(): StorageDomain[] | Promise<StorageDomain[]> };
   connections: () => Promise<ConnectionRecord[]>;
   /** The LUNs a block (iSCSI/FC) connection shows, for the create form's picker. */
   luns?: (connectionId: string) => Promise<Lun[]>;
@@ -20,31 +20,16 @@ export interface DomainScreenApi {
   monitor?: () => DomainMonitor;
 }
 
-const monitors = new WeakMap<Services, DomainMonitor>();
-const apis = new WeakMap<Services, Promise<DomainScreenApi>>();
-
-/** The real API of a console: storage-conn's connections, this host's domain service and its monitor. */
-export function defaultApi(services: Services): Promise<DomainScreenApi> {
-  let p = apis.get(services);
-  if (!p) {
-    p = (async () => {
-      const [{ domainServiceFor, createDomainMonitor }, { connectionServiceFor }] = await Promise.all([import('../../src/host/storage/domains/index.ts'), import('../../src/host/storage/service.ts')]);
-      const conns = connectionServiceFor(services);
-      const service = await domainServiceFor(services, conns);
-      return {
-        service,
-        connections: async () => conns.list(),
-        luns: (id) => conns.luns(id),
-        monitor: () => {
-          let m = monitors.get(services);
-          if (!m) { m = createDomainMonitor({ service, events: services.events }); monitors.set(services, m); m.start(); }
-          return m;
-        },
-      };
-    })();
-    apis.set(services, p);
-  }
-  return p;
+/** The real API of a console: the core's storage domains and connections, and its health monitor. */
+export async function defaultApi(core: Core): Promise<DomainScreenApi> {
+  const domains = core.storageDomains;
+  const conns = core.storageConnections;
+  return {
+    service: domains,
+    connections: () => conns.list(),
+    luns: (id) => conns.luns(id),
+    monitor: () => domains.startMonitor(),
+  };
 }
 
 export interface DomainsState {
@@ -54,15 +39,15 @@ export interface DomainsState {
 }
 
 /** Domain rows, re-read every pollMs; starts the monitor. */
-export function useDomains(api: DomainScreenApi | undefined, pollMs = 2000): DomainsState & { reload: () => void } {
+export function useDomains(api: DomainScreenApi | undefined, pollMs = 2000): DomainsState & { reload: () => Promise<void> } {
   const [state, setState] = useState<DomainsState>({ domains: [], loaded: false });
   const apiRef = useRef(api);
   apiRef.current = api;
-  const reload = useCallback(() => {
+  const reload = useCallback(async () => {
     const a = apiRef.current;
     if (!a) return;
     try {
-      const domains = a.service.list();
+      const domains = await a.service.list();
       setState((s) => (s.loaded && !s.error && JSON.stringify(s.domains) === JSON.stringify(domains) ? s : { domains, loaded: true }));
     } catch (e) {
       setState((s) => ({ ...s, loaded: true, error: (e as Error).message }));
@@ -71,21 +56,21 @@ export function useDomains(api: DomainScreenApi | undefined, pollMs = 2000): Dom
   useEffect(() => {
     if (!api) return undefined;
     api.monitor?.();
-    const loop = createPollLoop(async () => reload(), { intervalMs: pollMs, watching: () => true, settled: () => undefined });
+    const loop = createPollLoop(reload, { intervalMs: pollMs, watching: () => true, settled: () => undefined });
     loop.start();
     return () => loop.stop();
   }, [api, pollMs, reload]);
   return { ...state, reload };
 }
 
-/** Resolve the API once (async import of the host modules). */
-export function useApi(services: Services, make: (s: Services) => Promise<DomainScreenApi>): { api?: DomainScreenApi; error?: string } {
+/** Resolve the API once. */
+export function useApi(core: Core, make: (core: Core) => Promise<DomainScreenApi>): { api?: DomainScreenApi; error?: string } {
   const [r, setR] = useState<{ api?: DomainScreenApi; error?: string }>({});
   useEffect(() => {
     let live = true;
-    make(services).then((api) => { if (live) setR({ api }); }, (e: Error) => { if (live) setR({ error: e.message }); });
+    make(core).then((api) => { if (live) setR({ api }); }, (e: Error) => { if (live) setR({ error: e.message }); });
     return () => { live = false; };
-  }, [services, make]);
+  }, [core, make]);
   return r;
 }
 
@@ -99,11 +84,11 @@ export function storageSummary(rows: readonly { status: DomainStatus; n: number 
 }
 
 /** Dashboard hook: the summary, re-read every 5 s; starts the health monitor of the console. */
-export function useStorageSummary(services: Services): { text: string; role: 'ok' | 'warn' | 'error' | 'dim' } {
+export function useStorageSummary(core: Core): { text: string; role: 'ok' | 'warn' | 'error' | 'dim' } {
   // The first frame already has it (one query of the open state DB, no process).
   const [s, setS] = useState<{ text: string; role: 'ok' | 'warn' | 'error' | 'dim' }>(() => {
     try {
-      return storageSummary(services.db.prepare('SELECT status, count(*) AS n FROM storage_domains GROUP BY status').all() as { status: DomainStatus; n: number }[]);
+      return storageSummary(core.storageDomains.statusCounts());
     } catch (e) {
       return { text: `unknown: ${(e as Error).message}`, role: 'warn' };
     }
@@ -112,9 +97,9 @@ export function useStorageSummary(services: Services): { text: string; role: 'ok
     let live = true;
     const read = async () => {
       try {
-        const rows = services.db.prepare('SELECT status, count(*) AS n FROM storage_domains GROUP BY status').all() as { status: DomainStatus; n: number }[];
+        const rows = core.storageDomains.statusCounts();
         if (live) setS((old) => { const next = storageSummary(rows); return old.text === next.text && old.role === next.role ? old : next; });
-        if (rows.length) void defaultApi(services).then((a) => a.monitor?.()).catch(() => undefined);
+        if (rows.length) core.storageDomains.startMonitor();
       } catch (e) {
         if (live) setS({ text: `unknown: ${(e as Error).message}`, role: 'warn' });
       }
@@ -122,6 +107,6 @@ export function useStorageSummary(services: Services): { text: string; role: 'ok
     const loop = createPollLoop(read, { intervalMs: 5000, watching: () => live, settled: () => undefined });
     loop.start();
     return () => { live = false; loop.stop(); };
-  }, [services]);
+  }, [core]);
   return s;
 }

@@ -14,8 +14,8 @@ import { build } from 'esbuild';
 import * as runner from '../../src/exec/runner.ts';
 import { openDatabase } from '../../src/manager/db.ts';
 import { EventLog } from '../../src/manager/events.ts';
-import { createConnectionService } from '../../src/host/storage/connections.ts';
-import { createDomainService } from '../../src/host/storage/domains/index.ts';
+import { createConnectionService } from '../../src/core/storage-connections.ts';
+import { createDomainService } from '../../src/core/storage-domains.ts';
 
 const runs = Number(process.env.BENCH_RUNS ?? 10);
 execFileSync('scripts/libvirt-up', { stdio: 'ignore' });

@@ -9,8 +9,8 @@ import { InvalidInputError, NotFoundError, type FieldError } from '../domain/err
 import { NetValidationError } from '../domain/net/validate.ts';
 import { EngineError } from '../host/engine/errors.ts';
 import { EngineInputError } from '../host/engine/register.ts';
-import { DomainError } from '../host/storage/domains/service.ts';
-import { ConnectionInputError, StorageError } from '../host/storage/errors.ts';
+import { DomainError } from '../core/storage-domains.ts';
+import { ConnectionInputError, StorageError } from '../core/storage-connections.ts';
 import { UsageError } from './args.ts';
 import { CommandError } from './registry.ts';
 

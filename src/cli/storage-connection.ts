@@ -7,8 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { connectionTarget, type ConnectionInput, type FieldError, type StorageConnection } from '../domain/storage/connection.ts';
-import { connectionLabel, type ConnectionService } from '../host/storage/connections.ts';
-import { connectionServiceFor } from '../host/storage/service.ts';
+import { connectionLabel, type StorageConnectionUseCases } from '../core/storage-connections.ts';
 import { formatBytes } from '../domain/size.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { OptionSpecs, ParsedOptions } from './args.ts';
@@ -36,7 +35,7 @@ function fail(e: unknown, options?: ParsedOptions): never {
   throw toCommandError(e, (x) => optionMessage(x, options));
 }
 
-const svc = (ctx: CommandContext): ConnectionService => connectionServiceFor(ctx.services);
+const svc = (ctx: CommandContext): StorageConnectionUseCases => ctx.core.storageConnections;
 
 function oneId(ctx: CommandContext, what = 'CONNECTION'): string {
   if (ctx.positionals.length !== 1) throw new CommandError(`needs exactly one ${what} (an id or name; see hostdeck storage connection list)`, 2);
@@ -178,7 +177,7 @@ export const storageConnectionCommands: Command[] = [
   {
     noun: 'storage', verb: 'connection list', summary: 'Storage connections (NFS, iSCSI, FC, POSIX, local) with their state',
     async run(ctx) {
-      const list = svc(ctx).list();
+      const list = await svc(ctx).list();
       if (!ctx.json && !list.length) { ctx.out('No storage connections. Add one with hostdeck storage connection add nfs|iscsi|fc|posixfs|localfs ...'); return 0; }
       printTable(ctx, list.map(row), ['id', 'name', 'type', 'target', 'state', 'persistent'], list);
       return 0;
@@ -249,7 +248,7 @@ export const storageConnectionCommands: Command[] = [
     async run(ctx) {
       const s = svc(ctx);
       try {
-        const ids = ctx.positionals.length ? [oneId(ctx)] : s.list().map((c) => c.id);
+        const ids = ctx.positionals.length ? [oneId(ctx)] : (await s.list()).map((c) => c.id);
         const rows = [];
         for (const id of ids) {
           const st = await s.status(id);

@@ -4,7 +4,7 @@
 // checked before anything runs and an error names the option and the rule.
 import { volumeNameRule, type FieldError } from '../domain/storage/domain.ts';
 import { formatBytes } from '../domain/size.ts';
-import { DomainError, HEALTH_INTERVAL_MS, createDomainMonitor, domainServiceFor, type DomainService, type StorageDomain } from '../host/storage/domains/index.ts';
+import { DomainError, HEALTH_INTERVAL_MS, type StorageDomain, type StorageDomainUseCases } from '../core/storage-domains.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { exitCodeOf, toCommandError } from './errors.ts';
 import { CommandError, printTable, type Command, type CommandContext } from './registry.ts';
@@ -20,8 +20,8 @@ export function optionMessage(e: FieldError): string {
   return e.message.startsWith(`${e.field}: `) ? `${opt}: ${e.message.slice(e.field.length + 2)}` : `${opt}: ${e.message}`;
 }
 
-async function withService<T>(ctx: CommandContext, fn: (s: DomainService) => Promise<T>): Promise<T> {
-  const s = await domainServiceFor(ctx.services);
+async function withService<T>(ctx: CommandContext, fn: (s: StorageDomainUseCases) => Promise<T>): Promise<T> {
+  const s = ctx.core.storageDomains;
   try {
     return await fn(s);
   } catch (e) {
@@ -56,8 +56,7 @@ function domainRow(d: StorageDomain, names: Map<string, string> = new Map()) {
 /** Connection id -> name, from the state DB (no storage is touched). */
 async function connectionNames(ctx: CommandContext): Promise<Map<string, string>> {
   try {
-    const { connectionServiceFor } = await import('../host/storage/service.ts');
-    return new Map(connectionServiceFor(ctx.services).list().map((c) => [c.id, c.name ?? c.id]));
+    return new Map((await ctx.core.storageConnections.list()).map((c) => [c.id, c.name ?? c.id]));
   } catch {
     return new Map();
   }
@@ -73,8 +72,8 @@ export const storageDomainCommands: Command[] = [
     summary: 'List the storage domains of the data center with type, status and capacity',
     async run(ctx) {
       tooMany(ctx, 0);
-      const s = await domainServiceFor(ctx.services);
-      const list = s.list();
+      const s = ctx.core.storageDomains;
+      const list = await s.list();
       if (!list.length && !ctx.json) { ctx.out('No storage domains. Create one with hostdeck storage domain create, or find existing ones with hostdeck storage domain scan.'); return 0; }
       const names = ctx.json ? undefined : await connectionNames(ctx);
       printTable(ctx, list.map((d) => domainRow(d, names)), ['name', 'type', 'status', 'capacity', 'used', 'free', 'used%', 'storage', 'connection'], list);
@@ -89,7 +88,7 @@ export const storageDomainCommands: Command[] = [
     async run(ctx) {
       const key = positional(ctx, 0, DOMAIN_ARG, domainHint);
       tooMany(ctx, 1);
-      const s = await domainServiceFor(ctx.services);
+      const s = ctx.core.storageDomains;
       const d = s.get(key);
       if (!d) throw new NotFoundError(`${DOMAIN_ARG}: no storage domain ${JSON.stringify(key)} (see hostdeck storage domain list)`);
       if (ctx.json) { ctx.out(JSON.stringify(d, null, 2)); return 0; }
@@ -214,10 +213,10 @@ export const storageDomainCommands: Command[] = [
     options: { once: { type: 'boolean', description: 'One round, then exit (1 when a domain is unreachable)' } },
     async run(ctx) {
       tooMany(ctx, 0);
-      const s = await domainServiceFor(ctx.services);
+      const s = ctx.core.storageDomains;
       let rounds = 0;
-      const monitor = createDomainMonitor({
-        service: s, events: ctx.services.events, keepAlive: true,
+      const monitor = s.newMonitor({
+        keepAlive: true,
         onChange: (changes) => { for (const c of changes) ctx.err(`${new Date().toISOString()} ${c.domain.name}: ${c.from} -> ${c.to}`); },
         onRound: (checked) => {
           if (rounds++ === 0) ctx.err(`${new Date().toISOString()} first round: ${checked.map((d) => `${d.name} ${d.status}`).join(', ') || 'no domain to check'}`);
@@ -225,11 +224,11 @@ export const storageDomainCommands: Command[] = [
       });
       if (ctx.options.once) {
         await monitor.checkNow();
-        const list = s.list();
+        const list = await s.list();
         printTable(ctx, list.map((d) => domainRow(d)), ['name', 'status', 'capacity', 'free'], list);
         return list.some((d) => d.status === 'unreachable') ? 1 : 0;
       }
-      const watched = s.list().filter((d) => d.status === 'active' || d.status === 'unreachable').length;
+      const watched = (await s.list()).filter((d) => d.status === 'active' || d.status === 'unreachable').length;
       ctx.err(`${new Date().toISOString()} monitoring ${watched} storage domain${watched === 1 ? '' : 's'} every ${HEALTH_INTERVAL_MS / 1000} s (status changes are events and lines here)`);
       monitor.start();
       await new Promise<void>((resolve) => {

@@ -73,7 +73,8 @@ export const ACTION_CATALOG = [
   read('network', 'network.test', 'Test the network (gateways, DNS, hosts)'),
   read('storage-connection', 'storage-connection.list', 'List the storage connections'),
   db('storage-connection', 'storage-connection.add', 'Add a storage connection'),
-  db('storage-connection', 'storage-connection.edit', 'Change a storage connection'),
+  // Reconnect at boot is recorded by iscsiadm in the node record as well (outside the state DB).
+  ext('storage-connection', 'storage-connection.edit', 'Change a storage connection'),
   db('storage-connection', 'storage-connection.remove', 'Remove a storage connection'),
   ext('storage-connection', 'storage-connection.connect', 'Connect (mount or log in)'),
   ext('storage-connection', 'storage-connection.disconnect', 'Disconnect (unmount or log out)'),

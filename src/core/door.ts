@@ -2,7 +2,7 @@
 // action runs, its event is written (who, through which front end, what, on
 // which object, the result). A refusal is an event too.
 import { ForbiddenError } from '../domain/errors.ts';
-import type { ActionScope, EventLog } from '../manager/events.ts';
+import type { ActionScope, EventLog, Severity } from '../manager/events.ts';
 import { actionDef, type ActionDef, type ActionId } from './catalog.ts';
 import { refusal, type PolicyState } from './policy.ts';
 import type { Principal } from './principal.ts';
@@ -19,6 +19,8 @@ export interface ActRequest {
   correlationId?: string;
   /** The event's object type when it is not the catalog's (a snapshot event filed under its VM). */
   objectType?: string;
+  /** The success event's severity when it is not 'info' (an emergency reset is a warning); a failure is an error. */
+  severity?: Severity;
 }
 
 export interface Door {
@@ -39,7 +41,7 @@ export function createDoor(principal: Principal, events: EventLog, state: Policy
     forPrincipal: (p) => createDoor(p, events, state),
     act(id, object, req, fn) {
       const def: ActionDef = actionDef(id);
-      const meta = { source: def.source, objectType: req.objectType ?? def.object, objectId: object.id, message: req.message, user: principal.user, channel: principal.channel, ...(req.correlationId ? { correlationId: req.correlationId } : {}) };
+      const meta = { source: def.source, objectType: req.objectType ?? def.object, objectId: object.id, message: req.message, user: principal.user, channel: principal.channel, ...(req.correlationId ? { correlationId: req.correlationId } : {}), ...(req.severity ? { severity: req.severity } : {}) };
       const reason = refusal(principal, def, state);
       if (reason) {
         events.record({ ...meta, message: `${req.message} refused: ${reason}`, result: 'failure', severity: 'warning' });
@@ -49,4 +51,12 @@ export function createDoor(principal: Principal, events: EventLog, state: Policy
       return def.effect === 'db' ? events.change(meta, fn) : events.action(meta, fn);
     },
   };
+}
+
+/**
+ * A door for the event log's own user and channel that refuses nothing: for a
+ * use case built outside a core (a test's service with its own runner and paths).
+ */
+export function standaloneDoor(events: EventLog): Door {
+  return createDoor({ user: events.user, channel: events.channel }, events, { readOnly: false, engineLock: () => undefined });
 }

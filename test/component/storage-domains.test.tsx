@@ -12,7 +12,7 @@ import { createCore } from '../../src/core/index.ts';
 import { createStorageDomainsScreen } from '../../screens/storage-domains/index.ts';
 import type { DomainScreenApi } from '../../screens/storage-domains/use-domains.ts';
 import { storageSummary } from '../../screens/storage-domains/use-domains.ts';
-import { DomainError, DomainInputError, type StorageDomain, type UploadProgress } from '../../src/host/storage/domains/index.ts';
+import { DomainError, DomainInputError, type StorageDomain, type UploadProgress } from '../../src/core/storage-domains.ts';
 import { validateDomainInput, validateVolumeInput } from '../../src/domain/storage/domain.ts';
 import type { StorageVolume } from '../../src/virt/storage.ts';
 import { KEYS, renderTui } from '../lib/ink.tsx';

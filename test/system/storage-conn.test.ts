@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { TestHost, testHostRunner } from '../lib/testhost/index.ts';
 import { openDatabase, type Db } from '../../src/manager/db.ts';
 import { EventLog } from '../../src/manager/events.ts';
-import { createConnectionService, fileLog, StorageError, type ConnectionService } from '../../src/host/storage/connections.ts';
+import { createConnectionService, fileLog, StorageError, type ConnectionService } from '../../src/core/storage-connections.ts';
 import { runnerFs } from '../../src/host/storage/fs.ts';
 
 const TARGET = 'iqn.2026-11.org.hostdeck:sconn.lun0';

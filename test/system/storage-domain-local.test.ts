@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import * as runner from '../../src/exec/runner.ts';
 import { openDatabase, type Db } from '../../src/manager/db.ts';
 import { EventLog } from '../../src/manager/events.ts';
-import { createConnectionService, type ConnectionService } from '../../src/host/storage/connections.ts';
-import { createDomainService, DomainError, DomainInputError, type DomainService } from '../../src/host/storage/domains/index.ts';
+import { createConnectionService, type ConnectionService } from '../../src/core/storage-connections.ts';
+import { createDomainService, DomainError, DomainInputError, type DomainService } from '../../src/core/storage-domains.ts';
 import { parseMetadata } from '../../src/domain/storage/domain.ts';
 import { domainType, guestName } from '../lib/guest.ts';
 

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { DatabaseLockedError, getSetting, migrate, MigrationError, openDatabase, resolveBusyTimeout, resolveDbPath, setSetting, DEFAULT_DB_PATH } from '../../src/manager/db.ts';
 import { MIGRATIONS } from '../../src/manager/migrations/index.ts';
 import { EventLog } from '../../src/manager/events.ts';
-import { createConnectionService } from '../../src/host/storage/connections.ts';
+import { createConnectionService } from '../../src/core/storage-connections.ts';
 
 function tmp() {
   const dir = mkdtempSync(join(tmpdir(), 'hostdeck-db-'));

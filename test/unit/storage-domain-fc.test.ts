@@ -15,9 +15,9 @@ import { after, describe, it } from 'node:test';
 import { openDatabase } from '../../src/manager/db.ts';
 import { EventLog } from '../../src/manager/events.ts';
 import type { RunResult } from '../../src/exec/runner.ts';
-import { createConnectionService } from '../../src/host/storage/connections.ts';
+import { createConnectionService } from '../../src/core/storage-connections.ts';
 import { localFs, type HostFs } from '../../src/host/storage/fs.ts';
-import { createDomainService, DomainError, DomainInputError } from '../../src/host/storage/domains/index.ts';
+import { createDomainService, DomainError, DomainInputError } from '../../src/core/storage-domains.ts';
 import { parseMetadataTags } from '../../src/domain/storage/domain.ts';
 
 const root = fileURLToPath(new URL('../fixtures/storage/fc-sysfs', import.meta.url));

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { openDatabase } from '../../src/manager/db.ts';
 import { EventLog } from '../../src/manager/events.ts';
-import { createDomainMonitor } from '../../src/host/storage/domains/monitor.ts';
-import { createDomainService, type StorageDomain } from '../../src/host/storage/domains/service.ts';
+import { createDomainMonitor } from '../../src/core/storage-domain-monitor.ts';
+import { createDomainService, type StorageDomain } from '../../src/core/storage-domains.ts';
 
 type Probe = Awaited<ReturnType<ReturnType<typeof createDomainService>['probe']>>;
 

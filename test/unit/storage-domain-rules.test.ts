@@ -4,8 +4,8 @@ import {
   FORMAT_VERSION, MetadataError, disksOnDomain, domainActionBlocked, fileLayout, formatMetadata, metadataTags, parseDiskSources, parseMetadata,
   parseMetadataTags, parseSize, poolTypeFor, uploadNameRule, validateDomainInput, validateVolumeInput, type DomainMetadata,
 } from '../../src/domain/storage/domain.ts';
-import { isConnected } from '../../src/host/storage/domains/service.ts';
-import { parsePoolInfo } from '../../src/host/storage/domains/libvirt.ts';
+import { isConnected } from '../../src/core/storage-domains.ts';
+import { parsePoolInfo } from '../../src/virt/pools.ts';
 import { optionMessage } from '../../src/cli/storage-domain.ts';
 
 const META: DomainMetadata = {

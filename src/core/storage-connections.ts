@@ -1,8 +1,9 @@
-// The storage connection service (issue #7): the one place hostdeck connects
-// NFS, iSCSI, Fibre Channel, POSIX and local storage. storage-domains builds
-// on it and never runs mount or iscsiadm itself.
+// The storage connection use cases: the one place hostdeck connects NFS,
+// iSCSI, Fibre Channel, POSIX and local storage (the storage domains build on
+// them and never run mount or iscsiadm themselves). Every change goes through
+// the door; the rows are in the storage connection repository.
 //
-// What storage-domains relies on: createConnectionService({ runner, fs?, db, events, mountRoot?, sysfsRoot?, devRoot?, keyFile?, log? })
+// createConnectionService({ runner, fs?, db, events, door?, mountRoot?, sysfsRoot?, devRoot?, keyFile?, log? })
 //   list(), get(idOrName), add(input), remove(id), connect(id), disconnect(id), status(id),
 //   reconnectPersistent(), mountPath(conn), luns(id), discover(portal), fcHosts(), fcLuns(), setPersistent(id, bool).
 //   Records: StorageConnection (src/domain/storage/connection.ts). Errors: StorageError
@@ -17,32 +18,40 @@ import {
   BLOCK_TYPES, chapSecretRule, chapUserRule, connectionTarget, formatPortal, parsePortal, validateConnection,
   type ConnectionInput, type FieldError, type ConnectionParams, type ConnectionState, type ConnectionType, type FcParams, type IscsiParams,
   type LocalParams, type NfsParams, type PosixParams, type StorageConnection,
-} from '../../domain/storage/connection.ts';
-import type { Db } from '../../manager/db.ts';
-import type { ActionScope, EventLog } from '../../manager/events.ts';
-import { ConnectionInputError, StorageError } from './errors.ts';
-import { fcHosts, fcLuns, type FcHost } from './fc.ts';
-import { localFs, mountAt, type HostFs, type Runner } from './fs.ts';
-import { iscsiOps, type DiscoveredTarget } from './iscsi.ts';
-import { checkLocalDir } from './local.ts';
-import { sessionDisks, sessionLuns, type Lun, type SysPaths } from './luns.ts';
-import { mountFs, unmountFs } from './mount.ts';
-import { multipathMaps } from './multipath.ts';
-import { DEFAULT_MOUNT_ROOT, explainNfsFailure, nfsMountPath, nfsMountSpec } from './nfs.ts';
-import { explainPosixFailure, posixMountPath, posixMountSpec } from './posix.ts';
-import { defaultKeyFile, secretBox, type SecretBox } from './secrets.ts';
+} from '../domain/storage/connection.ts';
+import { run } from '../exec/runner.ts';
+import type { Db } from '../manager/db.ts';
+import type { ActionScope, EventLog } from '../manager/events.ts';
+import { connectionRecord as toRecord, storageConnectionRepo, type ConnectionRow as Row } from '../manager/repos/storage-connections.ts';
+import { ConnectionInputError, StorageError } from '../host/storage/errors.ts';
+import { fcHosts, fcLuns, type FcHost } from '../host/storage/fc.ts';
+import { localFs, mountAt, type HostFs, type Runner } from '../host/storage/fs.ts';
+import { iscsiOps, type DiscoveredTarget } from '../host/storage/iscsi.ts';
+import { checkLocalDir } from '../host/storage/local.ts';
+import { sessionDisks, sessionLuns, type Lun, type SysPaths } from '../host/storage/luns.ts';
+import { mountFs, unmountFs } from '../host/storage/mount.ts';
+import { multipathMaps } from '../host/storage/multipath.ts';
+import { DEFAULT_MOUNT_ROOT, explainNfsFailure, nfsMountPath, nfsMountSpec } from '../host/storage/nfs.ts';
+import { explainPosixFailure, posixMountPath, posixMountSpec } from '../host/storage/posix.ts';
+import { defaultKeyFile, secretBox, type SecretBox } from '../host/storage/secrets.ts';
+import { standaloneDoor, type Door } from './door.ts';
+import { systemPrincipal } from './principal.ts';
+import type { CoreContext } from './index.ts';
 
-export { ConnectionInputError, StorageError } from './errors.ts';
-export type { Lun } from './luns.ts';
-export type { FcHost } from './fc.ts';
-export type { DiscoveredTarget } from './iscsi.ts';
-export type { Runner, HostFs } from './fs.ts';
+export { ConnectionInputError, StorageError } from '../host/storage/errors.ts';
+export type { Lun } from '../host/storage/luns.ts';
+export type { FcHost } from '../host/storage/fc.ts';
+export type { DiscoveredTarget } from '../host/storage/iscsi.ts';
+export type { Runner, HostFs } from '../host/storage/fs.ts';
+export type { StorageConnection, ConnectionInput, FieldError } from '../domain/storage/connection.ts';
 
 export interface ConnectionServiceDeps {
   runner: Runner;
   fs?: HostFs;
   db: Db;
   events: EventLog;
+  /** The door the changes go through (default: one for the event log's user and channel, refusing nothing). */
+  door?: Door;
   /** Where NFS and POSIX connections are mounted (default /rhev/data-center/mnt). */
   mountRoot?: string;
   /** Root of sysfs and /dev (tests: recorded trees). */
@@ -98,11 +107,6 @@ export interface ConnectionService {
   setPersistent(idOrName: string, persistent: boolean): Promise<StorageConnection>;
 }
 
-interface Row {
-  id: string; type: ConnectionType; name: string | null; params: string; identity: string; persistent: number; state: ConnectionState;
-  last_error: string | null; chap_secret_sealed: string | null; mutual_secret_sealed: string | null; created_at: string; updated_at: string;
-}
-
 const TYPE_LABEL: Record<ConnectionType, string> = { nfs: 'NFS', iscsi: 'iSCSI', fc: 'FC', posixfs: 'POSIX', localfs: 'local' };
 
 export function connectionLabel(c: Pick<StorageConnection, 'type' | 'name' | 'params'>): string {
@@ -120,19 +124,6 @@ function identityOf(type: ConnectionType, p: ConnectionParams): string {
   }
 }
 
-const toRecord = (r: Row): StorageConnection => ({
-  id: r.id,
-  type: r.type,
-  ...(r.name ? { name: r.name } : {}),
-  params: JSON.parse(r.params) as ConnectionParams,
-  persistent: r.persistent === 1,
-  state: r.state,
-  ...(r.last_error ? { lastError: r.last_error } : {}),
-  ...(r.type === 'iscsi' ? { hasSecret: Boolean(r.chap_secret_sealed), hasMutualSecret: Boolean(r.mutual_secret_sealed) } : {}),
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
 /** A log writer appending to `file` (mode 0600); never throws. */
 export function fileLog(file: string): (line: string) => void {
   return (line) => {
@@ -147,7 +138,8 @@ export function fileLog(file: string): (line: string) => void {
 
 export function createConnectionService(deps: ConnectionServiceDeps): ConnectionService {
   const fs = deps.fs ?? localFs;
-  const db = deps.db;
+  const repo = storageConnectionRepo(deps.db);
+  const door = deps.door ?? standaloneDoor(deps.events);
   const mountRoot = deps.mountRoot ?? DEFAULT_MOUNT_ROOT;
   const sys: SysPaths = { sysfsRoot: deps.sysfsRoot ?? '/sys', devRoot: deps.devRoot ?? '/dev' };
   const log = deps.log ?? (() => undefined);
@@ -161,18 +153,15 @@ export function createConnectionService(deps: ConnectionServiceDeps): Connection
   };
   const iscsi = iscsiOps(runner, fs, { loginTimeoutMs: deps.loginTimeoutMs, sysfsRoot: sys.sysfsRoot });
   let box: SecretBox | undefined;
-  const secrets = () => (box ??= secretBox(deps.keyFile ?? defaultKeyFile(db.name)));
+  const secrets = () => (box ??= secretBox(deps.keyFile ?? defaultKeyFile(repo.dbName)));
 
-  const row = (idOrName: string): Row | undefined =>
-    (db.prepare('SELECT * FROM storage_connections WHERE id = ? OR name = ?').get(idOrName, idOrName) as Row | undefined);
+  const row = (idOrName: string): Row | undefined => repo.byIdOrName(idOrName);
   const must = (idOrName: string): Row => {
     const r = row(idOrName);
     if (!r) throw new StorageError('not-found', `no storage connection ${JSON.stringify(idOrName)} (see hostdeck storage connection list)`);
     return r;
   };
-  const setState = (id: string, state: ConnectionState, err?: string) => {
-    db.prepare('UPDATE storage_connections SET state = ?, last_error = ?, updated_at = ? WHERE id = ?').run(state, err ?? null, new Date().toISOString(), id);
-  };
+  const setState = repo.setState;
 
   // One operation at a time per connection (a connect racing a disconnect would leave either half-done).
   const locks = new Map<string, Promise<unknown>>();
@@ -198,11 +187,8 @@ export function createConnectionService(deps: ConnectionServiceDeps): Connection
     mutualSecret: r.mutual_secret_sealed ? secrets().open(r.mutual_secret_sealed, `${r.id}:mutual`) : undefined,
   });
 
-  /** An action's events: 'outside' (mount, iSCSI login) records the attempt first; 'db' changes only the state DB. */
-  const event = <T>(c: { id: string; label: string }, message: string, fn: (scope: ActionScope) => Promise<T>, effect: 'db' | 'outside' = 'outside') => {
-    const meta = { source: 'storage', objectType: 'storage-connection', objectId: c.id, message: `${message} ${c.label}` };
-    return effect === 'db' ? deps.events.change(meta, fn) : deps.events.action(meta, fn);
-  };
+  /** What a connection's action tells the door: its object and the event's words. */
+  const about = (c: { id: string; label: string }, message: string) => [{ id: c.id }, { message: `${message} ${c.label}` }] as const;
 
   /** Connect without events or locking; returns whether it was connected already. */
   const doConnect = async (r: Row): Promise<{ already: boolean }> => {
@@ -258,10 +244,11 @@ export function createConnectionService(deps: ConnectionServiceDeps): Connection
     }
   };
 
-  const connectRow = async (r: Row): Promise<ConnectOutcome> => {
+  /** Connect through the door as `action` (an operator's connect, or the boot-time reconnect). */
+  const connectRow = async (r: Row, act: (label: string, fn: (scope: ActionScope) => Promise<{ already: boolean }>) => Promise<{ already: boolean }>): Promise<ConnectOutcome> => {
     const label = connectionLabel(toRecord(r));
     try {
-      const o = await event({ id: r.id, label }, 'Connect storage', async ({ commit }) => {
+      const o = await act(label, async ({ commit }) => {
         const done = await doConnect(r);
         commit(() => setState(r.id, 'connected'));
         return done;
@@ -278,7 +265,7 @@ export function createConnectionService(deps: ConnectionServiceDeps): Connection
 
   const svc: ConnectionService = {
     list() {
-      return (db.prepare('SELECT * FROM storage_connections ORDER BY created_at, id').all() as Row[]).map(toRecord);
+      return repo.all().map(toRecord);
     },
     get(idOrName) {
       const r = row(idOrName);
@@ -290,40 +277,38 @@ export function createConnectionService(deps: ConnectionServiceDeps): Connection
       const { value } = v;
       const identity = identityOf(value.type, value.params);
       const label = connectionLabel(value);
-      const dup = db.prepare('SELECT id, name FROM storage_connections WHERE identity = ?').get(identity) as { id: string; name: string | null } | undefined;
+      const dup = repo.byIdentity(identity);
       if (dup) throw new StorageError('exists', `${label} exists already (connection ${dup.name ?? dup.id})`);
       if (value.name && row(value.name)) throw new StorageError('exists', `name: a storage connection named ${JSON.stringify(value.name)} exists already`);
       const id = randomUUID();
-      return event({ id, label }, 'Add storage connection', async ({ commit }) => {
-        const now = new Date().toISOString();
+      return door.act('storage-connection.add', ...about({ id, label }, 'Add storage connection'), async ({ commit }) => {
         // Seal before the insert so a key problem stores nothing.
         const chap = value.secrets.chapSecret ? secrets().seal(value.secrets.chapSecret, `${id}:chap`) : null;
         const mutual = value.secrets.mutualSecret ? secrets().seal(value.secrets.mutualSecret, `${id}:mutual`) : null;
-        commit(() => db.prepare(`INSERT INTO storage_connections (id, type, name, params, identity, persistent, state, chap_secret_sealed, mutual_secret_sealed, created_at, updated_at)
-          VALUES (?, ?, ?, ?, ?, ?, 'disconnected', ?, ?, ?, ?)`).run(id, value.type, value.name ?? null, JSON.stringify(value.params), identity, value.persistent ? 1 : 0, chap, mutual, now, now));
+        commit(() => repo.insert({ id, type: value.type, name: value.name ?? null, params: value.params, identity, persistent: value.persistent, chapSealed: chap, mutualSealed: mutual }));
         log(`added ${label} (${id})`);
         return toRecord(must(id));
-      }, 'db');
+      });
     },
     async remove(idOrName) {
       const r = must(idOrName);
       return serial(r.id, async () => {
         const c = toRecord(r);
         const label = connectionLabel(c);
-        return event({ id: r.id, label }, 'Remove storage connection', async ({ commit }) => {
+        return door.act('storage-connection.remove', ...about({ id: r.id, label }, 'Remove storage connection'), async ({ commit }) => {
           const live = await isConnected(c);
           if (live.connected) throw new StorageError('connected', `${label} is connected (${live.detail}); disconnect it first`);
-          const users = hasDomainTable() ? (db.prepare('SELECT name FROM storage_domains WHERE connection_id = ?').pluck().all(r.id) as string[]) : [];
+          const users = repo.domainsOn(r.id);
           if (users.length) throw new StorageError('busy', `${label} is used by storage domain${users.length > 1 ? 's' : ''} ${users.join(', ')}; remove or detach ${users.length > 1 ? 'them' : 'it'} first`);
-          commit(() => db.prepare('DELETE FROM storage_connections WHERE id = ?').run(r.id));
+          commit(() => repo.remove(r.id));
           log(`removed ${label} (${r.id})`);
           return c;
-        }, 'db');
+        });
       });
     },
     connect(idOrName) {
       const r = must(idOrName);
-      return serial(r.id, async () => connectRow(must(r.id)));
+      return serial(r.id, async () => connectRow(must(r.id), (label, fn) => door.act('storage-connection.connect', ...about({ id: r.id, label }, 'Connect storage'), fn)));
     },
     disconnect(idOrName) {
       const r = must(idOrName);
@@ -362,7 +347,7 @@ export function createConnectionService(deps: ConnectionServiceDeps): Connection
               return { was: c.state === 'connected' };
           }
         };
-        const o = await event({ id: r.id, label }, 'Disconnect storage', async ({ commit }) => {
+        const o = await door.act('storage-connection.disconnect', ...about({ id: r.id, label }, 'Disconnect storage'), async ({ commit }) => {
           const done = await unplug();
           commit(() => setState(r.id, 'disconnected'));
           return done;
@@ -386,10 +371,12 @@ export function createConnectionService(deps: ConnectionServiceDeps): Connection
     },
     async reconnectPersistent() {
       const out: ReconnectReport[] = [];
-      for (const r of db.prepare('SELECT * FROM storage_connections WHERE persistent = 1 ORDER BY created_at, id').all() as Row[]) {
+      // hostdeck reconnects at boot on its own: the events name the system, not whoever started it.
+      const system = door.forPrincipal(systemPrincipal(door.principal.user));
+      for (const r of repo.persistent()) {
         const label = connectionLabel(toRecord(r));
         try {
-          const o = await serial(r.id, () => connectRow(r));
+          const o = await serial(r.id, () => connectRow(r, (l, fn) => system.act('storage-connection.reconnect', ...about({ id: r.id, label: l }, 'Connect storage'), fn)));
           out.push({ id: r.id, label, ok: true, already: o.already, message: o.message });
         } catch (e) {
           out.push({ id: r.id, label, ok: false, message: (e as Error).message });
@@ -425,22 +412,22 @@ export function createConnectionService(deps: ConnectionServiceDeps): Connection
         if (sec) errors.push({ field: 'chapSecret', message: sec });
       }
       if (errors.length) throw new ConnectionInputError(errors);
-      return iscsi.discover(p.address!, p.port!, auth ? { user: auth.user.trim(), secret: auth.secret } : undefined);
+      const portalText = formatPortal(p.address!, p.port!);
+      return door.act('storage-connection.discover', { id: portalText }, { message: `Discover iSCSI targets on ${portalText}` },
+        () => iscsi.discover(p.address!, p.port!, auth ? { user: auth.user.trim(), secret: auth.secret } : undefined));
     },
     fcHosts: () => fcHosts(fs, sys),
     fcLuns: async () => fcLuns(fs, sys, await multipathMaps(runner, fs)),
     async setPersistent(idOrName, persistent) {
       const r = must(idOrName);
       const c = toRecord(r);
-      return event({ id: r.id, label: connectionLabel(c) }, persistent ? 'Reconnect at boot:' : 'No reconnect at boot:', async ({ commit }) => {
+      return door.act('storage-connection.edit', ...about({ id: r.id, label: connectionLabel(c) }, persistent ? 'Reconnect at boot:' : 'No reconnect at boot:'), async ({ commit }) => {
         if (c.type === 'iscsi') await iscsi.setStartup(c.params as IscsiParams, persistent);
-        commit(() => db.prepare('UPDATE storage_connections SET persistent = ?, updated_at = ? WHERE id = ?').run(persistent ? 1 : 0, new Date().toISOString(), r.id));
+        commit(() => repo.setPersistent(r.id, persistent));
         return toRecord(must(r.id));
-      }, c.type === 'iscsi' ? 'outside' : 'db');
+      });
     },
   };
-
-  const hasDomainTable = () => Boolean(db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'storage_domains'").get());
 
   /** Disks of these LUNs that are mounted or held by another device (LVM, dm). */
   const busyDevices = async (luns: Lun[]): Promise<string[]> => {
@@ -463,4 +450,37 @@ export function createConnectionService(deps: ConnectionServiceDeps): Connection
   };
 
   return svc;
+}
+
+/** The storage connections as the front ends see them: the listing goes through the door like every action. */
+export type StorageConnectionUseCases = Omit<ConnectionService, 'list'> & { list(): Promise<StorageConnection[]> };
+
+/**
+ * The connection service of a hostdeck process: the real runner, the state DB
+ * and the door, the log file. Environment overrides for tests and unusual
+ * layouts: HOSTDECK_STORAGE_MOUNT_ROOT (default /rhev/data-center/mnt),
+ * HOSTDECK_SYSFS_ROOT (/sys), HOSTDECK_STORAGE_KEY (the secret key file;
+ * default beside the state DB).
+ */
+export function processConnectionService(ctx: CoreContext, env: NodeJS.ProcessEnv = process.env): ConnectionService {
+  const { infra } = ctx;
+  return createConnectionService({
+    runner: { run },
+    db: infra.db,
+    events: infra.events,
+    door: ctx.door,
+    log: fileLog(infra.config.logFile),
+    ...(env.HOSTDECK_STORAGE_MOUNT_ROOT ? { mountRoot: env.HOSTDECK_STORAGE_MOUNT_ROOT } : {}),
+    ...(env.HOSTDECK_SYSFS_ROOT ? { sysfsRoot: env.HOSTDECK_SYSFS_ROOT, devRoot: `${env.HOSTDECK_SYSFS_ROOT}/../dev` } : {}),
+    ...(env.HOSTDECK_STORAGE_KEY ? { keyFile: env.HOSTDECK_STORAGE_KEY } : {}),
+  });
+}
+
+/** The use cases over a connection service (the process's, or a test's with its own paths and runner). */
+export function connectionUseCases(ctx: CoreContext, svc: ConnectionService): StorageConnectionUseCases {
+  return { ...svc, list: () => ctx.door.act('storage-connection.list', { id: '*' }, { message: 'List the storage connections' }, () => svc.list()) };
+}
+
+export function createStorageConnectionUseCases(ctx: CoreContext): StorageConnectionUseCases {
+  return connectionUseCases(ctx, processConnectionService(ctx));
 }

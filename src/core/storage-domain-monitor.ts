@@ -5,8 +5,10 @@
 // holds up this process (it stays the only check in flight for its domain
 // until it ends). A failed or late check marks the domain unreachable and
 // raises an event; the first good one after that clears it with an event.
-import type { EventInput, EventLog } from '../../../manager/events.ts';
-import type { DomainService, ProbeResult, StorageDomain } from './service.ts';
+// The checks are hostdeck's own work: their events name the system principal.
+import type { EventInput, EventLog } from '../manager/events.ts';
+import { systemPrincipal, type Principal } from './principal.ts';
+import type { DomainService, ProbeResult, StorageDomain } from './storage-domains.ts';
 
 export const HEALTH_INTERVAL_MS = 10_000;
 export const HEALTH_TIMEOUT_MS = 8_000;
@@ -14,13 +16,15 @@ export const HEALTH_TIMEOUT_MS = 8_000;
 export interface MonitorDeps {
   service: Pick<DomainService, 'list' | 'probe' | 'recordCheck'>;
   events: EventLog;
+  /** Who the status-change events name (default: the system). */
+  principal?: Principal;
   intervalMs?: number;
   timeoutMs?: number;
-  /** Called after each round with the domains whose status changed. */
   /** Called after each round with the domains it checked, as they are now. */
   onRound?: (checked: StorageDomain[]) => void;
   /** Keep the process alive while the monitor runs (the foreground monitor verb); default false. */
   keepAlive?: boolean;
+  /** Called after each round with the domains whose status changed. */
   onChange?: (changed: { domain: StorageDomain; from: string; to: string }[]) => void;
 }
 
@@ -35,11 +39,12 @@ export interface DomainMonitor {
 export function createDomainMonitor(deps: MonitorDeps): DomainMonitor {
   const intervalMs = deps.intervalMs ?? HEALTH_INTERVAL_MS;
   const timeoutMs = deps.timeoutMs ?? HEALTH_TIMEOUT_MS;
+  const principal = deps.principal ?? systemPrincipal('system');
   const inflight = new Map<string, { since: number; reported: boolean }>();
   let timer: NodeJS.Timeout | undefined;
 
   const eventOf = (d: StorageDomain, change: { from: string; to: string }, error?: string): EventInput => {
-    const about = { source: 'storage', objectType: 'storage-domain', objectId: d.id, user: 'system', channel: 'system' } as const;
+    const about = { source: 'storage', objectType: 'storage-domain', objectId: d.id, user: principal.user, channel: principal.channel } as const;
     if (change.to === 'inactive') return { ...about, severity: 'warning', message: `Storage domain ${d.name} is inactive: ${error ?? 'its connection is down'}; activate it once the connection is back` };
     if (change.to === 'unreachable') return { ...about, severity: 'error', message: `Storage domain ${d.name} is unreachable: ${error ?? 'health check failed'}`, result: 'failure' };
     return { ...about, severity: 'info', message: `Storage domain ${d.name} is reachable again`, result: 'success' };
