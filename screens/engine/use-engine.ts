@@ -63,7 +63,7 @@ export function useEngine(shell: Shell, deps: EngineScreenDeps) {
 
   // Approval happens on the engine, so it is polled (the one poller: never overlapping, backing off on errors).
   useEffect(() => {
-    const poll = createPolledStore(async () => shell.core.engine.status(paths), deps.pollMs ?? 3000);
+    const poll = createPolledStore(() => shell.core.engine.show(paths), deps.pollMs ?? 3000);
     const off = poll.subscribe(() => {
       const next = poll.getSnapshot().data;
       if (next) setStatus((prev) => (prev.summary === next.summary && prev.mode === next.mode ? prev : next));

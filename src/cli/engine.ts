@@ -129,7 +129,7 @@ export const engineCommands: Command[] = [
     verb: 'status',
     summary: 'Show whether this host is registered with an oVirt engine and whether the engine approved it',
     async run(ctx) {
-      const s = ctx.core.engine.status(enginePaths());
+      const s = await ctx.core.engine.show(enginePaths());
       if (ctx.json) {
         const { registration, ...rest } = s;
         const reg = registration ? (({ engineSshKey: _k, ...r }) => r)(registration) : undefined;
@@ -154,7 +154,7 @@ export const engineCommands: Command[] = [
       yes: { type: 'boolean', description: 'Do not ask for confirmation' },
     },
     async run(ctx) {
-      const s = ctx.core.engine.status(enginePaths());
+      const s = await ctx.core.engine.show(enginePaths());
       if (s.mode !== 'registered') throw new CommandError('engine unregister: this host is not registered with an engine', 1);
       if (!ctx.options.yes) {
         if (!ctx.interactive) throw new CommandError('--yes: is required to unregister without a terminal to confirm on', 2);

@@ -13,7 +13,7 @@ export const eventCommands: Command[] = [
       limit: { type: 'number', description: 'At most N events (default 50)', value: 'N', min: 1, max: 100000 },
     },
     async run(ctx) {
-      const events = ctx.core.events.list({
+      const events = await ctx.core.events.list({
         minSeverity: ctx.options.severity as Severity | undefined,
         text: ctx.options.search as string | undefined,
         limit: (ctx.options.limit as number | undefined) ?? 50,

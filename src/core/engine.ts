@@ -42,8 +42,10 @@ export type UnattendedOutcome =
   | { status: 'registered'; message: string; result: RegisterResult };
 
 export interface EngineUseCases {
-  /** The engine mode and approval (header, dashboard, Engine screen): synchronous and cheap. */
+  /** The engine mode and approval for a draw (header, Engine screen's first frame): synchronous and cheap. */
   status(paths?: EnginePaths): EngineStatus;
+  /** The same, as the engine.status action (`hostdeck engine status`, the polls). */
+  show(paths?: EnginePaths): Promise<EngineStatus>;
   /** Why local VM actions belong to the engine now, or undefined. */
   vmLock(): string | undefined;
   /**
@@ -90,6 +92,7 @@ export function engineUseCases(deps: EngineDeps): EngineUseCases {
   const registration = () => (impl ??= import('./engine-register.ts').then((m) => m.engineRegistration(deps)));
   return {
     status: (paths) => engineState({ db }, paths),
+    show: (paths) => deps.door.act('engine.status', { id: 'engine' }, { message: 'Show the engine registration' }, () => engineState({ db }, paths)),
     vmLock: () => vmActionsLocked({ db }),
     register: (input, env) => registration().then((r) => r.register(input, env)),
     unregister: (env) => registration().then((r) => r.unregister(env)),

@@ -7,7 +7,7 @@ export { SEVERITIES, type EventQuery, type EventRecord, type Severity } from '..
 
 export interface EventUseCases {
   /** Newest first. */
-  list(q?: EventQuery): EventRecord[];
+  list(q?: EventQuery): Promise<EventRecord[]>;
   get(id: number): EventRecord | undefined;
   /** Events this process writes, as they are written. */
   subscribe(fn: (e: EventRecord) => void): () => void;
@@ -18,7 +18,7 @@ export interface EventUseCases {
 export function createEventUseCases(ctx: CoreContext): EventUseCases {
   const log = ctx.infra.events;
   return {
-    list: (q) => log.list(q),
+    list: (q) => ctx.door.act('event.list', { id: '*' }, { message: 'List the events' }, () => log.list(q)),
     get: (id) => log.get(id),
     subscribe: (fn) => log.subscribe(fn),
     lastId: () => log.lastId(),

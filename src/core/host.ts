@@ -37,18 +37,18 @@ export function createHostUseCases(ctx: CoreContext): HostUseCases {
   const virt = () => ctx.infra.virt;
   return {
     overview: () => hostOverview(),
-    async info() {
+    info: () => ctx.door.act('host.show', { id: 'host' }, { message: "Show this host's facts" }, async () => {
       const [h, fqdn, doms, version] = await Promise.all([hostOverview(), readFqdn(), virt().domainList().catch((e: Error) => e), virt().readVersion().catch(() => undefined)]);
       const st = { ...virt().getStatus(), version };
       return {
         ...h, fqdn, managementIp: managementIp(h),
         libvirt: { uri: st.uri, state: st.state, error: st.error, version: st.version, vms: doms instanceof Error ? undefined : countByState(doms) },
       };
-    },
+    }),
     libvirtStatus: () => virt().getStatus(),
     async checkLibvirt() {
       try {
-        await virt().call((hv) => hv.connectGetHostname());
+        await virt().hostname();
       } catch {
         // Disconnected: the status says why; the connection keeps its own backoff.
       }

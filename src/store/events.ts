@@ -15,7 +15,7 @@ export function useEventList(log: EventUseCases, query: EventQuery, pollMs = 100
     return createPolledStore(async () => {
       const id = log.lastId();
       if (id !== last) {
-        rows = log.list({ minSeverity, text, limit: limit ?? 2000 });
+        rows = await log.list({ minSeverity, text, limit: limit ?? 2000 });
         last = id;
       }
       return rows;

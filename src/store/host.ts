@@ -53,8 +53,7 @@ export function createStores(core: StoreSources, refreshMs = 2000, opts: { engin
   // A cheap round trip that notices a daemon that went away (the VMs come from the vms store);
   // disconnected, the status says why: the poll keeps its interval and the connection its own backoff.
   const virt = createPolledStore<VirtSnapshot>(async () => ({ status: await core.host.checkLibvirt().finally(() => trace('libvirt data')) }), refreshMs);
-  const status = opts.engineStatus ?? (() => core.engine.status());
-  const mode = createPolledStore(async () => status(), refreshMs);
+  const mode = createPolledStore(async () => (opts.engineStatus ? opts.engineStatus() : core.engine.show()), refreshMs);
   // A connection state change shows at once, not at the next poll.
   // The VM sampler starts a virsh: not before the console's first frame (samplersAfter).
   const vms = createVmStore(core.monitor, { intervalMs: opts.monitorMs ?? 1000, startAfter: opts.samplersAfter });
