@@ -6,6 +6,7 @@ import * as processRunner from '../../src/exec/runner.ts';
 import { createNetStore, type NetServiceApi, type NetStore } from '../../src/store/net.ts';
 import type { InventoryRunner } from '../../src/host/net/inventory.ts';
 import type { Services } from '../../src/services.ts';
+import { createNetworkWizardScreen } from '../network-wizard/index.ts';
 import { createNetSummaryStore } from './summary.ts';
 
 export interface NetworkScreenDeps {
@@ -36,7 +37,7 @@ export function createNetworkScreens(deps: NetworkScreenDeps): { screens: Screen
     { id: 'net-form', title: 'Network change', inMenu: false, description: 'Stage a network change.', load: prepared(() => import('./NetForm.tsx').then((m) => m.makeNetFormScreen(store))) },
     { id: 'net-apply', title: 'Apply network', inMenu: false, description: 'Apply the staged network changes and confirm them.', load: prepared(() => import('./ApplyScreen.tsx').then((m) => m.makeApplyScreen(store, { confirmTimeoutS }))) },
     { id: 'net-tools', title: 'Network tools', aliases: ['ping', 'test network', 'reset network', 'emergency'], inMenu: false, description: 'Test network; emergency network reset.', load: prepared(() => import('./ToolsScreen.tsx').then((m) => m.makeToolsScreen(store))) },
-    { id: 'network-wizard', title: 'Network setup wizard', aliases: ['wizard', 'first run', 'setup', 'install'], inMenu: false, description: 'First-run network setup: management NIC or bond, VLAN, IP, DNS, host name, then apply.', load: prepared(() => import('../network-wizard/Wizard.tsx').then((m) => m.makeWizardScreen(store))) },
+    createNetworkWizardScreen(store, prepared),
   ];
   return { screens, store };
 }
