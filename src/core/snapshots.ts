@@ -9,7 +9,6 @@ import { NotFoundError } from '../domain/errors.ts';
 import { flattenSnapshotTree, snapshotTree, type Snapshot, type SnapshotNode } from '../virt/snapshots.ts';
 import { snapshotDomainXml } from '../virt/xml/named.ts';
 import { parseDomainXml, type DomainDisk } from '../virt/xml/parse.ts';
-import { virshArgs } from '../virt/virsh.ts';
 import type { CoreContext } from './index.ts';
 import { need, prepare, vmInfo, vmLookupError, VmActionError, VmInputError } from './vm-common.ts';
 
@@ -44,7 +43,7 @@ export function createSnapshotUseCases(ctx: CoreContext) {
    */
   const internalSnapshotMoved = async (name: string, snap: Snapshot): Promise<string | undefined> => {
     if (snap.state === 'disk-snapshot') return undefined;
-    const [xml, dom] = await Promise.all([virt().virsh(virshArgs('snapshot-dumpxml', { domain: name, snapshotname: snap.name })).catch(() => ''), virt().domainGetXml(name).catch(() => '')]);
+    const [xml, dom] = await Promise.all([virt().snapshotGetXml(name, snap.name).catch(() => ''), virt().domainGetXml(name).catch(() => '')]);
     const recorded = xml ? snapshotDomainXml(xml) : undefined;
     if (!recorded || !dom) return undefined;
     const then = parseDomainXml(recorded);
@@ -89,13 +88,12 @@ export function createSnapshotUseCases(ctx: CoreContext) {
           for (const d of vm.details.disks) {
             const own = d.device === 'disk' && !d.readonly;
             if (!own) { specs.push(`${d.target},snapshot=no`); continue; }
-            const path = d.path ?? (d.pool && d.volume ? (await virt().virsh(virshArgs('vol-path', { vol: d.volume, pool: d.pool }))).trim() : undefined);
+            const path = d.path ?? (d.pool && d.volume ? await virt().storageVolumePath(d.pool, d.volume) : undefined);
             if (!path) throw new VmActionError(`cannot take a disk-only snapshot of ${name}: disk ${d.target} has no file to put an overlay next to`);
             const overlay = `${path.replace(/\.(qcow2|raw|img)$/, '')}.${snap.name.replace(/[^A-Za-z0-9._+-]/g, '_')}.qcow2`;
             specs.push(`${d.target},snapshot=external,file=${overlay.replace(/,/g, ',,')}`);
           }
-          await virt().virsh(virshArgs('snapshot-create-as', { domain: name, name: snap.name, description: snap.description || undefined, diskspec: specs }, ['--disk-only', '--atomic']), { timeoutMs: 300_000 });
-          return snap.name;
+          return virt().snapshotCreateDiskOnly(name, { name: snap.name, description: snap.description }, specs);
         },
       });
       return ctx.door.act('snapshot.create', p.object, p.req, p.fn);

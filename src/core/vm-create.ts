@@ -12,7 +12,6 @@ import { isConnectionError } from '../virt/connection.ts';
 import { parseCapabilities, type Capabilities } from '../virt/xml/capabilities.ts';
 import type { DiskSpec, DomainSpec } from '../virt/xml/create.ts';
 import { vmDomainXml } from '../virt/xml/named.ts';
-import { virshArgs } from '../virt/virsh.ts';
 import type { CoreContext } from './index.ts';
 import { domainNames, prepare, VmInputError } from './vm-common.ts';
 
@@ -26,7 +25,7 @@ export function capabilities(ctx: CoreContext): Promise<Capabilities> {
   const virt = ctx.infra.virt;
   let p = capsCache.get(virt);
   if (!p) {
-    p = virt.virsh(virshArgs('capabilities')).then(parseCapabilities);
+    p = virt.capabilitiesXml().then(parseCapabilities);
     p.catch(() => capsCache.delete(virt));
     capsCache.set(virt, p);
   }
@@ -116,7 +115,7 @@ export async function vmValidateCreate(ctx: CoreContext, input: VmCreateInput): 
 }
 
 async function volumeFormat(ctx: CoreContext, pool: string, volume: string): Promise<'qcow2' | 'raw'> {
-  const xml = await ctx.infra.virt.virsh(virshArgs('vol-dumpxml', { vol: volume, pool }));
+  const xml = await ctx.infra.virt.storageVolumeXml(pool, volume);
   return /<format type=['"]qcow2['"]/.test(xml) ? 'qcow2' : 'raw';
 }
 

@@ -12,7 +12,6 @@ import {
 } from '../domain/vm.ts';
 import type { DomainInfo, DomainStateName, DomainSummary } from '../virt/types.ts';
 import { parseDomainXml } from '../virt/xml/parse.ts';
-import { virshArgs } from '../virt/virsh.ts';
 import { storageDomainRepo } from '../manager/repos/storage-domains.ts';
 import type { CoreContext } from './index.ts';
 import { need, prepare, vmInfo, VmActionError, VmInputError, domainNames } from './vm-common.ts';
@@ -131,7 +130,7 @@ export function createVmUseCases(ctx: CoreContext) {
     pause: (name: string) => ctx.door.act('vm.pause', { id: name }, { message: `Pause VM ${name}` }, whenAvailable(name, 'pause', vmCanPause, () => virt().domainSuspend(name))),
     resume: (name: string) => ctx.door.act('vm.resume', { id: name }, { message: `Resume VM ${name}` }, whenAvailable(name, 'resume', vmCanResume, () => virt().domainResume(name))),
     /** Save memory to libvirt's managed save image and stop; the next start (restore) resumes it. */
-    save: (name: string) => ctx.door.act('vm.save', { id: name }, { message: `Save VM ${name}` }, whenAvailable(name, 'save', vmCanSave, () => virt().virsh(virshArgs('managedsave', { domain: name }), { timeoutMs: 600_000 }))),
+    save: (name: string) => ctx.door.act('vm.save', { id: name }, { message: `Save VM ${name}` }, whenAvailable(name, 'save', vmCanSave, () => virt().domainManagedSave(name))),
     restore: (name: string) => ctx.door.act('vm.restore', { id: name }, { message: `Restore VM ${name}` }, whenAvailable(name, 'restore', vmCanRestore, () => virt().domainStart(name))),
     setAutostart: (name: string, on: boolean) => ctx.door.act('vm.autostart', { id: name }, { message: `${on ? 'Enable' : 'Disable'} autostart of VM ${name}` },
       whenAvailable(name, on ? 'enable autostart of' : 'disable autostart of', vmCanAutostart, () => virt().domainSetAutostart(name, on))),
@@ -170,7 +169,7 @@ export function createVmUseCases(ctx: CoreContext) {
           const running = vm.state !== 'shutoff' && vm.state !== 'crashed';
           // The next-boot definition (access layer's XML update), and the description live as well.
           await virt().domainUpdate(name, { vcpus: input.vcpus, memoryMiB: input.memoryMiB, description: input.description });
-          if (input.description !== undefined && running) await virt().virsh(virshArgs('desc', { domain: name, 'new-desc': input.description }, ['--live']));
+          if (input.description !== undefined && running) await virt().domainSetLiveDescription(name, input.description);
           if (!running) return { pending: [] };
           const next = parseDomainXml(await virt().domainGetXml(name, { inactive: true }));
           return { pending: pendingChanges({ vcpus: vm.vcpus, memoryKiB: vm.details.memoryKiB }, { vcpus: next.vcpus, memoryKiB: next.memoryKiB }) };

@@ -265,6 +265,16 @@ export class VirtConnection implements VirtLink {
     });
   }
 
+  /** The host's name as libvirt reports it: a cheap round trip that notices a daemon gone away (the status then says so). */
+  hostname(): Promise<string> {
+    return this.call((hv) => hv.connectGetHostname());
+  }
+
+  /** The host's capabilities XML (`virsh capabilities`: guest architectures, machine types, domain types). */
+  capabilitiesXml(): Promise<string> {
+    return this.virsh(virshArgs('capabilities'));
+  }
+
   // ---- domains (domains.ts) ---------------------------------------------------
 
   domainList(): Promise<DomainSummary[]> { return domains.domainList(this); }
@@ -283,6 +293,8 @@ export class VirtConnection implements VirtLink {
   domainResume(name: string): Promise<void> { return domains.domainResume(this, name); }
   domainSave(name: string, file: string): Promise<void> { return domains.domainSave(this, name, file); }
   domainRestore(file: string): Promise<void> { return domains.domainRestore(this, file); }
+  domainManagedSave(name: string): Promise<void> { return domains.domainManagedSave(this, name); }
+  domainSetLiveDescription(name: string, description: string): Promise<void> { return domains.domainSetLiveDescription(this, name, description); }
   domainSetAutostart(name: string, on: boolean): Promise<void> { return domains.domainSetAutostart(this, name, on); }
   domainUndefine(name: string, opts: { removeStorage?: boolean; managedPools?: readonly string[] } = {}): Promise<UndefineResult> { return domains.domainUndefine(this, name, opts); }
   domainDiskRemovalPlan(name: string, managedPools: readonly string[] = []): Promise<DiskRemovalPlan> { return domains.domainDiskRemovalPlan(this, name, managedPools); }
@@ -297,6 +309,8 @@ export class VirtConnection implements VirtLink {
 
   snapshotList(name: string): Promise<Snapshot[]> { return snapshots.snapshotList(this, name); }
   snapshotCreate(name: string, snap: { name: string; description?: string }): Promise<string> { return snapshots.snapshotCreate(this, name, snap); }
+  snapshotCreateDiskOnly(name: string, snap: { name: string; description?: string }, diskspecs: readonly string[]): Promise<string> { return snapshots.snapshotCreateDiskOnly(this, name, snap, diskspecs); }
+  snapshotGetXml(name: string, snapshot: string): Promise<string> { return snapshots.snapshotGetXml(this, name, snapshot); }
   snapshotRevert(name: string, snapshot: string): Promise<void> { return snapshots.snapshotRevert(this, name, snapshot); }
   snapshotDelete(name: string, snapshot: string, opts: { children?: boolean } = {}): Promise<void> { return snapshots.snapshotDelete(this, name, snapshot, opts); }
 
@@ -316,6 +330,8 @@ export class VirtConnection implements VirtLink {
   storageVolumeList(pool: string): Promise<StorageVolume[]> { return pools.volumeList(this.virshFn, pool); }
   /** Create a volume; returns its path. */
   storageVolumeCreate(pool: string, name: string, sizeBytes: number, format: 'qcow2' | 'raw' = 'qcow2'): Promise<string> { return pools.volumeCreate(this.virshFn, pool, name, sizeBytes, format); }
+  storageVolumeXml(pool: string, name: string): Promise<string> { return pools.volumeXml(this.virshFn, pool, name); }
+  storageVolumePath(pool: string, name: string): Promise<string> { return pools.volumePath(this.virshFn, pool, name); }
   storageVolumeDelete(pool: string, name: string): Promise<void> { return pools.volumeDelete(this.virshFn, { pool, name }); }
 
   // ---- networks (networks.ts) ----------------------------------------------------

@@ -183,6 +183,16 @@ export async function domainRestore(link: VirtLink, file: string): Promise<void>
   await link.call((hv) => hv.domainRestore(file));
 }
 
+/** Save the running domain's memory in libvirt's managed save image and stop it; the next start resumes from it. */
+export async function domainManagedSave(link: VirtLink, name: string): Promise<void> {
+  await link.virsh(virshArgs('managedsave', { domain: name }), { timeoutMs: 600_000 });
+}
+
+/** Change the running domain's description now (the definition is changed by domainUpdate). */
+export async function domainSetLiveDescription(link: VirtLink, name: string, description: string): Promise<void> {
+  await link.virsh(virshArgs('desc', { domain: name, 'new-desc': description }, ['--live']));
+}
+
 export async function domainSetAutostart(link: VirtLink, name: string, on: boolean): Promise<void> {
   await link.virsh(virshArgs('autostart', { domain: name }, on ? [] : ['--disable']));
 }

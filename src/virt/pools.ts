@@ -185,6 +185,15 @@ export async function poolCreateDir(virsh: Virsh, pool: string, target: string):
 
 // ---- volumes ----------------------------------------------------------------
 
+/** The volume's XML (its format, capacity, target). */
+export async function volumeXml(virsh: Virsh, pool: string, name: string): Promise<string> {
+  return virsh(virshArgs('vol-dumpxml', { vol: name, pool }));
+}
+
+export async function volumePath(virsh: Virsh, pool: string, name: string): Promise<string> {
+  return (await virsh(virshArgs('vol-path', { vol: name, pool }))).trim();
+}
+
 export async function volumeList(virsh: Virsh, pool: string): Promise<StorageVolume[]> {
   return parseVolList(await virsh(virshArgs('vol-list', { pool }, ['--details']), { timeoutMs: 30_000 }));
 }
@@ -192,7 +201,7 @@ export async function volumeList(virsh: Virsh, pool: string): Promise<StorageVol
 /** Create a volume (`thin`: nothing allocated up front); returns its path. */
 export async function volumeCreate(virsh: Virsh, pool: string, name: string, sizeBytes: number, format: 'qcow2' | 'raw', opts: { thin?: boolean } = {}): Promise<string> {
   await virsh(virshArgs('vol-create-as', { pool, name, capacity: `${sizeBytes}b`, format, allocation: opts.thin ? '0' : undefined }), { timeoutMs: 300_000 });
-  return (await virsh(virshArgs('vol-path', { vol: name, pool }))).trim();
+  return volumePath(virsh, pool, name);
 }
 
 // ---- over an injected runner --------------------------------------------------

@@ -82,6 +82,20 @@ export async function snapshotCreate(link: VirtLink, domain: string, snap: { nam
   return snap.name;
 }
 
+/**
+ * Take a disk-only snapshot with every disk as `diskspecs` says (virsh's
+ * --diskspec: TARGET,snapshot=external,file=PATH or TARGET,snapshot=no), all or nothing.
+ */
+export async function snapshotCreateDiskOnly(link: VirtLink, domain: string, snap: { name: string; description?: string }, diskspecs: readonly string[]): Promise<string> {
+  await link.virsh(virshArgs('snapshot-create-as', { domain, name: snap.name, description: snap.description || undefined, diskspec: diskspecs }, ['--disk-only', '--atomic']), { timeoutMs: SNAPSHOT_TIMEOUT_MS });
+  return snap.name;
+}
+
+/** A snapshot's XML (with the domain definition it captured). */
+export async function snapshotGetXml(link: VirtLink, domain: string, snapshot: string): Promise<string> {
+  return link.virsh(virshArgs('snapshot-dumpxml', { domain, snapshotname: snapshot }));
+}
+
 /** Go back to a snapshot (the domain takes the snapshot's state: running or shut off). */
 export async function snapshotRevert(link: VirtLink, domain: string, snapshot: string): Promise<void> {
   await link.virsh(virshArgs('snapshot-revert', { domain, snapshotname: snapshot }), { timeoutMs: SNAPSHOT_TIMEOUT_MS });

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { observe, run, type RunRecord } from '../../src/exec/runner.ts';
 import { virsh, virshArgs, type VirshArgs } from '../../src/virt/virsh.ts';
 import { VirtConnection } from '../../src/virt/connection.ts';
-import { PoolClient } from '../../src/host/storage/domains/libvirt.ts';
+import { PoolClient } from '../../src/virt/pools.ts';
 import { SAMPLER_DOMSTATS_ARGS, SAMPLER_RUNNING_ONLY_ARGS } from '../../src/virt/stats.ts';
 import { statsFlags } from '../../src/virt/native/domstats.ts';
 import { createCore } from '../../src/core/index.ts';
@@ -134,28 +134,33 @@ describe('every virsh command hostdeck builds names its object by option (test d
     assert.equal(statsFlags(SAMPLER_DOMSTATS_ARGS).flags & (1 << 4), 0);
   });
 
-  it('domains: reboot, autostart on and off, details, console', async () => {
+  it('domains: reboot, autostart on and off, managed save, live description, details, console', async () => {
     await assertNamedByOption(await virshRuns(() => virt.domainReboot(DOMAIN)));
     await assertNamedByOption(await virshRuns(() => virt.domainSetAutostart(DOMAIN, true)));
     await assertNamedByOption(await virshRuns(() => virt.domainSetAutostart(DOMAIN, false)));
+    await assertNamedByOption(await virshRuns(() => virt.domainManagedSave(DOMAIN)));
+    await assertNamedByOption(await virshRuns(() => virt.domainSetLiveDescription(DOMAIN, '--title')));
     await assertNamedByOption(await virshRuns(() => virt.domainGet(DOMAIN)));
     const c = virt.domainConsoleCommand(DOMAIN);
     assert.equal(c.command, 'virsh');
     await assertNamedByOption([c.args]);
   });
 
-  it('snapshots: list, create, revert, delete', async () => {
+  it('snapshots: list, create, disk-only create, XML, revert, delete', async () => {
     await assertNamedByOption(await virshRuns(() => virt.snapshotList(DOMAIN)));
     await assertNamedByOption(await virshRuns(() => virt.snapshotCreate(DOMAIN, { name: SNAPSHOT, description: '-x' })));
     await assertNamedByOption(await virshRuns(() => virt.snapshotRevert(DOMAIN, SNAPSHOT)));
     await assertNamedByOption(await virshRuns(() => virt.snapshotDelete(DOMAIN, SNAPSHOT, { children: true })));
+    await assertNamedByOption(await virshRuns(() => virt.snapshotGetXml(DOMAIN, SNAPSHOT)));
+    await assertNamedByOption(await virshRuns(() => virt.snapshotCreateDiskOnly(DOMAIN, { name: SNAPSHOT }, ['vda,snapshot=no'])));
   });
 
-  it('pools and volumes: refresh, start, stop, create, delete, volume list, create, delete', async () => {
+  it('pools and volumes: refresh, start, stop, create, delete, volume list, create, delete, XML, path', async () => {
     for (const fn of [
       () => virt.storagePoolRefresh(POOL), () => virt.storagePoolStart(POOL), () => virt.storagePoolStop(POOL),
       () => virt.storagePoolCreateDir(NEW_POOL, '/var/lib/hostdeck-test-oi-new'), () => virt.storagePoolDelete(POOL),
       () => virt.storageVolumeList(POOL), () => virt.storageVolumeCreate(POOL, VOLUME, 1024 ** 2), () => virt.storageVolumeDelete(POOL, VOLUME),
+      () => virt.storageVolumeXml(POOL, VOLUME), () => virt.storageVolumePath(POOL, VOLUME),
     ]) await assertNamedByOption(await virshRuns(fn));
   });
 
