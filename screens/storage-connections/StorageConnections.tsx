@@ -14,6 +14,7 @@ import { Field } from '../../src/ui/Panel.tsx';
 import { Table, type Column } from '../../src/ui/Table.tsx';
 import { editText } from '../../src/ui/TextLine.tsx';
 import { tone, useTheme, type Theme } from '../../src/ui/theme.ts';
+import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { formErrors, rows, toInput, useConnectionForm, type FormState } from './form.ts';
 import { useConnections, type ConnectionsScreenDeps, type View } from './use-connections.ts';
 
@@ -92,15 +93,14 @@ export function makeStorageConnectionsScreen(deps: ConnectionsScreenDeps) {
     };
     const openForm = (prefill?: Parameters<typeof dispatch>[0] & { type: 'reset' }) => { dispatch(prefill ?? { type: 'reset' }); setView({ kind: 'form' }); };
 
-    // Text entry (form fields and the discovery portal) takes every key.
+    useFormInput(shell, form, active && view.kind === 'form', {
+      draft: (value) => dispatch({ type: 'draft', value }),
+      commit: () => dispatch({ type: 'commit' }),
+      cancel: () => dispatch({ type: 'cancel' }),
+      next: () => dispatch({ type: 'move', delta: 1 }),
+    });
+    // The discovery portal and its CHAP fields take every key while edited.
     useInput((input, key) => {
-      if (view.kind === 'form') {
-        if (key.escape) { dispatch({ type: 'cancel' }); shell.setCapture(false); return; }
-        if (key.return || key.tab) { dispatch({ type: 'commit' }); shell.setCapture(false); if (key.tab) dispatch({ type: 'move', delta: 1 }); return; }
-        const next = editText(form.draft, input, key);
-        if (next !== undefined) dispatch({ type: 'draft', value: next });
-        return;
-      }
       if (key.escape) { setDiscEdit(undefined); shell.setCapture(false); return; }
       if (key.return) {
         setDiscEdit(undefined);
@@ -111,7 +111,7 @@ export function makeStorageConnectionsScreen(deps: ConnectionsScreenDeps) {
       const [value, set] = discEdit === 'user' ? [discUser, setDiscUser] : discEdit === 'secret' ? [discSecret, setDiscSecret] : [portalDraft, setPortalDraft];
       const next = editText(value, input, key);
       if (next !== undefined) set(next);
-    }, { isActive: active && ((view.kind === 'form' && form.editing) || (view.kind === 'discover' && portalEditing)) });
+    }, { isActive: active && view.kind === 'discover' && portalEditing });
 
     const submit = async () => {
       const errors = formErrors(form);

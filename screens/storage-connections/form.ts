@@ -1,7 +1,7 @@
-// The add-connection form: the type decides the fields; values, focus, the
-// field being edited and per-field errors as a reducer with typed actions.
-// Errors come from the same validation the CLI and the service use.
+// The add-connection form: the type decides the fields, on the shared form
+// state. Errors come from the same validation the CLI and the service use.
 import { useReducer } from 'react';
+import { formStateReducer, initialFormState, type FormState as FieldFormState } from '../../src/ui/form/form-state.ts';
 import { CONNECTION_TYPES, NFS_VERSIONS, validateConnection, type ConnectionInput, type ConnectionType } from '../../src/domain/storage/connection.ts';
 
 export interface FieldDef {
@@ -41,16 +41,11 @@ export const TYPE_FIELDS: Record<ConnectionType, FieldDef[]> = {
 
 export type Values = Partial<Record<keyof ConnectionInput, string>>;
 
-export interface FormState {
+/** The shared form state, with the type that decides the fields and the reconnect-at-boot box. */
+export type FormState = FieldFormState & {
   type: ConnectionType;
-  values: Values;
   persistent: boolean;
-  /** Index into rows(): 0 type, 1..n the type's fields, then name, then persistent. */
-  focus: number;
-  editing: boolean;
-  draft: string;
-  errors: Partial<Record<string, string>>;
-}
+};
 
 export type FormRow = { kind: 'type' } | { kind: 'field'; field: FieldDef } | { kind: 'persistent' };
 
@@ -68,8 +63,9 @@ export type FormAction =
   | { type: 'cancel' }
   | { type: 'errors'; errors: Partial<Record<string, string>> };
 
+/** Focus: an index into rows(): 0 type, 1..n the type's fields, then name, then persistent. */
 export const initialForm = (prefill?: { type?: ConnectionType; values?: Values }): FormState => ({
-  type: prefill?.type ?? 'nfs', values: { ...(prefill?.values ?? {}) }, persistent: true, focus: prefill?.values ? 3 : 0, editing: false, draft: '', errors: {},
+  ...initialFormState({ ...(prefill?.values ?? {}) } as Record<string, string>), type: prefill?.type ?? 'nfs', persistent: true, focus: prefill?.values ? 3 : 0,
 });
 
 export function toInput(s: FormState): ConnectionInput {
@@ -94,7 +90,7 @@ export function reduce(s: FormState, a: FormAction): FormState {
   const row = list[s.focus];
   switch (a.type) {
     case 'reset': return initialForm(a.prefill);
-    case 'move': return s.editing ? s : { ...s, focus: Math.max(0, Math.min(list.length - 1, s.focus + a.delta)) };
+    case 'move': return formStateReducer(s, { ...a, count: list.length, wrap: false });
     case 'cycle': {
       if (row?.kind === 'type') {
         const i = CONNECTION_TYPES.indexOf(s.type);
@@ -103,26 +99,25 @@ export function reduce(s: FormState, a: FormAction): FormState {
       }
       if (row?.kind === 'persistent') return { ...s, persistent: !s.persistent };
       if (row?.kind === 'field' && row.field.choices) {
-        const ch = row.field.choices;
-        const cur = s.values[row.field.id] ?? ch[0]!;
-        const next = ch[(ch.indexOf(cur) + a.delta + ch.length) % ch.length]!;
-        return { ...s, values: { ...s.values, [row.field.id]: next } };
+        // An unset choice shows its first option, so cycling starts from there.
+        const options = row.field.choices;
+        const shown = { ...s, values: { ...s.values, [row.field.id]: s.values[row.field.id] ?? options[0]! } };
+        return formStateReducer<string, FormState>(shown, { type: 'cycle', id: row.field.id, options, delta: a.delta });
       }
       return s;
     }
     case 'edit':
       if (row?.kind !== 'field' || row.field.choices) return reduce(s, { type: 'cycle', delta: 1 });
-      return { ...s, editing: true, draft: s.values[row.field.id] ?? '' };
-    case 'draft': return s.editing ? { ...s, draft: a.value } : s;
+      return formStateReducer(s, { type: 'edit', id: row.field.id });
+    case 'draft': return s.editing ? formStateReducer(s, a) : s;
     case 'commit': {
       if (!s.editing || row?.kind !== 'field') return { ...s, editing: false };
-      const next: FormState = { ...s, editing: false, values: { ...s.values, [row.field.id]: s.draft } };
+      const next = formStateReducer(s, { type: 'commit', id: row.field.id });
       // Show this field's rule as soon as it is left.
       const e = formErrors(next)[row.field.id];
-      return { ...next, errors: { ...s.errors, [row.field.id]: s.draft ? e : undefined } };
+      return { ...next, errors: { ...next.errors, [row.field.id]: s.draft ? e : undefined } };
     }
-    case 'cancel': return { ...s, editing: false, draft: '' };
-    case 'errors': return { ...s, errors: a.errors };
+    default: return formStateReducer(s, a);
   }
 }
 

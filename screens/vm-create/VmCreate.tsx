@@ -4,12 +4,12 @@
 // again on the summary; the core validates once more and cleans up on
 // any failure.
 import { useEffect, useMemo, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { createSummary, validateVmCreate, type FieldError, type HostFacts } from '../../src/domain/vm-create.ts';
 import { VmInputError } from '../../src/core/vms.ts';
-import { keyEvents } from '../../src/ui/form/key-events.ts';
+import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { STEPS, SUMMARY_STEP, fieldOf, stepOf, toCreateInput, useCreateForm, visibleFields, type FieldId, type Options } from './use-create-form.ts';
 
@@ -55,13 +55,12 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
   const focused = fields[form.focus];
   const lock = shell.core.whyNot('vm.create');
 
-  useInput((inp, key) => {
-    // One event per key, even when a chunk carries text and Enter together.
-    for (const [i, k] of keyEvents(inp, key)) {
-      dispatch({ type: 'key', input: i, key: k });
-      if (k.escape || k.return || k.tab) { shell.setCapture(false); setServiceErrors([]); }
-    }
-  }, { isActive: active && form.editing });
+  useFormInput(shell, form, active, {
+    draft: (value) => dispatch({ type: 'draft', value }),
+    commit: () => { dispatch({ type: 'commit' }); setServiceErrors([]); },
+    cancel: () => { dispatch({ type: 'cancel' }); setServiceErrors([]); },
+    next: () => dispatch({ type: 'move', delta: 1 }),
+  });
 
   const create = async () => {
     if (allErrors.length) { shell.notify('error', `Not created: ${allErrors[0]!.message}${allErrors.length > 1 ? ` (+${allErrors.length - 1} more)` : ''}`); return; }

@@ -1,40 +1,37 @@
 // Small VM forms next to the wizard: edit (vCPUs, memory, description),
 // clone (new name) and delete (keep or remove the disks, listed first).
-import { useEffect, useRef, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { useEffect, useState } from 'react';
+import { Box, Text } from 'ink';
 import { useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps, Shell } from '../../src/app/types.ts';
 import { parseMiB } from '../../src/domain/vm-create.ts';
 import { VmInputError, type DeletePlan } from '../../src/core/vms.ts';
-import { editText } from '../../src/ui/TextLine.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
-import { keyEvents } from '../../src/ui/form/key-events.ts';
+import { useFormInput } from '../../src/ui/form/use-form-input.ts';
+import { useFormState } from '../../src/ui/form/use-form-state.ts';
 
 interface FormField { id: string; label: string; hint?: string }
 
 /** A column of text fields: ↑↓ move, Enter edits and commits, the submit key applies. */
 function useTextForm(fields: FormField[], initial: Record<string, string>, active: boolean, shell: Shell) {
-  const [values, setValues] = useState(initial);
-  const [focus, setFocus] = useState(0);
-  const [editing, setEditing] = useState(false);
-  const [draft, setDraft] = useState('');
-  useEffect(() => { setValues((v) => ({ ...initial, ...Object.fromEntries(Object.entries(v).filter(([, x]) => x !== '')) })); /* late initial values */ }, [JSON.stringify(initial)]);
-  const draftRef = useRef('');
-  draftRef.current = draft;
-  useInput((inp, k0) => {
-    for (const [input, key] of keyEvents(inp, k0)) {
-      if (key.escape) { setEditing(false); shell.setCapture(false); return; }
-      if (key.return) { const v = draftRef.current.trim(); setValues((x) => ({ ...x, [fields[focus]!.id]: v })); setEditing(false); shell.setCapture(false); return; }
-      const next = editText(draftRef.current, input, key);
-      if (next !== undefined) { draftRef.current = next; setDraft(next); }
-    }
-  }, { isActive: active && editing });
+  const [form, dispatch] = useFormState(initial);
+  // Values that arrive late (the VM's details) fill the fields still empty.
+  useEffect(() => {
+    dispatch({ type: 'set', values: Object.fromEntries(Object.entries(initial).filter(([id]) => !form.values[id])) });
+  }, [JSON.stringify(initial)]);
+  const id = fields[form.focus]!.id;
+  useFormInput(shell, form, active, {
+    draft: (value) => dispatch({ type: 'draft', value }),
+    commit: () => dispatch({ type: 'commit', id, trim: true }),
+    cancel: () => dispatch({ type: 'cancel' }),
+    next: () => dispatch({ type: 'move', delta: 1, count: fields.length }),
+  });
   const nav: Binding[] = [
-    { keys: ['down', 'j', 'tab'], description: 'Next field', footer: false, when: !editing, action: () => setFocus((f) => (f + 1) % fields.length) },
-    { keys: ['up', 'k'], description: 'Previous field', footer: false, when: !editing, action: () => setFocus((f) => (f - 1 + fields.length) % fields.length) },
-    { keys: ['enter'], description: 'Edit field', when: !editing, action: () => { const d = values[fields[focus]!.id] ?? ''; draftRef.current = d; setDraft(d); setEditing(true); shell.setCapture(true); } },
+    { keys: ['down', 'j', 'tab'], description: 'Next field', footer: false, when: !form.editing, action: () => dispatch({ type: 'move', delta: 1, count: fields.length }) },
+    { keys: ['up', 'k'], description: 'Previous field', footer: false, when: !form.editing, action: () => dispatch({ type: 'move', delta: -1, count: fields.length }) },
+    { keys: ['enter'], description: 'Edit field', when: !form.editing, action: () => { dispatch({ type: 'edit', id }); shell.setCapture(true); } },
   ];
-  return { values, focus, editing, draft, nav };
+  return { ...form, nav };
 }
 
 function FieldsView({ fields, form, errors }: { fields: FormField[]; form: ReturnType<typeof useTextForm>; errors: Record<string, string | undefined> }) {

@@ -1,10 +1,9 @@
-// The create wizard's state: steps of fields (text or choice), the focused
-// field, the field being edited, what the operator touched, as a reducer
-// with typed actions. toCreateInput() turns the values into the service's
-// input (or the rules the text broke).
+// The create wizard's state: steps of fields (text or choice) on the shared
+// form state, the step shown and whether to start the VM. toCreateInput()
+// turns the values into the service's input (or the rules the text broke).
 import { useReducer } from 'react';
 import { parseMiB, type FieldError, type VmCreateInput } from '../../src/domain/vm-create.ts';
-import { editText } from '../../src/ui/TextLine.tsx';
+import { formStateReducer, initialFormState, type FormState as FieldFormState } from '../../src/ui/form/form-state.ts';
 
 export type FieldId =
   | 'name' | 'vcpus' | 'memory' | 'description'
@@ -77,23 +76,18 @@ export const DEFAULTS: Values = {
   graphics: 'vnc',
 };
 
-export interface FormState {
-  values: Values;
+/** The shared form state, with the step shown (SUMMARY_STEP last). */
+export type FormState = FieldFormState<FieldId> & {
   step: number;
-  focus: number;
-  editing: boolean;
-  draft: string;
-  touched: Partial<Record<FieldId, boolean>>;
   /** Start the VM once created. */
   start: boolean;
-}
+};
 
 export type FormAction =
   | { type: 'move'; delta: number }
   | { type: 'step'; delta: number }
   | { type: 'edit' }
   | { type: 'draft'; value: string }
-  | { type: 'key'; input: string; key: Parameters<typeof editText>[2] }
   | { type: 'commit' }
   | { type: 'cancel' }
   | { type: 'cycle'; delta: number; options: Options }
@@ -106,7 +100,7 @@ export function visibleFields(step: number, v: Values): FieldDef[] {
 }
 
 export function initialState(over: Partial<Values> = {}): FormState {
-  return { values: { ...DEFAULTS, ...over }, step: 0, focus: 0, editing: false, draft: '', touched: {}, start: true };
+  return { ...initialFormState<FieldId>({ ...DEFAULTS, ...over }), step: 0, start: true };
 }
 
 export function formReducer(s: FormState, a: FormAction): FormState {
@@ -128,33 +122,20 @@ export function formReducer(s: FormState, a: FormAction): FormState {
     }
     case 'edit':
       if (!field || field.choices) return s;
-      return { ...s, editing: true, draft: s.values[field.id] };
+      return formStateReducer(s, { type: 'edit', id: field.id });
     case 'draft':
-      return { ...s, draft: a.value };
-    case 'key': {
-      if (!s.editing) return s;
-      if (a.key.escape) return formReducer(s, { type: 'cancel' });
-      if (a.key.return) return formReducer(s, { type: 'commit' });
-      if (a.key.tab) return formReducer(formReducer(s, { type: 'commit' }), { type: 'move', delta: 1 });
-      const next = editText(s.draft, a.input, a.key);
-      return next === undefined ? s : { ...s, draft: next };
-    }
-    case 'commit': {
-      if (!field || !s.editing) return s;
-      return { ...s, values: { ...s.values, [field.id]: s.draft.trim() }, touched: { ...s.touched, [field.id]: true }, editing: false, draft: '' };
-    }
     case 'cancel':
-      return { ...s, editing: false, draft: '' };
+      return formStateReducer(s, a);
+    case 'commit':
+      if (!field || !s.editing) return s;
+      return formStateReducer(s, { type: 'commit', id: field.id, trim: true });
     case 'cycle': {
       if (!field?.choices || s.editing) return s;
-      const list = field.choices(s.values, a.options);
-      const i = list.indexOf(s.values[field.id]);
-      const next = list[(i + a.delta + list.length) % list.length] ?? '';
-      const values = { ...s.values, [field.id]: next };
-      return { ...s, values: fillChoices(values, a.options), touched: { ...s.touched, [field.id]: true } };
+      const next = formStateReducer(s, { type: 'cycle', id: field.id, options: field.choices(s.values, a.options), delta: a.delta });
+      return { ...next, values: fillChoices(next.values, a.options) };
     }
     case 'set':
-      return { ...s, values: { ...s.values, ...a.values } };
+      return formStateReducer(s, a);
     case 'fill':
       return { ...s, values: fillChoices(s.values, a.options) };
     case 'toggleStart':
