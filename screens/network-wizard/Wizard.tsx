@@ -10,7 +10,7 @@ import { useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { diffConfig } from '../../src/domain/net/diff.ts';
 import { riskText } from '../../src/domain/net/impact.ts';
-import { applyChanges, describeChange, findIface, type NetChange } from '../../src/domain/net/model.ts';
+import { applyChanges, describeChange, findIface } from '../../src/domain/net/model.ts';
 import { fieldErrorsOf, type NetDiffLine, type NetStore } from '../../src/store/net.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { FieldList, useFieldForm, useFieldInput } from '../network/FormView.tsx';
@@ -76,7 +76,7 @@ export function makeWizardScreen(store: NetStore) {
       shell.back();
     };
     const apply = async () => {
-      const svc = store.service;
+      const svc = store.net;
       if (!svc || !base) { shell.notify('error', 'The network service is not available'); return; }
       const errors = stepErrors('summary', form.values, base);
       if (Object.keys(errors).length) { setNote(`Not staged: ${Object.values(errors)[0]}`); return; }
@@ -85,15 +85,11 @@ export function makeWizardScreen(store: NetStore) {
         return;
       }
       setBusy(true);
-      const before: NetChange[] = s.staged;
       try {
-        for (const c of changes) await svc.stage(c);
+        // All the wizard's changes in one staging: one transaction and one event, none of them staged if any is refused.
+        await svc.stageAll(changes, { event: { message: `Network setup wizard staged ${changes.length} change${changes.length === 1 ? '' : 's'}: ${changes.map(describeChange).join('; ')}`.slice(0, 500) } });
         await store.refreshService();
       } catch (e) {
-        // Back to what was staged before the wizard's apply.
-        await svc.discard().catch(() => undefined);
-        for (const c of before) await svc.stage(c).catch(() => undefined);
-        await store.refreshService();
         const fe = fieldErrorsOf(e);
         setNote(`Not staged: ${fe ? fe.map((x) => `${x.field}: ${x.message}`).join('; ') : (e as Error).message}`);
         return;

@@ -43,7 +43,7 @@ export function makeApplyScreen(store: NetStore, opts: { confirmTimeoutS: () => 
   return function ApplyScreen({ shell, params }: ScreenProps) {
     const t = useTheme();
     const s = useNet(store, shell);
-    const svc = store.service;
+    const svc = store.net;
     const [phase, setPhase] = useState<Phase>(s.pending ? 'confirm' : 'ready');
     const [steps, setSteps] = useState<ApplyStep[]>([]);
     const [pending, setPending] = useState<PendingApply | undefined>(s.pending);
@@ -66,7 +66,7 @@ export function makeApplyScreen(store: NetStore, opts: { confirmTimeoutS: () => 
       setPending(undefined);
       setPhase('applying');
       try {
-        const p = await svc.apply({ confirmTimeoutS: timeoutS, onStep: (st) => setSteps(st.map((x) => ({ ...x }))) });
+        const p = await store.apply({ confirmTimeoutS: timeoutS, onSteps: setSteps });
         setPending(p);
         setPhase('confirm');
       } catch (e) {

@@ -25,7 +25,7 @@ export function makeNetFormScreen(store: NetStore) {
     const [busy, setBusy] = useState(false);
 
     const stage = async () => {
-      if (!store.service || !desired) { shell.notify('error', 'Not staged: the network configuration has not been read yet'); return; }
+      if (!store.net || !desired) { shell.notify('error', 'Not staged: the network configuration has not been read yet'); return; }
       const { change, errors } = checkForm(kind, target, form.values, desired);
       if (errors.length) {
         dispatch({ type: 'errors', errors: errorsByField(kind, form.values, errors) });
@@ -34,7 +34,7 @@ export function makeNetFormScreen(store: NetStore) {
       }
       setBusy(true);
       try {
-        await store.service.stage(change);
+        await store.net.stage(change);
         await store.refreshService();
         shell.notify('success', `Staged: ${describeChange(change)} (A applies)`);
         shell.back();

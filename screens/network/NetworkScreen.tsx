@@ -8,7 +8,7 @@ import { Box, Text } from 'ink';
 import { useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
-import { allLinks, identifyNic, type NetInventory, type NetLink } from '../../src/host/net/inventory.ts';
+import { allLinks, type NetInventory, type NetLink } from '../../src/core/network.ts';
 import type { NetState, NetStore } from '../../src/store/net.ts';
 import { Field } from '../../src/ui/Panel.tsx';
 import { Table, type Column } from '../../src/ui/Table.tsx';
@@ -18,8 +18,8 @@ import { RiskNote, diffRole, diffText, risksOf } from './Risk.tsx';
 import { NET_KEYS, addressLabel, backendLabel, linkRole, secondsLeft, speedLabel } from './view.ts';
 
 /** The store's state; the first screen that opens attaches net-core's service (it needs the state DB). */
-export function useNet(store: NetStore, shell?: { services: unknown }): NetState {
-  if (shell && !store.service) store.attach(shell.services);
+export function useNet(store: NetStore, shell?: { core: { network: NonNullable<NetStore['net']> } }): NetState {
+  if (shell && !store.net) store.attach(shell.core);
   return useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
 }
 
@@ -127,7 +127,7 @@ export function makeNetworkScreen(store: NetStore) {
     const tableHeight = Math.max(4, shell.size.rows - 1 - detailRows - bottomRows - 1);
     const { selected, bindings: nav } = useSelection(keys, tableHeight - 1);
     const sel = links.find((l) => l.name === selected);
-    const svc = store.service;
+    const svc = store.net;
     const noSvc = svc ? undefined : 'the network service (net-core) is not available in this build';
     const pendingWhy = s.pending ? 'an apply is waiting for confirmation' : undefined;
     const stageWhy = noSvc ?? pendingWhy;
@@ -175,8 +175,10 @@ export function makeNetworkScreen(store: NetStore) {
           setBlinking(sel.name);
           shell.notify('info', `Blinking ${sel.name}'s port LED for 10 s… (${NET_KEYS.identify} again stops it)`);
           try {
-            const r = await identifyNic(store.runner, sel, 10, { signal: stop.signal });
+            const r = await svc!.identify(sel, 10, { signal: stop.signal });
             shell.notify(r.ok ? (r.cancelled ? 'info' : 'success') : 'error', r.message);
+          } catch (e) {
+            shell.notify('error', `Not identified: ${(e as Error).message}`);
           } finally {
             if (stopBlink.current === stop) stopBlink.current = undefined;
             setBlinking(undefined);

@@ -4,7 +4,7 @@
 import { Text } from 'ink';
 import { managementImpact, riskText, type ManagementRisk } from '../../src/domain/net/impact.ts';
 import type { NetChange, NetConfig } from '../../src/domain/net/model.ts';
-import { managementOf, type NetInventory } from '../../src/host/net/inventory.ts';
+import { managementOf, type NetInventory } from '../../src/core/network.ts';
 import type { NetDiffLine } from '../../src/store/net.ts';
 import { tone, type Theme } from '../../src/ui/theme.ts';
 import { diffSign } from './view.ts';

@@ -8,7 +8,7 @@ import { Box, Text } from 'ink';
 import { useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { describeChange } from '../../src/domain/net/model.ts';
-import { stageEmergencyReset, testNetwork, testTargets, type TestResult } from '../../src/host/net/tools.ts';
+import { testTargets, type TestResult } from '../../src/core/network-tools.ts';
 import type { NetStore } from '../../src/store/net.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { FieldList, useFieldForm, useFieldInput } from './FormView.tsx';
@@ -59,7 +59,7 @@ export function makeToolsScreen(store: NetStore) {
       if (!targets.length) { shell.notify('warning', 'Nothing to test: no gateway or DNS server is configured; type a host'); return; }
       setRunning(true);
       setResults(targets.map((x) => ({ ...x, ok: false, detail: 'testing…' })));
-      const out = await testNetwork(store.runner, targets, (r) => setResults((cur) => cur.map((x) => (x.kind === r.kind && x.target === r.target ? r : x))));
+      const out = await store.net!.testTargets(targets, (r) => setResults((cur) => cur.map((x) => (x.kind === r.kind && x.target === r.target ? r : x))));
       setRunning(false);
       const bad = out.filter((r) => !r.ok).length;
       shell.notify(bad ? 'warning' : 'success', bad ? `${bad} of ${out.length} targets failed` : `All ${out.length} targets answered`);
@@ -72,10 +72,10 @@ export function makeToolsScreen(store: NetStore) {
       if (v.confirm !== v.nic) errors.confirm = `confirm: type the NIC name (${v.nic}) exactly to confirm the reset`;
       if (v.method === 'static' && !v.address) errors.address = 'address: method static needs an address';
       if (Object.keys(errors).length) { resetDispatch({ type: 'errors', errors }); shell.notify('error', `Not reset: ${Object.values(errors)[0]}`); return; }
-      if (!store.service) { shell.notify('error', 'Not reset: the network service is not available'); return; }
+      if (!store.net) { shell.notify('error', 'Not reset: the network service is not available'); return; }
       const input = { nic: v.nic!, method: v.method as 'dhcp' | 'static', address: v.address || undefined, gateway: v.gateway || undefined, dns: v.dns ? v.dns.split(/[\s,]+/).filter(Boolean) : undefined };
       try {
-        const r = await stageEmergencyReset(store.service, input);
+        const r = await store.net.emergencyReset(input);
         if (r.errors.length) {
           resetDispatch({ type: 'errors', errors: Object.fromEntries(r.errors.map((e) => [e.field, `${e.field}: ${e.message}`])) });
           shell.notify('error', `Not reset: ${r.errors[0]!.field}: ${r.errors[0]!.message}`);

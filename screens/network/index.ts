@@ -1,24 +1,21 @@
 // The network screens as data, for screens/index.ts: the Network screen, its
 // forms, the apply/confirm screen, the tools and the first-run wizard. They
-// share one store (inventory, live links, net-core's service state).
+// share one store (inventory, live links, the staged changes and the apply),
+// over the shell's core (core.network) unless given other use cases (tests).
 import type { ScreenDef } from '../../src/app/types.ts';
-import * as processRunner from '../../src/exec/runner.ts';
-import { createNetStore, type NetServiceApi, type NetStore } from '../../src/store/net.ts';
-import type { InventoryRunner } from '../../src/host/net/inventory.ts';
-import type { Services } from '../../src/services.ts';
+import { createNetStore, type NetService, type NetStore } from '../../src/store/net.ts';
+import { readNetworkSummary } from '../../src/core/network.ts';
 import { createNetworkWizardScreen } from '../network-wizard/index.ts';
 import { createNetSummaryStore } from './summary.ts';
 
 export interface NetworkScreenDeps {
-  runner: InventoryRunner;
-  service?: NetServiceApi;
-  /** Builds the service from the shell's services when the first network screen opens. */
-  makeService?: (services: Services) => NetServiceApi | undefined;
+  /** The network use cases; default: the shell's core.network, taken when the first network screen opens. */
+  net?: NetService;
   /** Seconds to confirm an apply (HOSTDECK_NET_CONFIRM_TIMEOUT, default 60). */
   confirmTimeoutS?: () => number;
   pollMs?: number;
   slowPollMs?: number;
-  /** Runs before any of the screens loads (the console loads net-core's service here: not at start-up). */
+  /** Runs before any of the screens loads. */
   prepare?: () => Promise<unknown>;
 }
 
@@ -28,7 +25,7 @@ export function confirmTimeoutFromEnv(env: NodeJS.ProcessEnv = process.env): num
 }
 
 export function createNetworkScreens(deps: NetworkScreenDeps): { screens: ScreenDef[]; store: NetStore } {
-  const store = createNetStore({ runner: deps.runner, service: deps.service, makeService: deps.makeService as ((s: never) => NetServiceApi | undefined) | undefined, pollMs: deps.pollMs, slowPollMs: deps.slowPollMs });
+  const store = createNetStore({ net: deps.net, pollMs: deps.pollMs, slowPollMs: deps.slowPollMs });
   const confirmTimeoutS = deps.confirmTimeoutS ?? (() => confirmTimeoutFromEnv());
   const prepared = <T>(load: () => Promise<T>) => () => (deps.prepare ? deps.prepare().then(load) : load());
   // Each screen is its own chunk, loaded when it first opens.
@@ -42,22 +39,7 @@ export function createNetworkScreens(deps: NetworkScreenDeps): { screens: Screen
   return { screens, store };
 }
 
-const runner: InventoryRunner = { run: processRunner.run, spawnStream: processRunner.spawnStream };
-
-// net-core's service (and the validation, diff and backends it brings) loads
-// with the first network screen, not with the console.
-let makeNetService: ((services: Services) => NetServiceApi) | undefined;
-async function loadNetService(): Promise<void> {
-  if (makeNetService) return;
-  const [{ createNetworkService, selfCommand }, { adaptNetworkService }] = await Promise.all([import('../../src/host/net/service.ts'), import('./service.ts')]);
-  makeNetService = (services) => adaptNetworkService(createNetworkService({ runner, db: services.db, events: services.events, watchdogCommand: selfCommand() }));
-}
-
-export const networkScreens: ScreenDef[] = createNetworkScreens({
-  runner,
-  prepare: loadNetService,
-  makeService: (services) => makeNetService?.(services),
-}).screens;
+export const networkScreens: ScreenDef[] = createNetworkScreens({}).screens;
 
 /** The dashboard's network line (polled only while the dashboard shows). */
-export const networkSummary = createNetSummaryStore(runner);
+export const networkSummary = createNetSummaryStore(readNetworkSummary);

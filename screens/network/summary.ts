@@ -1,58 +1,15 @@
 // The dashboard's network line: backend, management interface, degraded
 // bonds and an apply waiting for confirmation with its deadline. A polled
-// store (every 5 s, only while the dashboard shows): `ip -j -d link`, the
-// pending-apply state file, and the backend once.
-import { detectBackend } from '../../src/host/net/backend.ts';
-import { Target } from '../../src/host/net/target.ts';
-import type { InventoryRunner } from '../../src/host/net/inventory.ts';
+// store (every 5 s, only while the dashboard shows) over the core's read.
 import type { HostOverview } from '../../src/host/system.ts';
+import { bondHealth, type NetSummary } from '../../src/core/network.ts';
 import { createPolledStore, type PolledStore } from '../../src/store/poller.ts';
 import { backendLabel, secondsLeft } from './view.ts';
 
-export interface NetSummary {
-  backend: 'networkmanager' | 'iproute2';
-  /** Bonds with a port down (or no port): name and ports up/total. */
-  degraded: { name: string; up: number; total: number }[];
-  bonds: number;
-  pending?: { deadline: number; who: string; status: string };
-}
+export { bondHealth, type NetSummary };
 
-interface LinkJson { ifname: string; master?: string; linkinfo?: { info_kind?: string; info_slave_kind?: string; info_slave_data?: { mii_status?: string } } }
-
-/** Bonds and their ports' MII state from `ip -j -d link show` (pure). */
-export function bondHealth(json: string): { bonds: number; degraded: NetSummary['degraded'] } {
-  let links: LinkJson[] = [];
-  try { links = JSON.parse(json || '[]') as LinkJson[]; } catch { /* none */ }
-  const bonds = links.filter((l) => l.linkinfo?.info_kind === 'bond');
-  const degraded: NetSummary['degraded'] = [];
-  for (const b of bonds) {
-    const ports = links.filter((p) => p.master === b.ifname && p.linkinfo?.info_slave_kind === 'bond');
-    const up = ports.filter((p) => p.linkinfo?.info_slave_data?.mii_status === 'UP').length;
-    if (!ports.length || up < ports.length) degraded.push({ name: b.ifname, up, total: ports.length });
-  }
-  return { bonds: bonds.length, degraded };
-}
-
-export function createNetSummaryStore(runner: InventoryRunner, intervalMs = 5000): PolledStore<NetSummary> {
-  const t = new Target(runner);
-  let backend: Promise<NetSummary['backend']> | undefined;
-  return createPolledStore<NetSummary>(async () => {
-    // net-core's state directory, from its service (loaded with the first poll, after the first frame).
-    const { STATE_DIR } = await import('../../src/host/net/service.ts');
-    backend ??= detectBackend(t);
-    const [be, links, pendingText] = await Promise.all([
-      backend,
-      runner.run('ip', ['-j', '-d', 'link', 'show'], { timeoutMs: 5000 }),
-      t.readFile(`${STATE_DIR}/pending.json`),
-    ]);
-    const health = bondHealth(links.stdout);
-    let pending: NetSummary['pending'];
-    try {
-      const p = pendingText ? JSON.parse(pendingText) as { deadline?: string; who?: string; status?: string } : undefined;
-      if (p?.deadline && (p.status === 'waiting' || p.status === 'applying' || p.status === 'rolling-back')) pending = { deadline: Date.parse(p.deadline), who: p.who ?? '?', status: p.status };
-    } catch { /* a half-written file: next poll */ }
-    return { backend: be, ...health, pending };
-  }, intervalMs);
+export function createNetSummaryStore(read: () => Promise<NetSummary>, intervalMs = 5000): PolledStore<NetSummary> {
+  return createPolledStore<NetSummary>(read, intervalMs);
 }
 
 /** The dashboard's network line. */

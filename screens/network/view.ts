@@ -1,5 +1,5 @@
 // Small pure helpers and the key map of the network screens.
-import type { NetAddress, NetLink } from '../../src/host/net/inventory.ts';
+import type { NetAddress, NetLink } from '../../src/core/network.ts';
 import type { NetDiffLine, NetState } from '../../src/store/net.ts';
 
 /** The keys, in one place (help and the README list come from the bindings). */

@@ -5,23 +5,16 @@
 // any session, rolling back at the timeout. `net apply-file` feeds the same
 // operations from a file, one command per line, for unattended installs.
 import { readFileSync } from 'node:fs';
-import * as runner from '../exec/runner.ts';
 import { formatDiff } from '../domain/net/diff.ts';
 import { ChangeChain, findIface, type BondOptions, type IpMethod, type NetChange, type NetConfig } from '../domain/net/model.ts';
 import { NetValidationError, validateChange, type FieldError } from '../domain/net/validate.ts';
-import { managementOf, readInventory } from '../host/net/inventory.ts';
 import { managementImpact, riskText, type ManagementRisk } from '../domain/net/impact.ts';
-import { createNetworkService, DEFAULT_CONFIRM_TIMEOUT_S, NetError, selfCommand, type ApplyResult, type NetworkService, type ProbeResult } from '../host/net/service.ts';
+import { DEFAULT_CONFIRM_TIMEOUT_S, NetError, type ApplyResult, type NetworkUseCases, type ProbeResult } from '../core/network.ts';
 import { parseArgs, UsageError, type OptionSpecs, type ParsedOptions } from './args.ts';
 import { toCommandError } from './errors.ts';
 import { CommandError, printTable, type Command, type CommandContext } from './registry.ts';
 
-export function netService(ctx: CommandContext): NetworkService {
-  return createNetworkService({
-    runner, db: ctx.services.db, events: ctx.services.events,
-    watchdogCommand: selfCommand(), targetDbPath: ctx.services.config.dbPath,
-  });
-}
+const netService = (ctx: CommandContext): NetworkUseCases => ctx.core.network;
 
 /** Which option or argument a field error is about. */
 const FIELD_OPTION: Record<string, string> = {
@@ -146,12 +139,12 @@ export const STAGE_VERBS: StageVerb[] = [
   },
 ];
 
-function printStaged(ctx: CommandContext, svc: NetworkService): void {
+function printStaged(ctx: CommandContext, svc: NetworkUseCases): void {
   const n = svc.staged().length;
   ctx.out(`Staged (${n} change${n === 1 ? '' : 's'}); \`hostdeck net diff\` shows them, \`hostdeck net apply\` applies them.`);
 }
 
-async function stageOrExplain(svc: NetworkService, change: NetChange, current: NetConfig, verb: StageVerb): Promise<void> {
+async function stageOrExplain(svc: NetworkUseCases, change: NetChange, current: NetConfig, verb: StageVerb): Promise<void> {
   try {
     await svc.stage(change, { current });
   } catch (e) {
@@ -252,14 +245,14 @@ async function acceptDisconnect(ctx: CommandContext, risks: readonly ManagementR
   throw new CommandError('not applied: this change may disconnect you from the host (see the warnings); give --accept-disconnect to apply it anyway', 1);
 }
 
-async function applyAndWait(ctx: CommandContext, svc: NetworkService): Promise<number> {
+async function applyAndWait(ctx: CommandContext, svc: NetworkUseCases): Promise<number> {
   const timeout = (ctx.options['confirm-timeout'] as number | undefined) ?? DEFAULT_CONFIRM_TIMEOUT_S;
   try {
     const { current, diff } = await svc.desired();
     if (!ctx.json) { ctx.out(`Backend: ${await svc.backend()}`); ctx.out(formatDiff(diff)); }
-    const risks = managementImpact(current, svc.staged(), managementOf(await readInventory(runner)));
+    const risks = managementImpact(current, svc.staged(), await svc.management());
     if (risks.length) await acceptDisconnect(ctx, risks);
-    const r = await svc.apply({ confirmTimeoutS: timeout, yes: Boolean(ctx.options.yes), onStep: (s) => { if (!ctx.json) ctx.out(`... ${s}`); } });
+    const r = await svc.apply({ confirmTimeoutS: timeout, yes: Boolean(ctx.options.yes), onProgress: (p) => { if (!ctx.json) ctx.out(`... ${p.step}${p.detail ? `: ${p.detail}` : ''}`); } });
     if (!ctx.json) { ctx.out(`Verified after ${r.verifyTries} read${r.verifyTries === 1 ? '' : 's'}; probes:`); printProbes(ctx, r.probes); if (!r.probes.length) ctx.out('  (none passed before the change)'); }
     if (r.status !== 'waiting') return outcome(ctx, r);
     if (ctx.options['no-wait']) return outcome(ctx, r);
@@ -294,7 +287,7 @@ export const netCommands: Command[] = [
   {
     noun: 'net', verb: 'list', summary: 'NICs, bonds, VLANs and bridges with state and addresses',
     async run(ctx) {
-      const inv = await readInventory(runner);
+      const inv = await netService(ctx).inventory();
       const rows = [
         ...inv.nics.map((n) => ({ name: n.name, kind: 'nic', state: n.link, mac: n.mac, mtu: n.mtu, detail: [n.driver, n.speedMbps ? `${n.speedMbps}Mb/s` : undefined].filter(Boolean).join(' '), member: n.memberOf, addresses: n.addresses.map((a) => a.cidr).join(' ') })),
         ...inv.bonds.map((b) => ({ name: b.name, kind: 'bond', state: b.link, mac: b.mac, mtu: b.mtu, detail: `${b.mode} ports ${b.ports.map((p) => p.name).join(',')}`, member: b.memberOf, addresses: b.addresses.map((a) => a.cidr).join(' ') })),
@@ -328,7 +321,7 @@ export const netCommands: Command[] = [
   {
     noun: 'net', verb: 'discard', summary: 'Drop every staged change',
     async run(ctx) {
-      const n = netService(ctx).discard();
+      const n = await netService(ctx).discard();
       ctx.out(ctx.json ? JSON.stringify({ discarded: n }) : `Discarded ${n} staged change${n === 1 ? '' : 's'}.`);
       return 0;
     },
@@ -382,7 +375,7 @@ export const netCommands: Command[] = [
     noun: 'net', verb: 'rollback', summary: 'Roll back the applied change now',
     async run(ctx) {
       try {
-        await netService(ctx).rollback(`rolled back by ${ctx.services.events.user} (net rollback)`);
+        await netService(ctx).rollback(`rolled back by ${ctx.core.principal.user} (net rollback)`);
         ctx.out(ctx.json ? JSON.stringify({ status: 'rolled-back' }) : 'Rolled back: the previous configuration is back.');
         return 0;
       } catch (e) { throw toCommandError(e); }

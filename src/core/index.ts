@@ -18,6 +18,7 @@ import { createEngineUseCases, type EngineUseCases } from './engine.ts';
 import { createEventUseCases, type EventUseCases } from './events.ts';
 import { createHostUseCases, type HostUseCases } from './host.ts';
 import { createMonitorUseCases, type MonitorUseCases } from './monitor.ts';
+import { createNetworkUseCases, type NetworkUseCases } from './network.ts';
 
 /** What every use-case factory receives. */
 export interface CoreContext {
@@ -40,6 +41,7 @@ export interface Core {
   readonly host: HostUseCases;
   /** Live VM figures: the statistics sampler and what the VM store reads beside it. */
   readonly monitor: MonitorUseCases;
+  readonly network: NetworkUseCases;
 }
 
 export function createCore(infra: Services, principal: Principal): Core {
@@ -58,6 +60,7 @@ export function createCore(infra: Services, principal: Principal): Core {
     events: createEventUseCases(ctx),
     host: createHostUseCases(ctx),
     monitor: createMonitorUseCases(ctx),
+    network: createNetworkUseCases(ctx),
   };
 }
 

@@ -185,7 +185,7 @@ export class EventLog {
 
   private async run<T>(meta: ActionMeta, fn: (scope: ActionScope) => Promise<T> | T, attempt: boolean): Promise<T> {
     const m: EventInput = { ...meta, correlationId: meta.correlationId ?? EventLog.newCorrelationId() };
-    if (attempt) this.record({ ...m, message: `${meta.message}: started`, result: 'started' });
+    if (attempt) this.record({ ...m, severity: undefined, message: `${meta.message}: started`, result: 'started' });
     let committed = false;
     const scope: ActionScope = {
       correlationId: m.correlationId!,
@@ -203,13 +203,14 @@ export class EventLog {
       return v;
     } catch (err) {
       // A locked database would refuse the failure event too (after another wait).
-      if (!(err instanceof DatabaseLockedError)) this.record({ ...m, message: `${meta.message} failed: ${(err as Error).message}`, result: 'failure' });
+      if (!(err instanceof DatabaseLockedError)) this.record({ ...m, severity: undefined, message: `${meta.message} failed: ${(err as Error).message}`, result: 'failure' });
       throw err;
     }
   }
 }
 
-export type ActionMeta = Omit<EventInput, 'result' | 'severity'>;
+/** severity: the success event's (the started event is info, a failure an error). */
+export type ActionMeta = Omit<EventInput, 'result'>;
 
 export interface ActionScope {
   /** Shared by the action's events (the caller's, else a new one). */

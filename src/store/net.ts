@@ -2,18 +2,17 @@
 // address or route changes, after an apply, on demand, and every 30 s for
 // LLDP while the screen is open), live link state from watchLinks (an event
 // stream on the real runner: no work while nothing changes), and the state
-// of net-core's network service: backend, staged changes, their diff, an
+// of the core's network use cases: backend, staged changes, their diff, an
 // apply pending confirmation. Runs only while somebody is subscribed.
 import type { NetChange, NetConfig } from '../domain/net/model.ts';
 import type { FieldError } from '../domain/engine.ts';
-import { readInventory, watchLinks, type InventoryRunner, type NetInventory } from '../host/net/inventory.ts';
-import type { StageOptions } from '../host/net/service.ts';
+import { stepList, type ApplyStep } from '../domain/net/apply-steps.ts';
+import type { DiffLine, NetInventory, NetworkUseCases, PendingApply as CorePending } from '../core/network.ts';
+
+export type { ApplyStep };
 
 /** One line of the staged diff: '+' added, '-' removed, ' ' context. */
 export interface NetDiffLine { sign: '+' | '-' | ' ' | '~'; text: string }
-
-export type ApplyStepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
-export interface ApplyStep { id: string; label: string; status: ApplyStepStatus; detail?: string }
 
 export interface ProbeResult { name: string; ok: boolean; detail?: string }
 
@@ -28,31 +27,26 @@ export interface PendingApply {
   outcome?: Promise<{ status: 'confirmed' | 'rolled-back'; reason?: string }>;
 }
 
-/**
- * What the screens need from net-core's service (src/host/net/service.ts);
- * the adapter in screens/network/service.ts maps the real one onto this.
- */
-export interface NetServiceApi {
-  backend(): Promise<'networkmanager' | 'iproute2'>;
-  current(): Promise<NetConfig>;
-  staged(): Promise<NetChange[]>;
-  /** Validates; rejects with NetValidationError-like `{ errors: FieldError[] }` and stages nothing. */
-  stage(change: NetChange): Promise<void>;
-  /** Stages a list at once (in place of everything staged with replace); the staged rows and their event commit together. */
-  stageAll(changes: NetChange[], opts: Pick<StageOptions, 'replace' | 'event'>): Promise<void>;
-  discard(): Promise<void>;
-  diff(): Promise<NetDiffLine[]>;
-  /** Resolves when the change is in place and waiting for confirmation (or rejects, rolled back). */
-  apply(opts: { confirmTimeoutS: number; onStep: (steps: ApplyStep[]) => void }): Promise<PendingApply>;
-  confirm(): Promise<void>;
-  rollback(reason: string): Promise<void>;
-  pending(): Promise<PendingApply | undefined>;
-}
+/** What the network screens use of the core's network use cases. */
+export type NetService = Pick<NetworkUseCases,
+  'backend' | 'current' | 'inventory' | 'watchLinks' | 'watchAddresses' | 'staged' | 'stage' | 'stageAll' | 'discard' | 'diff'
+  | 'apply' | 'waitForOutcome' | 'confirm' | 'rollback' | 'pending' | 'identify' | 'emergencyReset' | 'testTargets'>;
 
-/** The field errors a refused change carries (net-core's NetValidationError, or any error with `errors`). */
+/** The field errors a refused change carries (NetValidationError, or any error with `errors`). */
 export function fieldErrorsOf(e: unknown): FieldError[] | undefined {
   const errs = (e as { errors?: unknown } | null)?.errors;
   return Array.isArray(errs) && errs.every((x) => x && typeof (x as FieldError).field === 'string') ? (errs as FieldError[]) : undefined;
+}
+
+const diffLines = (d: readonly DiffLine[]): NetDiffLine[] => d.map((x) => ({ sign: x.kind, text: x.text }));
+
+function pendingOf(p: Pick<CorePending, 'deadline' | 'who' | 'diff' | 'probes'>): PendingApply {
+  return {
+    deadline: Date.parse(p.deadline),
+    who: p.who,
+    diff: diffLines(p.diff),
+    probes: p.probes.map((x) => ({ name: `${x.name} ${x.target}`, ok: x.ok, detail: x.detail })),
+  };
 }
 
 export interface NetState {
@@ -77,16 +71,21 @@ export interface NetStore {
   refresh: () => Promise<void>;
   /** Re-read only the service state (staged, diff, pending). */
   refreshService: () => Promise<void>;
-  service?: NetServiceApi;
-  runner: InventoryRunner;
+  /** The core's network use cases (set by attach when the first network screen opens). */
+  net?: NetService;
+  /**
+   * Applies the staged changes; onSteps gets the progress list. Resolves when
+   * the change is in place and waiting for confirmation (or rejects, rolled back).
+   */
+  apply: (opts: { confirmTimeoutS: number; onSteps: (s: ApplyStep[]) => void }) => Promise<PendingApply>;
   /** The apply this session was waiting on is settled (confirmed or rolled back): drop it before the next read. */
   settled: () => void;
-  /** Builds the service from the shell's services on first use (the production wiring). */
-  attach: (services: unknown) => void;
+  /** Takes the network use cases of the shell's core on first use. */
+  attach: (core: { network: NetService }) => void;
   stop: () => void;
 }
 
-export function createNetStore(deps: { runner: InventoryRunner; service?: NetServiceApi; makeService?: (services: never) => NetServiceApi | undefined; slowPollMs?: number; pollMs?: number }): NetStore {
+export function createNetStore(deps: { net?: NetService; slowPollMs?: number; pollMs?: number }): NetStore {
   let state: NetState = { staged: [], diff: [], loading: true };
   const subs = new Set<() => void>();
   const emit = () => { for (const s of subs) s(); };
@@ -100,7 +99,8 @@ export function createNetStore(deps: { runner: InventoryRunner; service?: NetSer
     if (invFlight) { invAgain = true; return invFlight; }
     invFlight = (async () => {
       try {
-        const inventory = await readInventory(deps.runner);
+        if (!store.net) return;
+        const inventory = await store.net.inventory();
         set({ inventory, inventoryError: undefined, loading: false });
       } catch (e) {
         set({ inventoryError: (e as Error).message, loading: false });
@@ -113,14 +113,15 @@ export function createNetStore(deps: { runner: InventoryRunner; service?: NetSer
   };
 
   const refreshService = async (): Promise<void> => {
-    const s = store.service;
+    const s = store.net;
     if (!s) return;
     try {
       // Pending and staged are quick (a state file, the DB): shown first; the diff needs the host's configuration read.
-      const [staged, pending] = await Promise.all([s.staged(), s.pending()]);
-      set({ staged, pending, serviceError: undefined });
+      const p = await s.pending();
+      const pending = p && (p.status === 'waiting' || p.status === 'applying') ? pendingOf(p) : undefined;
+      set({ staged: s.staged(), pending, serviceError: undefined });
       const [diff, config] = await Promise.all([s.diff(), s.current()]);
-      set({ diff, config });
+      set({ diff: diffLines(diff), config });
     } catch (e) {
       set({ serviceError: (e as Error).message });
     }
@@ -137,10 +138,12 @@ export function createNetStore(deps: { runner: InventoryRunner; service?: NetSer
   };
 
   const start = () => {
+    const net = store.net;
+    if (!net) return;
     void readInv();
     void refreshService();
     let first = true;
-    stopWatch = watchLinks(deps.runner, (changes) => {
+    stopWatch = net.watchLinks((changes) => {
       if (first) { first = false; return; }
       // Show the new link state at once, then read the rest (addresses, bond ports) again.
       const inv = state.inventory;
@@ -155,15 +158,13 @@ export function createNetStore(deps: { runner: InventoryRunner; service?: NetSer
     }, { pollMs: deps.pollMs });
     // Addresses and routes change without a link event (DHCP, another tool): with a streaming
     // runner their events re-read the inventory too, so the slow poll is only for LLDP.
-    if (deps.runner.spawnStream) {
-      let t: ReturnType<typeof setTimeout> | undefined;
-      const s = deps.runner.spawnStream('ip', ['-o', 'monitor', 'address', 'route'], () => {
-        if (t) return;
-        t = setTimeout(() => { t = undefined; void readInv(); }, 300);
-        t.unref?.();
-      });
-      stopStream = () => { s.kill(); if (t) clearTimeout(t); };
-    }
+    let t: ReturnType<typeof setTimeout> | undefined;
+    const stopAddr = net.watchAddresses(() => {
+      if (t) return;
+      t = setTimeout(() => { t = undefined; void readInv(); }, 300);
+      t.unref?.();
+    });
+    if (stopAddr) stopStream = () => { stopAddr(); if (t) clearTimeout(t); };
     scheduleSlow();
   };
   let stopStream: (() => void) | undefined;
@@ -188,16 +189,31 @@ export function createNetStore(deps: { runner: InventoryRunner; service?: NetSer
     },
     refresh: async () => { await Promise.all([readInv(), refreshService()]); },
     refreshService,
-    service: deps.service,
-    runner: deps.runner,
-    settled() { set({ pending: undefined }); },
-    attach(services) {
-      if (store.service || !deps.makeService) return;
+    net: deps.net,
+    async apply({ confirmTimeoutS, onSteps }) {
+      const net = store.net;
+      if (!net) throw new Error('the network use cases are not available');
+      const steps = stepList();
       try {
-        store.service = deps.makeService(services as never);
+        const r = await net.apply({ confirmTimeoutS, onProgress: (p) => onSteps(steps.report(p)) });
+        onSteps(steps.waiting());
+        // This process rolls back at the deadline unless confirmed (from here or `hostdeck net confirm`).
+        const outcome = net.waitForOutcome(r.id).then(
+          (o) => ({ status: o.status === 'confirmed' ? 'confirmed' as const : 'rolled-back' as const, reason: o.reason }),
+          (e: Error) => ({ status: 'rolled-back' as const, reason: e.message }),
+        );
+        return { ...pendingOf({ deadline: r.deadline, who: '', diff: r.diff, probes: r.probes }), outcome };
       } catch (e) {
-        set({ serviceError: `the network service cannot start: ${(e as Error).message}` });
+        onSteps(steps.failed((e as Error).message));
+        throw e;
       }
+    },
+    settled() { set({ pending: undefined }); },
+    attach(core) {
+      if (store.net) return;
+      store.net = core.network;
+      // Somebody subscribed before the use cases were there: start now.
+      if (subs.size && !stopWatch) start();
     },
     stop: stopAll,
   };

@@ -14,13 +14,15 @@ import { applyChanges, type NetChange, type NetConfig } from '../../src/domain/n
 import { diffConfig } from '../../src/domain/net/diff.ts';
 import { NetValidationError, validateChange } from '../../src/domain/net/validate.ts';
 import { parseKernelState } from '../../src/host/net/read.ts';
-import type { StagingEvent } from '../../src/host/net/service.ts';
+import type { ApplyStepId, DiffLine, PendingApply, ProbeResult, StagingEvent } from '../../src/core/network.ts';
+import { stageEmergencyReset } from '../../src/core/network-reset.ts';
+import { progressOf } from '../../src/domain/net/apply-steps.ts';
 import type { RunOptions, RunResult } from '../../src/exec/runner.ts';
 import { createStores } from '../../src/store/host.ts';
 import { createCore } from '../../src/core/index.ts';
-import type { ApplyStep, NetServiceApi, PendingApply } from '../../src/store/net.ts';
+import type { NetService } from '../../src/store/net.ts';
 import { createNetworkScreens } from '../../screens/network/index.ts';
-import { stepTracker } from '../../screens/network/service.ts';
+import { netUseCases } from '../lib/net-core.ts';
 import { KEYS, renderTui } from '../lib/ink.tsx';
 import { testServices } from '../lib/services.ts';
 
@@ -62,30 +64,36 @@ function recordedRunner() {
   return runner;
 }
 
-/** net-core's service stand-in: real validation, model and diff; applying only records what would be applied. */
-function serviceStandin(opts: { pendingFor?: number; failApply?: string } = {}) {
+/** The core's network use cases with a stand-in for what touches the host: real validation, model and diff; applying only records what would be applied. */
+function serviceStandin(host: NetService, opts: { pendingFor?: number; failApply?: string } = {}) {
   const current: NetConfig = parseKernelState(fx('ip-d-addr.json'), fx('ip-route-default.json'), fx('ip6-route-default.json'), 'node1', fx('grep-sysfs.txt').split('\n').filter((l) => l.startsWith('/etc/resolv.conf:')).map((l) => l.slice(17)).join('\n'));
   let staged: NetChange[] = [];
   const log: string[] = [];
-  // As net-core does: what a rollback undid is staged again for another try.
+  // As the core does: what a rollback undid is staged again for another try.
   let applied: NetChange[] = [];
+  const pendingOf = (deadline: number, who: string, diff: DiffLine[], probes: ProbeResult[]) =>
+    ({ id: `apply-${deadline}`, status: 'waiting', deadline: new Date(deadline).toISOString(), who, diff, probes }) as unknown as PendingApply;
   // An apply another session started and left waiting (hostdeck net apply in an SSH session).
-  let pending: PendingApply | undefined = opts.pendingFor ? { deadline: Date.now() + opts.pendingFor * 1000, who: 'root@ssh', diff: [{ sign: '~', text: 'host name node1 -> node9' }], probes: [] } : undefined;
+  let pending: PendingApply | undefined = opts.pendingFor ? pendingOf(Date.now() + opts.pendingFor * 1000, 'root@ssh', [{ kind: '~', object: 'hostname', text: 'host name node1 -> node9' }], []) : undefined;
+  let settle: ((status: 'confirmed' | 'rolled-back') => void) | undefined;
   const notes: StagingEvent[] = [];
-  const svc: NetServiceApi & { log: string[]; notes: StagingEvent[]; stagedNow: () => NetChange[] } = {
+  const diff = () => diffConfig(current, applyChanges(current, staged));
+  const svc: NetService & { log: string[]; notes: StagingEvent[]; stagedNow: () => NetChange[] } = {
+    ...host,
     log,
     notes,
     stagedNow: () => staged,
     backend: async () => 'networkmanager',
     current: async () => current,
-    staged: async () => staged,
+    staged: () => staged,
     async stage(c) {
       const errs = validateChange(c, applyChanges(current, staged));
       if (errs.length) throw new NetValidationError(errs);
       staged = [...staged, c];
       log.push(`stage ${c.op}`);
+      return staged;
     },
-    async stageAll(changes, o) {
+    async stageAll(changes, o = {}) {
       let cfg = applyChanges(current, o.replace ? [] : staged);
       for (const c of changes) {
         const errs = validateChange(c, cfg);
@@ -95,31 +103,39 @@ function serviceStandin(opts: { pendingFor?: number; failApply?: string } = {}) 
       staged = [...(o.replace ? [] : staged), ...changes];
       if (o.event) notes.push(o.event);
       log.push(`stageAll${o.replace ? ' replace' : ''} ${changes.map((c) => c.op).join(' ')}`);
+      return changes.length;
     },
-    discard: async () => { staged = []; log.push('discard'); },
-    diff: async () => diffConfig(current, applyChanges(current, staged)).map((d) => ({ sign: d.kind, text: d.text })),
-    async apply({ confirmTimeoutS, onStep }: { confirmTimeoutS: number; onStep: (s: ApplyStep[]) => void }) {
+    emergencyReset: (input) => stageEmergencyReset(svc, input),
+    discard: async () => { const n = staged.length; staged = []; log.push('discard'); return n; },
+    diff: async () => diff(),
+    async apply({ confirmTimeoutS = 60, onProgress } = {}) {
       if (pending) throw new Error('another apply is pending');
-      const tr = stepTracker(onStep);
-      for (const s of ['validate', 'probes before the change', 'checkpoint', 'apply', 'apply: bond0.10', 'verify', 'probes after the change']) {
-        tr.step(s);
-        if (s === 'apply: bond0.10' && opts.failApply) {
+      for (const [step, detail] of [['validate'], ['probes-before'], ['checkpoint'], ['apply'], ['apply', 'bond0.10'], ['verify'], ['probes-after']] as [ApplyStepId, string?][]) {
+        onProgress?.(progressOf(step, detail));
+        if (detail && opts.failApply) {
           log.push('apply failed, rolled back');
-          tr.failed(opts.failApply);
           throw new Error(opts.failApply);
         }
       }
-      tr.waiting();
-      const diff = await svc.diff();
-      pending = { deadline: Date.now() + confirmTimeoutS * 1000, who: 'tester', diff, probes: [{ name: 'gateway 192.168.81.1', ok: true, detail: 'reply' }] };
+      pending = pendingOf(Date.now() + confirmTimeoutS * 1000, 'tester', diff(), [{ name: 'gateway', target: '192.168.81.1', ok: true, detail: 'reply' }]);
       applied = staged;
       staged = [];
       log.push(`apply ${confirmTimeoutS}`);
-      return pending;
+      return { id: pending.id, backend: 'networkmanager', diff: pending.diff, probes: pending.probes, verifyTries: 1, deadline: pending.deadline, status: 'waiting' };
     },
-    confirm: async () => { pending = undefined; log.push('confirm'); },
-    rollback: async (reason) => { pending = undefined; staged = applied; log.push(`rollback ${reason}`); },
-    pending: async () => (pending && pending.deadline > Date.now() ? pending : (pending = undefined)),
+    waitForOutcome(id) {
+      const p = pending!;
+      return new Promise((resolve) => {
+        const done = (status: 'confirmed' | 'rolled-back') => { clearTimeout(timer); settle = undefined; resolve({ id, backend: 'networkmanager', diff: p.diff, probes: p.probes, verifyTries: 1, deadline: p.deadline, status }); };
+        // As the core does: this session rolls back at the deadline unless confirmed.
+        const timer = setTimeout(() => { pending = undefined; done('rolled-back'); }, Date.parse(p.deadline) - Date.now());
+        timer.unref();
+        settle = done;
+      });
+    },
+    async confirm() { const p = pending!; pending = undefined; log.push('confirm'); settle?.('confirmed'); return p; },
+    async rollback(reason) { const p = pending!; pending = undefined; staged = applied; log.push(`rollback ${reason}`); settle?.('rolled-back'); return p; },
+    pending: async () => (pending && Date.parse(pending.deadline) > Date.now() ? pending : (pending = undefined)),
   };
   return svc;
 }
@@ -128,8 +144,8 @@ function mount(opts: { readOnly?: boolean; confirmTimeoutS?: number; columns?: n
   const services = testServices({ readOnly: opts.readOnly });
   const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 60_000);
   const runner = recordedRunner();
-  const service = serviceStandin({ pendingFor: opts.pendingFor, failApply: opts.failApply });
-  const { screens, store } = createNetworkScreens({ runner, service, confirmTimeoutS: () => opts.confirmTimeoutS ?? 60, pollMs: opts.pollMs ?? 60_000, slowPollMs: 60_000 });
+  const service = serviceStandin(netUseCases({ db: services.db, events: services.events, runner, watchdogCommand: null, stateDir: '/nonexistent' }), { pendingFor: opts.pendingFor, failApply: opts.failApply });
+  const { screens, store } = createNetworkScreens({ net: service, confirmTimeoutS: () => opts.confirmTimeoutS ?? 60, pollMs: opts.pollMs ?? 60_000, slowPollMs: 60_000 });
   const ui = renderTui(
     <App services={services} stores={stores} screens={screens} initialTheme="dark" readOnly={Boolean(opts.readOnly)} mode={() => 'standalone'} />,
     { columns: opts.columns ?? 110, rows: opts.rows ?? 34 },
@@ -423,7 +439,8 @@ describe('first-run wizard and tools (inventory recorded on a test host)', () =>
     await env.ui.waitFor(/Keep this configuration\? Rolling back in/);
     await env.ui.press('y');
     await env.ui.waitFor('Confirmed: the new configuration is kept.');
-    assert.deepEqual(env.service.log, ['stage bond.create', 'stage vlan.create', 'stage ip.set', 'stage ip.set', 'stage hostname.set', 'apply 60', 'confirm']);
+    // The wizard's changes are staged in one call: one transaction, one event.
+    assert.deepEqual(env.service.log, ['stageAll bond.create vlan.create ip.set ip.set hostname.set', 'apply 60', 'confirm']);
   });
 
   it('N through a fresh wizard: the answers are the current configuration, the summary says nothing to change, nothing is staged and A on the Network screen has nothing to apply', async () => {
@@ -521,7 +538,7 @@ describe('first-run wizard and tools (inventory recorded on a test host)', () =>
     await env.ui.press('y');
     const q = await env.ui.waitFor(/Keep this configuration\? Rolling back in/);
     assert.match(q, /192\.168\.81\.20\/24/);
-    assert.deepEqual(env.service.log, ['stage ip.set', 'apply 60']);
+    assert.deepEqual(env.service.log, ['stageAll ip.set', 'apply 60']);
   });
 
   it('the Network screen marks a staged change that takes the management address away, and its apply asks with the reason before applying', async () => {

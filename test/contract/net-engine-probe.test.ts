@@ -12,15 +12,15 @@ import { join } from 'node:path';
 import { openDatabase } from '../../src/manager/db.ts';
 import { EventLog } from '../../src/manager/events.ts';
 import { writeRegistration, type StoredRegistration } from '../../src/host/engine/state.ts';
-import { createNetworkService } from '../../src/host/net/service.ts';
 import * as runner from '../../src/exec/runner.ts';
+import { netUseCases } from '../lib/net-core.ts';
 import { startEngineStandin } from '../lib/engine-standin.ts';
 
 describe('network probes: the engine when registered (engine stand-in)', () => {
   it('no engine probe unregistered; registered, the probe reaches the engine; engine down, the probe fails with the reason', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hostdeck-netprobe-'));
     const db = openDatabase(':memory:');
-    const svc = createNetworkService({ runner, db, events: new EventLog(db, { user: 'tester', channel: 'cli' }), watchdogCommand: null, stateDir: dir });
+    const svc = netUseCases({ runner, db, events: new EventLog(db, { user: 'tester', channel: 'cli' }), watchdogCommand: null, stateDir: dir });
     const standin = await startEngineStandin();
     try {
       assert.deepEqual((await svc.test()).filter((p) => p.name === 'engine'), []);

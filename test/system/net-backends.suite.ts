@@ -13,7 +13,9 @@ import { Segment, TestHost, testHostRunner } from '../lib/testhost/index.ts';
 import { mustProc, REPO_ROOT } from '../lib/testhost/proc.ts';
 import { openDatabase } from '../../src/manager/db.ts';
 import { EventLog } from '../../src/manager/events.ts';
-import { createNetworkService, NetValidationError, type NetworkService } from '../../src/host/net/service.ts';
+import { NetValidationError } from '../../src/domain/net/validate.ts';
+import type { NetworkUseCases } from '../../src/core/network.ts';
+import { netUseCases } from '../lib/net-core.ts';
 import type { BackendName } from '../../src/host/net/backend.ts';
 import type { BondOptions, NetChange } from '../../src/domain/net/model.ts';
 import type { RunOptions, RunResult } from '../../src/exec/runner.ts';
@@ -60,7 +62,7 @@ export function suite(backend: BackendName, subnet: number) {
   describe(`network service on ${backend} in a test host`, { timeout: 1_200_000 }, () => {
     let seg: Segment | undefined;
     let host: TestHost | undefined;
-    let svc: NetworkService;
+    let svc: NetworkUseCases;
     let events: EventLog;
     const commands: string[][] = [];
     const keyDir = mkdtempSync(join(tmpdir(), 'hostdeck-netkey-'));
@@ -70,7 +72,7 @@ export function suite(backend: BackendName, subnet: number) {
     const link = async (n: string) => (await links()).find((l) => l.ifname === n);
     const stageAll = async (changes: NetChange[]) => { const cur = await svc.current(); for (const c of changes) await svc.stage(c, { current: cur }); };
     const applyYes = async (changes: NetChange[]) => {
-      svc.discard();
+      await svc.discard();
       await stageAll(changes);
       const r = await svc.apply({ confirmTimeoutS: 60, yes: true });
       assert.equal(r.status, 'confirmed', JSON.stringify(r));
@@ -96,7 +98,7 @@ export function suite(backend: BackendName, subnet: number) {
       };
       const db = openDatabase(':memory:');
       events = new EventLog(db, { user: 'tester', channel: 'cli' });
-      svc = createNetworkService({ runner, db, events, watchdogCommand: null, stateDir: '/run/hostdeck-test-net' });
+      svc = netUseCases({ runner, db, events, watchdogCommand: null, stateDir: '/run/hostdeck-test-net' });
     });
     after(async () => {
       await host?.destroy();
@@ -118,7 +120,7 @@ export function suite(backend: BackendName, subnet: number) {
     }));
 
     it('while an apply waits for confirmation a second one is refused; net rollback undoes the first', guard(async () => {
-      svc.discard();
+      await svc.discard();
       await stageAll([{ op: 'route.add', iface: 'eth0', to: '10.250.0.0/16', via: PEER }]);
       const r = await svc.apply({ confirmTimeoutS: 120 });
       assert.equal(r.status, 'waiting');
@@ -128,13 +130,13 @@ export function suite(backend: BackendName, subnet: number) {
       assert.equal(p?.who, 'tester');
       await stageAll([{ op: 'hostname.set', hostname: 'other-name' }]);
       await assert.rejects(svc.apply({ confirmTimeoutS: 60 }), /another apply .* is pending until/);
-      svc.discard();
+      await svc.discard();
       await svc.rollback('operator rolled back');
       assert.ok(!(await svc.current()).interfaces.find((i) => i.name === 'eth0')?.routes.some((x) => x.to === '10.250.0.0/16'), 'the route is gone');
       assert.equal(await svc.pending(), undefined);
       assert.equal(events.list({ text: 'rolled back: operator rolled back' }).length, 1);
       assert.equal(svc.staged().length, 1, 'the rolled-back change is staged again');
-      svc.discard();
+      await svc.discard();
     }));
 
     it('a validation table: every invalid row is refused with the field named and no command runs', guard(async () => {
@@ -447,7 +449,7 @@ export function suite(backend: BackendName, subnet: number) {
       const a = await hostdeck(['net', 'apply-file', '/root/second.net', '--apply', '--confirm-timeout', '40', '--no-wait']);
       assert.equal(a.code, 0, a.stderr);
       // That hostdeck has ended; another session (hostdeck's service from this machine) confirms.
-      const other = createNetworkService({ runner: testHostRunner(host!), db: openDatabase(':memory:'), events, watchdogCommand: null });
+      const other = netUseCases({ runner: testHostRunner(host!), db: openDatabase(':memory:'), events, watchdogCommand: null });
       const confirmed = await other.confirm();
       assert.equal(confirmed.status, 'confirmed');
       // Past the deadline the watchdog has exited without touching anything.

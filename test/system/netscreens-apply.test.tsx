@@ -9,11 +9,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { App } from '../../src/app/App.tsx';
-import { createNetworkService } from '../../src/host/net/service.ts';
+import { netUseCases } from '../lib/net-core.ts';
 import { createStores } from '../../src/store/host.ts';
 import { createCore } from '../../src/core/index.ts';
 import { createNetworkScreens } from '../../screens/network/index.ts';
-import { adaptNetworkService } from '../../screens/network/service.ts';
 import { KEYS, renderTui } from '../lib/ink.tsx';
 import { testServices } from '../lib/services.ts';
 import { Segment, TestHost, testHostRunner } from '../lib/testhost/index.ts';
@@ -40,13 +39,13 @@ describe('Network screen with the real network service on a test host', { timeou
     await host.writeFile('/etc/resolv.conf', `nameserver ${GW}\n`);
     const runner = testHostRunner(host);
     const services = testServices();
-    const core = createNetworkService({ runner, db: services.db, events: services.events, backend: 'iproute2', watchdogCommand: null, stateDir: '/run/hostdeck-net' });
+    const core = netUseCases({ runner, db: services.db, events: services.events, backend: 'iproute2', watchdogCommand: null, stateDir: '/run/hostdeck-net' });
     // Step timings, printed for the record (the whole test should stay near two minutes).
     const t0 = { at: 0 };
-    const svc: typeof core = { ...core, apply: (o) => { t0.at = Date.now(); return core.apply({ ...o, onStep: (x) => { console.log(`# apply step +${Date.now() - t0.at} ms: ${x}`); o?.onStep?.(x); } }); } };
+    const svc: typeof core = { ...core, apply: (o) => { t0.at = Date.now(); return core.apply({ ...o, onProgress: (x) => { console.log(`# apply step +${Date.now() - t0.at} ms: ${x.step}${x.detail ? `: ${x.detail}` : ''}`); o?.onProgress?.(x); } }); } };
     // Link watching is proven in netscreens-inventory; here it would only compete with the service for the host's agent.
     const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 60_000);
-    const { screens, store } = createNetworkScreens({ runner, service: adaptNetworkService(svc), confirmTimeoutS: () => 20, pollMs: 60_000, slowPollMs: 60_000 });
+    const { screens, store } = createNetworkScreens({ net: svc, confirmTimeoutS: () => 20, pollMs: 60_000, slowPollMs: 60_000 });
     const ui = renderTui(<App services={services} stores={stores} screens={screens} initialTheme="dark" readOnly={false} mode={() => 'standalone'} />, { columns: 120, rows: 36 });
     env = { ui, services, async close() { ui.unmount(); store.stop(); stores.stop(); await services.cleanup(); } };
   });

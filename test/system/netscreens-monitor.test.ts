@@ -8,6 +8,9 @@ import assert from 'node:assert/strict';
 import * as runner from '../../src/exec/runner.ts';
 import { watchLinks, type InventoryRunner, type LinkChange } from '../../src/host/net/inventory.ts';
 import { createNetStore } from '../../src/store/net.ts';
+import { openDatabase } from '../../src/manager/db.ts';
+import { EventLog } from '../../src/manager/events.ts';
+import { netUseCases } from '../lib/net-core.ts';
 
 const NS = `hd-netscr-${process.pid}`;
 
@@ -51,7 +54,8 @@ describe('live link state from ip monitor in a network namespace', { timeout: 60
   });
 
   it('the Network store shows the new link state and the addresses added, without its slow poll', async () => {
-    const store = createNetStore({ runner: inNs, slowPollMs: 3_600_000 });
+    const db = openDatabase(':memory:');
+    const store = createNetStore({ net: netUseCases({ db, events: new EventLog(db, { user: 'tester', channel: 'tui' }), runner: inNs }), slowPollMs: 3_600_000 });
     const off = store.subscribe(() => undefined);
     const state = (name: string) => store.getSnapshot().inventory?.others.find((l) => l.name === name);
     const until = async (pred: () => boolean) => { for (let i = 0; i < 50 && !pred(); i++) await new Promise((r) => setTimeout(r, 100)); return pred(); };
@@ -64,6 +68,7 @@ describe('live link state from ip monitor in a network namespace', { timeout: 60
     } finally {
       off();
       store.stop();
+      db.close();
     }
   });
 });

@@ -11,6 +11,7 @@ import { netCommands, parseNetFile, fieldMessage, terminalProgress } from '../..
 import type { CommandContext, CommandError } from '../../src/cli/registry.ts';
 import { resolveConfig } from '../../src/config.ts';
 import { Services } from '../../src/services.ts';
+import { createCore } from '../../src/core/index.ts';
 import { main } from '../../src/cli.tsx';
 import { observe, replace, type RunRecord } from '../../src/exec/runner.ts';
 import { newIface, type NetConfig } from '../../src/domain/net/model.ts';
@@ -220,7 +221,7 @@ describe('net apply: a change that may disconnect the operator (host reads answe
       const err: string[] = [];
       const calls: string[] = [];
       const ctx = {
-        services, options: { yes: true }, positionals: [], json: false, interactive: true, out: () => {}, err: (t: string) => { err.push(t); },
+        services, core: createCore(services, { user: 'tester', channel: 'cli' }), options: { yes: true }, positionals: [], json: false, interactive: true, out: () => {}, err: (t: string) => { err.push(t); },
         prompt: async (q: string) => { asked.push(q); return 'no'; },
       } as unknown as CommandContext;
       await assert.rejects(onRecordedHost(calls, () => apply.run(ctx)), (e: CommandError) => e.code === 1 && /^Not applied; the staged changes are kept/.test(e.message));

@@ -8,8 +8,7 @@ import assert from 'node:assert/strict';
 import { newIface, type NetChange, type NetConfig } from '../../src/domain/net/model.ts';
 import { openDatabase } from '../../src/manager/db.ts';
 import { EventLog } from '../../src/manager/events.ts';
-import { createNetworkService } from '../../src/host/net/service.ts';
-import { stageEmergencyReset } from '../../src/host/net/tools.ts';
+import { netUseCases } from '../lib/net-core.ts';
 
 function config(): NetConfig {
   const eth0 = newIface('eth0', 'ethernet');
@@ -22,9 +21,9 @@ function setup() {
   const events = new EventLog(db, { user: 'alice', channel: 'cli' });
   // Staging reads nothing from the host when given the current configuration.
   const runner = { run: async () => { throw new Error('staging runs no program'); } };
-  const svc = createNetworkService({ runner, db, events, watchdogCommand: null, stateDir: '/nonexistent' });
+  const svc = netUseCases({ runner, db, events, watchdogCommand: null, stateDir: '/nonexistent' });
   const current = config();
-  const reset = { current: async () => current, stageAll: (c: NetChange[], o: Parameters<typeof svc.stageAll>[1]) => svc.stageAll(c, { ...o, current }) };
+  const reset = (input: Parameters<typeof svc.emergencyReset>[0]) => svc.emergencyReset(input, { current });
   const shown = () => events.list().map((e) => `${e.source} ${e.objectType}/${e.objectId} ${e.result} ${e.severity}: ${e.message}`);
   const failEvents = () => db.exec("CREATE TEMP TRIGGER no_event BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END");
   return { db, svc, current, reset, shown, failEvents };
@@ -51,15 +50,15 @@ describe('network staging and its event, one transaction', () => {
   it('discard: one event with the count; nothing staged, nothing to tell', async () => {
     const t = setup();
     await t.svc.stageAll(lines, { current: t.current });
-    assert.equal(t.svc.discard(), 3);
-    assert.equal(t.svc.discard(), 0);
+    assert.equal(await t.svc.discard(), 3);
+    assert.equal(await t.svc.discard(), 0);
     assert.deepEqual(t.shown(), ['network network/host success info: Discarded 3 staged changes', 'network network/host success info: Staged 3 changes']);
   });
 
   it('emergency reset: replaces the staged set, with one warning event on the NIC', async () => {
     const t = setup();
     await t.svc.stage(bond, { current: t.current });
-    const r = await stageEmergencyReset(t.reset, { nic: 'eth1', method: 'dhcp' });
+    const r = await t.reset({ nic: 'eth1', method: 'dhcp' });
     assert.deepEqual(r.errors, []);
     assert.deepEqual(t.svc.staged(), r.changes);
     const [ev] = t.shown();
@@ -74,8 +73,8 @@ describe('network staging and its event, one transaction', () => {
     t.failEvents();
     await assert.rejects(t.svc.stage({ op: 'hostname.set', hostname: 'node3' }, { current: t.current }), /disk I\/O error/);
     await assert.rejects(t.svc.stageAll(lines.slice(1), { current: t.current, event: { message: 'Staged 2 changes from f' } }), /disk I\/O error/);
-    await assert.rejects(stageEmergencyReset(t.reset, { nic: 'eth1', method: 'dhcp' }), /disk I\/O error/);
-    assert.throws(() => t.svc.discard(), /disk I\/O error/);
+    await assert.rejects(t.reset({ nic: 'eth1', method: 'dhcp' }), /disk I\/O error/);
+    await assert.rejects(t.svc.discard(), /disk I\/O error/);
     assert.deepEqual(t.db.prepare('SELECT * FROM net_staged ORDER BY id').all(), before);
     assert.equal(t.shown().length, 1);
   });

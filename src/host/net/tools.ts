@@ -8,10 +8,9 @@
 //   confirmed.
 import { isIP } from 'node:net';
 import { isHostName, type FieldError } from '../../domain/engine.ts';
-import { applyChange, describeChange, findIface, type IfaceConfig, type NetChange, type NetConfig } from '../../domain/net/model.ts';
+import { applyChange, findIface, type IfaceConfig, type NetChange, type NetConfig } from '../../domain/net/model.ts';
 import { validateChange } from '../../domain/net/validate.ts';
 import type { InventoryRunner, NetInventory } from './inventory.ts';
-import type { StageOptions } from './service.ts';
 
 export type TestKind = 'gateway' | 'dns' | 'host' | 'resolve';
 export interface TestTarget { kind: TestKind; target: string }
@@ -131,29 +130,3 @@ export function resetChanges(cfg: NetConfig, input: ResetInput): { changes: NetC
   return { changes: errors.length ? [] : changes.filter((c, i, all) => all.indexOf(c) === i), errors };
 }
 
-/** What the reset needs of net-core's service. */
-export interface ResetService {
-  current(): Promise<NetConfig>;
-  stageAll(changes: NetChange[], opts: Pick<StageOptions, 'replace' | 'event'>): Promise<unknown>;
-}
-
-/**
- * Stages the reset in place of anything staged, with its event, in one
- * transaction (a kill cannot leave the one without the other); the caller
- * applies it (with the confirmation countdown).
- */
-export async function stageEmergencyReset(svc: ResetService, input: ResetInput): Promise<{ changes: NetChange[]; errors: FieldError[] }> {
-  const cfg = await svc.current();
-  const r = resetChanges(cfg, input);
-  if (r.errors.length) return r;
-  const changes: NetChange[] = [];
-  let cur = cfg;
-  for (const c of r.changes) {
-    if ((c.op === 'vlan.delete' || c.op === 'bond.delete' || c.op === 'bridge.delete') && !findIface(cur, c.name)) continue;
-    changes.push(c);
-    cur = applyChange(cur, c);
-  }
-  const message = `Emergency network reset staged on ${input.nic}: ${changes.map(describeChange).join('; ')}`;
-  await svc.stageAll(changes, { replace: true, event: { message, objectType: 'interface', objectId: input.nic, severity: 'warning' } });
-  return { changes, errors: [] };
-}
