@@ -18,6 +18,8 @@ import { createEngineUseCases, type EngineUseCases } from './engine.ts';
 import { createEventUseCases, type EventUseCases } from './events.ts';
 import { createHostUseCases, type HostUseCases } from './host.ts';
 import { createMonitorUseCases, type MonitorUseCases } from './monitor.ts';
+import { createStorageConnectionUseCases, type StorageConnectionUseCases } from './storage-connections.ts';
+import { createStorageDomainUseCases, type StorageDomainUseCases } from './storage-domains.ts';
 import { createNetworkUseCases, type NetworkUseCases } from './network.ts';
 
 /** What every use-case factory receives. */
@@ -41,6 +43,8 @@ export interface Core {
   readonly host: HostUseCases;
   /** Live VM figures: the statistics sampler and what the VM store reads beside it. */
   readonly monitor: MonitorUseCases;
+  readonly storageConnections: StorageConnectionUseCases;
+  readonly storageDomains: StorageDomainUseCases;
   readonly network: NetworkUseCases;
 }
 
@@ -48,6 +52,8 @@ export function createCore(infra: Services, principal: Principal): Core {
   const door = createDoor(principal, infra.events, { readOnly: infra.config.readOnly, engineLock: () => vmActionsLocked(infra) });
   const ctx: CoreContext = { infra, door };
   const vms = createVmUseCases(ctx);
+  let storageConnections: StorageConnectionUseCases | undefined;
+  let storageDomains: StorageDomainUseCases | undefined;
   void ctx;
   return {
     principal,
@@ -60,6 +66,9 @@ export function createCore(infra: Services, principal: Principal): Core {
     events: createEventUseCases(ctx),
     host: createHostUseCases(ctx),
     monitor: createMonitorUseCases(ctx),
+    // Built on first use: the state DB opens only when storage is asked about.
+    get storageConnections() { return (storageConnections ??= createStorageConnectionUseCases(ctx)); },
+    get storageDomains() { return (storageDomains ??= createStorageDomainUseCases(ctx, this.storageConnections)); },
     network: createNetworkUseCases(ctx),
   };
 }
