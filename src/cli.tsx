@@ -150,7 +150,7 @@ export async function main(argv: string[], output: CliOutput = PROCESS_OUTPUT): 
     const services = new Services(config, 'cli');
     try {
       const core = createCore(services, { user: config.user, channel: 'cli' });
-      return await cmd.run({ core, services, options, positionals, json: Boolean(options.json), out, err, interactive: Boolean(process.stdin.isTTY), prompt: makePrompt() });
+      return await cmd.run({ core, options, positionals, json: Boolean(options.json), out, err, interactive: Boolean(process.stdin.isTTY), prompt: makePrompt() });
     } catch (e) {
       throw services.explainError(e);
     } finally {
@@ -216,7 +216,7 @@ async function openConsole(config: Config): Promise<number> {
   await Promise.race([firstData, new Promise((r) => { waited = setTimeout(r, FIRST_FRAME_WAIT_MS); })]);
   clearTimeout(waited);
   trace('first data ready');
-  return runConsole(services, stores, SCREENS, ACTIONS, [startup], framed, core);
+  return runConsole(core, stores, SCREENS, ACTIONS, [startup], framed);
 }
 
 // Run directly (tsx src/cli.tsx) rather than through src/main.ts.

@@ -5,8 +5,7 @@ import { Box, Text, useApp, useInput, useWindowSize, type Key } from 'ink';
 import type { ThemeName } from '../config.ts';
 import { fuzzyFilter } from '../domain/fuzzy.ts';
 import { keyName } from '../domain/keys.ts';
-import type { Services } from '../services.ts';
-import { createCore, type Core } from '../core/index.ts';
+import type { Core } from '../core/index.ts';
 import { modeLabel, type Stores } from '../store/host.ts';
 import { usePolled } from '../store/use-polled.ts';
 import { ConfirmDialog } from '../ui/Dialog.tsx';
@@ -31,9 +30,8 @@ export interface StartupNotice { kind: NoticeKind; text: string }
 export interface AppProps {
   /** Results of start-up work (e.g. unattended registration) shown when they arrive. */
   startupNotices?: readonly Promise<StartupNotice | undefined>[];
-  services: Services;
-  /** The console's core (built before the first frame, with the stores); built here when not given. */
-  core?: Core;
+  /** The use cases for the console's operator (built before the first frame, with the stores). */
+  core: Core;
   stores: Stores;
   screens: readonly ScreenDef[];
   actions?: readonly PaletteAction[];
@@ -56,8 +54,7 @@ function sig(bs: readonly Binding[]): string {
 }
 
 export function App(props: AppProps) {
-  const { services, stores, screens, readOnly } = props;
-  const core = useMemo(() => props.core ?? createCore(services, { user: services.config.user, channel: 'tui' }), [services, props.core]);
+  const { core, stores, screens, readOnly } = props;
   const { exit, suspendTerminal } = useApp();
   const win = useWindowSize();
   const size = props.size ?? win;
@@ -162,9 +159,9 @@ export function App(props: AppProps) {
 
   const bodyRows = Math.max(1, size.rows - 4);
   const shell: Shell = useMemo(() => ({
-    core, services, readOnly, notify, confirm, push, back, setCapture, suspend, screens,
+    core, readOnly, notify, confirm, push, back, setCapture, suspend, screens,
     size: { rows: bodyRows, columns: size.columns },
-  }), [core, services, readOnly, notify, confirm, push, back, setCapture, suspend, screens, bodyRows, size.columns]);
+  }), [core, readOnly, notify, confirm, push, back, setCapture, suspend, screens, bodyRows, size.columns]);
 
   const actions: PaletteAction[] = useMemo(() => [
     ...shellActions({ switchTheme: () => setThemeName((n) => nextTheme(n)), quit: () => exit() }),

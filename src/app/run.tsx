@@ -3,7 +3,6 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { render } from 'ink';
-import type { Services } from '../services.ts';
 import type { Core } from '../core/index.ts';
 import type { Stores } from '../store/host.ts';
 import { App, type StartupNotice } from './App.tsx';
@@ -31,8 +30,8 @@ function restoreTerminal(leaveAltScreen: boolean): void {
   }
 }
 
-export async function runConsole(services: Services, stores: Stores, screens: readonly ScreenDef[], actions: readonly PaletteAction[] = [], startupNotices: readonly Promise<StartupNotice | undefined>[] = [], onFirstFrame?: () => void, core?: Core): Promise<number> {
-  const config = services.config;
+export async function runConsole(core: Core, stores: Stores, screens: readonly ScreenDef[], actions: readonly PaletteAction[] = [], startupNotices: readonly Promise<StartupNotice | undefined>[] = [], onFirstFrame?: () => void): Promise<number> {
+  const config = core.config;
   const benchFile = process.env.HOSTDECK_BENCH_FILE;
   let crashed = false;
 
@@ -63,7 +62,7 @@ export async function runConsole(services: Services, stores: Stores, screens: re
   logLine(config.logFile, `console start uri=${config.uri} db=${config.dbPath} user=${config.user}`);
 
   const instance = render(
-    <App services={services} core={core} stores={stores} screens={screens} actions={actions} initialTheme={config.theme} readOnly={config.readOnly} startupNotices={startupNotices}
+    <App core={core} stores={stores} screens={screens} actions={actions} initialTheme={config.theme} readOnly={config.readOnly} startupNotices={startupNotices}
       onFirstData={() => { trace('first complete frame'); if (benchFile) { const c = process.cpuUsage(); writeFileSync(benchFile, `${Date.now()} ${Math.round((c.user + c.system) / 1000)}\n`); } firstFrameDrawn(); onFirstFrame?.(); }} />,
     // interactive: a TTY is required above; ink would otherwise turn itself off when CI=true is set.
     { interactive: true, alternateScreen: true, exitOnCtrlC: false, patchConsole: true, maxFps: 30, incrementalRendering: true },
@@ -75,7 +74,7 @@ export async function runConsole(services: Services, stores: Stores, screens: re
     crash(err);
   }
   stores.stop();
-  await services.close();
+  await core.close();
   if (benchFile) appendFileSync(benchFile, `${process.resourceUsage().maxRSS}\n`);
   return 0;
 }

@@ -2,7 +2,6 @@
 // and are listed in screens/index.ts; the shell receives that list.
 import type { ComponentType } from 'react';
 import type { Core } from '../core/index.ts';
-import type { Services } from '../services.ts';
 
 /** A key binding is data: the footer, the `?` help and the docs are generated from it. */
 export interface Binding {
@@ -29,7 +28,6 @@ export type NoticeKind = 'info' | 'success' | 'warning' | 'error';
 export interface Shell {
   /** The use cases, for the console's operator (channel tui). */
   core: Core;
-  services: Services;
   readOnly: boolean;
   /** Show a result or error in the notification area. */
   notify: (kind: NoticeKind, text: string) => void;

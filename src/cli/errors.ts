@@ -7,8 +7,7 @@
 // table, so the same kind of error gets the same status on every noun.
 import { InvalidInputError, NotFoundError, type FieldError } from '../domain/errors.ts';
 import { NetValidationError } from '../domain/net/validate.ts';
-import { EngineError } from '../host/engine/errors.ts';
-import { EngineInputError } from '../host/engine/register.ts';
+import { EngineError, EngineInputError } from '../core/engine.ts';
 import { DomainError } from '../core/storage-domains.ts';
 import { ConnectionInputError, StorageError } from '../core/storage-connections.ts';
 import { UsageError } from './args.ts';

@@ -1,13 +1,11 @@
 // CLI commands are data: noun, verb, options, and a run function. Later
 // capabilities add nouns by appending to the list in src/cli/commands.ts.
 import type { Core } from '../core/index.ts';
-import type { Services } from '../services.ts';
 import type { OptionSpecs, ParsedOptions } from './args.ts';
 
 export interface CommandContext {
   /** The use cases, for this run's principal (the invoking user, channel cli). */
   core: Core;
-  services: Services;
   options: ParsedOptions;
   positionals: string[];
   json: boolean;

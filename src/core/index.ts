@@ -6,6 +6,7 @@
 // A resource's use cases live in one module here (vms.ts, network.ts, ...),
 // built by a factory that takes the CoreContext; add a resource by adding its
 // factory to `Core` and `createCore` below.
+import type { Config } from '../config.ts';
 import type { Services } from '../services.ts';
 import { createDoor, type Door } from './door.ts';
 import type { ActionId } from './catalog.ts';
@@ -34,6 +35,10 @@ export interface Core {
   /** Whether the principal may take the action now, and why not (the console's disabled reason). */
   whyNot(action: ActionId): string | undefined;
   readonly readOnly: boolean;
+  /** The process's resolved configuration (theme, log file, libvirt URI, state DB path). */
+  readonly config: Config;
+  /** Close the infrastructure under this core (libvirt connection, state DB): the process is done with it. */
+  close(): Promise<void>;
   readonly vms: VmUseCases;
   readonly snapshots: SnapshotUseCases;
   /** The demo VMs (hostdeck demo). */
@@ -54,11 +59,12 @@ export function createCore(infra: Services, principal: Principal): Core {
   const vms = createVmUseCases(ctx);
   let storageConnections: StorageConnectionUseCases | undefined;
   let storageDomains: StorageDomainUseCases | undefined;
-  void ctx;
   return {
     principal,
     whyNot: door.whyNot,
     readOnly: infra.config.readOnly,
+    config: infra.config,
+    close: () => infra.close(),
     vms,
     snapshots: createSnapshotUseCases(ctx),
     demo: createDemoUseCases(ctx, vms),

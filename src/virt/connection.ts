@@ -14,7 +14,7 @@ import type { Hypervisor as HypervisorT, Domain as DomainHandle } from '@unraid/
 import { run } from '../exec/runner.ts';
 import { parseVirshVersion } from './version.ts';
 import type { ConnectionStatus, DomainInfo, DomainStateName, DomainSummary, VirtVersion } from './types.ts';
-import { virsh as runVirsh, virshArgs, virshArgv, type VirshArgs } from './virsh.ts';
+import { virsh as runVirsh, virshArgs, virshArgv } from './virsh.ts';
 import { DomainEventStream, type DomainEvent } from './events.ts';
 import type { Snapshot } from './snapshots.ts';
 import type { Network, StoragePool, StorageVolume } from './storage.ts';
@@ -184,18 +184,19 @@ export class VirtConnection implements VirtLink {
     });
   }
 
-  /** The connection's virsh as a function, for the modules that take one (pools.ts). */
-  private readonly virshFn: Virsh = (args, opts) => this.virsh(args, opts);
-
-  /** `virsh -c <uri> ...args` -> stdout; a failure that means the daemon is gone marks the connection down. */
-  async virsh(args: VirshArgs, opts: { timeoutMs?: number } = {}): Promise<string> {
+  /**
+   * `virsh -c <uri> ...args` -> stdout; a failure that means the daemon is gone
+   * marks the connection down. A bound property, not a method: the per-object
+   * modules pass it on as a plain function.
+   */
+  readonly virsh: Virsh = async (args, opts = {}) => {
     try {
       return await runVirsh(this.uri, args, opts);
     } catch (err) {
       if (isConnectionError(err) && this.status.state === 'connected') this.markDown(err);
       throw err;
     }
-  }
+  };
 
   async readVersion(): Promise<VirtVersion> {
     const r = await run('virsh', virshArgv(this.uri, virshArgs('version')), { timeoutMs: 20_000, env: { LC_ALL: 'C' } });
@@ -316,23 +317,23 @@ export class VirtConnection implements VirtLink {
 
   // ---- storage pools and volumes (pools.ts) ----------------------------------------
 
-  storagePoolList(): Promise<StoragePool[]> { return pools.poolList(this.virshFn); }
-  storagePoolRefresh(pool: string): Promise<void> { return pools.poolRefresh(this.virshFn, pool); }
-  storagePoolStart(pool: string): Promise<void> { return pools.poolStart(this.virshFn, pool); }
-  storagePoolStop(pool: string): Promise<void> { return pools.poolStop(this.virshFn, pool); }
-  storagePoolCreateDir(pool: string, path: string): Promise<void> { return pools.poolCreateDir(this.virshFn, pool, path); }
+  storagePoolList(): Promise<StoragePool[]> { return pools.poolList(this.virsh); }
+  storagePoolRefresh(pool: string): Promise<void> { return pools.poolRefresh(this.virsh, pool); }
+  storagePoolStart(pool: string): Promise<void> { return pools.poolStart(this.virsh, pool); }
+  storagePoolStop(pool: string): Promise<void> { return pools.poolStop(this.virsh, pool); }
+  storagePoolCreateDir(pool: string, path: string): Promise<void> { return pools.poolCreateDir(this.virsh, pool, path); }
 
   async storagePoolDelete(pool: string): Promise<void> {
-    await pools.poolStop(this.virshFn, pool).catch(() => undefined);
-    await pools.poolUndefine(this.virshFn, pool);
+    await pools.poolStop(this.virsh, pool).catch(() => undefined);
+    await pools.poolUndefine(this.virsh, pool);
   }
 
-  storageVolumeList(pool: string): Promise<StorageVolume[]> { return pools.volumeList(this.virshFn, pool); }
+  storageVolumeList(pool: string): Promise<StorageVolume[]> { return pools.volumeList(this.virsh, pool); }
   /** Create a volume; returns its path. */
-  storageVolumeCreate(pool: string, name: string, sizeBytes: number, format: 'qcow2' | 'raw' = 'qcow2'): Promise<string> { return pools.volumeCreate(this.virshFn, pool, name, sizeBytes, format); }
-  storageVolumeXml(pool: string, name: string): Promise<string> { return pools.volumeXml(this.virshFn, pool, name); }
-  storageVolumePath(pool: string, name: string): Promise<string> { return pools.volumePath(this.virshFn, pool, name); }
-  storageVolumeDelete(pool: string, name: string): Promise<void> { return pools.volumeDelete(this.virshFn, { pool, name }); }
+  storageVolumeCreate(pool: string, name: string, sizeBytes: number, format: 'qcow2' | 'raw' = 'qcow2'): Promise<string> { return pools.volumeCreate(this.virsh, pool, name, sizeBytes, format); }
+  storageVolumeXml(pool: string, name: string): Promise<string> { return pools.volumeXml(this.virsh, pool, name); }
+  storageVolumePath(pool: string, name: string): Promise<string> { return pools.volumePath(this.virsh, pool, name); }
+  storageVolumeDelete(pool: string, name: string): Promise<void> { return pools.volumeDelete(this.virsh, { pool, name }); }
 
   // ---- networks (networks.ts) ----------------------------------------------------
 

@@ -2,6 +2,7 @@
 // stand-in (built from the published host-register protocol;
 // test/lib/engine-standin.ts).
 import assert from 'node:assert/strict';
+import { consoleCore } from '../lib/services.ts';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
@@ -22,7 +23,7 @@ function mount(host: HostRoot, opts: { readOnly?: boolean; columns?: number; row
     pollMs: 100,
   });
   const ui = renderTui(
-    <App services={services} stores={stores} screens={[screen]} initialTheme="dark" readOnly={Boolean(opts.readOnly)} mode={() => engineState(services, enginePaths(host.root)).summary} />,
+    <App core={consoleCore(services)} stores={stores} screens={[screen]} initialTheme="dark" readOnly={Boolean(opts.readOnly)} mode={() => engineState(services, enginePaths(host.root)).summary} />,
     { columns: opts.columns ?? 100, rows: opts.rows ?? 30 },
   );
   return { ui, services, async close() { ui.unmount(); stores.stop(); await services.cleanup(); } };

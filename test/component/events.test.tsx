@@ -1,4 +1,5 @@
 import { after, before, describe, it } from 'node:test';
+import { consoleCore } from '../lib/services.ts';
 import assert from 'node:assert/strict';
 import { App } from '../../src/app/App.tsx';
 import { createStores } from '../../src/store/host.ts';
@@ -16,7 +17,7 @@ describe('Events screen', () => {
     log.record({ source: 'vm', objectType: 'vm', objectId: 'web1', message: 'VM web1 started', result: 'success' });
     log.record({ source: 'network', objectType: 'bond', objectId: 'bond0', message: 'bond0 change rolled back: gateway unreachable', result: 'failure' });
     log.record({ source: 'storage', objectType: 'domain', objectId: 'data1', message: 'storage domain data1 unreachable', severity: 'warning' });
-    ui = renderTui(<App services={services} stores={stores} screens={SCREENS} initialTheme="dark" readOnly={false} mode={() => 'standalone'} />, { columns: 120, rows: 30 });
+    ui = renderTui(<App core={consoleCore(services)} stores={stores} screens={SCREENS} initialTheme="dark" readOnly={false} mode={() => 'standalone'} />, { columns: 120, rows: 30 });
     await ui.press('e');
     await ui.waitFor('3 events · severity ≥ info');
   });

@@ -2,6 +2,7 @@
 // the programs held back at start) is the one that shows the host, libvirt,
 // the VM counts and the mode: reported with the counts on screen, not before.
 import { describe, it } from 'node:test';
+import { consoleCore } from '../lib/services.ts';
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { App } from '../../src/app/App.tsx';
@@ -28,7 +29,7 @@ describe('the first complete frame', () => {
     try {
       await Promise.all([stores.host.refresh(), stores.virt.refresh(), stores.mode.refresh()]);
       ui = renderTui(
-        <App services={services} stores={{ ...stores, vms }} screens={SCREENS} initialTheme="dark" readOnly={false} onFirstData={() => frames.push(ui!.frame())} />,
+        <App core={consoleCore(services)} stores={{ ...stores, vms }} screens={SCREENS} initialTheme="dark" readOnly={false} onFirstData={() => frames.push(ui!.frame())} />,
         { columns: 100, rows: 30 },
       );
       await ui.waitFor(/libvirt\s+test:\/\/\/default connected/);
@@ -60,7 +61,7 @@ describe('the first complete frame', () => {
       await Promise.all([stores.host.refresh(), stores.virt.refresh(), stores.mode.refresh(), stores.vms.refresh()]);
       // Everything is there at mount: the report comes during render(), before `ui` is set.
       ui = renderTui(
-        <App services={services} stores={stores} screens={SCREENS} initialTheme="dark" readOnly={false} onFirstData={() => setImmediate(() => frames.push(ui!.frame()))} />,
+        <App core={consoleCore(services)} stores={stores} screens={SCREENS} initialTheme="dark" readOnly={false} onFirstData={() => setImmediate(() => frames.push(ui!.frame()))} />,
         { columns: 100, rows: 30 },
       );
       await ui.waitFor(/libvirt\s+disconnected: libvirtd not reachable/);

@@ -6,6 +6,7 @@
 // net-core's real validation, model and diff (src/domain/net), named as
 // such in each test that applies.
 import assert from 'node:assert/strict';
+import { consoleCore } from '../lib/services.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
@@ -147,7 +148,7 @@ function mount(opts: { readOnly?: boolean; confirmTimeoutS?: number; columns?: n
   const service = serviceStandin(netUseCases({ db: services.db, events: services.events, runner, watchdogCommand: null, stateDir: '/nonexistent' }), { pendingFor: opts.pendingFor, failApply: opts.failApply });
   const { screens, store } = createNetworkScreens({ net: service, confirmTimeoutS: () => opts.confirmTimeoutS ?? 60, pollMs: opts.pollMs ?? 60_000, slowPollMs: 60_000 });
   const ui = renderTui(
-    <App services={services} stores={stores} screens={screens} initialTheme="dark" readOnly={Boolean(opts.readOnly)} mode={() => 'standalone'} />,
+    <App core={consoleCore(services)} stores={stores} screens={screens} initialTheme="dark" readOnly={Boolean(opts.readOnly)} mode={() => 'standalone'} />,
     { columns: opts.columns ?? 110, rows: opts.rows ?? 34 },
   );
   return { ui, runner, service, services, async close() { ui.unmount(); store.stop(); stores.stop(); await services.cleanup(); } };

@@ -2,6 +2,7 @@
 // key is bound twice on one screen (the first binding would win and the other
 // could never run), and no screen takes the shell's own `?` and `:`.
 import { after, before, describe, it } from 'node:test';
+import { consoleCore } from '../lib/services.ts';
 import assert from 'node:assert/strict';
 import { useContext, useMemo } from 'react';
 import { App } from '../../src/app/App.tsx';
@@ -34,7 +35,7 @@ describe('keys of every screen opened from the menu or the palette (libvirt test
   const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 2000);
   let ui: ReturnType<typeof renderTui>;
   before(async () => {
-    ui = renderTui(<App services={services} stores={stores} screens={SCREENS.map(recorded)} initialTheme="dark" readOnly={false} mode={() => 'unconfigured'} />, { columns: 120, rows: 34 });
+    ui = renderTui(<App core={consoleCore(services)} stores={stores} screens={SCREENS.map(recorded)} initialTheme="dark" readOnly={false} mode={() => 'unconfigured'} />, { columns: 120, rows: 34 });
     await ui.waitFor(/test:\/\/\/default connected/);
   });
   after(async () => { ui.unmount(); stores.stop(); await services.cleanup(); });

@@ -1,4 +1,5 @@
 import { after, before, describe, it } from 'node:test';
+import { consoleCore } from '../lib/services.ts';
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { useState } from 'react';
@@ -27,7 +28,7 @@ function mount(opts: { readOnly?: boolean; columns?: number; rows?: number } = {
   const services = testServices({ readOnly: opts.readOnly });
   const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 2000);
   const ui = renderTui(
-    <App services={services} stores={stores} screens={[...SCREENS, dangerScreen]} initialTheme="dark" readOnly={Boolean(opts.readOnly)} mode={() => 'unconfigured'} />,
+    <App core={consoleCore(services)} stores={stores} screens={[...SCREENS, dangerScreen]} initialTheme="dark" readOnly={Boolean(opts.readOnly)} mode={() => 'unconfigured'} />,
     { columns: opts.columns ?? 100, rows: opts.rows ?? 30 },
   );
   return { ui, services, stores, async close() { ui.unmount(); stores.stop(); await services.cleanup(); } };
@@ -131,7 +132,7 @@ describe('libvirt unreachable', () => {
   it('the dashboard says disconnected instead of crashing', async () => {
     const services = testServices({ uri: 'qemu+unix:///system?socket=/nonexistent/libvirt-sock' });
     const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 500);
-    const ui = renderTui(<App services={services} stores={stores} screens={SCREENS} initialTheme="light" readOnly={false} mode={() => 'unconfigured'} />);
+    const ui = renderTui(<App core={consoleCore(services)} stores={stores} screens={SCREENS} initialTheme="light" readOnly={false} mode={() => 'unconfigured'} />);
     try {
       const f = await ui.waitFor(/libvirt\s+disconnected: libvirtd not reachable, retrying/);
       assert.match(f, /vms\s+unknown while libvirt is disconnected/);

@@ -3,6 +3,7 @@
 // system and runner), the iSCSI form's masked secret, and the FC HBA list
 // from a recorded sysfs tree (FC (recorded sysfs, no HBA here)).
 import assert from 'node:assert/strict';
+import { consoleCore } from '../lib/services.ts';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +25,7 @@ function mount(opts: { run?: typeof run } = {}) {
   const screen = createStorageConnectionsScreen({
     service: () => createConnectionService({ runner: { run: opts.run ?? run }, db: services.db, events: services.events, keyFile: join(services.dir, 'key'), sysfsRoot: `${fcRoot}/sys`, devRoot: `${fcRoot}/dev`, mountRoot: join(services.dir, 'mnt') }),
   });
-  const ui = renderTui(<App services={services} stores={stores} screens={[screen]} initialTheme="dark" readOnly={false} />, { columns: 110, rows: 30 });
+  const ui = renderTui(<App core={consoleCore(services)} stores={stores} screens={[screen]} initialTheme="dark" readOnly={false} />, { columns: 110, rows: 30 });
   return { ui, services, async close() { ui.unmount(); stores.stop(); await services.cleanup(); } };
 }
 

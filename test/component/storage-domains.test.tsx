@@ -5,6 +5,7 @@
 // form with field errors, the refusal with the VMs that use a domain,
 // detach after confirmation, volumes and an upload with its progress bar.
 import assert from 'node:assert/strict';
+import { consoleCore } from '../lib/services.ts';
 import { afterEach, describe, it } from 'node:test';
 import { App } from '../../src/app/App.tsx';
 import { createStores } from '../../src/store/host.ts';
@@ -93,7 +94,7 @@ function mount(opts: { readOnly?: boolean } = {}) {
   const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 60_000);
   const s = standIn(services);
   const screen = createStorageDomainsScreen({ api: async () => s.api, pollMs: 100 });
-  const ui = renderTui(<App services={services} stores={stores} screens={[screen]} initialTheme="dark" readOnly={Boolean(opts.readOnly)} mode={() => 'standalone'} />, { columns: 110, rows: 32 });
+  const ui = renderTui(<App core={consoleCore(services)} stores={stores} screens={[screen]} initialTheme="dark" readOnly={Boolean(opts.readOnly)} mode={() => 'standalone'} />, { columns: 110, rows: 32 });
   return { ui, ...s, async close() { ui.unmount(); stores.stop(); await services.cleanup(); } };
 }
 

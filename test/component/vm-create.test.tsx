@@ -4,6 +4,7 @@
 // is refused with the reason while a field breaks a rule. Nothing is
 // created in these tests (the real create runs in the integration tier).
 import { after, before, describe, it } from 'node:test';
+import { consoleCore } from '../lib/services.ts';
 import assert from 'node:assert/strict';
 import { App } from '../../src/app/App.tsx';
 import { createStores } from '../../src/store/host.ts';
@@ -16,7 +17,7 @@ function mount() {
   const services = testServices();
   const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 60_000);
   const wizard = vmLifecycleScreens.find((s) => s.id === 'vm-create')!;
-  const ui = renderTui(<App services={services} stores={stores} screens={[wizard, ...vmLifecycleScreens.filter((s) => s !== wizard)]} initialTheme="dark" readOnly={false} mode={() => 'standalone'} />, { columns: 110, rows: 34 });
+  const ui = renderTui(<App core={consoleCore(services)} stores={stores} screens={[wizard, ...vmLifecycleScreens.filter((s) => s !== wizard)]} initialTheme="dark" readOnly={false} mode={() => 'standalone'} />, { columns: 110, rows: 34 });
   return { ui, services, async close() { ui.unmount(); stores.stop(); await services.cleanup(); } };
 }
 

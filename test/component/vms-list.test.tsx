@@ -1,6 +1,7 @@
 // The VM list, VM detail and host monitor in the shell, on a libvirt
 // test-driver host with 30 domains (18 running, 6 paused, 6 shut off).
 import { after, before, describe, it } from 'node:test';
+import { consoleCore } from '../lib/services.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ const uri = (writeMonitorFixture as (d: string, n: number) => string)(dir, 30);
 function mount() {
   const services = testServices({ uri });
   const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 2000);
-  const ui = renderTui(<App services={services} stores={stores} screens={SCREENS} initialTheme="dark" readOnly={false} mode={() => 'unconfigured'} />, { columns: 100, rows: 30 });
+  const ui = renderTui(<App core={consoleCore(services)} stores={stores} screens={SCREENS} initialTheme="dark" readOnly={false} mode={() => 'unconfigured'} />, { columns: 100, rows: 30 });
   return { ui, stores, async close() { ui.unmount(); stores.stop(); await services.cleanup(); } };
 }
 

@@ -127,7 +127,7 @@ describe('hostdeck engine CLI against the oVirt engine stand-in', () => {
     process.env.HOSTDECK_ENGINE_ROOT = host.root;
     try {
       const ctx: CommandContext = {
-        core: createCore(services, { user: 'tester', channel: 'cli' }), services, options: { engine: engine.address, name: 'node1', address: '192.0.2.21' }, positionals: [], json: false,
+        core: createCore(services, { user: 'tester', channel: 'cli' }), options: { engine: engine.address, name: 'node1', address: '192.0.2.21' }, positionals: [], json: false,
         out: (t) => out.push(t), err: (t) => err.push(t), interactive: true,
         prompt: async (q) => { questions.push(q); return 'y'; },
       };

@@ -88,7 +88,7 @@ describe('vm delete --remove-disks and vm clone on a test:/// fixture act only t
     const cmd = lifecycleCommands.find((c) => c.noun === 'vm' && c.verb === verb)!;
     const out: string[] = [];
     const err: string[] = [];
-    const ctx: CommandContext = { core: createCore(s, { user: 'tester', channel: 'cli' }), services: s, options: options as CommandContext['options'], positionals, json: false, out: (t) => out.push(t), err: (t) => err.push(t), interactive: false, prompt: async () => undefined };
+    const ctx: CommandContext = { core: createCore(s, { user: 'tester', channel: 'cli' }), options: options as CommandContext['options'], positionals, json: false, out: (t) => out.push(t), err: (t) => err.push(t), interactive: false, prompt: async () => undefined };
     try {
       return { code: await cmd.run(ctx), out, err };
     } catch (e) {

@@ -5,6 +5,7 @@
 // hostdeck shows through the event stream with a refresh interval far
 // longer than the wait.
 import { after, before, describe, it } from 'node:test';
+import { consoleCore } from '../lib/services.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,7 +65,7 @@ describe('VM list on the real libvirtd with a guest burning CPU', { concurrency:
     await virshSys('define', join(dir, 'dom.xml'));
     const services = testServices({ uri: SYSTEM_URI });
     const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 2000);
-    const ui = renderTui(<App services={services} stores={stores} screens={SCREENS} initialTheme="dark" readOnly={false} mode={() => 'unconfigured'} />, { columns: 120, rows: 30 });
+    const ui = renderTui(<App core={consoleCore(services)} stores={stores} screens={SCREENS} initialTheme="dark" readOnly={false} mode={() => 'unconfigured'} />, { columns: 120, rows: 30 });
     env = { ui, stores, services };
   });
 

@@ -121,7 +121,7 @@ describe('VM lifecycle on the real libvirtd', () => {
       ['vCPUs above the host', { vcpus: cpus + 1 }, 'vcpus', new RegExp(`vCPUs: must be at most ${cpus}`)],
       ['vCPUs 0', { vcpus: 0 }, 'vcpus', /vCPUs: must be at least 1/],
       ['missing pool', { disks: [{ kind: 'new', pool: `${LC_PREFIX}nopool`, sizeMiB: 16, format: 'qcow2' }] }, 'disks[0].pool', /disk 1 pool: no storage pool named 'hd-lc-nopool'/],
-      ['pool without room', { disks: [{ kind: 'new', pool: POOL, sizeMiB: 512 * 1024 * 1024, format: 'qcow2' }] }, 'disks[0].size', /disk 1 size: storage pool '.*' has .* free, 524288 GiB asked for/],
+      ['pool without room', { disks: [{ kind: 'new', pool: POOL, sizeMiB: 512 * 1024 * 1024, format: 'qcow2' }] }, 'disks[0].size', /disk 1 size: storage pool '.*' has .* free, 512 TiB asked for/],
       ['missing volume', { disks: [{ kind: 'existing', pool: POOL, volume: 'nope.qcow2' }] }, 'disks[0].volume', /no volume named 'nope.qcow2'/],
       ['unknown network', { nic: { kind: 'network', source: 'hd-lc-nonet' } }, 'nic.source', /network: no libvirt network named 'hd-lc-nonet'/],
       ['unknown bridge', { nic: { kind: 'bridge', source: 'hdlcbr0' } }, 'nic.source', /bridge: no bridge named 'hdlcbr0' on this host/],

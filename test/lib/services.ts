@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig, type Config } from '../../src/config.ts';
 import { Services } from '../../src/services.ts';
+import { createCore, type Core } from '../../src/core/index.ts';
 import type { Channel } from '../../src/manager/events.ts';
 
 export function testServices(opts: { uri?: string; channel?: Channel; readOnly?: boolean } = {}): Services & { cleanup: () => Promise<void>; dir: string } {
@@ -14,4 +15,9 @@ export function testServices(opts: { uri?: string; channel?: Channel; readOnly?:
   s.dir = dir;
   s.cleanup = async () => { await s.close(); rmSync(dir, { recursive: true, force: true }); };
   return s;
+}
+
+/** The console's core over test services: the principal the console itself uses (the configured user, channel tui). */
+export function consoleCore(s: Services): Core {
+  return createCore(s, { user: s.config.user, channel: 'tui' });
 }

@@ -7,6 +7,7 @@
 // change is covered with the service stand-in in test/component/network and
 // by net-core's net-backends system test.)
 import { after, before, describe, it } from 'node:test';
+import { consoleCore } from '../lib/services.ts';
 import assert from 'node:assert/strict';
 import { App } from '../../src/app/App.tsx';
 import { netUseCases } from '../lib/net-core.ts';
@@ -46,7 +47,7 @@ describe('Network screen with the real network service on a test host', { timeou
     // Link watching is proven in netscreens-inventory; here it would only compete with the service for the host's agent.
     const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 60_000);
     const { screens, store } = createNetworkScreens({ net: svc, confirmTimeoutS: () => 20, pollMs: 60_000, slowPollMs: 60_000 });
-    const ui = renderTui(<App services={services} stores={stores} screens={screens} initialTheme="dark" readOnly={false} mode={() => 'standalone'} />, { columns: 120, rows: 36 });
+    const ui = renderTui(<App core={consoleCore(services)} stores={stores} screens={screens} initialTheme="dark" readOnly={false} mode={() => 'standalone'} />, { columns: 120, rows: 36 });
     env = { ui, services, async close() { ui.unmount(); store.stop(); stores.stop(); await services.cleanup(); } };
   });
   after(async () => {

@@ -15,6 +15,7 @@
 // real service) creates a block domain on it, and the bundled CLI inside the
 // server creates another on a second LUN.
 import { after, before, describe, it } from 'node:test';
+import { consoleCore } from '../lib/services.ts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -249,7 +250,7 @@ describe('storage domains over NFS between two test hosts, with an outage', { ti
     const services = testServices();
     const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 60_000);
     const screen = createStorageDomainsScreen({ api: async () => ({ service: serverSvc, connections: async () => serverConns.list() }) });
-    const ui = renderTui(<App services={services} stores={stores} screens={[screen]} initialTheme="dark" readOnly={false} mode={() => 'standalone'} />, { columns: 140, rows: 36 });
+    const ui = renderTui(<App core={consoleCore(services)} stores={stores} screens={[screen]} initialTheme="dark" readOnly={false} mode={() => 'standalone'} />, { columns: 140, rows: 36 });
     let d: StorageDomain | undefined;
     try {
       await ui.waitFor('No storage domains. c creates one', 30_000);
