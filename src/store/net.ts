@@ -8,6 +8,7 @@ import type { NetChange, NetConfig } from '../domain/net/model.ts';
 import type { FieldError } from '../domain/engine.ts';
 import { stepList, type ApplyStep } from '../domain/net/apply-steps.ts';
 import type { DiffLine, NetInventory, NetworkUseCases, PendingApply as CorePending } from '../core/network.ts';
+import { createPollLoop } from './poller.ts';
 
 export type { ApplyStep };
 
@@ -93,7 +94,6 @@ export function createNetStore(deps: { net?: NetService; slowPollMs?: number; po
   let invFlight: Promise<void> | undefined;
   let invAgain = false;
   let stopWatch: (() => void) | undefined;
-  let slow: ReturnType<typeof setTimeout> | undefined;
 
   const readInv = async (): Promise<void> => {
     if (invFlight) { invAgain = true; return invFlight; }
@@ -130,18 +130,19 @@ export function createNetStore(deps: { net?: NetService; slowPollMs?: number; po
     }
   };
 
-  const scheduleSlow = () => {
-    if (slow) clearTimeout(slow);
-    if (!subs.size) return;
-    slow = setTimeout(() => { void Promise.all([readInv(), refreshService()]).finally(scheduleSlow); }, deps.slowPollMs ?? 30_000);
-    slow.unref?.();
-  };
+  const readAll = async (): Promise<void> => { await Promise.all([readInv(), refreshService()]); };
+  // The slow re-read (LLDP, and whatever changed without an event). Both reads keep
+  // their error for the screen; failing the run makes the loop back off.
+  const loop = createPollLoop(async () => {
+    await readAll();
+    const error = state.inventoryError ?? state.serviceError;
+    if (error) throw new Error(error);
+  }, { intervalMs: deps.slowPollMs ?? 30_000, watching: () => subs.size > 0, settled: () => {} });
 
   const start = () => {
     const net = store.net;
     if (!net) return;
-    void readInv();
-    void refreshService();
+    loop.start();
     let first = true;
     stopWatch = net.watchLinks((changes) => {
       if (first) { first = false; return; }
@@ -165,7 +166,6 @@ export function createNetStore(deps: { net?: NetService; slowPollMs?: number; po
       t.unref?.();
     });
     if (stopAddr) stopStream = () => { stopAddr(); if (t) clearTimeout(t); };
-    scheduleSlow();
   };
   let stopStream: (() => void) | undefined;
   const stopAll = () => {
@@ -173,8 +173,7 @@ export function createNetStore(deps: { net?: NetService; slowPollMs?: number; po
     stopStream = undefined;
     stopWatch?.();
     stopWatch = undefined;
-    if (slow) clearTimeout(slow);
-    slow = undefined;
+    loop.stop();
   };
 
   const store: NetStore = {
@@ -187,7 +186,12 @@ export function createNetStore(deps: { net?: NetService; slowPollMs?: number; po
         if (subs.size === 0) stopAll();
       };
     },
-    refresh: async () => { await Promise.all([readInv(), refreshService()]); },
+    // Not through the loop: a refresh asked for during a slow run must still read again (readInv queues it).
+    async refresh() {
+      loop.resetBackoff();
+      await readAll();
+      loop.postpone();
+    },
     refreshService,
     net: deps.net,
     async apply({ confirmTimeoutS, onSteps }) {
