@@ -1,4 +1,4 @@
-import { formatDuration } from '../core/host.ts';
+import { formatDuration } from '../domain/duration.ts';
 import { formatBytes } from '../domain/size.ts';
 import type { Command } from './registry.ts';
 

@@ -5,7 +5,6 @@ import { countByState, type ConnectionStatus, type VirtVersion } from '../virt/t
 import type { CoreContext } from './index.ts';
 
 export { managementIp, type HostOverview };
-export { formatDuration } from '../host/parse.ts';
 export type { ConnectionStatus };
 
 export interface HostInfo extends HostOverview {

@@ -130,14 +130,6 @@ export function parseDefaultRoutes(json: string, family: 'inet' | 'inet6' = 'ine
     .map((r) => ({ gateway: r.gateway, dev: r.dev!, family }));
 }
 
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
-  if (d) return `${d}d ${h}h ${m}m`;
-  if (h) return `${h}h ${m}m`;
-  return `${m}m ${s % 60}s`;
-}
-
 /** Default routes from /proc/net/route (IPv4), lowest metric first. */
 export function parseProcRoute(text: string): DefaultRoute[] {
   const out: (DefaultRoute & { metric: number })[] = [];

@@ -2,8 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { formatBytes } from '../../src/domain/size.ts';
+import { formatDuration } from '../../src/domain/duration.ts';
 import {
-  formatDuration, mainFilesystems, parseCpuinfo, parseDefaultRoutes, parseDf, parseIpAddr, parseMeminfo, parseOsRelease, parseResolvConf,
+  mainFilesystems, parseCpuinfo, parseDefaultRoutes, parseDf, parseIpAddr, parseMeminfo, parseOsRelease, parseResolvConf,
 } from '../../src/host/parse.ts';
 import { parseVirshVersion } from '../../src/virt/version.ts';
 
