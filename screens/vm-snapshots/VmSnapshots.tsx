@@ -2,9 +2,10 @@
 // `virsh snapshot-list --tree` draws: take one (with memory while running,
 // or disk-only), revert, delete. What libvirt cannot do on the VM's disks is
 // refused with the reason before anything runs.
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { Box, Text, useInput, type Key } from 'ink';
-import { keyEvents } from '../../src/ui/form/key-events.ts';
+import { useCallback, useEffect, useState } from 'react';
+import { Box, Text } from 'ink';
+import { useFormInput } from '../../src/ui/form/use-form-input.ts';
+import { useFormState } from '../../src/ui/form/use-form-state.ts';
 import { useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
@@ -12,7 +13,7 @@ import { snapshotCreateProblem, snapshotDeleteProblem, snapshotRevertProblem, ty
 import { vmCanSnapshot } from '../../src/domain/vm.ts';
 import type { Snapshot, SnapshotNode } from '../../src/core/snapshots.ts';
 import type { DomainInfo } from '../../src/virt/types.ts';
-import { editText, TextLine } from '../../src/ui/TextLine.tsx';
+import { TextLine } from '../../src/ui/TextLine.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 
 /** Tree prefix for a row: rails like virsh's tree, compacted to one line per snapshot. */
@@ -29,6 +30,11 @@ export function treePrefix(rows: readonly SnapshotNode[], i: number): string {
   return `${prefix}+- `;
 }
 
+/** The new snapshot's fields, in the order Enter and Tab go through them. */
+const FIELDS = ['name', 'description'] as const;
+type SnapshotField = (typeof FIELDS)[number];
+const EMPTY = { name: '', description: '' };
+
 const fmtTime = (ms: number) => (Number.isNaN(ms) ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
 
 export function VmSnapshots({ shell, active, params }: ScreenProps) {
@@ -38,7 +44,9 @@ export function VmSnapshots({ shell, active, params }: ScreenProps) {
   const [list, setList] = useState<Snapshot[]>([]);
   const [vm, setVm] = useState<DomainInfo>();
   const [error, setError] = useState<string>();
-  const [form, setForm] = useState<{ field: 'name' | 'description'; name: string; description: string; mode: SnapshotMode }>();
+  // The new snapshot's form is open while it has a mode.
+  const [mode, setMode] = useState<SnapshotMode>();
+  const [form, dispatch] = useFormState<SnapshotField>(EMPTY);
   const [busy, setBusy] = useState<string>();
   const [version, setVersion] = useState<string>();
 
@@ -60,30 +68,28 @@ export function VmSnapshots({ shell, active, params }: ScreenProps) {
   const { selected, bindings: nav } = useSelection(keys, shell.size.rows - 8);
   const sel = rows?.find((r) => r.name === selected);
 
-  const formRef = useRef(form);
-  formRef.current = form;
-  const onKey = (input: string, key: Key) => {
-    const form = formRef.current;
-    if (!form) return;
-    if (key.escape) { formRef.current = undefined; setForm(undefined); shell.setCapture(false); return; }
-    if (key.tab) { formRef.current = { ...form, field: form.field === 'name' ? 'description' : 'name' }; setForm(formRef.current); return; }
-    if (key.return) {
-      if (form.field === 'name') { formRef.current = { ...form, field: 'description' }; setForm(formRef.current); return; }
-      shell.setCapture(false);
-      const f = form;
-      formRef.current = undefined;
-      setForm(undefined);
-      setBusy(`Taking snapshot ${f.name}…`);
-      shell.core.snapshots.create(name, { name: f.name, description: f.description || undefined, mode: f.mode })
-        .then(() => shell.notify('success', `Snapshot ${f.name} of ${name} taken`), (e: Error) => shell.notify('error', `Snapshot not taken: ${e.message}`))
-        .finally(() => { setBusy(undefined); void reload(); });
-      return;
-    }
-    const cur = form[form.field];
-    const next = editText(cur, input, key);
-    if (next !== undefined) { formRef.current = { ...form, [form.field]: next }; setForm(formRef.current); }
+  const take = (snap: { name: string; description: string }) => {
+    if (!mode) return;
+    setMode(undefined);
+    setBusy(`Taking snapshot ${snap.name}…`);
+    shell.core.snapshots.create(name, { name: snap.name, description: snap.description || undefined, mode })
+      .then(() => shell.notify('success', `Snapshot ${snap.name} of ${name} taken`), (e: Error) => shell.notify('error', `Snapshot not taken: ${e.message}`))
+      .finally(() => { setBusy(undefined); void reload(); });
   };
-  useInput((inp, key) => { for (const [i, k] of keyEvents(inp, key)) onKey(i, k); }, { isActive: active && Boolean(form) });
+  // Both fields take typing as soon as they are focused: Enter on the name and
+  // Tab go on to the other field, Enter on the description takes the snapshot.
+  const field = FIELDS[form.focus]!;
+  useFormInput(shell, form, active && Boolean(mode), {
+    draft: (value) => dispatch({ type: 'draft', value }),
+    commit: ({ key, draft }) => {
+      dispatch({ type: 'commit', id: field });
+      if (key === 'enter' && field === 'description') { take({ ...form.values, description: draft }); return; }
+      dispatch({ type: 'move', delta: 1, count: FIELDS.length });
+      dispatch({ type: 'edit', id: FIELDS[(form.focus + 1) % FIELDS.length]! });
+      return 'editing';
+    },
+    cancel: () => { dispatch({ type: 'cancel' }); setMode(undefined); },
+  });
 
   const createReason = (mode: SnapshotMode) => {
     const refused = shell.core.whyNot('snapshot.create');
@@ -93,26 +99,31 @@ export function VmSnapshots({ shell, active, params }: ScreenProps) {
     if (!a.available) return a.reason;
     return snapshotCreateProblem(mode, vm.details.disks);
   };
-  const startForm = (mode: SnapshotMode) => { setForm({ field: 'name', name: '', description: '', mode }); shell.setCapture(true); };
+  const startForm = (how: SnapshotMode) => {
+    dispatch({ type: 'reset', values: EMPTY });
+    dispatch({ type: 'edit', id: 'name', blank: true });
+    setMode(how);
+    shell.setCapture(true);
+  };
   const running = vm?.state === 'running' || vm?.state === 'paused';
   const revertReason = shell.core.whyNot('snapshot.revert') ?? (!sel ? 'no snapshot selected' : snapshotRevertProblem(sel, version));
   const deleteReason = shell.core.whyNot('snapshot.delete') ?? (!sel ? 'no snapshot selected' : snapshotDeleteProblem(sel, list));
 
   const bindings: Binding[] = [
-    ...(form ? [] : nav),
-    { keys: ['n'], description: running ? 'Snapshot with memory' : 'Snapshot', dangerous: true, when: !form, disabledReason: createReason('full'), action: () => startForm('full') },
-    { keys: ['N'], description: 'Disk-only snapshot', dangerous: true, when: !form, footer: false, disabledReason: createReason('disk-only'), action: () => startForm('disk-only') },
+    ...(mode ? [] : nav),
+    { keys: ['n'], description: running ? 'Snapshot with memory' : 'Snapshot', dangerous: true, when: !mode, disabledReason: createReason('full'), action: () => startForm('full') },
+    { keys: ['N'], description: 'Disk-only snapshot', dangerous: true, when: !mode, footer: false, disabledReason: createReason('disk-only'), action: () => startForm('disk-only') },
     {
-      keys: ['r'], description: 'Revert', dangerous: true, when: !form, disabledReason: revertReason,
+      keys: ['r'], description: 'Revert', dangerous: true, when: !mode, disabledReason: revertReason,
       confirm: sel ? `Revert ${name} to ${sel.name}? Everything since that snapshot is lost; the VM becomes ${sel.state === 'running' ? 'running' : sel.state}.` : undefined,
       action: async () => { if (!sel) return; setBusy(`Reverting to ${sel.name}…`); try { await shell.core.snapshots.revert(name, sel.name); shell.notify('success', `${name} reverted to ${sel.name}`); } finally { setBusy(undefined); void reload(); } },
     },
     {
-      keys: ['ctrl+d', 'delete'], description: 'Delete', dangerous: true, when: !form, disabledReason: deleteReason,
+      keys: ['ctrl+d', 'delete'], description: 'Delete', dangerous: true, when: !mode, disabledReason: deleteReason,
       confirm: sel ? `Delete snapshot ${sel.name} of ${name}?${sel.children.length ? ' Its children move to its parent.' : ''}` : undefined,
       action: async () => { if (!sel) return; setBusy(`Deleting ${sel.name}…`); try { await shell.core.snapshots.delete(name, sel.name); shell.notify('success', `Snapshot ${sel.name} deleted`); } finally { setBusy(undefined); void reload(); } },
     },
-    { keys: ['ctrl+r'], description: 'Refresh', footer: false, when: !form, action: () => void reload() },
+    { keys: ['ctrl+r'], description: 'Refresh', footer: false, when: !mode, action: () => void reload() },
   ];
   useBindings(bindings);
 
@@ -120,11 +131,11 @@ export function VmSnapshots({ shell, active, params }: ScreenProps) {
     <Box flexDirection="column" paddingX={1} height={shell.size.rows} overflow="hidden">
       <Text bold {...tone(t, 'accent')}>Snapshots of {name}{vm ? <Text {...tone(t, 'dim')}>  ({vm.state})</Text> : null}</Text>
       {error ? <Text {...tone(t, 'error')} wrap="truncate">{error}</Text> : null}
-      {form ? (
+      {mode ? (
         <Box flexDirection="column" marginY={1}>
-          <Text>{form.mode === 'disk-only' ? 'New disk-only (external) snapshot' : running ? 'New snapshot with memory' : 'New snapshot'}</Text>
-          <TextLine label="  name:        " value={form.name} focused={form.field === 'name'} />
-          <TextLine label="  description: " value={form.description} focused={form.field === 'description'} />
+          <Text>{mode === 'disk-only' ? 'New disk-only (external) snapshot' : running ? 'New snapshot with memory' : 'New snapshot'}</Text>
+          <TextLine label="  name:        " value={field === 'name' ? form.draft : form.values.name} focused={field === 'name'} />
+          <TextLine label="  description: " value={field === 'description' ? form.draft : form.values.description} focused={field === 'description'} />
           <Text {...tone(t, 'dim')}>Enter: next / take it · Tab switches · Esc cancels</Text>
         </Box>
       ) : null}
