@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openDatabase } from '../../src/manager/db.ts';
 import { MIGRATIONS } from '../../src/manager/migrations/index.ts';
+import { insertStaged } from '../../src/manager/repos/net-staged.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const DB_MODULE = join(root, 'src/manager/db.ts');
@@ -59,6 +60,8 @@ process.stdin.once('data', () => { const db = openDatabase(${JSON.stringify(path
     const path = join(dir, 'locked', 'state.db');
     mkdirSync(join(dir, 'locked', 'images'), { recursive: true });
     const holder = openDatabase(path);
+    // A staged change, so that discard has a row to delete (with nothing staged it writes nothing and needs no lock).
+    insertStaged(holder, [{ op: 'hostname.set', hostname: 'lockedhost' }], 'tester', new Date().toISOString());
     holder.exec('BEGIN IMMEDIATE');
     try {
       // One action through the event log, one plain statement of a service (net discard).
@@ -76,6 +79,7 @@ process.stdin.once('data', () => { const db = openDatabase(${JSON.stringify(path
       holder.exec('ROLLBACK');
     }
     assert.equal(holder.prepare('SELECT count(*) FROM storage_connections').pluck().get(), 0, 'nothing was added');
+    assert.equal(holder.prepare('SELECT count(*) FROM net_staged').pluck().get(), 1, 'nothing was discarded');
     holder.close();
   });
 });
