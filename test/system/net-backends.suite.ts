@@ -430,7 +430,7 @@ export function suite(backend: BackendName, subnet: number) {
       assert.equal((await ssh(['true'])).code, 0, 'reachable before');
       await host!.writeFile('/root/lockout.net', `# moves the management address off the operator's subnet\nip set eth0 --method static --address 192.168.${subnet + 100}.10/24\n`);
       const started = Date.now();
-      const r = await hostdeck(['net', 'apply-file', '/root/lockout.net', '--apply', '--confirm-timeout', '10']);
+      const r = await hostdeck(['net', 'apply-file', '/root/lockout.net', '--apply', '--confirm-timeout', '10', '--accept-disconnect']);
       assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);
       assert.match(r.stdout, /^~ eth0: ipv4 static 192\.168\.\d+\.10\/24 -> static 192\.168\.\d+\.10\/24$/m);
       assert.match(r.stderr, /Rolled back: not confirmed within 10 s/);
@@ -446,7 +446,7 @@ export function suite(backend: BackendName, subnet: number) {
 
     it('a confirmed change survives the timeout and a restart of hostdeck', guard(async () => {
       await host!.writeFile('/root/second.net', `ip set eth0 --method static --address ${ADDR}/24 --address 192.168.${subnet}.11/24\n`);
-      const a = await hostdeck(['net', 'apply-file', '/root/second.net', '--apply', '--confirm-timeout', '40', '--no-wait']);
+      const a = await hostdeck(['net', 'apply-file', '/root/second.net', '--apply', '--confirm-timeout', '40', '--no-wait', '--accept-disconnect']);
       assert.equal(a.code, 0, a.stderr);
       // That hostdeck has ended; another session (hostdeck's service from this machine) confirms.
       const other = netUseCases({ runner: testHostRunner(host!), db: openDatabase(':memory:'), events, watchdogCommand: null });
@@ -463,7 +463,7 @@ export function suite(backend: BackendName, subnet: number) {
 
     it('killing hostdeck while it waits for confirmation still rolls back, and the next apply works', guard(async () => {
       await host!.writeFile('/root/third.net', `ip set eth0 --method static --address ${ADDR}/24 --address 192.168.${subnet}.12/24\n`);
-      const pid = String(await host!.spawnBackground([NODE, HOSTDECK, 'net', 'apply-file', '/root/third.net', '--apply', '--confirm-timeout', '30', '--db', TARGET_DB], { log: '/root/apply.log' }));
+      const pid = String(await host!.spawnBackground([NODE, HOSTDECK, 'net', 'apply-file', '/root/third.net', '--apply', '--confirm-timeout', '30', '--db', TARGET_DB, '--accept-disconnect'], { log: '/root/apply.log' }));
       let status = '';
       for (let i = 0; i < 240 && status !== 'waiting'; i++) {
         const p = await host!.run(['cat', '/var/lib/hostdeck/net/pending.json']);
@@ -481,7 +481,7 @@ export function suite(backend: BackendName, subnet: number) {
       const addrs = (await link('eth0'))?.addr_info?.filter((x) => x.family === 'inet').map((x) => x.local).sort();
       assert.deepEqual(addrs, [ADDR, `192.168.${subnet}.11`], 'back to the confirmed configuration');
       // The change came back as staged; the next apply works.
-      const next = await hostdeck(['net', 'apply', '--yes']);
+      const next = await hostdeck(['net', 'apply', '--yes', '--accept-disconnect']);
       assert.equal(next.code, 0, `${next.stdout}\n${next.stderr}`);
       const after2 = (await link('eth0'))?.addr_info?.filter((x) => x.family === 'inet').map((x) => x.local).sort();
       assert.deepEqual(after2, [ADDR, `192.168.${subnet}.12`]);
