@@ -41,13 +41,13 @@ const MODE_TEXT: Record<BondOptions['mode'], string> = {
 
 /** Every mode with options it takes, each on its own bond over one NIC (eth1..eth7), all made in one apply. */
 const MODES: { name: string; port: string; options: BondOptions }[] = [
-  { name: 'bond-rr', port: 'eth1', options: { mode: 'balance-rr', miimon: 100, updelay: 200, downdelay: 200 } },
-  { name: 'bond-ab', port: 'eth2', options: { mode: 'active-backup', miimon: 100, primary: 'eth2' } },
-  { name: 'bond-xor', port: 'eth3', options: { mode: 'balance-xor', miimon: 100, xmit_hash_policy: 'layer2+3' } },
-  { name: 'bond-lacp', port: 'eth4', options: { mode: '802.3ad', miimon: 100, lacp_rate: 'fast', xmit_hash_policy: 'layer3+4', ad_select: 'bandwidth' } },
-  { name: 'bond-tlb', port: 'eth5', options: { mode: 'balance-tlb', miimon: 100, primary: 'eth5' } },
-  { name: 'bond-alb', port: 'eth6', options: { mode: 'balance-alb', miimon: 50, primary: 'eth6' } },
-  { name: 'bond-bc', port: 'eth7', options: { mode: 'broadcast', arp_interval: 200, arp_ip_target: ['192.168.81.1'] } },
+  { name: 'bond_rr', port: 'eth1', options: { mode: 'balance-rr', miimon: 100, updelay: 200, downdelay: 200 } },
+  { name: 'bond_ab', port: 'eth2', options: { mode: 'active-backup', miimon: 100, primary: 'eth2' } },
+  { name: 'bond_xor', port: 'eth3', options: { mode: 'balance-xor', miimon: 100, xmit_hash_policy: 'layer2+3' } },
+  { name: 'bond_lacp', port: 'eth4', options: { mode: '802.3ad', miimon: 100, lacp_rate: 'fast', xmit_hash_policy: 'layer3+4', ad_select: 'bandwidth' } },
+  { name: 'bond_tlb', port: 'eth5', options: { mode: 'balance-tlb', miimon: 100, primary: 'eth5' } },
+  { name: 'bond_alb', port: 'eth6', options: { mode: 'balance-alb', miimon: 50, primary: 'eth6' } },
+  { name: 'bond_bc', port: 'eth7', options: { mode: 'broadcast', arp_interval: 200, arp_ip_target: ['192.168.81.1'] } },
 ];
 
 interface IpLink { ifname: string; link?: string; master?: string; mtu?: number; flags?: string[]; linkinfo?: { info_kind?: string; info_data?: Record<string, unknown>; info_slave_kind?: string }; addr_info?: { family?: string; local: string; prefixlen: number; dynamic?: boolean; scope?: string }[] }
@@ -224,8 +224,8 @@ export function suite(backend: BackendName, subnet: number) {
         assert.equal(all.find((x) => x.ifname === m.port)?.master, m.name);
       }
       // An edit changes the mode of a bond in place.
-      await applyYes([{ op: 'bond.edit', name: 'bond-rr', options: { mode: 'active-backup', miimon: 100 } }]);
-      assert.match(await host!.readFile('/proc/net/bonding/bond-rr'), /^Bonding Mode: fault-tolerance \(active-backup\)$/m);
+      await applyYes([{ op: 'bond.edit', name: 'bond_rr', options: { mode: 'active-backup', miimon: 100 } }]);
+      assert.match(await host!.readFile('/proc/net/bonding/bond_rr'), /^Bonding Mode: fault-tolerance \(active-backup\)$/m);
       await applyYes(MODES.map((m) => ({ op: 'bond.delete', name: m.name })));
       const left = await links();
       for (const m of MODES) {
