@@ -2,7 +2,7 @@
 // status pane of this host, refreshed every 2 s.
 import { Fragment, useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
-import { useBindings } from '../../src/app/keys.ts';
+import { bind, useBindings } from '../../src/app/keys.ts';
 import { useStores } from '../../src/app/stores.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import type { HostOverview } from '../../src/core/host.ts';
@@ -18,6 +18,7 @@ import { useVmStore } from '../../src/store/use-vms.ts';
 import { useStorageSummary } from '../storage-domains/use-domains.ts';
 import { networkSummary } from '../network/index.ts';
 import { networkStatusLine } from '../network/summary.ts';
+import { DASHBOARD_KEYS as K } from './keys.ts';
 
 export interface StatusLine { label: string; text: string; role?: 'ok' | 'warn' | 'error' | 'dim' }
 
@@ -116,10 +117,10 @@ export function Dashboard({ shell, active }: ScreenProps) {
   const engineLabel = mode.data ? (mode.data.mode === 'unconfigured' ? 'unconfigured: not registered with an engine, not standalone' : mode.data.summary) : '…';
   const bindings: Binding[] = [
     ...entries.filter((e) => e.key).map((e) => ({ keys: [e.key!], description: e.title, action: () => shell.push(e.id), group: 'Open' })),
-    { keys: ['up', 'k'], description: 'Previous menu entry', action: () => setSel((s) => Math.max(0, s - 1)), footer: false, group: 'Menu' },
-    { keys: ['down', 'j'], description: 'Next menu entry', action: () => setSel((s) => Math.min(entries.length - 1, s + 1)), footer: false, group: 'Menu' },
-    { keys: ['enter'], description: 'Open', action: () => { const e = entries[sel]; if (e) shell.push(e.id); }, footer: false, group: 'Menu' },
-    { keys: ['r'], description: 'Refresh', action: () => { void stores.host.refresh(); void stores.virt.refresh(); void stores.vms.refresh(); }, group: 'Dashboard' },
+    bind(K.previousMenuEntry, { action: () => setSel((s) => Math.max(0, s - 1)), footer: false }),
+    bind(K.nextMenuEntry, { action: () => setSel((s) => Math.min(entries.length - 1, s + 1)), footer: false }),
+    bind(K.open, { action: () => { const e = entries[sel]; if (e) shell.push(e.id); }, footer: false }),
+    bind(K.refresh, { action: () => { void stores.host.refresh(); void stores.virt.refresh(); void stores.vms.refresh(); } }),
   ];
   useBindings(bindings);
   void active;

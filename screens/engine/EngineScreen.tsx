@@ -4,7 +4,7 @@
 // address), and the progress of each step with the failure in words.
 import { useEffect } from 'react';
 import { Box, Text } from 'ink';
-import { useBindings } from '../../src/app/keys.ts';
+import { bind, useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { REGISTRATION_STEPS, engineLabel, parseEngineAddress, type StepProgress } from '../../src/domain/engine.ts';
 import { stateWords, type EngineStatus } from '../../src/core/engine.ts';
@@ -13,6 +13,7 @@ import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { tone, useTheme, type Theme } from '../../src/ui/theme.ts';
 import { FORM_FIELDS, formErrors, toInput, useEngineForm, type FieldId, type FormValues } from './use-engine-form.ts';
 import { useEngine, type EngineScreenDeps, type RunState } from './use-engine.ts';
+import { ENGINE_KEYS as K } from './keys.ts';
 
 const LABEL_W = 16;
 
@@ -126,15 +127,15 @@ export function makeEngineScreen(deps: EngineScreenDeps) {
 
     const lockedReason = registered ? `registered with ${status.engine}; unregister first` : busy ? 'registration in progress' : undefined;
     const bindings: Binding[] = [
-      { keys: ['up', 'k'], description: 'Previous field', action: () => dispatch({ type: 'move', delta: -1 }), when: !registered && !form.editing, footer: false },
-      { keys: ['down', 'j', 'tab'], description: 'Next field', action: () => dispatch({ type: 'move', delta: 1 }), when: !registered && !form.editing, footer: false },
-      { keys: ['enter'], description: 'Edit field', action: () => { dispatch({ type: 'edit' }); shell.setCapture(true); }, when: !form.editing && !registered, disabledReason: busy ? 'registration in progress' : undefined },
-      { keys: ['r'], description: 'Register', dangerous: true, action: doRegister, when: !form.editing && !registered, disabledReason: busy ? 'registration in progress' : undefined },
-      {
-        keys: ['u'], description: 'Unregister', dangerous: true, when: registered && !busy,
+      bind(K.previousField, { action: () => dispatch({ type: 'move', delta: -1 }), when: !registered && !form.editing, footer: false }),
+      bind(K.nextField, { action: () => dispatch({ type: 'move', delta: 1 }), when: !registered && !form.editing, footer: false }),
+      bind(K.editField, { action: () => { dispatch({ type: 'edit' }); shell.setCapture(true); }, when: !form.editing && !registered, disabledReason: busy ? 'registration in progress' : undefined }),
+      bind(K.register, { action: doRegister, when: !form.editing && !registered, disabledReason: busy ? 'registration in progress' : undefined }),
+      bind(K.unregister, {
+        when: registered && !busy,
         confirm: `Unregister from ${status.engine}? The engine's SSH key and CA are removed from this host and VM actions come back here. Remove the host on the engine as well.`,
-        action: unregister,
-      },
+        action: unregister
+      }),
     ];
     useBindings(bindings);
 

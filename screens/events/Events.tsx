@@ -2,7 +2,7 @@
 // detail view.
 import { useMemo, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
-import { useBindings } from '../../src/app/keys.ts';
+import { bind, useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { SEVERITIES, type EventRecord, type Severity } from '../../src/core/events.ts';
@@ -11,6 +11,7 @@ import { Table, type Column } from '../../src/ui/Table.tsx';
 import { editText, TextLine } from '../../src/ui/TextLine.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { Field } from '../../src/ui/Panel.tsx';
+import { EVENTS_KEYS as K } from './keys.ts';
 
 const SEV_ROLE = { info: 'info', warning: 'warn', error: 'error', alert: 'error' } as const;
 
@@ -52,10 +53,10 @@ export function Events({ shell, active }: ScreenProps) {
 
   const bindings: Binding[] = [
     ...nav,
-    { keys: ['enter'], description: 'Details', action: () => { if (selected) shell.push('event', { id: Number(selected) }); }, when: Boolean(selected) },
-    { keys: ['/'], description: 'Filter text', action: () => { setDraft(text); setEditing(true); shell.setCapture(true); } },
-    { keys: ['s'], description: `Severity ≥ ${minSeverity}`, action: () => setMinSeverity((s) => SEVERITIES[(SEVERITIES.indexOf(s) + 1) % SEVERITIES.length]!) },
-    { keys: ['c'], description: 'Clear filters', action: () => { setText(''); setMinSeverity('info'); }, when: Boolean(text) || minSeverity !== 'info' },
+    bind(K.details, { action: () => { if (selected) shell.push('event', { id: Number(selected) }); }, when: Boolean(selected) }),
+    bind(K.filterText, { action: () => { setDraft(text); setEditing(true); shell.setCapture(true); } }),
+    bind(K.severity, { description: `Severity ≥ ${minSeverity}`, action: () => setMinSeverity((s) => SEVERITIES[(SEVERITIES.indexOf(s) + 1) % SEVERITIES.length]!) }),
+    bind(K.clearFilters, { action: () => { setText(''); setMinSeverity('info'); }, when: Boolean(text) || minSeverity !== 'info' }),
   ];
   useBindings(bindings);
 

@@ -3,7 +3,7 @@
 // of CPU, memory, network and disk over the last 5, 15 or 60 minutes.
 import { useState, memo } from 'react';
 import { Box, Text } from 'ink';
-import { useBindings } from '../../src/app/keys.ts';
+import { bind, useBindings } from '../../src/app/keys.ts';
 import { useStores } from '../../src/app/stores.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { compactBytes, nextRefresh } from '../../src/domain/vm-figures.ts';
@@ -12,6 +12,7 @@ import { hbar } from '../../src/ui/braille.ts';
 import { Chart } from '../../src/ui/Chart.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { nextWindow } from '../vms/VmDetail.tsx';
+import { HOST_MONITOR_KEYS as K } from './keys.ts';
 
 const rate = (v: number) => `${compactBytes(v)}/s`;
 
@@ -35,10 +36,10 @@ export const HostMonitor = memo(function HostMonitor({ shell }: ScreenProps) {
   const [windowMin, setWindowMin] = useState(5);
   const setRefresh = (ms: number) => { stores.hostMetrics.setIntervalMs(ms); stores.vms.setIntervalMs(ms); };
   const bindings: Binding[] = [
-    { keys: ['>'], description: `Longer window (now ${windowMin} min)`, action: () => setWindowMin((w) => nextWindow(w, 1)), group: 'Charts' },
-    { keys: ['<'], description: 'Shorter window', action: () => setWindowMin((w) => nextWindow(w, -1)), group: 'Charts' },
-    { keys: ['+'], description: `Refresh faster (now ${st.intervalMs / 1000} s)`, action: () => setRefresh(nextRefresh(st.intervalMs, -1)), group: 'Refresh' },
-    { keys: ['-'], description: 'Refresh slower', action: () => setRefresh(nextRefresh(st.intervalMs, 1)), group: 'Refresh' },
+    bind(K.longerWindow, { description: `Longer window (now ${windowMin} min)`, action: () => setWindowMin((w) => nextWindow(w, 1)) }),
+    bind(K.shorterWindow, { action: () => setWindowMin((w) => nextWindow(w, -1)) }),
+    bind(K.refreshFaster, { description: `Refresh faster (now ${st.intervalMs / 1000} s)`, action: () => setRefresh(nextRefresh(st.intervalMs, -1)) }),
+    bind(K.refreshSlower, { action: () => setRefresh(nextRefresh(st.intervalMs, 1)) }),
   ];
   useBindings(bindings);
   const m = st.data;

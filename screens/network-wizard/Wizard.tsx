@@ -6,7 +6,7 @@
 // step is validated before moving on; errors show on their field.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
-import { useBindings } from '../../src/app/keys.ts';
+import { bind, useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { diffConfig } from '../../src/domain/net/diff.ts';
 import { riskText } from '../../src/domain/net/impact.ts';
@@ -18,6 +18,7 @@ import { useNet } from '../network/NetworkScreen.tsx';
 import { RiskNote, diffRole, diffText, managementOf, risksOf } from '../network/Risk.tsx';
 import { diffSign } from '../network/view.ts';
 import { STEPS, initialWizardValues, ipValues, stepErrors, stepFields, topOf, wizardChanges } from './wizard.ts';
+import { NETWORK_WIZARD_KEYS as K } from './keys.ts';
 
 export function makeWizardScreen(store: NetStore) {
   return function NetworkWizard({ shell, active }: ScreenProps) {
@@ -102,14 +103,14 @@ export function makeWizardScreen(store: NetStore) {
     };
     const b: Binding[] = [
       ...nav,
-      { keys: ['N', 'ctrl+n'], description: 'Next step', when: step.id !== 'summary' && !form.editing, disabledReason: !ready ? 'reading the network…' : undefined, action: next },
-      { keys: ['P'], description: 'Previous step', when: stepIdx > 0 && !form.editing, action: () => goto(stepIdx - 1) },
-      {
-        keys: ['A'], description: 'Stage and apply', dangerous: true, when: step.id === 'summary',
+      bind(K.nextStep, { when: step.id !== 'summary' && !form.editing, disabledReason: !ready ? 'reading the network…' : undefined, action: next }),
+      bind(K.previousStep, { when: stepIdx > 0 && !form.editing, action: () => goto(stepIdx - 1) }),
+      bind(K.stageAndApply, {
+        when: step.id === 'summary',
         disabledReason: busy ? 'staging…' : s.pending ? 'an apply is waiting for confirmation' : changes.length ? undefined : 'the wizard changes nothing',
-        action: apply,
-      },
-      { keys: ['escape', 'q'], description: 'Leave the wizard', when: !form.editing, action: leave },
+        action: apply
+      }),
+      bind(K.leaveTheWizard, { when: !form.editing, action: leave }),
     ];
     useBindings(b);
     return (

@@ -5,7 +5,7 @@
 // the question.
 import { useEffect, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
-import { useBindings } from '../../src/app/keys.ts';
+import { bind, useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import type { ApplyStep, NetStore, PendingApply } from '../../src/store/net.ts';
 import { tone, useTheme, type Theme } from '../../src/ui/theme.ts';
@@ -13,6 +13,7 @@ import { riskText } from '../../src/domain/net/impact.ts';
 import { useNet } from './NetworkScreen.tsx';
 import { RiskNote, diffRole, diffText, risksOf, sameRisks } from './Risk.tsx';
 import { diffSign, secondsLeft } from './view.ts';
+import { NETWORK_KEYS as K } from './keys.ts';
 
 const MARK: Record<ApplyStep['status'], { mark: string; role: 'ok' | 'error' | 'dim' | 'warn' }> = {
   pending: { mark: '·', role: 'dim' }, running: { mark: '…', role: 'warn' }, done: { mark: '✓', role: 'ok' }, failed: { mark: '✗', role: 'error' }, skipped: { mark: '-', role: 'dim' },
@@ -149,9 +150,9 @@ export function makeApplyScreen(store: NetStore, opts: { confirmTimeoutS: () => 
     };
 
     const b: Binding[] = [
-      { keys: ['enter', 'A'], description: `Apply (confirm within ${timeoutS} s)`, dangerous: true, when: phase === 'ready' || ((phase === 'rolled-back' || phase === 'failed') && s.staged.length > 0), disabledReason: s.staged.length ? undefined : 'nothing is staged', action: start },
-      { keys: ['y', 'enter'], description: 'Keep this configuration', dangerous: true, when: phase === 'confirm', action: keep },
-      { keys: ['R', 'n'], description: 'Roll back now', dangerous: true, when: phase === 'confirm', action: rollback },
+      bind(K.applyNow, { description: `Apply (confirm within ${timeoutS} s)`, when: phase === 'ready' || ((phase === 'rolled-back' || phase === 'failed') && s.staged.length > 0), disabledReason: s.staged.length ? undefined : 'nothing is staged', action: start }),
+      bind(K.keepThisConfiguration, { when: phase === 'confirm', action: keep }),
+      bind(K.rollBackNow, { when: phase === 'confirm', action: rollback }),
     ];
     useBindings(b);
 

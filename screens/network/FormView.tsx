@@ -8,6 +8,8 @@ import { useFormState } from '../../src/ui/form/use-form-state.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import type { FieldDef } from './forms.ts';
+import { bind } from '../../src/app/keys.ts';
+import { NETWORK_KEYS as K } from './keys.ts';
 
 export const useFieldForm = useFormState;
 
@@ -27,18 +29,17 @@ export function useFieldInput(form: FormState, dispatch: React.Dispatch<FormActi
   if (form.editing) return [];
   const cycle = (delta: number) => { if (field?.type === 'choice') dispatch({ type: 'cycle', id: field.id, options: field.options!, delta }); };
   return [
-    { keys: ['up', 'k'], description: 'Previous field', action: () => dispatch({ type: 'move', delta: -1, count: fields.length }), footer: false, group: 'Form' },
-    { keys: ['down', 'j', 'tab'], description: 'Next field', action: () => dispatch({ type: 'move', delta: 1, count: fields.length }), footer: false, group: 'Form' },
-    {
-      keys: ['enter'], description: field?.type === 'choice' ? 'Next choice' : 'Edit field', group: 'Form',
-      action: () => {
+    bind(K.previousField, { action: () => dispatch({ type: 'move', delta: -1, count: fields.length }), footer: false }),
+    bind(K.nextField, { action: () => dispatch({ type: 'move', delta: 1, count: fields.length }), footer: false }),
+    bind(K.editOrChoose, {
+      description: field?.type === 'choice' ? 'Next choice' : 'Edit field', action: () => {
         if (!field) return;
         if (field.type === 'choice') cycle(1);
         else { dispatch({ type: 'edit', id: field.id }); shell.setCapture(true); }
-      },
-    },
-    { keys: ['right', 'space'], description: 'Next choice', action: () => cycle(1), when: field?.type === 'choice', footer: false, group: 'Form' },
-    { keys: ['left'], description: 'Previous choice', action: () => cycle(-1), when: field?.type === 'choice', footer: false, group: 'Form' },
+      }
+    }),
+    bind(K.nextChoice, { action: () => cycle(1), when: field?.type === 'choice', footer: false }),
+    bind(K.previousChoice, { action: () => cycle(-1), when: field?.type === 'choice', footer: false }),
   ];
 }
 

@@ -3,7 +3,7 @@
 // shows the field and the rule on that field, and nothing is staged.
 import { useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
-import { useBindings } from '../../src/app/keys.ts';
+import { bind, useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { applyChanges, describeChange } from '../../src/domain/net/model.ts';
 import { fieldErrorsOf, type NetStore } from '../../src/store/net.ts';
@@ -11,6 +11,7 @@ import { tone, useTheme } from '../../src/ui/theme.ts';
 import { FieldList, useFieldForm, useFieldInput } from './FormView.tsx';
 import { FORMS, checkForm, errorsByField, initialValues, visibleFields, type FormKind } from './forms.ts';
 import { useNet } from './NetworkScreen.tsx';
+import { NETWORK_KEYS as K } from './keys.ts';
 
 export function makeNetFormScreen(store: NetStore) {
   return function NetFormScreen({ shell, active, params }: ScreenProps) {
@@ -48,7 +49,7 @@ export function makeNetFormScreen(store: NetStore) {
     };
     const b: Binding[] = [
       ...nav,
-      { keys: ['s'], description: 'Stage', dangerous: true, when: !form.editing, disabledReason: busy ? 'staging…' : s.pending ? 'an apply is waiting for confirmation' : undefined, action: stage },
+      bind(K.stage, { when: !form.editing, disabledReason: busy ? 'staging…' : s.pending ? 'an apply is waiting for confirmation' : undefined, action: stage }),
     ];
     useBindings(b);
     const title = `${FORMS[kind].title}${target ? `: ${target}` : ''}`;

@@ -5,7 +5,7 @@
 // in read-only mode); forms stage changes through net-core's service.
 import { memo, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, Text } from 'ink';
-import { useBindings } from '../../src/app/keys.ts';
+import { bind, useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { allLinks, type NetInventory, type NetLink } from '../../src/core/network.ts';
@@ -15,7 +15,8 @@ import { Table, type Column } from '../../src/ui/Table.tsx';
 import { tone, useTheme, type Theme } from '../../src/ui/theme.ts';
 import type { ManagementRisk } from '../../src/domain/net/impact.ts';
 import { RiskNote, diffRole, diffText, risksOf } from './Risk.tsx';
-import { NET_KEYS, addressLabel, backendLabel, linkRole, secondsLeft, speedLabel } from './view.ts';
+import { addressLabel, backendLabel, linkRole, secondsLeft, speedLabel } from './view.ts';
+import { NETWORK_KEYS as K } from './keys.ts';
 
 /** The store's state; the first screen that opens attaches net-core's service (it needs the state DB). */
 export function useNet(store: NetStore, shell?: { core: { network: NonNullable<NetStore['net']> } }): NetState {
@@ -82,7 +83,7 @@ function StagedPane({ s, t, full, rows, risks }: { s: NetState; t: Theme; full: 
   if (s.pending) {
     return (
       <Text wrap="truncate" {...tone(t, 'warn')}>
-        An apply is waiting for confirmation ({s.pending.who}): rolling back in {secondsLeft(s.pending.deadline)} s. {NET_KEYS.apply} opens it.
+        An apply is waiting for confirmation ({s.pending.who}): rolling back in {secondsLeft(s.pending.deadline)} s. {K.apply.keys[0]} opens it.
       </Text>
     );
   }
@@ -90,10 +91,10 @@ function StagedPane({ s, t, full, rows, risks }: { s: NetState; t: Theme; full: 
   const lines = full ? s.diff : s.diff.slice(0, Math.max(1, rows - 1));
   return (
     <Box flexDirection="column">
-      <Text bold {...tone(t, 'accent')}>{s.staged.length} staged change{s.staged.length === 1 ? '' : 's'} · {NET_KEYS.apply} apply · {NET_KEYS.discard} discard · {NET_KEYS.diff} {full ? 'hide' : 'show'} the diff</Text>
+      <Text bold {...tone(t, 'accent')}>{s.staged.length} staged change{s.staged.length === 1 ? '' : 's'} · {K.apply.keys[0]} apply · {K.discard.keys[0]} discard · {K.diff.keys[0]} {full ? 'hide' : 'show'} the diff</Text>
       <RiskNote risks={risks} t={t} />
       {lines.map((d, i) => <Text key={i} wrap="truncate" {...tone(t, diffRole(d))}>{diffText(d, risks)}</Text>)}
-      {!full && s.diff.length > lines.length ? <Text {...tone(t, 'dim')}>… {s.diff.length - lines.length} more lines ({NET_KEYS.diff} shows all)</Text> : null}
+      {!full && s.diff.length > lines.length ? <Text {...tone(t, 'dim')}>… {s.diff.length - lines.length} more lines ({K.diff.keys[0]} shows all)</Text> : null}
     </Box>
   );
 }
@@ -131,40 +132,39 @@ export function makeNetworkScreen(store: NetStore) {
     const noSvc = svc ? undefined : 'the network service (net-core) is not available in this build';
     const pendingWhy = s.pending ? 'an apply is waiting for confirmation' : undefined;
     const stageWhy = noSvc ?? pendingWhy;
-    const group = 'Network';
     const form = (kind: string, target?: string) => shell.push('net-form', { kind, target });
     const deletable = sel && (sel.kind === 'bond' || sel.kind === 'vlan' || sel.kind === 'bridge');
     const b: Binding[] = [
       ...nav,
-      { keys: [NET_KEYS.refresh], description: 'Refresh', group, footer: false, action: async () => { await store.refresh(); } },
-      { keys: [NET_KEYS.bond], description: 'New bond', group, dangerous: true, disabledReason: stageWhy, action: () => form('bond') },
-      { keys: [NET_KEYS.vlan], description: 'New VLAN', group, dangerous: true, footer: false, disabledReason: stageWhy, action: () => form('vlan', sel && (sel.kind === 'ethernet' || sel.kind === 'bond') ? sel.name : undefined) },
-      { keys: [NET_KEYS.bridge], description: 'New bridge', group, dangerous: true, footer: false, disabledReason: stageWhy, action: () => form('bridge') },
-      {
-        keys: [NET_KEYS.edit], description: sel?.kind === 'bond' ? 'Edit bond' : 'IP settings', group, dangerous: true, when: Boolean(sel),
+      bind(K.refresh, { footer: false, action: async () => { await store.refresh(); } }),
+      bind(K.bond, { disabledReason: stageWhy, action: () => form('bond') }),
+      bind(K.vlan, { footer: false, disabledReason: stageWhy, action: () => form('vlan', sel && (sel.kind === 'ethernet' || sel.kind === 'bond') ? sel.name : undefined) }),
+      bind(K.bridge, { footer: false, disabledReason: stageWhy, action: () => form('bridge') }),
+      bind(K.edit, {
+        description: sel?.kind === 'bond' ? 'Edit bond' : 'IP settings', when: Boolean(sel),
         disabledReason: stageWhy ?? (sel?.memberOf ? `${sel.name} is a port of ${sel.memberOf}; edit ${sel.memberOf}` : undefined),
-        action: () => form(sel!.kind === 'bond' ? 'bond-edit' : 'ip', sel!.name),
-      },
-      { keys: [NET_KEYS.ip], description: 'IP settings', group, dangerous: true, footer: false, when: Boolean(sel), disabledReason: stageWhy ?? (sel?.memberOf ? `${sel.name} is a port of ${sel.memberOf}; set the address on ${sel.memberOf}` : undefined), action: () => form('ip', sel!.name) },
-      { keys: [NET_KEYS.mtu], description: 'MTU', group, dangerous: true, footer: false, when: Boolean(sel), disabledReason: stageWhy, action: () => form('mtu', sel!.name) },
-      { keys: [NET_KEYS.dns], description: 'DNS', group, dangerous: true, footer: false, disabledReason: stageWhy, action: () => form('dns') },
-      { keys: [NET_KEYS.hostname], description: 'Host name', group, dangerous: true, footer: false, disabledReason: stageWhy, action: () => form('hostname') },
-      {
-        keys: [NET_KEYS.delete], description: `Delete ${sel?.kind ?? ''}`.trim(), group, dangerous: true, footer: false, when: Boolean(deletable),
+        action: () => form(sel!.kind === 'bond' ? 'bond-edit' : 'ip', sel!.name)
+      }),
+      bind(K.ip, { footer: false, when: Boolean(sel), disabledReason: stageWhy ?? (sel?.memberOf ? `${sel.name} is a port of ${sel.memberOf}; set the address on ${sel.memberOf}` : undefined), action: () => form('ip', sel!.name) }),
+      bind(K.mtu, { footer: false, when: Boolean(sel), disabledReason: stageWhy, action: () => form('mtu', sel!.name) }),
+      bind(K.dns, { footer: false, disabledReason: stageWhy, action: () => form('dns') }),
+      bind(K.hostname, { footer: false, disabledReason: stageWhy, action: () => form('hostname') }),
+      bind(K.delete, {
+        description: `Delete ${sel?.kind ?? ''}`.trim(), footer: false, when: Boolean(deletable),
         disabledReason: stageWhy, confirm: sel ? `Stage deleting ${sel.kind} ${sel.name}? Nothing changes until you apply.` : undefined,
         action: async () => {
           const op = sel!.kind === 'bond' ? 'bond.delete' : sel!.kind === 'vlan' ? 'vlan.delete' : 'bridge.delete';
           try {
             await svc!.stage({ op, name: sel!.name });
-            shell.notify('success', `Staged: delete ${sel!.kind} ${sel!.name} (${NET_KEYS.apply} applies)`);
+            shell.notify('success', `Staged: delete ${sel!.kind} ${sel!.name} (${K.apply.keys[0]} applies)`);
           } catch (e) {
             shell.notify('error', `Not staged: ${(e as Error).message}`);
           }
           await store.refreshService();
-        },
-      },
-      {
-        keys: [NET_KEYS.identify], description: blinking ? `Stop identify (${blinking})` : 'Identify (blink LED)', group, footer: false,
+        }
+      }),
+      bind(K.identify, {
+        description: blinking ? `Stop identify (${blinking})` : 'Identify (blink LED)', footer: false,
         when: sel?.kind === 'ethernet' || blinking !== undefined,
         disabledReason: !blinking && sel?.kind === 'ethernet' && sel.identifySupported === false ? `identify is not supported by driver ${sel.driver ?? '(none)'}` : undefined,
         action: async () => {
@@ -173,7 +173,7 @@ export function makeNetworkScreen(store: NetStore) {
           const stop = new AbortController();
           stopBlink.current = stop;
           setBlinking(sel.name);
-          shell.notify('info', `Blinking ${sel.name}'s port LED for 10 s… (${NET_KEYS.identify} again stops it)`);
+          shell.notify('info', `Blinking ${sel.name}'s port LED for 10 s… (${K.identify.keys[0]} again stops it)`);
           try {
             const r = await svc!.identify(sel, 10, { signal: stop.signal });
             shell.notify(r.ok ? (r.cancelled ? 'info' : 'success') : 'error', r.message);
@@ -183,21 +183,20 @@ export function makeNetworkScreen(store: NetStore) {
             if (stopBlink.current === stop) stopBlink.current = undefined;
             setBlinking(undefined);
           }
-        },
-      },
-      { keys: [NET_KEYS.diff], description: showDiff ? 'Hide diff' : 'Staged diff', group, when: s.staged.length > 0, action: () => setShowDiff((v) => !v) },
-      {
-        keys: [NET_KEYS.apply], description: s.pending ? 'Confirm or roll back' : 'Apply', group, dangerous: true,
-        disabledReason: noSvc ?? (s.pending || s.staged.length ? undefined : 'nothing is staged'),
-        action: () => shell.push('net-apply'),
-      },
-      {
-        keys: [NET_KEYS.discard], description: 'Discard staged', group, dangerous: true, footer: false, when: s.staged.length > 0,
+        }
+      }),
+      bind(K.diff, { description: showDiff ? 'Hide diff' : 'Staged diff', when: s.staged.length > 0, action: () => setShowDiff((v) => !v) }),
+      bind(K.apply, {
+        description: s.pending ? 'Confirm or roll back' : 'Apply', disabledReason: noSvc ?? (s.pending || s.staged.length ? undefined : 'nothing is staged'),
+        action: () => shell.push('net-apply')
+      }),
+      bind(K.discard, {
+        footer: false, when: s.staged.length > 0,
         confirm: `Discard ${s.staged.length} staged change(s)? The host's network is not touched.`,
-        action: async () => { await svc!.discard(); await store.refreshService(); shell.notify('success', 'Staged changes discarded'); },
-      },
-      { keys: [NET_KEYS.tools], description: 'Tools (test, reset)', group: 'Tools', action: () => shell.push('net-tools') },
-      { keys: [NET_KEYS.wizard], description: 'First-run wizard', group: 'Tools', footer: false, dangerous: true, disabledReason: stageWhy, action: () => shell.push('network-wizard') },
+        action: async () => { await svc!.discard(); await store.refreshService(); shell.notify('success', 'Staged changes discarded'); }
+      }),
+      bind(K.tools, { action: () => shell.push('net-tools') }),
+      bind(K.wizard, { footer: false, disabledReason: stageWhy, action: () => shell.push('network-wizard') }),
     ];
     useBindings(b);
 

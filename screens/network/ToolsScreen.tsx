@@ -5,7 +5,7 @@
 // confirmation countdown, so it rolls back unless kept).
 import { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
-import { useBindings } from '../../src/app/keys.ts';
+import { bind, useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { describeChange } from '../../src/domain/net/model.ts';
 import { testTargets, type TestResult } from '../../src/core/network-tools.ts';
@@ -14,6 +14,7 @@ import { tone, useTheme } from '../../src/ui/theme.ts';
 import { FieldList, useFieldForm, useFieldInput } from './FormView.tsx';
 import type { FieldDef } from './forms.ts';
 import { useNet } from './NetworkScreen.tsx';
+import { NETWORK_KEYS as K } from './keys.ts';
 
 const TEST_FIELDS: FieldDef[] = [
   { id: 'hosts', label: 'Also ping', type: 'text', placeholder: 'optional: hosts or IPs, space separated' },
@@ -91,10 +92,10 @@ export function makeToolsScreen(store: NetStore) {
 
     const b: Binding[] = [
       ...(tab === 'test' ? testNav : resetNav),
-      { keys: ['T'], description: 'Run the test', when: tab === 'test' && !testForm.editing, disabledReason: running ? 'a test is running' : undefined, action: runTest },
-      { keys: ['E'], description: 'Reset the management network', dangerous: true, when: tab === 'reset' && !resetForm.editing, disabledReason: s.pending ? 'an apply is waiting for confirmation' : undefined, action: runReset },
-      { keys: ['1'], description: 'Test network', when: !testForm.editing && !resetForm.editing, action: () => setTab('test') },
-      { keys: ['2'], description: 'Emergency reset', when: !testForm.editing && !resetForm.editing, action: () => setTab('reset') },
+      bind(K.runTheTest, { when: tab === 'test' && !testForm.editing, disabledReason: running ? 'a test is running' : undefined, action: runTest }),
+      bind(K.resetTheManagementNetwork, { when: tab === 'reset' && !resetForm.editing, disabledReason: s.pending ? 'an apply is waiting for confirmation' : undefined, action: runReset }),
+      bind(K.testNetwork, { when: !testForm.editing && !resetForm.editing, action: () => setTab('test') }),
+      bind(K.emergencyReset, { when: !testForm.editing && !resetForm.editing, action: () => setTab('reset') }),
     ];
     useBindings(b);
     return (

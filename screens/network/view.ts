@@ -1,12 +1,6 @@
-// Small pure helpers and the key map of the network screens.
+// Small pure helpers of the network screens.
 import type { NetAddress, NetLink } from '../../src/core/network.ts';
 import type { NetDiffLine, NetState } from '../../src/store/net.ts';
-
-/** The keys, in one place (help and the README list come from the bindings). */
-export const NET_KEYS = {
-  refresh: 'r', bond: 'b', vlan: 'v', bridge: 'n', edit: 'e', ip: 'i', mtu: 'M', dns: 'd', hostname: 'H',
-  delete: 'ctrl+d', identify: 'I', diff: 'D', apply: 'A', discard: 'X', tools: 't', wizard: 'W',
-} as const;
 
 export function speedLabel(mbps: number | undefined): string {
   if (!mbps) return '-';

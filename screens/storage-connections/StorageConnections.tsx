@@ -6,7 +6,7 @@
 // of a block connection and the Fibre Channel HBAs.
 import { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
-import { useBindings } from '../../src/app/keys.ts';
+import { bind, useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { BLOCK_TYPES, connectionTarget, type StorageConnection } from '../../src/domain/storage/connection.ts';
 import { formatBytes } from '../../src/domain/size.ts';
@@ -17,6 +17,7 @@ import { tone, useTheme, type Theme } from '../../src/ui/theme.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { formErrors, rows, toInput, useConnectionForm, type FormState } from './form.ts';
 import { useConnections, type ConnectionsScreenDeps, type View } from './use-connections.ts';
+import { STORAGE_CONNECTIONS_KEYS as K } from './keys.ts';
 
 const LABEL_W = 18;
 
@@ -132,47 +133,47 @@ export function makeStorageConnectionsScreen(deps: ConnectionsScreenDeps) {
     const inList = view.kind === 'list';
     const bindings: Binding[] = [
       // list
-      { keys: ['up', 'k'], description: 'Previous', action: () => { const n = c.list[Math.max(0, idx - 1)]; if (n) setSelKey(n.id); }, when: inList, footer: false },
-      { keys: ['down', 'j'], description: 'Next', action: () => { const n = c.list[Math.min(c.list.length - 1, idx + 1)]; if (n) setSelKey(n.id); }, when: inList, footer: false },
-      { keys: ['a'], description: 'Add', dangerous: true, action: () => openForm(), when: inList },
-      { keys: ['c'], description: 'Connect', dangerous: true, when: inList && Boolean(sel), disabledReason: busySel ? `${busySel}…` : connected ? 'connected already' : undefined, action: () => { if (sel) void c.connect(sel); } },
-      {
-        keys: ['x'], description: 'Disconnect', dangerous: true, when: inList && Boolean(sel), disabledReason: busySel ? `${busySel}…` : !connected ? 'not connected' : undefined,
+      bind(K.previous, { action: () => { const n = c.list[Math.max(0, idx - 1)]; if (n) setSelKey(n.id); }, when: inList, footer: false }),
+      bind(K.next, { action: () => { const n = c.list[Math.min(c.list.length - 1, idx + 1)]; if (n) setSelKey(n.id); }, when: inList, footer: false }),
+      bind(K.add, { action: () => openForm(), when: inList }),
+      bind(K.connect, { when: inList && Boolean(sel), disabledReason: busySel ? `${busySel}…` : connected ? 'connected already' : undefined, action: () => { if (sel) void c.connect(sel); } }),
+      bind(K.disconnect, {
+        when: inList && Boolean(sel), disabledReason: busySel ? `${busySel}…` : !connected ? 'not connected' : undefined,
         confirm: sel ? `Disconnect ${connectionTarget(sel.type, sel.params)}? ${isBlock ? 'Its LUNs go away from this host' : 'It is unmounted'}; VMs and storage domains on it lose their storage.` : undefined,
-        action: () => { if (sel) void c.disconnect(sel); },
-      },
-      {
-        keys: ['delete', 'D'], description: 'Remove', dangerous: true, when: inList && Boolean(sel), disabledReason: busySel ? `${busySel}…` : connected ? 'connected: disconnect it first' : undefined,
+        action: () => { if (sel) void c.disconnect(sel); }
+      }),
+      bind(K.remove, {
+        when: inList && Boolean(sel), disabledReason: busySel ? `${busySel}…` : connected ? 'connected: disconnect it first' : undefined,
         confirm: sel ? `Remove the connection ${sel.name ?? connectionTarget(sel.type, sel.params)}? Its stored CHAP secrets are deleted; the storage itself is not touched.` : undefined,
-        action: () => { if (sel) void c.remove(sel); },
-      },
-      { keys: ['p'], description: 'Reconnect at boot on/off', dangerous: true, when: inList && Boolean(sel), footer: false, action: () => { if (sel) void c.setPersistent(sel, !sel.persistent); } },
-      {
-        keys: ['l'], description: 'LUNs', when: inList && Boolean(sel), disabledReason: !isBlock ? 'file storage has no LUNs' : !connected ? 'not connected' : undefined,
-        action: () => { if (!sel) return; const id = sel.id; setView({ kind: 'luns', id }); c.luns(id).then((luns) => setView({ kind: 'luns', id, luns }), (e: Error) => setView({ kind: 'luns', id, error: e.message })); },
-      },
-      { keys: ['i'], description: 'iSCSI discovery', dangerous: true, when: inList, action: () => { setView({ kind: 'discover', portal: portalDraft, busy: false }); editDiscovery('portal'); } },
-      { keys: ['f'], description: 'FC HBAs', when: inList, action: () => { setView({ kind: 'fc' }); c.fc().then((r) => setView({ kind: 'fc', ...r }), (e: Error) => setView({ kind: 'fc', error: e.message })); } },
-      { keys: ['r'], description: 'Refresh', when: inList, action: () => { void c.refresh(); } },
+        action: () => { if (sel) void c.remove(sel); }
+      }),
+      bind(K.reconnectAtBootOnOff, { when: inList && Boolean(sel), footer: false, action: () => { if (sel) void c.setPersistent(sel, !sel.persistent); } }),
+      bind(K.luns, {
+        when: inList && Boolean(sel), disabledReason: !isBlock ? 'file storage has no LUNs' : !connected ? 'not connected' : undefined,
+        action: () => { if (!sel) return; const id = sel.id; setView({ kind: 'luns', id }); c.luns(id).then((luns) => setView({ kind: 'luns', id, luns }), (e: Error) => setView({ kind: 'luns', id, error: e.message })); }
+      }),
+      bind(K.iscsiDiscovery, { when: inList, action: () => { setView({ kind: 'discover', portal: portalDraft, busy: false }); editDiscovery('portal'); } }),
+      bind(K.fcHBAs, { when: inList, action: () => { setView({ kind: 'fc' }); c.fc().then((r) => setView({ kind: 'fc', ...r }), (e: Error) => setView({ kind: 'fc', error: e.message })); } }),
+      bind(K.refresh, { when: inList, action: () => { void c.refresh(); } }),
       // form
-      { keys: ['up', 'k'], description: 'Previous field', action: () => dispatch({ type: 'move', delta: -1 }), when: view.kind === 'form' && !form.editing, footer: false },
-      { keys: ['down', 'j', 'tab'], description: 'Next field', action: () => dispatch({ type: 'move', delta: 1 }), when: view.kind === 'form' && !form.editing, footer: false },
-      { keys: ['left'], description: 'Previous choice', action: () => dispatch({ type: 'cycle', delta: -1 }), when: view.kind === 'form' && !form.editing, footer: false },
-      { keys: ['right', 'space'], description: 'Next choice', action: () => dispatch({ type: 'cycle', delta: 1 }), when: view.kind === 'form' && !form.editing, footer: false },
-      { keys: ['enter'], description: 'Edit field', action: () => { dispatch({ type: 'edit' }); const r = rows(form.type)[form.focus]; if (r?.kind === 'field' && !r.field.choices) shell.setCapture(true); }, when: view.kind === 'form' && !form.editing },
-      { keys: ['s'], description: 'Save and connect', dangerous: true, action: submit, when: view.kind === 'form' && !form.editing },
+      bind(K.previousField, { action: () => dispatch({ type: 'move', delta: -1 }), when: view.kind === 'form' && !form.editing, footer: false }),
+      bind(K.nextField, { action: () => dispatch({ type: 'move', delta: 1 }), when: view.kind === 'form' && !form.editing, footer: false }),
+      bind(K.previousChoice, { action: () => dispatch({ type: 'cycle', delta: -1 }), when: view.kind === 'form' && !form.editing, footer: false }),
+      bind(K.nextChoice, { action: () => dispatch({ type: 'cycle', delta: 1 }), when: view.kind === 'form' && !form.editing, footer: false }),
+      bind(K.editField, { action: () => { dispatch({ type: 'edit' }); const r = rows(form.type)[form.focus]; if (r?.kind === 'field' && !r.field.choices) shell.setCapture(true); }, when: view.kind === 'form' && !form.editing }),
+      bind(K.saveAndConnect, { action: submit, when: view.kind === 'form' && !form.editing }),
       // discovery results
-      { keys: ['up', 'k'], description: 'Previous', action: () => setPick((p) => Math.max(0, p - 1)), when: view.kind === 'discover' && !portalEditing, footer: false },
-      { keys: ['down', 'j'], description: 'Next', action: () => setPick((p) => p + 1), when: view.kind === 'discover' && !portalEditing, footer: false },
-      {
-        keys: ['enter'], description: 'Use this target', when: view.kind === 'discover' && !portalEditing && Boolean(view.kind === 'discover' && view.targets?.length),
-        action: () => { if (view.kind !== 'discover' || !view.targets?.length) return; const tg = view.targets[Math.min(pick, view.targets.length - 1)]!; openForm({ type: 'reset', prefill: { type: 'iscsi', values: { portal: tg.portal, target: tg.target } } }); },
-      },
-      { keys: ['e'], description: 'Edit portal', when: view.kind === 'discover' && !portalEditing, action: () => editDiscovery('portal') },
-      { keys: ['u'], description: 'Discovery CHAP user', when: view.kind === 'discover' && !portalEditing, action: () => editDiscovery('user') },
-      { keys: ['w'], description: 'Discovery CHAP secret', when: view.kind === 'discover' && !portalEditing, action: () => editDiscovery('secret') },
-      { keys: ['r'], description: 'Discover again', dangerous: true, when: view.kind === 'discover' && !portalEditing, disabledReason: view.kind === 'discover' && view.busy ? 'discovering…' : undefined, action: discover },
-      { keys: ['escape'], description: 'Back to the list', when: !inList && !form.editing && !portalEditing, action: toList },
+      bind(K.previous, { action: () => setPick((p) => Math.max(0, p - 1)), when: view.kind === 'discover' && !portalEditing, footer: false }),
+      bind(K.next, { action: () => setPick((p) => p + 1), when: view.kind === 'discover' && !portalEditing, footer: false }),
+      bind(K.useThisTarget, {
+        when: view.kind === 'discover' && !portalEditing && Boolean(view.kind === 'discover' && view.targets?.length),
+        action: () => { if (view.kind !== 'discover' || !view.targets?.length) return; const tg = view.targets[Math.min(pick, view.targets.length - 1)]!; openForm({ type: 'reset', prefill: { type: 'iscsi', values: { portal: tg.portal, target: tg.target } } }); }
+      }),
+      bind(K.editPortal, { when: view.kind === 'discover' && !portalEditing, action: () => editDiscovery('portal') }),
+      bind(K.discoveryCHAPUser, { when: view.kind === 'discover' && !portalEditing, action: () => editDiscovery('user') }),
+      bind(K.discoveryCHAPSecret, { when: view.kind === 'discover' && !portalEditing, action: () => editDiscovery('secret') }),
+      bind(K.discoverAgain, { when: view.kind === 'discover' && !portalEditing, disabledReason: view.kind === 'discover' && view.busy ? 'discovering…' : undefined, action: discover }),
+      bind(K.backToTheList, { when: !inList && !form.editing && !portalEditing, action: toList }),
     ];
     useBindings(bindings);
 

@@ -7,7 +7,7 @@
 // connections, and the LUNs the chosen iSCSI/FC connection shows.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
-import { useBindings } from '../../src/app/keys.ts';
+import { bind, useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { DOMAIN_TYPES, VOLUME_FORMATS, domainActionBlocked, usedRatio, type DomainUser, type FieldError } from '../../src/domain/storage/domain.ts';
 import { formatBytes } from '../../src/domain/size.ts';
@@ -18,6 +18,7 @@ import { tone, useTheme } from '../../src/ui/theme.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { FormView, useForm, type FormField } from './Form.tsx';
 import { defaultApi, useApi, useDomains, type DomainScreenApi } from './use-domains.ts';
+import { STORAGE_DOMAINS_KEYS as K } from './keys.ts';
 
 type Mode = 'list' | 'create' | 'import' | 'volumes' | 'volume-new' | 'upload';
 
@@ -247,50 +248,50 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
     const back = () => { setMode(mode === 'volume-new' || mode === 'upload' ? 'volumes' : 'list'); setRefusal(undefined); };
 
     const bindings: Binding[] = [
-      { keys: ['up', 'k'], description: 'Previous', action: () => move(-1), footer: false, when: !form.editing },
-      { keys: ['down', 'j'], description: 'Next', action: () => move(1), footer: false, when: !form.editing },
+      bind(K.previous, { action: () => move(-1), footer: false, when: !form.editing }),
+      bind(K.next, { action: () => move(1), footer: false, when: !form.editing }),
       // The list
-      { keys: ['c'], description: 'Create', action: () => startForm('create', { type: 'data', connection: '' }), when: mode === 'list', dangerous: true, disabledReason: busy ? `busy: ${busy}` : undefined },
-      { keys: ['i'], description: 'Import', action: openImport, when: mode === 'list', dangerous: true, disabledReason: busy ? `busy: ${busy}` : undefined },
-      { keys: ['enter', 'v'], description: 'Volumes', action: () => { if (sel) { setMode('volumes'); setVolumes(undefined); void loadVolumes(sel); } }, when: mode === 'list' && Boolean(sel), disabledReason: sel && sel.status !== 'active' ? `${sel.name} is ${sel.status}: volumes are listed while it is active` : undefined },
-      {
-        keys: ['m'], description: 'Maintenance', dangerous: true, when: mode === 'list' && Boolean(sel), disabledReason: why('maintenance'),
+      bind(K.create, { action: () => startForm('create', { type: 'data', connection: '' }), when: mode === 'list', disabledReason: busy ? `busy: ${busy}` : undefined }),
+      bind(K.import, { action: openImport, when: mode === 'list', disabledReason: busy ? `busy: ${busy}` : undefined }),
+      bind(K.volumes, { action: () => { if (sel) { setMode('volumes'); setVolumes(undefined); void loadVolumes(sel); } }, when: mode === 'list' && Boolean(sel), disabledReason: sel && sel.status !== 'active' ? `${sel.name} is ${sel.status}: volumes are listed while it is active` : undefined }),
+      bind(K.maintenance, {
+        when: mode === 'list' && Boolean(sel), disabledReason: why('maintenance'),
         confirm: sel ? `Put storage domain ${sel.name} into maintenance? Its libvirt pool stops; VMs cannot use it until it is activated.` : undefined,
-        action: () => { if (sel) void act(`Maintenance of ${sel.name}…`, async () => { const d = await api!.service.maintenance(sel.id); return `${d.name} is in maintenance`; }, { domain: sel.name, action: 'maintenance' }); },
-      },
-      {
-        keys: ['a'], description: 'Activate', dangerous: true, when: mode === 'list' && Boolean(sel), disabledReason: why('activate'),
-        action: () => { if (sel) void act(`Activating ${sel.name}…`, async () => { const d = await api!.service.activate(sel.id); return `${d.name} is active`; }); },
-      },
-      {
-        keys: ['D'], description: 'Detach', dangerous: true, when: mode === 'list' && Boolean(sel), disabledReason: why('detach'),
+        action: () => { if (sel) void act(`Maintenance of ${sel.name}…`, async () => { const d = await api!.service.maintenance(sel.id); return `${d.name} is in maintenance`; }, { domain: sel.name, action: 'maintenance' }); }
+      }),
+      bind(K.activate, {
+        when: mode === 'list' && Boolean(sel), disabledReason: why('activate'),
+        action: () => { if (sel) void act(`Activating ${sel.name}…`, async () => { const d = await api!.service.activate(sel.id); return `${d.name} is active`; }); }
+      }),
+      bind(K.detach, {
+        when: mode === 'list' && Boolean(sel), disabledReason: why('detach'),
         confirm: sel ? `Detach ${sel.name} from the data center? Its libvirt pool is removed; the data stays on the storage and Import finds it again.` : undefined,
-        action: () => { if (sel) void act(`Detaching ${sel.name}…`, async () => { await api!.service.detach(sel.id); setSelId(undefined); return `Detached ${sel.name}; its data stays on the storage`; }, { domain: sel.name, action: 'detach' }); },
-      },
-      { keys: ['r'], description: 'Refresh', action: () => { void reload(); if (mode === 'volumes' && sel) void loadVolumes(sel); }, when: mode === 'list' || mode === 'volumes' },
+        action: () => { if (sel) void act(`Detaching ${sel.name}…`, async () => { await api!.service.detach(sel.id); setSelId(undefined); return `Detached ${sel.name}; its data stays on the storage`; }, { domain: sel.name, action: 'detach' }); }
+      }),
+      bind(K.refresh, { action: () => { void reload(); if (mode === 'volumes' && sel) void loadVolumes(sel); }, when: mode === 'list' || mode === 'volumes' }),
       // Import
-      { keys: ['enter'], description: found ? 'Import domain' : 'Scan connection', action: found ? doImport : scan, when: mode === 'import', dangerous: Boolean(found), disabledReason: busy ? `busy: ${busy}` : undefined },
+      bind(K.importOrScan, { description: found ? 'Import domain' : 'Scan connection', action: found ? doImport : scan, when: mode === 'import', dangerous: Boolean(found), disabledReason: busy ? `busy: ${busy}` : undefined }),
       // Volumes
-      { keys: ['n'], description: 'New volume', action: () => startForm('volume-new', { format: sel?.kind === 'block' || sel?.type === 'iso' ? 'raw' : 'qcow2' }), when: mode === 'volumes', dangerous: true, disabledReason: why('volumes') },
-      { keys: ['u'], description: 'Upload', action: () => startForm('upload', {}), when: mode === 'volumes', dangerous: true, disabledReason: why('upload') },
-      {
-        keys: ['x', 'delete'], description: 'Delete volume', dangerous: true, when: mode === 'volumes' && Boolean(vol), disabledReason: why('volumes'),
+      bind(K.newVolume, { action: () => startForm('volume-new', { format: sel?.kind === 'block' || sel?.type === 'iso' ? 'raw' : 'qcow2' }), when: mode === 'volumes', disabledReason: why('volumes') }),
+      bind(K.upload, { action: () => startForm('upload', {}), when: mode === 'volumes', disabledReason: why('upload') }),
+      bind(K.deleteVolume, {
+        when: mode === 'volumes' && Boolean(vol), disabledReason: why('volumes'),
         confirm: vol && sel ? `Delete volume ${vol.name} of ${sel.name}? Its data is lost.` : undefined,
-        action: () => { if (vol && sel) void act(`Deleting ${vol.name}…`, async () => { await api!.service.volumeDelete(sel.id, vol.name); await loadVolumes(sel); return `Deleted ${vol.name}`; }, { domain: sel.name, action: `delete ${vol.name}` }); },
-      },
+        action: () => { if (vol && sel) void act(`Deleting ${vol.name}…`, async () => { await api!.service.volumeDelete(sel.id, vol.name); await loadVolumes(sel); return `Deleted ${vol.name}`; }, { domain: sel.name, action: `delete ${vol.name}` }); }
+      }),
       // Forms
-      { keys: ['enter'], description: 'Edit field', action: () => { if (fields[form.focus]?.choices) cycle(); else { dispatch({ type: 'edit', id: fields[form.focus]!.id, blank: true }); shell.setCapture(true); } }, when: inForm && !form.editing && !picker },
-      { keys: ['space'], description: 'Next choice', action: cycle, when: inForm && !form.editing && !picker && Boolean(fields[form.focus]?.choices) },
-      { keys: ['tab'], description: 'Next field', action: () => move(1), when: inForm && !form.editing && !picker, footer: false },
-      {
-        keys: ['l'], description: pickField === 'lun' ? 'Pick a LUN' : 'Pick a connection', action: () => { void openPicker(); },
-        when: !picker && (pickField === 'connection' || pickField === 'lun'), disabledReason: pickField === 'lun' && !api?.luns ? 'LUNs cannot be listed here' : undefined,
-      },
-      { keys: ['s'], description: mode === 'create' ? 'Create domain' : mode === 'upload' ? 'Start upload' : 'Create volume', dangerous: true, when: inForm && !form.editing && !picker, disabledReason: busy ? `busy: ${busy}` : undefined, action: mode === 'create' ? submitCreate : mode === 'upload' ? submitUpload : submitVolume },
+      bind(K.editField, { action: () => { if (fields[form.focus]?.choices) cycle(); else { dispatch({ type: 'edit', id: fields[form.focus]!.id, blank: true }); shell.setCapture(true); } }, when: inForm && !form.editing && !picker }),
+      bind(K.nextChoice, { action: cycle, when: inForm && !form.editing && !picker && Boolean(fields[form.focus]?.choices) }),
+      bind(K.nextField, { action: () => move(1), when: inForm && !form.editing && !picker, footer: false }),
+      bind(K.pick, {
+        description: pickField === 'lun' ? 'Pick a LUN' : 'Pick a connection', action: () => { void openPicker(); },
+        when: !picker && (pickField === 'connection' || pickField === 'lun'), disabledReason: pickField === 'lun' && !api?.luns ? 'LUNs cannot be listed here' : undefined
+      }),
+      bind(K.submit, { description: mode === 'create' ? 'Create domain' : mode === 'upload' ? 'Start upload' : 'Create volume', when: inForm && !form.editing && !picker, disabledReason: busy ? `busy: ${busy}` : undefined, action: mode === 'create' ? submitCreate : mode === 'upload' ? submitUpload : submitVolume }),
       // The picker
-      { keys: ['enter'], description: picker?.field === 'lun' ? 'Use this LUN' : 'Use this connection', action: pick, when: Boolean(picker), disabledReason: picker && !picker.items?.length ? (picker.error ?? (picker.items ? 'nothing to pick' : 'reading…')) : undefined },
-      { keys: ['escape'], description: 'Close the list', action: () => setPicker(undefined), when: Boolean(picker) },
-      { keys: ['escape'], description: inForm ? 'Cancel' : 'Back to the domains', action: back, when: mode !== 'list' && !form.editing && !busy && !picker },
+      bind(K.usePicked, { description: picker?.field === 'lun' ? 'Use this LUN' : 'Use this connection', action: pick, when: Boolean(picker), disabledReason: picker && !picker.items?.length ? (picker.error ?? (picker.items ? 'nothing to pick' : 'reading…')) : undefined }),
+      bind(K.closeTheList, { action: () => setPicker(undefined), when: Boolean(picker) }),
+      bind(K.back, { description: inForm ? 'Cancel' : 'Back to the domains', action: back, when: mode !== 'list' && !form.editing && !busy && !picker }),
     ];
     useBindings(bindings);
 

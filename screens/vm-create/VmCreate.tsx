@@ -5,13 +5,14 @@
 // any failure.
 import { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
-import { useBindings } from '../../src/app/keys.ts';
+import { bind, useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { createSummary, validateVmCreate, type FieldError, type HostFacts } from '../../src/domain/vm-create.ts';
 import { VmInputError } from '../../src/core/vms.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { STEPS, SUMMARY_STEP, fieldOf, stepOf, toCreateInput, useCreateForm, visibleFields, type FieldId, type Options } from './use-create-form.ts';
+import { VM_CREATE_KEYS as K } from './keys.ts';
 
 const LABEL_W = 16;
 
@@ -79,19 +80,19 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
 
   const editing = form.editing;
   const bindings: Binding[] = [
-    { keys: ['down', 'j'], description: 'Next field', action: () => dispatch({ type: 'move', delta: 1 }), when: !editing && !onSummary, footer: false },
-    { keys: ['up', 'k'], description: 'Previous field', action: () => dispatch({ type: 'move', delta: -1 }), when: !editing && !onSummary, footer: false },
-    { keys: ['enter'], description: focused?.choices ? 'Next choice' : 'Edit field', when: !editing && !onSummary, action: () => (focused?.choices ? dispatch({ type: 'cycle', delta: 1, options }) : (dispatch({ type: 'edit' }), shell.setCapture(true))) },
-    { keys: ['right', 'space'], description: 'Next choice', when: !editing && !onSummary && Boolean(focused?.choices), footer: false, action: () => dispatch({ type: 'cycle', delta: 1, options }) },
-    { keys: ['left'], description: 'Previous choice', when: !editing && !onSummary && Boolean(focused?.choices), footer: false, action: () => dispatch({ type: 'cycle', delta: -1, options }) },
-    { keys: [']', 'pagedown'], description: onSummary ? 'Summary' : 'Next step', when: !editing && !onSummary, action: () => dispatch({ type: 'step', delta: 1 }) },
-    { keys: ['[', 'pageup'], description: 'Previous step', when: !editing && form.step > 0, action: () => dispatch({ type: 'step', delta: -1 }) },
-    { keys: ['s'], description: form.start ? 'Start after create: on' : 'Start after create: off', when: !editing && onSummary, action: () => dispatch({ type: 'toggleStart' }) },
-    {
-      keys: ['enter', 'c'], description: form.start ? 'Create and start' : 'Create', when: !editing && onSummary, dangerous: true,
+    bind(K.nextField, { action: () => dispatch({ type: 'move', delta: 1 }), when: !editing && !onSummary, footer: false }),
+    bind(K.previousField, { action: () => dispatch({ type: 'move', delta: -1 }), when: !editing && !onSummary, footer: false }),
+    bind(K.editOrChoose, { description: focused?.choices ? 'Next choice' : 'Edit field', when: !editing && !onSummary, action: () => (focused?.choices ? dispatch({ type: 'cycle', delta: 1, options }) : (dispatch({ type: 'edit' }), shell.setCapture(true))) }),
+    bind(K.nextChoice, { when: !editing && !onSummary && Boolean(focused?.choices), footer: false, action: () => dispatch({ type: 'cycle', delta: 1, options }) }),
+    bind(K.previousChoice, { when: !editing && !onSummary && Boolean(focused?.choices), footer: false, action: () => dispatch({ type: 'cycle', delta: -1, options }) }),
+    bind(K.nextStep, { description: onSummary ? 'Summary' : 'Next step', when: !editing && !onSummary, action: () => dispatch({ type: 'step', delta: 1 }) }),
+    bind(K.previousStep, { when: !editing && form.step > 0, action: () => dispatch({ type: 'step', delta: -1 }) }),
+    bind(K.startAfterCreate, { description: form.start ? 'Start after create: on' : 'Start after create: off', when: !editing && onSummary, action: () => dispatch({ type: 'toggleStart' }) }),
+    bind(K.create, {
+      description: form.start ? 'Create and start' : 'Create', when: !editing && onSummary,
       disabledReason: lock ?? (busy ? 'creating' : !facts ? 'reading the host' : allErrors.length ? `${allErrors.length} field${allErrors.length === 1 ? '' : 's'} need attention: ${allErrors[0]!.message}` : undefined),
-      action: create,
-    },
+      action: create
+    }),
   ];
   useBindings(bindings);
 

@@ -2,13 +2,14 @@
 // clone (new name) and delete (keep or remove the disks, listed first).
 import { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
-import { useBindings } from '../../src/app/keys.ts';
+import { bind, useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps, Shell } from '../../src/app/types.ts';
 import { parseMiB } from '../../src/domain/vm-create.ts';
 import { VmInputError, type DeletePlan } from '../../src/core/vms.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { useFormState } from '../../src/ui/form/use-form-state.ts';
+import { VM_CREATE_KEYS as K } from './keys.ts';
 
 interface FormField { id: string; label: string; hint?: string }
 
@@ -27,9 +28,9 @@ function useTextForm(fields: FormField[], initial: Record<string, string>, activ
     next: () => dispatch({ type: 'move', delta: 1, count: fields.length }),
   });
   const nav: Binding[] = [
-    { keys: ['down', 'j', 'tab'], description: 'Next field', footer: false, when: !form.editing, action: () => dispatch({ type: 'move', delta: 1, count: fields.length }) },
-    { keys: ['up', 'k'], description: 'Previous field', footer: false, when: !form.editing, action: () => dispatch({ type: 'move', delta: -1, count: fields.length }) },
-    { keys: ['enter'], description: 'Edit field', when: !form.editing, action: () => { dispatch({ type: 'edit', id }); shell.setCapture(true); } },
+    bind(K.formNextField, { footer: false, when: !form.editing, action: () => dispatch({ type: 'move', delta: 1, count: fields.length }) }),
+    bind(K.previousField, { footer: false, when: !form.editing, action: () => dispatch({ type: 'move', delta: -1, count: fields.length }) }),
+    bind(K.editField, { when: !form.editing, action: () => { dispatch({ type: 'edit', id }); shell.setCapture(true); } }),
   ];
   return { ...form, nav };
 }
@@ -107,7 +108,7 @@ export function VmEdit({ shell, active, params }: ScreenProps) {
       setBusy(false);
     }
   };
-  useBindings([...form.nav, { keys: ['a'], description: 'Apply', dangerous: true, when: !form.editing, disabledReason: shell.core.whyNot('vm.edit') ?? (busy ? 'applying' : undefined), action: apply }]);
+  useBindings([...form.nav, bind(K.apply, { when: !form.editing, disabledReason: shell.core.whyNot('vm.edit') ?? (busy ? 'applying' : undefined), action: apply })]);
   const running = state !== undefined && state !== 'shutoff' && state !== 'crashed';
   return (
     <Box flexDirection="column" paddingX={1} height={shell.size.rows}>
@@ -141,7 +142,7 @@ export function VmClone({ shell, active, params }: ScreenProps) {
       setBusy(false);
     }
   };
-  useBindings([...form.nav, { keys: ['a'], description: 'Clone', dangerous: true, when: !form.editing, disabledReason: shell.core.whyNot('vm.clone') ?? (busy ? 'copying the disks' : undefined), action: clone }]);
+  useBindings([...form.nav, bind(K.clone, { when: !form.editing, disabledReason: shell.core.whyNot('vm.clone') ?? (busy ? 'copying the disks' : undefined), action: clone })]);
   return (
     <Box flexDirection="column" paddingX={1} height={shell.size.rows}>
       <Text bold {...tone(t, 'accent')}>Clone {name}</Text>
@@ -172,8 +173,8 @@ export function VmDelete({ shell, params }: ScreenProps) {
   };
   const disks = plan?.disks ?? [];
   useBindings([
-    { keys: ['k'], description: 'Delete, keep disks', dangerous: true, disabledReason: refused, confirm: `Delete ${name}? Its disks are kept${disks.length ? `: ${disks.map((d) => d.what).join(', ')}` : ''}.`, action: () => run(false) },
-    { keys: ['r'], description: 'Delete and remove disks', dangerous: true, disabledReason: refused ?? (disks.length ? undefined : 'it has no disks of its own'), confirm: `Delete ${name} and REMOVE ${disks.length} disk(s): ${disks.map((d) => d.what).join(', ')}? This cannot be undone.`, action: () => run(true) },
+    bind(K.deleteKeepDisks, { disabledReason: refused, confirm: `Delete ${name}? Its disks are kept${disks.length ? `: ${disks.map((d) => d.what).join(', ')}` : ''}.`, action: () => run(false) }),
+    bind(K.deleteAndRemoveDisks, { disabledReason: refused ?? (disks.length ? undefined : 'it has no disks of its own'), confirm: `Delete ${name} and REMOVE ${disks.length} disk(s): ${disks.map((d) => d.what).join(', ')}? This cannot be undone.`, action: () => run(true) }),
   ]);
   return (
     <Box flexDirection="column" paddingX={1} height={shell.size.rows}>

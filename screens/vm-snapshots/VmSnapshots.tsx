@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { useFormState } from '../../src/ui/form/use-form-state.ts';
-import { useBindings } from '../../src/app/keys.ts';
+import { bind, useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { snapshotCreateProblem, snapshotDeleteProblem, snapshotRevertProblem, type SnapshotMode } from '../../src/domain/vm-create.ts';
@@ -15,6 +15,7 @@ import type { Snapshot, SnapshotNode } from '../../src/core/snapshots.ts';
 import type { DomainInfo } from '../../src/virt/types.ts';
 import { TextLine } from '../../src/ui/TextLine.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
+import { VM_SNAPSHOTS_KEYS as K } from './keys.ts';
 
 /** Tree prefix for a row: rails like virsh's tree, compacted to one line per snapshot. */
 export function treePrefix(rows: readonly SnapshotNode[], i: number): string {
@@ -111,19 +112,19 @@ export function VmSnapshots({ shell, active, params }: ScreenProps) {
 
   const bindings: Binding[] = [
     ...(mode ? [] : nav),
-    { keys: ['n'], description: running ? 'Snapshot with memory' : 'Snapshot', dangerous: true, when: !mode, disabledReason: createReason('full'), action: () => startForm('full') },
-    { keys: ['N'], description: 'Disk-only snapshot', dangerous: true, when: !mode, footer: false, disabledReason: createReason('disk-only'), action: () => startForm('disk-only') },
-    {
-      keys: ['r'], description: 'Revert', dangerous: true, when: !mode, disabledReason: revertReason,
+    bind(K.snapshot, { description: running ? 'Snapshot with memory' : 'Snapshot', when: !mode, disabledReason: createReason('full'), action: () => startForm('full') }),
+    bind(K.diskOnlySnapshot, { when: !mode, footer: false, disabledReason: createReason('disk-only'), action: () => startForm('disk-only') }),
+    bind(K.revert, {
+      when: !mode, disabledReason: revertReason,
       confirm: sel ? `Revert ${name} to ${sel.name}? Everything since that snapshot is lost; the VM becomes ${sel.state === 'running' ? 'running' : sel.state}.` : undefined,
-      action: async () => { if (!sel) return; setBusy(`Reverting to ${sel.name}…`); try { await shell.core.snapshots.revert(name, sel.name); shell.notify('success', `${name} reverted to ${sel.name}`); } finally { setBusy(undefined); void reload(); } },
-    },
-    {
-      keys: ['ctrl+d', 'delete'], description: 'Delete', dangerous: true, when: !mode, disabledReason: deleteReason,
+      action: async () => { if (!sel) return; setBusy(`Reverting to ${sel.name}…`); try { await shell.core.snapshots.revert(name, sel.name); shell.notify('success', `${name} reverted to ${sel.name}`); } finally { setBusy(undefined); void reload(); } }
+    }),
+    bind(K.delete, {
+      when: !mode, disabledReason: deleteReason,
       confirm: sel ? `Delete snapshot ${sel.name} of ${name}?${sel.children.length ? ' Its children move to its parent.' : ''}` : undefined,
-      action: async () => { if (!sel) return; setBusy(`Deleting ${sel.name}…`); try { await shell.core.snapshots.delete(name, sel.name); shell.notify('success', `Snapshot ${sel.name} deleted`); } finally { setBusy(undefined); void reload(); } },
-    },
-    { keys: ['ctrl+r'], description: 'Refresh', footer: false, when: !mode, action: () => void reload() },
+      action: async () => { if (!sel) return; setBusy(`Deleting ${sel.name}…`); try { await shell.core.snapshots.delete(name, sel.name); shell.notify('success', `Snapshot ${sel.name} deleted`); } finally { setBusy(undefined); void reload(); } }
+    }),
+    bind(K.refresh, { footer: false, when: !mode, action: () => void reload() }),
   ];
   useBindings(bindings);
 

@@ -3,7 +3,7 @@
 // or 60 minutes (from the vms store's history rings).
 import { useEffect, useState, memo } from 'react';
 import { Box, Text } from 'ink';
-import { useBindings } from '../../src/app/keys.ts';
+import { bind, useBindings } from '../../src/app/keys.ts';
 import { useStores } from '../../src/app/stores.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { compactBytes, compactDuration, formatPercent, nextRefresh, vmMemoryKiB } from '../../src/domain/vm-figures.ts';
@@ -14,6 +14,7 @@ import { tone, useTheme } from '../../src/ui/theme.ts';
 import type { DomainInfo } from '../../src/virt/types.ts';
 import { vmActionBindings } from './actions.ts';
 import { useVmStore } from '../../src/store/use-vms.ts';
+import { VMS_KEYS as K } from './keys.ts';
 
 export const WINDOWS_MIN = [5, 15, 60] as const;
 
@@ -45,10 +46,10 @@ export const VmDetail = memo(function VmDetail({ shell, params }: ScreenProps) {
   const setRefresh = (ms: number) => { stores.vms.setIntervalMs(ms); stores.hostMetrics.setIntervalMs(ms); };
   const bindings: Binding[] = [
     ...vmActionBindings(row ?? (info ? { ...info } : undefined), shell),
-    { keys: ['>'], description: `Longer window (now ${windowMin} min)`, action: () => setWindowMin((w) => nextWindow(w, 1)), group: 'Charts' },
-    { keys: ['<'], description: 'Shorter window', action: () => setWindowMin((w) => nextWindow(w, -1)), group: 'Charts' },
-    { keys: ['+'], description: `Refresh faster (now ${vm.intervalMs / 1000} s)`, action: () => setRefresh(nextRefresh(vm.intervalMs, -1)), group: 'Refresh', footer: false },
-    { keys: ['-'], description: 'Refresh slower', action: () => setRefresh(nextRefresh(vm.intervalMs, 1)), group: 'Refresh', footer: false },
+    bind(K.longerWindow, { description: `Longer window (now ${windowMin} min)`, action: () => setWindowMin((w) => nextWindow(w, 1)) }),
+    bind(K.shorterWindow, { action: () => setWindowMin((w) => nextWindow(w, -1)) }),
+    bind(K.refreshFaster, { description: `Refresh faster (now ${vm.intervalMs / 1000} s)`, action: () => setRefresh(nextRefresh(vm.intervalMs, -1)), footer: false }),
+    bind(K.refreshSlower, { action: () => setRefresh(nextRefresh(vm.intervalMs, 1)), footer: false }),
   ];
   useBindings(bindings);
 

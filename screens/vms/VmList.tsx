@@ -4,7 +4,7 @@
 // only the visible rows rendered.
 import { useMemo, useState, memo } from 'react';
 import { Box, Text, useInput } from 'ink';
-import { useBindings } from '../../src/app/keys.ts';
+import { bind, useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
 import { useStores } from '../../src/app/stores.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
@@ -18,16 +18,11 @@ import { Table, type Column } from '../../src/ui/Table.tsx';
 import { editText, TextLine } from '../../src/ui/TextLine.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { vmActionBindings } from './actions.ts';
+import { SORT_DIGITS, VMS_KEYS as K } from './keys.ts';
 
 const STATE_ROLE: Partial<Record<VmRow['state'], 'ok' | 'warn' | 'error' | 'dim'>> = { running: 'ok', blocked: 'ok', paused: 'warn', pmsuspended: 'warn', shutdown: 'warn', crashed: 'error', shutoff: 'dim' };
 
 const MARK = { up: '↑', down: '↓' } as const;
-
-/** Sort keys by digit, in column order. */
-export const SORT_DIGITS: readonly [string, SortKey, string][] = [
-  ['1', 'name', 'name'], ['2', 'state', 'state'], ['3', 'vcpus', 'vCPUs'], ['4', 'cpu', 'CPU %'], ['5', 'memory', 'memory'],
-  ['6', 'diskRead', 'disk read'], ['7', 'diskWrite', 'disk write'], ['8', 'netRx', 'net rx'], ['9', 'netTx', 'net tx'], ['0', 'uptime', 'uptime'],
-];
 
 function marked(text: string, mark: 'up' | 'down' | undefined): string {
   return mark ? `${text}${MARK[mark]}` : `${text} `;
@@ -81,15 +76,15 @@ export const VmList = memo(function VmList({ shell, active }: ScreenProps) {
   const setRefresh = (ms: number) => { stores.vms.setIntervalMs(ms); stores.hostMetrics.setIntervalMs(ms); };
   const bindings: Binding[] = [
     ...nav,
-    { keys: ['enter'], description: 'Details', action: () => { if (selected) shell.push('vm', { name: selected }); }, when: Boolean(selected) },
-    { keys: ['/'], description: 'Filter', action: () => { setEditing(true); shell.setCapture(true); } },
+    bind(K.details, { action: () => { if (selected) shell.push('vm', { name: selected }); }, when: Boolean(selected) }),
+    bind(K.filter, { action: () => { setEditing(true); shell.setCapture(true); } }),
     ...vmActionBindings(current, shell),
     ...SORT_DIGITS.map(([k, key, label]): Binding => ({
       keys: [k], description: `Sort by ${label}`, footer: k === '1' || k === '4', group: 'Sort',
       action: () => setSort((s) => (s.key === key ? { key, desc: !s.desc } : { key, desc: defaultDesc(key) })),
     })),
-    { keys: ['+'], description: `Refresh faster (now ${vm.intervalMs / 1000} s)`, action: () => setRefresh(nextRefresh(vm.intervalMs, -1)), group: 'Refresh', footer: false },
-    { keys: ['-'], description: 'Refresh slower', action: () => setRefresh(nextRefresh(vm.intervalMs, 1)), group: 'Refresh', footer: false },
+    bind(K.refreshFaster, { description: `Refresh faster (now ${vm.intervalMs / 1000} s)`, action: () => setRefresh(nextRefresh(vm.intervalMs, -1)), footer: false }),
+    bind(K.refreshSlower, { action: () => setRefresh(nextRefresh(vm.intervalMs, 1)), footer: false }),
   ];
   useBindings(bindings);
 

@@ -6,6 +6,8 @@
 import type { Binding, Shell } from '../../src/app/types.ts';
 import type { ActionId } from '../../src/core/index.ts';
 import { vmCanClone, vmCanDelete, vmCanEdit, vmCanOpenConsole, vmCanPause, vmCanPowerOff, vmCanReboot, vmCanRestore, vmCanResume, vmCanSave, vmCanShutdown, vmCanStart, vmCanAutostart, type Availability, type VmLike } from '../../src/domain/vm.ts';
+import { bind } from '../../src/app/keys.ts';
+import { VMS_KEYS as K } from './keys.ts';
 
 /** The ACPI shutdown wait before force off is offered (HOSTDECK_SHUTDOWN_TIMEOUT seconds overrides). */
 export function shutdownTimeoutMs(): number {
@@ -35,11 +37,6 @@ async function drainTerminalReplies(ms = 300): Promise<void> {
   }
 }
 
-/** The keys, in one place (help and the README are generated from the bindings). */
-export const VM_KEYS = {
-  create: 'n', start: 'S', shutdown: 'H', reboot: 'R', forceOff: 'F', pause: 'p', save: 'w', autostart: 'a',
-  edit: 'e', clone: 'C', delete: 'ctrl+d', console: 'c', display: 'o', snapshots: 'x',
-} as const;
 
 type Target = VmLike & { name: string; autostart?: boolean };
 
@@ -48,8 +45,7 @@ const reason = (a: Availability) => (a.available ? undefined : a.reason);
 /** Bindings for the selected VM (start, shutdown, console, snapshots, ...); `n` (new VM) works without one. */
 export function vmActionBindings(vm: Target | undefined, shell: Shell): Binding[] {
   const vms = shell.core.vms;
-  const group = 'VM';
-  const create: Binding = { keys: [VM_KEYS.create], description: 'New VM', group, dangerous: true, disabledReason: shell.core.whyNot('vm.create'), action: () => shell.push('vm-create') };
+  const create: Binding = bind(K.create, { disabledReason: shell.core.whyNot('vm.create'), action: () => shell.push('vm-create') });
   if (!vm) return [create];
   const name = vm.name;
   const why = (id: ActionId, a: Availability) => shell.core.whyNot(id) ?? reason(a);
@@ -69,34 +65,34 @@ export function vmActionBindings(vm: Target | undefined, shell: Shell): Binding[
         await vms.forceOff(name);
         done(`${name} was forced off`);
       } else {
-        shell.notify('warning', `${name} is still shutting down (${VM_KEYS.forceOff} forces it off)`);
+        shell.notify('warning', `${name} is still shutting down (${K.forceOff.keys[0]} forces it off)`);
       }
     }
   };
 
   const display = async () => {
     const { display: acc, hostname } = await vms.show(name);
-    if (!acc.length) { shell.notify('info', `${name} has no graphical display; ${VM_KEYS.console} opens its serial console`); return; }
+    if (!acc.length) { shell.notify('info', `${name} has no graphical display; ${K.console.keys[0]} opens its serial console`); return; }
     const a = acc[0]!;
     shell.notify('info', a.command ? `${a.type.toUpperCase()} ${a.listen}:${a.port}  ${a.command}${a.tunnel ? `  (from elsewhere: ssh -L ${a.port}:127.0.0.1:${a.port} root@${hostname})` : ''}` : `${a.type.toUpperCase()} on ${a.listen}: ${a.note}`);
   };
 
   return [
     saved
-      ? { keys: [VM_KEYS.start], description: 'Restore', group, dangerous: true, disabledReason: why('vm.restore', vmCanRestore(vm)), action: async () => { await vms.restore(name); done(`${name} restored from its saved state`); } }
-      : { keys: [VM_KEYS.start], description: 'Start', group, dangerous: true, disabledReason: why('vm.start', vmCanStart(vm)), action: async () => { await vms.start(name); done(`${name} started`); } },
-    { keys: [VM_KEYS.shutdown], description: 'Shut down', group, dangerous: true, disabledReason: why('vm.shutdown', vmCanShutdown(vm)), confirm: `Shut down ${name}? The guest is asked to power off (ACPI).`, action: shutdown },
-    { keys: [VM_KEYS.reboot], description: 'Reboot', group, dangerous: true, footer: false, disabledReason: why('vm.reboot', vmCanReboot(vm)), confirm: `Reboot ${name}?`, action: async () => { await vms.reboot(name); done(`${name} is rebooting`); } },
-    { keys: [VM_KEYS.forceOff], description: 'Force off', group, dangerous: true, footer: false, disabledReason: why('vm.force-off', vmCanPowerOff(vm)), confirm: `Force ${name} off now? Data the guest has not written is lost.`, action: async () => { await vms.forceOff(name); done(`${name} was forced off`); } },
+      ? bind(K.start, { description: 'Restore', disabledReason: why('vm.restore', vmCanRestore(vm)), action: async () => { await vms.restore(name); done(`${name} restored from its saved state`); } })
+      : bind(K.start, { description: 'Start', disabledReason: why('vm.start', vmCanStart(vm)), action: async () => { await vms.start(name); done(`${name} started`); } }),
+    bind(K.shutdown, { disabledReason: why('vm.shutdown', vmCanShutdown(vm)), confirm: `Shut down ${name}? The guest is asked to power off (ACPI).`, action: shutdown }),
+    bind(K.reboot, { footer: false, disabledReason: why('vm.reboot', vmCanReboot(vm)), confirm: `Reboot ${name}?`, action: async () => { await vms.reboot(name); done(`${name} is rebooting`); } }),
+    bind(K.forceOff, { footer: false, disabledReason: why('vm.force-off', vmCanPowerOff(vm)), confirm: `Force ${name} off now? Data the guest has not written is lost.`, action: async () => { await vms.forceOff(name); done(`${name} was forced off`); } }),
     paused
-      ? { keys: [VM_KEYS.pause], description: 'Resume', group, dangerous: true, footer: false, disabledReason: why('vm.resume', vmCanResume(vm)), action: async () => { await vms.resume(name); done(`${name} resumed`); } }
-      : { keys: [VM_KEYS.pause], description: 'Pause', group, dangerous: true, footer: false, disabledReason: why('vm.pause', vmCanPause(vm)), action: async () => { await vms.pause(name); done(`${name} paused`); } },
-    { keys: [VM_KEYS.save], description: 'Save (memory to disk, then stop)', group, dangerous: true, footer: false, disabledReason: why('vm.save', vmCanSave(vm)), confirm: `Save ${name}? Its memory is written to disk and it stops; start restores it.`, action: async () => { shell.notify('info', `Saving ${name}…`); await vms.save(name); done(`${name} saved; ${VM_KEYS.start} restores it`); } },
-    { keys: [VM_KEYS.autostart], description: vm.autostart === undefined ? 'Autostart on/off' : vm.autostart ? 'Autostart off' : 'Autostart on', group, dangerous: true, footer: false, disabledReason: why('vm.autostart', vmCanAutostart(vm)), action: async () => { const on = !(vm.autostart ?? (await vms.get(name)).autostart); await vms.setAutostart(name, on); done(`${name} ${on ? 'starts' : 'no longer starts'} with the host`); } },
-    { keys: [VM_KEYS.edit], description: 'Edit', group, dangerous: true, footer: false, disabledReason: why('vm.edit', vmCanEdit(vm)), action: () => shell.push('vm-edit', { name }) },
-    { keys: [VM_KEYS.clone], description: 'Clone', group, dangerous: true, footer: false, disabledReason: why('vm.clone', vmCanClone(vm)), action: () => shell.push('vm-clone', { name }) },
-    { keys: [VM_KEYS.delete], description: 'Delete', group, dangerous: true, disabledReason: why('vm.delete', vmCanDelete(vm)), action: () => shell.push('vm-delete', { name }) },
-    { keys: [VM_KEYS.console], description: 'Console', group, disabledReason: reason(vmCanOpenConsole(vm)), action: async () => {
+      ? bind(K.pause, { description: 'Resume', footer: false, disabledReason: why('vm.resume', vmCanResume(vm)), action: async () => { await vms.resume(name); done(`${name} resumed`); } })
+      : bind(K.pause, { description: 'Pause', footer: false, disabledReason: why('vm.pause', vmCanPause(vm)), action: async () => { await vms.pause(name); done(`${name} paused`); } }),
+    bind(K.save, { footer: false, disabledReason: why('vm.save', vmCanSave(vm)), confirm: `Save ${name}? Its memory is written to disk and it stops; start restores it.`, action: async () => { shell.notify('info', `Saving ${name}…`); await vms.save(name); done(`${name} saved; ${K.start.keys[0]} restores it`); } }),
+    bind(K.autostart, { description: vm.autostart === undefined ? 'Autostart on/off' : vm.autostart ? 'Autostart off' : 'Autostart on', footer: false, disabledReason: why('vm.autostart', vmCanAutostart(vm)), action: async () => { const on = !(vm.autostart ?? (await vms.get(name)).autostart); await vms.setAutostart(name, on); done(`${name} ${on ? 'starts' : 'no longer starts'} with the host`); } }),
+    bind(K.edit, { footer: false, disabledReason: why('vm.edit', vmCanEdit(vm)), action: () => shell.push('vm-edit', { name }) }),
+    bind(K.clone, { footer: false, disabledReason: why('vm.clone', vmCanClone(vm)), action: () => shell.push('vm-clone', { name }) }),
+    bind(K.delete, { disabledReason: why('vm.delete', vmCanDelete(vm)), action: () => shell.push('vm-delete', { name }) }),
+    bind(K.console, { disabledReason: reason(vmCanOpenConsole(vm)), action: async () => {
       const code = await shell.suspend(async () => {
         process.stdout.write(`\r\nSerial console of ${name}; Ctrl-] comes back to hostdeck.\r\n`);
         try {
@@ -106,9 +102,9 @@ export function vmActionBindings(vm: Target | undefined, shell: Shell): Binding[
         }
       });
       if (code !== 0) shell.notify('warning', `virsh console ended with code ${code}`);
-    } },
-    { keys: [VM_KEYS.display], description: 'Display access', group, footer: false, action: display },
-    { keys: [VM_KEYS.snapshots], description: 'Snapshots', group, action: () => shell.push('vm-snapshots', { name }) },
+    } }),
+    bind(K.display, { footer: false, action: display }),
+    bind(K.snapshots, { action: () => shell.push('vm-snapshots', { name }) }),
     create,
   ];
 }

@@ -2,9 +2,20 @@
 // data (see types.ts); the shell dispatches keys from that data, and the
 // footer and the `?` help are generated from it.
 import { createContext, useContext, useEffect, useLayoutEffect, useRef } from 'react';
-import type { Binding } from './types.ts';
+import type { Binding, KeyEntry, KeyTable } from './types.ts';
 
 export { keyLabel, keyName } from '../domain/keys.ts';
+
+/** A binding for a key table entry: the table gives keys and wording, the screen the action and its state. */
+export function bind(entry: KeyEntry, binding: Omit<Binding, 'keys' | 'description'> & { description?: string }): Binding {
+  return {
+    keys: [...entry.keys],
+    description: entry.description,
+    ...(entry.dangerous ? { dangerous: true } : {}),
+    ...(entry.group ? { group: entry.group } : {}),
+    ...binding,
+  };
+}
 
 /** Bindings that may run now: enabled and, in read-only mode, not dangerous. */
 export function effectiveBindings(bindings: readonly Binding[], readOnly: boolean): Binding[] {
@@ -27,6 +38,19 @@ export function bindingConflicts(bindings: readonly Binding[]): { key: string; d
     for (const k of b.keys) byKey.set(k, [...(byKey.get(k) ?? []), b.description]);
   }
   return [...byKey].filter(([, d]) => d.length > 1).map(([key, descriptions]) => ({ key, descriptions }));
+}
+
+/**
+ * Keys two entries of a screen's key table answer to in the same view of the
+ * screen (an entry without views is in all of them).
+ */
+export function keyTableConflicts(table: KeyTable): { mode: string; key: string; descriptions: string[] }[] {
+  const entries = Object.values(table);
+  const modes = [...new Set(entries.flatMap((e) => e.modes ?? []))];
+  return (modes.length ? modes : ['']).flatMap((mode) => {
+    const inMode = entries.filter((e) => !e.modes || e.modes.includes(mode));
+    return bindingConflicts(inMode.map((e) => ({ keys: [...e.keys], description: e.description, action: () => {} }))).map((c) => ({ mode, ...c }));
+  });
 }
 
 export interface BindingRegistry {

@@ -23,6 +23,20 @@ export interface Binding {
   group?: string;
 }
 
+/** One entry of a screen's key table: the keys and what they do, without the action. */
+export interface KeyEntry {
+  keys: readonly string[];
+  /** What the help and the docs say the keys do (a binding may word it for the current state). */
+  description: string;
+  dangerous?: boolean;
+  group?: string;
+  /** The views of the screen the keys work in; keys are unique within a view. Without it, in every view. */
+  modes?: readonly string[];
+}
+
+/** A screen's keys as data, by action name (screens/<screen>/keys.ts). */
+export type KeyTable = Readonly<Record<string, KeyEntry>>;
+
 export type NoticeKind = 'info' | 'success' | 'warning' | 'error';
 
 export interface Shell {

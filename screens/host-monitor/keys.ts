@@ -1,0 +1,10 @@
+// The keys of this screen as data: the component binds each entry to its action,
+// and the footer, the `?` help and the docs read keys and descriptions from here.
+import type { KeyTable } from '../../src/app/types.ts';
+
+export const HOST_MONITOR_KEYS = {
+  longerWindow: { keys: ['>'], description: 'Longer window', group: 'Charts' },
+  shorterWindow: { keys: ['<'], description: 'Shorter window', group: 'Charts' },
+  refreshFaster: { keys: ['+'], description: 'Refresh faster', group: 'Refresh' },
+  refreshSlower: { keys: ['-'], description: 'Refresh slower', group: 'Refresh' },
+} as const satisfies KeyTable;
