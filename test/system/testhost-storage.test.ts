@@ -110,10 +110,12 @@ describe('iSCSI and NFS between two test hosts', { timeout: 400_000 }, () => {
   }));
 
   it('each host sees the other as its LLDP neighbour on eth0', guard(async () => {
-    for (const [me, peer] of [[client!, 'storage'], [server!, 'node1']] as const) {
+    for (const [me, other, peer] of [[client!, server!, 'storage'], [server!, client!, 'node1']] as const) {
       let names: string[] = [];
       for (let i = 0; i < 30 && !names.includes(peer); i++) {
-        if (i) await me.run(['lldpcli', 'update']);
+        // The peer is asked to send now: a host whose lldpd started after the
+        // peer's first frame would otherwise wait for the next one (30 s later).
+        if (i) await other.run(['lldpcli', 'update']);
         const r = await me.mustRun(['lldpcli', '-f', 'json', 'show', 'neighbors']);
         const ifaces = (JSON.parse(r.stdout) as { lldp?: { interface?: Record<string, { chassis?: Record<string, unknown> }> | Record<string, { chassis?: Record<string, unknown> }>[] } }).lldp?.interface ?? [];
         const list = Array.isArray(ifaces) ? ifaces : [ifaces];
