@@ -62,6 +62,9 @@ function runFiles(tier, list) {
     '--import', 'tsx',
     '--test',
     `--test-concurrency=${concurrency}`,
+    // A test that hangs (a program that never answers) fails after 15 minutes
+    // with its name instead of holding the whole run until CI stops it.
+    '--test-timeout=900000',
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     `--test-reporter=${join(root, 'test/lib/count-reporter.mjs')}`, `--test-reporter-destination=${join(countsDir, 'reporter.out')}`,
     ...list.map((f) => relative(root, f)),

@@ -33,10 +33,11 @@ class FakeStdin extends EventEmitter {
 
 const config = { ...resolveConfig({ connect: uri, db }, {}), logFile: log };
 const services = new Services(config, 'tui');
-const stores = createStores(createCore(services, { user: config.user, channel: 'tui' }), config.refreshMs);
+const core = createCore(services, { user: config.user, channel: 'tui' });
+const stores = createStores(core, config.refreshMs);
 const stdin = new FakeStdin();
 // As the console: the heap settles after the first frame.
-const ink = render(createElement(App, { services, stores, screens: SCREENS, actions: ACTIONS, initialTheme: 'dark', readOnly: false, mode: () => 'unconfigured', onFirstData: () => settleHeap() }),
+const ink = render(createElement(App, { core, stores, screens: SCREENS, actions: ACTIONS, initialTheme: 'dark', readOnly: false, mode: () => 'unconfigured', onFirstData: () => settleHeap() }),
   { stdout: new FakeStdout(), stdin, stderr: new FakeStdout(), debug: false, exitOnCtrlC: false, patchConsole: false, maxFps: 30, incrementalRendering: true });
 await sleep(400);
 stdin.write('v');

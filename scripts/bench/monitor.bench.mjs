@@ -58,7 +58,8 @@ class FakeStdin extends EventEmitter {
 
 const config = { ...resolveConfig({ connect: uri, db: join(dir, 'state.db') }, {}), logFile: join(dir, 'log') };
 const services = new Services(config, 'tui');
-const stores = createStores(createCore(services, { user: config.user, channel: 'tui' }), config.refreshMs);
+const core = createCore(services, { user: config.user, channel: 'tui' });
+const stores = createStores(core, config.refreshMs);
 const results = {};
 try {
   // ---- 1. sampler tick -----------------------------------------------------
@@ -83,7 +84,7 @@ try {
   // ---- 2. key press to frame -------------------------------------------------
   const stdout = new FakeStdout();
   const stdin = new FakeStdin();
-  const ink = render(createElement(App, { services, stores, screens: SCREENS, actions: ACTIONS, initialTheme: 'dark', readOnly: false, mode: () => 'unconfigured' }),
+  const ink = render(createElement(App, { core, stores, screens: SCREENS, actions: ACTIONS, initialTheme: 'dark', readOnly: false, mode: () => 'unconfigured' }),
     { stdout, stdin, stderr: new FakeStdout(), debug: false, exitOnCtrlC: false, patchConsole: false, maxFps: 30, incrementalRendering: true });
   await sleep(400);
   stdin.write('v');

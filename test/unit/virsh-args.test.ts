@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { observe, run, type RunRecord } from '../../src/exec/runner.ts';
+import { observe, replace, run, type RunRecord } from '../../src/exec/runner.ts';
 import { virsh, virshArgs, type VirshArgs } from '../../src/virt/virsh.ts';
 import { VirtConnection } from '../../src/virt/connection.ts';
 import { PoolClient } from '../../src/virt/pools.ts';
@@ -78,6 +78,22 @@ async function virshRuns(fn: () => Promise<unknown>): Promise<string[][]> {
   return seen.map((r) => r.args);
 }
 
+/**
+ * The virsh runs of fn, with `virsh managedsave` answered by a stand-in
+ * (success, nothing run): libvirt's test driver can hang inside managedsave
+ * (about one run in three here, the virsh process asleep for good), and what
+ * these tests read is the argument list. Managed save itself runs on the real
+ * libvirtd in test/integration/virt-integration.test.ts.
+ */
+async function virshRunsManagedSaveStandIn(fn: () => Promise<unknown>): Promise<string[][]> {
+  const stop = replace((command, args) => (command === 'virsh' && args.includes('managedsave') ? { exitCode: 0 } : undefined));
+  try {
+    return await virshRuns(fn);
+  } finally {
+    stop();
+  }
+}
+
 /** Each hostile name that was passed appears only as the value of the option that names its kind of object. */
 async function assertNamedByOption(runs: string[][], expect: Record<string, readonly string[]> = BY_KIND): Promise<void> {
   assert.ok(runs.length > 0, 'virsh ran');
@@ -134,11 +150,11 @@ describe('every virsh command hostdeck builds names its object by option (test d
     assert.equal(statsFlags(SAMPLER_DOMSTATS_ARGS).flags & (1 << 4), 0);
   });
 
-  it('domains: reboot, autostart on and off, managed save, live description, details, console', async () => {
+  it('domains: reboot, autostart on and off, managed save (a stand-in answers it), live description, details, console', async () => {
     await assertNamedByOption(await virshRuns(() => virt.domainReboot(DOMAIN)));
     await assertNamedByOption(await virshRuns(() => virt.domainSetAutostart(DOMAIN, true)));
     await assertNamedByOption(await virshRuns(() => virt.domainSetAutostart(DOMAIN, false)));
-    await assertNamedByOption(await virshRuns(() => virt.domainManagedSave(DOMAIN)));
+    await assertNamedByOption(await virshRunsManagedSaveStandIn(() => virt.domainManagedSave(DOMAIN)));
     await assertNamedByOption(await virshRuns(() => virt.domainSetLiveDescription(DOMAIN, '--title')));
     await assertNamedByOption(await virshRuns(() => virt.domainGet(DOMAIN)));
     const c = virt.domainConsoleCommand(DOMAIN);
@@ -179,13 +195,13 @@ describe('every virsh command hostdeck builds names its object by option (test d
     ]) await assertNamedByOption(await virshRuns(fn));
   });
 
-  it('VM service: edit (description live), autostart, save, snapshot delete', async () => {
+  it('VM service: edit (description live), autostart, save (a stand-in answers managedsave), snapshot delete', async () => {
     const s = testServices({ uri: URI });
     const core = createCore(s, { user: 'tester', channel: 'cli' });
     try {
       await assertNamedByOption(await virshRuns(() => core.vms.edit(DOMAIN, { description: '--title' })));
       await assertNamedByOption(await virshRuns(() => core.vms.setAutostart(DOMAIN, true)));
-      await assertNamedByOption(await virshRuns(() => core.vms.save(DOMAIN)));
+      await assertNamedByOption(await virshRunsManagedSaveStandIn(() => core.vms.save(DOMAIN)));
       await assertNamedByOption(await virshRuns(() => core.snapshots.delete(DOMAIN, SNAPSHOT)));
     } finally {
       await s.cleanup();
