@@ -69,6 +69,10 @@ export const ACTION_CATALOG = [
   ext('network', 'network.apply', 'Apply the staged network changes (with rollback)'),
   ext('network', 'network.confirm', 'Keep an applied network configuration'),
   ext('network', 'network.rollback', 'Roll an applied network configuration back'),
+  // Mutating although no configuration changes: it acts on the hardware, and
+  // people act on it (a technician pulls the cable under the blinking LED).
+  // Read-only mode is for watching the host, so it refuses this too, and the
+  // event tells who made which port blink and when.
   ext('interface', 'network.identify', "Blink a port's LED"),
   read('network', 'network.test', 'Test the network (gateways, DNS, hosts)'),
   read('storage-connection', 'storage-connection.list', 'List the storage connections'),

@@ -65,8 +65,9 @@ export function createNetworkImpl(ctx: NetworkContext, env: NetworkEnv = {}): Ne
 
     async discard() {
       const n = set.list().length;
-      if (!n) return 0;
-      return door.act('network.discard', { id: 'host' }, { message: `Discarded ${n} staged change${n === 1 ? '' : 's'}` }, ({ commit }) => commit(() => {
+      // A discard with nothing staged is still an operator's action: the door may refuse it, and its event says there was nothing.
+      const message = n ? `Discarded ${n} staged change${n === 1 ? '' : 's'}` : 'Discarded no staged changes: nothing was staged';
+      return door.act('network.discard', { id: 'host' }, { message }, ({ commit }) => commit(() => {
         const gone = set.clear();
         if (gone !== n) throw new NetError('the staged changes changed while they were discarded (another session staged or discarded); try again', 'pending');
         return n;

@@ -60,7 +60,7 @@ process.stdin.once('data', () => { const db = openDatabase(${JSON.stringify(path
     const path = join(dir, 'locked', 'state.db');
     mkdirSync(join(dir, 'locked', 'images'), { recursive: true });
     const holder = openDatabase(path);
-    // A staged change, so that discard has a row to delete (with nothing staged it writes nothing and needs no lock).
+    // A staged change, so that discard has a row to delete (nothing is discarded while locked, checked below).
     insertStaged(holder, [{ op: 'hostname.set', hostname: 'lockedhost' }], 'tester', new Date().toISOString());
     holder.exec('BEGIN IMMEDIATE');
     try {

@@ -1,7 +1,8 @@
 // The network use cases go through the door: in read-only mode staging and
-// discarding are refused with one refusal event and the staged set is left
-// as it was; a list staged in one call is one transaction with one event;
-// an apply's progress arrives as typed steps in order.
+// discarding (even with nothing staged) are refused with one refusal event
+// and the staged set is left as it was; a list staged in one call is one
+// transaction with one event; an apply's progress arrives as typed steps in
+// order.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ForbiddenError } from '../../src/domain/errors.ts';
@@ -40,6 +41,15 @@ describe('network use cases through the door', () => {
     assert.equal(added.length, 2);
     for (const m of added) assert.match(m, /^failure: .* refused: read-only mode/);
     assert.deepEqual(ro.staged(), changes);
+  });
+
+  it('discard with nothing staged goes through the door: refused in read-only mode with one refusal event, else one event saying nothing was staged', async () => {
+    const ro = setup(true);
+    await assert.rejects(ro.net.discard(), (e: unknown) => e instanceof ForbiddenError && /read-only mode/.test(e.message));
+    assert.deepEqual(ro.events.list().map((e) => `${e.result}: ${e.message}`), ['failure: Discarded no staged changes: nothing was staged refused: read-only mode: hostdeck was started with --read-only (or HOSTDECK_READ_ONLY=1)']);
+    const rw = setup(false);
+    assert.equal(await rw.net.discard(), 0);
+    assert.deepEqual(rw.events.list().map((e) => `${e.result} ${e.user}/${e.channel}: ${e.message}`), ['success alice/tui: Discarded no staged changes: nothing was staged']);
   });
 
   it('a list staged in one call (the wizard) is one event, and a refused change in it stages none', async () => {

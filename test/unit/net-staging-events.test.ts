@@ -47,12 +47,12 @@ describe('network staging and its event, one transaction', () => {
     assert.deepEqual(t.shown(), ['network network/host success info: Staged 3 changes from /root/net.txt']);
   });
 
-  it('discard: one event with the count; nothing staged, nothing to tell', async () => {
+  it('discard: one event with the count; with nothing staged, one event saying so', async () => {
     const t = setup();
     await t.svc.stageAll(lines, { current: t.current });
     assert.equal(await t.svc.discard(), 3);
     assert.equal(await t.svc.discard(), 0);
-    assert.deepEqual(t.shown(), ['network network/host success info: Discarded 3 staged changes', 'network network/host success info: Staged 3 changes']);
+    assert.deepEqual(t.shown(), ['network network/host success info: Discarded no staged changes: nothing was staged', 'network network/host success info: Discarded 3 staged changes', 'network network/host success info: Staged 3 changes']);
   });
 
   it('emergency reset: replaces the staged set, with one warning event on the NIC', async () => {
