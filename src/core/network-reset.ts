@@ -1,9 +1,9 @@
 // The emergency network reset as a staging: the management configuration
-// rebuilt on one NIC (src/host/net/tools.ts resetChanges), staged in place of
+// rebuilt on one NIC (src/domain/net/reset.ts), staged in place of
 // anything staged, with one warning event, in one transaction.
 import { applyChange, describeChange, findIface, type NetChange, type NetConfig } from '../domain/net/model.ts';
 import type { FieldError } from '../domain/net/validate.ts';
-import { resetChanges, type ResetInput } from '../host/net/tools.ts';
+import { resetChanges, type ResetInput } from '../domain/net/reset.ts';
 import type { NetworkUseCases } from './network.ts';
 
 export async function stageEmergencyReset(net: Pick<NetworkUseCases, 'current' | 'stageAll'>, input: ResetInput, current?: NetConfig): Promise<{ changes: NetChange[]; errors: FieldError[] }> {

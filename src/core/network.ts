@@ -20,7 +20,8 @@ import { watchLinks, type IdentifyOptions, type IdentifyResult, type InventoryRu
 import type { BackendName } from '../host/net/backend.ts';
 import type { PendingApply } from '../host/net/pending.ts';
 import type { ProbeResult } from '../host/net/probes.ts';
-import type { ResetInput, TestResult, TestTarget } from '../host/net/tools.ts';
+import type { ResetInput } from '../domain/net/reset.ts';
+import type { TestResult, TestTarget } from '../domain/net/test-targets.ts';
 import { listStaged } from '../manager/repos/net-staged.ts';
 import { netSummaryReader, type NetSummary } from '../host/net/summary.ts';
 import type { ApplyOptions, ApplyResult } from './network-apply.ts';

@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Cable, Segment, TestHost, testHostRunner } from '../lib/testhost/index.ts';
 import { identifyNic, readInventory, watchLinks, type LinkChange, type NetInventory } from '../../src/host/net/inventory.ts';
-import { testNetwork, testTargets } from '../../src/host/net/tools.ts';
+import { testNetwork } from '../../src/host/net/tools.ts';
+import { testTargets } from '../../src/domain/net/test-targets.ts';
 
 const GW = '192.168.83.1';
 const NODE = '192.168.83.10';

@@ -1,42 +1,9 @@
-// Network tools for the console (owned by net-screens):
-// - Test network: ping the default gateways, the DNS servers and any host the
-//   operator types; resolve a name; one result per target.
-// - Emergency network reset: rebuild the management configuration on one
-//   chosen NIC from scratch (the bonds, VLANs and bridges it is part of are
-//   removed, the NIC gets DHCP or a static address), staged and applied
-//   through net-core's service, so it is an event and rolls back unless
-//   confirmed.
+// The console's network test on this host: ping each target, resolve a
+// name, one result per target. Which targets to test, and their validation,
+// is a domain rule (src/domain/net/test-targets.ts).
 import { isIP } from 'node:net';
-import { isHostName, type FieldError } from '../../domain/engine.ts';
-import { applyChange, findIface, type IfaceConfig, type NetChange, type NetConfig } from '../../domain/net/model.ts';
-import { validateChange } from '../../domain/net/validate.ts';
-import type { InventoryRunner, NetInventory } from './inventory.ts';
-
-export type TestKind = 'gateway' | 'dns' | 'host' | 'resolve';
-export interface TestTarget { kind: TestKind; target: string }
-export interface TestResult extends TestTarget { ok: boolean; detail: string; rttMs?: number }
-
-/** A host to ping or a name to resolve: an IP address or an RFC 1123 name (so never an option to ping). */
-export function targetError(field: string, v: string): FieldError | undefined {
-  if (!v) return { field, message: 'is empty' };
-  if (v.length > 253) return { field, message: 'is longer than 253 characters' };
-  if (isIP(v)) return undefined;
-  if (!isHostName(v)) return { field, message: `must be an IP address or a host name of letters, digits, '-' and '.' (got ${JSON.stringify(v.slice(0, 40))})` };
-  return undefined;
-}
-
-/** The targets of a test: gateways and DNS servers from the inventory, then the typed hosts and name. */
-export function testTargets(inv: Pick<NetInventory, 'gateways' | 'dns'> | undefined, hosts: readonly string[], resolveName?: string): { targets: TestTarget[]; errors: FieldError[] } {
-  const targets: TestTarget[] = [];
-  const errors: FieldError[] = [];
-  const seen = new Set<string>();
-  const add = (kind: TestKind, target: string) => { const k = `${kind} ${target}`; if (!seen.has(k)) { seen.add(k); targets.push({ kind, target }); } };
-  for (const g of inv?.gateways ?? []) add('gateway', g.gateway);
-  for (const d of inv?.dns.servers ?? []) add('dns', d);
-  for (const h of hosts) { const e = targetError('hosts', h); if (e) errors.push(e); else add('host', h); }
-  if (resolveName) { const e = targetError('resolve', resolveName); if (e) errors.push(e); else add('resolve', resolveName); }
-  return { targets, errors };
-}
+import type { TestResult, TestTarget } from '../../domain/net/test-targets.ts';
+import type { InventoryRunner } from './inventory.ts';
 
 /** `ping -c N` summary: received count and average round trip. */
 export function parsePing(out: string): { sent: number; received: number; avgMs?: number } {
@@ -76,57 +43,3 @@ export async function testNetwork(runner: InventoryRunner, targets: readonly Tes
     return r;
   }));
 }
-
-// ---- emergency reset ----
-
-export interface ResetInput {
-  nic: string;
-  method: 'dhcp' | 'static';
-  address?: string;
-  gateway?: string;
-  dns?: string[];
-}
-
-/** Everything stacked with the NIC: the bonds and bridges it is in, VLANs on them, bridges over those. */
-function stackOf(cfg: NetConfig, nic: string): IfaceConfig[] {
-  const names = new Set([nic]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const i of cfg.interfaces) {
-      if (names.has(i.name)) continue;
-      const linked = (i.vlan && names.has(i.vlan.parent)) || cfg.interfaces.some((p) => p.master === i.name && names.has(p.name));
-      if (linked) { names.add(i.name); grew = true; }
-    }
-  }
-  return cfg.interfaces.filter((i) => names.has(i.name) && i.name !== nic);
-}
-
-/**
- * The changes of an emergency reset, each validated against the
- * configuration the previous ones leave; errors name the field and nothing
- * is staged when there are any.
- */
-export function resetChanges(cfg: NetConfig, input: ResetInput): { changes: NetChange[]; errors: FieldError[] } {
-  const nic = findIface(cfg, input.nic);
-  if (!nic) return { changes: [], errors: [{ field: 'nic', message: `${input.nic || '(empty)'} is not an interface of this host` }] };
-  if (nic.kind !== 'ethernet') return { changes: [], errors: [{ field: 'nic', message: `${nic.name} is a ${nic.kind}; choose a NIC` }] };
-  const order: Record<IfaceConfig['kind'], number> = { bridge: 0, vlan: 1, bond: 2, ethernet: 3 };
-  const remove = stackOf(cfg, nic.name).sort((a, b) => order[a.kind] - order[b.kind]);
-  const changes: NetChange[] = remove.map((i): NetChange => ({ op: i.kind === 'bridge' ? 'bridge.delete' : i.kind === 'vlan' ? 'vlan.delete' : 'bond.delete', name: i.name }));
-  changes.push(input.method === 'dhcp'
-    ? { op: 'ip.set', iface: nic.name, family: 4, method: 'dhcp', addresses: [] }
-    : { op: 'ip.set', iface: nic.name, family: 4, method: 'static', addresses: input.address ? [input.address] : [], ...(input.gateway ? { gateway: input.gateway } : {}) });
-  if (input.dns?.length) changes.push({ op: 'dns.set', servers: input.dns, search: cfg.dns.search });
-  let cur = cfg;
-  const errors: FieldError[] = [];
-  for (const c of changes) {
-    // Deleting something an earlier delete already removed (a VLAN under a bridge) is no error.
-    if ((c.op === 'vlan.delete' || c.op === 'bond.delete' || c.op === 'bridge.delete') && !findIface(cur, c.name)) continue;
-    const errs = validateChange(c, cur);
-    if (errs.length) { errors.push(...errs.map((e) => ({ field: c.op === 'ip.set' ? (e.field === 'address' ? 'address' : e.field === 'gateway' ? 'gateway' : 'nic') : c.op === 'dns.set' ? 'dns' : 'nic', message: e.message }))); break; }
-    cur = applyChange(cur, c);
-  }
-  return { changes: errors.length ? [] : changes.filter((c, i, all) => all.indexOf(c) === i), errors };
-}
-

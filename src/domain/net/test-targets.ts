@@ -1,0 +1,38 @@
+// What the console's network test checks: the default gateways and DNS
+// servers the host uses, then the hosts and the name the operator typed,
+// each validated so that no target can reach ping or getent as an option.
+import { isIP } from 'node:net';
+import { isHostName } from '../engine.ts';
+import type { FieldError } from '../errors.ts';
+
+export type TestKind = 'gateway' | 'dns' | 'host' | 'resolve';
+export interface TestTarget { kind: TestKind; target: string }
+export interface TestResult extends TestTarget { ok: boolean; detail: string; rttMs?: number }
+
+/** The host's gateways and DNS servers: the part of the network inventory a test reads. */
+export interface HostResolvers {
+  gateways: readonly { gateway: string }[];
+  dns: { servers: readonly string[] };
+}
+
+/** A host to ping or a name to resolve: an IP address or an RFC 1123 name (so never an option to ping). */
+export function targetError(field: string, v: string): FieldError | undefined {
+  if (!v) return { field, message: 'is empty' };
+  if (v.length > 253) return { field, message: 'is longer than 253 characters' };
+  if (isIP(v)) return undefined;
+  if (!isHostName(v)) return { field, message: `must be an IP address or a host name of letters, digits, '-' and '.' (got ${JSON.stringify(v.slice(0, 40))})` };
+  return undefined;
+}
+
+/** The targets of a test: gateways and DNS servers from the inventory, then the typed hosts and name. */
+export function testTargets<I extends HostResolvers>(inv: I | undefined, hosts: readonly string[], resolveName?: string): { targets: TestTarget[]; errors: FieldError[] } {
+  const targets: TestTarget[] = [];
+  const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  const add = (kind: TestKind, target: string) => { const k = `${kind} ${target}`; if (!seen.has(k)) { seen.add(k); targets.push({ kind, target }); } };
+  for (const g of inv?.gateways ?? []) add('gateway', g.gateway);
+  for (const d of inv?.dns.servers ?? []) add('dns', d);
+  for (const h of hosts) { const e = targetError('hosts', h); if (e) errors.push(e); else add('host', h); }
+  if (resolveName) { const e = targetError('resolve', resolveName); if (e) errors.push(e); else add('resolve', resolveName); }
+  return { targets, errors };
+}
