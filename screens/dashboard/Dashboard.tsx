@@ -16,8 +16,8 @@ import type { VirtSnapshot } from '../../src/store/host.ts';
 import type { VmSnapshot } from '../../src/store/vms.ts';
 import { useVmStore } from '../../src/store/use-vms.ts';
 import { useStorageSummary } from '../storage-domains/use-domains.ts';
-import { networkSummary } from '../network/index.ts';
-import { networkStatusLine } from '../network/summary.ts';
+import { networkStatusLine, networkSummaryStore, type NetSummary } from '../network/summary.ts';
+import type { PolledStore } from '../../src/store/poller.ts';
 import { DASHBOARD_KEYS as K } from './keys.ts';
 
 export interface StatusLine { label: string; text: string; role?: 'ok' | 'warn' | 'error' | 'dim' }
@@ -45,13 +45,13 @@ export function virtLine(v: VirtSnapshot | undefined): { text: string; role: 'ok
 }
 
 /** The network line with the backend, bonds and a pending apply (their poll starts programs: mounted after the first frame). */
-function NetworkLine({ h, labelWidth }: { h: HostOverview; labelWidth: number }) {
-  const net = usePolled(networkSummary);
+function NetworkLine({ h, labelWidth, summary }: { h: HostOverview; labelWidth: number; summary: PolledStore<NetSummary> }) {
+  const net = usePolled(summary);
   const s = networkStatusLine(h, net.data);
   return <Field labelWidth={labelWidth} label={s.label} value={s.text} role={s.role} />;
 }
 
-function HostPane({ h, v, vms, width, rows, engineLabel, storage }: { h?: HostOverview; v?: VirtSnapshot; vms?: VmSnapshot; width: number; rows: number; engineLabel: string; storage: { text: string; role: StatusLine['role'] } }) {
+function HostPane({ h, v, vms, width, rows, engineLabel, storage, netSummary }: { h?: HostOverview; v?: VirtSnapshot; vms?: VmSnapshot; width: number; rows: number; engineLabel: string; storage: { text: string; role: StatusLine['role'] }; netSummary: PolledStore<NetSummary> }) {
   const t = useTheme();
   // The first frame draws the network line from the host overview (no
   // process); the backend, bonds and pending apply, which need programs,
@@ -86,7 +86,7 @@ function HostPane({ h, v, vms, width, rows, engineLabel, storage }: { h?: HostOv
       <Field labelWidth={lw} label="libvirt" value={vl.text} role={vl.role} />
       <Field labelWidth={lw} label="vms" value={counts ? `${counts.total} total · ${counts.running} running · ${counts.paused} paused · ${counts.shutoff} shut off${counts.crashed ? ` · ${counts.crashed} crashed` : ''}` : v?.status.state === 'disconnected' ? 'unknown while libvirt is disconnected' : '…'} role={counts ? undefined : 'dim'} />
       {statusLines(h, engineLabel, storage.text).map((s) => (s.label === 'storage' ? { ...s, role: storage.role } : s)).map((s) => (s.label === 'network' ? networkStatusLine(h, undefined) : s)).map((s) => (
-        s.label === 'network' && netPoll ? <NetworkLine key={s.label} h={h} labelWidth={lw} /> : <Field key={s.label} labelWidth={lw} label={s.label} value={s.text} role={s.role} />
+        s.label === 'network' && netPoll ? <NetworkLine key={s.label} h={h} labelWidth={lw} summary={netSummary} /> : <Field key={s.label} labelWidth={lw} label={s.label} value={s.text} role={s.role} />
       ))}
     </Box>
   );
@@ -154,7 +154,7 @@ export function Dashboard({ shell, active }: ScreenProps) {
       </Box>
       {/* Clipped only vertically: every line is truncated to the pane's width, and a horizontal clip makes ink slice each line of every frame. */}
       <Box flexDirection="column" flexGrow={1} borderStyle="round" {...(t.color ? { borderColor: t.border } : {})} paddingX={1} overflowY="hidden">
-        <HostPane h={host.data} v={virt.data} vms={vms.data} width={paneW} rows={shell.size.rows - 2} engineLabel={engineLabel} storage={storage} />
+        <HostPane h={host.data} v={virt.data} vms={vms.data} width={paneW} rows={shell.size.rows - 2} engineLabel={engineLabel} storage={storage} netSummary={networkSummaryStore(shell.core.network)} />
         {host.error ? <Text {...tone(t, 'error')} wrap="truncate">Could not read the host: {host.error}</Text> : null}
       </Box>
     </Box>

@@ -4,9 +4,7 @@
 // over the shell's core (core.network) unless given other use cases (tests).
 import type { ScreenDef } from '../../src/app/types.ts';
 import { createNetStore, type NetService, type NetStore } from '../../src/store/net.ts';
-import { readNetworkSummary } from '../../src/core/network.ts';
 import { createNetworkWizardScreen } from '../network-wizard/index.ts';
-import { createNetSummaryStore } from './summary.ts';
 
 export interface NetworkScreenDeps {
   /** The network use cases; default: the shell's core.network, taken when the first network screen opens. */
@@ -40,6 +38,3 @@ export function createNetworkScreens(deps: NetworkScreenDeps): { screens: Screen
 }
 
 export const networkScreens: ScreenDef[] = createNetworkScreens({}).screens;
-
-/** The dashboard's network line (polled only while the dashboard shows). */
-export const networkSummary = createNetSummaryStore(readNetworkSummary);

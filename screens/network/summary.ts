@@ -2,7 +2,7 @@
 // bonds and an apply waiting for confirmation with its deadline. A polled
 // store (every 5 s, only while the dashboard shows) over the core's read.
 import type { HostOverview } from '../../src/host/system.ts';
-import { bondHealth, type NetSummary } from '../../src/core/network.ts';
+import { bondHealth, type NetSummary, type NetworkUseCases } from '../../src/core/network.ts';
 import { createPolledStore, type PolledStore } from '../../src/store/poller.ts';
 import { backendLabel, secondsLeft } from './view.ts';
 
@@ -10,6 +10,15 @@ export { bondHealth, type NetSummary };
 
 export function createNetSummaryStore(read: () => Promise<NetSummary>, intervalMs = 5000): PolledStore<NetSummary> {
   return createPolledStore<NetSummary>(read, intervalMs);
+}
+
+const summaryStores = new WeakMap<Pick<NetworkUseCases, 'summary'>, PolledStore<NetSummary>>();
+
+/** The network line's store over a core's network use cases: one per core, so a return to the dashboard shows the last reading at once. */
+export function networkSummaryStore(net: Pick<NetworkUseCases, 'summary'>): PolledStore<NetSummary> {
+  let store = summaryStores.get(net);
+  if (!store) summaryStores.set(net, (store = createNetSummaryStore(() => net.summary())));
+  return store;
 }
 
 /** The dashboard's network line. */

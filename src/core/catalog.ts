@@ -75,6 +75,7 @@ export const ACTION_CATALOG = [
   // event tells who made which port blink and when.
   ext('interface', 'network.identify', "Blink a port's LED"),
   read('network', 'network.test', 'Test the network (gateways, DNS, hosts)'),
+  read('network', 'network.summary', 'Show the network at a glance (backend, degraded bonds, an apply waiting)'),
   read('storage-connection', 'storage-connection.list', 'List the storage connections'),
   db('storage-connection', 'storage-connection.add', 'Add a storage connection'),
   // Reconnect at boot is recorded by iscsiadm in the node record as well (outside the state DB).

@@ -23,7 +23,7 @@ function stagingEvent(changes: readonly NetChange[]): StagingEvent {
   return { message: `Staged ${changes.length} changes` };
 }
 
-export type NetworkImpl = Omit<NetworkUseCases, 'watchLinks' | 'watchAddresses'>;
+export type NetworkImpl = Omit<NetworkUseCases, 'watchLinks' | 'watchAddresses' | 'summary'>;
 
 export function createNetworkImpl(ctx: NetworkContext, env: NetworkEnv = {}): NetworkImpl {
   const { door } = ctx;

@@ -120,6 +120,12 @@ export interface NetworkUseCases {
   testTargets(targets: readonly TestTarget[], onResult?: (r: TestResult) => void): Promise<TestResult[]>;
   /** The watchdog's loop: roll back apply `id` at its deadline unless it was confirmed. */
   watchdog(id: string): Promise<'confirmed' | 'rolled-back' | 'gone'>;
+  /**
+   * The dashboard's network line: backend, degraded bonds, an apply waiting
+   * for confirmation. Read here rather than in network-impl.ts, so the
+   * dashboard's poll does not load the backends into the console.
+   */
+  summary(): Promise<NetSummary>;
 }
 
 
@@ -129,6 +135,7 @@ export function createNetworkUseCases(ctx: NetworkContext, env: NetworkEnv = {})
   const later = <K extends keyof NetworkImpl>(k: K) =>
     ((...a: unknown[]) => load().then((u) => (u[k] as (...x: unknown[]) => unknown)(...a))) as unknown as NetworkImpl[K];
   const runner: InventoryRunner = env.runner ?? { run: processRunner.run, spawnStream: processRunner.spawnStream };
+  const readSummary = netSummaryReader(runner);
   return {
     backend: later('backend'), current: later('current'), inventory: later('inventory'), management: later('management'),
     watchLinks: (onChange, opts) => watchLinks(runner, onChange, opts),
@@ -142,12 +149,6 @@ export function createNetworkUseCases(ctx: NetworkContext, env: NetworkEnv = {})
     apply: later('apply'), waitForOutcome: later('waitForOutcome'), confirm: later('confirm'), rollback: later('rollback'),
     pending: later('pending'), last: later('last'), test: later('test'), identify: later('identify'),
     emergencyReset: later('emergencyReset'), testTargets: later('testTargets'), watchdog: later('watchdog'),
+    summary: () => ctx.door.act('network.summary', { id: 'host' }, { message: 'Show the network summary' }, readSummary),
   };
 }
-
-/**
- * The dashboard's network line on this host: backend, degraded bonds, an
- * apply waiting for confirmation. A read with no principal: the dashboard
- * polls it before any action is taken.
- */
-export const readNetworkSummary: () => Promise<NetSummary> = netSummaryReader({ run: (...a) => processRunner.run(...a) });

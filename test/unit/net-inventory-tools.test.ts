@@ -14,7 +14,10 @@ import { resetChanges } from '../../src/domain/net/reset.ts';
 import { testTargets } from '../../src/domain/net/test-targets.ts';
 import { checkForm, errorsByField, formChange, initialValues, visibleFields } from '../../screens/network/forms.ts';
 import { stepErrors, wizardChanges, initialWizardValues } from '../../screens/network-wizard/wizard.ts';
-import { bondHealth, networkStatusLine } from '../../screens/network/summary.ts';
+import { bondHealth, networkStatusLine, networkSummaryStore } from '../../screens/network/summary.ts';
+import { openDatabase } from '../../src/manager/db.ts';
+import { EventLog } from '../../src/manager/events.ts';
+import { netUseCases } from '../lib/net-core.ts';
 
 const FIX = join(import.meta.dirname, '../fixtures/net');
 const fx = (n: string) => readFileSync(join(FIX, n), 'utf8');
@@ -156,5 +159,24 @@ describe('dashboard network line', () => {
     const bad = networkStatusLine(host as never, { backend: 'iproute2', bonds: 1, degraded: [{ name: 'bond0', up: 1, total: 2 }], pending: { deadline: now + 41_500, who: 'root', status: 'waiting' } }, now);
     assert.equal(bad.role, 'warn');
     assert.match(bad.text, /^iproute2 \+ systemd-networkd files · management eth0 up .* · degraded: bond0 1\/2 ports up · apply pending \(root\): rolls back in 42 s unless confirmed$/);
+  });
+
+  it("reads through the core's network use cases on the recorded host, one store per core; read-only mode does not refuse it", async () => {
+    const ran: string[] = [];
+    const runner = {
+      run: async (command: string, args: readonly string[] = []) => {
+        ran.push(command);
+        const out = command === 'nmcli' ? 'running\n' : command === 'ip' ? fx('ip-d-addr.json') : '';
+        return { command, args: [...args], exitCode: command === 'cat' ? 1 : 0, stdout: out, stderr: '', timedOut: false, durationMs: 0 };
+      },
+    };
+    const db = openDatabase(':memory:');
+    const net = netUseCases({ db, events: new EventLog(db, { user: 'alice', channel: 'tui' }), readOnly: true, runner, watchdogCommand: null });
+    const store = networkSummaryStore(net);
+    assert.equal(networkSummaryStore(net), store, 'the dashboard finds the same store on its next visit');
+    await store.refresh();
+    store.stop();
+    assert.deepEqual(store.getSnapshot().data, { backend: 'networkmanager', bonds: 1, degraded: [], pending: undefined });
+    assert.deepEqual([...new Set(ran)].sort(), ['cat', 'ip', 'nmcli']);
   });
 });
