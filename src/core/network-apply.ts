@@ -1,48 +1,30 @@
-// The safe apply of the staged network changes, its confirmation, rollback
-// and the watchdog that rolls back when nobody confirmed (see network.ts).
-// Events after the door's own tell what happened on the way (applied and
-// waiting, verification failed, rolled back and why), with the apply's id as
-// their correlation id.
+// The safe apply of the staged network changes (see network.ts): validate,
+// probe and checkpoint, change, verify, probe again, then wait for
+// confirmation. Events after the door's own tell what happened on the way
+// (applied and waiting, verification failed), with the apply's id as their
+// correlation id; how the apply ends is network-outcome.ts.
 import { randomUUID } from 'node:crypto';
 import { progressOf, type ApplyProgress } from '../domain/net/apply-steps.ts';
-import { changedInterfaces, diffConfig, mismatches, type DiffLine } from '../domain/net/diff.ts';
-import { ChangeChain, describeChange, type NetConfig } from '../domain/net/model.ts';
-import { NetValidationError, validateChange, validateConfig, type FieldError } from '../domain/net/validate.ts';
 import type { Db } from '../manager/db.ts';
-import type { ActionScope, EventLog, EventResult } from '../manager/events.ts';
+import type { ActionScope, EventLog } from '../manager/events.ts';
 import { readRegistration } from '../host/engine/state.ts';
 import { detectBackend, type BackendName, type NetBackend } from '../host/net/backend.ts';
 import { Iproute2Backend } from '../host/net/iproute2.ts';
 import { NetworkManagerBackend } from '../host/net/nm.ts';
-import { pendingState, type PendingApply, type PendingStatus } from '../host/net/pending.ts';
-import { probe, probeTargets, type ProbeResult } from '../host/net/probes.ts';
+import { pendingState, type PendingApply } from '../host/net/pending.ts';
+import { probe, probeTargets } from '../host/net/probes.ts';
 import { Target, type NetRunner } from '../host/net/target.ts';
 import { NetError } from './network-errors.ts';
+import { applyOutcomes, resultOf, summary, type ApplyEvent, type ApplyResult } from './network-outcome.ts';
+import { stagedPlan } from './network-plan.ts';
 import type { StagedSet } from './network-staged.ts';
-
-export { NetError, DEFAULT_CONFIRM_TIMEOUT_S };
-
+import { verifyApplied } from './network-verify.ts';
 import { DEFAULT_CONFIRM_TIMEOUT_S } from './network.ts';
+
+export type { ApplyResult };
+
 /** Time the apply itself (before waiting for confirmation) may take before the watchdog rolls it back. */
 export const APPLY_BUDGET_S = 300;
-export const VERIFY_TRIES = 5;
-/** The read-back is polled this often (after each read) until it matches or the verification window ends. */
-export const VERIFY_POLL_MS = 200;
-/** After this long without a match, verification asks the backend to nudge (explicit activation of what it left to autoconnect). */
-export const NUDGE_AFTER_MS = 20_000;
-/** The shortest verification window: 5 reads 1 s apart. */
-export const VERIFY_WINDOW_MS = VERIFY_TRIES * 1000;
-
-export interface ApplyResult {
-  id: string;
-  backend: BackendName;
-  diff: DiffLine[];
-  probes: ProbeResult[];
-  verifyTries: number;
-  deadline: string;
-  status: PendingStatus;
-  reason?: string;
-}
 
 export interface ApplyOptions {
   confirmTimeoutS?: number;
@@ -68,8 +50,6 @@ interface ApplyDeps {
 /** Runs fn through the door as the apply action, with the event message given. */
 type ActAsApply = <T>(message: string, fn: (scope: ActionScope) => Promise<T>) => Promise<T>;
 
-const summary = (diff: DiffLine[]) => diff.map((d) => `${d.kind}${d.text}`).join('; ').slice(0, 500);
-
 export function createApply(deps: ApplyDeps) {
   const t = new Target(deps.runner);
   const { now, sleep, set } = deps;
@@ -84,7 +64,7 @@ export function createApply(deps: ApplyDeps) {
   };
   const current = async () => (await backendOf()).read();
 
-  const event = (message: string, result: EventResult, severity?: 'info' | 'warning' | 'error' | 'alert', correlationId?: string) =>
+  const event: ApplyEvent = (message, result, severity, correlationId) =>
     deps.events().record({ source: 'network', objectType: 'network', objectId: 'host', message, result, ...(severity ? { severity } : {}), ...(correlationId ? { correlationId } : {}) });
 
   const engine = () => {
@@ -92,68 +72,9 @@ export function createApply(deps: ApplyDeps) {
     return reg ? { host: reg.engineHost, port: reg.enginePort } : undefined;
   };
 
-  /** Commit the checkpoint of an apply this session has claimed: the change stays; on failure the claim is given back. */
-  const commitClaimed = async (p: PendingApply, be: NetBackend) => {
-    try {
-      await be.commit(p.checkpoint);
-    } catch (e) {
-      await state.unclaim();
-      throw e;
-    }
-    p.status = 'confirmed';
-    await state.finish(p);
-  };
-
-  async function rollback(p: PendingApply, reason: string, by: string, claimed = false): Promise<PendingApply> {
-    if (!claimed && !(await state.claim())) throw new NetError('the apply is already being confirmed or rolled back by another process', 'pending');
-    p.status = 'rolling-back';
-    p.reason = reason;
-    await state.write(p);
-    const be = await backendOf(p.backend);
-    try {
-      await be.rollback(p.checkpoint);
-    } catch (e) {
-      event(`Network rollback${by} failed: ${(e as Error).message} (reason: ${reason})`, 'failure', 'alert', p.id);
-      p.status = 'waiting';
-      await state.write(p);
-      await state.unclaim();
-      throw new NetError(`rollback failed: ${(e as Error).message}`);
-    }
-    p.status = 'rolled-back';
-    await state.finish(p);
-    // The changes staged again and the event that says why, committed together.
-    deps.db().transaction(() => {
-      set.restage(p.changes);
-      event(`Network change rolled back${by}: ${reason}`, 'success', 'warning', p.id);
-    }).immediate();
-    return p;
-  }
-
-  const resultOf = (p: PendingApply, verifyTries = 0): ApplyResult => ({
-    id: p.id, backend: p.backend, diff: p.diff, probes: p.probes, verifyTries, deadline: p.deadline, status: p.status, ...(p.reason ? { reason: p.reason } : {}),
-  });
-
-  async function desiredState(cur?: NetConfig) {
-    const base = cur ?? (await current());
-    const chain = new ChangeChain(base);
-    const errors: FieldError[] = [];
-    for (const c of set.list()) {
-      const e = validateChange(c, chain.config);
-      if (e.length) errors.push(...e.map((x) => ({ field: x.field, message: `${describeChange(c)}: ${x.message}` })));
-      else chain.apply(c);
-    }
-    if (errors.length) throw new NetValidationError(errors);
-    return { current: base, desired: chain.config, diff: diffConfig(base, chain.config) };
-  }
-
-  /** The staged changes checked as a whole: what applying them would change. */
-  async function planned(readNow?: NetConfig) {
-    const plan = await desiredState(readNow);
-    if (!plan.diff.length) throw new NetError('nothing to apply: the staged changes match the current configuration', 'nothing');
-    const whole = validateConfig(plan.desired).filter((e) => !validateConfig(plan.current).some((x) => x.message === e.message));
-    if (whole.length) throw new NetValidationError(whole);
-    return plan;
-  }
+  const { desiredState, planned } = stagedPlan(set, current);
+  const outcomes = applyOutcomes({ state, backendOf, set, db: deps.db, event, now, sleep });
+  const { commitClaimed, rollback } = outcomes;
 
   async function startWatchdog(id: string): Promise<void> {
     if (!deps.watchdogCommand?.length) return;
@@ -220,38 +141,10 @@ export function createApply(deps: ApplyDeps) {
         return fail(`apply failed: ${(e as Error).message}`);
       }
       step('verify');
-      const { added, changed, removed } = changedInterfaces(cur, desired);
-      // Polled until it matches. It fails when the mismatches stop changing for the window (the host is
-      // done changing), or at three windows in all (a slow host that is still activating gets that long).
-      const windowMs = Math.max(VERIFY_WINDOW_MS, be.settleMs ?? 0);
-      const verifyStart = now();
-      let tries = 0;
-      let nudged = false;
-      let left: string[];
-      let lastText = '';
-      let lastChange = verifyStart;
-      // Each read is a few program starts on a host that is busy activating: read only what the change touches.
-      const touchedCfg = [...added, ...changed].map((n) => desired.interfaces.find((i) => i.name === n)).filter((i) => i !== undefined);
-      const parts = {
-        routes: touchedCfg.some((i) => i.ipv4.gateway || i.ipv6.gateway || i.routes.length) || removed.length > 0,
-        names: desired.hostname !== cur.hostname || JSON.stringify(desired.dns) !== JSON.stringify(cur.dns),
-        fallback: cur,
-        methods: false,
-      };
-      for (;;) {
-        tries++;
-        const got = await be.read(parts);
-        left = mismatches(desired, got, [...added, ...changed], removed);
-        if (!left.length) break;
-        const text = left.join('; ');
-        if (text !== lastText) { lastText = text; lastChange = now(); }
-        if (now() - lastChange >= windowMs || now() - verifyStart >= 3 * windowMs) break;
-        if (!nudged && be.nudge && now() - verifyStart >= NUDGE_AFTER_MS) { nudged = true; await be.nudge(got); }
-        await sleep(VERIFY_POLL_MS);
-      }
+      const { left, tries, elapsedMs } = await verifyApplied(be, cur, desired, { now, sleep });
       if (left.length) {
         event(`Network apply failed verification: ${left.join('; ')}`, 'failure', 'error', id);
-        return fail(`the host does not show the change after ${tries} reads in ${Math.round((now() - verifyStart) / 1000)} s: ${left.join('; ')}`);
+        return fail(`the host does not show the change after ${tries} reads in ${Math.round(elapsedMs / 1000)} s: ${left.join('; ')}`);
       }
       step('probes-after');
       p.probes = await Promise.all(chosen.map((c) => probe(t, { name: c.name, target: c.target }, deps.dnsProbeName)));
@@ -286,54 +179,8 @@ export function createApply(deps: ApplyDeps) {
     desiredState,
     apply,
     rollback,
-
-    async confirm(p: PendingApply): Promise<PendingApply> {
-      if (!(await state.claim())) throw new NetError('the apply is being rolled back', 'pending');
-      await commitClaimed(p, await backendOf(p.backend));
-      event(`Network change confirmed: ${summary(p.diff)}`, 'success', 'info', p.id);
-      return p;
-    },
-
-    async waitForOutcome(id: string, onTick?: (p: PendingApply) => void): Promise<ApplyResult> {
-      for (;;) {
-        const p = await state.pending();
-        if (!p || p.id !== id) {
-          const l = await state.last();
-          if (l?.id === id) return resultOf(l);
-          throw new NetError('the apply is no longer pending and its outcome is unknown', 'failed');
-        }
-        onTick?.(p);
-        if (p.status === 'waiting' && now() >= Date.parse(p.deadline) && (await state.claim())) {
-          return resultOf(await rollback(p, `not confirmed within ${p.confirmTimeoutS} s`, '', true));
-        }
-        await sleep(1000);
-      }
-    },
-
-    // Rolls back even in read-only mode: it only ever restores the configuration an apply replaced.
-    async watchdog(id: string): Promise<'confirmed' | 'rolled-back' | 'gone'> {
-      for (;;) {
-        const p = await state.pending();
-        if (!p || p.id !== id) {
-          const l = await state.last();
-          return l?.id === id && l.status === 'confirmed' ? 'confirmed' : l?.id === id ? 'rolled-back' : 'gone';
-        }
-        const fresh = now() - Date.parse(p.updatedAt) < 120_000;
-        // A little after the deadline: the apply's own process rolls back at the deadline when it is still there.
-        if ((p.status === 'waiting' || p.status === 'applying') && now() >= Date.parse(p.deadline) + 5_000 && (await state.claim())) {
-          await rollback(p, `not confirmed within ${p.confirmTimeoutS} s`, ' by the watchdog (hostdeck was not there to do it)', true);
-          return 'rolled-back';
-        }
-        if (p.status === 'rolling-back' && !fresh) {
-          // The process rolling back died half-way: take its claim over.
-          await state.unclaim();
-          if (await state.claim()) {
-            await rollback(p, p.reason ?? 'an interrupted rollback', ' by the watchdog (an interrupted rollback)', true);
-            return 'rolled-back';
-          }
-        }
-        await sleep(1000);
-      }
-    },
+    confirm: outcomes.confirm,
+    waitForOutcome: outcomes.waitForOutcome,
+    watchdog: outcomes.watchdog,
   };
 }
