@@ -7,8 +7,10 @@ import { REGISTRATION_STEPS, type FieldError, type RegistrationInput, type StepP
 import type { Shell } from '../../src/app/types.ts';
 import { createPolledStore } from '../../src/store/poller.ts';
 import {
-  EngineError, EngineInputError, enginePaths, stateWords, type EngineEnv, type EngineErrorKind, type EngineStatus,
+  EngineError, enginePaths, stateWords, type EngineEnv, type EngineErrorKind, type EngineStatus,
 } from '../../src/core/engine.ts';
+import { errorNotice } from '../../src/ui/error-notice.ts';
+import { fieldErrorsOf } from '../../src/domain/errors.ts';
 
 export interface EngineScreenDeps {
   /** Paths, timeouts and defaults (tests point these at a temp dir and the engine stand-in). */
@@ -87,10 +89,11 @@ export function useEngine(shell: Shell, deps: EngineScreenDeps) {
       shell.notify('success', `Registered with ${r.status.engine}: ${stateWords(r.status.state)}`);
       return undefined;
     } catch (e) {
-      if (e instanceof EngineInputError) {
+      const fe = fieldErrorsOf(e);
+      if (fe) {
         setRun({ phase: 'idle', steps: initialSteps() });
-        shell.notify('error', `Not registered: ${e.errors.length === 1 ? e.errors[0]!.message : `${e.errors.length} fields need attention`}`);
-        return e.errors;
+        shell.notify('error', `Not registered: ${fe.length === 1 ? fe[0]!.message : `${fe.length} fields need attention`}`);
+        return fe;
       }
       const kind = e instanceof EngineError ? e.kind : undefined;
       const message = (e as Error).message;
@@ -109,7 +112,7 @@ export function useEngine(shell: Shell, deps: EngineScreenDeps) {
       shell.notify('success', `Unregistered from ${r.engine}. Remove the host on the engine too.`);
       setRun({ phase: 'idle', steps: initialSteps() });
     } catch (e) {
-      shell.notify('error', `Unregister failed: ${(e as Error).message}`);
+      shell.notify(...errorNotice(e, 'Unregister failed'));
     } finally {
       refresh();
     }

@@ -14,6 +14,7 @@ import { useNet } from './NetworkScreen.tsx';
 import { RiskNote, diffRole, diffText, risksOf, sameRisks } from './Risk.tsx';
 import { diffSign, secondsLeft } from './view.ts';
 import { NETWORK_KEYS as K } from './keys.ts';
+import { errorNotice } from '../../src/ui/error-notice.ts';
 
 const MARK: Record<ApplyStep['status'], { mark: string; role: 'ok' | 'error' | 'dim' | 'warn' }> = {
   pending: { mark: '·', role: 'dim' }, running: { mark: '…', role: 'warn' }, done: { mark: '✓', role: 'ok' }, failed: { mark: '✗', role: 'error' }, skipped: { mark: '-', role: 'dim' },
@@ -73,7 +74,7 @@ export function makeApplyScreen(store: NetStore, opts: { confirmTimeoutS: () => 
       } catch (e) {
         setMessage((e as Error).message);
         setPhase('failed');
-        shell.notify('error', `Not applied: ${(e as Error).message}`);
+        shell.notify(...errorNotice(e, 'Not applied'));
       } finally {
         await store.refresh();
       }
@@ -125,7 +126,7 @@ export function makeApplyScreen(store: NetStore, opts: { confirmTimeoutS: () => 
       } catch (e) {
         setPhase('failed');
         setMessage(`Confirm failed: ${(e as Error).message}`);
-        shell.notify('error', `Confirm failed: ${(e as Error).message}`);
+        shell.notify(...errorNotice(e, 'Confirm failed'));
       } finally {
         await store.refresh();
       }
@@ -143,7 +144,7 @@ export function makeApplyScreen(store: NetStore, opts: { confirmTimeoutS: () => 
       } catch (e) {
         setPhase('failed');
         setMessage(`Rollback failed: ${(e as Error).message}`);
-        shell.notify('error', `Rollback failed: ${(e as Error).message}`);
+        shell.notify(...errorNotice(e, 'Rollback failed'));
       } finally {
         await store.refresh();
       }

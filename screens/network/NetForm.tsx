@@ -6,12 +6,14 @@ import { Box, Text } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { applyChanges, describeChange } from '../../src/domain/net/model.ts';
-import { fieldErrorsOf, type NetStore } from '../../src/store/net.ts';
+import type { NetStore } from '../../src/store/net.ts';
+import { fieldErrorsOf } from '../../src/domain/errors.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { FieldList, useFieldForm, useFieldInput } from './FormView.tsx';
 import { FORMS, checkForm, errorsByField, initialValues, visibleFields, type FormKind } from './forms.ts';
 import { useNet } from './NetworkScreen.tsx';
 import { NETWORK_KEYS as K } from './keys.ts';
+import { errorNotice } from '../../src/ui/error-notice.ts';
 
 export function makeNetFormScreen(store: NetStore) {
   return function NetFormScreen({ shell, active, params }: ScreenProps) {
@@ -42,7 +44,7 @@ export function makeNetFormScreen(store: NetStore) {
       } catch (e) {
         const fe = fieldErrorsOf(e);
         if (fe) dispatch({ type: 'errors', errors: errorsByField(kind, form.values, fe) });
-        shell.notify('error', `Not staged: ${(e as Error).message}`);
+        shell.notify(...errorNotice(e, 'Not staged'));
       } finally {
         setBusy(false);
       }

@@ -17,6 +17,7 @@ import type { ManagementRisk } from '../../src/domain/net/impact.ts';
 import { RiskNote, diffRole, diffText, risksOf } from './Risk.tsx';
 import { addressLabel, backendLabel, linkRole, secondsLeft, speedLabel } from './view.ts';
 import { NETWORK_KEYS as K } from './keys.ts';
+import { errorNotice } from '../../src/ui/error-notice.ts';
 
 /** The store's state; the first screen that opens attaches net-core's service (it needs the state DB). */
 export function useNet(store: NetStore, shell?: { core: { network: NonNullable<NetStore['net']> } }): NetState {
@@ -158,7 +159,7 @@ export function makeNetworkScreen(store: NetStore) {
             await svc!.stage({ op, name: sel!.name });
             shell.notify('success', `Staged: delete ${sel!.kind} ${sel!.name} (${K.apply.keys[0]} applies)`);
           } catch (e) {
-            shell.notify('error', `Not staged: ${(e as Error).message}`);
+            shell.notify(...errorNotice(e, 'Not staged'));
           }
           await store.refreshService();
         }
@@ -178,7 +179,7 @@ export function makeNetworkScreen(store: NetStore) {
             const r = await svc!.identify(sel, 10, { signal: stop.signal });
             shell.notify(r.ok ? (r.cancelled ? 'info' : 'success') : 'error', r.message);
           } catch (e) {
-            shell.notify('error', `Not identified: ${(e as Error).message}`);
+            shell.notify(...errorNotice(e, 'Not identified'));
           } finally {
             if (stopBlink.current === stop) stopBlink.current = undefined;
             setBlinking(undefined);

@@ -15,6 +15,7 @@ import { FieldList, useFieldForm, useFieldInput } from './FormView.tsx';
 import type { FieldDef } from './forms.ts';
 import { useNet } from './NetworkScreen.tsx';
 import { NETWORK_KEYS as K } from './keys.ts';
+import { errorNotice } from '../../src/ui/error-notice.ts';
 
 const TEST_FIELDS: FieldDef[] = [
   { id: 'hosts', label: 'Also ping', type: 'text', placeholder: 'optional: hosts or IPs, space separated' },
@@ -86,7 +87,7 @@ export function makeToolsScreen(store: NetStore) {
         await store.refreshService();
         shell.push('net-apply', { start: true });
       } catch (e) {
-        shell.notify('error', `Not reset: ${(e as Error).message}`);
+        shell.notify(...errorNotice(e, 'Not reset'));
       }
     };
 

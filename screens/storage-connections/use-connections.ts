@@ -6,7 +6,9 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Shell } from '../../src/app/types.ts';
 import type { ConnectionInput, FieldError, StorageConnection } from '../../src/domain/storage/connection.ts';
 import type { Core } from '../../src/core/index.ts';
-import { ConnectionInputError, connectionLabel, type ConnectionStatus, type DiscoveredTarget, type FcHost, type Lun, type StorageConnectionUseCases } from '../../src/core/storage-connections.ts';
+import { connectionLabel, type ConnectionStatus, type DiscoveredTarget, type FcHost, type Lun, type StorageConnectionUseCases } from '../../src/core/storage-connections.ts';
+import { errorNotice } from '../../src/ui/error-notice.ts';
+import { fieldErrorsOf } from '../../src/domain/errors.ts';
 
 /** The connection use cases the screen calls (a test's service lists synchronously). */
 export type ConnectionsApi = Omit<StorageConnectionUseCases, 'list'> & { list(): StorageConnection[] | Promise<StorageConnection[]> };
@@ -33,7 +35,7 @@ export function useConnections(shell: Shell, deps: ConnectionsScreenDeps) {
   useEffect(() => () => { mounted.current = false; }, []);
 
   const reload = useCallback(() => {
-    void listed().then((l) => { if (mounted.current) setList(l); }, (e: Error) => shell.notify('error', `Storage connections cannot be read: ${e.message}`));
+    void listed().then((l) => { if (mounted.current) setList(l); }, (e: Error) => shell.notify(...errorNotice(e, 'Storage connections cannot be read')));
   }, [shell]);
 
   const refreshStatus = useCallback(async (ids?: string[]) => {
@@ -57,7 +59,7 @@ export function useConnections(shell: Shell, deps: ConnectionsScreenDeps) {
       const o = await fn();
       shell.notify('success', `${o.message}.`);
     } catch (e) {
-      shell.notify('error', (e as Error).message);
+      shell.notify(...errorNotice(e));
     } finally {
       if (mounted.current) {
         setBusy((b) => { const n = { ...b }; delete n[c.id]; return n; });
@@ -85,8 +87,9 @@ export function useConnections(shell: Shell, deps: ConnectionsScreenDeps) {
         else shell.notify('success', `Added ${connectionLabel(c)}; c connects it.`);
         return undefined;
       } catch (e) {
-        if (e instanceof ConnectionInputError) return e.errors;
-        shell.notify('error', (e as Error).message);
+        const fe = fieldErrorsOf(e);
+        if (fe) return fe;
+        shell.notify(...errorNotice(e));
         return [];
       }
     },

@@ -19,6 +19,8 @@ import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { FormView, useForm, type FormField } from './Form.tsx';
 import { defaultApi, useApi, useDomains, type DomainScreenApi } from './use-domains.ts';
 import { STORAGE_DOMAINS_KEYS as K } from './keys.ts';
+import { errorNotice } from '../../src/ui/error-notice.ts';
+import { fieldErrorsOf } from '../../src/domain/errors.ts';
 
 type Mode = 'list' | 'create' | 'import' | 'volumes' | 'volume-new' | 'upload';
 
@@ -49,11 +51,6 @@ function bar(ratio: number | undefined, width: number): string {
 
 function fieldErrors(errors: FieldError[]): Record<string, string> {
   return Object.fromEntries(errors.map((e) => [e.field, e.message]));
-}
-
-function errorsOf(e: unknown): FieldError[] | undefined {
-  const errs = (e as { errors?: unknown }).errors;
-  return Array.isArray(errs) ? (errs as FieldError[]) : undefined;
 }
 
 export interface StorageDomainsDeps {
@@ -118,9 +115,9 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
         if (msg) shell.notify('success', msg);
         return true;
       } catch (e) {
-        const errs = errorsOf(e);
+        const errs = fieldErrorsOf(e);
         const users = (e as { users?: DomainUser[] }).users;
-        if (errs && opts.onFieldErrors) { opts.onFieldErrors(errs); shell.notify('error', errs.length === 1 ? errs[0]!.message : `${errs.length} fields need attention`); } else shell.notify('error', (e as Error).message);
+        if (errs && opts.onFieldErrors) { opts.onFieldErrors(errs); shell.notify('error', errs.length === 1 ? errs[0]!.message : `${errs.length} fields need attention`); } else shell.notify(...errorNotice(e));
         if (users?.length && opts.domain) setRefusal({ domain: opts.domain, action: opts.action ?? label, users });
         return false;
       } finally {
@@ -181,7 +178,7 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
       setFound(undefined);
       setFoundSel(0);
       setMode('import');
-      try { setConnections(await api.connections()); } catch (e) { shell.notify('error', `Cannot list the storage connections: ${(e as Error).message}`); }
+      try { setConnections(await api.connections()); } catch (e) { shell.notify(...errorNotice(e, 'Cannot list the storage connections')); }
     };
     const scan = async () => {
       const c = connections[connSel];

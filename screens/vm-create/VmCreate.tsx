@@ -8,11 +8,12 @@ import { Box, Text } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { createSummary, validateVmCreate, type FieldError, type HostFacts } from '../../src/domain/vm-create.ts';
-import { VmInputError } from '../../src/core/vms.ts';
+import { fieldErrorsOf } from '../../src/domain/errors.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { STEPS, SUMMARY_STEP, fieldOf, stepOf, toCreateInput, useCreateForm, visibleFields, type FieldId, type Options } from './use-create-form.ts';
 import { VM_CREATE_KEYS as K } from './keys.ts';
+import { errorNotice } from '../../src/ui/error-notice.ts';
 
 const LABEL_W = 16;
 
@@ -71,8 +72,9 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
       shell.notify('success', `${r.name} created${r.started ? ' and started' : ''}`);
       shell.back();
     } catch (e) {
-      if (e instanceof VmInputError) setServiceErrors(e.errors);
-      shell.notify('error', `Not created: ${(e as Error).message}`);
+      const fe = fieldErrorsOf(e);
+      if (fe) setServiceErrors(fe);
+      shell.notify(...errorNotice(e, 'Not created'));
     } finally {
       setBusy(undefined);
     }

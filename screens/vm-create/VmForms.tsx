@@ -5,11 +5,13 @@ import { Box, Text } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps, Shell } from '../../src/app/types.ts';
 import { parseMiB } from '../../src/domain/vm-create.ts';
-import { VmInputError, type DeletePlan } from '../../src/core/vms.ts';
+import type { DeletePlan } from '../../src/core/vms.ts';
+import { fieldErrorsOf } from '../../src/domain/errors.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { useFormState } from '../../src/ui/form/use-form-state.ts';
 import { VM_CREATE_KEYS as K } from './keys.ts';
+import { errorNotice } from '../../src/ui/error-notice.ts';
 
 interface FormField { id: string; label: string; hint?: string }
 
@@ -79,7 +81,7 @@ export function VmEdit({ shell, active, params }: ScreenProps) {
       setInitial({ vcpus: String(d.vcpus), memory: `${Math.round(d.memoryKiB / 1024)}M`, description: d.description ?? '' });
       setPending(d.pending);
       setState(d.state);
-    })().catch((e: Error) => shell.notify('error', e.message));
+    })().catch((e: Error) => shell.notify(...errorNotice(e)));
     return () => { live = false; };
   }, [name, shell]);
   const form = useTextForm(EDIT_FIELDS, initial, active, shell);
@@ -102,8 +104,9 @@ export function VmEdit({ shell, active, params }: ScreenProps) {
       shell.notify('success', r.pending.length ? `${name}: pending until next boot: ${r.pending.join(', ')}` : `${name} changed`);
       shell.back();
     } catch (e) {
-      if (e instanceof VmInputError) setErrors(Object.fromEntries(e.errors.map((x) => [x.field, x.message])));
-      shell.notify('error', `Not changed: ${(e as Error).message}`);
+      const fe = fieldErrorsOf(e);
+      if (fe) setErrors(Object.fromEntries(fe.map((x) => [x.field, x.message])));
+      shell.notify(...errorNotice(e, 'Not changed'));
     } finally {
       setBusy(false);
     }
@@ -136,8 +139,9 @@ export function VmClone({ shell, active, params }: ScreenProps) {
       shell.notify('success', `${name} cloned as ${r.name}${r.volumes.length ? ` (disks ${r.volumes.join(', ')})` : ''}`);
       shell.back();
     } catch (e) {
-      if (e instanceof VmInputError) setError(e.errors[0]!.message);
-      else shell.notify('error', `Clone failed: ${(e as Error).message}`);
+      const fe = fieldErrorsOf(e);
+      if (fe) setError(fe[0]!.message);
+      else shell.notify(...errorNotice(e, 'Clone failed'));
     } finally {
       setBusy(false);
     }

@@ -16,6 +16,7 @@ import type { DomainInfo } from '../../src/virt/types.ts';
 import { TextLine } from '../../src/ui/TextLine.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { VM_SNAPSHOTS_KEYS as K } from './keys.ts';
+import { errorNotice } from '../../src/ui/error-notice.ts';
 
 /** Tree prefix for a row: rails like virsh's tree, compacted to one line per snapshot. */
 export function treePrefix(rows: readonly SnapshotNode[], i: number): string {
@@ -74,7 +75,7 @@ export function VmSnapshots({ shell, active, params }: ScreenProps) {
     setMode(undefined);
     setBusy(`Taking snapshot ${snap.name}…`);
     shell.core.snapshots.create(name, { name: snap.name, description: snap.description || undefined, mode })
-      .then(() => shell.notify('success', `Snapshot ${snap.name} of ${name} taken`), (e: Error) => shell.notify('error', `Snapshot not taken: ${e.message}`))
+      .then(() => shell.notify('success', `Snapshot ${snap.name} of ${name} taken`), (e: Error) => shell.notify(...errorNotice(e, 'Snapshot not taken')))
       .finally(() => { setBusy(undefined); void reload(); });
   };
   // Both fields take typing as soon as they are focused: Enter on the name and

@@ -1,8 +1,7 @@
 // What the VM and snapshot use cases share: their errors, the VM lookup as
 // hostdeck says it, and the order every VM action keeps (the door first,
 // then the checks that change nothing, then the action with its events).
-import { NotFoundError, WrongStateError } from '../domain/errors.ts';
-import { InvalidInputError } from '../domain/errors.ts';
+import { categoryOf, InvalidInputError, NotFoundError, WrongStateError } from '../domain/errors.ts';
 import type { FieldError } from '../domain/vm-create.ts';
 import type { Availability } from '../domain/vm.ts';
 import type { DomainInfo } from '../virt/types.ts';
@@ -32,9 +31,8 @@ export function need(what: string, name: string, a: Availability): void {
 
 /** libvirt's "no such domain" as hostdeck says it; any other failure as a refused action. */
 export function vmLookupError(e: unknown, name: string): Error {
-  const m = (e as Error).message;
-  if (/failed to get domain|no domain named|domain not found|no domain with matching/i.test(m)) return new NotFoundError(`no VM named '${name}' (see hostdeck vm list)`);
-  return new VmActionError(m);
+  if (categoryOf(e) === 'not-found') return new NotFoundError(`no VM named '${name}' (see hostdeck vm list)`, { cause: e });
+  return new VmActionError((e as Error).message);
 }
 
 /** One VM as libvirt describes it; a VM that is not there is a NotFoundError naming it. */
@@ -55,7 +53,7 @@ export async function domainNames(ctx: CoreContext): Promise<string[]> {
     try {
       return (await ctx.infra.virt.domainList()).map((d) => d.name);
     } catch (e) {
-      if (i >= 4 || !/not found|no domain with matching/i.test(String((e as Error).message))) throw e;
+      if (i >= 4 || categoryOf(e) !== 'not-found') throw e;
     }
   }
 }

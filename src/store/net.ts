@@ -5,7 +5,6 @@
 // of the core's network use cases: backend, staged changes, their diff, an
 // apply pending confirmation. Runs only while somebody is subscribed.
 import type { NetChange, NetConfig } from '../domain/net/model.ts';
-import type { FieldError } from '../domain/engine.ts';
 import { stepList, type ApplyStep } from '../domain/net/apply-steps.ts';
 import type { DiffLine, NetInventory, NetworkUseCases, PendingApply as CorePending } from '../core/network.ts';
 import { createPollLoop } from './poller.ts';
@@ -32,12 +31,6 @@ export interface PendingApply {
 export type NetService = Pick<NetworkUseCases,
   'backend' | 'current' | 'inventory' | 'watchLinks' | 'watchAddresses' | 'staged' | 'stage' | 'stageAll' | 'discard' | 'diff'
   | 'apply' | 'waitForOutcome' | 'confirm' | 'rollback' | 'pending' | 'identify' | 'emergencyReset' | 'testTargets'>;
-
-/** The field errors a refused change carries (NetValidationError, or any error with `errors`). */
-export function fieldErrorsOf(e: unknown): FieldError[] | undefined {
-  const errs = (e as { errors?: unknown } | null)?.errors;
-  return Array.isArray(errs) && errs.every((x) => x && typeof (x as FieldError).field === 'string') ? (errs as FieldError[]) : undefined;
-}
 
 const diffLines = (d: readonly DiffLine[]): NetDiffLine[] => d.map((x) => ({ sign: x.kind, text: x.text }));
 

@@ -12,6 +12,7 @@
 // other way round. The contract tests keep to that (see test/contract).
 import type { Hypervisor as HypervisorT, Domain as DomainHandle } from '@unraid/libvirt';
 import { run } from '../exec/runner.ts';
+import { NotFoundError } from '../domain/errors.ts';
 import { parseVirshVersion } from './version.ts';
 import type { ConnectionStatus, DomainInfo, DomainStateName, DomainSummary, VirtVersion } from './types.ts';
 import { virsh as runVirsh, virshArgs, virshArgv } from './virsh.ts';
@@ -177,7 +178,7 @@ export class VirtConnection implements VirtLink {
       try {
         d = await hv.domainLookupByName(name);
       } catch (err) {
-        if (/not found/i.test(String((err as Error).message))) throw new Error(`no domain named '${name}'`, { cause: err });
+        if (/not found/i.test(String((err as Error).message))) throw new NotFoundError(`no domain named '${name}'`, { cause: err });
         throw err;
       }
       return fn(hv, d);

@@ -3,6 +3,8 @@
 // calls through the binding that mark the connection down when the daemon
 // is gone. VirtConnection is the one implementation.
 import type { Hypervisor, Domain } from '@unraid/libvirt';
+import { CoreError } from '../domain/errors.ts';
+import { VirtError } from './errors.ts';
 import { VirshError, type VirshArgs } from './virsh.ts';
 
 /** virsh on one connection: arguments built by virshArgs -> its standard output. */
@@ -16,14 +18,16 @@ export interface VirtLink {
   withDomain<T>(name: string, fn: (hv: Hypervisor, d: Domain) => Promise<T>): Promise<T>;
 }
 
-/** The binding's errors without its "LibvirtError: ... (code: -1, domain: -1, level: -1)" wrapping. */
+/**
+ * The binding's errors as VirtErrors (categorised by their text), without
+ * the binding's "LibvirtError: ... (code: -1, domain: -1, level: -1)"
+ * wrapping; hostdeck's own errors thrown inside a call pass unchanged.
+ */
 export function virtError(err: unknown): Error {
-  if (!(err instanceof Error) || err instanceof VirshError) return err instanceof Error ? err : new Error(String(err));
+  if (err instanceof CoreError) return err;
+  if (!(err instanceof Error)) return new VirtError(String(err));
   const m = err.message.replace(/^LibvirtError:\s*/, '').replace(/\s*\(code: -?\d+, domain: -?\d+, level: -?\d+\)\s*$/, '');
-  if (m === err.message) return err;
-  const e = new Error(m, { cause: err });
-  e.name = 'VirtError';
-  return e;
+  return new VirtError(m, { cause: err });
 }
 
 /** libvirt errors that mean the connection itself is gone (daemon stopped or socket closed). */

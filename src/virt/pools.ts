@@ -10,7 +10,8 @@
 import { rm } from 'node:fs/promises';
 import type { RunOptions, RunResult } from '../exec/runner.ts';
 import { parseXml, textOf } from './xml/xml.ts';
-import { virshArgs, virshArgv, virshErrorMessage } from './virsh.ts';
+import { VirshError, virshArgs, virshArgv, virshErrorMessage } from './virsh.ts';
+import { NotFoundError } from '../domain/errors.ts';
 import { parsePoolList, parseVolList, type StoragePool, type StorageVolume } from './storage.ts';
 import type { DomainDisk } from './xml/parse.ts';
 import type { Virsh } from './link.ts';
@@ -31,7 +32,7 @@ export async function volumeInPool(virsh: Virsh, pool: string, name: string): Pr
   const root = parseXml(await virsh(virshArgs('vol-dumpxml', { pool, vol: name })));
   const v = { pool, name: textOf(root, 'name') ?? '', key: textOf(root, 'key') ?? '', path: textOf(root, 'target/path') ?? '' };
   // virsh falls back to a lookup by key or path on the whole connection: only the volume of that name in that pool counts.
-  if (v.name !== name) throw new Error(`Storage volume not found: no volume named ${name} in pool ${pool}`);
+  if (v.name !== name) throw new NotFoundError(`Storage volume not found: no volume named ${name} in pool ${pool}`);
   return v;
 }
 
@@ -211,22 +212,15 @@ export interface Runner {
   runOk(command: string, args?: readonly string[], opts?: RunOptions): Promise<RunResult>;
 }
 
-export class LibvirtError extends Error {
-  constructor(message: string, public readonly result?: RunResult) {
-    super(message);
-    this.name = 'LibvirtError';
-  }
-}
-
-/** virsh on `uri` through `runner`; a failure is a LibvirtError with virsh's own message. */
+/** virsh on `uri` through `runner`; a failure is a VirshError with virsh's own message. */
 export function runnerVirsh(runner: Runner, uri: string): Virsh {
   return async (args, opts = {}) => {
     const timeoutMs = opts.timeoutMs ?? 30_000;
     const r = await runner.run('virsh', virshArgv(uri, args), { timeoutMs, env: { LC_ALL: 'C' } });
     if (r.exitCode !== 0 || r.timedOut) {
-      if (r.spawnError) throw new LibvirtError(`virsh is not installed: ${r.spawnError}`, r);
+      if (r.spawnError) throw new VirshError(`virsh is not installed: ${r.spawnError}`, r);
       const msg = r.timedOut ? `virsh ${args[0] ?? ''} did not answer within ${Math.round(timeoutMs / 1000)} s` : virshErrorMessage(r.stderr || r.stdout, `virsh ${args[0] ?? ''} exited with code ${r.exitCode}`);
-      throw new LibvirtError(msg, r);
+      throw new VirshError(msg, r);
     }
     return r.stdout;
   };

@@ -18,6 +18,7 @@ import { closeSync, constants as fsc, fstatSync, ftruncateSync, openSync, readSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnPipedToFile } from '../exec/runner.ts';
+import { VirtError } from './errors.ts';
 
 type VirshProcess = ReturnType<typeof spawnPipedToFile>;
 
@@ -147,7 +148,7 @@ export class VirshSession {
       // available..." when virsh finds a terminal but no polkit) is a warning.
       const e = errorLines(err);
       if (e && !body.text.trim()) {
-        head.reject(new Error(e));
+        head.reject(new VirtError(e));
         // A failed command (daemon gone, connection lost): the next one starts a fresh virsh.
         if (this.queue.length === 0 && this.proc) { const p = this.proc; this.proc = undefined; p.stdin.end(); p.kill('SIGTERM'); this.closeOutput(); }
       } else head.resolve(body.text);

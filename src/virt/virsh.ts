@@ -2,8 +2,10 @@
 // stats, events, snapshots, pools, networks, reboot, autostart). Pure
 // helpers for virsh's table output live here too.
 import { run, type RunResult } from '../exec/runner.ts';
+import { VirtError } from './errors.ts';
 
-export class VirshError extends Error {
+/** virsh failed: its message, and what it printed. */
+export class VirshError extends VirtError {
   constructor(message: string, public readonly result: RunResult) {
     super(message);
     this.name = 'VirshError';

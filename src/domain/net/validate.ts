@@ -3,6 +3,7 @@
 // screens and the unattended file all say the same thing.
 import { isIPv4, isIPv6 } from 'node:net';
 import { isHostName, type FieldError } from '../engine.ts';
+import { InvalidInputError } from '../errors.ts';
 import {
   AD_SELECTS, BOND_MODES, IP_METHODS, LACP_RATES, XMIT_HASH_POLICIES, applyChange, findIface, vlanName,
   type BondOptions, type IfaceConfig, type NetChange, type NetConfig,
@@ -17,9 +18,9 @@ export const MAX_SEARCH_DOMAINS = 6;
 export const MAX_ARP_TARGETS = 16;
 
 /** Error with the field errors of a change that was refused; nothing was staged or run. */
-export class NetValidationError extends Error {
-  constructor(public readonly errors: FieldError[]) {
-    super(errors.map((e) => `${e.field}: ${e.message}`).join('; '));
+export class NetValidationError extends InvalidInputError {
+  constructor(public override readonly errors: FieldError[]) {
+    super(errors, errors.map((e) => `${e.field}: ${e.message}`).join('; '));
     this.name = 'NetValidationError';
   }
 }

@@ -1,6 +1,7 @@
 // Errors of the registration, each with a kind the screens can act on and a
 // message an operator understands without reading a stack trace.
 import type { FieldError } from '../../domain/engine.ts';
+import { CoreError, type ErrorCategory } from '../../domain/errors.ts';
 export type EngineErrorKind =
   | 'input' // bad input, nothing ran
   | 'dns' // name does not resolve
@@ -17,9 +18,15 @@ export type EngineErrorKind =
   | 'local' // writing a file on this host failed
   | 'state'; // already registered, not registered
 
-export class EngineError extends Error {
+// Everything the engine or the network did is a failure to register; only
+// the operator's input and this host's registration state are not.
+const categoryOfKind = (kind: EngineErrorKind): ErrorCategory => (kind === 'input' ? 'invalid' : kind === 'state' ? 'state' : 'failed');
+
+export class EngineError extends CoreError {
+  readonly category: ErrorCategory;
   constructor(public readonly kind: EngineErrorKind, message: string, public readonly status?: number) {
     super(message);
+    this.category = categoryOfKind(kind);
     this.name = 'EngineError';
   }
 }
@@ -56,7 +63,7 @@ export function humanizeNetworkError(err: NodeJS.ErrnoException, target: { host:
 
 /** Bad input: nothing ran. Carries every field error. */
 export class EngineInputError extends EngineError {
-  constructor(public readonly errors: FieldError[]) {
+  constructor(public override readonly errors: FieldError[]) {
     super('input', errors.map((e) => e.message).join('\n'));
     this.name = 'EngineInputError';
   }
