@@ -6,6 +6,7 @@ import { useMemo, useState, memo } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
+import { useScreenState } from '../../src/app/screen-state.ts';
 import { useStores } from '../../src/app/stores.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { makeFilter } from '../../src/domain/filter.ts';
@@ -51,8 +52,9 @@ export const VmList = memo(function VmList({ shell, active }: ScreenProps) {
   const t = useTheme();
   const stores = useStores();
   const vm = useVmStore(stores.vms);
-  const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'cpu', desc: true });
-  const [filter, setFilter] = useState('');
+  // Sort, filter and selection stay while a VM's detail or the wizard covers the list (as in k9s and virt-top).
+  const [sort, setSort] = useScreenState<{ key: SortKey; desc: boolean }>('sort', { key: 'cpu', desc: true });
+  const [filter, setFilter] = useScreenState('filter', '');
   const [editing, setEditing] = useState(false);
   const expr = filter;
   const rowFilter = useMemo(() => makeFilter(expr), [expr]);

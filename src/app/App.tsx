@@ -18,6 +18,7 @@ import { editText } from '../ui/TextLine.tsx';
 import { makeTheme, nextTheme, ThemeContext, tone } from '../ui/theme.ts';
 import { BindingContext, effectiveBindings, findBinding, type BindingRegistry } from './keys.ts';
 import { useScreenComponent, whenLoaded } from './lazy-screen.ts';
+import { ScreenStateContext, ScreenStates } from './screen-state.ts';
 import { paletteItems as buildPaletteItems, shellActions } from './palette.ts';
 import { StoresContext } from './stores.ts';
 import type { Binding, NoticeKind, PaletteAction, ScreenDef, Shell } from './types.ts';
@@ -90,6 +91,10 @@ export function App(props: AppProps) {
 
   const top = stack[stack.length - 1]!;
   const bindingCtx = useMemo(() => ({ registry, owner: String(top.key) }), [registry, top.key]);
+  // What each screen on the stack keeps (sort, filter, selection) while another covers it.
+  const screenStates = useMemo(() => new ScreenStates(), []);
+  const screenStateCtx = useMemo(() => ({ states: screenStates, owner: String(top.key) }), [screenStates, top.key]);
+  useEffect(() => { screenStates.retain(stack.map((e) => String(e.key))); }, [screenStates, stack]);
   const topDef = screens.find((s) => s.id === top.id) ?? home;
   const screenBindings = bindingsRef.current.get(String(top.key)) ?? [];
   void bindingSig;
@@ -325,8 +330,10 @@ export function App(props: AppProps) {
             ) : null}
             <Box display={bodyActive ? 'flex' : 'none'} flexDirection="column" height={bodyRows}>
               <BindingContext.Provider value={bindingCtx}>
-                {Screen ? <Screen key={top.key} shell={shell} active={bodyActive} params={top.params} />
-                  : <Text {...tone(theme, screenModule.error ? 'error' : 'dim')}>{screenModule.error ? `Could not load the ${topDef.title} screen: ${screenModule.error}` : `Opening ${topDef.title}…`}</Text>}
+                <ScreenStateContext.Provider value={screenStateCtx}>
+                  {Screen ? <Screen key={top.key} shell={shell} active={bodyActive} params={top.params} />
+                    : <Text {...tone(theme, screenModule.error ? 'error' : 'dim')}>{screenModule.error ? `Could not load the ${topDef.title} screen: ${screenModule.error}` : `Opening ${topDef.title}…`}</Text>}
+                </ScreenStateContext.Provider>
               </BindingContext.Provider>
             </Box>
           </Box>

@@ -1,6 +1,7 @@
 // Selection over a list by identity: bindings for ↑/↓/PgUp/PgDn/Home/End that
 // move the selected key, and re-anchoring when rows change underneath.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo } from 'react';
+import { useScreenState } from './screen-state.ts';
 import type { Binding } from './types.ts';
 
 export function moveSelection(keys: readonly string[], current: string | undefined, delta: number | 'start' | 'end'): string | undefined {
@@ -16,17 +17,21 @@ export function moveSelection(keys: readonly string[], current: string | undefin
 /**
  * Keeps a selected key valid: when the selected row disappears, the row that
  * took its place (same index) is selected; the first row when nothing was.
+ * The shell keeps the selection while another screen covers this one (a
+ * screen with two lists names each with `name`); rows not read yet (none)
+ * leave it as it was.
  */
-export function useSelection(keys: readonly string[], pageSize: number): { selected: string | undefined; select: (k: string | undefined) => void; bindings: Binding[] } {
-  const [selected, setSelected] = useState<string | undefined>(keys[0]);
-  const [lastIndex, setLastIndex] = useState(0);
+export function useSelection(keys: readonly string[], pageSize: number, name = 'selection'): { selected: string | undefined; select: (k: string | undefined) => void; bindings: Binding[] } {
+  const [selected, setSelected] = useScreenState<string | undefined>(name, keys[0]);
+  const [lastIndex, setLastIndex] = useScreenState(`${name}.index`, 0);
   useEffect(() => {
+    if (!keys.length) return;
     if (selected !== undefined && keys.includes(selected)) {
       setLastIndex(keys.indexOf(selected));
       return;
     }
-    setSelected(keys.length ? keys[Math.min(lastIndex, keys.length - 1)] : undefined);
-  }, [keys, selected, lastIndex]);
+    setSelected(keys[Math.min(lastIndex, keys.length - 1)]);
+  }, [keys, selected, lastIndex, setSelected, setLastIndex]);
   const bindings = useMemo<Binding[]>(() => [
     { keys: ['up', 'k'], description: 'Previous', action: () => setSelected((s) => moveSelection(keys, s, -1)), footer: false, group: 'Move' },
     { keys: ['down', 'j'], description: 'Next', action: () => setSelected((s) => moveSelection(keys, s, 1)), footer: false, group: 'Move' },
@@ -34,6 +39,6 @@ export function useSelection(keys: readonly string[], pageSize: number): { selec
     { keys: ['pagedown'], description: 'Page down', action: () => setSelected((s) => moveSelection(keys, s, Math.max(1, pageSize - 1))), footer: false, group: 'Move' },
     { keys: ['home', 'g'], description: 'First', action: () => setSelected(moveSelection(keys, undefined, 'start')), footer: false, group: 'Move' },
     { keys: ['end', 'G'], description: 'Last', action: () => setSelected(moveSelection(keys, undefined, 'end')), footer: false, group: 'Move' },
-  ], [keys, pageSize]);
+  ], [keys, pageSize, setSelected]);
   return { selected: selected !== undefined && keys.includes(selected) ? selected : keys[Math.min(lastIndex, keys.length - 1)], select: setSelected, bindings };
 }

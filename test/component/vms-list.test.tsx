@@ -98,6 +98,25 @@ describe('VM monitoring screens', () => {
     await env.ui.waitFor(/30 VMs ·/);
   });
 
+  it('keeps its sort, filter and selection after a VM detail view', async () => {
+    await env.ui.press('1');
+    await env.ui.waitFor(/sort name ▲/);
+    await env.ui.press('/');
+    await env.ui.type('paused');
+    await env.ui.press(KEYS.enter);
+    await env.ui.waitFor(/6 of 30 VMs/);
+    await env.ui.press('g', KEYS.down, KEYS.down);
+    const picked = selectedName(await env.ui.waitFor((f) => selectedName(f) !== names(f)[0]));
+    await env.ui.press(KEYS.enter);
+    await env.ui.waitFor(new RegExp(`vm\\s+${picked} \\(paused`));
+    await env.ui.press(KEYS.escape);
+    const f = await env.ui.waitFor(/6 of 30 VMs/);
+    assert.match(f, /sort name ▲ · filter "paused"/);
+    assert.equal(selectedName(f), picked);
+    await env.ui.press('/', KEYS.escape);
+    await env.ui.waitFor(/30 VMs ·/);
+  });
+
   it('+ and - change the refresh interval', async () => {
     await env.ui.press('+');
     await env.ui.waitFor(/every 0\.5 s/);

@@ -1,0 +1,46 @@
+// State a screen keeps while it is on the shell's stack. Only the screen on
+// top is mounted: a screen covered by another (a VM's detail, a wizard) is
+// unmounted, and what the operator set on it (sort, filter, selection) would
+// be lost. The shell keeps that state per stack entry, so it comes back when
+// the screen on top closes, and drops it when the entry leaves the stack.
+import { createContext, useContext, useLayoutEffect, useState, type Dispatch, type SetStateAction } from 'react';
+
+/** The kept state of every stack entry, by the entry's key and the state's name. */
+export class ScreenStates {
+  private readonly byOwner = new Map<string, Map<string, unknown>>();
+
+  has(owner: string, name: string): boolean {
+    return this.byOwner.get(owner)?.has(name) ?? false;
+  }
+
+  get(owner: string, name: string): unknown {
+    return this.byOwner.get(owner)?.get(name);
+  }
+
+  set(owner: string, name: string, value: unknown): void {
+    let states = this.byOwner.get(owner);
+    if (!states) this.byOwner.set(owner, (states = new Map()));
+    states.set(name, value);
+  }
+
+  /** Forgets every entry not among these (closed screens). */
+  retain(owners: readonly string[]): void {
+    for (const owner of [...this.byOwner.keys()]) if (!owners.includes(owner)) this.byOwner.delete(owner);
+  }
+}
+
+export const ScreenStateContext = createContext<{ states: ScreenStates; owner: string } | null>(null);
+
+/**
+ * useState whose value the shell keeps for this screen's stack entry: the
+ * screen gets it back when it is mounted again (outside the shell, plain useState).
+ */
+export function useScreenState<T>(name: string, initial: T | (() => T)): [T, Dispatch<SetStateAction<T>>] {
+  const ctx = useContext(ScreenStateContext);
+  const [value, setValue] = useState<T>(() => {
+    if (ctx?.states.has(ctx.owner, name)) return ctx.states.get(ctx.owner, name) as T;
+    return typeof initial === 'function' ? (initial as () => T)() : initial;
+  });
+  useLayoutEffect(() => { ctx?.states.set(ctx.owner, name, value); }, [ctx, name, value]);
+  return [value, setValue];
+}
