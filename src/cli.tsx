@@ -92,11 +92,34 @@ function ask(createInterface: typeof import('node:readline').createInterface, qu
 export interface CliOutput {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Aborted when the reader of standard output has gone (`hostdeck events list | head -1`). */
+  closed?: AbortSignal;
 }
 
-const PROCESS_OUTPUT: CliOutput = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+/**
+ * The process's streams. A reader that stops early closes the pipe: as a Unix
+ * tool ends on SIGPIPE, the command ends quietly (its status unchanged, no
+ * trace): what is still to print goes nowhere and a command that streams
+ * (top --batch, events list --follow) stops at its next line. A write still
+ * in flight when it happens does not end an action half-way.
+ */
+function processOutput(): CliOutput {
+  const gone = new AbortController();
+  let stderrGone = false;
+  const closedBy = (onClosed: () => void) => (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    onClosed();
+  };
+  process.stdout.on('error', closedBy(() => gone.abort()));
+  process.stderr.on('error', closedBy(() => { stderrGone = true; }));
+  return {
+    stdout: (t) => { if (!gone.signal.aborted) process.stdout.write(t); },
+    stderr: (t) => { if (!stderrGone) process.stderr.write(t); },
+    closed: gone.signal,
+  };
+}
 
-export async function main(argv: string[], output: CliOutput = PROCESS_OUTPUT): Promise<number> {
+export async function main(argv: string[], output: CliOutput = processOutput()): Promise<number> {
   // hostdeck's own line breaks stay; any other control character (an escape
   // sequence in a VM name libvirt reports, say) is shown escaped.
   const safe = (t: string) => t.split('\n').map(printable).join('\n');
@@ -150,7 +173,7 @@ export async function main(argv: string[], output: CliOutput = PROCESS_OUTPUT): 
     const services = new Services(config, 'cli');
     try {
       const core = createCore(services, { user: config.user, channel: 'cli' });
-      return await cmd.run({ core, options, positionals, json: Boolean(options.json), out, err, interactive: Boolean(process.stdin.isTTY), prompt: makePrompt() });
+      return await cmd.run({ core, options, positionals, json: Boolean(options.json), out, err, interactive: Boolean(process.stdin.isTTY), prompt: makePrompt(), outputClosed: output.closed });
     } catch (e) {
       throw services.explainError(e);
     } finally {

@@ -15,6 +15,39 @@ export interface CommandContext {
   interactive: boolean;
   /** Read one line from standard input (prompts); undefined at end of input. */
   prompt: (question: string) => Promise<string | undefined>;
+  /** Aborted when nobody reads standard output any more (a pipe closed early): a command that streams stops. */
+  outputClosed?: AbortSignal;
+}
+
+/**
+ * Until the user stops a streaming command: Ctrl-C, SIGTERM, or the reader of
+ * its output gone. `stop` is the signal; `done` removes the signal handlers.
+ */
+export function untilStopped(ctx: CommandContext): { stop: AbortSignal; done: () => void } {
+  const c = new AbortController();
+  const abort = () => c.abort();
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
+  ctx.outputClosed?.addEventListener('abort', abort, { once: true });
+  if (ctx.outputClosed?.aborted) abort();
+  return {
+    stop: c.signal,
+    done: () => {
+      process.off('SIGINT', abort);
+      process.off('SIGTERM', abort);
+      ctx.outputClosed?.removeEventListener('abort', abort);
+    },
+  };
+}
+
+/** Wait `ms`, or less when `stop` fires first. */
+export function pause(ms: number, stop: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (stop.aborted) { resolve(); return; }
+    const t = setTimeout(done, ms);
+    function done() { clearTimeout(t); stop.removeEventListener('abort', done); resolve(); }
+    stop.addEventListener('abort', done, { once: true });
+  });
 }
 
 export interface Command {

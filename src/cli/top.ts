@@ -4,7 +4,7 @@
 // priming sample (rates need two), so every printed record has them.
 import type { VmRow } from '../domain/vm-figures.ts';
 import { createVmStore } from '../store/vms.ts';
-import { CommandError, type Command, type CommandContext } from './registry.ts';
+import { CommandError, pause, untilStopped, type Command, type CommandContext } from './registry.ts';
 
 /** The batch columns, in order (CSV header and JSON keys). */
 export const TOP_FIELDS = [
@@ -37,25 +37,21 @@ export function csvLine(rec: TopRecord): string {
   return TOP_FIELDS.map((f) => csvField(rec[f])).join(',');
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 async function runTop(ctx: CommandContext): Promise<number> {
   if (!ctx.options.batch) throw new CommandError('top: only --batch is available here; the live VM list is in the console (hostdeck, then v)', 2);
   const intervalMs = Math.round(((ctx.options.interval as number | undefined) ?? 1) * 1000);
   const iterations = (ctx.options.iterations as number | undefined) ?? Infinity;
   const format = (ctx.options.format as string | undefined) ?? (ctx.json ? 'json' : 'csv');
   const store = createVmStore(ctx.core.monitor, { intervalMs: Math.max(500, intervalMs), historySeconds: 2, events: false });
-  let stop = false;
-  const onSignal = () => { stop = true; };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const { stop, done } = untilStopped(ctx);
   try {
     await store.refresh(); // priming sample
     let s = store.getSnapshot();
     if (s.error && !s.data) throw new CommandError(`cannot read VM figures from ${ctx.core.monitor.uri}: ${s.error}`, 1);
     if (format === 'csv') ctx.out(TOP_FIELDS.join(','));
-    for (let tick = 1; tick <= iterations && !stop; tick++) {
-      await sleep(intervalMs);
+    for (let tick = 1; tick <= iterations && !stop.aborted; tick++) {
+      await pause(intervalMs, stop);
+      if (stop.aborted) break;
       await store.refresh();
       s = store.getSnapshot();
       if (!s.data || s.error) { ctx.err(`hostdeck: tick ${tick}: ${s.error ?? 'no data'}`); continue; }
@@ -67,8 +63,7 @@ async function runTop(ctx: CommandContext): Promise<number> {
     }
     return 0;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    done();
     store.stop();
   }
 }
