@@ -16,6 +16,7 @@ import { openDatabase } from '../../src/manager/db.ts';
 import { EventLog } from '../../src/manager/events.ts';
 import { createConnectionService } from '../../src/core/storage-connections.ts';
 import { createDomainService } from '../../src/core/storage-domains.ts';
+import { createDoor } from '../../src/core/door.ts';
 
 const runs = Number(process.env.BENCH_RUNS ?? 10);
 execFileSync('scripts/libvirt-up', { stdio: 'ignore' });
@@ -24,9 +25,10 @@ chmodSync(dir, 0o755);
 mkdirSync(join(dir, 'local'));
 const db = openDatabase(join(dir, 'state.db'));
 const events = new EventLog(db, { user: 'bench', channel: 'cli' });
+const door = createDoor({ user: events.user, channel: events.channel }, events, { readOnly: false, engineLock: () => undefined });
 const r = { run: runner.run, runOk: runner.runOk };
-const conns = createConnectionService({ runner: r, db, events, keyFile: join(dir, 'k') });
-const svc = createDomainService({ runner: r, db, events, connections: conns });
+const conns = createConnectionService({ runner: r, db, door, keyFile: join(dir, 'k') });
+const svc = createDomainService({ runner: r, db, door, connections: conns });
 const stats = (xs) => { const s = [...xs].sort((a, b) => a - b); return `median ${s[Math.floor(s.length / 2)].toFixed(0)} ms, max ${s[s.length - 1].toFixed(0)} ms over ${s.length}`; };
 let d;
 try {

@@ -52,11 +52,3 @@ export function createDoor(principal: Principal, events: EventLog, state: Policy
     },
   };
 }
-
-/**
- * A door for the event log's own user and channel that refuses nothing: for a
- * use case built outside a core (a test's service with its own runner and paths).
- */
-export function standaloneDoor(events: EventLog): Door {
-  return createDoor({ user: events.user, channel: events.channel }, events, { readOnly: false, engineLock: () => undefined });
-}

@@ -3,7 +3,7 @@
 // them and never run mount or iscsiadm themselves). Every change goes through
 // the door; the rows are in the storage connection repository.
 //
-// createConnectionService({ runner, fs?, db, events, door?, mountRoot?, sysfsRoot?, devRoot?, keyFile?, log? })
+// createConnectionService({ runner, fs?, db, door, mountRoot?, sysfsRoot?, devRoot?, keyFile?, log? })
 //   list(), get(idOrName), add(input), remove(id), connect(id), disconnect(id), status(id),
 //   reconnectPersistent(), mountPath(conn), luns(id), discover(portal), fcHosts(), fcLuns(), setPersistent(id, bool).
 //   Records: StorageConnection (src/domain/storage/connection.ts). Errors: StorageError
@@ -21,7 +21,7 @@ import {
 } from '../domain/storage/connection.ts';
 import { run } from '../exec/runner.ts';
 import type { Db } from '../manager/db.ts';
-import type { ActionScope, EventLog } from '../manager/events.ts';
+import type { ActionScope } from '../manager/events.ts';
 import { connectionRecord as toRecord, storageConnectionRepo, type ConnectionRow as Row } from '../manager/repos/storage-connections.ts';
 import { ConnectionInputError, StorageError } from '../host/storage/errors.ts';
 import { fcHosts, fcLuns, type FcHost } from '../host/storage/fc.ts';
@@ -34,7 +34,7 @@ import { multipathMaps } from '../host/storage/multipath.ts';
 import { DEFAULT_MOUNT_ROOT, explainNfsFailure, nfsMountPath, nfsMountSpec } from '../host/storage/nfs.ts';
 import { explainPosixFailure, posixMountPath, posixMountSpec } from '../host/storage/posix.ts';
 import { defaultKeyFile, secretBox, type SecretBox } from '../host/storage/secrets.ts';
-import { standaloneDoor, type Door } from './door.ts';
+import type { Door } from './door.ts';
 import { systemPrincipal } from './principal.ts';
 import type { CoreContext } from './index.ts';
 
@@ -49,9 +49,8 @@ export interface ConnectionServiceDeps {
   runner: Runner;
   fs?: HostFs;
   db: Db;
-  events: EventLog;
-  /** The door the changes go through (default: one for the event log's user and channel, refusing nothing). */
-  door?: Door;
+  /** The door the changes go through: it decides, and writes their events. */
+  door: Door;
   /** Where NFS and POSIX connections are mounted (default /rhev/data-center/mnt). */
   mountRoot?: string;
   /** Root of sysfs and /dev (tests: recorded trees). */
@@ -139,7 +138,7 @@ export function fileLog(file: string): (line: string) => void {
 export function createConnectionService(deps: ConnectionServiceDeps): ConnectionService {
   const fs = deps.fs ?? localFs;
   const repo = storageConnectionRepo(deps.db);
-  const door = deps.door ?? standaloneDoor(deps.events);
+  const { door } = deps;
   const mountRoot = deps.mountRoot ?? DEFAULT_MOUNT_ROOT;
   const sys: SysPaths = { sysfsRoot: deps.sysfsRoot ?? '/sys', devRoot: deps.devRoot ?? '/dev' };
   const log = deps.log ?? (() => undefined);
@@ -467,7 +466,6 @@ export function processConnectionService(ctx: CoreContext, env: NodeJS.ProcessEn
   return createConnectionService({
     runner: { run },
     db: infra.db,
-    events: infra.events,
     door: ctx.door,
     log: fileLog(infra.config.logFile),
     ...(env.HOSTDECK_STORAGE_MOUNT_ROOT ? { mountRoot: env.HOSTDECK_STORAGE_MOUNT_ROOT } : {}),

@@ -11,6 +11,7 @@ import { afterEach, describe, it } from 'node:test';
 import { App } from '../../src/app/App.tsx';
 import { run } from '../../src/exec/runner.ts';
 import { createConnectionService } from '../../src/core/storage-connections.ts';
+import { testDoor } from '../lib/door.ts';
 import { createStores } from '../../src/store/host.ts';
 import { createCore } from '../../src/core/index.ts';
 import { createStorageConnectionsScreen } from '../../screens/storage-connections/index.ts';
@@ -23,7 +24,7 @@ function mount(opts: { run?: typeof run } = {}) {
   const services = testServices();
   const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 60_000);
   const screen = createStorageConnectionsScreen({
-    service: () => createConnectionService({ runner: { run: opts.run ?? run }, db: services.db, events: services.events, keyFile: join(services.dir, 'key'), sysfsRoot: `${fcRoot}/sys`, devRoot: `${fcRoot}/dev`, mountRoot: join(services.dir, 'mnt') }),
+    service: () => createConnectionService({ runner: { run: opts.run ?? run }, db: services.db, door: testDoor(services.events), keyFile: join(services.dir, 'key'), sysfsRoot: `${fcRoot}/sys`, devRoot: `${fcRoot}/dev`, mountRoot: join(services.dir, 'mnt') }),
   });
   const ui = renderTui(<App core={consoleCore(services)} stores={stores} screens={[screen]} initialTheme="dark" readOnly={false} />, { columns: 110, rows: 30 });
   return { ui, services, async close() { ui.unmount(); stores.stop(); await services.cleanup(); } };

@@ -14,6 +14,7 @@ import { TestHost, testHostRunner } from '../lib/testhost/index.ts';
 import { openDatabase, type Db } from '../../src/manager/db.ts';
 import { EventLog } from '../../src/manager/events.ts';
 import { createConnectionService, fileLog, StorageError, type ConnectionService } from '../../src/core/storage-connections.ts';
+import { testDoor } from '../lib/door.ts';
 import { runnerFs } from '../../src/host/storage/fs.ts';
 
 const TARGET = 'iqn.2026-11.org.hostdeck:sconn.lun0';
@@ -63,7 +64,7 @@ describe('storage connections in a test host (iSCSI with CHAP, NFS, POSIX on a l
       { name: 'nfs-server', options: { path: '/srv/nfs' } },
     ]);
     const runner = testHostRunner(host);
-    svc = createConnectionService({ runner, fs: runnerFs(runner), db, events, keyFile: join(dir, 'storage-secrets.key'), log: fileLog(join(dir, 'hostdeck.log')) });
+    svc = createConnectionService({ runner, fs: runnerFs(runner), db, door: testDoor(events), keyFile: join(dir, 'storage-secrets.key'), log: fileLog(join(dir, 'hostdeck.log')) });
   });
   after(async () => {
     await host?.destroy();

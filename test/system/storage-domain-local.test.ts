@@ -16,6 +16,7 @@ import * as runner from '../../src/exec/runner.ts';
 import { openDatabase, type Db } from '../../src/manager/db.ts';
 import { EventLog } from '../../src/manager/events.ts';
 import { createConnectionService, type ConnectionService } from '../../src/core/storage-connections.ts';
+import { testDoor } from '../lib/door.ts';
 import { createDomainService, DomainError, DomainInputError, type DomainService } from '../../src/core/storage-domains.ts';
 import { parseMetadata } from '../../src/domain/storage/domain.ts';
 import { domainType, guestName } from '../lib/guest.ts';
@@ -44,8 +45,8 @@ describe('storage domains on this machine: local directories (data and ISO)', { 
     db = openDatabase(join(dir, 'state.db'));
     events = new EventLog(db, { user: 'tester', channel: 'cli' });
     const r = { run: runner.run, runOk: runner.runOk };
-    conns = createConnectionService({ runner: r, db, events, mountRoot: join(dir, 'mnt'), keyFile: join(dir, 'k') });
-    svc = createDomainService({ runner: r, db, events, connections: conns, uri: URI });
+    conns = createConnectionService({ runner: r, db, door: testDoor(events), mountRoot: join(dir, 'mnt'), keyFile: join(dir, 'k') });
+    svc = createDomainService({ runner: r, db, door: testDoor(events), connections: conns, uri: URI });
     // QEMU (uid libvirt-qemu) must be able to reach the disks.
     chmodSync(dir, 0o755);
     mkdirSync(join(dir, 'local'));

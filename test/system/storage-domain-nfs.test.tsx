@@ -26,6 +26,7 @@ import { REPO_ROOT } from '../lib/testhost/proc.ts';
 import { openDatabase, type Db } from '../../src/manager/db.ts';
 import { EventLog } from '../../src/manager/events.ts';
 import { createConnectionService, type ConnectionService } from '../../src/core/storage-connections.ts';
+import { testDoor } from '../lib/door.ts';
 import { runnerFs } from '../../src/host/storage/fs.ts';
 import { createDomainService, DomainInputError, type DomainService, type StorageDomain } from '../../src/core/storage-domains.ts';
 import { parseMetadata, parseMetadataTags } from '../../src/domain/storage/domain.ts';
@@ -132,13 +133,13 @@ describe('storage domains over NFS between two test hosts, with an outage', { ti
     nodeDb = openDatabase(join(n.xferDir, 'state.db'));
     nodeEvents = new EventLog(nodeDb, { user: 'tester', channel: 'cli' });
     const nr = testHostRunner(n);
-    nodeConns = createConnectionService({ runner: nr, fs: runnerFs(nr), db: nodeDb, events: nodeEvents, keyFile: join(dir, 'node.key') });
-    nodeSvc = createDomainService({ runner: nr, db: nodeDb, events: nodeEvents, connections: nodeConns });
+    nodeConns = createConnectionService({ runner: nr, fs: runnerFs(nr), db: nodeDb, door: testDoor(nodeEvents), keyFile: join(dir, 'node.key') });
+    nodeSvc = createDomainService({ runner: nr, db: nodeDb, door: testDoor(nodeEvents), connections: nodeConns });
     serverDb = openDatabase(join(dir, 'server.db'));
     const serverEvents = new EventLog(serverDb, { user: 'tester', channel: 'cli' });
     const sr = testHostRunner(s);
-    serverConns = createConnectionService({ runner: sr, fs: runnerFs(sr), db: serverDb, events: serverEvents, keyFile: join(dir, 'server.key') });
-    serverSvc = createDomainService({ runner: sr, db: serverDb, events: serverEvents, connections: serverConns });
+    serverConns = createConnectionService({ runner: sr, fs: runnerFs(sr), db: serverDb, door: testDoor(serverEvents), keyFile: join(dir, 'server.key') });
+    serverSvc = createDomainService({ runner: sr, db: serverDb, door: testDoor(serverEvents), connections: serverConns });
   });
   after(async () => {
     console.log(`# storage-domain-nfs figures: ${JSON.stringify(figures)}`);

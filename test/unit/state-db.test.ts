@@ -8,6 +8,7 @@ import { DatabaseLockedError, getSetting, migrate, MigrationError, openDatabase,
 import { MIGRATIONS } from '../../src/manager/migrations/index.ts';
 import { EventLog } from '../../src/manager/events.ts';
 import { createConnectionService } from '../../src/core/storage-connections.ts';
+import { testDoor } from '../lib/door.ts';
 
 function tmp() {
   const dir = mkdtempSync(join(tmpdir(), 'hostdeck-db-'));
@@ -184,7 +185,7 @@ describe('event log', () => {
     const db = openDatabase(':memory:');
     const events = new EventLog(db, { user: 'alice', channel: 'cli' });
     const runner = { run: async () => { throw new Error('adding a connection runs no program'); } };
-    const svc = createConnectionService({ runner, db, events, keyFile: ':unused:' });
+    const svc = createConnectionService({ runner, db, door: testDoor(events), keyFile: ':unused:' });
     db.exec("CREATE TEMP TRIGGER no_success BEFORE INSERT ON events WHEN NEW.result = 'success' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END");
     await assert.rejects(svc.add({ type: 'localfs', path: '/srv/images' }), /disk I\/O error/);
     assert.deepEqual(svc.list(), [], 'no connection without its event');

@@ -8,6 +8,7 @@ import { openDatabase } from '../../src/manager/db.ts';
 import { EventLog } from '../../src/manager/events.ts';
 import { createDomainMonitor } from '../../src/core/storage-domain-monitor.ts';
 import { createDomainService, type StorageDomain } from '../../src/core/storage-domains.ts';
+import { testDoor } from '../lib/door.ts';
 
 type Probe = Awaited<ReturnType<ReturnType<typeof createDomainService>['probe']>>;
 
@@ -15,7 +16,7 @@ function setup(connState: string | null = 'connected') {
   const db = openDatabase(':memory:');
   const events = new EventLog(db, { user: 'tester', channel: 'cli' });
   const noRunner = { run: () => Promise.reject(new Error('no program may run in this test')), runOk: () => Promise.reject(new Error('no program may run')) };
-  const service = createDomainService({ runner: noRunner, db, events, connections: { list: () => [], get: (id) => (connState ? { id, type: 'nfs', name: 'nfs1', state: connState } : undefined), status: () => undefined, mountPath: () => '/x', luns: async () => [] } });
+  const service = createDomainService({ runner: noRunner, db, door: testDoor(events), connections: { list: () => [], get: (id) => (connState ? { id, type: 'nfs', name: 'nfs1', state: connState } : undefined), status: () => undefined, mountPath: () => '/x', luns: async () => [] } });
   const dc = db.prepare('SELECT id FROM data_centers').pluck().get() as string;
   const now = new Date().toISOString();
   db.prepare(`INSERT INTO storage_domains (id, name, type, kind, data_center_id, connection_id, status, format_version, pool_name, pool_type, path, creator_host, created_at, attached_at)
