@@ -76,6 +76,16 @@ function vlanIfaceNameRule(v: unknown): string | undefined {
   return ifaceNameRule(v);
 }
 
+/**
+ * Why a new VLAN's name is not acceptable, or undefined. Its own kernel name
+ * `own` (parent.id, what is staged when no name is given) is the one name
+ * with a '.'; any other name is an interface name.
+ */
+function vlanNewNameRule(v: unknown, own: string): string | undefined {
+  if (typeof v === 'string' && v.includes('.') && v !== own) return `may contain '.' only as this VLAN's own name ${own} (parent.id); any other name must not contain ':', '.' or '/' (got ${show(v)})`;
+  return ifaceNameRule(v);
+}
+
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
 export interface Cidr { family: 4 | 6; address: string; prefix: number }
@@ -325,12 +335,10 @@ export function validateChange(change: unknown, current: NetConfig): FieldError[
       if (p.iface?.master) errs.push({ field: 'parent', message: `${p.iface.name} is a port of ${p.iface.master}; put the VLAN on ${p.iface.master}` });
       if (errs.length) break;
       if (current.interfaces.some((i) => i.vlan?.parent === c.parent && i.vlan.id === c.id)) errs.push({ field: 'id', message: `VLAN ${c.id} already exists on ${c.parent as string}` });
-      if (c.name !== undefined) errs.push(...newNameErrors(current, 'name', c.name));
-      else {
-        const name = vlanName(c);
-        if (name.length > 15) errs.push({ field: 'name', message: `${name} is longer than 15 characters; give a shorter --name` });
-        else if (findIface(current, name)) errs.push({ field: 'name', message: `${name} already exists` });
-      }
+      const own = vlanName({ parent: c.parent as string, id: c.id });
+      if (c.name !== undefined && c.name !== own) errs.push(...newNameErrors(current, 'name', c.name, (v) => vlanNewNameRule(v, own)));
+      else if (own.length > 15) errs.push({ field: 'name', message: `${own} is longer than 15 characters; give a shorter --name` });
+      else if (findIface(current, own)) errs.push({ field: 'name', message: `${own} already exists` });
       break;
     }
     case 'bridge.create':
