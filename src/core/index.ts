@@ -11,7 +11,7 @@ import type { Services } from '../services.ts';
 import { createDoor, type Door } from './door.ts';
 import type { ActionId } from './catalog.ts';
 import type { Principal } from './principal.ts';
-import { vmActionsLocked } from '../host/engine/state.ts';
+import { vmLockReader } from '../host/engine/state.ts';
 import { createVmUseCases, type VmUseCases } from './vms.ts';
 import { createSnapshotUseCases, type SnapshotUseCases } from './snapshots.ts';
 import { createDemoUseCases, type DemoUseCases } from './vm-demo.ts';
@@ -54,7 +54,7 @@ export interface Core {
 }
 
 export function createCore(infra: Services, principal: Principal): Core {
-  const door = createDoor(principal, infra.events, { readOnly: infra.config.readOnly, engineLock: () => vmActionsLocked(infra) });
+  const door = createDoor(principal, infra.events, { readOnly: infra.config.readOnly, engineLock: vmLockReader(infra) });
   const ctx: CoreContext = { infra, door };
   const vms = createVmUseCases(ctx);
   let storageConnections: StorageConnectionUseCases | undefined;

@@ -7,7 +7,11 @@ import type { Principal } from './principal.ts';
 export interface PolicyState {
   /** Read-only mode (--read-only, HOSTDECK_READ_ONLY=1): no action that changes the host. */
   readOnly: boolean;
-  /** Why VM actions belong to a registered engine, or undefined (read when asked: another process may register). */
+  /**
+   * Why VM actions belong to a registered engine, or undefined. Asked once per
+   * action on every frame of the key bar: cheap, yet never behind a change
+   * (another process may register), so a cached answer must know when to read again.
+   */
   engineLock: () => string | undefined;
 }
 

@@ -55,8 +55,12 @@ export function readRegistration(db: Db): StoredRegistration | undefined {
   }
 }
 
+// Counts this process's registration writes: a cached lock (vmLockReader) reads the row again after one.
+let registrationWrites = 0;
+
 export function writeRegistration(db: Db, r: StoredRegistration | null): void {
   setSetting(db, REGISTRATION_KEY, r ? JSON.stringify(r) : null);
+  registrationWrites++;
 }
 
 // The header asks on every render: parse the certificates again only when a file changed.
@@ -118,4 +122,30 @@ export function vmActionsLocked(services: { db: Db }): string | undefined {
   const reg = readRegistration(services.db);
   if (!reg) return undefined;
   return `managed by the oVirt engine ${engineLabel(reg.engineHost, reg.enginePort)}: change VMs on the engine; this console only monitors them`;
+}
+
+/**
+ * vmActionsLocked for a caller that asks many times a frame (the key bar asks
+ * once per action): the settings row is read again only when it may have
+ * changed, that is when this process wrote the registration or another
+ * connection (a CLI run, another console) committed to the state DB since the
+ * last read (SQLite's data_version). Never cached inside a transaction, which
+ * may still roll back.
+ */
+export function vmLockReader(services: { db: Db }): () => string | undefined {
+  let version: { db: Db; read: () => unknown } | undefined;
+  let last: { db: Db; writes: number; dataVersion: unknown; reason: string | undefined } | undefined;
+  return () => {
+    const db = services.db;
+    if (db.inTransaction) return vmActionsLocked({ db });
+    if (version?.db !== db) {
+      const stmt = db.prepare<[]>('PRAGMA data_version').pluck();
+      version = { db, read: () => stmt.get() };
+    }
+    const dataVersion = version.read();
+    if (last?.db === db && last.writes === registrationWrites && last.dataVersion === dataVersion) return last.reason;
+    const reason = vmActionsLocked({ db });
+    last = { db, writes: registrationWrites, dataVersion, reason };
+    return reason;
+  };
 }
