@@ -2,7 +2,7 @@
 // options follow the mode), how typed text becomes a NetChange, and the form
 // state as a reducer. Validation is net-core's validateChange: the error
 // names the field and the rule, and nothing is staged.
-import { AD_SELECTS, BOND_MODES, LACP_RATES, XMIT_HASH_POLICIES, findIface, type BondOptions, type NetChange, type NetConfig } from '../../src/domain/net/model.ts';
+import { AD_SELECTS, BOND_MODES, DEFAULT_BOND_OPTIONS, LACP_RATES, XMIT_HASH_POLICIES, findIface, type BondOptions, type NetChange, type NetConfig } from '../../src/domain/net/model.ts';
 import { validateChange, type FieldError } from '../../src/domain/net/validate.ts';
 
 export type FormKind = 'bond' | 'bond-edit' | 'vlan' | 'bridge' | 'ip' | 'dns' | 'hostname' | 'mtu';
@@ -98,7 +98,7 @@ export function initialValues(kind: FormKind, target: string | undefined, cfg: N
   for (const f of FORMS[kind].fields) v[f.id] = f.type === 'choice' ? f.options![0]! : '';
   const iface = target && cfg ? findIface(cfg, target) : undefined;
   switch (kind) {
-    case 'bond': v.mode = 'active-backup'; v.miimon = '100'; break;
+    case 'bond': v.mode = DEFAULT_BOND_OPTIONS.mode; v.miimon = String(DEFAULT_BOND_OPTIONS.miimon); break;
     case 'bond-edit': {
       const b = iface?.bond;
       v.ports = cfg?.interfaces.filter((i) => i.master === target).map((i) => i.name).join(' ') ?? '';

@@ -6,8 +6,8 @@
 // operations from a file, one command per line, for unattended installs.
 import { readFileSync } from 'node:fs';
 import { formatDiff } from '../domain/net/diff.ts';
-import { ChangeChain, findIface, type BondOptions, type IpMethod, type NetChange, type NetConfig } from '../domain/net/model.ts';
-import { NetValidationError, validateChange, type FieldError } from '../domain/net/validate.ts';
+import { ChangeChain, DEFAULT_BOND_OPTIONS, findIface, type BondOptions, type IpMethod, type NetChange, type NetConfig } from '../domain/net/model.ts';
+import { NetValidationError, bondWarnings, validateChange, type FieldError } from '../domain/net/validate.ts';
 import { managementImpact, riskText, type ManagementRisk } from '../domain/net/impact.ts';
 import { DEFAULT_CONFIRM_TIMEOUT_S, NetError, type ApplyResult, type NetworkUseCases, type ProbeResult } from '../core/network.ts';
 import { parseArgs, UsageError, type OptionSpecs, type ParsedOptions } from './args.ts';
@@ -59,6 +59,19 @@ function bondOptions(o: ParsedOptions, base?: BondOptions): BondOptions | undefi
   return b;
 }
 
+/** bond create's options: what is left out is the console's New bond default (DEFAULT_BOND_OPTIONS). */
+const BOND_CREATE_OPTS: OptionSpecs = {
+  ...BOND_OPTS,
+  mode: { ...BOND_OPTS.mode!, description: `${BOND_OPTS.mode!.description} (default ${DEFAULT_BOND_OPTIONS.mode})` },
+  miimon: { ...BOND_OPTS.miimon!, description: `${BOND_OPTS.miimon!.description} (default ${DEFAULT_BOND_OPTIONS.miimon!} unless --arp-interval is given; 0 turns monitoring off)` },
+};
+
+/** A new bond's options: the defaults, then what was given (given ARP monitoring replaces the default MII monitoring). */
+function newBondOptions(o: ParsedOptions): BondOptions {
+  const base: BondOptions = o['arp-interval'] !== undefined ? { mode: DEFAULT_BOND_OPTIONS.mode } : { ...DEFAULT_BOND_OPTIONS };
+  return bondOptions(o, base) ?? base;
+}
+
 const one = (positionals: string[], what: string): string => {
   if (positionals.length !== 1) throw new UsageError(`needs exactly one ${what} (got ${positionals.length})`);
   return positionals[0]!;
@@ -75,8 +88,8 @@ interface StageVerb {
 
 export const STAGE_VERBS: StageVerb[] = [
   {
-    verb: 'bond create', summary: 'Stage a new bond over NICs', usage: 'NAME', options: BOND_OPTS,
-    build: (p, o) => ({ op: 'bond.create', name: one(p, 'bond NAME'), ports: (o.port as string[] | undefined) ?? [], options: bondOptions(o) ?? ({ mode: undefined } as unknown as BondOptions) }),
+    verb: 'bond create', summary: 'Stage a new bond over NICs', usage: 'NAME', options: BOND_CREATE_OPTS,
+    build: (p, o) => ({ op: 'bond.create', name: one(p, 'bond NAME'), ports: (o.port as string[] | undefined) ?? [], options: newBondOptions(o) }),
   },
   {
     verb: 'bond edit', summary: 'Stage a change of a bond\'s ports or options', usage: 'NAME', options: BOND_OPTS,
@@ -173,6 +186,7 @@ function stageCommand(v: StageVerb): Command {
       let change: NetChange;
       try { change = v.build(ctx.positionals, ctx.options, current); } catch (e) { throw toCommandError(e); }
       await stageOrExplain(svc, change, current, v);
+      if (change.op === 'bond.create' || change.op === 'bond.edit') for (const w of bondWarnings(change.name, change.options)) ctx.err(`warning: ${w}`);
       if (ctx.json) ctx.out(JSON.stringify(svc.staged(), null, 2));
       else printStaged(ctx, svc);
       return 0;

@@ -234,3 +234,40 @@ describe('net apply: a change that may disconnect the operator (host reads answe
     }
   });
 });
+
+describe('issue #22: net bond create without --mode or link monitoring', () => {
+  it("stages the console's New bond default, active-backup with miimon 100, and the help says so", async () => {
+    const plain = parseNetFile('bond create bond0 --port eth1', current());
+    assert.deepEqual(plain.errors, []);
+    assert.deepEqual(plain.changes[0], { op: 'bond.create', name: 'bond0', ports: ['eth1'], options: { mode: 'active-backup', miimon: 100 } });
+    // ARP monitoring given: no MII monitoring is added to it.
+    const arp = parseNetFile('bond create bond0 --port eth1 --arp-interval 200 --arp-target 10.0.0.1', current());
+    assert.deepEqual(arp.errors, []);
+    assert.deepEqual(arp.changes[0], { op: 'bond.create', name: 'bond0', ports: ['eth1'], options: { mode: 'active-backup', arp_interval: 200, arp_ip_target: ['10.0.0.1'] } });
+    let out = '';
+    assert.equal(await main(['net', 'bond', 'create', '--help'], { stdout: (t) => { out += t; }, stderr: () => {} }), 0);
+    assert.match(out, /--mode MODE .*\(default active-backup\)/);
+    assert.match(out, /--miimon MS .*\(default 100 unless --arp-interval is given/);
+  });
+
+  it('a bond without link monitoring is staged with a warning line; with monitoring there is none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hostdeck-netbond-'));
+    const db = join(dir, 'state.db');
+    const run = async (argv: string[]) => {
+      let err = '';
+      const code = await main([...argv, '--db', db], { stdout: () => {}, stderr: (t) => { err += t; } });
+      return { code, err };
+    };
+    try {
+      const bare = await run(['net', 'bond', 'create', 'bond0', '--port', 'eth0', '--miimon', '0']);
+      assert.equal(bare.code, 0, bare.err);
+      assert.match(bare.err, /^warning: bond bond0 has no link monitoring \(miimon and arp_interval are 0 or unset\)/m);
+      assert.equal((await run(['net', 'discard'])).code, 0);
+      const monitored = await run(['net', 'bond', 'create', 'bond0', '--port', 'eth0']);
+      assert.equal(monitored.code, 0, monitored.err);
+      assert.equal(monitored.err, '');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

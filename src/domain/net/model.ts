@@ -47,6 +47,13 @@ export interface BondOptions {
   ad_select?: (typeof AD_SELECTS)[number];
 }
 
+/**
+ * A new bond's options where none are given (the CLI without --mode, the
+ * console's New bond form): active-backup needs nothing from the switch, and
+ * MII link monitoring every 100 ms notices a port whose link went down.
+ */
+export const DEFAULT_BOND_OPTIONS: Readonly<BondOptions> = { mode: 'active-backup', miimon: 100 };
+
 export interface IfaceConfig {
   name: string;
   kind: IfaceKind;

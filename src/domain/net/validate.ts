@@ -172,7 +172,7 @@ export function bondOptionErrors(o: unknown, ports: readonly string[] | undefine
   const known = new Set(['mode', 'miimon', 'updelay', 'downdelay', 'arp_interval', 'arp_ip_target', 'primary', 'lacp_rate', 'xmit_hash_policy', 'ad_select']);
   for (const k of Object.keys(b)) if (!known.has(k)) errs.push({ field: f(k), message: `is not a bond option (known: ${[...known].join(', ')})` });
   if (!BOND_MODES.includes(b.mode as never)) {
-    errs.push({ field: f('mode'), message: `must be one of ${BOND_MODES.join(', ')} (got ${show(b.mode)})` });
+    errs.push({ field: f('mode'), message: b.mode === undefined ? `is required, one of ${BOND_MODES.join(', ')}` : `must be one of ${BOND_MODES.join(', ')} (got ${show(b.mode)})` });
     return errs;
   }
   const mode = b.mode!;
@@ -220,6 +220,17 @@ export function bondOptionErrors(o: unknown, ports: readonly string[] | undefine
     else if (ports && !ports.includes(b.primary)) errs.push({ field: f('primary'), message: `must be one of the bond's ports (${ports.join(', ')}), got ${show(b.primary)}` });
   }
   return errs;
+}
+
+/**
+ * What is allowed but probably not meant, for a bond's options: without MII or
+ * ARP link monitoring the bond never notices a port whose link failed and
+ * keeps sending on it.
+ */
+export function bondWarnings(name: string, o: Partial<BondOptions> | undefined): string[] {
+  if (!o) return [];
+  const on = (v: unknown) => isInt(v) && v > 0;
+  return on(o.miimon) || on(o.arp_interval) ? [] : [`bond ${name} has no link monitoring (miimon and arp_interval are 0 or unset): a port whose link fails keeps getting traffic; set miimon, e.g. 100`];
 }
 
 function portErrors(cur: NetConfig, master: string, ports: unknown, allowed: readonly IfaceConfig['kind'][], needOne: boolean): FieldError[] {
