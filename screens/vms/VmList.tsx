@@ -2,7 +2,7 @@
 // column with a key, filtered with `/` (substring, regex, `!` inverts), the
 // selection kept by identity across refreshes, changed values marked, and
 // only the visible rows rendered.
-import { useMemo, useState, memo } from 'react';
+import { useEffect, useMemo, useRef, useState, memo } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
@@ -11,7 +11,7 @@ import { useStores } from '../../src/app/stores.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { makeFilter } from '../../src/domain/filter.ts';
 import {
-  compactBytes, compactDuration, defaultDesc, filterText, formatPercent, nextRefresh, sortRows, vmMemoryKiB,
+  compactBytes, compactDuration, defaultDesc, filterFields, formatPercent, nextRefresh, sortRows, vmMemoryKiB,
   type SortKey, type VmRow,
 } from '../../src/domain/vm-figures.ts';
 import { useVmStore } from '../../src/store/use-vms.ts';
@@ -56,30 +56,36 @@ export const VmList = memo(function VmList({ shell, active }: ScreenProps) {
   const [sort, setSort] = useScreenState<{ key: SortKey; desc: boolean }>('sort', { key: 'cpu', desc: true });
   const [filter, setFilter] = useScreenState('filter', '');
   const [editing, setEditing] = useState(false);
-  const expr = filter;
+  // The list filters by the last valid expression typed: an invalid one is refused on the filter line.
+  const typed = useMemo(() => makeFilter(filter), [filter]);
+  const [expr, setExpr] = useScreenState('filter.applied', '');
+  useEffect(() => { if (!typed.error) setExpr(filter); }, [typed, filter, setExpr]);
   const rowFilter = useMemo(() => makeFilter(expr), [expr]);
   const all = vm.data?.rows;
   const rows = useMemo(() => {
     const list = all ?? [];
-    return sortRows(expr ? list.filter((r) => rowFilter.test(filterText(r))) : list, sort.key, sort.desc);
+    return sortRows(expr ? list.filter((r) => rowFilter.test(filterFields(r))) : list, sort.key, sort.desc);
   }, [all, rowFilter, expr, sort]);
   const keys = useMemo(() => rows.map((r) => r.name), [rows]);
   const tableHeight = shell.size.rows - 1;
   const { selected, bindings: nav } = useSelection(keys, tableHeight - 1);
   const current = selected !== undefined ? vm.data?.byName.get(selected) : undefined;
 
+  // The text as typed, ahead of the next render: keys typed faster than a
+  // frame each see the previous key's text, and Enter judges what was typed.
+  const typing = useRef(filter);
   useInput((input, key) => {
-    if (key.escape) { setFilter(''); setEditing(false); shell.setCapture(false); return; }
-    if (key.return) { setEditing(false); shell.setCapture(false); return; }
-    // Functional update: keys typed faster than a frame each see the previous key's text.
-    setFilter((f) => editText(f, input, key) ?? f);
+    if (key.escape) { typing.current = ''; setFilter(''); setEditing(false); shell.setCapture(false); return; }
+    if (key.return) { if (!makeFilter(typing.current).error) { setEditing(false); shell.setCapture(false); } return; }
+    const next = editText(typing.current, input, key);
+    if (next !== undefined) { typing.current = next; setFilter(next); }
   }, { isActive: active && editing });
 
   const setRefresh = (ms: number) => { stores.vms.setIntervalMs(ms); stores.hostMetrics.setIntervalMs(ms); };
   const bindings: Binding[] = [
     ...nav,
     bind(K.details, { action: () => { if (selected) shell.push('vm', { name: selected }); }, when: Boolean(selected) }),
-    bind(K.filter, { action: () => { setEditing(true); shell.setCapture(true); } }),
+    bind(K.filter, { action: () => { typing.current = filter; setEditing(true); shell.setCapture(true); } }),
     ...vmActionBindings(current, shell),
     ...SORT_DIGITS.map(([k, key, label]): Binding => ({
       keys: [k], description: `Sort by ${label}`, footer: k === '1' || k === '4', group: 'Sort',
@@ -94,20 +100,23 @@ export const VmList = memo(function VmList({ shell, active }: ScreenProps) {
   const columns = useMemo(() => vmColumns(width), [width]);
   const counts = vm.data?.counts;
   const sortLabel = SORT_DIGITS.find(([, k]) => k === sort.key)![2];
+  // On a line of its own: beside the typed pattern it would be cut at 80 columns.
+  const refused = editing && typed.error ? `filter: ${typed.error}; the list keeps the last valid filter (Esc clears)` : undefined;
   return (
     <Box flexDirection="column" height={shell.size.rows} paddingX={1}>
       <Box height={1}>
-        {editing ? <TextLine label="filter (regex, ! inverts): " value={filter} focused error={rowFilter.warning} /> : (
+        {editing ? <TextLine label="filter (regex, ! inverts): " value={filter} focused /> : (
           <Text wrap="truncate" {...tone(t, 'dim')}>
             {counts ? `${rows.length === counts.total ? `${counts.total} VMs` : `${rows.length} of ${counts.total} VMs`} · ${counts.running} running · ${counts.paused} paused · ${counts.shutoff} off` : 'Reading VMs…'}
-            {` · sort ${sortLabel} ${sort.desc ? '▼' : '▲'}`}{filter ? ` · filter "${filter}"` : ''}{` · every ${vm.intervalMs / 1000} s`}
+            {` · sort ${sortLabel} ${sort.desc ? '▼' : '▲'}`}{expr ? ` · filter "${expr}"` : ''}{` · every ${vm.intervalMs / 1000} s`}
           </Text>
         )}
       </Box>
+      {refused ? <Text {...tone(t, 'error')} wrap="truncate">{refused}</Text> : null}
       {vm.error ? <Text {...tone(t, 'error')} wrap="truncate">Cannot read VM figures: {vm.error}</Text> : null}
-      <Table rows={rows} columns={columns} rowKey={(r) => r.name} selectedKey={selected} height={tableHeight - (vm.error ? 1 : 0)} width={width}
+      <Table rows={rows} columns={columns} rowKey={(r) => r.name} selectedKey={selected} height={tableHeight - (vm.error ? 1 : 0) - (refused ? 1 : 0)} width={width}
         sortColumn={sort.key} sortDesc={sort.desc}
-        empty={vm.loading ? 'Reading VMs…' : filter ? 'No VM matches the filter (/ then Esc clears it).' : 'No VMs are defined on this host.'} />
+        empty={vm.loading ? 'Reading VMs…' : expr ? 'No VM matches the filter (/ then Esc clears it).' : 'No VMs are defined on this host.'} />
     </Box>
   );
 });

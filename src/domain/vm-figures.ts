@@ -122,9 +122,9 @@ export function formatPercent(p: number | undefined): string {
   return p === undefined ? '-' : p >= 99.95 ? '100' : p.toFixed(1);
 }
 
-/** The text a filter matches against for one row: name, state and uuid. */
-export function filterText(r: VmRow): string {
-  return `${r.name} ${r.state} ${r.uuid}`;
+/** The fields a filter matches one row by, each on its own: name, state and uuid. */
+export function filterFields(r: VmRow): string[] {
+  return [r.name, r.state, r.uuid];
 }
 
 /** Refresh intervals the operator can pick (ms). */

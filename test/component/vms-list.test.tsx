@@ -98,6 +98,28 @@ describe('VM monitoring screens', () => {
     await env.ui.waitFor(/30 VMs ·/);
   });
 
+  it('/ matches a pattern against each field on its own, and refuses an invalid one on the filter line', async () => {
+    await env.ui.press('/');
+    await env.ui.type('^running$');
+    await env.ui.press(KEYS.enter);
+    let f = await env.ui.waitFor(/18 of 30 VMs/);
+    assert.match(f, /filter "\^running\$"/);
+    await env.ui.press('/', KEYS.escape, '/');
+    await env.ui.type('vm-001');
+    await env.ui.waitFor((s) => names(s).length === 10 && names(s).every((n) => n!.startsWith('vm-001')));
+    await env.ui.type('[');
+    f = await env.ui.waitFor(/filter: not a valid regular expression \(unterminated character class\)/);
+    assert.equal(names(f).length, 10, 'the list keeps the last valid filter');
+    await env.ui.press(KEYS.enter);
+    f = await env.ui.waitFor(/filter \(regex, ! inverts\): vm-001\[/);
+    assert.match(f, /not a valid regular expression/, 'Enter does not take an invalid pattern');
+    await env.ui.press(KEYS.backspace, KEYS.enter);
+    f = await env.ui.waitFor(/10 of 30 VMs/);
+    assert.match(f, /filter "vm-001"/);
+    await env.ui.press('/', KEYS.escape);
+    await env.ui.waitFor(/30 VMs ·/);
+  });
+
   it('keeps its sort, filter and selection after a VM detail view', async () => {
     await env.ui.press('1');
     await env.ui.waitFor(/sort name ▲/);

@@ -31,9 +31,10 @@ describe('row filter', () => {
     assert.equal(makeFilter('^db\\d+$').test('xdb12'), false);
     assert.equal(makeFilter('!web').test('db1'), true);
     assert.equal(makeFilter('!web').test('web1'), false);
-    const broken = makeFilter('a(b');
-    assert.match(broken.warning ?? '', /not a valid regular expression/);
-    assert.equal(broken.test('xa(by'), true);
+    assert.equal(makeFilter('^db.*2$').test(['db12', 'running', 'x-12']), true);
+    assert.equal(makeFilter('^db.*2$').test(['web12', 'running', 'db-1']), false);
+    assert.equal(makeFilter('!run').test(['db1', 'running']), false);
+    assert.equal(makeFilter('a(b').error, 'not a valid regular expression (unterminated group)');
   });
 });
 
