@@ -5,8 +5,9 @@ import { useState, memo } from 'react';
 import { Box, Text } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import { useStores } from '../../src/app/stores.ts';
+import { stepRefresh } from '../../src/store/refresh.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
-import { compactBytes, nextRefresh } from '../../src/domain/vm-figures.ts';
+import { compactBytes } from '../../src/domain/vm-figures.ts';
 import { useHostMetrics } from '../../src/store/use-vms.ts';
 import { hbar } from '../../src/ui/braille.ts';
 import { Chart } from '../../src/ui/Chart.tsx';
@@ -34,12 +35,11 @@ export const HostMonitor = memo(function HostMonitor({ shell }: ScreenProps) {
   const stores = useStores();
   const st = useHostMetrics(stores.hostMetrics);
   const [windowMin, setWindowMin] = useState(5);
-  const setRefresh = (ms: number) => { stores.hostMetrics.setIntervalMs(ms); stores.vms.setIntervalMs(ms); };
   const bindings: Binding[] = [
     bind(K.longerWindow, { description: `Longer window (now ${windowMin} min)`, action: () => setWindowMin((w) => nextWindow(w, 1)) }),
     bind(K.shorterWindow, { action: () => setWindowMin((w) => nextWindow(w, -1)) }),
-    bind(K.refreshFaster, { description: `Refresh faster (now ${st.intervalMs / 1000} s)`, action: () => setRefresh(nextRefresh(st.intervalMs, -1)) }),
-    bind(K.refreshSlower, { action: () => setRefresh(nextRefresh(st.intervalMs, 1)) }),
+    bind(K.refreshFaster, { description: `Refresh faster (now ${st.intervalMs / 1000} s)`, action: () => stepRefresh(stores, -1) }),
+    bind(K.refreshSlower, { action: () => stepRefresh(stores, 1) }),
   ];
   useBindings(bindings);
   const m = st.data;

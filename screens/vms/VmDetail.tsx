@@ -5,8 +5,9 @@ import { useEffect, useState, memo } from 'react';
 import { Box, Text } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import { useStores } from '../../src/app/stores.ts';
+import { stepRefresh } from '../../src/store/refresh.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
-import { compactBytes, compactDuration, formatPercent, nextRefresh, vmMemoryKiB } from '../../src/domain/vm-figures.ts';
+import { compactBytes, compactDuration, formatPercent, vmMemoryKiB } from '../../src/domain/vm-figures.ts';
 import { formatBytes } from '../../src/domain/size.ts';
 import { Chart } from '../../src/ui/Chart.tsx';
 import { Field } from '../../src/ui/Panel.tsx';
@@ -43,13 +44,12 @@ export const VmDetail = memo(function VmDetail({ shell, params }: ScreenProps) {
     return () => { gone = true; };
   }, [name, state, shell.core]);
 
-  const setRefresh = (ms: number) => { stores.vms.setIntervalMs(ms); stores.hostMetrics.setIntervalMs(ms); };
   const bindings: Binding[] = [
     ...vmActionBindings(row ?? (info ? { ...info } : undefined), shell),
     bind(K.longerWindow, { description: `Longer window (now ${windowMin} min)`, action: () => setWindowMin((w) => nextWindow(w, 1)) }),
     bind(K.shorterWindow, { action: () => setWindowMin((w) => nextWindow(w, -1)) }),
-    bind(K.refreshFaster, { description: `Refresh faster (now ${vm.intervalMs / 1000} s)`, action: () => setRefresh(nextRefresh(vm.intervalMs, -1)), footer: false }),
-    bind(K.refreshSlower, { action: () => setRefresh(nextRefresh(vm.intervalMs, 1)), footer: false }),
+    bind(K.refreshFaster, { description: `Refresh faster (now ${vm.intervalMs / 1000} s)`, action: () => stepRefresh(stores, -1), footer: false }),
+    bind(K.refreshSlower, { action: () => stepRefresh(stores, 1), footer: false }),
   ];
   useBindings(bindings);
 

@@ -8,10 +8,11 @@ import { bind, useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
 import { useScreenState } from '../../src/app/screen-state.ts';
 import { useStores } from '../../src/app/stores.ts';
+import { stepRefresh } from '../../src/store/refresh.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { makeFilter } from '../../src/domain/filter.ts';
 import {
-  compactBytes, compactDuration, defaultDesc, filterFields, formatPercent, nextRefresh, sortRows, vmMemoryKiB,
+  compactBytes, compactDuration, defaultDesc, filterFields, formatPercent, sortRows, vmMemoryKiB,
   type SortKey, type VmRow,
 } from '../../src/domain/vm-figures.ts';
 import { useVmStore } from '../../src/store/use-vms.ts';
@@ -81,7 +82,6 @@ export const VmList = memo(function VmList({ shell, active }: ScreenProps) {
     if (next !== undefined) { typing.current = next; setFilter(next); }
   }, { isActive: active && editing });
 
-  const setRefresh = (ms: number) => { stores.vms.setIntervalMs(ms); stores.hostMetrics.setIntervalMs(ms); };
   const bindings: Binding[] = [
     ...nav,
     bind(K.details, { action: () => { if (selected) shell.push('vm', { name: selected }); }, when: Boolean(selected) }),
@@ -91,8 +91,8 @@ export const VmList = memo(function VmList({ shell, active }: ScreenProps) {
       keys: [k], description: `Sort by ${label}`, footer: k === '1' || k === '4', group: 'Sort',
       action: () => setSort((s) => (s.key === key ? { key, desc: !s.desc } : { key, desc: defaultDesc(key) })),
     })),
-    bind(K.refreshFaster, { description: `Refresh faster (now ${vm.intervalMs / 1000} s)`, action: () => setRefresh(nextRefresh(vm.intervalMs, -1)), footer: false }),
-    bind(K.refreshSlower, { action: () => setRefresh(nextRefresh(vm.intervalMs, 1)), footer: false }),
+    bind(K.refreshFaster, { description: `Refresh faster (now ${vm.intervalMs / 1000} s)`, action: () => stepRefresh(stores, -1), footer: false }),
+    bind(K.refreshSlower, { action: () => stepRefresh(stores, 1), footer: false }),
   ];
   useBindings(bindings);
 

@@ -148,6 +148,15 @@ describe('VM monitoring screens', () => {
     await env.ui.waitFor(/every 1 s/);
   });
 
+  it('a burst of +++ takes one step per press', async () => {
+    await env.ui.press('-', '-', '-', '-');
+    await env.ui.waitFor(/every 10 s/);
+    await env.ui.press('+++');
+    await env.ui.waitFor(/every 2 s/);
+    await env.ui.press('+');
+    await env.ui.waitFor(/every 1 s/);
+  });
+
   it('Enter opens the detail with the configuration and the charts; < > change the window', async () => {
     await env.ui.press('1');
     await env.ui.waitFor(/sort name ▲/);
