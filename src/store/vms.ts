@@ -198,8 +198,8 @@ export function createVmStore(monitor: MonitorUseCases, opts: VmStoreOptions = {
         memoryKiB: s.memoryKiB ?? m?.memoryKiB ?? 0,
         maxMemoryKiB: s.maxMemoryKiB ?? m?.maxMemoryKiB ?? 0,
         cpuTimeNs: s.cpuTimeNs ?? 0,
-        // An inactive domain uses no CPU, whatever its (last run's) counter says.
-        cpuPercent: inactive ? 0 : r.cpuPercent, cpuPercentHost: inactive ? 0 : r.cpuPercentHost, guestUsedKiB: inactive ? undefined : r.guestUsedKiB,
+        // An inactive domain has no CPU figure (libvirt reports no CPU time for it): shown as "-", not as 0.0.
+        cpuPercent: inactive ? undefined : r.cpuPercent, cpuPercentHost: inactive ? undefined : r.cpuPercentHost, guestUsedKiB: inactive ? undefined : r.guestUsedKiB,
         diskReadBps: r.diskReadBytesPerSec, diskWriteBps: r.diskWriteBytesPerSec, diskReadIops: r.diskReadIops, diskWriteIops: r.diskWriteIops,
         netRxBps: r.netRxBytesPerSec, netTxBps: r.netTxBytesPerSec,
         uptimeSec: uptimeSeconds(startedAt.get(s.name), at),

@@ -27,6 +27,8 @@ function mount() {
 
 /** The name on the selected (▶) row. */
 const selectedName = (f: string) => /▶ (\S+)/.exec(f)?.[1];
+/** Name, state and CPU% cell of the VM rows in screen order. */
+const cpuCells = (f: string) => [...f.matchAll(/^ +(?:▶ +)?(vm-\d{4}) +(\S+) +(?:\d+|-) +(-|[\d.]+)/gm)].map((m) => ({ name: m[1], state: m[2], cpu: m[3] }));
 /** Names of the VM rows in screen order. */
 const names = (f: string) => [...f.matchAll(/^ +(?:▶ +)?(vm-\d{4}) /gm)].map((m) => m[1]);
 
@@ -59,6 +61,31 @@ describe('VM monitoring screens', () => {
     await env.ui.press('2');
     f = await env.ui.waitFor(/sort state ▲/);
     assert.match(f.split('\n').find((l) => /vm-\d{4}/.test(l))!, /running/);
+  });
+
+  it('a shut-off VM shows no CPU figure, and VMs without one sort last in either direction', async () => {
+    await env.ui.press('/');
+    await env.ui.type('^vm-000');
+    await env.ui.press(KEYS.enter);
+    await env.ui.waitFor(/10 of 30 VMs/);
+    const order = async (dir: string) => {
+      const wanted = new RegExp(`sort CPU % ${dir}`);
+      // 4 sorts by CPU % (biggest first), again reverses: at most two presses from any sort.
+      for (let i = 0; i < 2 && !wanted.test(env.ui.frame()); i++) {
+        await env.ui.press('4');
+        await env.ui.waitFor(/sort CPU %/);
+      }
+      return cpuCells(await env.ui.waitFor(wanted));
+    };
+    for (const dir of ['▼', '▲', '▼']) {
+      const cells = await order(dir);
+      assert.equal(cells.length, 10);
+      for (const c of cells.filter((x) => x.state === 'shutoff')) assert.equal(c.cpu, '-', `${c.name} is shut off`);
+      const firstBlank = cells.findIndex((c) => c.cpu === '-');
+      assert.ok(cells.slice(firstBlank).every((c) => c.cpu === '-'), `no figure after a "-" (${dir}): ${cells.map((c) => c.cpu).join(' ')}`);
+    }
+    await env.ui.press('/', KEYS.escape);
+    await env.ui.waitFor(/30 VMs ·/);
   });
 
   it('keeps the selected VM by identity when the order changes', async () => {
@@ -135,8 +162,8 @@ describe('VM monitoring screens', () => {
     const f = await env.ui.waitFor(/6 of 30 VMs/);
     assert.match(f, /sort name ▲ · filter "paused"/);
     assert.equal(selectedName(f), picked);
-    await env.ui.press('/', KEYS.escape);
-    await env.ui.waitFor(/30 VMs ·/);
+    await env.ui.press('/', KEYS.escape, '4');
+    await env.ui.waitFor(/30 VMs · .* sort CPU % ▼/);
   });
 
   it('+ and - change the refresh interval', async () => {

@@ -139,6 +139,12 @@ describe('VM list figures', () => {
     assert.deepEqual(sortRows(rows, 'state', false).map((r) => r.state), ['running', 'paused', 'shutoff']);
   });
 
+  it('VMs without a figure sort after every VM with one, in either direction', () => {
+    const mixed = [row('off', { cpuPercent: undefined, state: 'shutoff' }), row('busy', { cpuPercent: 50 }), row('new', { cpuPercent: undefined }), row('idle', { cpuPercent: 0 })];
+    assert.deepEqual(sortRows(mixed, 'cpu', true).map((r) => r.name), ['busy', 'idle', 'new', 'off']);
+    assert.deepEqual(sortRows(mixed, 'cpu', false).map((r) => r.name), ['idle', 'busy', 'new', 'off']);
+  });
+
   it('mark values that jumped, not values that moved a little', () => {
     const prev = row('a', { cpuPercent: 10, diskReadBps: 1e6, netRxBps: 5e6 });
     const m = deltaMarks(prev, row('a', { cpuPercent: 95, diskReadBps: 9e6, netRxBps: 5.1e6 }));
