@@ -8,7 +8,7 @@ import { Box, Text } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { describeChange } from '../../src/domain/net/model.ts';
-import { testTargets, type TestResult } from '../../src/core/network-tools.ts';
+import { testTargets, type TestResult } from '../../src/domain/net/test-targets.ts';
 import type { NetStore } from '../../src/store/net.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { FieldList, useFieldForm, useFieldInput } from './FormView.tsx';
