@@ -12,9 +12,10 @@ import { stepRefresh } from '../../src/store/refresh.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { makeFilter } from '../../src/domain/filter.ts';
 import {
-  compactBytes, compactDuration, defaultDesc, filterFields, formatPercent, sortRows, vmMemoryKiB,
+  compactBytes, compactDuration, defaultDesc, filterFields, formatPercent, sortRows, totalsText, vmMemoryKiB, vmTotals,
   type SortKey, type VmRow,
 } from '../../src/domain/vm-figures.ts';
+import { usePolled } from '../../src/store/use-polled.ts';
 import { useVmStore } from '../../src/store/use-vms.ts';
 import { Table, type Column } from '../../src/ui/Table.tsx';
 import { editText, TextLine } from '../../src/ui/TextLine.tsx';
@@ -68,7 +69,10 @@ export const VmList = memo(function VmList({ shell, active }: ScreenProps) {
     return sortRows(expr ? list.filter((r) => rowFilter.test(filterFields(r))) : list, sort.key, sort.desc);
   }, [all, rowFilter, expr, sort]);
   const keys = useMemo(() => rows.map((r) => r.name), [rows]);
-  const tableHeight = shell.size.rows - 1;
+  // The status line above the table, the host's totals below it.
+  const tableHeight = shell.size.rows - 2;
+  const hostMemoryKiB = usePolled(stores.host).data?.memory.totalKiB;
+  const totals = useMemo(() => (all ? totalsText(vmTotals(all), hostMemoryKiB) : undefined), [all, hostMemoryKiB]);
   const { selected, bindings: nav } = useSelection(keys, tableHeight - 1);
   const current = selected !== undefined ? vm.data?.byName.get(selected) : undefined;
 
@@ -117,6 +121,7 @@ export const VmList = memo(function VmList({ shell, active }: ScreenProps) {
       <Table rows={rows} columns={columns} rowKey={(r) => r.name} selectedKey={selected} height={tableHeight - (vm.error ? 1 : 0) - (refused ? 1 : 0)} width={width}
         sortColumn={sort.key} sortDesc={sort.desc}
         empty={vm.loading ? 'Reading VMs…' : expr ? 'No VM matches the filter (/ then Esc clears it).' : 'No VMs are defined on this host.'} />
+      <Text wrap="truncate" {...tone(t, 'dim')}>{totals ?? ''}</Text>
     </Box>
   );
 });

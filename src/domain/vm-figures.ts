@@ -130,6 +130,36 @@ export function formatPercent(p: number | undefined): string {
   return p === undefined ? '-' : p >= 99.95 ? '100' : p.toFixed(1);
 }
 
+/** States in which a VM holds its vCPUs and memory on the host (QEMU runs for it). */
+const ACTIVE: ReadonlySet<DomainStateName> = new Set(['running', 'blocked', 'paused', 'pmsuspended', 'shutdown']);
+
+/** The host's totals under the VM list, as virt-top's header has them. */
+export interface VmTotals {
+  /** vCPUs of every defined VM, and of the active ones. */
+  vcpus: number;
+  activeVcpus: number;
+  /** Memory given to the active VMs (their current balloon size), KiB. */
+  activeMemoryKiB: number;
+  /** The VMs' CPU use summed, as a share of the whole host; undefined while no VM has a figure. */
+  cpuPercentHost?: number;
+}
+
+export function vmTotals(rows: readonly VmRow[]): VmTotals {
+  const t: VmTotals = { vcpus: 0, activeVcpus: 0, activeMemoryKiB: 0 };
+  for (const r of rows) {
+    t.vcpus += r.vcpus;
+    if (ACTIVE.has(r.state)) { t.activeVcpus += r.vcpus; t.activeMemoryKiB += r.memoryKiB; }
+    if (r.cpuPercentHost !== undefined) t.cpuPercentHost = (t.cpuPercentHost ?? 0) + r.cpuPercentHost;
+  }
+  return t;
+}
+
+/** The totals line: what the active VMs hold, against the host where its memory is known. */
+export function totalsText(t: VmTotals, hostMemoryKiB: number | undefined): string {
+  const mem = `${compactBytes(t.activeMemoryKiB * 1024)}${hostMemoryKiB ? ` of ${compactBytes(hostMemoryKiB * 1024)} host` : ''}`;
+  return `active VMs: ${t.activeVcpus} vCPU · memory ${mem} · CPU ${t.cpuPercentHost === undefined ? '-' : `${formatPercent(t.cpuPercentHost)} %`} of host · all VMs: ${t.vcpus} vCPU`;
+}
+
 /** The fields a filter matches one row by, each on its own: name, state and uuid. */
 export function filterFields(r: VmRow): string[] {
   return [r.name, r.state, r.uuid];

@@ -12,6 +12,7 @@ import { createCore } from '../../src/core/index.ts';
 import { SCREENS } from '../../screens/index.ts';
 import { KEYS, renderTui } from '../lib/ink.tsx';
 import { testServices } from '../lib/services.ts';
+import { compactBytes } from '../../src/domain/vm-figures.ts';
 // @ts-expect-error -- plain .mjs helper shared with the benchmarks
 import { writeMonitorFixture } from '../../scripts/bench/monitor-fixture.mjs';
 
@@ -48,6 +49,18 @@ describe('VM monitoring screens', () => {
     assert.equal(f.split('\n').length, 30);
     assert.match(f, /1-\d+ of 30/);
     assert.ok(names(f).length < 30, 'not every row is drawn');
+  });
+
+  it('a totals line under the list: active vCPUs and memory against the host, summed CPU %, every vCPU', async () => {
+    const rows = env.stores.vms.getSnapshot().data!.rows;
+    const active = rows.filter((r) => r.state !== 'shutoff');
+    const vcpus = (rs: typeof rows) => rs.reduce((a, r) => a + r.vcpus, 0);
+    const memKiB = active.reduce((a, r) => a + r.memoryKiB, 0);
+    const hostKiB = env.stores.host.getSnapshot().data!.memory.totalKiB;
+    const f = await env.ui.waitFor(/active VMs: /);
+    const line = f.split('\n').find((l) => l.includes('active VMs: '))!;
+    assert.match(line, new RegExp(`active VMs: ${vcpus(active)} vCPU · memory ${compactBytes(memKiB * 1024)} of ${compactBytes(hostKiB * 1024)} host · CPU (-|[\\d.]+ %) of host · all VMs: ${vcpus(rows)} vCPU`));
+    assert.ok(f.split('\n').indexOf(line) > f.split('\n').findIndex((l) => /vm-\d{4}/.test(l)), 'under the VM rows');
   });
 
   it('sorts by name with 1 and reverses on a second press', async () => {

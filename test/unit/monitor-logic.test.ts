@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { decodeValue, encodeValue, HistoryClock, historyCapacity, SeriesRing, seriesPoints } from '../../src/domain/history.ts';
-import { compactBytes, compactDuration, deltaMarks, nextRefresh, sortRows, type VmRow } from '../../src/domain/vm-figures.ts';
+import { compactBytes, compactDuration, deltaMarks, nextRefresh, sortRows, totalsText, vmTotals, type VmRow } from '../../src/domain/vm-figures.ts';
 import { diskRates, nicRates, parseDiskstats, parseNetDev } from '../../src/domain/host-io.ts';
 import { drawBraille, hbar, niceMax, sparkline } from '../../src/ui/braille.ts';
 import { csvField, csvLine, TOP_FIELDS, topRecord } from '../../src/cli/top.ts';
@@ -137,6 +137,13 @@ describe('VM list figures', () => {
     assert.deepEqual(sortRows(rows, 'cpu', false).map((r) => r.name), ['b', 'c', 'a']);
     assert.deepEqual(sortRows(rows, 'name', false).map((r) => r.name), ['a', 'b', 'c']);
     assert.deepEqual(sortRows(rows, 'state', false).map((r) => r.state), ['running', 'paused', 'shutoff']);
+  });
+
+  it('totals: vCPUs and memory of the active VMs, CPU % of the host summed over the VMs with a figure', () => {
+    const t = vmTotals([row('a', { vcpus: 2, memoryKiB: 1024, cpuPercentHost: 10 }), row('p', { state: 'paused', vcpus: 1, memoryKiB: 512, cpuPercentHost: 0 }), row('o', { state: 'shutoff', vcpus: 4, memoryKiB: 4096 })]);
+    assert.deepEqual(t, { vcpus: 7, activeVcpus: 3, activeMemoryKiB: 1536, cpuPercentHost: 10 });
+    assert.equal(vmTotals([row('o', { state: 'shutoff' })]).cpuPercentHost, undefined);
+    assert.equal(totalsText(t, 8 * 1024 * 1024), 'active VMs: 3 vCPU · memory 1.5M of 8.0G host · CPU 10.0 % of host · all VMs: 7 vCPU');
   });
 
   it('VMs without a figure sort after every VM with one, in either direction', () => {
