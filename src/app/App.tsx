@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useApp, useInput, useWindowSize, type Key } from 'ink';
 import type { ThemeName } from '../config.ts';
 import { fuzzyFilter } from '../domain/fuzzy.ts';
+import { connectionNote } from '../domain/vm-disks.ts';
 import { keyName } from '../domain/keys.ts';
 import type { Core } from '../core/index.ts';
 import { modeLabel, type Stores } from '../store/host.ts';
@@ -317,7 +318,7 @@ export function App(props: AppProps) {
       <StoresContext.Provider value={stores}>
         {/* Rows clipped only vertically: a horizontal clip makes ink slice every line of every frame (a third of a key press's CPU in the VM list); every line fits the width it is given. */}
         <Box width={size.columns} height={size.rows} flexDirection="column" overflowY="hidden">
-          <Header hostname={identity?.hostname ?? '…'} ip={identity?.ip} mode={props.mode ? props.mode() : modeLabel(modeState.data)} clock={clock.toTimeString().slice(0, 5)} width={size.columns} readOnly={readOnly} />
+          <Header hostname={identity?.hostname ?? '…'} ip={identity?.ip} mode={props.mode ? props.mode() : modeLabel(modeState.data)} clock={clock.toTimeString().slice(0, 5)} width={size.columns} readOnly={readOnly} note={connectionNote(core.config.uri)} />
           <Breadcrumbs trail={trail} width={size.columns} />
           <Box height={bodyRows} width={size.columns} flexDirection="column" overflowY="hidden">
             {confirmState ? (

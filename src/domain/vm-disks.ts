@@ -68,6 +68,15 @@ export function uriIsLocal(uri: string): boolean {
   return !(query ?? '').split('&').some((p) => /^socket=/i.test(p));
 }
 
+/**
+ * What the operator must know about a connection before acting on it: on
+ * libvirt's test driver every connection (each call, each virsh) opens its
+ * own copy of the fixture, so a VM created or started is not there afterwards.
+ */
+export function connectionNote(uri: string): string | undefined {
+  return /^test(\+[a-z0-9]+)?:\/\//.test(uri) ? 'test driver: changes are not kept' : undefined;
+}
+
 /** Why hostdeck may not remove the file at `path` itself over `uri`, if it may. `managedDirs`: the directories of the pools hostdeck manages there. */
 export function localFileProblem(uri: string, path: string, managedDirs: readonly string[]): string | undefined {
   if (!uriIsLocal(uri)) return `${uri} is not this machine's own libvirt (qemu:///system or qemu:///session), so hostdeck touches disks there only through libvirt's storage API`;

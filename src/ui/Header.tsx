@@ -9,11 +9,13 @@ export interface HeaderProps {
   clock: string;
   width: number;
   readOnly?: boolean;
+  /** What the operator must know about the connection (e.g. the test driver keeps no change). */
+  note?: string;
 }
 
-export function Header({ hostname, ip, mode, clock, width, readOnly }: HeaderProps) {
+export function Header({ hostname, ip, mode, clock, width, readOnly, note }: HeaderProps) {
   const t = useTheme();
-  const left = ` hostdeck │ ${hostname}${ip ? ` (${ip})` : ''} │ ${mode}${readOnly ? ' │ READ-ONLY' : ''}`;
+  const left = ` hostdeck │ ${hostname}${ip ? ` (${ip})` : ''} │ ${mode}${readOnly ? ' │ READ-ONLY' : ''}${note ? ` │ ${note}` : ''}`;
   const right = `${clock} `;
   const pad = Math.max(1, width - left.length - right.length);
   const text = `${left}${' '.repeat(pad)}${right}`.slice(0, width);

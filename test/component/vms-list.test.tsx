@@ -42,6 +42,11 @@ describe('VM monitoring screens', () => {
     await env.ui.waitFor(/vms\s+30 total · 18 running · 6 paused · 6 shut off/, 15_000);
   });
 
+  it('the header says the test driver keeps no change', async () => {
+    const header = env.ui.frame().split('\n')[0]!;
+    assert.match(header, /│ unconfigured │ test driver: changes are not kept/);
+  });
+
   it('v opens the list with every column and draws only the rows that fit', async () => {
     await env.ui.press('v');
     const f = await env.ui.waitFor(/30 VMs · 18 running · 6 paused · 6 off/, 10_000);

@@ -3,7 +3,7 @@
 // disk, and what a delete with its disks removes, keeps or refuses.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cloneVolumeName, diskRemovalPlan, diskUsers, localFileProblem, uriIsLocal, type DiskStorage } from '../../src/domain/vm-disks.ts';
+import { cloneVolumeName, connectionNote, diskRemovalPlan, diskUsers, localFileProblem, uriIsLocal, type DiskStorage } from '../../src/domain/vm-disks.ts';
 
 describe('uriIsLocal: a path in a domain names a file on this machine', () => {
   it('this machine\'s own QEMU daemon, also over the local socket transport', () => {
@@ -15,6 +15,13 @@ describe('uriIsLocal: a path in a domain names a file on this machine', () => {
       'qemu+unix://localhost/system', 'qemu+ext:///system', 'qemu+libssh2://h/system', 'test:///default', 'test:///tmp/victim.xml', 'lxc:///system',
       'qemu:///embed?root=/tmp/x', 'qemu+unix:///system?socket=/tmp/tunnel.sock', 'qemu:///system/', '', 'qemu', 'QEMU:///system',
     ]) assert.equal(uriIsLocal(uri), false, uri);
+  });
+});
+
+describe('connectionNote: the test driver keeps no change from one connection to the next', () => {
+  it('says so for test:/// URIs only', () => {
+    for (const uri of ['test:///default', 'test:///tmp/hosts/fixture.xml', 'test+unix:///default']) assert.equal(connectionNote(uri), 'test driver: changes are not kept', uri);
+    for (const uri of ['qemu:///system', 'qemu+ssh://root@h/system', 'lxc:///']) assert.equal(connectionNote(uri), undefined, uri);
   });
 });
 
