@@ -129,6 +129,9 @@ export function VmSnapshots({ shell, active, params }: ScreenProps) {
   ];
   useBindings(bindings);
 
+  // The name column as wide as the longest name (up to 34), so the description has the rest of the line.
+  const labels = (rows ?? []).map((r, i, all) => `${treePrefix(all, i)}${r.name}${r.current ? ' (current)' : ''}`);
+  const nameW = Math.min(34, Math.max(8, ...labels.map((l) => l.length)));
   return (
     <Box flexDirection="column" paddingX={1} height={shell.size.rows} overflow="hidden">
       <Text bold {...tone(t, 'accent')}>Snapshots of {name}{vm ? <Text {...tone(t, 'dim')}>  ({vm.state})</Text> : null}</Text>
@@ -145,13 +148,12 @@ export function VmSnapshots({ shell, active, params }: ScreenProps) {
       {rows && rows.length === 0 ? <Text {...tone(t, 'dim')}>No snapshots yet: n takes one.</Text> : null}
       {rows?.length ? (
         <Box flexDirection="column">
-          <Text {...tone(t, 'dim')} wrap="truncate">{'  NAME'.padEnd(36)} {'STATE'.padEnd(14)} CREATED</Text>
+          <Text {...tone(t, 'dim')} wrap="truncate">{'  NAME'.padEnd(nameW + 2)} {'STATE'.padEnd(14)} {'CREATED'.padEnd(19)} DESCRIPTION</Text>
           {rows.map((r, i) => {
             const isSel = r.name === selected;
-            const label = `${treePrefix(rows, i)}${r.name}${r.current ? ' (current)' : ''}`;
             return (
               <Text key={r.name} wrap="truncate" {...(isSel ? { inverse: true } : {})}>
-                {isSel ? '› ' : '  '}<Text {...(r.current ? { bold: true } : {})}>{label.padEnd(34)}</Text> {r.state.padEnd(14)} {fmtTime(r.createdAt)}
+                {isSel ? '› ' : '  '}<Text {...(r.current ? { bold: true } : {})}>{labels[i]!.padEnd(nameW)}</Text> {r.state.padEnd(14)} {fmtTime(r.createdAt)} {r.description ?? ''}
               </Text>
             );
           })}

@@ -9,6 +9,7 @@ import { stepRefresh } from '../../src/store/refresh.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { compactBytes, compactDuration, formatPercent, vmMemoryKiB } from '../../src/domain/vm-figures.ts';
 import { formatBytes } from '../../src/domain/size.ts';
+import { diskText, nicText } from '../../src/domain/vm-display.ts';
 import { Chart } from '../../src/ui/Chart.tsx';
 import { Field } from '../../src/ui/Panel.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
@@ -18,6 +19,9 @@ import { useVmStore } from '../../src/store/use-vms.ts';
 import { VMS_KEYS as K } from './keys.ts';
 
 export const WINDOWS_MIN = [5, 15, 60] as const;
+
+/** Disk and NIC lines above the charts; beyond them the last line points to `vm show`. */
+const MAX_DEVICE_LINES = 4;
 
 export function nextWindow(min: number, dir: 1 | -1): number {
   const i = WINDOWS_MIN.indexOf(min as (typeof WINDOWS_MIN)[number]);
@@ -58,33 +62,34 @@ export const VmDetail = memo(function VmDetail({ shell, params }: ScreenProps) {
 
   const width = shell.size.columns - 2;
   const lw = 10;
-  const summaryRows = 5;
+  // Each disk and NIC on a line of its own, as `hostdeck vm show` lists them (paths and MACs are long).
+  const d = info?.details;
+  const devices = d ? [...d.disks.map((x) => [`disk ${x.target}`, diskText(x)]), ...d.interfaces.map((x) => ['nic', nicText(x)])] : [];
+  const shownDevices = devices.length > MAX_DEVICE_LINES ? [...devices.slice(0, MAX_DEVICE_LINES - 1), ['more', `${devices.length - MAX_DEVICE_LINES + 1} more: hostdeck vm show ${name}`]] : devices;
+  const summaryRows = 5 + shownDevices.length;
   const chartRows = Math.max(2, Math.floor((shell.size.rows - summaryRows - 2) / 2) - 1);
   const chartW = Math.max(20, Math.floor((width - 2) / 2));
   const now = vm.data?.at ?? Date.now();
   const from = now - windowMin * 60_000;
   const h = (s: Parameters<typeof stores.vms.history>[1]) => stores.vms.history(name, s, windowMin * 60_000, now);
-  const d = info?.details;
-  const disks = d?.disks.map((x) => `${x.target}${x.format ? ` ${x.format}` : ''}`).join(', ') || '-';
-  const nics = d?.interfaces.map((x) => `${x.type}${x.network ? `:${x.network}` : x.bridge ? `:${x.bridge}` : ''}${x.model ? ` ${x.model}` : ''}`).join(', ') || 'none';
   return (
     <Box flexDirection="column" height={shell.size.rows} paddingX={1}>
-      <Box height={summaryRows} flexDirection="row">
+      <Box height={5} flexDirection="row">
         <Box flexDirection="column" width={Math.floor(width / 2)}>
           <Field labelWidth={lw} label="vm" value={`${row.name} (${row.state}${row.uptimeSec !== undefined ? `, up ${compactDuration(row.uptimeSec)}` : ''})`} role={row.state === 'running' ? 'ok' : row.state === 'crashed' ? 'error' : row.state === 'shutoff' ? 'dim' : 'warn'} />
           <Field labelWidth={lw} label="uuid" value={row.uuid || '-'} />
           <Field labelWidth={lw} label="cpu" value={`${row.vcpus} vCPU · ${formatPercent(row.cpuPercent)} %${row.cpuPercentHost !== undefined ? ` (${formatPercent(row.cpuPercentHost)} % of host)` : ''}`} />
           <Field labelWidth={lw} label="memory" value={`${formatBytes(row.memoryKiB * 1024)} of ${formatBytes(row.maxMemoryKiB * 1024)}${row.guestUsedKiB !== undefined ? ` · guest uses ${formatBytes(row.guestUsedKiB * 1024)}` : ''}`} />
-          <Field labelWidth={lw} label="config" value={info ? `${d?.type ?? ''} ${d?.os.arch ?? ''} ${d?.os.machine ?? ''} · ${info.persistent ? 'persistent' : 'transient'}${info.autostart ? ' · autostart' : ''} · ${info.snapshots} snapshot${info.snapshots === 1 ? '' : 's'}` : infoError ? `cannot read: ${infoError}` : '…'} role={infoError ? 'error' : undefined} />
+          <Field labelWidth={lw} label="config" value={info ? `${d?.type ?? ''} ${d?.os.arch ?? ''} ${d?.os.machine ?? ''} · ${info.persistent ? 'persistent' : 'transient'} · ${info.snapshots} snapshot${info.snapshots === 1 ? '' : 's'}` : infoError ? `cannot read: ${infoError}` : '…'} role={infoError ? 'error' : undefined} />
         </Box>
         <Box flexDirection="column" flexGrow={1}>
-          <Field labelWidth={lw} label="disks" value={disks} />
+          <Field labelWidth={lw} label="autostart" value={info ? (info.autostart ? 'on (starts with the host)' : 'off') : '…'} />
           <Field labelWidth={lw} label="disk i/o" value={`read ${rate(row.diskReadBps)} ${Math.round(row.diskReadIops)} IOPS · write ${rate(row.diskWriteBps)} ${Math.round(row.diskWriteIops)} IOPS`} />
-          <Field labelWidth={lw} label="nics" value={nics} />
           <Field labelWidth={lw} label="network" value={`rx ${rate(row.netRxBps)} · tx ${rate(row.netTxBps)}`} />
           <Field labelWidth={lw} label="charts" value={`last ${windowMin} min (< >) · every ${vm.intervalMs / 1000} s (+ -)`} role="dim" />
         </Box>
       </Box>
+      {shownDevices.map(([label, value], i) => <Field key={i} labelWidth={lw} label={label!} value={value} />)}
       <Box flexDirection="row" marginTop={1}>
         <Chart title="CPU %" width={chartW} height={chartRows} from={from} to={now} max={100} formatMax={(v) => `${v}%`}
           lines={[{ label: 'cpu', points: h('cpu'), current: `${formatPercent(row.cpuPercent)}%`, role: 'ok' }]} />

@@ -4,7 +4,7 @@
 // events as the console (src/core/vms.ts). Exit status as every
 // command's (src/cli/errors.ts).
 import { parseDiskSpec, parseMiB, type BootKind, type DiskInput, type FieldError, type GraphicsKind, type OsType, type VmCreateInput } from '../domain/vm-create.ts';
-import { snapshotTreeText } from '../domain/vm-display.ts';
+import { diskText, nicText, snapshotTreeText } from '../domain/vm-display.ts';
 import { diskRefusalMessage } from '../domain/vm-disks.ts';
 import { objectNameProblem } from '../domain/names.ts';
 import type { VmUseCases } from '../core/vms.ts';
@@ -120,8 +120,8 @@ const vmCommands: Command[] = [
       row('machine', `${vm.details.os.machine ?? '-'} (${vm.details.type})`);
       row('boot', vm.details.os.kernel ? `kernel ${vm.details.os.kernel}` : vm.details.os.boot.join(', ') || '-');
       if (vm.details.description) row('description', vm.details.description);
-      for (const d of vm.details.disks) row(`disk ${d.target}`, `${d.device} ${d.format ?? ''} ${d.pool && d.volume ? `${d.pool}/${d.volume}` : d.path ?? '(empty)'}`.replace(/\s+/g, ' '));
-      for (const n of vm.details.interfaces) row('nic', `${n.type} ${n.network ?? n.bridge ?? ''} ${n.model ?? ''} ${n.mac ?? ''}`.replace(/\s+/g, ' '));
+      for (const d of vm.details.disks) row(`disk ${d.target}`, diskText(d));
+      for (const n of vm.details.interfaces) row('nic', nicText(n));
       row('console', `serial: hostdeck vm console ${name} (Ctrl-] leaves)`);
       for (const g of display) {
         row(g.type, g.port ? `${g.listen}:${g.port}` : `${g.listen} (${g.note})`);

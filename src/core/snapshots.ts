@@ -7,7 +7,7 @@ import { ownedDisks } from '../domain/vm-disks.ts';
 import { vmCanSnapshot } from '../domain/vm.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { flattenSnapshotTree, snapshotTree, type Snapshot, type SnapshotNode } from '../virt/snapshots.ts';
-import { snapshotDomainXml } from '../virt/xml/named.ts';
+import { snapshotDescription, snapshotDomainXml } from '../virt/xml/named.ts';
 import { parseDomainXml, type DomainDisk } from '../virt/xml/parse.ts';
 import type { CoreContext } from './index.ts';
 import { need, prepare, vmInfo, vmLookupError, VmActionError, VmInputError } from './vm-common.ts';
@@ -61,7 +61,12 @@ export function createSnapshotUseCases(ctx: CoreContext) {
 
     list(name: string): Promise<{ list: Snapshot[]; tree: SnapshotNode[]; rows: SnapshotNode[] }> {
       return ctx.door.act('snapshot.list', { id: name }, { message: `List the snapshots of VM ${name}` }, async () => {
-        const list = await virt().snapshotList(name).catch((e: unknown) => { throw vmLookupError(e, name); });
+        const names = await virt().snapshotList(name).catch((e: unknown) => { throw vmLookupError(e, name); });
+        // The list gives no descriptions: each snapshot's XML has its own (one it cannot read goes without).
+        const list = await Promise.all(names.map(async (s) => {
+          const xml = await virt().snapshotGetXml(name, s.name).catch(() => '');
+          return { ...s, description: xml ? snapshotDescription(xml) : undefined };
+        }));
         const tree = snapshotTree(list);
         return { list, tree, rows: flattenSnapshotTree(tree) };
       });

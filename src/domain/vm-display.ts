@@ -1,7 +1,18 @@
 // How to reach a VM's screen and console from another machine: pure, from
 // the parsed domain XML. And the snapshot tree drawn the way
 // `virsh snapshot-list --tree` draws it, so the two can be compared.
-import type { DomainGraphics } from '../virt/xml/parse.ts';
+import type { DomainDisk, DomainGraphics, DomainInterface } from '../virt/xml/parse.ts';
+import { diskSource } from './vm-disks.ts';
+
+/** One disk as `vm show` and the VM detail list it: device, format and where it lives (pool/volume or path). */
+export function diskText(d: Pick<DomainDisk, 'device' | 'format' | 'path' | 'pool' | 'volume'>): string {
+  return `${d.device} ${d.format ?? ''} ${diskSource(d) || '(empty)'}`.replace(/\s+/g, ' ').trim();
+}
+
+/** One NIC as `vm show` and the VM detail list it: type, network or bridge, model and MAC. */
+export function nicText(n: Pick<DomainInterface, 'type' | 'network' | 'bridge' | 'model' | 'mac'>): string {
+  return `${n.type} ${n.network ?? n.bridge ?? ''} ${n.model ?? ''} ${n.mac ?? ''}`.replace(/\s+/g, ' ').trim();
+}
 
 export interface DisplayAccess {
   type: string;

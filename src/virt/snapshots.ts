@@ -13,6 +13,8 @@ export interface Snapshot {
   parent?: string;
   /** Whether this is the domain's current snapshot (what a revert goes back to). */
   current: boolean;
+  /** The free text given when it was taken (read from its XML where asked for). */
+  description?: string;
 }
 
 export interface SnapshotNode extends Snapshot {

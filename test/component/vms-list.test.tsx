@@ -213,7 +213,7 @@ describe('VM monitoring screens', () => {
     assert.match(f, /4 vCPU/);
     f = await env.ui.waitFor(/config\s+test x86_64/, 10_000);
     for (const title of ['CPU %', 'Memory', 'Disk', 'Network']) assert.match(f, new RegExp(title));
-    assert.match(f, /disks\s+vda/);
+    assert.match(f, /disk vda\s+disk /);
     assert.match(f, /last 5 min/);
     await env.ui.press('>');
     await env.ui.waitFor(/last 15 min/);

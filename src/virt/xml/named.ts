@@ -2,7 +2,7 @@
 // definition under a name hostdeck's rules allow (stricter than
 // domainXml()'s), and the domain a snapshot recorded.
 import { domainXml, type DomainSpec } from './create.ts';
-import { parseXml, renderXml, type XmlElement, type XmlNode } from './xml.ts';
+import { parseXml, renderXml, textOf, type XmlElement, type XmlNode } from './xml.ts';
 
 /** A parsed element back into a writable node (libvirt's documents have no mixed content). */
 export function toNode(el: XmlElement): XmlNode {
@@ -16,6 +16,11 @@ export function vmDomainXml(spec: DomainSpec): string {
   const nameEl = root.children.find((c) => c.name === 'name')!;
   nameEl.text = spec.name;
   return `${renderXml(toNode(root))}\n`;
+}
+
+/** The description in `virsh snapshot-dumpxml`, or undefined when it has none. */
+export function snapshotDescription(snapshotXml: string): string | undefined {
+  return textOf(parseXml(snapshotXml), 'description')?.trim() || undefined;
 }
 
 /** The domain XML inside `virsh snapshot-dumpxml` (the VM as the snapshot recorded it), or undefined. */
