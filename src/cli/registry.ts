@@ -85,8 +85,23 @@ export function printTable(ctx: CommandContext, rows: Record<string, unknown>[],
     ctx.out(JSON.stringify(jsonValue, null, 2));
     return;
   }
-  const cell = (v: unknown) => (v === null || v === undefined ? '-' : String(v));
-  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
-  ctx.out(columns.map((c, i) => c.toUpperCase().padEnd(widths[i]!)).join('  ').trimEnd());
-  for (const r of rows) ctx.out(columns.map((c, i) => cell(r[c]).padEnd(widths[i]!)).join('  ').trimEnd());
+  const widths = tableWidths(rows, columns);
+  ctx.out(tableHeader(columns, widths));
+  for (const r of rows) ctx.out(tableLine(r, columns, widths));
+}
+
+const cell = (v: unknown) => (v === null || v === undefined ? '-' : String(v));
+
+/** Each column's width: its header's or its longest value's. */
+export function tableWidths(rows: Record<string, unknown>[], columns: string[]): number[] {
+  return columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+}
+
+export function tableHeader(columns: string[], widths: number[]): string {
+  return columns.map((c, i) => c.toUpperCase().padEnd(widths[i]!)).join('  ').trimEnd();
+}
+
+/** One row, its cells padded to `widths` (a longer value pushes the rest along). */
+export function tableLine(row: Record<string, unknown>, columns: string[], widths: number[]): string {
+  return columns.map((c, i) => cell(row[c]).padEnd(widths[i]!)).join('  ').trimEnd();
 }

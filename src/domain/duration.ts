@@ -8,3 +8,26 @@ export function formatDuration(seconds: number): string {
   if (h) return `${h}h ${m}m`;
   return `${m}m ${s % 60}s`;
 }
+
+const AGE_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+
+/** What a time given as a starting point (`events list --since`) may be. */
+export const SINCE_RULE = 'must be a time: an ISO date or date and time (2026-12-07, 2026-12-07T14:30, 2026-12-07 14:30:00Z; local time unless it ends in Z or an offset) or an age: a number and s, m, h, d or w (10m, 2h, 1d)';
+
+/**
+ * A point in time as people type it (as journalctl --since takes it): an ISO
+ * date (its local midnight), a date and time (a space may stand for the T),
+ * or an age before `now` ("10m", "2h", "1d"). Milliseconds since the epoch,
+ * or undefined when `v` is none of these (SINCE_RULE says what is).
+ */
+export function parseSince(v: string, now: number): number | undefined {
+  const age = /^(\d{1,9})([smhdw])$/.exec(v);
+  if (age) return now - Number(age[1]) * AGE_SECONDS[age[2]!]! * 1000;
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/.exec(v);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
+  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  if (mo < 1 || mo > 12 || d < 1 || d > days || h > 23 || mi > 59 || s > 59) return undefined;
+  const t = Date.parse(m[4] === undefined ? `${v}T00:00` : v.replace(' ', 'T'));
+  return Number.isFinite(t) ? t : undefined;
+}

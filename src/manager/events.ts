@@ -46,6 +46,8 @@ export interface EventQuery {
   /** Case-insensitive substring over message, source and object. */
   text?: string;
   afterId?: number;
+  /** Only events at or after this time (ISO 8601, UTC as the log writes it). */
+  since?: string;
   limit?: number;
 }
 
@@ -120,6 +122,7 @@ export class EventLog {
       params.text = q.text.toLowerCase();
     }
     if (q.afterId !== undefined) { where.push('id > @afterId'); params.afterId = q.afterId; }
+    if (q.since !== undefined) { where.push('time >= @since'); params.since = q.since; }
     const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
     params.limit = Math.max(1, Math.min(q.limit ?? 500, 100_000));
     return (this.db.prepare(sql).all(params) as Row[]).map(toRecord);
