@@ -1,7 +1,7 @@
 // Creating a VM: the host facts its validation needs, the domain spec for a
 // validated input, and the create itself, which takes back every step
 // already done when one fails (no defined domain, no orphan volume).
-import { existsSync, readdirSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -32,6 +32,25 @@ export function capabilities(ctx: CoreContext): Promise<Capabilities> {
   return p;
 }
 
+/**
+ * The first `bytes` of a regular file, or undefined. Opened without blocking
+ * and checked to be a file first: a FIFO or a device given as an ISO must not
+ * hang or read a disk.
+ */
+function fileHead(path: string, bytes: number): Uint8Array | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) return undefined;
+    const buf = Buffer.alloc(bytes);
+    return buf.subarray(0, readSync(fd, buf, 0, bytes, 0));
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 function hostBridges(): string[] {
   try {
     return readdirSync('/sys/class/net').filter((n) => existsSync(`/sys/class/net/${n}/bridge`)).sort();
@@ -52,7 +71,7 @@ export async function hostFacts(ctx: CoreContext, wantVolumes: readonly string[]
   }));
   return {
     domains, memoryKiB: node.memoryKiB, cpus: node.cpus, pools, volumes,
-    networks: networks.map((n) => n.name), bridges: hostBridges(), machines: caps.machines, fileExists: existsSync,
+    networks: networks.map((n) => n.name), bridges: hostBridges(), machines: caps.machines, fileExists: existsSync, fileHead,
   };
 }
 

@@ -66,6 +66,36 @@ export interface HostFacts {
   machines: readonly string[];
   /** Whether a path exists on this host (ISO, kernel, initrd). */
   fileExists: (path: string) => boolean;
+  /** The first `bytes` of a regular file on this host (the ISO and kernel rules read its magic number); undefined when it cannot be read. */
+  fileHead: (path: string, bytes: number) => Uint8Array | undefined;
+}
+
+const ascii = (head: Uint8Array, at: number, text: string): boolean =>
+  head.length >= at + text.length && [...text].every((c, i) => head[at + i] === c.charCodeAt(0));
+
+/** Where an ISO 9660 image says what it is: "CD001" in its first volume descriptor (sector 16, byte 1). */
+const ISO9660_MAGIC_AT = 32769;
+/** How much of a file the ISO and kernel rules read. */
+export const IMAGE_HEAD_BYTES = ISO9660_MAGIC_AT + 5;
+
+export const ISO_RULE = 'an ISO 9660 image ("CD001" at byte 32769) or a volume of a pool (POOL/VOLUME)';
+export const KERNEL_RULE = 'a kernel image: an x86 bzImage ("HdrS" at 0x202), an ELF file, an arm64 Image ("ARMd" at 0x38) or an EFI stub ("MZ" at 0)';
+
+export function isIso9660(head: Uint8Array): boolean {
+  return ascii(head, ISO9660_MAGIC_AT, 'CD001');
+}
+
+export function isKernelImage(head: Uint8Array): boolean {
+  return ascii(head, 0x202, 'HdrS') || (head[0] === 0x7f && ascii(head, 1, 'ELF')) || ascii(head, 0x38, 'ARMd') || ascii(head, 0, 'MZ');
+}
+
+/** What is wrong with a file on this host given as an image (ISO, kernel), or undefined. */
+function imageFileProblem(path: string, facts: HostFacts, isKind: (head: Uint8Array) => boolean, rule: string): string | undefined {
+  if (!path.startsWith('/')) return undefined;
+  if (!facts.fileExists(path)) return `${path} does not exist`;
+  const head = facts.fileHead(path, IMAGE_HEAD_BYTES);
+  if (!head) return `${path} cannot be read (it must be a readable file: ${rule})`;
+  return isKind(head) ? undefined : `${path} is not ${rule}`;
 }
 
 export const NAME_MAX = 255;
@@ -214,7 +244,7 @@ export function validateVmCreate(input: VmCreateInput, facts: HostFacts): FieldE
         else if (objectNameProblem(pv.volume)) out.push(err('iso', 'ISO', `volume ${objectNameProblem(pv.volume)!}`));
         else if (!(facts.volumes[pv.pool] ?? []).includes(pv.volume)) out.push(err('iso', 'ISO', `no volume named '${pv.volume}' in pool '${pv.pool}'`));
       } else if (!input.iso.startsWith('/')) out.push(err('iso', 'ISO', 'must be an absolute path or POOL/VOLUME'));
-      else if (!facts.fileExists(input.iso)) out.push(err('iso', 'ISO', `${input.iso} does not exist`));
+      else p('iso', 'ISO', imageFileProblem(input.iso, facts, isIso9660, ISO_RULE));
       break;
     }
     case 'network':
@@ -223,7 +253,7 @@ export function validateVmCreate(input: VmCreateInput, facts: HostFacts): FieldE
     case 'kernel':
       if (!input.kernel) out.push(err('kernel', 'kernel', 'is required for direct kernel boot'));
       else if (!input.kernel.startsWith('/')) out.push(err('kernel', 'kernel', 'must be an absolute path'));
-      else if (!facts.fileExists(input.kernel)) out.push(err('kernel', 'kernel', `${input.kernel} does not exist`));
+      else p('kernel', 'kernel', imageFileProblem(input.kernel, facts, isKernelImage, KERNEL_RULE));
       if (input.initrd) {
         if (!input.initrd.startsWith('/')) out.push(err('initrd', 'initrd', 'must be an absolute path'));
         else if (!facts.fileExists(input.initrd)) out.push(err('initrd', 'initrd', `${input.initrd} does not exist`));

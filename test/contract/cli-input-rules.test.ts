@@ -6,7 +6,7 @@
 // every noun. The command-wide cases are generated from the command list.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMANDS } from '../../src/cli/commands.ts';
@@ -127,7 +127,7 @@ describe('control characters', () => {
       assert.equal(r.code, 2, `${JSON.stringify(m)}: ${r.err}`);
       assert.match(r.err, /--machine: must be 1-64 lower-case letters/);
     }
-    const facts: HostFacts = { domains: [], memoryKiB: 4 << 20, cpus: 4, pools: [], volumes: {}, networks: [], bridges: [], machines: [], fileExists: () => true };
+    const facts: HostFacts = { domains: [], memoryKiB: 4 << 20, cpus: 4, pools: [], volumes: {}, networks: [], bridges: [], machines: [], fileExists: () => true, fileHead: () => undefined };
     const input: VmCreateInput = { name: 'a', vcpus: 1, memoryMiB: 64, disks: [], boot: 'network', nic: undefined, osType: 'linux', machine: 'pc-q35-8.2', graphics: 'none' };
     assert.deepEqual(validateVmCreate(input, facts).filter((e) => e.field === 'machine'), []);
     assert.deepEqual(validateVmCreate({ ...input, machine: 'q35' }, { ...facts, machines: ['pc', 'pc-i440fx-8.2'] }).map((e) => e.field), ['boot', 'machine']);
@@ -177,5 +177,42 @@ describe('not found', () => {
   it('the help says what each exit status means', async () => {
     const r = await hostdeck('--help');
     assert.match(r.out, /Exit status: 0 on success, 1 when the action could not be done .*, 2 for invalid input \(a value that breaks a rule, or names an object that does not exist\)/);
+  });
+});
+
+describe('--iso and --kernel are images of their kind (read before anything is created)', () => {
+  /** A file of `size` bytes with `magic` at `at`. */
+  const image = (name: string, at: number, magic: string, size = 40_000): string => {
+    const b = Buffer.alloc(size);
+    b.write(magic, at, 'latin1');
+    const path = join(dir, name);
+    writeFileSync(path, b);
+    return path;
+  };
+  const create = (...more: string[]) => hostdeck('vm', 'create', 'image-vm', '--memory', '64', ...more, '--dry-run', '-c', TEST_URI, '--db', db);
+
+  it('a file that is not an ISO 9660 image is refused as --iso with status 2, naming the rule', async () => {
+    for (const path of ['/etc/passwd', image('short.iso', 0, 'CD001', 100), image('fake.iso', 0, 'CD001')]) {
+      const r = await create('--boot', 'cdrom', '--iso', path);
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, new RegExp(`^hostdeck: --iso: ${path.replace(/\./g, '\\.')} is not an ISO 9660 image \\("CD001" at byte 32769\\) or a volume of a pool`, 'm'));
+    }
+    const dirAsIso = await create('--boot', 'cdrom', '--iso', dir);
+    assert.equal(dirAsIso.code, 2);
+    assert.match(dirAsIso.err, /--iso: .* cannot be read \(it must be a readable file: an ISO 9660 image/);
+    const iso = await create('--boot', 'cdrom', '--iso', image('real.iso', 32769, 'CD001'));
+    assert.equal(iso.code, 0, iso.err);
+  });
+
+  it('a file that is not a kernel image is refused as --kernel with status 2, naming the rule', async () => {
+    for (const path of ['/etc/shadow', '/etc/passwd', image('not-a-kernel', 0, 'hello')]) {
+      const r = await create('--boot', 'kernel', '--kernel', path);
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, /--kernel: .* is not a kernel image: an x86 bzImage \("HdrS" at 0x202\), an ELF file, an arm64 Image \("ARMd" at 0x38\) or an EFI stub \("MZ" at 0\)/);
+    }
+    for (const path of [image('bzImage', 0x202, 'HdrS'), image('Image', 0x38, 'ARMd'), image('vmlinuz.efi', 0, 'MZ'), '/bin/sh']) {
+      const r = await create('--boot', 'kernel', '--kernel', path);
+      assert.equal(r.code, 0, `${path}: ${r.err}`);
+    }
   });
 });

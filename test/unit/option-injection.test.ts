@@ -60,7 +60,7 @@ describe('the names rule (src/domain/names.ts), shared by every kind of name', (
 
   it('a new VM\'s pool, volume and network names follow it, each named by its field', () => {
     const facts: HostFacts = {
-      domains: [], memoryKiB: 8 * 1024 ** 2, cpus: 4, volumes: { '-p': ['-v'] }, networks: ['--network=default'], bridges: [], machines: [], fileExists: () => true,
+      domains: [], memoryKiB: 8 * 1024 ** 2, cpus: 4, volumes: { '-p': ['-v'] }, networks: ['--network=default'], bridges: [], machines: [], fileExists: () => true, fileHead: () => undefined,
       pools: [{ name: '-p', state: 'running', uuid: '', autostart: false, persistent: true, capacityBytes: 1e12, allocationBytes: 0, availableBytes: 1e12 } as unknown as HostFacts['pools'][number]],
     };
     const input: VmCreateInput = {

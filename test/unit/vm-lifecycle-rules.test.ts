@@ -22,6 +22,12 @@ const facts: HostFacts = {
   pools: [{ name: 'default', state: 'running', availableBytes: 10 * 1024 ** 3 }, { name: 'cold', state: 'inactive' }],
   volumes: { default: ['base.qcow2', 'os.iso'] }, networks: ['default'], bridges: ['br0'], machines: ['pc', 'q35', 'pc-i440fx-7.2'],
   fileExists: (p) => p === '/boot/vmlinuz' || p === '/isos/debian.iso',
+  fileHead: (p, bytes) => {
+    const b = new Uint8Array(bytes);
+    if (p === '/boot/vmlinuz') b.set([...'HdrS'].map((c) => c.charCodeAt(0)), 0x202);
+    if (p === '/isos/debian.iso') b.set([...'CD001'].map((c) => c.charCodeAt(0)), 32769);
+    return b;
+  },
 };
 const good: VmCreateInput = {
   name: 'db1', vcpus: 2, memoryMiB: 2048, disks: [{ kind: 'new', pool: 'default', sizeMiB: 8192, format: 'qcow2' }],
