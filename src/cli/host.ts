@@ -10,7 +10,8 @@ export const hostCommands: Command[] = [
     async run(ctx) {
       const h = await ctx.core.host.info();
       if (ctx.json) {
-        ctx.out(JSON.stringify(h, null, 2));
+        // Both gateways always have their key: null says "none", as the human output does.
+        ctx.out(JSON.stringify({ ...h, gateway: h.gateway ?? null, gateway6: h.gateway6 ?? null }, null, 2));
         return 0;
       }
       const st = h.libvirt;
@@ -23,7 +24,8 @@ export const hostCommands: Command[] = [
         ['memory', `${formatBytes(h.memory.usedKiB * 1024)} used of ${formatBytes(h.memory.totalKiB * 1024)}`],
         ['load', h.load.map((l) => l.toFixed(2)).join(' ')],
         ['management', h.management ? `${h.management.iface} ${h.management.addresses.map((a) => `${a.address}/${a.prefix}`).join(' ')}` : 'none'],
-        ['gateway', h.gateway ?? h.gateway6 ?? 'none'],
+        ['gateway', h.gateway ?? 'none'],
+        ['gateway6', h.gateway6 ?? 'none'],
         ['dns', h.dns.join(' ') || 'none'],
         ['libvirt', `${st.uri} ${st.state}${st.version?.library ? ` (${st.version.library}${st.version.hypervisor ? `, ${st.version.hypervisor}` : ''})` : ''}${st.error ? `: ${st.error}` : ''}`],
       ];
