@@ -12,7 +12,7 @@ import { managementImpact, riskText, type ManagementRisk } from '../domain/net/i
 import { DEFAULT_CONFIRM_TIMEOUT_S, NetError, type ApplyResult, type NetworkUseCases, type ProbeResult } from '../core/network.ts';
 import { parseArgs, UsageError, type OptionSpecs, type ParsedOptions } from './args.ts';
 import { toCommandError } from './errors.ts';
-import { CommandError, printTable, type Command, type CommandContext } from './registry.ts';
+import { CommandError, printTable, problem, type Command, type CommandContext } from './registry.ts';
 
 const netService = (ctx: CommandContext): NetworkUseCases => ctx.core.network;
 
@@ -172,7 +172,7 @@ function printProbes(ctx: CommandContext, probes: ProbeResult[]): void {
 function outcome(ctx: CommandContext, r: ApplyResult): number {
   if (ctx.json) ctx.out(JSON.stringify(r, null, 2));
   if (r.status === 'confirmed') { if (!ctx.json) ctx.out('Confirmed: the change is kept.'); return 0; }
-  if (r.status === 'rolled-back') { ctx.err(`Rolled back: ${r.reason ?? 'not confirmed'}. The previous configuration is back; the staged changes are kept (net discard drops them).`); return 1; }
+  if (r.status === 'rolled-back') { problem(ctx, `Rolled back: ${r.reason ?? 'not confirmed'}. The previous configuration is back; the staged changes are kept (net discard drops them).`); return 1; }
   if (!ctx.json) ctx.out(`Applied; waiting for confirmation until ${r.deadline}: run \`hostdeck net confirm\` (from any session) or \`hostdeck net rollback\`.`);
   return 0;
 }
@@ -186,7 +186,7 @@ function stageCommand(v: StageVerb): Command {
       let change: NetChange;
       try { change = v.build(ctx.positionals, ctx.options, current); } catch (e) { throw toCommandError(e); }
       await stageOrExplain(svc, change, current, v);
-      if (change.op === 'bond.create' || change.op === 'bond.edit') for (const w of bondWarnings(change.name, change.options)) ctx.err(`warning: ${w}`);
+      if (change.op === 'bond.create' || change.op === 'bond.edit') for (const w of bondWarnings(change.name, change.options)) problem(ctx, `warning: ${w}`);
       if (ctx.json) ctx.out(JSON.stringify(svc.staged(), null, 2));
       else printStaged(ctx, svc);
       return 0;
@@ -249,7 +249,7 @@ export function parseNetFile(text: string, current: NetConfig, onLine?: (done: n
  * naming it, or --accept-disconnect where there is no terminal.
  */
 async function acceptDisconnect(ctx: CommandContext, risks: readonly ManagementRisk[]): Promise<void> {
-  for (const r of risks) ctx.err(`warning: ${r.reason}`);
+  for (const r of risks) problem(ctx, `warning: ${r.reason}`);
   if (ctx.options['accept-disconnect']) return;
   if (ctx.interactive && !ctx.json) {
     const a = await ctx.prompt(`${riskText(risks)}. Apply anyway? Type yes to apply: `);

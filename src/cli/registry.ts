@@ -79,6 +79,15 @@ export class CommandError extends Error {
   }
 }
 
+/**
+ * A problem that does not end the command (a warning, a step that failed) on
+ * stderr as the CLI prints its errors: every line of it starts "hostdeck: ",
+ * so a message that spans lines still says on each whose it is.
+ */
+export function problem(ctx: Pick<CommandContext, 'err'>, text: string): void {
+  for (const line of text.split('\n')) ctx.err(`hostdeck: ${line}`);
+}
+
 /** Print a value as JSON or as an aligned table. */
 export function printTable(ctx: CommandContext, rows: Record<string, unknown>[], columns: string[], jsonValue: unknown = rows): void {
   if (ctx.json) {

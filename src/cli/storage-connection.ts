@@ -12,7 +12,7 @@ import { formatBytes } from '../domain/size.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { OptionSpecs, ParsedOptions } from './args.ts';
 import { toCommandError } from './errors.ts';
-import { CommandError, printTable, type Command, type CommandContext } from './registry.ts';
+import { CommandError, printTable, problem, type Command, type CommandContext } from './registry.ts';
 
 const FIELD_OPTION: Record<string, string> = {
   type: 'type', name: 'name', path: 'path', version: 'version', options: 'options', portal: 'portal', target: 'target',
@@ -203,7 +203,7 @@ export const storageConnectionCommands: Command[] = [
         if (ctx.options['connect-now']) {
           const o = await s.connect(c.id).catch((e: Error) => e);
           if (o instanceof Error) {
-            ctx.err(`hostdeck: added ${connectionLabel(c)} (${c.id}) but connecting failed: ${o.message}`);
+            problem(ctx, `added ${connectionLabel(c)} (${c.id}) but connecting failed: ${o.message}`);
             if (ctx.json) ctx.out(JSON.stringify({ ...s.get(c.id), connectError: o.message }, null, 2));
             return 1;
           }

@@ -4,7 +4,7 @@
 // priming sample (rates need two), so every printed record has them.
 import type { VmRow } from '../domain/vm-figures.ts';
 import { createVmStore } from '../store/vms.ts';
-import { CommandError, pause, untilStopped, type Command, type CommandContext } from './registry.ts';
+import { CommandError, pause, problem, untilStopped, type Command, type CommandContext } from './registry.ts';
 
 /** The batch columns, in order (CSV header and JSON keys). */
 export const TOP_FIELDS = [
@@ -54,7 +54,7 @@ async function runTop(ctx: CommandContext): Promise<number> {
       if (stop.aborted) break;
       await store.refresh();
       s = store.getSnapshot();
-      if (!s.data || s.error) { ctx.err(`hostdeck: tick ${tick}: ${s.error ?? 'no data'}`); continue; }
+      if (!s.data || s.error) { problem(ctx, `tick ${tick}: ${s.error ?? 'no data'}`); continue; }
       const at = s.data.at;
       for (const r of s.data.rows) {
         const rec = topRecord(r, at, tick);

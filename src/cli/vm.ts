@@ -18,15 +18,18 @@ const FIELD_OPTION: [RegExp, string][] = [
   [/^pool$/, '--pool'],
 ];
 
+/** Options that stand for several fields: the message's label says which ("--disk: disk 2 pool: ..."). */
+const LABELLED = new Set(['--disk', '--network/--bridge']);
+
 /** A field error as the CLI says it: the option first, then the rule ("--memory: must be more than 0 MiB"). */
 export function cliFieldMessage(e: FieldError): string {
   const opt = FIELD_OPTION.find(([re]) => re.test(e.field))?.[1];
   if (!opt) return e.message;
-  // Keep the label when it says more than the option ("disk 2 pool: ...").
+  // The rules' messages start with the field's label ("name: must ..."), which the option replaces.
   const i = e.message.indexOf(': ');
   const label = i >= 0 ? e.message.slice(0, i) : '';
   const rule = i >= 0 ? e.message.slice(i + 2) : e.message;
-  return opt === '--disk' || opt === '--network/--bridge' || opt === 'NAME' || opt === 'SNAPSHOT' ? `${opt}: ${label}: ${rule}` : `${opt}: ${rule}`;
+  return LABELLED.has(opt) && label ? `${opt}: ${label}: ${rule}` : `${opt}: ${rule}`;
 }
 
 /** Run a service call; its errors become the CLI's (src/cli/errors.ts), field errors named by option. */

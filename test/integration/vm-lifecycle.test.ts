@@ -151,7 +151,7 @@ describe('VM lifecycle on the real libvirtd', () => {
     const domainsBefore = await allDomains();
     const r = cli(['vm', 'create', `${prefix}c/x`, '--memory', '0', '--vcpus', '64', '--disk', `pool=${LC_PREFIX}nopool,size=1G`, '--graphics', 'none'], join(s.dir, 'cli.db'));
     assert.equal(r.code, 2, r.err);
-    assert.match(r.err, /NAME: name: must not contain '\/'/);
+    assert.match(r.err, /NAME: must not contain '\/'/);
     assert.match(r.err, /--memory: must be more than 0 MiB/);
     assert.match(r.err, /--vcpus: must be at most \d+/);
     assert.match(r.err, /--disk: disk 1 pool: no storage pool named 'hd-lc-nopool'/);

@@ -194,8 +194,8 @@ describe('net apply: a change that may disconnect the operator (host reads answe
       const calls: string[] = [];
       const r = await hostdeck(['net', 'apply', '--yes', '--db', db], calls);
       assert.equal(r.code, 1, r.err);
-      assert.match(r.err, /^warning: eth0 switches IPv4 from static to DHCP: eth0 loses 192\.168\.81\.10\/24/m);
-      assert.match(r.err, /^warning: the default IPv4 gateway 192\.168\.81\.1 \(eth0\) is left to DHCP/m);
+      assert.match(r.err, /^hostdeck: warning: eth0 switches IPv4 from static to DHCP: eth0 loses 192\.168\.81\.10\/24/m);
+      assert.match(r.err, /^hostdeck: warning: the default IPv4 gateway 192\.168\.81\.1 \(eth0\) is left to DHCP/m);
       assert.match(r.err, /not applied: this change may disconnect you from the host .*give --accept-disconnect to apply it anyway/);
       // Only reads ran: no checkpoint, no pending file, no change.
       assert.deepEqual(calls.filter((c) => !/^(ip -j |ip -d -j addr show$|lldpcli |grep |cat -- |nmcli -t -f RUNNING )/.test(c)), []);
@@ -261,7 +261,7 @@ describe('issue #22: net bond create without --mode or link monitoring', () => {
     try {
       const bare = await run(['net', 'bond', 'create', 'bond0', '--port', 'eth0', '--miimon', '0']);
       assert.equal(bare.code, 0, bare.err);
-      assert.match(bare.err, /^warning: bond bond0 has no link monitoring \(miimon and arp_interval are 0 or unset\)/m);
+      assert.match(bare.err, /^hostdeck: warning: bond bond0 has no link monitoring \(miimon and arp_interval are 0 or unset\)/m);
       assert.equal((await run(['net', 'discard'])).code, 0);
       const monitored = await run(['net', 'bond', 'create', 'bond0', '--port', 'eth0']);
       assert.equal(monitored.code, 0, monitored.err);
