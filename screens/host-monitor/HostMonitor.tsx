@@ -7,7 +7,7 @@ import { bind, useBindings } from '../../src/app/keys.ts';
 import { useStores } from '../../src/app/stores.ts';
 import { stepRefresh } from '../../src/store/refresh.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
-import { compactBytes } from '../../src/domain/vm-figures.ts';
+import { compactBytes } from '../../src/domain/size.ts';
 import { useHostMetrics } from '../../src/store/use-vms.ts';
 import { hbar } from '../../src/ui/braille.ts';
 import { Chart } from '../../src/ui/Chart.tsx';

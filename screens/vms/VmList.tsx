@@ -11,8 +11,10 @@ import { useStores } from '../../src/app/stores.ts';
 import { stepRefresh } from '../../src/store/refresh.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { makeFilter } from '../../src/domain/filter.ts';
+import { compactBytes } from '../../src/domain/size.ts';
+import { compactDuration } from '../../src/domain/duration.ts';
 import {
-  compactBytes, compactDuration, defaultDesc, filterFields, formatPercent, sortRows, totalsText, vmMemoryKiB, vmTotals,
+  defaultDesc, filterFields, formatPercent, sortRows, totalsText, vmMemoryKiB, vmTotals,
   type SortKey, type VmRow,
 } from '../../src/domain/vm-figures.ts';
 import { usePolled } from '../../src/store/use-polled.ts';

@@ -31,3 +31,14 @@ export function parseSince(v: string, now: number): number | undefined {
   const t = Date.parse(m[4] === undefined ? `${v}T00:00` : v.replace(' ', 'T'));
   return Number.isFinite(t) ? t : undefined;
 }
+
+/** For a fixed-width column: a duration in at most 8 characters (59s, 12m05s, 3h07m, 12d03h). */
+export function compactDuration(sec: number | undefined): string {
+  if (sec === undefined || !Number.isFinite(sec)) return '-';
+  const s = Math.max(0, Math.floor(sec));
+  const p = (n: number) => String(n).padStart(2, '0');
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${p(s % 60)}s`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h${p(Math.floor((s % 3600) / 60))}m`;
+  return `${Math.floor(s / 86400)}d${p(Math.floor((s % 86400) / 3600))}h`;
+}

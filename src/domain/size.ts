@@ -22,3 +22,14 @@ export function formatBytes(bytes: number | undefined, opts: { whole?: boolean }
 export function formatMiB(mib: number): string {
   return formatBytes(mib * MIB, { whole: true });
 }
+
+/** For a fixed-width column: bytes in at most 6 characters (512, 12.3K, 1.5M, 20G). Not measured: "-". */
+export function compactBytes(n: number | undefined): string {
+  if (n === undefined || !Number.isFinite(n)) return '-';
+  const units = ['', 'K', 'M', 'G', 'T', 'P'];
+  let v = Math.max(0, n);
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) { v /= 1024; i++; }
+  if (i === 0) return String(Math.round(v));
+  return `${v >= 100 ? Math.round(v) : v.toFixed(1)}${units[i]}`;
+}

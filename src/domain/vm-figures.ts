@@ -2,6 +2,7 @@
 // comparators for every column, delta markers (k9s-style: a value that jumped
 // since the last tick is marked), and the compact number formats. No I/O.
 import type { DomainStateName, DomainSummary } from '../virt/types.ts';
+import { compactBytes } from './size.ts';
 
 /** One VM in the monitoring list: its identity and state plus the live figures of the last tick. */
 export interface VmRow extends DomainSummary {
@@ -102,28 +103,6 @@ export function deltaMarks(prev: VmRow | undefined, cur: Omit<VmRow, 'marks'>): 
   }
   if (prev.vcpus !== cur.vcpus) m.vcpus = cur.vcpus > prev.vcpus ? 'up' : 'down';
   return m;
-}
-
-/** Bytes in at most 6 characters: 512, 12.3K, 1.5M, 20G. */
-export function compactBytes(n: number | undefined): string {
-  if (n === undefined || !Number.isFinite(n)) return '-';
-  const units = ['', 'K', 'M', 'G', 'T', 'P'];
-  let v = Math.max(0, n);
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) { v /= 1024; i++; }
-  if (i === 0) return String(Math.round(v));
-  return `${v >= 100 ? Math.round(v) : v.toFixed(1)}${units[i]}`;
-}
-
-/** A duration in at most 8 characters: 59s, 12m05s, 3h07m, 12d03h. */
-export function compactDuration(sec: number | undefined): string {
-  if (sec === undefined || !Number.isFinite(sec)) return '-';
-  const s = Math.max(0, Math.floor(sec));
-  const p = (n: number) => String(n).padStart(2, '0');
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${p(s % 60)}s`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h${p(Math.floor((s % 3600) / 60))}m`;
-  return `${Math.floor(s / 86400)}d${p(Math.floor((s % 86400) / 3600))}h`;
 }
 
 export function formatPercent(p: number | undefined): string {

@@ -12,7 +12,7 @@ import { createCore } from '../../src/core/index.ts';
 import { SCREENS } from '../../screens/index.ts';
 import { KEYS, renderTui } from '../lib/ink.tsx';
 import { testServices } from '../lib/services.ts';
-import { compactBytes } from '../../src/domain/vm-figures.ts';
+import { compactBytes } from '../../src/domain/size.ts';
 // @ts-expect-error -- plain .mjs helper shared with the benchmarks
 import { writeMonitorFixture } from '../../scripts/bench/monitor-fixture.mjs';
 
