@@ -86,7 +86,11 @@ describe('hostile values in every string option and positional of every command 
       .replace('</pool>', `<volume><name>hostile-base.qcow2</name><capacity unit='bytes'>16777216</capacity><target><path>${join(dir, 'pool', 'hostile-base.qcow2')}</path></target></volume></pool>`));
     for (const d of ['images', 'pool', 'engine-root/etc/ssh', 'engine-root/root']) mkdirSync(join(dir, d), { recursive: true });
     writeFileSync(join(dir, 'engine-root/etc/passwd'), 'root:x:0:0:root:/root:/bin/bash\n');
-    for (const f of ['boot.iso', 'vmlinuz', 'initrd.img', 'upload.img']) writeFileSync(join(dir, f), '');
+    for (const f of ['initrd.img', 'upload.img']) writeFileSync(join(dir, f), '');
+    // An ISO and a kernel are read by their magic numbers: an ISO 9660 image and an x86 bzImage header.
+    const image = (at: number, magic: string) => { const b = Buffer.alloc(40_000); b.write(magic, at, 'latin1'); return b; };
+    writeFileSync(join(dir, 'boot.iso'), image(32769, 'CD001'));
+    writeFileSync(join(dir, 'vmlinuz'), image(0x202, 'HdrS'));
     writeFileSync(join(dir, 'secret'), 'plain-secret\n', { mode: 0o600 });
     writeFileSync(join(dir, 'engine-register.conf'), 'management_server=127.0.0.1:9\n');
     process.env.HOSTDECK_LOG = join(dir, 'hostdeck.log');
