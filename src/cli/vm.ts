@@ -22,8 +22,11 @@ const FIELD_OPTION: [RegExp, string][] = [
 const LABELLED = new Set(['--disk', '--network/--bridge']);
 
 /** A field error as the CLI says it: the option first, then the rule ("--memory: must be more than 0 MiB"). */
-export function cliFieldMessage(e: FieldError): string {
-  const opt = FIELD_OPTION.find(([re]) => re.test(e.field))?.[1];
+export const cliFieldMessage = (e: FieldError): string => fieldMessageBy(FIELD_OPTION, e);
+
+/** A field error named by the first option of `options` whose pattern matches its field. */
+function fieldMessageBy(options: readonly [RegExp, string][], e: FieldError): string {
+  const opt = options.find(([re]) => re.test(e.field))?.[1];
   if (!opt) return e.message;
   // The rules' messages start with the field's label ("name: must ..."), which the option replaces.
   const i = e.message.indexOf(': ');
@@ -244,7 +247,8 @@ const vmCommands: Command[] = [
       const newName = ctx.positionals[1];
       if (newName === undefined) throw new CommandError('NEW-NAME: is required', 2);
       checkedName('NEW-NAME', newName);
-      const r = await guard(() => ctx.core.vms.clone(name, newName));
+      // The clone's name is its second argument.
+      const r = await cliGuard(() => ctx.core.vms.clone(name, newName), (e) => fieldMessageBy([[/^name$/, 'NEW-NAME'], ...FIELD_OPTION], e));
       ctx.out(ctx.json ? JSON.stringify(r, null, 2) : `${name}: cloned as ${r.name}${r.volumes.length ? ` (disks ${r.volumes.join(', ')})` : ''}`);
       return 0;
     },

@@ -37,6 +37,12 @@ describe('error lines', () => {
     assert.deepEqual(r.lines, ["hostdeck: SNAPSHOT: must not contain '/' or a newline"]);
   });
 
+  it("a clone's new name is named as NEW-NAME", async () => {
+    const r = await hostdeck('vm', 'clone', 'test', 'test');
+    assert.equal(r.code, 2);
+    assert.deepEqual(r.lines, ["hostdeck: NEW-NAME: a VM named 'test' already exists"]);
+  });
+
   it('a field that stands for several keeps the label saying which ("--disk: disk 1 pool: ...")', async () => {
     const r = await hostdeck('vm', 'create', 'ok', '--disk', 'pool=nopool,size=1G', '--dry-run');
     assert.equal(r.code, 2);
