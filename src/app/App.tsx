@@ -48,6 +48,23 @@ export interface AppProps {
   now?: () => Date;
 }
 
+/**
+ * A notice on the line above the footer. A result (success, info) expires
+ * after a few seconds wherever the operator is: it often closes its screen
+ * (a created VM goes back to the list). An error or a warning belongs to the
+ * screen that raised it: it is gone when another screen is shown, and on the
+ * next key press; otherwise it expires after a minute.
+ */
+interface Notice { kind: NoticeKind; text: string; id: number; owner: string }
+
+function noticeOutlivesScreen(kind: NoticeKind): boolean {
+  return kind === 'success' || kind === 'info';
+}
+
+function noticeLifetimeMs(kind: NoticeKind): number {
+  return noticeOutlivesScreen(kind) ? 6000 : 60_000;
+}
+
 interface StackEntry { id: string; params: Record<string, unknown>; key: number }
 interface Confirm { question: string; dangerous: boolean; yes: string; focusYes: boolean; resolve: (ok: boolean) => void }
 
@@ -68,13 +85,16 @@ export function App(props: AppProps) {
   const [helpOffset, setHelpOffset] = useState(0);
   const [palette, setPalette] = useState({ query: '', selected: 0 });
   const [confirmState, setConfirm] = useState<Confirm | null>(null);
-  const [notice, setNotice] = useState<{ kind: NoticeKind; text: string; id: number }>();
+  const [notice, setNotice] = useState<Notice>();
   const [capture, setCaptureState] = useState(false);
   // The state the key handler reads lives in a ref updated synchronously, so
   // several keys arriving in one chunk (fast typing, paste) act in order.
   const live = useRef({ overlay: 'none' as 'none' | 'help' | 'palette', palette: { query: '', selected: 0 }, confirm: null as Confirm | null, capture: false });
   const [clock, setClock] = useState(() => (props.now ?? (() => new Date()))());
   const keySeq = useRef(1);
+  // The stack key of the screen on top: a notice raised through the shell
+  // belongs to it, unless a screen's own shell names itself (its late results stay with it).
+  const topKey = useRef('0');
 
   // Bindings registered by the screen on top (owner = its stack key).
   const bindingsRef = useRef(new Map<string, Binding[]>());
@@ -91,6 +111,7 @@ export function App(props: AppProps) {
   }), []);
 
   const top = stack[stack.length - 1]!;
+  topKey.current = String(top.key);
   const bindingCtx = useMemo(() => ({ registry, owner: String(top.key) }), [registry, top.key]);
   // What each screen on the stack keeps (sort, filter, selection) while another covers it.
   const screenStates = useMemo(() => new ScreenStates(), []);
@@ -110,12 +131,13 @@ export function App(props: AppProps) {
     return () => clearTimeout(t);
   }, [props.now]);
 
-  const notify = useCallback((kind: NoticeKind, text: string) => {
+  const notifyFrom = useCallback((owner: string, kind: NoticeKind, text: string) => {
     const id = keySeq.current++;
-    setNotice({ kind, text, id });
-    const t = setTimeout(() => setNotice((n) => (n?.id === id ? undefined : n)), kind === 'error' ? 15000 : 6000);
+    setNotice({ kind, text, id, owner });
+    const t = setTimeout(() => setNotice((n) => (n?.id === id ? undefined : n)), noticeLifetimeMs(kind));
     t.unref?.();
   }, []);
+  const notify = useCallback((kind: NoticeKind, text: string) => notifyFrom(topKey.current, kind, text), [notifyFrom]);
 
   useEffect(() => {
     let live = true;
@@ -168,6 +190,10 @@ export function App(props: AppProps) {
     core, readOnly, notify, confirm, push, back, setCapture, suspend, screens,
     size: { rows: bodyRows, columns: size.columns },
   }), [core, readOnly, notify, confirm, push, back, setCapture, suspend, screens, bodyRows, size.columns]);
+  // The shell the screen on top gets: its notices are its own.
+  const screenShell: Shell = useMemo(() => ({ ...shell, notify: (kind, text) => notifyFrom(String(top.key), kind, text) }), [shell, notifyFrom, top.key]);
+  // Another screen shown: the notices that belonged to the one before are gone.
+  useEffect(() => { setNotice((n) => (n && !noticeOutlivesScreen(n.kind) && n.owner !== String(top.key) ? undefined : n)); }, [top.key]);
 
   const actions: PaletteAction[] = useMemo(() => [
     ...shellActions({ switchTheme: () => setThemeName((n) => nextTheme(n)), quit: () => exit() }),
@@ -205,6 +231,8 @@ export function App(props: AppProps) {
     const name = keyName(input, key);
     if (name === 'ctrl+c') { exit(); return; }
     if (tooSmall) return;
+    // The operator has seen an error or warning once they press the next key.
+    setNotice((n) => (n && !noticeOutlivesScreen(n.kind) ? undefined : n));
     const cur = live.current;
     if (cur.confirm) {
       const c = cur.confirm;
@@ -332,13 +360,13 @@ export function App(props: AppProps) {
             <Box display={bodyActive ? 'flex' : 'none'} flexDirection="column" height={bodyRows}>
               <BindingContext.Provider value={bindingCtx}>
                 <ScreenStateContext.Provider value={screenStateCtx}>
-                  {Screen ? <Screen key={top.key} shell={shell} active={bodyActive} params={top.params} />
+                  {Screen ? <Screen key={top.key} shell={screenShell} active={bodyActive} params={top.params} />
                     : <Text {...tone(theme, screenModule.error ? 'error' : 'dim')}>{screenModule.error ? `Could not load the ${topDef.title} screen: ${screenModule.error}` : `Opening ${topDef.title}…`}</Text>}
                 </ScreenStateContext.Provider>
               </BindingContext.Provider>
             </Box>
           </Box>
-          <NoticeLine notice={notice} width={size.columns} />
+          <NoticeLine notice={notice && (noticeOutlivesScreen(notice.kind) || notice.owner === String(top.key)) ? notice : undefined} width={size.columns} />
           <KeyBar bindings={footer} width={size.columns} />
         </Box>
       </StoresContext.Provider>

@@ -19,6 +19,7 @@ function Danger({ shell }: ScreenProps) {
   useBindings([
     { keys: ['x'], description: 'Wipe thing', dangerous: true, confirm: 'Really wipe the thing?', action: () => { setCount((c) => c + 1); shell.notify('success', 'thing wiped'); } },
     { keys: ['z'], description: 'Zap', disabledReason: 'nothing to zap', action: () => setCount(100) },
+    { keys: ['e'], description: 'Fail', action: () => shell.notify('error', 'engine unreachable') },
   ]);
   return <Text>wiped {count} times</Text>;
 }
@@ -99,6 +100,32 @@ describe('the shell', () => {
     const f = await env.ui.waitFor('Zap: nothing to zap');
     assert.match(f, /wiped 1 times/);
     await env.ui.press(KEYS.escape);
+  });
+
+  it("an error belongs to the screen that raised it: gone on the next key, and when another screen is shown", async () => {
+    await env.ui.press('d');
+    await env.ui.waitFor('Dashboard › Danger zone');
+    await env.ui.press('e');
+    await env.ui.waitFor('✗ engine unreachable');
+    await env.ui.press('j');
+    await env.ui.waitFor((s) => !s.includes('engine unreachable'));
+    await env.ui.press('e');
+    await env.ui.waitFor('✗ engine unreachable');
+    await env.ui.press(KEYS.escape);
+    const f = await env.ui.waitFor((s) => s.split('\n')[1]!.trim() === 'Dashboard');
+    assert.doesNotMatch(f, /engine unreachable/);
+  });
+
+  it('a success notice outlives the screen that closed (a result often closes its screen)', async () => {
+    await env.ui.press('d');
+    await env.ui.waitFor('Dashboard › Danger zone');
+    await env.ui.press('x');
+    await env.ui.waitFor('Really wipe the thing?');
+    await env.ui.press('y');
+    await env.ui.waitFor('thing wiped');
+    await env.ui.press(KEYS.escape);
+    const f = await env.ui.waitFor((s) => s.split('\n')[1]!.trim() === 'Dashboard');
+    assert.match(f, /✓ thing wiped/);
   });
 
   it('below 80x24 shows the size needed; growing back restores the screen', async () => {
