@@ -16,12 +16,13 @@ import { tone, useTheme, type Theme } from '../../src/ui/theme.ts';
 import type { ManagementRisk } from '../../src/domain/net/impact.ts';
 import { RiskNote, diffRole, diffText, risksOf } from './Risk.tsx';
 import { addressLabel, backendLabel, linkRole, secondsLeft, speedLabel } from './view.ts';
+import { stagedChanges } from '../../src/domain/counts.ts';
 import { NETWORK_KEYS as K } from './keys.ts';
 import { errorNotice } from '../../src/ui/error-notice.ts';
 
-/** The store's state; the first screen that opens attaches net-core's service (it needs the state DB). */
+/** The store's state; the first screen that opens attaches net-core's service (it needs the state DB) and the event log (it follows staging elsewhere). */
 export function useNet(store: NetStore, shell?: { core: { network: NonNullable<NetStore['net']> } }): NetState {
-  if (shell && !store.net) store.attach(shell.core);
+  if (shell) store.attach(shell.core);
   return useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
 }
 
@@ -92,7 +93,7 @@ function StagedPane({ s, t, full, rows, risks }: { s: NetState; t: Theme; full: 
   const lines = full ? s.diff : s.diff.slice(0, Math.max(1, rows - 1));
   return (
     <Box flexDirection="column">
-      <Text bold {...tone(t, 'accent')}>{s.staged.length} staged change{s.staged.length === 1 ? '' : 's'} · {K.apply.keys[0]} apply · {K.discard.keys[0]} discard · {K.diff.keys[0]} {full ? 'hide' : 'show'} the diff</Text>
+      <Text bold {...tone(t, 'accent')}>{stagedChanges(s.diff.length)} · {K.apply.keys[0]} apply · {K.discard.keys[0]} discard · {K.diff.keys[0]} {full ? 'hide' : 'show'} the diff</Text>
       <RiskNote risks={risks} t={t} />
       {lines.map((d, i) => <Text key={i} wrap="truncate" {...tone(t, diffRole(d))}>{diffText(d, risks)}</Text>)}
       {!full && s.diff.length > lines.length ? <Text {...tone(t, 'dim')}>… {s.diff.length - lines.length} more lines ({K.diff.keys[0]} shows all)</Text> : null}
@@ -193,8 +194,16 @@ export function makeNetworkScreen(store: NetStore) {
       }),
       bind(K.discard, {
         footer: false, when: s.staged.length > 0,
-        confirm: `Discard ${s.staged.length} staged change(s)? The host's network is not touched.`,
-        action: async () => { await svc!.discard(); await store.refreshService(); shell.notify('success', 'Staged changes discarded'); }
+        confirm: `Discard ${stagedChanges(s.diff.length)}? The host's network is not touched.`,
+        action: async () => {
+          try {
+            const n = await svc!.discard();
+            shell.notify('success', `Discarded ${stagedChanges(n)}`);
+          } catch (e) {
+            shell.notify(...errorNotice(e, 'Not discarded'));
+          }
+          await store.refreshService();
+        }
       }),
       bind(K.tools, { action: () => shell.push('net-tools') }),
       bind(K.wizard, { footer: false, disabledReason: stageWhy, action: () => shell.push('network-wizard') }),

@@ -2,6 +2,7 @@
 // backends, validation and diff are not part of the console's first frame);
 // network.ts describes them.
 import { changeObject, describeChange, type NetChange } from '../domain/net/model.ts';
+import { stagedChanges } from '../domain/counts.ts';
 import * as processRunner from '../exec/runner.ts';
 import { readRegistration } from '../host/engine/state.ts';
 import { identifyNic, managementOf, readInventory, type InventoryRunner } from '../host/net/inventory.ts';
@@ -63,13 +64,16 @@ export function createNetworkImpl(ctx: NetworkContext, env: NetworkEnv = {}): Ne
         commit(() => set.write(changes, seen, Boolean(opts.replace), opts.onProgress)));
     },
 
-    async discard() {
-      const n = set.list().length;
+    async discard(opts = {}) {
+      const rows = set.list().length;
+      // Counted as the lines of the diff the operator saw (`net diff`, the Network screen), not the rows behind them;
+      // staged changes that no longer fit the host show no diff, only their list: then the rows.
+      const n = rows ? await applier.desiredState(opts.current).then((d) => d.diff.length, () => rows) : 0;
       // A discard with nothing staged is still an operator's action: the door may refuse it, and its event says there was nothing.
-      const message = n ? `Discarded ${n} staged change${n === 1 ? '' : 's'}` : 'Discarded no staged changes: nothing was staged';
+      const message = rows ? `Discarded ${stagedChanges(n)}` : 'Discarded no staged changes: nothing was staged';
       return door.act('network.discard', { id: 'host' }, { message }, ({ commit }) => commit(() => {
         const gone = set.clear();
-        if (gone !== n) throw new NetError('the staged changes changed while they were discarded (another session staged or discarded); try again', 'pending');
+        if (gone !== rows) throw new NetError('the staged changes changed while they were discarded (another session staged or discarded); try again', 'pending');
         return n;
       }));
     },

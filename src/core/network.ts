@@ -93,8 +93,11 @@ export interface NetworkUseCases {
    * change is checked and written.
    */
   stageAll(changes: readonly NetChange[], opts?: StageOptions): Promise<number>;
-  /** Drops every staged change; the deletion and its event commit together. */
-  discard(): Promise<number>;
+  /**
+   * Drops every staged change; the deletion and its event commit together.
+   * Returns (and its event says) how many: the lines of their diff against `current` (default: read from the host).
+   */
+  discard(opts?: { current?: NetConfig }): Promise<number>;
   diff(): Promise<DiffLine[]>;
   desired(current?: NetConfig): Promise<{ current: NetConfig; desired: NetConfig; diff: DiffLine[] }>;
   /** What the staged changes do to the management interface's address or the default gateway. */

@@ -3,10 +3,15 @@
 // LLDP while the screen is open), live link state from watchLinks (an event
 // stream on the real runner: no work while nothing changes), and the state
 // of the core's network use cases: backend, staged changes, their diff, an
-// apply pending confirmation. Runs only while somebody is subscribed.
+// apply pending confirmation. The staged set follows the event log (staging
+// and discarding write an event in the same transaction, from this console or
+// the CLI in another shell), as the Events screen does: re-read when this
+// process writes an event or the highest event id moves (checked every
+// second). Runs only while somebody is subscribed.
 import type { NetChange, NetConfig } from '../domain/net/model.ts';
 import { stepList, type ApplyStep } from '../domain/net/apply-steps.ts';
 import type { DiffLine, NetInventory, NetworkUseCases, PendingApply as CorePending } from '../core/network.ts';
+import type { EventUseCases } from '../core/events.ts';
 import { createPollLoop } from './poller.ts';
 
 export type { ApplyStep };
@@ -31,6 +36,9 @@ export interface PendingApply {
 export type NetService = Pick<NetworkUseCases,
   'backend' | 'current' | 'inventory' | 'watchLinks' | 'watchAddresses' | 'staged' | 'stage' | 'stageAll' | 'discard' | 'diff'
   | 'apply' | 'waitForOutcome' | 'confirm' | 'rollback' | 'pending' | 'identify' | 'emergencyReset' | 'testTargets'>;
+
+/** What the store needs of the event log to notice another session's staging. */
+export type EventFeed = Pick<EventUseCases, 'lastId' | 'subscribe'>;
 
 const diffLines = (d: readonly DiffLine[]): NetDiffLine[] => d.map((x) => ({ sign: x.kind, text: x.text }));
 
@@ -74,12 +82,12 @@ export interface NetStore {
   apply: (opts: { confirmTimeoutS: number; onSteps: (s: ApplyStep[]) => void }) => Promise<PendingApply>;
   /** The apply this session was waiting on is settled (confirmed or rolled back): drop it before the next read. */
   settled: () => void;
-  /** Takes the network use cases of the shell's core on first use. */
-  attach: (core: { network: NetService }) => void;
+  /** Takes the network use cases and the event log of the shell's core on first use (each unless given at creation). */
+  attach: (core: { network: NetService; events?: EventFeed }) => void;
   stop: () => void;
 }
 
-export function createNetStore(deps: { net?: NetService; slowPollMs?: number; pollMs?: number }): NetStore {
+export function createNetStore(deps: { net?: NetService; events?: EventFeed; slowPollMs?: number; pollMs?: number; eventPollMs?: number }): NetStore {
   let state: NetState = { staged: [], diff: [], loading: true };
   const subs = new Set<() => void>();
   const emit = () => { for (const s of subs) s(); };
@@ -109,12 +117,14 @@ export function createNetStore(deps: { net?: NetService; slowPollMs?: number; po
     const s = store.net;
     if (!s) return;
     try {
-      // Pending and staged are quick (a state file, the DB): shown first; the diff needs the host's configuration read.
+      // Pending is quick (a state file): shown first. The staged set shows with its diff (which needs the
+      // host's configuration read), since the count the operator reads is the diff's lines.
       const p = await s.pending();
       const pending = p && (p.status === 'waiting' || p.status === 'applying') ? pendingOf(p) : undefined;
-      set({ staged: s.staged(), pending, serviceError: undefined });
+      set({ pending, serviceError: undefined });
+      const staged = s.staged();
       const [diff, config] = await Promise.all([s.diff(), s.current()]);
-      set({ diff: diffLines(diff), config });
+      set({ staged, diff: diffLines(diff), config });
     } catch (e) {
       set({ serviceError: (e as Error).message });
     }
@@ -132,10 +142,30 @@ export function createNetStore(deps: { net?: NetService; slowPollMs?: number; po
     if (error) throw new Error(error);
   }, { intervalMs: deps.slowPollMs ?? 30_000, watching: () => subs.size > 0, settled: () => {} });
 
+  // Staging and discarding (here or from the CLI) write an event: a new highest id re-reads the staged set.
+  let events = deps.events;
+  let lastEventId: number | undefined;
+  const eventCheck = createPollLoop(async () => {
+    if (!events) return;
+    const id = events.lastId();
+    if (id === lastEventId) return;
+    lastEventId = id;
+    await refreshService();
+  }, { intervalMs: deps.eventPollMs ?? 1000, runAgain: true, watching: () => subs.size > 0 && events !== undefined, settled: () => {} });
+  let stopEvents: (() => void) | undefined;
+  const watchEvents = () => {
+    if (!events || stopEvents) return;
+    lastEventId = events.lastId();
+    const off = events.subscribe(() => { void eventCheck.run(); });
+    eventCheck.start(0);
+    stopEvents = () => { off(); eventCheck.stop(); };
+  };
+
   const start = () => {
     const net = store.net;
     if (!net) return;
     loop.start();
+    watchEvents();
     let first = true;
     stopWatch = net.watchLinks((changes) => {
       if (first) { first = false; return; }
@@ -164,6 +194,8 @@ export function createNetStore(deps: { net?: NetService; slowPollMs?: number; po
   const stopAll = () => {
     stopStream?.();
     stopStream = undefined;
+    stopEvents?.();
+    stopEvents = undefined;
     stopWatch?.();
     stopWatch = undefined;
     loop.stop();
@@ -207,6 +239,8 @@ export function createNetStore(deps: { net?: NetService; slowPollMs?: number; po
     },
     settled() { set({ pending: undefined }); },
     attach(core) {
+      events ??= core.events;
+      if (subs.size) watchEvents();
       if (store.net) return;
       store.net = core.network;
       // Somebody subscribed before the use cases were there: start now.

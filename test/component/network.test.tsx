@@ -20,6 +20,7 @@ import { stageEmergencyReset } from '../../src/core/network-reset.ts';
 import { progressOf } from '../../src/domain/net/apply-steps.ts';
 import type { RunOptions, RunResult } from '../../src/exec/runner.ts';
 import { createStores } from '../../src/store/host.ts';
+import { EventLog } from '../../src/manager/events.ts';
 import { createCore } from '../../src/core/index.ts';
 import type { NetService } from '../../src/store/net.ts';
 import { createNetworkScreens } from '../../screens/network/index.ts';
@@ -107,7 +108,8 @@ function serviceStandin(host: NetService, opts: { pendingFor?: number; failApply
       return changes.length;
     },
     emergencyReset: (input) => stageEmergencyReset(svc, input),
-    discard: async () => { const n = staged.length; staged = []; log.push('discard'); return n; },
+    // As the core does: the count is the diff's lines.
+    discard: async () => { const n = diff().length; staged = []; log.push('discard'); return n; },
     diff: async () => diff(),
     async apply({ confirmTimeoutS = 60, onProgress } = {}) {
       if (pending) throw new Error('another apply is pending');
@@ -199,6 +201,24 @@ describe('Network screen (inventory recorded on a test host)', () => {
     assert.match(b, /eth1 up active · eth2 up backup · active eth1/);
   });
 
+  it('a change staged from the CLI in another shell shows without a key, counted as its diff lines; discard says the same count (stand-in staging, the CLI event written by its own event log)', async () => {
+    env = mount();
+    await env.ui.waitFor('switch1');
+    await env.ui.waitFor('Nothing staged');
+    // The CLI in another shell: two changes to the host name (one diff line), its event from its own process's log.
+    const cli = new EventLog(env.services.db, { user: 'root', channel: 'cli' });
+    await env.service.stage({ op: 'hostname.set', hostname: 'node7' });
+    await env.service.stage({ op: 'hostname.set', hostname: 'node8' });
+    cli.record({ source: 'network', objectType: 'network', objectId: 'host', message: 'Staged: set the host name to node8' });
+    const f = await env.ui.waitFor(/host name node1 -> node8/);
+    assert.match(f, /1 staged change ·/);
+    await env.ui.press('X');
+    await env.ui.waitFor(/Discard 1 staged change\?/);
+    await env.ui.press('y');
+    await env.ui.waitFor(/Discarded 1 staged change\b/);
+    await env.ui.waitFor('Nothing staged');
+  });
+
   it('identify on a virtio NIC says the driver does not support it', async () => {
     env = mount();
     await env.ui.waitFor('switch1');
@@ -237,7 +257,7 @@ describe('Network screen (inventory recorded on a test host)', () => {
     await env.ui.waitFor('lacp_rate');
     await env.ui.press('s');
     await env.ui.waitFor(/Staged: create bond bond1 \(802\.3ad\) over eth3, eth4/);
-    await env.ui.waitFor(/1 staged change/);
+    await env.ui.waitFor(/3 staged changes · /);
     assert.deepEqual(env.service.log, ['stage bond.create']);
   });
 

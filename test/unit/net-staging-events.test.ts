@@ -55,6 +55,15 @@ describe('network staging and its event, one transaction', () => {
     assert.deepEqual(t.shown(), ['network network/host success info: Discarded no staged changes: nothing was staged', 'network network/host success info: Discarded 3 staged changes', 'network network/host success info: Staged 3 changes']);
   });
 
+  it('discard counts what the diff shows: two host-name changes are one line, one change discarded', async () => {
+    const t = setup();
+    await t.svc.stage({ op: 'hostname.set', hostname: 'node7' }, { current: t.current });
+    await t.svc.stage({ op: 'hostname.set', hostname: 'node8' }, { current: t.current });
+    assert.equal(t.svc.staged().length, 2);
+    assert.equal(await t.svc.discard({ current: t.current }), 1);
+    assert.equal(t.shown()[0], 'network network/host success info: Discarded 1 staged change');
+  });
+
   it('emergency reset: replaces the staged set, with one warning event on the NIC', async () => {
     const t = setup();
     await t.svc.stage(bond, { current: t.current });
