@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
+import { useSelectedObject } from '../../src/app/screen-state.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { SEVERITIES, type EventRecord, type Severity } from '../../src/core/events.ts';
 import { useEventList } from '../../src/store/events.ts';
@@ -43,6 +44,7 @@ export function Events({ shell, active }: ScreenProps) {
   const keys = useMemo(() => events.map((e) => String(e.id)), [events]);
   const tableHeight = shell.size.rows - 2;
   const { selected, bindings: nav } = useSelection(keys, tableHeight - 1);
+  useSelectedObject(selected !== undefined ? { kind: 'event', label: `#${selected}`, params: { id: Number(selected) } } : undefined);
 
   useInput((input, key) => {
     if (key.escape) { setEditing(false); shell.setCapture(false); return; }

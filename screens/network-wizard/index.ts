@@ -6,7 +6,7 @@ import type { NetStore } from '../../src/store/net.ts';
 /** `prepared` runs the network screens' shared preparation before the wizard's chunk loads. */
 export function createNetworkWizardScreen(store: NetStore, prepared: <T>(load: () => Promise<T>) => () => Promise<T>): ScreenDef {
   return {
-    id: 'network-wizard', title: 'Network setup wizard', aliases: ['wizard', 'first run', 'setup', 'install'], inMenu: false,
+    id: 'network-wizard', action: 'network.stage', title: 'Network setup wizard', aliases: ['wizard', 'first run', 'setup', 'install'], inMenu: false,
     description: 'First-run network setup: management NIC or bond, VLAN, IP, DNS, host name, then apply.',
     load: prepared(() => import('./Wizard.tsx').then((m) => m.makeWizardScreen(store))),
   };

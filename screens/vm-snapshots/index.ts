@@ -2,7 +2,7 @@
 import type { ScreenDef } from '../../src/app/types.ts';
 
 export const vmSnapshotsScreen: ScreenDef = {
-  id: 'vm-snapshots', title: 'Snapshots', inMenu: false, palette: false,
+  id: 'vm-snapshots', title: 'Snapshots', inMenu: false, palette: false, object: 'vm',
   description: "A VM's snapshots as a tree: take, revert, delete.",
   load: () => import('./VmSnapshots.tsx').then((m) => m.VmSnapshots),
 };

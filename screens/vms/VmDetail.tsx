@@ -4,6 +4,7 @@
 import { useEffect, useState, memo } from 'react';
 import { Box, Text } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
+import { useSelectedObject } from '../../src/app/screen-state.ts';
 import { useStores } from '../../src/app/stores.ts';
 import { stepRefresh } from '../../src/store/refresh.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
@@ -37,6 +38,7 @@ export const VmDetail = memo(function VmDetail({ shell, params }: ScreenProps) {
   const t = useTheme();
   const stores = useStores();
   const name = String(params.name ?? '');
+  useSelectedObject({ kind: 'vm', label: name, params: { name } });
   const vm = useVmStore(stores.vms);
   const row = vm.data?.byName.get(name);
   const [windowMin, setWindowMin] = useState<number>(5);

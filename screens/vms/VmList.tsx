@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState, memo } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
-import { useScreenState } from '../../src/app/screen-state.ts';
+import { useScreenState, useSelectedObject } from '../../src/app/screen-state.ts';
 import { useStores } from '../../src/app/stores.ts';
 import { stepRefresh } from '../../src/store/refresh.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
@@ -77,6 +77,7 @@ export const VmList = memo(function VmList({ shell, active }: ScreenProps) {
   const totals = useMemo(() => (all ? totalsText(vmTotals(all), hostMemoryKiB) : undefined), [all, hostMemoryKiB]);
   const { selected, bindings: nav } = useSelection(keys, tableHeight - 1);
   const current = selected !== undefined ? vm.data?.byName.get(selected) : undefined;
+  useSelectedObject(selected !== undefined ? { kind: 'vm', label: selected, params: { name: selected } } : undefined);
 
   // The text as typed, ahead of the next render: keys typed faster than a
   // frame each see the previous key's text, and Enter judges what was typed.

@@ -8,7 +8,7 @@ export const vmListScreen: ScreenDef = {
 };
 
 export const vmDetailScreen: ScreenDef = {
-  id: 'vm', title: 'VM', inMenu: false, palette: false,
+  id: 'vm', title: 'VM', inMenu: false, palette: false, object: 'vm',
   description: "One VM's configuration and its CPU, memory, disk and network charts.",
   load: () => import('./VmDetail.tsx').then((m) => m.VmDetail),
 };

@@ -19,7 +19,7 @@ import { editText } from '../ui/TextLine.tsx';
 import { makeTheme, nextTheme, ThemeContext, tone } from '../ui/theme.ts';
 import { BindingContext, effectiveBindings, findBinding, type BindingRegistry } from './keys.ts';
 import { useScreenComponent, whenLoaded } from './lazy-screen.ts';
-import { ScreenStateContext, ScreenStates } from './screen-state.ts';
+import { ScreenStateContext, ScreenStates, selectedObjectOf } from './screen-state.ts';
 import { paletteItems as buildPaletteItems, shellActions } from './palette.ts';
 import { StoresContext } from './stores.ts';
 import type { Binding, NoticeKind, PaletteAction, ScreenDef, Shell } from './types.ts';
@@ -200,7 +200,9 @@ export function App(props: AppProps) {
     ...(props.actions ?? []),
   ], [props.actions, exit]);
 
-  const paletteItems = useMemo(() => buildPaletteItems(screens, actions, readOnly), [screens, actions, readOnly]);
+  // Built again when the palette opens: the door's answers and the selection are those of that moment.
+  const paletteItems = useMemo(() => buildPaletteItems(screens, actions, { readOnly, whyNot: core.whyNot, selected: selectedObjectOf(screenStates, String(top.key)) }),
+    [screens, actions, readOnly, core, screenStates, top.key, overlay]);
   const paletteMatches = useMemo(() => fuzzyFilter(palette.query, paletteItems), [palette.query, paletteItems]);
 
   const runBinding = useCallback(async (b: Binding) => {
@@ -261,7 +263,7 @@ export function App(props: AppProps) {
         const item = matches[p.selected];
         if (!item) { notify('warning', `Nothing matches "${p.query}"`); return; }
         setOverlayNow('none');
-        if (item.kind === 'screen') jump(item.screenId);
+        if (item.kind === 'screen') { if (item.params) push(item.screenId, item.params); else jump(item.screenId); }
         else void Promise.resolve(item.action.run(shell)).catch((e: Error) => notify('error', e.message));
         return;
       }

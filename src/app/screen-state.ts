@@ -3,6 +3,7 @@
 // unmounted, and what the operator set on it (sort, filter, selection) would
 // be lost. The shell keeps that state per stack entry, so it comes back when
 // the screen on top closes, and drops it when the entry leaves the stack.
+import type { ObjectKind } from '../core/catalog.ts';
 import { createContext, useContext, useLayoutEffect, useState, type Dispatch, type SetStateAction } from 'react';
 
 /** The kept state of every stack entry, by the entry's key and the state's name. */
@@ -43,4 +44,20 @@ export function useScreenState<T>(name: string, initial: T | (() => T)): [T, Dis
   });
   useLayoutEffect(() => { ctx?.states.set(ctx.owner, name, value); }, [ctx, name, value]);
   return [value, setValue];
+}
+
+/** The object a screen has selected (a VM, an event): the `:` palette offers the screens for it. */
+export interface SelectedObject { kind: ObjectKind; label: string; params: Record<string, unknown> }
+
+const SELECTED = 'shell.selected-object';
+
+/** Declares the object this screen has selected now (none: undefined); kept with the screen's state. */
+export function useSelectedObject(object: SelectedObject | undefined): void {
+  const ctx = useContext(ScreenStateContext);
+  useLayoutEffect(() => { ctx?.states.set(ctx.owner, SELECTED, object); });
+}
+
+/** The object the screen of this stack entry has selected. */
+export function selectedObjectOf(states: ScreenStates, owner: string): SelectedObject | undefined {
+  return states.get(owner, SELECTED) as SelectedObject | undefined;
 }

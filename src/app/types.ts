@@ -1,6 +1,7 @@
 // Contracts between the shell and the screens. Screens live in screens/<id>/
 // and are listed in screens/index.ts; the shell receives that list.
 import type { ComponentType } from 'react';
+import type { ActionId, ObjectKind } from '../core/catalog.ts';
 import type { Core } from '../core/index.ts';
 
 /** A key binding is data: the footer, the `?` help and the docs are generated from it. */
@@ -92,6 +93,10 @@ export interface ScreenMeta {
   inMenu?: boolean;
   /** Offered by the `:` palette (default true); false for screens that only make sense with a parameter (a VM, an event). */
   palette?: boolean;
+  /** The kind of object the screen is for: the palette offers it only for the object the screen on top has selected (useSelectedObject), with that object's params. */
+  object?: ObjectKind;
+  /** The action the screen takes: the palette leaves the screen out while the door refuses it (read-only mode, an engine owning the VMs). */
+  action?: ActionId;
 }
 
 /** A palette action that is not a screen (e.g. "toggle theme"). */
@@ -101,4 +106,6 @@ export interface PaletteAction {
   aliases?: string[];
   run: (shell: Shell) => void | Promise<void>;
   dangerous?: boolean;
+  /** The action it takes: left out of the palette while the door refuses it. */
+  action?: ActionId;
 }

@@ -155,6 +155,51 @@ describe('read-only mode', () => {
   });
 });
 
+describe('the palette and objects', () => {
+  it('offers the screens of the selected VM for that VM, and none without a selection', async () => {
+    const env = mount();
+    try {
+      await env.ui.waitFor(/libvirt\s+test:\/\/\/default connected/);
+      await env.ui.press(':');
+      await env.ui.type('edit vm');
+      let f = await env.ui.waitFor('Type to filter');
+      assert.doesNotMatch(f, /Edit VM/);
+      await env.ui.press(KEYS.escape);
+      await env.ui.press('v');
+      await env.ui.waitFor('Dashboard › Virtual machines');
+      await env.ui.press(':');
+      await env.ui.type('edit vm');
+      await env.ui.waitFor('Edit VM: test');
+      await env.ui.press(KEYS.enter);
+      f = await env.ui.waitFor('Virtual machines › Edit VM');
+      assert.doesNotMatch(f, /no domain named/);
+      assert.match(f, /test/);
+    } finally {
+      await env.close();
+    }
+  });
+
+  it('in read-only mode leaves out what the door refuses: New VM, Edit/Clone/Delete VM, Apply', async () => {
+    const env = mount({ readOnly: true });
+    try {
+      await env.ui.press('v');
+      await env.ui.waitFor('Dashboard › Virtual machines');
+      await env.ui.press(':');
+      await env.ui.type('vm');
+      let f = await env.ui.waitFor('Type to filter');
+      f = await env.ui.waitFor(/VM: test/);
+      assert.doesNotMatch(f, /New VM|Edit VM|Clone VM|Delete VM/);
+      await env.ui.press(KEYS.escape);
+      await env.ui.press(':');
+      await env.ui.type('apply');
+      f = await env.ui.waitFor(/match/);
+      assert.doesNotMatch(f, /Apply network/);
+    } finally {
+      await env.close();
+    }
+  });
+});
+
 describe('libvirt unreachable', () => {
   it('the dashboard says disconnected instead of crashing', async () => {
     const services = testServices({ uri: 'qemu+unix:///system?socket=/nonexistent/libvirt-sock' });

@@ -6,7 +6,7 @@ import { SCREENS, ACTIONS } from '../../screens/index.ts';
 import { paletteCollisions, paletteItems, shellActions } from '../../src/app/palette.ts';
 import { fuzzyFilter } from '../../src/domain/fuzzy.ts';
 
-const items = paletteItems(SCREENS, [...shellActions({ switchTheme: () => {}, quit: () => {} }), ...ACTIONS], false);
+const items = paletteItems(SCREENS, [...shellActions({ switchTheme: () => {}, quit: () => {} }), ...ACTIONS], { readOnly: false, whyNot: () => undefined });
 const first = (query: string) => fuzzyFilter(query, items)[0]?.id;
 
 describe('screen registry', () => {
