@@ -6,6 +6,9 @@ import assert from 'node:assert/strict';
 import { applyChanges, newIface, type NetChange, type NetConfig } from '../../src/domain/net/model.ts';
 import { ifaceNameRule, inSubnet, parseCidr, validateChange } from '../../src/domain/net/validate.ts';
 import { changedInterfaces, diffConfig, formatDiff, mismatches } from '../../src/domain/net/diff.ts';
+import { parseKernelState } from '../../src/host/net/read.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 function host(): NetConfig {
   const eth0 = newIface('eth0', 'ethernet');
@@ -270,5 +273,23 @@ describe('the kernel state read back as a NetConfig (recorded in a test host, te
     assert.deepEqual(by('br10')?.ipv4.addresses, ['10.10.0.10/24']);
     assert.deepEqual(cfg.dns, { servers: ['192.168.81.1'], search: ['lab.example'] });
     assert.equal(cfg.hostname, 'node1');
+  });
+});
+
+describe('interfaces hostdeck does not configure (the recorded test host plus an ifb0, as `ip -j -d addr show` lists it)', () => {
+  const fx = (n: string) => readFileSync(join(import.meta.dirname, '../fixtures/net', n), 'utf8');
+  const links = JSON.parse(fx('ip-d-addr.json')) as unknown[];
+  links.push({ ifindex: 40, ifname: 'ifb0', flags: ['BROADCAST', 'NOARP'], mtu: 1500, qdisc: 'noop', operstate: 'DOWN', link_type: 'ether', address: '9a:3c:51:0e:77:10', linkinfo: { info_kind: 'ifb' }, addr_info: [] });
+  const cur = parseKernelState(JSON.stringify(links), fx('ip-route-default.json'), fx('ip6-route-default.json'), 'node1', '');
+
+  it('a port that is an ifb interface is refused for what it is, not as missing', () => {
+    const e = validateChange({ op: 'bond.create', name: 'bond7', ports: ['eth3', 'ifb0'], options: { mode: 'active-backup', miimon: 100 } }, cur);
+    assert.deepEqual(e.map((x) => `${x.field}: ${x.message}`), ['ports: ifb0 (type ifb) cannot be a port; ports must be ethernet']);
+  });
+
+  it('its name is taken; an IP change on it says hostdeck does not configure it; a name nobody has still does not exist', () => {
+    assert.deepEqual(validateChange({ op: 'bridge.create', name: 'ifb0', ports: ['eth3'] }, cur).map((x) => x.message), ['ifb0 already exists']);
+    assert.deepEqual(validateChange({ op: 'mtu.set', iface: 'ifb0', mtu: 9000 }, cur).map((x) => x.message), ['ifb0 (type ifb) is not configured by hostdeck']);
+    assert.deepEqual(validateChange({ op: 'mtu.set', iface: 'ifb9', mtu: 9000 }, cur).map((x) => x.message), ['ifb9 does not exist']);
   });
 });

@@ -75,6 +75,11 @@ export interface NetConfig {
   hostname: string;
   dns: { servers: string[]; search: string[] };
   interfaces: IfaceConfig[];
+  /**
+   * The host's other interfaces (ifb, tun, veth, dummy, ...): hostdeck does not configure them,
+   * but they exist, as the inventory lists them, so a rule can say what they are.
+   */
+  others?: { name: string; type: string }[];
 }
 
 /** The staged operations. Every field is what the operator typed (validated before staging). */
@@ -112,6 +117,11 @@ export function clone<T>(v: T): T {
 
 export function findIface(cfg: NetConfig, name: string): IfaceConfig | undefined {
   return cfg.interfaces.find((i) => i.name === name);
+}
+
+/** One of the host's interfaces hostdeck does not configure (see NetConfig.others). */
+export function findOther(cfg: NetConfig, name: string): { name: string; type: string } | undefined {
+  return cfg.others?.find((o) => o.name === name);
 }
 
 /** What one change touches (for messages and events). */

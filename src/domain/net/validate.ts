@@ -5,7 +5,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { isHostName, type FieldError } from '../engine.ts';
 import { InvalidInputError } from '../errors.ts';
 import {
-  AD_SELECTS, BOND_MODES, IP_METHODS, LACP_RATES, XMIT_HASH_POLICIES, applyChange, findIface, vlanName,
+  AD_SELECTS, BOND_MODES, IP_METHODS, LACP_RATES, XMIT_HASH_POLICIES, applyChange, findIface, findOther, vlanName,
   type BondOptions, type IfaceConfig, type NetChange, type NetConfig,
 } from './model.ts';
 
@@ -233,6 +233,12 @@ export function bondWarnings(name: string, o: Partial<BondOptions> | undefined):
   return on(o.miimon) || on(o.arp_interval) ? [] : [`bond ${name} has no link monitoring (miimon and arp_interval are 0 or unset): a port whose link fails keeps getting traffic; set miimon, e.g. 100`];
 }
 
+/** An interface the configuration has no entry for: one hostdeck does not configure (ifb0, tun0, ...), or none at all. */
+function missing(cur: NetConfig, name: string, otherRule: string): string {
+  const o = findOther(cur, name);
+  return o ? `${name} (type ${o.type}) ${otherRule}` : `${name} does not exist`;
+}
+
 function portErrors(cur: NetConfig, master: string, ports: unknown, allowed: readonly IfaceConfig['kind'][], needOne: boolean): FieldError[] {
   const errs: FieldError[] = [];
   if (!Array.isArray(ports)) return [{ field: 'ports', message: 'must be a list of interface names' }];
@@ -246,7 +252,7 @@ function portErrors(cur: NetConfig, master: string, ports: unknown, allowed: rea
     seen.add(name);
     if (name === master) { errs.push({ field: 'ports', message: `${name} cannot be a port of itself` }); continue; }
     const i = findIface(cur, name);
-    if (!i) { errs.push({ field: 'ports', message: `${name} does not exist` }); continue; }
+    if (!i) { errs.push({ field: 'ports', message: missing(cur, name, `cannot be a port; ports must be ${allowed.join(' or ')}`) }); continue; }
     if (!allowed.includes(i.kind)) errs.push({ field: 'ports', message: `${name} is a ${i.kind}; ports must be ${allowed.join(' or ')}` });
     else if (i.master && i.master !== master) errs.push({ field: 'ports', message: `${name} is already a port of ${i.master} (an interface can belong to one bond or bridge only)` });
     else if (cur.interfaces.some((v) => v.vlan?.parent === name)) errs.push({ field: 'ports', message: `${name} carries VLAN ${cur.interfaces.filter((v) => v.vlan?.parent === name).map((v) => v.name).join(', ')}; delete it first` });
@@ -257,7 +263,7 @@ function portErrors(cur: NetConfig, master: string, ports: unknown, allowed: rea
 function newNameErrors(cur: NetConfig, field: string, name: unknown, rule: (v: unknown) => string | undefined = ifaceNameRule): FieldError[] {
   const r = rule(name);
   if (r) return [{ field, message: r }];
-  if (findIface(cur, name as string)) return [{ field, message: `${name as string} already exists` }];
+  if (findIface(cur, name as string) || findOther(cur, name as string)) return [{ field, message: `${name as string} already exists` }];
   return [];
 }
 
@@ -265,7 +271,7 @@ function existing(cur: NetConfig, field: string, name: unknown, kinds?: readonly
   const r = typeof name === 'string' && name.includes('.') ? vlanIfaceNameRule(name) : ifaceNameRule(name);
   if (r) return { errs: [{ field, message: r }] };
   const i = findIface(cur, name as string);
-  if (!i) return { errs: [{ field, message: `${name as string} does not exist` }] };
+  if (!i) return { errs: [{ field, message: missing(cur, name as string, 'is not configured by hostdeck') }] };
   if (kinds && !kinds.includes(i.kind)) return { errs: [{ field, message: `${i.name} is a ${i.kind}, not a ${kinds.join(' or ')}` }] };
   return { errs: [], iface: i };
 }

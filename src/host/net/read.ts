@@ -55,6 +55,7 @@ export function parseKernelState(addrJson: string, route4Json: string, route6Jso
   const r4 = JSON.parse(route4Json || '[]') as RouteJson[];
   const r6 = JSON.parse(route6Json || '[]') as RouteJson[];
   const interfaces: IfaceConfig[] = [];
+  const others: NonNullable<NetConfig['others']> = [];
   for (const l of links) {
     const kind = l.linkinfo?.info_kind;
     let iface: IfaceConfig;
@@ -62,7 +63,11 @@ export function parseKernelState(addrJson: string, route4Json: string, route6Jso
     else if (kind === 'vlan') { iface = newIface(l.ifname, 'vlan'); iface.vlan = { parent: l.link ?? '', id: num(l.linkinfo?.info_data?.id) ?? 0 }; }
     else if (kind === 'bridge') { iface = newIface(l.ifname, 'bridge'); iface.bridge = { stp: num(l.linkinfo?.info_data?.stp_state) === 1 }; }
     else if (!kind && l.link_type === 'ether') iface = newIface(l.ifname, 'ethernet');
-    else continue;
+    else {
+      // Listed by the inventory too (as others): the rules must know they exist.
+      if (l.link_type !== 'loopback') others.push({ name: l.ifname, type: kind ?? l.link_type ?? '?' });
+      continue;
+    }
     if (l.master) iface.master = l.master;
     if (l.mtu) iface.mtu = l.mtu;
     if (l.operstate) iface.state = l.operstate;
@@ -85,7 +90,7 @@ export function parseKernelState(addrJson: string, route4Json: string, route6Jso
       .map((r) => ({ to: r.dst.includes('/') ? r.dst : `${r.dst}/${r.dst.includes(':') ? 128 : 32}`, via: r.gateway, ...(r.metric ? { metric: r.metric } : {}) }));
     interfaces.push(iface);
   }
-  return { hostname: hostname.trim(), dns: parseResolv(resolv), interfaces };
+  return { hostname: hostname.trim(), dns: parseResolv(resolv), interfaces, ...(others.length ? { others } : {}) };
 }
 
 /** What a read may leave out (verification reads only what the change touches; each part is a program start). */
