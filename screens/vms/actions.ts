@@ -82,11 +82,11 @@ export function vmActionBindings(vm: Target | undefined, shell: Shell): Binding[
       ? bind(K.start, { description: 'Restore', disabledReason: why('vm.restore', vmCanRestore(vm)), action: async () => { await vms.restore(name); done(`${name} restored from its saved state`); } })
       : bind(K.start, { description: 'Start', disabledReason: why('vm.start', vmCanStart(vm)), action: async () => { await vms.start(name); done(`${name} started`); } }),
     bind(K.shutdown, { disabledReason: why('vm.shutdown', vmCanShutdown(vm)), confirm: `Shut down ${name}? The guest is asked to power off (ACPI).`, action: shutdown }),
-    bind(K.reboot, { footer: false, disabledReason: why('vm.reboot', vmCanReboot(vm)), confirm: `Reboot ${name}?`, action: async () => { await vms.reboot(name); done(`${name} is rebooting`); } }),
-    bind(K.forceOff, { footer: false, disabledReason: why('vm.force-off', vmCanPowerOff(vm)), confirm: `Force ${name} off now? Data the guest has not written is lost.`, action: async () => { await vms.forceOff(name); done(`${name} was forced off`); } }),
+    bind(K.reboot, { disabledReason: why('vm.reboot', vmCanReboot(vm)), confirm: `Reboot ${name}?`, action: async () => { await vms.reboot(name); done(`${name} is rebooting`); } }),
+    bind(K.forceOff, { disabledReason: why('vm.force-off', vmCanPowerOff(vm)), confirm: `Force ${name} off now? Data the guest has not written is lost.`, action: async () => { await vms.forceOff(name); done(`${name} was forced off`); } }),
     paused
-      ? bind(K.pause, { description: 'Resume', footer: false, disabledReason: why('vm.resume', vmCanResume(vm)), action: async () => { await vms.resume(name); done(`${name} resumed`); } })
-      : bind(K.pause, { description: 'Pause', footer: false, disabledReason: why('vm.pause', vmCanPause(vm)), action: async () => { await vms.pause(name); done(`${name} paused`); } }),
+      ? bind(K.pause, { description: 'Resume', disabledReason: why('vm.resume', vmCanResume(vm)), action: async () => { await vms.resume(name); done(`${name} resumed`); } })
+      : bind(K.pause, { description: 'Pause', disabledReason: why('vm.pause', vmCanPause(vm)), action: async () => { await vms.pause(name); done(`${name} paused`); } }),
     bind(K.save, { footer: false, disabledReason: why('vm.save', vmCanSave(vm)), confirm: `Save ${name}? Its memory is written to disk and it stops; start restores it.`, action: async () => { shell.notify('info', `Saving ${name}…`); await vms.save(name); done(`${name} saved; ${K.start.keys[0]} restores it`); } }),
     bind(K.autostart, { description: vm.autostart === undefined ? 'Autostart on/off' : vm.autostart ? 'Autostart off' : 'Autostart on', footer: false, disabledReason: why('vm.autostart', vmCanAutostart(vm)), action: async () => { const on = !(vm.autostart ?? (await vms.get(name)).autostart); await vms.setAutostart(name, on); done(`${name} ${on ? 'starts' : 'no longer starts'} with the host`); } }),
     bind(K.edit, { footer: false, disabledReason: why('vm.edit', vmCanEdit(vm)), action: () => shell.push('vm-edit', { name }) }),

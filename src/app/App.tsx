@@ -65,6 +65,11 @@ function noticeLifetimeMs(kind: NoticeKind): number {
   return noticeOutlivesScreen(kind) ? 6000 : 60_000;
 }
 
+/** The keys `?` lists: every one of the current view, those that cannot run now with the reason (read-only mode included). */
+function helpBindings(bindings: readonly Binding[], readOnly: boolean): Binding[] {
+  return bindings.filter((b) => b.when !== false).map((b) => (readOnly && b.dangerous && !b.disabledReason ? { ...b, disabledReason: 'not available in read-only mode' } : b));
+}
+
 interface StackEntry { id: string; params: Record<string, unknown>; key: number }
 interface Confirm { question: string; dangerous: boolean; yes: string; focusYes: boolean; resolve: (ok: boolean) => void }
 
@@ -355,7 +360,7 @@ export function App(props: AppProps) {
               <Box height={bodyRows} justifyContent="center" alignItems="center"><ConfirmDialog question={confirmState.question} dangerous={confirmState.dangerous} yes={confirmState.yes} focusYes={confirmState.focusYes} /></Box>
             ) : overlay === 'help' ? (
               <HelpOverlay screenTitle={topDef.title} height={bodyRows} width={size.columns} offset={helpOffset}
-                sections={[{ title: topDef.title, bindings: screenBindings.filter((b) => b.when !== false && !(readOnly && b.dangerous)) }, { title: 'Global', bindings: globalBindings.filter((b) => b.when !== false) }]} />
+                sections={[{ title: topDef.title, bindings: helpBindings(screenBindings, readOnly) }, { title: 'Global', bindings: globalBindings.filter((b) => b.when !== false) }]} />
             ) : overlay === 'palette' ? (
               <PaletteView query={palette.query} entries={paletteMatches} selected={palette.selected} width={size.columns} height={bodyRows} />
             ) : null}

@@ -166,7 +166,7 @@ describe('the palette and objects', () => {
       assert.doesNotMatch(f, /Edit VM/);
       await env.ui.press(KEYS.escape);
       await env.ui.press('v');
-      await env.ui.waitFor('Dashboard › Virtual machines');
+      await env.ui.waitFor(/▶ test\s+running/);
       await env.ui.press(':');
       await env.ui.type('edit vm');
       await env.ui.waitFor('Edit VM: test');
@@ -183,7 +183,7 @@ describe('the palette and objects', () => {
     const env = mount({ readOnly: true });
     try {
       await env.ui.press('v');
-      await env.ui.waitFor('Dashboard › Virtual machines');
+      await env.ui.waitFor(/▶ test\s+running/);
       await env.ui.press(':');
       await env.ui.type('vm');
       let f = await env.ui.waitFor('Type to filter');
@@ -194,6 +194,58 @@ describe('the palette and objects', () => {
       await env.ui.type('apply');
       f = await env.ui.waitFor(/match/);
       assert.doesNotMatch(f, /Apply network/);
+    } finally {
+      await env.close();
+    }
+  });
+});
+
+describe('the footer and the help', () => {
+  const footerOf = (f: string) => f.split('\n').at(-1)!;
+
+  it("a running VM's footer shows the keys that work first: Reboot, Force off, Pause before Start", async () => {
+    const env = mount({ columns: 80, rows: 24 });
+    try {
+      await env.ui.press('v');
+      const f = await env.ui.waitFor(/▶ test\s+running/);
+      const footer = footerOf(f);
+      for (const k of [/R Reboot/, /F Force off/, /p Pause/]) assert.match(footer, k);
+      const start = footer.indexOf('S Start');
+      if (start >= 0) assert.ok(start > footer.indexOf('p Pause'), footer);
+    } finally {
+      await env.close();
+    }
+  });
+
+  it('under NO_COLOR an unavailable key is bracketed in the footer, an available one is not', async () => {
+    process.env.NO_COLOR = '1';
+    const env = mount({ columns: 200, rows: 30 });
+    try {
+      await env.ui.press('v');
+      const f = await env.ui.waitFor(/▶ test\s+running/);
+      const footer = footerOf(f);
+      assert.match(footer, /\[S Start\]/);
+      assert.match(footer, /(^|[^[])H Shut down/);
+    } finally {
+      delete process.env.NO_COLOR;
+      await env.close();
+    }
+  });
+
+  it('? in read-only mode lists the keys that change the host, marked unavailable with the reason', async () => {
+    const env = mount({ readOnly: true });
+    try {
+      await env.ui.press('d');
+      await env.ui.waitFor('Dashboard › Danger zone');
+      await env.ui.press('?');
+      let f = await env.ui.waitFor('Help: Danger zone');
+      assert.match(f, /x\s+Wipe thing \(unavailable: not available in read-only mode\)/);
+      await env.ui.press(KEYS.escape, KEYS.escape);
+      await env.ui.press('v');
+      await env.ui.waitFor(/▶ test\s+running/);
+      await env.ui.press('?');
+      f = await env.ui.waitFor('Help: Virtual machines');
+      assert.match(f, /H\s+Shut down \(unavailable: read-only mode/);
     } finally {
       await env.close();
     }
