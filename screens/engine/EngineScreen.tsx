@@ -7,6 +7,7 @@ import { Box, Text } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { REGISTRATION_STEPS, engineLabel, parseEngineAddress, type StepProgress } from '../../src/domain/engine.ts';
+import { formRefusal } from '../../src/domain/counts.ts';
 import { stateWords, type EngineStatus } from '../../src/core/engine.ts';
 import { Field } from '../../src/ui/Panel.tsx';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
@@ -117,8 +118,7 @@ export function makeEngineScreen(deps: EngineScreenDeps) {
       if (!form.values.engine.trim()) errors.engine = 'engine: is required (HOST or HOST:PORT)';
       if (Object.values(errors).some(Boolean)) {
         dispatch({ type: 'errors', errors });
-        const first = Object.values(errors).filter(Boolean);
-        shell.notify('error', `Not registered: ${first.length === 1 ? first[0] : `${first.length} fields need attention`}`);
+        shell.notify('error', `Not registered: ${formRefusal(errors)}`);
         return;
       }
       const fieldErrors = await register(toInput(form.values));

@@ -11,6 +11,7 @@ import {
 } from '../../src/core/engine.ts';
 import { errorNotice } from '../../src/ui/error-notice.ts';
 import { fieldErrorsOf } from '../../src/domain/errors.ts';
+import { formRefusal } from '../../src/domain/counts.ts';
 
 export interface EngineScreenDeps {
   /** Paths, timeouts and defaults (tests point these at a temp dir and the engine stand-in). */
@@ -92,7 +93,7 @@ export function useEngine(shell: Shell, deps: EngineScreenDeps) {
       const fe = fieldErrorsOf(e);
       if (fe) {
         setRun({ phase: 'idle', steps: initialSteps() });
-        shell.notify('error', `Not registered: ${fe.length === 1 ? fe[0]!.message : `${fe.length} fields need attention`}`);
+        shell.notify('error', `Not registered: ${formRefusal(fe)}`);
         return fe;
       }
       const kind = e instanceof EngineError ? e.kind : undefined;

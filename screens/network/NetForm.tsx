@@ -8,6 +8,7 @@ import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { applyChanges, describeChange } from '../../src/domain/net/model.ts';
 import type { NetStore } from '../../src/store/net.ts';
 import { fieldErrorsOf } from '../../src/domain/errors.ts';
+import { formRefusal } from '../../src/domain/counts.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { FieldList, useFieldForm, useFieldInput } from './FormView.tsx';
 import { FORMS, checkForm, errorsByField, initialValues, visibleFields, type FormKind } from './forms.ts';
@@ -31,8 +32,9 @@ export function makeNetFormScreen(store: NetStore) {
       if (!store.net || !desired) { shell.notify('error', 'Not staged: the network configuration has not been read yet'); return; }
       const { change, errors } = checkForm(kind, target, form.values, desired);
       if (errors.length) {
-        dispatch({ type: 'errors', errors: errorsByField(kind, form.values, errors) });
-        shell.notify('error', `Not staged: ${errors.length === 1 ? `${errors[0]!.field}: ${errors[0]!.message}` : `${errors.length} fields need attention`}`);
+        const marked = errorsByField(kind, form.values, errors);
+        dispatch({ type: 'errors', errors: marked });
+        shell.notify('error', `Not staged: ${formRefusal(marked)}`);
         return;
       }
       setBusy(true);

@@ -21,6 +21,7 @@ import { defaultApi, useApi, useDomains, type DomainScreenApi } from './use-doma
 import { STORAGE_DOMAINS_KEYS as K } from './keys.ts';
 import { errorNotice } from '../../src/ui/error-notice.ts';
 import { fieldErrorsOf } from '../../src/domain/errors.ts';
+import { formRefusal } from '../../src/domain/counts.ts';
 
 type Mode = 'list' | 'create' | 'import' | 'volumes' | 'volume-new' | 'upload';
 
@@ -117,7 +118,7 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
       } catch (e) {
         const errs = fieldErrorsOf(e);
         const users = (e as { users?: DomainUser[] }).users;
-        if (errs && opts.onFieldErrors) { opts.onFieldErrors(errs); shell.notify('error', errs.length === 1 ? errs[0]!.message : `${errs.length} fields need attention`); } else shell.notify(...errorNotice(e));
+        if (errs && opts.onFieldErrors) { opts.onFieldErrors(errs); shell.notify('error', formRefusal(errs)); } else shell.notify(...errorNotice(e));
         if (users?.length && opts.domain) setRefusal({ domain: opts.domain, action: opts.action ?? label, users });
         return false;
       } finally {

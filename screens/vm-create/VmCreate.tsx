@@ -9,6 +9,7 @@ import { bind, useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { createSummary, validateVmCreate, type FieldError, type HostFacts } from '../../src/domain/vm-create.ts';
 import { fieldErrorsOf } from '../../src/domain/errors.ts';
+import { formRefusal } from '../../src/domain/counts.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { STEPS, SUMMARY_STEP, fieldOf, stepOf, toCreateInput, useCreateForm, visibleFields, type FieldId, type Options } from './use-create-form.ts';
@@ -49,6 +50,8 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
     const seen = new Set(textErrors.map((e) => e.field));
     return [...textErrors, ...hostErrors.filter((e) => !seen.has(e.field)), ...serviceErrors];
   }, [form.values, facts, serviceErrors]);
+  // The refusal counts the form's fields marked, not the rules broken.
+  const refusal = allErrors.length ? formRefusal(allErrors.map((e) => ({ field: fieldOf(e.field) ?? e.field, message: e.message }))) : undefined;
   const onSummary = form.step === SUMMARY_STEP;
   // Errors show on touched fields while filling in, all of them on the summary.
   const errorFor = (id: FieldId) => allErrors.find((e) => fieldOf(e.field) === id && (onSummary || form.touched[id]))?.message;
@@ -65,7 +68,7 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
   });
 
   const create = async () => {
-    if (allErrors.length) { shell.notify('error', `Not created: ${allErrors[0]!.message}${allErrors.length > 1 ? ` (+${allErrors.length - 1} more)` : ''}`); return; }
+    if (refusal) { shell.notify('error', `Not created: ${refusal}`); return; }
     setBusy('Creating…');
     try {
       const r = await shell.core.vms.create(input, { start: form.start, onStep: (s) => setBusy(s) });
@@ -92,7 +95,7 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
     bind(K.startAfterCreate, { description: form.start ? 'Start after create: on' : 'Start after create: off', when: !editing && onSummary, action: () => dispatch({ type: 'toggleStart' }) }),
     bind(K.create, {
       description: form.start ? 'Create and start' : 'Create', when: !editing && onSummary,
-      disabledReason: lock ?? (busy ? 'creating' : !facts ? 'reading the host' : allErrors.length ? `${allErrors.length} field${allErrors.length === 1 ? '' : 's'} need attention: ${allErrors[0]!.message}` : undefined),
+      disabledReason: lock ?? (busy ? 'creating' : !facts ? 'reading the host' : refusal),
       action: create
     }),
   ];
