@@ -12,6 +12,7 @@ export function bind(entry: KeyEntry, binding: Omit<Binding, 'keys' | 'descripti
     keys: [...entry.keys],
     description: entry.description,
     ...(entry.dangerous ? { dangerous: true } : {}),
+    ...(entry.effect ? { effect: entry.effect } : {}),
     ...(entry.group ? { group: entry.group } : {}),
     ...binding,
   };

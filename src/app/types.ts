@@ -16,6 +16,8 @@ export interface Binding {
   disabledReason?: string;
   /** Changes the host; dropped in read-only mode, and asks for confirmation when `confirm` is set. */
   dangerous?: boolean;
+  /** What a dangerous key changes, as `?` says it (default: "changes the host"; a network form only stages). */
+  effect?: string;
   /** Confirmation question; the action runs only after the operator accepts. */
   confirm?: string;
   /** Shown in the footer key bar (default true); help always lists it. */
@@ -30,6 +32,8 @@ export interface KeyEntry {
   /** What the help and the docs say the keys do (a binding may word it for the current state). */
   description: string;
   dangerous?: boolean;
+  /** What a dangerous key changes, as `?` says it (default: "changes the host"). */
+  effect?: string;
   group?: string;
   /** The views of the screen the keys work in; keys are unique within a view. Without it, in every view. */
   modes?: readonly string[];

@@ -5,7 +5,7 @@ import { keyLabel } from '../domain/keys.ts';
 import type { Binding } from '../app/types.ts';
 import { tone, useTheme } from './theme.ts';
 
-export interface HelpSection { title: string; bindings: readonly Pick<Binding, 'keys' | 'description' | 'disabledReason' | 'dangerous'>[] }
+export interface HelpSection { title: string; bindings: readonly Pick<Binding, 'keys' | 'description' | 'disabledReason' | 'dangerous' | 'effect' | 'confirm'>[] }
 
 export function HelpOverlay({ screenTitle, sections, height, width, offset }: { screenTitle: string; sections: HelpSection[]; height: number; width: number; offset: number }) {
   const t = useTheme();
@@ -15,7 +15,8 @@ export function HelpOverlay({ screenTitle, sections, height, width, offset }: { 
     lines.push({ text: s.title, role: 'accent', bold: true });
     for (const b of s.bindings) {
       const keys = b.keys.map(keyLabel).join(', ').padEnd(16);
-      const extra = b.disabledReason ? ` (unavailable: ${b.disabledReason})` : b.dangerous ? ' (changes the host; asks first)' : '';
+      // "asks first" only for a key that does ask (its binding has a question).
+      const extra = b.disabledReason ? ` (unavailable: ${b.disabledReason})` : b.dangerous ? ` (${b.effect ?? 'changes the host'}${b.confirm ? '; asks first' : ''})` : '';
       lines.push({ text: `  ${keys} ${b.description}${extra}`, role: b.disabledReason ? 'dim' : undefined });
     }
     lines.push({ text: '' });
