@@ -5,11 +5,13 @@
 // any failure.
 import { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
+import { mayDiscard } from '../../src/app/discard.ts';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { createSummary, validateVmCreate, type FieldError, type HostFacts } from '../../src/domain/vm-create.ts';
 import { fieldErrorsOf } from '../../src/domain/errors.ts';
 import { formRefusal } from '../../src/domain/counts.ts';
+import { hasInput } from '../../src/ui/form/form-state.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { STEPS, SUMMARY_STEP, fieldOf, stepOf, toCreateInput, useCreateForm, visibleFields, type FieldId, type Options } from './use-create-form.ts';
@@ -92,6 +94,7 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
     bind(K.previousChoice, { when: !editing && !onSummary && Boolean(focused?.choices), footer: false, action: () => dispatch({ type: 'cycle', delta: -1, options }) }),
     bind(K.nextStep, { description: onSummary ? 'Summary' : 'Next step', when: !editing && !onSummary, action: () => dispatch({ type: 'step', delta: 1 }) }),
     bind(K.previousStep, { when: !editing && form.step > 0, action: () => dispatch({ type: 'step', delta: -1 }) }),
+    bind(K.leave, { footer: false, when: !editing && !busy, action: async () => { if (await mayDiscard(shell, hasInput(form), "the new VM's settings")) shell.back(); } }),
     bind(K.startAfterCreate, { description: form.start ? 'Start after create: on' : 'Start after create: off', when: !editing && onSummary, action: () => dispatch({ type: 'toggleStart' }) }),
     bind(K.create, {
       description: form.start ? 'Create and start' : 'Create', when: !editing && onSummary,

@@ -335,24 +335,20 @@ export function App(props: AppProps) {
   const Screen = screenModule.component;
   const footer = useMemo(() => [...effectiveBindings(screenBindings, readOnly), ...effectiveBindings(globalBindings, false)], [screenBindings, globalBindings, readOnly]);
 
-  if (tooSmall) {
-    return (
-      <ThemeContext.Provider value={theme}>
-        <Box width={size.columns} height={size.rows} flexDirection="column" justifyContent="center" alignItems="center">
-          <Text bold>Terminal too small</Text>
-          <Text wrap="wrap">hostdeck needs at least {MIN_COLUMNS}x{MIN_ROWS}; this terminal is {size.columns}x{size.rows}.</Text>
-          <Text wrap="wrap">Enlarge the window (Ctrl-C quits).</Text>
-        </Box>
-      </ThemeContext.Provider>
-    );
-  }
-
-  const bodyActive = overlay === 'none' && !confirmState;
+  const bodyActive = overlay === 'none' && !confirmState && !tooSmall;
   return (
     <ThemeContext.Provider value={theme}>
       <StoresContext.Provider value={stores}>
+        {tooSmall ? (
+          <Box width={size.columns} height={size.rows} flexDirection="column" justifyContent="center" alignItems="center">
+            <Text bold>Terminal too small</Text>
+            <Text wrap="wrap">hostdeck needs at least {MIN_COLUMNS}x{MIN_ROWS}; this terminal is {size.columns}x{size.rows}.</Text>
+            <Text wrap="wrap">Enlarge the window (Ctrl-C quits).</Text>
+          </Box>
+        ) : null}
         {/* Rows clipped only vertically: a horizontal clip makes ink slice every line of every frame (a third of a key press's CPU in the VM list); every line fits the width it is given. */}
-        <Box width={size.columns} height={size.rows} flexDirection="column" overflowY="hidden">
+        {/* Hidden, not unmounted, while the terminal is too small: an open form keeps what was typed across a resize. */}
+        <Box display={tooSmall ? 'none' : 'flex'} width={size.columns} height={size.rows} flexDirection="column" overflowY="hidden">
           <Header hostname={identity?.hostname ?? '…'} ip={identity?.ip} mode={props.mode ? props.mode() : modeLabel(modeState.data)} clock={clock.toTimeString().slice(0, 5)} width={size.columns} readOnly={readOnly} note={connectionNote(core.config.uri)} />
           <Breadcrumbs trail={trail} width={size.columns} />
           <Box height={bodyRows} width={size.columns} flexDirection="column" overflowY="hidden">

@@ -30,6 +30,11 @@ export type FormAction<Id extends string = string> =
   | { type: 'errors'; errors: Partial<Record<Id, string>> }
   | { type: 'reset'; values: Record<Id, string> };
 
+/** Whether the operator has entered anything (committed a field or changed a choice), or is typing now. */
+export function hasInput(s: FormState): boolean {
+  return s.editing || Object.values(s.touched).some(Boolean);
+}
+
 export function initialFormState<Id extends string>(values: Record<Id, string>): FormState<Id> {
   return { values, focus: 0, editing: false, draft: '', errors: {}, touched: {} };
 }
