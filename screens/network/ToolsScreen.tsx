@@ -8,7 +8,8 @@ import { Box, Text } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { describeChange } from '../../src/domain/net/model.ts';
-import { testTargets, type TestResult } from '../../src/domain/net/test-targets.ts';
+import type { TestResult } from '../../src/domain/net/test-targets.ts';
+import { fieldErrorsOf } from '../../src/domain/errors.ts';
 import type { NetStore } from '../../src/store/net.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { FieldList, useFieldForm, useFieldInput } from './FormView.tsx';
@@ -31,7 +32,7 @@ const RESET_FIELDS = (nics: string[]): FieldDef[] => [
   { id: 'confirm', label: 'Type NIC name', type: 'text', placeholder: 'the NIC name again, to confirm' },
 ];
 
-const KIND_WORD: Record<TestResult['kind'], string> = { gateway: 'gateway', dns: 'DNS server', host: 'host', resolve: 'resolve' };
+const KIND_WORD: Record<TestResult['kind'], string> = { gateway: 'gateway', dns: 'DNS server', engine: 'engine', host: 'host', resolve: 'resolve' };
 
 export function makeToolsScreen(store: NetStore) {
   return function ToolsScreen({ shell, active }: ScreenProps) {
@@ -52,17 +53,24 @@ export function makeToolsScreen(store: NetStore) {
 
     const runTest = async () => {
       const hosts = testForm.values.hosts!.split(/[\s,]+/).filter(Boolean);
-      const { targets, errors } = testTargets(s.inventory, hosts, testForm.values.resolve!.trim() || undefined);
-      if (errors.length) {
-        testDispatch({ type: 'errors', errors: Object.fromEntries(errors.map((e) => [e.field, `${e.field}: ${e.message}`])) });
-        shell.notify('error', `Not tested: ${errors[0]!.field}: ${errors[0]!.message}`);
-        return;
-      }
-      if (!targets.length) { shell.notify('warning', 'Nothing to test: no gateway or DNS server is configured; type a host'); return; }
+      // The one network test `hostdeck net test` runs too: the same targets, each with its probe.
+      let out: TestResult[];
       setRunning(true);
-      setResults(targets.map((x) => ({ ...x, ok: false, detail: 'testing…' })));
-      const out = await store.net!.testTargets(targets, (r) => setResults((cur) => cur.map((x) => (x.kind === r.kind && x.target === r.target ? r : x))));
-      setRunning(false);
+      try {
+        out = await store.net!.test(hosts, {
+          resolve: testForm.values.resolve!.trim() || undefined,
+          onPlan: (targets) => setResults(targets.map((x) => ({ ...x, ok: false, detail: 'testing…' }))),
+          onResult: (r) => setResults((cur) => cur.map((x) => (x.kind === r.kind && x.target === r.target ? r : x))),
+        });
+      } catch (e) {
+        const errors = fieldErrorsOf(e);
+        if (errors) testDispatch({ type: 'errors', errors: Object.fromEntries(errors.map((x) => [x.field, `${x.field}: ${x.message}`])) });
+        shell.notify(...errorNotice(e, 'Not tested'));
+        return;
+      } finally {
+        setRunning(false);
+      }
+      if (!out.length) { shell.notify('warning', 'Nothing to test: no gateway or DNS server is configured; type a host'); return; }
       const bad = out.filter((r) => !r.ok).length;
       shell.notify(bad ? 'warning' : 'success', bad ? `${bad} of ${out.length} targets failed` : `All ${out.length} targets answered`);
     };

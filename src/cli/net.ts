@@ -9,7 +9,7 @@ import { formatDiff } from '../domain/net/diff.ts';
 import { ChangeChain, DEFAULT_BOND_OPTIONS, findIface, type BondOptions, type IpMethod, type NetChange, type NetConfig } from '../domain/net/model.ts';
 import { NetValidationError, bondWarnings, validateChange, type FieldError } from '../domain/net/validate.ts';
 import { managementImpact, riskText, type ManagementRisk } from '../domain/net/impact.ts';
-import { DEFAULT_CONFIRM_TIMEOUT_S, NetError, type ApplyResult, type NetworkUseCases, type ProbeResult } from '../core/network.ts';
+import { DEFAULT_CONFIRM_TIMEOUT_S, NetError, type ApplyResult, type NetworkUseCases } from '../core/network.ts';
 import { parseArgs, UsageError, type OptionSpecs, type ParsedOptions } from './args.ts';
 import { toCommandError } from './errors.ts';
 import { CommandError, printTable, problem, type Command, type CommandContext } from './registry.ts';
@@ -165,7 +165,7 @@ async function stageOrExplain(svc: NetworkUseCases, change: NetChange, current: 
   }
 }
 
-function printProbes(ctx: CommandContext, probes: ProbeResult[]): void {
+function printProbes(ctx: CommandContext, probes: readonly { name: string; target: string; ok: boolean; detail: string }[]): void {
   for (const p of probes) ctx.out(`  ${p.ok ? 'ok    ' : 'FAILED'} ${p.name} ${p.target}: ${p.detail}`);
 }
 
@@ -414,7 +414,8 @@ export const netCommands: Command[] = [
     async run(ctx) {
       const targets = (ctx.options.target as string[] | undefined) ?? [];
       for (const x of targets) if (!/^[A-Za-z0-9.:-]{1,253}$/.test(x) || x.startsWith('-')) throw new CommandError(`--target: must be a host name or IP address (got ${JSON.stringify(x.slice(0, 40))})`, 2);
-      const r = await netService(ctx).test(targets);
+      // The console's network test too; printed as the apply's probes are.
+      const r = (await netService(ctx).test(targets)).map((x) => ({ name: x.kind, target: x.target, ok: x.ok, detail: x.detail }));
       if (ctx.json) ctx.out(JSON.stringify(r, null, 2));
       else if (!r.length) ctx.out('Nothing to probe: no default gateway, DNS server or engine.');
       else printProbes(ctx, r);

@@ -7,8 +7,9 @@ import * as processRunner from '../exec/runner.ts';
 import { readRegistration } from '../host/engine/state.ts';
 import { identifyNic, managementOf, readInventory, type InventoryRunner } from '../host/net/inventory.ts';
 import { pendingState, selfCommand, STATE_DIR } from '../host/net/pending.ts';
-import { probe, probeTargets } from '../host/net/probes.ts';
 import { testNetwork } from '../host/net/tools.ts';
+import { testTargets } from '../domain/net/test-targets.ts';
+import { NetValidationError } from '../domain/net/validate.ts';
 import { stageEmergencyReset } from './network-reset.ts';
 import { stagedSet } from './network-staged.ts';
 import { createApply } from './network-apply.ts';
@@ -101,20 +102,20 @@ export function createNetworkImpl(ctx: NetworkContext, env: NetworkEnv = {}): Ne
     pending: state.pending,
     last: state.last,
 
-    test: (targets = []) => door.act('network.test', { id: 'host' }, { message: 'Test the network' }, async () => {
-      const cur = await applier.current();
+    test: (hosts = [], opts = {}) => door.act('network.test', { id: 'host' }, { message: 'Test the network' }, async () => {
+      // The gateways and DNS servers as the Network screen lists them (the inventory), so both front ends test the same.
+      const inv = await readInventory(runner);
       const reg = readRegistration(db());
-      const list = [...(await probeTargets(applier.target, cur.dns.servers, reg ? { host: reg.engineHost, port: reg.enginePort } : undefined)), ...targets.map((x) => ({ name: 'host' as const, target: x }))];
-      for (const s of cur.dns.servers.slice(1)) list.push({ name: 'dns', target: s });
-      return Promise.all(list.map((x) => probe(applier.target, x, env.dnsProbeName)));
+      const { targets, errors } = testTargets(inv, hosts, opts.resolve, reg ? { host: reg.engineHost, port: reg.enginePort } : undefined);
+      if (errors.length) throw new NetValidationError(errors);
+      opts.onPlan?.(targets);
+      return testNetwork(runner, targets, opts.onResult, env.dnsProbeName);
     }),
 
     identify: (nic, seconds = 10, opts = {}) =>
       door.act('network.identify', { id: nic.name }, { message: `Identify ${nic.name} (blink its port LED for ${seconds} s)` }, () => identifyNic(runner, nic, seconds, opts)),
 
     emergencyReset: (input, opts = {}) => stageEmergencyReset(uc, input, opts.current),
-
-    testTargets: (targets, onResult) => testNetwork(runner, targets, onResult),
 
     watchdog: applier.watchdog,
   };

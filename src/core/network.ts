@@ -57,6 +57,15 @@ export interface NetworkEnv {
   sleep?: (ms: number) => Promise<void>;
 }
 
+export interface NetTestOptions {
+  /** A name to resolve as well. */
+  resolve?: string;
+  /** The targets, before any is probed. */
+  onPlan?: (targets: TestTarget[]) => void;
+  /** Each result as it comes. */
+  onResult?: (r: TestResult) => void;
+}
+
 /** The event a staging writes, in the same transaction as the staged rows. */
 export interface StagingEvent {
   message: string;
@@ -109,7 +118,13 @@ export interface NetworkUseCases {
   rollback(reason: string): Promise<PendingApply>;
   pending(): Promise<PendingApply | undefined>;
   last(): Promise<PendingApply | undefined>;
-  test(targets?: string[]): Promise<ProbeResult[]>;
+  /**
+   * The network test, the console's and `net test`'s: the default gateways (IPv4 and IPv6) and every DNS
+   * server the Network screen lists, the engine when registered, then the given hosts and name to resolve,
+   * each with its probe (ping; a DNS query for a DNS server; a connection to the engine's port; a lookup).
+   * Throws NetValidationError (field hosts or resolve) before anything runs for a target that could be an option.
+   */
+  test(hosts?: readonly string[], opts?: NetTestOptions): Promise<TestResult[]>;
   /** Blinks a NIC's port LED for `seconds` (ethtool --identify). */
   identify(nic: Pick<Nic, 'name' | 'driver'>, seconds?: number, opts?: IdentifyOptions): Promise<IdentifyResult>;
   /**
@@ -119,8 +134,6 @@ export interface NetworkUseCases {
    * applies it (with the confirmation countdown).
    */
   emergencyReset(input: ResetInput, opts?: { current?: NetConfig }): Promise<{ changes: NetChange[]; errors: FieldError[] }>;
-  /** The console's network test: each target's result as it comes (onResult), then all of them. */
-  testTargets(targets: readonly TestTarget[], onResult?: (r: TestResult) => void): Promise<TestResult[]>;
   /** The watchdog's loop: roll back apply `id` at its deadline unless it was confirmed. */
   watchdog(id: string): Promise<'confirmed' | 'rolled-back' | 'gone'>;
   /**
@@ -151,7 +164,7 @@ export function createNetworkUseCases(ctx: NetworkContext, env: NetworkEnv = {})
     stage: later('stage'), stageAll: later('stageAll'), discard: later('discard'), diff: later('diff'), desired: later('desired'),
     apply: later('apply'), waitForOutcome: later('waitForOutcome'), confirm: later('confirm'), rollback: later('rollback'),
     pending: later('pending'), last: later('last'), test: later('test'), identify: later('identify'),
-    emergencyReset: later('emergencyReset'), testTargets: later('testTargets'), watchdog: later('watchdog'),
+    emergencyReset: later('emergencyReset'), watchdog: later('watchdog'),
     summary: () => ctx.door.act('network.summary', { id: 'host' }, { message: 'Show the network summary' }, readSummary),
   };
 }

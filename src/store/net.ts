@@ -35,7 +35,7 @@ export interface PendingApply {
 /** What the network screens use of the core's network use cases. */
 export type NetService = Pick<NetworkUseCases,
   'backend' | 'current' | 'inventory' | 'watchLinks' | 'watchAddresses' | 'staged' | 'stage' | 'stageAll' | 'discard' | 'diff'
-  | 'apply' | 'waitForOutcome' | 'confirm' | 'rollback' | 'pending' | 'identify' | 'emergencyReset' | 'testTargets'>;
+  | 'apply' | 'waitForOutcome' | 'confirm' | 'rollback' | 'pending' | 'identify' | 'emergencyReset' | 'test'>;
 
 /** What the store needs of the event log to notice another session's staging. */
 export type EventFeed = Pick<EventUseCases, 'lastId' | 'subscribe'>;

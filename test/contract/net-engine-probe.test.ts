@@ -23,16 +23,16 @@ describe('network probes: the engine when registered (engine stand-in)', () => {
     const svc = netUseCases({ runner, db, events: new EventLog(db, { user: 'tester', channel: 'cli' }), watchdogCommand: null, stateDir: dir });
     const standin = await startEngineStandin();
     try {
-      assert.deepEqual((await svc.test()).filter((p) => p.name === 'engine'), []);
+      assert.deepEqual((await svc.test()).filter((p) => p.kind === 'engine'), []);
       writeRegistration(db, {
         engineHost: standin.host, enginePort: standin.port, caFingerprint: 'AA:BB', caSubject: 'CN=stand-in', name: 'node1', address: '127.0.0.1',
         sshUser: 'root', sshPort: 22, vdsPort: 54321, uniqueId: '00000000-0000-0000-0000-000000000001', engineSshKey: standin.sshPublicKey,
         authorizedKeysFile: join(dir, 'authorized_keys'), registeredAt: new Date().toISOString(),
       } satisfies StoredRegistration);
-      const up = (await svc.test()).find((p) => p.name === 'engine');
+      const up = (await svc.test()).find((p) => p.kind === 'engine');
       assert.deepEqual(up && [up.target, up.ok, up.detail], [`${standin.host}:${standin.port}`, true, 'accepts connections']);
       await standin.close();
-      const down = (await svc.test()).find((p) => p.name === 'engine');
+      const down = (await svc.test()).find((p) => p.kind === 'engine');
       assert.equal(down?.ok, false);
       assert.match(down!.detail, /refused|no connection/i);
     } finally {

@@ -271,3 +271,40 @@ describe('issue #22: net bond create without --mode or link monitoring', () => {
     }
   });
 });
+
+describe('net test: the console\'s network test (programs answered from the recorded test host, test/fixtures/net, plus an IPv6 default route)', () => {
+  const fx = (n: string) => readFileSync(join(import.meta.dirname, '../fixtures/net', n), 'utf8');
+  const nslookup = (server: string) => `Server:\t\t${server}\nAddress:\t${server}:53\n\nName:\tlocalhost\nAddress: 127.0.0.1\n`;
+  /** The recorded host's answers; ping and nslookup answer as on a working network. */
+  const answer = (command: string, args: readonly string[]) => {
+    const line = [command, ...args].join(' ');
+    if (line === 'ip -j -d addr show') return { exitCode: 0, stdout: fx('ip-d-addr.json') };
+    if (line === 'ip -j link show') return { exitCode: 0, stdout: fx('ip-j-link.json') };
+    if (line === 'ip -j route show default') return { exitCode: 0, stdout: fx('ip-route-default.json') };
+    if (line === 'ip -j -6 route show default') return { exitCode: 0, stdout: '[{"dst":"default","gateway":"fe80::1","dev":"eth0","flags":[]}]' };
+    if (command === 'grep') return { exitCode: 2, stdout: fx('grep-sysfs.txt') };
+    if (command === 'ping') return { exitCode: 0, stdout: `PING ${args.at(-1)}\n2 packets transmitted, 2 received, 0% packet loss, time 301ms\nrtt min/avg/max/mdev = 0.210/0.250/0.290/0.040 ms\n` };
+    if (command === 'busybox' && args[0] === 'nslookup') return { exitCode: 0, stdout: nslookup(args[2]!) };
+    return { exitCode: 127, stderr: `${command}: not recorded` };
+  };
+
+  it('tests the IPv6 gateway too, and asks each DNS server a query instead of pinging it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hostdeck-nettest-'));
+    const ran: string[] = [];
+    const stop = replace((command, args) => { ran.push([command, ...args].join(' ')); return answer(command, args); });
+    let out = '';
+    try {
+      const code = await main(['net', 'test', '--db', join(dir, 'state.db')], { stdout: (t) => { out += t; }, stderr: () => {} });
+      assert.equal(code, 0, out);
+    } finally {
+      stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.match(out, /ok +gateway 192\.168\.81\.1: 2\/2 replies/);
+    assert.match(out, /ok +gateway fe80::1%eth0: 2\/2 replies/);
+    assert.match(out, /ok +dns 192\.168\.81\.1: answers \(localhost\)/);
+    assert.match(out, /ok +dns 2001:db8::53: answers \(localhost\)/);
+    assert.ok(ran.includes('busybox nslookup localhost 2001:db8::53'), ran.join('\n'));
+    assert.ok(!ran.some((c) => c.startsWith('ping') && c.endsWith('2001:db8::53')), 'a DNS server is not pinged');
+  });
+});

@@ -1,17 +1,18 @@
-// What the console's network test checks: the default gateways and DNS
-// servers the host uses, then the hosts and the name the operator typed,
-// each validated so that no target can reach ping or getent as an option.
+// What the network test checks (the console's and `net test`): the default
+// gateways (both families) and DNS servers the host uses, the engine when
+// registered, then the hosts and the name the operator typed, each validated
+// so that no target can reach ping or getent as an option.
 import { isIP } from 'node:net';
 import { isHostName } from '../engine.ts';
 import type { FieldError } from '../errors.ts';
 
-export type TestKind = 'gateway' | 'dns' | 'host' | 'resolve';
+export type TestKind = 'gateway' | 'dns' | 'engine' | 'host' | 'resolve';
 export interface TestTarget { kind: TestKind; target: string }
 export interface TestResult extends TestTarget { ok: boolean; detail: string; rttMs?: number }
 
 /** The host's gateways and DNS servers: the part of the network inventory a test reads. */
 export interface HostResolvers {
-  gateways: readonly { gateway: string }[];
+  gateways: readonly { gateway: string; dev?: string }[];
   dns: { servers: readonly string[] };
 }
 
@@ -24,14 +25,16 @@ export function targetError(field: string, v: string): FieldError | undefined {
   return undefined;
 }
 
-/** The targets of a test: gateways and DNS servers from the inventory, then the typed hosts and name. */
-export function testTargets<I extends HostResolvers>(inv: I | undefined, hosts: readonly string[], resolveName?: string): { targets: TestTarget[]; errors: FieldError[] } {
+/** The targets of a test: gateways and DNS servers from the inventory, the engine (when registered), then the typed hosts and name. */
+export function testTargets<I extends HostResolvers>(inv: I | undefined, hosts: readonly string[], resolveName?: string, engine?: { host: string; port: number }): { targets: TestTarget[]; errors: FieldError[] } {
   const targets: TestTarget[] = [];
   const errors: FieldError[] = [];
   const seen = new Set<string>();
   const add = (kind: TestKind, target: string) => { const k = `${kind} ${target}`; if (!seen.has(k)) { seen.add(k); targets.push({ kind, target }); } };
-  for (const g of inv?.gateways ?? []) add('gateway', g.gateway);
+  // A link-local gateway (the usual IPv6 one) is reached only through its interface: ping it with the zone.
+  for (const g of inv?.gateways ?? []) add('gateway', /^fe80:/i.test(g.gateway) && g.dev && !g.gateway.includes('%') ? `${g.gateway}%${g.dev}` : g.gateway);
   for (const d of inv?.dns.servers ?? []) add('dns', d);
+  if (engine) add('engine', `${engine.host.includes(':') ? `[${engine.host}]` : engine.host}:${engine.port}`);
   for (const h of hosts) { const e = targetError('hosts', h); if (e) errors.push(e); else add('host', h); }
   if (resolveName) { const e = targetError('resolve', resolveName); if (e) errors.push(e); else add('resolve', resolveName); }
   return { targets, errors };

@@ -1,9 +1,11 @@
-// The console's network test on this host: ping each target, resolve a
-// name, one result per target. Which targets to test, and their validation,
-// is a domain rule (src/domain/net/test-targets.ts).
+// The network test (the console's and `net test`): each target with its
+// probe (ping a gateway or host, ask a DNS server, connect to the engine,
+// resolve a name), one result per target. Which targets to test, and their
+// validation, is a domain rule (src/domain/net/test-targets.ts).
 import { isIP } from 'node:net';
 import type { TestResult, TestTarget } from '../../domain/net/test-targets.ts';
 import type { InventoryRunner } from './inventory.ts';
+import { connectTcp, queryDns } from './probes.ts';
 
 /** `ping -c N` summary: received count and average round trip. */
 export function parsePing(out: string): { sent: number; received: number; avgMs?: number } {
@@ -30,12 +32,21 @@ async function resolve(runner: InventoryRunner, t: TestTarget): Promise<TestResu
   return { ...t, ok: false, detail: r.timedOut ? 'no answer within 10 s' : r.exitCode === 2 ? 'name not found' : `lookup failed (getent exited with ${r.exitCode})` };
 }
 
-/** Runs every target (in parallel); onResult sees each as it finishes. */
-export async function testNetwork(runner: InventoryRunner, targets: readonly TestTarget[], onResult?: (r: TestResult) => void): Promise<TestResult[]> {
+async function probeTarget(runner: InventoryRunner, t: TestTarget, dnsName: string): Promise<TestResult> {
+  switch (t.kind) {
+    case 'resolve': return resolve(runner, t);
+    case 'dns': return { ...t, ...(await queryDns(runner, t.target, dnsName)) };
+    case 'engine': return { ...t, ...(await connectTcp(runner, t.target)) };
+    default: return ping(runner, t);
+  }
+}
+
+/** Runs every target (in parallel); onResult sees each as it finishes. dnsName: the name asked of each DNS server. */
+export async function testNetwork(runner: InventoryRunner, targets: readonly TestTarget[], onResult?: (r: TestResult) => void, dnsName = 'localhost'): Promise<TestResult[]> {
   return Promise.all(targets.map(async (t) => {
     let r: TestResult;
     try {
-      r = t.kind === 'resolve' ? await resolve(runner, t) : await ping(runner, t);
+      r = await probeTarget(runner, t, dnsName);
     } catch (e) {
       r = { ...t, ok: false, detail: (e as Error).message };
     }
