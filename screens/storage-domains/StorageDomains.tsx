@@ -7,6 +7,7 @@
 // connections, and the LUNs the chosen iSCSI/FC connection shows.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
+import { mayDiscard } from '../../src/app/discard.ts';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { DOMAIN_TYPES, VOLUME_FORMATS, domainActionBlocked, usedRatio, type DomainUser, type FieldError } from '../../src/domain/storage/domain.ts';
@@ -15,6 +16,7 @@ import type { ConnectionRecord, FoundDomain, StorageDomain, StorageVolume } from
 import { Field, Meter } from '../../src/ui/Panel.tsx';
 import { Table, type Column } from '../../src/ui/Table.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
+import { hasInput } from '../../src/ui/form/form-state.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { FormView, useForm, type FormField } from './Form.tsx';
 import { defaultApi, useApi, useDomains, type DomainScreenApi } from './use-domains.ts';
@@ -289,7 +291,7 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
       // The picker
       bind(K.usePicked, { description: picker?.field === 'lun' ? 'Use this LUN' : 'Use this connection', action: pick, when: Boolean(picker), disabledReason: picker && !picker.items?.length ? (picker.error ?? (picker.items ? 'nothing to pick' : 'reading…')) : undefined }),
       bind(K.closeTheList, { action: () => setPicker(undefined), when: Boolean(picker) }),
-      bind(K.back, { description: inForm ? 'Cancel' : 'Back to the domains', action: back, when: mode !== 'list' && !form.editing && !busy && !picker }),
+      bind(K.back, { description: inForm ? 'Cancel' : 'Back to the domains', action: async () => { if (!inForm || await mayDiscard(shell, hasInput(form), 'what was entered in the form')) back(); }, when: mode !== 'list' && !form.editing && !busy && !picker }),
     ];
     useBindings(bindings);
 

@@ -173,6 +173,27 @@ describe('Storage domains screen with a stand-in domain service (rows in a real 
     assert.deepEqual(env.calls, ['create vmdisks data nfs1']);
   });
 
+  it('Esc in the create form asks before discarding what was entered; the default keeps it', async () => {
+    env = mount();
+    await env.ui.waitFor('nfs1', 15_000);
+    await env.ui.press('c');
+    await env.ui.waitFor('Create a storage domain');
+    await env.ui.press(KEYS.enter);
+    await env.ui.type('keepme');
+    await env.ui.press(KEYS.enter);
+    await env.ui.waitFor(/Name\s+keepme/);
+    await env.ui.press(KEYS.escape);
+    await env.ui.waitFor('Discard what was entered in the form?');
+    await env.ui.press(KEYS.enter);
+    const f = await env.ui.waitFor((s) => !s.includes('Discard what was'));
+    assert.match(f, /Create a storage domain[\s\S]*Name\s+keepme/);
+    await env.ui.press(KEYS.escape);
+    await env.ui.waitFor('Discard what was entered in the form?');
+    await env.ui.press('y');
+    await env.ui.waitFor((s) => !s.includes('Create a storage domain'));
+    assert.deepEqual(env.calls, []);
+  });
+
   it('the create form picks the connection and the LUN from lists; an NFS connection has no LUNs to pick', async () => {
     env = mount();
     await env.ui.waitFor('nfs1', 15_000);
