@@ -8,6 +8,7 @@ import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import type { HostOverview } from '../../src/core/host.ts';
 import { formatDuration } from '../../src/domain/duration.ts';
 import { formatBytes } from '../../src/domain/size.ts';
+import { fsUsedPercent, fsUsedText } from '../../src/domain/fs-usage.ts';
 import { usePolled } from '../../src/store/use-polled.ts';
 import { Field, Meter } from '../../src/ui/Panel.tsx';
 import stringWidth from '../../src/ui/string-width.ts';
@@ -78,7 +79,7 @@ function HostPane({ h, v, vms, width, rows, engineLabel, storage, netSummary }: 
       <Field labelWidth={lw} label="memory" value={<Text><Meter ratio={h.memory.usedKiB / Math.max(1, h.memory.totalKiB)} width={meterW} /> {formatBytes(h.memory.usedKiB * 1024)} / {formatBytes(h.memory.totalKiB * 1024)}</Text>} />
       <Field labelWidth={lw} label="load" value={`${h.load.map((l) => l.toFixed(2)).join('  ')}  (${h.cpu.threads} threads)`} role={h.load[0] > h.cpu.threads ? 'warn' : undefined} />
       {h.filesystems.slice(0, fsRows).map((f) => (
-        <Field key={f.mount} labelWidth={lw} label={`fs ${f.mount}`.slice(0, lw - 1)} value={<Text><Meter ratio={f.usedKiB / Math.max(1, f.sizeKiB)} width={meterW} /> {formatBytes(f.usedKiB * 1024)} / {formatBytes(f.sizeKiB * 1024)}</Text>} />
+        <Field key={f.mount} labelWidth={lw} label={`fs ${f.mount}`.slice(0, lw - 1)} value={<Text><Meter ratio={fsUsedPercent(f) / 100} width={meterW} /> {fsUsedText(f)}</Text>} />
       ))}
       <Field labelWidth={lw} label="management" value={h.management ? `${h.management.iface} ${h.management.state.toLowerCase()}  ${addrs || 'no address'}` : 'none'} role={h.management ? undefined : 'warn'} />
       <Field labelWidth={lw} label="gateway" value={[h.gateway, h.gateway6].filter(Boolean).join(', ') || 'none'} />

@@ -59,6 +59,28 @@ export function parseResolvConf(text: string): Resolv {
 
 export interface FsUsage { source: string; type: string; sizeKiB: number; usedKiB: number; availKiB: number; mount: string }
 
+/** What statfs(2) says of a file system (node's fs.statfs). */
+export interface StatfsFigures { bsize: number; blocks: number; bfree: number; bavail: number }
+
+/**
+ * A mounted file system's usage as df computes it: used is what is not free, available what an
+ * unprivileged user may still write; the blocks reserved for root are in neither.
+ */
+export function fsUsage(m: MountEntry, st: StatfsFigures): FsUsage {
+  const k = st.bsize / 1024;
+  return { source: m.source, type: m.type, mount: m.mount, sizeKiB: Math.round(st.blocks * k), usedKiB: Math.round((st.blocks - st.bfree) * k), availKiB: Math.round(st.bavail * k) };
+}
+
+/** One mount per device (a bind mount such as /run/netns shows its device again): the shortest mount path, as df keeps. */
+export function oneMountPerDevice<T extends { dev: number; mount: string }>(mounts: readonly T[]): T[] {
+  const best = new Map<number, T>();
+  for (const m of mounts) {
+    const b = best.get(m.dev);
+    if (!b || m.mount.length < b.mount.length) best.set(m.dev, m);
+  }
+  return mounts.filter((m) => best.get(m.dev) === m);
+}
+
 /** `df -PT -k` output. */
 export function parseDf(text: string): FsUsage[] {
   const out: FsUsage[] = [];

@@ -1,12 +1,12 @@
 // The host's own figures for the dashboard, read from /proc and /etc where
 // possible (fast, no process) and from iproute2 and df through the runner.
-import { readdir, readFile, statfs } from 'node:fs/promises';
+import { readdir, readFile, stat, statfs } from 'node:fs/promises';
 import { hostname, loadavg, networkInterfaces, release, uptime } from 'node:os';
 import { managementIface } from '../domain/net/impact.ts';
 import { run } from '../exec/runner.ts';
 import {
-  localMounts, mainFilesystems, netmaskPrefix, parseCpuinfo, parseMeminfo, parseMounts, parseOsRelease, parseProcIpv6Route, parseProcRoute, parseResolvConf,
-  type CpuInfo, type FsUsage, type IpAddr, type IpLink, type MemInfo,
+  fsUsage, localMounts, mainFilesystems, netmaskPrefix, oneMountPerDevice, parseCpuinfo, parseMeminfo, parseMounts, parseOsRelease, parseProcIpv6Route, parseProcRoute, parseResolvConf,
+  type CpuInfo, type FsUsage, type IpAddr, type IpLink, type MemInfo, type StatfsFigures,
 } from './parse.ts';
 
 export interface VirtCapability {
@@ -74,19 +74,34 @@ export async function readFqdn(): Promise<string> {
   return fqdnPending ?? fqdnCache ?? hostname();
 }
 
-/** The main local file systems from /proc/self/mounts and statfs (no process started; network file systems are never touched). */
-export async function filesystems(): Promise<FsUsage[]> {
-  const mounts = localMounts(parseMounts(await readText('/proc/self/mounts')));
-  const usage = await Promise.all(mounts.map(async (m) => {
-    try {
-      const st = await statfs(m.mount);
-      const k = st.bsize / 1024;
-      return { source: m.source, type: m.type, mount: m.mount, sizeKiB: Math.round(st.blocks * k), usedKiB: Math.round((st.blocks - st.bfree) * k), availKiB: Math.round(st.bavail * k) };
-    } catch {
-      return undefined;
-    }
+/** A mount's device number and statfs figures; undefined when it cannot be read. */
+export type MountProbe = (mount: string) => Promise<{ dev: number; statfs: StatfsFigures } | undefined>;
+
+const probeMount: MountProbe = async (mount) => {
+  try {
+    const [st, fs] = await Promise.all([stat(mount), statfs(mount)]);
+    return { dev: st.dev, statfs: fs };
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The main local file systems of a mount table (/proc/self/mounts), each device once (a bind mount
+ * of a listed one is left out, as df does), with df's figures. Network file systems are never probed.
+ */
+export async function filesystemsOf(mountsText: string, probe: MountProbe = probeMount): Promise<FsUsage[]> {
+  const mounts = localMounts(parseMounts(mountsText));
+  const read = await Promise.all(mounts.map(async (m) => {
+    const p = await probe(m.mount);
+    return p && { dev: p.dev, mount: m.mount, usage: fsUsage(m, p.statfs) };
   }));
-  return mainFilesystems(usage.filter((u): u is FsUsage => Boolean(u)));
+  return mainFilesystems(oneMountPerDevice(read.filter((r) => r !== undefined)).map((r) => r.usage));
+}
+
+/** The main local file systems from /proc/self/mounts, stat and statfs (no process started). */
+export async function filesystems(): Promise<FsUsage[]> {
+  return filesystemsOf(await readText('/proc/self/mounts'));
 }
 
 /** Interfaces and their addresses from the kernel (no process started). */

@@ -110,3 +110,34 @@ describe('which mounts the dashboard reads', () => {
     assert.deepEqual(localMounts(mounts).map((m) => m.mount), ['/', '/var/lib/libvirt/images']);
   });
 });
+
+describe('the dashboard\'s file systems (a mount table and statfs figures recorded on a host whose / is also bind-mounted on /run/netns)', () => {
+  const mounts = [
+    'devtmpfs /dev devtmpfs rw,relatime,size=12334808k,nr_inodes=3083702,mode=755 0 0',
+    'tmpfs /dev/shm tmpfs rw,relatime,size=24683748k 0 0',
+    '/dev/vda / ext4 rw,relatime,discard,resv_strict,resuid=65534,resgid=65534 0 0',
+    '/dev/vda /run/netns ext4 rw,relatime,discard,resv_strict,resuid=65534,resgid=65534 0 0',
+    '/dev/vdb1 /var/lib/libvirt/images xfs rw,relatime 0 0',
+  ].join('\n');
+  // stat(2)'s device and statfs(2) as node reports them; / and /run/netns are the same device.
+  const recorded: Record<string, { dev: number; statfs: { bsize: number; blocks: number; bfree: number; bavail: number } }> = {
+    '/': { dev: 65024, statfs: { bsize: 4096, blocks: 66053021, bfree: 59122804, bavail: 19667511 } },
+    '/run/netns': { dev: 65024, statfs: { bsize: 4096, blocks: 66053021, bfree: 59122803, bavail: 19667510 } },
+    '/var/lib/libvirt/images': { dev: 65041, statfs: { bsize: 4096, blocks: 26214400, bfree: 13107200, bavail: 13107200 } },
+  };
+
+  it('lists each device once: the bind mount of / is left out, as df does', async () => {
+    const { filesystemsOf } = await import('../../src/host/system.ts');
+    const fs = await filesystemsOf(mounts, async (m) => recorded[m]);
+    assert.deepEqual(fs.map((f) => f.mount), ['/', '/var/lib/libvirt/images']);
+  });
+
+  it('/ is 27 % used with 75 GiB available, as df computes it (used / (used + available)), not 10 % (used / size, which counts the reserved blocks as free)', async () => {
+    const { filesystemsOf } = await import('../../src/host/system.ts');
+    const { fsUsedPercent, fsUsedText } = await import('../../src/domain/fs-usage.ts');
+    const root = (await filesystemsOf(mounts, async (m) => recorded[m]))[0]!;
+    assert.deepEqual([root.sizeKiB, root.usedKiB, root.availKiB], [264212084, 27720868, 78670044]);
+    assert.equal(fsUsedPercent(root), 27);
+    assert.match(fsUsedText(root), /^26\.4 GiB used · 75\.0 GiB available · 27 %$/);
+  });
+});
