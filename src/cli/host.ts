@@ -1,5 +1,6 @@
 import { formatDuration } from '../domain/duration.ts';
 import { formatBytes } from '../domain/size.ts';
+import { fsUsedText } from '../domain/fs-usage.ts';
 import type { Command } from './registry.ts';
 
 export const hostCommands: Command[] = [
@@ -30,7 +31,7 @@ export const hostCommands: Command[] = [
         ['libvirt', `${st.uri} ${st.state}${st.version?.library ? ` (${st.version.library}${st.version.hypervisor ? `, ${st.version.hypervisor}` : ''})` : ''}${st.error ? `: ${st.error}` : ''}`],
       ];
       if (st.vms) rows.push(['vms', `${st.vms.total} total, ${st.vms.running} running, ${st.vms.paused} paused, ${st.vms.shutoff} shut off`]);
-      for (const f of h.filesystems) rows.push([`fs ${f.mount}`, `${formatBytes(f.usedKiB * 1024)} used of ${formatBytes(f.sizeKiB * 1024)} (${f.type})`]);
+      for (const f of h.filesystems) rows.push([`fs ${f.mount}`, `${fsUsedText(f)} (${f.type})`]);
       for (const [k, v] of rows) ctx.out(`${k.padEnd(16)} ${v}`);
       return 0;
     },
