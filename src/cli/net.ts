@@ -10,6 +10,7 @@ import { ChangeChain, DEFAULT_BOND_OPTIONS, findIface, type BondOptions, type Ip
 import { NetValidationError, bondWarnings, validateChange, type FieldError } from '../domain/net/validate.ts';
 import { managementImpact, riskText, type ManagementRisk } from '../domain/net/impact.ts';
 import { DEFAULT_CONFIRM_TIMEOUT_S, NetError, type ApplyResult, type NetworkUseCases } from '../core/network.ts';
+import { stagedChanges } from '../domain/counts.ts';
 import { parseArgs, UsageError, type OptionSpecs, type ParsedOptions } from './args.ts';
 import { toCommandError } from './errors.ts';
 import { CommandError, printTable, problem, type Command, type CommandContext } from './registry.ts';
@@ -404,7 +405,9 @@ export const netCommands: Command[] = [
       ctx.out(`Backend: ${backend}`);
       if (p) { ctx.out(`Apply ${p.id.slice(0, 8)} by ${p.who}: ${p.status}, rolls back at ${p.deadline} unless confirmed`); ctx.out(formatDiff(p.diff)); }
       else ctx.out('No apply pending.');
-      ctx.out(`${svc.staged().length} staged change(s).`);
+      // Counted as the lines `net diff` shows (the Network screen's count); changes that no longer fit the host have no diff: their rows.
+      const rows = svc.staged().length;
+      ctx.out(`${stagedChanges(rows ? await svc.diff().then((d) => d.length, () => rows) : 0)}.`);
       return 0;
     },
   },

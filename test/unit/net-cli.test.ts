@@ -308,3 +308,21 @@ describe('net test: the console\'s network test (programs answered from the reco
     assert.ok(!ran.some((c) => c.startsWith('ping') && c.endsWith('2001:db8::53')), 'a DNS server is not pinged');
   });
 });
+
+describe('net status counts staged changes as net diff shows them (this machine\'s configuration, read-only)', () => {
+  it('two host-name changes are one diff line: "1 staged change."', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hostdeck-netstatus-'));
+    const db = join(dir, 'state.db');
+    let out = '';
+    const run = (argv: string[]) => main([...argv, '--db', db], { stdout: (t) => { out += t; }, stderr: () => {} });
+    try {
+      assert.equal(await run(['net', 'hostname', 'set', 'node7.example.com']), 0);
+      assert.equal(await run(['net', 'hostname', 'set', 'node8.example.com']), 0);
+      out = '';
+      assert.equal(await run(['net', 'status']), 0);
+      assert.match(out, /^1 staged change\.$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
