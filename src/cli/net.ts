@@ -153,9 +153,11 @@ export const STAGE_VERBS: StageVerb[] = [
   },
 ];
 
-function printStaged(ctx: CommandContext, svc: NetworkUseCases): void {
-  const n = svc.staged().length;
-  ctx.out(`Staged (${n} change${n === 1 ? '' : 's'}); \`hostdeck net diff\` shows them, \`hostdeck net apply\` applies them.`);
+/** What is staged now, counted as the lines `net diff` shows. */
+async function printStaged(ctx: CommandContext, svc: NetworkUseCases, current: NetConfig): Promise<void> {
+  const rows = svc.staged().length;
+  const n = await svc.desired(current).then((d) => d.diff.length, () => rows);
+  ctx.out(`Staged. ${stagedChanges(n)} in all: \`hostdeck net diff\` shows them, \`hostdeck net apply\` applies them.`);
 }
 
 async function stageOrExplain(svc: NetworkUseCases, change: NetChange, current: NetConfig, verb: StageVerb): Promise<void> {
@@ -189,7 +191,7 @@ function stageCommand(v: StageVerb): Command {
       await stageOrExplain(svc, change, current, v);
       if (change.op === 'bond.create' || change.op === 'bond.edit') for (const w of bondWarnings(change.name, change.options)) problem(ctx, `warning: ${w}`);
       if (ctx.json) ctx.out(JSON.stringify(svc.staged(), null, 2));
-      else printStaged(ctx, svc);
+      else await printStaged(ctx, svc, current);
       return 0;
     },
   };
@@ -372,7 +374,7 @@ export const netCommands: Command[] = [
       } finally {
         progress.clear();
       }
-      if (!ctx.options.apply) { printStaged(ctx, svc); return 0; }
+      if (!ctx.options.apply) { await printStaged(ctx, svc, current); return 0; }
       return applyAndWait(ctx, svc);
     },
   },

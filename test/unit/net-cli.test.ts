@@ -310,7 +310,7 @@ describe('net test: the console\'s network test (programs answered from the reco
 });
 
 describe('net status counts staged changes as net diff shows them (this machine\'s configuration, read-only)', () => {
-  it('two host-name changes are one diff line: "1 staged change."', async () => {
+  it('two host-name changes are one diff line: "1 staged change", after staging and in net status', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hostdeck-netstatus-'));
     const db = join(dir, 'state.db');
     let out = '';
@@ -318,6 +318,7 @@ describe('net status counts staged changes as net diff shows them (this machine\
     try {
       assert.equal(await run(['net', 'hostname', 'set', 'node7.example.com']), 0);
       assert.equal(await run(['net', 'hostname', 'set', 'node8.example.com']), 0);
+      assert.match(out, /^Staged\. 1 staged change in all: /m);
       out = '';
       assert.equal(await run(['net', 'status']), 0);
       assert.match(out, /^1 staged change\.$/m);
