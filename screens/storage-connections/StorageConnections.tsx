@@ -6,16 +6,19 @@
 // of a block connection and the Fibre Channel HBAs.
 import { useState } from 'react';
 import { Box, Text, useInput } from 'ink';
+import { mayDiscard } from '../../src/app/discard.ts';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { BLOCK_TYPES, connectionTarget, type StorageConnection } from '../../src/domain/storage/connection.ts';
 import { formatBytes } from '../../src/domain/size.ts';
+import { formRefusal } from '../../src/domain/counts.ts';
 import { Field } from '../../src/ui/Panel.tsx';
 import { Table, type Column } from '../../src/ui/Table.tsx';
 import { editText } from '../../src/ui/TextLine.tsx';
 import { tone, useTheme, type Theme } from '../../src/ui/theme.ts';
+import { hasInput } from '../../src/ui/form/form-state.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
-import { formErrors, rows, toInput, useConnectionForm, type FormState } from './form.ts';
+import { errorsByField, formErrors, rows, toInput, useConnectionForm, type FormState } from './form.ts';
 import { useConnections, type ConnectionsScreenDeps, type View } from './use-connections.ts';
 import { STORAGE_CONNECTIONS_KEYS as K } from './keys.ts';
 
@@ -118,12 +121,11 @@ export function makeStorageConnectionsScreen(deps: ConnectionsScreenDeps) {
       const errors = formErrors(form);
       if (Object.values(errors).some(Boolean)) {
         dispatch({ type: 'errors', errors });
-        const list = Object.values(errors).filter(Boolean);
-        shell.notify('error', `Not added: ${list.length === 1 ? list[0] : `${list.length} fields need attention`}`);
+        shell.notify('error', `Not added: ${formRefusal(errors)}`);
         return;
       }
       const fieldErrors = await c.add(toInput(form), true);
-      if (fieldErrors?.length) dispatch({ type: 'errors', errors: Object.fromEntries(fieldErrors.map((e) => [e.field, e.message])) });
+      if (fieldErrors?.length) dispatch({ type: 'errors', errors: errorsByField(form.type, fieldErrors) });
       else if (fieldErrors === undefined) { dispatch({ type: 'reset' }); toList(); }
     };
 
@@ -144,7 +146,7 @@ export function makeStorageConnectionsScreen(deps: ConnectionsScreenDeps) {
       }),
       bind(K.remove, {
         when: inList && Boolean(sel), disabledReason: busySel ? `${busySel}…` : connected ? 'connected: disconnect it first' : undefined,
-        confirm: sel ? `Remove the connection ${sel.name ?? connectionTarget(sel.type, sel.params)}? Its stored CHAP secrets are deleted; the storage itself is not touched.` : undefined,
+        confirm: sel ? `Remove the connection ${sel.name ?? connectionTarget(sel.type, sel.params)}? hostdeck forgets it${sel.hasSecret ? ' and deletes its stored CHAP secrets' : ''}; the storage itself is not touched.` : undefined,
         action: () => { if (sel) void c.remove(sel); }
       }),
       bind(K.reconnectAtBootOnOff, { when: inList && Boolean(sel), footer: false, action: () => { if (sel) void c.setPersistent(sel, !sel.persistent); } }),
@@ -173,7 +175,7 @@ export function makeStorageConnectionsScreen(deps: ConnectionsScreenDeps) {
       bind(K.discoveryCHAPUser, { when: view.kind === 'discover' && !portalEditing, action: () => editDiscovery('user') }),
       bind(K.discoveryCHAPSecret, { when: view.kind === 'discover' && !portalEditing, action: () => editDiscovery('secret') }),
       bind(K.discoverAgain, { when: view.kind === 'discover' && !portalEditing, disabledReason: view.kind === 'discover' && view.busy ? 'discovering…' : undefined, action: discover }),
-      bind(K.backToTheList, { when: !inList && !form.editing && !portalEditing, action: toList }),
+      bind(K.backToTheList, { when: !inList && !form.editing && !portalEditing, action: async () => { if (view.kind !== 'form' || await mayDiscard(shell, hasInput(form), 'the new connection')) toList(); } }),
     ];
     useBindings(bindings);
 

@@ -3,6 +3,7 @@
 import { useReducer } from 'react';
 import { formStateReducer, initialFormState, type FormState as FieldFormState } from '../../src/ui/form/form-state.ts';
 import { CONNECTION_TYPES, NFS_VERSIONS, validateConnection, type ConnectionInput, type ConnectionType } from '../../src/domain/storage/connection.ts';
+import { labelled } from '../../src/domain/counts.ts';
 
 export interface FieldDef {
   id: keyof ConnectionInput;
@@ -77,12 +78,17 @@ export function toInput(s: FormState): ConnectionInput {
   return v;
 }
 
+/** The rules' errors by field, each naming its field by the label the form shows ("CHAP secret", not chapSecret). */
+export function errorsByField(type: ConnectionType, errors: readonly { field: string; message: string }[]): Partial<Record<string, string>> {
+  const labels = new Map([...TYPE_FIELDS[type], NAME].map((f) => [f.id as string, f.label]));
+  const out: Partial<Record<string, string>> = {};
+  for (const e of errors) out[e.field] ??= labelled(e.message, e.field, labels.get(e.field));
+  return out;
+}
+
 export function formErrors(s: FormState): Partial<Record<string, string>> {
   const r = validateConnection(toInput(s));
-  if (r.ok) return {};
-  const out: Partial<Record<string, string>> = {};
-  for (const e of r.errors) out[e.field] ??= e.message;
-  return out;
+  return r.ok ? {} : errorsByField(s.type, r.errors);
 }
 
 export function reduce(s: FormState, a: FormAction): FormState {

@@ -57,9 +57,9 @@ describe('Storage connections screen', () => {
     await ui.waitFor('Add a storage connection');
     await chooseType(ui, 4, 'localfs');
     await fill(ui, 1, 'relative/dir');
-    await ui.waitFor('path: must be absolute (start with /), got "relative/dir"');
+    await ui.waitFor('Directory: must be absolute (start with /), got "relative/dir"');
     await ui.press('s');
-    await ui.waitFor('Not added: path: must be absolute');
+    await ui.waitFor('Not added: Directory: must be absolute');
     assert.equal(services.db.prepare('SELECT count(*) FROM storage_connections').pluck().get(), 0);
     const dir = join(services.dir, 'images');
     mkdirSync(dir);
@@ -72,8 +72,14 @@ describe('Storage connections screen', () => {
     await ui.waitFor(/Disconnect .*images\?/);
     await ui.press('y');
     await ui.waitFor(/local1\s+localfs\s+.*disconnected/);
+    await ui.press('?');
+    const help = await ui.waitFor('Help:');
+    assert.match(help, /c\s+Connect \(changes the host\)/, 'connect does not ask');
+    assert.match(help, /D\s+Remove \(changes the host; asks first\)/);
+    await ui.press(KEYS.escape);
     await ui.press('D');
-    await ui.waitFor(/Remove the connection local1\?/);
+    const removing = await ui.waitFor(/Remove the connection local1\?/);
+    assert.doesNotMatch(removing, /CHAP/, 'a local directory has no CHAP secret');
     await ui.press('y');
     await ui.waitFor('No storage connections yet');
     const ev = services.events.list({ text: 'storage' }).map((e) => `${e.result} ${e.message.split(' local ')[0]}`).reverse();
@@ -91,8 +97,24 @@ describe('Storage connections screen', () => {
     const f = await ui.waitFor(/CHAP secret\s+\*{18}$/m);
     assert.ok(!f.includes('Screen-Secret-4711'));
     await ui.press('s');
-    await ui.waitFor(/portal: is required/);
-    await ui.waitFor(/chapUser: is required with a CHAP secret/);
+    await ui.waitFor(/Portal: is required/);
+    await ui.waitFor(/CHAP user: is required with a CHAP secret/);
+  });
+
+  it('iSCSI form errors name each field by its label, and the refusal counts the fields marked', async () => {
+    env = mount();
+    const { ui } = env;
+    await ui.waitFor('No storage connections yet');
+    await ui.press('a');
+    await chooseType(ui, 1, 'iscsi');
+    await fill(ui, 3, 'initiator1');
+    await fill(ui, 4, 'short');
+    await ui.waitFor(/CHAP secret: at least 12 characters/);
+    await ui.press('s');
+    const f = await ui.waitFor(/Not added: 3 fields need attention/);
+    assert.match(f, /Portal: is required/);
+    assert.match(f, /Target: /);
+    assert.doesNotMatch(f, /chapSecret|chapUser|portal:|target:/);
   });
 
   it('iSCSI discovery with discovery CHAP (iscsiadm stand-in answering with recorded output): the secret is masked, checked before anything runs, and the targets are listed', async () => {
