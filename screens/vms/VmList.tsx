@@ -17,7 +17,6 @@ import {
   defaultDesc, filterFields, formatPercent, sortRows, totalsText, vmMemoryKiB, vmTotals,
   type SortKey, type VmRow,
 } from '../../src/domain/vm-figures.ts';
-import { usePolled } from '../../src/store/use-polled.ts';
 import { useVmStore } from '../../src/store/use-vms.ts';
 import { Table, type Column } from '../../src/ui/Table.tsx';
 import { editText, TextLine } from '../../src/ui/TextLine.tsx';
@@ -73,7 +72,10 @@ export const VmList = memo(function VmList({ shell, active }: ScreenProps) {
   const keys = useMemo(() => rows.map((r) => r.name), [rows]);
   // The status line above the table, the host's totals below it.
   const tableHeight = shell.size.rows - 2;
-  const hostMemoryKiB = usePolled(stores.host).data?.memory.totalKiB;
+  // The host's memory as the host store last read it (the dashboard reads it before the first
+  // frame; the list redraws every tick): read, not subscribed to, since a subscription keeps
+  // the whole host overview polling behind the VM list, twice the list's steady CPU.
+  const hostMemoryKiB = stores.host.getSnapshot().data?.memory.totalKiB;
   const totals = useMemo(() => (all ? totalsText(vmTotals(all), hostMemoryKiB) : undefined), [all, hostMemoryKiB]);
   const { selected, bindings: nav } = useSelection(keys, tableHeight - 1);
   const current = selected !== undefined ? vm.data?.byName.get(selected) : undefined;
