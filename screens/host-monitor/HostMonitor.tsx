@@ -8,6 +8,7 @@ import { useStores } from '../../src/app/stores.ts';
 import { stepRefresh } from '../../src/store/refresh.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { compactBytes } from '../../src/domain/size.ts';
+import { fsUsedPercent } from '../../src/domain/fs-usage.ts';
 import { useHostMetrics } from '../../src/store/use-vms.ts';
 import { hbar } from '../../src/ui/braille.ts';
 import { Chart } from '../../src/ui/Chart.tsx';
@@ -69,7 +70,7 @@ export const HostMonitor = memo(function HostMonitor({ shell }: ScreenProps) {
           <Bar label="swap" ratio={m.memory.swapUsedBytes / Math.max(1, m.memory.swapTotalBytes)} width={barW} text={m.memory.swapTotalBytes ? `${GiB(m.memory.swapUsedBytes)}/${GiB(m.memory.swapTotalBytes)}` : 'none'} />
           <Text wrap="truncate"><Text {...tone(t, 'dim')}>{'load'.padEnd(6)}</Text>{m.load.map((l) => l.toFixed(2)).join('  ')}  ({m.cores.length} CPUs)</Text>
           {m.temperatures ? <Text wrap="truncate"><Text {...tone(t, 'dim')}>{'temp'.padEnd(6)}</Text>{m.temperatures.main !== undefined ? `${m.temperatures.main.toFixed(0)}°C` : '-'}{m.temperatures.max !== undefined ? ` (max ${m.temperatures.max.toFixed(0)}°C)` : ''}</Text> : null}
-          {m.filesystems.slice(0, 3).map((f) => <Bar key={f.mount} label={f.mount.length > 5 ? `…${f.mount.slice(-4)}` : f.mount} ratio={f.usedBytes / Math.max(1, f.sizeBytes)} width={barW} text={`${GiB(f.usedBytes)}/${GiB(f.sizeBytes)}`} />)}
+          {m.filesystems.slice(0, 3).map((f) => <Bar key={f.mount} label={f.mount.length > 5 ? `…${f.mount.slice(-4)}` : f.mount} ratio={fsUsedPercent(f) / 100} width={barW} text={`${fsUsedPercent(f)}% ${GiB(f.availKiB * 1024)} avail`} />)}
         </Box>
         <Box width={2} />
         <Box flexDirection="column" width={nicW} overflow="hidden">

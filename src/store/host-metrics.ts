@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { HistoryClock, historyCapacity, SeriesRing, seriesPoints, type Point } from '../domain/history.ts';
 import { diskRates, nicRates, parseDiskstats, parseNetDev, type DiskCounters, type IoRate, type NicCounters } from '../domain/host-io.ts';
+import type { FsFigures } from '../domain/fs-usage.ts';
 import { createPollLoop } from './poller.ts';
 
 export interface HostMetrics {
@@ -19,7 +20,8 @@ export interface HostMetrics {
   load: [number, number, number];
   nics: IoRate[];
   disks: IoRate[];
-  filesystems: { mount: string; fs: string; sizeBytes: number; usedBytes: number }[];
+  /** df's figures (used and available), so the monitor's Use% is the dashboard's and df's. */
+  filesystems: (FsFigures & { mount: string; fs: string })[];
   /** °C; main is the package/CPU figure where the hardware reports one. */
   temperatures?: { main?: number; max?: number; cores: number[] };
 }
@@ -57,7 +59,7 @@ export function createHostMetricsStore(opts: { intervalMs?: number; historySecon
   async function slowFigures(si: SI, at: number): Promise<NonNullable<typeof slow>> {
     if (slow && at - slow.at < 15_000) return slow;
     const [fs, temp] = await Promise.all([si.fsSize().catch(() => []), si.cpuTemperature().catch(() => undefined)]);
-    const filesystems = fs.filter((f) => f.size > 0 && !/^(tmpfs|devtmpfs|overlay|squashfs)$/.test(f.type) && !f.mount.startsWith('/snap')).map((f) => ({ mount: f.mount, fs: f.fs, sizeBytes: f.size, usedBytes: f.used }));
+    const filesystems = fs.filter((f) => f.size > 0 && !/^(tmpfs|devtmpfs|overlay|squashfs)$/.test(f.type) && !f.mount.startsWith('/snap')).map((f) => ({ mount: f.mount, fs: f.fs, usedKiB: f.used / 1024, availKiB: f.available / 1024 }));
     const temperatures = temp && (temp.main !== null || (temp.cores ?? []).length) ? { main: temp.main ?? undefined, max: temp.max ?? undefined, cores: (temp.cores ?? []).filter((c): c is number => typeof c === 'number') } : undefined;
     slow = { at, filesystems, temperatures };
     return slow;
