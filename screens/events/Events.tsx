@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
-import { useSelectedObject } from '../../src/app/screen-state.ts';
+import { useScreenState, useSelectedObject } from '../../src/app/screen-state.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { SEVERITIES, type EventRecord, type Severity } from '../../src/core/events.ts';
 import { useEventList } from '../../src/store/events.ts';
@@ -36,8 +36,9 @@ function columns(width: number): Column<EventRecord>[] {
 
 export function Events({ shell, active }: ScreenProps) {
   const t = useTheme();
-  const [minSeverity, setMinSeverity] = useState<Severity>('info');
-  const [text, setText] = useState('');
+  // Kept while an event's detail covers the list, so Esc comes back to the list as filtered.
+  const [minSeverity, setMinSeverity] = useScreenState<Severity>('events.min-severity', 'info');
+  const [text, setText] = useScreenState('events.text', '');
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState('');
   const { events, error } = useEventList(shell.core.events, { minSeverity, text: text || undefined });
@@ -55,7 +56,7 @@ export function Events({ shell, active }: ScreenProps) {
 
   const bindings: Binding[] = [
     ...nav,
-    bind(K.details, { action: () => { if (selected) shell.push('event', { id: Number(selected) }); }, when: Boolean(selected) }),
+    bind(K.details, { action: () => { if (selected) shell.push('event', { id: Number(selected), minSeverity, text }); }, when: Boolean(selected) }),
     bind(K.filterText, { action: () => { setDraft(text); setEditing(true); shell.setCapture(true); } }),
     bind(K.severity, { description: `Severity ≥ ${minSeverity}`, action: () => setMinSeverity((s) => SEVERITIES[(SEVERITIES.indexOf(s) + 1) % SEVERITIES.length]!) }),
     bind(K.clearFilters, { action: () => { setText(''); setMinSeverity('info'); }, when: Boolean(text) || minSeverity !== 'info' }),
@@ -78,15 +79,29 @@ export function Events({ shell, active }: ScreenProps) {
   );
 }
 
+/** The list's filter an event was opened from (the palette opens one with none: every event). */
+function listFilter(params: Record<string, unknown>): { minSeverity: Severity; text?: string } {
+  const sev = SEVERITIES.find((s) => s === params.minSeverity) ?? 'info';
+  return { minSeverity: sev, text: typeof params.text === 'string' && params.text ? params.text : undefined };
+}
+
 export function EventDetail({ shell, params }: ScreenProps) {
   const t = useTheme();
-  const id = Number(params.id);
+  const [id, setId] = useState(Number(params.id));
+  const filter = listFilter(params);
+  const { events } = useEventList(shell.core.events, filter);
+  const at = events.findIndex((ev) => ev.id === id);
+  const step = (delta: number) => { const next = events[at + delta]; if (next) setId(next.id); };
+  useBindings([
+    bind(K.nextEvent, { action: () => step(1), when: at >= 0 && at + 1 < events.length }),
+    bind(K.previousEvent, { action: () => step(-1), when: at > 0 }),
+  ]);
   const e = shell.core.events.get(id);
-  useBindings([]);
   if (!e) return <Text {...tone(t, 'error')}>Event {String(params.id)} does not exist.</Text>;
   return (
     <Box flexDirection="column" paddingX={1} borderStyle="round" {...(t.color ? { borderColor: t.border } : {})}>
       <Text bold {...tone(t, SEV_ROLE[e.severity])}>Event {e.id}: {e.severity}</Text>
+      {at >= 0 ? <Text wrap="truncate" {...tone(t, 'dim')}>{at + 1} of {events.length} · severity ≥ {filter.minSeverity}{filter.text ? ` · matching "${filter.text}"` : ''}</Text> : null}
       <Field label="time" value={`${eventTime(e.time)} (${e.time})`} />
       <Field label="source" value={e.source} />
       <Field label="object" value={e.objectId ? `${e.objectType ?? ''} ${e.objectId}` : '-'} />

@@ -3,8 +3,11 @@
 import type { KeyTable } from '../../src/app/types.ts';
 
 export const EVENTS_KEYS = {
-  details: { keys: ['enter'], description: 'Details' },
-  filterText: { keys: ['/'], description: 'Filter text' },
-  severity: { keys: ['s'], description: 'Minimum severity (cycles)' },
-  clearFilters: { keys: ['c'], description: 'Clear filters' },
+  details: { keys: ['enter'], description: 'Details', modes: ['list'] },
+  filterText: { keys: ['/'], description: 'Filter text', modes: ['list'] },
+  severity: { keys: ['s'], description: 'Minimum severity (cycles)', modes: ['list'] },
+  clearFilters: { keys: ['c'], description: 'Clear filters', modes: ['list'] },
+  // The detail view steps through the list as it was filtered, the row below or above.
+  nextEvent: { keys: ['down', 'j'], description: 'Next event', modes: ['detail'] },
+  previousEvent: { keys: ['up', 'k'], description: 'Previous event', modes: ['detail'] },
 } as const satisfies KeyTable;

@@ -67,4 +67,25 @@ describe('Events screen', () => {
     await ui.press(KEYS.escape);
     await ui.waitFor('4 events');
   });
+
+  it('inside an event, down and up step to the next and previous event of the list as filtered', async () => {
+    await ui.press('s');
+    await ui.waitFor('2 events · severity ≥ warning');
+    await ui.press('g', KEYS.enter);
+    let f = await ui.waitFor(/Event 3: warning/);
+    assert.match(f, /1 of 2 · severity ≥ warning/);
+    await ui.press('j');
+    f = await ui.waitFor(/Event 2: error/);
+    assert.match(f, /bond0 change rolled back/);
+    assert.match(f, /2 of 2/);
+    // The last of the list: the info event the filter leaves out is not next.
+    await ui.press(KEYS.down);
+    await ui.press(KEYS.up);
+    f = await ui.waitFor(/Event 3: warning/);
+    assert.match(f, /storage domain data1 unreachable/);
+    await ui.press(KEYS.escape);
+    await ui.waitFor('2 events · severity ≥ warning');
+    await ui.press('c');
+    await ui.waitFor('4 events');
+  });
 });
