@@ -32,22 +32,37 @@ function marked(text: string, mark: 'up' | 'down' | undefined): string {
   return mark ? `${text}${MARK[mark]}` : `${text} `;
 }
 
+/** The narrowest the name column gets before the rate columns make way for it. */
+const NAME_MIN = 24;
+/** Rate columns dropped in pairs, network first, while the name would get less than NAME_MIN. */
+const DROP_ORDER = [['netRx', 'netTx'], ['diskRead', 'diskWrite']];
+
+/**
+ * The list's columns for `width`: the numeric columns keep the width their title
+ * and a sort mark need, the name column gets the rest, and at narrow widths
+ * (80 columns) the disk and network rates go so that names are not cut.
+ */
 export function vmColumns(width: number): Column<VmRow>[] {
-  const fixed = 7 + 4 + 6 + 7 + 7 * 4 + 7 + 9 + 2; // state..uptime, separators, marker
-  const nameW = Math.max(8, width - fixed - 2);
   const role = (k: SortKey) => (r: VmRow) => (r.marks[k] ? 'warn' as const : undefined);
-  return [
-    { id: 'name', title: 'NAME', width: nameW, render: (r) => r.name },
+  const numeric: Column<VmRow>[] = [
     { id: 'state', title: 'STATE', width: 7, render: (r) => (r.state === 'pmsuspended' ? 'pmsusp' : r.state), role: (r) => STATE_ROLE[r.state] },
-    { id: 'vcpus', title: 'VCPU', width: 4, align: 'right', render: (r) => (r.vcpus ? String(r.vcpus) : '-') },
+    { id: 'vcpus', title: 'VCPU', width: 5, align: 'right', render: (r) => (r.vcpus ? String(r.vcpus) : '-') },
     { id: 'cpu', title: 'CPU%', width: 6, align: 'right', render: (r) => marked(formatPercent(r.cpuPercent), r.marks.cpu), role: (r) => (r.marks.cpu ? 'warn' : (r.cpuPercent ?? 0) >= 90 ? 'error' : undefined) },
     { id: 'memory', title: 'MEM', width: 7, align: 'right', render: (r) => marked(compactBytes(vmMemoryKiB(r) * 1024), r.marks.memory), role: role('memory') },
     { id: 'diskRead', title: 'DISK R', width: 7, align: 'right', render: (r) => marked(compactBytes(r.diskReadBps), r.marks.diskRead), role: role('diskRead') },
     { id: 'diskWrite', title: 'DISK W', width: 7, align: 'right', render: (r) => marked(compactBytes(r.diskWriteBps), r.marks.diskWrite), role: role('diskWrite') },
     { id: 'netRx', title: 'NET RX', width: 7, align: 'right', render: (r) => marked(compactBytes(r.netRxBps), r.marks.netRx), role: role('netRx') },
     { id: 'netTx', title: 'NET TX', width: 7, align: 'right', render: (r) => marked(compactBytes(r.netTxBps), r.marks.netTx), role: role('netTx') },
-    { id: 'uptime', title: 'UPTIME', width: 8, align: 'right', render: (r) => compactDuration(r.uptimeSec) },
+    { id: 'uptime', title: 'UPTIME', width: 7, align: 'right', render: (r) => compactDuration(r.uptimeSec) },
   ];
+  // The row: the selection marker (2), the name, then each column after a space.
+  const nameRoom = (cols: readonly Column<VmRow>[]) => width - 2 - cols.reduce((a, c) => a + c.width + 1, 0);
+  let shown = numeric;
+  for (const ids of DROP_ORDER) {
+    if (nameRoom(shown) >= NAME_MIN) break;
+    shown = shown.filter((c) => !ids.includes(c.id));
+  }
+  return [{ id: 'name', title: 'NAME', width: Math.max(8, nameRoom(shown)), render: (r) => r.name }, ...shown];
 }
 
 // memo: the shell's clock redraws the header every second; the screen redraws only for its own data.

@@ -1,0 +1,56 @@
+// The screens at the serial console's 80x24 and at 120x36, on a libvirt
+// test-driver host whose three VM names differ only at their end: no line
+// wider than the terminal, names and column titles whole.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from '../../src/app/App.tsx';
+import { createStores } from '../../src/store/host.ts';
+import { createCore } from '../../src/core/index.ts';
+import { SCREENS } from '../../screens/index.ts';
+import { SORT_DIGITS } from '../../screens/vms/keys.ts';
+import { renderTui } from '../lib/ink.tsx';
+import { consoleCore, testServices } from '../lib/services.ts';
+// @ts-expect-error -- plain .mjs helper shared with the benchmarks
+import { writeMonitorFixture } from '../../scripts/bench/monitor-fixture.mjs';
+
+const dir = mkdtempSync(join(tmpdir(), 'hostdeck-layout-'));
+const uri = (writeMonitorFixture as (d: string, n: number, prefix: string) => string)(dir, 3, 'hd-test-');
+const NAMES = ['hd-test-0000', 'hd-test-0001', 'hd-test-0002'];
+
+function mount(columns: number, rows: number) {
+  const services = testServices({ uri });
+  const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 2000);
+  const ui = renderTui(<App core={consoleCore(services)} stores={stores} screens={SCREENS} initialTheme="dark" readOnly={false} mode={() => 'unconfigured'} />, { columns, rows });
+  return { ui, async close() { ui.unmount(); stores.stop(); await services.cleanup(); } };
+}
+
+/** Lines of the frame wider than `columns`. */
+const wide = (f: string, columns: number) => f.split('\n').filter((l) => [...l].length > columns);
+
+for (const [columns, rows] of [[80, 24], [120, 36]] as const) {
+  describe(`the VM list at ${columns}x${rows}`, () => {
+    let env: ReturnType<typeof mount>;
+    before(() => { env = mount(columns, rows); });
+    after(async () => { await env.close(); });
+
+    it('shows each VM name whole, every column title whole, and no line wider than the terminal', async () => {
+      await env.ui.waitFor(/vms\s+3 total/, 15_000);
+      await env.ui.press('v');
+      // Every sort puts its mark in its column's title: none may push the title into an ellipsis.
+      for (const [digit, , label] of SORT_DIGITS) {
+        await env.ui.press(digit);
+        const f = await env.ui.waitFor((s) => NAMES.every((n) => s.includes(n)) && s.includes(`sort ${label} `), 10_000);
+        assert.deepEqual(wide(f, columns), []);
+        const header = f.split('\n').find((l) => /\bNAME/.test(l))!;
+        assert.doesNotMatch(header, /…/, `sort ${digit}: ${header}`);
+        for (const title of ['NAME', 'STATE', 'CPU%', 'MEM', 'UPTIME']) assert.match(header, new RegExp(`\\b${title}`), `sort ${digit}: ${header}`);
+        for (const n of NAMES) assert.match(f, new RegExp(`${n} +running`));
+      }
+    });
+  });
+}
+
+after(() => rmSync(dir, { recursive: true, force: true }));
