@@ -51,7 +51,11 @@ export const HostMonitor = memo(function HostMonitor({ shell }: ScreenProps) {
   const barW = Math.max(8, leftW - 6 - 18);
   const GiB = (b: number) => `${(b / 1024 ** 3).toFixed(1)}G`;
   const rowsAvail = shell.size.rows;
-  const chartRows = Math.max(2, Math.floor(rowsAvail / 2) - 2);
+  // Four charts side by side where each gets 28 columns, else two by two (80 columns): a chart
+  // of 18 columns cannot show its title and values.
+  const across = Math.floor((width - 3) / 4) >= 28 ? 4 : 2;
+  const chartsH = rowsAvail - Math.ceil(rowsAvail / 2);
+  const chartRows = Math.max(2, (across === 4 ? chartsH - 1 : Math.floor(chartsH / 2)) - 1);
   // Left: bars (cores shown up to what fits).
   const fixedLeft = 4 + (m.temperatures ? 1 : 0);
   const coreRows = Math.max(1, Math.min(m.cores.length, rowsAvail - fixedLeft - Math.min(3, m.filesystems.length)));
@@ -59,7 +63,7 @@ export const HostMonitor = memo(function HostMonitor({ shell }: ScreenProps) {
   const from = now - windowMin * 60_000;
   const h = (s: Parameters<typeof stores.hostMetrics.history>[0]) => stores.hostMetrics.history(s, windowMin * 60_000, now);
   const nicW = Math.floor(width / 2) - 1;
-  const cw = Math.floor((width - 3) / 4);
+  const cw = Math.floor((width - (across - 1)) / across);
   return (
     <Box flexDirection="column" height={rowsAvail} paddingX={1}>
       <Box flexDirection="row" height={Math.ceil(rowsAvail / 2)}>
@@ -81,16 +85,13 @@ export const HostMonitor = memo(function HostMonitor({ shell }: ScreenProps) {
           {m.disks.length === 0 ? <Text {...tone(t, 'dim')}>no block devices reported</Text> : null}
         </Box>
       </Box>
-      <Box flexDirection="row">
+      <Box flexDirection="row" flexWrap="wrap" width={width} columnGap={1}>
         <Chart title={`CPU % (${windowMin} min)`} width={cw} height={chartRows} from={from} to={now} max={100} formatMax={(v) => `${v}%`}
           lines={[{ label: 'cpu', points: h('cpu'), current: `${m.cpuPercent.toFixed(0)}%` }]} />
-        <Box width={1} />
         <Chart title="Memory" width={cw} height={chartRows} from={from} to={now} max={m.memory.totalBytes} formatMax={GiB}
           lines={[{ label: 'used', points: h('memory'), role: 'info' }]} />
-        <Box width={1} />
         <Chart title="Network" width={cw} height={chartRows} from={from} to={now} formatMax={rate}
           lines={[{ label: 'rx', points: h('netRx'), role: 'ok' }, { label: 'tx', points: h('netTx'), role: 'info' }]} />
-        <Box width={1} />
         <Chart title="Disk" width={cw} height={chartRows} from={from} to={now} formatMax={rate}
           lines={[{ label: 'r', points: h('diskRead'), role: 'ok' }, { label: 'w', points: h('diskWrite'), role: 'warn' }]} />
       </Box>

@@ -70,7 +70,10 @@ export const VmDetail = memo(function VmDetail({ shell, params }: ScreenProps) {
   const d = info?.details;
   const devices = d ? [...d.disks.map((x) => [`disk ${x.target}`, diskText(x)]), ...d.interfaces.map((x) => ['nic', nicText(x)])] : [];
   const shownDevices = devices.length > MAX_DEVICE_LINES ? [...devices.slice(0, MAX_DEVICE_LINES - 1), ['more', `${devices.length - MAX_DEVICE_LINES + 1} more: hostdeck vm show ${name}`]] : devices;
-  const summaryRows = 5 + shownDevices.length;
+  // The summary in two columns where each holds a uuid beside its label, else in one (80 columns):
+  // side by side there, values would run into the next column.
+  const twoColumns = width >= 2 * (lw + 38) + 2;
+  const summaryRows = (twoColumns ? 5 : 9) + shownDevices.length;
   const chartRows = Math.max(2, Math.floor((shell.size.rows - summaryRows - 2) / 2) - 1);
   const chartW = Math.max(20, Math.floor((width - 2) / 2));
   const now = vm.data?.at ?? Date.now();
@@ -78,8 +81,8 @@ export const VmDetail = memo(function VmDetail({ shell, params }: ScreenProps) {
   const h = (s: Parameters<typeof stores.vms.history>[1]) => stores.vms.history(name, s, windowMin * 60_000, now);
   return (
     <Box flexDirection="column" height={shell.size.rows} paddingX={1}>
-      <Box height={5} flexDirection="row">
-        <Box flexDirection="column" width={Math.floor(width / 2)}>
+      <Box height={twoColumns ? 5 : 9} flexDirection={twoColumns ? 'row' : 'column'}>
+        <Box flexDirection="column" width={twoColumns ? Math.floor(width / 2) - 1 : width} marginRight={twoColumns ? 2 : 0}>
           <Field labelWidth={lw} label="vm" value={`${row.name} (${row.state}${row.uptimeSec !== undefined ? `, up ${compactDuration(row.uptimeSec)}` : ''})`} role={row.state === 'running' ? 'ok' : row.state === 'crashed' ? 'error' : row.state === 'shutoff' ? 'dim' : 'warn'} />
           <Field labelWidth={lw} label="uuid" value={row.uuid || '-'} />
           <Field labelWidth={lw} label="cpu" value={`${row.vcpus} vCPU · ${formatPercent(row.cpuPercent)} %${row.cpuPercentHost !== undefined ? ` (${formatPercent(row.cpuPercentHost)} % of host)` : ''}`} />

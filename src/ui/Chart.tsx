@@ -5,6 +5,7 @@ import { Box, Text } from 'ink';
 import { memo } from 'react';
 import type { Point } from '../domain/history.ts';
 import { drawBraille } from './braille.ts';
+import stringWidth from './string-width.ts';
 import { tone, useTheme } from './theme.ts';
 
 export interface ChartLine {
@@ -32,16 +33,22 @@ const ROLES = ['ok', 'info', 'warn', 'accent'] as const;
 
 export const Chart = memo(function Chart({ title, lines, width, height, from, to, max, formatMax }: ChartProps) {
   const t = useTheme();
-  const c = drawBraille(lines, { width, height, from, to, max });
-  const legend = lines.map((l) => `${l.label}${l.current !== undefined ? ` ${l.current}` : ''}`);
-  const top = formatMax ? formatMax(c.max) : String(c.max);
+  const legend = lines.map((l) => `  ${l.label}${l.current !== undefined ? ` ${l.current}` : ''}`);
+  const full = drawBraille(lines, { width, height, from, to, max });
+  const top = `  ↑${formatMax ? formatMax(full.max) : String(full.max)}`;
+  // Title, legend and axis top on one line when they fit, else the legend on a line of its own
+  // (taken from the canvas): a narrow chart (80 columns) keeps its title and values whole.
+  const oneLine = stringWidth(title) + legend.reduce((a, s) => a + stringWidth(s), 0) + stringWidth(top) <= width;
+  const c = oneLine ? full : drawBraille(lines, { width, height: Math.max(1, height - 1), from, to, max });
+  const legendText = legend.map((s, i) => <Text key={i} {...tone(t, lines[i]!.role ?? ROLES[i % ROLES.length]!)}>{oneLine ? s : s.slice(i === 0 ? 2 : 0)}</Text>);
   return (
     <Box flexDirection="column" width={width} height={height + 1}>
       <Text wrap="truncate">
         <Text bold>{title}</Text>
-        {legend.map((s, i) => <Text key={i} {...tone(t, lines[i]!.role ?? ROLES[i % ROLES.length]!)}>{`  ${s}`}</Text>)}
-        <Text {...tone(t, 'dim')}>{`  ↑${top}`}</Text>
+        {oneLine ? legendText : null}
+        <Text {...tone(t, 'dim')}>{top}</Text>
       </Text>
+      {oneLine ? null : <Text wrap="truncate">{legendText}</Text>}
       {c.rows.map((row, r) => <ChartRow key={r} row={row} owner={c.owner[r]!} roles={lines.map((l, i) => l.role ?? ROLES[i % ROLES.length]!)} />)}
     </Box>
   );

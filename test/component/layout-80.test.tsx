@@ -11,7 +11,7 @@ import { createStores } from '../../src/store/host.ts';
 import { createCore } from '../../src/core/index.ts';
 import { SCREENS } from '../../screens/index.ts';
 import { SORT_DIGITS } from '../../screens/vms/keys.ts';
-import { renderTui } from '../lib/ink.tsx';
+import { KEYS, renderTui } from '../lib/ink.tsx';
 import { consoleCore, testServices } from '../lib/services.ts';
 // @ts-expect-error -- plain .mjs helper shared with the benchmarks
 import { writeMonitorFixture } from '../../scripts/bench/monitor-fixture.mjs';
@@ -27,6 +27,8 @@ function mount(columns: number, rows: number) {
   return { ui, async close() { ui.unmount(); stores.stop(); await services.cleanup(); } };
 }
 
+/** Lines under the header (whose clock is the shell's) cut with an ellipsis. */
+const cut = (f: string) => f.split('\n').slice(1).filter((l) => l.includes('…'));
 /** Lines of the frame wider than `columns`. */
 const wide = (f: string, columns: number) => f.split('\n').filter((l) => [...l].length > columns);
 
@@ -39,6 +41,7 @@ for (const [columns, rows] of [[80, 24], [120, 36]] as const) {
     it('shows each VM name whole, every column title whole, and no line wider than the terminal', async () => {
       await env.ui.waitFor(/vms\s+3 total/, 15_000);
       await env.ui.press('v');
+      await env.ui.waitFor(/3 VMs ·/, 10_000);
       // Every sort puts its mark in its column's title: none may push the title into an ellipsis.
       for (const [digit, , label] of SORT_DIGITS) {
         await env.ui.press(digit);
@@ -49,6 +52,29 @@ for (const [columns, rows] of [[80, 24], [120, 36]] as const) {
         for (const title of ['NAME', 'STATE', 'CPU%', 'MEM', 'UPTIME']) assert.match(header, new RegExp(`\\b${title}`), `sort ${digit}: ${header}`);
         for (const n of NAMES) assert.match(f, new RegExp(`${n} +running`));
       }
+    });
+
+    it('the VM detail shows every field whole, none running into another', async () => {
+      await env.ui.press('1');
+      await env.ui.waitFor((f) => /▶ hd-test-0000/.test(f) && f.includes('sort name ▲'));
+      await env.ui.press(KEYS.enter);
+      const f = await env.ui.waitFor(/config\s+test x86_64/, 10_000);
+      assert.deepEqual(wide(f, columns), []);
+      assert.deepEqual(cut(f), []);
+      for (const field of ['uuid      00000000-0000-4000-8000-000000000000', 'autostart off', 'disk i/o  read 0/s 0 IOPS · write 0/s 0 IOPS', 'network   rx 0/s · tx 0/s',
+        'disk vda  disk /var/lib/libvirt/images/hd-test-0000.qcow2', 'CPU %  cpu', 'Memory  current 128M', 'Disk', 'Network']) assert.ok(f.includes(field), `"${field}" whole in:\n${f}`);
+      await env.ui.press(KEYS.escape, KEYS.escape);
+    });
+
+    it('the host monitor shows each chart title with its values whole', async () => {
+      await env.ui.waitFor(/Menu/);
+      await env.ui.press('m');
+      const f = await env.ui.waitFor(/Disk\s+r\s/, 15_000);
+      assert.deepEqual(wide(f, columns), []);
+      assert.deepEqual(cut(f), []);
+      // Each title with its axis top on its line; the legend beside it or, when narrow, on the next line.
+      for (const title of [/CPU % \(5 min\) .*↑100%/, /Memory .*↑[\d.]+G/, /Network .*↑/, /Disk .*↑/, /cpu \d+%/, /used/, /rx .*tx/, /r {2}w/]) assert.match(f, title);
+      await env.ui.press(KEYS.escape);
     });
   });
 }
