@@ -12,6 +12,7 @@ import { stateWords, type EngineStatus } from '../../src/core/engine.ts';
 import { Field } from '../../src/ui/Panel.tsx';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { tone, useTheme, type Theme } from '../../src/ui/theme.ts';
+import { FieldRow } from '../../src/ui/form/FieldRow.tsx';
 import { FORM_FIELDS, formErrors, toInput, useEngineForm, type FieldId, type FormValues } from './use-engine-form.ts';
 import { useEngine, type EngineScreenDeps, type RunState } from './use-engine.ts';
 import { ENGINE_KEYS as K } from './keys.ts';
@@ -40,9 +41,9 @@ function StatusPane({ status, t }: { status: EngineStatus; t: Theme }) {
   );
 }
 
-function FormView({ values, focus, editing, draft, errors, placeholders, locked, t }: {
+function FormView({ values, focus, editing, draft, errors, placeholders, locked }: {
   values: FormValues; focus: number; editing: boolean; draft: string; errors: Partial<Record<FieldId, string>>;
-  placeholders: Partial<Record<FieldId, string>>; locked: boolean; t: Theme;
+  placeholders: Partial<Record<FieldId, string>>; locked: boolean;
 }) {
   return (
     <Box flexDirection="column">
@@ -50,18 +51,7 @@ function FormView({ values, focus, editing, draft, errors, placeholders, locked,
         const focused = i === focus && !locked;
         const v = focused && editing ? draft : values[f.id];
         const ph = placeholders[f.id] ?? f.placeholder;
-        return (
-          <Box key={f.id}>
-            <Box width={LABEL_W + 2} flexShrink={0}>
-              <Text {...(focused ? { bold: true } : tone(t, 'dim'))}>{focused ? '› ' : '  '}{f.label}</Text>
-            </Box>
-            <Text wrap="truncate">
-              {v ? <Text {...(focused && editing ? { underline: true } : {})}>{v}</Text> : <Text {...tone(t, 'dim')}>{ph}</Text>}
-              {focused && editing ? <Text inverse> </Text> : null}
-              {errors[f.id] ? <Text {...tone(t, 'error')}>  {errors[f.id]}</Text> : null}
-            </Text>
-          </Box>
-        );
+        return <FieldRow key={f.id} label={f.label} labelWidth={LABEL_W} focused={focused} editing={focused && editing} value={v} placeholder={ph} error={errors[f.id]} />;
       })}
     </Box>
   );
@@ -153,7 +143,7 @@ export function makeEngineScreen(deps: EngineScreenDeps) {
         <Box marginTop={1} flexDirection={wide ? 'row' : 'column'} gap={wide ? 2 : 0}>
           <Box flexDirection="column" width={wide ? Math.floor((shell.size.columns - 4) / 2) : undefined}>
             <Text bold {...tone(t, 'accent')}>{registered ? 'Registered with' : 'Register with an oVirt engine'}</Text>
-            <FormView values={shown} focus={form.focus} editing={form.editing} draft={form.draft} errors={registered ? {} : form.errors} placeholders={placeholders} locked={Boolean(lockedReason)} t={t} />
+            <FormView values={shown} focus={form.focus} editing={form.editing} draft={form.draft} errors={registered ? {} : form.errors} placeholders={placeholders} locked={Boolean(lockedReason)} />
           </Box>
           {showProgress ? (
             <Box flexDirection="column" marginTop={wide ? 0 : 1} flexGrow={1}>

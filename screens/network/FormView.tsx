@@ -1,12 +1,12 @@
 // A field list for the network forms, the wizard and the tools: ↑/↓ move,
 // Enter edits a text field or cycles a choice, ←/→ cycle a choice. Errors
 // show on their field.
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import type { Binding, Shell } from '../../src/app/types.ts';
 import type { FormAction, FormState } from '../../src/ui/form/form-state.ts';
 import { useFormState } from '../../src/ui/form/use-form-state.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
-import { tone, useTheme } from '../../src/ui/theme.ts';
+import { FieldRow } from '../../src/ui/form/FieldRow.tsx';
 import type { FieldDef } from './forms.ts';
 import { bind } from '../../src/app/keys.ts';
 import { NETWORK_KEYS as K } from './keys.ts';
@@ -44,7 +44,6 @@ export function useFieldInput(form: FormState, dispatch: React.Dispatch<FormActi
 }
 
 export function FieldList({ fields, form, labelWidth = 18 }: { fields: readonly FieldDef[]; form: FormState; labelWidth?: number }) {
-  const t = useTheme();
   const focus = Math.min(form.focus, Math.max(0, fields.length - 1));
   return (
     <Box flexDirection="column">
@@ -52,22 +51,9 @@ export function FieldList({ fields, form, labelWidth = 18 }: { fields: readonly 
         const focused = i === focus;
         const editing = focused && form.editing;
         const v = editing ? form.draft : form.values[f.id] ?? '';
-        const err = form.errors[f.id];
         return (
-          <Box key={f.id} flexDirection="column">
-            <Box>
-              <Box width={labelWidth + 2} flexShrink={0}>
-                <Text {...(focused ? { bold: true } : tone(t, 'dim'))}>{focused ? '› ' : '  '}{f.label}</Text>
-              </Box>
-              <Text wrap="truncate">
-                {f.type === 'choice'
-                  ? <Text>{'‹ '}{v || '(default)'}{' ›'}</Text>
-                  : v ? <Text {...(editing ? { underline: true } : {})}>{v}</Text> : <Text {...tone(t, 'dim')}>{f.placeholder ?? ''}</Text>}
-                {editing ? <Text inverse> </Text> : null}
-              </Text>
-            </Box>
-            {err ? <Box marginLeft={labelWidth + 2}><Text wrap="wrap" {...tone(t, 'error')}>{err}</Text></Box> : null}
-          </Box>
+          <FieldRow key={f.id} label={f.label} labelWidth={labelWidth} focused={focused} editing={editing}
+            value={f.type === 'choice' ? `‹ ${v || '(default)'} ›` : v} placeholder={f.placeholder} error={form.errors[f.id]} />
         );
       })}
     </Box>

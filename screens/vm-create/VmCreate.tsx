@@ -14,6 +14,7 @@ import { formRefusal } from '../../src/domain/counts.ts';
 import { hasInput } from '../../src/ui/form/form-state.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
+import { FieldRow } from '../../src/ui/form/FieldRow.tsx';
 import { STEPS, SUMMARY_STEP, fieldOf, stepOf, toCreateInput, useCreateForm, visibleFields, type FieldId, type Options } from './use-create-form.ts';
 import { VM_CREATE_KEYS as K } from './keys.ts';
 import { errorNotice } from '../../src/ui/error-notice.ts';
@@ -127,7 +128,7 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
             ))}
             <Text> </Text>
             <Text>Start after create: <Text bold>{form.start ? 'yes' : 'no'}</Text> <Text {...tone(t, 'dim')}>(s toggles)</Text></Text>
-            {allErrors.length ? allErrors.slice(0, Math.max(1, shell.size.rows - 18)).map((e, i) => <Text key={i} wrap="truncate" {...tone(t, 'error')}>✗ {e.message}</Text>)
+            {allErrors.length ? allErrors.slice(0, Math.max(1, shell.size.rows - 18)).map((e, i) => <Text key={i} wrap="wrap" {...tone(t, 'error')}>✗ {e.message}</Text>)
               : <Text {...tone(t, 'ok')}>Ready: Enter (or c) creates it. Nothing is defined before that.</Text>}
             {busy ? <Text {...tone(t, 'warn')}>… {busy}</Text> : null}
           </>
@@ -136,14 +137,8 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
           const value = isFocus && form.editing ? form.draft : form.values[f.id];
           const err = errorFor(f.id);
           return (
-            <Box key={f.id}>
-              <Box width={LABEL_W + 2} flexShrink={0}><Text {...(isFocus ? { bold: true } : tone(t, 'dim'))}>{isFocus ? '› ' : '  '}{f.label}</Text></Box>
-              <Text wrap="truncate">
-                {f.choices ? <Text>{'‹ '}{value}{' ›'}</Text> : value ? <Text {...(isFocus && form.editing ? { underline: true } : {})}>{value}</Text> : <Text {...tone(t, 'dim')}>{f.placeholder ?? ''}</Text>}
-                {isFocus && form.editing ? <Text inverse> </Text> : null}
-                {err ? <Text {...tone(t, 'error')}>  {err}</Text> : null}
-              </Text>
-            </Box>
+            <FieldRow key={f.id} label={f.label} labelWidth={LABEL_W} focused={isFocus} editing={isFocus && form.editing}
+              value={f.choices ? `‹ ${value} ›` : value} placeholder={f.placeholder} error={err} />
           );
         })}
       </Box>

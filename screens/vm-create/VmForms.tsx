@@ -8,6 +8,7 @@ import { parseMiB } from '../../src/domain/vm-create.ts';
 import type { DeletePlan } from '../../src/core/vms.ts';
 import { fieldErrorsOf } from '../../src/domain/errors.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
+import { FieldRow } from '../../src/ui/form/FieldRow.tsx';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { useFormState } from '../../src/ui/form/use-form-state.ts';
 import { VM_CREATE_KEYS as K } from './keys.ts';
@@ -38,22 +39,12 @@ function useTextForm(fields: FormField[], initial: Record<string, string>, activ
 }
 
 function FieldsView({ fields, form, errors }: { fields: FormField[]; form: ReturnType<typeof useTextForm>; errors: Record<string, string | undefined> }) {
-  const t = useTheme();
   return (
     <Box flexDirection="column">
       {fields.map((f, i) => {
         const isFocus = i === form.focus;
         const v = isFocus && form.editing ? form.draft : form.values[f.id] ?? '';
-        return (
-          <Box key={f.id}>
-            <Box width={18} flexShrink={0}><Text {...(isFocus ? { bold: true } : tone(t, 'dim'))}>{isFocus ? '› ' : '  '}{f.label}</Text></Box>
-            <Text wrap="truncate">
-              {v ? <Text {...(isFocus && form.editing ? { underline: true } : {})}>{v}</Text> : <Text {...tone(t, 'dim')}>{f.hint ?? ''}</Text>}
-              {isFocus && form.editing ? <Text inverse> </Text> : null}
-              {errors[f.id] ? <Text {...tone(t, 'error')}>  {errors[f.id]}</Text> : null}
-            </Text>
-          </Box>
-        );
+        return <FieldRow key={f.id} label={f.label} labelWidth={16} focused={isFocus} editing={isFocus && form.editing} value={v} placeholder={f.hint} error={errors[f.id]} />;
       })}
     </Box>
   );

@@ -13,6 +13,7 @@ import { createCore } from '../../src/core/index.ts';
 import { createEngineScreen } from '../../screens/engine/index.ts';
 import { engineErrorPage, makeHostRoot, removeStandinPki, startEngineStandin, type EngineStandin, type HostRoot } from '../lib/engine-standin.ts';
 import { KEYS, renderTui } from '../lib/ink.tsx';
+import { showsWhole } from '../lib/screen-text.ts';
 import { testServices } from '../lib/services.ts';
 
 function mount(host: HostRoot, opts: { readOnly?: boolean; columns?: number; rows?: number } = {}) {
@@ -64,7 +65,7 @@ describe('Engine screen with the oVirt engine stand-in', () => {
     assert.match(f, /state\s+not registered/);
     assert.match(f, /192\.0\.2\.21 \(management IP\)/);
     await fill(env.ui, 1, '99999');
-    await env.ui.waitFor('HTTPS port      99999  port: must be from 1 to 65535');
+    await env.ui.waitFor(/HTTPS port {6}99999\n {19}port: must be from 1 to 65535/);
     await env.ui.press('r');
     await env.ui.waitFor(/Not registered: 2 fields need attention|engine: is required/);
     assert.equal(engine.requests.length, 0);
@@ -151,6 +152,18 @@ describe('Engine screen with the oVirt engine stand-in', () => {
     await env.ui.waitFor('Register: not available in read-only mode');
     assert.equal(engine.requests.length, 0);
   });
+
+  for (const [columns, rows, paneFrom, paneTo] of [[120, 36, 1, 59], [80, 24, 0, 80]] as const) {
+    it(`at ${columns}x${rows} a field's error is on screen whole, on its own line under a long value`, async () => {
+      env = mount(host, { columns, rows });
+      await env.ui.waitFor('Node address');
+      const port = '6'.repeat(60);
+      await fill(env.ui, 1, port);
+      const f = await env.ui.waitFor('port: must be');
+      assert.ok(showsWhole(f, `port: must be from 1 to 65535 (got ${port})`, paneFrom, paneTo), f);
+      for (const line of f.split('\n')) assert.ok([...line].length <= columns, line);
+    });
+  }
 
   it('fits 80x24', async () => {
     env = mount(host, { columns: 80, rows: 24 });

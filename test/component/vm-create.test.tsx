@@ -12,30 +12,32 @@ import { createCore } from '../../src/core/index.ts';
 import { vmLifecycleScreens } from '../../screens/vm-create/index.ts';
 import { KEYS, renderTui } from '../lib/ink.tsx';
 import { testServices } from '../lib/services.ts';
+import { showsWhole } from '../lib/screen-text.ts';
 
-function mount() {
+function mount(size = { columns: 110, rows: 34 }) {
   const services = testServices();
   const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 60_000);
   const wizard = vmLifecycleScreens.find((s) => s.id === 'vm-create')!;
-  const ui = renderTui(<App core={consoleCore(services)} stores={stores} screens={[wizard, ...vmLifecycleScreens.filter((s) => s !== wizard)]} initialTheme="dark" readOnly={false} mode={() => 'standalone'} />, { columns: 110, rows: 34 });
+  const ui = renderTui(<App core={consoleCore(services)} stores={stores} screens={[wizard, ...vmLifecycleScreens.filter((s) => s !== wizard)]} initialTheme="dark" readOnly={false} mode={() => 'standalone'} />, size);
   return { ui, services, async close() { ui.unmount(); stores.stop(); await services.cleanup(); } };
+}
+
+/** Edit the focused text field: Enter, wait until editing (the key bar drops "Edit field"), type, Enter. */
+async function setTextIn(ui: ReturnType<typeof mount>['ui'], value: string) {
+  await ui.waitFor('Edit field');
+  await ui.press(KEYS.enter);
+  await ui.waitFor((f) => !f.includes('Edit field'));
+  await ui.press('\x15'); // Ctrl-U clears
+  await ui.type(value);
+  await ui.press(KEYS.enter);
+  await ui.waitFor('Edit field');
 }
 
 describe('new VM wizard', () => {
   let env: ReturnType<typeof mount>;
   before(() => { env = mount(); });
   after(async () => { await env.close(); });
-
-  /** Edit the focused text field: Enter, wait until editing (the key bar drops "Edit field"), type, Enter. */
-  async function setText(value: string) {
-    await env.ui.waitFor('Edit field');
-    await env.ui.press(KEYS.enter);
-    await env.ui.waitFor((f) => !f.includes('Edit field'));
-    await env.ui.press('\x15'); // Ctrl-U clears
-    await env.ui.type(value);
-    await env.ui.press(KEYS.enter);
-    await env.ui.waitFor('Edit field');
-  }
+  const setText = (value: string) => setTextIn(env.ui, value);
 
   it('marks a bad field with its rule as soon as it is entered', async () => {
     const ui = env.ui;
@@ -86,3 +88,26 @@ describe('new VM wizard', () => {
     assert.ok(!doms.some((d) => d.name === 'web1'), 'nothing was created');
   });
 });
+
+for (const size of [{ columns: 120, rows: 36 }, { columns: 80, rows: 24 }]) {
+  describe(`new VM wizard at ${size.columns}x${size.rows}`, () => {
+    let env: ReturnType<typeof mount>;
+    before(() => { env = mount(size); });
+    after(async () => { await env.close(); });
+
+    it('a long name that breaks a rule shows the whole rule on its own line under the name', async () => {
+      await env.ui.waitFor('› Name');
+      const name = `${'web-'.repeat(20)}/x`;
+      await setTextIn(env.ui, name);
+      const f = await env.ui.waitFor("must not contain '/'");
+      assert.ok(showsWhole(f, "name: must not contain '/'"), f);
+      for (const line of f.split('\n')) assert.ok([...line].length <= size.columns, line);
+    });
+
+    it('a name over 255 characters is marked with the length rule', async () => {
+      await setTextIn(env.ui, 'a'.repeat(256));
+      const f = await env.ui.waitFor('name: must be at most');
+      assert.ok(showsWhole(f, 'name: must be at most 255 characters (got 256)'), f);
+    });
+  });
+}
