@@ -18,7 +18,8 @@ import { editText } from '../../src/ui/TextLine.tsx';
 import { tone, useTheme, type Theme } from '../../src/ui/theme.ts';
 import { hasInput } from '../../src/ui/form/form-state.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
-import { errorsByField, formErrors, rows, toInput, useConnectionForm, type FormState } from './form.ts';
+import { errorsByField, formErrors, rows, toInput, TOGGLES, useConnectionForm, type FormState } from './form.ts';
+import { eventTime } from '../events/Events.tsx';
 import { useConnections, type ConnectionsScreenDeps, type View } from './use-connections.ts';
 import { STORAGE_CONNECTIONS_KEYS as K } from './keys.ts';
 
@@ -26,17 +27,23 @@ const LABEL_W = 18;
 
 const stateRole = (s: string): 'ok' | 'warn' | 'error' | 'dim' | undefined => (s === 'connected' ? 'ok' : s === 'failed' ? 'error' : s === 'unknown' ? 'warn' : 'dim');
 
+/** When a last error happened: the time today, else the date and time. */
+function errorWhen(iso: string): string {
+  const full = eventTime(iso);
+  return full.slice(0, 10) === eventTime(new Date().toISOString()).slice(0, 10) ? full.slice(11, 16) : full.slice(5, 16);
+}
+
 function FormView({ form, t }: { form: FormState; t: Theme }) {
   return (
     <Box flexDirection="column">
       {rows(form.type).map((r, i) => {
         const focused = i === form.focus;
-        const label = r.kind === 'type' ? 'Type' : r.kind === 'persistent' ? 'Reconnect at boot' : r.field.label;
+        const label = r.kind === 'type' ? 'Type' : r.kind === 'toggle' ? TOGGLES[r.id] : r.field.label;
         let value: string;
         let placeholder = '';
         let err: string | undefined;
         if (r.kind === 'type') value = `‹ ${form.type} ›`;
-        else if (r.kind === 'persistent') value = form.persistent ? '[x] yes' : '[ ] no';
+        else if (r.kind === 'toggle') value = form[r.id] ? '[x] yes' : '[ ] no';
         else {
           const raw = focused && form.editing ? form.draft : (form.values[r.field.id] ?? '');
           value = r.field.secret ? '*'.repeat(raw.length) : r.field.choices ? `‹ ${raw || r.field.choices[0]} ›` : raw;
@@ -124,7 +131,7 @@ export function makeStorageConnectionsScreen(deps: ConnectionsScreenDeps) {
         shell.notify('error', `Not added: ${formRefusal(errors)}`);
         return;
       }
-      const fieldErrors = await c.add(toInput(form), true);
+      const fieldErrors = await c.add(toInput(form), form.connectNow);
       if (fieldErrors?.length) dispatch({ type: 'errors', errors: errorsByField(form.type, fieldErrors) });
       else if (fieldErrors === undefined) { dispatch({ type: 'reset' }); toList(); }
     };
@@ -163,7 +170,7 @@ export function makeStorageConnectionsScreen(deps: ConnectionsScreenDeps) {
       bind(K.previousChoice, { action: () => dispatch({ type: 'cycle', delta: -1 }), when: view.kind === 'form' && !form.editing, footer: false }),
       bind(K.nextChoice, { action: () => dispatch({ type: 'cycle', delta: 1 }), when: view.kind === 'form' && !form.editing, footer: false }),
       bind(K.editField, { action: () => { dispatch({ type: 'edit' }); const r = rows(form.type)[form.focus]; if (r?.kind === 'field' && !r.field.choices) shell.setCapture(true); }, when: view.kind === 'form' && !form.editing }),
-      bind(K.saveAndConnect, { action: submit, when: view.kind === 'form' && !form.editing }),
+      bind(K.save, { description: form.connectNow ? 'Save and connect' : 'Save', action: submit, when: view.kind === 'form' && !form.editing }),
       // discovery results
       bind(K.previous, { action: () => setPick((p) => Math.max(0, p - 1)), when: view.kind === 'discover' && !portalEditing, footer: false }),
       bind(K.next, { action: () => setPick((p) => p + 1), when: view.kind === 'discover' && !portalEditing, footer: false }),
@@ -181,12 +188,16 @@ export function makeStorageConnectionsScreen(deps: ConnectionsScreenDeps) {
 
     const h = shell.size.rows;
     const w = shell.size.columns - 2;
+    // Target and last error share what the fixed columns leave.
+    const freeW = Math.max(24, w - 14 - 7 - 13 - 8 - 12);
+    const targetW = Math.max(12, Math.floor(freeW * 0.45));
     const columns: Column<StorageConnection>[] = [
       { id: 'name', title: 'NAME', width: 14, render: (x) => x.name ?? x.id.slice(0, 8) },
       { id: 'type', title: 'TYPE', width: 7, render: (x) => x.type },
-      { id: 'target', title: 'TARGET', width: Math.max(20, w - 14 - 7 - 13 - 10 - 8), render: (x) => connectionTarget(x.type, x.params) },
+      { id: 'target', title: 'TARGET', width: targetW, render: (x) => connectionTarget(x.type, x.params) },
       { id: 'state', title: 'STATE', width: 13, render: liveState, role: (x) => stateRole(liveState(x)) },
       { id: 'persistent', title: 'AT BOOT', width: 8, render: (x) => (x.persistent ? 'yes' : 'no') },
+      { id: 'error', title: 'LAST ERROR', width: Math.max(12, freeW - targetW), render: (x) => (x.lastError ? `${x.lastErrorAt ? `${errorWhen(x.lastErrorAt)} ` : ''}${x.lastError}` : ''), role: () => 'error' },
     ];
 
     if (view.kind === 'form') {
@@ -194,7 +205,7 @@ export function makeStorageConnectionsScreen(deps: ConnectionsScreenDeps) {
         <Box flexDirection="column" height={h} paddingX={1} overflow="hidden">
           <Text bold {...tone(t, 'accent')}>Add a storage connection</Text>
           <FormView form={form} t={t} />
-          <Box marginTop={1}><Text wrap="wrap" {...tone(t, 'dim')}>Enter edits a field (space or ←/→ for choices), s saves and connects, Esc goes back. Secrets are stored encrypted and never shown.</Text></Box>
+          <Box marginTop={1}><Text wrap="wrap" {...tone(t, 'dim')}>Enter edits a field (space or ←/→ for choices), s saves (and connects when Connect now is yes), Esc goes back. Secrets are stored encrypted and never shown.</Text></Box>
         </Box>
       );
     }
@@ -257,7 +268,7 @@ export function makeStorageConnectionsScreen(deps: ConnectionsScreenDeps) {
             <Field labelWidth={LABEL_W} label="state" value={`${liveState(sel)}${st?.detail ? `: ${st.detail}` : ''}`} role={stateRole(liveState(sel))} />
             {c.mountPath(sel) ? <Field labelWidth={LABEL_W} label="mount path" value={c.mountPath(sel)} /> : null}
             {sel.type === 'iscsi' ? <Field labelWidth={LABEL_W} label="CHAP" value={sel.hasSecret ? `user ${(sel.params as { chapUser?: string }).chapUser ?? ''}, secret stored (encrypted)${sel.hasMutualSecret ? '; mutual CHAP' : ''}` : 'none'} /> : null}
-            {sel.lastError && liveState(sel) !== 'connected' ? <Field labelWidth={LABEL_W} label="last error" value={sel.lastError} role="error" /> : null}
+            {sel.lastError && liveState(sel) !== 'connected' ? <Field labelWidth={LABEL_W} label="last error" value={`${sel.lastErrorAt ? `${eventTime(sel.lastErrorAt)} ` : ''}${sel.lastError}`} role="error" /> : null}
           </Box>
         ) : null}
       </Box>

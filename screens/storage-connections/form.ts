@@ -42,16 +42,21 @@ export const TYPE_FIELDS: Record<ConnectionType, FieldDef[]> = {
 
 export type Values = Partial<Record<keyof ConnectionInput, string>>;
 
-/** The shared form state, with the type that decides the fields and the reconnect-at-boot box. */
+/** The shared form state, with the type that decides the fields and the yes/no boxes. */
 export type FormState = FieldFormState & {
   type: ConnectionType;
   persistent: boolean;
+  /** Off saves the connection only (as the CLI's add without --connect-now); c connects it later. */
+  connectNow: boolean;
 };
 
-export type FormRow = { kind: 'type' } | { kind: 'field'; field: FieldDef } | { kind: 'persistent' };
+/** The form's yes/no boxes and their labels. */
+export const TOGGLES = { persistent: 'Reconnect at boot', connectNow: 'Connect now' } as const;
+
+export type FormRow = { kind: 'type' } | { kind: 'field'; field: FieldDef } | { kind: 'toggle'; id: keyof typeof TOGGLES };
 
 export function rows(type: ConnectionType): FormRow[] {
-  return [{ kind: 'type' }, ...TYPE_FIELDS[type].map((field) => ({ kind: 'field' as const, field })), { kind: 'field', field: NAME }, { kind: 'persistent' }];
+  return [{ kind: 'type' }, ...TYPE_FIELDS[type].map((field) => ({ kind: 'field' as const, field })), { kind: 'field', field: NAME }, { kind: 'toggle', id: 'persistent' }, { kind: 'toggle', id: 'connectNow' }];
 }
 
 export type FormAction =
@@ -64,9 +69,9 @@ export type FormAction =
   | { type: 'cancel' }
   | { type: 'errors'; errors: Partial<Record<string, string>> };
 
-/** Focus: an index into rows(): 0 type, 1..n the type's fields, then name, then persistent. */
+/** Focus: an index into rows(): 0 type, 1..n the type's fields, then name, then the yes/no boxes. */
 export const initialForm = (prefill?: { type?: ConnectionType; values?: Values }): FormState => ({
-  ...initialFormState({ ...(prefill?.values ?? {}) } as Record<string, string>), type: prefill?.type ?? 'nfs', persistent: true, focus: prefill?.values ? 3 : 0,
+  ...initialFormState({ ...(prefill?.values ?? {}) } as Record<string, string>), type: prefill?.type ?? 'nfs', persistent: true, connectNow: true, focus: prefill?.values ? 3 : 0,
 });
 
 export function toInput(s: FormState): ConnectionInput {
@@ -103,7 +108,7 @@ export function reduce(s: FormState, a: FormAction): FormState {
         const type = CONNECTION_TYPES[(i + a.delta + CONNECTION_TYPES.length) % CONNECTION_TYPES.length]!;
         return { ...s, type, errors: {}, focus: 0 };
       }
-      if (row?.kind === 'persistent') return { ...s, persistent: !s.persistent };
+      if (row?.kind === 'toggle') return { ...s, [row.id]: !s[row.id] };
       if (row?.kind === 'field' && row.field.choices) {
         // An unset choice shows its first option, so cycling starts from there.
         const options = row.field.choices;

@@ -19,7 +19,7 @@ export const STORAGE_CONNECTIONS_KEYS = {
   previousChoice: { keys: ['left'], description: 'Previous choice', modes: ['form'] },
   nextChoice: { keys: ['right', 'space'], description: 'Next choice', modes: ['form'] },
   editField: { keys: ['enter'], description: 'Edit field', modes: ['form'] },
-  saveAndConnect: { keys: ['s'], description: 'Save and connect', dangerous: true, modes: ['form'] },
+  save: { keys: ['s'], description: 'Save (and connect when Connect now is yes)', dangerous: true, modes: ['form'] },
   useThisTarget: { keys: ['enter'], description: 'Use this target', modes: ['discover'] },
   editPortal: { keys: ['e'], description: 'Edit portal', modes: ['discover'] },
   discoveryCHAPUser: { keys: ['u'], description: 'Discovery CHAP user', modes: ['discover'] },

@@ -66,7 +66,7 @@ describe('Storage connections screen', () => {
     await fill(ui, 1, `${'\x7f'.repeat(12)}${dir}`);
     await fill(ui, 2, 'local1');
     await ui.press('s');
-    const f = await ui.waitFor(/local1\s+localfs\s+.*images\s+connected\s+yes/);
+    const f = await ui.waitFor(/local1\s+localfs\s+\S+\s+connected\s+yes/);
     assert.match(f, /mount path\s+.*images/);
     await ui.press('x');
     await ui.waitFor(/Disconnect .*images\?/);
@@ -85,6 +85,34 @@ describe('Storage connections screen', () => {
     const ev = services.events.list({ text: 'storage' }).map((e) => `${e.result} ${e.message.split(' local ')[0]}`).reverse();
     // Connect and disconnect act outside the state DB: their attempt is recorded first.
     assert.deepEqual(ev, ['success Add storage connection', 'started Connect storage', 'success Connect storage', 'started Disconnect storage', 'success Disconnect storage', 'success Remove storage connection']);
+  });
+
+  it("Connect now off saves a connection without connecting it, as the CLI's add without --connect-now; a failed connect shows its reason and time in the list", async () => {
+    env = mount();
+    const { ui, services } = env;
+    await ui.waitFor('No storage connections yet');
+    await ui.press('a');
+    await chooseType(ui, 4, 'localfs');
+    // A directory that is not there yet: saving it must not need it, connecting does.
+    const dir = join(services.dir, 'later');
+    await fill(ui, 1, dir);
+    await fill(ui, 2, 'later1');
+    for (let i = 0; i < 12; i++) await ui.press(KEYS.up);
+    await ui.waitFor('› Type');
+    for (let i = 0; i < 4; i++) await ui.press(KEYS.down);
+    await ui.waitFor(/› Connect now\s+\[x\] yes/);
+    await ui.press(' ');
+    await ui.waitFor(/› Connect now\s+\[ \] no/);
+    await ui.waitFor(/s Save\b(?! and connect)/);
+    await ui.press('s');
+    await ui.waitFor(/later1\s+localfs\s+\S+\s+disconnected\s+yes/);
+    await ui.waitFor(/Added local later1 .*; c connects it/);
+    assert.deepEqual(services.events.list({ text: 'storage' }).map((e) => `${e.result} ${e.message.split(' local ')[0]}`), ['success Add storage connection'], 'nothing was connected');
+    await ui.press('c');
+    // The row names when and why (cut to its column); the detail has the whole reason and the date.
+    const failed = await ui.waitFor(/later1\s+localfs\s+\S+\s+failed\s+yes\s+\d\d:\d\d \//);
+    assert.match(failed, /NAME\s+TYPE\s+TARGET\s+STATE\s+AT BOOT\s+LAST ERROR/);
+    await ui.waitFor(/last error\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \/\S+\/later does not exist; create it first/);
   });
 
   it('the iSCSI form masks the CHAP secret; the secret never reaches the screen', async () => {

@@ -80,6 +80,8 @@ export interface StorageConnection {
   state: ConnectionState;
   /** The reason of the last failure, when state is failed. */
   lastError?: string;
+  /** When the last failure happened (ISO time). */
+  lastErrorAt?: string;
   /** Whether a CHAP secret (and a mutual one) is stored, encrypted. */
   hasSecret?: boolean;
   hasMutualSecret?: boolean;

@@ -6,10 +6,11 @@ import { network0002 } from './0002-network.ts';
 import { storageConnections0003 } from './0003-storage-connections.ts';
 import { storageDomains0004 } from './0004-storage-domains.ts';
 import { eventAttempts0005 } from './0005-event-attempts.ts';
+import { storageConnectionErrorTime0006 } from './0006-storage-connection-error-time.ts';
 
 export interface Migration {
   id: string;
   up: (db: Db) => void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [core0001, network0002, storageConnections0003, storageDomains0004, eventAttempts0005];
+export const MIGRATIONS: readonly Migration[] = [core0001, network0002, storageConnections0003, storageDomains0004, eventAttempts0005, storageConnectionErrorTime0006];

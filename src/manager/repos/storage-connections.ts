@@ -6,7 +6,7 @@ import type { Db } from '../db.ts';
 
 export interface ConnectionRow {
   id: string; type: ConnectionType; name: string | null; params: string; identity: string; persistent: number; state: ConnectionState;
-  last_error: string | null; chap_secret_sealed: string | null; mutual_secret_sealed: string | null; created_at: string; updated_at: string;
+  last_error: string | null; last_error_at: string | null; chap_secret_sealed: string | null; mutual_secret_sealed: string | null; created_at: string; updated_at: string;
 }
 
 export interface NewConnectionRow {
@@ -21,7 +21,7 @@ export const connectionRecord = (r: ConnectionRow): StorageConnection => ({
   params: JSON.parse(r.params) as ConnectionParams,
   persistent: r.persistent === 1,
   state: r.state,
-  ...(r.last_error ? { lastError: r.last_error } : {}),
+  ...(r.last_error ? { lastError: r.last_error, ...(r.last_error_at ? { lastErrorAt: r.last_error_at } : {}) } : {}),
   ...(r.type === 'iscsi' ? { hasSecret: Boolean(r.chap_secret_sealed), hasMutualSecret: Boolean(r.mutual_secret_sealed) } : {}),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -42,8 +42,10 @@ export function storageConnectionRepo(db: Db) {
         VALUES (?, ?, ?, ?, ?, ?, 'disconnected', ?, ?, ?, ?)`).run(c.id, c.type, c.name, JSON.stringify(c.params), c.identity, c.persistent ? 1 : 0, c.chapSealed, c.mutualSealed, t, t);
     },
     remove: (id: string) => { db.prepare('DELETE FROM storage_connections WHERE id = ?').run(id); },
+    /** A new state; with err, the failure that led to it and when (without, the last error is cleared). */
     setState: (id: string, state: ConnectionState, err?: string) => {
-      db.prepare('UPDATE storage_connections SET state = ?, last_error = ?, updated_at = ? WHERE id = ?').run(state, err ?? null, now(), id);
+      const t = now();
+      db.prepare('UPDATE storage_connections SET state = ?, last_error = ?, last_error_at = ?, updated_at = ? WHERE id = ?').run(state, err ?? null, err ? t : null, t, id);
     },
     setPersistent: (id: string, persistent: boolean) => {
       db.prepare('UPDATE storage_connections SET persistent = ?, updated_at = ? WHERE id = ?').run(persistent ? 1 : 0, now(), id);
