@@ -46,10 +46,10 @@ export function virtLine(v: VirtSnapshot | undefined): { text: string; role: 'ok
 }
 
 /** The network line with the backend, bonds and a pending apply (their poll starts programs: mounted after the first frame). */
-function NetworkLine({ h, labelWidth, summary }: { h: HostOverview; labelWidth: number; summary: PolledStore<NetSummary> }) {
+function NetworkLine({ h, labelWidth, summary, wrap }: { h: HostOverview; labelWidth: number; summary: PolledStore<NetSummary>; wrap: boolean }) {
   const net = usePolled(summary);
   const s = networkStatusLine(h, net.data);
-  return <Field labelWidth={labelWidth} label={s.label} value={s.text} role={s.role} />;
+  return <Field labelWidth={labelWidth} label={s.label} value={s.text} role={s.role} wrap={wrap} />;
 }
 
 function HostPane({ h, v, vms, width, rows, engineLabel, storage, netSummary }: { h?: HostOverview; v?: VirtSnapshot; vms?: VmSnapshot; width: number; rows: number; engineLabel: string; storage: { text: string; role: StatusLine['role'] }; netSummary: PolledStore<NetSummary> }) {
@@ -67,27 +67,31 @@ function HostPane({ h, v, vms, width, rows, engineLabel, storage, netSummary }: 
   // VM counts come from the vms store (the same one the VM list reads), not from a list of their own.
   const counts = v?.status.state === 'disconnected' ? undefined : vms?.counts;
   const lw = 16;
-  const meterW = Math.max(10, Math.min(30, width - lw - 30));
+  // A pane narrower than its longest values (a libvirt URI, the engine line) wraps each value under itself instead of cutting it.
+  const wrap = width < 120;
+  // The meters leave the file-system lines room for their figures on one line (the meter's own " 27% " is 6).
+  const fsTextW = Math.max(0, ...h.filesystems.map((f) => stringWidth(fsUsedText(f))));
+  const meterW = Math.max(5, Math.min(30, width - lw - 6 - fsTextW));
   const addrs = h.management?.addresses.map((a) => `${a.address}/${a.prefix}`).join(' ') ?? '';
   const fsRows = Math.max(1, rows - 17);
   return (
     <Box flexDirection="column" width={width}>
-      <Field labelWidth={lw} label="host" value={`${h.hostname}${h.fqdn && h.fqdn !== h.hostname ? ` (${h.fqdn})` : ''}`} />
-      <Field labelWidth={lw} label="system" value={`${h.os}, kernel ${h.kernel}, up ${formatDuration(h.uptimeSec)}`} />
-      <Field labelWidth={lw} label="cpu" value={`${h.cpu.model} · ${h.cpu.cores} cores, ${h.cpu.threads} threads`} />
-      <Field labelWidth={lw} label="virtualization" value={h.virt.usable ? `KVM usable${h.virt.reason ? ` (${h.virt.reason})` : ''}` : `emulation only (TCG): ${h.virt.reason ?? 'KVM not usable'}`} role={h.virt.usable ? 'ok' : 'warn'} />
-      <Field labelWidth={lw} label="memory" value={<Text><Meter ratio={h.memory.usedKiB / Math.max(1, h.memory.totalKiB)} width={meterW} /> {formatBytes(h.memory.usedKiB * 1024)} / {formatBytes(h.memory.totalKiB * 1024)}</Text>} />
-      <Field labelWidth={lw} label="load" value={`${h.load.map((l) => l.toFixed(2)).join('  ')}  (${h.cpu.threads} threads)`} role={h.load[0] > h.cpu.threads ? 'warn' : undefined} />
+      <Field wrap={wrap} labelWidth={lw} label="host" value={`${h.hostname}${h.fqdn && h.fqdn !== h.hostname ? ` (${h.fqdn})` : ''}`} />
+      <Field wrap={wrap} labelWidth={lw} label="system" value={`${h.os}, kernel ${h.kernel}, up ${formatDuration(h.uptimeSec)}`} />
+      <Field wrap={wrap} labelWidth={lw} label="cpu" value={`${h.cpu.model} · ${h.cpu.cores} cores, ${h.cpu.threads} threads`} />
+      <Field wrap={wrap} labelWidth={lw} label="virtualization" value={h.virt.usable ? `KVM usable${h.virt.reason ? ` (${h.virt.reason})` : ''}` : `emulation only (TCG): ${h.virt.reason ?? 'KVM not usable'}`} role={h.virt.usable ? 'ok' : 'warn'} />
+      <Field wrap={wrap} labelWidth={lw} label="memory" value={<Text><Meter ratio={h.memory.usedKiB / Math.max(1, h.memory.totalKiB)} width={meterW} /> {formatBytes(h.memory.usedKiB * 1024)} / {formatBytes(h.memory.totalKiB * 1024)}</Text>} />
+      <Field wrap={wrap} labelWidth={lw} label="load" value={`${h.load.map((l) => l.toFixed(2)).join('  ')}  (${h.cpu.threads} threads)`} role={h.load[0] > h.cpu.threads ? 'warn' : undefined} />
       {h.filesystems.slice(0, fsRows).map((f) => (
-        <Field key={f.mount} labelWidth={lw} label={`fs ${f.mount}`.slice(0, lw - 1)} value={<Text><Meter ratio={fsUsedPercent(f) / 100} width={meterW} /> {fsUsedText(f)}</Text>} />
+        <Field key={f.mount} wrap={wrap} labelWidth={lw} label={`fs ${f.mount}`.slice(0, lw - 1)} value={<Text><Meter ratio={fsUsedPercent(f) / 100} width={meterW} /> {fsUsedText(f)}</Text>} />
       ))}
-      <Field labelWidth={lw} label="management" value={h.management ? `${h.management.iface} ${h.management.state.toLowerCase()}  ${addrs || 'no address'}` : 'none'} role={h.management ? undefined : 'warn'} />
-      <Field labelWidth={lw} label="gateway" value={[h.gateway, h.gateway6].filter(Boolean).join(', ') || 'none'} />
-      <Field labelWidth={lw} label="dns" value={`${h.dns.join(' ') || 'none'}${h.searchDomains.length ? `  search ${h.searchDomains.join(' ')}` : ''}`} />
-      <Field labelWidth={lw} label="libvirt" value={vl.text} role={vl.role} />
-      <Field labelWidth={lw} label="vms" value={counts ? `${counts.total} total · ${counts.running} running · ${counts.paused} paused · ${counts.shutoff} shut off${counts.crashed ? ` · ${counts.crashed} crashed` : ''}` : v?.status.state === 'disconnected' ? 'unknown while libvirt is disconnected' : '…'} role={counts ? undefined : 'dim'} />
+      <Field wrap={wrap} labelWidth={lw} label="management" value={h.management ? `${h.management.iface} ${h.management.state.toLowerCase()}  ${addrs || 'no address'}` : 'none'} role={h.management ? undefined : 'warn'} />
+      <Field wrap={wrap} labelWidth={lw} label="gateway" value={[h.gateway, h.gateway6].filter(Boolean).join(', ') || 'none'} />
+      <Field wrap={wrap} labelWidth={lw} label="dns" value={`${h.dns.join(' ') || 'none'}${h.searchDomains.length ? `  search ${h.searchDomains.join(' ')}` : ''}`} />
+      <Field wrap={wrap} labelWidth={lw} label="libvirt" value={vl.text} role={vl.role} />
+      <Field wrap={wrap} labelWidth={lw} label="vms" value={counts ? `${counts.total} total · ${counts.running} running · ${counts.paused} paused · ${counts.shutoff} shut off${counts.crashed ? ` · ${counts.crashed} crashed` : ''}` : v?.status.state === 'disconnected' ? 'unknown while libvirt is disconnected' : '…'} role={counts ? undefined : 'dim'} />
       {statusLines(h, engineLabel, storage.text).map((s) => (s.label === 'storage' ? { ...s, role: storage.role } : s)).map((s) => (s.label === 'network' ? networkStatusLine(h, undefined) : s)).map((s) => (
-        s.label === 'network' && netPoll ? <NetworkLine key={s.label} h={h} labelWidth={lw} summary={netSummary} /> : <Field key={s.label} labelWidth={lw} label={s.label} value={s.text} role={s.role} />
+        s.label === 'network' && netPoll ? <NetworkLine key={s.label} h={h} labelWidth={lw} summary={netSummary} wrap={wrap} /> : <Field key={s.label} wrap={wrap} labelWidth={lw} label={s.label} value={s.text} role={s.role} />
       ))}
     </Box>
   );
@@ -114,24 +118,28 @@ export function Dashboard({ shell, active }: ScreenProps) {
   const entries = useMemo(() => shell.screens.filter((s) => s.inMenu !== false && s.id !== 'dashboard'), [shell.screens]);
   const [sel, setSel] = useState(0);
   const mode = usePolled(stores.mode);
+  // Under 100 columns (the serial console's 80) the host pane takes the whole width, its values
+  // wrapped rather than cut; the screens stay on their keys, in the footer, ? and the palette.
+  const showMenu = shell.size.columns >= 100;
   const storage = useStorageSummary(shell.core);
   const engineLabel = mode.data ? (mode.data.mode === 'unconfigured' ? 'unconfigured: not registered with an engine, not standalone' : mode.data.summary) : '…';
   const bindings: Binding[] = [
     ...entries.filter((e) => e.key).map((e) => ({ keys: [e.key!], description: e.title, action: () => shell.push(e.id), group: 'Open' })),
-    bind(K.previousMenuEntry, { action: () => setSel((s) => Math.max(0, s - 1)), footer: false }),
-    bind(K.nextMenuEntry, { action: () => setSel((s) => Math.min(entries.length - 1, s + 1)), footer: false }),
-    bind(K.open, { action: () => { const e = entries[sel]; if (e) shell.push(e.id); }, footer: false }),
+    bind(K.previousMenuEntry, { when: showMenu, action: () => setSel((s) => Math.max(0, s - 1)), footer: false }),
+    bind(K.nextMenuEntry, { when: showMenu, action: () => setSel((s) => Math.min(entries.length - 1, s + 1)), footer: false }),
+    bind(K.open, { when: showMenu, action: () => { const e = entries[sel]; if (e) shell.push(e.id); }, footer: false }),
     bind(K.refresh, { action: () => { void stores.host.refresh(); void stores.virt.refresh(); void stores.vms.refresh(); } }),
   ];
   useBindings(bindings);
   void active;
-  const menuW = 24;
+  // Room for the longest entry, "c Storage connections", inside the border and padding.
+  const menuW = 25;
   const selected = t.color ? { backgroundColor: t.selectBg, color: t.selectFg } : { inverse: true };
   const menuLines = fitLines(entries.map(menuLine), menuW - 4);
-  const paneW = Math.max(20, shell.size.columns - menuW - 4);
+  const paneW = Math.max(20, shell.size.columns - (showMenu ? menuW : 0) - 4);
   return (
     <Box flexDirection="row" height={shell.size.rows}>
-      <Box flexDirection="column" width={menuW} borderStyle="round" {...(t.color ? { borderColor: t.border } : {})} paddingX={1}>
+      {showMenu ? <Box flexDirection="column" width={menuW} borderStyle="round" {...(t.color ? { borderColor: t.border } : {})} paddingX={1}>
         {menuLines ? (
           // The title, the entries and the selected entry's description in one Text: one layout node instead of one per line.
           <Text>
@@ -152,7 +160,7 @@ export function Dashboard({ shell, active }: ScreenProps) {
         )}
         <Box flexGrow={1} />
         <Text {...tone(t, 'dim')} wrap="truncate">: palette  ? help</Text>
-      </Box>
+      </Box> : null}
       {/* Clipped only vertically: every line is truncated to the pane's width, and a horizontal clip makes ink slice each line of every frame. */}
       <Box flexDirection="column" flexGrow={1} borderStyle="round" {...(t.color ? { borderColor: t.border } : {})} paddingX={1} overflowY="hidden">
         <HostPane h={host.data} v={virt.data} vms={vms.data} width={paneW} rows={shell.size.rows - 2} engineLabel={engineLabel} storage={storage} netSummary={networkSummaryStore(shell.core.network)} />

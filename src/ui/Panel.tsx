@@ -16,15 +16,16 @@ export function Panel({ title, children, width, height, grow }: { title: string;
 
 /**
  * A label in a column of labelWidth, then the value, truncated at the row's
- * end. A label that fits is padded to the column inside one Text (one layout
+ * end, or with `wrap` continued on the next lines under itself (a narrow pane
+ * shows the whole value). A label that fits is padded to the column inside one Text (one layout
  * node per row instead of four: rows of fields are most of a dashboard's
  * nodes, and each node costs the first frame its layout); a longer one keeps
  * a column of its own and wraps in it.
  */
-export function Field({ label, value, labelWidth = 14, role }: { label: string; value: ReactNode; labelWidth?: number; role?: 'ok' | 'warn' | 'error' | 'dim' }) {
+export function Field({ label, value, labelWidth = 14, role, wrap = false }: { label: string; value: ReactNode; labelWidth?: number; role?: 'ok' | 'warn' | 'error' | 'dim'; wrap?: boolean }) {
   const t = useTheme();
   const w = stringWidth(label);
-  if (w <= labelWidth) {
+  if (w <= labelWidth && !wrap) {
     return (
       <Text wrap="truncate">
         <Text {...tone(t, 'dim')}>{label + ' '.repeat(labelWidth - w)}</Text>
@@ -33,9 +34,13 @@ export function Field({ label, value, labelWidth = 14, role }: { label: string; 
     );
   }
   return (
-    <Box>
+    // Not shrunk: a pane too short for every wrapped row clips the last ones instead of drawing rows over each other.
+    <Box flexShrink={wrap ? 0 : 1}>
       <Box width={labelWidth} flexShrink={0}><Text {...tone(t, 'dim')}>{label}</Text></Box>
-      <Text wrap="truncate" {...(role ? tone(t, role) : {})}>{value}</Text>
+      {wrap
+        // In a box of its own: ink measures a bare Text at its full length, and the row would not grow for the wrapped lines.
+        ? <Box flexGrow={1} flexShrink={1} minWidth={0}><Text wrap="wrap" {...(role ? tone(t, role) : {})}>{value}</Text></Box>
+        : <Text wrap="truncate" {...(role ? tone(t, role) : {})}>{value}</Text>}
     </Box>
   );
 }

@@ -38,6 +38,16 @@ for (const [columns, rows] of [[80, 24], [120, 36]] as const) {
     before(() => { env = mount(columns, rows); });
     after(async () => { await env.close(); });
 
+    it('the dashboard shows each line whole, wrapped under its label where the pane is narrow', async () => {
+      const f = await env.ui.waitFor((s) => /vms\s+3 total/.test(s) && /engine\s+unconfigured/.test(s) && /network\s+iproute2/.test(s), 15_000);
+      assert.deepEqual(wide(f, columns), []);
+      assert.deepEqual(cut(f), []);
+      const text = f.replace(/│/g, ' ').replace(/\s+/g, ' ');
+      for (const whole of ['3 total · 3 running · 0 paused · 0 shut off', 'unconfigured: not registered with an engine, not standalone', `${uri} connected`, 'emulation only (TCG)']) {
+        assert.ok(text.includes(whole), `"${whole}" whole in:\n${f}`);
+      }
+    });
+
     it('shows each VM name whole, every column title whole, and no line wider than the terminal', async () => {
       await env.ui.waitFor(/vms\s+3 total/, 15_000);
       await env.ui.press('v');
@@ -67,7 +77,7 @@ for (const [columns, rows] of [[80, 24], [120, 36]] as const) {
     });
 
     it('the host monitor shows each chart title with its values whole', async () => {
-      await env.ui.waitFor(/Menu/);
+      await env.ui.waitFor(/^ Dashboard$/m);
       await env.ui.press('m');
       const f = await env.ui.waitFor(/Disk\s+r\s/, 15_000);
       assert.deepEqual(wide(f, columns), []);
