@@ -9,11 +9,12 @@ import { useFormState } from '../../src/ui/form/use-form-state.ts';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
-import { snapshotCreateProblem, snapshotDeleteProblem, snapshotRevertProblem, type SnapshotMode } from '../../src/domain/vm-create.ts';
+import { descriptionProblem, snapshotCreateProblem, snapshotDeleteProblem, snapshotNameProblem, snapshotRevertProblem, type SnapshotMode } from '../../src/domain/vm-create.ts';
+import { fieldErrorsOf } from '../../src/domain/errors.ts';
 import { vmCanSnapshot } from '../../src/domain/vm.ts';
 import type { Snapshot, SnapshotNode } from '../../src/core/snapshots.ts';
 import type { DomainInfo } from '../../src/virt/types.ts';
-import { TextLine } from '../../src/ui/TextLine.tsx';
+import { FieldRow } from '../../src/ui/form/FieldRow.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { VM_SNAPSHOTS_KEYS as K } from './keys.ts';
 import { errorNotice } from '../../src/ui/error-notice.ts';
@@ -36,6 +37,10 @@ export function treePrefix(rows: readonly SnapshotNode[], i: number): string {
 const FIELDS = ['name', 'description'] as const;
 type SnapshotField = (typeof FIELDS)[number];
 const EMPTY = { name: '', description: '' };
+/** The core's field for each of the form's ("snapshot" is the name). */
+const FIELD_OF: Record<string, SnapshotField> = { snapshot: 'name', description: 'description' };
+/** A core field error's rule without its label: the form shows it under the field, which has the label already. */
+const ruleOf = (message: string) => message.slice(message.indexOf(': ') + 2);
 
 const fmtTime = (ms: number) => (Number.isNaN(ms) ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
 
@@ -70,22 +75,52 @@ export function VmSnapshots({ shell, active, params }: ScreenProps) {
   const { selected, bindings: nav } = useSelection(keys, shell.size.rows - 8);
   const sel = rows?.find((r) => r.name === selected);
 
+  /** Edit `id` again (its value kept), as after a rule it broke. */
+  const editAgain = (id: SnapshotField) => {
+    dispatch({ type: 'move', delta: FIELDS.indexOf(id) - form.focus, count: FIELDS.length });
+    dispatch({ type: 'edit', id });
+  };
+  // The form stays open until the snapshot is taken: a rule broken here or in the core shows on its field.
   const take = (snap: { name: string; description: string }) => {
     if (!mode) return;
-    setMode(undefined);
-    setBusy(`Taking snapshot ${snap.name}…`);
+    setBusy(`Taking snapshot${snap.name ? ` ${snap.name}` : ''}…`);
     shell.core.snapshots.create(name, { name: snap.name, description: snap.description || undefined, mode })
-      .then(() => shell.notify('success', `Snapshot ${snap.name} of ${name} taken`), (e: Error) => shell.notify(...errorNotice(e, 'Snapshot not taken')))
+      .then((taken) => { setMode(undefined); shell.notify('success', `Snapshot ${taken} of ${name} taken`); }, (e: Error) => {
+        const fe = fieldErrorsOf(e)?.filter((x) => FIELD_OF[x.field]);
+        if (fe?.length) {
+          dispatch({ type: 'errors', errors: Object.fromEntries(fe.map((x) => [FIELD_OF[x.field]!, ruleOf(x.message)])) });
+          editAgain(FIELD_OF[fe[0]!.field]!);
+          shell.setCapture(true);
+        } else { setMode(undefined); shell.notify(...errorNotice(e, 'Snapshot not taken')); }
+      })
       .finally(() => { setBusy(undefined); void reload(); });
+  };
+  const problems = (v: { name: string; description: string }): Partial<Record<SnapshotField, string>> => {
+    const out: Partial<Record<SnapshotField, string>> = {};
+    const np = snapshotNameProblem(v.name, list.map((x) => x.name));
+    const dp = descriptionProblem(v.description);
+    if (np) out.name = np;
+    if (dp) out.description = dp;
+    return out;
   };
   // Both fields take typing as soon as they are focused: Enter on the name and
   // Tab go on to the other field, Enter on the description takes the snapshot.
+  // Each field's rule is checked as it is left; a broken one keeps the field.
   const field = FIELDS[form.focus]!;
-  useFormInput(shell, form, active && Boolean(mode), {
+  useFormInput(shell, form, active && Boolean(mode) && !busy, {
     draft: (value) => dispatch({ type: 'draft', value }),
     commit: ({ key, draft }) => {
+      const values = { ...form.values, [field]: draft };
+      const found = problems(values);
       dispatch({ type: 'commit', id: field });
-      if (key === 'enter' && field === 'description') { take({ ...form.values, description: draft }); return; }
+      dispatch({ type: 'errors', errors: found });
+      if (found[field]) { dispatch({ type: 'edit', id: field }); return 'editing'; }
+      if (key === 'enter' && field === 'description') {
+        const bad = FIELDS.find((f) => found[f]);
+        if (bad) { editAgain(bad); return 'editing'; }
+        take(values);
+        return;
+      }
       dispatch({ type: 'move', delta: 1, count: FIELDS.length });
       dispatch({ type: 'edit', id: FIELDS[(form.focus + 1) % FIELDS.length]! });
       return 'editing';
@@ -139,8 +174,11 @@ export function VmSnapshots({ shell, active, params }: ScreenProps) {
       {mode ? (
         <Box flexDirection="column" marginY={1}>
           <Text>{mode === 'disk-only' ? 'New disk-only (external) snapshot' : running ? 'New snapshot with memory' : 'New snapshot'}</Text>
-          <TextLine label="  name:        " value={field === 'name' ? form.draft : form.values.name} focused={field === 'name'} />
-          <TextLine label="  description: " value={field === 'description' ? form.draft : form.values.description} focused={field === 'description'} />
+          {FIELDS.map((f) => {
+            const editing = field === f && form.editing;
+            return <FieldRow key={f} label={`${f}:`} labelWidth={13} focused={field === f} editing={editing} value={editing ? form.draft : form.values[f]}
+              placeholder={f === 'name' ? 'empty: libvirt names it' : 'optional'} error={form.errors[f]} />;
+          })}
           <Text {...tone(t, 'dim')}>Enter: next / take it · Tab switches · Esc cancels</Text>
         </Box>
       ) : null}

@@ -290,18 +290,16 @@ const vmCommands: Command[] = [
     },
   },
   {
-    noun: 'vm', verb: 'snapshot create', summary: 'Take a snapshot (with memory while running, or --disk-only)', usage: 'NAME SNAPSHOT',
+    noun: 'vm', verb: 'snapshot create', summary: 'Take a snapshot (with memory while running, or --disk-only); without SNAPSHOT libvirt names it, as virsh does', usage: 'NAME [SNAPSHOT]',
     options: {
       description: { type: 'string', description: 'Free text kept with the snapshot', value: 'TEXT' },
       'disk-only': { type: 'boolean', description: 'Disks only, as external overlay files (works on raw disks; cannot be reverted by libvirt before 9.9)' },
     },
     async run(ctx) {
       const name = vmArg(ctx);
-      const snap = ctx.positionals[1];
-      if (snap === undefined) throw new CommandError('SNAPSHOT: is required (a name for the snapshot)', 2);
-      checkedName('SNAPSHOT', snap);
-      await guard(() => ctx.core.snapshots.create(name, { name: snap, description: ctx.options.description as string | undefined, mode: ctx.options['disk-only'] ? 'disk-only' : 'full' }));
-      ctx.out(ctx.json ? JSON.stringify({ name, snapshot: snap }) : `${name}: snapshot ${snap} taken`);
+      const snap = checkedName('SNAPSHOT', ctx.positionals[1] ?? '');
+      const taken = await guard(() => ctx.core.snapshots.create(name, { name: snap, description: ctx.options.description as string | undefined, mode: ctx.options['disk-only'] ? 'disk-only' : 'full' }));
+      ctx.out(ctx.json ? JSON.stringify({ name, snapshot: taken }) : `${name}: snapshot ${taken} taken`);
       return 0;
     },
   },

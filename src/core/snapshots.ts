@@ -72,10 +72,14 @@ export function createSnapshotUseCases(ctx: CoreContext) {
       });
     },
 
+    /** Take a snapshot; an empty name lets libvirt name it, as virsh does. Returns the snapshot's name. */
     async create(name: string, snap: { name: string; description?: string; mode: SnapshotMode }): Promise<string> {
+      // A disk-only snapshot's overlay files are named after the snapshot, so it needs its name first: libvirt's own (the time in seconds).
+      const named = snap.name || snap.mode === 'full' ? snap.name : String(Math.floor(Date.now() / 1000));
+      const which = named ? ` ${named}` : '';
       const p = await prepare(ctx, 'snapshot.create', {
-        object: name, objectType: 'vm', message: `Take snapshot ${snap.name} of VM ${name}`,
-        describe: (vm) => `Take ${snap.mode === 'disk-only' ? 'disk-only snapshot' : vm.state === 'running' || vm.state === 'paused' ? 'snapshot with memory' : 'snapshot'} ${snap.name} of VM ${name}`,
+        object: name, objectType: 'vm', message: `Take snapshot${which} of VM ${name}`,
+        describe: (vm) => `Take ${snap.mode === 'disk-only' ? 'disk-only snapshot' : vm.state === 'running' || vm.state === 'paused' ? 'snapshot with memory' : 'snapshot'}${which} of VM ${name}`,
         check: async () => {
           const [vm, existing] = await Promise.all([vmInfo(ctx, name), virt().snapshotList(name).catch(() => [] as Snapshot[])]);
           const np = snapshotNameProblem(snap.name, existing.map((x) => x.name));
@@ -87,7 +91,7 @@ export function createSnapshotUseCases(ctx: CoreContext) {
           return vm;
         },
         run: async (vm) => {
-          if (snap.mode === 'full') return virt().snapshotCreate(name, { name: snap.name, description: snap.description });
+          if (snap.mode === 'full') return virt().snapshotCreate(name, { name: named, description: snap.description });
           // Overlay files next to each disk (libvirt cannot name them for pool-volume disks); other devices are left out.
           const specs: string[] = [];
           for (const d of vm.details.disks) {
@@ -95,10 +99,10 @@ export function createSnapshotUseCases(ctx: CoreContext) {
             if (!own) { specs.push(`${d.target},snapshot=no`); continue; }
             const path = d.path ?? (d.pool && d.volume ? await virt().storageVolumePath(d.pool, d.volume) : undefined);
             if (!path) throw new VmActionError(`cannot take a disk-only snapshot of ${name}: disk ${d.target} has no file to put an overlay next to`);
-            const overlay = `${path.replace(/\.(qcow2|raw|img)$/, '')}.${snap.name.replace(/[^A-Za-z0-9._+-]/g, '_')}.qcow2`;
+            const overlay = `${path.replace(/\.(qcow2|raw|img)$/, '')}.${named.replace(/[^A-Za-z0-9._+-]/g, '_')}.qcow2`;
             specs.push(`${d.target},snapshot=external,file=${overlay.replace(/,/g, ',,')}`);
           }
-          return virt().snapshotCreateDiskOnly(name, { name: snap.name, description: snap.description }, specs);
+          return virt().snapshotCreateDiskOnly(name, { name: named, description: snap.description }, specs);
         },
       });
       return ctx.door.act('snapshot.create', p.object, p.req, p.fn);

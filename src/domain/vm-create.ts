@@ -332,8 +332,10 @@ export function pendingChanges(live: { vcpus: number; memoryKiB: number }, next:
 
 export type SnapshotMode = 'full' | 'disk-only';
 
+/** The rule for a snapshot's name; an empty one is fine: libvirt names the snapshot (the time in seconds), as virsh does. */
 export function snapshotNameProblem(name: string, existing: readonly string[]): string | undefined {
-  if (!name.trim()) return 'is required';
+  if (!name) return undefined;
+  if (!name.trim()) return 'must not be only spaces (leave it empty for a name from libvirt)';
   if (/[/\n\r]/.test(name)) return "must not contain '/' or a newline";
   const shared = objectNameProblem(name);
   if (shared) return shared;

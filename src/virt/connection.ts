@@ -310,7 +310,7 @@ export class VirtConnection implements VirtLink {
   // ---- snapshots (snapshots.ts) --------------------------------------------------
 
   snapshotList(name: string): Promise<Snapshot[]> { return snapshots.snapshotList(this, name); }
-  snapshotCreate(name: string, snap: { name: string; description?: string }): Promise<string> { return snapshots.snapshotCreate(this, name, snap); }
+  snapshotCreate(name: string, snap: { name?: string; description?: string }): Promise<string> { return snapshots.snapshotCreate(this, name, snap); }
   snapshotCreateDiskOnly(name: string, snap: { name: string; description?: string }, diskspecs: readonly string[]): Promise<string> { return snapshots.snapshotCreateDiskOnly(this, name, snap, diskspecs); }
   snapshotGetXml(name: string, snapshot: string): Promise<string> { return snapshots.snapshotGetXml(this, name, snapshot); }
   snapshotRevert(name: string, snapshot: string): Promise<void> { return snapshots.snapshotRevert(this, name, snapshot); }

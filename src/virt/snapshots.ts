@@ -78,10 +78,10 @@ export async function snapshotList(link: VirtLink, domain: string): Promise<Snap
   return parseSnapshotList(table, current || undefined);
 }
 
-/** Take a snapshot (with memory state while running); returns its name. */
-export async function snapshotCreate(link: VirtLink, domain: string, snap: { name: string; description?: string }): Promise<string> {
-  await link.virsh(virshArgs('snapshot-create-as', { domain, name: snap.name, description: snap.description || undefined }), { timeoutMs: SNAPSHOT_TIMEOUT_MS });
-  return snap.name;
+/** Take a snapshot (with memory state while running); returns its name, the one libvirt gave it when `name` is empty. */
+export async function snapshotCreate(link: VirtLink, domain: string, snap: { name?: string; description?: string }): Promise<string> {
+  const out = await link.virsh(virshArgs('snapshot-create-as', { domain, name: snap.name || undefined, description: snap.description || undefined }), { timeoutMs: SNAPSHOT_TIMEOUT_MS });
+  return snap.name || (/Domain snapshot (.+) created/.exec(out)?.[1] ?? '');
 }
 
 /**

@@ -1,8 +1,8 @@
 // The snapshot form in the shell, on libvirt's test driver (VM "test"): both
 // fields take typing as soon as the form opens, Enter on the name goes to the
-// description, Tab switches, Esc closes the form, and Enter on the description
-// hands both to the snapshot use case (whose name rule refuses this one, so
-// nothing is created).
+// description, Tab switches, Esc closes the form; the name's rule (the core's)
+// shows on the field as it is entered and keeps the form open; an empty name
+// is libvirt's to choose.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { App } from '../../src/app/App.tsx';
@@ -13,10 +13,12 @@ import type { ScreenDef } from '../../src/app/types.ts';
 import { KEYS, renderTui } from '../lib/ink.tsx';
 import { consoleCore, testServices } from '../lib/services.ts';
 
-function mount() {
-  const services = testServices();
+const SNAPSHOT_HOST = `test://${new URL('../fixtures/libvirt/snapshot-host.xml', import.meta.url).pathname}`;
+
+function mount(uri?: string, vm = 'test') {
+  const services = testServices({ uri });
   const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 60_000);
-  const screen: ScreenDef = { id: 'vm-snapshots', title: 'Snapshots', description: 'snapshots of the test VM', component: (p) => <VmSnapshots {...p} params={{ name: 'test' }} /> };
+  const screen: ScreenDef = { id: 'vm-snapshots', title: 'Snapshots', description: 'snapshots of the test VM', component: (p) => <VmSnapshots {...p} params={{ name: vm }} /> };
   const ui = renderTui(<App core={consoleCore(services)} stores={stores} screens={[screen]} initialTheme="dark" readOnly={false} mode={() => 'standalone'} />, { columns: 110, rows: 30 });
   return { ui, async close() { ui.unmount(); stores.stop(); await services.cleanup(); } };
 }
@@ -45,17 +47,42 @@ describe('snapshot form', () => {
     await ui.waitFor((s) => !s.includes('New disk-only'));
   });
 
-  it('Enter on the description takes the snapshot with the typed name', async () => {
+  it('a name that breaks the rule is marked on the field as it is entered, once, and the form keeps what was typed', async () => {
     const ui = env.ui;
     await ui.press('N');
     await ui.waitFor('New disk-only (external) snapshot');
-    const f = ui.frame();
-    assert.doesNotMatch(f, /nightly/, 'a new form starts empty');
-    await ui.type('-x');
+    assert.doesNotMatch(ui.frame(), /nightly/, 'a new form starts empty');
+    await ui.type('pre/upgrade');
     await ui.press(KEYS.enter);
-    await ui.type('d');
+    const f = await ui.waitFor("must not contain '/' or a newline");
+    assert.match(f, /name:\s+pre\/upgrade/);
+    assert.match(f, /New disk-only/, 'the form stays open');
+    assert.doesNotMatch(f, /snapshot name:|name: must/, 'the rule is said once, under the field its label names');
+    assert.doesNotMatch(f, /Taking/, 'nothing is taken');
+    // Still on the name: fixing it clears the mark and goes on to the description.
+    await ui.press(KEYS.backspace, KEYS.backspace, KEYS.backspace, KEYS.backspace, KEYS.backspace, KEYS.backspace, KEYS.backspace, KEYS.backspace);
+    await ui.type('-upgrade');
     await ui.press(KEYS.enter);
-    await ui.waitFor("Snapshot not taken: snapshot name: must not start with '-'");
-    assert.doesNotMatch(ui.frame(), /New disk-only/);
+    await ui.waitFor((s) => !s.includes('must not contain') && /name:\s+pre-upgrade/.test(s));
+    await ui.press(KEYS.escape);
+    await ui.waitFor((s) => !s.includes('New disk-only'));
+  });
+});
+
+describe('snapshot form on a VM that can take a snapshot', () => {
+  let env: ReturnType<typeof mount>;
+  before(() => { env = mount(SNAPSHOT_HOST, 'snapvm'); });
+  after(async () => { await env.close(); });
+
+  it('an empty name lets libvirt name the snapshot, as virsh does', async () => {
+    const ui = env.ui;
+    await ui.waitFor('Snapshots of snapvm');
+    await ui.waitFor('(running)');
+    await ui.press('n');
+    await ui.waitFor('New snapshot with memory');
+    await ui.waitFor('empty: libvirt names it');
+    await ui.press(KEYS.enter);
+    await ui.press(KEYS.enter);
+    await ui.waitFor(/Snapshot \d+ of snapvm taken/);
   });
 });
