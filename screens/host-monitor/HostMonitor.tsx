@@ -62,6 +62,8 @@ export const HostMonitor = memo(function HostMonitor({ shell }: ScreenProps) {
   const now = m.at;
   const from = now - windowMin * 60_000;
   const h = (s: Parameters<typeof stores.hostMetrics.history>[0]) => stores.hostMetrics.history(s, windowMin * 60_000, now);
+  // Each legend's current value is its series' latest point: the same sum over NICs and disks the chart draws.
+  const latest = (s: Parameters<typeof h>[0], text: (v: number) => string) => { const p = h(s).at(-1); return p ? text(p.v) : '-'; };
   const nicW = Math.floor(width / 2) - 1;
   const cw = Math.floor((width - (across - 1)) / across);
   return (
@@ -89,11 +91,11 @@ export const HostMonitor = memo(function HostMonitor({ shell }: ScreenProps) {
         <Chart title={`CPU % (${windowMin} min)`} width={cw} height={chartRows} from={from} to={now} max={100} formatMax={(v) => `${v}%`}
           lines={[{ label: 'cpu', points: h('cpu'), current: `${m.cpuPercent.toFixed(0)}%` }]} />
         <Chart title="Memory" width={cw} height={chartRows} from={from} to={now} max={m.memory.totalBytes} formatMax={GiB}
-          lines={[{ label: 'used', points: h('memory'), role: 'info' }]} />
+          lines={[{ label: 'used', points: h('memory'), current: GiB(m.memory.usedBytes), role: 'info' }]} />
         <Chart title="Network" width={cw} height={chartRows} from={from} to={now} formatMax={rate}
-          lines={[{ label: 'rx', points: h('netRx'), role: 'ok' }, { label: 'tx', points: h('netTx'), role: 'info' }]} />
+          lines={[{ label: 'rx', points: h('netRx'), current: latest('netRx', rate), role: 'ok' }, { label: 'tx', points: h('netTx'), current: latest('netTx', rate), role: 'info' }]} />
         <Chart title="Disk" width={cw} height={chartRows} from={from} to={now} formatMax={rate}
-          lines={[{ label: 'r', points: h('diskRead'), role: 'ok' }, { label: 'w', points: h('diskWrite'), role: 'warn' }]} />
+          lines={[{ label: 'read', points: h('diskRead'), current: latest('diskRead', rate), role: 'ok' }, { label: 'write', points: h('diskWrite'), current: latest('diskWrite', rate), role: 'warn' }]} />
       </Box>
     </Box>
   );
