@@ -15,7 +15,8 @@ import { formRefusal } from '../../src/domain/counts.ts';
 import { Field } from '../../src/ui/Panel.tsx';
 import { Table, type Column } from '../../src/ui/Table.tsx';
 import { editText } from '../../src/ui/TextLine.tsx';
-import { tone, useTheme, type Theme } from '../../src/ui/theme.ts';
+import { tone, useTheme } from '../../src/ui/theme.ts';
+import { FieldRow } from '../../src/ui/form/FieldRow.tsx';
 import { hasInput } from '../../src/ui/form/form-state.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { errorsByField, formErrors, rows, toInput, TOGGLES, useConnectionForm, type FormState } from './form.ts';
@@ -33,7 +34,7 @@ function errorWhen(iso: string): string {
   return full.slice(0, 10) === eventTime(new Date().toISOString()).slice(0, 10) ? full.slice(11, 16) : full.slice(5, 16);
 }
 
-function FormView({ form, t }: { form: FormState; t: Theme }) {
+function FormView({ form }: { form: FormState }) {
   return (
     <Box flexDirection="column">
       {rows(form.type).map((r, i) => {
@@ -50,16 +51,7 @@ function FormView({ form, t }: { form: FormState; t: Theme }) {
           placeholder = r.field.placeholder;
           err = form.errors[r.field.id];
         }
-        return (
-          <Box key={`${form.type}-${i}`}>
-            <Box width={LABEL_W + 2} flexShrink={0}><Text {...(focused ? { bold: true } : tone(t, 'dim'))}>{focused ? '› ' : '  '}{label}</Text></Box>
-            <Text wrap="truncate">
-              {value ? <Text {...(focused && form.editing ? { underline: true } : {})}>{value}</Text> : <Text {...tone(t, 'dim')}>{placeholder}</Text>}
-              {focused && form.editing ? <Text inverse> </Text> : null}
-              {err ? <Text {...tone(t, 'error')}>  {err}</Text> : null}
-            </Text>
-          </Box>
-        );
+        return <FieldRow key={`${form.type}-${i}`} label={label} labelWidth={LABEL_W} focused={focused} editing={focused && form.editing} value={value} placeholder={placeholder} error={err} />;
       })}
     </Box>
   );
@@ -204,7 +196,7 @@ export function makeStorageConnectionsScreen(deps: ConnectionsScreenDeps) {
       return (
         <Box flexDirection="column" height={h} paddingX={1} overflow="hidden">
           <Text bold {...tone(t, 'accent')}>Add a storage connection</Text>
-          <FormView form={form} t={t} />
+          <FormView form={form} />
           <Box marginTop={1}><Text wrap="wrap" {...tone(t, 'dim')}>Enter edits a field (space or ←/→ for choices), s saves (and connects when Connect now is yes), Esc goes back. Secrets are stored encrypted and never shown.</Text></Box>
         </Box>
       );

@@ -17,16 +17,17 @@ import { createCore } from '../../src/core/index.ts';
 import { createStorageConnectionsScreen } from '../../screens/storage-connections/index.ts';
 import { KEYS, renderTui } from '../lib/ink.tsx';
 import { testServices } from '../lib/services.ts';
+import { showsWhole } from '../lib/screen-text.ts';
 
 const fcRoot = fileURLToPath(new URL('../fixtures/storage/fc-sysfs', import.meta.url));
 
-function mount(opts: { run?: typeof run } = {}) {
+function mount(opts: { run?: typeof run; size?: { columns: number; rows: number } } = {}) {
   const services = testServices();
   const stores = createStores(createCore(services, { user: 'tester', channel: 'tui' }), 60_000);
   const screen = createStorageConnectionsScreen({
     service: () => createConnectionService({ runner: { run: opts.run ?? run }, db: services.db, door: testDoor(services.events), keyFile: join(services.dir, 'key'), sysfsRoot: `${fcRoot}/sys`, devRoot: `${fcRoot}/dev`, mountRoot: join(services.dir, 'mnt') }),
   });
-  const ui = renderTui(<App core={consoleCore(services)} stores={stores} screens={[screen]} initialTheme="dark" readOnly={false} />, { columns: 110, rows: 30 });
+  const ui = renderTui(<App core={consoleCore(services)} stores={stores} screens={[screen]} initialTheme="dark" readOnly={false} />, opts.size ?? { columns: 110, rows: 30 });
   return { ui, services, async close() { ui.unmount(); stores.stop(); await services.cleanup(); } };
 }
 
@@ -48,6 +49,22 @@ async function fill(ui: ReturnType<typeof renderTui>, rowIndex: number, value: s
 describe('Storage connections screen', () => {
   let env: ReturnType<typeof mount> | undefined;
   afterEach(async () => { await env?.close(); env = undefined; });
+
+  for (const size of [{ columns: 120, rows: 36 }, { columns: 80, rows: 24 }]) {
+    it(`at ${size.columns}x${size.rows} the add form shows a field's error whole, on its own line under a long value`, async () => {
+      env = mount({ size });
+      const { ui } = env;
+      await ui.waitFor('No storage connections yet');
+      await ui.press('a');
+      await ui.waitFor('Add a storage connection');
+      await chooseType(ui, 4, 'localfs');
+      const dir = `relative/${'images-'.repeat(12)}`;
+      await fill(ui, 1, dir);
+      const f = await ui.waitFor('Directory: must be');
+      assert.ok(showsWhole(f, `Directory: must be absolute (start with /), got "${dir}"`), f);
+      for (const line of f.split('\n')) assert.ok([...line].length <= size.columns, line);
+    });
+  }
 
   it('a local directory: a bad path is marked on its field and nothing is stored; a good one is added and connected, then disconnected and removed after confirming', async () => {
     env = mount();
