@@ -18,6 +18,7 @@ import {
   type SortKey, type VmRow,
 } from '../../src/domain/vm-figures.ts';
 import { useVmStore } from '../../src/store/use-vms.ts';
+import stringWidth from '../../src/ui/string-width.ts';
 import { Table, type Column } from '../../src/ui/Table.tsx';
 import { editText, TextLine } from '../../src/ui/TextLine.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
@@ -85,13 +86,15 @@ export const VmList = memo(function VmList({ shell, active }: ScreenProps) {
     return sortRows(expr ? list.filter((r) => rowFilter.test(filterFields(r))) : list, sort.key, sort.desc);
   }, [all, rowFilter, expr, sort]);
   const keys = useMemo(() => rows.map((r) => r.name), [rows]);
-  // The status line above the table, the host's totals below it.
-  const tableHeight = shell.size.rows - 2;
+  const width = shell.size.columns - 2;
   // The host's memory as the host store last read it (the dashboard reads it before the first
   // frame; the list redraws every tick): read, not subscribed to, since a subscription keeps
   // the whole host overview polling behind the VM list, twice the list's steady CPU.
   const hostMemoryKiB = stores.host.getSnapshot().data?.memory.totalKiB;
   const totals = useMemo(() => (all ? totalsText(vmTotals(all), hostMemoryKiB) : undefined), [all, hostMemoryKiB]);
+  // The status line above the table, the host's totals below it (on two lines where one is too narrow, 80 columns).
+  const totalsRows = totals && stringWidth(totals) > width ? 2 : 1;
+  const tableHeight = shell.size.rows - 1 - totalsRows;
   const { selected, bindings: nav } = useSelection(keys, tableHeight - 1);
   const current = selected !== undefined ? vm.data?.byName.get(selected) : undefined;
   useSelectedObject(selected !== undefined ? { kind: 'vm', label: selected, params: { name: selected } } : undefined);
@@ -120,7 +123,6 @@ export const VmList = memo(function VmList({ shell, active }: ScreenProps) {
   ];
   useBindings(bindings);
 
-  const width = shell.size.columns - 2;
   const columns = useMemo(() => vmColumns(width), [width]);
   const counts = vm.data?.counts;
   const sortLabel = SORT_DIGITS.find(([, k]) => k === sort.key)![2];
@@ -141,7 +143,7 @@ export const VmList = memo(function VmList({ shell, active }: ScreenProps) {
       <Table rows={rows} columns={columns} rowKey={(r) => r.name} selectedKey={selected} height={tableHeight - (vm.error ? 1 : 0) - (refused ? 1 : 0)} width={width}
         sortColumn={sort.key} sortDesc={sort.desc}
         empty={vm.loading ? 'Reading VMs…' : expr ? 'No VM matches the filter (/ then Esc clears it).' : 'No VMs are defined on this host.'} />
-      <Text wrap="truncate" {...tone(t, 'dim')}>{totals ?? ''}</Text>
+      <Text wrap="wrap" {...tone(t, 'dim')}>{totals ?? ''}</Text>
     </Box>
   );
 });

@@ -57,6 +57,7 @@ for (const [columns, rows] of [[80, 24], [120, 36]] as const) {
         await env.ui.press(digit);
         const f = await env.ui.waitFor((s) => NAMES.every((n) => s.includes(n)) && s.includes(`sort ${label} `), 10_000);
         assert.deepEqual(wide(f, columns), []);
+        assert.deepEqual(cut(f), [], 'the status and totals lines are whole');
         const header = f.split('\n').find((l) => /\bNAME/.test(l))!;
         assert.doesNotMatch(header, /…/, `sort ${digit}: ${header}`);
         for (const title of ['NAME', 'STATE', 'CPU%', 'MEM', 'UPTIME']) assert.match(header, new RegExp(`\\b${title}`), `sort ${digit}: ${header}`);
