@@ -141,7 +141,7 @@ export function makeEngineScreen(deps: EngineScreenDeps) {
       <Box flexDirection="column" height={shell.size.rows} paddingX={1} overflow="hidden">
         <StatusPane status={status} t={t} />
         <Box marginTop={1} flexDirection={wide ? 'row' : 'column'} gap={wide ? 2 : 0}>
-          <Box flexDirection="column" width={wide ? Math.floor((shell.size.columns - 4) / 2) : undefined}>
+          <Box flexDirection="column" width={wide ? Math.floor((shell.size.columns - 4) / 2) : undefined} flexShrink={0}>
             <Text bold {...tone(t, 'accent')}>{registered ? 'Registered with' : 'Register with an oVirt engine'}</Text>
             <FormView values={shown} focus={form.focus} editing={form.editing} draft={form.draft} errors={registered ? {} : form.errors} placeholders={placeholders} locked={Boolean(lockedReason)} />
           </Box>

@@ -13,7 +13,7 @@ import { ConfirmDialog } from '../ui/Dialog.tsx';
 import { Breadcrumbs, Header } from '../ui/Header.tsx';
 import { HelpOverlay } from '../ui/HelpOverlay.tsx';
 import { KeyBar } from '../ui/KeyBar.tsx';
-import { NoticeLine } from '../ui/Notice.tsx';
+import { NoticeLine, noticeRows } from '../ui/Notice.tsx';
 import { PaletteView } from '../ui/Palette.tsx';
 import { editText } from '../ui/TextLine.tsx';
 import { makeTheme, nextTheme, ThemeContext, tone } from '../ui/theme.ts';
@@ -190,7 +190,9 @@ export function App(props: AppProps) {
     return result as Awaited<ReturnType<typeof fn>>;
   }, [suspendTerminal]);
 
-  const bodyRows = Math.max(1, size.rows - 4);
+  const shownNotice = notice && (noticeOutlivesScreen(notice.kind) || notice.owner === String(top.key)) ? notice : undefined;
+  // A notice wraps (up to 3 lines) instead of being cut; the screen gets the rest.
+  const bodyRows = Math.max(1, size.rows - 3 - noticeRows(shownNotice, size.columns));
   const shell: Shell = useMemo(() => ({
     core, readOnly, notify, confirm, push, back, setCapture, suspend, screens,
     size: { rows: bodyRows, columns: size.columns },
@@ -369,7 +371,7 @@ export function App(props: AppProps) {
               </BindingContext.Provider>
             </Box>
           </Box>
-          <NoticeLine notice={notice && (noticeOutlivesScreen(notice.kind) || notice.owner === String(top.key)) ? notice : undefined} width={size.columns} />
+          <NoticeLine notice={shownNotice} width={size.columns} />
           <KeyBar bindings={footer} width={size.columns} />
         </Box>
       </StoresContext.Provider>

@@ -154,14 +154,22 @@ describe('Engine screen with the oVirt engine stand-in', () => {
   });
 
   for (const [columns, rows, paneFrom, paneTo] of [[120, 36, 1, 59], [80, 24, 0, 80]] as const) {
-    it(`at ${columns}x${rows} a field's error is on screen whole, on its own line under a long value`, async () => {
+    it(`at ${columns}x${rows} a field's error is on screen whole, on its own line under a long value, and the refusal's notice wraps whole`, async () => {
       env = mount(host, { columns, rows });
       await env.ui.waitFor('Node address');
-      const port = '6'.repeat(60);
+      const port = '6'.repeat(100);
+      await fill(env.ui, 0, 'engine.example.com');
       await fill(env.ui, 1, port);
       const f = await env.ui.waitFor('port: must be');
       assert.ok(showsWhole(f, `port: must be from 1 to 65535 (got ${port})`, paneFrom, paneTo), f);
       for (const line of f.split('\n')) assert.ok([...line].length <= columns, line);
+      // The refusal's notice, longer than the terminal is wide, wraps instead of being cut, and the key bar stays.
+      await env.ui.press('r');
+      const n = await env.ui.waitFor('Not registered');
+      assert.ok(showsWhole(n, `✗ Not registered: port: must be from 1 to 65535 (got ${port})`), n);
+      assert.equal(n.split('\n').length, rows);
+      assert.match(n, /mode\s+unconfigured/, 'the screen keeps its top lines');
+      assert.match(n.split('\n').at(-1)!, /r Register/, n);
     });
   }
 
