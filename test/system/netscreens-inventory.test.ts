@@ -25,6 +25,8 @@ describe('network inventory on a test host with an LLDP neighbour', { timeout: 2
 
   before(async () => {
     seg = await Segment.create({ name: 'netscr', address: `${GW}/24` });
+    // The name server the node is given answers DNS (the network test asks it a query, it does not ping it).
+    await seg.serveDns({ 'engine.lab.example.com': GW });
     const cable = await Cable.create();
     node = new TestHost({ name: 'node1', nics: [{ segment: seg }, { cable }] });
     peer = new TestHost({ name: 'switch1', nics: [{ cable }] });

@@ -115,6 +115,27 @@ export class Segment {
     throw new Error(`dnsmasq did not listen: ${readFileSync(log, 'utf8')}`);
   }
 
+  /**
+   * A DNS server on the segment's address (dnsmasq, port 53): answers the
+   * given names, NXDOMAIN for any other (it asks no upstream server).
+   */
+  async serveDns(records: Record<string, string> = {}): Promise<{ log: string }> {
+    if (!this.address) throw new Error('serveDns needs a segment address');
+    const listen = this.address.split('/')[0]!;
+    const argv = ['dnsmasq', '--keep-in-foreground', '--no-daemon', '--conf-file=/dev/null', '--no-resolv', '--no-hosts',
+      '--port=53', `--listen-address=${listen}`, '--bind-interfaces', `--pid-file=${join(this.dir, 'dnsmasq-dns.pid')}`,
+      '--log-queries', '--user=root', '--group=root'];
+    for (const [name, ip] of Object.entries(records)) argv.push(`--address=/${name}/${ip}`);
+    const { child, log } = this.spawn(argv, 'dnsmasq-dns');
+    for (let i = 0; i < 100; i++) {
+      if (child.exitCode !== null) throw new Error(`dnsmasq exited ${child.exitCode}: ${readFileSync(log, 'utf8')}`);
+      const r = await this.exec(['ss', '-Hlun', 'sport', '=', ':53']);
+      if (r.stdout.trim()) return { log };
+      await sleep(50);
+    }
+    throw new Error(`dnsmasq did not listen on port 53: ${readFileSync(log, 'utf8')}`);
+  }
+
   /** Logs of the programs spawned on the segment (for failure reports). */
   logDir(): string { return this.dir; }
 
