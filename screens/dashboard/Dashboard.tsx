@@ -70,7 +70,7 @@ function HostPane({ h, v, vms, width, rows, engineLabel, storage, netSummary }: 
   // A pane narrower than its longest values (a libvirt URI, the engine line) wraps each value under itself instead of cutting it.
   const wrap = width < 120;
   // The meters leave the file-system lines room for their figures on one line (the meter's own " 27% " is 6).
-  const fsTextW = Math.max(0, ...h.filesystems.map((f) => stringWidth(fsUsedText(f))));
+  const fsTextW = Math.max(0, ...h.filesystems.map((f) => stringWidth(fsUsedText(f, { percent: false }))));
   const meterW = Math.max(5, Math.min(30, width - lw - 6 - fsTextW));
   const addrs = h.management?.addresses.map((a) => `${a.address}/${a.prefix}`).join(' ') ?? '';
   const fsRows = Math.max(1, rows - 17);
@@ -83,7 +83,7 @@ function HostPane({ h, v, vms, width, rows, engineLabel, storage, netSummary }: 
       <Field wrap={wrap} labelWidth={lw} label="memory" value={<Text><Meter ratio={h.memory.usedKiB / Math.max(1, h.memory.totalKiB)} width={meterW} /> {formatBytes(h.memory.usedKiB * 1024)} / {formatBytes(h.memory.totalKiB * 1024)}</Text>} />
       <Field wrap={wrap} labelWidth={lw} label="load" value={`${h.load.map((l) => l.toFixed(2)).join('  ')}  (${h.cpu.threads} threads)`} role={h.load[0] > h.cpu.threads ? 'warn' : undefined} />
       {h.filesystems.slice(0, fsRows).map((f) => (
-        <Field key={f.mount} wrap={wrap} labelWidth={lw} label={`fs ${f.mount}`.slice(0, lw - 1)} value={<Text><Meter ratio={fsUsedPercent(f) / 100} width={meterW} /> {fsUsedText(f)}</Text>} />
+        <Field key={f.mount} wrap={wrap} labelWidth={lw} label={`fs ${f.mount}`.slice(0, lw - 1)} value={<Text><Meter ratio={fsUsedPercent(f) / 100} width={meterW} /> {fsUsedText(f, { percent: false })}</Text>} />
       ))}
       <Field wrap={wrap} labelWidth={lw} label="management" value={h.management ? `${h.management.iface} ${h.management.state.toLowerCase()}  ${addrs || 'no address'}` : 'none'} role={h.management ? undefined : 'warn'} />
       <Field wrap={wrap} labelWidth={lw} label="gateway" value={[h.gateway, h.gateway6].filter(Boolean).join(', ') || 'none'} />

@@ -12,6 +12,8 @@ export function fsUsedPercent(f: FsFigures): number {
 }
 
 /** "27.7 GB used · 78.7 GB available · 27 %" */
-export function fsUsedText(f: FsFigures): string {
-  return `${formatBytes(f.usedKiB * 1024)} used · ${formatBytes(f.availKiB * 1024)} available · ${fsUsedPercent(f)} %`;
+export function fsUsedText(f: FsFigures, opts: { percent?: boolean } = {}): string {
+  const text = `${formatBytes(f.usedKiB * 1024)} used · ${formatBytes(f.availKiB * 1024)} available`;
+  // Beside a meter, which prints the percentage itself, it is left out.
+  return opts.percent === false ? text : `${text} · ${fsUsedPercent(f)} %`;
 }

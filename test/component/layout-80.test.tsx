@@ -46,6 +46,9 @@ for (const [columns, rows] of [[80, 24], [120, 36]] as const) {
       for (const whole of ['3 total · 3 running · 0 paused · 0 shut off', 'unconfigured: not registered with an engine, not standalone', `${uri} connected`, 'emulation only (TCG)']) {
         assert.ok(text.includes(whole), `"${whole}" whole in:\n${f}`);
       }
+      // The meter prints the file system's Use%; the text beside it does not say it again.
+      const fs = f.split('\n').find((l) => /fs \//.test(l)) ?? '';
+      assert.equal(fs.match(/\d+ ?%/g)?.length, 1, fs);
     });
 
     it('shows each VM name whole, every column title whole, and no line wider than the terminal', async () => {
