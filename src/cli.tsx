@@ -165,6 +165,12 @@ export async function main(argv: string[], output: CliOutput = processOutput()):
       throw new UsageError(`${noun}: needs a verb, one of ${cmds.map((c) => c.verb).join(', ')}`);
     }
     const cmd = verb ? cmds.find((c) => c.verb === verb) : nounOnly;
+    // A group of commands named without its verb ("storage domain", "vm snapshot"): its help, or which verbs it has.
+    const group = verb && !cmd ? cmds.filter((c) => c.verb.startsWith(`${verb} `)).map((c) => ({ ...c, verb: c.verb.slice(verb.length + 1) })) : [];
+    if (group.length) {
+      if (argv.includes('--help') || argv.includes('-h')) { out(nounHelp(`${noun} ${verb}`, group)); return 0; }
+      throw new UsageError(`${noun} ${verb}: needs a verb, one of ${group.map((c) => c.verb).join(', ')}`);
+    }
     if (!cmd) throw new UsageError(`${noun}: unknown verb "${verb}", one of ${cmds.map((c) => c.verb).join(', ')}`);
     const specs: OptionSpecs = { ...(cmd.options ?? {}), connect: GLOBAL_OPTIONS.connect!, db: GLOBAL_OPTIONS.db!, json: GLOBAL_OPTIONS.json!, help: GLOBAL_OPTIONS.help!, 'read-only': GLOBAL_OPTIONS['read-only']! };
     const { options, positionals } = parseArgs(argv, specs);

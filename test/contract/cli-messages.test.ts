@@ -55,3 +55,20 @@ describe('error lines', () => {
     assert.deepEqual(lines, ['hostdeck: added conn1 but connecting failed: iscsiadm: login failed', 'hostdeck: iscsiadm: could not log into all portals']);
   });
 });
+
+describe('a group of commands named without its verb', () => {
+  it('`storage domain --help` is the group\'s help: its verbs, each described', async () => {
+    let text = '';
+    const code = await main(['storage', 'domain', '--help'], { stdout: (t) => { text += t; }, stderr: () => {} });
+    assert.equal(code, 0);
+    assert.match(text, /^Usage: hostdeck storage domain <verb>/);
+    assert.match(text, /\n {2}list +List the storage domains/);
+    assert.doesNotMatch(text, /^ {2}(connection|volume|domain) /m, 'only the group\'s verbs, without the group\'s name');
+  });
+
+  it('`vm snapshot` without a verb says which verbs the group has (exit 2)', async () => {
+    const r = await hostdeck('vm', 'snapshot');
+    assert.equal(r.code, 2);
+    assert.deepEqual(r.lines, ['hostdeck: vm snapshot: needs a verb, one of create, list, revert, delete']);
+  });
+});
