@@ -29,7 +29,7 @@ export function createNetworkScreens(deps: NetworkScreenDeps): { screens: Screen
   // Each screen is its own chunk, loaded when it first opens.
   const screens: ScreenDef[] = [
     { id: 'network', title: 'Network', key: 'n', aliases: ['net', 'nic', 'nics', 'bond', 'vlan', 'bridge', 'ip', 'dns', 'lldp'], description: 'NICs, bonds, VLANs and bridges with link, addresses and LLDP; change them with a safe apply.', load: prepared(() => import('./NetworkScreen.tsx').then((m) => m.makeNetworkScreen(store))) },
-    { id: 'net-form', action: 'network.stage', title: 'Network change', inMenu: false, description: 'Stage a network change.', load: prepared(() => import('./NetForm.tsx').then((m) => m.makeNetFormScreen(store))) },
+    { id: 'net-form', action: 'network.stage', title: 'Network change', inMenu: false, palette: false /* opens for a kind of change, from the Network screen's keys */, description: 'Stage a network change.', load: prepared(() => import('./NetForm.tsx').then((m) => m.makeNetFormScreen(store))) },
     { id: 'net-apply', action: 'network.apply', title: 'Apply network', inMenu: false, description: 'Apply the staged network changes and confirm them.', load: prepared(() => import('./ApplyScreen.tsx').then((m) => m.makeApplyScreen(store, { confirmTimeoutS }))) },
     { id: 'net-tools', title: 'Network tools', aliases: ['ping', 'test network', 'reset network', 'emergency'], inMenu: false, description: 'Test network; emergency network reset.', load: prepared(() => import('./ToolsScreen.tsx').then((m) => m.makeToolsScreen(store))) },
     createNetworkWizardScreen(store, prepared),

@@ -31,7 +31,7 @@ describe('screen registry', () => {
   });
 
   it('screens that need a parameter are not offered by the palette', () => {
-    for (const id of ['vm', 'event', 'vm-snapshots', 'vm-edit', 'vm-clone', 'vm-delete']) assert.ok(!items.some((i) => i.id === `screen:${id}`), id);
+    for (const id of ['vm', 'event', 'vm-snapshots', 'vm-edit', 'vm-clone', 'vm-delete', 'net-form']) assert.ok(!items.some((i) => i.id === `screen:${id}`), id);
   });
 
   it(':wizard opens the network wizard, :top the host monitor, :vm the VM list', () => {
