@@ -87,7 +87,7 @@ export const VmDetail = memo(function VmDetail({ shell, params }: ScreenProps) {
           <Field labelWidth={lw} label="uuid" value={row.uuid || '-'} />
           <Field labelWidth={lw} label="cpu" value={`${row.vcpus} vCPU · ${formatPercent(row.cpuPercent)} %${row.cpuPercentHost !== undefined ? ` (${formatPercent(row.cpuPercentHost)} % of host)` : ''}`} />
           <Field labelWidth={lw} label="memory" value={`${formatBytes(row.memoryKiB * 1024)} of ${formatBytes(row.maxMemoryKiB * 1024)}${row.guestUsedKiB !== undefined ? ` · guest uses ${formatBytes(row.guestUsedKiB * 1024)}` : ''}`} />
-          <Field labelWidth={lw} label="config" value={info ? `${d?.type ?? ''} ${d?.os.arch ?? ''} ${d?.os.machine ?? ''} · ${info.persistent ? 'persistent' : 'transient'} · ${info.snapshots} snapshot${info.snapshots === 1 ? '' : 's'}` : infoError ? `cannot read: ${infoError}` : '…'} role={infoError ? 'error' : undefined} />
+          <Field labelWidth={lw} label="config" value={info ? `${[d?.type, d?.os.arch, d?.os.machine].filter(Boolean).join(' ')} · ${info.persistent ? 'persistent' : 'transient'} · ${info.snapshots} snapshot${info.snapshots === 1 ? '' : 's'}` : infoError ? `cannot read: ${infoError}` : '…'} role={infoError ? 'error' : undefined} />
         </Box>
         <Box flexDirection="column" flexGrow={1}>
           <Field labelWidth={lw} label="autostart" value={info ? (info.autostart ? 'on (starts with the host)' : 'off') : '…'} />
