@@ -168,7 +168,7 @@ function show(ctx: CommandContext, c: StorageConnection, mountPath?: string): vo
   for (const [k, v] of Object.entries(c.params)) if (v !== undefined && v !== '') rows.push([k, String(v)]);
   if (c.type === 'iscsi') rows.push(['chap secret', c.hasSecret ? 'stored (encrypted)' : 'none'], ['mutual secret', c.hasMutualSecret ? 'stored (encrypted)' : 'none']);
   if (mountPath) rows.push(['mount path', mountPath]);
-  if (c.lastError) rows.push(['last error', c.lastError]);
+  if (c.lastError) rows.push(['last error', c.lastErrorAt ? `${c.lastErrorAt} ${c.lastError}` : c.lastError]);
   rows.push(['created', c.createdAt], ['updated', c.updatedAt]);
   for (const [k, v] of rows) ctx.out(`${k.padEnd(14)} ${v}`);
 }

@@ -138,6 +138,9 @@ describe('hostdeck storage connection CLI', () => {
     assert.match(r.out, /^ok +local rc-ok \(.*reconnect-ok\) connected$/m);
     assert.match(r.err, /^FAILED local rc-gone \(.*reconnect-gone\): .*reconnect-gone does not exist; create it first/m);
     assert.doesNotMatch(r.out + r.err, /rc-manual/);
+    // The failure stays on the connection, with when it happened.
+    const show = await hostdeck(['storage', 'connection', 'show', 'rc-gone'], { db: 'reconnect.db' });
+    assert.match(show.out, /^last error +\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\S* \S*reconnect-gone does not exist; create it first/m);
   });
 
   test('FC (recorded sysfs, no HBA here): storage fc list shows the HBAs and their LUNs', async () => {
