@@ -13,14 +13,9 @@ import { editText, TextLine } from '../../src/ui/TextLine.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { Field } from '../../src/ui/Panel.tsx';
 import { EVENTS_KEYS as K } from './keys.ts';
+import { eventTime } from '../../src/domain/duration.ts';
 
 const SEV_ROLE = { info: 'info', warning: 'warn', error: 'error', alert: 'error' } as const;
-
-export function eventTime(iso: string): string {
-  const d = new Date(iso);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
 
 function columns(width: number): Column<EventRecord>[] {
   const fixed = 19 + 8 + 12 + 18 + 12 + 5 + 2;

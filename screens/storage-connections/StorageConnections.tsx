@@ -20,7 +20,7 @@ import { FieldRow } from '../../src/ui/form/FieldRow.tsx';
 import { hasInput } from '../../src/ui/form/form-state.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { errorsByField, formErrors, rows, toInput, TOGGLES, useConnectionForm, type FormState } from './form.ts';
-import { eventTime } from '../events/Events.tsx';
+import { eventTime } from '../../src/domain/duration.ts';
 import { useConnections, type ConnectionsScreenDeps, type View } from './use-connections.ts';
 import { STORAGE_CONNECTIONS_KEYS as K } from './keys.ts';
 

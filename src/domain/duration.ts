@@ -1,4 +1,4 @@
-// Durations for people (an uptime), written one way by every front end.
+// Durations and moments for people (an uptime, an event's time), written one way by every front end.
 
 /** "3d 4h 5m", "4h 5m", "0m 59s": the two or three largest units that matter. */
 export function formatDuration(seconds: number): string {
@@ -41,4 +41,11 @@ export function compactDuration(sec: number | undefined): string {
   if (s < 3600) return `${Math.floor(s / 60)}m${p(s % 60)}s`;
   if (s < 86400) return `${Math.floor(s / 3600)}h${p(Math.floor((s % 3600) / 60))}m`;
   return `${Math.floor(s / 86400)}d${p(Math.floor((s % 86400) / 3600))}h`;
+}
+
+/** A moment (ISO 8601) in local time as the console lists it: "2026-12-07 13:05:09". */
+export function eventTime(iso: string): string {
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
