@@ -15,6 +15,8 @@ import type { NetDiffLine, NetStore } from '../../src/store/net.ts';
 import { fieldErrorsOf } from '../../src/domain/errors.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { FieldList, useFieldForm, useFieldInput } from '../network/FormView.tsx';
+import { portPicks } from '../network/forms.ts';
+import { picked } from '../../src/ui/form/form-state.ts';
 import { useNet } from '../network/NetworkScreen.tsx';
 import { RiskNote, diffRole, diffText, managementOf, risksOf } from '../network/Risk.tsx';
 import { diffSign } from '../network/view.ts';
@@ -45,7 +47,10 @@ export function makeWizardScreen(store: NetStore) {
     }, [ready]);
     // A management interface that is not a NIC (a bridge) is offered as it is.
     const choices = useMemo(() => (initial.current?.nic && !nics.includes(initial.current.nic) ? [...nics, initial.current.nic] : nics), [nics, initial.current]);
-    const fields = initial.current ? stepFields(step.id, choices).filter((f) => !f.visible || f.visible(form.values)) : [];
+    // The bond's ports are picked from the NICs that can be its ports; the management address moves to the bond at the IP step.
+    const fields = initial.current && base
+      ? stepFields(step.id, choices).filter((f) => !f.visible || f.visible(form.values)).map((f) => (f.portKinds ? { ...f, picks: portPicks(base, topOf({ ...form.values, vlan: '' }), f.portKinds, picked(form.values[f.id]), mgmt, true) } : f))
+      : [];
     const nav = useFieldInput(form, dispatch, fields, shell, active);
     const [busy, setBusy] = useState(false);
     const [note, setNote] = useState<string | undefined>();
@@ -146,7 +151,7 @@ export function makeWizardScreen(store: NetStore) {
           <Text wrap="wrap" {...tone(t, 'dim')}>
             {step.id === 'summary'
               ? 'Nothing is staged yet. A stages these changes and applies them: you then confirm within the countdown or it rolls back. P goes back; Esc leaves without staging.'
-              : 'Enter edits a field or changes a choice; N checks this step and goes on; P goes back; Esc leaves without staging.'}
+              : 'Enter edits a field or changes a choice; Space ticks a port; N checks this step and goes on; P goes back; Esc leaves without staging.'}
           </Text>
         </Box>
       </Box>

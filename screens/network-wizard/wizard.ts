@@ -3,7 +3,7 @@
 // differ from it make, and each step's validation (net-core's validateChange,
 // against the configuration the earlier steps leave). Pure.
 import { applyChange, findIface, type BondMode, type IfaceConfig, type IpMethod, type NetChange, type NetConfig } from '../../src/domain/net/model.ts';
-import { validateChange, type FieldError } from '../../src/domain/net/validate.ts';
+import { BOND_PORT_KINDS, portCandidates, validateChange, type FieldError } from '../../src/domain/net/validate.ts';
 import type { FieldDef } from '../network/forms.ts';
 
 export type StepId = 'mgmt' | 'vlan' | 'ip' | 'dns' | 'hostname' | 'summary';
@@ -24,7 +24,7 @@ export function stepFields(step: StepId, nics: readonly string[]): FieldDef[] {
       { id: 'type', label: 'Use', type: 'choice', options: ['nic', 'bond'] },
       { id: 'nic', label: 'NIC', type: 'choice', options: nics.length ? nics : [''], visible: (v) => !isBond(v) },
       { id: 'bondName', label: 'Bond name', type: 'text', placeholder: 'bond0', visible: isBond },
-      { id: 'ports', label: 'Bond ports', type: 'text', placeholder: `NICs, space separated, e.g. ${nics.slice(0, 2).join(' ')}`, visible: isBond },
+      { id: 'ports', label: 'Bond ports', type: 'pick', portKinds: BOND_PORT_KINDS, placeholder: 'none ticked (Space ticks a NIC below)', visible: isBond },
       { id: 'mode', label: 'Bond mode', type: 'choice', options: ['active-backup', '802.3ad', 'balance-rr', 'balance-xor', 'broadcast', 'balance-tlb', 'balance-alb'], visible: isBond },
     ];
     case 'vlan': return [{ id: 'vlan', label: 'VLAN id', type: 'text', placeholder: 'optional: 1-4094; empty for untagged' }];
@@ -56,7 +56,9 @@ export function ipValues(i: IfaceConfig | undefined): Record<string, string> {
 export function initialWizardValues(cfg: NetConfig | undefined, nics: readonly string[], mgmt?: string): Record<string, string> {
   let n = 0;
   while (cfg?.interfaces.some((i) => i.name === `bond${n}`)) n++;
-  const v: Record<string, string> = { type: 'nic', nic: nics[0] ?? '', bondName: `bond${n}`, ports: nics.slice(0, 2).join(' '), mode: 'active-backup', vlan: '', ...ipValues(undefined), servers: cfg?.dns.servers.join(' ') ?? '', search: cfg?.dns.search.join(' ') ?? '', hostname: cfg?.hostname ?? '' };
+  // A new bond starts with the first two NICs that can be its ports.
+  const free = cfg ? portCandidates(cfg, `bond${n}`, BOND_PORT_KINDS) : nics;
+  const v: Record<string, string> = { type: 'nic', nic: nics[0] ?? '', bondName: `bond${n}`, ports: free.slice(0, 2).join(' '), mode: 'active-backup', vlan: '', ...ipValues(undefined), servers: cfg?.dns.servers.join(' ') ?? '', search: cfg?.dns.search.join(' ') ?? '', hostname: cfg?.hostname ?? '' };
   const top = cfg && (findIface(cfg, mgmt ?? '') ?? findIface(cfg, v.nic!));
   if (!cfg || !top) return v;
   let lower = top;

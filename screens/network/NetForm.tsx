@@ -13,6 +13,7 @@ import { tone, useTheme } from '../../src/ui/theme.ts';
 import { FieldList, useFieldForm, useFieldInput } from './FormView.tsx';
 import { FORMS, checkForm, errorsByField, initialValues, visibleFields, type FormKind } from './forms.ts';
 import { useNet } from './NetworkScreen.tsx';
+import { managementOf } from './Risk.tsx';
 import { NETWORK_KEYS as K } from './keys.ts';
 import { errorNotice } from '../../src/ui/error-notice.ts';
 
@@ -24,7 +25,7 @@ export function makeNetFormScreen(store: NetStore) {
     const target = typeof params.target === 'string' ? params.target : undefined;
     const desired = useMemo(() => (s.config ? applyChanges(s.config, s.staged) : undefined), [s.config, s.staged]);
     const [form, dispatch] = useFieldForm(useMemo(() => initialValues(kind, target, desired), [kind, target, desired === undefined]));
-    const fields = visibleFields(kind, form.values);
+    const fields = visibleFields(kind, form.values, { cfg: desired, target, mgmt: managementOf(s.inventory) });
     const nav = useFieldInput(form, dispatch, fields, shell, active);
     const [busy, setBusy] = useState(false);
 
@@ -63,7 +64,7 @@ export function makeNetFormScreen(store: NetStore) {
         <Box marginTop={1}><FieldList fields={fields} form={form} /></Box>
         <Box marginTop={1}>
           <Text wrap="wrap" {...tone(t, 'dim')}>
-            Enter edits a field or changes a choice; s stages the change (nothing on the host changes until you apply from the Network screen); Esc goes back.
+            Enter edits a field or changes a choice; Space ticks a port; s stages the change (nothing on the host changes until you apply from the Network screen); Esc goes back.
           </Text>
         </Box>
       </Box>

@@ -2,17 +2,24 @@
 // options follow the mode), how typed text becomes a NetChange, and the form
 // state as a reducer. Validation is net-core's validateChange: the error
 // names the field and the rule, and nothing is staged.
-import { AD_SELECTS, BOND_MODES, DEFAULT_BOND_OPTIONS, LACP_RATES, XMIT_HASH_POLICIES, findIface, type BondOptions, type NetChange, type NetConfig } from '../../src/domain/net/model.ts';
-import { validateChange, type FieldError } from '../../src/domain/net/validate.ts';
+import { AD_SELECTS, BOND_MODES, DEFAULT_BOND_OPTIONS, LACP_RATES, XMIT_HASH_POLICIES, findIface, type BondOptions, type IfaceKind, type NetChange, type NetConfig } from '../../src/domain/net/model.ts';
+import { BOND_PORT_KINDS, BRIDGE_PORT_KINDS, portCandidates, portRule, validateChange, type FieldError } from '../../src/domain/net/validate.ts';
+// Typed lists (addresses, servers) split as a pick list's value does.
+import { picked as list } from '../../src/ui/form/form-state.ts';
+import type { PickOption } from '../../src/ui/form/FieldRow.tsx';
 
 export type FormKind = 'bond' | 'bond-edit' | 'vlan' | 'bridge' | 'ip' | 'dns' | 'hostname' | 'mtu';
 
 export interface FieldDef {
   id: string;
   label: string;
-  /** text: typed; choice: cycles through options (Enter, ←/→). */
-  type: 'text' | 'choice';
+  /** text: typed; choice: cycles through options (Enter, ←/→); pick: a list of checkboxes (Space ticks). */
+  type: 'text' | 'choice' | 'pick';
   options?: readonly string[];
+  /** pick: the interfaces a list of ports offers are those of these kinds the port rule accepts. */
+  portKinds?: readonly IfaceKind[];
+  /** pick: the rows, filled in for the configuration the form changes (see withPorts). */
+  picks?: readonly PickOption[];
   placeholder?: string;
   /** Shown only when this holds for the current values (bond options per mode). */
   visible?: (v: Record<string, string>) => boolean;
@@ -28,7 +35,7 @@ const STATIC = (v: Record<string, string>) => v.method === 'static';
 
 const bondFields = (edit: boolean): FieldDef[] => [
   { id: 'name', label: 'Bond name', type: 'text', placeholder: 'e.g. bond0 (at most 15 characters)', visible: () => !edit },
-  { id: 'ports', label: 'Ports', type: 'text', placeholder: 'NICs, space separated, e.g. eth1 eth2' },
+  { id: 'ports', label: 'Ports', type: 'pick', portKinds: BOND_PORT_KINDS, placeholder: 'none ticked (Space ticks a NIC below)' },
   { id: 'mode', label: 'Mode', type: 'choice', options: BOND_MODES },
   { id: 'miimon', label: 'miimon (ms)', type: 'text', placeholder: '100 (MII link monitoring)' },
   { id: 'updelay', label: 'updelay (ms)', type: 'text', placeholder: '0 (a multiple of miimon)' },
@@ -56,7 +63,7 @@ export const FORMS: Record<FormKind, { title: string; fields: FieldDef[] }> = {
     title: 'New bridge',
     fields: [
       { id: 'name', label: 'Bridge name', type: 'text', placeholder: 'e.g. ovirtmgmt' },
-      { id: 'ports', label: 'Ports', type: 'text', placeholder: 'NICs, bonds or VLANs, space separated (may be empty)' },
+      { id: 'ports', label: 'Ports', type: 'pick', portKinds: BRIDGE_PORT_KINDS, placeholder: 'none ticked: a bridge without ports (Space ticks one below)' },
       { id: 'stp', label: 'STP', type: 'choice', options: ['off', 'on'] },
     ],
   },
@@ -86,10 +93,34 @@ const num = (s: string | undefined): number | string | undefined => {
   if (!t) return undefined;
   return /^-?\d+$/.test(t) ? Number(t) : t;
 };
-const list = (s: string | undefined): string[] => (s ?? '').split(/[\s,]+/).map((x) => x.trim()).filter(Boolean);
 
-export function visibleFields(kind: FormKind, values: Record<string, string>): FieldDef[] {
-  return FORMS[kind].fields.filter((f) => !f.visible || f.visible(values));
+/**
+ * The rows of a list of ports of `master`: the interfaces the domain's port
+ * rule accepts (the rule staging applies), then any ticked that it does not
+ * (with the reason, to be cleared). The management interface is offered,
+ * marked: making it a port takes its address, unless the address moves to
+ * `master` (`mgmtMoves`, as the first-run wizard does).
+ */
+export function portPicks(cfg: NetConfig, master: string, kinds: readonly IfaceKind[], ticked: readonly string[], mgmt?: string, mgmtMoves = false): PickOption[] {
+  const ok = portCandidates(cfg, master, kinds);
+  const note = (n: string): string | undefined => {
+    if (!ok.includes(n)) return portRule(cfg, master, n, kinds);
+    const i = findIface(cfg, n);
+    const what = i && i.kind !== 'ethernet' ? i.kind : undefined;
+    if (n !== mgmt) return what;
+    const ip = i?.ipv4;
+    const addrs = ip?.method === 'static' ? ip.addresses.join(' ') : ip && ip.method !== 'none' ? `its ${ip.method.toUpperCase()} address` : '';
+    return [what, `⚠ management${addrs ? `: ${addrs} ${mgmtMoves ? `moves to ${master}` : 'is lost'}` : ''}`].filter(Boolean).join(' · ');
+  };
+  return [...ok, ...ticked.filter((n) => !ok.includes(n))].map((value) => ({ value, note: note(value) }));
+}
+
+/** The visible fields; with the configuration the form changes, each list of ports gets its rows. */
+export function visibleFields(kind: FormKind, values: Record<string, string>, ctx?: { cfg: NetConfig | undefined; target?: string; mgmt?: string }): FieldDef[] {
+  const fields = FORMS[kind].fields.filter((f) => !f.visible || f.visible(values));
+  if (!ctx?.cfg) return fields;
+  const master = kind === 'bond-edit' ? ctx.target ?? '' : (values.name ?? '').trim();
+  return fields.map((f) => (f.portKinds ? { ...f, picks: portPicks(ctx.cfg!, master, f.portKinds, list(values[f.id]), ctx.mgmt) } : f));
 }
 
 /** Initial values for a form (edit forms start from the current configuration). */

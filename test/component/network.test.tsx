@@ -171,6 +171,32 @@ async function fill(ui: ReturnType<typeof renderTui>, label: string, value: stri
   await ui.press(KEYS.enter);
 }
 
+/** The rows of the pick list under the field with this label, as shown (`[x] eth3`, the cursor's row marked `›`). */
+function pickRows(frame: string, label: string): string[] {
+  const lines = frame.split('\n');
+  const at = lines.findIndex((l) => new RegExp(`(›|\\s) ${label}\\b`).test(l));
+  const rows: string[] = [];
+  for (const l of lines.slice(at + 1)) {
+    const m = /^\s*(› )?\s*(\[[x ]\] .*?)\s*$/.exec(l);
+    if (!m) break;
+    rows.push(`${m[1] ?? ''}${m[2]}`);
+  }
+  return rows;
+}
+
+/** Tick (or clear) these rows of the pick list under the field with this label: ↓ to each row, Space. */
+async function tick(ui: ReturnType<typeof renderTui>, label: string, ...names: string[]) {
+  for (const name of names) {
+    for (let i = 0; i < 14; i++) await ui.press(KEYS.up);
+    for (let i = 0; i < 24 && !new RegExp(`› \\[[x ]\\] ${name}\\b`).test(ui.frame()); i++) await ui.press(KEYS.down);
+    const before = await ui.waitFor(new RegExp(`› \\[[x ]\\] ${name}\\b`));
+    assert.match(before, new RegExp(`› ${label}`), `the row ${name} is under ${label}`);
+    const was = new RegExp(`› \\[x\\] ${name}\\b`).test(before);
+    await ui.press(' ');
+    await ui.waitFor(new RegExp(`› \\[${was ? ' ' : 'x'}\\] ${name}\\b`));
+  }
+}
+
 /** Stage a new host name from the Network screen and start applying it (the apply screen's Enter). */
 async function stageHostnameAndApply(ui: ReturnType<typeof renderTui>, name: string) {
   await ui.press('H');
@@ -239,32 +265,55 @@ describe('Network screen (inventory recorded on a test host)', () => {
     assert.ok(env.runner.calls.filter((c) => c === 'ip -j link show').length >= 2, 'the link state came from watching ip link');
   });
 
-  it('a bond form with bad input names the field and the rule and stages nothing', async () => {
+  it('a bond form picks its ports from a checkbox list of the NICs that can be ports (not another bond\'s, the management NIC marked), under NO_COLOR too; bad input names the field and the rule and stages nothing', async () => {
+    process.env.NO_COLOR = '1';
+    try {
+      env = mount();
+      await env.ui.waitFor('switch1');
+      await env.ui.press('b');
+      const form = await env.ui.waitFor('New bond');
+      // eth1 and eth2 are bond0's ports; bond0, its VLAN and the bridge are not NICs: only eth0, eth3 and eth4 are offered.
+      assert.deepEqual(pickRows(form, 'Ports').map((r) => r.replace(/\s{2,}.*/, '')), ['[ ] eth0', '[ ] eth3', '[ ] eth4']);
+      assert.match(form, /\[ \] eth0\s+⚠ management: 192\.168\.81\.10\/24 is lost/);
+      await fill(env.ui, 'Bond name', 'bad:name');
+      await env.ui.press('s');
+      const f = await env.ui.waitFor(/name: .*(:|character)/);
+      assert.match(f, /ports: at least one port is required/);
+      assert.match(f, /Not staged: 2 fields need attention/);
+      assert.equal(env.service.stagedNow().length, 0);
+      // lacp_rate only exists in 802.3ad: the field shows once the mode is 802.3ad.
+      assert.doesNotMatch(f, /lacp_rate/);
+      await fill(env.ui, 'Bond name', 'bond1');
+      await tick(env.ui, 'Ports', 'eth3', 'eth4', 'eth0', 'eth0');
+      const ticked = env.ui.frame();
+      // eth0 was ticked and cleared again (the cursor stays on it).
+      assert.deepEqual(pickRows(ticked, 'Ports').map((r) => r.replace(/\s{2,}.*/, '')), ['› [ ] eth0', '[x] eth3', '[x] eth4']);
+      assert.match(ticked, /Ports\s+eth3, eth4/);
+      assert.doesNotMatch(ticked, /\[x\] eth0/);
+      for (let i = 0; i < 14 && !/› Mode/.test(env.ui.frame()); i++) await env.ui.press(KEYS.down);
+      for (let i = 0; i < 3; i++) await env.ui.press(KEYS.right);
+      await env.ui.waitFor('‹ 802.3ad ›');
+      await env.ui.waitFor('lacp_rate');
+      await env.ui.press('s');
+      await env.ui.waitFor(/Staged: create bond bond1 \(802\.3ad\) over eth3, eth4/);
+      await env.ui.waitFor(/3 staged changes · /);
+      assert.deepEqual(env.service.log, ['stage bond.create']);
+    } finally {
+      delete process.env.NO_COLOR;
+    }
+  });
+
+  it('a bridge form offers NICs, free bonds and VLANs as ports: not bond0 (it carries a VLAN) nor bond0.10 (br10\'s port); an empty pick is a bridge without ports', async () => {
     env = mount();
     await env.ui.waitFor('switch1');
-    await env.ui.press('b');
-    await env.ui.waitFor('New bond');
-    await fill(env.ui, 'Bond name', 'bad:name');
-    await fill(env.ui, 'Ports', 'eth1 eth9');
+    await env.ui.press('n');
+    const form = await env.ui.waitFor('New bridge');
+    assert.deepEqual(pickRows(form, 'Ports').map((r) => r.replace(/\s{2,}.*/, '')), ['[ ] eth0', '[ ] eth3', '[ ] eth4']);
+    await fill(env.ui, 'Bridge name', 'br20');
+    await tick(env.ui, 'Ports', 'eth4');
     await env.ui.press('s');
-    const f = await env.ui.waitFor(/name: .*(:|character)/);
-    assert.match(f, /ports: eth1 is already a port of bond0/);
-    assert.match(f, /ports: eth9 does not exist/);
-    // Three rules broken, two fields marked: the refusal counts the fields.
-    assert.match(f, /Not staged: 2 fields need attention/);
-    assert.equal(env.service.stagedNow().length, 0);
-    // lacp_rate only exists in 802.3ad: the field shows once the mode is 802.3ad.
-    assert.doesNotMatch(f, /lacp_rate/);
-    await fill(env.ui, 'Bond name', 'bond1');
-    await fill(env.ui, 'Ports', 'eth3 eth4');
-    for (let i = 0; i < 14 && !/› Mode/.test(env.ui.frame()); i++) await env.ui.press(KEYS.up);
-    for (let i = 0; i < 3; i++) await env.ui.press(KEYS.right);
-    await env.ui.waitFor('‹ 802.3ad ›');
-    await env.ui.waitFor('lacp_rate');
-    await env.ui.press('s');
-    await env.ui.waitFor(/Staged: create bond bond1 \(802\.3ad\) over eth3, eth4/);
-    await env.ui.waitFor(/3 staged changes · /);
-    assert.deepEqual(env.service.log, ['stage bond.create']);
+    await env.ui.waitFor(/Staged: create bridge br20/);
+    assert.deepEqual(env.service.stagedNow(), [{ op: 'bridge.create', name: 'br20', ports: ['eth4'], stp: false }]);
   });
 
   it('IP form: a gateway outside the subnet is refused on the gateway field; a VLAN id out of range on the id field', async () => {
@@ -293,7 +342,7 @@ describe('Network screen (inventory recorded on a test host)', () => {
     await env.ui.press('b');
     await env.ui.waitFor('New bond');
     await fill(env.ui, 'Bond name', 'mybond');
-    await fill(env.ui, 'Ports', 'eth3 eth4');
+    await tick(env.ui, 'Ports', 'eth3', 'eth4');
     await env.ui.press('s');
     await env.ui.waitFor(/name: a bond name must be 'bond' followed by one or more letters, digits or '_'/);
     await env.ui.press(KEYS.escape);
@@ -427,11 +476,15 @@ describe('first-run wizard and tools (inventory recorded on a test host)', () =>
     await env.ui.waitFor('‹ eth0 ›');
     await env.ui.press(KEYS.enter); // Use: nic -> bond
     await env.ui.waitFor('‹ bond ›');
-    await fill(env.ui, 'Bond ports', 'eth1 eth4');
+    // The bond's ports are a checkbox list of the NICs that can be ports (bond0's eth1 and eth2 are not), the first two ticked.
+    const mgmtStep = await env.ui.waitFor('[x] eth0');
+    assert.deepEqual(pickRows(mgmtStep, 'Bond ports').map((r) => r.replace(/\s{2,}.*/, '')), ['[x] eth0', '[x] eth3', '[ ] eth4']);
+    assert.match(mgmtStep, /\[x\] eth0\s+⚠ management: 192\.168\.81\.10\/24 moves to bond1/);
+    await tick(env.ui, 'Bond ports', 'eth0', 'eth3');
     await env.ui.press('N');
-    await env.ui.waitFor(/ports: eth1 is already a port of bond0/);
+    await env.ui.waitFor(/ports: at least one port is required/);
     assert.match(env.ui.frame(), /Step 1 of 6/);
-    await fill(env.ui, 'Bond ports', 'eth3 eth4');
+    await tick(env.ui, 'Bond ports', 'eth3', 'eth4');
     await env.ui.press('N');
     await env.ui.waitFor('Step 2 of 6: VLAN');
     await fill(env.ui, 'VLAN id', '5000');

@@ -45,4 +45,23 @@ describe('form state', () => {
     assert.deepEqual(s.errors, { name: 'name: is taken' });
     assert.deepEqual(run(s, { type: 'reset', values: { name: '' } }), initialFormState({ name: '' }));
   });
+
+  it('a pick list: the cursor steps through its rows before the next or previous field takes it; Space ticks and clears in the options\' order', () => {
+    const rows = [0, 3, 0];
+    const down = { type: 'move', delta: 1, count: 3, rows } as const;
+    const up = { type: 'move', delta: -1, count: 3, rows } as const;
+    const onList = run(start(), down);
+    assert.deepEqual([onList.focus, onList.row], [1, 0]);
+    assert.deepEqual([run(onList, down, down).focus, run(onList, down, down).row], [1, 2]);
+    assert.equal(run(onList, down, down, down).focus, 2);
+    // Coming back up enters the list at its last row.
+    const back = run(onList, down, down, down, up);
+    assert.deepEqual([back.focus, back.row], [1, 2]);
+    assert.equal(run(onList, up).focus, 0);
+    const options = ['eth0', 'eth3', 'eth4'];
+    const ticked = run(start(), { type: 'toggle', id: 'kind', option: 'eth4', options }, { type: 'toggle', id: 'kind', option: 'eth0', options });
+    assert.equal(ticked.values.kind, 'eth0 eth4');
+    assert.deepEqual(ticked.touched, { kind: true });
+    assert.equal(run(ticked, { type: 'toggle', id: 'kind', option: 'eth0', options }).values.kind, 'eth4');
+  });
 });

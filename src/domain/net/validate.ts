@@ -239,23 +239,40 @@ function missing(cur: NetConfig, name: string, otherRule: string): string {
   return o ? `${name} (type ${o.type}) ${otherRule}` : `${name} does not exist`;
 }
 
+/** What each kind of master takes as ports: a bond bonds NICs; a bridge takes NICs, bonds and VLANs. */
+export const BOND_PORT_KINDS: readonly IfaceConfig['kind'][] = ['ethernet'];
+export const BRIDGE_PORT_KINDS: readonly IfaceConfig['kind'][] = ['ethernet', 'bond', 'vlan'];
+
+/** Why the interface `name` cannot be a port of `master` (taking ports of kinds `allowed`), or undefined. */
+export function portRule(cur: NetConfig, master: string, name: unknown, allowed: readonly IfaceConfig['kind'][]): string | undefined {
+  const r = vlanIfaceNameRule(name);
+  if (r) return `port name ${r}`;
+  const n = name as string;
+  if (n === master) return `${n} cannot be a port of itself`;
+  const i = findIface(cur, n);
+  if (!i) return missing(cur, n, `cannot be a port; ports must be ${allowed.join(' or ')}`);
+  if (!allowed.includes(i.kind)) return `${n} is a ${i.kind}; ports must be ${allowed.join(' or ')}`;
+  if (i.master && i.master !== master) return `${n} is already a port of ${i.master} (an interface can belong to one bond or bridge only)`;
+  const vlans = cur.interfaces.filter((v) => v.vlan?.parent === n).map((v) => v.name);
+  if (vlans.length) return `${n} carries VLAN ${vlans.join(', ')}; delete it first`;
+  return undefined;
+}
+
+/** The interfaces that can be ports of `master` (the rule portRule applies), in the configuration's order: what a pick list offers. */
+export function portCandidates(cur: NetConfig, master: string, allowed: readonly IfaceConfig['kind'][]): string[] {
+  return cur.interfaces.filter((i) => !portRule(cur, master, i.name, allowed)).map((i) => i.name);
+}
+
 function portErrors(cur: NetConfig, master: string, ports: unknown, allowed: readonly IfaceConfig['kind'][], needOne: boolean): FieldError[] {
   const errs: FieldError[] = [];
   if (!Array.isArray(ports)) return [{ field: 'ports', message: 'must be a list of interface names' }];
   if (needOne && ports.length === 0) errs.push({ field: 'ports', message: 'at least one port is required' });
-  const seen = new Set<string>();
+  const seen = new Set<unknown>();
   for (const p of ports) {
-    const r = vlanIfaceNameRule(p);
-    if (r) { errs.push({ field: 'ports', message: `port name ${r}` }); continue; }
-    const name = p as string;
-    if (seen.has(name)) { errs.push({ field: 'ports', message: `${name} is listed twice` }); continue; }
-    seen.add(name);
-    if (name === master) { errs.push({ field: 'ports', message: `${name} cannot be a port of itself` }); continue; }
-    const i = findIface(cur, name);
-    if (!i) { errs.push({ field: 'ports', message: missing(cur, name, `cannot be a port; ports must be ${allowed.join(' or ')}`) }); continue; }
-    if (!allowed.includes(i.kind)) errs.push({ field: 'ports', message: `${name} is a ${i.kind}; ports must be ${allowed.join(' or ')}` });
-    else if (i.master && i.master !== master) errs.push({ field: 'ports', message: `${name} is already a port of ${i.master} (an interface can belong to one bond or bridge only)` });
-    else if (cur.interfaces.some((v) => v.vlan?.parent === name)) errs.push({ field: 'ports', message: `${name} carries VLAN ${cur.interfaces.filter((v) => v.vlan?.parent === name).map((v) => v.name).join(', ')}; delete it first` });
+    if (seen.has(p) && !vlanIfaceNameRule(p)) { errs.push({ field: 'ports', message: `${p as string} is listed twice` }); continue; }
+    seen.add(p);
+    const r = portRule(cur, master, p, allowed);
+    if (r) errs.push({ field: 'ports', message: r });
   }
   return errs;
 }
@@ -323,7 +340,7 @@ export function validateChange(change: unknown, current: NetConfig): FieldError[
   switch (c.op) {
     case 'bond.create':
       errs.push(...newNameErrors(current, 'name', c.name, bondNameRule));
-      errs.push(...portErrors(current, String(c.name), c.ports, ['ethernet'], true));
+      errs.push(...portErrors(current, String(c.name), c.ports, BOND_PORT_KINDS, true));
       errs.push(...bondOptionErrors(c.options, Array.isArray(c.ports) ? c.ports as string[] : undefined));
       break;
     case 'bond.edit': {
@@ -332,7 +349,7 @@ export function validateChange(change: unknown, current: NetConfig): FieldError[
       if (!e.iface) break;
       if (c.ports === undefined && c.options === undefined) errs.push({ field: 'options', message: 'nothing to change (give ports or options)' });
       const ports = c.ports ?? current.interfaces.filter((i) => i.master === c.name).map((i) => i.name);
-      if (c.ports !== undefined) errs.push(...portErrors(current, c.name, c.ports, ['ethernet'], true));
+      if (c.ports !== undefined) errs.push(...portErrors(current, c.name, c.ports, BOND_PORT_KINDS, true));
       if (c.options !== undefined) errs.push(...bondOptionErrors(c.options, Array.isArray(ports) ? ports : undefined));
       break;
     }
@@ -361,7 +378,7 @@ export function validateChange(change: unknown, current: NetConfig): FieldError[
     case 'bridge.create':
       errs.push(...newNameErrors(current, 'name', c.name));
       if (c.stp !== undefined && typeof c.stp !== 'boolean') errs.push({ field: 'stp', message: 'must be true or false' });
-      errs.push(...portErrors(current, String(c.name), c.ports ?? [], ['ethernet', 'bond', 'vlan'], false));
+      errs.push(...portErrors(current, String(c.name), c.ports ?? [], BRIDGE_PORT_KINDS, false));
       break;
     case 'ip.set': {
       const e = existing(current, 'iface', c.iface);
