@@ -249,6 +249,48 @@ describe('Network screen (inventory recorded on a test host)', () => {
     await env.ui.waitFor('Nothing staged');
   });
 
+  it('staged bonds, VLANs and bridges are pending rows of the table (signed +, a staged removal signed -, readable under NO_COLOR), following a change staged from the CLI without a key; a pending bond shows what it will be, and deleting a pending VLAN takes its row away', async () => {
+    process.env.NO_COLOR = '1';
+    try {
+      env = mount();
+      await env.ui.waitFor('switch1');
+      // The CLI in another shell stages a bond, a VLAN on it and the bridge's removal; its event comes from its own process's log.
+      await env.service.stage({ op: 'bond.create', name: 'bond1', ports: ['eth3', 'eth4'], options: { mode: '802.3ad', miimon: 100 } });
+      await env.service.stage({ op: 'vlan.create', parent: 'bond1', id: 20 });
+      await env.service.stage({ op: 'bridge.delete', name: 'br10' });
+      new EventLog(env.services.db, { user: 'root', channel: 'cli' }).record({ source: 'network', objectType: 'network', objectId: 'host', message: 'Staged: create bond bond1' });
+      const f = await env.ui.waitFor(/\+ bond1\s+bond\b/);
+      const rows = f.split('\n').filter((l) => /^\s*(▶ )?\s*[+-]? ?(eth\d|bond|br)\S*\s+(nic|bond|vlan|bridge)\b/.test(l)).map((l) => l.trim().split(/\s+/).slice(0, 3).join(' '));
+      // Each pending row after the last of its kind; the removed bridge keeps its row, signed.
+      assert.deepEqual(rows.map((r) => r.replace(/^▶ /, '')).slice(5, 10), ['bond0 bond up', '+ bond1 bond', 'bond0.10 vlan up', '+ bond1.20 vlan', '- br10 bridge']);
+      assert.match(f, /\+ bond1\s+bond\s.*\+ staged/);
+      assert.match(f, /\+ bond1\.20\s+vlan\s+↑bond1\s.*\+ staged/);
+      assert.match(f, /- br10\s+bridge\s+up\s.*- staged/);
+      // The staged pane below keeps its heading whole over more diff lines than it has rows for.
+      assert.match(f, /\d staged changes · A apply · X discard · D show the diff/);
+      assert.match(f, /… \d+ more lines \(D shows all\)/);
+      // The pending bond in detail: what it will be once applied.
+      for (let i = 0; i < 14 && !/▶ \+ bond1 /.test(env.ui.frame()); i++) await env.ui.press(KEYS.down);
+      const d = await env.ui.waitFor(/\+ bond1 · bond · staged: created when applied/);
+      assert.match(d, /mode\s+802\.3ad · miimon 100/);
+      assert.match(d, /ports\s+eth3, eth4/);
+      // Deleting the pending VLAN: the staged set no longer creates it, and its row goes.
+      await env.ui.press(KEYS.down);
+      await env.ui.press(KEYS.down);
+      await env.ui.waitFor(/▶ \+ bond1\.20/);
+      await env.ui.press('\x04');
+      await env.ui.waitFor(/Stage deleting vlan bond1\.20\?/);
+      await env.ui.press('y');
+      await env.ui.waitFor((fr) => !/bond1\.20\s+vlan/.test(fr));
+      // On the removed bridge, the keys that would change it say why not.
+      for (let i = 0; i < 14 && !/▶ - br10 /.test(env.ui.frame()); i++) await env.ui.press(KEYS.down);
+      await env.ui.press('e');
+      await env.ui.waitFor(/br10 is staged for removal/);
+    } finally {
+      delete process.env.NO_COLOR;
+    }
+  });
+
   it('identify on a virtio NIC says the driver does not support it', async () => {
     env = mount();
     await env.ui.waitFor('switch1');
