@@ -1,6 +1,7 @@
 // The host monitor: per-core bars, memory and swap, load, per-NIC and
 // per-disk throughput, file systems, temperatures where reported, and charts
-// of CPU, memory, network and disk over the last 5, 15 or 60 minutes.
+// of CPU, memory, network and disk over the last 5, 15 or 60 minutes, and
+// between them the busiest and the largest processes.
 import { useState, memo } from 'react';
 import { Box, Text } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
@@ -15,6 +16,7 @@ import { Chart } from '../../src/ui/Chart.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { nextWindow } from '../vms/VmDetail.tsx';
 import { HOST_MONITOR_KEYS as K } from './keys.ts';
+import { bothOrders, ProcessList, type ProcessOrder } from './ProcessList.tsx';
 
 const rate = (v: number) => `${compactBytes(v)}/s`;
 
@@ -36,11 +38,16 @@ export const HostMonitor = memo(function HostMonitor({ shell }: ScreenProps) {
   const stores = useStores();
   const st = useHostMetrics(stores.hostMetrics);
   const [windowMin, setWindowMin] = useState(5);
+  const [order, setOrder] = useState<ProcessOrder>('cpu');
+  const both = bothOrders(shell.size.columns - 2);
+  const orderReason = both ? 'both orders are shown at this width' : undefined;
   const bindings: Binding[] = [
     bind(K.longerWindow, { description: `Longer window (now ${windowMin} min)`, action: () => setWindowMin((w) => nextWindow(w, 1)) }),
     bind(K.shorterWindow, { action: () => setWindowMin((w) => nextWindow(w, -1)) }),
     bind(K.refreshFaster, { description: `Refresh faster (now ${st.intervalMs / 1000} s)`, action: () => stepRefresh(stores, -1) }),
     bind(K.refreshSlower, { action: () => stepRefresh(stores, 1) }),
+    bind(K.processesByCpu, { action: () => setOrder('cpu'), disabledReason: orderReason, footer: !both }),
+    bind(K.processesByMemory, { action: () => setOrder('memory'), disabledReason: orderReason, footer: !both }),
   ];
   useBindings(bindings);
   const m = st.data;
@@ -54,11 +61,23 @@ export const HostMonitor = memo(function HostMonitor({ shell }: ScreenProps) {
   // Four charts side by side where each gets 28 columns, else two by two (80 columns): a chart
   // of 18 columns cannot show its title and values.
   const across = Math.floor((width - 3) / 4) >= 28 ? 4 : 2;
-  const chartsH = rowsAvail - Math.ceil(rowsAvail / 2);
-  const chartRows = Math.max(2, (across === 4 ? chartsH - 1 : Math.floor(chartsH / 2)) - 1);
-  // Left: bars (cores shown up to what fits).
+  // The bars and the NIC and disk tables take what they show, up to half the screen (cores shown up to what fits).
+  const topMax = Math.ceil(rowsAvail / 2);
+  const fsRows = Math.min(3, m.filesystems.length);
   const fixedLeft = 4 + (m.temperatures ? 1 : 0);
-  const coreRows = Math.max(1, Math.min(m.cores.length, rowsAvail - fixedLeft - Math.min(3, m.filesystems.length)));
+  const coreRows = Math.max(1, Math.min(m.cores.length, topMax - fixedLeft - fsRows));
+  const ioRows = Math.max(1, Math.floor(rowsAvail / 4));
+  const nicRows = Math.min(m.nics.length, ioRows);
+  const diskRows = Math.max(1, Math.min(m.disks.length, ioRows));
+  const topH = Math.min(topMax, Math.max(fixedLeft + coreRows + fsRows, 2 + nicRows + diskRows));
+  // The rest goes to the processes (up to half of it) and the charts, which keep a title
+  // line and 3 rows each (80x24: two by two, 4 processes); a list of under 2 processes is left out.
+  const rest = rowsAvail - topH;
+  const chartsMin = across === 4 ? 5 : 8;
+  const fitted = Math.min(rest - chartsMin, Math.floor(rest / 2));
+  const procH = fitted >= 3 ? fitted : 0;
+  const chartsH = rest - procH;
+  const chartRows = Math.max(2, (across === 4 ? chartsH - 1 : Math.floor(chartsH / 2)) - 1);
   const now = m.at;
   const from = now - windowMin * 60_000;
   const h = (s: Parameters<typeof stores.hostMetrics.history>[0]) => stores.hostMetrics.history(s, windowMin * 60_000, now);
@@ -68,7 +87,7 @@ export const HostMonitor = memo(function HostMonitor({ shell }: ScreenProps) {
   const cw = Math.floor((width - (across - 1)) / across);
   return (
     <Box flexDirection="column" height={rowsAvail} paddingX={1}>
-      <Box flexDirection="row" height={Math.ceil(rowsAvail / 2)}>
+      <Box flexDirection="row" height={topH}>
         <Box flexDirection="column" width={leftW} overflow="hidden">
           <Bar label="cpu" ratio={m.cpuPercent / 100} width={barW} text={`${m.cpuPercent.toFixed(1)}%`} />
           {m.cores.slice(0, coreRows).map((c, i) => <Bar key={i} label={`cpu${i}`} ratio={c / 100} width={barW} text={`${c.toFixed(1)}%`} />)}
@@ -81,12 +100,13 @@ export const HostMonitor = memo(function HostMonitor({ shell }: ScreenProps) {
         <Box width={2} />
         <Box flexDirection="column" width={nicW} overflow="hidden">
           <Text bold wrap="truncate">{'NIC'.padEnd(14)}{'RX'.padStart(10)}{'TX'.padStart(10)}</Text>
-          {m.nics.slice(0, Math.max(1, Math.floor(rowsAvail / 4))).map((n) => <Text key={n.name} wrap="truncate">{n.name.slice(0, 13).padEnd(14)}{rate(n.inBps).padStart(10)}{rate(n.outBps).padStart(10)}</Text>)}
+          {m.nics.slice(0, nicRows).map((n) => <Text key={n.name} wrap="truncate">{n.name.slice(0, 13).padEnd(14)}{rate(n.inBps).padStart(10)}{rate(n.outBps).padStart(10)}</Text>)}
           <Text bold wrap="truncate">{'DISK'.padEnd(14)}{'READ'.padStart(10)}{'WRITE'.padStart(10)}</Text>
-          {m.disks.slice(0, Math.max(1, Math.floor(rowsAvail / 4))).map((d) => <Text key={d.name} wrap="truncate">{d.name.slice(0, 13).padEnd(14)}{rate(d.inBps).padStart(10)}{rate(d.outBps).padStart(10)}</Text>)}
+          {m.disks.slice(0, diskRows).map((d) => <Text key={d.name} wrap="truncate">{d.name.slice(0, 13).padEnd(14)}{rate(d.inBps).padStart(10)}{rate(d.outBps).padStart(10)}</Text>)}
           {m.disks.length === 0 ? <Text {...tone(t, 'dim')}>no block devices reported</Text> : null}
         </Box>
       </Box>
+      {procH ? <ProcessList top={m.processes} order={order} width={width} height={procH} /> : null}
       <Box flexDirection="row" flexWrap="wrap" width={width} columnGap={1}>
         <Chart title={`CPU % (${windowMin} min)`} width={cw} height={chartRows} from={from} to={now} max={100} formatMax={(v) => `${v}%`}
           lines={[{ label: 'cpu', points: h('cpu'), current: `${m.cpuPercent.toFixed(0)}%` }]} />

@@ -7,4 +7,6 @@ export const HOST_MONITOR_KEYS = {
   shorterWindow: { keys: ['<'], description: 'Shorter window', group: 'Charts' },
   refreshFaster: { keys: ['+'], description: 'Refresh faster', group: 'Refresh' },
   refreshSlower: { keys: ['-'], description: 'Refresh slower', group: 'Refresh' },
+  processesByCpu: { keys: ['P'], description: 'Processes by CPU', group: 'Processes' },
+  processesByMemory: { keys: ['M'], description: 'Processes by memory', group: 'Processes' },
 } as const satisfies KeyTable;

@@ -3,14 +3,17 @@
 // it), load, per-NIC and per-disk throughput (/proc/net/dev and
 // /proc/diskstats read directly: systeminformation's per-NIC figures start a
 // shell per interface), file systems and temperatures (systeminformation,
-// every 15 s: they start programs). History in fixed-size rings. Runs only
-// while the host monitor is shown.
+// every 15 s: they start programs), the busiest and largest processes
+// (/proc/PID/stat, src/store/processes.ts). History in fixed-size rings. Runs
+// only while the host monitor is shown.
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { HistoryClock, historyCapacity, SeriesRing, seriesPoints, type Point } from '../domain/history.ts';
 import { diskRates, nicRates, parseDiskstats, parseNetDev, type DiskCounters, type IoRate, type NicCounters } from '../domain/host-io.ts';
 import type { FsFigures } from '../domain/fs-usage.ts';
+import type { ProcessTop } from '../domain/processes.ts';
 import { createPollLoop } from './poller.ts';
+import { createProcessSampler, type ProcessSamplerOptions } from './processes.ts';
 
 export interface HostMetrics {
   at: number;
@@ -24,6 +27,8 @@ export interface HostMetrics {
   filesystems: (FsFigures & { mount: string; fs: string })[];
   /** °C; main is the package/CPU figure where the hardware reports one. */
   temperatures?: { main?: number; max?: number; cores: number[] };
+  /** The busiest and the largest processes (CPU % from this tick's and the last tick's /proc/PID/stat). */
+  processes: ProcessTop;
 }
 
 export const HOST_SERIES = ['cpu', 'memory', 'swap', 'netRx', 'netTx', 'diskRead', 'diskWrite'] as const;
@@ -44,9 +49,10 @@ type SI = typeof import('systeminformation');
 let siPromise: Promise<SI> | undefined;
 const loadSi = () => (siPromise ??= import('systeminformation').then((m) => ((m as unknown as { default?: SI }).default ?? m) as SI));
 
-export function createHostMetricsStore(opts: { intervalMs?: number; historySeconds?: number; procDir?: string } = {}): HostMetricsStore {
+export function createHostMetricsStore(opts: { intervalMs?: number; historySeconds?: number; procDir?: string; processes?: Omit<ProcessSamplerOptions, 'procDir'> } = {}): HostMetricsStore {
   let intervalMs = opts.intervalMs ?? 1000;
   const proc = opts.procDir ?? '/proc';
+  const processes = createProcessSampler({ ...opts.processes, procDir: proc });
   const clock = new HistoryClock(historyCapacity(intervalMs, opts.historySeconds ?? 3600));
   const ring = new SeriesRing(clock.capacity, HOST_SERIES.length);
   let state: HostMetricsState = { loading: true, intervalMs };
@@ -84,6 +90,7 @@ export function createHostMetricsStore(opts: { intervalMs?: number; historySecon
       memory: { totalBytes: mem.total, usedBytes: mem.total - mem.available, availableBytes: mem.available, swapTotalBytes: mem.swaptotal, swapUsedBytes: mem.swapused },
       load: [la[0]!, la[1]!, la[2]!],
       nics, disks, filesystems: s.filesystems, temperatures: s.temperatures,
+      processes: processes.sample(at),
     };
     const sum = (xs: IoRate[], f: (x: IoRate) => number) => xs.reduce((a, x) => a + f(x), 0);
     const slot = clock.push(at);
