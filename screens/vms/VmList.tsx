@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState, memo } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
-import { useScreenState, useSelectedObject } from '../../src/app/screen-state.ts';
+import { useScreenState, useSelectedObject, useSessionState } from '../../src/app/screen-state.ts';
 import { useStores } from '../../src/app/stores.ts';
 import { stepRefresh } from '../../src/store/refresh.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
@@ -23,6 +23,7 @@ import { Table, type Column } from '../../src/ui/Table.tsx';
 import { editText, TextLine } from '../../src/ui/TextLine.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { vmActionBindings } from './actions.ts';
+import { ColumnChooser } from './ColumnChooser.tsx';
 import { SORT_DIGITS, VMS_KEYS as K } from './keys.ts';
 
 const STATE_ROLE: Partial<Record<VmRow['state'], 'ok' | 'warn' | 'error' | 'dim'>> = { running: 'ok', blocked: 'ok', paused: 'warn', pmsuspended: 'warn', shutdown: 'warn', crashed: 'error', shutoff: 'dim' };
@@ -41,9 +42,10 @@ const DROP_ORDER = [['netRx', 'netTx'], ['diskRead', 'diskWrite']];
 /**
  * The list's columns for `width`: the numeric columns keep the width their title
  * and a sort mark need, the name column gets the rest, and at narrow widths
- * (80 columns) the disk and network rates go so that names are not cut.
+ * (80 columns) the disk and network rates go so that names are not cut. The
+ * columns the operator turned off (`hidden`) give their width to the name.
  */
-export function vmColumns(width: number): Column<VmRow>[] {
+export function vmColumns(width: number, hidden: ReadonlySet<string> = new Set()): Column<VmRow>[] {
   const role = (k: SortKey) => (r: VmRow) => (r.marks[k] ? 'warn' as const : undefined);
   const numeric: Column<VmRow>[] = [
     { id: 'state', title: 'STATE', width: 7, render: (r) => (r.state === 'pmsuspended' ? 'pmsusp' : r.state), role: (r) => STATE_ROLE[r.state] },
@@ -63,7 +65,14 @@ export function vmColumns(width: number): Column<VmRow>[] {
     if (nameRoom(shown) >= NAME_MIN) break;
     shown = shown.filter((c) => !ids.includes(c.id));
   }
+  shown = shown.filter((c) => !hidden.has(c.id));
   return [{ id: 'name', title: 'NAME', width: Math.max(8, nameRoom(shown)), render: (r) => r.name }, ...shown];
+}
+
+/** The columns the chooser offers (NAME is always shown), with whether `width` has room for each. */
+export function columnChoices(width: number): { id: string; title: string; room: boolean }[] {
+  const fitting = new Set(vmColumns(width).map((c) => c.id));
+  return vmColumns(Infinity).filter((c) => c.id !== 'name').map((c) => ({ id: c.id, title: c.title, room: fitting.has(c.id) }));
 }
 
 // memo: the shell's clock redraws the header every second; the screen redraws only for its own data.
@@ -75,6 +84,10 @@ export const VmList = memo(function VmList({ shell, active }: ScreenProps) {
   const [sort, setSort] = useScreenState<{ key: SortKey; desc: boolean }>('sort', { key: 'cpu', desc: true });
   const [filter, setFilter] = useScreenState('filter', '');
   const [editing, setEditing] = useState(false);
+  // The columns turned off stay so for the session, whichever way the list is opened again.
+  const [hiddenIds, setHiddenIds] = useSessionState<readonly string[]>('vms.hidden-columns', []);
+  const hidden = useMemo(() => new Set(hiddenIds), [hiddenIds]);
+  const [choosing, setChoosing] = useState(false);
   // The list filters by the last valid expression typed: an invalid one is refused on the filter line.
   const typed = useMemo(() => makeFilter(filter), [filter]);
   const [expr, setExpr] = useScreenState('filter.applied', '');
@@ -113,6 +126,7 @@ export const VmList = memo(function VmList({ shell, active }: ScreenProps) {
     ...nav,
     bind(K.details, { action: () => { if (selected) shell.push('vm', { name: selected }); }, when: Boolean(selected) }),
     bind(K.filter, { action: () => { typing.current = filter; setEditing(true); shell.setCapture(true); } }),
+    bind(K.columns, { action: () => { setChoosing(true); shell.setCapture(true); } }),
     ...vmActionBindings(current, shell),
     ...SORT_DIGITS.map(([k, key, label]): Binding => ({
       keys: [k], description: `Sort by ${label}`, footer: k === '1' || k === '4', group: 'Sort',
@@ -123,7 +137,7 @@ export const VmList = memo(function VmList({ shell, active }: ScreenProps) {
   ];
   useBindings(bindings);
 
-  const columns = useMemo(() => vmColumns(width), [width]);
+  const columns = useMemo(() => vmColumns(width, hidden), [width, hidden]);
   const counts = vm.data?.counts;
   const sortLabel = SORT_DIGITS.find(([, k]) => k === sort.key)![2];
   // On a line of its own: beside the typed pattern it would be cut at 80 columns.
@@ -140,9 +154,17 @@ export const VmList = memo(function VmList({ shell, active }: ScreenProps) {
       </Box>
       {refused ? <Text {...tone(t, 'error')} wrap="truncate">{refused}</Text> : null}
       {vm.error ? <Text {...tone(t, 'error')} wrap="truncate">Cannot read VM figures: {vm.error}</Text> : null}
-      <Table rows={rows} columns={columns} rowKey={(r) => r.name} selectedKey={selected} height={tableHeight - (vm.error ? 1 : 0) - (refused ? 1 : 0)} width={width}
-        sortColumn={sort.key} sortDesc={sort.desc}
-        empty={vm.loading ? 'Reading VMs…' : expr ? 'No VM matches the filter (/ then Esc clears it).' : 'No VMs are defined on this host.'} />
+      {choosing ? (
+        <Box height={tableHeight - (vm.error ? 1 : 0) - (refused ? 1 : 0)}>
+          <ColumnChooser choices={columnChoices(width)} hidden={hidden} active={active}
+            onToggle={(id) => setHiddenIds((h) => (h.includes(id) ? h.filter((x) => x !== id) : [...h, id]))}
+            onClose={() => { setChoosing(false); shell.setCapture(false); }} />
+        </Box>
+      ) : (
+        <Table rows={rows} columns={columns} rowKey={(r) => r.name} selectedKey={selected} height={tableHeight - (vm.error ? 1 : 0) - (refused ? 1 : 0)} width={width}
+          sortColumn={sort.key} sortDesc={sort.desc}
+          empty={vm.loading ? 'Reading VMs…' : expr ? 'No VM matches the filter (/ then Esc clears it).' : 'No VMs are defined on this host.'} />
+      )}
       <Text wrap="wrap" {...tone(t, 'dim')}>{totals ?? ''}</Text>
     </Box>
   );

@@ -10,6 +10,7 @@ export const VMS_KEYS = {
   refreshSlower: { keys: ['-'], description: 'Refresh slower', group: 'Refresh' },
   details: { keys: ['enter'], description: 'Details' },
   filter: { keys: ['/'], description: 'Filter' },
+  columns: { keys: ['T'], description: 'Choose columns', group: 'View' },
   create: { keys: ['n'], description: 'New VM', dangerous: true, group: 'VM' },
   start: { keys: ['S'], description: 'Start (or restore a saved VM)', dangerous: true, group: 'VM' },
   shutdown: { keys: ['H'], description: 'Shut down', dangerous: true, group: 'VM' },
