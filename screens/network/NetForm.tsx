@@ -11,7 +11,7 @@ import { fieldErrorsOf } from '../../src/domain/errors.ts';
 import { formRefusal } from '../../src/domain/counts.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { FieldList, useFieldForm, useFieldInput } from './FormView.tsx';
-import { FORMS, checkForm, errorsByField, initialValues, visibleFields, type FormKind } from './forms.ts';
+import { FORMS, checkForm, errorsByField, formChange, formWarnings, initialValues, visibleFields, type FormKind } from './forms.ts';
 import { useNet } from './NetworkScreen.tsx';
 import { managementOf } from './Risk.tsx';
 import { NETWORK_KEYS as K } from './keys.ts';
@@ -28,6 +28,8 @@ export function makeNetFormScreen(store: NetStore) {
     const fields = visibleFields(kind, form.values, { cfg: desired, target, mgmt: managementOf(s.inventory) });
     const nav = useFieldInput(form, dispatch, fields, shell, active);
     const [busy, setBusy] = useState(false);
+    // What is allowed but probably not meant (a bond without link monitoring), said as the CLI says it, while the values are entered.
+    const warnings = formWarnings(formChange(kind, target, form.values));
 
     const stage = async () => {
       if (!store.net || !desired) { shell.notify('error', 'Not staged: the network configuration has not been read yet'); return; }
@@ -42,7 +44,8 @@ export function makeNetFormScreen(store: NetStore) {
       try {
         await store.net.stage(change);
         await store.refreshService();
-        shell.notify('success', `Staged: ${describeChange(change)} (A applies)`);
+        // A result notice, so it is still read on the Network screen this form goes back to.
+        shell.notify('success', `Staged: ${describeChange(change)} (A applies)${formWarnings(change).map((w) => `; warning: ${w}`).join('')}`);
         shell.back();
       } catch (e) {
         const fe = fieldErrorsOf(e);
@@ -62,6 +65,7 @@ export function makeNetFormScreen(store: NetStore) {
       <Box flexDirection="column" height={shell.size.rows} paddingX={1} overflow="hidden">
         <Text bold {...tone(t, 'accent')}>{title}</Text>
         <Box marginTop={1}><FieldList fields={fields} form={form} /></Box>
+        {warnings.map((w) => <Text key={w} wrap="wrap" {...tone(t, 'warn')}>⚠ warning: {w}</Text>)}
         <Box marginTop={1}>
           <Text wrap="wrap" {...tone(t, 'dim')}>
             Enter edits a field or changes a choice; Space ticks a port; s stages the change (nothing on the host changes until you apply from the Network screen); Esc goes back.

@@ -3,7 +3,7 @@
 // state as a reducer. Validation is net-core's validateChange: the error
 // names the field and the rule, and nothing is staged.
 import { AD_SELECTS, BOND_MODES, DEFAULT_BOND_OPTIONS, LACP_RATES, XMIT_HASH_POLICIES, findIface, type BondOptions, type IfaceKind, type NetChange, type NetConfig } from '../../src/domain/net/model.ts';
-import { BOND_PORT_KINDS, BRIDGE_PORT_KINDS, portCandidates, portRule, validateChange, type FieldError } from '../../src/domain/net/validate.ts';
+import { BOND_PORT_KINDS, BRIDGE_PORT_KINDS, bondWarnings, portCandidates, portRule, validateChange, type FieldError } from '../../src/domain/net/validate.ts';
 // Typed lists (addresses, servers) split as a pick list's value does.
 import { picked as list } from '../../src/ui/form/form-state.ts';
 import type { PickOption } from '../../src/ui/form/FieldRow.tsx';
@@ -187,6 +187,11 @@ export function formChange(kind: FormKind, target: string | undefined, v: Record
     case 'hostname': return { op: 'hostname.set', hostname: (v.hostname ?? '').trim() };
     case 'mtu': return { op: 'mtu.set', iface: target ?? '', mtu: num(v.mtu) as number };
   }
+}
+
+/** What a change allows but probably does not mean (a bond without link monitoring): the CLI's warnings, from the same rule. */
+export function formWarnings(change: NetChange): string[] {
+  return change.op === 'bond.create' || change.op === 'bond.edit' ? bondWarnings(change.name || '…', change.options) : [];
 }
 
 /** Field errors mapped onto the form's fields (an error on a field the form does not show goes to the first field). */

@@ -345,6 +345,22 @@ describe('Network screen (inventory recorded on a test host)', () => {
     }
   });
 
+  it('a bond form warns, as net bond create does, when the bond has no link monitoring: under the form as miimon is set to 0, and in the notice once staged', async () => {
+    env = mount();
+    await env.ui.waitFor('switch1');
+    await env.ui.press('b');
+    await env.ui.waitFor('New bond');
+    assert.doesNotMatch(env.ui.frame(), /no link monitoring/, 'miimon 100 by default');
+    await fill(env.ui, 'miimon', '0');
+    await waitFlat(env.ui, /⚠ warning: bond … has no link monitoring \(miimon and arp_interval are 0 or unset\)/);
+    await fill(env.ui, 'Bond name', 'bond1');
+    await tick(env.ui, 'Ports', 'eth3');
+    await waitFlat(env.ui, /⚠ warning: bond bond1 has no link monitoring/);
+    await env.ui.press('s');
+    await waitFlat(env.ui, /Staged: create bond bond1 \(active-backup\) over eth3 \(A applies\); warning: bond bond1 has no link monitoring/);
+    assert.deepEqual(env.service.log, ['stage bond.create']);
+  });
+
   it('a bridge form offers NICs, free bonds and VLANs as ports: not bond0 (it carries a VLAN) nor bond0.10 (br10\'s port); an empty pick is a bridge without ports', async () => {
     env = mount();
     await env.ui.waitFor('switch1');
