@@ -126,7 +126,8 @@ export const VmList = memo(function VmList({ shell, active }: ScreenProps) {
     ...nav,
     bind(K.details, { action: () => { if (selected) shell.push('vm', { name: selected }); }, when: Boolean(selected) }),
     bind(K.filter, { action: () => { typing.current = filter; setEditing(true); shell.setCapture(true); } }),
-    bind(K.columns, { action: () => { setChoosing(true); shell.setCapture(true); } }),
+    // In ? help, not the footer (as the refresh keys): the footer's room goes to the VM's actions.
+    bind(K.columns, { action: () => { setChoosing(true); shell.setCapture(true); }, footer: false }),
     ...vmActionBindings(current, shell),
     ...SORT_DIGITS.map(([k, key, label]): Binding => ({
       keys: [k], description: `Sort by ${label}`, footer: k === '1' || k === '4', group: 'Sort',

@@ -29,11 +29,10 @@ describe('the VM list column chooser at 80x24', () => {
 
   const header = (f: string) => f.split('\n').find((l) => /^ +NAME/.test(l)) ?? '';
 
-  it('T is in the footer and in ? help', async () => {
+  it('T is listed in ? help (the footer keeps its room for the VM actions)', async () => {
     await ui.waitFor(/vms\s+2 total/, 15_000);
     await ui.press('v');
     const f = await ui.waitFor(/2 VMs ·/, 10_000);
-    assert.match(f.split('\n').at(-1)!, /T Choose columns/);
     assert.match(header(f), /NAME +STATE +VCPU +CPU%.* MEM +UPTIME/);
     assert.ok(f.includes(`${LONG.slice(0, 30)}`) && !f.includes(LONG), 'the name is cut at first');
     await ui.press('?');
