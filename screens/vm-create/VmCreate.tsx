@@ -15,16 +15,22 @@ import { hasInput } from '../../src/ui/form/form-state.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { FieldRow } from '../../src/ui/form/FieldRow.tsx';
-import { STEPS, SUMMARY_STEP, fieldOf, stepOf, toCreateInput, useCreateForm, visibleFields, type FieldId, type Options } from './use-create-form.ts';
+import { NETWORK_STEP, STEPS, SUMMARY_STEP, fieldOf, nicOf, stepOf, toCreateInput, useCreateForm, visibleFields, type FieldId, type Options } from './use-create-form.ts';
 import { VM_CREATE_KEYS as K } from './keys.ts';
 import { errorNotice } from '../../src/ui/error-notice.ts';
 
 const LABEL_W = 16;
 
+const reading = { missing: 'reading the host' };
+
 function optionsOf(f: HostFacts | undefined): Options {
-  if (!f) return { pools: [], volumes: {}, networks: [], bridges: [], machines: [] };
+  if (!f) return { pools: [], volumes: {}, networks: [], bridges: [], machines: [], machineFacts: () => reading, osVariants: reading, isos: [] };
   const plain = f.machines.filter((m) => !/-\d/.test(m));
-  return { pools: f.pools.map((p) => p.name), volumes: Object.fromEntries(Object.entries(f.volumes).map(([k, v]) => [k, [...v]])), networks: [...f.networks], bridges: [...f.bridges], machines: [...plain, ...f.machines.filter((m) => !plain.includes(m))] };
+  return {
+    pools: f.pools.map((p) => p.name), volumes: Object.fromEntries(Object.entries(f.volumes).map(([k, v]) => [k, [...v]])), networks: [...f.networks], bridges: [...f.bridges],
+    machines: [...plain, ...f.machines.filter((m) => !plain.includes(m))], machineFacts: f.machineFacts, osVariants: f.osVariants,
+    isos: Object.entries(f.volumes).flatMap(([pool, vols]) => vols.filter((v) => /\.iso$/i.test(v)).map((v) => `${pool}/${v}`)),
+  };
 }
 
 export function VmCreate({ shell, active, params }: ScreenProps) {
@@ -54,10 +60,10 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
     return [...textErrors, ...hostErrors.filter((e) => !seen.has(e.field)), ...serviceErrors];
   }, [form.values, facts, serviceErrors]);
   // The refusal counts the form's fields marked, not the rules broken.
-  const refusal = allErrors.length ? formRefusal(allErrors.map((e) => ({ field: fieldOf(e.field) ?? e.field, message: e.message }))) : undefined;
+  const refusal = allErrors.length ? formRefusal(allErrors.map((e) => ({ field: fieldOf(e.field, form.values) ?? e.field, message: e.message }))) : undefined;
   const onSummary = form.step === SUMMARY_STEP;
   // Errors show on touched fields while filling in, all of them on the summary.
-  const errorFor = (id: FieldId) => allErrors.find((e) => fieldOf(e.field) === id && (onSummary || form.touched[id]))?.message;
+  const errorFor = (id: FieldId) => allErrors.find((e) => fieldOf(e.field, form.values) === id && (onSummary || form.touched[id]))?.message;
 
   const fields = visibleFields(form.step, form.values);
   const focused = fields[form.focus];
@@ -95,6 +101,8 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
     bind(K.previousChoice, { when: !editing && !onSummary && Boolean(focused?.choices), footer: false, action: () => dispatch({ type: 'cycle', delta: -1, options }) }),
     bind(K.nextStep, { description: onSummary ? 'Summary' : 'Next step', when: !editing && !onSummary, action: () => dispatch({ type: 'step', delta: 1 }) }),
     bind(K.previousStep, { when: !editing && form.step > 0, action: () => dispatch({ type: 'step', delta: -1 }) }),
+    bind(K.addNic, { when: !editing && form.step === NETWORK_STEP, action: () => dispatch({ type: 'addNic', options }) }),
+    bind(K.removeNic, { when: !editing && form.step === NETWORK_STEP, disabledReason: nicOf(focused?.id) === undefined ? 'move to a NIC first' : undefined, action: () => dispatch({ type: 'removeNic' }) }),
     bind(K.leave, { footer: false, when: !editing && !busy, action: async () => { if (await mayDiscard(shell, hasInput(form), "the new VM's settings")) shell.back(); } }),
     bind(K.startAfterCreate, { description: form.start ? 'Start after create: on' : 'Start after create: off', when: !editing && onSummary, action: () => dispatch({ type: 'toggleStart' }) }),
     bind(K.create, {
@@ -108,7 +116,7 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
   const stepBar = (
     <Text wrap="truncate">
       {[...STEPS.map((s) => s.title), 'Summary'].map((title, i) => {
-        const bad = i < SUMMARY_STEP && allErrors.some((e) => { const f = fieldOf(e.field); return f && stepOf(f) === i && (form.touched[f] || onSummary); });
+        const bad = i < SUMMARY_STEP && allErrors.some((e) => { const f = fieldOf(e.field, form.values); return f && stepOf(f) === i && (form.touched[f] || onSummary); });
         return <Text key={title} {...(i === form.step ? { bold: true, inverse: true } : bad ? tone(t, 'error') : tone(t, 'dim'))}>{` ${i + 1} ${title} `}</Text>;
       })}
     </Text>
@@ -136,13 +144,18 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
           const isFocus = i === form.focus;
           const value = isFocus && form.editing ? form.draft : form.values[f.id];
           const err = errorFor(f.id);
+          const note = f.note?.(form.values, options);
           return (
-            <FieldRow key={f.id} label={f.label} labelWidth={LABEL_W} focused={isFocus} editing={isFocus && form.editing}
-              value={f.choices ? `‹ ${value} ›` : value} placeholder={f.placeholder} error={err} />
+            <Box key={f.id} flexDirection="column">
+              <FieldRow label={f.label} labelWidth={LABEL_W} focused={isFocus} editing={isFocus && form.editing}
+                value={f.choices ? `‹ ${value} ›` : value} placeholder={f.placeholder} error={err} />
+              {note ? <Box paddingLeft={LABEL_W + 2}><Text wrap="wrap" {...tone(t, 'dim')}>{note}</Text></Box> : null}
+            </Box>
           );
         })}
+        {form.step === NETWORK_STEP && !fields.length ? <Text {...tone(t, 'dim')}>No NIC: a adds one (a VM without a NIC is fine).</Text> : null}
       </Box>
-      {!onSummary ? <Box marginTop={1}><Text wrap="wrap" {...tone(t, 'dim')}>↑↓ move · Enter edits (or picks the next choice; ←→ too) · ] next step · [ back · the serial console is always added</Text></Box> : null}
+      {!onSummary ? <Box marginTop={1}><Text wrap="wrap" {...tone(t, 'dim')}>↑↓ move · Enter edits (or picks the next choice; ←→ too) · {form.step === NETWORK_STEP ? 'a adds a NIC · x removes the NIC under the cursor · ' : ''}] next step · [ back · the serial console is always added</Text></Box> : null}
     </Box>
   );
 }

@@ -10,6 +10,8 @@ export const VM_CREATE_KEYS = {
   previousChoice: { keys: ['left'], description: 'Previous choice', modes: ['step'] },
   nextStep: { keys: [']', 'pagedown'], description: 'Next step', modes: ['step'] },
   previousStep: { keys: ['[', 'pageup'], description: 'Previous step', modes: ['step', 'summary'] },
+  addNic: { keys: ['a'], description: 'Add a NIC', modes: ['step'] },
+  removeNic: { keys: ['x'], description: 'Remove this NIC', modes: ['step'] },
   leave: { keys: ['escape'], description: 'Back (asks before discarding what was entered)', modes: ['step', 'summary'] },
   startAfterCreate: { keys: ['s'], description: 'Start after create on/off', modes: ['summary'] },
   create: { keys: ['enter', 'c'], description: 'Create (and start)', dangerous: true, modes: ['summary'] },

@@ -3,22 +3,31 @@
 // turns the values into the service's input (or the rules the text broke).
 import { useReducer } from 'react';
 import { parseMiB, type FieldError, type VmCreateInput } from '../../src/domain/vm-create.ts';
+import { CPU_MODES, DISK_BUSES, NIC_MODELS, uefiUnavailable, type DiskBus, type MachineFacts, type NicModel, type OsVariants } from '../../src/domain/vm-devices.ts';
 import { formStateReducer, initialFormState, type FormState as FieldFormState } from '../../src/ui/form/form-state.ts';
+
+/** The fields of NIC n (0-based) are nicKind.n, nicSource.n, nicModel.n and nicMac.n. */
+type NicFieldId = `nic${'Kind' | 'Source' | 'Model' | 'Mac'}.${number}`;
 
 export type FieldId =
   | 'name' | 'vcpus' | 'memory' | 'description'
-  | 'disk' | 'pool' | 'size' | 'format' | 'volume'
-  | 'nic' | 'source' | 'mac'
-  | 'boot' | 'iso' | 'kernel' | 'initrd' | 'cmdline' | 'os' | 'machine'
+  | 'disk' | 'pool' | 'size' | 'format' | 'volume' | 'bus'
+  | 'nics' | NicFieldId
+  | 'boot' | 'iso' | 'isoPath' | 'kernel' | 'initrd' | 'cmdline' | 'os' | 'osVariant' | 'machine' | 'firmware' | 'cpu'
   | 'graphics';
 
 export type Values = Record<FieldId, string>;
+
+/** The ISO choice that makes the path field the ISO. */
+export const TYPED_ISO = 'a path (typed below)';
 
 export interface FieldDef {
   id: FieldId;
   label: string;
   /** Choices (cycled with ←/→ or Enter); text when absent. */
   choices?: (v: Values, o: Options) => string[];
+  /** A line about the field's choices (why one is not offered). */
+  note?: (v: Values, o: Options) => string | undefined;
   placeholder?: string;
   visible?: (v: Values) => boolean;
 }
@@ -30,9 +39,31 @@ export interface Options {
   networks: string[];
   bridges: string[];
   machines: string[];
+  /** What QEMU offers each machine type (firmware, CPU, disk buses). */
+  machineFacts: (machine: string) => MachineFacts;
+  osVariants: OsVariants;
+  /** ISO volumes of the pools, as POOL/VOLUME. */
+  isos: string[];
 }
 
-export const STEPS: { title: string; fields: FieldDef[] }[] = [
+const nicCount = (v: Values) => Number(v.nics) || 0;
+
+function nicFields(v: Values): FieldDef[] {
+  return Array.from({ length: nicCount(v) }, (_, i) => [
+    { id: `nicKind.${i}` as const, label: `NIC ${i + 1}`, choices: () => ['libvirt network', 'host bridge'] },
+    { id: `nicSource.${i}` as const, label: '  attach to', choices: (w: Values, o: Options) => { const bridge = w[`nicKind.${i}`] === 'host bridge'; const l = bridge ? o.bridges : o.networks; return l.length ? l : [bridge ? '(no bridge on this host)' : '(no libvirt network)']; } },
+    { id: `nicModel.${i}` as const, label: '  model', choices: () => [...NIC_MODELS] },
+    { id: `nicMac.${i}` as const, label: '  MAC address', placeholder: 'optional: libvirt assigns one' },
+  ]).flat();
+}
+
+/** CPU choices: the modes QEMU offers here, then its usable named models. */
+function cpuChoices(m: MachineFacts): string[] {
+  if ('missing' in m) return ['host-model'];
+  return [...CPU_MODES.filter((c) => (c === 'host-model' ? m.caps.hostModel : m.caps.hostPassthrough)), ...m.caps.cpuModels];
+}
+
+export const STEPS: { title: string; fields: FieldDef[] | ((v: Values) => FieldDef[]) }[] = [
   { title: 'Basics', fields: [
     { id: 'name', label: 'Name', placeholder: 'required, e.g. web1' },
     { id: 'vcpus', label: 'vCPUs' },
@@ -45,20 +76,22 @@ export const STEPS: { title: string; fields: FieldDef[] }[] = [
     { id: 'size', label: 'Size', placeholder: 'e.g. 10G', visible: (v) => v.disk === 'new volume' },
     { id: 'format', label: 'Format', choices: () => ['qcow2', 'raw'], visible: (v) => v.disk === 'new volume' },
     { id: 'volume', label: 'Volume', choices: (v, o) => (o.volumes[v.pool]?.length ? o.volumes[v.pool]! : ['(no volume in this pool)']), visible: (v) => v.disk === 'existing volume' },
+    // IDE only where the machine type has it (q35 has none).
+    { id: 'bus', label: 'Bus', choices: (v, o) => { const m = o.machineFacts(v.machine); return DISK_BUSES.filter((b) => 'missing' in m || m.caps.diskBuses.includes(b)); }, visible: (v) => v.disk !== 'none' },
   ] },
-  { title: 'Network', fields: [
-    { id: 'nic', label: 'NIC', choices: () => ['none', 'libvirt network', 'host bridge'] },
-    { id: 'source', label: 'Attach to', choices: (v, o) => { const l = v.nic === 'host bridge' ? o.bridges : o.networks; return l.length ? l : [v.nic === 'host bridge' ? '(no bridge on this host)' : '(no libvirt network)']; }, visible: (v) => v.nic !== 'none' },
-    { id: 'mac', label: 'MAC address', placeholder: 'optional: libvirt assigns one', visible: (v) => v.nic !== 'none' },
-  ] },
+  { title: 'Network', fields: nicFields },
   { title: 'Boot and OS', fields: [
     { id: 'boot', label: 'Boot from', choices: () => ['disk', 'cdrom', 'network', 'kernel'] },
-    { id: 'iso', label: 'ISO', placeholder: 'a path or POOL/VOLUME', visible: (v) => v.boot === 'cdrom' },
+    { id: 'iso', label: 'ISO', choices: (_v, o) => [...o.isos, TYPED_ISO], visible: (v) => v.boot === 'cdrom' },
+    { id: 'isoPath', label: 'ISO path', placeholder: 'a path or POOL/VOLUME', visible: (v) => v.boot === 'cdrom' && v.iso === TYPED_ISO },
     { id: 'kernel', label: 'Kernel', placeholder: '/path/to/vmlinuz', visible: (v) => v.boot === 'kernel' },
     { id: 'initrd', label: 'Initrd', placeholder: 'optional', visible: (v) => v.boot === 'kernel' },
     { id: 'cmdline', label: 'Command line', placeholder: 'e.g. console=ttyS0', visible: (v) => v.boot === 'kernel' },
     { id: 'os', label: 'OS type', choices: () => ['linux', 'windows', 'other'] },
+    { id: 'osVariant', label: 'OS variant', placeholder: 'optional, from osinfo-query os (e.g. debian11)', note: (_v, o) => ('missing' in o.osVariants ? `${o.osVariants.missing}: no variant is recorded` : undefined) },
     { id: 'machine', label: 'Machine type', choices: (_v, o) => (o.machines.length ? o.machines : ['pc', 'q35']) },
+    { id: 'firmware', label: 'Firmware', choices: (v, o) => (uefiUnavailable(o.machineFacts(v.machine)) ? ['bios'] : ['bios', 'uefi']), note: (v, o) => { const why = uefiUnavailable(o.machineFacts(v.machine)); return why ? `UEFI unavailable: ${why}` : undefined; } },
+    { id: 'cpu', label: 'CPU', choices: (v, o) => cpuChoices(o.machineFacts(v.machine)) },
   ] },
   { title: 'Display', fields: [
     { id: 'graphics', label: 'Graphics', choices: () => ['vnc', 'spice', 'none'] },
@@ -70,9 +103,9 @@ export const SUMMARY_STEP = STEPS.length;
 
 export const DEFAULTS: Values = {
   name: '', vcpus: '1', memory: '1G', description: '',
-  disk: 'new volume', pool: '', size: '10G', format: 'qcow2', volume: '',
-  nic: 'none', source: '', mac: '',
-  boot: 'disk', iso: '', kernel: '', initrd: '', cmdline: '', os: 'linux', machine: 'pc',
+  disk: 'new volume', pool: '', size: '10G', format: 'qcow2', volume: '', bus: 'virtio',
+  nics: '0',
+  boot: 'disk', iso: TYPED_ISO, isoPath: '', kernel: '', initrd: '', cmdline: '', os: 'linux', osVariant: '', machine: 'pc', firmware: 'bios', cpu: 'host-model',
   graphics: 'vnc',
 };
 
@@ -93,14 +126,37 @@ export type FormAction =
   | { type: 'cycle'; delta: number; options: Options }
   | { type: 'set'; values: Partial<Values> }
   | { type: 'fill'; options: Options }
-  | { type: 'toggleStart' };
+  | { type: 'toggleStart' }
+  | { type: 'addNic'; options: Options }
+  | { type: 'removeNic' };
 
 export function visibleFields(step: number, v: Values): FieldDef[] {
-  return (STEPS[step]?.fields ?? []).filter((f) => !f.visible || f.visible(v));
+  const fields = STEPS[step]?.fields ?? [];
+  return (typeof fields === 'function' ? fields(v) : fields).filter((f) => !f.visible || f.visible(v));
+}
+
+export const NETWORK_STEP = STEPS.findIndex((st) => st.fields === nicFields);
+
+/** The NIC (0-based) a field belongs to, if it is a NIC's. */
+export const nicOf = (id: string | undefined): number | undefined => { const m = /^nic\w+\.(\d+)$/.exec(id ?? ''); return m ? Number(m[1]) : undefined; };
+
+const NIC_PARTS = ['Kind', 'Source', 'Model', 'Mac'] as const;
+
+/** The values without NIC `gone`: the NICs after it move up one. */
+function withoutNic(v: Values, gone: number): Values {
+  const n = nicCount(v);
+  const out: Values = { ...v, nics: String(n - 1) };
+  for (let i = gone; i < n; i++) {
+    for (const part of NIC_PARTS) {
+      if (i + 1 < n) out[`nic${part}.${i}`] = v[`nic${part}.${i + 1}`] ?? '';
+      else delete (out as Partial<Values>)[`nic${part}.${i}`];
+    }
+  }
+  return out;
 }
 
 export function initialState(over: Partial<Values> = {}): FormState {
-  return { ...initialFormState<FieldId>({ ...DEFAULTS, ...over }), step: 0, start: true };
+  return { ...initialFormState<FieldId>({ ...DEFAULTS, ...over } as Values), step: 0, start: true };
 }
 
 export function formReducer(s: FormState, a: FormAction): FormState {
@@ -140,6 +196,22 @@ export function formReducer(s: FormState, a: FormAction): FormState {
       return { ...s, values: fillChoices(s.values, a.options) };
     case 'toggleStart':
       return { ...s, start: !s.start };
+    case 'addNic': {
+      if (s.editing || s.step !== NETWORK_STEP) return s;
+      const i = nicCount(s.values);
+      const values: Values = { ...s.values, nics: String(i + 1) };
+      values[`nicKind.${i}`] = 'libvirt network';
+      values[`nicSource.${i}`] = '';
+      values[`nicModel.${i}`] = 'virtio';
+      values[`nicMac.${i}`] = '';
+      return { ...s, values: fillChoices(values, a.options), focus: i * NIC_PARTS.length };
+    }
+    case 'removeNic': {
+      const i = nicOf(field?.id);
+      if (s.editing || s.step !== NETWORK_STEP || i === undefined) return s;
+      const values = withoutNic(s.values, i);
+      return { ...s, values, focus: Math.max(0, Math.min(s.focus - (s.focus % NIC_PARTS.length), nicCount(values) * NIC_PARTS.length - NIC_PARTS.length)) };
+    }
   }
 }
 
@@ -149,9 +221,19 @@ export function fillChoices(v: Values, o: Options): Values {
   if (!o.pools.includes(out.pool) && o.pools.length) out.pool = o.pools[0]!;
   const vols = o.volumes[out.pool] ?? [];
   if (!vols.includes(out.volume)) out.volume = vols[0] ?? '';
-  const sources = out.nic === 'host bridge' ? o.bridges : o.networks;
-  if (out.nic !== 'none' && !sources.includes(out.source)) out.source = sources[0] ?? '';
+  for (let i = 0; i < nicCount(out); i++) {
+    const sources = out[`nicKind.${i}`] === 'host bridge' ? o.bridges : o.networks;
+    if (!sources.includes(out[`nicSource.${i}`] ?? '')) out[`nicSource.${i}`] = sources[0] ?? '';
+  }
   if (o.machines.length && !o.machines.includes(out.machine)) out.machine = o.machines.includes('pc') ? 'pc' : o.machines[0]!;
+  // What the machine type offers: a choice it lacks (IDE on q35, UEFI without OVMF) falls back to the default.
+  const m = o.machineFacts(out.machine);
+  if (!('missing' in m)) {
+    if (!m.caps.diskBuses.includes(out.bus)) out.bus = 'virtio';
+    if (out.firmware === 'uefi' && !m.caps.efi) out.firmware = 'bios';
+    if (!cpuChoices(m).includes(out.cpu)) out.cpu = cpuChoices(m)[0] ?? 'host-model';
+  }
+  if (out.iso !== TYPED_ISO && !o.isos.includes(out.iso)) out.iso = o.isos[0] ?? TYPED_ISO;
   return out;
 }
 
@@ -164,38 +246,48 @@ export function toCreateInput(v: Values): { input: VmCreateInput; errors: FieldE
   if (mem === undefined) errors.push({ field: 'memory', message: 'memory: is not a size (e.g. 512M, 2G; a bare number is MiB)' });
   const size = parseMiB(v.size);
   if (v.disk === 'new volume' && size === undefined) errors.push({ field: 'disks[0].size', message: 'disk 1 size: is not a size (e.g. 10G)' });
+  const picked = (x: string) => (x.startsWith('(') ? '' : x);
+  const iso = v.iso === TYPED_ISO ? v.isoPath : v.iso;
   const input: VmCreateInput = {
     name: v.name, vcpus: Number.isNaN(vcpus) ? 1 : vcpus, memoryMiB: mem ?? 1024, description: v.description || undefined,
     disks: v.disk === 'none' ? [] : v.disk === 'new volume'
-      ? [{ kind: 'new', pool: v.pool.startsWith('(') ? '' : v.pool, sizeMiB: size ?? 0, format: v.format === 'raw' ? 'raw' : 'qcow2' }]
-      : [{ kind: 'existing', pool: v.pool.startsWith('(') ? '' : v.pool, volume: v.volume.startsWith('(') ? '' : v.volume }],
-    nic: v.nic === 'none' ? undefined : { kind: v.nic === 'host bridge' ? 'bridge' : 'network', source: v.source.startsWith('(') ? '' : v.source, mac: v.mac || undefined },
+      ? [{ kind: 'new', pool: picked(v.pool), sizeMiB: size ?? 0, format: v.format === 'raw' ? 'raw' : 'qcow2', bus: v.bus as DiskBus }]
+      : [{ kind: 'existing', pool: picked(v.pool), volume: picked(v.volume), bus: v.bus as DiskBus }],
+    nics: Array.from({ length: nicCount(v) }, (_, i) => ({
+      kind: v[`nicKind.${i}`] === 'host bridge' ? 'bridge' as const : 'network' as const, source: picked(v[`nicSource.${i}`] ?? ''),
+      model: (v[`nicModel.${i}`] || 'virtio') as NicModel, mac: v[`nicMac.${i}`] || undefined,
+    })),
     boot: v.boot as VmCreateInput['boot'],
-    iso: v.boot === 'cdrom' ? v.iso || undefined : undefined,
+    iso: v.boot === 'cdrom' ? iso || undefined : undefined,
     kernel: v.boot === 'kernel' ? v.kernel || undefined : undefined,
     initrd: v.boot === 'kernel' ? v.initrd || undefined : undefined,
     cmdline: v.boot === 'kernel' ? v.cmdline || undefined : undefined,
     osType: v.os as VmCreateInput['osType'],
+    osVariant: v.osVariant || undefined,
     machine: v.machine,
+    firmware: v.firmware === 'uefi' ? 'uefi' : 'bios',
+    cpu: v.cpu,
     graphics: v.graphics as VmCreateInput['graphics'],
   };
   return { input, errors };
 }
 
 /** Which wizard field a validation error belongs to. */
-export function fieldOf(errorField: string): FieldId | undefined {
-  if (errorField === 'memory' || errorField === 'vcpus' || errorField === 'name' || errorField === 'description' || errorField === 'iso' || errorField === 'kernel' || errorField === 'initrd' || errorField === 'machine' || errorField === 'graphics' || errorField === 'boot') return errorField;
-  if (errorField === 'os') return 'os';
+export function fieldOf(errorField: string, values?: Values): FieldId | undefined {
+  if (errorField === 'memory' || errorField === 'vcpus' || errorField === 'name' || errorField === 'description' || errorField === 'kernel' || errorField === 'initrd' || errorField === 'machine' || errorField === 'graphics' || errorField === 'boot'
+    || errorField === 'os' || errorField === 'osVariant' || errorField === 'firmware' || errorField === 'cpu') return errorField;
+  if (errorField === 'iso') return values?.iso === TYPED_ISO ? 'isoPath' : 'iso';
   const m = /^disks\[\d+\]\.(\w+)$/.exec(errorField);
-  if (m) return m[1] === 'pool' ? 'pool' : m[1] === 'volume' ? 'volume' : m[1] === 'format' ? 'format' : 'size';
-  if (errorField === 'nic.source') return 'source';
-  if (errorField === 'nic.mac') return 'mac';
+  if (m) return m[1] === 'pool' ? 'pool' : m[1] === 'volume' ? 'volume' : m[1] === 'format' ? 'format' : m[1] === 'bus' ? 'bus' : 'size';
+  const n = /^nics\[(\d+)\]\.(source|model|mac)$/.exec(errorField);
+  if (n) return `nic${n[2] === 'source' ? 'Source' : n[2] === 'model' ? 'Model' : 'Mac'}.${Number(n[1])}`;
   return undefined;
 }
 
 /** The step a field is on. */
 export function stepOf(id: FieldId): number {
-  return STEPS.findIndex((s) => s.fields.some((f) => f.id === id));
+  if (nicOf(id) !== undefined) return NETWORK_STEP;
+  return STEPS.findIndex((s) => typeof s.fields !== 'function' && s.fields.some((f) => f.id === id));
 }
 
 export function useCreateForm(over?: Partial<Values>) {

@@ -12,7 +12,7 @@ import { formatPercent, vmMemoryKiB } from '../../src/domain/vm-figures.ts';
 import { compactBytes } from '../../src/domain/size.ts';
 import { compactDuration } from '../../src/domain/duration.ts';
 import { formatBytes } from '../../src/domain/size.ts';
-import { diskText, nicText } from '../../src/domain/vm-display.ts';
+import { diskText, nicText, vmFirmware } from '../../src/domain/vm-display.ts';
 import { Chart } from '../../src/ui/Chart.tsx';
 import { Field } from '../../src/ui/Panel.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
@@ -68,7 +68,7 @@ export const VmDetail = memo(function VmDetail({ shell, params }: ScreenProps) {
   const lw = 10;
   // Each disk and NIC on a line of its own, as `hostdeck vm show` lists them (paths and MACs are long).
   const d = info?.details;
-  const devices = d ? [...d.disks.map((x) => [`disk ${x.target}`, diskText(x)]), ...d.interfaces.map((x) => ['nic', nicText(x)])] : [];
+  const devices = d ? [['firmware', `${vmFirmware(d.os)} · CPU ${d.cpu ?? 'QEMU default'}`], ...d.disks.map((x) => [`disk ${x.target}`, diskText(x)]), ...d.interfaces.map((x) => ['nic', nicText(x)])] : [];
   const shownDevices = devices.length > MAX_DEVICE_LINES ? [...devices.slice(0, MAX_DEVICE_LINES - 1), ['more', `${devices.length - MAX_DEVICE_LINES + 1} more: hostdeck vm show ${name}`]] : devices;
   // The summary in two columns where each holds a uuid beside its label, else in one (80 columns):
   // side by side there, values would run into the next column.

@@ -4,7 +4,8 @@
 // events as the console (src/core/vms.ts). Exit status as every
 // command's (src/cli/errors.ts).
 import { parseDiskSpec, parseMiB, type BootKind, type DiskInput, type FieldError, type GraphicsKind, type OsType, type VmCreateInput } from '../domain/vm-create.ts';
-import { diskText, nicText, snapshotTreeText } from '../domain/vm-display.ts';
+import { FIRMWARES, parseNicSpec, type Firmware, type NicInput } from '../domain/vm-devices.ts';
+import { diskText, nicText, snapshotTreeText, vmFirmware } from '../domain/vm-display.ts';
 import { diskRefusalMessage } from '../domain/vm-disks.ts';
 import { objectNameProblem } from '../domain/names.ts';
 import type { VmUseCases } from '../core/vms.ts';
@@ -13,13 +14,13 @@ import { CommandError, printTable, type Command, type CommandContext } from './r
 
 const FIELD_OPTION: [RegExp, string][] = [
   [/^name$/, 'NAME'], [/^vcpus$/, '--vcpus'], [/^memory$/, '--memory'], [/^description$/, '--description'], [/^disks\[/, '--disk'],
-  [/^nic\.source$/, '--network/--bridge'], [/^nic\.mac$/, '--mac'], [/^boot$/, '--boot'], [/^iso$/, '--iso'], [/^kernel$/, '--kernel'],
+  [/^nics\[/, '--nic'], [/^firmware$/, '--firmware'], [/^cpu$/, '--cpu'], [/^osVariant$/, '--os-variant'], [/^boot$/, '--boot'], [/^iso$/, '--iso'], [/^kernel$/, '--kernel'],
   [/^initrd$/, '--initrd'], [/^cmdline$/, '--cmdline'], [/^machine$/, '--machine'], [/^os$/, '--os'], [/^graphics$/, '--graphics'], [/^snapshot$/, 'SNAPSHOT'], [/^edit$/, 'options'],
   [/^pool$/, '--pool'],
 ];
 
 /** Options that stand for several fields: the message's label says which ("--disk: disk 2 pool: ..."). */
-const LABELLED = new Set(['--disk', '--network/--bridge']);
+const LABELLED = new Set(['--disk', '--nic']);
 
 /** A field error as the CLI says it: the option first, then the rule ("--memory: must be more than 0 MiB"). */
 export const cliFieldMessage = (e: FieldError): string => fieldMessageBy(FIELD_OPTION, e);
@@ -36,7 +37,14 @@ function fieldMessageBy(options: readonly [RegExp, string][], e: FieldError): st
 }
 
 /** Run a service call; its errors become the CLI's (src/cli/errors.ts), field errors named by option. */
-const guard = <T>(fn: () => Promise<T>): Promise<T> => cliGuard(fn, cliFieldMessage);
+const guard = <T>(fn: () => Promise<T>, message: (e: FieldError) => string = cliFieldMessage): Promise<T> => cliGuard(fn, message);
+
+/** vm create's field errors: the first NIC, when --network or --bridge made it, is named by those options and --mac. */
+function createFieldMessage(ctx: CommandContext): (e: FieldError) => string {
+  const first = ctx.options.network !== undefined ? '--network' : ctx.options.bridge !== undefined ? '--bridge' : undefined;
+  if (!first) return cliFieldMessage;
+  return (e) => fieldMessageBy([[/^nics\[0\]\.mac$/, '--mac'], [/^nics\[0\]\./, first], ...FIELD_OPTION], e);
+}
 
 function vmArg(ctx: CommandContext, what = 'NAME'): string {
   const n = ctx.positionals[0];
@@ -86,13 +94,20 @@ export function createInputFromOptions(ctx: CommandContext): VmCreateInput {
   }
   if (o.network !== undefined && o.bridge !== undefined) throw new CommandError('--network/--bridge: give one of them, not both', 2);
   if (o.mac !== undefined && o.network === undefined && o.bridge === undefined) throw new CommandError('--mac: needs --network or --bridge', 2);
-  const nic = o.network !== undefined ? { kind: 'network' as const, source: String(o.network), mac: o.mac as string | undefined }
-    : o.bridge !== undefined ? { kind: 'bridge' as const, source: String(o.bridge), mac: o.mac as string | undefined } : undefined;
+  // --network/--bridge (with --mac) is the first NIC, each --nic one more.
+  const nics: NicInput[] = o.network !== undefined ? [{ kind: 'network', source: String(o.network), mac: o.mac as string | undefined }]
+    : o.bridge !== undefined ? [{ kind: 'bridge', source: String(o.bridge), mac: o.mac as string | undefined }] : [];
+  for (const spec of (o.nic as string[] | undefined) ?? []) {
+    const r = parseNicSpec(spec);
+    if (typeof r === 'string') throw new CommandError(`--nic: ${r}`, 2);
+    nics.push(r);
+  }
   const boot = (o.boot as BootKind | undefined) ?? (o.kernel ? 'kernel' : o.iso ? 'cdrom' : 'disk');
   return {
-    name, vcpus: (o.vcpus as number | undefined) ?? 1, memoryMiB: mem, description: o.description as string | undefined, disks, nic, boot,
+    name, vcpus: (o.vcpus as number | undefined) ?? 1, memoryMiB: mem, description: o.description as string | undefined, disks, nics, boot,
     iso: o.iso as string | undefined, kernel: o.kernel as string | undefined, initrd: o.initrd as string | undefined, cmdline: o.cmdline as string | undefined,
     osType: (o.os as OsType | undefined) ?? 'linux', machine: (o.machine as string | undefined) ?? 'pc', graphics: (o.graphics as GraphicsKind | undefined) ?? 'vnc',
+    firmware: o.firmware as Firmware | undefined, cpu: o.cpu as string | undefined, osVariant: o['os-variant'] as string | undefined,
   };
 }
 
@@ -113,7 +128,7 @@ const vmCommands: Command[] = [
       const name = vmArg(ctx);
       const { vm, pending, display } = await guard(() => ctx.core.vms.show(name));
       if (ctx.json) {
-        ctx.out(JSON.stringify({ name: vm.name, uuid: vm.uuid, state: vm.state, vcpus: vm.details.vcpus, memoryMiB: MiB(vm.details.memoryKiB), autostart: vm.autostart, persistent: vm.persistent, savedState: vm.managedSave, snapshots: vm.snapshots, description: vm.details.description ?? null, machine: vm.details.os.machine, boot: vm.details.os.boot, kernel: vm.details.os.kernel ?? null, disks: vm.details.disks, interfaces: vm.details.interfaces, display, pendingUntilNextBoot: pending }, null, 2));
+        ctx.out(JSON.stringify({ name: vm.name, uuid: vm.uuid, state: vm.state, vcpus: vm.details.vcpus, cpu: vm.details.cpu ?? null, firmware: vmFirmware(vm.details.os), memoryMiB: MiB(vm.details.memoryKiB), autostart: vm.autostart, persistent: vm.persistent, savedState: vm.managedSave, snapshots: vm.snapshots, description: vm.details.description ?? null, machine: vm.details.os.machine, boot: vm.details.os.boot, kernel: vm.details.os.kernel ?? null, disks: vm.details.disks, interfaces: vm.details.interfaces, display, pendingUntilNextBoot: pending }, null, 2));
         return 0;
       }
       const row = (k: string, v: string) => ctx.out(`${k.padEnd(13)} ${v}`);
@@ -125,6 +140,8 @@ const vmCommands: Command[] = [
       row('autostart', vm.autostart ? 'on' : 'off');
       row('machine', `${vm.details.os.machine ?? '-'} (${vm.details.type})`);
       row('boot', vm.details.os.kernel ? `kernel ${vm.details.os.kernel}` : vm.details.os.boot.join(', ') || '-');
+      row('firmware', vmFirmware(vm.details.os));
+      row('CPU', vm.details.cpu ?? 'QEMU default');
       if (vm.details.description) row('description', vm.details.description);
       for (const d of vm.details.disks) row(`disk ${d.target}`, diskText(d));
       for (const n of vm.details.interfaces) row('nic', nicText(n));
@@ -143,10 +160,14 @@ const vmCommands: Command[] = [
     options: {
       vcpus: { type: 'number', description: 'Virtual CPUs (default 1, at most the host\'s logical CPUs)', value: 'N' },
       memory: { type: 'string', description: 'Memory, e.g. 512M or 2G; a bare number is MiB (default 1G)', value: 'SIZE' },
-      disk: { type: 'list', description: 'New volume pool=P,size=10G[,format=qcow2|raw] or existing pool=P,volume=V (repeatable)', value: 'SPEC' },
-      network: { type: 'string', description: 'NIC on a libvirt network (virtio)', value: 'NET' },
-      bridge: { type: 'string', description: 'NIC on a host bridge (virtio)', value: 'BRIDGE' },
-      mac: { type: 'string', description: 'MAC address of the NIC (default: libvirt assigns one)', value: 'MAC' },
+      disk: { type: 'list', description: 'New volume pool=P,size=10G[,format=qcow2|raw] or existing pool=P,volume=V, either with [,bus=virtio|sata|scsi|ide] (default virtio, sata for --os windows; scsi adds a virtio-scsi controller, ide only where the machine type has it) (repeatable)', value: 'SPEC' },
+      nic: { type: 'list', description: 'A NIC: network=NET or bridge=BR, then [,model=virtio|e1000e|rtl8139] (default virtio) [,mac=MAC] (repeatable; MACs must differ)', value: 'SPEC' },
+      network: { type: 'string', description: 'The first NIC on a libvirt network (virtio; more with --nic)', value: 'NET' },
+      bridge: { type: 'string', description: 'The first NIC on a host bridge (virtio; more with --nic)', value: 'BRIDGE' },
+      mac: { type: 'string', description: 'MAC address of the --network/--bridge NIC (default: libvirt assigns one)', value: 'MAC' },
+      firmware: { type: 'string', description: 'Firmware (default bios); uefi needs OVMF on the host (Debian package ovmf)', choices: [...FIRMWARES] },
+      cpu: { type: 'string', description: 'CPU: host-model (default), host-passthrough (needs KVM) or a CPU model from virsh domcapabilities (e.g. Nehalem)', value: 'CPU' },
+      'os-variant': { type: 'string', description: 'OS variant from osinfo-query os (e.g. debian12), kept in the VM\'s metadata; needs osinfo on the host', value: 'ID' },
       boot: { type: 'string', description: 'Boot from (default: kernel with --kernel, cdrom with --iso, else disk)', choices: ['disk', 'cdrom', 'network', 'kernel'] },
       iso: { type: 'string', description: 'ISO for CD-ROM boot: a path or POOL/VOLUME', value: 'ISO' },
       kernel: { type: 'string', description: 'Kernel for direct kernel boot', value: 'PATH' },
@@ -163,13 +184,13 @@ const vmCommands: Command[] = [
       const input = createInputFromOptions(ctx);
       if (ctx.options['dry-run']) {
         const errors = await guard(() => ctx.core.vms.validateCreate(input));
-        if (errors.length) throw new CommandError(errors.map(cliFieldMessage), 2);
+        if (errors.length) throw new CommandError(errors.map(createFieldMessage(ctx)), 2);
         const { createSummary } = await import('../domain/vm-create.ts');
         if (ctx.json) ctx.out(JSON.stringify({ valid: true, input }, null, 2));
         else for (const [k, v] of createSummary(input)) ctx.out(`${k.padEnd(13)} ${v}`);
         return 0;
       }
-      const r = await guard(() => ctx.core.vms.create(input, { start: Boolean(ctx.options.start), onStep: ctx.json ? undefined : (t) => ctx.err(t) }));
+      const r = await guard(() => ctx.core.vms.create(input, { start: Boolean(ctx.options.start), onStep: ctx.json ? undefined : (t) => ctx.err(t) }), createFieldMessage(ctx));
       if (ctx.json) ctx.out(JSON.stringify({ name: r.name, volumes: r.volumes, started: r.started }, null, 2));
       else ctx.out(`${r.name}: created${r.volumes.length ? ` with ${r.volumes.join(', ')}` : ''}${r.started ? ' and started' : ''}`);
       return 0;

@@ -5,9 +5,12 @@ import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, rea
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  defaultDiskBus, newVolumeName, validateVmCreate, type FieldError, type HostFacts, type VmCreateInput,
+  MACHINES_DEFAULT, defaultDiskBus, newVolumeName, validateVmCreate, type FieldError, type HostFacts, type VmCreateInput,
 } from '../domain/vm-create.ts';
 import { uriIsLocal } from '../domain/vm-disks.ts';
+import { CPU_DEFAULT, type MachineFacts } from '../domain/vm-devices.ts';
+import { osVariants } from '../host/osinfo.ts';
+import { parseDomCapabilities } from '../virt/xml/domcapabilities.ts';
 import { isConnectionError } from '../virt/connection.ts';
 import { parseCapabilities, type Capabilities } from '../virt/xml/capabilities.ts';
 import type { DiskSpec, DomainSpec } from '../virt/xml/create.ts';
@@ -31,6 +34,30 @@ export function capabilities(ctx: CoreContext): Promise<Capabilities> {
   }
   return p;
 }
+
+const machineCache = new WeakMap<object, Map<string, Promise<MachineFacts>>>();
+
+/** What QEMU offers VMs of one machine type (firmware, CPU, disk buses), read once per connection and machine. */
+export function machineFacts(ctx: CoreContext, machine: string): Promise<MachineFacts> {
+  const virt = ctx.infra.virt;
+  let byMachine = machineCache.get(virt);
+  if (!byMachine) machineCache.set(virt, (byMachine = new Map()));
+  let p = byMachine.get(machine);
+  if (!p) {
+    p = capabilities(ctx).then(async (caps): Promise<MachineFacts> => {
+      if (caps.domainType === 'test') return { missing: 'this connection (the test driver) reports no domain capabilities' };
+      return { caps: parseDomCapabilities(await virt.domCapabilitiesXml(machine, caps.domainType)) };
+    }).catch((e: unknown): MachineFacts => {
+      byMachine.delete(machine);
+      return { missing: `libvirt did not say what QEMU offers machine type ${machine} (${(e as Error).message.split('\n')[0]})` };
+    });
+    byMachine.set(machine, p);
+  }
+  return p;
+}
+
+/** Machine types without a version (pc, q35): the ones the wizard offers first. */
+export const plainMachines = (machines: readonly string[]): string[] => machines.filter((m) => !/-\d/.test(m));
 
 /**
  * The first `bytes` of a regular file, or undefined. Opened without blocking
@@ -59,12 +86,19 @@ function hostBridges(): string[] {
   }
 }
 
-/** What validation needs, read from libvirt; pools' volumes only for the pools named. */
-export async function hostFacts(ctx: CoreContext, wantVolumes: readonly string[] = []): Promise<HostFacts> {
+/**
+ * What validation needs, read from libvirt; pools' volumes only for the pools
+ * named, and what QEMU offers only for the machine types named (all the plain
+ * ones, pc and q35, when none is).
+ */
+export async function hostFacts(ctx: CoreContext, wantVolumes: readonly string[] = [], wantMachines?: readonly string[]): Promise<HostFacts> {
   const v = ctx.infra.virt;
-  const [domains, node, pools, networks, caps] = await Promise.all([
-    domainNames(ctx), v.nodeInfo(), v.storagePoolList(), v.networkList(), capabilities(ctx),
+  const [domains, node, pools, networks, caps, os] = await Promise.all([
+    domainNames(ctx), v.nodeInfo(), v.storagePoolList(), v.networkList(), capabilities(ctx), osVariants(),
   ]);
+  const machineList = [...new Set(wantMachines ?? plainMachines(caps.machines.length ? caps.machines : MACHINES_DEFAULT))];
+  const perMachine = new Map(await Promise.all(machineList.map(async (m) => [m, await machineFacts(ctx, m)] as const)));
+  const unread: MachineFacts = { missing: 'not read for this machine type' };
   const volumes: Record<string, string[]> = {};
   await Promise.all([...new Set(wantVolumes)].filter((p) => pools.some((x) => x.name === p && x.state === 'running')).map(async (p) => {
     volumes[p] = (await v.storageVolumeList(p).catch(() => [])).map((x) => x.name);
@@ -72,6 +106,7 @@ export async function hostFacts(ctx: CoreContext, wantVolumes: readonly string[]
   return {
     domains, memoryKiB: node.memoryKiB, cpus: node.cpus, pools, volumes,
     networks: networks.map((n) => n.name), bridges: hostBridges(), machines: caps.machines, fileExists: existsSync, fileHead,
+    machineFacts: (m) => perMachine.get(m) ?? unread, osVariants: os,
   };
 }
 
@@ -86,7 +121,8 @@ function diskTargets(buses: DiskSpec['bus'][]): string[] {
 }
 
 /** The domain spec for a validated input (disks already resolved to pool volumes). */
-export function specFor(input: VmCreateInput, domainType: Capabilities['domainType'], volumes: { pool: string; volume: string; format?: 'qcow2' | 'raw' }[]): DomainSpec {
+export function specFor(input: VmCreateInput, domainType: Capabilities['domainType'], volumes: { pool: string; volume: string; format?: 'qcow2' | 'raw' }[], osinfoId?: string): DomainSpec {
+  const cpu = input.cpu ?? CPU_DEFAULT;
   const bus = defaultDiskBus(input.osType);
   const disks: DiskSpec[] = input.disks.map((d, i) => ({ pool: volumes[i]!.pool, volume: volumes[i]!.volume, format: volumes[i]!.format ?? (d.kind === 'new' ? d.format : undefined), bus: d.bus ?? bus }));
   if (input.iso) {
@@ -107,7 +143,11 @@ export function specFor(input: VmCreateInput, domainType: Capabilities['domainTy
     initrd: input.boot === 'kernel' ? input.initrd : undefined,
     cmdline: input.boot === 'kernel' ? input.cmdline : undefined,
     disks,
-    nics: input.nic ? [{ type: input.nic.kind, source: input.nic.source, mac: input.nic.mac?.toLowerCase(), model: 'virtio' }] : [],
+    nics: input.nics.map((n) => ({ type: n.kind, source: n.source, mac: n.mac?.toLowerCase(), model: n.model ?? 'virtio' })),
+    firmware: input.firmware === 'uefi' ? 'efi' : undefined,
+    // The test driver keeps no CPU definition.
+    cpu: domainType === 'test' ? undefined : cpu === 'host-model' || cpu === 'host-passthrough' ? { mode: cpu } : { mode: 'custom', model: cpu },
+    osinfoId,
     serial: { logFile: serialLogFile(input.name) },
     graphics: input.graphics === 'none' ? false : { type: input.graphics },
   };
@@ -129,7 +169,7 @@ export interface CreateOptions {
 
 /** Validate only (the wizard's summary step and `vm create --dry-run`): every problem, nothing changed. */
 export async function vmValidateCreate(ctx: CoreContext, input: VmCreateInput): Promise<FieldError[]> {
-  const facts = await hostFacts(ctx, [...input.disks.map((d) => d.pool), ...(input.iso && !input.iso.startsWith('/') ? [input.iso.split('/')[0]!] : [])]);
+  const facts = await hostFacts(ctx, [...input.disks.map((d) => d.pool), ...(input.iso && !input.iso.startsWith('/') ? [input.iso.split('/')[0]!] : [])], [input.machine]);
   return validateVmCreate(input, facts);
 }
 
@@ -188,11 +228,12 @@ export async function vmCreate(ctx: CoreContext, input: VmCreateInput, opts: Cre
     check: async () => {
       // The formats of existing volumes are read while the input is validated.
       const formats = Promise.all(input.disks.map((d) => (d.kind === 'existing' ? volumeFormat(ctx, d.pool, d.volume).catch(() => undefined) : Promise.resolve(undefined))));
-      const [errors, caps] = await Promise.all([vmValidateCreate(ctx, input), capabilities(ctx)]);
+      const [errors, caps, os] = await Promise.all([vmValidateCreate(ctx, input), capabilities(ctx), osVariants()]);
       if (errors.length) throw new VmInputError(errors);
-      return { caps, known: await formats };
+      const osinfoId = 'list' in os ? os.list.find((o) => o.shortId === input.osVariant)?.id : undefined;
+      return { caps, known: await formats, osinfoId };
     },
-    run: async ({ caps, known }) => {
+    run: async ({ caps, known, osinfoId }) => {
       const created: { pool: string; volume: string }[] = [];
       let defined = false;
       try {
@@ -207,7 +248,7 @@ export async function vmCreate(ctx: CoreContext, input: VmCreateInput, opts: Cre
         }
         // Existing volumes: their real format from libvirt.
         for (const [i, d] of input.disks.entries()) if (d.kind === 'existing') vols[i]!.format = known[i] ?? await volumeFormat(ctx, d.pool, d.volume);
-        const xml = vmDomainXml(specFor(input, caps.domainType, vols));
+        const xml = vmDomainXml(specFor(input, caps.domainType, vols, osinfoId));
         step('defining the VM');
         await v.domainDefine(xml);
         defined = true;

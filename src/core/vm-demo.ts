@@ -61,7 +61,7 @@ export function createDemoUseCases(ctx: CoreContext, vms: VmUseCases) {
             if (existing.includes(name) || all.has(name)) continue;
             step(`creating ${name}`);
             await vms.create({
-              name, vcpus: 1, memoryMiB: 128, description: DEMO_MARKER, disks: [{ kind: 'new', pool, sizeMiB: 16, format: 'qcow2' }],
+              name, vcpus: 1, memoryMiB: 128, description: DEMO_MARKER, disks: [{ kind: 'new', pool, sizeMiB: 16, format: 'qcow2' }], nics: [],
               boot: 'kernel', kernel: img.kernel, initrd: img.initrd, cmdline: 'console=ttyS0 loglevel=4 panic=-1', osType: 'linux', machine: 'pc', graphics: 'vnc',
             }, { start: i <= running });
             created.push(name);

@@ -8,25 +8,24 @@ import type { FieldError } from './errors.ts';
 import { objectNameProblem } from './names.ts';
 import { formatMiB } from './size.ts';
 import { controlCharProblem } from './text.ts';
+import {
+  CPU_DEFAULT, DISK_BUSES, cpuProblem, diskBusProblem, firmwareProblem, nicsProblems, osVariantProblem,
+  type DiskBus, type Firmware, type MachineFacts, type NicInput, type OsVariants,
+} from './vm-devices.ts';
 
-/** Field ids: name, vcpus, memory, description, disks[0].pool, nic.source, boot, iso, kernel, machine, graphics ... */
+/** Field ids: name, vcpus, memory, description, disks[0].pool, nics[0].source, boot, iso, kernel, machine, firmware, cpu, osVariant, graphics ... */
 export type { FieldError };
+export type { DiskBus, NicInput } from './vm-devices.ts';
+export { macProblem } from './vm-devices.ts';
 
 export type DiskFormat = 'qcow2' | 'raw';
 export type BootKind = 'disk' | 'cdrom' | 'network' | 'kernel';
 export type GraphicsKind = 'vnc' | 'spice' | 'none';
 export type OsType = 'linux' | 'windows' | 'other';
-export type DiskBus = 'virtio' | 'sata' | 'scsi' | 'ide';
 
 export type DiskInput =
   | { kind: 'new'; pool: string; sizeMiB: number; format: DiskFormat; bus?: DiskBus }
   | { kind: 'existing'; pool: string; volume: string; bus?: DiskBus };
-
-export interface NicInput {
-  kind: 'network' | 'bridge';
-  source: string;
-  mac?: string;
-}
 
 export interface VmCreateInput {
   name: string;
@@ -34,8 +33,8 @@ export interface VmCreateInput {
   memoryMiB: number;
   description?: string;
   disks: DiskInput[];
-  /** No NIC when undefined. Model is always virtio. */
-  nic?: NicInput;
+  /** In the order the guest sees them; none is fine. */
+  nics: NicInput[];
   boot: BootKind;
   /** ISO for CD-ROM boot: a path on this host, or POOL/VOLUME. */
   iso?: string;
@@ -46,6 +45,12 @@ export interface VmCreateInput {
   osType: OsType;
   /** QEMU machine type (pc, q35, or a versioned one such as pc-q35-7.2). */
   machine: string;
+  /** bios when absent; uefi needs OVMF on the host. */
+  firmware?: Firmware;
+  /** host-model when absent, host-passthrough, or a named model QEMU lists for the host. */
+  cpu?: string;
+  /** osinfo short id (e.g. debian12), recorded in the domain's metadata. */
+  osVariant?: string;
   graphics: GraphicsKind;
 }
 
@@ -64,6 +69,9 @@ export interface HostFacts {
   bridges: readonly string[];
   /** Machine types QEMU offers here (from the capabilities); empty when the driver has none (test driver). */
   machines: readonly string[];
+  /** What QEMU offers a machine type (firmware, CPU, disk buses), or why that is not known. */
+  machineFacts: (machine: string) => MachineFacts;
+  osVariants: OsVariants;
   /** Whether a path exists on this host (ISO, kernel, initrd). */
   fileExists: (path: string) => boolean;
   /** The first `bytes` of a regular file on this host (the ISO and kernel rules read its magic number); undefined when it cannot be read. */
@@ -154,15 +162,6 @@ export function machineProblem(machine: string, known: readonly string[]): strin
   return undefined;
 }
 
-const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
-
-export function macProblem(mac: string): string | undefined {
-  if (!MAC_RE.test(mac)) return 'must be six hex pairs separated by colons, e.g. 52:54:00:12:34:56';
-  if (parseInt(mac.slice(0, 2), 16) & 1) return 'must be a unicast address (the first byte must be even)';
-  if (/^(00:){5}00$/.test(mac)) return 'must not be all zeros';
-  return undefined;
-}
-
 /** Sum of the new volume sizes asked for per pool, in bytes. */
 function requestedBytes(disks: readonly DiskInput[]): Map<string, number> {
   const m = new Map<string, number>();
@@ -222,14 +221,7 @@ export function validateVmCreate(input: VmCreateInput, facts: HostFacts): FieldE
     }
   }
 
-  if (input.nic) {
-    const n = input.nic;
-    if (!n.source) out.push(err('nic.source', n.kind === 'network' ? 'network' : 'bridge', 'is required'));
-    else if (objectNameProblem(n.source)) out.push(err('nic.source', n.kind === 'network' ? 'network' : 'bridge', objectNameProblem(n.source)!));
-    else if (n.kind === 'network' && !facts.networks.includes(n.source)) out.push(err('nic.source', 'network', `no libvirt network named '${n.source}'${facts.networks.length ? ` (networks: ${facts.networks.join(', ')})` : ''}`));
-    else if (n.kind === 'bridge' && !facts.bridges.includes(n.source)) out.push(err('nic.source', 'bridge', `no bridge named '${n.source}' on this host${facts.bridges.length ? ` (bridges: ${facts.bridges.join(', ')})` : ''}`));
-    if (n.mac) p('nic.mac', 'MAC address', macProblem(n.mac));
-  }
+  out.push(...nicsProblems(input.nics, facts));
 
   switch (input.boot) {
     case 'disk':
@@ -248,7 +240,7 @@ export function validateVmCreate(input: VmCreateInput, facts: HostFacts): FieldE
       break;
     }
     case 'network':
-      if (!input.nic) out.push(err('boot', 'boot', 'network boot needs a network interface'));
+      if (!input.nics.length) out.push(err('boot', 'boot', 'network boot needs a network interface'));
       break;
     case 'kernel':
       if (!input.kernel) out.push(err('kernel', 'kernel', 'is required for direct kernel boot'));
@@ -267,7 +259,15 @@ export function validateVmCreate(input: VmCreateInput, facts: HostFacts): FieldE
     if (input.cmdline) out.push(err('cmdline', 'kernel command line', 'needs boot from kernel (give the kernel too)'));
   }
   if (!['linux', 'windows', 'other'].includes(input.osType)) out.push(err('os', 'OS type', 'must be linux, windows or other'));
-  p('machine', 'machine type', machineProblem(input.machine, facts.machines));
+  const machineBad = machineProblem(input.machine, facts.machines);
+  p('machine', 'machine type', machineBad);
+  if (!machineBad) {
+    const mf = facts.machineFacts(input.machine);
+    p('firmware', 'firmware', firmwareProblem(input.firmware ?? 'bios', mf));
+    p('cpu', 'CPU', cpuProblem(input.cpu ?? CPU_DEFAULT, mf));
+    input.disks.forEach((d, i) => p(`disks[${i}].bus`, `disk ${i + 1} bus`, d.bus ? diskBusProblem(d.bus, mf, input.machine) : undefined));
+  }
+  if (input.osVariant !== undefined) p('osVariant', 'OS variant', osVariantProblem(input.osVariant, facts.osVariants));
   if (!['vnc', 'spice', 'none'].includes(input.graphics)) out.push(err('graphics', 'graphics', 'must be vnc, spice or none'));
   return out;
 }
@@ -292,11 +292,13 @@ export function createSummary(input: VmCreateInput): [string, string][] {
   if (input.description) rows.push(['description', input.description]);
   if (!input.disks.length) rows.push(['disks', 'none']);
   input.disks.forEach((d, i) => rows.push([`disk ${i + 1}`, d.kind === 'new'
-    ? `new ${formatMiB(d.sizeMiB)} ${d.format} volume ${newVolumeName(input.name, i, d.format)} on pool ${d.pool}`
-    : `existing volume ${d.volume} on pool ${d.pool}`]));
-  rows.push(['network', input.nic ? `${input.nic.kind} ${input.nic.source}, virtio${input.nic.mac ? `, MAC ${input.nic.mac}` : ', MAC assigned by libvirt'}` : 'none']);
+    ? `new ${formatMiB(d.sizeMiB)} ${d.format} volume ${newVolumeName(input.name, i, d.format)} on pool ${d.pool}, ${d.bus ?? defaultDiskBus(input.osType)} bus`
+    : `existing volume ${d.volume} on pool ${d.pool}, ${d.bus ?? defaultDiskBus(input.osType)} bus`]));
+  if (!input.nics.length) rows.push(['network', 'none']);
+  input.nics.forEach((n, i) => rows.push([`NIC ${i + 1}`, `${n.kind} ${n.source}, ${n.model ?? 'virtio'}${n.mac ? `, MAC ${n.mac}` : ', MAC assigned by libvirt'}`]));
   rows.push(['boot', input.boot === 'cdrom' ? `CD-ROM ${input.iso ?? ''}` : input.boot === 'kernel' ? `kernel ${input.kernel ?? ''}${input.initrd ? ` + ${input.initrd}` : ''}${input.cmdline ? ` (${input.cmdline})` : ''}` : input.boot]);
-  rows.push(['OS / machine', `${input.osType} / ${input.machine}`]);
+  rows.push(['OS / machine', `${input.osType}${input.osVariant ? ` (${input.osVariant})` : ''} / ${input.machine}`]);
+  rows.push(['firmware / CPU', `${(input.firmware ?? 'bios').toUpperCase()} / ${input.cpu ?? CPU_DEFAULT}`]);
   rows.push(['console', 'serial (always)']);
   rows.push(['graphics', input.graphics === 'none' ? 'none' : `${input.graphics.toUpperCase()} on 127.0.0.1`]);
   return rows;
@@ -408,7 +410,7 @@ export function parseDiskSpec(text: string): DiskInput | string {
     kv[k] = part.slice(i + 1).trim();
   }
   if (!kv.pool) return 'pool= is required';
-  if (kv.bus && !['virtio', 'sata', 'scsi', 'ide'].includes(kv.bus)) return 'bus must be virtio, sata, scsi or ide';
+  if (kv.bus && !DISK_BUSES.includes(kv.bus as DiskBus)) return `bus must be ${DISK_BUSES.join(', ')}`;
   const bus = kv.bus as DiskBus | undefined;
   if (kv.volume !== undefined) {
     if (kv.size || kv.format) return 'give either volume= (an existing volume) or size= (a new one), not both';

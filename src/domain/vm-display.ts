@@ -14,6 +14,11 @@ export function nicText(n: Pick<DomainInterface, 'type' | 'network' | 'bridge' |
   return `${n.type} ${n.network ?? n.bridge ?? ''} ${n.model ?? ''} ${n.mac ?? ''}`.replace(/\s+/g, ' ').trim();
 }
 
+/** The firmware a domain boots with: UEFI where it asks for EFI or names an OVMF loader, else BIOS. */
+export function vmFirmware(os: { firmware?: string; loader?: string }): 'UEFI' | 'BIOS' {
+  return os.firmware === 'efi' || /OVMF|edk2|efi/i.test(os.loader ?? '') ? 'UEFI' : 'BIOS';
+}
+
 export interface DisplayAccess {
   type: string;
   /** Address QEMU listens on. */

@@ -277,6 +277,11 @@ export class VirtConnection implements VirtLink {
     return this.virsh(virshArgs('capabilities'));
   }
 
+  /** What QEMU offers VMs of one machine type (`virsh domcapabilities`: firmware, CPU modes and models, disk buses). */
+  domCapabilitiesXml(machine: string, virttype?: 'kvm' | 'qemu'): Promise<string> {
+    return this.virsh(virshArgs('domcapabilities', { machine, virttype, arch: 'x86_64' }));
+  }
+
   // ---- domains (domains.ts) ---------------------------------------------------
 
   domainList(): Promise<DomainSummary[]> { return domains.domainList(this); }

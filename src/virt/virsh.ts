@@ -36,6 +36,7 @@ const VIRSH_COMMANDS = {
   capabilities: {},
   console: { values: ['domain'], flags: ['--force'] },
   desc: { values: ['domain', 'new-desc'], flags: ['--live', '--config', '--current', '--title'] },
+  domcapabilities: { values: ['machine', 'virttype', 'arch'] },
   dominfo: { values: ['domain'] },
   domstate: { values: ['domain'], flags: ['--reason'] },
   domstats: { flags: ['--nowait', '--state', '--cpu-total', '--vcpu', '--balloon', '--block', '--interface', '--list-running'] },

@@ -89,6 +89,61 @@ describe('new VM wizard', () => {
   });
 });
 
+describe('new VM wizard devices', () => {
+  let env: ReturnType<typeof mount>;
+  before(() => { env = mount(); });
+  after(async () => { await env.close(); });
+
+  it('the Network step adds and removes NICs, each with its model, and marks a MAC that repeats on the NIC that repeats it', async () => {
+    const ui = env.ui;
+    await ui.waitFor('› Name');
+    await ui.press(']', ']');
+    await ui.waitFor('No NIC: a adds one');
+    await ui.press('a');
+    await ui.waitFor(/› NIC 1\s+‹ libvirt network ›/);
+    await ui.press(KEYS.down, KEYS.down);
+    await ui.waitFor(/›\s+model\s+‹ virtio ›/);
+    await ui.press(KEYS.right);
+    await ui.waitFor(/›\s+model\s+‹ e1000e ›/);
+    await ui.press(KEYS.down);
+    await setTextIn(ui, '52:54:00:aa:bb:01');
+    await ui.press('a');
+    await ui.waitFor(/› NIC 2\s+‹ libvirt network ›/);
+    await ui.press(KEYS.down, KEYS.down, KEYS.down);
+    await setTextIn(ui, '52:54:00:AA:BB:01');
+    await ui.waitFor("NIC 2 MAC address: 52:54:00:AA:BB:01 is NIC 1's too: each NIC needs its own MAC");
+    // The summary lists both NICs; Create is refused while the MAC repeats.
+    await ui.press(']', ']', ']');
+    let f = await ui.waitFor(/NIC 2\s+network default, virtio, MAC 52:54:00:AA:BB:01/);
+    assert.match(f, /NIC 1\s+network default, e1000e, MAC 52:54:00:aa:bb:01/);
+    // Removing NIC 2 clears the rule.
+    await ui.press('[', '[', '[');
+    await ui.waitFor('a adds a NIC');
+    await ui.press('x');
+    f = await ui.waitFor((x) => !x.includes('NIC 2'));
+    assert.doesNotMatch(f, /is NIC 1's too/);
+  });
+
+  it('Firmware offers BIOS only where the connection has no UEFI firmware, and says why', async () => {
+    const ui = env.ui;
+    await ui.press(']');
+    await ui.waitFor('› Boot from');
+    const f = await ui.waitFor('UEFI unavailable: this connection (the test driver) reports no domain capabilities');
+    assert.match(f, /Firmware\s+‹ bios ›/);
+    assert.match(f, /CPU\s+‹ host-model ›/);
+  });
+
+  it('OS variant is checked against osinfo\'s list on the field', async () => {
+    const ui = env.ui;
+    await ui.press(KEYS.down, KEYS.down);
+    await ui.waitFor(/› OS variant/);
+    await setTextIn(ui, 'nosuchos9');
+    await ui.waitFor("OS variant: osinfo knows no OS 'nosuchos9'");
+    await setTextIn(ui, 'debian11');
+    await ui.waitFor((f) => !f.includes('osinfo knows no OS'));
+  });
+});
+
 for (const size of [{ columns: 120, rows: 36 }, { columns: 80, rows: 24 }]) {
   describe(`new VM wizard at ${size.columns}x${size.rows}`, () => {
     let env: ReturnType<typeof mount>;

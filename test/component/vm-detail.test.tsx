@@ -38,6 +38,8 @@ describe('VM detail and snapshots', () => {
     const f = await ui.waitFor(/disk vda\s+disk \/var\/lib\/libvirt\/images\/hd-test-ctr-running\.qcow2/, 10_000);
     assert.match(f, /nic\s+network hd-test-ctr-net virtio 52:54:00:aa:00:01/);
     assert.match(f, /autostart\s+off/);
+    // The firmware and CPU it was defined with, as vm show prints them.
+    assert.match(f, /firmware\s+BIOS · CPU QEMU default/);
     // Type, architecture and machine, each once, single-spaced (one may be missing).
     assert.match(f, /config\s+(\S+ )+· (persistent|transient)/);
   });

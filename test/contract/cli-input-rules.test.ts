@@ -127,8 +127,8 @@ describe('control characters', () => {
       assert.equal(r.code, 2, `${JSON.stringify(m)}: ${r.err}`);
       assert.match(r.err, /--machine: must be 1-64 lower-case letters/);
     }
-    const facts: HostFacts = { domains: [], memoryKiB: 4 << 20, cpus: 4, pools: [], volumes: {}, networks: [], bridges: [], machines: [], fileExists: () => true, fileHead: () => undefined };
-    const input: VmCreateInput = { name: 'a', vcpus: 1, memoryMiB: 64, disks: [], boot: 'network', nic: undefined, osType: 'linux', machine: 'pc-q35-8.2', graphics: 'none' };
+    const facts: HostFacts = { domains: [], memoryKiB: 4 << 20, cpus: 4, pools: [], volumes: {}, networks: [], bridges: [], machines: [], fileExists: () => true, fileHead: () => undefined, machineFacts: () => ({ missing: 'no domain capabilities' }), osVariants: { missing: 'no osinfo' } };
+    const input: VmCreateInput = { name: 'a', vcpus: 1, memoryMiB: 64, disks: [], boot: 'network', nics: [], osType: 'linux', machine: 'pc-q35-8.2', graphics: 'none' };
     assert.deepEqual(validateVmCreate(input, facts).filter((e) => e.field === 'machine'), []);
     assert.deepEqual(validateVmCreate({ ...input, machine: 'q35' }, { ...facts, machines: ['pc', 'pc-i440fx-8.2'] }).map((e) => e.field), ['boot', 'machine']);
   });

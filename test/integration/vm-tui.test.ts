@@ -9,11 +9,12 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { ROOT, Terminal } from '../lib/tty.ts';
 import { guestImage, waitForSerial } from '../lib/guest.ts';
-import { domstate, makePool, poolVolumes, removeDomains, removePool, virshTry, LC_PREFIX, libvirtReady } from '../lib/lifecycle.ts';
+import { domstate, makePool, poolVolumes, removeDomains, removePool, virsh, virshTry, LC_PREFIX, libvirtReady } from '../lib/lifecycle.ts';
 
 const run = `${process.pid.toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
 const NAME = `${LC_PREFIX}tui-${run}`;
 const POOL = `${LC_PREFIX}tuipool-${run}`;
+const ISO = 'install.iso';
 
 async function waitState(name: string, want: string, timeoutMs = 120_000): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -35,6 +36,11 @@ describe('VM lifecycle through the console keys', () => {
     }
     await guestImage();
     await makePool(POOL);
+    // An ISO volume in the pool, for the wizard's ISO choices.
+    const iso = Buffer.alloc(32769 + 2048);
+    iso.write('CD001', 32769, 'latin1');
+    writeFileSync(`/var/lib/${POOL}/${ISO}`, iso);
+    await virsh('pool-refresh', POOL);
     term = Terminal.start({ columns: 120, rows: 40, env: { LIBVIRT_DEFAULT_URI: 'qemu:///system' } });
   });
   after(async () => {
@@ -107,8 +113,16 @@ describe('VM lifecycle through the console keys', () => {
     await term.waitFor(/› Disk\s+‹ new volume ›/);
     await choose('Storage pool', POOL);
     await setText('Size', '16M');
-    await focus('NIC');
-    await term.waitFor(/› NIC\s+‹ none ›/);
+    await choose('Bus', 'sata');
+    term.press('Down');
+    await term.waitFor('No NIC: a adds one');
+    // Boot from CD-ROM offers the ISO volumes of the pools as choices beside a typed path.
+    await choose('Boot from', 'cdrom');
+    await choose('ISO', `${POOL}/${ISO}`);
+    await choose('ISO', 'a path \\(typed below\\)');
+    await term.waitFor(/ISO path/);
+    term.press('Up');
+    await term.waitFor(/› Boot from/);
     await choose('Boot from', 'kernel');
     await setText('Kernel', img.kernel);
     await setText('Initrd', img.initrd);
@@ -121,7 +135,8 @@ describe('VM lifecycle through the console keys', () => {
     term.press('c');
     await term.waitFor(`${NAME} created and started`, 180_000);
     assert.equal(await domstate(NAME), 'running');
-    assert.deepEqual(await poolVolumes(POOL), [`${NAME}.qcow2`]);
+    assert.deepEqual(await poolVolumes(POOL), [ISO, `${NAME}.qcow2`].sort());
+    assert.match(await virsh('dumpxml', NAME), /<target dev='sda' bus='sata'\/>/);
 
     // Back in the VM list: select it with the filter, force it off, delete it with its disk.
     term.press('/');
@@ -163,6 +178,6 @@ describe('VM lifecycle through the console keys', () => {
     term.press('y');
     await term.waitFor(`${NAME} deleted; removed ${POOL}/${NAME}.qcow2`, 60_000);
     assert.equal(await domstate(NAME), 'absent');
-    assert.deepEqual(await poolVolumes(POOL), []);
+    assert.deepEqual(await poolVolumes(POOL), [ISO]);
   });
 });

@@ -84,7 +84,7 @@ export async function removeDomains(prefix: string): Promise<void> {
 export async function tinyInput(name: string, pool: string, over: Partial<VmCreateInput> = {}): Promise<VmCreateInput> {
   const img = await guestImage();
   return {
-    name, vcpus: 1, memoryMiB: 128, disks: [{ kind: 'new', pool, sizeMiB: 16, format: 'qcow2' }],
+    name, vcpus: 1, memoryMiB: 128, disks: [{ kind: 'new', pool, sizeMiB: 16, format: 'qcow2' }], nics: [],
     boot: 'kernel', kernel: img.kernel, initrd: img.initrd, cmdline: 'console=ttyS0 loglevel=4 panic=-1',
     osType: 'linux', machine: 'pc', graphics: 'none', ...over,
   };

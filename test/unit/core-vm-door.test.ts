@@ -13,7 +13,7 @@ const VM = 'test';
 
 /** Each VM and snapshot action as a front end calls it, on values that would pass every check. */
 const CALLS: Partial<Record<ActionId, (core: Core) => Promise<unknown>>> = {
-  'vm.create': (c) => c.vms.create({ name: 'door-new', vcpus: 1, memoryMiB: 64, disks: [], boot: 'network', nic: { kind: 'network', source: 'default' }, osType: 'linux', machine: 'pc', graphics: 'none' }, { start: true }),
+  'vm.create': (c) => c.vms.create({ name: 'door-new', vcpus: 1, memoryMiB: 64, disks: [], boot: 'network', nics: [{ kind: 'network', source: 'default' }], osType: 'linux', machine: 'pc', graphics: 'none' }, { start: true }),
   'vm.start': (c) => c.vms.start(VM),
   'vm.shutdown': (c) => c.vms.shutdown(VM, { timeoutMs: 1000 }),
   'vm.reboot': (c) => c.vms.reboot(VM),

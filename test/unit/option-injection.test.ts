@@ -60,17 +60,17 @@ describe('the names rule (src/domain/names.ts), shared by every kind of name', (
 
   it('a new VM\'s pool, volume and network names follow it, each named by its field', () => {
     const facts: HostFacts = {
-      domains: [], memoryKiB: 8 * 1024 ** 2, cpus: 4, volumes: { '-p': ['-v'] }, networks: ['--network=default'], bridges: [], machines: [], fileExists: () => true, fileHead: () => undefined,
+      domains: [], memoryKiB: 8 * 1024 ** 2, cpus: 4, volumes: { '-p': ['-v'] }, networks: ['--network=default'], bridges: [], machines: [], fileExists: () => true, fileHead: () => undefined, machineFacts: () => ({ missing: 'no domain capabilities' }), osVariants: { missing: 'no osinfo' },
       pools: [{ name: '-p', state: 'running', uuid: '', autostart: false, persistent: true, capacityBytes: 1e12, allocationBytes: 0, availableBytes: 1e12 } as unknown as HostFacts['pools'][number]],
     };
     const input: VmCreateInput = {
-      name: 'ok', vcpus: 1, memoryMiB: 512, disks: [{ kind: 'existing', pool: '-p', volume: '-v' }], nic: { kind: 'network', source: '--network=default' }, boot: 'disk',
+      name: 'ok', vcpus: 1, memoryMiB: 512, disks: [{ kind: 'existing', pool: '-p', volume: '-v' }], nics: [{ kind: 'network', source: '--network=default' }], boot: 'disk',
       osType: 'linux', machine: 'pc', graphics: 'none',
     };
     const errors = validateVmCreate(input, facts);
     const by = (f: string) => errors.find((e) => e.field === f)?.message ?? '';
     assert.match(by('disks[0].pool'), /^disk 1 pool: must not start with '-'/);
-    assert.match(by('nic.source'), /^network: must not start with '-'/);
+    assert.match(by('nics[0].source'), /^NIC 1 network: must not start with '-'/);
   });
 });
 

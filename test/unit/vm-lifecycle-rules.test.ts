@@ -21,6 +21,9 @@ const facts: HostFacts = {
   domains: ['web1'], memoryKiB: 4 * 1024 * 1024, cpus: 4,
   pools: [{ name: 'default', state: 'running', availableBytes: 10 * 1024 ** 3 }, { name: 'cold', state: 'inactive' }],
   volumes: { default: ['base.qcow2', 'os.iso'] }, networks: ['default'], bridges: ['br0'], machines: ['pc', 'q35', 'pc-i440fx-7.2'],
+  // What domcapabilities says on a host without KVM and without OVMF, q35 without IDE.
+  machineFacts: (m) => ({ caps: { machine: m, uefiLoaders: [], efi: false, hostModel: true, hostPassthrough: false, cpuModels: ['Nehalem', 'qemu64'], diskBuses: m === 'q35' ? ['scsi', 'virtio', 'sata'] : ['ide', 'scsi', 'virtio', 'sata'] } }),
+  osVariants: { list: [{ shortId: 'debian12', name: 'Debian 12', id: 'http://debian.org/debian/12' }] },
   fileExists: (p) => p === '/boot/vmlinuz' || p === '/isos/debian.iso',
   fileHead: (p, bytes) => {
     const b = new Uint8Array(bytes);
@@ -31,7 +34,7 @@ const facts: HostFacts = {
 };
 const good: VmCreateInput = {
   name: 'db1', vcpus: 2, memoryMiB: 2048, disks: [{ kind: 'new', pool: 'default', sizeMiB: 8192, format: 'qcow2' }],
-  nic: { kind: 'network', source: 'default' }, boot: 'disk', osType: 'linux', machine: 'pc', graphics: 'vnc',
+  nics: [{ kind: 'network', source: 'default' }], boot: 'disk', osType: 'linux', machine: 'pc', graphics: 'vnc',
 };
 
 describe('create validation', () => {
@@ -48,7 +51,14 @@ describe('create validation', () => {
     ['missing pool', { disks: [{ kind: 'new', pool: 'nope', sizeMiB: 1, format: 'raw' }] }, 'disks[0].pool', /no storage pool named 'nope' \(pools: default, cold\)/],
     ['inactive pool', { disks: [{ kind: 'new', pool: 'cold', sizeMiB: 1, format: 'raw' }] }, 'disks[0].pool', /storage pool 'cold' is inactive: start it first/],
     ['pool without room', { disks: [{ kind: 'new', pool: 'default', sizeMiB: 6000, format: 'raw' }, { kind: 'new', pool: 'default', sizeMiB: 6000, format: 'raw' }] }, 'disks[0].size', /storage pool 'default' has 10 GiB free, 11.7 GiB asked for/],
-    ['bridge missing', { nic: { kind: 'bridge', source: 'br9' } }, 'nic.source', /no bridge named 'br9' on this host \(bridges: br0\)/],
+    ['a MAC repeated', { nics: [{ kind: 'network', source: 'default', mac: '52:54:00:00:00:01' }, { kind: 'bridge', source: 'br0', mac: '52:54:00:00:00:01' }] }, 'nics[1].mac', /NIC 2 MAC address: 52:54:00:00:00:01 is NIC 1's too/],
+    ['a MAC repeated in another case', { nics: [{ kind: 'network', source: 'default', mac: '52:54:00:aa:00:01' }, { kind: 'network', source: 'default', mac: '52:54:00:AA:00:01' }] }, 'nics[1].mac', /is NIC 1's too/],
+    ['UEFI without OVMF', { firmware: 'uefi' }, 'firmware', /firmware: UEFI is not available: no UEFI firmware \(OVMF\) is installed on this host: install the Debian package ovmf/],
+    ['host-passthrough without KVM', { cpu: 'host-passthrough' }, 'cpu', /CPU: host-passthrough needs KVM/],
+    ['a CPU model QEMU does not list', { cpu: 'Skylake-Server' }, 'cpu', /CPU: QEMU here has no usable CPU model 'Skylake-Server' \(host-model, host-passthrough or one of: Nehalem, qemu64\)/],
+    ['an IDE disk on q35', { machine: 'q35', disks: [{ kind: 'new', pool: 'default', sizeMiB: 8, format: 'qcow2', bus: 'ide' }] }, 'disks[0].bus', /disk 1 bus: machine type q35 has no ide bus \(virtio, sata, scsi\)/],
+    ['an OS variant osinfo does not know', { osVariant: 'debian99' }, 'osVariant', /OS variant: osinfo knows no OS 'debian99' \(e.g. debian12\)/],
+    ['bridge missing', { nics: [{ kind: 'bridge', source: 'br9' }] }, 'nics[0].source', /no bridge named 'br9' on this host \(bridges: br0\)/],
     ['cdrom ISO volume missing', { boot: 'cdrom', iso: 'default/none.iso' }, 'iso', /no volume named 'none.iso' in pool 'default'/],
     ['kernel relative', { boot: 'kernel', kernel: 'vmlinuz' }, 'kernel', /kernel: must be an absolute path/],
     ['initrd without kernel boot', { initrd: '/boot/initrd' }, 'initrd', /needs boot from kernel/],
@@ -71,9 +81,10 @@ describe('create validation', () => {
 
   it('shows a summary of what will be created', () => {
     const rows = Object.fromEntries(createSummary(good));
-    assert.equal(rows['disk 1'], 'new 8 GiB qcow2 volume db1.qcow2 on pool default');
+    assert.equal(rows['disk 1'], 'new 8 GiB qcow2 volume db1.qcow2 on pool default, virtio bus');
     assert.equal(rows.console, 'serial (always)');
-    assert.match(rows.network!, /network default, virtio, MAC assigned by libvirt/);
+    assert.match(rows['NIC 1']!, /network default, virtio, MAC assigned by libvirt/);
+    assert.equal(rows['firmware / CPU'], 'BIOS / host-model');
   });
 });
 
@@ -133,15 +144,15 @@ describe('wizard reducer', () => {
     assert.equal(s.values.name, 'web2');
     for (let i = 0; i < 4; i++) s = formReducer(s, { type: 'move', delta: 1 });
     assert.equal(s.step, 1, 'down past the last field goes to the next step');
-    s = formReducer(s, { type: 'cycle', delta: 1, options: { pools: ['default'], volumes: { default: ['a.qcow2'] }, networks: [], bridges: [], machines: [] } });
+    s = formReducer(s, { type: 'cycle', delta: 1, options: { pools: ['default'], volumes: { default: ['a.qcow2'] }, networks: [], bridges: [], machines: [], machineFacts: () => ({ missing: 'none here' }), osVariants: { missing: 'none here' }, isos: [] } });
     assert.equal(s.values.disk, 'existing volume');
     assert.equal(s.values.volume, 'a.qcow2');
-    assert.deepEqual(visibleFields(1, s.values).map((f) => f.id), ['disk', 'pool', 'volume']);
+    assert.deepEqual(visibleFields(1, s.values).map((f) => f.id), ['disk', 'pool', 'volume', 'bus']);
     s = formReducer(s, { type: 'step', delta: 10 });
     assert.equal(s.step, SUMMARY_STEP);
     const { input, errors } = toCreateInput({ ...s.values, memory: 'lots' });
     assert.match(errors[0]!.message, /memory: is not a size/);
-    assert.deepEqual(input.disks, [{ kind: 'existing', pool: 'default', volume: 'a.qcow2' }]);
+    assert.deepEqual(input.disks, [{ kind: 'existing', pool: 'default', volume: 'a.qcow2', bus: 'virtio' }]);
   });
 });
 

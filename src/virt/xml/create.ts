@@ -22,7 +22,7 @@ export interface NicSpec {
   type: 'network' | 'bridge' | 'ethernet';
   source?: string;
   mac?: string;
-  model?: 'virtio' | 'e1000' | 'rtl8139';
+  model?: 'virtio' | 'e1000' | 'e1000e' | 'rtl8139';
 }
 
 export interface DomainSpec {
@@ -44,6 +44,12 @@ export interface DomainSpec {
   cmdline?: string;
   disks?: DiskSpec[];
   nics?: NicSpec[];
+  /** efi: libvirt picks UEFI firmware (OVMF) from the host's firmware descriptors; BIOS when absent. */
+  firmware?: 'efi';
+  /** host-model, host-passthrough, or a named model (mode custom); QEMU's default CPU when absent. */
+  cpu?: { mode: 'host-model' | 'host-passthrough' } | { mode: 'custom'; model: string };
+  /** libosinfo's id of the guest OS (http://debian.org/debian/12), kept in the metadata as virt-install does. */
+  osinfoId?: string;
   /** A serial console (pty) with its output also logged to this file, when given. */
   serial?: { logFile?: string } | false;
   graphics?: { type: 'vnc' | 'spice'; listen?: string } | false;
@@ -53,6 +59,8 @@ export interface DomainSpec {
   onReboot?: 'destroy' | 'restart' | 'preserve';
   onCrash?: 'destroy' | 'restart' | 'preserve' | 'coredump-destroy';
 }
+
+const LIBOSINFO_NS = 'http://libosinfo.org/xmlns/libvirt/domain/1.0';
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
 
@@ -94,21 +102,25 @@ export function domainXml(s: DomainSpec): string {
     s.uuid ? x('uuid', {}, s.uuid) : undefined,
     s.title ? x('title', {}, s.title) : undefined,
     s.description ? x('description', {}, s.description) : undefined,
+    s.osinfoId ? x('metadata', {}, x('libosinfo:libosinfo', { 'xmlns:libosinfo': LIBOSINFO_NS }, x('libosinfo:os', { id: s.osinfoId }))) : undefined,
     x('memory', { unit: 'KiB' }, kib),
     x('currentMemory', { unit: 'KiB' }, kib),
     x('vcpu', { placement: 'static' }, s.vcpus),
-    x('os', {},
+    x('os', { firmware: s.firmware },
       x('type', { arch: s.arch ?? 'x86_64', machine: isTest ? undefined : s.machine ?? 'pc' }, 'hvm'),
       s.kernel ? x('kernel', {}, s.kernel) : undefined,
       s.kernel && s.initrd ? x('initrd', {}, s.initrd) : undefined,
       s.kernel && s.cmdline ? x('cmdline', {}, s.cmdline) : undefined,
       ...(s.kernel ? [] : (s.boot ?? ['hd']).map((dev) => x('boot', { dev })))),
     isTest ? undefined : x('features', {}, x('acpi'), x('apic')),
+    s.cpu ? x('cpu', s.cpu.mode === 'custom' ? { mode: 'custom', match: 'exact', check: 'partial' } : { mode: s.cpu.mode }, s.cpu.mode === 'custom' ? x('model', { fallback: 'forbid' }, s.cpu.model) : undefined) : undefined,
     x('on_poweroff', {}, s.onPoweroff ?? 'destroy'),
     x('on_reboot', {}, s.onReboot ?? 'restart'),
     x('on_crash', {}, s.onCrash ?? 'destroy'),
     x('devices', {},
       ...(s.disks ?? []).map(diskNode),
+      // A SCSI disk needs a SCSI controller; virtio-scsi is the one guests have drivers for.
+      (s.disks ?? []).some((d) => d.bus === 'scsi') ? x('controller', { type: 'scsi', index: 0, model: 'virtio-scsi' }) : undefined,
       ...(s.nics ?? []).map(nicNode),
       ...(isTest || s.serial === false ? [] : [
         x('serial', { type: 'pty' }, s.serial?.logFile ? x('log', { file: s.serial.logFile, append: 'off' }) : undefined, x('target', { port: 0 })),

@@ -58,7 +58,9 @@ export interface DomainDetails {
   memoryKiB: number;
   currentMemoryKiB: number;
   vcpus: number;
-  os: { type?: string; arch?: string; machine?: string; boot: string[]; kernel?: string; initrd?: string; cmdline?: string; firmware?: string };
+  /** The CPU: host-model, host-passthrough, or the named model (QEMU's default when the domain names none). */
+  cpu?: string;
+  os: { type?: string; arch?: string; machine?: string; boot: string[]; kernel?: string; initrd?: string; cmdline?: string; firmware?: string; loader?: string };
   onPoweroff?: string;
   onReboot?: string;
   onCrash?: string;
@@ -108,6 +110,7 @@ export function parseDomainXml(xml: string): DomainDetails {
     memoryKiB: memory,
     currentMemoryKiB: current ? memoryToKiB(current) : memory,
     vcpus: int(child(d, 'vcpu')?.attrs.current) ?? int(textOf(d, 'vcpu')) ?? 1,
+    cpu: child(d, 'cpu')?.attrs.mode === 'custom' || (!child(d, 'cpu')?.attrs.mode && child(d, 'cpu/model')) ? textOf(d, 'cpu/model') : child(d, 'cpu')?.attrs.mode,
     os: {
       type: textOf(os, 'type'),
       arch: child(os, 'type')?.attrs.arch,
@@ -117,6 +120,7 @@ export function parseDomainXml(xml: string): DomainDetails {
       initrd: textOf(os, 'initrd'),
       cmdline: textOf(os, 'cmdline'),
       firmware: os?.attrs.firmware,
+      loader: textOf(os, 'loader'),
     },
     onPoweroff: textOf(d, 'on_poweroff'),
     onReboot: textOf(d, 'on_reboot'),
