@@ -46,10 +46,10 @@ export function virtLine(v: VirtSnapshot | undefined): { text: string; role: 'ok
 }
 
 /** The network line with the backend, bonds and a pending apply (their poll starts programs: mounted after the first frame). */
-function NetworkLine({ h, labelWidth, summary, wrap }: { h: HostOverview; labelWidth: number; summary: PolledStore<NetSummary>; wrap: boolean }) {
+function NetworkLine({ h, labelWidth, summary, wrapWidth }: { h: HostOverview; labelWidth: number; summary: PolledStore<NetSummary>; wrapWidth: number }) {
   const net = usePolled(summary);
   const s = networkStatusLine(h, net.data);
-  return <Field labelWidth={labelWidth} label={s.label} value={s.text} role={s.role} wrap={wrap} />;
+  return <Field labelWidth={labelWidth} label={s.label} value={s.text} role={s.role} wrapWidth={wrapWidth} />;
 }
 
 function HostPane({ h, v, vms, width, rows, engineLabel, storage, netSummary }: { h?: HostOverview; v?: VirtSnapshot; vms?: VmSnapshot; width: number; rows: number; engineLabel: string; storage: { text: string; role: StatusLine['role'] }; netSummary: PolledStore<NetSummary> }) {
@@ -67,8 +67,8 @@ function HostPane({ h, v, vms, width, rows, engineLabel, storage, netSummary }: 
   // VM counts come from the vms store (the same one the VM list reads), not from a list of their own.
   const counts = v?.status.state === 'disconnected' ? undefined : vms?.counts;
   const lw = 16;
-  // A pane narrower than its longest values (a libvirt URI, the engine line) wraps each value under itself instead of cutting it.
-  const wrap = width < 120;
+  // A value longer than the pane (a libvirt URI, the engine line) wraps under itself instead of being cut.
+  const wrapWidth = width;
   // The meters leave the file-system lines room for their figures on one line (the meter's own " 27% " is 6).
   const fsTextW = Math.max(0, ...h.filesystems.map((f) => stringWidth(fsUsedText(f, { percent: false }))));
   const meterW = Math.max(5, Math.min(30, width - lw - 6 - fsTextW));
@@ -76,22 +76,22 @@ function HostPane({ h, v, vms, width, rows, engineLabel, storage, netSummary }: 
   const fsRows = Math.max(1, rows - 17);
   return (
     <Box flexDirection="column" width={width}>
-      <Field wrap={wrap} labelWidth={lw} label="host" value={`${h.hostname}${h.fqdn && h.fqdn !== h.hostname ? ` (${h.fqdn})` : ''}`} />
-      <Field wrap={wrap} labelWidth={lw} label="system" value={`${h.os}, kernel ${h.kernel}, up ${formatDuration(h.uptimeSec)}`} />
-      <Field wrap={wrap} labelWidth={lw} label="cpu" value={`${h.cpu.model} · ${h.cpu.cores} cores, ${h.cpu.threads} threads`} />
-      <Field wrap={wrap} labelWidth={lw} label="virtualization" value={h.virt.usable ? `KVM usable${h.virt.reason ? ` (${h.virt.reason})` : ''}` : `emulation only (TCG): ${h.virt.reason ?? 'KVM not usable'}`} role={h.virt.usable ? 'ok' : 'warn'} />
-      <Field wrap={wrap} labelWidth={lw} label="memory" value={<Text><Meter ratio={h.memory.usedKiB / Math.max(1, h.memory.totalKiB)} width={meterW} /> {formatBytes(h.memory.usedKiB * 1024)} / {formatBytes(h.memory.totalKiB * 1024)}</Text>} />
-      <Field wrap={wrap} labelWidth={lw} label="load" value={`${h.load.map((l) => l.toFixed(2)).join('  ')}  (${h.cpu.threads} threads)`} role={h.load[0] > h.cpu.threads ? 'warn' : undefined} />
+      <Field wrapWidth={wrapWidth} labelWidth={lw} label="host" value={`${h.hostname}${h.fqdn && h.fqdn !== h.hostname ? ` (${h.fqdn})` : ''}`} />
+      <Field wrapWidth={wrapWidth} labelWidth={lw} label="system" value={`${h.os}, kernel ${h.kernel}, up ${formatDuration(h.uptimeSec)}`} />
+      <Field wrapWidth={wrapWidth} labelWidth={lw} label="cpu" value={`${h.cpu.model} · ${h.cpu.cores} cores, ${h.cpu.threads} threads`} />
+      <Field wrapWidth={wrapWidth} labelWidth={lw} label="virtualization" value={h.virt.usable ? `KVM usable${h.virt.reason ? ` (${h.virt.reason})` : ''}` : `emulation only (TCG): ${h.virt.reason ?? 'KVM not usable'}`} role={h.virt.usable ? 'ok' : 'warn'} />
+      <Field wrapWidth={wrapWidth} labelWidth={lw} label="memory" value={<Text><Meter ratio={h.memory.usedKiB / Math.max(1, h.memory.totalKiB)} width={meterW} /> {formatBytes(h.memory.usedKiB * 1024)} / {formatBytes(h.memory.totalKiB * 1024)}</Text>} />
+      <Field wrapWidth={wrapWidth} labelWidth={lw} label="load" value={`${h.load.map((l) => l.toFixed(2)).join('  ')}  (${h.cpu.threads} threads)`} role={h.load[0] > h.cpu.threads ? 'warn' : undefined} />
       {h.filesystems.slice(0, fsRows).map((f) => (
-        <Field key={f.mount} wrap={wrap} labelWidth={lw} label={`fs ${f.mount}`.slice(0, lw - 1)} value={<Text><Meter ratio={fsUsedPercent(f) / 100} width={meterW} /> {fsUsedText(f, { percent: false })}</Text>} />
+        <Field key={f.mount} wrapWidth={wrapWidth} labelWidth={lw} label={`fs ${f.mount}`.slice(0, lw - 1)} value={<Text><Meter ratio={fsUsedPercent(f) / 100} width={meterW} /> {fsUsedText(f, { percent: false })}</Text>} />
       ))}
-      <Field wrap={wrap} labelWidth={lw} label="management" value={h.management ? `${h.management.iface} ${h.management.state.toLowerCase()}  ${addrs || 'no address'}` : 'none'} role={h.management ? undefined : 'warn'} />
-      <Field wrap={wrap} labelWidth={lw} label="gateway" value={[h.gateway, h.gateway6].filter(Boolean).join(', ') || 'none'} />
-      <Field wrap={wrap} labelWidth={lw} label="dns" value={`${h.dns.join(' ') || 'none'}${h.searchDomains.length ? `  search ${h.searchDomains.join(' ')}` : ''}`} />
-      <Field wrap={wrap} labelWidth={lw} label="libvirt" value={vl.text} role={vl.role} />
-      <Field wrap={wrap} labelWidth={lw} label="vms" value={counts ? `${counts.total} total · ${counts.running} running · ${counts.paused} paused · ${counts.shutoff} shut off${counts.crashed ? ` · ${counts.crashed} crashed` : ''}` : v?.status.state === 'disconnected' ? 'unknown while libvirt is disconnected' : '…'} role={counts ? undefined : 'dim'} />
+      <Field wrapWidth={wrapWidth} labelWidth={lw} label="management" value={h.management ? `${h.management.iface} ${h.management.state.toLowerCase()}  ${addrs || 'no address'}` : 'none'} role={h.management ? undefined : 'warn'} />
+      <Field wrapWidth={wrapWidth} labelWidth={lw} label="gateway" value={[h.gateway, h.gateway6].filter(Boolean).join(', ') || 'none'} />
+      <Field wrapWidth={wrapWidth} labelWidth={lw} label="dns" value={`${h.dns.join(' ') || 'none'}${h.searchDomains.length ? `  search ${h.searchDomains.join(' ')}` : ''}`} />
+      <Field wrapWidth={wrapWidth} labelWidth={lw} label="libvirt" value={vl.text} role={vl.role} />
+      <Field wrapWidth={wrapWidth} labelWidth={lw} label="vms" value={counts ? `${counts.total} total · ${counts.running} running · ${counts.paused} paused · ${counts.shutoff} shut off${counts.crashed ? ` · ${counts.crashed} crashed` : ''}` : v?.status.state === 'disconnected' ? 'unknown while libvirt is disconnected' : '…'} role={counts ? undefined : 'dim'} />
       {statusLines(h, engineLabel, storage.text).map((s) => (s.label === 'storage' ? { ...s, role: storage.role } : s)).map((s) => (s.label === 'network' ? networkStatusLine(h, undefined) : s)).map((s) => (
-        s.label === 'network' && netPoll ? <NetworkLine key={s.label} h={h} labelWidth={lw} summary={netSummary} wrap={wrap} /> : <Field key={s.label} wrap={wrap} labelWidth={lw} label={s.label} value={s.text} role={s.role} />
+        s.label === 'network' && netPoll ? <NetworkLine key={s.label} h={h} labelWidth={lw} summary={netSummary} wrapWidth={wrapWidth} /> : <Field key={s.label} wrapWidth={wrapWidth} labelWidth={lw} label={s.label} value={s.text} role={s.role} />
       ))}
     </Box>
   );

@@ -16,15 +16,17 @@ export function Panel({ title, children, width, height, grow }: { title: string;
 
 /**
  * A label in a column of labelWidth, then the value, truncated at the row's
- * end, or with `wrap` continued on the next lines under itself (a narrow pane
- * shows the whole value). A label that fits is padded to the column inside one Text (one layout
- * node per row instead of four: rows of fields are most of a dashboard's
- * nodes, and each node costs the first frame its layout); a longer one keeps
- * a column of its own and wraps in it.
+ * end; given the row's `wrapWidth`, a text value longer than the room beside
+ * its label continues on the next lines under itself (a narrow pane shows the
+ * whole value). A label that fits and a value that fits share one Text (one
+ * layout node per row instead of four, and no wrapping to measure: rows of
+ * fields are most of a dashboard's nodes, and each costs the first frame its
+ * layout); a longer label keeps a column of its own and wraps in it.
  */
-export function Field({ label, value, labelWidth = 14, role, wrap = false }: { label: string; value: ReactNode; labelWidth?: number; role?: 'ok' | 'warn' | 'error' | 'dim'; wrap?: boolean }) {
+export function Field({ label, value, labelWidth = 14, role, wrapWidth }: { label: string; value: ReactNode; labelWidth?: number; role?: 'ok' | 'warn' | 'error' | 'dim'; wrapWidth?: number }) {
   const t = useTheme();
   const w = stringWidth(label);
+  const wrap = wrapWidth !== undefined && typeof value === 'string' && stringWidth(value) > wrapWidth - labelWidth;
   if (w <= labelWidth && !wrap) {
     return (
       <Text wrap="truncate">
