@@ -105,8 +105,10 @@ export const VmList = memo(function VmList({ shell, active }: ScreenProps) {
   // the whole host overview polling behind the VM list, twice the list's steady CPU.
   const hostMemoryKiB = stores.host.getSnapshot().data?.memory.totalKiB;
   const totals = useMemo(() => (all ? totalsText(vmTotals(all), hostMemoryKiB) : undefined), [all, hostMemoryKiB]);
-  // The status line above the table, the host's totals below it (on two lines where one is too narrow, 80 columns).
-  const totalsRows = totals && stringWidth(totals) > width ? 2 : 1;
+  // The status line above the table, the host's totals below it (on two lines where one is too narrow, 80 columns,
+  // broken between its figures: a number never leaves its unit).
+  const totalsLines = useMemo(() => (totals ? packParts(totals.split(TOTALS_SEP), TOTALS_SEP, width) : ['']), [totals, width]);
+  const totalsRows = totalsLines.length;
   const tableHeight = shell.size.rows - 1 - totalsRows;
   const { selected, bindings: nav } = useSelection(keys, tableHeight - 1);
   const current = selected !== undefined ? vm.data?.byName.get(selected) : undefined;
@@ -166,7 +168,20 @@ export const VmList = memo(function VmList({ shell, active }: ScreenProps) {
           sortColumn={sort.key} sortDesc={sort.desc}
           empty={vm.loading ? 'Reading VMs…' : expr ? 'No VM matches the filter (/ then Esc clears it).' : 'No VMs are defined on this host.'} />
       )}
-      <Text wrap="wrap" {...tone(t, 'dim')}>{totals ?? ''}</Text>
+      {totalsLines.map((l, i) => <Text key={i} wrap="truncate" {...tone(t, 'dim')}>{l}</Text>)}
     </Box>
   );
 });
+
+const TOTALS_SEP = ' · ';
+
+/** Parts joined by sep into as few lines of at most width columns as they fit (a part wider than width gets a line of its own). */
+export function packParts(parts: readonly string[], sep: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const p of parts) {
+    const last = lines.length ? lines[lines.length - 1]! : undefined;
+    if (last !== undefined && stringWidth(last + sep + p) <= width) lines[lines.length - 1] = last + sep + p;
+    else lines.push(p);
+  }
+  return lines.length ? lines : [''];
+}

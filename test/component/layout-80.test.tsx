@@ -61,6 +61,12 @@ for (const [columns, rows] of [[80, 24], [120, 36]] as const) {
         const f = await env.ui.waitFor((s) => NAMES.every((n) => s.includes(n)) && s.includes(`sort ${label} `), 10_000);
         assert.deepEqual(wide(f, columns), []);
         assert.deepEqual(cut(f), [], 'the status and totals lines are whole');
+        // Where the totals take two lines they break between figures, never between a number and its unit.
+        const lines = f.split('\n');
+        const at = lines.findIndex((l) => l.includes('active VMs: '));
+        assert.ok(at >= 0, f);
+        const more = (lines[at + 1] ?? '').trim();
+        if (more) assert.match(more, /^(memory|CPU|all VMs)\b/, `totals continue with a whole figure: ${more}`);
         const header = f.split('\n').find((l) => /\bNAME/.test(l))!;
         assert.doesNotMatch(header, /…/, `sort ${digit}: ${header}`);
         for (const title of ['NAME', 'STATE', 'CPU%', 'MEM', 'UPTIME']) assert.match(header, new RegExp(`\\b${title}`), `sort ${digit}: ${header}`);
