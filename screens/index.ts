@@ -12,6 +12,7 @@ import { vmSnapshotsScreen } from './vm-snapshots/index.ts';
 import { networkScreens } from './network/index.ts';
 import { storageDomainsScreen } from './storage-domains/index.ts';
 import { storageConnectionsScreen } from './storage-connections/index.ts';
+import { supportScreen } from './support/index.ts';
 
 export const SCREENS: ScreenDef[] = [
   dashboardScreen,
@@ -25,6 +26,7 @@ export const SCREENS: ScreenDef[] = [
   ...networkScreens,
   storageDomainsScreen,
   storageConnectionsScreen,
+  supportScreen,
 ];
 
 export const ACTIONS: PaletteAction[] = [];
