@@ -4,7 +4,7 @@
 // code loads on first use: the console's first frame does not pay for it.
 import { hostname, userInfo } from 'node:os';
 import { InvalidInputError } from '../domain/errors.ts';
-import { validateBundleInput, DEFAULT_BUNDLE_DIR, type BundleInput } from '../domain/support.ts';
+import type { BundleInput } from '../domain/support.ts';
 import type { CollectProgress } from '../host/support/collect.ts';
 import type { IndexEntry, Part } from '../host/support/parts.ts';
 import type { RemovableMount, RemovableRoots } from '../host/support/removable.ts';
@@ -76,6 +76,7 @@ export function createSupportUseCases(ctx: CoreContext, paths: SupportPaths = {}
 
   return {
     async bundle(input, onProgress) {
+      const { validateBundleInput, DEFAULT_BUNDLE_DIR } = await import('../domain/support.ts');
       const v = validateBundleInput(input);
       if (!v.ok) throw new InvalidInputError(v.errors);
       const [{ createBundle, bundleName }, { hostParts }] = await Promise.all([import('../host/support/bundle.ts'), import('../host/support/parts.ts')]);
