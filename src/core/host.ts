@@ -1,10 +1,13 @@
 // This host's facts as the dashboard, the header and `hostdeck host info`
 // show them: identity, resources, network, and the libvirt connection's state.
-import { hostOverview, managementIp, readFqdn, type HostOverview } from '../host/system.ts';
+import { filesystems, hostOverview, managementIp, readFqdn, type HostOverview } from '../host/system.ts';
+import { readCpuTemperatures } from '../host/temperatures.ts';
+import type { CpuTemperatures } from '../domain/host-io.ts';
+import type { FsUsage } from '../host/parse.ts';
 import { countByState, type ConnectionStatus, type VirtVersion } from '../virt/types.ts';
 import type { CoreContext } from './index.ts';
 
-export { managementIp, type HostOverview };
+export { managementIp, type CpuTemperatures, type FsUsage, type HostOverview };
 export type { ConnectionStatus };
 
 export interface HostInfo extends HostOverview {
@@ -30,6 +33,10 @@ export interface HostUseCases {
   checkLibvirt(): Promise<ConnectionStatus>;
   /** Connection state changes, as they happen. */
   onLibvirtStatus(fn: (s: ConnectionStatus) => void): () => void;
+  /** The main local file systems with df's figures, each device once (statfs: no process, never a network mount). */
+  filesystems(): Promise<FsUsage[]>;
+  /** The CPU's temperatures where the hardware reports them (hwmon files), else undefined. */
+  temperatures(): Promise<CpuTemperatures | undefined>;
 }
 
 export function createHostUseCases(ctx: CoreContext): HostUseCases {
@@ -54,5 +61,7 @@ export function createHostUseCases(ctx: CoreContext): HostUseCases {
       return virt().getStatus();
     },
     onLibvirtStatus: (fn) => virt().onStatus(fn),
+    filesystems: () => filesystems(),
+    temperatures: () => readCpuTemperatures(),
   };
 }

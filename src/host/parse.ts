@@ -1,19 +1,6 @@
 // Parsers for the host's own files and tool outputs (unit-tested on
 // recorded real outputs under test/fixtures/host).
 
-export interface MemInfo { totalKiB: number; availableKiB: number; usedKiB: number; swapTotalKiB: number; swapFreeKiB: number }
-
-export function parseMeminfo(text: string): MemInfo {
-  const kv = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const m = /^(\w+(?:\(\w+\))?):\s+(\d+)/.exec(line);
-    if (m) kv.set(m[1]!, Number(m[2]));
-  }
-  const total = kv.get('MemTotal') ?? 0;
-  const available = kv.get('MemAvailable') ?? (kv.get('MemFree') ?? 0) + (kv.get('Buffers') ?? 0) + (kv.get('Cached') ?? 0);
-  return { totalKiB: total, availableKiB: available, usedKiB: Math.max(0, total - available), swapTotalKiB: kv.get('SwapTotal') ?? 0, swapFreeKiB: kv.get('SwapFree') ?? 0 };
-}
-
 export interface CpuInfo { model: string; sockets: number; cores: number; threads: number; flags: string[] }
 
 export function parseCpuinfo(text: string): CpuInfo {

@@ -2,11 +2,12 @@
 // possible (fast, no process) and from iproute2 and df through the runner.
 import { readdir, readFile, stat, statfs } from 'node:fs/promises';
 import { hostname, loadavg, networkInterfaces, release, uptime } from 'node:os';
+import { parseMeminfo, type MemInfo } from '../domain/host-io.ts';
 import { managementIface } from '../domain/net/impact.ts';
 import { run } from '../exec/runner.ts';
 import {
-  fsUsage, localMounts, mainFilesystems, netmaskPrefix, oneMountPerDevice, parseCpuinfo, parseMeminfo, parseMounts, parseOsRelease, parseProcIpv6Route, parseProcRoute, parseResolvConf,
-  type CpuInfo, type FsUsage, type IpAddr, type IpLink, type MemInfo, type StatfsFigures,
+  fsUsage, localMounts, mainFilesystems, netmaskPrefix, oneMountPerDevice, parseCpuinfo, parseMounts, parseOsRelease, parseProcIpv6Route, parseProcRoute, parseResolvConf,
+  type CpuInfo, type FsUsage, type IpAddr, type IpLink, type StatfsFigures,
 } from './parse.ts';
 
 export interface VirtCapability {

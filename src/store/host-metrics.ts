@@ -1,15 +1,17 @@
-// Live host metrics for the host monitor: CPU total and per core, memory and
-// swap (systeminformation, loaded on first use so start-up does not pay for
-// it), load, per-NIC and per-disk throughput (/proc/net/dev and
-// /proc/diskstats read directly: systeminformation's per-NIC figures start a
-// shell per interface), file systems and temperatures (systeminformation,
-// every 15 s: they start programs), the busiest and largest processes
-// (/proc/PID/stat, src/store/processes.ts). History in fixed-size rings. Runs
-// only while the host monitor is shown.
+// Live host metrics for the host monitor: CPU total and per core (/proc/stat),
+// memory and swap (systeminformation, which reads /proc/meminfo; loaded on
+// first use so start-up does not pay for it), load, per-NIC and per-disk
+// throughput (/proc/net/dev, /proc/diskstats), the busiest and largest
+// processes (/proc/PID/stat, src/store/processes.ts), and every 15 s the file
+// systems and temperatures the core reads (statfs and hwmon files). No
+// program is started on a tick: systeminformation's CPU load runs a shell
+// pipeline, its file systems df, its temperatures sensors. History in
+// fixed-size rings. Runs only while the host monitor is shown.
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { HistoryClock, historyCapacity, SeriesRing, seriesPoints, type Point } from '../domain/history.ts';
-import { diskRates, nicRates, parseDiskstats, parseNetDev, type DiskCounters, type IoRate, type NicCounters } from '../domain/host-io.ts';
+import { busyPercent, diskRates, nicRates, parseDiskstats, parseNetDev, parseProcStat, type CpuTemperatures, type CpuTicks, type DiskCounters, type IoRate, type NicCounters } from '../domain/host-io.ts';
+import type { HostUseCases } from '../core/host.ts';
 import type { FsFigures } from '../domain/fs-usage.ts';
 import type { ProcessTop } from '../domain/processes.ts';
 import { createPollLoop } from './poller.ts';
@@ -26,7 +28,7 @@ export interface HostMetrics {
   /** df's figures (used and available), so the monitor's Use% is the dashboard's and df's. */
   filesystems: (FsFigures & { mount: string; fs: string })[];
   /** °C; main is the package/CPU figure where the hardware reports one. */
-  temperatures?: { main?: number; max?: number; cores: number[] };
+  temperatures?: CpuTemperatures;
   /** The busiest and the largest processes (CPU % from this tick's and the last tick's /proc/PID/stat). */
   processes: ProcessTop;
 }
@@ -49,7 +51,10 @@ type SI = typeof import('systeminformation');
 let siPromise: Promise<SI> | undefined;
 const loadSi = () => (siPromise ??= import('systeminformation').then((m) => ((m as unknown as { default?: SI }).default ?? m) as SI));
 
-export function createHostMetricsStore(opts: { intervalMs?: number; historySeconds?: number; procDir?: string; processes?: Omit<ProcessSamplerOptions, 'procDir'> } = {}): HostMetricsStore {
+/** Where the slow figures come from: the core's host use cases. */
+export type HostFigures = Pick<HostUseCases, 'filesystems' | 'temperatures'>;
+
+export function createHostMetricsStore(host: HostFigures, opts: { intervalMs?: number; historySeconds?: number; procDir?: string; processes?: Omit<ProcessSamplerOptions, 'procDir'> } = {}): HostMetricsStore {
   let intervalMs = opts.intervalMs ?? 1000;
   const proc = opts.procDir ?? '/proc';
   const processes = createProcessSampler({ ...opts.processes, procDir: proc });
@@ -57,36 +62,37 @@ export function createHostMetricsStore(opts: { intervalMs?: number; historySecon
   const ring = new SeriesRing(clock.capacity, HOST_SERIES.length);
   let state: HostMetricsState = { loading: true, intervalMs };
   const subs = new Set<() => void>();
-  let prev: { at: number; nics: NicCounters[]; disks: DiskCounters[] } | undefined;
+  let prev: { at: number; nics: NicCounters[]; disks: DiskCounters[]; cpu?: CpuTicks; cpus: CpuTicks[] } | undefined;
   let slow: { at: number; filesystems: HostMetrics['filesystems']; temperatures?: HostMetrics['temperatures'] } | undefined;
 
   const emit = () => { for (const s of subs) s(); };
 
-  async function slowFigures(si: SI, at: number): Promise<NonNullable<typeof slow>> {
+  async function slowFigures(at: number): Promise<NonNullable<typeof slow>> {
     if (slow && at - slow.at < 15_000) return slow;
-    const [fs, temp] = await Promise.all([si.fsSize().catch(() => []), si.cpuTemperature().catch(() => undefined)]);
-    const filesystems = fs.filter((f) => f.size > 0 && !/^(tmpfs|devtmpfs|overlay|squashfs)$/.test(f.type) && !f.mount.startsWith('/snap')).map((f) => ({ mount: f.mount, fs: f.fs, usedKiB: f.used / 1024, availKiB: f.available / 1024 }));
-    const temperatures = temp && (temp.main !== null || (temp.cores ?? []).length) ? { main: temp.main ?? undefined, max: temp.max ?? undefined, cores: (temp.cores ?? []).filter((c): c is number => typeof c === 'number') } : undefined;
-    slow = { at, filesystems, temperatures };
+    const [fs, temperatures] = await Promise.all([host.filesystems().catch(() => []), host.temperatures().catch(() => undefined)]);
+    slow = { at, filesystems: fs.map((f) => ({ mount: f.mount, fs: f.source, usedKiB: f.usedKiB, availKiB: f.availKiB })), temperatures };
     return slow;
   }
 
   async function sample(): Promise<void> {
     const si = await loadSi();
     const at = Date.now();
-    const [load, mem, netText, diskText] = await Promise.all([si.currentLoad(), si.mem(), readFile(`${proc}/net/dev`, 'utf8').catch(() => ''), readFile(`${proc}/diskstats`, 'utf8').catch(() => '')]);
+    const [statText, mem, netText, diskText] = await Promise.all([readFile(`${proc}/stat`, 'utf8'), si.mem(), readFile(`${proc}/net/dev`, 'utf8').catch(() => ''), readFile(`${proc}/diskstats`, 'utf8').catch(() => '')]);
+    const cpu = parseProcStat(statText);
     const nicsNow = parseNetDev(netText).filter((n) => n.name !== 'lo');
     const disksNow = parseDiskstats(diskText);
     const sec = prev ? (at - prev.at) / 1000 : 0;
     const nics = nicRates(prev?.nics ?? [], nicsNow, sec);
     const disks = diskRates(prev?.disks ?? [], disksNow, sec);
-    prev = { at, nics: nicsNow, disks: disksNow };
-    const s = await slowFigures(si, at);
+    const cpuPercent = cpu.all ? busyPercent(prev?.cpu, cpu.all) : 0;
+    const cores = cpu.cpus.map((c, i) => busyPercent(prev?.cpus[i], c));
+    prev = { at, nics: nicsNow, disks: disksNow, cpu: cpu.all, cpus: cpu.cpus };
+    const s = await slowFigures(at);
     const la = loadavg();
     const data: HostMetrics = {
       at,
-      cpuPercent: load.currentLoad,
-      cores: load.cpus.map((c) => c.load),
+      cpuPercent,
+      cores,
       memory: { totalBytes: mem.total, usedBytes: mem.total - mem.available, availableBytes: mem.available, swapTotalBytes: mem.swaptotal, swapUsedBytes: mem.swapused },
       load: [la[0]!, la[1]!, la[2]!],
       nics, disks, filesystems: s.filesystems, temperatures: s.temperatures,

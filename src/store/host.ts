@@ -57,7 +57,7 @@ export function createStores(core: StoreSources, refreshMs = 2000, opts: { engin
   // A connection state change shows at once, not at the next poll.
   // The VM sampler starts a virsh: not before the console's first frame (samplersAfter).
   const vms = createVmStore(core.monitor, { intervalMs: opts.monitorMs ?? 1000, startAfter: opts.samplersAfter });
-  const hostMetrics = createHostMetricsStore({ intervalMs: opts.monitorMs ?? 1000 });
+  const hostMetrics = createHostMetricsStore(core.host, { intervalMs: opts.monitorMs ?? 1000 });
   // libvirtd back: the VM figures now, not after the sampler's error backoff (up to 30 s).
   const off = core.host.onLibvirtStatus((s) => { void virt.refresh(); if (s.state === 'connected') void vms.refresh(); });
   return { host, identity, virt, mode, vms, hostMetrics, stop: () => { off(); host.stop(); identity.stop(); virt.stop(); mode.stop(); vms.stop(); hostMetrics.stop(); } };

@@ -4,13 +4,30 @@ import { readFileSync } from 'node:fs';
 import { formatBytes } from '../../src/domain/size.ts';
 import { formatDuration } from '../../src/domain/duration.ts';
 import {
-  mainFilesystems, parseCpuinfo, parseDefaultRoutes, parseDf, parseIpAddr, parseMeminfo, parseOsRelease, parseResolvConf,
+  mainFilesystems, parseCpuinfo, parseDefaultRoutes, parseDf, parseIpAddr, parseOsRelease, parseResolvConf,
 } from '../../src/host/parse.ts';
+import { busyPercent, parseMeminfo, parseProcStat } from '../../src/domain/host-io.ts';
 import { parseVirshVersion } from '../../src/virt/version.ts';
 
 const fx = (p: string) => readFileSync(new URL(`../fixtures/${p}`, import.meta.url), 'utf8');
 
 describe('host parsers on recorded outputs of a Debian 12 host', () => {
+  it('/proc/stat: the time of the machine and of each CPU, and the busy share between two readings', () => {
+    const first = parseProcStat(fx('host/proc-stat.txt'));
+    assert.equal(first.cpus.length, 2);
+    const all = first.all!;
+    // The machine's line is its CPUs' lines summed (the kernel rounds each on its own).
+    assert.ok(Math.abs(all.total - first.cpus[0]!.total - first.cpus[1]!.total) / all.total < 0.001);
+    // Since boot (no earlier reading): busy over all, idle and iowait excluded from busy.
+    const b = busyPercent(undefined, all);
+    assert.ok(b > 0 && b < 100, String(b));
+    // One second later: 60 ticks busy and 40 idle on the whole machine is 60 %.
+    assert.equal(busyPercent(all, { total: all.total + 100, busy: all.busy + 60 }), 60);
+    // Counters that did not move, or went back (a CPU taken offline), read 0 %, never a negative or NaN.
+    assert.equal(busyPercent(all, all), 0);
+    assert.equal(busyPercent(all, { total: all.total - 5, busy: all.busy - 5 }), 0);
+  });
+
   it('meminfo: total, available, used and swap', () => {
     const m = parseMeminfo(fx('host/meminfo.txt'));
     assert.equal(m.totalKiB, 24684092);
