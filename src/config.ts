@@ -1,6 +1,7 @@
 // Resolved configuration from flags and the environment, computed once.
 import { userInfo } from 'node:os';
 import { resolveDbPath } from './manager/db.ts';
+import { resolveHookSettings, type HookSettings } from './domain/hooks.ts';
 
 export interface Config {
   uri: string;
@@ -17,6 +18,8 @@ export interface Config {
    * virsh, `auto` (default) the addon where it is built, else virsh.
    */
   sampler?: SamplerKind;
+  /** Where the hook points' directories are and how long a hook may run (HOSTDECK_HOOKS, HOSTDECK_HOOKS_DIR, HOSTDECK_HOOK_TIMEOUT). */
+  hooks: HookSettings;
 }
 
 export type SamplerKind = 'auto' | 'libvirt' | 'virsh';
@@ -65,5 +68,6 @@ export function resolveConfig(flags: { connect?: string; db?: string; theme?: st
     user: currentUser(env),
     refreshMs: 2000,
     sampler,
+    hooks: resolveHookSettings(env),
   };
 }

@@ -3,10 +3,12 @@ import type { Command } from './registry.ts';
 import { engineCommands } from './engine.ts';
 import { eventCommands } from './events.ts';
 import { hostCommands } from './host.ts';
+import { hookCommands } from './hooks.ts';
 import { lifecycleCommands } from './vm.ts';
 import { netCommands } from './net.ts';
 import { topCommands } from './top.ts';
 import { storageDomainCommands } from './storage-domain.ts';
 import { storageConnectionCommands } from './storage-connection.ts';
+import { supportCommands } from './support.ts';
 
-export const COMMANDS: readonly Command[] = [...hostCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands];
+export const COMMANDS: readonly Command[] = [...hostCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands, ...supportCommands, ...hookCommands];

@@ -100,6 +100,13 @@ export const ACTION_CATALOG = [
   ext('engine', 'engine.unregister', 'Forget the engine registration'),
   read('event', 'event.list', 'List the events'),
   read('host', 'host.show', "Show this host's facts"),
+  read('host', 'hook.list', 'List the hook points and their scripts'),
+  // Mutating: a bundle writes up to its size limit on the host's disks (often
+  // when one is full) or onto a removable disk, and carries the host's logs
+  // away; read-only mode promises hostdeck writes nothing on the host, so it
+  // refuses these, and the event says who collected what and where it went.
+  ext('host', 'support.bundle', 'Write a support bundle (logs, state and configuration, secrets redacted)'),
+  ext('host', 'support.copy', 'Copy a support bundle to a removable disk'),
 ] as const satisfies readonly ActionDef[];
 
 export type ActionId = (typeof ACTION_CATALOG)[number]['id'];

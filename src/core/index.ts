@@ -22,6 +22,8 @@ import { createMonitorUseCases, type MonitorUseCases } from './monitor.ts';
 import { createStorageConnectionUseCases, type StorageConnectionUseCases } from './storage-connections.ts';
 import { createStorageDomainUseCases, type StorageDomainUseCases } from './storage-domains.ts';
 import { createNetworkUseCases, type NetworkUseCases } from './network.ts';
+import { createHookUseCases, type HookUseCases } from './hooks.ts';
+import { createSupportUseCases, type SupportUseCases } from './support.ts';
 
 /** What every use-case factory receives. */
 export interface CoreContext {
@@ -51,6 +53,10 @@ export interface Core {
   readonly storageConnections: StorageConnectionUseCases;
   readonly storageDomains: StorageDomainUseCases;
   readonly network: NetworkUseCases;
+  /** Support bundles: collect, redact, pack; copy to a removable disk. */
+  readonly support: SupportUseCases;
+  /** The hook points and their scripts (`hostdeck hooks list`); actions run them through aroundHooks. */
+  readonly hooks: HookUseCases;
 }
 
 export function createCore(infra: Services, principal: Principal): Core {
@@ -76,6 +82,8 @@ export function createCore(infra: Services, principal: Principal): Core {
     get storageConnections() { return (storageConnections ??= createStorageConnectionUseCases(ctx)); },
     get storageDomains() { return (storageDomains ??= createStorageDomainUseCases(ctx, this.storageConnections)); },
     network: createNetworkUseCases(ctx),
+    support: createSupportUseCases(ctx),
+    hooks: createHookUseCases(ctx),
   };
 }
 

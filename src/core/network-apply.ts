@@ -20,6 +20,7 @@ import { stagedPlan } from './network-plan.ts';
 import type { StagedSet } from './network-staged.ts';
 import { verifyApplied } from './network-verify.ts';
 import { DEFAULT_CONFIRM_TIMEOUT_S } from './network.ts';
+import { aroundHooks, type HookSettings } from './hooks.ts';
 
 export type { ApplyResult };
 
@@ -45,6 +46,8 @@ interface ApplyDeps {
   watchdogCommand: readonly string[] | null;
   targetDbPath?: string;
   dnsProbeName?: string;
+  /** The before_network_setup and after_network_setup hooks (none when not set). */
+  hooks?: HookSettings;
 }
 
 /** Runs fn through the door as the apply action, with the event message given. */
@@ -99,7 +102,11 @@ export function createApply(deps: ApplyDeps) {
     step('validate');
     // A stale apply's changes come back staged when it is rolled back: the plan is made again after it.
     const first = stale ? await desiredState(early) : await planned(early);
-    return act(`Network apply (${be.name}): ${summary(first.diff)}`, async () => {
+    // Hooks run inside the action: a failing before-hook stops it before anything changed, with the action's failure event.
+    const hooked: ActAsApply = (message, fn) => act(message, (scope) => aroundHooks(deps.hooks, deps.events, {
+      action: 'network_setup', object: { source: 'network', type: 'network', id: 'host' }, env: async () => ({ HOSTDECK_NETWORK_CHANGE: message }),
+    }, () => fn(scope)));
+    return hooked(`Network apply (${be.name}): ${summary(first.diff)}`, async () => {
       let plan = first;
       let unlocking: Promise<void> = Promise.resolve();
       if (stale) {

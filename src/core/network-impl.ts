@@ -40,6 +40,7 @@ export function createNetworkImpl(ctx: NetworkContext, env: NetworkEnv = {}): Ne
     watchdogCommand: env.watchdogCommand === undefined ? selfCommand() : env.watchdogCommand,
     targetDbPath: env.targetDbPath ?? ctx.infra.config.dbPath,
     dnsProbeName: env.dnsProbeName,
+    hooks: ctx.infra.config.hooks,
   });
   const state = pendingState(applier.target, env.stateDir ?? STATE_DIR, now);
 

@@ -25,6 +25,7 @@ import type { TestResult, TestTarget } from '../domain/net/test-targets.ts';
 import { listStaged } from '../manager/repos/net-staged.ts';
 import { netSummaryReader, type NetSummary } from '../host/net/summary.ts';
 import type { ApplyOptions, ApplyResult } from './network-apply.ts';
+import type { HookSettings } from '../domain/hooks.ts';
 import type { NetworkImpl } from './network-impl.ts';
 import type { CoreContext } from './index.ts';
 
@@ -39,7 +40,7 @@ export type { ApplyProgress, ApplyStep, ApplyStepId } from '../domain/net/apply-
 export const DEFAULT_CONFIRM_TIMEOUT_S = 60;
 
 /** What the network use cases need of the core: the state DB, the event log, the door. */
-export type NetworkContext = Pick<CoreContext, 'door'> & { infra: Pick<CoreContext['infra'], 'db' | 'events'> & { config: { dbPath: string } } };
+export type NetworkContext = Pick<CoreContext, 'door'> & { infra: Pick<CoreContext['infra'], 'db' | 'events'> & { config: { dbPath: string; hooks?: HookSettings } } };
 
 /** Where the network use cases act: this host by default; tests and the system tier point them at another. */
 export interface NetworkEnv {

@@ -11,6 +11,7 @@ import { snapshotDescription, snapshotDomainXml } from '../virt/xml/named.ts';
 import { parseDomainXml, type DomainDisk } from '../virt/xml/parse.ts';
 import type { CoreContext } from './index.ts';
 import { need, prepare, vmInfo, vmLookupError, VmActionError, VmInputError } from './vm-common.ts';
+import { aroundVmHooks } from './hooks.ts';
 
 export type { Snapshot, SnapshotNode, SnapshotMode };
 
@@ -56,6 +57,10 @@ export function createSnapshotUseCases(ctx: CoreContext) {
     return undefined;
   };
 
+  /** A snapshot action between the VM's before_vm_snapshot and after_vm_snapshot hooks, which are told which action on which snapshot ('' when libvirt names it). */
+  const snapshotHooks = <T>(name: string, action: 'create' | 'revert' | 'delete', snapshot: string, fn: () => Promise<T>): Promise<T> =>
+    aroundVmHooks(ctx, 'vm_snapshot', name, fn, { env: { HOSTDECK_SNAPSHOT_ACTION: action, HOSTDECK_SNAPSHOT_NAME: snapshot } });
+
   return {
     libraryVersion,
 
@@ -90,7 +95,7 @@ export function createSnapshotUseCases(ctx: CoreContext) {
           if (fp) throw new VmActionError(`cannot take a ${snap.mode === 'full' ? 'full' : 'disk-only'} snapshot of ${name}: ${fp}`);
           return vm;
         },
-        run: async (vm) => {
+        run: (vm) => snapshotHooks(name, 'create', named, async () => {
           if (snap.mode === 'full') return virt().snapshotCreate(name, { name: named, description: snap.description });
           // Overlay files next to each disk (libvirt cannot name them for pool-volume disks); other devices are left out.
           const specs: string[] = [];
@@ -103,7 +108,7 @@ export function createSnapshotUseCases(ctx: CoreContext) {
             specs.push(`${d.target},snapshot=external,file=${overlay.replace(/,/g, ',,')}`);
           }
           return virt().snapshotCreateDiskOnly(name, { name: named, description: snap.description }, specs);
-        },
+        }),
       });
       return ctx.door.act('snapshot.create', p.object, p.req, p.fn);
     },
@@ -116,7 +121,7 @@ export function createSnapshotUseCases(ctx: CoreContext) {
           const rp = snapshotRevertProblem(snap, await libraryVersion());
           if (rp) throw new VmActionError(`cannot revert ${name} to ${snapshot}: ${rp}`);
         },
-        run: () => virt().snapshotRevert(name, snapshot),
+        run: () => snapshotHooks(name, 'revert', snapshot, () => virt().snapshotRevert(name, snapshot)),
       });
       return ctx.door.act('snapshot.revert', p.object, p.req, p.fn);
     },
@@ -129,7 +134,7 @@ export function createSnapshotUseCases(ctx: CoreContext) {
           const dp = snapshotDeleteProblem(snap, list) ?? (await internalSnapshotMoved(name, snap));
           if (dp) throw new VmActionError(`cannot delete snapshot ${snapshot} of ${name}: ${dp}`);
         },
-        run: () => virt().snapshotDelete(name, snapshot, opts),
+        run: () => snapshotHooks(name, 'delete', snapshot, () => virt().snapshotDelete(name, snapshot, opts)),
       });
       return ctx.door.act('snapshot.delete', p.object, p.req, p.fn);
     },

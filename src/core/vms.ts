@@ -16,6 +16,7 @@ import { storageDomainRepo } from '../manager/repos/storage-domains.ts';
 import type { CoreContext } from './index.ts';
 import { need, prepare, vmInfo, VmActionError, VmInputError, domainNames } from './vm-common.ts';
 import { capabilities, hostFacts, removeSerialLog, vmCreate, vmValidateCreate, type CreateOptions, type CreateResult } from './vm-create.ts';
+import { aroundVmHooks } from './hooks.ts';
 
 export interface ShutdownResult {
   /** True when the VM reached "shut off" within the timeout. */
@@ -124,11 +125,16 @@ export function createVmUseCases(ctx: CoreContext) {
 
     // ---- actions ----
     create: (input: VmCreateInput, opts: CreateOptions = {}): Promise<CreateResult> => vmCreate(ctx, input, opts),
-    start: (name: string) => ctx.door.act('vm.start', { id: name }, { message: `Start VM ${name}` }, whenAvailable(name, 'start', vmCanStart, () => virt().domainStart(name))),
+    /** Between the before_vm_start and after_vm_start hooks; a VM with saved memory starts from it, so its hooks' XML rewrite is not used. */
+    start: (name: string) => ctx.door.act('vm.start', { id: name }, { message: `Start VM ${name}` }, async () => {
+      const vm = await vmInfo(ctx, name);
+      need('start', name, vmCanStart(vm));
+      await aroundVmHooks(ctx, 'vm_start', name, (xml) => (xml ? virt().domainStartWithXml(xml) : virt().domainStart(name)), { rewrite: !vm.managedSave });
+    }),
     reboot: (name: string) => ctx.door.act('vm.reboot', { id: name }, { message: `Reboot VM ${name}` }, whenAvailable(name, 'reboot', vmCanReboot, () => virt().domainReboot(name))),
-    forceOff: (name: string) => ctx.door.act('vm.force-off', { id: name }, { message: `Force off VM ${name}` }, whenAvailable(name, 'force off', vmCanPowerOff, () => virt().domainDestroy(name))),
-    pause: (name: string) => ctx.door.act('vm.pause', { id: name }, { message: `Pause VM ${name}` }, whenAvailable(name, 'pause', vmCanPause, () => virt().domainSuspend(name))),
-    resume: (name: string) => ctx.door.act('vm.resume', { id: name }, { message: `Resume VM ${name}` }, whenAvailable(name, 'resume', vmCanResume, () => virt().domainResume(name))),
+    forceOff: (name: string) => ctx.door.act('vm.force-off', { id: name }, { message: `Force off VM ${name}` }, whenAvailable(name, 'force off', vmCanPowerOff, () => aroundVmHooks(ctx, 'vm_destroy', name, () => virt().domainDestroy(name)))),
+    pause: (name: string) => ctx.door.act('vm.pause', { id: name }, { message: `Pause VM ${name}` }, whenAvailable(name, 'pause', vmCanPause, () => aroundVmHooks(ctx, 'vm_pause', name, () => virt().domainSuspend(name)))),
+    resume: (name: string) => ctx.door.act('vm.resume', { id: name }, { message: `Resume VM ${name}` }, whenAvailable(name, 'resume', vmCanResume, () => aroundVmHooks(ctx, 'vm_resume', name, () => virt().domainResume(name)))),
     /** Save memory to libvirt's managed save image and stop; the next start (restore) resumes it. */
     save: (name: string) => ctx.door.act('vm.save', { id: name }, { message: `Save VM ${name}` }, whenAvailable(name, 'save', vmCanSave, () => virt().domainManagedSave(name))),
     restore: (name: string) => ctx.door.act('vm.restore', { id: name }, { message: `Restore VM ${name}` }, whenAvailable(name, 'restore', vmCanRestore, () => virt().domainStart(name))),
@@ -143,14 +149,17 @@ export function createVmUseCases(ctx: CoreContext) {
       const timeoutMs = opts.timeoutMs ?? 60_000;
       return ctx.door.act('vm.shutdown', { id: name }, { message: `Shut down VM ${name}` }, async () => {
         need('shut down', name, vmCanShutdown(await vmInfo(ctx, name)));
-        await virt().domainShutdown(name);
-        try {
-          return { off: true, state: await virt().domainWaitState(name, ['shutoff'], timeoutMs) };
-        } catch {
-          const state = await virt().domainState(name).catch(() => 'nostate' as const);
-          if (state === 'shutoff') return { off: true, state };
-          throw new VmActionError(`${name} did not shut down within ${Math.round(timeoutMs / 1000)} s (it is ${state}); force it off if it hangs`);
-        }
+        // The after_vm_shutdown hooks run once the VM is off.
+        return aroundVmHooks(ctx, 'vm_shutdown', name, async () => {
+          await virt().domainShutdown(name);
+          try {
+            return { off: true, state: await virt().domainWaitState(name, ['shutoff'], timeoutMs) };
+          } catch {
+            const state = await virt().domainState(name).catch(() => 'nostate' as const);
+            if (state === 'shutoff') return { off: true, state };
+            throw new VmActionError(`${name} did not shut down within ${Math.round(timeoutMs / 1000)} s (it is ${state}); force it off if it hangs`);
+          }
+        });
       });
     },
 

@@ -20,6 +20,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Arguments at these indexes are replaced by *** in records (secrets). */
   redact?: number[];
+  /**
+   * Start the program as the leader of its own process group (a hook): on
+   * timeout the whole group gets SIGTERM, then SIGKILL, and when the program
+   * exits what it left running in its group is killed too.
+   */
+  processGroup?: boolean;
 }
 
 export interface RunResult {
@@ -104,6 +110,31 @@ function redacted(args: readonly string[], idx?: number[]): string[] {
   return args.map((a, i) => (idx.includes(i) ? '***' : a));
 }
 
+/**
+ * The process group led by `child` (started detached) ends with it: when the
+ * leader exits its group is killed (children it forked and left must not
+ * outlive it, nor hold its output open), and after `timeoutMs` the group is
+ * sent SIGTERM, then SIGKILL 2 s later.
+ */
+function killGroupWith(child: import('node:child_process').ChildProcess, timeoutMs?: number): { timedOut: () => boolean; done: () => void } {
+  const pgid = child.pid;
+  let timedOut = false;
+  const timers: NodeJS.Timeout[] = [];
+  const kill = (signal: NodeJS.Signals) => {
+    if (pgid === undefined) return;
+    try { process.kill(-pgid, signal); } catch { /* the group is gone */ }
+  };
+  child.once('exit', () => kill('SIGKILL'));
+  if (timeoutMs !== undefined && pgid !== undefined) {
+    timers.push(setTimeout(() => {
+      timedOut = true;
+      kill('SIGTERM');
+      timers.push(setTimeout(() => kill('SIGKILL'), 2000));
+    }, timeoutMs));
+  }
+  return { timedOut: () => timedOut, done: () => { for (const t of timers) clearTimeout(t); } };
+}
+
 /** Run a program to completion; never throws for a non-zero exit. */
 export async function run(command: string, args: readonly string[] = [], opts: RunOptions = {}): Promise<RunResult> {
   assertArgv(command, args);
@@ -116,7 +147,8 @@ export async function run(command: string, args: readonly string[] = [], opts: R
     reject: false,
     stripFinalNewline: false,
     encoding: 'utf8',
-    timeout: opts.timeoutMs,
+    timeout: opts.processGroup ? undefined : opts.timeoutMs,
+    detached: Boolean(opts.processGroup),
     killSignal: 'SIGTERM',
     forceKillAfterDelay: 2000,
     env: opts.env,
@@ -129,7 +161,10 @@ export async function run(command: string, args: readonly string[] = [], opts: R
     windowsHide: true,
   };
   const { execa } = await loadExeca();
-  const r = await execa(command, [...args], execaOpts);
+  const sub = execa(command, [...args], execaOpts);
+  const group = opts.processGroup ? killGroupWith(sub.nodeChildProcess, opts.timeoutMs) : undefined;
+  const r = await sub;
+  group?.done();
   const durationMs = performance.now() - started;
   const code = (r as { code?: string }).code;
   const spawnError = code === 'ENOENT' || code === 'EACCES' ? `${command}: ${code === 'ENOENT' ? 'not installed (not found on PATH)' : 'permission denied'}` : undefined;
@@ -139,7 +174,7 @@ export async function run(command: string, args: readonly string[] = [], opts: R
     exitCode: typeof r.exitCode === 'number' ? r.exitCode : -1,
     stdout: String(r.stdout ?? ''),
     stderr: String(r.stderr ?? '') || (spawnError ?? ''),
-    timedOut: Boolean(r.timedOut),
+    timedOut: Boolean(r.timedOut) || Boolean(group?.timedOut()),
     durationMs,
     spawnError,
   };

@@ -293,6 +293,7 @@ export class VirtConnection implements VirtLink {
   domainUpdate(name: string, changes: Omit<DomainChanges, 'newUuid' | 'newMacs' | 'name'>): Promise<string> { return domains.domainUpdate(this, name, changes); }
   domainClone(name: string, newName: string, changes: Pick<DomainChanges, 'memoryMiB' | 'vcpus' | 'description' | 'title'> = {}): Promise<{ name: string; volumes: string[] }> { return domains.domainClone(this, name, newName, changes); }
   domainStart(name: string): Promise<void> { return domains.domainStart(this, name); }
+  domainStartWithXml(xml: string): Promise<void> { return domains.domainStartWithXml(this, xml); }
   domainShutdown(name: string): Promise<void> { return domains.domainShutdown(this, name); }
   domainReboot(name: string): Promise<void> { return domains.domainReboot(this, name); }
   domainDestroy(name: string): Promise<void> { return domains.domainDestroy(this, name); }

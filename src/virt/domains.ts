@@ -150,6 +150,15 @@ export async function domainStart(link: VirtLink, name: string): Promise<void> {
   await link.withDomain(name, (hv, d) => hv.domainCreate(d));
 }
 
+/**
+ * Start a defined, shut-off domain from another XML of it (same name and
+ * UUID): libvirt runs it with this definition and keeps its persistent one
+ * for the next start (a before-hook's rewrite holds for this run only).
+ */
+export async function domainStartWithXml(link: VirtLink, xml: string): Promise<void> {
+  await link.call((hv) => hv.domainCreateXML(xml));
+}
+
 /** Ask the guest to shut down (ACPI); returns once asked, not once it is off. */
 export async function domainShutdown(link: VirtLink, name: string): Promise<void> {
   await link.withDomain(name, (hv, d) => hv.domainShutdown(d));
