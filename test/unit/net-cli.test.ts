@@ -16,6 +16,7 @@ import { main } from '../../src/cli.tsx';
 import { observe, replace, type RunRecord } from '../../src/exec/runner.ts';
 import { newIface, type NetConfig } from '../../src/domain/net/model.ts';
 import { openDatabase } from '../../src/manager/db.ts';
+import { onRecordedHost } from '../lib/net-recorded.ts';
 
 const current = (): NetConfig => ({ hostname: 'node1', dns: { servers: [], search: [] }, interfaces: ['eth0', 'eth1', 'eth2'].map((n) => newIface(n, 'ethernet')) });
 
@@ -160,23 +161,6 @@ describe('issue #13: net input rules on the command line', () => {
 });
 
 describe('net apply: a change that may disconnect the operator (host reads answered from the recorded test host, nothing applied)', () => {
-  const FIX = new URL('../fixtures/net/', import.meta.url).pathname;
-  const recorded: Record<string, string> = {
-    'ip -j -d addr show': 'ip-d-addr.json', 'ip -j link show': 'ip-j-link.json', 'ip -j route show default': 'ip-route-default.json',
-    'ip -j -6 route show default': 'ip6-route-default.json', 'ip -j -4 route show default': 'ip-route-default.json', 'lldpcli -f json show neighbors': 'lldpcli-neighbors.json',
-    'ip -d -j addr show': 'ip-d-addr.json', 'ip -j -4 route show table main': 'ip-route-default.json', 'ip -j -6 route show table main': 'ip6-route-default.json',
-  };
-  /** Reads answered with the recorded test host's outputs; anything else fails (a stand-in: nothing on this machine changes). */
-  async function onRecordedHost<T>(calls: string[], fn: () => Promise<T>): Promise<T> {
-    const undo = replace((command, args) => {
-      const line = [command, ...args].join(' ');
-      calls.push(line);
-      if (recorded[line]) return { exitCode: 0, stdout: readFileSync(join(FIX, recorded[line]!), 'utf8') };
-      if (command === 'grep') return { exitCode: 2, stdout: readFileSync(join(FIX, 'grep-sysfs.txt'), 'utf8') };
-      return { exitCode: 1, stderr: `${command}: not run by this test (stand-in)\n` };
-    });
-    try { return await fn(); } finally { undo(); }
-  }
   async function hostdeck(argv: string[], calls: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = '';
     let err = '';
