@@ -141,6 +141,17 @@ describe('hooks around VM actions on the real libvirtd', () => {
     assert.deepEqual(readFileSync(afterLog, 'utf8').trim().split('\n'), ['after_vm_start', 'after_vm_pause', 'after_vm_resume', 'after_vm_destroy'].map((p) => `${p} ${vm}`));
   });
 
+  it('snapshot hooks are told the action and the snapshot; a failing before_vm_snapshot hook keeps the snapshot', async () => {
+    const log = join(work, 'snapshot.log');
+    hook('after_vm_snapshot', '10-log', `echo "$HOSTDECK_SNAPSHOT_ACTION $HOSTDECK_SNAPSHOT_NAME" >> ${log}`);
+    await core.snapshots.create(vm, { name: 'hooked', mode: 'full' });
+    assert.equal(readFileSync(log, 'utf8'), 'create hooked\n');
+    hook('before_vm_snapshot', '10-keep', 'echo "snapshots are kept for audit" >&2\n[ "$HOSTDECK_SNAPSHOT_ACTION" != delete ]');
+    await assert.rejects(core.snapshots.delete(vm, 'hooked'), /before_vm_snapshot hook 10-keep: exited with code 1: snapshots are kept for audit/);
+    assert.match(await virsh('snapshot-list', vm, '--name'), /^hooked$/m);
+    assert.equal(readFileSync(log, 'utf8'), 'create hooked\n', 'no after-hook for the refused delete');
+  });
+
   it('with hooks off nothing under the hook root runs', async () => {
     const ran = join(work, 'ran-while-off');
     hook('before_vm_start', '10-mark', `touch ${ran}\nexit 1`);
