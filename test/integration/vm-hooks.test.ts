@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testServices } from '../lib/services.ts';
+import { processRunning } from '../lib/process-state.ts';
 import { defineGuest, guestImage, guestName, removeGuests, removeStaleGuests, SYSTEM_URI } from '../lib/guest.ts';
 import { domstate, virsh, virshTry } from '../lib/lifecycle.ts';
 import { createCore } from '../../src/core/index.ts';
@@ -18,15 +19,6 @@ import type { HookPoint } from '../../src/domain/hooks.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const vm = guestName('hooks');
-
-/** Whether a process still runs (a zombie waiting for init to reap it has ended). */
-function running(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 describe('hooks around VM actions on the real libvirtd', () => {
   const s = testServices({ uri: SYSTEM_URI, channel: 'cli' });
@@ -94,7 +86,7 @@ describe('hooks around VM actions on the real libvirtd', () => {
     assert.equal(await domstate(vm), 'shut off');
     const list = readFileSync(pids, 'utf8').trim().split('\n').map(Number);
     assert.equal(list.length, 2, 'the hook and its child both started');
-    for (const pid of list) assert.equal(running(pid), false, `process ${pid} of the hook is gone`);
+    for (const pid of list) assert.equal(processRunning(pid), false, `process ${pid} of the hook is gone`);
   });
 
   const badRewrites: [string, string, RegExp][] = [

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { observe, replace, run, runInteractive, runOk, RunError, spawnPiped, spawnStream } from '../../src/exec/runner.ts';
+import { processRunning } from '../lib/process-state.ts';
 
 describe('the process runner', () => {
   it('passes every argument as one argv entry, shell characters included', async () => {
@@ -34,6 +35,17 @@ describe('the process runner', () => {
   it('kills a program at its timeout', async () => {
     const r = await run('sleep', ['5'], { timeoutMs: 200 });
     assert.equal(r.timedOut, true);
+  });
+
+  it('a program in its own process group (a hook): what it leaves running when it exits is killed, and at its timeout the whole group goes', async () => {
+    // Without the group kill, the child would hold the output open and run() would wait for it.
+    const left = await run('sh', ['-c', 'sleep 600 & echo $!; exit 0'], { processGroup: true, timeoutMs: 60_000 });
+    assert.equal(left.exitCode, 0);
+    assert.equal(left.timedOut, false);
+    assert.equal(processRunning(Number(left.stdout.trim())), false, 'the child it left is gone');
+    const hung = await run('sh', ['-c', 'sleep 600 & echo $!; wait'], { processGroup: true, timeoutMs: 300 });
+    assert.equal(hung.timedOut, true);
+    assert.equal(processRunning(Number(hung.stdout.trim())), false, 'the child of a program that timed out is gone');
   });
 
   it('feeds secrets on stdin and redacts them from what observers see', async () => {
