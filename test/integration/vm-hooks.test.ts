@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { testServices } from '../lib/services.ts';
 import { processRunning } from '../lib/process-state.ts';
 import { defineGuest, guestImage, guestName, removeGuests, removeStaleGuests, SYSTEM_URI } from '../lib/guest.ts';
-import { domstate, virsh, virshTry } from '../lib/lifecycle.ts';
+import { domstate, tinyInput, virsh, virshTry } from '../lib/lifecycle.ts';
 import { createCore } from '../../src/core/index.ts';
 import { categoryOf } from '../../src/domain/errors.ts';
 import type { HookPoint } from '../../src/domain/hooks.ts';
@@ -75,6 +75,18 @@ describe('hooks around VM actions on the real libvirtd', () => {
     assert.equal(await domstate(vm), 'shut off');
     const failure = events().find((e) => e.objectId === vm && e.result === 'failure');
     assert.match(failure?.message ?? '', /^Start VM .* failed: before_vm_start hook 10-refuse: exited with code 3: no licence left/);
+  });
+
+  it('vm create with start runs the before_vm_start hooks as any start: a refusing one takes the new VM back, nothing stays defined', async () => {
+    const fresh = guestName('hooksnew');
+    hook('before_vm_start', '10-refuse', 'echo "not during the freeze" >&2\nexit 1');
+    try {
+      await assert.rejects(core.vms.create(await tinyInput(fresh, 'unused', { disks: [] }), { start: true }),
+        /before_vm_start hook 10-refuse: exited with code 1: not during the freeze.*\(nothing was left behind\)/s);
+      assert.equal((await virshTry('dominfo', fresh)).code === 0, false, 'the new VM is not defined');
+    } finally {
+      await removeGuests(fresh);
+    }
   });
 
   it('a hook that runs past its time limit is killed with the processes it started, and the start fails', async () => {
