@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import { explainLocked, openDatabase, type Db } from './manager/db.ts';
 import { EventLog, type Channel } from './manager/events.ts';
 import { VirtConnection } from './virt/connection.ts';
+import { vmLockReader } from './host/engine/state.ts';
 
 export class Services {
   private _db?: Db;
@@ -21,7 +22,8 @@ export class Services {
   }
 
   get virt(): VirtConnection {
-    return (this._virt ??= new VirtConnection(this.config.uri));
+    // While an engine owns this host's VMs the connection itself is read-only, not only the door.
+    return (this._virt ??= new VirtConnection(this.config.uri, { readOnly: vmLockReader(this) }));
   }
 
   /** A statement that waited out the busy timeout, as an error naming this database and what has it open; any other error unchanged. */

@@ -29,6 +29,7 @@ import * as pools from './pools.ts';
 import * as networks from './networks.ts';
 import { domainStats, type DomainStats } from './sampler.ts';
 import type { UndefineResult } from './domains.ts';
+import { readOnlyUri } from './read-only-uri.ts';
 
 export { isConnectionError, virtError } from './link.ts';
 export type { DomainStats } from './sampler.ts';
@@ -48,8 +49,20 @@ export interface NodeInfo {
   model: string;
 }
 
+export interface VirtConnectionOptions {
+  /**
+   * Why the connection must be read-only now (an engine owns this host's
+   * VMs), or undefined for read-write. Asked at every call, so a
+   * registration or unregistration made meanwhile (by this process or
+   * another) reopens the connection in the new mode before the next call.
+   */
+  readOnly?: () => string | undefined;
+}
+
 export class VirtConnection implements VirtLink {
   private hv?: HypervisorT;
+  /** Whether `hv` was opened read-only. */
+  private hvReadOnly = false;
   private opening?: Promise<HypervisorT>;
   private status: ConnectionStatus;
   private failures = 0;
@@ -61,8 +74,13 @@ export class VirtConnection implements VirtLink {
   /** Programs the connection starts on its own (`virsh version`, the event stream) wait while this is set (deferProcesses). */
   private held = false;
 
-  constructor(public readonly uri: string) {
+  constructor(public readonly uri: string, private readonly opts: VirtConnectionOptions = {}) {
     this.status = { uri, state: 'connecting' };
+  }
+
+  /** Whether calls made now go over a read-only connection. */
+  get readOnly(): boolean {
+    return this.opts.readOnly?.() !== undefined;
   }
 
   // ---- connection ---------------------------------------------------------
@@ -115,15 +133,25 @@ export class VirtConnection implements VirtLink {
 
   /** The open hypervisor handle; opens (or re-opens) it when needed. Throws while in backoff. */
   async hypervisor(): Promise<HypervisorT> {
-    if (this.hv) return this.hv;
+    const readOnly = this.readOnly;
+    if (this.hv && this.hvReadOnly === readOnly) return this.hv;
+    if (this.hv) {
+      // The mode changed (registered or unregistered since the open): reopen in the new one.
+      const old = this.hv;
+      this.hv = undefined;
+      await old.connectClose().catch(() => undefined);
+    }
     if (this.closed) throw new Error('connection closed');
     if (this.status.retryAt && Date.now() < this.status.retryAt) throw new Error(this.status.error ?? 'disconnected');
     this.opening ??= (async () => {
       try {
         const { Hypervisor } = await loadBinding();
-        const hv = new Hypervisor({ uri: this.uri });
+        const target = readOnly ? readOnlyUri(this.uri) : { uri: this.uri };
+        if ('error' in target) throw new Error(target.error);
+        const hv = new Hypervisor({ uri: target.uri });
         await hv.connectOpen();
         this.hv = hv;
+        this.hvReadOnly = readOnly;
         this.failures = 0;
         this.setStatus({ state: 'connected' });
         if (!this.held) this.fetchVersion(hv);
@@ -192,7 +220,7 @@ export class VirtConnection implements VirtLink {
    */
   readonly virsh: Virsh = async (args, opts = {}) => {
     try {
-      return await runVirsh(this.uri, args, opts);
+      return await runVirsh(this.uri, args, { ...opts, readOnly: this.readOnly });
     } catch (err) {
       if (isConnectionError(err) && this.status.state === 'connected') this.markDown(err);
       throw err;

@@ -66,7 +66,8 @@ export class VirshSession {
     const fd = openOutputFile(this.opts.outputDir);
     let p: VirshProcess;
     try {
-      p = spawnPipedToFile(this.opts.program ?? 'virsh', ['-q', '-c', this.uri], fd, { env: { LC_ALL: 'C' } });
+      // -r: the session only reads statistics; a read-only connection cannot change a VM.
+      p = spawnPipedToFile(this.opts.program ?? 'virsh', ['-q', '-r', '-c', this.uri], fd, { env: { LC_ALL: 'C' } });
     } catch (e) {
       closeSync(fd);
       throw e;
@@ -221,7 +222,8 @@ function openOutputFile(dir?: string): number {
   return fd;
 }
 
-const PROMPT = Buffer.from('virsh # ');
+// `virsh > ` on a read-only connection (-r, as this session opens it), `virsh # ` otherwise.
+const PROMPTS = [Buffer.from('virsh > '), Buffer.from('virsh # ')];
 const NL = 0x0a;
 
 /**
@@ -241,7 +243,8 @@ export function cutCommandOutput(out: Buffer, from: number, cmd: { line: string;
     while (stop > from && out[stop - 1] !== NL) stop--;
   }
   let start = from;
-  if (out.subarray(start, start + PROMPT.length).equals(PROMPT)) start += PROMPT.length;
+  const prompt = PROMPTS.find((p) => out.subarray(start, start + p.length).equals(p));
+  if (prompt) start += prompt.length;
   const echo = Buffer.from(`${cmd.line}\n`);
   if (stop - start >= echo.length && out.subarray(start, start + echo.length).equals(echo)) start += echo.length;
   return { text: start < stop ? out.toString('utf8', start, stop) : '', next };

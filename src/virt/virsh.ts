@@ -112,14 +112,14 @@ export function virshArgs<C extends VirshCommand>(command: C, values: VirshValue
   return out as unknown as VirshArgs;
 }
 
-/** `virsh -c <uri> <args>` as one argument array (for the runner's stream and interactive starts). */
-export function virshArgv(uri: string, args: VirshArgs): string[] {
-  return ['-c', uri, ...args];
+/** `virsh [-r] -c <uri> <args>` as one argument array (for the runner's stream and interactive starts); `-r`: a read-only connection. */
+export function virshArgv(uri: string, args: VirshArgs, opts: { readOnly?: boolean } = {}): string[] {
+  return [...(opts.readOnly ? ['-r'] : []), '-c', uri, ...args];
 }
 
-/** Run `virsh -c <uri> ...args`; throws VirshError with virsh's own message on failure. */
-export async function virsh(uri: string, args: VirshArgs, opts: { timeoutMs?: number } = {}): Promise<string> {
-  const r = await run('virsh', virshArgv(uri, args), { timeoutMs: opts.timeoutMs ?? 30_000, env: { LC_ALL: 'C' } });
+/** Run `virsh [-r] -c <uri> ...args`; throws VirshError with virsh's own message on failure. */
+export async function virsh(uri: string, args: VirshArgs, opts: { timeoutMs?: number; readOnly?: boolean } = {}): Promise<string> {
+  const r = await run('virsh', virshArgv(uri, args, opts), { timeoutMs: opts.timeoutMs ?? 30_000, env: { LC_ALL: 'C' } });
   if (r.exitCode !== 0 || r.timedOut) {
     const what = r.timedOut ? `virsh ${args[0] ?? ''} timed out` : virshErrorMessage(r.stderr || r.stdout, `virsh ${args[0] ?? ''} exited with code ${r.exitCode}`);
     throw new VirshError(what, r);

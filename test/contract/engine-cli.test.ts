@@ -1,7 +1,6 @@
 // `hostdeck engine ...` run as a program against the oVirt engine stand-in
 // (built from the published host-register protocol; test/lib/engine-standin.ts).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +10,8 @@ import type { CommandContext } from '../../src/cli/registry.ts';
 import { createCore } from '../../src/core/index.ts';
 import { resolveConfig } from '../../src/config.ts';
 import { Services } from '../../src/services.ts';
+import { runCli } from '../lib/cli-process.ts';
 import { makeHostRoot, removeStandinPki, startEngineStandin, type EngineStandin, type HostRoot } from '../lib/engine-standin.ts';
-
-const root = new URL('../..', import.meta.url).pathname;
 
 describe('hostdeck engine CLI against the oVirt engine stand-in', () => {
   let engine: EngineStandin;
@@ -32,20 +30,7 @@ describe('hostdeck engine CLI against the oVirt engine stand-in', () => {
   });
   after(() => removeStandinPki());
 
-  // stdin is a pipe: the CLI has no terminal to ask on. Asynchronous, so the
-  // stand-in in this process keeps answering while the CLI runs.
-  const hostdeck = (...args: string[]) => new Promise<{ code: number | null; out: string; err: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.tsx', ...args, '--db', join(dir, 'state.db')], {
-      cwd: root, env: { ...process.env, HOSTDECK_ENGINE_ROOT: host.root }, stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => { out += c; });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => { err += c; });
-    child.stdin.end();
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
+  const hostdeck = (...args: string[]) => runCli([...args, '--db', join(dir, 'state.db')], { HOSTDECK_ENGINE_ROOT: host.root });
   const caFile = () => join(host.root, 'etc/pki/ovirt-engine/ca.pem');
 
   test('register with --fingerprint, then status, then unregister', async () => {

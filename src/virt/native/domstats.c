@@ -117,7 +117,9 @@ static void execute(napi_env env, void *data) {
     Job *j = data;
     Sampler *s = j->s;
     if (!s->conn) {
-        s->conn = virConnectOpen(s->uri);
+        /* Statistics only read: a read-only connection (as `virsh -r`), so
+         * this one can never change a VM, engine-owned or not. */
+        s->conn = virConnectOpenReadOnly(s->uri);
         if (!s->conn) { j->error = lastError("cannot connect to libvirt"); return; }
     }
     virDomainStatsRecordPtr *records = NULL;
