@@ -163,7 +163,9 @@ export class VirtConnection implements VirtLink {
         this.opening = undefined;
       }
     })();
-    return this.opening;
+    const hv = await this.opening;
+    // An open already under way when the mode changed is of the old mode: open again.
+    return this.hvReadOnly === readOnly ? hv : this.hypervisor();
   }
 
   private markDown(err: unknown): void {

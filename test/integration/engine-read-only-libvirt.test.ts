@@ -15,10 +15,12 @@ import { defineGuest, guestImage, guestName, removeGuests, removeStaleGuests, SY
 import { domstate, libvirtReady, virsh } from '../lib/lifecycle.ts';
 import { makeHostRoot, removeStandinPki, startEngineStandin, type EngineStandin, type HostRoot } from '../lib/engine-standin.ts';
 import { createCore } from '../../src/core/index.ts';
+import { categoryOf } from '../../src/domain/errors.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const vm = guestName('enginero');
-const READ_ONLY_ERROR = /operation forbidden: read only access prevents/;
+/** libvirt's own read-only refusal, which the front ends report as "not allowed" (category forbidden). */
+const READ_ONLY_ERROR = (e: unknown) => /operation forbidden: read only access prevents/.test((e as Error).message) && categoryOf(e) === 'forbidden';
 
 describe('read-only libvirt while an engine owns the host (real libvirtd)', () => {
   const s = testServices({ uri: SYSTEM_URI, channel: 'cli' });
