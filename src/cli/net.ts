@@ -172,6 +172,21 @@ function printProbes(ctx: CommandContext, probes: readonly { name: string; targe
   for (const p of probes) ctx.out(`  ${p.ok ? 'ok    ' : 'FAILED'} ${p.name} ${p.target}: ${p.detail}`);
 }
 
+async function mtuTest(ctx: CommandContext, targets: readonly string[], mtu: number | undefined): Promise<number> {
+  if (!targets.length) throw new CommandError('--target: --mtu needs the host to test the path to (--target HOST)', 2);
+  const rs = [];
+  for (const t of targets) {
+    try {
+      rs.push(await ctx.core.diagnostics.mtuPath(t, mtu));
+    } catch (e) {
+      throw toCommandError(e, (f) => `--${f.message.replace(/^mtu:/, 'mtu-size:')}`);
+    }
+  }
+  if (ctx.json) ctx.out(JSON.stringify(rs, null, 2));
+  else printProbes(ctx, rs.map((r) => ({ name: 'mtu', target: r.target, ok: r.ok, detail: r.detail })));
+  return rs.every((r) => r.ok) ? 0 : 1;
+}
+
 function outcome(ctx: CommandContext, r: ApplyResult): number {
   if (ctx.json) ctx.out(JSON.stringify(r, null, 2));
   if (r.status === 'confirmed') { if (!ctx.json) ctx.out('Confirmed: the change is kept.'); return 0; }
@@ -415,10 +430,16 @@ export const netCommands: Command[] = [
   },
   {
     noun: 'net', verb: 'test', summary: 'Probe connectivity: default gateway, DNS, the engine, and --target hosts',
-    options: { target: { type: 'list', description: 'Another host to ping (repeat)', value: 'HOST' } },
+    options: {
+      target: { type: 'list', description: 'Another host to ping (repeat)', value: 'HOST' },
+      mtu: { type: 'boolean', description: 'Instead: the MTU path test to each --target (ping with don\'t-fragment at the MTU; the largest size that passes)' },
+      'mtu-size': { type: 'number', description: 'The MTU to test with --mtu (default: the MTU of the interface the route to the target uses)', value: 'MTU', min: 68, max: 65536 },
+    },
     async run(ctx) {
       const targets = (ctx.options.target as string[] | undefined) ?? [];
       for (const x of targets) if (!/^[A-Za-z0-9.:-]{1,253}$/.test(x) || x.startsWith('-')) throw new CommandError(`--target: must be a host name or IP address (got ${JSON.stringify(x.slice(0, 40))})`, 2);
+      if (ctx.options['mtu-size'] !== undefined && !ctx.options.mtu) throw new CommandError('--mtu-size: only with --mtu', 2);
+      if (ctx.options.mtu) return mtuTest(ctx, targets, ctx.options['mtu-size'] as number | undefined);
       // The console's network test too; printed as the apply's probes are.
       const r = (await netService(ctx).test(targets)).map((x) => ({ name: x.kind, target: x.target, ok: x.ok, detail: x.detail }));
       if (ctx.json) ctx.out(JSON.stringify(r, null, 2));

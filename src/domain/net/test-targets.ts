@@ -39,3 +39,21 @@ export function testTargets<I extends HostResolvers>(inv: I | undefined, hosts: 
   if (resolveName) { const e = targetError('resolve', resolveName); if (e) errors.push(e); else add('resolve', resolveName); }
   return { targets, errors };
 }
+
+/** The MTU path test's limits: IPv4's smallest MTU to IPv6's jumbo-free largest (lo's 65536). */
+export const MTU_MIN = 68;
+export const MTU_MAX = 65536;
+export function mtuError(field: string, v: number): FieldError | undefined {
+  if (!Number.isInteger(v) || v < MTU_MIN || v > MTU_MAX) return { field, message: `must be a whole number from ${MTU_MIN} to ${MTU_MAX} (got ${v})` };
+  return undefined;
+}
+
+/**
+ * The ping payload (ping -s) whose packet fills an MTU: the MTU less the IP header
+ * (20 bytes IPv4, 40 IPv6) and ICMP's 8; an IP packet carries at most 65535 bytes.
+ */
+export function mtuPayload(mtu: number, family: 4 | 6): number {
+  return family === 6 ? Math.min(mtu, 65535 + 40) - 48 : Math.min(mtu, 65535) - 28;
+}
+
+export interface MtuPathResult { target: string; mtu: number; size: number; ok: boolean; largest?: number; detail: string }

@@ -3,7 +3,7 @@
 // resolve a name), one result per target. Which targets to test, and their
 // validation, is a domain rule (src/domain/net/test-targets.ts).
 import { isIP } from 'node:net';
-import type { TestResult, TestTarget } from '../../domain/net/test-targets.ts';
+import { mtuPayload, type MtuPathResult, type TestResult, type TestTarget } from '../../domain/net/test-targets.ts';
 import type { InventoryRunner } from './inventory.ts';
 import { connectTcp, queryDns } from './probes.ts';
 
@@ -53,4 +53,36 @@ export async function testNetwork(runner: InventoryRunner, targets: readonly Tes
     onResult?.(r);
     return r;
   }));
+}
+
+/** One ping of `size` payload bytes with don't-fragment (ping -M do): whether it came back. */
+async function pingDf(runner: InventoryRunner, target: string, size: number): Promise<{ ok: boolean; why: string }> {
+  const v6 = isIP(target) === 6;
+  const r = await runner.run('ping', [...(v6 ? ['-6'] : []), '-n', '-M', 'do', '-s', String(size), '-c', '1', '-W', '1', '--', target], { timeoutMs: 5000 });
+  if (r.spawnError) return { ok: false, why: 'ping is not installed' };
+  if (parsePing(r.stdout).received > 0) return { ok: true, why: '' };
+  return { ok: false, why: (r.stderr.trim().split('\n').pop() ?? '') || 'no reply' };
+}
+
+/**
+ * The MTU path test: a ping with don't-fragment that fills `mtu`; when it does not
+ * pass, the largest payload that does (halving the gap between a size that passed
+ * and one that did not, about 16 pings at most).
+ */
+export async function testMtuPath(runner: InventoryRunner, target: string, mtu: number): Promise<MtuPathResult> {
+  const family = isIP(target) === 6 ? 6 : 4;
+  const size = mtuPayload(mtu, family);
+  const full = await pingDf(runner, target, size);
+  if (full.ok) return { target, mtu, size, ok: true, largest: size, detail: `${size} bytes pass unfragmented (MTU ${mtu})` };
+  const small = await pingDf(runner, target, 0);
+  if (!small.ok) return { target, mtu, size, ok: false, detail: `${target} does not answer ping at all: ${small.why}` };
+  let pass = 0;
+  let fail = size;
+  while (fail - pass > 1) {
+    const mid = Math.floor((pass + fail) / 2);
+    if ((await pingDf(runner, target, mid)).ok) pass = mid;
+    else fail = mid;
+  }
+  const pathMtu = pass + (family === 6 ? 48 : 28);
+  return { target, mtu, size, ok: false, largest: pass, detail: `${size} bytes (MTU ${mtu}) do not pass unfragmented (${full.why}); the largest that passes is ${pass} bytes (path MTU ${pathMtu})` };
 }

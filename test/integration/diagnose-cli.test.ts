@@ -1,0 +1,111 @@
+// `hostdeck diagnose --json` and `hostdeck net test --mtu` on this machine's
+// real programs and libvirtd: the checks that must hold here (libvirtd
+// connected, / and /var with figures, memory read, each non-ok check with
+// why), the exit status following failed checks; the MTU path test against
+// 127.0.0.1 at lo's MTU, and in a network namespace whose lo has a smaller
+// MTU than asked, where it finds the largest size that passes.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli.tsx';
+import { run } from '../../src/exec/runner.ts';
+import type { CheckResult } from '../../src/domain/diagnostics.ts';
+import type { MtuPathResult } from '../../src/domain/net/test-targets.ts';
+
+let dir = '';
+const savedLog = process.env.HOSTDECK_LOG;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'hostdeck-diagnose-'));
+  process.env.HOSTDECK_LOG = join(dir, 'hostdeck.log');
+});
+after(() => {
+  if (savedLog === undefined) delete process.env.HOSTDECK_LOG; else process.env.HOSTDECK_LOG = savedLog;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function hostdeck(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let o = '';
+  let e = '';
+  const code = await main([...argv, '-c', 'qemu:///system', '--db', join(dir, 'state.db')], { stdout: (t) => { o += t; }, stderr: (t) => { e += t; } });
+  return { code, out: o, err: e };
+}
+
+describe('hostdeck diagnose', () => {
+  it('--json: every check with a status, why where it is not ok, a fix where it warns or fails; libvirtd and / hold here', async () => {
+    const r = await hostdeck('diagnose', '--json');
+    const { summary, checks } = JSON.parse(r.out) as { summary: { failed: number }; checks: CheckResult[] };
+    const ids = checks.map((c) => c.id);
+    for (const id of ['virtualization', 'cpu-flags', 'memory', 'disk:/', 'disk:/var', 'time', 'dns', 'cert', 'libvirt', 'service', 'storage-domains']) assert.ok(ids.includes(id), `${id} in ${ids.join(' ')}`);
+    assert.ok(ids.some((i) => i.startsWith('nic')));
+    for (const c of checks) {
+      assert.ok(['ok', 'warning', 'failed', 'not-applicable', 'unknown'].includes(c.status), c.id);
+      assert.ok(c.detail.length > 0, c.id);
+      if (c.status === 'warning' || c.status === 'failed') assert.ok(c.fix, `${c.id} has a fix`);
+    }
+    const by = new Map(checks.map((c) => [c.id, c]));
+    assert.equal(by.get('libvirt')!.status, 'ok');
+    assert.match(by.get('libvirt')!.detail, /connected to qemu:\/\/\/system/);
+    assert.match(by.get('disk:/')!.detail, /free of .* % used/);
+    assert.match(by.get('memory')!.detail, /available/);
+    // A fresh state DB: not registered, no storage domain.
+    assert.equal(by.get('cert')!.status, 'not-applicable');
+    assert.equal(by.get('storage-domains')!.status, 'not-applicable');
+    assert.equal(summary.failed, checks.filter((c) => c.status === 'failed').length);
+    assert.equal(r.code, summary.failed ? 1 : 0);
+  });
+
+  it('a failed check (libvirtd not reachable at the URI given) makes the exit status 1, with the fix', async () => {
+    let o = '';
+    const code = await main(['diagnose', '--json', '-c', `qemu+unix:///system?socket=${join(dir, 'no-such.sock')}`, '--db', join(dir, 'state.db')], { stdout: (t) => { o += t; }, stderr: () => {} });
+    const lv = (JSON.parse(o) as { checks: CheckResult[] }).checks.find((c) => c.id === 'libvirt')!;
+    assert.equal(lv.status, 'failed');
+    assert.match(lv.fix!, /systemctl start libvirtd/);
+    assert.equal(code, 1);
+  });
+
+  it('prints one line per check with its fix and the summary', async () => {
+    const r = await hostdeck('diagnose');
+    assert.match(r.out, /^ok {13}libvirtd running: connected to qemu:\/\/\/system$/m);
+    assert.match(r.out, /^(all \d+ checks ok|\d+ warning\(s\), \d+ ok|\d+ failed, \d+ warning\(s\), \d+ ok)$/m);
+    if (/^warning /m.test(r.out)) assert.match(r.out, /^ {15}fix: /m);
+  });
+});
+
+describe('hostdeck net test --mtu', () => {
+  it('127.0.0.1 at lo\'s MTU: the packet that fills it passes unfragmented', async () => {
+    const loMtu = Number(readFileSync('/sys/class/net/lo/mtu', 'utf8'));
+    const r = await hostdeck('net', 'test', '--mtu', '--target', '127.0.0.1', '--json');
+    const [m] = JSON.parse(r.out) as MtuPathResult[];
+    assert.equal(r.code, 0);
+    assert.equal(m!.mtu, loMtu);
+    assert.equal(m!.ok, true);
+    assert.equal(m!.largest, Math.min(loMtu, 65535) - 28);
+  });
+
+  it('a path narrower than the MTU asked: exit 1 and the largest size that passes (lo at 1300 in its own network namespace)', async () => {
+    // The namespace's lo is this test's own: the host's interfaces are not touched.
+    const r = await run('unshare', ['-n', '--', 'sh', '-c', 'ip link set lo up mtu 1300 && exec "$@"', 'sh', process.execPath, '--import', 'tsx', 'src/main.ts', 'net', 'test', '--mtu', '--target', '127.0.0.1', '--mtu-size', '1500', '--json', '-c', 'test:///default', '--db', join(dir, 'ns.db')], { timeoutMs: 120_000, cwd: join(import.meta.dirname, '../..') });
+    assert.equal(r.exitCode, 1, r.stderr);
+    const [m] = JSON.parse(r.stdout) as MtuPathResult[];
+    assert.equal(m!.size, 1472);
+    assert.equal(m!.largest, 1300 - 28);
+    assert.match(m!.detail, /largest that passes is 1272 bytes \(path MTU 1300\)/);
+  });
+
+  it('bad input is refused with exit 2 naming the option, nothing pinged', async () => {
+    const noTarget = await hostdeck('net', 'test', '--mtu');
+    assert.equal(noTarget.code, 2);
+    assert.match(noTarget.err, /--target: --mtu needs the host/);
+    const dash = await hostdeck('net', 'test', '--mtu', '--target', '-s1');
+    assert.equal(dash.code, 2);
+    assert.match(dash.err, /--target: must be a host name or IP address/);
+    const size = await hostdeck('net', 'test', '--mtu', '--target', '127.0.0.1', '--mtu-size', '40');
+    assert.equal(size.code, 2);
+    assert.match(size.err, /--mtu-size/);
+    const alone = await hostdeck('net', 'test', '--mtu-size', '1500');
+    assert.equal(alone.code, 2);
+    assert.match(alone.err, /--mtu-size: only with --mtu/);
+  });
+});
