@@ -11,8 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli.tsx';
 import { run } from '../../src/exec/runner.ts';
+import { createDiagnosticsUseCases } from '../../src/core/diagnostics.ts';
 import type { CheckResult } from '../../src/domain/diagnostics.ts';
 import type { MtuPathResult } from '../../src/domain/net/test-targets.ts';
+import { testDoor } from '../lib/door.ts';
+import { testServices } from '../lib/services.ts';
 
 let dir = '';
 const savedLog = process.env.HOSTDECK_LOG;
@@ -63,6 +66,23 @@ describe('hostdeck diagnose', () => {
     assert.equal(lv.status, 'failed');
     assert.match(lv.fix!, /systemctl start libvirtd/);
     assert.equal(code, 1);
+  });
+
+  it('a check that does not answer within its time limit says "cannot tell" and the others still report', async () => {
+    const services = testServices({ uri: 'qemu:///system' });
+    try {
+      // A limit no program can answer within: the checks that start one (the clock, the name) are cut off.
+      const checks = await createDiagnosticsUseCases({ infra: services, door: testDoor(services.events) }, 1).run();
+      const by = new Map(checks.map((c) => [c.id, c]));
+      for (const id of ['time', 'dns']) {
+        assert.equal(by.get(id)!.status, 'unknown', id);
+        assert.match(by.get(id)!.detail, /no answer within 0\.001 s/);
+        assert.ok(by.get(id)!.fix);
+      }
+      assert.ok(checks.length >= 11);
+    } finally {
+      await services.cleanup();
+    }
   });
 
   it('prints one line per check with its fix and the summary', async () => {
