@@ -116,7 +116,7 @@ function redacted(args: readonly string[], idx?: number[]): string[] {
  * outlive it, nor hold its output open), and after `timeoutMs` the group is
  * sent SIGTERM, then SIGKILL 2 s later.
  */
-function killGroupWith(child: import('node:child_process').ChildProcess, timeoutMs?: number): { timedOut: () => boolean; done: () => void } {
+function killGroupWith(child: import('node:child_process').ChildProcess, timeoutMs?: number): { timedOut: () => boolean; done: () => Promise<void> } {
   const pgid = child.pid;
   let timedOut = false;
   const timers: NodeJS.Timeout[] = [];
@@ -132,7 +132,17 @@ function killGroupWith(child: import('node:child_process').ChildProcess, timeout
       timers.push(setTimeout(() => kill('SIGKILL'), 2000));
     }, timeoutMs));
   }
-  return { timedOut: () => timedOut, done: () => { for (const t of timers) clearTimeout(t); } };
+  // A signal is delivered, not done: the run ends once no process of the group is left
+  // (bounded: one stuck in the kernel's uninterruptible sleep cannot hold it forever).
+  const gone = async () => {
+    if (pgid === undefined) return;
+    for (let i = 0; i < 500; i++) {
+      try { process.kill(-pgid, 0); } catch { return; }
+      kill('SIGKILL');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  return { timedOut: () => timedOut, done: async () => { for (const t of timers) clearTimeout(t); await gone(); } };
 }
 
 /** Run a program to completion; never throws for a non-zero exit. */
@@ -164,7 +174,7 @@ export async function run(command: string, args: readonly string[] = [], opts: R
   const sub = execa(command, [...args], execaOpts);
   const group = opts.processGroup ? killGroupWith(sub.nodeChildProcess, opts.timeoutMs) : undefined;
   const r = await sub;
-  group?.done();
+  await group?.done();
   const durationMs = performance.now() - started;
   const code = (r as { code?: string }).code;
   const spawnError = code === 'ENOENT' || code === 'EACCES' ? `${command}: ${code === 'ENOENT' ? 'not installed (not found on PATH)' : 'permission denied'}` : undefined;

@@ -68,7 +68,8 @@ export function renderTui(tree: ReactElement, size: { columns: number; rows: num
       stdout.rows = rows;
       stdout.emit('resize');
     },
-    async waitFor(what: string | RegExp | ((frame: string) => boolean), timeoutMs = 5000): Promise<string> {
+    // Returns as soon as the frame shows it: the limit only says when to give up, so it is generous for a loaded machine (CI runs test files side by side).
+    async waitFor(what: string | RegExp | ((frame: string) => boolean), timeoutMs = 20_000): Promise<string> {
       const test = typeof what === 'function' ? what : typeof what === 'string' ? (s: string) => s.includes(what) : (s: string) => what.test(s);
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
