@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli.tsx';
+import { runMain } from '../lib/cli-main.ts';
 import { observe } from '../../src/exec/runner.ts';
 
 let dir = '';
@@ -33,12 +33,7 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function hostdeck(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let o = '';
-  let e = '';
-  const code = await main([...argv, '-c', 'test:///default', '--db', join(dir, 'state.db')], { stdout: (t) => { o += t; }, stderr: (t) => { e += t; } });
-  return { code, out: o, err: e };
-}
+const hostdeck = (...argv: string[]) => runMain(join(dir, 'state.db'), 'test:///default', ['logs', ...argv]);
 
 describe('hostdeck logs: bad input', () => {
   const cases: [string[], RegExp][] = [
@@ -65,7 +60,7 @@ describe('hostdeck logs: bad input', () => {
       const ran: string[] = [];
       const stop = observe((r) => ran.push(r.command));
       try {
-        const r = await hostdeck('logs', ...argv);
+        const r = await hostdeck(...argv);
         assert.equal(r.code, 2, r.err);
         assert.match(r.err, message);
         assert.equal(r.out, '');
@@ -77,10 +72,10 @@ describe('hostdeck logs: bad input', () => {
   }
 
   it('a file not under /var/log, or not there: exit 2 saying so and how to list the logs', async () => {
-    const r = await hostdeck('logs', '--source', 'no-such-dir/no-such.log');
+    const r = await hostdeck('--source', 'no-such-dir/no-such.log');
     assert.equal(r.code, 2);
     assert.match(r.err, /source: no log file no-such-dir\/no-such\.log in \/var\/log \(hostdeck logs --sources lists them\)/);
-    const vm = await hostdeck('logs', '--source', 'vm:no-such-vm');
+    const vm = await hostdeck('--source', 'vm:no-such-vm');
     assert.equal(vm.code, 2);
     assert.match(vm.err, /no libvirt log for VM no-such-vm/);
   });
@@ -88,25 +83,25 @@ describe('hostdeck logs: bad input', () => {
 
 describe('hostdeck logs: reading', () => {
   it('--lines: the last lines of the file', async () => {
-    const r = await hostdeck('logs', '--source', 'hostdeck', '-n', '2');
+    const r = await hostdeck('--source', 'hostdeck', '-n', '2');
     assert.equal(r.code, 0, r.err);
     assert.deepEqual(r.out.trim().split('\n'), lines.slice(2));
   });
 
   it('--priority warning: the error and warning lines; --since: from that time', async () => {
-    const p = await hostdeck('logs', '--source', 'hostdeck', '--priority', 'warning');
+    const p = await hostdeck('--source', 'hostdeck', '--priority', 'warning');
     assert.deepEqual(p.out.trim().split('\n'), lines.slice(1, 3));
-    const s = await hostdeck('logs', '--source', 'hostdeck', '--since', new Date(T0 + 120_000).toISOString());
+    const s = await hostdeck('--source', 'hostdeck', '--since', new Date(T0 + 120_000).toISOString());
     assert.deepEqual(s.out.trim().split('\n'), lines.slice(2));
   });
 
   it('--at: the page from the first line at that time', async () => {
-    const r = await hostdeck('logs', '--source', 'hostdeck', '--at', new Date(T0 + 30_000).toISOString(), '-n', '1');
+    const r = await hostdeck('--source', 'hostdeck', '--at', new Date(T0 + 30_000).toISOString(), '-n', '1');
     assert.deepEqual(r.out.trim().split('\n'), [lines[1]]);
   });
 
   it('--search: the matching lines with their byte offsets, then the count', async () => {
-    const r = await hostdeck('logs', '--source', 'hostdeck', '--search', 'connected data\\d');
+    const r = await hostdeck('--source', 'hostdeck', '--search', 'connected data\\d');
     assert.equal(r.code, 0, r.err);
     const offset3 = Buffer.byteLength(`${lines.slice(0, 3).join('\n')}\n`);
     const out = r.out.trim().split('\n').map((l) => l.trim());
@@ -115,20 +110,20 @@ describe('hostdeck logs: reading', () => {
   });
 
   it('--sources lists hostdeck\'s own log with its path', async () => {
-    const r = await hostdeck('logs', '--sources', '--json');
+    const r = await hostdeck('--sources', '--json');
     const list = JSON.parse(r.out) as { id: string; path?: string }[];
     assert.deepEqual(list.find((s) => s.id === 'hostdeck')?.path, log);
   });
 
   it('--follow prints the last lines, then lines as they are written, until interrupted', async () => {
     let out = '';
-    const done = main(['logs', '--source', 'hostdeck', '-n', '1', '--follow', '-c', 'test:///default', '--db', join(dir, 'state.db')], { stdout: (t) => { out += t; }, stderr: () => undefined });
+    const done = runMain(join(dir, 'state.db'), 'test:///default', ['logs', '--source', 'hostdeck', '-n', '1', '--follow'], (t) => { out += t; });
     const waitFor = async (s: string) => { for (let i = 0; i < 500 && !out.includes(s); i++) await new Promise((r) => setTimeout(r, 20)); assert.ok(out.includes(s), out); };
     await waitFor('connected data2');
     appendFileSync(log, `${new Date(T0 + 240_000).toISOString()} vm: web1 started\n`);
     await waitFor('web1 started');
     process.emit('SIGINT');
-    assert.equal(await done, 0);
+    assert.equal((await done).code, 0);
     assert.deepEqual(out.trim().split('\n'), [lines[3], `${new Date(T0 + 240_000).toISOString()} vm: web1 started`]);
   });
 });
