@@ -13,6 +13,8 @@ import { networkScreens } from './network/index.ts';
 import { storageDomainsScreen } from './storage-domains/index.ts';
 import { storageConnectionsScreen } from './storage-connections/index.ts';
 import { supportScreen } from './support/index.ts';
+import { logsScreen } from './logs/index.ts';
+import { diagnosticsScreen } from './diagnostics/index.ts';
 
 export const SCREENS: ScreenDef[] = [
   dashboardScreen,
@@ -27,6 +29,8 @@ export const SCREENS: ScreenDef[] = [
   storageDomainsScreen,
   storageConnectionsScreen,
   supportScreen,
+  logsScreen,
+  diagnosticsScreen,
 ];
 
 export const ACTIONS: PaletteAction[] = [];

@@ -55,6 +55,7 @@ export function Events({ shell, active }: ScreenProps) {
     bind(K.filterText, { action: () => { setDraft(text); setEditing(true); shell.setCapture(true); } }),
     bind(K.severity, { description: `Severity ≥ ${minSeverity}`, action: () => setMinSeverity((s) => SEVERITIES[(SEVERITIES.indexOf(s) + 1) % SEVERITIES.length]!) }),
     bind(K.clearFilters, { action: () => { setText(''); setMinSeverity('info'); }, when: Boolean(text) || minSeverity !== 'info' }),
+    bind(K.logsAtTime, { action: () => { const e = events.find((x) => String(x.id) === selected); if (e) shell.push('logs', { at: e.time }); }, when: Boolean(selected) }),
   ];
   useBindings(bindings);
 
@@ -90,6 +91,7 @@ export function EventDetail({ shell, params }: ScreenProps) {
   useBindings([
     bind(K.nextEvent, { action: () => step(1), when: at >= 0 && at + 1 < events.length }),
     bind(K.previousEvent, { action: () => step(-1), when: at > 0 }),
+    bind(K.logsAtTime, { action: () => { const e = shell.core.events.get(id); if (e) shell.push('logs', { at: e.time }); } }),
   ]);
   const e = shell.core.events.get(id);
   if (!e) return <Text {...tone(t, 'error')}>Event {String(params.id)} does not exist.</Text>;

@@ -10,5 +10,7 @@ import { topCommands } from './top.ts';
 import { storageDomainCommands } from './storage-domain.ts';
 import { storageConnectionCommands } from './storage-connection.ts';
 import { supportCommands } from './support.ts';
+import { logCommands } from './logs.ts';
+import { diagnoseCommands } from './diagnose.ts';
 
-export const COMMANDS: readonly Command[] = [...hostCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands, ...supportCommands, ...hookCommands];
+export const COMMANDS: readonly Command[] = [...hostCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands, ...supportCommands, ...logCommands, ...hookCommands, ...diagnoseCommands];

@@ -75,6 +75,7 @@ export const ACTION_CATALOG = [
   // event tells who made which port blink and when.
   ext('interface', 'network.identify', "Blink a port's LED"),
   read('network', 'network.test', 'Test the network (gateways, DNS, hosts)'),
+  read('network', 'network.mtu-test', "Test the MTU path to a host (ping with don't-fragment at the MTU)"),
   read('network', 'network.summary', 'Show the network at a glance (backend, degraded bonds, an apply waiting)'),
   read('storage-connection', 'storage-connection.list', 'List the storage connections'),
   db('storage-connection', 'storage-connection.add', 'Add a storage connection'),
@@ -101,6 +102,8 @@ export const ACTION_CATALOG = [
   read('event', 'event.list', 'List the events'),
   read('host', 'host.show', "Show this host's facts"),
   read('host', 'hook.list', 'List the hook points and their scripts'),
+  read('host', 'log.read', 'Read the journal, the files under /var/log, hostdeck\'s log and the VMs\' libvirt logs'),
+  read('host', 'host.diagnose', 'Run the preflight and health checks'),
   // Mutating: a bundle writes up to its size limit on the host's disks (often
   // when one is full) or onto a removable disk, and carries the host's logs
   // away; read-only mode promises hostdeck writes nothing on the host, so it

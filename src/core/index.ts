@@ -24,6 +24,8 @@ import { createStorageDomainUseCases, type StorageDomainUseCases } from './stora
 import { createNetworkUseCases, type NetworkUseCases } from './network.ts';
 import { createHookUseCases, type HookUseCases } from './hooks.ts';
 import { createSupportUseCases, type SupportUseCases } from './support.ts';
+import { createLogUseCases, type LogUseCases } from './logs.ts';
+import { createDiagnosticsUseCases, type DiagnosticsUseCases } from './diagnostics.ts';
 
 /** What every use-case factory receives. */
 export interface CoreContext {
@@ -57,6 +59,10 @@ export interface Core {
   readonly support: SupportUseCases;
   /** The hook points and their scripts (`hostdeck hooks list`); actions run them through aroundHooks. */
   readonly hooks: HookUseCases;
+  /** The preflight and health checks and the MTU path test (built on first use). */
+  readonly diagnostics: DiagnosticsUseCases;
+  /** The log viewer: the journal, /var/log files, hostdeck's log, VMs' libvirt logs. */
+  readonly logs: LogUseCases;
 }
 
 export function createCore(infra: Services, principal: Principal): Core {
@@ -65,6 +71,7 @@ export function createCore(infra: Services, principal: Principal): Core {
   const vms = createVmUseCases(ctx);
   let storageConnections: StorageConnectionUseCases | undefined;
   let storageDomains: StorageDomainUseCases | undefined;
+  let diagnostics: DiagnosticsUseCases | undefined;
   return {
     principal,
     whyNot: door.whyNot,
@@ -84,6 +91,8 @@ export function createCore(infra: Services, principal: Principal): Core {
     network: createNetworkUseCases(ctx),
     support: createSupportUseCases(ctx),
     hooks: createHookUseCases(ctx),
+    get diagnostics() { return (diagnostics ??= createDiagnosticsUseCases(ctx)); },
+    logs: createLogUseCases(ctx),
   };
 }
 
