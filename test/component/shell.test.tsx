@@ -23,7 +23,7 @@ function Danger({ shell }: ScreenProps) {
   ]);
   return <Text>wiped {count} times</Text>;
 }
-const dangerScreen: ScreenDef = { id: 'danger', title: 'Danger zone', key: 'd', description: 'test screen', component: Danger };
+const dangerScreen: ScreenDef = { id: 'danger', title: 'Danger zone', key: 'w', description: 'test screen', component: Danger };
 
 function mount(opts: { readOnly?: boolean; columns?: number; rows?: number } = {}) {
   const services = testServices({ readOnly: opts.readOnly });
@@ -81,7 +81,7 @@ describe('the shell', () => {
   });
 
   it('a dangerous action asks first; No leaves things unchanged, Yes runs it', async () => {
-    await env.ui.press('d');
+    await env.ui.press('w');
     await env.ui.waitFor('wiped 0 times');
     await env.ui.press('x');
     await env.ui.waitFor('Really wipe the thing?');
@@ -103,7 +103,7 @@ describe('the shell', () => {
   });
 
   it("an error belongs to the screen that raised it: gone on the next key, and when another screen is shown", async () => {
-    await env.ui.press('d');
+    await env.ui.press('w');
     await env.ui.waitFor('Dashboard › Danger zone');
     await env.ui.press('e');
     await env.ui.waitFor('✗ engine unreachable');
@@ -117,7 +117,7 @@ describe('the shell', () => {
   });
 
   it('a success notice outlives the screen that closed (a result often closes its screen)', async () => {
-    await env.ui.press('d');
+    await env.ui.press('w');
     await env.ui.waitFor('Dashboard › Danger zone');
     await env.ui.press('x');
     await env.ui.waitFor('Really wipe the thing?');
@@ -142,7 +142,7 @@ describe('read-only mode', () => {
     const env = mount({ readOnly: true });
     try {
       await env.ui.waitFor(/READ-ONLY[\s\S]*Danger zone/);
-      await env.ui.press('d');
+      await env.ui.press('w');
       let f = await env.ui.waitFor('wiped 0 times');
       assert.doesNotMatch(f.split('\n').at(-1)!, /Wipe thing/);
       await env.ui.press('x');
@@ -235,7 +235,7 @@ describe('the footer and the help', () => {
   it('? in read-only mode lists the keys that change the host, marked unavailable with the reason', async () => {
     const env = mount({ readOnly: true });
     try {
-      await env.ui.press('d');
+      await env.ui.press('w');
       await env.ui.waitFor('Dashboard › Danger zone');
       await env.ui.press('?');
       let f = await env.ui.waitFor('Help: Danger zone');
