@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, sy
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli.tsx';
+import { runMain, type CliRun } from '../lib/cli-main.ts';
 import { runOk } from '../../src/exec/runner.ts';
 import { hostParts } from '../../src/host/support/parts.ts';
 import type { SupportBundle } from '../../src/core/support.ts';
@@ -30,12 +30,7 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function hostdeck(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let o = '';
-  let e = '';
-  const code = await main([...argv, '-c', 'test:///default', '--db', join(dir, 'state.db')], { stdout: (t) => { o += t; }, stderr: (t) => { e += t; } });
-  return { code, out: o, err: e };
-}
+const hostdeck = (...argv: string[]): Promise<CliRun> => runMain(join(dir, 'state.db'), 'test:///default', argv);
 
 describe('hostdeck support bundle', () => {
   const bad: [string, string[], RegExp][] = [

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli.tsx';
+import { runMain, type CliRun } from '../lib/cli-main.ts';
 import { run } from '../../src/exec/runner.ts';
 import { createDiagnosticsUseCases } from '../../src/core/diagnostics.ts';
 import type { CheckResult } from '../../src/domain/diagnostics.ts';
@@ -28,12 +28,7 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function hostdeck(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let o = '';
-  let e = '';
-  const code = await main([...argv, '-c', 'qemu:///system', '--db', join(dir, 'state.db')], { stdout: (t) => { o += t; }, stderr: (t) => { e += t; } });
-  return { code, out: o, err: e };
-}
+const hostdeck = (...argv: string[]): Promise<CliRun> => runMain(join(dir, 'state.db'), 'qemu:///system', argv);
 
 describe('hostdeck diagnose', () => {
   it('--json: every check with a status, why where it is not ok, a fix where it warns or fails; libvirtd and / hold here', async () => {
@@ -60,9 +55,8 @@ describe('hostdeck diagnose', () => {
   });
 
   it('a failed check (libvirtd not reachable at the URI given) makes the exit status 1, with the fix', async () => {
-    let o = '';
-    const code = await main(['diagnose', '--json', '-c', `qemu+unix:///system?socket=${join(dir, 'no-such.sock')}`, '--db', join(dir, 'state.db')], { stdout: (t) => { o += t; }, stderr: () => {} });
-    const lv = (JSON.parse(o) as { checks: CheckResult[] }).checks.find((c) => c.id === 'libvirt')!;
+    const { code, out } = await runMain(join(dir, 'state.db'), `qemu+unix:///system?socket=${join(dir, 'no-such.sock')}`, ['diagnose', '--json']);
+    const lv = (JSON.parse(out) as { checks: CheckResult[] }).checks.find((c) => c.id === 'libvirt')!;
     assert.equal(lv.status, 'failed');
     assert.match(lv.fix!, /systemctl start libvirtd/);
     assert.equal(code, 1);
