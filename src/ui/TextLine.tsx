@@ -21,8 +21,18 @@ export function editText(value: string, input: string, key: { backspace?: boolea
   if (key.ctrl && input === 'w') return value.replace(/\S*\s*$/, '');
   if (key.ctrl || key.meta || key.return || key.escape || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return undefined;
   if (!input) return undefined;
-  // Drop control characters (pasted newlines and the like).
-  // eslint-disable-next-line no-control-regex -- dropping control characters is the point
-  const clean = input.replace(/[\u0000-\u001f\u007f]/g, '');
-  return clean ? value + clean : undefined;
+  // Keys typed quickly (a slow SSH link, a script) can reach us in one read, e.g. Ctrl-U then a new
+  // value: the line-editing keys in it act in order; other control characters (pasted newlines) drop.
+  let next = value;
+  let changed = false;
+  for (const ch of input) {
+    if (ch === '\u0015') next = '';
+    else if (ch === '\u0017') next = next.replace(/\S*\s*$/, '');
+    else if (ch === '\u007f' || ch === '\b') next = next.slice(0, -1);
+    // eslint-disable-next-line no-control-regex -- dropping control characters is the point
+    else if (/[\u0000-\u001f]/.test(ch)) continue;
+    else next += ch;
+    changed = true;
+  }
+  return changed ? next : undefined;
 }

@@ -77,6 +77,11 @@ describe('text editing', () => {
     assert.equal(editText('abc', 'u', { ctrl: true }), '');
     assert.equal(editText('a', 'b\u0007c', {}), 'abc');
     assert.equal(editText('a', '', { return: true }), undefined);
+    // Keys that arrive in one read (typed fast over SSH): Ctrl-U then a value replaces the old one.
+    assert.equal(editText('1G', '\u0015128M', {}), '128M');
+    assert.equal(editText('abc def', '\u0017x', {}), 'abc x');
+    assert.equal(editText('abc', '\u007f\u007fz', {}), 'az');
+    assert.equal(editText('a', '\n', {}), undefined);
   });
 });
 
