@@ -12,6 +12,7 @@ import { compactBytes } from '../../src/domain/size.ts';
 import { fsUsedPercent } from '../../src/domain/fs-usage.ts';
 import { useHostMetrics } from '../../src/store/use-vms.ts';
 import { hbar } from '../../src/ui/braille.ts';
+import { fitCell } from '../../src/ui/cell.ts';
 import { Chart } from '../../src/ui/Chart.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { nextWindow } from '../vms/VmDetail.tsx';
@@ -20,12 +21,13 @@ import { bothOrders, ProcessList, type ProcessOrder } from './ProcessList.tsx';
 
 const rate = (v: number) => `${compactBytes(v)}/s`;
 
-function Bar({ label, ratio, text, width }: { label: string; ratio: number; text: string; width: number }) {
+function Bar({ label, labelWidth, ratio, text, width }: { label: string; labelWidth: number; ratio: number; text: string; width: number }) {
+  // A label too long for its room (a deep mount point) keeps its end, which tells it from its neighbours.
   const t = useTheme();
   const role = ratio >= 0.9 ? 'error' : ratio >= 0.75 ? 'warn' : 'ok';
   return (
     <Text wrap="truncate">
-      <Text {...tone(t, 'dim')}>{label.padEnd(6)}</Text>
+      <Text {...tone(t, 'dim')}>{fitCell(label, labelWidth - 1, 'left', 'end')} </Text>
       <Text {...tone(t, role)}>{hbar(ratio, width)}</Text>
       <Text> {text}</Text>
     </Text>
@@ -55,7 +57,11 @@ export const HostMonitor = memo(function HostMonitor({ shell }: ScreenProps) {
 
   const width = shell.size.columns - 2;
   const leftW = Math.floor(width / 2) - 1;
-  const barW = Math.max(8, leftW - 6 - 18);
+  // Labels as wide as the longest mount point shown (/check, /var/lib/libvirt/images), as long as the bars keep 8 columns.
+  const BAR_MIN = 8;
+  const BAR_TEXT = 18;
+  const labelW = Math.max(6, Math.min(leftW - BAR_MIN - BAR_TEXT, 1 + Math.max(0, ...m.filesystems.slice(0, 3).map((f) => f.mount.length))));
+  const barW = Math.max(BAR_MIN, leftW - labelW - BAR_TEXT);
   const GiB = (b: number) => `${(b / 1024 ** 3).toFixed(1)}G`;
   const rowsAvail = shell.size.rows;
   // Four charts side by side where each gets 28 columns, else two by two (80 columns): a chart
@@ -84,25 +90,28 @@ export const HostMonitor = memo(function HostMonitor({ shell }: ScreenProps) {
   // Each legend's current value is its series' latest point: the same sum over NICs and disks the chart draws.
   const latest = (s: Parameters<typeof h>[0], text: (v: number) => string) => { const p = h(s).at(-1); return p ? text(p.v) : '-'; };
   const nicW = Math.floor(width / 2) - 1;
+  // Names whole: an interface name has up to 15 characters; disks (nvme0n1p1, dm-12) fewer. The two rates keep 20 columns.
+  const nameW = Math.max(14, Math.min(nicW - 20, 1 + Math.max(0, ...m.nics.slice(0, nicRows).map((n) => n.name.length), ...m.disks.slice(0, diskRows).map((d) => d.name.length))));
+  const ioRow = (name: string, a: string, b: string) => `${fitCell(name, nameW - 1)} ${a.padStart(10)}${b.padStart(10)}`;
   const cw = Math.floor((width - (across - 1)) / across);
   return (
     <Box flexDirection="column" height={rowsAvail} paddingX={1}>
       <Box flexDirection="row" height={topH}>
         <Box flexDirection="column" width={leftW} overflow="hidden">
-          <Bar label="cpu" ratio={m.cpuPercent / 100} width={barW} text={`${m.cpuPercent.toFixed(1)}%`} />
-          {m.cores.slice(0, coreRows).map((c, i) => <Bar key={i} label={`cpu${i}`} ratio={c / 100} width={barW} text={`${c.toFixed(1)}%`} />)}
-          <Bar label="mem" ratio={m.memory.usedBytes / Math.max(1, m.memory.totalBytes)} width={barW} text={`${GiB(m.memory.usedBytes)}/${GiB(m.memory.totalBytes)}`} />
-          <Bar label="swap" ratio={m.memory.swapUsedBytes / Math.max(1, m.memory.swapTotalBytes)} width={barW} text={m.memory.swapTotalBytes ? `${GiB(m.memory.swapUsedBytes)}/${GiB(m.memory.swapTotalBytes)}` : 'none'} />
-          <Text wrap="truncate"><Text {...tone(t, 'dim')}>{'load'.padEnd(6)}</Text>{m.load.map((l) => l.toFixed(2)).join('  ')}  ({m.cores.length} CPUs)</Text>
-          {m.temperatures ? <Text wrap="truncate"><Text {...tone(t, 'dim')}>{'temp'.padEnd(6)}</Text>{m.temperatures.main !== undefined ? `${m.temperatures.main.toFixed(0)}°C` : '-'}{m.temperatures.max !== undefined ? ` (max ${m.temperatures.max.toFixed(0)}°C)` : ''}</Text> : null}
-          {m.filesystems.slice(0, 3).map((f) => <Bar key={f.mount} label={f.mount.length > 5 ? `…${f.mount.slice(-4)}` : f.mount} ratio={fsUsedPercent(f) / 100} width={barW} text={`${fsUsedPercent(f)}% ${GiB(f.availKiB * 1024)} avail`} />)}
+          <Bar label="cpu" labelWidth={labelW} ratio={m.cpuPercent / 100} width={barW} text={`${m.cpuPercent.toFixed(1)}%`} />
+          {m.cores.slice(0, coreRows).map((c, i) => <Bar key={i} label={`cpu${i}`} labelWidth={labelW} ratio={c / 100} width={barW} text={`${c.toFixed(1)}%`} />)}
+          <Bar label="mem" labelWidth={labelW} ratio={m.memory.usedBytes / Math.max(1, m.memory.totalBytes)} width={barW} text={`${GiB(m.memory.usedBytes)}/${GiB(m.memory.totalBytes)}`} />
+          <Bar label="swap" labelWidth={labelW} ratio={m.memory.swapUsedBytes / Math.max(1, m.memory.swapTotalBytes)} width={barW} text={m.memory.swapTotalBytes ? `${GiB(m.memory.swapUsedBytes)}/${GiB(m.memory.swapTotalBytes)}` : 'none'} />
+          <Text wrap="truncate"><Text {...tone(t, 'dim')}>{'load'.padEnd(labelW)}</Text>{m.load.map((l) => l.toFixed(2)).join('  ')}  ({m.cores.length} CPUs)</Text>
+          {m.temperatures ? <Text wrap="truncate"><Text {...tone(t, 'dim')}>{'temp'.padEnd(labelW)}</Text>{m.temperatures.main !== undefined ? `${m.temperatures.main.toFixed(0)}°C` : '-'}{m.temperatures.max !== undefined ? ` (max ${m.temperatures.max.toFixed(0)}°C)` : ''}</Text> : null}
+          {m.filesystems.slice(0, 3).map((f) => <Bar key={f.mount} label={f.mount} labelWidth={labelW} ratio={fsUsedPercent(f) / 100} width={barW} text={`${fsUsedPercent(f)}% ${GiB(f.availKiB * 1024)} avail`} />)}
         </Box>
         <Box width={2} />
         <Box flexDirection="column" width={nicW} overflow="hidden">
-          <Text bold wrap="truncate">{'NIC'.padEnd(14)}{'RX'.padStart(10)}{'TX'.padStart(10)}</Text>
-          {m.nics.slice(0, nicRows).map((n) => <Text key={n.name} wrap="truncate">{n.name.slice(0, 13).padEnd(14)}{rate(n.inBps).padStart(10)}{rate(n.outBps).padStart(10)}</Text>)}
-          <Text bold wrap="truncate">{'DISK'.padEnd(14)}{'READ'.padStart(10)}{'WRITE'.padStart(10)}</Text>
-          {m.disks.slice(0, diskRows).map((d) => <Text key={d.name} wrap="truncate">{d.name.slice(0, 13).padEnd(14)}{rate(d.inBps).padStart(10)}{rate(d.outBps).padStart(10)}</Text>)}
+          <Text bold wrap="truncate">{ioRow('NIC', 'RX', 'TX')}</Text>
+          {m.nics.slice(0, nicRows).map((n) => <Text key={n.name} wrap="truncate">{ioRow(n.name, rate(n.inBps), rate(n.outBps))}</Text>)}
+          <Text bold wrap="truncate">{ioRow('DISK', 'READ', 'WRITE')}</Text>
+          {m.disks.slice(0, diskRows).map((d) => <Text key={d.name} wrap="truncate">{ioRow(d.name, rate(d.inBps), rate(d.outBps))}</Text>)}
           {m.disks.length === 0 ? <Text {...tone(t, 'dim')}>no block devices reported</Text> : null}
         </Box>
       </Box>

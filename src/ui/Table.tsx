@@ -2,6 +2,7 @@
 // so a refresh that reorders rows keeps the same item selected.
 import { Box, Text } from 'ink';
 import { memo, type ReactNode } from 'react';
+import { fitCell as fit } from './cell.ts';
 import { tone, useTheme, type Theme } from './theme.ts';
 
 export interface Column<T> {
@@ -26,10 +27,6 @@ export interface TableProps<T> {
   empty?: ReactNode;
 }
 
-function fit(s: string, w: number, align: 'left' | 'right' = 'left'): string {
-  const t = s.length > w ? `${s.slice(0, Math.max(0, w - 1))}…` : s;
-  return align === 'right' ? t.padStart(w) : t.padEnd(w);
-}
 
 /** First visible row so that the selected index is in view. */
 export function windowStart(selected: number, total: number, height: number): number {
