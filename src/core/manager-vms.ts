@@ -37,7 +37,7 @@ export async function checkVmStart(ctx: CoreContext, vm: DomainInfo): Promise<vo
   const runningKiB = all.filter((x) => x.clusterId === cluster.id && x.vm.uuid !== vm.uuid && isRunning(x.vm)).reduce((n, x) => n + x.vm.memoryKiB, 0);
   const node = await ctx.infra.virt.nodeInfo();
   const problem = overcommitProblem({
-    cluster: cluster.name, overcommitPct: cluster.memoryOvercommit, hostMemoryKiB: node.memoryKiB, runningKiB, vm: vm.name, vmKiB: Math.max(vm.memoryKiB, vm.maxMemoryKiB),
+    cluster: cluster.name, overcommitPct: cluster.memoryOvercommit, hostMemoryKiB: node.memoryKiB, runningKiB, vm: vm.name, vmKiB: vm.memoryKiB,
   });
   if (problem) throw new WrongStateError(`cannot start ${vm.name}: ${problem}`);
 }
