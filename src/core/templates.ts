@@ -246,7 +246,9 @@ export function createTemplateUseCases(ctx: CoreContext) {
     },
 
     ...createTemplateVms(ctx, { repo, domains, ready, version: (key, v) => {
-      const t = pickVersion(versionsOrThrow(key), v);
+      const versions = repo.versionsOf(key);
+      if (!versions.length) throw invalid('template', `no template named ${JSON.stringify(key)} (see hostdeck template list)`);
+      const t = pickVersion(versions, v);
       if (typeof t === 'string') throw invalid('template-version', `template ${key} ${t}`);
       return t;
     } }),

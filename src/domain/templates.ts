@@ -163,7 +163,9 @@ export type TemplateOverrides = Partial<Omit<VmCreateInput, 'name' | 'disks'>> &
  */
 export function vmInputFromTemplate(t: Template, poolName: string | undefined, name: string, o: TemplateOverrides): VmCreateInput {
   const hw = t.hardware;
+  // Overrides the template has no default for (the cluster) pass through as given.
   const input: VmCreateInput = {
+    ...o,
     name,
     vcpus: o.vcpus ?? hw.vcpus,
     memoryMiB: o.memoryMiB ?? hw.memoryMiB,
