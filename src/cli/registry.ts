@@ -25,17 +25,22 @@ export interface CommandContext {
  */
 export function untilStopped(ctx: CommandContext): { stop: AbortSignal; done: () => void } {
   const c = new AbortController();
-  const abort = () => c.abort();
-  process.once('SIGINT', abort);
-  process.once('SIGTERM', abort);
-  ctx.outputClosed?.addEventListener('abort', abort, { once: true });
-  if (ctx.outputClosed?.aborted) abort();
+  // The reason says what stopped it (the host service's stop event names it).
+  const onInt = () => c.abort('SIGINT');
+  const onTerm = () => c.abort('SIGTERM');
+  const onClosed = () => c.abort('output closed');
+  // Held until done(), not once: execa's exit handler re-raises a signal that finds no other
+  // listener, which would kill a command still finishing after the first one.
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  ctx.outputClosed?.addEventListener('abort', onClosed, { once: true });
+  if (ctx.outputClosed?.aborted) onClosed();
   return {
     stop: c.signal,
     done: () => {
-      process.off('SIGINT', abort);
-      process.off('SIGTERM', abort);
-      ctx.outputClosed?.removeEventListener('abort', abort);
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      ctx.outputClosed?.removeEventListener('abort', onClosed);
     },
   };
 }

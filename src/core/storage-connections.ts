@@ -123,12 +123,12 @@ function identityOf(type: ConnectionType, p: ConnectionParams): string {
   }
 }
 
-/** A log writer appending to `file` (mode 0600); never throws. */
-export function fileLog(file: string): (line: string) => void {
+/** A log writer appending to `file` (mode 0600), each line tagged with the part of hostdeck that writes it; never throws. */
+export function fileLog(file: string, tag = 'storage'): (line: string) => void {
   return (line) => {
     try {
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-      appendFileSync(file, `${new Date().toISOString()} storage: ${line}\n`, { mode: 0o600 });
+      appendFileSync(file, `${new Date().toISOString()} ${tag}: ${line}\n`, { mode: 0o600 });
     } catch {
       /* logging must not break storage actions */
     }

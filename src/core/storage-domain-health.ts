@@ -37,7 +37,8 @@ export function domainHealth(c: DomainContext) {
         }
         // The capacity (df / vgs, another child) is read after the verdict and does not count against the
         // deadline: on a loaded host it would turn a good read into a late one.
-        void measure(d, Math.max(timeoutMs, 15_000)).then((c) => { if (byKey(d.id)?.status === 'active') storeCapacity(d.id, c); }, () => undefined);
+        // Its end may come after the process closed the state DB (the host service stopping): then it is dropped.
+        void measure(d, Math.max(timeoutMs, 15_000)).then((c) => { if (byKey(d.id)?.status === 'active') storeCapacity(d.id, c); }).catch(() => undefined);
         return { ok: true };
       } catch (e) {
         return { ok: false, error: (e as Error).message };
