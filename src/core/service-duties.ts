@@ -1,0 +1,48 @@
+// What the host service (`hostdeck serve`) does while nobody has the console
+// open, as data: a duty runs once at the service's start, or now and then
+// every `everyMs`. Add a duty by adding one entry here; the service runs,
+// logs and records each one, and a duty that fails is evented without
+// stopping the others (src/core/host-service-run.ts).
+import { HEALTH_INTERVAL_MS } from './storage-domain-monitor.ts';
+import type { Core } from './index.ts';
+
+export interface DutyDef {
+  id: string;
+  summary: string;
+  /** Run every so many milliseconds (the first run at start); without it, once at start. */
+  everyMs?: number;
+  /**
+   * Builds the duty for one service run (state kept between its runs lives in
+   * the closure); each call of the returned function is one run, its result
+   * what the run did (the log line and `service status`); a throw is a failure.
+   */
+  create(core: Core): () => Promise<string>;
+}
+
+export const SERVICE_DUTIES: readonly DutyDef[] = [
+  {
+    id: 'storage-reconnect',
+    summary: 'Reconnect the storage connections marked persistent',
+    create: (core) => async () => {
+      const report = await core.storageConnections.reconnectPersistent();
+      const failed = report.filter((r) => !r.ok);
+      if (failed.length) throw new Error(failed.map((r) => `${r.label}: ${r.message}`).join('; '));
+      return report.length ? `${report.length} persistent connection${report.length === 1 ? '' : 's'} connected` : 'no persistent storage connections';
+    },
+  },
+  {
+    id: 'storage-health',
+    summary: 'Check that every active storage domain can be read',
+    everyMs: HEALTH_INTERVAL_MS,
+    create(core) {
+      // One monitor for the whole run: it remembers a check still hanging from an earlier round.
+      let checked: { name: string; status: string }[] = [];
+      const monitor = core.storageDomains.newMonitor({ onRound: (domains) => { checked = domains; } });
+      return async () => {
+        checked = [];
+        await monitor.checkNow();
+        return checked.length ? checked.map((d) => `${d.name} ${d.status}`).join(', ') : 'no active storage domain to check';
+      };
+    },
+  },
+];
