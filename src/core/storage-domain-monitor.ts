@@ -26,6 +26,8 @@ export interface MonitorDeps {
   keepAlive?: boolean;
   /** Called after each round with the domains whose status changed. */
   onChange?: (changed: { domain: StorageDomain; from: string; to: string }[]) => void;
+  /** True while another process checks these domains (the host service): the round is skipped. */
+  checkedElsewhere?: () => boolean;
 }
 
 export interface DomainMonitor {
@@ -81,6 +83,7 @@ export function createDomainMonitor(deps: MonitorDeps): DomainMonitor {
 
   let round: Promise<void> | undefined;
   const checkNow = (): Promise<void> => {
+    if (deps.checkedElsewhere?.()) return Promise.resolve();
     round ??= (async () => {
       try {
         const domains = deps.service.list().filter((d) => d.status === 'active' || d.status === 'unreachable');

@@ -18,6 +18,7 @@ import { domainHealth } from './storage-domain-health.ts';
 import { domainLifecycle } from './storage-domain-lifecycle.ts';
 import { domainSetup } from './storage-domain-setup.ts';
 import { systemPrincipal } from './principal.ts';
+import { createHostServiceUseCases } from './host-service.ts';
 import type { CoreContext } from './index.ts';
 
 export type { Runner } from '../virt/pools.ts';
@@ -50,7 +51,7 @@ export type StorageDomainUseCases = Omit<DomainService, 'list' | 'virsh' | 'prob
   list(): Promise<StorageDomain[]>;
   /** Domain counts by status (the dashboard's storage line): one query of the state DB, no storage touched. */
   statusCounts(): { status: DomainStatus; n: number }[];
-  /** The process's health monitor, started on the first call (the console: once, whoever asks first). */
+  /** The process's health monitor, started on the first call (the console: once, whoever asks first); it leaves the checks to the host service while that runs. */
   startMonitor(): DomainMonitor;
   /** A health monitor of its own (the foreground monitor verb), not started. */
   newMonitor(opts?: Pick<MonitorDeps, 'onRound' | 'onChange' | 'keepAlive'>): DomainMonitor;
@@ -60,7 +61,7 @@ export type StorageDomainUseCases = Omit<DomainService, 'list' | 'virsh' | 'prob
 export function domainUseCases(ctx: CoreContext, svc: DomainService): StorageDomainUseCases {
   let shared: DomainMonitor | undefined;
   // The health checks are hostdeck's own work, whoever started the process.
-  const newMonitor = (opts: Pick<MonitorDeps, 'onRound' | 'onChange' | 'keepAlive'> = {}) =>
+  const newMonitor = (opts: Pick<MonitorDeps, 'onRound' | 'onChange' | 'keepAlive' | 'checkedElsewhere'> = {}) =>
     createDomainMonitor({ ...opts, service: svc, events: ctx.infra.events, principal: systemPrincipal(ctx.door.principal.user) });
   const { virsh: _virsh, probe: _probe, recordCheck: _record, ...rest } = svc;
   return {
@@ -68,7 +69,11 @@ export function domainUseCases(ctx: CoreContext, svc: DomainService): StorageDom
     list: () => ctx.door.act('storage-domain.list', { id: '*' }, { message: 'List the storage domains' }, () => svc.list()),
     statusCounts: () => storageDomainRepo(ctx.infra.db).statusCounts(),
     startMonitor() {
-      if (!shared) { shared = newMonitor(); shared.start(); }
+      if (!shared) {
+        const hostService = createHostServiceUseCases(ctx);
+        shared = newMonitor({ checkedElsewhere: () => hostService.status().running });
+        shared.start();
+      }
       return shared;
     },
     newMonitor,

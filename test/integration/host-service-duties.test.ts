@@ -45,3 +45,30 @@ describe('the host service runs its duties independently', () => {
     }
   });
 });
+
+describe("the console's health monitor and the host service", () => {
+  it('leaves the checks to a running host service, and checks again once none runs', async () => {
+    const s = testServices({ channel: 'tui' });
+    try {
+      const core = createCore(s, { user: 'tester', channel: 'tui' });
+      // A domain on a connected local directory that has no domain in it: a check (dd, for real) marks it unreachable.
+      const conn = await core.storageConnections.add({ type: 'localfs', name: 'l1', path: s.dir });
+      await core.storageConnections.connect('l1');
+      const dc = s.db.prepare('SELECT id FROM data_centers').pluck().get() as string;
+      const now = new Date().toISOString();
+      s.db.prepare(`INSERT INTO storage_domains (id, name, type, kind, data_center_id, connection_id, status, format_version, pool_name, pool_type, path, creator_host, created_at, attached_at)
+        VALUES ('11111111-2222-4333-8444-555555555555', 'gone', 'data', 'file', ?, ?, 'active', 1, 'p1', 'dir', ?, 'h', ?, ?)`).run(dc, conn.id, `${s.dir}/11111111-2222-4333-8444-555555555555`, now, now);
+      const repo = hostServiceRepo(s.db);
+      repo.claim({ pid: process.pid, since: now, duties: [] }, () => true);
+      const monitor = core.storageDomains.startMonitor();
+      await monitor.checkNow();
+      assert.deepEqual([core.storageDomains.get('gone')!.status, core.storageDomains.get('gone')!.checkedAt], ['active', null], 'the console checked although the service runs');
+      repo.release(process.pid);
+      await monitor.checkNow();
+      assert.equal(core.storageDomains.get('gone')!.status, 'unreachable');
+      monitor.stop();
+    } finally {
+      await s.cleanup();
+    }
+  });
+});
