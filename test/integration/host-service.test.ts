@@ -146,6 +146,10 @@ describe('the host service as real processes', { timeout: 300_000 }, () => {
     const took = events(`took over the lock of pid ${first.child.pid}`);
     assert.equal(took.length, 1);
     assert.equal(took[0]!.severity, 'warning');
+    const refused = await run('service', 'stop', '--read-only');
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /read-only mode/);
+    assert.equal((await status()).pid, next.child.pid, 'read-only mode stopped the service');
     const stop = await run('service', 'stop');
     assert.equal(stop.code, 0, stop.err);
     assert.match(stop.out, new RegExp(`Stopped the host service \\(pid ${next.child.pid}\\)`));
@@ -157,6 +161,9 @@ describe('the host service as real processes', { timeout: 300_000 }, () => {
   });
 
   it('the service and four hostdeck processes writing at once: every row and event is there afterwards', async () => {
+    // What makes it safe: readers beside one writer (WAL), and a writer waits for the lock instead of failing.
+    assert.equal(s.db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.ok((s.db.pragma('busy_timeout', { simple: true }) as number) >= 1000);
     const svc = await serve('--interval', '0.1');
     const PER = 60;
     // Each process adds PER storage connections through the core (a row and its event in one transaction).
