@@ -68,8 +68,8 @@ function showDc(ctx: CommandContext, d: DataCenterView): void {
 
 const CLUSTER_OPTIONS: OptionSpecs = {
   name: { type: 'string', description: 'Name: letters, digits, _ - . (at most 40)', value: 'NAME' },
-  dc: { type: 'string', description: 'The data center it belongs to', value: 'DC' },
-  'cpu-type': { type: 'string', description: 'CPU type from what libvirt reports for this host (hostdeck cluster cpu-types)', value: 'CPU' },
+  dc: { type: 'string', description: 'The data center it belongs to (default Default)', value: 'DC' },
+  'cpu-type': { type: 'string', description: 'CPU type from what libvirt reports for this host (hostdeck cluster cpu-types; default host-model)', value: 'CPU' },
   'memory-overcommit': { type: 'string', description: 'Memory over-commit in percent, 100-400 (default 100), enforced when its VMs start', value: 'PCT' },
   'threads-as-cores': { type: 'string', description: 'Count host threads as cores: yes or no (default no)', value: 'yes|no' },
   description: { type: 'string', description: 'Free text, one line, at most 200 characters', value: 'TEXT', allowEmpty: true },

@@ -5,7 +5,7 @@
 // type is one libvirt offers here (the VM wizard's rule). Every change goes
 // through the door with its event; every refusal throws before the commit.
 import {
-  dataCenterStatus, validateCluster, validateDataCenter, COMPATIBILITY_VERSIONS,
+  dataCenterStatus, validateCluster, validateDataCenter, COMPATIBILITY_VERSIONS, DEFAULT_COMPATIBILITY_VERSION,
   type ClusterInput, type DataCenterInput, type DataCenterStatus, type HostStatus,
 } from '../domain/manager.ts';
 import { CPU_MODES, cpuProblem, type MachineFacts } from '../domain/vm-devices.ts';
@@ -95,6 +95,9 @@ export interface ManagerUseCases {
     move(cluster: string): Promise<HostView>;
   };
 }
+
+/** Valid values under an edit's input while the data center it names is looked up. */
+const DC_PLACEHOLDER = { name: 'placeholder', description: '', storageType: 'shared', compatibilityVersion: DEFAULT_COMPATIBILITY_VERSION } as const;
 
 const notFound = (what: string, key: string, hint: string) => new NotFoundError(`${what}: no ${what} ${JSON.stringify(key)} (see ${hint})`);
 const invalid = (field: string, message: string) => new InvalidInputError([{ field, message }]);
@@ -227,9 +230,10 @@ export function createManagerUseCases(ctx: CoreContext): ManagerUseCases {
         return dcView(mustDc(id));
       }),
       edit: (key, input) => door.act('data-center.edit', { id: key }, { message: `Change data center ${key}` }, async ({ commit }) => {
-        const d = mustDc(key);
-        const v = validateDataCenter(input, d);
+        // The values given are checked first, whether or not the data center exists.
+        const v = validateDataCenter(input, repo.dataCenter(key) ?? DC_PLACEHOLDER);
         if (!v.ok) throw new InvalidInputError(v.errors);
+        const d = mustDc(key);
         sameName('data center', v.value.name, d.id);
         if (COMPATIBILITY_VERSIONS.indexOf(v.value.compatibilityVersion) < COMPATIBILITY_VERSIONS.indexOf(d.compatibilityVersion)) {
           throw invalid('compatibilityVersion', `compatibility version: cannot be lowered (from ${d.compatibilityVersion} to ${v.value.compatibilityVersion})`);
@@ -246,9 +250,10 @@ export function createManagerUseCases(ctx: CoreContext): ManagerUseCases {
         commit(() => repo.removeDataCenter(d.id));
       }),
       attachDomain: (dcKey, domainKey) => door.act('data-center.attach-domain', { id: domainKey }, { message: `Attach storage domain ${domainKey} to data center ${dcKey}` }, async ({ commit }) => {
-        const d = mustDc(dcKey);
         const dom = repo.domainsOf().find((x) => x.id === domainKey || x.name === domainKey);
-        if (!dom) throw notFound('storage domain', domainKey, 'hostdeck storage domain list');
+        const missing = [repo.dataCenter(dcKey) ? undefined : notFound('data center', dcKey, 'hostdeck dc list'), dom ? undefined : notFound('storage domain', domainKey, 'hostdeck storage domain list')].filter((e) => e !== undefined);
+        if (missing.length || !dom) throw new NotFoundError(missing.map((e) => e.message).join('; '));
+        const d = mustDc(dcKey);
         if (dom.dataCenterId === d.id) throw new WrongStateError(`storage domain ${dom.name} is already attached to data center ${d.name}`);
         if (dom.status !== 'maintenance') throw new WrongStateError(`storage domain ${dom.name} is ${dom.status}: put it into maintenance before moving it to another data center`);
         commit(() => repo.moveDomain(dom.id, d.id));
@@ -268,10 +273,12 @@ export function createManagerUseCases(ctx: CoreContext): ManagerUseCases {
         return (await clusterViews(mustCluster(id)))[0]!;
       }),
       edit: (key, input) => door.act('cluster.edit', { id: key }, { message: `Change cluster ${key}` }, async ({ commit }) => {
-        const c = mustCluster(key);
-        const base = { ...c, dataCenter: repo.dataCenter(c.dataCenterId)?.name ?? c.dataCenterId };
+        // The values given are checked first, whether or not the cluster exists (over a real cluster's values).
+        const row = repo.cluster(key) ?? repo.defaultCluster() ?? repo.clusters()[0];
+        const base = row && { ...row, dataCenter: repo.dataCenter(row.dataCenterId)?.name ?? row.dataCenterId };
         const v = validateCluster(input, clusterFacts(await cpuFacts()), base);
         if (!v.ok) throw new InvalidInputError(v.errors);
+        const c = mustCluster(key);
         sameName('cluster', v.value.name, c.id);
         const dc = mustDc(v.value.dataCenter);
         commit(() => repo.updateCluster(c.id, { ...v.value, dataCenterId: dc.id }));

@@ -6,6 +6,7 @@
 import type { FieldError, Validated } from './errors.ts';
 import type { DomainStatus, DomainType } from './storage/domain.ts';
 import { formatBytes } from './size.ts';
+import { CPU_DEFAULT } from './vm-devices.ts';
 
 export type { FieldError, Validated };
 
@@ -119,10 +120,10 @@ export function validateCluster(input: ClusterInput, facts: ClusterFacts, base?:
   const description = input.description ?? base?.description ?? '';
   const desc = descriptionRule(description);
   if (desc) errors.push({ field: 'description', message: desc });
-  const dataCenter = (input.dataCenter ?? base?.dataCenter ?? '').trim();
+  const dataCenter = (input.dataCenter ?? base?.dataCenter ?? DEFAULT_NAME).trim();
   if (!dataCenter) errors.push({ field: 'dataCenter', message: 'data center: is required (a data center name)' });
   else if (!facts.dataCenterExists(dataCenter)) errors.push({ field: 'dataCenter', message: `data center: no data center ${JSON.stringify(dataCenter)}` });
-  const cpuType = (input.cpuType ?? base?.cpuType ?? '').trim();
+  const cpuType = (input.cpuType ?? base?.cpuType ?? CPU_DEFAULT).trim();
   const cpu = facts.cpuProblem(cpuType);
   if (cpu) errors.push({ field: 'cpuType', message: `CPU type: ${cpu}` });
   const oc = String(input.memoryOvercommit ?? base?.memoryOvercommit ?? OVERCOMMIT_MIN).trim();

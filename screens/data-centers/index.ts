@@ -1,0 +1,20 @@
+// The data center and cluster screens as data, for screens/index.ts: one
+// component (Manager.tsx) in its own chunk, opened on either list.
+import type { ScreenDef } from '../../src/app/types.ts';
+
+export const managerScreens: ScreenDef[] = [
+  {
+    id: 'data-centers',
+    title: 'Data centers',
+    aliases: ['dc', 'datacenter', 'data-center', 'manager', 'standalone'],
+    description: 'Data centers of the standalone manager: status from their storage domains and host; create, edit, remove.',
+    load: () => import('./Manager.tsx').then((m) => m.makeManagerScreen('dc')),
+  },
+  {
+    id: 'clusters',
+    title: 'Clusters',
+    aliases: ['cluster', 'cpu-type', 'overcommit'],
+    description: 'Clusters: CPU type, memory over-commit, their VMs and this host; create, edit, remove.',
+    load: () => import('./Manager.tsx').then((m) => m.makeManagerScreen('cluster')),
+  },
+];
