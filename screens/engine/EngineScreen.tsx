@@ -16,6 +16,7 @@ import { FieldRow } from '../../src/ui/form/FieldRow.tsx';
 import { FORM_FIELDS, formErrors, toInput, useEngineForm, type FieldId, type FormValues } from './use-engine-form.ts';
 import { useEngine, type EngineScreenDeps, type RunState } from './use-engine.ts';
 import { ENGINE_KEYS as K } from './keys.ts';
+import { errorNotice } from '../../src/ui/error-notice.ts';
 
 const LABEL_W = 16;
 
@@ -81,7 +82,7 @@ function ProgressView({ run, t, compact }: { run: RunState; t: Theme; compact: b
 export function makeEngineScreen(deps: EngineScreenDeps) {
   return function EngineScreen({ shell, active }: ScreenProps) {
     const t = useTheme();
-    const { status, defaults, run, prefill, register, unregister } = useEngine(shell, deps);
+    const { status, defaults, run, prefill, register, unregister, refresh } = useEngine(shell, deps);
     const [form, dispatch] = useEngineForm();
     const registered = status.mode === 'registered';
     const busy = run.phase === 'running';
@@ -125,6 +126,17 @@ export function makeEngineScreen(deps: EngineScreenDeps) {
         when: registered && !busy,
         confirm: `Unregister from ${status.engine}? The engine's SSH key and CA are removed from this host and VM actions come back here. Remove the host on the engine as well.`,
         action: unregister
+      }),
+      // Standalone: this host manages itself (a host has one manager, so not while registered).
+      bind(K.standalone, {
+        when: !form.editing && status.mode === 'unconfigured' && !busy,
+        confirm: 'Make this host a standalone manager? It joins the Default cluster; registering with an engine is refused until it leaves standalone mode.',
+        action: async () => { try { const s = await shell.core.manager.init(); shell.notify('success', `This host is a standalone manager, in cluster ${s.cluster ?? '-'}`); } catch (e) { shell.notify(...errorNotice(e)); } refresh(); },
+      }),
+      bind(K.leaveStandalone, {
+        when: !form.editing && status.mode === 'standalone',
+        confirm: 'Leave standalone mode? (Refused while this host manages VMs recorded in its clusters.)',
+        action: async () => { try { await shell.core.manager.leave(); shell.notify('success', 'This host is no longer a standalone manager'); } catch (e) { shell.notify(...errorNotice(e)); } refresh(); },
       }),
     ];
     useBindings(bindings);

@@ -8,4 +8,6 @@ export const ENGINE_KEYS = {
   editField: { keys: ['enter'], description: 'Edit field' },
   register: { keys: ['r'], description: 'Register', dangerous: true },
   unregister: { keys: ['u'], description: 'Unregister', dangerous: true },
+  standalone: { keys: ['S'], description: 'Standalone manager', dangerous: true },
+  leaveStandalone: { keys: ['L'], description: 'Leave standalone', dangerous: true },
 } as const satisfies KeyTable;

@@ -119,5 +119,5 @@ export function useEngine(shell: Shell, deps: EngineScreenDeps) {
     }
   }, [shell, paths, refresh]);
 
-  return { status, defaults, run, prefill, register, unregister };
+  return { status, defaults, run, prefill, register, unregister, refresh };
 }

@@ -30,17 +30,17 @@ async function withService<T>(ctx: CommandContext, fn: (s: StorageDomainUseCases
   }
 }
 
-function positional(ctx: CommandContext, i: number, name: string, hint: string): string {
+export function positional(ctx: CommandContext, i: number, name: string, hint: string): string {
   const v = ctx.positionals[i]?.trim();
   if (!v) throw new CommandError(`${name}: is required (${hint})`, 2);
   return v;
 }
 
-function tooMany(ctx: CommandContext, n: number): void {
+export function tooMany(ctx: CommandContext, n: number): void {
   if (ctx.positionals.length > n) throw new CommandError(`unexpected argument ${JSON.stringify(ctx.positionals[n])}`, 2);
 }
 
-async function confirm(ctx: CommandContext, question: string): Promise<boolean> {
+export async function confirm(ctx: CommandContext, question: string): Promise<boolean> {
   if (ctx.options.yes) return true;
   if (!ctx.interactive) throw new CommandError('--yes: is required without a terminal to confirm on', 2);
   const a = await ctx.prompt(`${question} [y/N] `);

@@ -17,7 +17,7 @@ import {
 } from '../host/engine/register.ts';
 import { readText, unattendedInput } from '../host/engine/unattended-args.ts';
 import { authorizedKeysPath, hostKeyFingerprint, installAuthorizedKey, lookupUser, parsePublicKey, removeAuthorizedKey, sshFingerprint } from '../host/engine/ssh.ts';
-import { engineState, readRegistration, UNATTENDED_KEY, writeRegistration, type StoredRegistration } from '../host/engine/state.ts';
+import { engineState, MODE_KEY, readRegistration, UNATTENDED_KEY, writeRegistration, type StoredRegistration } from '../host/engine/state.ts';
 import { parseCa, readCa } from '../host/engine/trust.ts';
 import type { Door } from './door.ts';
 import type { EngineDeps, EngineUseCases, RegisterResult } from './engine.ts';
@@ -31,6 +31,9 @@ export function engineRegistration(deps: EngineDeps): Pick<EngineUseCases, 'regi
     const paths = env.paths ?? enginePaths();
     const reg = await prepareRegistration(input, env);
     const label = engineLabel(reg.engineHost, reg.enginePort);
+    if (getSetting(db, MODE_KEY) === 'standalone') {
+      throw new EngineError('state', 'this host is a standalone manager: a host has one manager; leave standalone mode first (hostdeck manager leave)');
+    }
     const existing = readRegistration(db);
     if (existing && (existing.engineHost !== reg.engineHost || existing.enginePort !== reg.enginePort)) {
       throw new EngineError('state', `this host is already registered with ${engineLabel(existing.engineHost, existing.enginePort)}; unregister it first (hostdeck engine unregister)`);

@@ -129,6 +129,7 @@ export function createVmUseCases(ctx: CoreContext) {
     start: (name: string) => ctx.door.act('vm.start', { id: name }, { message: `Start VM ${name}` }, async () => {
       const vm = await vmInfo(ctx, name);
       need('start', name, vmCanStart(vm));
+      await (await import('./manager-vms.ts')).checkVmStart(ctx, vm);
       await aroundVmHooks(ctx, 'vm_start', name, (xml) => (xml ? virt().domainStartWithXml(xml) : virt().domainStart(name)), { rewrite: !vm.managedSave });
     }),
     reboot: (name: string) => ctx.door.act('vm.reboot', { id: name }, { message: `Reboot VM ${name}` }, whenAvailable(name, 'reboot', vmCanReboot, () => virt().domainReboot(name))),

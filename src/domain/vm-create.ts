@@ -52,6 +52,8 @@ export interface VmCreateInput {
   /** osinfo short id (e.g. debian12), recorded in the domain's metadata. */
   osVariant?: string;
   graphics: GraphicsKind;
+  /** The cluster (name or id) the VM joins; its CPU type is the VM's CPU when `cpu` is absent. Default when absent. */
+  cluster?: string;
 }
 
 /** What validation needs to know about the host (read by the service, once). */

@@ -74,7 +74,7 @@ describe('hostile values in every string option and positional of every command 
       'vm create': { NAME: 'hd-hostile-new' },
       vm: { NAME: 'hd-test-ctr-off', 'NEW-NAME': 'hd-hostile-copy', SNAPSHOT: 'snap1' },
       'net bond': { NAME: 'bond9' }, 'net bridge': { NAME: 'br9' }, 'net vlan': { NAME: 'eth0.9' }, 'net hostname': { NAME: 'node1.example.com' },
-      '*': { ID: '1', NAME: 'plain1', DOMAIN: 'dom1', VOLUME: 'vol1', FILE: join(dir, 'upload.img'), CONNECTION: 'conn1', TYPE: 'localfs', IFACE: 'eth0', MTU: '1500', UUID: 'dom1' },
+      '*': { ID: '1', NAME: 'plain1', DC: 'Default', CLUSTER: 'Default', DOMAIN: 'dom1', VOLUME: 'vol1', FILE: join(dir, 'upload.img'), CONNECTION: 'conn1', TYPE: 'localfs', IFACE: 'eth0', MTU: '1500', UUID: 'dom1' },
     },
   };
 
