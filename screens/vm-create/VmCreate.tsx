@@ -15,13 +15,22 @@ import { hasInput } from '../../src/ui/form/form-state.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { FieldRow } from '../../src/ui/form/FieldRow.tsx';
-import { NETWORK_STEP, STEPS, SUMMARY_STEP, fieldOf, nicOf, stepOf, toCreateInput, useCreateForm, visibleFields, type FieldId, type Options } from './use-create-form.ts';
+import { NETWORK_STEP, STEPS, SUMMARY_STEP, fieldOf, nicOf, stepOf, templateValues, toCreateInput, useCreateForm, visibleFields, type FieldId, type Options } from './use-create-form.ts';
+import { vmInputFromTemplate, type TemplateMode } from '../../src/domain/templates.ts';
+import type { TemplateView } from '../../src/core/templates.ts';
 import { VM_CREATE_KEYS as K } from './keys.ts';
 import { errorNotice } from '../../src/ui/error-notice.ts';
 
 const LABEL_W = 16;
 
 const reading = { missing: 'reading the host' };
+
+/** The latest ready version of each template with its name. */
+function latestVersions(list: readonly TemplateView[]): TemplateView[] {
+  const byBase = new Map<string, TemplateView>();
+  for (const t of list) if (t.status === 'ready' && (byBase.get(t.baseId)?.version ?? 0) < t.version) byBase.set(t.baseId, t);
+  return [...byBase.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
 
 function optionsOf(f: HostFacts | undefined): Options {
   if (!f) return { pools: [], volumes: {}, networks: [], bridges: [], machines: [], machineFacts: () => reading, osVariants: reading, isos: [] };
@@ -52,8 +61,24 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
     return () => { live = false; };
   }, []);
 
-  const options = useMemo(() => optionsOf(facts), [facts]);
-  const { input, errors: textErrors } = toCreateInput(form.values);
+  const [templates, setTemplates] = useState<TemplateView[]>([]);
+  useEffect(() => {
+    let live = true;
+    shell.core.templates().then((u) => u.list()).then((l) => { if (live) setTemplates(latestVersions(l)); }, () => undefined);
+    return () => { live = false; };
+  }, []);
+  const options = useMemo(() => ({ ...optionsOf(facts), templates: templates.map((x) => x.name) }), [facts, templates]);
+  const chosen = templates.find((x) => x.name === form.values.template);
+  // A template picked: its hardware fill the fields as defaults.
+  useEffect(() => {
+    if (!chosen) return;
+    dispatch({ type: 'set', values: templateValues(chosen.hardware, chosen.disks.length > 0) });
+    // Before the host is read its choices are empty: filling then would blank the template's networks.
+    if (facts) dispatch({ type: 'fill', options });
+  }, [chosen?.id]);
+  const { input: own, errors: textErrors } = toCreateInput(form.values);
+  const { name: _name, ...overrides } = own;
+  const input = chosen ? vmInputFromTemplate(chosen, chosen.poolName ?? undefined, own.name, overrides) : own;
   const allErrors = useMemo(() => {
     const hostErrors = facts ? validateVmCreate(input, facts) : [];
     const seen = new Set(textErrors.map((e) => e.field));
@@ -80,7 +105,10 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
     if (refusal) { shell.notify('error', `Not created: ${refusal}`); return; }
     setBusy('Creating…');
     try {
-      const r = await shell.core.vms.create(input, { start: form.start, onStep: (s) => setBusy(s) });
+      const opts = { start: form.start, onStep: (s: string) => setBusy(s) };
+      const r = chosen
+        ? await (await shell.core.templates()).createVm({ name: own.name, template: chosen.name, version: String(chosen.version), mode: form.values.templateMode as TemplateMode, overrides }, opts)
+        : await shell.core.vms.create(input, opts);
       shell.notify('success', `${r.name} created${r.started ? ' and started' : ''}`);
       shell.back();
     } catch (e) {
@@ -131,7 +159,7 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
       <Box flexDirection="column" marginTop={1}>
         {onSummary ? (
           <>
-            {createSummary(input).map(([k, v]) => (
+            {[...(chosen ? [['template', `${chosen.name} version ${chosen.version}, ${form.values.templateMode === 'clone' ? 'clone (full copies of its disks)' : 'thin (overlays on its disks)'}`] as [string, string]] : []), ...createSummary(input)].map(([k, v]) => (
               <Box key={k}><Box width={LABEL_W} flexShrink={0}><Text {...tone(t, 'dim')}>{k}</Text></Box><Text wrap="truncate">{v}</Text></Box>
             ))}
             <Text> </Text>

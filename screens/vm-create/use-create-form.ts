@@ -4,13 +4,14 @@
 import { useReducer } from 'react';
 import { parseMiB, type FieldError, type VmCreateInput } from '../../src/domain/vm-create.ts';
 import { CPU_MODES, DISK_BUSES, NIC_MODELS, uefiUnavailable, type DiskBus, type MachineFacts, type NicModel, type OsVariants } from '../../src/domain/vm-devices.ts';
+import type { TemplateHardware } from '../../src/domain/templates.ts';
 import { formStateReducer, initialFormState, type FormState as FieldFormState } from '../../src/ui/form/form-state.ts';
 
 /** The fields of NIC n (0-based) are nicKind.n, nicSource.n, nicModel.n and nicMac.n. */
 type NicFieldId = `nic${'Kind' | 'Source' | 'Model' | 'Mac'}.${number}`;
 
 export type FieldId =
-  | 'name' | 'vcpus' | 'memory' | 'description'
+  | 'name' | 'vcpus' | 'memory' | 'description' | 'template' | 'templateMode'
   | 'disk' | 'pool' | 'size' | 'format' | 'volume' | 'bus'
   | 'nics' | NicFieldId
   | 'boot' | 'iso' | 'isoPath' | 'kernel' | 'initrd' | 'cmdline' | 'os' | 'osVariant' | 'machine' | 'firmware' | 'cpu'
@@ -44,6 +45,8 @@ export interface Options {
   osVariants: OsVariants;
   /** ISO volumes of the pools, as POOL/VOLUME. */
   isos: string[];
+  /** Templates a VM can be made from (their latest version). */
+  templates?: string[];
 }
 
 const nicCount = (v: Values) => Number(v.nics) || 0;
@@ -69,6 +72,10 @@ export const STEPS: { title: string; fields: FieldDef[] | ((v: Values) => FieldD
     { id: 'vcpus', label: 'vCPUs' },
     { id: 'memory', label: 'Memory', placeholder: 'e.g. 512M or 2G' },
     { id: 'description', label: 'Description', placeholder: 'optional' },
+    // The template's hardware fill the fields below as defaults; its disks come first.
+    { id: 'template', label: 'From template', choices: (_v, o) => ['none', ...(o.templates ?? [])] },
+    { id: 'templateMode', label: '  its disks', choices: () => ['thin', 'clone'], visible: (v) => v.template !== 'none',
+      note: (v) => (v.templateMode === 'clone' ? 'full, independent copies' : "qcow2 overlays on the template's images (the template stays while this VM exists)") },
   ] },
   { title: 'Disk', fields: [
     { id: 'disk', label: 'Disk', choices: () => ['new volume', 'existing volume', 'none'] },
@@ -102,7 +109,7 @@ export const STEPS: { title: string; fields: FieldDef[] | ((v: Values) => FieldD
 export const SUMMARY_STEP = STEPS.length;
 
 export const DEFAULTS: Values = {
-  name: '', vcpus: '1', memory: '1G', description: '',
+  name: '', vcpus: '1', memory: '1G', description: '', template: 'none', templateMode: 'thin',
   disk: 'new volume', pool: '', size: '10G', format: 'qcow2', volume: '', bus: 'virtio',
   nics: '0',
   boot: 'disk', iso: TYPED_ISO, isoPath: '', kernel: '', initrd: '', cmdline: '', os: 'linux', osVariant: '', machine: 'pc', firmware: 'bios', cpu: 'host-model',
@@ -237,6 +244,22 @@ export function fillChoices(v: Values, o: Options): Values {
   return out;
 }
 
+/** A template's hardware as the wizard's values (the defaults the operator then changes); its disks replace the wizard's. */
+export function templateValues(hw: TemplateHardware, hasDisks: boolean): Partial<Values> {
+  const v: Partial<Values> = {
+    vcpus: String(hw.vcpus), memory: `${hw.memoryMiB}M`, boot: hw.boot, kernel: hw.kernel ?? '', initrd: hw.initrd ?? '', cmdline: hw.cmdline ?? '', os: hw.osType,
+    osVariant: hw.osVariant ?? '', machine: hw.machine, firmware: hw.firmware ?? 'bios', cpu: hw.cpu ?? 'host-model', graphics: hw.graphics, nics: String(hw.nics.length),
+  };
+  if (hasDisks) v.disk = 'none';
+  hw.nics.forEach((n, i) => {
+    v[`nicKind.${i}`] = n.kind === 'bridge' ? 'host bridge' : 'libvirt network';
+    v[`nicSource.${i}`] = n.source;
+    v[`nicModel.${i}`] = n.model ?? 'virtio';
+    v[`nicMac.${i}`] = '';
+  });
+  return v;
+}
+
 /** Field errors of the text itself (before the host's rules): numbers and sizes. */
 export function toCreateInput(v: Values): { input: VmCreateInput; errors: FieldError[] } {
   const errors: FieldError[] = [];
@@ -277,6 +300,8 @@ export function fieldOf(errorField: string, values?: Values): FieldId | undefine
   if (errorField === 'memory' || errorField === 'vcpus' || errorField === 'name' || errorField === 'description' || errorField === 'kernel' || errorField === 'initrd' || errorField === 'machine' || errorField === 'graphics' || errorField === 'boot'
     || errorField === 'os' || errorField === 'osVariant' || errorField === 'firmware' || errorField === 'cpu') return errorField;
   if (errorField === 'iso') return values?.iso === TYPED_ISO ? 'isoPath' : 'iso';
+  if (errorField === 'template' || errorField === 'template-version') return 'template';
+  if (errorField === 'mode') return 'templateMode';
   const m = /^disks\[\d+\]\.(\w+)$/.exec(errorField);
   if (m) return m[1] === 'pool' ? 'pool' : m[1] === 'volume' ? 'volume' : m[1] === 'format' ? 'format' : m[1] === 'bus' ? 'bus' : 'size';
   const n = /^nics\[(\d+)\]\.(source|model|mac)$/.exec(errorField);

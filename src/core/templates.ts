@@ -29,6 +29,8 @@ export type { Template } from '../domain/templates.ts';
 /** One template version with the VMs made from it. */
 export interface TemplateView extends Template {
   storageDomain: string | null;
+  /** The libvirt pool of its storage domain (its images are that pool's volumes). */
+  poolName: string | null;
   vms: VmTemplateLink[];
 }
 
@@ -89,7 +91,8 @@ export function createTemplateUseCases(ctx: CoreContext) {
     if (!v.length) throw new NotFoundError(`${field}: no template named ${JSON.stringify(key)} (see hostdeck template list)`);
     return v;
   };
-  const view = async (t: Template): Promise<TemplateView> => ({ ...t, storageDomain: domainOf(t)?.name ?? null, vms: await liveLinks([t.id]).catch(() => repo.linksTo([t.id])) });
+  const viewOf = (t: Template, vms: VmTemplateLink[]): TemplateView => ({ ...t, storageDomain: domainOf(t)?.name ?? null, poolName: domainOf(t)?.poolName ?? null, vms });
+  const view = async (t: Template): Promise<TemplateView> => viewOf(t, await liveLinks([t.id]).catch(() => repo.linksTo([t.id])));
 
   /** The target of a new template's images: an active file data domain. */
   const targetDomain = (key: string): StorageDomain => {
@@ -130,7 +133,7 @@ export function createTemplateUseCases(ctx: CoreContext) {
       return ctx.door.act('template.list', { id: '*' }, { message: 'List the templates' }, async () => {
         const all = repo.all();
         const links = await liveLinks(all.map((t) => t.id)).catch(() => repo.linksTo(all.map((t) => t.id)));
-        return all.map((t) => ({ ...t, storageDomain: domainOf(t)?.name ?? null, vms: links.filter((l) => l.templateId === t.id) }));
+        return all.map((t) => viewOf(t, links.filter((l) => l.templateId === t.id)));
       });
     },
 
