@@ -142,7 +142,8 @@ describe('wizard reducer', () => {
     s = formReducer(s, { type: 'draft', value: 'web2' });
     s = formReducer(s, { type: 'commit' });
     assert.equal(s.values.name, 'web2');
-    for (let i = 0; i < 4; i++) s = formReducer(s, { type: 'move', delta: 1 });
+    // Basics: name, vCPUs, memory, description, from template.
+    for (let i = 0; i < 5; i++) s = formReducer(s, { type: 'move', delta: 1 });
     assert.equal(s.step, 1, 'down past the last field goes to the next step');
     s = formReducer(s, { type: 'cycle', delta: 1, options: { pools: ['default'], volumes: { default: ['a.qcow2'] }, networks: [], bridges: [], machines: [], machineFacts: () => ({ missing: 'none here' }), osVariants: { missing: 'none here' }, isos: [] } });
     assert.equal(s.values.disk, 'existing volume');
