@@ -3,8 +3,8 @@
 // create or edit form checked field by field by the core's rules (a refusal
 // marks its fields and changes nothing); remove asks first and a refusal says
 // what still holds the object. Read-only mode drops every change key.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Box, Text } from 'ink';
 import { mayDiscard } from '../../src/app/discard.ts';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
@@ -18,7 +18,8 @@ import type { ClusterView, DataCenterView } from '../../src/core/manager.ts';
 import { errorNotice } from '../../src/ui/error-notice.ts';
 import { Field } from '../../src/ui/Panel.tsx';
 import { Table, type Column } from '../../src/ui/Table.tsx';
-import { editText, TextLine } from '../../src/ui/TextLine.tsx';
+import { TextLine } from '../../src/ui/TextLine.tsx';
+import { useFilterLine } from '../../src/app/filter-line.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { hasInput } from '../../src/ui/form/form-state.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
@@ -106,7 +107,6 @@ export function makeManagerScreen(kind: ManagerKind) {
     const [dcNames, setDcNames] = useState<string[]>(['Default']);
     const [sort, setSort] = useScreenState<{ col: number; desc: boolean }>('sort', { col: 0, desc: false });
     const [filter, setFilter] = useScreenState('filter', '');
-    const [filtering, setFiltering] = useState(false);
     const [mode, setMode] = useState<'list' | 'create' | 'edit'>('list');
     const [editing, setEditingKey] = useState<string | undefined>();
     const [busy, setBusy] = useState(false);
@@ -143,13 +143,7 @@ export function makeManagerScreen(kind: ManagerKind) {
       next: () => dispatch({ type: 'move', delta: 1, count: fields.length }),
     });
 
-    const typing = useRef(filter);
-    useInput((input, key) => {
-      if (key.escape) { typing.current = ''; setFilter(''); setFiltering(false); shell.setCapture(false); return; }
-      if (key.return) { if (!makeFilter(typing.current).error) { setFiltering(false); shell.setCapture(false); } return; }
-      const next = editText(typing.current, input, key);
-      if (next !== undefined) { typing.current = next; setFilter(next); }
-    }, { isActive: active && filtering });
+    const { filtering, start: startFilter } = useFilterLine(shell, active, filter, setFilter);
 
     const open = (which: 'create' | 'edit') => {
       dispatch({ type: 'reset', values: spec.values(which === 'edit' ? sel : undefined) });
@@ -192,7 +186,7 @@ export function makeManagerScreen(kind: ManagerKind) {
     const busyReason = busy ? 'saving…' : undefined;
     const bindings: Binding[] = [
       ...(inForm || filtering ? [] : nav),
-      bind(K.filter, { action: () => { typing.current = filter; setFiltering(true); shell.setCapture(true); }, when: !inForm && !filtering }),
+      bind(K.filter, { action: startFilter, when: !inForm && !filtering }),
       bind(K.create, { action: () => open('create'), when: !inForm && !filtering }),
       bind(K.edit, { action: () => open('edit'), when: !inForm && !filtering && Boolean(sel) }),
       bind(K.remove, {

@@ -104,64 +104,70 @@ function showStatus(ctx: CommandContext, s: ManagerStatus): void {
   show(ctx, [['mode', s.mode], ['manager', s.summary], ['cluster', s.cluster ?? '-'], ['data centers', String(s.dataCenters)], ['clusters', String(s.clusters)]]);
 }
 
-async function removeConfirmed(ctx: CommandContext, what: string, key: string, remove: () => Promise<void>): Promise<number> {
-  if (!(await confirm(ctx, `Remove ${what} ${key}?`))) { ctx.err('Not removed.'); return 1; }
-  await guard(remove);
-  if (ctx.json) ctx.out(JSON.stringify({ removed: key }, null, 2));
-  else ctx.out(`Removed ${what} ${key}.`);
+/** The result: as JSON with --json, else the sentence. */
+function reply(ctx: CommandContext, value: unknown, text: string): number {
+  ctx.out(ctx.json ? JSON.stringify(value, null, 2) : text);
   return 0;
 }
 
 const YES: OptionSpecs = { yes: { type: 'boolean', description: 'Do not ask for confirmation' } };
 
+interface ResourceUseCases<R, I> {
+  list(): Promise<R[]>;
+  get(key: string): Promise<R>;
+  create(input: I): Promise<R>;
+  edit(key: string, input: I): Promise<R>;
+  remove(key: string): Promise<void>;
+}
+
+/** list, show, create, edit and remove of one noun, the same way for data centers and clusters. */
+function resourceCommands<R extends { name: string }, I>(r: {
+  noun: string; what: string; arg: string; hint: string; listSummary: string; removeSummary: string;
+  useCases: (ctx: CommandContext) => ResourceUseCases<R, I>;
+  row: (x: R) => Record<string, unknown>; columns: string[]; show: (ctx: CommandContext, x: R) => void;
+  options: OptionSpecs; input: (ctx: CommandContext) => I; created: (x: R) => string;
+}): Command[] {
+  const key = (ctx: CommandContext) => { const k = positional(ctx, 0, r.arg, r.hint); tooMany(ctx, 1); return k; };
+  return [
+    { noun: r.noun, verb: 'list', summary: r.listSummary, async run(ctx) {
+      tooMany(ctx, 0);
+      const list = await guard(() => r.useCases(ctx).list());
+      printTable(ctx, list.map(r.row), r.columns, list);
+      return 0;
+    } },
+    { noun: r.noun, verb: 'show', summary: `Show one ${r.what}`, usage: r.arg, async run(ctx) {
+      const k = key(ctx);
+      r.show(ctx, await guard(() => r.useCases(ctx).get(k)));
+      return 0;
+    } },
+    { noun: r.noun, verb: 'create', summary: `Create a ${r.what}`, options: r.options, async run(ctx) {
+      tooMany(ctx, 0);
+      const x = await guard(() => r.useCases(ctx).create(r.input(ctx)));
+      return reply(ctx, x, r.created(x));
+    } },
+    { noun: r.noun, verb: 'edit', summary: `Change a ${r.what} (the options given)`, usage: r.arg, options: r.options, async run(ctx) {
+      const k = key(ctx);
+      const x = await guard(() => r.useCases(ctx).edit(k, r.input(ctx)));
+      return reply(ctx, x, `Changed ${r.what} ${x.name}.`);
+    } },
+    { noun: r.noun, verb: 'remove', summary: r.removeSummary, usage: r.arg, options: YES, async run(ctx) {
+      const k = key(ctx);
+      if (!(await confirm(ctx, `Remove ${r.what} ${k}?`))) { ctx.err('Not removed.'); return 1; }
+      await guard(() => r.useCases(ctx).remove(k));
+      return reply(ctx, { removed: k }, `Removed ${r.what} ${k}.`);
+    } },
+  ];
+}
+
 export const managerCommands: Command[] = [
-  {
-    noun: 'dc', verb: 'list', summary: 'List the data centers with their status (computed from their storage domains and host)',
-    async run(ctx) {
-      tooMany(ctx, 0);
-      const list = await guard(() => ctx.core.manager.dataCenters.list());
-      printTable(ctx, list.map(dcRow), ['name', 'status', 'storage', 'version', 'clusters', 'domains', 'master', 'description'], list);
-      return 0;
-    },
-  },
-  {
-    noun: 'dc', verb: 'show', summary: 'Show one data center', usage: DC,
-    async run(ctx) {
-      const key = positional(ctx, 0, DC, dcHint);
-      tooMany(ctx, 1);
-      showDc(ctx, await guard(() => ctx.core.manager.dataCenters.get(key)));
-      return 0;
-    },
-  },
-  {
-    noun: 'dc', verb: 'create', summary: 'Create a data center', options: DC_OPTIONS,
-    async run(ctx) {
-      tooMany(ctx, 0);
-      const d = await guard(() => ctx.core.manager.dataCenters.create(dcInput(ctx)));
-      if (ctx.json) ctx.out(JSON.stringify(d, null, 2));
-      else ctx.out(`Created data center ${d.name} (${d.storageType}, ${d.compatibilityVersion}): ${d.status}.`);
-      return 0;
-    },
-  },
-  {
-    noun: 'dc', verb: 'edit', summary: 'Change a data center (the options given)', usage: DC, options: DC_OPTIONS,
-    async run(ctx) {
-      const key = positional(ctx, 0, DC, dcHint);
-      tooMany(ctx, 1);
-      const d = await guard(() => ctx.core.manager.dataCenters.edit(key, dcInput(ctx)));
-      if (ctx.json) ctx.out(JSON.stringify(d, null, 2));
-      else ctx.out(`Changed data center ${d.name}.`);
-      return 0;
-    },
-  },
-  {
-    noun: 'dc', verb: 'remove', summary: 'Remove a data center (refused while it holds clusters or storage domains)', usage: DC, options: YES,
-    async run(ctx) {
-      const key = positional(ctx, 0, DC, dcHint);
-      tooMany(ctx, 1);
-      return removeConfirmed(ctx, 'data center', key, () => ctx.core.manager.dataCenters.remove(key));
-    },
-  },
+  ...resourceCommands({
+    noun: 'dc', what: 'data center', arg: DC, hint: dcHint, options: DC_OPTIONS, input: dcInput, row: dcRow, show: showDc,
+    listSummary: 'List the data centers with their status (computed from their storage domains and host)',
+    removeSummary: 'Remove a data center (refused while it holds clusters or storage domains)',
+    useCases: (ctx) => ctx.core.manager.dataCenters,
+    columns: ['name', 'status', 'storage', 'version', 'clusters', 'domains', 'master', 'description'],
+    created: (d) => `Created data center ${d.name} (${d.storageType}, ${d.compatibilityVersion}): ${d.status}.`,
+  }),
   {
     noun: 'dc', verb: 'attach-domain', summary: 'Attach a storage domain in maintenance to a data center', usage: `${DC} DOMAIN`,
     async run(ctx) {
@@ -169,66 +175,23 @@ export const managerCommands: Command[] = [
       const domain = positional(ctx, 1, 'DOMAIN', 'a storage domain name or UUID');
       tooMany(ctx, 2);
       const d = await guard(() => ctx.core.manager.dataCenters.attachDomain(key, domain));
-      if (ctx.json) ctx.out(JSON.stringify(d, null, 2));
-      else ctx.out(`Attached storage domain ${domain} to data center ${d.name}: ${d.status}.`);
-      return 0;
+      return reply(ctx, d, `Attached storage domain ${domain} to data center ${d.name}: ${d.status}.`);
     },
   },
-  {
-    noun: 'cluster', verb: 'list', summary: 'List the clusters with their CPU type, memory over-commit and VMs',
-    async run(ctx) {
-      tooMany(ctx, 0);
-      const list = await guard(() => ctx.core.manager.clusters.list());
-      printTable(ctx, list.map(clusterRow), ['name', 'dc', 'cpu', 'overcommit', 'threads', 'vms', 'host'], list);
-      return 0;
-    },
-  },
-  {
-    noun: 'cluster', verb: 'show', summary: 'Show one cluster and its VMs', usage: CLUSTER,
-    async run(ctx) {
-      const key = positional(ctx, 0, CLUSTER, clusterHint);
-      tooMany(ctx, 1);
-      showCluster(ctx, await guard(() => ctx.core.manager.clusters.get(key)));
-      return 0;
-    },
-  },
+  ...resourceCommands({
+    noun: 'cluster', what: 'cluster', arg: CLUSTER, hint: clusterHint, options: CLUSTER_OPTIONS, input: clusterInput, row: clusterRow, show: showCluster,
+    listSummary: 'List the clusters with their CPU type, memory over-commit and VMs',
+    removeSummary: 'Remove a cluster (refused while it has VMs or this host)',
+    useCases: (ctx) => ctx.core.manager.clusters,
+    columns: ['name', 'dc', 'cpu', 'overcommit', 'threads', 'vms', 'host'],
+    created: (c) => `Created cluster ${c.name} in data center ${c.dataCenter} (CPU ${c.cpuType}, over-commit ${c.memoryOvercommit}%).`,
+  }),
   {
     noun: 'cluster', verb: 'cpu-types', summary: 'The CPU types a cluster may have here (what libvirt reports for this host)',
     async run(ctx) {
       tooMany(ctx, 0);
       const types = await guard(() => ctx.core.manager.clusters.cpuTypes());
-      if (ctx.json) ctx.out(JSON.stringify(types, null, 2));
-      else for (const t of types) ctx.out(t);
-      return 0;
-    },
-  },
-  {
-    noun: 'cluster', verb: 'create', summary: 'Create a cluster', options: CLUSTER_OPTIONS,
-    async run(ctx) {
-      tooMany(ctx, 0);
-      const c = await guard(() => ctx.core.manager.clusters.create(clusterInput(ctx)));
-      if (ctx.json) ctx.out(JSON.stringify(c, null, 2));
-      else ctx.out(`Created cluster ${c.name} in data center ${c.dataCenter} (CPU ${c.cpuType}, over-commit ${c.memoryOvercommit}%).`);
-      return 0;
-    },
-  },
-  {
-    noun: 'cluster', verb: 'edit', summary: 'Change a cluster (the options given)', usage: CLUSTER, options: CLUSTER_OPTIONS,
-    async run(ctx) {
-      const key = positional(ctx, 0, CLUSTER, clusterHint);
-      tooMany(ctx, 1);
-      const c = await guard(() => ctx.core.manager.clusters.edit(key, clusterInput(ctx)));
-      if (ctx.json) ctx.out(JSON.stringify(c, null, 2));
-      else ctx.out(`Changed cluster ${c.name}.`);
-      return 0;
-    },
-  },
-  {
-    noun: 'cluster', verb: 'remove', summary: 'Remove a cluster (refused while it has VMs or this host)', usage: CLUSTER, options: YES,
-    async run(ctx) {
-      const key = positional(ctx, 0, CLUSTER, clusterHint);
-      tooMany(ctx, 1);
-      return removeConfirmed(ctx, 'cluster', key, () => ctx.core.manager.clusters.remove(key));
+      return reply(ctx, types, types.join('\n'));
     },
   },
   {
@@ -238,9 +201,7 @@ export const managerCommands: Command[] = [
       tooMany(ctx, 0);
       const cluster = str(ctx, 'cluster');
       const s = await guard(() => ctx.core.manager.init(cluster !== undefined ? { cluster } : {}));
-      if (ctx.json) ctx.out(JSON.stringify(s, null, 2));
-      else ctx.out(`This host is a standalone manager, in cluster ${s.cluster ?? '-'}.`);
-      return 0;
+      return reply(ctx, s, `This host is a standalone manager, in cluster ${s.cluster ?? '-'}.`);
     },
   },
   {
@@ -248,9 +209,7 @@ export const managerCommands: Command[] = [
     async run(ctx) {
       tooMany(ctx, 0);
       const s = await guard(() => ctx.core.manager.leave());
-      if (ctx.json) ctx.out(JSON.stringify(s, null, 2));
-      else ctx.out('This host is no longer a standalone manager.');
-      return 0;
+      return reply(ctx, s, 'This host is no longer a standalone manager.');
     },
   },
   {
@@ -275,9 +234,7 @@ export const managerCommands: Command[] = [
     async run(ctx) {
       tooMany(ctx, 0);
       const h = await guard(() => ctx.core.manager.host.maintenance({ stopVms: Boolean(ctx.options['stop-vms']) }));
-      if (ctx.json) ctx.out(JSON.stringify(h, null, 2));
-      else ctx.out('This host is in maintenance.');
-      return 0;
+      return reply(ctx, h, 'This host is in maintenance.');
     },
   },
   {
@@ -285,9 +242,7 @@ export const managerCommands: Command[] = [
     async run(ctx) {
       tooMany(ctx, 0);
       const h = await guard(() => ctx.core.manager.host.activate());
-      if (ctx.json) ctx.out(JSON.stringify(h, null, 2));
-      else ctx.out(`This host is ${h.status}${h.reason ? `: ${h.reason}` : ''}.`);
-      return 0;
+      return reply(ctx, h, `This host is ${h.status}${h.reason ? `: ${h.reason}` : ''}.`);
     },
   },
   {
@@ -298,9 +253,7 @@ export const managerCommands: Command[] = [
       const cluster = str(ctx, 'cluster');
       if (!cluster) throw new CommandError('--cluster: is required (a cluster name)', 2);
       const h = await guard(() => ctx.core.manager.host.move(cluster));
-      if (ctx.json) ctx.out(JSON.stringify(h, null, 2));
-      else ctx.out(`This host is in cluster ${h.cluster}.`);
-      return 0;
+      return reply(ctx, h, `This host is in cluster ${h.cluster}.`);
     },
   },
 ];
