@@ -4,8 +4,9 @@
 // storage domain are picked from what can be used, checked field by field
 // by the core); x removes one after confirmation (refused while thin VMs
 // depend on it, naming them). Read-only mode drops the changing keys.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Box, Text, useInput } from 'ink';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Box, Text } from 'ink';
+import { useFilterLine } from '../../src/app/filter-line.ts';
 import { mayDiscard } from '../../src/app/discard.ts';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
@@ -19,7 +20,7 @@ import { makeFilter } from '../../src/domain/filter.ts';
 import { formatBytes } from '../../src/domain/size.ts';
 import { Field } from '../../src/ui/Panel.tsx';
 import { Table, type Column } from '../../src/ui/Table.tsx';
-import { TextLine, editText } from '../../src/ui/TextLine.tsx';
+import { TextLine } from '../../src/ui/TextLine.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { errorNotice } from '../../src/ui/error-notice.ts';
 import { hasInput } from '../../src/ui/form/form-state.ts';
@@ -72,7 +73,6 @@ export function makeTemplatesScreen(deps: TemplatesDeps = {}) {
     const [mode, setMode] = useState<Mode>('list');
     const [sort, setSort] = useState<SortKey>('name');
     const [filter, setFilter] = useState('');
-    const [filtering, setFiltering] = useState(false);
     const [busy, setBusy] = useState<string | undefined>();
     const [vms, setVms] = useState<string[]>([]);
     const [domains, setDomains] = useState<string[]>([]);
@@ -108,13 +108,7 @@ export function makeTemplatesScreen(deps: TemplatesDeps = {}) {
       next: () => dispatch({ type: 'move', delta: 1, count: fields.length }),
     });
 
-    const typing = useRef(filter);
-    useInput((input, key) => {
-      if (key.escape) { typing.current = ''; setFilter(''); setFiltering(false); shell.setCapture(false); return; }
-      if (key.return) { if (!makeFilter(typing.current).error) { setFiltering(false); shell.setCapture(false); } return; }
-      const next = editText(typing.current, input, key);
-      if (next !== undefined) { typing.current = next; setFilter(next); }
-    }, { isActive: active && filtering });
+    const { filtering, start: startFilter } = useFilterLine(shell, active, filter, setFilter);
 
     const openForm = async () => {
       if (!api) return;
@@ -163,7 +157,7 @@ export function makeTemplatesScreen(deps: TemplatesDeps = {}) {
     const bindings: Binding[] = [
       ...(mode === 'list' && !filtering ? nav : []),
       bind(K.details, { action: () => setMode('details'), when: mode === 'list' && Boolean(sel) && !filtering }),
-      bind(K.filter, { action: () => { typing.current = filter; setFiltering(true); shell.setCapture(true); }, when: mode === 'list' && !filtering }),
+      bind(K.filter, { action: startFilter, when: mode === 'list' && !filtering }),
       ...([[K.sortName, 'name'], [K.sortCreated, 'created'], [K.sortVms, 'vms']] as const).map(([k, key]) => bind(k, { action: () => setSort(key), when: mode === 'list' && !filtering, footer: key === 'name' })),
       bind(K.create, { action: openForm, when: mode === 'list' && !filtering, disabledReason: busy ? `busy: ${busy}` : shell.core.whyNot('template.create') }),
       bind(K.remove, {
