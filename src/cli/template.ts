@@ -8,6 +8,7 @@ import type { TemplateView } from '../core/templates.ts';
 import { cliGuard } from './errors.ts';
 import { CommandError, printTable, type Command, type CommandContext } from './registry.ts';
 import { cliFieldMessage, createInputFromOptions } from './vm.ts';
+import { confirm } from './storage-domain.ts';
 
 const OPTION: Record<string, string> = {
   name: '--name', base: '--base', 'version-name': '--version-name', vm: '--vm', 'storage-domain': '--storage-domain', description: '--description',
@@ -44,13 +45,6 @@ function row(t: TemplateView) {
     name: t.name, version: t.version, 'version name': t.versionName || '-', status: t.status, disks: t.disks.length, size: t.disks.length ? formatBytes(t.disks.reduce((n, d) => n + d.sizeBytes, 0)) : '-',
     hardware: hwText(t), domain: t.storageDomain ?? '-', vms: t.vms.length, sealed: t.sealed ? 'yes' : 'no',
   };
-}
-
-async function confirm(ctx: CommandContext, question: string): Promise<boolean> {
-  if (ctx.options.yes) return true;
-  if (!ctx.interactive) throw new CommandError('--yes: is required without a terminal to confirm on', 2);
-  const a = await ctx.prompt(`${question} [y/N] `);
-  return /^y(es)?$/i.test((a ?? '').trim());
 }
 
 /** Which create-input fields the user gave on the command line (the rest come from the template). */
