@@ -15,6 +15,8 @@ import { storageConnectionsScreen } from './storage-connections/index.ts';
 import { supportScreen } from './support/index.ts';
 import { logsScreen } from './logs/index.ts';
 import { diagnosticsScreen } from './diagnostics/index.ts';
+import { templatesScreen } from './templates/index.ts';
+import { managerScreens } from './data-centers/index.ts';
 
 export const SCREENS: ScreenDef[] = [
   dashboardScreen,
@@ -25,9 +27,11 @@ export const SCREENS: ScreenDef[] = [
   vmSnapshotsScreen,
   hostMonitorScreen,
   engineScreen,
+  ...managerScreens,
   ...networkScreens,
   storageDomainsScreen,
   storageConnectionsScreen,
+  templatesScreen,
   supportScreen,
   logsScreen,
   diagnosticsScreen,

@@ -12,5 +12,8 @@ import { storageConnectionCommands } from './storage-connection.ts';
 import { supportCommands } from './support.ts';
 import { logCommands } from './logs.ts';
 import { diagnoseCommands } from './diagnose.ts';
+import { managerCommands } from './manager.ts';
+import { serviceCommands } from './service.ts';
+import { templateCommands } from './template.ts';
 
-export const COMMANDS: readonly Command[] = [...hostCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands, ...supportCommands, ...logCommands, ...hookCommands, ...diagnoseCommands];
+export const COMMANDS: readonly Command[] = [...hostCommands, ...managerCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...templateCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands, ...supportCommands, ...logCommands, ...hookCommands, ...diagnoseCommands, ...serviceCommands];

@@ -14,7 +14,7 @@ import { CommandError, printTable, type Command, type CommandContext } from './r
 
 const FIELD_OPTION: [RegExp, string][] = [
   [/^name$/, 'NAME'], [/^vcpus$/, '--vcpus'], [/^memory$/, '--memory'], [/^description$/, '--description'], [/^disks\[/, '--disk'],
-  [/^nics\[/, '--nic'], [/^firmware$/, '--firmware'], [/^cpu$/, '--cpu'], [/^osVariant$/, '--os-variant'], [/^boot$/, '--boot'], [/^iso$/, '--iso'], [/^kernel$/, '--kernel'],
+  [/^nics\[/, '--nic'], [/^firmware$/, '--firmware'], [/^cpu$/, '--cpu'], [/^osVariant$/, '--os-variant'], [/^cluster$/, '--cluster'], [/^boot$/, '--boot'], [/^iso$/, '--iso'], [/^kernel$/, '--kernel'],
   [/^initrd$/, '--initrd'], [/^cmdline$/, '--cmdline'], [/^machine$/, '--machine'], [/^os$/, '--os'], [/^graphics$/, '--graphics'], [/^snapshot$/, 'SNAPSHOT'], [/^edit$/, 'options'],
   [/^pool$/, '--pool'],
 ];
@@ -108,6 +108,7 @@ export function createInputFromOptions(ctx: CommandContext): VmCreateInput {
     iso: o.iso as string | undefined, kernel: o.kernel as string | undefined, initrd: o.initrd as string | undefined, cmdline: o.cmdline as string | undefined,
     osType: (o.os as OsType | undefined) ?? 'linux', machine: (o.machine as string | undefined) ?? 'pc', graphics: (o.graphics as GraphicsKind | undefined) ?? 'vnc',
     firmware: o.firmware as Firmware | undefined, cpu: o.cpu as string | undefined, osVariant: o['os-variant'] as string | undefined,
+    ...(o.cluster !== undefined ? { cluster: o.cluster as string } : {}),
   };
 }
 
@@ -167,6 +168,7 @@ const vmCommands: Command[] = [
       mac: { type: 'string', description: 'MAC address of the --network/--bridge NIC (default: libvirt assigns one)', value: 'MAC' },
       firmware: { type: 'string', description: 'Firmware (default bios); uefi needs OVMF on the host (Debian package ovmf)', choices: [...FIRMWARES] },
       cpu: { type: 'string', description: 'CPU: host-model (default), host-passthrough (needs KVM) or a CPU model from virsh domcapabilities (e.g. Nehalem)', value: 'CPU' },
+      cluster: { type: 'string', description: 'The cluster the VM joins (default Default); its CPU type is the VM\'s CPU unless --cpu is given', value: 'CLUSTER' },
       'os-variant': { type: 'string', description: 'OS variant from osinfo-query os (e.g. debian12), kept in the VM\'s metadata; needs osinfo on the host', value: 'ID' },
       boot: { type: 'string', description: 'Boot from (default: kernel with --kernel, cdrom with --iso, else disk)', choices: ['disk', 'cdrom', 'network', 'kernel'] },
       iso: { type: 'string', description: 'ISO for CD-ROM boot: a path or POOL/VOLUME', value: 'ISO' },
@@ -179,8 +181,13 @@ const vmCommands: Command[] = [
       description: { type: 'string', description: 'Free text shown with the VM', value: 'TEXT' },
       start: { type: 'boolean', description: 'Start the VM once defined' },
       'dry-run': { type: 'boolean', description: 'Validate and print the summary; create nothing' },
+      template: { type: 'string', description: "Make it from this template (with --thin or --clone); the template's hardware are the defaults the options above override", value: 'TEMPLATE' },
+      'template-version': { type: 'string', description: 'The template version: a number, a version name or latest (default)', value: 'VERSION' },
+      thin: { type: 'boolean', description: "Disks as thin overlays on the template's images (the template cannot be removed while the VM exists)" },
+      clone: { type: 'boolean', description: "Disks as full, independent copies of the template's images" },
     },
     async run(ctx) {
+      if (ctx.options.template !== undefined || ctx.options.thin || ctx.options.clone) return (await import('./template.ts')).createVmFromTemplate(ctx);
       const input = createInputFromOptions(ctx);
       if (ctx.options['dry-run']) {
         const errors = await guard(() => ctx.core.vms.validateCreate(input));

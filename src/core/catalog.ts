@@ -6,7 +6,7 @@
 /** The kinds of object an action acts on (the event's object type). */
 export type ObjectKind =
   | 'vm' | 'snapshot' | 'network' | 'interface' | 'storage-connection' | 'storage-domain'
-  | 'storage-volume' | 'pool' | 'engine' | 'host' | 'event';
+  | 'storage-volume' | 'pool' | 'engine' | 'host' | 'event' | 'data-center' | 'cluster' | 'template';
 
 /**
  * Where a mutating action's effect lands:
@@ -32,6 +32,7 @@ export interface ActionDef {
 const SOURCE: Record<ObjectKind, ActionDef['source']> = {
   vm: 'vm', snapshot: 'vm', pool: 'storage', network: 'network', interface: 'network', 'storage-connection': 'storage',
   'storage-domain': 'storage', 'storage-volume': 'storage', engine: 'engine', host: 'host', event: 'event',
+  'data-center': 'engine', cluster: 'engine', template: 'vm',
 };
 const def = (object: ObjectKind, id: string, summary: string, mutates: boolean, effect?: Effect): ActionDef =>
   ({ id, object, source: SOURCE[object], mutates, summary, ...(effect ? { effect } : {}) });
@@ -59,6 +60,12 @@ export const ACTION_CATALOG = [
   vm('delete', 'Delete a VM (and its disks when asked)'),
   { ...vm('console', "Open a VM's serial console", false), engineOwned: false },
   { ...vm('demo', 'Create the demo VMs (and their storage pool)'), object: 'pool', source: 'storage' },
+  read('template', 'template.list', 'List the templates and their versions'),
+  ext('template', 'template.create', "Make a template (or a new version) from a shut-off VM: copy its disks, record its hardware"),
+  db('template', 'template.edit', "Change a template's name or description"),
+  ext('template', 'template.remove', 'Remove a template (or one version) and delete its images'),
+  // hostdeck's own work at the first template use: the leftovers of a copy killed half-way.
+  ext('template', 'template.cleanup', 'Clean up what a template copy killed half-way left'),
   read('snapshot', 'snapshot.list', "List a VM's snapshots"),
   snapshot('create', 'Take a snapshot'),
   snapshot('revert', 'Revert a VM to a snapshot'),
@@ -99,11 +106,29 @@ export const ACTION_CATALOG = [
   read('engine', 'engine.status', 'Show the engine registration'),
   ext('engine', 'engine.register', 'Register this host with an oVirt engine'),
   ext('engine', 'engine.unregister', 'Forget the engine registration'),
+  read('engine', 'manager.status', 'Show the standalone manager: mode, data centers, clusters, this host'),
+  db('engine', 'manager.init', 'Make this host a standalone manager (joins a cluster)'),
+  db('engine', 'manager.leave', 'Leave standalone mode'),
+  read('data-center', 'data-center.list', 'List the data centers'),
+  db('data-center', 'data-center.create', 'Create a data center'),
+  db('data-center', 'data-center.edit', 'Change a data center'),
+  db('data-center', 'data-center.remove', 'Remove an empty data center'),
+  db('data-center', 'data-center.attach-domain', 'Attach a storage domain to a data center'),
+  read('cluster', 'cluster.list', 'List the clusters'),
+  db('cluster', 'cluster.create', 'Create a cluster'),
+  db('cluster', 'cluster.edit', 'Change a cluster'),
+  db('cluster', 'cluster.remove', 'Remove a cluster without VMs'),
+  read('host', 'host.status', 'Show this host as a host object (cluster, status, VMs)'),
+  // Shutting the running VMs down (--stop-vms) acts on libvirt.
+  ext('host', 'host.maintenance', 'Put this host into maintenance'),
+  db('host', 'host.activate', 'Bring this host out of maintenance'),
+  db('host', 'host.move', 'Move this host to another cluster (in maintenance)'),
   read('event', 'event.list', 'List the events'),
   read('host', 'host.show', "Show this host's facts"),
   read('host', 'hook.list', 'List the hook points and their scripts'),
   read('host', 'log.read', 'Read the journal, the files under /var/log, hostdeck\'s log and the VMs\' libvirt logs'),
   read('host', 'host.diagnose', 'Run the preflight and health checks'),
+  ext('host', 'host-service.stop', 'Stop the host service (hostdeck serve)'),
   // Mutating: a bundle writes up to its size limit on the host's disks (often
   // when one is full) or onto a removable disk, and carries the host's logs
   // away; read-only mode promises hostdeck writes nothing on the host, so it

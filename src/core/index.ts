@@ -26,6 +26,9 @@ import { createHookUseCases, type HookUseCases } from './hooks.ts';
 import { createSupportUseCases, type SupportUseCases } from './support.ts';
 import { createLogUseCases, type LogUseCases } from './logs.ts';
 import { createDiagnosticsUseCases, type DiagnosticsUseCases } from './diagnostics.ts';
+import type { TemplateUseCases } from './templates.ts';
+import { createManagerUseCases, type ManagerUseCases } from './manager.ts';
+import { createHostServiceUseCases, type HostServiceUseCases } from './host-service.ts';
 
 /** What every use-case factory receives. */
 export interface CoreContext {
@@ -63,6 +66,12 @@ export interface Core {
   readonly diagnostics: DiagnosticsUseCases;
   /** The log viewer: the journal, /var/log files, hostdeck's log, VMs' libvirt logs. */
   readonly logs: LogUseCases;
+  /** Templates and their versions, and VMs made from them (loaded on first use). */
+  templates(): Promise<TemplateUseCases>;
+  /** The host service (`hostdeck serve`): whether it runs, its duties; stop it; run it. */
+  readonly hostService: HostServiceUseCases;
+  /** The standalone manager: its mode, data centers, clusters and this host as a host object (built on first use). */
+  readonly manager: ManagerUseCases;
 }
 
 export function createCore(infra: Services, principal: Principal): Core {
@@ -72,6 +81,9 @@ export function createCore(infra: Services, principal: Principal): Core {
   let storageConnections: StorageConnectionUseCases | undefined;
   let storageDomains: StorageDomainUseCases | undefined;
   let diagnostics: DiagnosticsUseCases | undefined;
+  let templates: Promise<TemplateUseCases> | undefined;
+  let manager: ManagerUseCases | undefined;
+  let hostService: HostServiceUseCases | undefined;
   return {
     principal,
     whyNot: door.whyNot,
@@ -93,6 +105,10 @@ export function createCore(infra: Services, principal: Principal): Core {
     hooks: createHookUseCases(ctx),
     get diagnostics() { return (diagnostics ??= createDiagnosticsUseCases(ctx)); },
     logs: createLogUseCases(ctx),
+    // Its own chunk: the console's first frame does not load it.
+    templates: () => (templates ??= import('./templates.ts').then((m) => m.createTemplateUseCases(ctx))),
+    get hostService() { return (hostService ??= createHostServiceUseCases(ctx)); },
+    get manager() { return (manager ??= createManagerUseCases(ctx)); },
   };
 }
 

@@ -166,6 +166,18 @@ export interface CreateOptions {
   start?: boolean;
   /** Progress in words ("creating volume x on pool y"). */
   onStep?: (text: string) => void;
+  /** The VM comes from a template: its disks naming the template's images become thin overlays or copies. */
+  fromTemplate?: FromTemplate;
+}
+
+/** What a VM made from a template needs of the create (built by template-vms.ts). */
+export interface FromTemplate {
+  /** The event's words after "Create VM x" ("from template T version 2 (thin)"). */
+  label: string;
+  /** Make disk i's own volume from the template image it names; undefined: use the volume as it is. */
+  derive(i: number, vm: string, step: (text: string) => void): Promise<{ pool: string; volume: string; format: 'qcow2' | 'raw' } | undefined>;
+  /** The VM is there: record which template it came from and how. */
+  record(vm: string): Promise<void>;
 }
 
 /** Validate only (the wizard's summary step and `vm create --dry-run`): every problem, nothing changed. */
@@ -223,9 +235,14 @@ async function rollback(ctx: CoreContext, name: string, defined: boolean, volume
 export async function vmCreate(ctx: CoreContext, input: VmCreateInput, opts: CreateOptions = {}): Promise<CreateResult> {
   const v = ctx.infra.virt;
   const step = opts.onStep ?? (() => undefined);
+  const placement = await import('./manager-vms.ts');
+  const cluster = input.cluster ? placement.clusterForCreate(ctx, input.cluster) : undefined;
+  // The cluster's CPU type, so its VMs stay portable to an oVirt cluster of the same type.
+  if (cluster && input.cpu === undefined) input = { ...input, cpu: cluster.cpuType };
+  let unplace: (() => void) | undefined;
   const p = await prepare(ctx, 'vm.create', {
     object: input.name,
-    message: `Create VM ${input.name}${opts.start ? ' and start it' : ''}`,
+    message: `Create VM ${input.name}${opts.fromTemplate ? ` ${opts.fromTemplate.label}` : ''}${opts.start ? ' and start it' : ''}`,
     check: async () => {
       // The formats of existing volumes are read while the input is validated.
       const formats = Promise.all(input.disks.map((d) => (d.kind === 'existing' ? volumeFormat(ctx, d.pool, d.volume).catch(() => undefined) : Promise.resolve(undefined))));
@@ -240,7 +257,12 @@ export async function vmCreate(ctx: CoreContext, input: VmCreateInput, opts: Cre
       try {
         const vols: { pool: string; volume: string; format?: 'qcow2' | 'raw' }[] = [];
         for (const [i, d] of input.disks.entries()) {
-          if (d.kind === 'existing') { vols.push({ pool: d.pool, volume: d.volume }); continue; }
+          if (d.kind === 'existing') {
+            const made = await opts.fromTemplate?.derive(i, input.name, step);
+            if (made) created.push(made);
+            vols.push(made ?? { pool: d.pool, volume: d.volume });
+            continue;
+          }
           const volume = newVolumeName(input.name, i, d.format);
           step(`creating volume ${volume} (${d.sizeMiB} MiB ${d.format}) on pool ${d.pool}`);
           await v.storageVolumeCreate(d.pool, volume, d.sizeMiB * 1024 * 1024, d.format);
@@ -248,18 +270,21 @@ export async function vmCreate(ctx: CoreContext, input: VmCreateInput, opts: Cre
           vols.push({ pool: d.pool, volume, format: d.format });
         }
         // Existing volumes: their real format from libvirt.
-        for (const [i, d] of input.disks.entries()) if (d.kind === 'existing') vols[i]!.format = known[i] ?? await volumeFormat(ctx, d.pool, d.volume);
+        for (const [i, d] of input.disks.entries()) if (d.kind === 'existing' && !vols[i]!.format) vols[i]!.format = known[i] ?? await volumeFormat(ctx, d.pool, d.volume);
         const xml = vmDomainXml(specFor(input, caps.domainType, vols, osinfoId));
         step('defining the VM');
         await v.domainDefine(xml);
         defined = true;
+        unplace = await placement.placeNewVm(ctx, input.name, cluster?.id, Boolean(opts.start));
         if (opts.start) {
           step('starting the VM');
           // As any start: between the before_vm_start and after_vm_start hooks (a refusing hook takes the new VM back too).
           await aroundVmHooks(ctx, 'vm_start', input.name, (xml) => (xml ? v.domainStartWithXml(xml) : v.domainStart(input.name)));
         }
+        await opts.fromTemplate?.record(input.name);
         return { name: input.name, volumes: created.map((c) => `${c.pool}/${c.volume}`), started: Boolean(opts.start), xml };
       } catch (e) {
+        unplace?.();
         const left = await rollback(ctx, input.name, defined, created);
         throw new Error(`${(e as Error).message}${left.length ? ` (and could not remove: ${left.join(', ')})` : ' (nothing was left behind)'}`, { cause: e });
       }

@@ -7,10 +7,12 @@ import { storageConnections0003 } from './0003-storage-connections.ts';
 import { storageDomains0004 } from './0004-storage-domains.ts';
 import { eventAttempts0005 } from './0005-event-attempts.ts';
 import { storageConnectionErrorTime0006 } from './0006-storage-connection-error-time.ts';
+import { managerModel0007 } from './0007-manager-model.ts';
+import { templates0008 } from './0008-templates.ts';
 
 export interface Migration {
   id: string;
   up: (db: Db) => void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [core0001, network0002, storageConnections0003, storageDomains0004, eventAttempts0005, storageConnectionErrorTime0006];
+export const MIGRATIONS: readonly Migration[] = [core0001, network0002, storageConnections0003, storageDomains0004, eventAttempts0005, storageConnectionErrorTime0006, managerModel0007, templates0008];
