@@ -99,6 +99,9 @@ describe('hostdeck dc / cluster / manager / host', () => {
     assert.equal(inUse.code, 1);
     assert.match(inUse.err, /this host is in cluster c1/);
     assert.equal(json<{ cluster: string; status: string }>(await hostdeck('host', 'show', '--json')).cluster, 'c1');
+    const vm = await hostdeck('vm', 'create', 'newvm', '--cluster', 'nope');
+    assert.equal(vm.code, 2);
+    assert.match(vm.err, /--cluster: no cluster "nope"/);
     assert.equal((await hostdeck('manager', 'leave')).code, 0);
     assert.equal(json<{ mode: string }>(await hostdeck('manager', 'status', '--json')).mode, 'unconfigured');
   });
