@@ -27,7 +27,7 @@ export async function vmsOfCluster(ctx: CoreContext, clusterId: string): Promise
 }
 
 /** Refuse starting a VM on a host in maintenance, or whose memory would pass its cluster's over-commit (nothing is started). */
-export async function checkVmStart(ctx: CoreContext, vm: DomainInfo): Promise<void> {
+export async function checkVmStart(ctx: CoreContext, vm: Pick<DomainInfo, 'name' | 'uuid' | 'memoryKiB'>): Promise<void> {
   const repo = managerRepo(ctx.infra.db);
   if (repo.hostInMaintenance()) throw new WrongStateError(`cannot start ${vm.name}: this host is in maintenance (hostdeck host activate)`);
   const all = await vmsWithClusters(ctx);
@@ -55,7 +55,9 @@ export function clusterForCreate(ctx: CoreContext, key: string): ClusterRow {
  * record back (the create failed later); a refused start takes it back itself.
  */
 export async function placeNewVm(ctx: CoreContext, name: string, clusterId: string | undefined, starting: boolean): Promise<() => void> {
-  const d = await ctx.infra.virt.domainGet(name);
+  // From libvirt's own list: a detail read goes through virsh too, which on the test driver sees none of this connection's domains.
+  const d = (await ctx.infra.virt.domainList()).find((x) => x.name === name);
+  if (!d) throw new WrongStateError(`VM ${name} was defined but libvirt does not list it`);
   const repo = managerRepo(ctx.infra.db);
   if (clusterId) repo.setVmCluster(d.uuid, clusterId);
   const undo = () => repo.forgetVm(d.uuid);
