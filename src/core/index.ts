@@ -13,8 +13,8 @@ import type { ActionId } from './catalog.ts';
 import type { Principal } from './principal.ts';
 import { vmLockReader } from '../host/engine/state.ts';
 import { createVmUseCases, type VmUseCases } from './vms.ts';
-import { createSnapshotUseCases, type SnapshotUseCases } from './snapshots.ts';
-import { createDemoUseCases, type DemoUseCases } from './vm-demo.ts';
+import type { SnapshotUseCases } from './snapshots.ts';
+import type { DemoUseCases } from './vm-demo.ts';
 import { createEngineUseCases, type EngineUseCases } from './engine.ts';
 import { createEventUseCases, type EventUseCases } from './events.ts';
 import { createHostUseCases, type HostUseCases } from './host.ts';
@@ -23,9 +23,10 @@ import { createStorageConnectionUseCases, type StorageConnectionUseCases } from 
 import { createStorageDomainUseCases, type StorageDomainUseCases } from './storage-domains.ts';
 import { createNetworkUseCases, type NetworkUseCases } from './network.ts';
 import { createHookUseCases, type HookUseCases } from './hooks.ts';
-import { createSupportUseCases, type SupportUseCases } from './support.ts';
-import { createLogUseCases, type LogUseCases } from './logs.ts';
-import { createDiagnosticsUseCases, type DiagnosticsUseCases } from './diagnostics.ts';
+import type { SupportUseCases } from './support.ts';
+import type { LogUseCases } from './logs.ts';
+import type { DiagnosticsUseCases } from './diagnostics.ts';
+import { lazyUseCases } from './lazy.ts';
 import type { TemplateUseCases } from './templates.ts';
 import { createManagerUseCases, type ManagerUseCases } from './manager.ts';
 import { createHostServiceUseCases, type HostServiceUseCases } from './host-service.ts';
@@ -80,7 +81,6 @@ export function createCore(infra: Services, principal: Principal): Core {
   const vms = createVmUseCases(ctx);
   let storageConnections: StorageConnectionUseCases | undefined;
   let storageDomains: StorageDomainUseCases | undefined;
-  let diagnostics: DiagnosticsUseCases | undefined;
   let templates: Promise<TemplateUseCases> | undefined;
   let manager: ManagerUseCases | undefined;
   let hostService: HostServiceUseCases | undefined;
@@ -91,8 +91,9 @@ export function createCore(infra: Services, principal: Principal): Core {
     config: infra.config,
     close: () => infra.close(),
     vms,
-    snapshots: createSnapshotUseCases(ctx),
-    demo: createDemoUseCases(ctx, vms),
+    // Loaded on first use (lazy.ts): the console's first frame calls none of these.
+    snapshots: lazyUseCases(() => import('./snapshots.ts').then((m) => m.createSnapshotUseCases(ctx))),
+    demo: lazyUseCases(() => import('./vm-demo.ts').then((m) => m.createDemoUseCases(ctx, vms))),
     engine: createEngineUseCases(ctx),
     events: createEventUseCases(ctx),
     host: createHostUseCases(ctx),
@@ -101,10 +102,10 @@ export function createCore(infra: Services, principal: Principal): Core {
     get storageConnections() { return (storageConnections ??= createStorageConnectionUseCases(ctx)); },
     get storageDomains() { return (storageDomains ??= createStorageDomainUseCases(ctx, this.storageConnections)); },
     network: createNetworkUseCases(ctx),
-    support: createSupportUseCases(ctx),
+    support: lazyUseCases(() => import('./support.ts').then((m) => m.createSupportUseCases(ctx))),
     hooks: createHookUseCases(ctx),
-    get diagnostics() { return (diagnostics ??= createDiagnosticsUseCases(ctx)); },
-    logs: createLogUseCases(ctx),
+    diagnostics: lazyUseCases(() => import('./diagnostics.ts').then((m) => m.createDiagnosticsUseCases(ctx))),
+    logs: lazyUseCases(() => import('./logs.ts').then((m) => m.createLogUseCases(ctx))),
     // Its own chunk: the console's first frame does not load it.
     templates: () => (templates ??= import('./templates.ts').then((m) => m.createTemplateUseCases(ctx))),
     get hostService() { return (hostService ??= createHostServiceUseCases(ctx)); },

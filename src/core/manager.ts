@@ -14,7 +14,6 @@ import { InvalidInputError, NotFoundError, WrongStateError } from '../domain/err
 import { setSetting } from '../manager/db.ts';
 import { managerRepo, type ClusterRow, type DataCenterRow } from '../manager/repos/manager-model.ts';
 import { engineState, MODE_KEY, type EngineMode } from '../host/engine/state.ts';
-import { capabilities, machineFacts, plainMachines } from './vm-create.ts';
 import { isRunning, vmsOfCluster, vmsWithClusters } from './manager-vms.ts';
 import type { CoreContext } from './index.ts';
 
@@ -108,6 +107,8 @@ export function createManagerUseCases(ctx: CoreContext): ManagerUseCases {
   const repo = managerRepo(db);
 
   async function cpuFacts(): Promise<MachineFacts> {
+    // VM creation's module is loaded when first needed (the console's first frame does not).
+    const { capabilities, machineFacts, plainMachines } = await import('./vm-create.ts');
     const caps = await capabilities(ctx);
     const machines = plainMachines(caps.machines.length ? caps.machines : [...MACHINES_DEFAULT]);
     return machineFacts(ctx, machines.includes('pc') ? 'pc' : machines[0] ?? 'pc');

@@ -15,7 +15,10 @@ import { parseDomainXml } from '../virt/xml/parse.ts';
 import { storageDomainRepo } from '../manager/repos/storage-domains.ts';
 import type { CoreContext } from './index.ts';
 import { need, prepare, vmInfo, VmActionError, VmInputError, domainNames } from './vm-common.ts';
-import { capabilities, hostFacts, removeSerialLog, vmCreate, vmValidateCreate, type CreateOptions, type CreateResult } from './vm-create.ts';
+import type { CreateOptions, CreateResult } from './vm-create.ts';
+
+/** VM creation's module, loaded on first use: the console's first frame creates no VM. */
+const creation = () => import('./vm-create.ts');
 import { aroundVmHooks } from './hooks.ts';
 
 export interface ShutdownResult {
@@ -116,15 +119,15 @@ export function createVmUseCases(ctx: CoreContext) {
     /** Host facts for validation; for the create form, the volumes of every pool. */
     async hostFacts(wantVolumes?: readonly string[]): Promise<HostFacts> {
       const pools = wantVolumes ?? (await virt().storagePoolList().catch(() => [])).map((p) => p.name);
-      return hostFacts(ctx, pools);
+      return (await creation()).hostFacts(ctx, pools);
     },
     /** Machine types and the domain type VMs are defined with. */
-    capabilities: () => capabilities(ctx),
-    validateCreate: (input: VmCreateInput): Promise<FieldError[]> => vmValidateCreate(ctx, input),
+    capabilities: async () => (await creation()).capabilities(ctx),
+    validateCreate: async (input: VmCreateInput): Promise<FieldError[]> => (await creation()).vmValidateCreate(ctx, input),
     deletePlan,
 
     // ---- actions ----
-    create: (input: VmCreateInput, opts: CreateOptions = {}): Promise<CreateResult> => vmCreate(ctx, input, opts),
+    create: async (input: VmCreateInput, opts: CreateOptions = {}): Promise<CreateResult> => (await creation()).vmCreate(ctx, input, opts),
     /** Between the before_vm_start and after_vm_start hooks; a VM with saved memory starts from it, so its hooks' XML rewrite is not used. */
     start: (name: string) => ctx.door.act('vm.start', { id: name }, { message: `Start VM ${name}` }, async () => {
       const vm = await vmInfo(ctx, name);
@@ -213,7 +216,7 @@ export function createVmUseCases(ctx: CoreContext) {
         const plan = await deletePlan(name);
         if (plan.refused) throw new VmActionError(`cannot delete ${name}: ${plan.refused}`);
         const r = await virt().domainUndefine(name, opts.removeDisks ? { removeStorage: true, managedPools: managedPools(ctx) } : {});
-        await removeSerialLog(ctx, name);
+        await (await creation()).removeSerialLog(ctx, name);
         return r;
       });
     },
@@ -231,4 +234,4 @@ export function createVmUseCases(ctx: CoreContext) {
 
 export type VmUseCases = ReturnType<typeof createVmUseCases>;
 export { VmActionError, VmInputError } from './vm-common.ts';
-export { serialLogFile, specFor, type CreateOptions, type CreateResult } from './vm-create.ts';
+export type { CreateOptions, CreateResult } from './vm-create.ts';
