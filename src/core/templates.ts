@@ -230,11 +230,12 @@ export function createTemplateUseCases(ctx: CoreContext) {
     async remove(key: string, opts: { version?: string } = {}): Promise<{ removed: Template[] }> {
       await ready();
       const versions = versionsOrThrow(key);
+      // The input first: a version that does not exist is refused as such, whatever the template.
+      const picked = opts.version !== undefined ? pickVersion(versions, opts.version) : undefined;
+      if (typeof picked === 'string') throw invalid('version', `template ${key} ${picked}`);
       if (versions[0]!.name === BLANK_TEMPLATE) throw new WrongStateError('the Blank template cannot be removed');
       let targets = versions;
-      if (opts.version !== undefined) {
-        const picked = pickVersion(versions, opts.version);
-        if (typeof picked === 'string') throw invalid('version', `template ${key} ${picked}`);
+      if (picked) {
         if (picked.version === 1 && versions.length > 1) throw new WrongStateError(`version 1 of template ${picked.name} is its base: remove versions ${versions.slice(1).map((v) => v.version).join(', ')} first, or the whole template`);
         targets = [picked];
       }

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../src/cli.tsx';
+import { openDatabase } from '../../src/manager/db.ts';
 import { COMMANDS } from '../../src/cli/commands.ts';
 import { observe, replace, type Answer, type RunRecord } from '../../src/exec/runner.ts';
 import {
@@ -68,13 +69,13 @@ describe('hostile values in every string option and positional of every command 
       'chap-secret-file': join(dir, 'secret'), 'mutual-user': 'user2', 'mutual-secret-file': join(dir, 'secret'), spec: '/dev/hostdeck-none', 'vfs-type': 'ext4',
       wwid: '360000000000000000e00000000010001', port: 'eth0', 'arp-target': '192.0.2.1', primary: 'eth0', mode: 'active-backup', 'lacp-rate': 'fast',
       'xmit-hash-policy': 'layer2', 'ad-select': 'stable', parent: 'eth0', method: 'static', gateway: '192.0.2.1', server: '192.0.2.53', to: '198.51.100.0/24',
-      via: '192.0.2.1', id: '1', name: 'plain1', CIDR: '192.0.2.10/24', ADDRESS: '192.0.2.10', N: '1', S: '5', MS: '100', ID: '1',
+      via: '192.0.2.1', id: '1', name: 'plain1', vm: 'hd-test-ctr-off', 'storage-domain': 'tpl-data', CIDR: '192.0.2.10/24', ADDRESS: '192.0.2.10', N: '1', S: '5', MS: '100', ID: '1',
     },
     positionals: {
       'vm create': { NAME: 'hd-hostile-new' },
       vm: { NAME: 'hd-test-ctr-off', 'NEW-NAME': 'hd-hostile-copy', SNAPSHOT: 'snap1' },
       'net bond': { NAME: 'bond9' }, 'net bridge': { NAME: 'br9' }, 'net vlan': { NAME: 'eth0.9' }, 'net hostname': { NAME: 'node1.example.com' },
-      '*': { ID: '1', NAME: 'plain1', DC: 'Default', CLUSTER: 'Default', DOMAIN: 'dom1', VOLUME: 'vol1', FILE: join(dir, 'upload.img'), CONNECTION: 'conn1', TYPE: 'localfs', IFACE: 'eth0', MTU: '1500', UUID: 'dom1' },
+      '*': { ID: '1', NAME: 'plain1', DC: 'Default', CLUSTER: 'Default', DOMAIN: 'dom1', VOLUME: 'vol1', FILE: join(dir, 'upload.img'), CONNECTION: 'conn1', TEMPLATE: 'Blank', TYPE: 'localfs', IFACE: 'eth0', MTU: '1500', UUID: 'dom1' },
     },
   };
 
@@ -102,6 +103,11 @@ describe('hostile values in every string option and positional of every command 
     mkdirSync(join(dir, 'conn1'));
     const seeded = await runCase(['storage', 'connection', 'add', 'localfs', '--path', join(dir, 'conn1'), '--name', 'conn1', '--connect-now', '--'], seed);
     assert.equal(seeded.code, 0, seeded.err);
+    // A data storage domain for template images, as a row (creating one runs programs this test stands in for).
+    const db = openDatabase(seed);
+    db.prepare(`INSERT INTO storage_domains (id, name, type, kind, data_center_id, connection_id, status, format_version, pool_name, pool_type, path, creator_host, created_at, attached_at)
+      SELECT '44444444-0000-4000-8000-000000000001', 'tpl-data', 'data', 'file', id, 'conn1', 'active', 1, 'tpl-data-pool', 'dir', ?, 'node1', '2026-01-01', '2026-01-01' FROM data_centers LIMIT 1`).run(join(dir, 'conn1'));
+    db.close();
     undo = [
       observe((r) => { if (r.exitCode === undefined) calls.push(r); }),
       replace((command, args) => {
