@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runMain } from '../lib/cli-main.ts';
+import { which } from '../../src/exec/runner.ts';
 
 let dir = '';
 before(() => { dir = mkdtempSync(join(tmpdir(), 'hostdeck-template-cli-')); });
@@ -61,6 +62,20 @@ describe('hostdeck template: exit codes and --json', () => {
     assert.equal(ok.code, 0, ok.err);
     const shown = JSON.parse((await hostdeck('template', 'show', 'Blank', '--json')).out) as { description: string }[];
     assert.equal(shown[0]!.description, 'the empty one');
+  });
+
+  it('--seal is refused, with nothing made, where virt-sysprep is not installed', async () => {
+    const r = await hostdeck('template', 'create', '--name', 'sealed', '--vm', 'test', '--storage-domain', 'd', '--seal');
+    assert.equal(r.code, 2);
+    if (await which('virt-sysprep')) assert.doesNotMatch(r.err, /--seal/);
+    else assert.match(r.err, /--seal: virt-sysprep is not installed on this host .*nothing was made/);
+    assert.deepEqual((JSON.parse((await hostdeck('template', 'list', '--json')).out) as { name: string }[]).map((t) => t.name), ['Blank']);
+  });
+
+  it('the Blank template keeps its name', async () => {
+    const r = await hostdeck('template', 'edit', 'Blank', '--name', 'Empty');
+    assert.equal(r.code, 1);
+    assert.match(r.err, /the Blank template keeps its name/);
   });
 
   it("a dry run from a template: its hardware as the defaults, the options over them", async () => {
