@@ -69,7 +69,8 @@ export function createTemplateUseCases(ctx: CoreContext) {
     const dead = repo.creating().filter((t) => t.creatorPid === null || !processAlive(t.creatorPid));
     const known = new Set(repo.all().map((t) => t.id));
     const orphans: { file: string; domain: StorageDomain }[] = [];
-    for (const d of domains.all().filter((x) => x.type === 'data' && x.kind === 'file')) {
+    // Only active domains: reading an unreachable mount could hang.
+    for (const d of domains.all().filter((x) => x.type === 'data' && x.kind === 'file' && x.status === 'active')) {
       for (const img of await templateImagesIn(imagesDir(d))) if (!known.has(img.templateId)) orphans.push({ file: img.file, domain: d });
     }
     if (!dead.length && !orphans.length) return [];
