@@ -162,7 +162,7 @@ const vmCommands: Command[] = [
       vcpus: { type: 'number', description: 'Virtual CPUs (default 1, at most the host\'s logical CPUs)', value: 'N' },
       memory: { type: 'string', description: 'Memory, e.g. 512M or 2G; a bare number is MiB (default 1G)', value: 'SIZE' },
       disk: { type: 'list', description: 'New volume pool=P,size=10G[,format=qcow2|raw] or existing pool=P,volume=V, either with [,bus=virtio|sata|scsi|ide] (default virtio, sata for --os windows; scsi adds a virtio-scsi controller, ide only where the machine type has it) (repeatable)', value: 'SPEC' },
-      nic: { type: 'list', description: 'A NIC: network=NET or bridge=BR, then [,model=virtio|e1000e|rtl8139] (default virtio) [,mac=MAC] (repeatable; MACs must differ)', value: 'SPEC' },
+      nic: { type: 'list', description: 'A NIC: network=NET (libvirt network), bridge=BR (host bridge) or profile=PROFILE (a logical network\'s vNIC profile, NETWORK/PROFILE when names repeat; see hostdeck network profile list), then [,model=virtio|e1000e|rtl8139] (default virtio) [,mac=MAC] (repeatable; MACs must differ)', value: 'SPEC' },
       network: { type: 'string', description: 'The first NIC on a libvirt network (virtio; more with --nic)', value: 'NET' },
       bridge: { type: 'string', description: 'The first NIC on a host bridge (virtio; more with --nic)', value: 'BRIDGE' },
       mac: { type: 'string', description: 'MAC address of the --network/--bridge NIC (default: libvirt assigns one)', value: 'MAC' },

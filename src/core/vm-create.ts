@@ -144,7 +144,8 @@ export function specFor(input: VmCreateInput, domainType: Capabilities['domainTy
     initrd: input.boot === 'kernel' ? input.initrd : undefined,
     cmdline: input.boot === 'kernel' ? input.cmdline : undefined,
     disks,
-    nics: input.nics.map((n) => ({ type: n.kind, source: n.source, mac: n.mac?.toLowerCase(), model: n.model ?? 'virtio' })),
+    // Profile NICs are resolved to their network's bridge before (vm-nic-profiles.ts).
+    nics: input.nics.map((n) => ({ type: n.kind === 'profile' ? 'bridge' : n.kind, source: n.source, mac: n.mac?.toLowerCase(), model: n.model ?? 'virtio', ...(n.filter ? { filter: n.filter } : {}) })),
     firmware: input.firmware === 'uefi' ? 'efi' : undefined,
     // The test driver keeps no CPU definition.
     cpu: domainType === 'test' ? undefined : cpu === 'host-model' || cpu === 'host-passthrough' ? { mode: cpu } : { mode: 'custom', model: cpu },
@@ -183,6 +184,7 @@ export interface FromTemplate {
 /** Validate only (the wizard's summary step and `vm create --dry-run`): every problem, nothing changed. */
 export async function vmValidateCreate(ctx: CoreContext, input: VmCreateInput): Promise<FieldError[]> {
   const facts = await hostFacts(ctx, [...input.disks.map((d) => d.pool), ...(input.iso && !input.iso.startsWith('/') ? [input.iso.split('/')[0]!] : [])], [input.machine]);
+  if (input.nics.some((n) => n.kind === 'profile')) facts.profileProblem = (await import('./vm-nic-profiles.ts')).profileChecker(ctx, input.cluster);
   return validateVmCreate(input, facts);
 }
 
@@ -271,11 +273,18 @@ export async function vmCreate(ctx: CoreContext, input: VmCreateInput, opts: Cre
         }
         // Existing volumes: their real format from libvirt.
         for (const [i, d] of input.disks.entries()) if (d.kind === 'existing' && !vols[i]!.format) vols[i]!.format = known[i] ?? await volumeFormat(ctx, d.pool, d.volume);
-        const xml = vmDomainXml(specFor(input, caps.domainType, vols, osinfoId));
+        const profiles = input.nics.some((n) => n.kind === 'profile') ? await import('./vm-nic-profiles.ts') : undefined;
+        const resolved = profiles?.resolveProfileNics(ctx, input.nics);
+        const xml = vmDomainXml(specFor(resolved ? { ...input, nics: resolved.nics } : input, caps.domainType, vols, osinfoId));
         step('defining the VM');
         await v.domainDefine(xml);
         defined = true;
         unplace = await placement.placeNewVm(ctx, input.name, cluster?.id, Boolean(opts.start));
+        if (profiles && resolved) {
+          const unplaceVm = unplace;
+          const unrecord = await profiles.recordProfileNics(ctx, input.name, resolved.uses);
+          unplace = () => { unrecord(); unplaceVm(); };
+        }
         if (opts.start) {
           step('starting the VM');
           // As any start: between the before_vm_start and after_vm_start hooks (a refusing hook takes the new VM back too).

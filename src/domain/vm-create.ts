@@ -69,6 +69,8 @@ export interface HostFacts {
   volumes: Readonly<Record<string, readonly string[]>>;
   networks: readonly string[];
   bridges: readonly string[];
+  /** Why a NIC cannot use a vNIC profile (PROFILE or NETWORK/PROFILE), or undefined; absent: profiles are not known. */
+  profileProblem?: (ref: string) => string | undefined;
   /** Machine types QEMU offers here (from the capabilities); empty when the driver has none (test driver). */
   machines: readonly string[];
   /** What QEMU offers a machine type (firmware, CPU, disk buses), or why that is not known. */
@@ -297,7 +299,7 @@ export function createSummary(input: VmCreateInput): [string, string][] {
     ? `new ${formatMiB(d.sizeMiB)} ${d.format} volume ${newVolumeName(input.name, i, d.format)} on pool ${d.pool}, ${d.bus ?? defaultDiskBus(input.osType)} bus`
     : `existing volume ${d.volume} on pool ${d.pool}, ${d.bus ?? defaultDiskBus(input.osType)} bus`]));
   if (!input.nics.length) rows.push(['network', 'none']);
-  input.nics.forEach((n, i) => rows.push([`NIC ${i + 1}`, `${n.kind} ${n.source}, ${n.model ?? 'virtio'}${n.mac ? `, MAC ${n.mac}` : ', MAC assigned by libvirt'}`]));
+  input.nics.forEach((n, i) => rows.push([`NIC ${i + 1}`, `${n.kind === 'profile' ? 'vNIC profile' : n.kind} ${n.source}, ${n.model ?? 'virtio'}${n.mac ? `, MAC ${n.mac}` : ', MAC assigned by libvirt'}`]));
   rows.push(['boot', input.boot === 'cdrom' ? `CD-ROM ${input.iso ?? ''}` : input.boot === 'kernel' ? `kernel ${input.kernel ?? ''}${input.initrd ? ` + ${input.initrd}` : ''}${input.cmdline ? ` (${input.cmdline})` : ''}` : input.boot]);
   rows.push(['OS / machine', `${input.osType}${input.osVariant ? ` (${input.osVariant})` : ''} / ${input.machine}`]);
   rows.push(['firmware / CPU', `${(input.firmware ?? 'bios').toUpperCase()} / ${input.cpu ?? CPU_DEFAULT}`]);

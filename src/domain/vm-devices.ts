@@ -10,11 +10,14 @@ export type NicModel = 'virtio' | 'e1000e' | 'rtl8139';
 export const NIC_MODELS: readonly NicModel[] = ['virtio', 'e1000e', 'rtl8139'];
 
 export interface NicInput {
-  kind: 'network' | 'bridge';
+  /** profile: a vNIC profile of a logical network (source: PROFILE or NETWORK/PROFILE), on the network's bridge. */
+  kind: 'network' | 'bridge' | 'profile';
   source: string;
   /** virtio when absent. */
   model?: NicModel;
   mac?: string;
+  /** The libvirt network filter (a resolved vNIC profile's). */
+  filter?: string;
 }
 
 export type Firmware = 'bios' | 'uefi';
@@ -63,15 +66,16 @@ export function macProblem(mac: string): string | undefined {
 }
 
 /** Every problem with the NICs: a source that exists, a known model, MACs well-formed and none repeated. */
-export function nicsProblems(nics: readonly NicInput[], facts: { networks: readonly string[]; bridges: readonly string[] }): FieldError[] {
+export function nicsProblems(nics: readonly NicInput[], facts: { networks: readonly string[]; bridges: readonly string[]; profileProblem?: (ref: string) => string | undefined }): FieldError[] {
   const out: FieldError[] = [];
   const macs = new Map<string, number>();
   nics.forEach((n, i) => {
     const f = `nics[${i}]`;
-    const label = `NIC ${i + 1} ${n.kind === 'network' ? 'network' : 'bridge'}`;
+    const label = `NIC ${i + 1} ${n.kind === 'profile' ? 'vNIC profile' : n.kind === 'network' ? 'network' : 'bridge'}`;
     const shared = n.source ? objectNameProblem(n.source) : 'is required';
     if (shared) out.push(err(`${f}.source`, label, shared));
     else if (n.kind === 'network' && !facts.networks.includes(n.source)) out.push(err(`${f}.source`, label, `no libvirt network named '${n.source}'${facts.networks.length ? ` (networks: ${facts.networks.join(', ')})` : ''}`));
+    else if (n.kind === 'profile') { const p = facts.profileProblem ? facts.profileProblem(n.source) : 'vNIC profiles are not known here'; if (p) out.push(err(`${f}.source`, label, p)); }
     else if (n.kind === 'bridge' && !facts.bridges.includes(n.source)) out.push(err(`${f}.source`, label, `no bridge named '${n.source}' on this host${facts.bridges.length ? ` (bridges: ${facts.bridges.join(', ')})` : ''}`));
     if (n.model !== undefined && !NIC_MODELS.includes(n.model)) out.push(err(`${f}.model`, `NIC ${i + 1} model`, `must be ${NIC_MODELS.join(', ')}`));
     if (!n.mac) return;
@@ -125,23 +129,24 @@ export function osVariantProblem(variant: string, os: OsVariants): string | unde
 }
 
 /**
- * A `--nic` value: "network=NET" or "bridge=BR", then ",model=virtio|e1000e|rtl8139"
+ * A `--nic` value: "network=NET", "bridge=BR" or "profile=PROFILE" (a logical network's vNIC profile, NETWORK/PROFILE when names repeat), then ",model=virtio|e1000e|rtl8139"
  * and ",mac=MAC" as wanted. Returns the NIC or the rule that was broken.
  */
 export function parseNicSpec(text: string): NicInput | string {
   const kv: Record<string, string> = {};
   for (const part of text.split(',')) {
     const i = part.indexOf('=');
-    if (i <= 0) return `"${part}" is not KEY=VALUE (network=NET or bridge=BR, then model=, mac=)`;
+    if (i <= 0) return `"${part}" is not KEY=VALUE (network=NET, bridge=BR or profile=PROFILE, then model=, mac=)`;
     const k = part.slice(0, i).trim();
-    if (!['network', 'bridge', 'model', 'mac'].includes(k)) return `unknown key "${k}" (network, bridge, model, mac)`;
+    if (!['network', 'bridge', 'profile', 'model', 'mac'].includes(k)) return `unknown key "${k}" (network, bridge, profile, model, mac)`;
     if (k in kv) return `${k}= is given twice`;
     kv[k] = part.slice(i + 1).trim();
   }
-  if ((kv.network === undefined) === (kv.bridge === undefined)) return 'give network=NET or bridge=BR (one of them)';
+  const sources = (['network', 'bridge', 'profile'] as const).filter((k) => kv[k] !== undefined);
+  if (sources.length !== 1) return 'give network=NET, bridge=BR or profile=PROFILE (one of them)';
   if (kv.model !== undefined && !NIC_MODELS.includes(kv.model as NicModel)) return `model must be ${NIC_MODELS.join(', ')}`;
   return {
-    kind: kv.network !== undefined ? 'network' : 'bridge', source: kv.network ?? kv.bridge ?? '',
+    kind: sources[0]!, source: kv[sources[0]!] ?? '',
     ...(kv.model ? { model: kv.model as NicModel } : {}), ...(kv.mac ? { mac: kv.mac } : {}),
   };
 }

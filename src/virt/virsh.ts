@@ -47,6 +47,7 @@ const VIRSH_COMMANDS = {
   'net-destroy': { values: ['network'] },
   'net-list': { flags: ['--all'] },
   'net-start': { values: ['network'] },
+  'nwfilter-list': {},
   'pool-build': { values: ['pool'] },
   'pool-define-as': { values: ['name', 'type', 'target', 'source-name'] },
   'pool-destroy': { values: ['pool'] },

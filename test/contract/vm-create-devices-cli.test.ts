@@ -37,7 +37,7 @@ describe('vm create devices', () => {
     const cases: [string[], RegExp][] = [
       [['--network', 'default', '--mac', '52:54:00:00:00:05', '--nic', 'network=default,mac=52:54:00:00:00:05'], /^hostdeck: --nic: NIC 2 MAC address: 52:54:00:00:00:05 is NIC 1's too: each NIC needs its own MAC$/m],
       [['--nic', 'network=default,model=ne2k_pci'], /^hostdeck: --nic: model must be virtio, e1000e, rtl8139$/m],
-      [['--nic', 'model=e1000e'], /^hostdeck: --nic: give network=NET or bridge=BR \(one of them\)$/m],
+      [['--nic', 'model=e1000e'], /^hostdeck: --nic: give network=NET, bridge=BR or profile=PROFILE \(one of them\)$/m],
       [['--nic', 'network=nosuchnet'], /^hostdeck: --nic: NIC 1 network: no libvirt network named 'nosuchnet'/m],
       [['--network', 'nosuchnet'], /^hostdeck: --network: no libvirt network named 'nosuchnet'/m],
       [['--firmware', 'uefi'], /^hostdeck: --firmware: UEFI is not available: this connection \(the test driver\) reports no domain capabilities$/m],

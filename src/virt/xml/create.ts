@@ -23,6 +23,8 @@ export interface NicSpec {
   source?: string;
   mac?: string;
   model?: 'virtio' | 'e1000' | 'e1000e' | 'rtl8139';
+  /** A libvirt network filter (nwfilter) on the NIC's traffic. */
+  filter?: string;
 }
 
 export interface DomainSpec {
@@ -88,7 +90,8 @@ function nicNode(n: NicSpec): XmlNode {
   return x('interface', { type: n.type },
     n.mac ? x('mac', { address: n.mac }) : undefined,
     n.type === 'network' ? x('source', { network: n.source ?? 'default' }) : n.type === 'bridge' ? x('source', { bridge: n.source }) : undefined,
-    x('model', { type: n.model ?? 'virtio' }));
+    x('model', { type: n.model ?? 'virtio' }),
+    n.filter ? x('filterref', { filter: n.filter }) : undefined);
 }
 
 /** Domain XML for `define`. */
