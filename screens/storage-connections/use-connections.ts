@@ -11,7 +11,7 @@ import { errorNotice } from '../../src/ui/error-notice.ts';
 import { fieldErrorsOf } from '../../src/domain/errors.ts';
 
 /** The connection use cases the screen calls (a test's service lists synchronously). */
-export type ConnectionsApi = Omit<StorageConnectionUseCases, 'list'> & { list(): StorageConnection[] | Promise<StorageConnection[]> };
+export type ConnectionsApi = Omit<StorageConnectionUseCases, 'list' | 'get'> & { list(): StorageConnection[] | Promise<StorageConnection[]> };
 
 export interface ConnectionsScreenDeps {
   service: (core: Core) => ConnectionsApi;

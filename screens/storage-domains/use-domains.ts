@@ -7,17 +7,17 @@ import { createPollLoop } from '../../src/store/poller.ts';
 import type { DomainStatus } from '../../src/domain/storage/domain.ts';
 import type { Core } from '../../src/core/index.ts';
 import type { Lun } from '../../src/core/storage-connections.ts';
-import type { ConnectionRecord, DomainMonitor, StorageDomain, StorageDomainUseCases } from '../../src/core/storage-domains.ts';
+import type { ConnectionRecord, StorageDomain, StorageDomainUseCases } from '../../src/core/storage-domains.ts';
 
 /** What the screen needs: the domain use cases and the connections to offer (tests pass their own). */
 export interface DomainScreenApi {
-  service: Pick<StorageDomainUseCases, 'get' | 'create' | 'scan' | 'import' | 'activate' | 'maintenance' | 'detach' | 'volumes' | 'volumeCreate' | 'volumeDelete' | 'upload'>
+  service: Pick<StorageDomainUseCases, 'create' | 'scan' | 'import' | 'activate' | 'maintenance' | 'detach' | 'volumes' | 'volumeCreate' | 'volumeDelete' | 'upload'>
     & { list(): StorageDomain[] | Promise<StorageDomain[]> };
   connections: () => Promise<ConnectionRecord[]>;
   /** The LUNs a block (iSCSI/FC) connection shows, for the create form's picker. */
   luns?: (connectionId: string) => Promise<Lun[]>;
   /** Start the health monitor (once per process); undefined in tests that drive status by hand. */
-  monitor?: () => DomainMonitor;
+  monitor?: () => unknown;
 }
 
 /** The real API of a console: the core's storage domains and connections, and its health monitor. */
@@ -28,7 +28,8 @@ export async function defaultApi(core: Core): Promise<DomainScreenApi> {
     service: domains,
     connections: () => conns.list(),
     luns: (id) => conns.luns(id),
-    monitor: () => domains.startMonitor(),
+    // A monitor that cannot start shows as domains never checked; the list itself still works.
+    monitor: () => domains.startMonitor().catch(() => undefined),
   };
 }
 
@@ -99,7 +100,7 @@ export function useStorageSummary(core: Core): { text: string; role: 'ok' | 'war
       try {
         const rows = core.storageDomains.statusCounts();
         if (live) setS((old) => { const next = storageSummary(rows); return old.text === next.text && old.role === next.role ? old : next; });
-        if (rows.length) core.storageDomains.startMonitor();
+        if (rows.length) await core.storageDomains.startMonitor();
       } catch (e) {
         if (live) setS({ text: `unknown: ${(e as Error).message}`, role: 'warn' });
       }

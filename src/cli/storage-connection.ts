@@ -7,7 +7,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { connectionTarget, type ConnectionInput, type FieldError, type StorageConnection } from '../domain/storage/connection.ts';
-import { connectionLabel, type StorageConnectionUseCases } from '../core/storage-connections.ts';
+import { connectionLabel } from '../core/storage-connections.ts';
+import type { CoreStorageConnections } from '../core/index.ts';
 import { formatBytes } from '../domain/size.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { OptionSpecs, ParsedOptions } from './args.ts';
@@ -35,7 +36,7 @@ function fail(e: unknown, options?: ParsedOptions): never {
   throw toCommandError(e, (x) => optionMessage(x, options));
 }
 
-const svc = (ctx: CommandContext): StorageConnectionUseCases => ctx.core.storageConnections;
+const svc = (ctx: CommandContext): CoreStorageConnections => ctx.core.storageConnections;
 
 function oneId(ctx: CommandContext, what = 'CONNECTION'): string {
   if (ctx.positionals.length !== 1) throw new CommandError(`needs exactly one ${what} (an id or name; see hostdeck storage connection list)`, 2);
@@ -187,7 +188,7 @@ export const storageConnectionCommands: Command[] = [
     noun: 'storage', verb: 'connection show', summary: 'One storage connection in full (secrets only as stored/none)', usage: 'CONNECTION',
     async run(ctx) {
       const s = svc(ctx);
-      const c = s.get(oneId(ctx));
+      const c = await s.get(oneId(ctx));
       if (!c) throw new NotFoundError(`no storage connection ${JSON.stringify(ctx.positionals[0])} (see hostdeck storage connection list)`);
       show(ctx, c, s.mountPath(c));
       return 0;
@@ -204,7 +205,7 @@ export const storageConnectionCommands: Command[] = [
           const o = await s.connect(c.id).catch((e: Error) => e);
           if (o instanceof Error) {
             problem(ctx, `added ${connectionLabel(c)} (${c.id}) but connecting failed: ${o.message}`);
-            if (ctx.json) ctx.out(JSON.stringify({ ...s.get(c.id), connectError: o.message }, null, 2));
+            if (ctx.json) ctx.out(JSON.stringify({ ...(await s.get(c.id)), connectError: o.message }, null, 2));
             return 1;
           }
           if (ctx.json) ctx.out(JSON.stringify(o.connection, null, 2));
@@ -252,7 +253,7 @@ export const storageConnectionCommands: Command[] = [
         const rows = [];
         for (const id of ids) {
           const st = await s.status(id);
-          const c = s.get(id)!;
+          const c = (await s.get(id))!;
           rows.push({ id: c.id, name: c.name ?? '', type: c.type, state: st.state, detail: st.detail, ...(st.mountPath ? { mountPath: st.mountPath } : {}) });
         }
         if (ctx.json) { ctx.out(JSON.stringify(ctx.positionals.length ? rows[0] : rows, null, 2)); return 0; }

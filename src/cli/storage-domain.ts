@@ -4,7 +4,8 @@
 // checked before anything runs and an error names the option and the rule.
 import { volumeNameRule, type FieldError } from '../domain/storage/domain.ts';
 import { formatBytes } from '../domain/size.ts';
-import { DomainError, HEALTH_INTERVAL_MS, type StorageDomain, type StorageDomainUseCases } from '../core/storage-domains.ts';
+import { DomainError, HEALTH_INTERVAL_MS, type StorageDomain } from '../core/storage-domains.ts';
+import type { CoreStorageDomains } from '../core/index.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { exitCodeOf, toCommandError } from './errors.ts';
 import { CommandError, printTable, type Command, type CommandContext } from './registry.ts';
@@ -20,7 +21,7 @@ export function optionMessage(e: FieldError): string {
   return e.message.startsWith(`${e.field}: `) ? `${opt}: ${e.message.slice(e.field.length + 2)}` : `${opt}: ${e.message}`;
 }
 
-async function withService<T>(ctx: CommandContext, fn: (s: StorageDomainUseCases) => Promise<T>): Promise<T> {
+async function withService<T>(ctx: CommandContext, fn: (s: CoreStorageDomains) => Promise<T>): Promise<T> {
   const s = ctx.core.storageDomains;
   try {
     return await fn(s);
@@ -89,7 +90,7 @@ export const storageDomainCommands: Command[] = [
       const key = positional(ctx, 0, DOMAIN_ARG, domainHint);
       tooMany(ctx, 1);
       const s = ctx.core.storageDomains;
-      const d = s.get(key);
+      const d = await s.get(key);
       if (!d) throw new NotFoundError(`${DOMAIN_ARG}: no storage domain ${JSON.stringify(key)} (see hostdeck storage domain list)`);
       if (ctx.json) { ctx.out(JSON.stringify(d, null, 2)); return 0; }
       const rows: [string, string][] = [
@@ -215,7 +216,7 @@ export const storageDomainCommands: Command[] = [
       tooMany(ctx, 0);
       const s = ctx.core.storageDomains;
       let rounds = 0;
-      const monitor = s.newMonitor({
+      const monitor = await s.newMonitor({
         keepAlive: true,
         onChange: (changes) => { for (const c of changes) ctx.err(`${new Date().toISOString()} ${c.domain.name}: ${c.from} -> ${c.to}`); },
         onRound: (checked) => {

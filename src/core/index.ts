@@ -19,17 +19,25 @@ import { createEngineUseCases, type EngineUseCases } from './engine.ts';
 import { createEventUseCases, type EventUseCases } from './events.ts';
 import { createHostUseCases, type HostUseCases } from './host.ts';
 import { createMonitorUseCases, type MonitorUseCases } from './monitor.ts';
-import { createStorageConnectionUseCases, type StorageConnectionUseCases } from './storage-connections.ts';
-import { createStorageDomainUseCases, type StorageDomainUseCases } from './storage-domains.ts';
+import type { StorageConnection } from '../domain/storage/connection.ts';
+import type { StorageConnectionUseCases } from './storage-connections.ts';
+import type { StorageDomainUseCases } from './storage-domains.ts';
+import { storageDomainRepo } from '../manager/repos/storage-domains.ts';
+import { connectionMountPath, processMountRoot } from '../host/storage/mount-path.ts';
 import { createNetworkUseCases, type NetworkUseCases } from './network.ts';
 import { createHookUseCases, type HookUseCases } from './hooks.ts';
 import type { SupportUseCases } from './support.ts';
 import type { LogUseCases } from './logs.ts';
 import type { DiagnosticsUseCases } from './diagnostics.ts';
-import { lazyUseCases } from './lazy.ts';
+import { lazyUseCases, type Lazy } from './lazy.ts';
 import type { TemplateUseCases } from './templates.ts';
-import { createManagerUseCases, type ManagerUseCases } from './manager.ts';
+import type { ManagerUseCases } from './manager.ts';
 import { createHostServiceUseCases, type HostServiceUseCases } from './host-service.ts';
+
+/** The storage connections as the core offers them: loaded on first use, the mount path at once. */
+export type CoreStorageConnections = Lazy<Omit<StorageConnectionUseCases, 'mountPath'>> & Pick<StorageConnectionUseCases, 'mountPath'>;
+/** The storage domains as the core offers them: loaded on first use, the counts by status at once. */
+export type CoreStorageDomains = Lazy<Omit<StorageDomainUseCases, 'statusCounts'>> & Pick<StorageDomainUseCases, 'statusCounts'>;
 
 /** What every use-case factory receives. */
 export interface CoreContext {
@@ -56,8 +64,8 @@ export interface Core {
   readonly host: HostUseCases;
   /** Live VM figures: the statistics sampler and what the VM store reads beside it. */
   readonly monitor: MonitorUseCases;
-  readonly storageConnections: StorageConnectionUseCases;
-  readonly storageDomains: StorageDomainUseCases;
+  readonly storageConnections: CoreStorageConnections;
+  readonly storageDomains: CoreStorageDomains;
   readonly network: NetworkUseCases;
   /** Support bundles: collect, redact, pack; copy to a removable disk. */
   readonly support: SupportUseCases;
@@ -79,10 +87,11 @@ export function createCore(infra: Services, principal: Principal): Core {
   const door = createDoor(principal, infra.events, { readOnly: infra.config.readOnly, engineLock: vmLockReader(infra) });
   const ctx: CoreContext = { infra, door };
   const vms = createVmUseCases(ctx);
-  let storageConnections: StorageConnectionUseCases | undefined;
-  let storageDomains: StorageDomainUseCases | undefined;
+  let storageConnections: Promise<StorageConnectionUseCases> | undefined;
+  const connections = () => (storageConnections ??= import('./storage-connections.ts').then((m) => m.createStorageConnectionUseCases(ctx)));
   let templates: Promise<TemplateUseCases> | undefined;
-  let manager: ManagerUseCases | undefined;
+  let manager: Promise<ManagerUseCases> | undefined;
+  const loadManager = () => (manager ??= import('./manager.ts').then((m) => m.createManagerUseCases(ctx)));
   let hostService: HostServiceUseCases | undefined;
   return {
     principal,
@@ -98,9 +107,12 @@ export function createCore(infra: Services, principal: Principal): Core {
     events: createEventUseCases(ctx),
     host: createHostUseCases(ctx),
     monitor: createMonitorUseCases(ctx),
-    // Built on first use: the state DB opens only when storage is asked about.
-    get storageConnections() { return (storageConnections ??= createStorageConnectionUseCases(ctx)); },
-    get storageDomains() { return (storageDomains ??= createStorageDomainUseCases(ctx, this.storageConnections)); },
+    // Loaded on first use; what the dashboard and the connection list show at once (domain counts by status,
+    // a mount path) comes from small modules. The state DB opens only when storage is asked about.
+    storageConnections: lazyUseCases(connections, { mountPath: (c: StorageConnection) => connectionMountPath(c, processMountRoot()) }),
+    storageDomains: lazyUseCases(async () => (await import('./storage-domains.ts')).createStorageDomainUseCases(ctx, await connections()), {
+      statusCounts: () => storageDomainRepo(infra.db).statusCounts(),
+    }),
     network: createNetworkUseCases(ctx),
     support: lazyUseCases(() => import('./support.ts').then((m) => m.createSupportUseCases(ctx))),
     hooks: createHookUseCases(ctx),
@@ -109,7 +121,11 @@ export function createCore(infra: Services, principal: Principal): Core {
     // Its own chunk: the console's first frame does not load it.
     templates: () => (templates ??= import('./templates.ts').then((m) => m.createTemplateUseCases(ctx))),
     get hostService() { return (hostService ??= createHostServiceUseCases(ctx)); },
-    get manager() { return (manager ??= createManagerUseCases(ctx)); },
+    manager: lazyUseCases(loadManager, {
+      dataCenters: lazyUseCases(async () => (await loadManager()).dataCenters),
+      clusters: lazyUseCases(async () => (await loadManager()).clusters),
+      host: lazyUseCases(async () => (await loadManager()).host),
+    }),
   };
 }
 

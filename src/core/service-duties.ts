@@ -40,7 +40,7 @@ export const SERVICE_DUTIES: readonly DutyDef[] = [
       const monitor = core.storageDomains.newMonitor({ onRound: (domains) => { checked = domains; } });
       return async () => {
         checked = [];
-        await monitor.checkNow();
+        await (await monitor).checkNow();
         return checked.length ? checked.map((d) => `${d.name} ${d.status}`).join(', ') : 'no active storage domain to check';
       };
     },

@@ -31,8 +31,9 @@ import { checkLocalDir } from '../host/storage/local.ts';
 import { sessionDisks, sessionLuns, type Lun, type SysPaths } from '../host/storage/luns.ts';
 import { mountFs, unmountFs } from '../host/storage/mount.ts';
 import { multipathMaps } from '../host/storage/multipath.ts';
-import { DEFAULT_MOUNT_ROOT, explainNfsFailure, nfsMountPath, nfsMountSpec } from '../host/storage/nfs.ts';
-import { explainPosixFailure, posixMountPath, posixMountSpec } from '../host/storage/posix.ts';
+import { explainNfsFailure, nfsMountSpec } from '../host/storage/nfs.ts';
+import { explainPosixFailure, posixMountSpec } from '../host/storage/posix.ts';
+import { connectionMountPath, DEFAULT_MOUNT_ROOT, processMountRoot } from '../host/storage/mount-path.ts';
 import { defaultKeyFile, secretBox, type SecretBox } from '../host/storage/secrets.ts';
 import type { Door } from './door.ts';
 import { systemPrincipal } from './principal.ts';
@@ -172,14 +173,7 @@ export function createConnectionService(deps: ConnectionServiceDeps): Connection
     return next;
   };
 
-  const mountPathOf = (c: Pick<StorageConnection, 'type' | 'params'>): string | undefined => {
-    switch (c.type) {
-      case 'nfs': return nfsMountPath(c.params as NfsParams, mountRoot);
-      case 'posixfs': return posixMountPath(c.params as PosixParams, mountRoot);
-      case 'localfs': return (c.params as LocalParams).path;
-      default: return undefined;
-    }
-  };
+  const mountPathOf = (c: Pick<StorageConnection, 'type' | 'params'>): string | undefined => connectionMountPath(c, mountRoot);
 
   const secretsOf = (r: Row) => ({
     chapSecret: r.chap_secret_sealed ? secrets().open(r.chap_secret_sealed, `${r.id}:chap`) : undefined,
@@ -468,7 +462,7 @@ export function processConnectionService(ctx: CoreContext, env: NodeJS.ProcessEn
     db: infra.db,
     door: ctx.door,
     log: fileLog(infra.config.logFile),
-    ...(env.HOSTDECK_STORAGE_MOUNT_ROOT ? { mountRoot: env.HOSTDECK_STORAGE_MOUNT_ROOT } : {}),
+    mountRoot: processMountRoot(env),
     ...(env.HOSTDECK_SYSFS_ROOT ? { sysfsRoot: env.HOSTDECK_SYSFS_ROOT, devRoot: `${env.HOSTDECK_SYSFS_ROOT}/../dev` } : {}),
     ...(env.HOSTDECK_STORAGE_KEY ? { keyFile: env.HOSTDECK_STORAGE_KEY } : {}),
   });

@@ -3,7 +3,7 @@
 // with the pure predicates of src/domain/vm.ts and validates its input
 // before anything changes. libvirt is reached through ctx.infra.virt only.
 import { runInteractive } from '../exec/runner.ts';
-import { pendingChanges, validateVmEdit, vmNameProblem, type FieldError, type HostFacts, type VmCreateInput, type VmEditInput } from '../domain/vm-create.ts';
+import type { FieldError, HostFacts, VmCreateInput, VmEditInput } from '../domain/vm-create.ts';
 import { displayAccess, type DisplayAccess } from '../domain/vm-display.ts';
 import { diskSource, ownedDisks } from '../domain/vm-disks.ts';
 import {
@@ -17,8 +17,9 @@ import type { CoreContext } from './index.ts';
 import { need, prepare, vmInfo, VmActionError, VmInputError, domainNames } from './vm-common.ts';
 import type { CreateOptions, CreateResult } from './vm-create.ts';
 
-/** VM creation's module, loaded on first use: the console's first frame creates no VM. */
+/** VM creation's module and the VM rules, loaded on first use: the console's first frame creates, edits and clones no VM. */
 const creation = () => import('./vm-create.ts');
+const rules = () => import('../domain/vm-create.ts');
 import { aroundVmHooks } from './hooks.ts';
 
 export interface ShutdownResult {
@@ -80,7 +81,7 @@ export function createVmUseCases(ctx: CoreContext) {
     const [live, next] = await Promise.all([virt().domainGetXml(name), virt().domainGetXml(name, { inactive: true })]);
     const a = parseDomainXml(live);
     if (a.id === undefined) return [];
-    return pendingChanges(a, parseDomainXml(next));
+    return (await rules()).pendingChanges(a, parseDomainXml(next));
   };
 
   const deletePlan = async (name: string, opts: { removeDisks?: boolean } = {}): Promise<DeletePlan> => {
@@ -173,7 +174,7 @@ export function createVmUseCases(ctx: CoreContext) {
         object: name, message: `Edit VM ${name}: ${parts.join(', ')}`,
         check: async () => {
           const [vm, node] = await Promise.all([vmInfo(ctx, name), virt().nodeInfo()]);
-          const errors = validateVmEdit(input, { cpus: node.cpus, memoryKiB: node.memoryKiB });
+          const errors = (await rules()).validateVmEdit(input, { cpus: node.cpus, memoryKiB: node.memoryKiB });
           if (errors.length) throw new VmInputError(errors);
           need('edit', name, vmCanEdit(vm));
           return vm;
@@ -185,7 +186,7 @@ export function createVmUseCases(ctx: CoreContext) {
           if (input.description !== undefined && running) await virt().domainSetLiveDescription(name, input.description);
           if (!running) return { pending: [] };
           const next = parseDomainXml(await virt().domainGetXml(name, { inactive: true }));
-          return { pending: pendingChanges({ vcpus: vm.vcpus, memoryKiB: vm.details.memoryKiB }, { vcpus: next.vcpus, memoryKiB: next.memoryKiB }) };
+          return { pending: (await rules()).pendingChanges({ vcpus: vm.vcpus, memoryKiB: vm.details.memoryKiB }, { vcpus: next.vcpus, memoryKiB: next.memoryKiB }) };
         },
       });
       return ctx.door.act('vm.edit', p.object, p.req, p.fn);
@@ -197,7 +198,7 @@ export function createVmUseCases(ctx: CoreContext) {
         object: newName, message: `Clone VM ${name} as ${newName}`,
         check: async () => {
           const [vm, domains] = await Promise.all([vmInfo(ctx, name), domainNames(ctx)]);
-          const problem = vmNameProblem(newName, domains);
+          const problem = (await rules()).vmNameProblem(newName, domains);
           if (problem) throw new VmInputError([{ field: 'name', message: `new name: ${problem}` }]);
           need('clone', name, vmCanClone(vm));
         },

@@ -49,7 +49,6 @@ function standIn(services: ReturnType<typeof testServices>) {
         id: r.id, name: r.name, type: r.type, kind: r.kind, status: r.status, connectionId: r.connection_id, poolName: r.pool_name, poolType: r.pool_type, path: r.path,
         capacityBytes: r.capacity_bytes, usedBytes: r.used_bytes, freeBytes: r.free_bytes, lastError: r.status === 'unreachable' ? 'reading metadata did not finish within 8 s' : null, checkedAt: now,
       }) as unknown as StorageDomain),
-      get: (k) => get(k),
       async create(input) {
         const v = validateDomainInput(input);
         if (!v.ok) throw new DomainInputError(v.errors);

@@ -60,12 +60,13 @@ describe("the console's health monitor and the host service", () => {
         VALUES ('11111111-2222-4333-8444-555555555555', 'gone', 'data', 'file', ?, ?, 'active', 1, 'p1', 'dir', ?, 'h', ?, ?)`).run(dc, conn.id, `${s.dir}/11111111-2222-4333-8444-555555555555`, now, now);
       const repo = hostServiceRepo(s.db);
       repo.claim({ pid: process.pid, since: now, duties: [] }, () => true);
-      const monitor = core.storageDomains.startMonitor();
+      const monitor = await core.storageDomains.startMonitor();
       await monitor.checkNow();
-      assert.deepEqual([core.storageDomains.get('gone')!.status, core.storageDomains.get('gone')!.checkedAt], ['active', null], 'the console checked although the service runs');
+      const gone = (await core.storageDomains.get('gone'))!;
+      assert.deepEqual([gone.status, gone.checkedAt], ['active', null], 'the console checked although the service runs');
       repo.release(process.pid);
       await monitor.checkNow();
-      assert.equal(core.storageDomains.get('gone')!.status, 'unreachable');
+      assert.equal((await core.storageDomains.get('gone'))!.status, 'unreachable');
       monitor.stop();
     } finally {
       await s.cleanup();

@@ -117,19 +117,19 @@ describe('the host service as real processes', { timeout: 300_000 }, () => {
   });
 
   it('the storage health duty runs in the service: a data domain whose directory disappears turns unreachable with an event, and back', async () => {
-    assert.equal(core.storageDomains.get('svc-data')!.status, 'active');
+    assert.equal((await core.storageDomains.get('svc-data'))!.status, 'active');
     const svc = await serve('--interval', '0.5');
     await until('a first health round', () => core.hostService.status().duties.find((d) => d.id === 'storage-health')?.last, (l) => l?.message === 'svc-data active');
     renameSync(dataDir, `${dataDir}.gone`);
     try {
-      await until('the domain to turn unreachable', () => core.storageDomains.get('svc-data')!.status, (st) => st === 'unreachable');
+      await until('the domain to turn unreachable', async () => (await core.storageDomains.get('svc-data'))!.status, (st) => st === 'unreachable');
     } finally {
       renameSync(`${dataDir}.gone`, dataDir);
     }
     const down = events('Storage domain svc-data is unreachable');
     assert.equal(down.length, 1);
     assert.deepEqual([down[0]!.channel, down[0]!.severity], ['system', 'error']);
-    await until('the domain to be reachable again', () => core.storageDomains.get('svc-data')!.status, (st) => st === 'active');
+    await until('the domain to be reachable again', async () => (await core.storageDomains.get('svc-data'))!.status, (st) => st === 'active');
     assert.equal(events('Storage domain svc-data is reachable again').length, 1);
     svc.child.kill('SIGTERM');
     assert.equal((await svc.done).code, 0);

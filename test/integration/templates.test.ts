@@ -50,7 +50,8 @@ describe('templates on the real libvirtd: thin and clone VMs from a tiny guest',
   });
   after(async () => {
     await removeGuests(`${prefix}-`);
-    for (const d of core.storageDomains.get('tpl-data') ? [core.storageDomains.get('tpl-data')!] : []) {
+    const domain = await core.storageDomains.get('tpl-data');
+    for (const d of domain ? [domain] : []) {
       await virshTry('pool-destroy', d.poolName);
       await virshTry('pool-undefine', d.poolName);
     }

@@ -47,3 +47,16 @@ describe('lazily loaded use cases', () => {
     assert.equal(attempts, 2);
   });
 });
+
+describe('lazily loaded use cases with eager members', () => {
+  it('serve an eager member without loading, and make a synchronous one a promise', async () => {
+    let loads = 0;
+    const uc = lazyUseCases(async () => { loads++; return { count: () => 1, name: (x: string) => `n:${x}`, slow: async () => 'slow' }; }, { count: () => 42 });
+    assert.equal(uc.count(), 42);
+    assert.equal(loads, 0);
+    const name: Promise<string> = uc.name('a');
+    assert.equal(await name, 'n:a');
+    assert.equal(await uc.slow(), 'slow');
+    assert.equal(loads, 1);
+  });
+});

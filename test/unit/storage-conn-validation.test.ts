@@ -2,8 +2,9 @@
 // accepted, and for what is refused, the field and the rule the message names.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { escapeMountName } from '../../src/host/storage/mount-path.ts';
 import {
-  chapSecretRule, chapUserRule, escapeMountName, iscsiNameRule, localPathRule, parsePortal, posixSpecRule, validateConnection,
+  chapSecretRule, chapUserRule, iscsiNameRule, localPathRule, parsePortal, posixSpecRule, validateConnection,
   validateNfsPath, validateOptions, vfsTypeRule, wwidRule, type ConnectionInput,
 } from '../../src/domain/storage/connection.ts';
 

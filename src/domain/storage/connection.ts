@@ -396,11 +396,6 @@ export function validateConnection(input: ConnectionInput): Validated<ValidConne
   return { ok: true, value: { type, ...(input.name ? { name: input.name } : {}), persistent, params, secrets } };
 }
 
-/** vdsm's mount directory name for a server:/path (slashes become '_'; '_' is doubled first). */
-export function escapeMountName(remote: string): string {
-  return remote.replace(/_/g, '__').replace(/\//g, '_');
-}
-
 /** A one-line description of where a connection points (for lists). */
 export function connectionTarget(type: ConnectionType, params: ConnectionParams): string {
   switch (type) {

@@ -2,17 +2,14 @@
 // with '/' as '_'>, with oVirt's options soft,nosharecache,timeo=100,retrans=3
 // (an outage fails in about a minute instead of hanging), the version and the
 // operator's extra options.
-import { join } from 'node:path';
 import type { RunResult } from '../../exec/runner.ts';
-import { escapeMountName, NFS_DEFAULT_OPTIONS, type NfsParams } from '../../domain/storage/connection.ts';
+import { NFS_DEFAULT_OPTIONS, type NfsParams } from '../../domain/storage/connection.ts';
 import { StorageError } from './errors.ts';
 import type { MountSpec } from './mount.ts';
 
-export const DEFAULT_MOUNT_ROOT = '/rhev/data-center/mnt';
+import { DEFAULT_MOUNT_ROOT, nfsMountPath } from './mount-path.ts';
 
-export function nfsMountPath(p: NfsParams, mountRoot = DEFAULT_MOUNT_ROOT): string {
-  return join(mountRoot, escapeMountName(p.path));
-}
+export { DEFAULT_MOUNT_ROOT, nfsMountPath };
 
 export function nfsMountOptions(p: NfsParams): string[] {
   const o: string[] = [...NFS_DEFAULT_OPTIONS];

@@ -1,16 +1,13 @@
 // POSIX file system connections: any mount spec (device, server:/path,
 // //server/share) with a file system type and options, at
 // /rhev/data-center/mnt/<spec with '/' as '_'> like vdsm's posixfs.
-import { join } from 'node:path';
 import type { RunResult } from '../../exec/runner.ts';
-import { escapeMountName, type PosixParams } from '../../domain/storage/connection.ts';
+import type { PosixParams } from '../../domain/storage/connection.ts';
 import { StorageError } from './errors.ts';
 import type { MountSpec } from './mount.ts';
-import { DEFAULT_MOUNT_ROOT } from './nfs.ts';
+import { posixMountPath } from './mount-path.ts';
 
-export function posixMountPath(p: PosixParams, mountRoot = DEFAULT_MOUNT_ROOT): string {
-  return join(mountRoot, escapeMountName(p.spec));
-}
+export { posixMountPath };
 
 export function posixMountSpec(p: PosixParams, mountRoot?: string): MountSpec {
   return { source: p.spec, target: posixMountPath(p, mountRoot), fstype: p.vfsType, options: p.options ? p.options.split(',') : [], timeoutMs: 120_000 };
