@@ -15,5 +15,7 @@ import { diagnoseCommands } from './diagnose.ts';
 import { managerCommands } from './manager.ts';
 import { serviceCommands } from './service.ts';
 import { templateCommands } from './template.ts';
+import { poolCommands } from './pool.ts';
+import { logicalNetworkCommands } from './logical-network.ts';
 
-export const COMMANDS: readonly Command[] = [...hostCommands, ...managerCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...templateCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands, ...supportCommands, ...logCommands, ...hookCommands, ...diagnoseCommands, ...serviceCommands];
+export const COMMANDS: readonly Command[] = [...hostCommands, ...managerCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...templateCommands, ...poolCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands, ...logicalNetworkCommands, ...supportCommands, ...logCommands, ...hookCommands, ...diagnoseCommands, ...serviceCommands];

@@ -28,18 +28,19 @@ export function managerOptionMessage(e: FieldError): string {
   return e.message.startsWith(`${o[0]}: `) ? `${o[1]}: ${e.message.slice(o[0].length + 2)}` : `${o[1]}: ${e.message}`;
 }
 
-async function guard<T>(fn: () => Promise<T>): Promise<T> {
+/** Run a use case; its errors as the CLI says them (a field error by its option, through `message`). */
+export async function guard<T>(fn: () => Promise<T>, message: (e: FieldError) => string = managerOptionMessage): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    throw toCommandError(e, managerOptionMessage);
+    throw toCommandError(e, message);
   }
 }
 
-const str = (ctx: CommandContext, k: string) => ctx.options[k] as string | undefined;
-const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+export const str = (ctx: CommandContext, k: string) => ctx.options[k] as string | undefined;
+export const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
-const show = (ctx: CommandContext, rows: [string, string][]) => { for (const [k, v] of rows) ctx.out(`${k.padEnd(14)} ${v}`); };
+export const show = (ctx: CommandContext, rows: [string, string][]) => { for (const [k, v] of rows) ctx.out(`${k.padEnd(14)} ${v}`); };
 
 // ---- data centers ----
 
@@ -105,12 +106,12 @@ function showStatus(ctx: CommandContext, s: ManagerStatus): void {
 }
 
 /** The result: as JSON with --json, else the sentence. */
-function reply(ctx: CommandContext, value: unknown, text: string): number {
+export function reply(ctx: CommandContext, value: unknown, text: string): number {
   ctx.out(ctx.json ? JSON.stringify(value, null, 2) : text);
   return 0;
 }
 
-const YES: OptionSpecs = { yes: { type: 'boolean', description: 'Do not ask for confirmation' } };
+export const YES: OptionSpecs = { yes: { type: 'boolean', description: 'Do not ask for confirmation' } };
 
 interface ResourceUseCases<R, I> {
   list(): Promise<R[]>;
@@ -121,39 +122,42 @@ interface ResourceUseCases<R, I> {
 }
 
 /** list, show, create, edit and remove of one noun, the same way for data centers and clusters. */
-function resourceCommands<R extends { name: string }, I>(r: {
+export function resourceCommands<R extends { name: string }, I>(r: {
   noun: string; what: string; arg: string; hint: string; listSummary: string; removeSummary: string;
   useCases: (ctx: CommandContext) => ResourceUseCases<R, I>;
   row: (x: R) => Record<string, unknown>; columns: string[]; show: (ctx: CommandContext, x: R) => void;
   options: OptionSpecs; input: (ctx: CommandContext) => I; created: (x: R) => string;
+  /** A field error as the CLI says it (default: the manager's options). */
+  message?: (e: FieldError) => string;
 }): Command[] {
+  const guarded = <T>(fn: () => Promise<T>) => guard(fn, r.message);
   const key = (ctx: CommandContext) => { const k = positional(ctx, 0, r.arg, r.hint); tooMany(ctx, 1); return k; };
   return [
     { noun: r.noun, verb: 'list', summary: r.listSummary, async run(ctx) {
       tooMany(ctx, 0);
-      const list = await guard(() => r.useCases(ctx).list());
+      const list = await guarded(() => r.useCases(ctx).list());
       printTable(ctx, list.map(r.row), r.columns, list);
       return 0;
     } },
     { noun: r.noun, verb: 'show', summary: `Show one ${r.what}`, usage: r.arg, async run(ctx) {
       const k = key(ctx);
-      r.show(ctx, await guard(() => r.useCases(ctx).get(k)));
+      r.show(ctx, await guarded(() => r.useCases(ctx).get(k)));
       return 0;
     } },
     { noun: r.noun, verb: 'create', summary: `Create a ${r.what}`, options: r.options, async run(ctx) {
       tooMany(ctx, 0);
-      const x = await guard(() => r.useCases(ctx).create(r.input(ctx)));
+      const x = await guarded(() => r.useCases(ctx).create(r.input(ctx)));
       return reply(ctx, x, r.created(x));
     } },
     { noun: r.noun, verb: 'edit', summary: `Change a ${r.what} (the options given)`, usage: r.arg, options: r.options, async run(ctx) {
       const k = key(ctx);
-      const x = await guard(() => r.useCases(ctx).edit(k, r.input(ctx)));
+      const x = await guarded(() => r.useCases(ctx).edit(k, r.input(ctx)));
       return reply(ctx, x, `Changed ${r.what} ${x.name}.`);
     } },
     { noun: r.noun, verb: 'remove', summary: r.removeSummary, usage: r.arg, options: YES, async run(ctx) {
       const k = key(ctx);
       if (!(await confirm(ctx, `Remove ${r.what} ${k}?`))) { ctx.err('Not removed.'); return 1; }
-      await guard(() => r.useCases(ctx).remove(k));
+      await guarded(() => r.useCases(ctx).remove(k));
       return reply(ctx, { removed: k }, `Removed ${r.what} ${k}.`);
     } },
   ];

@@ -317,7 +317,7 @@ const APPLY_OPTS: OptionSpecs = {
 
 export const netCommands: Command[] = [
   {
-    noun: 'net', verb: 'list', summary: 'NICs, bonds, VLANs and bridges with state and addresses',
+    noun: 'net', verb: 'list', summary: "NICs, bonds, VLANs and bridges with state and addresses (this host's network configuration; the manager's logical networks: hostdeck network)",
     async run(ctx) {
       const inv = await netService(ctx).inventory();
       const rows = [

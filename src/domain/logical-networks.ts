@@ -122,7 +122,8 @@ export function validateVnicProfile(input: VnicProfileInput, filters: readonly s
   const given = input.filter === undefined ? base?.filter ?? NO_FILTER : input.filter.trim() || NO_FILTER;
   if (given !== NO_FILTER && !filters.includes(given)) {
     const near = filters.filter((f) => f.includes(given.slice(0, 4))).slice(0, 6);
-    errors.push({ field: 'filter', message: `network filter: libvirt has no network filter ${JSON.stringify(given)}, give none or one of virsh nwfilter-list (e.g. ${(near.length ? near : filters.slice(0, 6)).join(', ')})` });
+    const offer = filters.length ? `give none or one of virsh nwfilter-list (e.g. ${(near.length ? near : filters.slice(0, 6)).join(', ')})` : 'libvirt lists no network filters here, so give none';
+    errors.push({ field: 'filter', message: `network filter: libvirt has no network filter ${JSON.stringify(given)}: ${offer}` });
   }
   if (errors.length) return { ok: false, errors };
   return { ok: true, value: { name, description, filter: given === NO_FILTER ? null : given } };

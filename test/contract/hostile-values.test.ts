@@ -69,11 +69,14 @@ describe('hostile values in every string option and positional of every command 
       'chap-secret-file': join(dir, 'secret'), 'mutual-user': 'user2', 'mutual-secret-file': join(dir, 'secret'), spec: '/dev/hostdeck-none', 'vfs-type': 'ext4',
       wwid: '360000000000000000e00000000010001', port: 'eth0', 'arp-target': '192.0.2.1', primary: 'eth0', mode: 'active-backup', 'lacp-rate': 'fast',
       'xmit-hash-policy': 'layer2', 'ad-select': 'stable', parent: 'eth0', method: 'static', gateway: '192.0.2.1', server: '192.0.2.53', to: '198.51.100.0/24',
-      via: '192.0.2.1', id: '1', name: 'plain1', vm: 'hd-test-ctr-off', 'storage-domain': 'tpl-data', CIDR: '192.0.2.10/24', ADDRESS: '192.0.2.10', N: '1', S: '5', MS: '100', ID: '1',
+      via: '192.0.2.1', id: '1', name: 'plain1', vm: 'hd-test-ctr-off', 'storage-domain': 'tpl-data',
+      // Logical networks (hostdeck network ...): the Default data center and cluster, ovirtmgmt and its profile exist from the first start.
+      dc: 'Default', cluster: 'Default', vlan: '10', 'vm-network': 'yes', filter: 'none', roles: 'vm', required: 'no', CIDR: '192.0.2.10/24', ADDRESS: '192.0.2.10', N: '1', S: '5', MS: '100', ID: '1',
     },
     positionals: {
       'vm create': { NAME: 'hd-hostile-new' },
       vm: { NAME: 'hd-test-ctr-off', 'NEW-NAME': 'hd-hostile-copy', SNAPSHOT: 'snap1' },
+      'network profile': { NETWORK: 'ovirtmgmt', PROFILE: 'ovirtmgmt' }, network: { NETWORK: 'ovirtmgmt' },
       'net bond': { NAME: 'bond9' }, 'net bridge': { NAME: 'br9' }, 'net vlan': { NAME: 'eth0.9' }, 'net hostname': { NAME: 'node1.example.com' },
       '*': { ID: '1', NAME: 'plain1', DC: 'Default', CLUSTER: 'Default', DOMAIN: 'dom1', VOLUME: 'vol1', FILE: join(dir, 'upload.img'), CONNECTION: 'conn1', TEMPLATE: 'Blank', TYPE: 'localfs', IFACE: 'eth0', MTU: '1500', UUID: 'dom1' },
     },
