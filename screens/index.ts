@@ -17,6 +17,7 @@ import { logsScreen } from './logs/index.ts';
 import { diagnosticsScreen } from './diagnostics/index.ts';
 import { templatesScreen } from './templates/index.ts';
 import { managerScreens } from './data-centers/index.ts';
+import { logicalNetworksScreen } from './logical-networks/index.ts';
 
 export const SCREENS: ScreenDef[] = [
   dashboardScreen,
@@ -29,6 +30,7 @@ export const SCREENS: ScreenDef[] = [
   engineScreen,
   ...managerScreens,
   ...networkScreens,
+  logicalNetworksScreen,
   storageDomainsScreen,
   storageConnectionsScreen,
   templatesScreen,
