@@ -241,9 +241,9 @@ export function createPoolUseCases(ctx: CoreContext) {
       if (!versions.length) throw invalid([{ field: 'template', message: `template: no template named ${JSON.stringify(spec.template)} (see hostdeck template list)` }]);
       const t = pickVersion(versions, spec.templateVersion);
       if (typeof t === 'string') throw invalid([{ field: 'template-version', message: `template-version: template ${spec.template} ${t}` }]);
-      if (!t.disks.length) throw invalid([{ field: 'template', message: `template: ${t.name} has no disks (a pool's VMs are thin VMs from a template's images)` }]);
       const cluster = spec.cluster !== undefined ? manager.cluster(spec.cluster) : manager.defaultCluster();
       if (spec.cluster !== undefined && !cluster) throw invalid([{ field: 'cluster', message: `cluster: no cluster named ${JSON.stringify(spec.cluster)} (see hostdeck cluster list)` }]);
+      if (!t.disks.length) throw invalid([{ field: 'template', message: `template: ${t.name} has no disks (a pool's VMs are thin VMs from a template's images)` }]);
       const names = Array.from({ length: spec.size }, (_, i) => poolVmName(spec.name, i + 1));
       const taken = await takenVmNames({ templateId: t.baseId }, names);
       if (taken.length) throw invalid(taken);
@@ -268,6 +268,9 @@ export function createPoolUseCases(ctx: CoreContext) {
 
     async edit(key: string, change: PoolChange): Promise<PoolView> {
       await ready();
+      // The fields' own rules first: a bad value is refused as such, whatever the pool.
+      const own = validatePoolChange(change);
+      if (own.length) throw invalid(own);
       const p = poolOrThrow(key);
       const errors = validatePoolChange(change, p.size, repo.names().filter((n) => n !== p.name));
       if (errors.length) throw invalid(errors);

@@ -85,8 +85,8 @@ export function validatePool(input: PoolInput, existingNames: readonly string[])
   } };
 }
 
-/** Every rule an edit breaks, against the pool's current size and names. */
-export function validatePoolChange(change: PoolChange, size: number, otherNames: readonly string[]): FieldError[] {
+/** Every rule an edit breaks; with the pool's size and the other pools' names, the rules against them too. */
+export function validatePoolChange(change: PoolChange, size?: number, otherNames: readonly string[] = []): FieldError[] {
   const errors: FieldError[] = [];
   if (change.name !== undefined) {
     const p = poolNameProblem(change.name);
@@ -96,7 +96,7 @@ export function validatePoolChange(change: PoolChange, size: number, otherNames:
   if (change.prestarted !== undefined) {
     const p = intProblem('prestarted', change.prestarted, 0, POOL_SIZE_MAX);
     if (p) errors.push(p);
-    else if (change.prestarted > size) errors.push(fe('prestarted', `must be at most the size (${size}) (got ${change.prestarted})`));
+    else if (size !== undefined && change.prestarted > size) errors.push(fe('prestarted', `must be at most the size (${size}) (got ${change.prestarted})`));
   }
   if (change.maxPerUser !== undefined) { const p = intProblem('max-per-user', change.maxPerUser, 1, POOL_SIZE_MAX); if (p) errors.push(p); }
   if (change.type !== undefined && !POOL_TYPES.includes(change.type)) errors.push(fe('type', `must be one of ${POOL_TYPES.join(', ')} (got ${JSON.stringify(change.type)})`));

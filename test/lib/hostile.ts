@@ -58,12 +58,14 @@ export function hostileTargets(commands: readonly Command[]): Target[] {
 export interface Plausible {
   /** Values by option name (first) or placeholder. */
   options: Record<string, string>;
+  /** Values by "<noun> <verb>" then option name, where one command's option wants another value than the same name elsewhere (pool create --size is a count). */
+  commandOptions?: Record<string, Record<string, string>>;
   /** Positional values by "<noun> <first verb word>", then noun, then placeholder. */
   positionals: Record<string, Record<string, string>>;
 }
 
-function optionValue(p: Plausible, name: string, spec: OptionSpec): string {
-  return p.options[name] ?? (spec.value ? p.options[spec.value] : undefined) ?? spec.choices?.[0] ?? 'plain1';
+function optionValue(p: Plausible, c: Command, name: string, spec: OptionSpec): string {
+  return p.commandOptions?.[`${c.noun} ${c.verb}`]?.[name] ?? p.options[name] ?? (spec.value ? p.options[spec.value] : undefined) ?? spec.choices?.[0] ?? 'plain1';
 }
 
 function positionalValue(p: Plausible, c: Command, placeholder: string): string {
@@ -87,7 +89,7 @@ export function caseArgv(t: Target, value: string, p: Plausible, globals: string
   const opts: [string, string][] = [];
   for (const [name, spec] of Object.entries(c.options ?? {})) {
     if (t.option?.name === name) continue;
-    if (spec.required || extra[name] !== undefined) opts.push([name, extra[name] ?? optionValue(p, name, spec)]);
+    if (spec.required || extra[name] !== undefined) opts.push([name, extra[name] ?? optionValue(p, c, name, spec)]);
     else if (spec.type === 'boolean' && name === 'yes') opts.push([name, '']);
   }
   if (t.option) opts.push([t.option.name, value]);
@@ -111,7 +113,7 @@ export function missingOptions(c: Command, stderr: string, have: Record<string, 
 }
 
 export function plausibleOption(p: Plausible, c: Command, name: string): string {
-  return optionValue(p, name, c.options![name]!);
+  return optionValue(p, c, name, c.options![name]!);
 }
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'csh', 'tcsh', 'fish', 'busybox', 'rbash']);
