@@ -5,14 +5,11 @@
 // what still holds the object. Read-only mode drops every change key.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
-import { mayDiscard } from '../../src/app/discard.ts';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
 import { useScreenState } from '../../src/app/screen-state.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { makeFilter } from '../../src/domain/filter.ts';
-import { fieldErrorsOf } from '../../src/domain/errors.ts';
-import { formRefusal } from '../../src/domain/counts.ts';
 import { COMPATIBILITY_VERSIONS, STORAGE_TYPES } from '../../src/domain/manager.ts';
 import type { ClusterView, DataCenterView } from '../../src/core/manager.ts';
 import { errorNotice } from '../../src/ui/error-notice.ts';
@@ -21,9 +18,9 @@ import { Table, type Column } from '../../src/ui/Table.tsx';
 import { TextLine } from '../../src/ui/TextLine.tsx';
 import { useFilterLine } from '../../src/app/filter-line.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
-import { hasInput } from '../../src/ui/form/form-state.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { FormView, useForm, type FormField } from '../storage-domains/Form.tsx';
+import { formBindings, showRefusal, sortedRows } from './manager-form.ts';
 import { MANAGER_KEYS as K } from './keys.ts';
 
 export type ManagerKind = 'dc' | 'cluster';
@@ -125,9 +122,7 @@ export function makeManagerScreen(kind: ManagerKind) {
     const rowFilter = useMemo(() => makeFilter(filter), [filter]);
     const shown = useMemo(() => {
       const col = spec.columns[sort.col] ?? spec.columns[0]!;
-      const list = (rows ?? []).filter((r) => rowFilter.error || rowFilter.test(spec.filterText(r)));
-      const cmp = (a: Row, b: Row) => { const x = col.sort(a); const y = col.sort(b); return typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y)); };
-      return [...list].sort((a, b) => (sort.desc ? -cmp(a, b) : cmp(a, b)));
+      return sortedRows(rows ?? [], col.sort, sort.desc, (r) => Boolean(rowFilter.error) || rowFilter.test(spec.filterText(r)));
     }, [rows, rowFilter, sort]);
     const keys = useMemo(() => shown.map((r) => r.name), [shown]);
     const tableH = Math.max(4, Math.min(shown.length + 2, shell.size.rows - 10));
@@ -164,13 +159,7 @@ export function makeManagerScreen(kind: ManagerKind) {
         shell.notify('success', `${mode === 'edit' ? 'Changed' : 'Created'} ${spec.noun} ${saved.name}`);
         setMode('list');
         await reload();
-      } catch (e) {
-        const errs = fieldErrorsOf(e);
-        if (errs) {
-          dispatch({ type: 'errors', errors: Object.fromEntries(errs.map((x) => [x.field, x.message])) });
-          shell.notify('error', `Not saved: ${formRefusal(errs)}`);
-        } else shell.notify(...errorNotice(e));
-      } finally { setBusy(false); }
+      } catch (e) { showRefusal(shell, dispatch, e); } finally { setBusy(false); }
     };
 
     const remove = async () => {
@@ -182,8 +171,6 @@ export function makeManagerScreen(kind: ManagerKind) {
       await reload();
     };
 
-    const field = fields[form.focus];
-    const busyReason = busy ? 'saving…' : undefined;
     const bindings: Binding[] = [
       ...(inForm || filtering ? [] : nav),
       bind(K.filter, { action: startFilter, when: !inForm && !filtering }),
@@ -199,12 +186,7 @@ export function makeManagerScreen(kind: ManagerKind) {
         keys: [String(i + 1)], description: `Sort by ${c.title}`, footer: false, group: 'Sort',
         action: () => setSort((s) => (s.col === i ? { col: i, desc: !s.desc } : { col: i, desc: false })),
       }))),
-      bind(K.editField, { action: () => { if (field?.choices) dispatch({ type: 'cycle', id: field.id, options: field.choices, delta: 1 }); else if (field) { dispatch({ type: 'edit', id: field.id }); shell.setCapture(true); } }, when: inForm && !form.editing }),
-      bind(K.nextChoice, { action: () => { if (field?.choices) dispatch({ type: 'cycle', id: field.id, options: field.choices, delta: 1 }); }, when: inForm && !form.editing && Boolean(field?.choices) }),
-      bind(K.previousField, { action: () => dispatch({ type: 'move', delta: -1, count: fields.length }), when: inForm && !form.editing, footer: false }),
-      bind(K.nextField, { action: () => dispatch({ type: 'move', delta: 1, count: fields.length }), when: inForm && !form.editing, footer: false }),
-      bind(K.submit, { description: mode === 'edit' ? 'Save changes' : `Create ${spec.noun}`, action: submit, when: inForm && !form.editing, disabledReason: busyReason }),
-      bind(K.back, { action: async () => { if (await mayDiscard(shell, hasInput(form), 'what was entered in the form')) setMode('list'); }, when: inForm && !form.editing && !busy }),
+      ...formBindings({ shell, keys: K, form, dispatch, fields, inForm, submit, submitDescription: mode === 'edit' ? 'Save changes' : `Create ${spec.noun}`, busy, leave: () => setMode('list') }),
     ];
     useBindings(bindings);
 

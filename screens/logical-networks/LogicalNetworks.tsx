@@ -6,14 +6,11 @@
 // every change key. Not the host's network configuration (the Network screen).
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
-import { mayDiscard } from '../../src/app/discard.ts';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
 import { useScreenState } from '../../src/app/screen-state.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { makeFilter } from '../../src/domain/filter.ts';
-import { fieldErrorsOf } from '../../src/domain/errors.ts';
-import { formRefusal } from '../../src/domain/counts.ts';
 import type { LogicalNetworkView, VnicProfileView } from '../../src/core/logical-networks.ts';
 import { errorNotice } from '../../src/ui/error-notice.ts';
 import { Field } from '../../src/ui/Panel.tsx';
@@ -21,9 +18,9 @@ import { Table, type Column } from '../../src/ui/Table.tsx';
 import { TextLine } from '../../src/ui/TextLine.tsx';
 import { useFilterLine } from '../../src/app/filter-line.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
-import { hasInput } from '../../src/ui/form/form-state.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { FormView, useForm, type FormField } from '../storage-domains/Form.tsx';
+import { formBindings, showRefusal, sortedRows } from '../data-centers/manager-form.ts';
 import { LNET_KEYS as K } from './keys.ts';
 
 type Row = LogicalNetworkView | VnicProfileView;
@@ -106,9 +103,7 @@ export function LogicalNetworksScreen({ shell, active }: ScreenProps) {
   const shown = useMemo(() => {
     const col = columns[sort.col] ?? columns[0]!;
     const text = (r: Row) => ('dataCenter' in r ? [r.name, r.dataCenter, r.description, ...r.clusters.map((c) => c.cluster), ...r.vms] : [r.name, r.filter ?? 'none', r.description, ...r.vms]);
-    const list = (rows ?? []).filter((r) => rowFilter.error || rowFilter.test(text(r)));
-    const cmp = (a: Row, b: Row) => { const x = col.sort(a); const y = col.sort(b); return typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y)); };
-    return [...list].sort((a, b) => (sort.desc ? -cmp(a, b) : cmp(a, b)));
+    return sortedRows(rows ?? [], col.sort, sort.desc, (r) => Boolean(rowFilter.error) || rowFilter.test(text(r)));
   }, [rows, rowFilter, sort, columns]);
   const keys = useMemo(() => shown.map((r) => r.name), [shown]);
   const tableH = Math.max(4, Math.min(shown.length + 2, shell.size.rows - 10));
@@ -147,13 +142,7 @@ export function LogicalNetworksScreen({ shell, active }: ScreenProps) {
       shell.notify('success', `${mode === 'edit' ? 'Changed' : 'Created'} ${noun} ${saved}`);
       setMode('list');
       await reload();
-    } catch (e) {
-      const errs = fieldErrorsOf(e);
-      if (errs) {
-        dispatch({ type: 'errors', errors: Object.fromEntries(errs.map((x) => [x.field, x.message])) });
-        shell.notify('error', `Not saved: ${formRefusal(errs)}`);
-      } else shell.notify(...errorNotice(e));
-    } finally { setBusy(false); }
+    } catch (e) { showRefusal(shell, dispatch, e); } finally { setBusy(false); }
   };
 
   const remove = async () => {
@@ -171,7 +160,6 @@ export function LogicalNetworksScreen({ shell, active }: ScreenProps) {
     setFilter('');
   };
 
-  const field = fields[form.focus];
   const listing = !inForm && !filtering;
   const bindings: Binding[] = [
     ...(listing ? nav : []),
@@ -179,18 +167,13 @@ export function LogicalNetworksScreen({ shell, active }: ScreenProps) {
     bind(K.create, { action: () => open('create'), when: listing && (!profilesOf || Boolean(network)) }),
     bind(K.edit, { action: () => open('edit'), when: listing && Boolean(sel) }),
     bind(K.remove, { action: remove, when: listing && Boolean(sel), confirm: sel ? `Remove ${noun} ${profilesOf ? `${profilesOf}/` : ''}${sel.name}?` : undefined }),
-    bind(K.profiles, { action: switchList, when: listing && (Boolean(profilesOf) || Boolean(sel)) }),
+    bind(K.other, { action: switchList, when: listing && (Boolean(profilesOf) || Boolean(sel)) }),
     bind(K.refresh, { action: () => { void reload(); }, when: listing }),
     ...(listing ? columns.map((c, i): Binding => ({
       keys: [String(i + 1)], description: `Sort by ${c.title}`, footer: false, group: 'Sort',
       action: () => setSort((s) => (s.col === i ? { col: i, desc: !s.desc } : { col: i, desc: false })),
     })) : []),
-    bind(K.editField, { action: () => { if (field?.choices) dispatch({ type: 'cycle', id: field.id, options: field.choices, delta: 1 }); else if (field) { dispatch({ type: 'edit', id: field.id }); shell.setCapture(true); } }, when: inForm && !form.editing }),
-    bind(K.nextChoice, { action: () => { if (field?.choices) dispatch({ type: 'cycle', id: field.id, options: field.choices, delta: 1 }); }, when: inForm && !form.editing && Boolean(field?.choices) }),
-    bind(K.previousField, { action: () => dispatch({ type: 'move', delta: -1, count: fields.length }), when: inForm && !form.editing, footer: false }),
-    bind(K.nextField, { action: () => dispatch({ type: 'move', delta: 1, count: fields.length }), when: inForm && !form.editing, footer: false }),
-    bind(K.submit, { description: mode === 'edit' ? 'Save changes' : `Create ${noun}`, action: submit, when: inForm && !form.editing, disabledReason: busy ? 'saving…' : undefined }),
-    bind(K.back, { action: async () => { if (await mayDiscard(shell, hasInput(form), 'what was entered in the form')) setMode('list'); }, when: inForm && !form.editing && !busy }),
+    ...formBindings({ shell, keys: K, form, dispatch, fields, inForm, submit, submitDescription: mode === 'edit' ? 'Save changes' : `Create ${noun}`, busy, leave: () => setMode('list') }),
   ];
   useBindings(bindings);
 

@@ -1,19 +1,10 @@
-// The keys of the Logical networks screen as data: the component binds each
-// entry to its action, and the footer, the `?` help and the docs read keys and
-// descriptions from here.
+// The keys of the Logical networks screen as data: the manager screens' keys,
+// with p going between the networks and the selected network's vNIC profiles.
+// The footer, the `?` help and the docs read keys and descriptions from here.
 import type { KeyTable } from '../../src/app/types.ts';
+import { MANAGER_KEYS } from '../data-centers/keys.ts';
 
 export const LNET_KEYS = {
-  filter: { keys: ['/'], description: 'Filter', modes: ['list'] },
-  create: { keys: ['c'], description: 'Create', dangerous: true, modes: ['list'] },
-  edit: { keys: ['e'], description: 'Edit', dangerous: true, modes: ['list'] },
-  remove: { keys: ['x', 'delete'], description: 'Remove', dangerous: true, modes: ['list'] },
-  profiles: { keys: ['p'], description: "Profiles / networks (the selected network's vNIC profiles)", modes: ['list'] },
-  refresh: { keys: ['r'], description: 'Refresh', modes: ['list'] },
-  editField: { keys: ['enter'], description: 'Edit field', modes: ['form'] },
-  nextChoice: { keys: ['space'], description: 'Next choice', modes: ['form'] },
-  previousField: { keys: ['up', 'k'], description: 'Previous field', modes: ['form'] },
-  nextField: { keys: ['down', 'j', 'tab'], description: 'Next field', modes: ['form'] },
-  submit: { keys: ['s'], description: 'Save', dangerous: true, modes: ['form'] },
-  back: { keys: ['escape'], description: 'Cancel', modes: ['form'] },
+  ...MANAGER_KEYS,
+  other: { keys: ['p'], description: "Profiles / networks (the selected network's vNIC profiles)", modes: ['list'] },
 } as const satisfies KeyTable;

@@ -9,7 +9,7 @@ import type { LogicalNetworkView, VnicProfileView } from '../core/logical-networ
 import type { OptionSpecs } from './args.ts';
 import { CommandError, printTable, type Command, type CommandContext } from './registry.ts';
 import { confirm, positional, tooMany } from './storage-domain.ts';
-import { defined, guard, reply, resourceCommands, show, str, YES } from './manager.ts';
+import { defined, guard, optionMessageBy, reply, resourceCommands, show, str, YES } from './manager.ts';
 
 const NOT_NET = "(the manager's logical networks, not the host's network configuration: hostdeck net)";
 
@@ -21,12 +21,8 @@ const OPTION: Record<string, [string, string]> = {
 };
 const PROFILE_NAME: [string, string] = ['profile name', '--name'];
 
-function optionMessage(e: FieldError, own: Record<string, [string, string]> = {}): string {
-  const o = own[e.field] ?? OPTION[e.field];
-  if (!o) return e.message;
-  return e.message.startsWith(`${o[0]}: `) ? `${o[1]}: ${e.message.slice(o[0].length + 2)}` : `${o[1]}: ${e.message}`;
-}
-const profileMessage = (e: FieldError) => optionMessage(e, { name: PROFILE_NAME });
+const optionMessage = (e: FieldError) => optionMessageBy(OPTION, e);
+const profileMessage = (e: FieldError) => optionMessageBy({ ...OPTION, name: PROFILE_NAME }, e);
 
 const NET = 'NETWORK';
 const netHint = 'a logical network name or id';

@@ -23,7 +23,12 @@ const OPTION: Record<string, [string, string]> = {
 
 /** A field error as the CLI says it: "--cpu-type: QEMU here has no usable CPU model ...". */
 export function managerOptionMessage(e: FieldError): string {
-  const o = OPTION[e.field];
+  return optionMessageBy(OPTION, e);
+}
+
+/** A field error with its rule's leading words ("CPU type: ") replaced by the option the table names for its field. */
+export function optionMessageBy(table: Readonly<Record<string, readonly [string, string]>>, e: FieldError): string {
+  const o = table[e.field];
   if (!o) return e.message;
   return e.message.startsWith(`${o[0]}: `) ? `${o[1]}: ${e.message.slice(o[0].length + 2)}` : `${o[1]}: ${e.message}`;
 }

@@ -6,7 +6,7 @@
 // network's bridge plus a libvirt network filter. Pure rules: the CLI, the
 // Logical networks screen and the core say the same thing.
 import type { FieldError, Validated } from './errors.ts';
-import { descriptionRule, managerNameRule, DEFAULT_NAME } from './manager.ts';
+import { boolValue as yesNo, descriptionRule, managerNameRule, DEFAULT_NAME } from './manager.ts';
 
 export const NETWORK_NAME_MAX = 15;
 export const VLAN_MIN = 0;
@@ -33,14 +33,6 @@ export function networkNameRule(label: string, s: string): string | undefined {
   if (s === 'lo') return `${label}: 'lo' is the loopback interface's name`;
   return undefined;
 }
-
-const yesNo = (v: boolean | string | undefined): boolean | undefined => {
-  if (typeof v === 'boolean' || v === undefined) return v;
-  const s = v.trim().toLowerCase();
-  if (['yes', 'true', 'on', '1'].includes(s)) return true;
-  if (['no', 'false', 'off', '0'].includes(s)) return false;
-  return undefined;
-};
 
 /** An optional whole number in a range: '' / 'none' / 'default' clear it. */
 function optionalInt(v: string | number | null | undefined, base: number | null, min: number, max: number): { value: number | null } | { problem: string } {

@@ -102,7 +102,8 @@ export interface ClusterFacts {
   dataCenterExists(key: string): boolean;
 }
 
-function boolValue(v: boolean | string | undefined): boolean | undefined {
+/** yes/true/on/1 or no/false/off/0 (any case), a boolean as it is; undefined for anything else. */
+export function boolValue(v: boolean | string | undefined): boolean | undefined {
   if (typeof v === 'boolean') return v;
   if (v === undefined) return undefined;
   const s = v.trim().toLowerCase();
