@@ -16,6 +16,7 @@ import { supportScreen } from './support/index.ts';
 import { logsScreen } from './logs/index.ts';
 import { diagnosticsScreen } from './diagnostics/index.ts';
 import { templatesScreen } from './templates/index.ts';
+import { poolsScreen } from './pools/index.ts';
 import { managerScreens } from './data-centers/index.ts';
 import { logicalNetworksScreen } from './logical-networks/index.ts';
 
@@ -34,6 +35,7 @@ export const SCREENS: ScreenDef[] = [
   storageDomainsScreen,
   storageConnectionsScreen,
   templatesScreen,
+  poolsScreen,
   supportScreen,
   logsScreen,
   diagnosticsScreen,

@@ -6,7 +6,8 @@
 /** The kinds of object an action acts on (the event's object type). */
 export type ObjectKind =
   | 'vm' | 'snapshot' | 'network' | 'interface' | 'storage-connection' | 'storage-domain'
-  | 'storage-volume' | 'pool' | 'engine' | 'host' | 'event' | 'data-center' | 'cluster' | 'template';
+  | 'storage-volume' | 'pool' | 'engine' | 'host' | 'event' | 'data-center' | 'cluster' | 'template'
+  | 'logical-network' | 'vnic-profile' | 'vm-pool';
 
 /**
  * Where a mutating action's effect lands:
@@ -32,7 +33,7 @@ export interface ActionDef {
 const SOURCE: Record<ObjectKind, ActionDef['source']> = {
   vm: 'vm', snapshot: 'vm', pool: 'storage', network: 'network', interface: 'network', 'storage-connection': 'storage',
   'storage-domain': 'storage', 'storage-volume': 'storage', engine: 'engine', host: 'host', event: 'event',
-  'data-center': 'engine', cluster: 'engine', template: 'vm',
+  'data-center': 'engine', cluster: 'engine', template: 'vm', 'logical-network': 'network', 'vnic-profile': 'network', 'vm-pool': 'vm',
 };
 const def = (object: ObjectKind, id: string, summary: string, mutates: boolean, effect?: Effect): ActionDef =>
   ({ id, object, source: SOURCE[object], mutates, summary, ...(effect ? { effect } : {}) });
@@ -66,6 +67,17 @@ export const ACTION_CATALOG = [
   ext('template', 'template.remove', 'Remove a template (or one version) and delete its images'),
   // hostdeck's own work at the first template use: the leftovers of a copy killed half-way.
   ext('template', 'template.cleanup', 'Clean up what a template copy killed half-way left'),
+  read('vm-pool', 'pool.list', 'List the VM pools'),
+  ext('vm-pool', 'pool.create', "Create a VM pool: thin, stateless VMs from a template"),
+  db('vm-pool', 'pool.edit', "Change a VM pool's name, prestarted count, per-user maximum, type or description"),
+  ext('vm-pool', 'pool.grow', 'Add VMs to a VM pool'),
+  ext('vm-pool', 'pool.shrink', "Remove a VM pool's unassigned, stopped VMs"),
+  ext('vm-pool', 'pool.remove', 'Remove a VM pool and its VMs'),
+  ext('vm-pool', 'pool.take', 'Give a VM of a pool to a user (started if needed)'),
+  ext('vm-pool', 'pool.return', 'Return a pool VM (powered off, its run discarded)'),
+  // hostdeck's own work: the host service keeps prestarted VMs running; the first pool use cleans up after a killed create.
+  ext('vm-pool', 'pool.maintain', 'Start prestarted pool VMs and give back the ones their users shut down'),
+  ext('vm-pool', 'pool.cleanup', 'Clean up what a pool create killed half-way left'),
   read('snapshot', 'snapshot.list', "List a VM's snapshots"),
   snapshot('create', 'Take a snapshot'),
   snapshot('revert', 'Revert a VM to a snapshot'),
@@ -118,6 +130,16 @@ export const ACTION_CATALOG = [
   db('cluster', 'cluster.create', 'Create a cluster'),
   db('cluster', 'cluster.edit', 'Change a cluster'),
   db('cluster', 'cluster.remove', 'Remove a cluster without VMs'),
+  // Logical networks of the manager (not the host's network configuration: network.* above).
+  read('logical-network', 'logical-network.list', 'List the logical networks'),
+  db('logical-network', 'logical-network.create', 'Create a logical network (and its default vNIC profile)'),
+  db('logical-network', 'logical-network.edit', 'Change a logical network'),
+  db('logical-network', 'logical-network.remove', 'Remove a logical network no VM NIC uses'),
+  db('logical-network', 'logical-network.attach', 'Attach a logical network to a cluster (roles, required)'),
+  db('logical-network', 'logical-network.detach', 'Detach a logical network from a cluster'),
+  db('vnic-profile', 'vnic-profile.create', 'Create a vNIC profile on a logical network'),
+  db('vnic-profile', 'vnic-profile.edit', 'Change a vNIC profile'),
+  db('vnic-profile', 'vnic-profile.remove', 'Remove a vNIC profile no VM NIC uses'),
   read('host', 'host.status', 'Show this host as a host object (cluster, status, VMs)'),
   // Shutting the running VMs down (--stop-vms) acts on libvirt.
   ext('host', 'host.maintenance', 'Put this host into maintenance'),

@@ -31,7 +31,9 @@ import type { LogUseCases } from './logs.ts';
 import type { DiagnosticsUseCases } from './diagnostics.ts';
 import { lazyUseCases, type Lazy } from './lazy.ts';
 import type { TemplateUseCases } from './templates.ts';
+import type { PoolUseCases } from './pools.ts';
 import type { ManagerUseCases } from './manager.ts';
+import type { LogicalNetworkUseCases } from './logical-networks.ts';
 import { createHostServiceUseCases, type HostServiceUseCases } from './host-service.ts';
 
 /** The storage connections as the core offers them: loaded on first use, the mount path at once. */
@@ -77,10 +79,14 @@ export interface Core {
   readonly logs: LogUseCases;
   /** Templates and their versions, and VMs made from them (loaded on first use). */
   templates(): Promise<TemplateUseCases>;
+  /** VM pools: thin, stateless VMs from a template that users take and give back (loaded on first use). */
+  readonly pools: Lazy<PoolUseCases>;
   /** The host service (`hostdeck serve`): whether it runs, its duties; stop it; run it. */
   readonly hostService: HostServiceUseCases;
   /** The standalone manager: its mode, data centers, clusters and this host as a host object (built on first use). */
   readonly manager: ManagerUseCases;
+  /** The manager's logical networks and vNIC profiles (not the host's network configuration: `network`; built on first use). */
+  readonly logicalNetworks: Lazy<LogicalNetworkUseCases>;
 }
 
 export function createCore(infra: Services, principal: Principal): Core {
@@ -120,12 +126,14 @@ export function createCore(infra: Services, principal: Principal): Core {
     logs: lazyUseCases(() => import('./logs.ts').then((m) => m.createLogUseCases(ctx))),
     // Its own chunk: the console's first frame does not load it.
     templates: () => (templates ??= import('./templates.ts').then((m) => m.createTemplateUseCases(ctx))),
+    pools: lazyUseCases(() => import('./pools.ts').then((m) => m.createPoolUseCases(ctx))),
     get hostService() { return (hostService ??= createHostServiceUseCases(ctx)); },
     manager: lazyUseCases(loadManager, {
       dataCenters: lazyUseCases(async () => (await loadManager()).dataCenters),
       clusters: lazyUseCases(async () => (await loadManager()).clusters),
       host: lazyUseCases(async () => (await loadManager()).host),
     }),
+    logicalNetworks: lazyUseCases(() => import('./logical-networks.ts').then((m) => m.createLogicalNetworkUseCases(ctx))),
   };
 }
 

@@ -6,6 +6,9 @@
 import { HEALTH_INTERVAL_MS } from './storage-domain-monitor.ts';
 import type { Core } from './index.ts';
 
+/** How often the pools are looked at: a user who shut down an automatic pool's VM waits at most this long for it to be free again. */
+const POOL_INTERVAL_MS = 15_000;
+
 export interface DutyDef {
   id: string;
   summary: string;
@@ -43,6 +46,15 @@ export const SERVICE_DUTIES: readonly DutyDef[] = [
         await (await monitor).checkNow();
         return checked.length ? checked.map((d) => `${d.name} ${d.status}`).join(', ') : 'no active storage domain to check';
       };
+    },
+  },
+  {
+    id: 'pool-prestart',
+    summary: 'Keep the prestarted VMs of every pool running with no user; give back the VMs of automatic pools their users shut down',
+    everyMs: POOL_INTERVAL_MS,
+    create: (core) => async () => {
+      const done = await core.pools.maintain();
+      return done.length ? done.join('; ') : 'every pool ready';
     },
   },
 ];

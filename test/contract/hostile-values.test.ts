@@ -73,10 +73,13 @@ describe('hostile values in every string option and positional of every command 
       // Logical networks (hostdeck network ...): the Default data center and cluster, ovirtmgmt and its profile exist from the first start.
       dc: 'Default', cluster: 'Default', vlan: '10', 'vm-network': 'yes', filter: 'none', roles: 'vm', required: 'no', CIDR: '192.0.2.10/24', ADDRESS: '192.0.2.10', N: '1', S: '5', MS: '100', ID: '1',
     },
+    commandOptions: { 'pool create': { size: '2', template: 'tiny' }, 'pool edit': { prestarted: '0' } },
     positionals: {
       'vm create': { NAME: 'hd-hostile-new' },
       vm: { NAME: 'hd-test-ctr-off', 'NEW-NAME': 'hd-hostile-copy', SNAPSHOT: 'snap1' },
       'network profile': { NETWORK: 'ovirtmgmt', PROFILE: 'ovirtmgmt' }, network: { NETWORK: 'ovirtmgmt' },
+      // VM pools: plain1 is a pool row (seeded below), a new one is plain2; a count that passes its own rule.
+      'pool create': { POOL: 'plain2' }, pool: { POOL: 'plain1', COUNT: '1', VM: 'hd-test-ctr-off' },
       'net bond': { NAME: 'bond9' }, 'net bridge': { NAME: 'br9' }, 'net vlan': { NAME: 'eth0.9' }, 'net hostname': { NAME: 'node1.example.com' },
       '*': { ID: '1', NAME: 'plain1', DC: 'Default', CLUSTER: 'Default', DOMAIN: 'dom1', VOLUME: 'vol1', FILE: join(dir, 'upload.img'), CONNECTION: 'conn1', TEMPLATE: 'Blank', TYPE: 'localfs', IFACE: 'eth0', MTU: '1500', UUID: 'dom1' },
     },
@@ -110,6 +113,11 @@ describe('hostile values in every string option and positional of every command 
     const db = openDatabase(seed);
     db.prepare(`INSERT INTO storage_domains (id, name, type, kind, data_center_id, connection_id, status, format_version, pool_name, pool_type, path, creator_host, created_at, attached_at)
       SELECT '44444444-0000-4000-8000-000000000001', 'tpl-data', 'data', 'file', id, 'conn1', 'active', 1, 'tpl-data-pool', 'dir', ?, 'node1', '2026-01-01', '2026-01-01' FROM data_centers LIMIT 1`).run(join(dir, 'conn1'));
+    // A template with a disk on it and a pool of it, plain1, as rows: pool commands then get as far as making or changing a pool.
+    const tplId = '55555555-0000-4000-8000-000000000001';
+    db.prepare(`INSERT INTO templates (id, base_id, name, version, hardware, status, storage_domain_id, created_at) SELECT ?, ?, 'tiny', 1, hardware, 'ready', '44444444-0000-4000-8000-000000000001', '2026-01-01' FROM templates WHERE name = 'Blank'`).run(tplId, tplId);
+    db.prepare(`INSERT INTO template_disks (template_id, idx, volume, path, format, bus, size_bytes) VALUES (?, 0, ?, ?, 'qcow2', 'virtio', 16777216)`).run(tplId, `template-${tplId}-0.qcow2`, join(dir, 'conn1', 'images', `template-${tplId}-0.qcow2`));
+    db.prepare(`INSERT INTO vm_pools (id, name, template_id, size, type, status, created_at) VALUES ('pool-plain1', 'plain1', ?, 1, 'automatic', 'ready', '2026-01-01')`).run(tplId);
     db.close();
     undo = [
       observe((r) => { if (r.exitCode === undefined) calls.push(r); }),
