@@ -5,9 +5,9 @@ import type { PoolsDeps } from './Pools.tsx';
 /** A ScreenDef with its own dependencies (tests: a stand-in API). */
 export function createPoolsScreen(deps: PoolsDeps = {}): ScreenDef {
   return {
-    id: 'pools',
-    title: 'Pools',
-    aliases: ['pool', 'pools', 'vm-pool', 'vmpool'],
+    id: 'vm-pools',
+    title: 'VM pools',
+    aliases: ['pool', 'vm-pool', 'vm-pools', 'vmpool'],
     description: 'VM pools: stateless thin VMs from a template that users take and give back; grow, shrink, remove.',
     // Its own chunk, loaded when the screen first opens.
     load: () => import('./Pools.tsx').then((m) => m.makePoolsScreen(deps)),

@@ -221,8 +221,10 @@ export function createPoolUseCases(ctx: CoreContext) {
 
     async list(): Promise<PoolView[]> {
       await ready();
-      const all = await libvirtVms();
-      return repo.all().filter((p) => p.status === 'ready').map((p) => viewOf(p, all));
+      return ctx.door.act('pool.list', { id: '*' }, { message: 'List the VM pools' }, async () => {
+        const all = await libvirtVms();
+        return repo.all().filter((p) => p.status === 'ready').map((p) => viewOf(p, all));
+      });
     },
 
     async show(key: string): Promise<PoolView> {
