@@ -5,27 +5,25 @@
 // for a user, + and - grow and shrink by one VM (shrinking removes an
 // unassigned, stopped VM), x removes the pool after confirmation (its
 // running VMs powered off). Read-only mode drops the changing keys.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useFilterLine } from '../../src/app/filter-line.ts';
-import { mayDiscard } from '../../src/app/discard.ts';
+import { useScreenApi } from '../../src/app/screen-api.ts';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import type { Core } from '../../src/core/index.ts';
 import type { PoolView } from '../../src/core/pools.ts';
 import type { PoolInput, PoolType } from '../../src/domain/pools.ts';
-import { fieldErrorsOf } from '../../src/domain/errors.ts';
-import { formRefusal } from '../../src/domain/counts.ts';
 import { makeFilter } from '../../src/domain/filter.ts';
 import { Field } from '../../src/ui/Panel.tsx';
 import { Table, type Column } from '../../src/ui/Table.tsx';
 import { TextLine } from '../../src/ui/TextLine.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { errorNotice } from '../../src/ui/error-notice.ts';
-import { hasInput } from '../../src/ui/form/form-state.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { FormView, useForm, type FormField } from '../storage-domains/Form.tsx';
+import { formBindings, showRefusal } from '../data-centers/manager-form.ts';
 import { POOLS_KEYS as K } from './keys.ts';
 
 /** What the screen needs of the core (a test may stand in for part of it). */
@@ -75,9 +73,7 @@ export function makePoolsScreen(deps: PoolsDeps = {}) {
   const make = deps.api ?? defaultApi;
   return function Pools({ shell, active }: ScreenProps) {
     const t = useTheme();
-    const [api, setApi] = useState<PoolScreenApi | undefined>();
-    const [rows, setRows] = useState<PoolView[] | undefined>();
-    const [error, setError] = useState<string | undefined>();
+    const { api, rows, error, reload } = useScreenApi<PoolView, PoolScreenApi>(shell.core, make);
     const [mode, setMode] = useState<Mode>('list');
     const [sort, setSort] = useState<SortKey>('name');
     const [filter, setFilter] = useState('');
@@ -85,13 +81,6 @@ export function makePoolsScreen(deps: PoolsDeps = {}) {
     const [templates, setTemplates] = useState<string[]>([]);
     const [clusters, setClusters] = useState<string[]>([]);
     const [form, dispatch] = useForm({});
-
-    useEffect(() => { make(shell.core).then(setApi, (e: unknown) => setError((e as Error).message)); }, [shell.core]);
-    const reload = useCallback(async () => {
-      if (!api) return;
-      try { setRows(await api.list()); setError(undefined); } catch (e) { setError((e as Error).message); }
-    }, [api]);
-    useEffect(() => { void reload(); }, [reload]);
 
     const rowFilter = useMemo(() => makeFilter(filter), [filter]);
     const shown = useMemo(() => sortRows((rows ?? []).filter((r) => rowFilter.error || rowFilter.test(filterFields(r))), sort), [rows, rowFilter, sort]);
@@ -136,10 +125,6 @@ export function makePoolsScreen(deps: PoolsDeps = {}) {
       setMode('form');
     };
     const openTake = () => { dispatch({ type: 'reset', values: { user: '' } }); setMode('take'); };
-    const cycle = (delta = 1) => {
-      const f = fields[form.focus];
-      if (f?.choices?.length) dispatch({ type: 'cycle', id: f.id, options: f.choices, delta });
-    };
     /** Run a change; a field error marks its field, anything else is a notice. */
     const act = async (label: string, fn: () => Promise<string>, after?: () => void) => {
       setBusy(label);
@@ -147,8 +132,7 @@ export function makePoolsScreen(deps: PoolsDeps = {}) {
         shell.notify('success', await fn());
         after?.();
       } catch (e) {
-        const errs = fieldErrorsOf(e);
-        if (errs && inForm) { dispatch({ type: 'errors', errors: Object.fromEntries(errs.map((x) => [x.field, x.message])) }); shell.notify('error', formRefusal(errs)); } else shell.notify(...errorNotice(e));
+        if (inForm) showRefusal(shell, dispatch, e); else shell.notify(...errorNotice(e));
       } finally {
         setBusy(undefined);
         void reload();
@@ -177,7 +161,6 @@ export function makePoolsScreen(deps: PoolsDeps = {}) {
 
     const listKeys = mode === 'list' && !filtering;
     const why = (id: Parameters<Core['whyNot']>[0]) => (busy ? `busy: ${busy}` : shell.core.whyNot(id));
-    const formIdle = inForm && !form.editing && !busy;
     const bindings: Binding[] = [
       ...(listKeys ? nav : []),
       ...(mode === 'details' ? vmNav : []),
@@ -203,12 +186,11 @@ export function makePoolsScreen(deps: PoolsDeps = {}) {
         confirm: selVm ? `Return ${selVm.name} to pool ${sel?.name ?? ''}${selVm.user ? ` (from ${selVm.user})` : ''}? It is powered off and its run discarded.` : undefined,
         action: () => selVm && api && act(`Returning ${selVm.name}…`, async () => { await api.giveBack(selVm.name); return `${selVm.name} is back in pool ${sel?.name ?? ''}`; }),
       }),
-      bind(K.editField, { action: () => { const f = fields[form.focus]; if (!f) return; if (f.choices) cycle(); else { dispatch({ type: 'edit', id: f.id, blank: true }); shell.setCapture(true); } }, when: formIdle }),
-      bind(K.nextChoice, { action: () => cycle(), when: formIdle && Boolean(fields[form.focus]?.choices) }),
-      bind(K.nextField, { action: () => dispatch({ type: 'move', delta: 1, count: fields.length }), when: formIdle, footer: false }),
-      bind(K.previousField, { action: () => dispatch({ type: 'move', delta: -1, count: fields.length }), when: formIdle, footer: false }),
-      bind(K.submit, { description: mode === 'take' ? 'Take the VM' : 'Create the pool', action: submit, when: formIdle, disabledReason: shell.core.whyNot(mode === 'take' ? 'pool.take' : 'pool.create') }),
-      bind(K.back, { description: inForm ? 'Cancel' : 'Back to the list', action: async () => { if (!inForm || await mayDiscard(shell, hasInput(form), 'what was entered in the form')) setMode('list'); }, when: mode !== 'list' && !form.editing && !busy }),
+      ...formBindings({
+        shell, keys: K, form, dispatch, fields, inForm, submit, busy: Boolean(busy), leave: () => setMode('list'),
+        submitDescription: mode === 'take' ? 'Take the VM' : 'Create the pool',
+      }),
+      bind(K.back, { description: 'Back to the list', action: () => setMode('list'), when: mode === 'details' && !busy }),
     ];
     useBindings(bindings);
 

@@ -4,9 +4,10 @@
 // storage domain are picked from what can be used, checked field by field
 // by the core); x removes one after confirmation (refused while thin VMs
 // depend on it, naming them). Read-only mode drops the changing keys.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import { useFilterLine } from '../../src/app/filter-line.ts';
+import { useScreenApi } from '../../src/app/screen-api.ts';
 import { mayDiscard } from '../../src/app/discard.ts';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
@@ -67,9 +68,7 @@ export function makeTemplatesScreen(deps: TemplatesDeps = {}) {
   const make = deps.api ?? defaultApi;
   return function Templates({ shell, active }: ScreenProps) {
     const t = useTheme();
-    const [api, setApi] = useState<TemplateScreenApi | undefined>();
-    const [rows, setRows] = useState<TemplateView[] | undefined>();
-    const [error, setError] = useState<string | undefined>();
+    const { api, rows, error, reload } = useScreenApi<TemplateView, TemplateScreenApi>(shell.core, make);
     const [mode, setMode] = useState<Mode>('list');
     const [sort, setSort] = useState<SortKey>('name');
     const [filter, setFilter] = useState('');
@@ -77,13 +76,6 @@ export function makeTemplatesScreen(deps: TemplatesDeps = {}) {
     const [vms, setVms] = useState<string[]>([]);
     const [domains, setDomains] = useState<string[]>([]);
     const [form, dispatch] = useForm({});
-
-    useEffect(() => { make(shell.core).then(setApi, (e: unknown) => setError((e as Error).message)); }, [shell.core]);
-    const reload = useCallback(async () => {
-      if (!api) return;
-      try { setRows(await api.list()); setError(undefined); } catch (e) { setError((e as Error).message); }
-    }, [api]);
-    useEffect(() => { void reload(); }, [reload]);
 
     const rowFilter = useMemo(() => makeFilter(filter), [filter]);
     const shown = useMemo(() => sortRows((rows ?? []).filter((r) => rowFilter.error || rowFilter.test(filterFields(r))), sort), [rows, rowFilter, sort]);

@@ -76,6 +76,7 @@ describe('Pools screen (real use cases and state DB on the test driver; VM creat
     await env.ui.waitFor(/User\s+-rf\s+user: must be 1 to 64 letters/);
     assert.equal(env.repo.vmByName('test')?.user, null);
     await env.ui.press(KEYS.enter);
+    for (let i = 0; i < '-rf'.length; i++) await env.ui.press(KEYS.backspace);
     await env.ui.type('alice');
     await env.ui.press(KEYS.enter);
     await env.ui.press('s');
@@ -105,6 +106,7 @@ describe('Pools screen (real use cases and state DB on the test driver; VM creat
     await env.ui.waitFor(/Size\s+VMs, at least 1\s+size: must be a whole number from 1 to 200/);
     assert.deepEqual(env.calls, []);
     await env.ui.press(KEYS.enter);
+    for (let i = 0; i < 'bad name'.length; i++) await env.ui.press(KEYS.backspace);
     await env.ui.type('class');
     await env.ui.press(KEYS.enter);
     for (let i = 0; i < 4; i++) await env.ui.press(KEYS.down);
@@ -114,12 +116,14 @@ describe('Pools screen (real use cases and state DB on the test driver; VM creat
     await env.ui.press(KEYS.enter);
     await env.ui.press(KEYS.down);
     await env.ui.press(KEYS.enter);
+    await env.ui.press(KEYS.backspace);
     await env.ui.type('5');
     await env.ui.press(KEYS.enter);
     await env.ui.press('s');
     await env.ui.waitFor(/Prestarted\s+5\s+prestarted: must be at most the size \(4\)/);
     assert.deepEqual(env.calls, []);
     await env.ui.press(KEYS.enter);
+    await env.ui.press(KEYS.backspace);
     await env.ui.type('1');
     await env.ui.press(KEYS.enter);
     await env.ui.press('s');
