@@ -6,7 +6,9 @@
 // writes to its disk; after the run the disk image is byte for byte the
 // same); shrinking keeps assigned VMs; removing is refused while a VM runs;
 // a pool whose 3rd VM fails to create leaves nothing; the leftovers of a
-// create killed half-way are cleaned up with an event; `hostdeck serve`
+// create killed half-way (a row left 'creating' with its VM, and a real
+// `hostdeck pool create` killed with SIGKILL) are cleaned up with an event;
+// `hostdeck serve`
 // starts a prestarted VM on its own.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -60,6 +62,8 @@ describe('VM pools on the real libvirtd: stateless thin VMs from a tiny guest te
   const images = () => join(domain.path, 'images');
   const duty = SERVICE_DUTIES.find((d) => d.id === 'pool-prestart')!;
   const a = `${prefix}-a`;
+  /** A hostdeck process's environment: this test's state DB, log and libvirtd. */
+  const hostdeckEnv = () => ({ ...process.env, HOSTDECK_DB: s.config.dbPath, HOSTDECK_LOG: s.config.logFile, LIBVIRT_DEFAULT_URI: SYSTEM_URI });
 
   before(async () => {
     await libvirtReady(ROOT);
@@ -198,11 +202,34 @@ describe('VM pools on the real libvirtd: stateless thin VMs from a tiny guest te
     assert.match(ev?.message ?? '', new RegExp(`pool ${c} left 'creating' \\(1 VM: ${c}-1\\)`));
   });
 
+  it('a `hostdeck pool create` killed with SIGKILL while it makes its 2nd VM leaves nothing once the next pool use cleaned up', async () => {
+    const k = `${prefix}-k`;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.tsx', 'pool', 'create', k, '--template', 'tiny', '--size', '3'], { cwd: ROOT, env: hostdeckEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+    const closed = new Promise((r) => child.on('close', r));
+    let err = '';
+    await new Promise<void>((resolve) => {
+      child.stderr!.setEncoding('utf8').on('data', (c: string) => {
+        err += c;
+        if (err.includes(`creating VM ${k}-2`)) { child.kill('SIGKILL'); resolve(); }
+      });
+      child.on('close', () => resolve());
+    });
+    await closed;
+    assert.match(err, new RegExp(`creating VM ${k}-2`), 'killed while making its 2nd VM');
+    assert.equal(s.db.prepare("SELECT status FROM vm_pools WHERE name = ?").pluck().get(k), 'creating');
+    const next = createCore(s, { user: 'tester', channel: 'cli' });
+    assert.deepEqual((await next.pools.list()).map((p) => p.name), []);
+    for (const n of [1, 2, 3]) assert.equal(await exists(`${k}-${n}`), false);
+    assert.deepEqual(readdirSync(images()).filter((f) => f.startsWith(k)), []);
+    assert.equal(s.db.prepare('SELECT count(*) FROM vm_pools').pluck().get(), 0);
+    assert.equal(s.db.prepare('SELECT count(*) FROM pool_vms').pluck().get(), 0);
+    assert.match(s.events.list({ text: `pool ${k} left 'creating'` })[0]?.message ?? '', new RegExp(`${k}-1`));
+  });
+
   it('`hostdeck serve` keeps a prestarted VM running on its own', async () => {
     const d = `${prefix}-d`;
     await core.pools.create({ name: d, template: 'tiny', size: 1, prestarted: 1 });
-    const env = { ...process.env, HOSTDECK_DB: s.config.dbPath, HOSTDECK_LOG: s.config.logFile, LIBVIRT_DEFAULT_URI: SYSTEM_URI };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.tsx', 'serve'], { cwd: ROOT, env, stdio: 'ignore' });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.tsx', 'serve'], { cwd: ROOT, env: hostdeckEnv(), stdio: 'ignore' });
     const closed = new Promise((r) => child.on('close', r));
     try {
       const p = await until('the service to start the prestarted VM', () => core.pools.show(d), (v) => v.running === 1);
