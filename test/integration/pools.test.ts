@@ -226,15 +226,22 @@ describe('VM pools on the real libvirtd: stateless thin VMs from a tiny guest te
     assert.match(s.events.list({ text: `pool ${k} left 'creating'` })[0]?.message ?? '', new RegExp(`${k}-1`));
   });
 
-  it('`hostdeck serve` keeps a prestarted VM running on its own', async () => {
+  it('`hostdeck serve` keeps a prestarted VM running on its own; in an automatic pool a VM its user shuts down goes back to the pool', async () => {
     const d = `${prefix}-d`;
     await core.pools.create({ name: d, template: 'tiny', size: 1, prestarted: 1 });
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.tsx', 'serve'], { cwd: ROOT, env: hostdeckEnv(), stdio: 'ignore' });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.tsx', 'serve', '--interval', '0.5'], { cwd: ROOT, env: hostdeckEnv(), stdio: 'ignore' });
     const closed = new Promise((r) => child.on('close', r));
     try {
       const p = await until('the service to start the prestarted VM', () => core.pools.show(d), (v) => v.running === 1);
       assert.deepEqual(p.vms.map((v) => [v.name, v.user, v.running]), [[`${d}-1`, null, true]]);
       assert.equal(s.events.list({ text: `Keep pool ${d} ready: started ${d}-1` })[0]?.channel, 'system');
+      assert.deepEqual(await core.pools.take(d, 'carol'), { vm: `${d}-1`, started: false });
+      await waitForSerial(`${d}-1`, (await guestImage()).marker);
+      // carol shuts it down from inside (ACPI): the service gives it back, and starts it again as the prestarted one.
+      await virsh('shutdown', `${d}-1`);
+      await until('the VM to go back to the pool', async () => s.events.list({ text: `Keep pool ${d} ready: given back ${d}-1 (from carol)` }).length, (n) => n === 1);
+      const after = await until('the prestarted VM to run again', () => core.pools.show(d), (v) => v.running === 1 && v.assigned === 0);
+      assert.deepEqual(after.vms.map((v) => [v.user, v.running]), [[null, true]]);
     } finally {
       child.kill('SIGTERM');
       await closed;
