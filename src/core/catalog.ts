@@ -42,6 +42,8 @@ const snapshot = (id: string, summary: string): ActionDef => ({ ...def('snapshot
 const db = (object: ObjectKind, id: string, summary: string): ActionDef => def(object, id, summary, true, 'db');
 const ext = (object: ObjectKind, id: string, summary: string): ActionDef => def(object, id, summary, true, 'external');
 const read = (object: ObjectKind, id: string, summary: string): ActionDef => def(object, id, summary, false);
+// Pool actions that make, start or stop VMs: refused while an oVirt engine owns this host's VMs, as VM actions are.
+const poolVm = (id: string, summary: string): ActionDef => ({ ...ext('vm-pool', id, summary), engineOwned: true });
 
 export const ACTION_CATALOG = [
   vm('list', 'List the VMs', false),
@@ -68,15 +70,15 @@ export const ACTION_CATALOG = [
   // hostdeck's own work at the first template use: the leftovers of a copy killed half-way.
   ext('template', 'template.cleanup', 'Clean up what a template copy killed half-way left'),
   read('vm-pool', 'pool.list', 'List the VM pools'),
-  ext('vm-pool', 'pool.create', "Create a VM pool: thin, stateless VMs from a template"),
+  poolVm('pool.create', "Create a VM pool: thin, stateless VMs from a template"),
   db('vm-pool', 'pool.edit', "Change a VM pool's name, prestarted count, per-user maximum, type or description"),
-  ext('vm-pool', 'pool.grow', 'Add VMs to a VM pool'),
-  ext('vm-pool', 'pool.shrink', "Remove a VM pool's unassigned, stopped VMs"),
-  ext('vm-pool', 'pool.remove', 'Remove a VM pool and its VMs'),
-  ext('vm-pool', 'pool.take', 'Give a VM of a pool to a user (started if needed)'),
-  ext('vm-pool', 'pool.return', 'Return a pool VM (powered off, its run discarded)'),
+  poolVm('pool.grow', 'Add VMs to a VM pool'),
+  poolVm('pool.shrink', "Remove a VM pool's unassigned, stopped VMs"),
+  poolVm('pool.remove', 'Remove a VM pool and its VMs'),
+  poolVm('pool.take', 'Give a VM of a pool to a user (started if needed)'),
+  poolVm('pool.return', 'Return a pool VM (powered off, its run discarded)'),
   // hostdeck's own work: the host service keeps prestarted VMs running; the first pool use cleans up after a killed create.
-  ext('vm-pool', 'pool.maintain', 'Start prestarted pool VMs and give back the ones their users shut down'),
+  poolVm('pool.maintain', 'Start prestarted pool VMs and give back the ones their users shut down'),
   ext('vm-pool', 'pool.cleanup', 'Clean up what a pool create killed half-way left'),
   read('snapshot', 'snapshot.list', "List a VM's snapshots"),
   snapshot('create', 'Take a snapshot'),
