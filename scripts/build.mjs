@@ -217,7 +217,64 @@ const common = {
 };
 const patches = [[fastStringWidth, 'FAST_STRING_WIDTH'], [lazyEmojiRegex, 'LAZY_EMOJI_REGEX'], [yogaBase64, 'YOGA_BASE64']]
   .filter(([, name]) => on(name)).map(([plugin]) => plugin);
-const result = await build({ ...common, plugins: [...(VENDOR_SCRIPT ? [vendorShims] : []), ...patches, ...(on('LAZY_CRYPTO') ? [lazyCrypto] : []), libvirtBinding, sqliteBinding] });
+const appPlugins = [...(VENDOR_SCRIPT ? [vendorShims] : []), ...patches, ...(on('LAZY_CRYPTO') ? [lazyCrypto] : []), libvirtBinding, sqliteBinding];
+
+// Start-up chunks. esbuild puts each module in the chunk of the set of entry
+// points (the binary and every import() target) that reach it, so the modules
+// the console loads before its first frame were spread over some 70 small
+// files, each costing Node's loader about a millisecond (resolve, stat, read,
+// link) whatever its size. A first pass finds the start-up modules; in the
+// second every lazily loaded module of hostdeck's also imports them (through
+// a barrel: no code runs twice, they are loaded by then), so they share one
+// entry set and land in a few chunks. CLI_START: what the CLI and the console
+// load at once (src/cli.tsx and its static imports); CONSOLE_START: what the
+// console adds before its first frame (the roots src/cli.tsx imports for it).
+const CONSOLE_ROOTS = ['src/store/host.ts', 'src/host/system.ts', 'src/core/index.ts', 'src/app/run.tsx', 'screens/index.ts'];
+async function startupBarrels() {
+  const { metafile } = await build({ ...common, write: false, metafile: true, logLevel: 'silent', plugins: appPlugins });
+  const staticClosure = (roots) => {
+    const seen = new Set();
+    const todo = [...roots];
+    while (todo.length) {
+      const f = todo.pop();
+      if (seen.has(f) || !metafile.inputs[f]) continue;
+      seen.add(f);
+      for (const i of metafile.inputs[f].imports) if (i.kind === 'import-statement' && !i.external) todo.push(i.path);
+    }
+    return seen;
+  };
+  const dynamicOfCli = new Set(metafile.inputs['src/cli.tsx'].imports.filter((i) => i.kind === 'dynamic-import').map((i) => i.path));
+  for (const r of CONSOLE_ROOTS) if (!dynamicOfCli.has(r)) throw new Error(`src/cli.tsx no longer imports ${r} on its own; update CONSOLE_ROOTS in scripts/build.mjs`);
+  const cli = staticClosure(['src/cli.tsx']);
+  const consoleOnly = [...staticClosure(CONSOLE_ROOTS)].filter((f) => !cli.has(f));
+  // The lazily loaded modules of hostdeck's own: every import() target under src/ and screens/.
+  const lazy = new Set(Object.values(metafile.inputs).flatMap((i) => i.imports).filter((i) => i.kind === 'dynamic-import' && /^(src|screens)\//.test(i.path)).map((i) => i.path));
+  lazy.delete('src/cli.tsx');
+  // A module the CLI loads at once never takes the console's barrel: that would put the console's modules on the CLI's path.
+  const consoleSide = (f) => !cli.has(f) && (consoleOnly.includes(f) || /^(screens|src\/app|src\/ui|src\/store)\//.test(f));
+  // hostdeck's own files only: a package's module marked free of side effects would be dropped from a bare import.
+  const own = (f) => /^(src|screens)\//.test(f);
+  return { cli: [...cli].filter(own), consoleOnly: consoleOnly.filter(own), lazy, consoleSide };
+}
+const startupChunks = (barrels) => ({
+  name: 'startup-chunks',
+  setup(b) {
+    const files = { cli: barrels.cli, console: barrels.consoleOnly };
+    b.onResolve({ filter: /^hostdeck-start:/ }, (a) => ({ path: a.path.slice('hostdeck-start:'.length), namespace: 'hostdeck-start' }));
+    b.onLoad({ filter: /.*/, namespace: 'hostdeck-start' }, (a) => ({
+      contents: files[a.path].map((f) => `import ${JSON.stringify(`${root}${f}`)};`).join('\n'),
+      loader: 'js',
+      resolveDir: root,
+    }));
+    b.onLoad({ filter: /\.tsx?$/ }, (a) => {
+      const rel = a.path.startsWith(root) ? a.path.slice(root.length) : undefined;
+      if (!rel || !barrels.lazy.has(rel)) return undefined;
+      const extra = ['hostdeck-start:cli', ...(barrels.consoleSide(rel) ? ['hostdeck-start:console'] : [])];
+      return { contents: `${readFileSync(a.path, 'utf8')}\n${extra.map((x) => `import ${JSON.stringify(x)};`).join('\n')}\n`, loader: rel.endsWith('.tsx') ? 'tsx' : 'ts' };
+    });
+  },
+});
+const result = await build({ ...common, plugins: [...appPlugins, ...(on('STARTUP_CHUNKS') ? [startupChunks(await startupBarrels())] : [])] });
 if (VENDOR_SCRIPT) await build({
   ...common,
   entryPoints: { vendor: 'hostdeck-vendor-entry' },

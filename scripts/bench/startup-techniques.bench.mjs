@@ -26,6 +26,7 @@ const ALL_VARIANTS = [
   { name: 'lazy emoji regex', build: 'LAZY_EMOJI_REGEX' },
   { name: 'yoga base64', build: 'YOGA_BASE64' },
   { name: 'lazy crypto', build: 'LAZY_CRYPTO' },
+  { name: 'startup chunks', build: 'STARTUP_CHUNKS' },
 ];
 // BENCH_TECHNIQUES=name,name: only those beside all on (more runs of the ones in doubt).
 const only = process.env.BENCH_TECHNIQUES?.split(',').map((n) => n.trim());
