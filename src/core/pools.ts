@@ -185,13 +185,15 @@ export function createPoolUseCases(ctx: CoreContext) {
     const all = await libvirtVms();
     const plan = dead.map((p) => {
       const recorded = repo.vms(p.id);
-      // A VM made but not yet recorded when the process died: named as the pool's, thin from its template.
+      // A VM made but not yet recorded when the process died: named as the pool's, thin from its template,
+      // or, killed between defining it and linking it to the template, with no link and the pool VM's overlay.
       const versions = new Set(templates.versionsOf(p.templateId).map((t) => t.id));
-      const unrecorded = Array.from({ length: p.size }, (_, i) => poolVmName(p.name, i + 1))
-        .filter((n) => !recorded.some((r) => r.vmName === n) && all.has(n) && versions.has(templates.linkOf(all.get(n)!.uuid)?.templateId ?? ''));
       const domain = domainOf(p);
-      const overlays = Array.from({ length: p.size }, (_, i) => poolVmName(p.name, i + 1))
-        .filter((n) => !all.has(n) && domain && existsSync(join(domain.path, 'images', newVolumeName(n, 0, 'qcow2'))));
+      const hasOverlay = (n: string) => Boolean(domain && existsSync(join(domain.path, 'images', newVolumeName(n, 0, 'qcow2'))));
+      const ours = (n: string) => { const link = templates.linkOf(all.get(n)!.uuid); return link ? versions.has(link.templateId) : hasOverlay(n); };
+      const unrecorded = Array.from({ length: p.size }, (_, i) => poolVmName(p.name, i + 1))
+        .filter((n) => !recorded.some((r) => r.vmName === n) && all.has(n) && ours(n));
+      const overlays = Array.from({ length: p.size }, (_, i) => poolVmName(p.name, i + 1)).filter((n) => !all.has(n) && hasOverlay(n));
       return { p, vms: [...recorded.map((r) => ({ name: r.vmName, uuid: r.vmUuid as string | undefined })), ...unrecorded.map((n) => ({ name: n, uuid: all.get(n)!.uuid }))], overlays };
     });
     const what = plan.map(({ p, vms, overlays }) => `pool ${p.name} left 'creating' (${vms.length} VM${vms.length === 1 ? '' : 's'}${vms.length ? `: ${vms.map((v) => v.name).join(', ')}` : ''}${overlays.length ? `; overlays of ${overlays.join(', ')}` : ''})`);
