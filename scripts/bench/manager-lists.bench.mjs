@@ -14,11 +14,11 @@
 // Usage: node scripts/bench/manager-lists.bench.mjs  (BENCH_DOMAINS=1000 BENCH_TEMPLATES=50 BENCH_POOLS=20)
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import './tsx.mjs';
+import { FakeStdin, FakeStdout } from './fake-terminal.mjs';
 import { writeMonitorFixture } from './monitor-fixture.mjs';
 
 // As the shipped bundle: React's production build.
@@ -32,6 +32,8 @@ const TEMPLATES = Number(process.env.BENCH_TEMPLATES ?? 50);
 const POOLS = Number(process.env.BENCH_POOLS ?? 20);
 const SERVE_ROUNDS = Number(process.env.BENCH_SERVE_ROUNDS ?? 5);
 const dir = mkdtempSync(join(tmpdir(), 'hostdeck-mgrbench-'));
+// Removed however the bench ends (a failed step included).
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const uri = writeMonitorFixture(dir, VMS);
 const db = join(dir, 'state.db');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -47,17 +49,6 @@ const { App } = await import('../../src/app/App.tsx');
 const { SCREENS, ACTIONS } = await import('../../screens/index.ts');
 const { templateRepo } = await import('../../src/manager/repos/templates.ts');
 const { poolRepo } = await import('../../src/manager/repos/pools.ts');
-
-class FakeStdout extends EventEmitter {
-  columns = 120; rows = 40; isTTY = true; writes = 0; last = 0; text = '';
-  write = (d) => { this.writes++; this.last = performance.now(); this.text += d; this.emit('frame'); return true; };
-}
-class FakeStdin extends EventEmitter {
-  isTTY = true; data = null;
-  write(d) { this.data = d; this.emit('readable'); this.emit('data', d); }
-  read = () => { const d = this.data; this.data = null; return d; };
-  setEncoding() {} setRawMode() {} resume() {} pause() {} ref() {} unref() {}
-}
 
 const config = { ...resolveConfig({ connect: uri, db }, {}), logFile: join(dir, 'log') };
 const services = new Services(config, 'tui');
@@ -86,7 +77,7 @@ const core = createCore(services, { user: config.user, channel: 'tui' });
 const stores = createStores(core, config.refreshMs);
 const results = [];
 try {
-  const stdout = new FakeStdout();
+  const stdout = new FakeStdout({ keepText: true });
   const stdin = new FakeStdin();
   const ink = render(createElement(App, { core, stores, screens: SCREENS, actions: ACTIONS, initialTheme: 'dark', readOnly: false, mode: () => 'unconfigured' }),
     { stdout, stdin, stderr: new FakeStdout(), debug: false, exitOnCtrlC: false, patchConsole: false, maxFps: 30, incrementalRendering: true });
@@ -152,6 +143,5 @@ try {
   console.log(`hostdeck serve (bundled, every duty every 2 s) with ${VMS} VMs, ${TEMPLATES} templates, ${POOLS} pools after ${ran ? SERVE_ROUNDS : 0} rounds of its duties: peak RSS ${peak.toFixed(1)} MB (now ${now.toFixed(1)} MB); an idle node -e: ${idleRss.toFixed(1)} MB`);
 } finally {
   rmSync(out, { recursive: true, force: true });
-  rmSync(dir, { recursive: true, force: true });
 }
 process.exit(0);

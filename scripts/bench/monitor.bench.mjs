@@ -13,10 +13,10 @@
 //      measured on the bundled code in a process of its own.
 // Targets: 30 ms, 16 ms, at most btop's CPU, 150 MB.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FakeStdin, FakeStdout } from './fake-terminal.mjs';
 import { writeMonitorFixture } from './monitor-fixture.mjs';
 
 // As the shipped bundle: React's production build (the development build
@@ -45,17 +45,6 @@ const { createStores } = await import('../../src/store/host.ts');
 const { createCore } = await import('../../src/core/index.ts');
 const { App } = await import('../../src/app/App.tsx');
 const { SCREENS, ACTIONS } = await import('../../screens/index.ts');
-
-class FakeStdout extends EventEmitter {
-  columns = 120; rows = 40; isTTY = true; writes = 0; last = 0;
-  write = () => { this.writes++; this.last = performance.now(); this.emit('frame'); return true; };
-}
-class FakeStdin extends EventEmitter {
-  isTTY = true; data = null;
-  write(d) { this.data = d; this.emit('readable'); this.emit('data', d); }
-  read = () => { const d = this.data; this.data = null; return d; };
-  setEncoding() {} setRawMode() {} resume() {} pause() {} ref() {} unref() {}
-}
 
 const config = { ...resolveConfig({ connect: uri, db: join(dir, 'state.db') }, {}), logFile: join(dir, 'log') };
 const services = new Services(config, 'tui');
