@@ -10,7 +10,7 @@ import { useSelection } from '../../src/app/list.ts';
 import { useScreenState } from '../../src/app/screen-state.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { makeFilter } from '../../src/domain/filter.ts';
-import { COMPATIBILITY_VERSIONS, STORAGE_TYPES } from '../../src/domain/manager.ts';
+import { COMPATIBILITY_VERSIONS, STORAGE_TYPES, cpuFollowers } from '../../src/domain/manager.ts';
 import type { ClusterView, DataCenterView } from '../../src/core/manager.ts';
 import { errorNotice } from '../../src/ui/error-notice.ts';
 import { Field } from '../../src/ui/Panel.tsx';
@@ -156,7 +156,7 @@ export function makeManagerScreen(kind: ManagerKind) {
         const saved = kind === 'dc'
           ? (mode === 'edit' ? await m.dataCenters.edit(editing!, input) : await m.dataCenters.create(input))
           : (mode === 'edit' ? await m.clusters.edit(editing!, input) : await m.clusters.create(input));
-        shell.notify('success', `${mode === 'edit' ? 'Changed' : 'Created'} ${spec.noun} ${saved.name}`);
+        shell.notify('success', `${mode === 'edit' ? 'Changed' : 'Created'} ${spec.noun} ${saved.name}${'cpuType' in saved && cpuFollowers(saved) ? `.${cpuFollowers(saved)}` : ''}`);
         setMode('list');
         await reload();
       } catch (e) { showRefusal(shell, dispatch, e); } finally { setBusy(false); }

@@ -8,7 +8,7 @@
 import type { FieldError } from '../domain/errors.ts';
 import { formatBytes } from '../domain/size.ts';
 import type { ClusterView, DataCenterView, HostView, ManagerStatus } from '../core/manager.ts';
-import type { ClusterInput, DataCenterInput } from '../domain/manager.ts';
+import { cpuFollowers, type ClusterInput, type DataCenterInput } from '../domain/manager.ts';
 import { toCommandError } from './errors.ts';
 import { CommandError, printTable, type Command, type CommandContext } from './registry.ts';
 import type { OptionSpecs } from './args.ts';
@@ -132,6 +132,8 @@ export function resourceCommands<R extends { name: string }, I>(r: {
   useCases: (ctx: CommandContext) => ResourceUseCases<R, I>;
   row: (x: R) => Record<string, unknown>; columns: string[]; show: (ctx: CommandContext, x: R) => void;
   options: OptionSpecs; input: (ctx: CommandContext) => I; created: (x: R) => string;
+  /** What an edit says beyond "Changed <what> <name>." */
+  edited?: (x: R) => string;
   /** A field error as the CLI says it (default: the manager's options). */
   message?: (e: FieldError) => string;
 }): Command[] {
@@ -157,7 +159,7 @@ export function resourceCommands<R extends { name: string }, I>(r: {
     { noun: r.noun, verb: 'edit', summary: `Change a ${r.what} (the options given)`, usage: r.arg, options: r.options, async run(ctx) {
       const k = key(ctx);
       const x = await guarded(() => r.useCases(ctx).edit(k, r.input(ctx)));
-      return reply(ctx, x, `Changed ${r.what} ${x.name}.`);
+      return reply(ctx, x, `Changed ${r.what} ${x.name}.${r.edited?.(x) ?? ''}`);
     } },
     { noun: r.noun, verb: 'remove', summary: r.removeSummary, usage: r.arg, options: YES, async run(ctx) {
       const k = key(ctx);
@@ -194,6 +196,7 @@ export const managerCommands: Command[] = [
     useCases: (ctx) => ctx.core.manager.clusters,
     columns: ['name', 'dc', 'cpu', 'overcommit', 'threads', 'vms', 'host'],
     created: (c) => `Created cluster ${c.name} in data center ${c.dataCenter} (CPU ${c.cpuType}, over-commit ${c.memoryOvercommit}%).`,
+    edited: (c) => cpuFollowers(c),
   }),
   {
     noun: 'cluster', verb: 'cpu-types', summary: 'The CPU types a cluster may have here (what libvirt reports for this host)',
@@ -266,3 +269,4 @@ export const managerCommands: Command[] = [
     },
   },
 ];
+

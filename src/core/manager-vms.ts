@@ -7,6 +7,8 @@ import { overcommitProblem } from '../domain/manager.ts';
 import { InvalidInputError, WrongStateError } from '../domain/errors.ts';
 import { managerRepo, type ClusterRow } from '../manager/repos/manager-model.ts';
 import type { DomainInfo, DomainSummary } from '../virt/types.ts';
+import { parseDomainXml } from '../virt/xml/parse.ts';
+import { updateDomainXml } from '../virt/xml/update.ts';
 import type { CoreContext } from './index.ts';
 
 const RUNNING = new Set(['running', 'paused', 'blocked', 'shutdown', 'pmsuspended']);
@@ -40,6 +42,31 @@ export async function checkVmStart(ctx: CoreContext, vm: Pick<DomainInfo, 'name'
     cluster: cluster.name, overcommitPct: cluster.memoryOvercommit, hostMemoryKiB: node.memoryKiB, runningKiB, vm: vm.name, vmKiB: vm.memoryKiB,
   });
   if (problem) throw new WrongStateError(`cannot start ${vm.name}: ${problem}`);
+}
+
+/**
+ * A cluster's CPU type changes: its VMs defined with the old type take the
+ * new one from their next start (a running VM keeps its CPU until then, as in
+ * oVirt: libvirt's persistent definition changes, not the live one). A VM
+ * given another CPU on purpose keeps it. Returns the VMs changed and how to
+ * put their definitions back when the change fails later.
+ */
+export async function followClusterCpu(ctx: CoreContext, clusterId: string, from: string, to: string): Promise<{ vms: string[]; undo: () => Promise<void> }> {
+  const virt = ctx.infra.virt;
+  const changed: { name: string; xml: string }[] = [];
+  const undo = async () => { for (const c of changed.reverse()) await virt.domainDefine(c.xml); };
+  try {
+    for (const vm of await vmsOfCluster(ctx, clusterId)) {
+      const xml = await virt.domainGetXml(vm.name, { inactive: true });
+      if (parseDomainXml(xml).cpu !== from) continue;
+      await virt.domainDefine(updateDomainXml(xml, { cpu: to }));
+      changed.push({ name: vm.name, xml });
+    }
+  } catch (e) {
+    await undo();
+    throw e;
+  }
+  return { vms: changed.map((c) => c.name).sort(), undo };
 }
 
 /** The cluster a new VM joins (`vm create --cluster`), or an invalid-input error naming the field. */

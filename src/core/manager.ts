@@ -14,7 +14,7 @@ import { InvalidInputError, NotFoundError, WrongStateError } from '../domain/err
 import { setSetting } from '../manager/db.ts';
 import { managerRepo, type ClusterRow, type DataCenterRow } from '../manager/repos/manager-model.ts';
 import { engineState, MODE_KEY, type EngineMode } from '../host/engine/state.ts';
-import { isRunning, vmsOfCluster, vmsWithClusters } from './manager-vms.ts';
+import { followClusterCpu, isRunning, vmsOfCluster, vmsWithClusters } from './manager-vms.ts';
 import type { CoreContext } from './index.ts';
 
 export interface DataCenterView extends DataCenterRow {
@@ -81,7 +81,8 @@ export interface ManagerUseCases {
     list(): Promise<ClusterView[]>;
     get(key: string): Promise<ClusterView>;
     create(input: ClusterInput): Promise<ClusterView>;
-    edit(key: string, input: ClusterInput): Promise<ClusterView>;
+    /** cpuChangedVms: the VMs that take the new CPU type from their next start. */
+    edit(key: string, input: ClusterInput): Promise<ClusterView & { cpuChangedVms?: string[] }>;
     remove(key: string): Promise<void>;
     /** The CPU types a cluster may have here: libvirt's CPU modes and models for this host. */
     cpuTypes(): Promise<string[]>;
@@ -282,8 +283,14 @@ export function createManagerUseCases(ctx: CoreContext): ManagerUseCases {
         const c = mustCluster(key);
         sameName('cluster', v.value.name, c.id);
         const dc = mustDc(v.value.dataCenter);
-        commit(() => repo.updateCluster(c.id, { ...v.value, dataCenterId: dc.id }));
-        return (await clusterViews(mustCluster(c.id)))[0]!;
+        const cpu = v.value.cpuType === c.cpuType ? undefined : await followClusterCpu(ctx, c.id, c.cpuType, v.value.cpuType);
+        try {
+          commit(() => repo.updateCluster(c.id, { ...v.value, dataCenterId: dc.id }));
+        } catch (e) {
+          await cpu?.undo();
+          throw e;
+        }
+        return { ...(await clusterViews(mustCluster(c.id)))[0]!, ...(cpu ? { cpuChangedVms: cpu.vms } : {}) };
       }),
       remove: (key) => door.act('cluster.remove', { id: key }, { message: `Remove cluster ${key}` }, async ({ commit }) => {
         const c = mustCluster(key);

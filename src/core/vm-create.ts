@@ -13,7 +13,7 @@ import { osVariants } from '../host/osinfo.ts';
 import { parseDomCapabilities } from '../virt/xml/domcapabilities.ts';
 import { isConnectionError } from '../virt/connection.ts';
 import { parseCapabilities, type Capabilities } from '../virt/xml/capabilities.ts';
-import type { DiskSpec, DomainSpec } from '../virt/xml/create.ts';
+import { cpuSpecOf, type DiskSpec, type DomainSpec } from '../virt/xml/create.ts';
 import { vmDomainXml } from '../virt/xml/named.ts';
 import type { CoreContext } from './index.ts';
 import { domainNames, prepare, VmInputError } from './vm-common.ts';
@@ -148,7 +148,7 @@ export function specFor(input: VmCreateInput, domainType: Capabilities['domainTy
     nics: input.nics.map((n) => ({ type: n.kind === 'profile' ? 'bridge' : n.kind, source: n.source, mac: n.mac?.toLowerCase(), model: n.model ?? 'virtio', ...(n.filter ? { filter: n.filter } : {}) })),
     firmware: input.firmware === 'uefi' ? 'efi' : undefined,
     // The test driver keeps no CPU definition.
-    cpu: domainType === 'test' ? undefined : cpu === 'host-model' || cpu === 'host-passthrough' ? { mode: cpu } : { mode: 'custom', model: cpu },
+    cpu: domainType === 'test' ? undefined : cpuSpecOf(cpu),
     osinfoId,
     serial: { logFile: serialLogFile(input.name) },
     graphics: input.graphics === 'none' ? false : { type: input.graphics },

@@ -199,3 +199,9 @@ export function overcommitProblem(c: OvercommitCheck): string | undefined {
   return `cluster ${c.cluster} allows ${c.overcommitPct}% memory over-commit (${b(limitKiB)} of this host's ${b(c.hostMemoryKiB)}): `
     + `its running VMs use ${b(c.runningKiB)} and VM ${c.vm} needs ${b(c.vmKiB)} more (${b(c.runningKiB + c.vmKiB)} in all)`;
 }
+
+/** The VMs a cluster's new CPU type reaches, as an edit says it. */
+export function cpuFollowers(c: { cpuType: string } & { cpuChangedVms?: string[] }): string {
+  const vms = c.cpuChangedVms ?? [];
+  return vms.length ? ` ${vms.length === 1 ? 'VM' : 'VMs'} ${vms.join(', ')} run with CPU ${c.cpuType} from ${vms.length === 1 ? 'its' : 'their'} next start.` : '';
+}

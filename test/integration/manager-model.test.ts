@@ -80,6 +80,31 @@ describe('the standalone manager on SQLite and the real libvirtd', () => {
     await virsh('destroy', name);
   });
 
+  it('a cluster\'s new CPU type reaches its VMs defined with the old one from their next start; a VM given its own CPU keeps it', async () => {
+    const web = `${prefix}web`;
+    const own = `${prefix}own`;
+    await core.vms.create({ ...(await tinyInput(own, POOL, { cluster: 'c1' })), cpu: 'host-model' });
+    await core.vms.start(web);
+    const other = (await usableModels()).find((x) => x !== model)!;
+    const cpuOf = async (...args: string[]) => /<model fallback='forbid'>([^<]+)<\/model>/.exec(await virsh('dumpxml', ...args))?.[1] ?? /<cpu mode='([^']+)'/.exec(await virsh('dumpxml', ...args))?.[1];
+    try {
+      const c = await m.clusters.edit('c1', { cpuType: other });
+      assert.deepEqual([c.cpuType, c.cpuChangedVms], [other, [web]]);
+      assert.equal(await cpuOf('--inactive', web), other, 'the definition has the new CPU');
+      assert.equal(await cpuOf(web), model, 'the running VM keeps its CPU until it starts again');
+      assert.equal(await cpuOf('--inactive', own), 'host-model');
+      await virsh('destroy', web);
+      await core.vms.start(web);
+      assert.equal(await cpuOf(web), other, 'started again, it runs with the new CPU');
+      assert.equal(events(/^Change cluster c1$/).length, 1);
+    } finally {
+      await virsh('destroy', web).catch(() => undefined);
+      await m.clusters.edit('c1', { cpuType: model });
+      await core.vms.delete(own, { removeDisks: true });
+    }
+    assert.equal(await cpuOf('--inactive', web), model, 'changed back, the VM follows again');
+  });
+
   it('a start past the cluster\'s memory over-commit is refused naming the cluster, its over-commit and the figures; the VM stays off', async () => {
     const hostKiB = (await s.virt.nodeInfo()).memoryKiB;
     // Defined with virsh, outside hostdeck: it is in Default (over-commit 100%), with half as much memory again as the host has.

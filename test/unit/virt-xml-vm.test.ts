@@ -105,6 +105,15 @@ describe('domain XML update (recorded dumpxml)', () => {
     assert.deepEqual(d.disks.map((x) => [x.type, x.pool, x.volume, x.path]), [['volume', 'default', 'a.qcow2', undefined]]);
     assert.equal(d.name, 'hd-try');
   });
+
+  it('sets the CPU: a named model is exact with no fallback, a mode replaces it, and it sits after <features>', () => {
+    const named = updateDomainXml(xml, { cpu: 'Westmere' });
+    assert.equal(parseDomainXml(named).cpu, 'Westmere');
+    assert.match(named, /<\/features>\s*<cpu mode='custom' match='exact' check='partial'>\s*<model fallback='forbid'>Westmere<\/model>/);
+    const mode = updateDomainXml(named, { cpu: 'host-model' });
+    assert.equal(parseDomainXml(mode).cpu, 'host-model');
+    assert.equal(mode.match(/<cpu/g)?.length, 1);
+  });
 });
 
 describe('VM action predicates', () => {

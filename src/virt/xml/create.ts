@@ -3,6 +3,15 @@
 import { renderXml, x, type XmlNode } from './xml.ts';
 import { objectNameProblem } from '../../domain/names.ts';
 
+export type CpuSpec = { mode: 'host-model' | 'host-passthrough' } | { mode: 'custom'; model: string };
+
+/** A CPU type as hostdeck names it (host-model, host-passthrough or a QEMU CPU model) as a domain's CPU. */
+export const cpuSpecOf = (cpu: string): CpuSpec => (cpu === 'host-model' || cpu === 'host-passthrough' ? { mode: cpu } : { mode: 'custom', model: cpu });
+
+/** The <cpu> element: a named model is exact and never falls back to another, so the VM sees the same CPU wherever it runs. */
+export const cpuNode = (c: CpuSpec): XmlNode =>
+  x('cpu', c.mode === 'custom' ? { mode: 'custom', match: 'exact', check: 'partial' } : { mode: c.mode }, c.mode === 'custom' ? x('model', { fallback: 'forbid' }, c.model) : undefined);
+
 export interface DiskSpec {
   /** An image file ... */
   path?: string;
@@ -49,7 +58,7 @@ export interface DomainSpec {
   /** efi: libvirt picks UEFI firmware (OVMF) from the host's firmware descriptors; BIOS when absent. */
   firmware?: 'efi';
   /** host-model, host-passthrough, or a named model (mode custom); QEMU's default CPU when absent. */
-  cpu?: { mode: 'host-model' | 'host-passthrough' } | { mode: 'custom'; model: string };
+  cpu?: CpuSpec;
   /** libosinfo's id of the guest OS (http://debian.org/debian/12), kept in the metadata as virt-install does. */
   osinfoId?: string;
   /** A serial console (pty) with its output also logged to this file, when given. */
@@ -116,7 +125,7 @@ export function domainXml(s: DomainSpec): string {
       s.kernel && s.cmdline ? x('cmdline', {}, s.cmdline) : undefined,
       ...(s.kernel ? [] : (s.boot ?? ['hd']).map((dev) => x('boot', { dev })))),
     isTest ? undefined : x('features', {}, x('acpi'), x('apic')),
-    s.cpu ? x('cpu', s.cpu.mode === 'custom' ? { mode: 'custom', match: 'exact', check: 'partial' } : { mode: s.cpu.mode }, s.cpu.mode === 'custom' ? x('model', { fallback: 'forbid' }, s.cpu.model) : undefined) : undefined,
+    s.cpu ? cpuNode(s.cpu) : undefined,
     x('on_poweroff', {}, s.onPoweroff ?? 'destroy'),
     x('on_reboot', {}, s.onReboot ?? 'restart'),
     x('on_crash', {}, s.onCrash ?? 'destroy'),

@@ -2,6 +2,7 @@
 // edit resources and descriptions, or turn a definition into a clone's.
 // Pure: XML text in, XML text out; everything not touched is kept as is.
 import { child, children, parseXml, renderXml, type XmlElement, type XmlNode } from './xml.ts';
+import { cpuNode, cpuSpecOf } from './create.ts';
 
 export interface DomainChanges {
   name?: string;
@@ -17,6 +18,8 @@ export interface DomainChanges {
   diskPaths?: Record<string, string>;
   /** New pool volume per disk target. */
   diskVolumes?: Record<string, { pool: string; volume: string }>;
+  /** The CPU (host-model, host-passthrough or a model), in place of the one defined. */
+  cpu?: string;
 }
 
 function toNode(el: XmlElement): XmlNode {
@@ -56,6 +59,14 @@ export function updateDomainXml(xml: string, c: DomainChanges): string {
     const v = child(d, 'vcpu');
     setText(d, 'vcpu', String(c.vcpus));
     if (v) delete v.attrs.current;
+  }
+  if (c.cpu !== undefined) {
+    const el = parseXml(renderXml(cpuNode(cpuSpecOf(c.cpu))));
+    const at = d.children.findIndex((x) => x.name === 'cpu');
+    // Where libvirt itself puts <cpu>: after <features>, before the clock and lifecycle elements.
+    const after = Math.max(d.children.findIndex((x) => x.name === 'features'), d.children.findIndex((x) => x.name === 'os'));
+    if (at >= 0) d.children[at] = el;
+    else d.children.splice(after >= 0 ? after + 1 : d.children.length, 0, el);
   }
   const dev = child(d, 'devices');
   if (c.newMacs) for (const i of children(dev, 'interface')) i.children = i.children.filter((x) => x.name !== 'mac');
