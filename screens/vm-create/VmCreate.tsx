@@ -15,7 +15,8 @@ import { hasInput } from '../../src/ui/form/form-state.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { FieldRow } from '../../src/ui/form/FieldRow.tsx';
-import { NETWORK_STEP, STEPS, SUMMARY_STEP, fieldOf, nicOf, stepOf, templateValues, toCreateInput, useCreateForm, visibleFields, type FieldId, type Options } from './use-create-form.ts';
+import { NETWORK_STEP, STEPS, SUMMARY_STEP, clusterCpuOf, fieldOf, nicOf, stepOf, templateValues, toCreateInput, useCreateForm, visibleFields, type FieldId, type Options } from './use-create-form.ts';
+import { useClusterChoices } from './use-cluster-choices.ts';
 import { vmInputFromTemplate, type TemplateMode } from '../../src/domain/templates.ts';
 import type { TemplateView } from '../../src/core/templates.ts';
 import { VM_CREATE_KEYS as K } from './keys.ts';
@@ -67,7 +68,11 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
     shell.core.templates().then((u) => u.list()).then((l) => { if (live) setTemplates(latestVersions(l)); }, () => undefined);
     return () => { live = false; };
   }, []);
-  const options = useMemo(() => ({ ...optionsOf(facts), templates: templates.map((x) => x.name) }), [facts, templates]);
+  const clusterChoices = useClusterChoices(shell, form.values.cluster);
+  const options = useMemo(() => ({ ...optionsOf(facts), templates: templates.map((x) => x.name), clusters: clusterChoices.clusters, profiles: clusterChoices.profiles }),
+    [facts, templates, clusterChoices.clusters, clusterChoices.profiles]);
+  // The clusters and their profiles read: the NICs on a profile get their first one.
+  useEffect(() => { if (facts && clusterChoices.profiles) dispatch({ type: 'fill', options }); }, [Boolean(facts), clusterChoices.profiles]);
   const chosen = templates.find((x) => x.name === form.values.template);
   // A template picked: its hardware fill the fields as defaults.
   useEffect(() => {
@@ -79,11 +84,13 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
   const { input: own, errors: textErrors } = toCreateInput(form.values);
   const { name: _name, ...overrides } = own;
   const input = chosen ? vmInputFromTemplate(chosen, chosen.poolName ?? undefined, own.name, overrides) : own;
+  // What the core will define: the CPU left at the cluster's is its CPU type (checked and summed up as such).
+  const defined = input.cpu === undefined ? { ...input, cpu: clusterCpuOf(options, form.values.cluster) } : input;
   const allErrors = useMemo(() => {
-    const hostErrors = facts ? validateVmCreate(input, facts) : [];
+    const hostErrors = facts ? validateVmCreate(defined, { ...facts, profileProblem: clusterChoices.profileProblem }) : [];
     const seen = new Set(textErrors.map((e) => e.field));
     return [...textErrors, ...hostErrors.filter((e) => !seen.has(e.field)), ...serviceErrors];
-  }, [form.values, facts, serviceErrors]);
+  }, [form.values, facts, serviceErrors, options, clusterChoices.profileProblem]);
   // The refusal counts the form's fields marked, not the rules broken.
   const refusal = allErrors.length ? formRefusal(allErrors.map((e) => ({ field: fieldOf(e.field, form.values) ?? e.field, message: e.message }))) : undefined;
   const onSummary = form.step === SUMMARY_STEP;
@@ -159,7 +166,8 @@ export function VmCreate({ shell, active, params }: ScreenProps) {
       <Box flexDirection="column" marginTop={1}>
         {onSummary ? (
           <>
-            {[...(chosen ? [['template', `${chosen.name} version ${chosen.version}, ${form.values.templateMode === 'clone' ? 'clone (full copies of its disks)' : 'thin (overlays on its disks)'}`] as [string, string]] : []), ...createSummary(input)].map(([k, v]) => (
+            {[...(chosen ? [['template', `${chosen.name} version ${chosen.version}, ${form.values.templateMode === 'clone' ? 'clone (full copies of its disks)' : 'thin (overlays on its disks)'}`] as [string, string]] : []),
+              ...createSummary(defined).flatMap((row, i) => (i === 0 ? [row, ['cluster', form.values.cluster] as [string, string]] : [row]))].map(([k, v]) => (
               <Box key={k}><Box width={LABEL_W} flexShrink={0}><Text {...tone(t, 'dim')}>{k}</Text></Box><Text wrap="truncate">{v}</Text></Box>
             ))}
             <Text> </Text>

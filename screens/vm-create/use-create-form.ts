@@ -11,7 +11,7 @@ import { formStateReducer, initialFormState, type FormState as FieldFormState } 
 type NicFieldId = `nic${'Kind' | 'Source' | 'Model' | 'Mac'}.${number}`;
 
 export type FieldId =
-  | 'name' | 'vcpus' | 'memory' | 'description' | 'template' | 'templateMode'
+  | 'name' | 'vcpus' | 'memory' | 'description' | 'template' | 'templateMode' | 'cluster'
   | 'disk' | 'pool' | 'size' | 'format' | 'volume' | 'bus'
   | 'nics' | NicFieldId
   | 'boot' | 'iso' | 'isoPath' | 'kernel' | 'initrd' | 'cmdline' | 'os' | 'osVariant' | 'machine' | 'firmware' | 'cpu'
@@ -21,6 +21,12 @@ export type Values = Record<FieldId, string>;
 
 /** The ISO choice that makes the path field the ISO. */
 export const TYPED_ISO = 'a path (typed below)';
+
+/** The CPU choice that leaves the CPU to the core: the VM's cluster's CPU type. */
+export const CLUSTER_CPU = "cluster's";
+
+/** The NIC kinds as the wizard names them. */
+const NIC_KINDS = { network: 'libvirt network', bridge: 'host bridge', profile: 'vNIC profile' } as const;
 
 export interface FieldDef {
   id: FieldId;
@@ -47,24 +53,45 @@ export interface Options {
   isos: string[];
   /** Templates a VM can be made from (their latest version). */
   templates?: string[];
+  /** The manager's clusters with their CPU type (absent until read). */
+  clusters?: { name: string; cpuType: string }[];
+  /** By cluster name: the vNIC profiles (NETWORK/PROFILE) of the VM networks attached to it. */
+  profiles?: Record<string, string[]>;
 }
 
 const nicCount = (v: Values) => Number(v.nics) || 0;
 
+/** What a NIC of this kind can attach to: networks, bridges, or the profiles of the VM's cluster. */
+function nicSources(kind: string | undefined, v: Values, o: Options): string[] {
+  return kind === NIC_KINDS.bridge ? o.bridges : kind === NIC_KINDS.profile ? o.profiles?.[v.cluster] ?? [] : o.networks;
+}
+
+const NO_SOURCE: Record<string, (v: Values) => string> = {
+  [NIC_KINDS.bridge]: () => '(no bridge on this host)',
+  [NIC_KINDS.profile]: (v) => `(no vNIC profile in cluster ${v.cluster})`,
+  [NIC_KINDS.network]: () => '(no libvirt network)',
+};
+
+/** A profile picked earlier (NETWORK/PROFILE; network names have no '/'): kept when the cluster changes, so its rule names it. */
+const isProfileRef = (s: string | undefined) => Boolean(s?.includes('/'));
+
 function nicFields(v: Values): FieldDef[] {
   return Array.from({ length: nicCount(v) }, (_, i) => [
-    { id: `nicKind.${i}` as const, label: `NIC ${i + 1}`, choices: () => ['libvirt network', 'host bridge'] },
-    { id: `nicSource.${i}` as const, label: '  attach to', choices: (w: Values, o: Options) => { const bridge = w[`nicKind.${i}`] === 'host bridge'; const l = bridge ? o.bridges : o.networks; return l.length ? l : [bridge ? '(no bridge on this host)' : '(no libvirt network)']; } },
+    { id: `nicKind.${i}` as const, label: `NIC ${i + 1}`, choices: () => Object.values(NIC_KINDS) },
+    { id: `nicSource.${i}` as const, label: '  attach to', choices: (w: Values, o: Options) => { const k = w[`nicKind.${i}`]; const l = nicSources(k, w, o); return l.length ? l : [(NO_SOURCE[k ?? ''] ?? NO_SOURCE[NIC_KINDS.network]!)(w)]; } },
     { id: `nicModel.${i}` as const, label: '  model', choices: () => [...NIC_MODELS] },
     { id: `nicMac.${i}` as const, label: '  MAC address', placeholder: 'optional: libvirt assigns one' },
   ]).flat();
 }
 
-/** CPU choices: the modes QEMU offers here, then its usable named models. */
+/** CPU choices: the cluster's CPU type, the modes QEMU offers here, then its usable named models. */
 function cpuChoices(m: MachineFacts): string[] {
-  if ('missing' in m) return ['host-model'];
-  return [...CPU_MODES.filter((c) => (c === 'host-model' ? m.caps.hostModel : m.caps.hostPassthrough)), ...m.caps.cpuModels];
+  if ('missing' in m) return [CLUSTER_CPU, 'host-model'];
+  return [CLUSTER_CPU, ...CPU_MODES.filter((c) => (c === 'host-model' ? m.caps.hostModel : m.caps.hostPassthrough)), ...m.caps.cpuModels];
 }
+
+/** The CPU type of a cluster, once the clusters are read. */
+export const clusterCpuOf = (o: Options, cluster: string): string | undefined => o.clusters?.find((c) => c.name === cluster)?.cpuType;
 
 export const STEPS: { title: string; fields: FieldDef[] | ((v: Values) => FieldDef[]) }[] = [
   { title: 'Basics', fields: [
@@ -76,6 +103,8 @@ export const STEPS: { title: string; fields: FieldDef[] | ((v: Values) => FieldD
     { id: 'template', label: 'From template', choices: (_v, o) => ['none', ...(o.templates ?? [])] },
     { id: 'templateMode', label: '  its disks', choices: () => ['thin', 'clone'], visible: (v) => v.template !== 'none',
       note: (v) => (v.templateMode === 'clone' ? 'full, independent copies' : "qcow2 overlays on the template's images (the template stays while this VM exists)") },
+    { id: 'cluster', label: 'Cluster', choices: (_v, o) => (o.clusters?.length ? o.clusters.map((c) => c.name) : ['Default']),
+      note: (v, o) => { const cpu = clusterCpuOf(o, v.cluster); return cpu ? `CPU type ${cpu} (the VM's CPU unless Boot and OS names another)` : undefined; } },
   ] },
   { title: 'Disk', fields: [
     { id: 'disk', label: 'Disk', choices: () => ['new volume', 'existing volume', 'none'] },
@@ -98,7 +127,8 @@ export const STEPS: { title: string; fields: FieldDef[] | ((v: Values) => FieldD
     { id: 'osVariant', label: 'OS variant', placeholder: 'optional, from osinfo-query os (e.g. debian11)', note: (_v, o) => ('missing' in o.osVariants ? `${o.osVariants.missing}: no variant is recorded` : undefined) },
     { id: 'machine', label: 'Machine type', choices: (_v, o) => (o.machines.length ? o.machines : ['pc', 'q35']) },
     { id: 'firmware', label: 'Firmware', choices: (v, o) => (uefiUnavailable(o.machineFacts(v.machine)) ? ['bios'] : ['bios', 'uefi']), note: (v, o) => { const why = uefiUnavailable(o.machineFacts(v.machine)); return why ? `UEFI unavailable: ${why}` : undefined; } },
-    { id: 'cpu', label: 'CPU', choices: (v, o) => cpuChoices(o.machineFacts(v.machine)) },
+    { id: 'cpu', label: 'CPU', choices: (v, o) => cpuChoices(o.machineFacts(v.machine)),
+      note: (v, o) => (v.cpu === CLUSTER_CPU ? `cluster ${v.cluster}'s CPU type: ${clusterCpuOf(o, v.cluster) ?? 'reading…'}` : undefined) },
   ] },
   { title: 'Display', fields: [
     { id: 'graphics', label: 'Graphics', choices: () => ['vnc', 'spice', 'none'] },
@@ -109,10 +139,10 @@ export const STEPS: { title: string; fields: FieldDef[] | ((v: Values) => FieldD
 export const SUMMARY_STEP = STEPS.length;
 
 export const DEFAULTS: Values = {
-  name: '', vcpus: '1', memory: '1G', description: '', template: 'none', templateMode: 'thin',
+  name: '', vcpus: '1', memory: '1G', description: '', template: 'none', templateMode: 'thin', cluster: 'Default',
   disk: 'new volume', pool: '', size: '10G', format: 'qcow2', volume: '', bus: 'virtio',
   nics: '0',
-  boot: 'disk', iso: TYPED_ISO, isoPath: '', kernel: '', initrd: '', cmdline: '', os: 'linux', osVariant: '', machine: 'pc', firmware: 'bios', cpu: 'host-model',
+  boot: 'disk', iso: TYPED_ISO, isoPath: '', kernel: '', initrd: '', cmdline: '', os: 'linux', osVariant: '', machine: 'pc', firmware: 'bios', cpu: CLUSTER_CPU,
   graphics: 'vnc',
 };
 
@@ -228,9 +258,13 @@ export function fillChoices(v: Values, o: Options): Values {
   if (!o.pools.includes(out.pool) && o.pools.length) out.pool = o.pools[0]!;
   const vols = o.volumes[out.pool] ?? [];
   if (!vols.includes(out.volume)) out.volume = vols[0] ?? '';
+  if (o.clusters?.length && !o.clusters.some((c) => c.name === out.cluster)) out.cluster = o.clusters.some((c) => c.name === 'Default') ? 'Default' : o.clusters[0]!.name;
   for (let i = 0; i < nicCount(out); i++) {
-    const sources = out[`nicKind.${i}`] === 'host bridge' ? o.bridges : o.networks;
-    if (!sources.includes(out[`nicSource.${i}`] ?? '')) out[`nicSource.${i}`] = sources[0] ?? '';
+    const kind = out[`nicKind.${i}`];
+    const sources = nicSources(kind, out, o);
+    const source = out[`nicSource.${i}`] ?? '';
+    if (kind === NIC_KINDS.profile && (isProfileRef(source) || !o.profiles)) continue;
+    if (!sources.includes(source)) out[`nicSource.${i}`] = sources[0] ?? '';
   }
   if (o.machines.length && !o.machines.includes(out.machine)) out.machine = o.machines.includes('pc') ? 'pc' : o.machines[0]!;
   // What the machine type offers: a choice it lacks (IDE on q35, UEFI without OVMF) falls back to the default.
@@ -238,7 +272,7 @@ export function fillChoices(v: Values, o: Options): Values {
   if (!('missing' in m)) {
     if (!m.caps.diskBuses.includes(out.bus)) out.bus = 'virtio';
     if (out.firmware === 'uefi' && !m.caps.efi) out.firmware = 'bios';
-    if (!cpuChoices(m).includes(out.cpu)) out.cpu = cpuChoices(m)[0] ?? 'host-model';
+    if (!cpuChoices(m).includes(out.cpu)) out.cpu = CLUSTER_CPU;
   }
   if (out.iso !== TYPED_ISO && !o.isos.includes(out.iso)) out.iso = o.isos[0] ?? TYPED_ISO;
   return out;
@@ -248,11 +282,11 @@ export function fillChoices(v: Values, o: Options): Values {
 export function templateValues(hw: TemplateHardware, hasDisks: boolean): Partial<Values> {
   const v: Partial<Values> = {
     vcpus: String(hw.vcpus), memory: `${hw.memoryMiB}M`, boot: hw.boot, kernel: hw.kernel ?? '', initrd: hw.initrd ?? '', cmdline: hw.cmdline ?? '', os: hw.osType,
-    osVariant: hw.osVariant ?? '', machine: hw.machine, firmware: hw.firmware ?? 'bios', cpu: hw.cpu ?? 'host-model', graphics: hw.graphics, nics: String(hw.nics.length),
+    osVariant: hw.osVariant ?? '', machine: hw.machine, firmware: hw.firmware ?? 'bios', cpu: hw.cpu ?? CLUSTER_CPU, graphics: hw.graphics, nics: String(hw.nics.length),
   };
   if (hasDisks) v.disk = 'none';
   hw.nics.forEach((n, i) => {
-    v[`nicKind.${i}`] = n.kind === 'bridge' ? 'host bridge' : 'libvirt network';
+    v[`nicKind.${i}`] = NIC_KINDS[n.kind];
     v[`nicSource.${i}`] = n.source;
     v[`nicModel.${i}`] = n.model ?? 'virtio';
     v[`nicMac.${i}`] = '';
@@ -277,7 +311,7 @@ export function toCreateInput(v: Values): { input: VmCreateInput; errors: FieldE
       ? [{ kind: 'new', pool: picked(v.pool), sizeMiB: size ?? 0, format: v.format === 'raw' ? 'raw' : 'qcow2', bus: v.bus as DiskBus }]
       : [{ kind: 'existing', pool: picked(v.pool), volume: picked(v.volume), bus: v.bus as DiskBus }],
     nics: Array.from({ length: nicCount(v) }, (_, i) => ({
-      kind: v[`nicKind.${i}`] === 'host bridge' ? 'bridge' as const : 'network' as const, source: picked(v[`nicSource.${i}`] ?? ''),
+      kind: v[`nicKind.${i}`] === NIC_KINDS.bridge ? 'bridge' as const : v[`nicKind.${i}`] === NIC_KINDS.profile ? 'profile' as const : 'network' as const, source: picked(v[`nicSource.${i}`] ?? ''),
       model: (v[`nicModel.${i}`] || 'virtio') as NicModel, mac: v[`nicMac.${i}`] || undefined,
     })),
     boot: v.boot as VmCreateInput['boot'],
@@ -289,8 +323,10 @@ export function toCreateInput(v: Values): { input: VmCreateInput; errors: FieldE
     osVariant: v.osVariant || undefined,
     machine: v.machine,
     firmware: v.firmware === 'uefi' ? 'uefi' : 'bios',
-    cpu: v.cpu,
+    // Left at the cluster's: the core gives the VM its cluster's CPU type.
+    cpu: v.cpu === CLUSTER_CPU ? undefined : v.cpu,
     graphics: v.graphics as VmCreateInput['graphics'],
+    cluster: v.cluster,
   };
   return { input, errors };
 }
@@ -302,6 +338,7 @@ export function fieldOf(errorField: string, values?: Values): FieldId | undefine
   if (errorField === 'iso') return values?.iso === TYPED_ISO ? 'isoPath' : 'iso';
   if (errorField === 'template' || errorField === 'template-version') return 'template';
   if (errorField === 'mode') return 'templateMode';
+  if (errorField === 'cluster') return 'cluster';
   const m = /^disks\[\d+\]\.(\w+)$/.exec(errorField);
   if (m) return m[1] === 'pool' ? 'pool' : m[1] === 'volume' ? 'volume' : m[1] === 'format' ? 'format' : m[1] === 'bus' ? 'bus' : 'size';
   const n = /^nics\[(\d+)\]\.(source|model|mac)$/.exec(errorField);

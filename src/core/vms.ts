@@ -125,6 +125,8 @@ export function createVmUseCases(ctx: CoreContext) {
     /** Machine types and the domain type VMs are defined with. */
     capabilities: async () => (await creation()).capabilities(ctx),
     validateCreate: async (input: VmCreateInput): Promise<FieldError[]> => (await creation()).vmValidateCreate(ctx, input),
+    /** The create rule for a NIC's vNIC profile in a cluster (Default when none), as HostFacts.profileProblem: the wizard checks each field with it. */
+    profileProblem: async (cluster?: string): Promise<NonNullable<HostFacts['profileProblem']>> => (await import('./vm-nic-profiles.ts')).profileChecker(ctx, cluster),
     deletePlan,
 
     // ---- actions ----

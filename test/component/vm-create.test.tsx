@@ -130,7 +130,7 @@ describe('new VM wizard devices', () => {
     await ui.waitFor('› Boot from');
     const f = await ui.waitFor('UEFI unavailable: this connection (the test driver) reports no domain capabilities');
     assert.match(f, /Firmware\s+‹ bios ›/);
-    assert.match(f, /CPU\s+‹ host-model ›/);
+    assert.match(f, /CPU\s+‹ cluster's ›/);
   });
 
   it('OS variant is checked against osinfo\'s list on the field', async () => {

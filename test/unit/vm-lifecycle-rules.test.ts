@@ -142,8 +142,8 @@ describe('wizard reducer', () => {
     s = formReducer(s, { type: 'draft', value: 'web2' });
     s = formReducer(s, { type: 'commit' });
     assert.equal(s.values.name, 'web2');
-    // Basics: name, vCPUs, memory, description, from template.
-    for (let i = 0; i < 5; i++) s = formReducer(s, { type: 'move', delta: 1 });
+    // Basics: name, vCPUs, memory, description, from template, cluster.
+    for (let i = 0; i < 6; i++) s = formReducer(s, { type: 'move', delta: 1 });
     assert.equal(s.step, 1, 'down past the last field goes to the next step');
     s = formReducer(s, { type: 'cycle', delta: 1, options: { pools: ['default'], volumes: { default: ['a.qcow2'] }, networks: [], bridges: [], machines: [], machineFacts: () => ({ missing: 'none here' }), osVariants: { missing: 'none here' }, isos: [] } });
     assert.equal(s.values.disk, 'existing volume');
@@ -154,6 +154,8 @@ describe('wizard reducer', () => {
     const { input, errors } = toCreateInput({ ...s.values, memory: 'lots' });
     assert.match(errors[0]!.message, /memory: is not a size/);
     assert.deepEqual(input.disks, [{ kind: 'existing', pool: 'default', volume: 'a.qcow2', bus: 'virtio' }]);
+    assert.equal(input.cluster, 'Default');
+    assert.equal(input.cpu, undefined, "the CPU left at the cluster's: the core gives the cluster's CPU type");
   });
 });
 
