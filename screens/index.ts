@@ -15,6 +15,7 @@ import { storageConnectionsScreen } from './storage-connections/index.ts';
 import { supportScreen } from './support/index.ts';
 import { logsScreen } from './logs/index.ts';
 import { diagnosticsScreen } from './diagnostics/index.ts';
+import { hooksScreen } from './hooks/index.ts';
 import { templatesScreen } from './templates/index.ts';
 import { poolsScreen } from './pools/index.ts';
 import { managerScreens } from './data-centers/index.ts';
@@ -39,6 +40,7 @@ export const SCREENS: ScreenDef[] = [
   supportScreen,
   logsScreen,
   diagnosticsScreen,
+  hooksScreen,
 ];
 
 export const ACTIONS: PaletteAction[] = [];

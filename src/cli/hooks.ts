@@ -1,5 +1,6 @@
 // `hostdeck hooks list`: every hook point with its scripts in the order they
 // run, and for a script that does not run, why (refused: a hook runs as root).
+import { hookRows } from '../domain/hooks.ts';
 import { UsageError } from './args.ts';
 import type { Command } from './registry.ts';
 import { printTable } from './registry.ts';
@@ -12,12 +13,7 @@ export const hookCommands: Command[] = [
     async run(ctx) {
       if (ctx.positionals.length) throw new UsageError(`hooks list: takes no arguments (got ${JSON.stringify(ctx.positionals[0]!.slice(0, 40))})`);
       const l = await ctx.core.hooks.list();
-      const rows = l.points.flatMap((p) => {
-        const status = (why?: string) => (why ? `refused: ${why}` : 'runs');
-        if (!p.exists) return [{ point: p.point, script: '-', status: 'no directory' }];
-        if (!p.scripts.length) return [{ point: p.point, script: '-', status: p.refused ? status(p.refused) : 'empty' }];
-        return p.scripts.map((s) => ({ point: p.point, script: s.name, status: p.refused ? status(p.refused) : s.refused ? `${s.refused.warn ? 'refused' : 'skipped'}: ${s.refused.reason}` : 'runs' }));
-      });
+      const rows = hookRows(l.points).map(({ point, script, status }) => ({ point, script, status }));
       if (!ctx.json) ctx.out(`hooks ${l.enabled ? 'on' : 'off (HOSTDECK_HOOKS=off)'}: ${l.root}, each may run ${l.timeoutS} s`);
       printTable(ctx, rows, ['point', 'script', 'status'], l);
       return 0;

@@ -44,6 +44,33 @@ export interface HookPointListing {
   scripts: HookScript[];
 }
 
+/** One line of a hook listing: a script, or a hook point with none, and whether it runs. */
+export interface HookRow {
+  point: HookPoint;
+  /** The script's name; '-' for a point without scripts. */
+  script: string;
+  status: string;
+  /** 'runs', 'idle' (nothing there to run), 'skipped' (a file left aside) or 'refused' (a risk: it was evented). */
+  state: 'runs' | 'idle' | 'skipped' | 'refused';
+  /** The directory, or the script's path. */
+  path: string;
+}
+
+/** The rows the CLI and the console list: every script in the order it runs, and each point without scripts once. */
+export function hookRows(points: readonly HookPointListing[]): HookRow[] {
+  return points.flatMap((p): HookRow[] => {
+    if (!p.exists) return [{ point: p.point, script: '-', status: 'no directory', state: 'idle', path: p.dir }];
+    if (p.refused) {
+      const status = `refused: ${p.refused}`;
+      return p.scripts.length ? p.scripts.map((s) => ({ point: p.point, script: s.name, status, state: 'refused', path: s.path })) : [{ point: p.point, script: '-', status, state: 'refused', path: p.dir }];
+    }
+    if (!p.scripts.length) return [{ point: p.point, script: '-', status: 'empty', state: 'idle', path: p.dir }];
+    return p.scripts.map((s) => (s.refused
+      ? { point: p.point, script: s.name, status: `${s.refused.warn ? 'refused' : 'skipped'}: ${s.refused.reason}`, state: s.refused.warn ? 'refused' : 'skipped', path: s.path }
+      : { point: p.point, script: s.name, status: 'runs', state: 'runs', path: s.path }));
+  });
+}
+
 /** What a hook's file or directory looks like, as stat says it. */
 export interface HookFileFacts {
   kind: 'file' | 'directory' | 'other';
