@@ -4,14 +4,15 @@
 // integration test sets it up; `remove` takes away every VM named with the
 // fixture's prefix, the domain's libvirt pool and every file (overlays and
 // the template's image live in the scratch directory).
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
 const { testServices } = await import(join(root, 'test/lib/services.ts'));
 const { defineGuest, guestImage, guestName, removeGuests, SYSTEM_URI } = await import(join(root, 'test/lib/guest.ts'));
-const { libvirtReady, virshTry } = await import(join(root, 'test/lib/lifecycle.ts'));
+const { libvirtReady } = await import(join(root, 'test/lib/lifecycle.ts'));
+const { localDataDomain, removeDomainPool } = await import(join(root, 'test/lib/local-data-domain.ts'));
 const { createCore } = await import(join(root, 'src/core/index.ts'));
 
 /** `tag`: lower-case letters naming the bench (its VMs are hd-test-<tag>-...). */
@@ -25,21 +26,13 @@ export async function templateFixture(tag) {
   let domain;
   const remove = async () => {
     await removeGuests(`${prefix}-`);
-    if (domain) {
-      await virshTry('pool-destroy', domain.poolName);
-      await virshTry('pool-undefine', domain.poolName);
-    }
+    await removeDomainPool(domain);
     await services.cleanup();
     rmSync(dir, { recursive: true, force: true });
   };
   try {
     services.config.hooks = { enabled: false, root: join(dir, 'hooks'), timeoutMs: 30_000 };
-    // QEMU (uid libvirt-qemu) reads the images through these directories.
-    chmodSync(dir, 0o755);
-    mkdirSync(join(dir, 'data'), { mode: 0o755 });
-    await core.storageConnections.add({ type: 'localfs', name: 'bench-local', path: join(dir, 'data') });
-    await core.storageConnections.connect('bench-local');
-    domain = await core.storageDomains.create({ name: 'bench-data', type: 'data', connectionId: 'bench-local' });
+    domain = await localDataDomain(core, dir, 'bench');
     await defineGuest(`${prefix}-src`, { nic: false });
     process.stderr.write('[bench] making the template\n');
     const template = await (await core.templates()).create({ name: 'tiny', vm: `${prefix}-src`, storageDomain: 'bench-data' });

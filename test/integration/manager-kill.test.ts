@@ -10,12 +10,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testServices } from '../lib/services.ts';
 import { defineGuest, guestImage, guestName, removeGuests, removeStaleGuests, SYSTEM_URI } from '../lib/guest.ts';
-import { libvirtReady, virshTry } from '../lib/lifecycle.ts';
+import { libvirtReady } from '../lib/lifecycle.ts';
+import { localDataDomain, removeDomainPool } from '../lib/local-data-domain.ts';
 import { managerInvariantProblems } from '../lib/manager-invariants.ts';
 import { createCore, type Core } from '../../src/core/index.ts';
 import type { StorageDomain } from '../../src/core/storage-domains.ts';
@@ -84,20 +85,13 @@ describe(`kill tests: ${CYCLES} SIGKILLs each of template create and pool create
     await guestImage();
     await removeStaleGuests();
     await removeGuests(`${prefix}-`);
-    chmodSync(dir, 0o755);
-    mkdirSync(join(dir, 'data'), { mode: 0o755 });
-    await core.storageConnections.add({ type: 'localfs', name: 'kill-local', path: join(dir, 'data') });
-    await core.storageConnections.connect('kill-local');
-    domain = await core.storageDomains.create({ name: 'kill-data', type: 'data', connectionId: 'kill-local' });
+    domain = await localDataDomain(core, dir, 'kill');
     await defineGuest(src, { nic: false });
     console.log(`# kill tests: seed ${SEED} (HOSTDECK_KILL_SEED=${SEED} replays it), ${CYCLES} cycles each`);
   });
   after(async () => {
     await removeGuests(`${prefix}-`);
-    if (domain) {
-      await virshTry('pool-destroy', domain.poolName);
-      await virshTry('pool-undefine', domain.poolName);
-    }
+    await removeDomainPool(domain);
     await s.cleanup();
     rmSync(dir, { recursive: true, force: true });
   });

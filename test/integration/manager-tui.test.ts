@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ROOT, Terminal } from '../lib/tty.ts';
@@ -14,6 +14,7 @@ import { FormKeys } from '../lib/tty-form.ts';
 import { testServices } from '../lib/services.ts';
 import { defineGuest, guestImage, guestName, removeGuests, removeStaleGuests, SYSTEM_URI } from '../lib/guest.ts';
 import { libvirtReady, virshTry } from '../lib/lifecycle.ts';
+import { localDataDomain, removeDomainPool } from '../lib/local-data-domain.ts';
 import { createCore } from '../../src/core/index.ts';
 import type { StorageDomain } from '../../src/core/storage-domains.ts';
 
@@ -39,12 +40,7 @@ describe('data center, cluster, template and VM pool through the console keys al
     await guestImage();
     await removeStaleGuests();
     await removeGuests(`${prefix}-`);
-    // QEMU (uid libvirt-qemu) reads the images through these directories.
-    chmodSync(dir, 0o755);
-    mkdirSync(join(dir, 'data'), { mode: 0o755 });
-    await core.storageConnections.add({ type: 'localfs', name: 'mtui-local', path: join(dir, 'data') });
-    await core.storageConnections.connect('mtui-local');
-    domain = await core.storageDomains.create({ name: 'mtui-data', type: 'data', connectionId: 'mtui-local' });
+    domain = await localDataDomain(core, dir, 'mtui');
     await defineGuest(src, { nic: false });
     term = Terminal.start({ columns: 140, rows: 40, env });
     form = new FormKeys(term);
@@ -61,10 +57,7 @@ describe('data center, cluster, template and VM pool through the console keys al
     await libvirtReady(ROOT);
     await removeMade();
     await removeGuests(`${prefix}-`);
-    if (domain) {
-      await virshTry('pool-destroy', domain.poolName);
-      await virshTry('pool-undefine', domain.poolName);
-    }
+    await removeDomainPool(domain);
     await s.cleanup();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { testServices } from '../lib/services.ts';
 import { defineGuest, diskPath, domainType, guestImage, guestName, removeGuests, removeStaleGuests, serialLogPath, SYSTEM_URI, waitForSerial } from '../lib/guest.ts';
 import { libvirtReady, virsh, virshTry } from '../lib/lifecycle.ts';
+import { localDataDomain, removeDomainPool } from '../lib/local-data-domain.ts';
 import { createCore, type Core } from '../../src/core/index.ts';
 import { categoryOf, fieldErrorsOf } from '../../src/domain/errors.ts';
 import { domainXml } from '../../src/virt/xml/create.ts';
@@ -40,21 +41,12 @@ describe('templates on the real libvirtd: thin and clone VMs from a tiny guest',
     await removeStaleGuests();
     await removeGuests(`${prefix}-`);
     s.config.hooks = { enabled: false, root: join(dir, 'hooks'), timeoutMs: 30_000 };
-    // QEMU (uid libvirt-qemu) reads the images through these directories.
-    chmodSync(dir, 0o755);
-    mkdirSync(join(dir, 'data'), { mode: 0o755 });
-    await core.storageConnections.add({ type: 'localfs', name: 'tpl-local', path: join(dir, 'data') });
-    await core.storageConnections.connect('tpl-local');
-    domain = await core.storageDomains.create({ name: 'tpl-data', type: 'data', connectionId: 'tpl-local' });
+    domain = await localDataDomain(core, dir, 'tpl');
     await defineGuest(src, { nic: false });
   });
   after(async () => {
     await removeGuests(`${prefix}-`);
-    const domain = await core.storageDomains.get('tpl-data');
-    for (const d of domain ? [domain] : []) {
-      await virshTry('pool-destroy', d.poolName);
-      await virshTry('pool-undefine', d.poolName);
-    }
+    await removeDomainPool(await core.storageDomains.get('tpl-data'));
     await s.cleanup();
     rmSync(dir, { recursive: true, force: true });
   });
