@@ -17,5 +17,6 @@ import { serviceCommands } from './service.ts';
 import { templateCommands } from './template.ts';
 import { poolCommands } from './pool.ts';
 import { logicalNetworkCommands } from './logical-network.ts';
+import { hostNetworkCommands } from './host-network.ts';
 
-export const COMMANDS: readonly Command[] = [...hostCommands, ...managerCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...templateCommands, ...poolCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands, ...logicalNetworkCommands, ...supportCommands, ...logCommands, ...hookCommands, ...diagnoseCommands, ...serviceCommands];
+export const COMMANDS: readonly Command[] = [...hostCommands, ...managerCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...templateCommands, ...poolCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands, ...logicalNetworkCommands, ...hostNetworkCommands, ...supportCommands, ...logCommands, ...hookCommands, ...diagnoseCommands, ...serviceCommands];

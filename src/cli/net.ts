@@ -168,7 +168,7 @@ async function stageOrExplain(svc: NetworkUseCases, change: NetChange, current: 
   }
 }
 
-function printProbes(ctx: CommandContext, probes: readonly { name: string; target: string; ok: boolean; detail: string }[]): void {
+export function printProbes(ctx: CommandContext, probes: readonly { name: string; target: string; ok: boolean; detail: string }[]): void {
   for (const p of probes) ctx.out(`  ${p.ok ? 'ok    ' : 'FAILED'} ${p.name} ${p.target}: ${p.detail}`);
 }
 
@@ -266,7 +266,7 @@ export function parseNetFile(text: string, current: NetConfig, onLine?: (done: n
  * risk is accepted by name, as the console asks: "yes" typed at a prompt
  * naming it, or --accept-disconnect where there is no terminal.
  */
-async function acceptDisconnect(ctx: CommandContext, risks: readonly ManagementRisk[]): Promise<void> {
+export async function acceptDisconnect(ctx: CommandContext, risks: readonly ManagementRisk[]): Promise<void> {
   for (const r of risks) problem(ctx, `warning: ${r.reason}`);
   if (ctx.options['accept-disconnect']) return;
   if (ctx.interactive && !ctx.json) {
@@ -275,6 +275,24 @@ async function acceptDisconnect(ctx: CommandContext, risks: readonly ManagementR
     throw new CommandError('Not applied; the staged changes are kept (net discard drops them).', 1);
   }
   throw new CommandError('not applied: this change may disconnect you from the host (see the warnings); give --accept-disconnect to apply it anyway', 1);
+}
+
+/**
+ * While apply `r` waits for confirmation: says how to confirm it, and on a
+ * terminal asks (the operator types yes); `done` settles once the apply is
+ * confirmed or rolled back, and then the question is dropped.
+ */
+export async function confirmWhileWaiting(ctx: CommandContext, svc: Pick<NetworkUseCases, 'confirm'>, r: ApplyResult, done: Promise<unknown>): Promise<void> {
+  if (!ctx.json) ctx.out(`Waiting for confirmation until ${r.deadline}: run \`hostdeck net confirm\` from any session (or \`net rollback\`).`);
+  if (!ctx.interactive || ctx.json) return;
+  const ask = ctx.prompt('Keep this configuration? Type yes to confirm: ');
+  const first = await Promise.race([ask.then((a) => ({ a })), done.then(() => ({}), () => ({}))]);
+  if ('a' in first && first.a?.trim().toLowerCase() === 'yes') {
+    try { await svc.confirm(); } catch (e) { if (!(e instanceof NetError)) throw e; }
+  } else if (!('a' in first)) {
+    // Rolled back while the question was open: stop reading the terminal so the command ends.
+    process.stdin.destroy();
+  }
 }
 
 async function applyAndWait(ctx: CommandContext, svc: NetworkUseCases): Promise<number> {
@@ -288,27 +306,15 @@ async function applyAndWait(ctx: CommandContext, svc: NetworkUseCases): Promise<
     if (!ctx.json) { ctx.out(`Verified after ${r.verifyTries} read${r.verifyTries === 1 ? '' : 's'}; probes:`); printProbes(ctx, r.probes); if (!r.probes.length) ctx.out('  (none passed before the change)'); }
     if (r.status !== 'waiting') return outcome(ctx, r);
     if (ctx.options['no-wait']) return outcome(ctx, r);
-    if (!ctx.json) ctx.out(`Waiting for confirmation until ${r.deadline}: run \`hostdeck net confirm\` from any session (or \`net rollback\`).`);
-    // Confirm here when there is a terminal: the operator types yes.
-    if (ctx.interactive && !ctx.json) {
-      const ask = ctx.prompt('Keep this configuration? Type yes to confirm: ');
-      const done = svc.waitForOutcome(r.id);
-      const first = await Promise.race([ask.then((a) => ({ a })), done.then((o) => ({ o }))]);
-      if ('a' in first && first.a?.trim().toLowerCase() === 'yes') {
-        try { await svc.confirm(); } catch (e) { if (!(e instanceof NetError)) throw e; }
-      } else if ('o' in first) {
-        // Rolled back while the question was open: stop reading the terminal so the command ends.
-        process.stdin.destroy();
-      }
-      return outcome(ctx, await done);
-    }
-    return outcome(ctx, await svc.waitForOutcome(r.id));
+    const done = svc.waitForOutcome(r.id);
+    await confirmWhileWaiting(ctx, svc, r, done);
+    return outcome(ctx, await done);
   } catch (e) {
     throw toCommandError(e, (x) => fieldMessage(x));
   }
 }
 
-const APPLY_OPTS: OptionSpecs = {
+export const APPLY_OPTS: OptionSpecs = {
   'confirm-timeout': { type: 'number', description: `Seconds to wait for net confirm before rolling back (default ${DEFAULT_CONFIRM_TIMEOUT_S})`, value: 'S', min: 5, max: 3600 },
   yes: { type: 'boolean', description: 'Confirm at once when the connectivity probes pass' },
   'no-wait': { type: 'boolean', description: 'Return once applied; the rollback watchdog still rolls back at the timeout unless confirmed' },

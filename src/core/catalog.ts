@@ -139,6 +139,10 @@ export const ACTION_CATALOG = [
   db('logical-network', 'logical-network.remove', 'Remove a logical network no VM NIC uses'),
   db('logical-network', 'logical-network.attach', 'Attach a logical network to a cluster (roles, required)'),
   db('logical-network', 'logical-network.detach', 'Detach a logical network from a cluster'),
+  // "Setup host networks": a logical network on a host NIC or bond, through the safe network apply.
+  read('logical-network', 'host-network.list', "List the logical networks on this host's NICs and bonds"),
+  ext('logical-network', 'host-network.attach', 'Attach a logical network to a host NIC or bond (safe network apply)'),
+  ext('logical-network', 'host-network.detach', 'Detach a logical network from this host (safe network apply)'),
   db('vnic-profile', 'vnic-profile.create', 'Create a vNIC profile on a logical network'),
   db('vnic-profile', 'vnic-profile.edit', 'Change a vNIC profile'),
   db('vnic-profile', 'vnic-profile.remove', 'Remove a vNIC profile no VM NIC uses'),

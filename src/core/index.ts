@@ -34,6 +34,7 @@ import type { TemplateUseCases } from './templates.ts';
 import type { PoolUseCases } from './pools.ts';
 import type { ManagerUseCases } from './manager.ts';
 import type { LogicalNetworkUseCases } from './logical-networks.ts';
+import type { HostNetworkUseCases } from './host-networks.ts';
 import { createHostServiceUseCases, type HostServiceUseCases } from './host-service.ts';
 
 /** The storage connections as the core offers them: loaded on first use, the mount path at once. */
@@ -87,6 +88,8 @@ export interface Core {
   readonly manager: ManagerUseCases;
   /** The manager's logical networks and vNIC profiles (not the host's network configuration: `network`; built on first use). */
   readonly logicalNetworks: Lazy<LogicalNetworkUseCases>;
+  /** Logical networks on this host's NICs and bonds, through the network's safe apply (built on first use). */
+  readonly hostNetworks: Lazy<HostNetworkUseCases>;
 }
 
 export function createCore(infra: Services, principal: Principal): Core {
@@ -99,6 +102,7 @@ export function createCore(infra: Services, principal: Principal): Core {
   let manager: Promise<ManagerUseCases> | undefined;
   const loadManager = () => (manager ??= import('./manager.ts').then((m) => m.createManagerUseCases(ctx)));
   let hostService: HostServiceUseCases | undefined;
+  const network = createNetworkUseCases(ctx);
   return {
     principal,
     whyNot: door.whyNot,
@@ -119,7 +123,7 @@ export function createCore(infra: Services, principal: Principal): Core {
     storageDomains: lazyUseCases(async () => (await import('./storage-domains.ts')).createStorageDomainUseCases(ctx, await connections()), {
       statusCounts: () => storageDomainRepo(infra.db).statusCounts(),
     }),
-    network: createNetworkUseCases(ctx),
+    network,
     support: lazyUseCases(() => import('./support.ts').then((m) => m.createSupportUseCases(ctx))),
     hooks: createHookUseCases(ctx),
     diagnostics: lazyUseCases(() => import('./diagnostics.ts').then((m) => m.createDiagnosticsUseCases(ctx))),
@@ -134,6 +138,7 @@ export function createCore(infra: Services, principal: Principal): Core {
       host: lazyUseCases(async () => (await loadManager()).host),
     }),
     logicalNetworks: lazyUseCases(() => import('./logical-networks.ts').then((m) => m.createLogicalNetworkUseCases(ctx))),
+    hostNetworks: lazyUseCases(() => import('./host-networks.ts').then((m) => m.createHostNetworkUseCases(ctx, network))),
   };
 }
 

@@ -13,6 +13,7 @@ import { DEFAULT_NAME } from '../domain/manager.ts';
 import { InvalidInputError, NotFoundError, WrongStateError } from '../domain/errors.ts';
 import { managerRepo } from '../manager/repos/manager-model.ts';
 import { logicalNetworkRepo, type LogicalNetworkRow, type VnicProfileRow } from '../manager/repos/logical-networks.ts';
+import { hostNetworkRepo } from '../manager/repos/host-networks.ts';
 import { parseVirshTable, virsh, virshArgs } from '../virt/virsh.ts';
 import { findProfiles } from './vm-nic-profiles.ts';
 import type { CoreContext } from './index.ts';
@@ -162,6 +163,8 @@ export function createLogicalNetworkUseCases(ctx: CoreContext): LogicalNetworkUs
       const n = mustNet(key);
       const current = await view(n);
       if (current.vms.length) throw new WrongStateError(`logical network ${n.name}: ${usedByText('it', current.vms)}`);
+      const onHost = hostNetworkRepo(ctx.infra.db).of(n.id);
+      if (onHost) throw new WrongStateError(`logical network ${n.name} is attached to this host's interface ${onHost.iface}: detach it first (hostdeck host network detach ${n.name})`);
       const required = current.clusters.filter((c) => c.required).map((c) => c.cluster);
       if (required.length) throw new WrongStateError(`logical network ${n.name} is required by cluster${required.length > 1 ? 's' : ''} ${required.join(', ')}: detach it first (hostdeck network detach ${n.name} --cluster ${required[0]})`);
       commit(() => repo.removeNetwork(n.id));

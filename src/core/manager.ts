@@ -15,6 +15,7 @@ import { setSetting } from '../manager/db.ts';
 import { managerRepo, type ClusterRow, type DataCenterRow } from '../manager/repos/manager-model.ts';
 import { engineState, MODE_KEY, type EngineMode } from '../host/engine/state.ts';
 import { followClusterCpu, isRunning, vmsOfCluster, vmsWithClusters } from './manager-vms.ts';
+import { missingRequiredNetwork } from './host-network-facts.ts';
 import type { CoreContext } from './index.ts';
 
 export interface DataCenterView extends DataCenterRow {
@@ -128,7 +129,8 @@ export function createManagerUseCases(ctx: CoreContext): ManagerUseCases {
     if (!c) return { status: 'NonOperational', reason: 'it is in no cluster' };
     const problem = cpuProblem(c.cpuType, await cpuFacts());
     if (problem) return { status: 'NonOperational', reason: `cluster ${c.name}'s CPU type ${c.cpuType}: ${problem}` };
-    return { status: 'Up' };
+    const network = missingRequiredNetwork(db, c);
+    return network ? { status: 'NonOperational', reason: network } : { status: 'Up' };
   }
 
   async function dcView(d: DataCenterRow, host?: { status: HostStatus }): Promise<DataCenterView> {

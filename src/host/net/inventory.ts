@@ -49,6 +49,8 @@ interface LinkBase {
   /** The kernel's operstate (UP, DOWN, LOWERLAYERDOWN, UNKNOWN, ...). */
   operstate: string;
   mtu: number;
+  /** The largest MTU the kernel lets it take (`ip -d`'s max_mtu). */
+  maxMtu?: number;
   /** The bond or bridge this interface is enslaved to. */
   memberOf?: string;
   addresses: NetAddress[];
@@ -115,6 +117,7 @@ interface IpJsonLink {
   operstate?: string;
   flags?: string[];
   mtu?: number;
+  max_mtu?: number;
   master?: string;
   link?: string;
   link_type?: string;
@@ -302,6 +305,7 @@ export function buildInventory(raw: RawInventory, now = Date.now()): NetInventor
       link: adminUp && lowerUp && !flags.includes('NO-CARRIER') ? 'up' : 'down',
       operstate: l.operstate ?? 'UNKNOWN',
       mtu: l.mtu ?? 0,
+      ...(l.max_mtu !== undefined ? { maxMtu: l.max_mtu } : {}),
       memberOf: l.master,
       addresses: addresses(l),
       adminUp,
