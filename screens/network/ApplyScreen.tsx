@@ -27,7 +27,7 @@ export function keepQuestion(deadline: number, now = Date.now()): string {
   return `Keep this configuration? Rolling back in ${secondsLeft(deadline, now)} s`;
 }
 
-function Steps({ steps, t }: { steps: ApplyStep[]; t: Theme }) {
+export function Steps({ steps, t }: { steps: ApplyStep[]; t: Theme }) {
   return (
     <Box flexDirection="column">
       {steps.map((s) => (
