@@ -6,6 +6,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
+import { managerTabBindings } from '../../src/app/manager-tabs.ts';
+import { ManagerTabs } from '../../src/ui/ManagerTabs.tsx';
 import { useSelection } from '../../src/app/list.ts';
 import { useScreenState } from '../../src/app/screen-state.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
@@ -96,6 +98,7 @@ const CLUSTER_SPEC: Spec<ClusterView> = {
 
 export function makeManagerScreen(kind: ManagerKind) {
   const spec = (kind === 'dc' ? DC_SPEC : CLUSTER_SPEC) as unknown as Spec<Row>;
+  const tab = kind === 'dc' ? 'data-centers' : 'clusters';
   return function ManagerScreen({ shell, active }: ScreenProps) {
     const t = useTheme();
     const m = shell.core.manager;
@@ -125,7 +128,7 @@ export function makeManagerScreen(kind: ManagerKind) {
       return sortedRows(rows ?? [], col.sort, sort.desc, (r) => Boolean(rowFilter.error) || rowFilter.test(spec.filterText(r)));
     }, [rows, rowFilter, sort]);
     const keys = useMemo(() => shown.map((r) => r.name), [shown]);
-    const tableH = Math.max(4, Math.min(shown.length + 2, shell.size.rows - 10));
+    const tableH = Math.max(4, Math.min(shown.length + 2, shell.size.rows - 11));
     const { selected, bindings: nav } = useSelection(keys, tableH - 1);
     const sel = shown.find((r) => r.name === selected);
     const fields = useMemo(() => spec.fields({ dataCenters: dcNames }), [dcNames]);
@@ -187,6 +190,7 @@ export function makeManagerScreen(kind: ManagerKind) {
         action: () => setSort((s) => (s.col === i ? { col: i, desc: !s.desc } : { col: i, desc: false })),
       }))),
       ...formBindings({ shell, keys: K, form, dispatch, fields, inForm, submit, submitDescription: mode === 'edit' ? 'Save changes' : `Create ${spec.noun}`, busy, leave: () => setMode('list') }),
+      ...managerTabBindings(shell, tab, !inForm && !filtering),
     ];
     useBindings(bindings);
 
@@ -204,6 +208,7 @@ export function makeManagerScreen(kind: ManagerKind) {
     const refused = filtering && rowFilter.error ? `filter: ${rowFilter.error}` : undefined;
     return (
       <Box flexDirection="column" height={shell.size.rows} paddingX={1} overflow="hidden">
+        <ManagerTabs current={tab} />
         <Box height={1}>
           {filtering ? <TextLine label="filter (regex, ! inverts): " value={filter} focused /> : (
             <Text wrap="truncate" {...tone(t, 'dim')}>

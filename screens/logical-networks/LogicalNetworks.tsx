@@ -7,6 +7,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
+import { managerTabBindings } from '../../src/app/manager-tabs.ts';
+import { ManagerTabs } from '../../src/ui/ManagerTabs.tsx';
 import { useSelection } from '../../src/app/list.ts';
 import { useScreenState } from '../../src/app/screen-state.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
@@ -106,7 +108,7 @@ export function LogicalNetworksScreen({ shell, active }: ScreenProps) {
     return sortedRows(rows ?? [], col.sort, sort.desc, (r) => Boolean(rowFilter.error) || rowFilter.test(text(r)));
   }, [rows, rowFilter, sort, columns]);
   const keys = useMemo(() => shown.map((r) => r.name), [shown]);
-  const tableH = Math.max(4, Math.min(shown.length + 2, shell.size.rows - 10));
+  const tableH = Math.max(4, Math.min(shown.length + 2, shell.size.rows - 11));
   const { selected, bindings: nav } = useSelection(keys, tableH - 1);
   const sel = shown.find((r) => r.name === selected);
   const fields = useMemo(() => (profilesOf ? PROFILE_FIELDS : netFields(dcNames)), [profilesOf, dcNames]);
@@ -174,6 +176,7 @@ export function LogicalNetworksScreen({ shell, active }: ScreenProps) {
       action: () => setSort((s) => (s.col === i ? { col: i, desc: !s.desc } : { col: i, desc: false })),
     })) : []),
     ...formBindings({ shell, keys: K, form, dispatch, fields, inForm, submit, submitDescription: mode === 'edit' ? 'Save changes' : `Create ${noun}`, busy, leave: () => setMode('list') }),
+    ...managerTabBindings(shell, 'logical-networks', listing),
   ];
   useBindings(bindings);
 
@@ -192,6 +195,7 @@ export function LogicalNetworksScreen({ shell, active }: ScreenProps) {
   const what = profilesOf ? `vNIC profiles of ${profilesOf}` : "logical networks (the manager's; the host's own configuration: :network)";
   return (
     <Box flexDirection="column" height={shell.size.rows} paddingX={1} overflow="hidden">
+      <ManagerTabs current="logical-networks" />
       <Box height={1}>
         {filtering ? <TextLine label="filter (regex, ! inverts): " value={filter} focused /> : (
           <Text wrap="truncate" {...tone(t, 'dim')}>

@@ -10,6 +10,8 @@ import { Box, Text } from 'ink';
 import { useFilterLine } from '../../src/app/filter-line.ts';
 import { useScreenApi } from '../../src/app/screen-api.ts';
 import { bind, useBindings } from '../../src/app/keys.ts';
+import { managerTabBindings } from '../../src/app/manager-tabs.ts';
+import { ManagerTabs } from '../../src/ui/ManagerTabs.tsx';
 import { useSelection } from '../../src/app/list.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import type { Core } from '../../src/core/index.ts';
@@ -85,7 +87,7 @@ export function makePoolsScreen(deps: PoolsDeps = {}) {
     const rowFilter = useMemo(() => makeFilter(filter), [filter]);
     const shown = useMemo(() => sortRows((rows ?? []).filter((r) => rowFilter.error || rowFilter.test(filterFields(r))), sort), [rows, rowFilter, sort]);
     const keys = useMemo(() => shown.map((r) => r.name), [shown]);
-    const tableH = Math.max(4, shell.size.rows - 9);
+    const tableH = Math.max(4, shell.size.rows - 10);
     const { selected, bindings: nav } = useSelection(keys, tableH - 1);
     const sel = shown.find((r) => r.name === selected);
     const vmKeys = useMemo(() => sel?.vms.map((v) => v.name) ?? [], [sel]);
@@ -191,6 +193,7 @@ export function makePoolsScreen(deps: PoolsDeps = {}) {
         submitDescription: mode === 'take' ? 'Take the VM' : 'Create the pool',
       }),
       bind(K.back, { description: 'Back to the list', action: () => setMode('list'), when: mode === 'details' && !busy }),
+      ...managerTabBindings(shell, 'vm-pools', listKeys),
     ];
     useBindings(bindings);
 
@@ -248,6 +251,7 @@ export function makePoolsScreen(deps: PoolsDeps = {}) {
 
     return (
       <Box flexDirection="column" height={shell.size.rows} paddingX={1} overflow="hidden">
+        {mode === 'list' ? <ManagerTabs current="vm-pools" /> : null}
         {error ? <Text {...tone(t, 'error')} wrap="truncate">Cannot read the pools: {error}</Text> : null}
         {body}
         {busy ? <Text {...tone(t, 'warn')}>{busy}</Text> : null}

@@ -9,6 +9,8 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import { mayDiscard } from '../../src/app/discard.ts';
 import { bind, useBindings } from '../../src/app/keys.ts';
+import { managerTabBindings } from '../../src/app/manager-tabs.ts';
+import { ManagerTabs } from '../../src/ui/ManagerTabs.tsx';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import { DOMAIN_TYPES, VOLUME_FORMATS, domainActionBlocked, usedRatio, type DomainUser, type FieldError } from '../../src/domain/storage/domain.ts';
 import { formatBytes } from '../../src/domain/size.ts';
@@ -292,6 +294,7 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
       bind(K.usePicked, { description: picker?.field === 'lun' ? 'Use this LUN' : 'Use this connection', action: pick, when: Boolean(picker), disabledReason: picker && !picker.items?.length ? (picker.error ?? (picker.items ? 'nothing to pick' : 'reading…')) : undefined }),
       bind(K.closeTheList, { action: () => setPicker(undefined), when: Boolean(picker) }),
       bind(K.back, { description: inForm ? 'Cancel' : 'Back to the domains', action: async () => { if (!inForm || await mayDiscard(shell, hasInput(form), 'what was entered in the form')) back(); }, when: mode !== 'list' && !form.editing && !busy && !picker }),
+      ...managerTabBindings(shell, 'storage-domains', mode === 'list'),
     ];
     useBindings(bindings);
 
@@ -320,7 +323,7 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
 
     let body: React.ReactNode;
     if (mode === 'list') {
-      const tableH = Math.max(4, Math.min(domains.length + 2, shell.size.rows - 12));
+      const tableH = Math.max(4, Math.min(domains.length + 2, shell.size.rows - 13));
       body = (
         <Box flexDirection="column">
           <Table rows={domains} columns={columns} rowKey={(d) => d.id} selectedKey={sel?.id} height={tableH} width={w}
@@ -397,6 +400,7 @@ export function makeStorageDomainsScreen(deps: StorageDomainsDeps = {}) {
 
     return (
       <Box flexDirection="column" height={shell.size.rows} paddingX={1} overflow="hidden">
+        {mode === 'list' ? <ManagerTabs current="storage-domains" /> : null}
         {top}
         {body}
         {busy ? <Text {...tone(t, 'warn')}>{busy}</Text> : null}

@@ -10,6 +10,8 @@ import { useFilterLine } from '../../src/app/filter-line.ts';
 import { useScreenApi } from '../../src/app/screen-api.ts';
 import { mayDiscard } from '../../src/app/discard.ts';
 import { bind, useBindings } from '../../src/app/keys.ts';
+import { managerTabBindings } from '../../src/app/manager-tabs.ts';
+import { ManagerTabs } from '../../src/ui/ManagerTabs.tsx';
 import { useSelection } from '../../src/app/list.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import type { Core } from '../../src/core/index.ts';
@@ -80,7 +82,7 @@ export function makeTemplatesScreen(deps: TemplatesDeps = {}) {
     const rowFilter = useMemo(() => makeFilter(filter), [filter]);
     const shown = useMemo(() => sortRows((rows ?? []).filter((r) => rowFilter.error || rowFilter.test(filterFields(r))), sort), [rows, rowFilter, sort]);
     const keys = useMemo(() => shown.map((r) => r.id), [shown]);
-    const tableH = Math.max(4, shell.size.rows - 9);
+    const tableH = Math.max(4, shell.size.rows - 10);
     const { selected, bindings: nav } = useSelection(keys, tableH - 1);
     const sel = shown.find((r) => r.id === selected);
 
@@ -165,6 +167,7 @@ export function makeTemplatesScreen(deps: TemplatesDeps = {}) {
       bind(K.previousField, { action: () => dispatch({ type: 'move', delta: -1, count: fields.length }), when: formIdle, footer: false }),
       bind(K.submit, { action: submit, when: formIdle, disabledReason: shell.core.whyNot('template.create') }),
       bind(K.back, { description: inForm ? 'Cancel' : 'Back to the list', action: async () => { if (!inForm || await mayDiscard(shell, hasInput(form), 'what was entered in the form')) setMode('list'); }, when: mode !== 'list' && !form.editing && !busy }),
+      ...managerTabBindings(shell, 'templates', mode === 'list' && !filtering),
     ];
     useBindings(bindings);
 
@@ -222,6 +225,7 @@ export function makeTemplatesScreen(deps: TemplatesDeps = {}) {
 
     return (
       <Box flexDirection="column" height={shell.size.rows} paddingX={1} overflow="hidden">
+        {mode === 'list' ? <ManagerTabs current="templates" /> : null}
         {error ? <Text {...tone(t, 'error')} wrap="truncate">Cannot read the templates: {error}</Text> : null}
         {body}
         {busy ? <Text {...tone(t, 'warn')}>{busy}</Text> : null}

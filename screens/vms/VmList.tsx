@@ -5,6 +5,8 @@
 import { useEffect, useMemo, useRef, useState, memo } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
+import { managerTabBindings } from '../../src/app/manager-tabs.ts';
+import { ManagerTabs } from '../../src/ui/ManagerTabs.tsx';
 import { useSelection } from '../../src/app/list.ts';
 import { useScreenState, useSelectedObject, useSessionState } from '../../src/app/screen-state.ts';
 import { useStores } from '../../src/app/stores.ts';
@@ -109,7 +111,8 @@ export const VmList = memo(function VmList({ shell, active }: ScreenProps) {
   // broken between its figures: a number never leaves its unit).
   const totalsLines = useMemo(() => (totals ? packParts(totals.split(TOTALS_SEP), TOTALS_SEP, width) : ['']), [totals, width]);
   const totalsRows = totalsLines.length;
-  const tableHeight = shell.size.rows - 1 - totalsRows;
+  // Below the manager's tab strip and the status line.
+  const tableHeight = shell.size.rows - 2 - totalsRows;
   const { selected, bindings: nav } = useSelection(keys, tableHeight - 1);
   const current = selected !== undefined ? vm.data?.byName.get(selected) : undefined;
   useSelectedObject(selected !== undefined ? { kind: 'vm', label: selected, params: { name: selected } } : undefined);
@@ -137,6 +140,8 @@ export const VmList = memo(function VmList({ shell, active }: ScreenProps) {
     })),
     bind(K.refreshFaster, { description: `Refresh faster (now ${vm.intervalMs / 1000} s)`, action: () => stepRefresh(stores, -1), footer: false }),
     bind(K.refreshSlower, { action: () => stepRefresh(stores, 1), footer: false }),
+    // In ? help: the footer's room goes to the VM's actions.
+    ...managerTabBindings(shell, 'vms', !choosing, false),
   ];
   useBindings(bindings);
 
@@ -147,6 +152,7 @@ export const VmList = memo(function VmList({ shell, active }: ScreenProps) {
   const refused = editing && typed.error ? `filter: ${typed.error}; the list keeps the last valid filter (Esc clears)` : undefined;
   return (
     <Box flexDirection="column" height={shell.size.rows} paddingX={1}>
+      <ManagerTabs current="vms" />
       <Box height={1}>
         {editing ? <TextLine label="filter (regex, ! inverts): " value={filter} focused /> : (
           <Text wrap="truncate" {...tone(t, 'dim')}>

@@ -156,15 +156,17 @@ export function App(props: AppProps) {
 
   // A screen in a chunk of its own opens once loaded: its breadcrumb and its
   // content appear together (a failed load opens it with the reason).
-  const push = useCallback((id: string, params: Record<string, unknown> = {}) => {
+  const open = useCallback((id: string, params: Record<string, unknown>, inPlace: boolean) => {
     const def = screens.find((s) => s.id === id);
     if (!def) { notify('error', `No screen named ${id}`); return; }
     void whenLoaded(def, () => {
-      setStack((st) => [...st, { id, params, key: keySeq.current++ }]);
+      setStack((st) => [...(inPlace && st.length > 1 ? st.slice(0, -1) : st), { id, params, key: keySeq.current++ }]);
       live.current = { ...live.current, capture: false };
       setCaptureState(false);
     });
   }, [screens, notify]);
+  const push = useCallback((id: string, params: Record<string, unknown> = {}) => open(id, params, false), [open]);
+  const replace = useCallback((id: string, params: Record<string, unknown> = {}) => open(id, params, true), [open]);
 
   const back = useCallback(() => {
     setStack((st) => (st.length > 1 ? st.slice(0, -1) : st));
@@ -194,9 +196,9 @@ export function App(props: AppProps) {
   // A notice wraps (up to 3 lines) instead of being cut; the screen gets the rest.
   const bodyRows = Math.max(1, size.rows - 3 - noticeRows(shownNotice, size.columns));
   const shell: Shell = useMemo(() => ({
-    core, readOnly, notify, confirm, push, back, setCapture, suspend, screens,
+    core, readOnly, notify, confirm, push, replace, back, setCapture, suspend, screens,
     size: { rows: bodyRows, columns: size.columns },
-  }), [core, readOnly, notify, confirm, push, back, setCapture, suspend, screens, bodyRows, size.columns]);
+  }), [core, readOnly, notify, confirm, push, replace, back, setCapture, suspend, screens, bodyRows, size.columns]);
   // The shell the screen on top gets: its notices are its own.
   const screenShell: Shell = useMemo(() => ({ ...shell, notify: (kind, text) => notifyFrom(String(top.key), kind, text) }), [shell, notifyFrom, top.key]);
   // Another screen shown: the notices that belonged to the one before are gone.

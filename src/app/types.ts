@@ -54,6 +54,8 @@ export interface Shell {
   confirm: (question: string, opts?: { dangerous?: boolean; yes?: string }) => Promise<boolean>;
   /** Open a screen on top of the stack (params are screen specific). */
   push: (screenId: string, params?: Record<string, unknown>) => void;
+  /** Open a screen in place of the one on top (the next tab of an area): going back skips it. */
+  replace: (screenId: string, params?: Record<string, unknown>) => void;
   /** Go back one level. */
   back: () => void;
   /**
