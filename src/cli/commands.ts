@@ -4,6 +4,7 @@ import { engineCommands } from './engine.ts';
 import { eventCommands } from './events.ts';
 import { hostCommands } from './host.ts';
 import { hookCommands } from './hooks.ts';
+import { customPropertyCommands } from './custom-property.ts';
 import { lifecycleCommands } from './vm.ts';
 import { netCommands } from './net.ts';
 import { topCommands } from './top.ts';
@@ -19,4 +20,4 @@ import { poolCommands } from './pool.ts';
 import { logicalNetworkCommands } from './logical-network.ts';
 import { hostNetworkCommands } from './host-network.ts';
 
-export const COMMANDS: readonly Command[] = [...hostCommands, ...managerCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...templateCommands, ...poolCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands, ...logicalNetworkCommands, ...hostNetworkCommands, ...supportCommands, ...logCommands, ...hookCommands, ...diagnoseCommands, ...serviceCommands];
+export const COMMANDS: readonly Command[] = [...hostCommands, ...managerCommands, ...customPropertyCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...templateCommands, ...poolCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands, ...logicalNetworkCommands, ...hostNetworkCommands, ...supportCommands, ...logCommands, ...hookCommands, ...diagnoseCommands, ...serviceCommands];

@@ -132,6 +132,11 @@ export const ACTION_CATALOG = [
   db('cluster', 'cluster.create', 'Create a cluster'),
   db('cluster', 'cluster.edit', 'Change a cluster'),
   db('cluster', 'cluster.remove', 'Remove a cluster without VMs'),
+  read('cluster', 'cluster.property-list', 'List the custom VM properties a cluster allows'),
+  db('cluster', 'cluster.property-set', 'Allow a custom VM property in a cluster (its value rule)'),
+  db('cluster', 'cluster.property-remove', 'Stop allowing a custom VM property no VM of the cluster has'),
+  read('vm', 'vm.property-list', "List a VM's custom properties"),
+  { ...db('vm', 'vm.property-set', "Set or unset a VM's custom properties"), engineOwned: true },
   // Logical networks of the manager (not the host's network configuration: network.* above).
   read('logical-network', 'logical-network.list', 'List the logical networks'),
   db('logical-network', 'logical-network.create', 'Create a logical network (and its default vNIC profile)'),

@@ -4,6 +4,7 @@
 // stop anything. Every action reaches them through `aroundHooks`; `list`
 // is `hostdeck hooks list`. The file system and the runner are loaded on
 // first use (the console's first frame does not pay for them).
+import { PROPERTY_NAME } from '../domain/custom-properties.ts';
 import type { EventLog } from '../manager/events.ts';
 import { parseDomainXml } from '../virt/xml/parse.ts';
 import { HOOK_POINTS, type HookAction, type HookPoint, type HookPointListing, type HookSettings } from '../domain/hooks.ts';
@@ -28,7 +29,7 @@ export interface HookedAction {
   action: HookAction;
   /** The object the action's events name: the hooks' warnings are filed under it. */
   object: { source: 'vm' | 'network'; type: string; id: string };
-  /** Variables besides HOSTDECK_HOOK_POINT (a VM's name, UUID and, later, its custom properties); read only when a hook runs. */
+  /** Variables besides HOSTDECK_HOOK_POINT (a VM's name, UUID and its custom properties); read only when a hook runs. */
   env: () => Promise<Record<string, string>>;
   /** The domain XML before-hooks get (and may rewrite when `rewrite` is set). */
   beforeXml?: () => Promise<string>;
@@ -74,9 +75,6 @@ export async function aroundHooks<T>(settings: HookSettings | undefined, events:
   return value;
 }
 
-/** Custom property names that can be a hook's variable without hiding one of hostdeck's or the system's. */
-const PROPERTY_NAME = /^[a-z][a-z0-9_]*$/;
-
 /**
  * A VM action's hooks: the VM's name and UUID (and its custom properties,
  * each as a variable of its own name, as VDSM passes them) in the
@@ -84,7 +82,7 @@ const PROPERTY_NAME = /^[a-z][a-z0-9_]*$/;
  * starts from, for start), and as it is after it for the after-hooks.
  */
 export function aroundVmHooks<T>(ctx: CoreContext, action: Extract<HookAction, `vm_${string}`>, name: string, act: (rewritten?: string) => Promise<T>,
-  extra: { env?: Record<string, string>; properties?: Record<string, string>; rewrite?: boolean } = {}): Promise<T> {
+  extra: { env?: Record<string, string>; rewrite?: boolean } = {}): Promise<T> {
   const settings = ctx.infra.config.hooks;
   if (!settings?.enabled) return act();
   const virt = () => ctx.infra.virt;
@@ -94,8 +92,11 @@ export function aroundVmHooks<T>(ctx: CoreContext, action: Extract<HookAction, `
   let uuid: Promise<string> | undefined;
   const env = async (): Promise<Record<string, string>> => {
     uuid ??= beforeXml().then((xml) => parseDomainXml(xml).uuid);
-    const props = Object.fromEntries(Object.entries(extra.properties ?? {}).filter(([k]) => PROPERTY_NAME.test(k)));
-    return { ...props, ...extra.env, HOSTDECK_VM_NAME: name, HOSTDECK_VM_UUID: await uuid };
+    const id = await uuid;
+    // The VM's custom properties, each as a variable of its own name (the names are checked when set).
+    const { customPropertyRepo } = await import('../manager/repos/custom-properties.ts');
+    const props = Object.fromEntries(Object.entries(customPropertyRepo(ctx.infra.db).values(id)).filter(([k]) => PROPERTY_NAME.test(k)));
+    return { ...props, ...extra.env, HOSTDECK_VM_NAME: name, HOSTDECK_VM_UUID: id };
   };
   return aroundHooks(settings, () => ctx.infra.events, {
     action, object: { source: 'vm', type: 'vm', id: name }, env, rewrite: action === 'vm_start' && extra.rewrite !== false,

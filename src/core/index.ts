@@ -34,6 +34,7 @@ import type { TemplateUseCases } from './templates.ts';
 import type { PoolUseCases } from './pools.ts';
 import type { ManagerUseCases } from './manager.ts';
 import type { LogicalNetworkUseCases } from './logical-networks.ts';
+import type { CustomPropertyUseCases } from './custom-properties.ts';
 import type { HostNetworkUseCases } from './host-networks.ts';
 import { createHostServiceUseCases, type HostServiceUseCases } from './host-service.ts';
 
@@ -88,6 +89,8 @@ export interface Core {
   readonly manager: ManagerUseCases;
   /** The manager's logical networks and vNIC profiles (not the host's network configuration: `network`; built on first use). */
   readonly logicalNetworks: Lazy<LogicalNetworkUseCases>;
+  /** Custom VM properties: the names each cluster allows and each VM's values, which its hooks get (loaded on first use). */
+  readonly customProperties: Lazy<CustomPropertyUseCases>;
   /** Logical networks on this host's NICs and bonds, through the network's safe apply (built on first use). */
   readonly hostNetworks: Lazy<HostNetworkUseCases>;
 }
@@ -138,6 +141,7 @@ export function createCore(infra: Services, principal: Principal): Core {
       host: lazyUseCases(async () => (await loadManager()).host),
     }),
     logicalNetworks: lazyUseCases(() => import('./logical-networks.ts').then((m) => m.createLogicalNetworkUseCases(ctx))),
+    customProperties: lazyUseCases(() => import('./custom-properties.ts').then((m) => m.createCustomPropertyUseCases(ctx))),
     hostNetworks: lazyUseCases(() => import('./host-networks.ts').then((m) => m.createHostNetworkUseCases(ctx, network))),
   };
 }

@@ -145,6 +145,24 @@ describe('hooks around VM actions on the real libvirtd', () => {
     assert.deepEqual(readFileSync(afterLog, 'utf8').trim().split('\n'), ['after_vm_start', 'after_vm_pause', 'after_vm_resume', 'after_vm_destroy'].map((p) => `${p} ${vm}`));
   });
 
+  it('a VM\'s custom property reaches its hooks as a variable: a before_vm_start hook puts its value into the running domain\'s XML', async () => {
+    await core.customProperties.setRule('Default', { name: 'sap_agent', regex: '(true|false)' });
+    await core.customProperties.setOnVm(vm, { set: { sap_agent: 'true' } });
+    hook('before_vm_start', '10-sap', `sed -i "s#</name>#</name><description>sap_agent=$sap_agent</description>#" "$_hook_domxml"`);
+    try {
+      await core.vms.start(vm);
+      assert.match(await virsh('dumpxml', vm), /<description>sap_agent=true<\/description>/);
+      await core.vms.forceOff(vm);
+      await core.customProperties.setOnVm(vm, { unset: ['sap_agent'] });
+      await core.vms.start(vm);
+      assert.match(await virsh('dumpxml', vm), /<description>sap_agent=<\/description>/, 'unset, the hook no longer gets it');
+    } finally {
+      await core.vms.forceOff(vm).catch(() => undefined);
+      await core.customProperties.setOnVm(vm, { unset: ['sap_agent'] }).catch(() => undefined);
+      await core.customProperties.removeRule('Default', 'sap_agent');
+    }
+  });
+
   it('snapshot hooks are told the action and the snapshot; a failing before_vm_snapshot hook keeps the snapshot', async () => {
     const log = join(work, 'snapshot.log');
     hook('after_vm_snapshot', '10-log', `echo "$HOSTDECK_SNAPSHOT_ACTION $HOSTDECK_SNAPSHOT_NAME" >> ${log}`);

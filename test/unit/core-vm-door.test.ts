@@ -27,6 +27,7 @@ const CALLS: Partial<Record<ActionId, (core: Core) => Promise<unknown>>> = {
   'vm.clone': (c) => c.vms.clone(VM, 'door-clone'),
   'vm.delete': (c) => c.vms.delete(VM, { removeDisks: true }),
   'vm.demo': (c) => c.demo.create({ pool: 'default-pool' }),
+  'vm.property-set': (c) => c.customProperties.setOnVm(VM, { set: { sap_agent: 'true' } }),
   'snapshot.create': (c) => c.snapshots.create(VM, { name: 'door-snap', mode: 'full' }),
   'snapshot.revert': (c) => c.snapshots.revert(VM, 'no-such-snapshot'),
   'snapshot.delete': (c) => c.snapshots.delete(VM, 'no-such-snapshot'),

@@ -11,6 +11,7 @@ import { managerModel0007 } from './0007-manager-model.ts';
 import { templates0008 } from './0008-templates.ts';
 import { pools0009 } from './0009-pools.ts';
 import { logicalNetworks0010 } from './0010-logical-networks.ts';
+import { customProperties0012 } from './0012-custom-properties.ts';
 import { hostNetworks0011 } from './0011-host-networks.ts';
 
 export interface Migration {
@@ -18,4 +19,4 @@ export interface Migration {
   up: (db: Db) => void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [core0001, network0002, storageConnections0003, storageDomains0004, eventAttempts0005, storageConnectionErrorTime0006, managerModel0007, templates0008, pools0009, logicalNetworks0010, hostNetworks0011];
+export const MIGRATIONS: readonly Migration[] = [core0001, network0002, storageConnections0003, storageDomains0004, eventAttempts0005, storageConnectionErrorTime0006, managerModel0007, templates0008, pools0009, logicalNetworks0010, hostNetworks0011, customProperties0012];
