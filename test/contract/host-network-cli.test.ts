@@ -6,29 +6,15 @@
 // test/system/host-network-attach.test.ts). A required cluster network the
 // host lacks makes it NonOperational with the reason; a network attached to
 // the host is not removed (the refusal names the interface).
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runMain, type CliRun } from '../lib/cli-main.ts';
+import { scratchCli, type CliRun } from '../lib/cli-main.ts';
 import { openDatabase } from '../../src/manager/db.ts';
 
-let dir = '';
-let logBefore: string | undefined;
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'hostdeck-hostnet-cli-'));
-  logBefore = process.env.HOSTDECK_LOG;
-  process.env.HOSTDECK_LOG = join(dir, 'hostdeck.log');
-});
-after(() => {
-  if (logBefore === undefined) delete process.env.HOSTDECK_LOG; else process.env.HOSTDECK_LOG = logBefore;
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const hostdeck = (...argv: string[]): Promise<CliRun> => runMain(join(dir, 'state.db'), 'test:///default', argv);
+const cli = scratchCli('hostdeck-hostnet-cli-');
+const hostdeck = cli.hostdeck;
 const sql = <T>(fn: (db: ReturnType<typeof openDatabase>) => T): T => {
-  const db = openDatabase(join(dir, 'state.db'));
+  const db = openDatabase(cli.dbPath());
   try { return fn(db); } finally { db.close(); }
 };
 const json = <T>(r: CliRun): T => { assert.equal(r.code, 0, r.err); return JSON.parse(r.out) as T; };

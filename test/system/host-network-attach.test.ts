@@ -14,7 +14,7 @@ import { createLogicalNetworkUseCases, type LogicalNetworkUseCases } from '../..
 import { testDoor } from '../lib/door.ts';
 import { netUseCases } from '../lib/net-core.ts';
 import { testServices } from '../lib/services.ts';
-import { Segment, TestHost, testHostRunner } from '../lib/testhost/index.ts';
+import { makeBond0, Segment, TestHost, testHostRunner } from '../lib/testhost/index.ts';
 
 const PEER = '192.168.78.1';
 const BOND_IP = '192.168.78.10';
@@ -35,15 +35,7 @@ describe('setup host networks: a VM network with VLAN 100 on a bond of a test ho
     seg = await Segment.create({ name: 'hostnet', address: `${PEER}/24` });
     host = new TestHost({ name: 'hostnet', nics: [{ segment: seg }, { segment: seg }] });
     await host.boot();
-    await host.writeFile('/run/bond.ip', [
-      'link add bond0 type bond mode active-backup miimon 100',
-      'link set eth0 down', 'link set eth0 master bond0',
-      'link set eth1 down', 'link set eth1 master bond0',
-      'link set bond0 up',
-      `addr add ${BOND_IP}/24 dev bond0`,
-      `route add default via ${PEER}`,
-    ].join('\n') + '\n');
-    await host.mustRun(['ip', '-batch', '/run/bond.ip']);
+    await makeBond0(host, [`addr add ${BOND_IP}/24 dev bond0`, `route add default via ${PEER}`]);
     // DNS at the segment's peer: the apply's DNS probe gets a quick answer or refusal.
     await host.writeFile('/etc/resolv.conf', `nameserver ${PEER}\n`);
     services = testServices();

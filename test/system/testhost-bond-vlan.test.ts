@@ -3,7 +3,7 @@
 // miimon 100, VLAN 100 on top, then a cable pulled from the machine side.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Segment, TestHost } from '../lib/testhost/index.ts';
+import { makeBond0, Segment, TestHost } from '../lib/testhost/index.ts';
 
 const BOND_IP = '192.168.77.10';
 const PEER = '192.168.77.1';
@@ -45,18 +45,12 @@ describe('bond and VLAN on a real kernel in a test host', { timeout: 300_000 }, 
     seg = await Segment.create({ name: 'bondlan', address: `${PEER}/24` });
     host = new TestHost({ name: 'bond', nics: [{ segment: seg }, { segment: seg }] });
     await host.boot();
-    // One `ip -batch` (a program start costs under TCG); it stops at the first failing line.
-    await host.writeFile('/run/bond.ip', [
-      'link add bond0 type bond mode active-backup miimon 100',
-      'link set eth0 down', 'link set eth0 master bond0',
-      'link set eth1 down', 'link set eth1 master bond0',
-      'link set bond0 up',
+    await makeBond0(host, [
       'link add link bond0 name bond0.100 type vlan id 100',
       'link set bond0.100 up',
       `addr add ${BOND_IP}/24 dev bond0`,
       'addr add 10.100.0.10/24 dev bond0.100',
-    ].join('\n') + '\n');
-    await host.mustRun(['ip', '-batch', '/run/bond.ip']);
+    ]);
   });
   after(async () => {
     await host?.destroy();

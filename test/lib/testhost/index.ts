@@ -9,3 +9,4 @@ export { leftovers, leaked, sweepStale } from './cleanup.ts';
 export { testHostRunner } from './runner.ts';
 export type { TestHostRunner } from './runner.ts';
 export { Cable } from './cable.ts';
+export { makeBond0 } from './bond.ts';
