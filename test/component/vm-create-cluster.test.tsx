@@ -14,6 +14,7 @@ import { createCore } from '../../src/core/index.ts';
 import type { VmCreateInput } from '../../src/domain/vm-create.ts';
 import { vmLifecycleScreens } from '../../screens/vm-create/index.ts';
 import { KEYS, renderTui } from '../lib/ink.tsx';
+import { setTextIn } from '../lib/ink-form.ts';
 import { consoleCore, testServices } from '../lib/services.ts';
 
 type Ui = ReturnType<typeof renderTui>;
@@ -45,12 +46,7 @@ async function choose(ui: Ui, label: string, value: string) {
 
 async function setName(ui: Ui, name: string) {
   await ui.waitFor((f) => f.includes('New virtual machine') && !f.includes('Reading pools'), 15_000);
-  await ui.waitFor('Edit field');
-  await ui.press(KEYS.enter);
-  await ui.waitFor((f) => !f.includes('Edit field'));
-  await ui.type(name);
-  await ui.press(KEYS.enter);
-  await ui.waitFor('Edit field');
+  await setTextIn(ui, name);
 }
 
 describe('new VM wizard: cluster and vNIC profile (real core, libvirt test driver)', () => {

@@ -11,6 +11,7 @@ import { createStores } from '../../src/store/host.ts';
 import { createCore } from '../../src/core/index.ts';
 import { vmLifecycleScreens } from '../../screens/vm-create/index.ts';
 import { KEYS, renderTui } from '../lib/ink.tsx';
+import { setTextIn } from '../lib/ink-form.ts';
 import { testServices } from '../lib/services.ts';
 import { showsWhole } from '../lib/screen-text.ts';
 
@@ -20,17 +21,6 @@ function mount(size = { columns: 110, rows: 34 }) {
   const wizard = vmLifecycleScreens.find((s) => s.id === 'vm-create')!;
   const ui = renderTui(<App core={consoleCore(services)} stores={stores} screens={[wizard, ...vmLifecycleScreens.filter((s) => s !== wizard)]} initialTheme="dark" readOnly={false} mode={() => 'standalone'} />, size);
   return { ui, services, async close() { ui.unmount(); stores.stop(); await services.cleanup(); } };
-}
-
-/** Edit the focused text field: Enter, wait until editing (the key bar drops "Edit field"), type, Enter. */
-async function setTextIn(ui: ReturnType<typeof mount>['ui'], value: string) {
-  await ui.waitFor('Edit field');
-  await ui.press(KEYS.enter);
-  await ui.waitFor((f) => !f.includes('Edit field'));
-  await ui.press('\x15'); // Ctrl-U clears
-  await ui.type(value);
-  await ui.press(KEYS.enter);
-  await ui.waitFor('Edit field');
 }
 
 describe('new VM wizard', () => {
