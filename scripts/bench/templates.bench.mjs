@@ -1,6 +1,6 @@
 // N thin VMs from a template through hostdeck (the core's template VM create:
-// validation, a qcow2 overlay of the template's image, pool refresh, define,
-// the template link and its event) against a loop of `qemu-img create -b` +
+// validation, a qcow2 overlay volume of the template's image made by libvirt,
+// define, the template link and its event) against a loop of `qemu-img create -b` +
 // `virsh define` of the same overlays and the same domain XML, interleaved in
 // one run on the real libvirtd; totals of N each. The template is made from
 // the tiny test guest (shut off) on a local-directory data domain, as the
@@ -54,7 +54,7 @@ try {
   const h = sum(hd);
   const v = sum(vs);
   console.log(`${N} thin VMs from a template (tiny qcow2 image), interleaved, totals`);
-  console.log(`  hostdeck (validate, overlay, pool refresh, define, link, event): ${(h / 1000).toFixed(2)} s (${(h / N).toFixed(0)} ms per VM)`);
+  console.log(`  hostdeck (validate, overlay volume, define, link, event):       ${(h / 1000).toFixed(2)} s (${(h / N).toFixed(0)} ms per VM)`);
   console.log(`  qemu-img create -b + virsh define (same disks, same XML):      ${(v / 1000).toFixed(2)} s (${(v / N).toFixed(0)} ms per VM)`);
   console.log(`  ratio hostdeck / baseline: ${(h / v).toFixed(2)} (target <= 1.50; load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})`);
 } finally {

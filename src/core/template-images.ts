@@ -1,7 +1,8 @@
-// The image files of templates and of the VMs made from them, each made by
+// The image files of templates and of the VMs cloned from them, each made by
 // qemu-img through the runner: a template image is a full copy of a VM's
-// disk, read-only once made; a thin VM's disk is a qcow2 overlay backed by
-// it; a clone's disk is a full copy of it. A file made half-way is removed.
+// disk, read-only once made; a clone's disk is a full copy of it. A file
+// made half-way is removed. (A thin VM's disk, a qcow2 overlay backed by the
+// template image, is a libvirt volume: pools.ts volumeCreateOverlay.)
 import { chmod, readdir, rm } from 'node:fs/promises';
 import { runOk, which } from '../exec/runner.ts';
 import { WrongStateError } from '../domain/errors.ts';
@@ -24,11 +25,6 @@ async function making(path: string, fn: () => Promise<unknown>): Promise<void> {
 /** A full copy of an image (`qemu-img convert`), in the given format. */
 export function copyImage(src: string, srcFormat: string, dst: string, dstFormat: 'qcow2' | 'raw'): Promise<void> {
   return making(dst, () => runOk('qemu-img', ['convert', '-f', srcFormat, '-O', dstFormat, src, dst], { timeoutMs: COPY_TIMEOUT_MS }));
-}
-
-/** A qcow2 overlay whose reads fall through to `backing` (`qemu-img create -b`). */
-export function overlayImage(backing: string, backingFormat: string, dst: string): Promise<void> {
-  return making(dst, () => runOk('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', backing, '-F', backingFormat, dst], { timeoutMs: QUICK_TIMEOUT_MS }));
 }
 
 /** The virtual size of an image in bytes (`qemu-img info`). */

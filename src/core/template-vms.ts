@@ -12,7 +12,7 @@ import { TEMPLATE_MODES, vmInputFromTemplate, type Template, type TemplateMode, 
 import type { StorageDomainRepo } from '../manager/repos/storage-domains.ts';
 import type { TemplateRepo } from '../manager/repos/templates.ts';
 import { parseDomainXml } from '../virt/xml/parse.ts';
-import { copyImage, overlayImage } from './template-images.ts';
+import { copyImage } from './template-images.ts';
 import { vmCreate, vmValidateCreate, type CreateOptions, type CreateResult, type FromTemplate } from './vm-create.ts';
 import type { CoreContext } from './index.ts';
 
@@ -77,15 +77,20 @@ export function createTemplateVms(ctx: CoreContext, { repo, domains, ready, vers
           const volume = volumeOf(i);
           const dst = join(domain.path, 'images', volume);
           if (existsSync(dst)) throw new WrongStateError(`${dst} already exists`);
-          step(req.mode === 'thin' ? `creating ${volume}, a thin overlay of ${td.volume}` : `copying ${td.volume} to ${volume}`);
-          if (req.mode === 'thin') await overlayImage(td.path, td.format, dst);
-          else await copyImage(td.path, td.format, dst, td.format);
+          if (req.mode === 'thin') {
+            step(`creating ${volume}, a thin overlay of ${td.volume}`);
+            // libvirt makes it and lists it at once, so the create's rollback can delete it.
+            await ctx.infra.virt.storageVolumeCreateOverlay(domain.poolName, volume, { path: td.path, format: td.format, sizeBytes: td.sizeBytes });
+            return { pool: domain.poolName, volume, format: 'qcow2' };
+          }
+          step(`copying ${td.volume} to ${volume}`);
+          await copyImage(td.path, td.format, dst, td.format);
           // libvirt lists it from now on, so the create's rollback can delete it.
           await ctx.infra.virt.storagePoolRefresh(domain.poolName).catch(async (e: unknown) => {
             await rm(dst, { force: true });
             throw e;
           });
-          return { pool: domain.poolName, volume, format: req.mode === 'thin' ? 'qcow2' : td.format };
+          return { pool: domain.poolName, volume, format: td.format };
         },
         async record(vm) {
           const uuid = parseDomainXml(await ctx.infra.virt.domainGetXml(vm, { inactive: true })).uuid;

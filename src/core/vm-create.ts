@@ -246,8 +246,8 @@ export async function vmCreate(ctx: CoreContext, input: VmCreateInput, opts: Cre
     object: input.name,
     message: `Create VM ${input.name}${opts.fromTemplate ? ` ${opts.fromTemplate.label}` : ''}${opts.start ? ' and start it' : ''}`,
     check: async () => {
-      // The formats of existing volumes are read while the input is validated.
-      const formats = Promise.all(input.disks.map((d) => (d.kind === 'existing' ? volumeFormat(ctx, d.pool, d.volume).catch(() => undefined) : Promise.resolve(undefined))));
+      // The formats of existing volumes are read while the input is validated (a template's image gets its own volume of a known format instead).
+      const formats = Promise.all(input.disks.map((d) => (d.kind === 'existing' && !opts.fromTemplate ? volumeFormat(ctx, d.pool, d.volume).catch(() => undefined) : Promise.resolve(undefined))));
       const [errors, caps, os] = await Promise.all([vmValidateCreate(ctx, input), capabilities(ctx), osVariants()]);
       if (errors.length) throw new VmInputError(errors);
       const osinfoId = 'list' in os ? os.list.find((o) => o.shortId === input.osVariant)?.id : undefined;

@@ -30,6 +30,7 @@ import * as networks from './networks.ts';
 import { domainStats, type DomainStats } from './sampler.ts';
 import type { UndefineResult } from './domains.ts';
 import { readOnlyUri } from './read-only-uri.ts';
+import { VirshSession } from './virsh-session.ts';
 
 export { isConnectionError, virtError } from './link.ts';
 export type { DomainStats } from './sampler.ts';
@@ -40,6 +41,19 @@ let bindingPromise: Promise<Binding> | undefined;
 const loadBinding = () => (bindingPromise ??= import('@unraid/libvirt'));
 
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
+
+/**
+ * Quick virsh commands (what the binding lacks: pools, volumes, networks)
+ * sent to one long-running virsh per connection mode instead of a program
+ * start each: a start costs some 50 ms, a command over the open connection
+ * a few. Only what libvirt answers from what it holds (no pool I/O that a
+ * hung mount could stall, which would hold up the commands queued behind),
+ * and vol-create, which makes a thin VM's small overlay. Not on the test
+ * driver, where each virsh start reads a fresh copy of the fixture (see
+ * above), nor for a call allowed longer than a session command waits.
+ */
+const SESSION_COMMANDS = new Set(['pool-list', 'pool-dumpxml', 'vol-list', 'vol-dumpxml', 'vol-path', 'vol-create', 'net-list', 'nwfilter-list']);
+const SESSION_TIMEOUT_MS = 30_000;
 
 export interface NodeInfo {
   hostname: string;
@@ -73,6 +87,8 @@ export class VirtConnection implements VirtLink {
   private closed = false;
   /** Programs the connection starts on its own (`virsh version`, the event stream) wait while this is set (deferProcesses). */
   private held = false;
+  /** The long-running virsh of each mode (read-only or not) for SESSION_COMMANDS. */
+  private sessions = new Map<boolean, VirshSession>();
 
   constructor(public readonly uri: string, private readonly opts: VirtConnectionOptions = {}) {
     this.status = { uri, state: 'connecting' };
@@ -221,13 +237,22 @@ export class VirtConnection implements VirtLink {
    * modules pass it on as a plain function.
    */
   readonly virsh: Virsh = async (args, opts = {}) => {
+    const readOnly = this.readOnly;
     try {
-      return await runVirsh(this.uri, args, { ...opts, readOnly: this.readOnly });
+      const session = this.sessionFor(args[0], opts.timeoutMs, readOnly);
+      return session ? await session.command(args) : await runVirsh(this.uri, args, { ...opts, readOnly });
     } catch (err) {
       if (isConnectionError(err) && this.status.state === 'connected') this.markDown(err);
       throw err;
     }
   };
+
+  private sessionFor(command: string | undefined, timeoutMs: number | undefined, readOnly: boolean): VirshSession | undefined {
+    if (this.closed || this.uri.startsWith('test:') || !SESSION_COMMANDS.has(command ?? '') || (timeoutMs ?? SESSION_TIMEOUT_MS) > SESSION_TIMEOUT_MS) return undefined;
+    let s = this.sessions.get(readOnly);
+    if (!s) this.sessions.set(readOnly, (s = new VirshSession(this.uri, { readOnly, headers: true, timeoutMs: SESSION_TIMEOUT_MS })));
+    return s;
+  }
 
   async readVersion(): Promise<VirtVersion> {
     const r = await run('virsh', virshArgv(this.uri, virshArgs('version')), { timeoutMs: 20_000, env: { LC_ALL: 'C' } });
@@ -241,6 +266,8 @@ export class VirtConnection implements VirtLink {
     this.stream?.close();
     this.stream = undefined;
     this.eventListeners.clear();
+    for (const session of this.sessions.values()) session.close();
+    this.sessions.clear();
     const hv = this.hv;
     this.hv = undefined;
     await hv?.connectClose().catch(() => undefined);
@@ -368,6 +395,8 @@ export class VirtConnection implements VirtLink {
   storageVolumeList(pool: string): Promise<StorageVolume[]> { return pools.volumeList(this.virsh, pool); }
   /** Create a volume; returns its path. */
   storageVolumeCreate(pool: string, name: string, sizeBytes: number, format: 'qcow2' | 'raw' = 'qcow2'): Promise<string> { return pools.volumeCreate(this.virsh, pool, name, sizeBytes, format); }
+  /** A qcow2 overlay of `backing` as a new volume (a thin VM's disk). */
+  storageVolumeCreateOverlay(pool: string, name: string, backing: { path: string; format: string; sizeBytes: number }): Promise<void> { return pools.volumeCreateOverlay(this.virsh, pool, name, backing); }
   storageVolumeXml(pool: string, name: string): Promise<string> { return pools.volumeXml(this.virsh, pool, name); }
   storageVolumePath(pool: string, name: string): Promise<string> { return pools.volumePath(this.virsh, pool, name); }
   storageVolumeDelete(pool: string, name: string): Promise<void> { return pools.volumeDelete(this.virsh, { pool, name }); }

@@ -7,9 +7,11 @@
 // runner, which drives this machine's libvirtd or the one inside a test
 // host). The rules for what may be removed or copied are pure, in
 // src/domain/vm-disks.ts.
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RunOptions, RunResult } from '../exec/runner.ts';
-import { parseXml, textOf } from './xml/xml.ts';
+import { parseXml, renderXml, textOf, x } from './xml/xml.ts';
 import { VirshError, virshArgs, virshArgv, virshErrorMessage } from './virsh.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { parsePoolList, parseVolList, type StoragePool, type StorageVolume } from './storage.ts';
@@ -203,6 +205,29 @@ export async function volumeList(virsh: Virsh, pool: string): Promise<StorageVol
 export async function volumeCreate(virsh: Virsh, pool: string, name: string, sizeBytes: number, format: 'qcow2' | 'raw', opts: { thin?: boolean } = {}): Promise<string> {
   await virsh(virshArgs('vol-create-as', { pool, name, capacity: `${sizeBytes}b`, format, allocation: opts.thin ? '0' : undefined }), { timeoutMs: 300_000 });
   return volumePath(virsh, pool, name);
+}
+
+/**
+ * A new qcow2 volume whose reads fall through to the image `backing` (a thin
+ * VM's disk). libvirt makes it and lists it at once: one call, no pool
+ * refresh. compat 1.1 as `qemu-img create` makes it (libvirt's own default
+ * is 0.10, without zero clusters).
+ */
+export async function volumeCreateOverlay(virsh: Virsh, pool: string, name: string, backing: { path: string; format: string; sizeBytes: number }): Promise<void> {
+  const xml = renderXml(x('volume', {},
+    x('name', {}, name),
+    x('capacity', { unit: 'bytes' }, backing.sizeBytes),
+    x('target', {}, x('format', { type: 'qcow2' }), x('compat', {}, '1.1')),
+    x('backingStore', {}, x('path', {}, backing.path), x('format', { type: backing.format }))));
+  // virsh reads the volume's XML from a file (ours alone: a fresh 0700 directory).
+  const dir = await mkdtemp(join(tmpdir(), 'hostdeck-volume-'));
+  try {
+    const file = join(dir, 'volume.xml');
+    await writeFile(file, xml, { mode: 0o600 });
+    await virsh(virshArgs('vol-create', { pool, file }));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 // ---- over an injected runner --------------------------------------------------

@@ -31,6 +31,10 @@ export interface VirshSessionOptions {
   program?: string;
   /** Directory for the (unlinked) output file; default /dev/shm when present, else the temp dir. */
   outputDir?: string;
+  /** Open a read-only connection (the default: statistics need no more). */
+  readOnly?: boolean;
+  /** Keep virsh's table headers (not -q), which parseVirshTable reads; its welcome text is then skipped. */
+  headers?: boolean;
 }
 
 interface Pending {
@@ -66,8 +70,9 @@ export class VirshSession {
     const fd = openOutputFile(this.opts.outputDir);
     let p: VirshProcess;
     try {
-      // -r: the session only reads statistics; a read-only connection cannot change a VM.
-      p = spawnPipedToFile(this.opts.program ?? 'virsh', ['-q', '-r', '-c', this.uri], fd, { env: { LC_ALL: 'C' } });
+      // -r: a session that only reads statistics cannot change a VM.
+      const flags = [...(this.opts.headers ? [] : ['-q']), ...(this.opts.readOnly === false ? [] : ['-r'])];
+      p = spawnPipedToFile(this.opts.program ?? 'virsh', [...flags, '-c', this.uri], fd, { env: { LC_ALL: 'C' } });
     } catch (e) {
       closeSync(fd);
       throw e;
@@ -83,7 +88,14 @@ export class VirshSession {
     p.on('error', (e) => this.fail(p, new Error(`virsh: ${e.message}`)));
     p.on('exit', (code) => this.fail(p, new Error(`virsh ended (exit ${code ?? 'signal'})${this.err.trim() ? `: ${lastError(this.err)}` : ''}`)));
     this.proc = p;
+    // Without -q virsh greets first: a command of our own takes that text out of the way.
+    if (this.opts.headers) this.send(p, ['echo']).catch(() => undefined);
     return p;
+  }
+
+  /** While no command waits, the process does not keep this one alive (a CLI ends when its work is done). */
+  private hold(p: VirshProcess, on: boolean): void {
+    for (const h of [p, p.stdin, p.stderr] as { ref?: () => void; unref?: () => void }[]) (on ? h.ref : h.unref)?.call(h);
   }
 
   /** Run one virsh command (argument array) and resolve with its standard output. */
@@ -92,8 +104,13 @@ export class VirshSession {
     for (const a of args) if (/[\n\r]/.test(a)) return Promise.reject(new TypeError('virsh session: an argument contains a line break'));
     const p = this.proc ?? this.start();
     this.touch();
+    return this.send(p, args);
+  }
+
+  private send(p: VirshProcess, args: readonly string[]): Promise<string> {
     // Every earlier command answered: the output file starts over (virsh appends, O_APPEND).
     if (this.queue.length === 0 && this.outFd !== undefined && this.readPos > 0) { ftruncateSync(this.outFd, 0); this.readPos = 0; }
+    this.hold(p, true);
     const marker = `@@hostdeck-${process.pid}-${++this.seq}@@`;
     const line = args.map(quote).join(' ');
     return new Promise<string>((resolve, reject) => {
@@ -145,6 +162,7 @@ export class VirshSession {
       this.err = this.err.slice(j + errMarker.length);
       this.queue.shift();
       clearTimeout(head.timer);
+      if (this.queue.length === 0 && this.proc) this.hold(this.proc, false);
       // Only virsh's own "error:" lines fail a command: other stderr text (e.g. "Authorization not
       // available..." when virsh finds a terminal but no polkit) is a warning.
       const e = errorLines(err);
@@ -242,9 +260,11 @@ export function cutCommandOutput(out: Buffer, from: number, cmd: { line: string;
     // The start of that line (its prompt).
     while (stop > from && out[stop - 1] !== NL) stop--;
   }
+  // Without -q virsh ends each command's output with an empty line, before its next prompt.
   let start = from;
+  while (start < stop && out[start] === NL) start++;
   const prompt = PROMPTS.find((p) => out.subarray(start, start + p.length).equals(p));
-  if (prompt) start += prompt.length;
+  start = prompt ? start + prompt.length : from;
   const echo = Buffer.from(`${cmd.line}\n`);
   if (stop - start >= echo.length && out.subarray(start, start + echo.length).equals(echo)) start += echo.length;
   return { text: start < stop ? out.toString('utf8', start, stop) : '', next };
