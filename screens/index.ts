@@ -16,6 +16,7 @@ import { supportScreen } from './support/index.ts';
 import { logsScreen } from './logs/index.ts';
 import { diagnosticsScreen } from './diagnostics/index.ts';
 import { hooksScreen } from './hooks/index.ts';
+import { customPropertiesScreen } from './custom-properties/index.ts';
 import { templatesScreen } from './templates/index.ts';
 import { poolsScreen } from './pools/index.ts';
 import { managerScreens } from './data-centers/index.ts';
@@ -41,6 +42,7 @@ export const SCREENS: ScreenDef[] = [
   logsScreen,
   diagnosticsScreen,
   hooksScreen,
+  customPropertiesScreen,
 ];
 
 export const ACTIONS: PaletteAction[] = [];
