@@ -185,6 +185,7 @@ export function makeManagerScreen(kind: ManagerKind) {
       }),
       bind(K.other, { description: spec.other.title, action: () => shell.push(spec.other.id), when: !inForm && !filtering }),
       bind(K.refresh, { action: () => { void reload(); }, when: !inForm && !filtering }),
+      bind(K.properties, { action: () => sel && shell.push('custom-properties', { cluster: sel.name }), when: kind === 'cluster' && !inForm && !filtering && Boolean(sel) }),
       ...(inForm || filtering ? [] : spec.columns.map((c, i): Binding => ({
         keys: [String(i + 1)], description: `Sort by ${c.title}`, footer: false, group: 'Sort',
         action: () => setSort((s) => (s.col === i ? { col: i, desc: !s.desc } : { col: i, desc: false })),

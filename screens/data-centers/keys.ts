@@ -10,6 +10,7 @@ export const MANAGER_KEYS = {
   remove: { keys: ['x', 'delete'], description: 'Remove', dangerous: true, modes: ['list'] },
   other: { keys: ['t'], description: 'Clusters / data centers', modes: ['list'] },
   refresh: { keys: ['r'], description: 'Refresh', modes: ['list'] },
+  properties: { keys: ['P'], description: 'Custom VM properties the cluster allows', modes: ['list'] },
   editField: { keys: ['enter'], description: 'Edit field', modes: ['form'] },
   nextChoice: { keys: ['space'], description: 'Next choice', modes: ['form'] },
   previousField: { keys: ['up', 'k'], description: 'Previous field', modes: ['form'] },

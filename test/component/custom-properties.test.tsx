@@ -25,7 +25,7 @@ function mount(opts: { readOnly?: boolean } = {}) {
     if (!opts.readOnly) await core.customProperties.setRule('Default', { name, regex });
     else services.db.prepare("INSERT INTO cluster_vm_properties (cluster_id, name, regex) SELECT id, ?, ? FROM clusters WHERE name = 'Default'").run(name, regex);
   };
-  return { ui, values, rules, allow, async close() { ui.unmount(); stores.stop(); await services.cleanup(); } };
+  return { ui, core, values, rules, allow, async close() { ui.unmount(); stores.stop(); await services.cleanup(); } };
 }
 
 async function openVm(env: ReturnType<typeof mount>) {
@@ -63,6 +63,35 @@ describe('Custom properties screen', () => {
     await env.ui.press('y');
     await env.ui.waitFor(/› sap_agent +- +\(true\|false\)/);
     assert.deepEqual(env.values(), []);
+  });
+
+  it('P on a cluster: n allows a name (a bad regular expression is marked on its field, nothing saved); Ctrl-D refuses while a VM has it, naming the VM', async () => {
+    env = mount();
+    await env.ui.press(':');
+    await env.ui.type('cluster');
+    await env.ui.press(KEYS.enter);
+    await env.ui.waitFor(/Default/);
+    await env.ui.press('P');
+    await env.ui.waitFor('Custom properties allowed in cluster Default');
+    await env.ui.waitFor('No custom property is allowed yet: n allows one.');
+    await env.ui.press('n');
+    await env.ui.waitFor('Allow a new property');
+    await env.ui.type('vhost');
+    await env.ui.press(KEYS.enter);
+    await env.ui.type('[a-z');
+    await env.ui.press(KEYS.enter);
+    await env.ui.waitFor(/is not a valid regular expression/);
+    assert.deepEqual(env.rules(), []);
+    await env.ui.type(']+');
+    await env.ui.press(KEYS.enter);
+    await env.ui.waitFor(/› vhost +\[a-z\]\+/);
+    assert.deepEqual(env.rules(), ['vhost=[a-z]+']);
+    await env.core.customProperties.setOnVm('test', { set: { vhost: 'net' } });
+    await env.ui.press('\x04');
+    await env.ui.waitFor('Stop allowing vhost in cluster Default?');
+    await env.ui.press('y');
+    await env.ui.waitFor('VMs of cluster Default still have vhost: test');
+    assert.deepEqual(env.rules(), ['vhost=[a-z]+']);
   });
 
   it('a VM whose cluster allows nothing says where to allow one', async () => {
