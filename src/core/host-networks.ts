@@ -9,7 +9,8 @@
 import { diffConfig, type DiffLine } from '../domain/net/diff.ts';
 import { applyChanges, type NetChange, type NetConfig } from '../domain/net/model.ts';
 import { carrierOf, planAttach, planDetach, type HostAttachment, type HostNetworkSpec } from '../domain/host-networks.ts';
-import { InvalidInputError, WrongStateError } from '../domain/errors.ts';
+import { InvalidInputError, WrongStateError, type FieldError } from '../domain/errors.ts';
+import { ifaceNameRule } from '../domain/net/validate.ts';
 import { managerRepo } from '../manager/repos/manager-model.ts';
 import { logicalNetworkRepo, type LogicalNetworkRow } from '../manager/repos/logical-networks.ts';
 import { hostNetworkRepo } from '../manager/repos/host-networks.ts';
@@ -127,11 +128,18 @@ export function createHostNetworkUseCases(ctx: CoreContext, net: NetworkUseCases
     ({ network: n.name, iface, device, changes, current, diff: diffConfig(current, applyChanges(current, changes)) });
 
   async function attachPlan(input: HostNetworkInput): Promise<HostNetworkPlan> {
-    // Both values are checked before either is looked up, so one message names every missing field.
-    const missing = (['network', 'iface'] as const).filter((f) => !(input[f] ?? '').trim());
-    if (missing.length) throw new InvalidInputError(missing.map((f) => ({ field: f, message: `${f === 'iface' ? 'interface' : 'network'}: is required` })));
-    const n = mustNetwork(input.network!.trim());
-    const iface = input.iface!.trim();
+    // Both values are checked before anything is read, so one refusal names every field that breaks a rule.
+    const key = (input.network ?? '').trim();
+    const iface = (input.iface ?? '').trim();
+    const found = key ? lrepo.network(key) : undefined;
+    const ifaceRule = iface ? ifaceNameRule(iface) : 'is required';
+    const errors: FieldError[] = [
+      ...(key ? [] : [{ field: 'network', message: 'network: is required' }]),
+      ...(key && !found ? [{ field: 'network', message: `network: no logical network ${JSON.stringify(key)} (see hostdeck network list)` }] : []),
+      ...(ifaceRule ? [{ field: 'iface', message: `interface: ${ifaceRule}` }] : []),
+    ];
+    if (errors.length || !found) throw new InvalidInputError(errors);
+    const n = found;
     const c = hostCluster();
     if (!c) throw new WrongStateError('this host is in no cluster: a logical network is attached to a host of its data center (hostdeck manager init)');
     if (n.dataCenterId !== c.dataCenterId) {
