@@ -28,7 +28,7 @@ export interface HookUseCases {
 export interface HookedAction {
   action: HookAction;
   /** The object the action's events name: the hooks' warnings are filed under it. */
-  object: { source: 'vm' | 'network'; type: string; id: string };
+  object: { source: 'vm' | 'network' | 'host'; type: string; id: string };
   /** Variables besides HOSTDECK_HOOK_POINT (a VM's name, UUID and its custom properties); read only when a hook runs. */
   env: () => Promise<Record<string, string>>;
   /** The domain XML before-hooks get (and may rewrite when `rewrite` is set). */
@@ -82,7 +82,7 @@ export async function aroundHooks<T>(settings: HookSettings | undefined, events:
  * starts from, for start), and as it is after it for the after-hooks.
  */
 export function aroundVmHooks<T>(ctx: CoreContext, action: Extract<HookAction, `vm_${string}`>, name: string, act: (rewritten?: string) => Promise<T>,
-  extra: { env?: Record<string, string>; rewrite?: boolean } = {}): Promise<T> {
+  extra: { env?: Record<string, string> } = {}): Promise<T> {
   const settings = ctx.infra.config.hooks;
   if (!settings?.enabled) return act();
   const virt = () => ctx.infra.virt;
@@ -99,7 +99,7 @@ export function aroundVmHooks<T>(ctx: CoreContext, action: Extract<HookAction, `
     return { ...props, ...extra.env, HOSTDECK_VM_NAME: name, HOSTDECK_VM_UUID: id };
   };
   return aroundHooks(settings, () => ctx.infra.events, {
-    action, object: { source: 'vm', type: 'vm', id: name }, env, rewrite: action === 'vm_start' && extra.rewrite !== false,
+    action, object: { source: 'vm', type: 'vm', id: name }, env, rewrite: action === 'vm_start',
     beforeXml,
     afterXml: () => virt().domainGetXml(name),
   }, act);

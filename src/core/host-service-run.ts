@@ -4,9 +4,11 @@
 // stopping the others), and on stop let the runs in flight end, give the lock
 // back and say so. Its events are hostdeck's own work: the system principal.
 import { WrongStateError } from '../domain/errors.ts';
+import { HookError } from '../domain/hooks.ts';
 import { processIdentity, processRuns } from '../host/process-identity.ts';
 import { hostServiceRepo, type ServiceLock } from '../manager/repos/host-service.ts';
 import type { EventInput } from '../manager/events.ts';
+import { aroundHooks } from './hooks.ts';
 import { systemPrincipal } from './principal.ts';
 import { fileLog } from './storage-connections.ts';
 import { SERVICE_DUTIES, type DutyDef } from './service-duties.ts';
@@ -35,18 +37,31 @@ export async function runHostService(ctx: CoreContext, core: Core, opts: ServeOp
   const lock: ServiceLock = { pid, since: new Date().toISOString(), duties: duties.map((d) => ({ id: d.id, ...(every(d) ? { everyMs: every(d) } : {}) })) };
   const identity = processIdentity(pid);
   if (identity) lock.identity = identity;
-  const claim = repo.claim(lock, (held) => processRuns(held.pid, held.identity));
-  if (!claim.claimed) {
-    throw new WrongStateError(`the host service already runs for ${infra.config.dbPath} (pid ${claim.holder.pid}, since ${claim.holder.since}); stop it with hostdeck service stop`);
-  }
-  if (claim.tookOverFrom) {
-    const msg = `Host service took over the lock of pid ${claim.tookOverFrom.pid} (running since ${claim.tookOverFrom.since}), which no longer runs`;
-    log(msg);
-    event({ severity: 'warning', message: msg });
-  }
   const plan = duties.map((d) => `${d.id} (${every(d) === undefined ? 'at start' : `every ${every(d)! / 1000} s`})`).join(', ');
-  log(`host service started, pid ${pid}, state DB ${infra.config.dbPath}; duties: ${plan}`);
-  event({ severity: 'info', result: 'success', message: `Host service started (pid ${pid}); duties: ${plan}` });
+  // Between the before_service_start and after_service_start hooks: a failing before-hook keeps the service from starting.
+  await aroundHooks(infra.config.hooks, () => infra.events, {
+    action: 'service_start', object: { source: 'host', type: 'host-service', id: `pid ${pid}` },
+    env: async () => ({ HOSTDECK_SERVICE_PID: String(pid), HOSTDECK_DB: infra.config.dbPath }),
+  }, async () => {
+    const claim = repo.claim(lock, (held) => processRuns(held.pid, held.identity));
+    if (!claim.claimed) {
+      throw new WrongStateError(`the host service already runs for ${infra.config.dbPath} (pid ${claim.holder.pid}, since ${claim.holder.since}); stop it with hostdeck service stop`);
+    }
+    if (claim.tookOverFrom) {
+      const msg = `Host service took over the lock of pid ${claim.tookOverFrom.pid} (running since ${claim.tookOverFrom.since}), which no longer runs`;
+      log(msg);
+      event({ severity: 'warning', message: msg });
+    }
+    log(`host service started, pid ${pid}, state DB ${infra.config.dbPath}; duties: ${plan}`);
+    event({ severity: 'info', result: 'success', message: `Host service started (pid ${pid}); duties: ${plan}` });
+  }).catch((e: unknown) => {
+    // A hook refused the start (the lock is not taken): say so where the operator looks.
+    if (e instanceof HookError) {
+      log(`host service not started: ${e.message}`);
+      event({ severity: 'error', result: 'failure', message: `Host service not started: ${e.message}` });
+    }
+    throw e;
+  });
 
   const stopped = () => opts.stop.aborted;
   const timers = new Set<NodeJS.Timeout>();

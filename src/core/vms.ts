@@ -131,20 +131,22 @@ export function createVmUseCases(ctx: CoreContext) {
 
     // ---- actions ----
     create: async (input: VmCreateInput, opts: CreateOptions = {}): Promise<CreateResult> => (await creation()).vmCreate(ctx, input, opts),
-    /** Between the before_vm_start and after_vm_start hooks; a VM with saved memory starts from it, so its hooks' XML rewrite is not used. */
+    /** Between the before_vm_start and after_vm_start hooks; a VM with saved memory restores from it, between the vm_restore hooks. */
     start: (name: string) => ctx.door.act('vm.start', { id: name }, { message: `Start VM ${name}` }, async () => {
       const vm = await vmInfo(ctx, name);
       need('start', name, vmCanStart(vm));
       await (await import('./manager-vms.ts')).checkVmStart(ctx, vm);
-      await aroundVmHooks(ctx, 'vm_start', name, (xml) => (xml ? virt().domainStartWithXml(xml) : virt().domainStart(name)), { rewrite: !vm.managedSave });
+      // A VM with saved memory resumes from it: that is a restore to its hooks (VDSM's dehibernate), with no XML to rewrite.
+      if (vm.managedSave) await aroundVmHooks(ctx, 'vm_restore', name, () => virt().domainStart(name));
+      else await aroundVmHooks(ctx, 'vm_start', name, (xml) => (xml ? virt().domainStartWithXml(xml) : virt().domainStart(name)));
     }),
     reboot: (name: string) => ctx.door.act('vm.reboot', { id: name }, { message: `Reboot VM ${name}` }, whenAvailable(name, 'reboot', vmCanReboot, () => virt().domainReboot(name))),
     forceOff: (name: string) => ctx.door.act('vm.force-off', { id: name }, { message: `Force off VM ${name}` }, whenAvailable(name, 'force off', vmCanPowerOff, () => aroundVmHooks(ctx, 'vm_destroy', name, () => virt().domainDestroy(name)))),
     pause: (name: string) => ctx.door.act('vm.pause', { id: name }, { message: `Pause VM ${name}` }, whenAvailable(name, 'pause', vmCanPause, () => aroundVmHooks(ctx, 'vm_pause', name, () => virt().domainSuspend(name)))),
     resume: (name: string) => ctx.door.act('vm.resume', { id: name }, { message: `Resume VM ${name}` }, whenAvailable(name, 'resume', vmCanResume, () => aroundVmHooks(ctx, 'vm_resume', name, () => virt().domainResume(name)))),
     /** Save memory to libvirt's managed save image and stop; the next start (restore) resumes it. */
-    save: (name: string) => ctx.door.act('vm.save', { id: name }, { message: `Save VM ${name}` }, whenAvailable(name, 'save', vmCanSave, () => virt().domainManagedSave(name))),
-    restore: (name: string) => ctx.door.act('vm.restore', { id: name }, { message: `Restore VM ${name}` }, whenAvailable(name, 'restore', vmCanRestore, () => virt().domainStart(name))),
+    save: (name: string) => ctx.door.act('vm.save', { id: name }, { message: `Save VM ${name}` }, whenAvailable(name, 'save', vmCanSave, () => aroundVmHooks(ctx, 'vm_save', name, () => virt().domainManagedSave(name)))),
+    restore: (name: string) => ctx.door.act('vm.restore', { id: name }, { message: `Restore VM ${name}` }, whenAvailable(name, 'restore', vmCanRestore, () => aroundVmHooks(ctx, 'vm_restore', name, () => virt().domainStart(name)))),
     setAutostart: (name: string, on: boolean) => ctx.door.act('vm.autostart', { id: name }, { message: `${on ? 'Enable' : 'Disable'} autostart of VM ${name}` },
       whenAvailable(name, on ? 'enable autostart of' : 'disable autostart of', vmCanAutostart, () => virt().domainSetAutostart(name, on))),
 

@@ -6,7 +6,7 @@
 import { CoreError, InvalidInputError, type ErrorCategory } from './errors.ts';
 
 /** The actions hooks run around; each has a before_<action> and an after_<action> directory. */
-export const HOOK_ACTIONS = ['vm_start', 'vm_shutdown', 'vm_destroy', 'vm_pause', 'vm_resume', 'vm_snapshot', 'network_setup'] as const;
+export const HOOK_ACTIONS = ['vm_start', 'vm_shutdown', 'vm_destroy', 'vm_pause', 'vm_resume', 'vm_save', 'vm_restore', 'vm_snapshot', 'network_setup', 'service_start'] as const;
 export type HookAction = (typeof HOOK_ACTIONS)[number];
 export type HookPoint = `${'before' | 'after'}_${HookAction}`;
 

@@ -9,7 +9,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testServices } from '../lib/services.ts';
 import { SYSTEM_URI } from '../lib/guest.ts';
@@ -42,8 +42,8 @@ describe('the host service as real processes', { timeout: 300_000 }, () => {
   const running = new Set<ChildProcess>();
 
   /** A hostdeck process (the CLI's entry through tsx), its output collected. */
-  function hostdeck(args: string[]): { child: ChildProcess; done: Promise<Done> } {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  function hostdeck(args: string[], extraEnv: Record<string, string> = {}): { child: ChildProcess; done: Promise<Done> } {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.tsx', ...args], { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(child);
     let out = '';
     let err = '';
@@ -198,5 +198,30 @@ describe('the host service as real processes', { timeout: 300_000 }, () => {
     assert.ok(names.has('cli-0') && names.has('cli-1'));
     for (let n = 0; n < 4; n++) assert.equal(s.events.list({ limit: 100_000 }).filter((e) => e.user === `writer${n}` && e.result === 'success').length, PER, `writer${n}'s events`);
     assert.doesNotMatch(readFileSync(s.config.logFile, 'utf8'), /could not (record|write|release)/);
+  });
+
+  it('the service start runs between the before_service_start and after_service_start hooks: a failing before-hook keeps it from starting, with its message and an event', async () => {
+    const hooks = join(s.dir, 'hooks');
+    const log = join(s.dir, 'service-hooks.log');
+    const script = (point: string, body: string) => {
+      mkdirSync(join(hooks, point), { recursive: true, mode: 0o755 });
+      writeFileSync(join(hooks, point, '10-check'), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    };
+    chmodSync(s.dir, 0o755);
+    script('before_service_start', 'echo "licence server unreachable" >&2\nexit 4');
+    const refused = await hostdeck(['serve'], { HOSTDECK_HOOKS_DIR: hooks }).done;
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /before_service_start hook 10-check: exited with code 4: licence server unreachable/);
+    assert.equal((await status()).running, false, 'no lock was taken');
+    assert.equal(events('Host service not started').length, 1);
+
+    script('before_service_start', `echo "$HOSTDECK_HOOK_POINT $HOSTDECK_SERVICE_PID" >> ${log}`);
+    script('after_service_start', `echo "$HOSTDECK_HOOK_POINT $HOSTDECK_SERVICE_PID" >> ${log}`);
+    const p = hostdeck(['serve'], { HOSTDECK_HOOKS_DIR: hooks });
+    await until('the service to take its lock', () => core.hostService.status(), (st) => st.running && st.pid === p.child.pid);
+    await until('the after-hook', () => (existsSync(log) ? readFileSync(log, 'utf8') : ''), (t) => t.includes('after_service_start'));
+    assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n'), [`before_service_start ${p.child.pid}`, `after_service_start ${p.child.pid}`]);
+    p.child.kill('SIGTERM');
+    assert.equal((await p.done).code, 0);
   });
 });

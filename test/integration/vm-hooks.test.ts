@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testServices } from '../lib/services.ts';
 import { processRunning } from '../lib/process-state.ts';
-import { defineGuest, guestImage, guestName, removeGuests, removeStaleGuests, SYSTEM_URI } from '../lib/guest.ts';
+import { defineGuest, guestImage, guestName, removeGuests, removeStaleGuests, SYSTEM_URI, waitForState } from '../lib/guest.ts';
 import { domstate, tinyInput, virsh, virshTry } from '../lib/lifecycle.ts';
 import { createCore } from '../../src/core/index.ts';
 import { categoryOf } from '../../src/domain/errors.ts';
@@ -161,6 +161,26 @@ describe('hooks around VM actions on the real libvirtd', () => {
       await core.customProperties.setOnVm(vm, { unset: ['sap_agent'] }).catch(() => undefined);
       await core.customProperties.removeRule('Default', 'sap_agent');
     }
+  });
+
+  it('save runs the vm_save hooks; starting the saved VM is a restore to its hooks (vm_restore, not vm_start); a failing before_vm_save hook keeps it running', async () => {
+    for (const point of ['before_vm_save', 'after_vm_save', 'before_vm_restore', 'after_vm_restore', 'before_vm_start'] as const) {
+      hook(point, '10-log', `echo "$HOSTDECK_HOOK_POINT" >> ${afterLog}`);
+    }
+    await core.vms.start(vm);
+    await waitForState(vm, ['running']);
+    rmSync(afterLog, { force: true });
+    hook('before_vm_save', '20-busy', 'echo "backup in progress" >&2\nexit 2');
+    await assert.rejects(core.vms.save(vm), /before_vm_save hook 20-busy: exited with code 2: backup in progress/);
+    assert.equal(await domstate(vm), 'running');
+    rmSync(join(hooksRoot, 'before_vm_save', '20-busy'));
+    await core.vms.save(vm);
+    assert.equal(await domstate(vm), 'shut off');
+    await core.vms.start(vm);
+    assert.equal(await domstate(vm), 'running');
+    await core.vms.forceOff(vm);
+    assert.deepEqual(readFileSync(afterLog, 'utf8').trim().split('\n'), ['before_vm_save', 'before_vm_save', 'after_vm_save', 'before_vm_restore', 'after_vm_restore']);
+    rmSync(afterLog, { force: true });
   });
 
   it('snapshot hooks are told the action and the snapshot; a failing before_vm_snapshot hook keeps the snapshot', async () => {
