@@ -43,7 +43,11 @@ export function createDiagnosticsUseCases(ctx: CoreContext, limitMs = CHECK_LIMI
     const name = hostname();
     return [
       { id: 'virtualization', title: 'Virtualization (KVM)', run: async () => rules.virtualizationCheck(await system.virtCapability(parseCpuinfo(await text('/proc/cpuinfo')).flags)) },
-      { id: 'cpu-flags', title: 'CPU flags', run: async () => rules.cpuFlagsCheck() },
+      { id: 'cpu-flags', title: 'CPU flags', run: async () => {
+        const [{ hostClusterOf, hostCpuFacts }, { managerRepo }, { cpuProblem }] = await Promise.all([import('./manager.ts'), import('../manager/repos/manager-model.ts'), import('../domain/vm-devices.ts')]);
+        const c = hostClusterOf(managerRepo(ctx.infra.db));
+        return rules.cpuFlagsCheck(c, c ? cpuProblem(c.cpuType, await hostCpuFacts(ctx)) : undefined);
+      } },
       { id: 'memory', title: 'Memory and swap', run: async () => rules.memoryCheck(parseMeminfo(await text('/proc/meminfo'))) },
       { id: 'disk', title: 'Disk space', run: async () => {
         // File domains live in a directory under their mount; block domains are volume groups (no path to statfs).

@@ -103,25 +103,31 @@ const DC_PLACEHOLDER = { name: 'placeholder', description: '', storageType: 'sha
 const notFound = (what: string, key: string, hint: string) => new NotFoundError(`${what}: no ${what} ${JSON.stringify(key)} (see ${hint})`);
 const invalid = (field: string, message: string) => new InvalidInputError([{ field, message }]);
 
+/** What this host's libvirt and QEMU run, for a cluster's CPU type (the checks of cluster forms, host status, diagnostics). */
+export async function hostCpuFacts(ctx: CoreContext): Promise<MachineFacts> {
+  // VM creation's module is loaded when first needed (the console's first frame does not).
+  const { capabilities, machineFacts, plainMachines } = await import('./vm-create.ts');
+  const caps = await capabilities(ctx);
+  const machines = plainMachines(caps.machines.length ? caps.machines : [...MACHINES_DEFAULT]);
+  return machineFacts(ctx, machines.includes('pc') ? 'pc' : machines[0] ?? 'pc');
+}
+
+/** The cluster this host is in (Default until it joins another). */
+export function hostClusterOf(repo: ReturnType<typeof managerRepo>): ClusterRow | undefined {
+  const id = repo.hostClusterId();
+  return (id ? repo.cluster(id) : undefined) ?? repo.defaultCluster();
+}
+
 export function createManagerUseCases(ctx: CoreContext): ManagerUseCases {
   const { door } = ctx;
   const db = ctx.infra.db;
   const repo = managerRepo(db);
 
-  async function cpuFacts(): Promise<MachineFacts> {
-    // VM creation's module is loaded when first needed (the console's first frame does not).
-    const { capabilities, machineFacts, plainMachines } = await import('./vm-create.ts');
-    const caps = await capabilities(ctx);
-    const machines = plainMachines(caps.machines.length ? caps.machines : [...MACHINES_DEFAULT]);
-    return machineFacts(ctx, machines.includes('pc') ? 'pc' : machines[0] ?? 'pc');
-  }
+  const cpuFacts = () => hostCpuFacts(ctx);
 
   const mustDc = (key: string) => repo.dataCenter(key) ?? (() => { throw notFound('data center', key, 'hostdeck dc list'); })();
   const mustCluster = (key: string) => repo.cluster(key) ?? (() => { throw notFound('cluster', key, 'hostdeck cluster list'); })();
-  const hostCluster = (): ClusterRow | undefined => {
-    const id = repo.hostClusterId();
-    return (id ? repo.cluster(id) : undefined) ?? repo.defaultCluster();
-  };
+  const hostCluster = () => hostClusterOf(repo);
 
   async function hostState(): Promise<{ status: HostStatus; reason?: string }> {
     if (repo.hostInMaintenance()) return { status: 'Maintenance' };

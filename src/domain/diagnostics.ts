@@ -32,9 +32,19 @@ export function virtualizationCheck(v: { usable: boolean; accel: 'kvm' | 'tcg'; 
     'Enable VT-x/AMD-V in the firmware (or nested virtualization on the hypervisor under this host), then load the kvm_intel or kvm_amd module');
 }
 
-/** hostdeck's VMs use QEMU's default CPU model unless one is named; there are no clusters with a CPU type yet. */
-export function cpuFlagsCheck(): CheckResult {
-  return r('cpu-flags', 'CPU flags of the cluster CPU type', 'not-applicable', 'there are no clusters (and no cluster CPU type) yet; VMs use QEMU\'s default CPU model, which any x86-64 CPU runs');
+/**
+ * Whether this host runs its cluster's CPU type (the CPU model its VMs get): as
+ * oVirt, a host whose CPU lacks the cluster type's flags is NonOperational.
+ * `problem` is why QEMU here cannot run that type, when it cannot.
+ */
+export function cpuFlagsCheck(cluster: { name: string; cpuType: string } | undefined, problem: string | undefined): CheckResult {
+  const t = 'CPU flags of the cluster CPU type';
+  if (!cluster) return r('cpu-flags', t, 'not-applicable', 'this host is in no cluster, so no CPU type is asked of it');
+  if (problem) {
+    return r('cpu-flags', t, 'failed', `cluster ${cluster.name}'s CPU type ${cluster.cpuType}: ${problem}; the host is NonOperational and its VMs of that type do not start`,
+      `Give the cluster a CPU type this host runs (hostdeck cluster cpu-types lists them; hostdeck cluster edit ${cluster.name} --cpu-type TYPE), or move the host to a cluster whose type it runs`);
+  }
+  return r('cpu-flags', t, 'ok', `this host runs cluster ${cluster.name}'s CPU type ${cluster.cpuType}, the CPU model its VMs get`);
 }
 
 export const MEMORY_LOW_PERCENT = 10;

@@ -16,6 +16,7 @@ import type { CheckResult } from '../../src/domain/diagnostics.ts';
 import type { MtuPathResult } from '../../src/domain/net/test-targets.ts';
 import { testDoor } from '../lib/door.ts';
 import { testServices } from '../lib/services.ts';
+import { openDatabase } from '../../src/manager/db.ts';
 
 let dir = '';
 const savedLog = process.env.HOSTDECK_LOG;
@@ -50,8 +51,27 @@ describe('hostdeck diagnose', () => {
     // A fresh state DB: not registered, no storage domain.
     assert.equal(by.get('cert')!.status, 'not-applicable');
     assert.equal(by.get('storage-domains')!.status, 'not-applicable');
+    assert.equal(by.get('cpu-flags')!.status, 'ok');
+    assert.match(by.get('cpu-flags')!.detail, /this host runs cluster Default's CPU type \S+, the CPU model its VMs get/);
     assert.equal(summary.failed, checks.filter((c) => c.status === 'failed').length);
     assert.equal(r.code, summary.failed ? 1 : 0);
+  });
+
+  it("a cluster CPU type QEMU here cannot run fails the CPU flags check, naming the type, with the fix", async () => {
+    // The core refuses such a type, so it is put in the state DB as an older host's cluster could carry it.
+    const db = openDatabase(join(dir, 'state.db'));
+    try { db.prepare("UPDATE clusters SET cpu_type = 'NoSuchCpu9' WHERE name = 'Default'").run(); } finally { db.close(); }
+    try {
+      const { code, out } = await hostdeck('diagnose', '--json');
+      const c = (JSON.parse(out) as { checks: CheckResult[] }).checks.find((x) => x.id === 'cpu-flags')!;
+      assert.equal(c.status, 'failed');
+      assert.match(c.detail, /cluster Default's CPU type NoSuchCpu9: QEMU here has no usable CPU model 'NoSuchCpu9'/);
+      assert.match(c.fix!, /hostdeck cluster edit Default --cpu-type TYPE/);
+      assert.equal(code, 1);
+    } finally {
+      const back = openDatabase(join(dir, 'state.db'));
+      try { back.prepare("UPDATE clusters SET cpu_type = 'host-model' WHERE name = 'Default'").run(); } finally { back.close(); }
+    }
   });
 
   it('a failed check (libvirtd not reachable at the URI given) makes the exit status 1, with the fix', async () => {

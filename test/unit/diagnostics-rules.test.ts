@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  certCheck, checkSummary, diskCheck, dnsCheck, libvirtCheck, memoryCheck, nicCheck, serviceCheck, storageDomainsCheck, timeCheck, virtualizationCheck,
+  certCheck, checkSummary, cpuFlagsCheck, diskCheck, dnsCheck, libvirtCheck, memoryCheck, nicCheck, serviceCheck, storageDomainsCheck, timeCheck, virtualizationCheck,
 } from '../../src/domain/diagnostics.ts';
 import { parseMeminfo } from '../../src/domain/host-io.ts';
 import { mtuError, mtuPayload } from '../../src/domain/net/test-targets.ts';
@@ -23,6 +23,15 @@ describe('diagnostics rules', () => {
     assert.match(w.detail, /CPU has no vmx\/svm.*emulated/);
     assert.match(w.fix!, /VT-x\/AMD-V/);
     assert.equal(virtualizationCheck({ usable: true, accel: 'kvm' }).status, 'ok');
+  });
+
+  it('CPU flags: a host in no cluster is not asked; a cluster type QEMU here cannot run fails with the fix; one it runs is ok', () => {
+    assert.equal(cpuFlagsCheck(undefined, undefined).status, 'not-applicable');
+    const bad = cpuFlagsCheck({ name: 'prod', cpuType: 'Icelake-Server' }, 'QEMU here has no usable CPU model');
+    assert.equal(bad.status, 'failed');
+    assert.match(bad.detail, /cluster prod's CPU type Icelake-Server: QEMU here has no usable CPU model; the host is NonOperational/);
+    assert.match(bad.fix!, /hostdeck cluster edit prod --cpu-type TYPE/);
+    assert.deepEqual([cpuFlagsCheck({ name: 'prod', cpuType: 'qemu64' }, undefined).status], ['ok']);
   });
 
   it('memory: this host\'s meminfo is ok; little available memory is a warning, almost none a failure', () => {
