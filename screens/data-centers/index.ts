@@ -1,6 +1,8 @@
 // The data center and cluster screens as data, for screens/index.ts: one
-// component (Manager.tsx) in its own chunk, opened on either list.
+// component (Manager.tsx) in its own chunk, opened on either list; and the
+// Host screen beside them.
 import type { ScreenDef } from '../../src/app/types.ts';
+import { hostScreen } from '../manager-host/index.ts';
 
 export const managerScreens: ScreenDef[] = [
   {
@@ -17,4 +19,6 @@ export const managerScreens: ScreenDef[] = [
     description: 'Clusters: CPU type, memory over-commit, their VMs and this host; create, edit, remove.',
     load: () => import('./Manager.tsx').then((m) => m.makeManagerScreen('cluster')),
   },
+  // This host as the manager's host object, the tab between Clusters and Networks.
+  hostScreen,
 ];
