@@ -4,29 +4,14 @@
 // VM's values are checked against its cluster's rules, all or none set; bad
 // input exits 2 naming the property and the rule with nothing written and a
 // failure event; a rule VMs use is not removed nor narrowed past their values.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runMain, type CliRun } from '../lib/cli-main.ts';
+import { scratchCli, type CliRun } from '../lib/cli-main.ts';
 import { openDatabase } from '../../src/manager/db.ts';
 
-let dir = '';
-let logBefore: string | undefined;
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'hostdeck-property-cli-'));
-  logBefore = process.env.HOSTDECK_LOG;
-  process.env.HOSTDECK_LOG = join(dir, 'hostdeck.log');
-});
-after(() => {
-  if (logBefore === undefined) delete process.env.HOSTDECK_LOG; else process.env.HOSTDECK_LOG = logBefore;
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const hostdeck = (...argv: string[]): Promise<CliRun> => runMain(join(dir, 'state.db'), 'test:///default', argv);
+const { hostdeck, dbPath } = scratchCli('hostdeck-property-cli-');
 const query = <T>(sql: string): T[] => {
-  const db = openDatabase(join(dir, 'state.db'));
+  const db = openDatabase(dbPath());
   try { return db.prepare(sql).all() as T[]; } finally { db.close(); }
 };
 const values = () => query<{ name: string; value: string }>('SELECT name, value FROM vm_custom_properties ORDER BY name').map((r) => `${r.name}=${r.value}`);

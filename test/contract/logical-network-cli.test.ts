@@ -3,29 +3,14 @@
 // driver: exit 0 with --json listings, exit 2 naming the option and the rule
 // with nothing created, exit 1 for a refusal naming what holds the network,
 // read-only mode changing nothing; `vm create --nic profile=` names --nic.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runMain, type CliRun } from '../lib/cli-main.ts';
+import { scratchCli, type CliRun } from '../lib/cli-main.ts';
 import { openDatabase } from '../../src/manager/db.ts';
 
-let dir = '';
-let logBefore: string | undefined;
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'hostdeck-lnet-cli-'));
-  logBefore = process.env.HOSTDECK_LOG;
-  process.env.HOSTDECK_LOG = join(dir, 'hostdeck.log');
-});
-after(() => {
-  if (logBefore === undefined) delete process.env.HOSTDECK_LOG; else process.env.HOSTDECK_LOG = logBefore;
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const hostdeck = (...argv: string[]): Promise<CliRun> => runMain(join(dir, 'state.db'), 'test:///default', argv);
+const { hostdeck, dbPath } = scratchCli('hostdeck-lnet-cli-');
 const count = (table: string) => {
-  const db = openDatabase(join(dir, 'state.db'));
+  const db = openDatabase(dbPath());
   try { return db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number; } finally { db.close(); }
 };
 const json = <T>(r: CliRun): T => { assert.equal(r.code, 0, r.err); return JSON.parse(r.out) as T; };

@@ -3,31 +3,16 @@
 // and the rule (nothing created), exit 1 for a refusal (what holds it named),
 // read-only mode changing nothing; and this host's maintenance with the test
 // driver's running VM (a real shutdown there, none of the machine's VMs).
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runMain, type CliRun } from '../lib/cli-main.ts';
+import { scratchCli, type CliRun } from '../lib/cli-main.ts';
 import { testServices } from '../lib/services.ts';
 import { createCore } from '../../src/core/index.ts';
 import { openDatabase } from '../../src/manager/db.ts';
 
-let dir = '';
-let logBefore: string | undefined;
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'hostdeck-manager-cli-'));
-  logBefore = process.env.HOSTDECK_LOG;
-  process.env.HOSTDECK_LOG = join(dir, 'hostdeck.log');
-});
-after(() => {
-  if (logBefore === undefined) delete process.env.HOSTDECK_LOG; else process.env.HOSTDECK_LOG = logBefore;
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const hostdeck = (...argv: string[]): Promise<CliRun> => runMain(join(dir, 'state.db'), 'test:///default', argv);
+const { hostdeck, dbPath } = scratchCli('hostdeck-manager-cli-');
 const count = (table: string) => {
-  const db = openDatabase(join(dir, 'state.db'));
+  const db = openDatabase(dbPath());
   try { return db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number; } finally { db.close(); }
 };
 const json = <T>(r: CliRun): T => { assert.equal(r.code, 0, r.err); return JSON.parse(r.out) as T; };
