@@ -21,6 +21,7 @@ import { templatesScreen } from './templates/index.ts';
 import { poolsScreen } from './pools/index.ts';
 import { managerScreens } from './data-centers/index.ts';
 import { logicalNetworksScreen } from './logical-networks/index.ts';
+import { hostNetworksScreen } from './host-networks/index.ts';
 
 export const SCREENS: ScreenDef[] = [
   dashboardScreen,
@@ -34,6 +35,7 @@ export const SCREENS: ScreenDef[] = [
   ...managerScreens,
   ...networkScreens,
   logicalNetworksScreen,
+  hostNetworksScreen,
   storageDomainsScreen,
   storageConnectionsScreen,
   templatesScreen,
