@@ -8,10 +8,9 @@ import { Box, Text } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import { managerTabBindings } from '../../src/app/manager-tabs.ts';
 import { ManagerTabs } from '../../src/ui/ManagerTabs.tsx';
-import { useSelection } from '../../src/app/list.ts';
+import { compareBy, useFilteredList } from '../../src/app/filtered-list.ts';
 import { useScreenState } from '../../src/app/screen-state.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
-import { makeFilter } from '../../src/domain/filter.ts';
 import { COMPATIBILITY_VERSIONS, STORAGE_TYPES, cpuFollowers } from '../../src/domain/manager.ts';
 import type { ClusterView, DataCenterView } from '../../src/core/manager.ts';
 import { errorNotice } from '../../src/ui/error-notice.ts';
@@ -22,7 +21,7 @@ import { useFilterLine } from '../../src/app/filter-line.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { FormView, useForm, type FormField } from '../storage-domains/Form.tsx';
-import { formBindings, showRefusal, sortedRows } from './manager-form.ts';
+import { formBindings, showRefusal } from './manager-form.ts';
 import { MANAGER_KEYS as K } from './keys.ts';
 
 export type ManagerKind = 'dc' | 'cluster';
@@ -122,15 +121,10 @@ export function makeManagerScreen(kind: ManagerKind) {
     }, [m]);
     useEffect(() => { void reload(); }, [reload]);
 
-    const rowFilter = useMemo(() => makeFilter(filter), [filter]);
-    const shown = useMemo(() => {
-      const col = spec.columns[sort.col] ?? spec.columns[0]!;
-      return sortedRows(rows ?? [], col.sort, sort.desc, (r) => Boolean(rowFilter.error) || rowFilter.test(spec.filterText(r)));
-    }, [rows, rowFilter, sort]);
-    const keys = useMemo(() => shown.map((r) => r.name), [shown]);
-    const tableH = Math.max(4, Math.min(shown.length + 2, shell.size.rows - 11));
-    const { selected, bindings: nav } = useSelection(keys, tableH - 1);
-    const sel = shown.find((r) => r.name === selected);
+    const { shown, sel, nav, tableH, filterError } = useFilteredList(rows, {
+      filter, text: spec.filterText, compare: compareBy((spec.columns[sort.col] ?? spec.columns[0]!).sort, sort.desc), orderBy: `${sort.col} ${sort.desc}`,
+      key: (r) => r.name, height: (n) => Math.max(4, Math.min(n + 2, shell.size.rows - 11)),
+    });
     const fields = useMemo(() => spec.fields({ dataCenters: dcNames }), [dcNames]);
     const inForm = mode !== 'list';
 
@@ -206,7 +200,7 @@ export function makeManagerScreen(kind: ManagerKind) {
         </Box>
       );
     }
-    const refused = filtering && rowFilter.error ? `filter: ${rowFilter.error}` : undefined;
+    const refused = filtering && filterError ? `filter: ${filterError}` : undefined;
     return (
       <Box flexDirection="column" height={shell.size.rows} paddingX={1} overflow="hidden">
         <ManagerTabs current={tab} />

@@ -11,12 +11,6 @@ import { errorNotice } from '../../src/ui/error-notice.ts';
 import { hasInput, type FormAction, type FormState } from '../../src/ui/form/form-state.ts';
 import type { FormField } from '../storage-domains/Form.tsx';
 
-/** The rows the filter passes, sorted by the column's value (numbers as numbers), descending when asked. */
-export function sortedRows<R>(rows: readonly R[], sortValue: (r: R) => string | number, desc: boolean, passes: (r: R) => boolean): R[] {
-  const cmp = (a: R, b: R) => { const x = sortValue(a); const y = sortValue(b); return typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y)); };
-  return rows.filter(passes).sort((a, b) => (desc ? -cmp(a, b) : cmp(a, b)));
-}
-
 /** A save the core refused: its field errors under their fields (and a notice), any other error as a notice. */
 export function showRefusal(shell: Shell, dispatch: Dispatch<FormAction>, e: unknown): void {
   const errs = fieldErrorsOf(e);

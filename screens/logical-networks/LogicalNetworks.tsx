@@ -9,10 +9,9 @@ import { Box, Text } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import { managerTabBindings } from '../../src/app/manager-tabs.ts';
 import { ManagerTabs } from '../../src/ui/ManagerTabs.tsx';
-import { useSelection } from '../../src/app/list.ts';
+import { compareBy, useFilteredList } from '../../src/app/filtered-list.ts';
 import { useScreenState } from '../../src/app/screen-state.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
-import { makeFilter } from '../../src/domain/filter.ts';
 import type { LogicalNetworkView, VnicProfileView } from '../../src/core/logical-networks.ts';
 import { errorNotice } from '../../src/ui/error-notice.ts';
 import { Field } from '../../src/ui/Panel.tsx';
@@ -22,10 +21,12 @@ import { useFilterLine } from '../../src/app/filter-line.ts';
 import { tone, useTheme } from '../../src/ui/theme.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { FormView, useForm, type FormField } from '../storage-domains/Form.tsx';
-import { formBindings, showRefusal, sortedRows } from '../data-centers/manager-form.ts';
+import { formBindings, showRefusal } from '../data-centers/manager-form.ts';
 import { LNET_KEYS as K } from './keys.ts';
 
 type Row = LogicalNetworkView | VnicProfileView;
+/** The words the `/` filter looks at: a network's and its clusters' and VMs' names, or a profile's. */
+const rowText = (r: Row) => ('dataCenter' in r ? [r.name, r.dataCenter, r.description, ...r.clusters.map((c) => c.cluster), ...r.vms] : [r.name, r.filter ?? 'none', r.description, ...r.vms]);
 type SortCol<R> = Column<R> & { sort: (r: R) => string | number };
 
 const NET_COLUMNS: SortCol<LogicalNetworkView>[] = [
@@ -101,16 +102,10 @@ export function LogicalNetworksScreen({ shell, active }: ScreenProps) {
   const columns = (profilesOf ? PROFILE_COLUMNS : NET_COLUMNS) as SortCol<Row>[];
   const rows: Row[] | undefined = profilesOf ? network?.profiles : nets;
   const noun = profilesOf ? 'vNIC profile' : 'logical network';
-  const rowFilter = useMemo(() => makeFilter(filter), [filter]);
-  const shown = useMemo(() => {
-    const col = columns[sort.col] ?? columns[0]!;
-    const text = (r: Row) => ('dataCenter' in r ? [r.name, r.dataCenter, r.description, ...r.clusters.map((c) => c.cluster), ...r.vms] : [r.name, r.filter ?? 'none', r.description, ...r.vms]);
-    return sortedRows(rows ?? [], col.sort, sort.desc, (r) => Boolean(rowFilter.error) || rowFilter.test(text(r)));
-  }, [rows, rowFilter, sort, columns]);
-  const keys = useMemo(() => shown.map((r) => r.name), [shown]);
-  const tableH = Math.max(4, Math.min(shown.length + 2, shell.size.rows - 11));
-  const { selected, bindings: nav } = useSelection(keys, tableH - 1);
-  const sel = shown.find((r) => r.name === selected);
+  const { shown, sel, nav, tableH, filterError } = useFilteredList<Row>(rows, {
+    filter, text: rowText, compare: compareBy((columns[sort.col] ?? columns[0]!).sort, sort.desc), orderBy: `${sort.col} ${sort.desc} ${profilesOf ?? ''}`,
+    key: (r) => r.name, height: (n) => Math.max(4, Math.min(n + 2, shell.size.rows - 11)),
+  });
   const fields = useMemo(() => (profilesOf ? PROFILE_FIELDS : netFields(dcNames)), [profilesOf, dcNames]);
   const inForm = mode !== 'list';
 
@@ -191,7 +186,7 @@ export function LogicalNetworksScreen({ shell, active }: ScreenProps) {
     );
   }
   const col = columns[sort.col] ?? columns[0]!;
-  const refused = filtering && rowFilter.error ? `filter: ${rowFilter.error}` : undefined;
+  const refused = filtering && filterError ? `filter: ${filterError}` : undefined;
   const what = profilesOf ? `vNIC profiles of ${profilesOf}` : "logical networks (the manager's; the host's own configuration: :network)";
   return (
     <Box flexDirection="column" height={shell.size.rows} paddingX={1} overflow="hidden">

@@ -13,11 +13,11 @@ import { bind, useBindings } from '../../src/app/keys.ts';
 import { managerTabBindings } from '../../src/app/manager-tabs.ts';
 import { ManagerTabs } from '../../src/ui/ManagerTabs.tsx';
 import { useSelection } from '../../src/app/list.ts';
+import { useFilteredList } from '../../src/app/filtered-list.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import type { Core } from '../../src/core/index.ts';
 import type { PoolView } from '../../src/core/pools.ts';
 import type { PoolInput, PoolType } from '../../src/domain/pools.ts';
-import { makeFilter } from '../../src/domain/filter.ts';
 import { Field } from '../../src/ui/Panel.tsx';
 import { Table, type Column } from '../../src/ui/Table.tsx';
 import { TextLine } from '../../src/ui/TextLine.tsx';
@@ -65,8 +65,8 @@ type Mode = 'list' | 'details' | 'form' | 'take';
 type SortKey = 'name' | 'size' | 'assigned';
 
 const SORTS: [SortKey, string][] = [['name', 'name'], ['size', 'size'], ['assigned', 'assigned']];
-const sortRows = (rows: PoolView[], key: SortKey): PoolView[] => [...rows].sort((a, b) =>
-  key === 'size' ? b.size - a.size || a.name.localeCompare(b.name) : key === 'assigned' ? b.assigned - a.assigned || a.name.localeCompare(b.name) : a.name.localeCompare(b.name));
+const order = (key: SortKey) => (a: PoolView, b: PoolView): number =>
+  key === 'size' ? b.size - a.size || a.name.localeCompare(b.name) : key === 'assigned' ? b.assigned - a.assigned || a.name.localeCompare(b.name) : a.name.localeCompare(b.name);
 const filterFields = (p: PoolView) => [p.name, p.description, p.template, p.cluster ?? '', p.type, ...p.vms.flatMap((v) => [v.name, v.user ?? ''])];
 /** A form's number as typed: a whole number, or the text itself for the core to refuse with its rule. */
 const numberField = (v: string | undefined): number => (/^\d{1,6}$/.test(v ?? '') ? Number(v) : (v ?? '') as unknown as number);
@@ -84,12 +84,9 @@ export function makePoolsScreen(deps: PoolsDeps = {}) {
     const [clusters, setClusters] = useState<string[]>([]);
     const [form, dispatch] = useForm({});
 
-    const rowFilter = useMemo(() => makeFilter(filter), [filter]);
-    const shown = useMemo(() => sortRows((rows ?? []).filter((r) => rowFilter.error || rowFilter.test(filterFields(r))), sort), [rows, rowFilter, sort]);
-    const keys = useMemo(() => shown.map((r) => r.name), [shown]);
-    const tableH = Math.max(4, shell.size.rows - 10);
-    const { selected, bindings: nav } = useSelection(keys, tableH - 1);
-    const sel = shown.find((r) => r.name === selected);
+    const { shown, sel, nav, tableH, filterError } = useFilteredList(rows, {
+      filter, text: filterFields, compare: order(sort), orderBy: sort, key: (r) => r.name, height: () => Math.max(4, shell.size.rows - 10),
+    });
     const vmKeys = useMemo(() => sel?.vms.map((v) => v.name) ?? [], [sel]);
     const { selected: selVmName, bindings: vmNav } = useSelection(vmKeys, tableH - 4, 'vm-selection');
     const selVm = sel?.vms.find((v) => v.name === selVmName);
@@ -237,7 +234,7 @@ export function makePoolsScreen(deps: PoolsDeps = {}) {
       body = (
         <Box flexDirection="column">
           <Box height={1}>
-            {filtering ? <TextLine label="filter (regex, ! inverts): " value={filter} focused error={rowFilter.error} /> : (
+            {filtering ? <TextLine label="filter (regex, ! inverts): " value={filter} focused error={filterError} /> : (
               <Text wrap="truncate" {...tone(t, 'dim')}>
                 {rows ? `${shown.length === rows.length ? rows.length : `${shown.length} of ${rows.length}`} pools` : 'Reading the pools…'} · sort {SORTS.find(([k]) => k === sort)![1]}{filter ? ` · filter "${filter}"` : ''}
               </Text>

@@ -12,14 +12,13 @@ import { mayDiscard } from '../../src/app/discard.ts';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import { managerTabBindings } from '../../src/app/manager-tabs.ts';
 import { ManagerTabs } from '../../src/ui/ManagerTabs.tsx';
-import { useSelection } from '../../src/app/list.ts';
+import { useFilteredList } from '../../src/app/filtered-list.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import type { Core } from '../../src/core/index.ts';
 import type { Template, TemplateView } from '../../src/core/templates.ts';
 import type { TemplateInput } from '../../src/domain/templates.ts';
 import { fieldErrorsOf } from '../../src/domain/errors.ts';
 import { formRefusal } from '../../src/domain/counts.ts';
-import { makeFilter } from '../../src/domain/filter.ts';
 import { formatBytes } from '../../src/domain/size.ts';
 import { Field } from '../../src/ui/Panel.tsx';
 import { Table, type Column } from '../../src/ui/Table.tsx';
@@ -61,8 +60,8 @@ type Mode = 'list' | 'details' | 'form';
 type SortKey = 'name' | 'created' | 'vms';
 
 const SORTS: [SortKey, string][] = [['name', 'name'], ['created', 'created'], ['vms', 'VMs']];
-const sortRows = (rows: TemplateView[], key: SortKey): TemplateView[] => [...rows].sort((a, b) =>
-  key === 'vms' ? b.vms.length - a.vms.length || a.name.localeCompare(b.name) : key === 'created' ? b.createdAt.localeCompare(a.createdAt) : a.name.localeCompare(b.name) || a.version - b.version);
+const order = (key: SortKey) => (a: TemplateView, b: TemplateView): number =>
+  key === 'vms' ? b.vms.length - a.vms.length || a.name.localeCompare(b.name) : key === 'created' ? b.createdAt.localeCompare(a.createdAt) : a.name.localeCompare(b.name) || a.version - b.version;
 const filterFields = (t: TemplateView) => [t.name, t.versionName, t.description, t.storageDomain ?? '', t.sourceVm ?? '', t.status];
 const sizeOf = (t: Template) => (t.disks.length ? formatBytes(t.disks.reduce((n, d) => n + d.sizeBytes, 0)) : '-');
 
@@ -79,12 +78,9 @@ export function makeTemplatesScreen(deps: TemplatesDeps = {}) {
     const [domains, setDomains] = useState<string[]>([]);
     const [form, dispatch] = useForm({});
 
-    const rowFilter = useMemo(() => makeFilter(filter), [filter]);
-    const shown = useMemo(() => sortRows((rows ?? []).filter((r) => rowFilter.error || rowFilter.test(filterFields(r))), sort), [rows, rowFilter, sort]);
-    const keys = useMemo(() => shown.map((r) => r.id), [shown]);
-    const tableH = Math.max(4, shell.size.rows - 10);
-    const { selected, bindings: nav } = useSelection(keys, tableH - 1);
-    const sel = shown.find((r) => r.id === selected);
+    const { shown, sel, nav, tableH, filterError } = useFilteredList(rows, {
+      filter, text: filterFields, compare: order(sort), orderBy: sort, key: (r) => r.id, height: () => Math.max(4, shell.size.rows - 10),
+    });
 
     const fields: FormField[] = useMemo(() => [
       { id: 'name', label: 'Name', placeholder: "letters, digits, '.', '-' and '_' (at most 40)" },
@@ -211,7 +207,7 @@ export function makeTemplatesScreen(deps: TemplatesDeps = {}) {
       body = (
         <Box flexDirection="column">
           <Box height={1}>
-            {filtering ? <TextLine label="filter (regex, ! inverts): " value={filter} focused error={rowFilter.error} /> : (
+            {filtering ? <TextLine label="filter (regex, ! inverts): " value={filter} focused error={filterError} /> : (
               <Text wrap="truncate" {...tone(t, 'dim')}>
                 {rows ? `${shown.length === rows.length ? rows.length : `${shown.length} of ${rows.length}`} template versions` : 'Reading the templates…'} · sort {SORTS.find(([k]) => k === sort)![1]}{filter ? ` · filter "${filter}"` : ''}
               </Text>
