@@ -81,17 +81,21 @@ export async function aroundHooks<T>(settings: HookSettings | undefined, events:
  * environment; the domain XML as the action finds it (the definition it
  * starts from, for start), and as it is after it for the after-hooks.
  */
-export function aroundVmHooks<T>(ctx: CoreContext, action: Extract<HookAction, `vm_${string}`>, name: string, act: (rewritten?: string) => Promise<T>,
-  extra: { env?: Record<string, string> } = {}): Promise<T> {
+export function aroundVmHooks<T>(ctx: CoreContext, action: Extract<HookAction, `${'vm' | 'nic' | 'disk'}_${string}`>, name: string, act: (rewritten?: string) => Promise<T>,
+  extra: { env?: Record<string, string>; deviceXml?: string } = {}): Promise<T> {
   const settings = ctx.infra.config.hooks;
   if (!settings?.enabled) return act();
   const virt = () => ctx.infra.virt;
   // Read once, when a hook is about to run: the before-hooks' XML, and where the UUID comes from.
-  let before: Promise<string> | undefined;
-  const beforeXml = () => (before ??= virt().domainGetXml(name, { inactive: action === 'vm_start' }));
+  let domain: Promise<string> | undefined;
+  const domainXml = () => (domain ??= virt().domainGetXml(name, { inactive: action === 'vm_start' }));
+  // A device hot-plug's hooks get the device's XML, not the domain's: VDSM hands its before_/after_
+  // nic_hotplug (disk_hotplug, ...) hooks the device element in _hook_domxml, as the device is what changes.
+  const deviceXml = extra.deviceXml;
+  const beforeXml = deviceXml === undefined ? domainXml : () => Promise.resolve(deviceXml);
   let uuid: Promise<string> | undefined;
   const env = async (): Promise<Record<string, string>> => {
-    uuid ??= beforeXml().then((xml) => parseDomainXml(xml).uuid);
+    uuid ??= domainXml().then((xml) => parseDomainXml(xml).uuid);
     const id = await uuid;
     // The VM's custom properties, each as a variable of its own name (the names are checked when set).
     const { customPropertyRepo } = await import('../manager/repos/custom-properties.ts');
@@ -101,7 +105,7 @@ export function aroundVmHooks<T>(ctx: CoreContext, action: Extract<HookAction, `
   return aroundHooks(settings, () => ctx.infra.events, {
     action, object: { source: 'vm', type: 'vm', id: name }, env, rewrite: action === 'vm_start',
     beforeXml,
-    afterXml: () => virt().domainGetXml(name),
+    afterXml: deviceXml === undefined ? () => virt().domainGetXml(name) : beforeXml,
   }, act);
 }
 

@@ -36,6 +36,7 @@ import type { ManagerUseCases } from './manager.ts';
 import type { LogicalNetworkUseCases } from './logical-networks.ts';
 import type { CustomPropertyUseCases } from './custom-properties.ts';
 import type { HostNetworkUseCases } from './host-networks.ts';
+import type { VmDeviceUseCases } from './vm-devices.ts';
 import { createHostServiceUseCases, type HostServiceUseCases } from './host-service.ts';
 
 /** The storage connections as the core offers them: loaded on first use, the mount path at once. */
@@ -93,6 +94,8 @@ export interface Core {
   readonly customProperties: Lazy<CustomPropertyUseCases>;
   /** Logical networks on this host's NICs and bonds, through the network's safe apply (built on first use). */
   readonly hostNetworks: Lazy<HostNetworkUseCases>;
+  /** A VM's NICs and disks: list, add and remove (hot-plugged while it runs; loaded on first use). */
+  readonly vmDevices: Lazy<VmDeviceUseCases>;
 }
 
 export function createCore(infra: Services, principal: Principal): Core {
@@ -143,6 +146,7 @@ export function createCore(infra: Services, principal: Principal): Core {
     logicalNetworks: lazyUseCases(() => import('./logical-networks.ts').then((m) => m.createLogicalNetworkUseCases(ctx))),
     customProperties: lazyUseCases(() => import('./custom-properties.ts').then((m) => m.createCustomPropertyUseCases(ctx))),
     hostNetworks: lazyUseCases(() => import('./host-networks.ts').then((m) => m.createHostNetworkUseCases(ctx, network))),
+    vmDevices: lazyUseCases(() => import('./vm-devices.ts').then((m) => m.createVmDeviceUseCases(ctx))),
   };
 }
 

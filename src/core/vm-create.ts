@@ -79,7 +79,8 @@ function fileHead(path: string, bytes: number): Uint8Array | undefined {
   }
 }
 
-function hostBridges(): string[] {
+/** The host's Linux bridges (what a bridge NIC can sit on). */
+export function hostBridges(): string[] {
   try {
     return readdirSync('/sys/class/net').filter((n) => existsSync(`/sys/class/net/${n}/bridge`)).sort();
   } catch {
@@ -188,7 +189,8 @@ export async function vmValidateCreate(ctx: CoreContext, input: VmCreateInput): 
   return validateVmCreate(input, facts);
 }
 
-async function volumeFormat(ctx: CoreContext, pool: string, volume: string): Promise<'qcow2' | 'raw'> {
+/** An existing volume's image format, from libvirt. */
+export async function volumeFormat(ctx: CoreContext, pool: string, volume: string): Promise<'qcow2' | 'raw'> {
   const xml = await ctx.infra.virt.storageVolumeXml(pool, volume);
   return /<format type=['"]qcow2['"]/.test(xml) ? 'qcow2' : 'raw';
 }

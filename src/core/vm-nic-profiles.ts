@@ -43,7 +43,7 @@ export function profileChecker(ctx: CoreContext, clusterKey: string | undefined)
 }
 
 /** A locally administered-looking libvirt MAC (52:54:00, QEMU's prefix), so the NIC can be recorded before libvirt sees it. */
-function newMac(taken: ReadonlySet<string>): string {
+export function newMac(taken: ReadonlySet<string>): string {
   for (;;) {
     const mac = `52:54:00:${[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
     if (!taken.has(mac)) return mac;

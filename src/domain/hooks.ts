@@ -6,7 +6,10 @@
 import { CoreError, InvalidInputError, type ErrorCategory } from './errors.ts';
 
 /** The actions hooks run around; each has a before_<action> and an after_<action> directory. */
-export const HOOK_ACTIONS = ['vm_start', 'vm_shutdown', 'vm_destroy', 'vm_pause', 'vm_resume', 'vm_save', 'vm_restore', 'vm_snapshot', 'network_setup', 'service_start'] as const;
+export const HOOK_ACTIONS = [
+  'vm_start', 'vm_shutdown', 'vm_destroy', 'vm_pause', 'vm_resume', 'vm_save', 'vm_restore', 'vm_snapshot',
+  'nic_hotplug', 'nic_hotunplug', 'disk_hotplug', 'disk_hotunplug', 'network_setup', 'service_start',
+] as const;
 export type HookAction = (typeof HOOK_ACTIONS)[number];
 export type HookPoint = `${'before' | 'after'}_${HookAction}`;
 

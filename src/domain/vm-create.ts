@@ -173,7 +173,7 @@ function requestedBytes(disks: readonly DiskInput[]): Map<string, number> {
   return m;
 }
 
-const poolProblem = (pool: string, facts: HostFacts): string | undefined => {
+const poolProblem = (pool: string, facts: Pick<HostFacts, 'pools'>): string | undefined => {
   if (!pool) return 'is required';
   const shared = objectNameProblem(pool);
   if (shared) return shared;
@@ -191,17 +191,10 @@ export function poolVolume(s: string): { pool: string; volume: string } | undefi
   return { pool: s.slice(0, i), volume: s.slice(i + 1) };
 }
 
-/** Every problem with a create input (empty when it can be created). */
-export function validateVmCreate(input: VmCreateInput, facts: HostFacts): FieldError[] {
+/** Every problem with disks on pools: a running pool, a new volume's size and format, an existing volume that is there, room in each pool. */
+export function disksProblems(disks: readonly DiskInput[], facts: Pick<HostFacts, 'pools' | 'volumes'>): FieldError[] {
   const out: FieldError[] = [];
-  const p = (field: string, label: string, problem: string | undefined) => { if (problem) out.push(err(field, label, problem)); };
-  p('name', 'name', vmNameProblem(input.name, facts.domains));
-  p('vcpus', 'vCPUs', vcpusProblem(input.vcpus, facts.cpus));
-  p('memory', 'memory', memoryProblem(input.memoryMiB, facts.memoryKiB));
-  p('description', 'description', descriptionProblem(input.description));
-  p('cmdline', 'kernel command line', cmdlineProblem(input.cmdline));
-
-  input.disks.forEach((d, i) => {
+  disks.forEach((d, i) => {
     const f = `disks[${i}]`;
     const label = `disk ${i + 1}`;
     const pp = poolProblem(d.pool, facts);
@@ -216,14 +209,28 @@ export function validateVmCreate(input: VmCreateInput, facts: HostFacts): FieldE
     }
   });
   // Room: every new volume of one pool together must fit in what the pool has left.
-  for (const [pool, bytes] of requestedBytes(input.disks)) {
+  for (const [pool, bytes] of requestedBytes(disks)) {
     const pl = facts.pools.find((x) => x.name === pool);
     if (!pl || pl.state !== 'running' || pl.availableBytes === undefined) continue;
     if (bytes > pl.availableBytes) {
-      const i = input.disks.findIndex((d) => d.kind === 'new' && d.pool === pool);
+      const i = disks.findIndex((d) => d.kind === 'new' && d.pool === pool);
       out.push(err(`disks[${i}].size`, `disk ${i + 1} size`, `storage pool '${pool}' has ${formatMiB(Math.floor(pl.availableBytes / 1048576))} free, ${formatMiB(Math.ceil(bytes / 1048576))} asked for`));
     }
   }
+  return out;
+}
+
+/** Every problem with a create input (empty when it can be created). */
+export function validateVmCreate(input: VmCreateInput, facts: HostFacts): FieldError[] {
+  const out: FieldError[] = [];
+  const p = (field: string, label: string, problem: string | undefined) => { if (problem) out.push(err(field, label, problem)); };
+  p('name', 'name', vmNameProblem(input.name, facts.domains));
+  p('vcpus', 'vCPUs', vcpusProblem(input.vcpus, facts.cpus));
+  p('memory', 'memory', memoryProblem(input.memoryMiB, facts.memoryKiB));
+  p('description', 'description', descriptionProblem(input.description));
+  p('cmdline', 'kernel command line', cmdlineProblem(input.cmdline));
+
+  out.push(...disksProblems(input.disks, facts));
 
   out.push(...nicsProblems(input.nics, facts));
 

@@ -7,12 +7,10 @@
 // runner, which drives this machine's libvirtd or the one inside a test
 // host). The rules for what may be removed or copied are pure, in
 // src/domain/vm-disks.ts.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { RunOptions, RunResult } from '../exec/runner.ts';
 import { parseXml, renderXml, textOf, x } from './xml/xml.ts';
-import { VirshError, virshArgs, virshArgv, virshErrorMessage } from './virsh.ts';
+import { VirshError, virshArgs, virshArgv, virshErrorMessage, withXmlFile } from './virsh.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { parsePoolList, parseVolList, type StoragePool, type StorageVolume } from './storage.ts';
 import type { DomainDisk } from './xml/parse.ts';
@@ -219,15 +217,7 @@ export async function volumeCreateOverlay(virsh: Virsh, pool: string, name: stri
     x('capacity', { unit: 'bytes' }, backing.sizeBytes),
     x('target', {}, x('format', { type: 'qcow2' }), x('compat', {}, '1.1')),
     x('backingStore', {}, x('path', {}, backing.path), x('format', { type: backing.format }))));
-  // virsh reads the volume's XML from a file (ours alone: a fresh 0700 directory).
-  const dir = await mkdtemp(join(tmpdir(), 'hostdeck-volume-'));
-  try {
-    const file = join(dir, 'volume.xml');
-    await writeFile(file, xml, { mode: 0o600 });
-    await virsh(virshArgs('vol-create', { pool, file }));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  await withXmlFile(xml, (file) => virsh(virshArgs('vol-create', { pool, file })));
 }
 
 // ---- over an injected runner --------------------------------------------------

@@ -1,6 +1,9 @@
 // `virsh` through the runner, for what @unraid/libvirt does not have (bulk
 // stats, events, snapshots, pools, networks, reboot, autostart). Pure
 // helpers for virsh's table output live here too.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { run, type RunResult } from '../exec/runner.ts';
 import { VirtError } from './errors.ts';
 
@@ -32,12 +35,14 @@ export function virshErrorMessage(stderr: string, fallback = 'virsh failed'): st
  * leading dashes included.
  */
 const VIRSH_COMMANDS = {
+  'attach-device': { values: ['domain', 'file'], flags: ['--live', '--config'] },
   autostart: { values: ['domain'], flags: ['--disable'] },
   capabilities: {},
   console: { values: ['domain'], flags: ['--force'] },
   desc: { values: ['domain', 'new-desc'], flags: ['--live', '--config', '--current', '--title'] },
   domcapabilities: { values: ['machine', 'virttype', 'arch'] },
   dominfo: { values: ['domain'] },
+  'detach-device': { values: ['domain', 'file'], flags: ['--live', '--config'] },
   domstate: { values: ['domain'], flags: ['--reason'] },
   domstats: { flags: ['--nowait', '--state', '--cpu-total', '--vcpu', '--balloon', '--block', '--interface', '--list-running'] },
   dumpxml: { values: ['domain'], flags: ['--inactive'] },
@@ -116,6 +121,18 @@ export function virshArgs<C extends VirshCommand>(command: C, values: VirshValue
 /** `virsh [-r] -c <uri> <args>` as one argument array (for the runner's stream and interactive starts); `-r`: a read-only connection. */
 export function virshArgv(uri: string, args: VirshArgs, opts: { readOnly?: boolean } = {}): string[] {
   return [...(opts.readOnly ? ['-r'] : []), '-c', uri, ...args];
+}
+
+/** Run `fn` with `xml` in a file virsh can read (`--file`): ours alone, in a fresh 0700 directory, removed after. */
+export async function withXmlFile<T>(xml: string, fn: (file: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'hostdeck-xml-'));
+  try {
+    const file = join(dir, 'object.xml');
+    await writeFile(file, xml, { mode: 0o600 });
+    return await fn(file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** Run `virsh [-r] -c <uri> ...args`; throws VirshError with virsh's own message on failure. */

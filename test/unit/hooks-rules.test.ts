@@ -98,7 +98,8 @@ describe('which files of a hook point run', () => {
       const listing = JSON.parse(j.out) as { enabled: boolean; timeoutS: number; points: { point: string; scripts: { name: string; refused?: { reason: string } }[] }[] };
       assert.equal(listing.timeoutS, 5);
       assert.deepEqual(listing.points.map((p) => p.point).filter((p) => /save|restore|service/.test(p)), ['before_vm_save', 'after_vm_save', 'before_vm_restore', 'after_vm_restore', 'before_service_start', 'after_service_start']);
-      assert.equal(listing.points.length, 20);
+      assert.equal(listing.points.length, 28);
+      assert.deepEqual(listing.points.map((p) => p.point).filter((p) => /_hot/.test(p)), ['nic_hotplug', 'nic_hotunplug', 'disk_hotplug', 'disk_hotunplug'].flatMap((a) => [`before_${a}`, `after_${a}`]));
       assert.deepEqual(listing.points.find((p) => p.point === 'before_vm_start')!.scripts.filter((s) => !s.refused).map((s) => s.name), ['10-a', '9-b']);
       assert.equal((await hostdeck(['hooks', 'list', 'extra', '--db', join(dir, 'state.db')], env)).code, 2);
     } finally {

@@ -103,6 +103,10 @@ export function logicalNetworkRepo(db: Db) {
       db.prepare('INSERT INTO vm_nic_profiles (vm_uuid, mac, profile_id) VALUES (?, ?, ?) ON CONFLICT(vm_uuid, mac) DO UPDATE SET profile_id = excluded.profile_id').run(vmUuid, mac.toLowerCase(), profileId);
     },
     forgetVmNics: (vmUuid: string) => { db.prepare('DELETE FROM vm_nic_profiles WHERE vm_uuid = ?').run(vmUuid); },
+    /** One NIC of a VM no longer uses its profile (it was unplugged). */
+    forgetNic: (vmUuid: string, mac: string) => { db.prepare('DELETE FROM vm_nic_profiles WHERE vm_uuid = ? AND mac = ?').run(vmUuid, mac.toLowerCase()); },
+    /** The profile of each recorded NIC of a VM, by MAC. */
+    vmNics: (vmUuid: string) => db.prepare('SELECT mac, profile_id AS profileId FROM vm_nic_profiles WHERE vm_uuid = ?').all(vmUuid) as { mac: string; profileId: string }[],
   };
 }
 

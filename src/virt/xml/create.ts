@@ -103,6 +103,10 @@ function nicNode(n: NicSpec): XmlNode {
     n.filter ? x('filterref', { filter: n.filter }) : undefined);
 }
 
+/** One disk's or NIC's <disk>/<interface> element alone (what attach-device takes). */
+export const diskDeviceXml = (d: DiskSpec): string => `${renderXml(diskNode(d, 0))}\n`;
+export const nicDeviceXml = (n: NicSpec): string => `${renderXml(nicNode(n))}\n`;
+
 /** Domain XML for `define`. */
 export function domainXml(s: DomainSpec): string {
   const problem = domainNameProblem(s.name);
