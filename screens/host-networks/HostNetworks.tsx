@@ -12,7 +12,7 @@ import { bind, useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import type { HostNetworkApplyOptions, HostNetworkOutcome, HostNetworkPlan, HostNetworkView } from '../../src/core/host-networks.ts';
-import { DEFAULT_CONFIRM_TIMEOUT_S, type ProbeResult } from '../../src/core/network.ts';
+import { DEFAULT_CONFIRM_TIMEOUT_S } from '../../src/core/network.ts';
 import { stepList, type ApplyStep } from '../../src/domain/net/apply-steps.ts';
 import { managementImpact, riskText } from '../../src/domain/net/impact.ts';
 import { errorNotice } from '../../src/ui/error-notice.ts';
@@ -21,7 +21,7 @@ import { tone, useTheme } from '../../src/ui/theme.ts';
 import { useFormInput } from '../../src/ui/form/use-form-input.ts';
 import { FormView, useForm, type FormField } from '../storage-domains/Form.tsx';
 import { formBindings, showRefusal } from '../data-centers/manager-form.ts';
-import { keepQuestion, Steps } from '../network/ApplyScreen.tsx';
+import { KeepBox, Steps } from '../network/ApplyScreen.tsx';
 import { diffRole } from '../network/Risk.tsx';
 import { HOSTNET_KEYS as K } from './keys.ts';
 
@@ -40,7 +40,7 @@ interface ApplyView {
   phase: 'applying' | 'confirm' | 'done' | 'failed';
   steps: ApplyStep[];
   deadline?: number;
-  probes: ProbeResult[];
+  probes: { name: string; ok: boolean; detail: string }[];
   message?: string;
 }
 
@@ -114,7 +114,7 @@ export function HostNetworksScreen({ shell, active }: ScreenProps) {
       await act({
         confirmTimeoutS: timeoutS,
         onProgress: (p) => setApply((a) => a && { ...a, steps: steps.report(p) }),
-        onApplied: (r) => setApply((a) => a && { ...a, phase: 'confirm', steps: steps.waiting(), deadline: Date.parse(r.deadline), probes: r.probes }),
+        onApplied: (r) => setApply((a) => a && { ...a, phase: 'confirm', steps: steps.waiting(), deadline: Date.parse(r.deadline), probes: r.probes.map((x) => ({ name: `${x.name} ${x.target}`, ok: x.ok, detail: x.detail })) }),
       });
       setApply((a) => a && { ...a, phase: 'done', steps: a.steps.map((s) => (s.status === 'running' ? { ...s, status: 'done' } : s)), message: `${title}: done, recorded.` });
       shell.notify('success', `${title}: done`);
@@ -176,11 +176,7 @@ export function HostNetworksScreen({ shell, active }: ScreenProps) {
         </Box>
         {apply.steps.length ? <Steps steps={apply.steps} t={t} /> : null}
         {apply.phase === 'confirm' && apply.deadline ? (
-          <Box flexDirection="column" borderStyle="double" {...(t.color ? { borderColor: t.warn } : {})} paddingX={2} marginTop={1} alignSelf="flex-start">
-            <Text bold {...tone(t, 'warn')}>{keepQuestion(apply.deadline)}</Text>
-            {apply.probes.map((p) => <Text key={p.name} wrap="truncate" {...tone(t, p.ok ? 'ok' : 'error')}>{p.ok ? '✓' : '✗'} {p.name}{p.detail ? `  ${p.detail}` : ''}</Text>)}
-            <Box gap={3} marginTop={1}><Text inverse bold>[ Keep (y) ]</Text><Text>[ Rollback (R) ]</Text></Box>
-          </Box>
+          <KeepBox deadline={apply.deadline} probes={apply.probes} t={t} />
         ) : null}
         {apply.message ? <Text wrap="wrap" {...tone(t, apply.phase === 'done' ? 'ok' : 'error')}>{apply.message}</Text> : null}
         {ended ? <Text {...tone(t, 'dim')}>Esc goes back to the list.</Text> : null}

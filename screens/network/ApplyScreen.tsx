@@ -41,6 +41,17 @@ export function Steps({ steps, t }: { steps: ApplyStep[]; t: Theme }) {
   );
 }
 
+/** The question an applied change waits on: the countdown, the probes after the change, Keep or Rollback. */
+export function KeepBox({ deadline, probes, t }: { deadline: number; probes: readonly { name: string; ok: boolean; detail?: string }[]; t: Theme }) {
+  return (
+    <Box flexDirection="column" borderStyle="double" {...(t.color ? { borderColor: t.warn } : {})} paddingX={2} marginTop={1} alignSelf="flex-start">
+      <Text bold {...tone(t, 'warn')}>{keepQuestion(deadline)}</Text>
+      {probes.map((p) => <Text key={p.name} wrap="truncate" {...tone(t, p.ok ? 'ok' : 'error')}>{p.ok ? '✓' : '✗'} {p.name}{p.detail ? `  ${p.detail}` : ''}</Text>)}
+      <Box gap={3} marginTop={1}><Text inverse bold>[ Keep (y) ]</Text><Text>[ Rollback (R) ]</Text></Box>
+    </Box>
+  );
+}
+
 export function makeApplyScreen(store: NetStore, opts: { confirmTimeoutS: () => number }) {
   return function ApplyScreen({ shell, params }: ScreenProps) {
     const t = useTheme();
@@ -172,11 +183,7 @@ export function makeApplyScreen(store: NetStore, opts: { confirmTimeoutS: () => 
         {steps.length ? <Steps steps={steps} t={t} /> : null}
         {phase === 'applying' && !steps.length ? <Text {...tone(t, 'warn')}>Applying…</Text> : null}
         {(phase === 'confirm' || phase === 'confirming') && pending ? (
-          <Box flexDirection="column" borderStyle="double" {...(t.color ? { borderColor: t.warn } : {})} paddingX={2} marginTop={1} alignSelf="flex-start">
-            <Text bold {...tone(t, 'warn')}>{keepQuestion(pending.deadline)}</Text>
-            {pending.probes.map((p) => <Text key={p.name} wrap="truncate" {...tone(t, p.ok ? 'ok' : 'error')}>{p.ok ? '✓' : '✗'} {p.name}{p.detail ? `  ${p.detail}` : ''}</Text>)}
-            <Box gap={3} marginTop={1}><Text inverse bold>[ Keep (y) ]</Text><Text>[ Rollback (R) ]</Text></Box>
-          </Box>
+          <KeepBox deadline={pending.deadline} probes={pending.probes} t={t} />
         ) : null}
         {phase === 'rolling-back' ? <Text {...tone(t, 'warn')}>Rolling back…</Text> : null}
         {message ? <Text wrap="wrap" {...tone(t, phase === 'kept' ? 'ok' : phase === 'rolled-back' ? 'warn' : 'error')}>{message}</Text> : null}
