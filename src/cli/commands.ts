@@ -19,5 +19,6 @@ import { templateCommands } from './template.ts';
 import { poolCommands } from './pool.ts';
 import { logicalNetworkCommands } from './logical-network.ts';
 import { hostNetworkCommands } from './host-network.ts';
+import { vmDeviceCommands } from './vm-devices.ts';
 
-export const COMMANDS: readonly Command[] = [...hostCommands, ...managerCommands, ...customPropertyCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...templateCommands, ...poolCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands, ...logicalNetworkCommands, ...hostNetworkCommands, ...supportCommands, ...logCommands, ...hookCommands, ...diagnoseCommands, ...serviceCommands];
+export const COMMANDS: readonly Command[] = [...hostCommands, ...managerCommands, ...customPropertyCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...vmDeviceCommands, ...templateCommands, ...poolCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands, ...logicalNetworkCommands, ...hostNetworkCommands, ...supportCommands, ...logCommands, ...hookCommands, ...diagnoseCommands, ...serviceCommands];
