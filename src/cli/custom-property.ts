@@ -1,7 +1,7 @@
 // hostdeck cluster property list|set|remove   (the names a cluster allows, with their value rules)
 // hostdeck vm property list|set|unset         (a VM's values; its hooks get each as a variable)
 // Custom VM properties, as the oVirt engine's UserDefinedVMProperties, per cluster.
-import { parseAssignment } from '../domain/custom-properties.ts';
+import { parseAssignment, propertyNameProblem } from '../domain/custom-properties.ts';
 import type { FieldError } from '../domain/errors.ts';
 import { UsageError } from './args.ts';
 import { printTable, type Command, type CommandContext } from './registry.ts';
@@ -75,6 +75,8 @@ export const customPropertyCommands: Command[] = [
       for (const p of pairs) {
         const a = parseAssignment(p);
         if (!a) throw new UsageError(`NAME=VALUE: ${JSON.stringify(p.slice(0, 40))} has no "=" after a name`);
+        const bad = propertyNameProblem(a.name);
+        if (bad) throw new UsageError(`NAME=VALUE: ${JSON.stringify(a.name.slice(0, 40))} ${bad}`);
         if (a.name in set) throw new UsageError(`NAME=VALUE: ${a.name} is given twice`);
         set[a.name] = a.value;
       }
@@ -88,6 +90,10 @@ export const customPropertyCommands: Command[] = [
       const vm = positional(ctx, 0, VM, vmHint);
       const unset = ctx.positionals.slice(1);
       if (!unset.length) throw new UsageError('NAME: give at least one property to unset');
+      for (const n of unset) {
+        const bad = propertyNameProblem(n);
+        if (bad) throw new UsageError(`NAME: ${JSON.stringify(n.slice(0, 40))} ${bad}`);
+      }
       const v = await guard(() => ctx.core.customProperties.setOnVm(vm, { unset }), message);
       return reply(ctx, v, `Unset ${unset.join(', ')} on VM ${vm}.`);
     },

@@ -25,6 +25,8 @@ export function propertyNameProblem(name: string): string | undefined {
 export function compileRule(regex: string): RegExp | string {
   if (!regex) return 'is required (".*" allows any value)';
   if (regex.length > PROPERTY_REGEX_MAX) return `must be at most ${PROPERTY_REGEX_MAX} characters`;
+  // Values are one line; a rule with control or invisible format characters (a newline, a bidi override) is a mistake or a trick.
+  if (/[\p{Cc}\p{Cf}]/u.test(regex)) return 'must be one line of visible characters (no control or format characters)';
   try {
     return new RegExp(`^(?:${regex})$`, 'u');
   } catch (e) {

@@ -78,6 +78,8 @@ describe('hostile values in every string option and positional of every command 
       'vm create': { NAME: 'hd-hostile-new' },
       vm: { NAME: 'hd-test-ctr-off', 'NEW-NAME': 'hd-hostile-copy', SNAPSHOT: 'snap1' },
       'network profile': { NETWORK: 'ovirtmgmt', PROFILE: 'ovirtmgmt' }, network: { NETWORK: 'ovirtmgmt' },
+      // Custom properties: a name the seeded Default cluster allows (below), on the fixture's VM.
+      'vm property': { VM: 'hd-test-ctr-off', 'NAME=VALUE...': 'note=x', 'NAME...': 'note' }, 'cluster property': { NAME: 'note' },
       // VM pools: plain1 is a pool row (seeded below), a new one is plain2; a count that passes its own rule.
       'pool create': { POOL: 'plain2' }, pool: { POOL: 'plain1', COUNT: '1', VM: 'hd-test-ctr-off' },
       'net bond': { NAME: 'bond9' }, 'net bridge': { NAME: 'br9' }, 'net vlan': { NAME: 'eth0.9' }, 'net hostname': { NAME: 'node1.example.com' },
@@ -118,6 +120,8 @@ describe('hostile values in every string option and positional of every command 
     db.prepare(`INSERT INTO templates (id, base_id, name, version, hardware, status, storage_domain_id, created_at) SELECT ?, ?, 'tiny', 1, hardware, 'ready', '44444444-0000-4000-8000-000000000001', '2026-01-01' FROM templates WHERE name = 'Blank'`).run(tplId, tplId);
     db.prepare(`INSERT INTO template_disks (template_id, idx, volume, path, format, bus, size_bytes) VALUES (?, 0, ?, ?, 'qcow2', 'virtio', 16777216)`).run(tplId, `template-${tplId}-0.qcow2`, join(dir, 'conn1', 'images', `template-${tplId}-0.qcow2`));
     db.prepare(`INSERT INTO vm_pools (id, name, template_id, size, type, status, created_at) VALUES ('pool-plain1', 'plain1', ?, 1, 'automatic', 'ready', '2026-01-01')`).run(tplId);
+    // Default allows the custom property note (any value): vm property set|unset get as far as the VM's values.
+    db.prepare("INSERT INTO cluster_vm_properties (cluster_id, name, regex) SELECT id, 'note', '.*' FROM clusters WHERE name = 'Default'").run();
     db.close();
     undo = [
       observe((r) => { if (r.exitCode === undefined) calls.push(r); }),

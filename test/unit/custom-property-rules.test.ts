@@ -19,6 +19,8 @@ describe('custom VM property rules', () => {
     assert.match(compileRule('(a') as string, /is not a valid regular expression/);
     assert.match(compileRule('') as string, /is required/);
     assert.match(compileRule('a'.repeat(501)) as string, /at most 500/);
+    assert.match(compileRule('a\nb') as string, /one line of visible characters/);
+    assert.match(compileRule('ab\u202e') as string, /one line of visible characters/);
     assert.deepEqual(ruleProblems({ name: 'Bad', regex: '[' }).map((e) => e.field), ['name', 'regex']);
   });
 
