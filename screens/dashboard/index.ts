@@ -3,7 +3,7 @@ import type { ScreenDef } from '../../src/app/types.ts';
 import { Dashboard } from './Dashboard.tsx';
 
 export const dashboardScreen: ScreenDef = {
-  id: 'dashboard', title: 'Dashboard', key: 'h', aliases: ['home', 'host', 'status'],
+  id: 'dashboard', title: 'Dashboard', key: 'h', aliases: ['home', 'status', 'overview'],
   description: "This host's identity, resources, network and libvirt at a glance.",
   component: Dashboard,
 };
