@@ -207,8 +207,11 @@ export function createPoolUseCases(ctx: CoreContext) {
     return what;
   }
   let cleaned: Promise<unknown> | undefined;
-  /** Every pool use case starts here: the first one cleans up after a killed create. */
-  const ready = () => (cleaned ??= cleanup().catch(() => undefined));
+  /**
+   * Every pool use case starts here: the first one cleans up after a killed create. A cleanup that
+   * failed (its event says why) does not hold up the use case, and the next one tries it again.
+   */
+  const ready = () => (cleaned ??= cleanup().catch(() => { cleaned = undefined; }));
 
   /** The pool VMs' users and states, and the automatic pools' VMs their users shut down given back. */
   const releaseShutDown = (p: PoolRow, vms: PoolVmView[]): string[] => {

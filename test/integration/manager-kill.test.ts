@@ -76,7 +76,9 @@ describe(`kill tests: ${CYCLES} SIGKILLs each of template create and pool create
     const next = createCore(s, { user: 'tester', channel: 'cli' });
     await (await next.templates()).list();
     await next.pools.list();
-    assert.deepEqual(await managerInvariantProblems(s.db, scope()), [], `${what} (seed ${SEED})`);
+    const problems = await managerInvariantProblems(s.db, scope());
+    const failures = () => s.events.list({ limit: 20 }).filter((e) => e.result === 'failure').map((e) => e.message).join(' | ');
+    assert.deepEqual(problems, [], `${what} (seed ${SEED}); recent failure events: ${problems.length ? failures() : ''}`);
     if (leftBefore.length) assert.equal(done(), eventsBefore + 1, `${what}: the cleanup of ${leftBefore.join('; ')} wrote its event (seed ${SEED})`);
   }
 
