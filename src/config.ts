@@ -2,6 +2,7 @@
 import { userInfo } from 'node:os';
 import { resolveDbPath } from './manager/db.ts';
 import { resolveHookSettings, type HookSettings } from './domain/hooks.ts';
+import { resolveHistoryRetention, type HistoryRetention } from './domain/history-aggregate.ts';
 
 export interface Config {
   uri: string;
@@ -20,6 +21,8 @@ export interface Config {
   sampler?: SamplerKind;
   /** Where the hook points' directories are and how long a hook may run (HOSTDECK_HOOKS, HOSTDECK_HOOKS_DIR, HOSTDECK_HOOK_TIMEOUT). */
   hooks: HookSettings;
+  /** How long the history keeps each level (HOSTDECK_HISTORY_MINUTE_HOURS, _HOUR_DAYS, _DAY_YEARS); unset: the defaults. */
+  history?: HistoryRetention;
 }
 
 export type SamplerKind = 'auto' | 'libvirt' | 'virsh';
@@ -69,5 +72,6 @@ export function resolveConfig(flags: { connect?: string; db?: string; theme?: st
     refreshMs: 2000,
     sampler,
     hooks: resolveHookSettings(env),
+    history: resolveHistoryRetention(env),
   };
 }

@@ -37,6 +37,7 @@ import type { LogicalNetworkUseCases } from './logical-networks.ts';
 import type { CustomPropertyUseCases } from './custom-properties.ts';
 import type { HostNetworkUseCases } from './host-networks.ts';
 import type { VmDeviceUseCases } from './vm-devices.ts';
+import type { HistoryUseCases } from './history.ts';
 import { createHostServiceUseCases, type HostServiceUseCases } from './host-service.ts';
 
 /** The storage connections as the core offers them: loaded on first use, the mount path at once. */
@@ -96,6 +97,8 @@ export interface Core {
   readonly hostNetworks: Lazy<HostNetworkUseCases>;
   /** A VM's NICs and disks: list, add and remove (hot-plugged while it runs; loaded on first use). */
   readonly vmDevices: Lazy<VmDeviceUseCases>;
+  /** The history of this host, its VMs and storage domains kept in the state DB, and the service's sampler of it (loaded on first use). */
+  readonly history: Lazy<HistoryUseCases>;
 }
 
 export function createCore(infra: Services, principal: Principal): Core {
@@ -147,6 +150,7 @@ export function createCore(infra: Services, principal: Principal): Core {
     customProperties: lazyUseCases(() => import('./custom-properties.ts').then((m) => m.createCustomPropertyUseCases(ctx))),
     hostNetworks: lazyUseCases(() => import('./host-networks.ts').then((m) => m.createHostNetworkUseCases(ctx, network))),
     vmDevices: lazyUseCases(() => import('./vm-devices.ts').then((m) => m.createVmDeviceUseCases(ctx))),
+    history: lazyUseCases(() => import('./history.ts').then((m) => m.createHistoryUseCases(ctx))),
   };
 }
 

@@ -6,6 +6,9 @@
 import { HEALTH_INTERVAL_MS } from './storage-domain-monitor.ts';
 import type { Core } from './index.ts';
 
+/** How often the history samples this host, its VMs and storage domains (the warehouse's minute samples). */
+const HISTORY_INTERVAL_MS = 60_000;
+
 /** How often the pools are looked at: a user who shut down an automatic pool's VM waits at most this long for it to be free again. */
 const POOL_INTERVAL_MS = 15_000;
 
@@ -55,6 +58,16 @@ export const SERVICE_DUTIES: readonly DutyDef[] = [
     create: (core) => async () => {
       const done = await core.pools.maintain();
       return done.length ? done.join('; ') : 'every pool ready';
+    },
+  },
+  {
+    id: 'history',
+    summary: 'Sample this host, every VM and storage domain into the history; roll up ended hours and days; prune what is past its retention',
+    everyMs: HISTORY_INTERVAL_MS,
+    create(core) {
+      // One sampler for the whole run: rates come from this round's and the last round's counters.
+      const sampler = core.history.newSampler();
+      return async () => (await sampler).run();
     },
   },
 ];

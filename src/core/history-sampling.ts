@@ -1,0 +1,176 @@
+// The host service's history duty: every round one sample of this host
+// (/proc), every VM (the one bulk statistics call the console's VM store
+// makes, rates between this round's and the last round's counters) and every
+// storage domain (statfs of a file domain's directory, as the disk check
+// reads it; a block domain's last checked figures), written in ONE
+// transaction; VMs by UUID, with a configuration row when a VM's name, vCPUs
+// or memory changed. Then, as the same run's follow-up, the hours and days
+// that ended are rolled up and what is past its retention is pruned, in
+// transactions of at most MAX_ROWS rows with the event loop free between them.
+import { readFile } from 'node:fs/promises';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import {
+  completedBuckets, DAY_S, DEFAULT_RETENTION, HOUR_S, pruneBefore, type HistoryRetention,
+} from '../domain/history-aggregate.ts';
+import { busyPercent, diskRates, nicRates, parseDiskstats, parseMeminfo, parseNetDev, parseProcStat, type CpuTicks, type DiskCounters, type IoRate, type NicCounters } from '../domain/host-io.ts';
+import { pathUsage } from '../host/diagnostics/files.ts';
+import { historyRepo, type Figures, type HostFigure, type StorageSampleRow, type VmConfigRow, type VmFigure, type VmSampleRow } from '../manager/repos/history.ts';
+import { storageDomainRepo, type StorageDomain } from '../manager/repos/storage-domains.ts';
+import { computeDomainRates, parseDomstats, type DomainStatsSample } from '../virt/stats.ts';
+import { DOMAIN_STATES, type DomainSummary } from '../virt/types.ts';
+import type { VmSampler } from '../virt/sampler.ts';
+import type { Db } from '../manager/db.ts';
+import type { Core } from './index.ts';
+
+/** Rows a roll-up or prune transaction writes at most. */
+export const MAX_ROWS = 2000;
+/** Buckets of a level rolled up in one run at most (a service back after days catches up over a few rounds). */
+const MAX_BUCKETS = 24;
+/** Every so many rounds the VM list is read again (a vCPU or memory change the statistics do not show). */
+const META_EVERY = 10;
+
+/** A VM's figures for the history from two rounds' counters; null where the rounds cannot tell (no earlier round, the VM restarted). */
+export function vmFigures(prev: DomainStatsSample | undefined, cur: DomainStatsSample, opts: { hostCpus?: number; maxMemoryKiB?: number } = {}): Figures<VmFigure> {
+  // Counters that went back: the VM (its QEMU) started again; a rate across that would be made up.
+  const restarted = prev?.cpuTimeNs !== undefined && cur.cpuTimeNs !== undefined && cur.cpuTimeNs < prev.cpuTimeNs;
+  const r = computeDomainRates(restarted ? undefined : prev, cur, { hostCpus: opts.hostCpus });
+  const active = cur.state === 'running' || cur.state === 'blocked' || cur.state === 'paused';
+  // A stopped VM moves nothing: its zeros are known; a running one needs two rounds.
+  const known = r.intervalSec > 0 || !active;
+  const rate = (v: number) => (known ? Math.round(v) : null);
+  return {
+    cpu_pct: r.cpuPercent ?? null,
+    mem_used_kib: active ? (r.guestUsedKiB ?? r.memoryKiB ?? null) : 0,
+    mem_total_kib: r.maxMemoryKiB ?? opts.maxMemoryKiB ?? r.memoryKiB ?? null,
+    disk_read_bps: rate(r.diskReadBytesPerSec), disk_write_bps: rate(r.diskWriteBytesPerSec),
+    net_rx_bps: rate(r.netRxBytesPerSec), net_tx_bps: rate(r.netTxBytesPerSec),
+  };
+}
+
+interface HostCounters { at: number; cpu?: CpuTicks; nics: NicCounters[]; disks: DiskCounters[] }
+
+/** This host's figures from /proc, rates against the last round's counters (null on the first). */
+async function hostFigures(prev: HostCounters | undefined, proc = '/proc'): Promise<{ figures: Figures<HostFigure>; counters: HostCounters }> {
+  const at = Date.now();
+  const [stat, mem, net, disk] = await Promise.all(['stat', 'meminfo', 'net/dev', 'diskstats'].map((f) => readFile(`${proc}/${f}`, 'utf8').catch(() => '')));
+  const counters: HostCounters = { at, cpu: parseProcStat(stat!).all, nics: parseNetDev(net!).filter((n) => n.name !== 'lo'), disks: parseDiskstats(disk!) };
+  const m = parseMeminfo(mem!);
+  const sec = prev ? (at - prev.at) / 1000 : 0;
+  const sum = (xs: IoRate[], f: (x: IoRate) => number) => (prev && sec > 0 ? Math.round(xs.reduce((a, x) => a + f(x), 0)) : null);
+  const nics = nicRates(prev?.nics ?? [], counters.nics, sec);
+  const disks = diskRates(prev?.disks ?? [], counters.disks, sec);
+  return {
+    counters,
+    figures: {
+      cpu_pct: prev?.cpu && counters.cpu ? busyPercent(prev.cpu, counters.cpu) : null,
+      mem_used_kib: m.usedKiB, mem_total_kib: m.totalKiB, swap_used_kib: Math.max(0, m.swapTotalKiB - m.swapFreeKiB),
+      disk_read_bps: sum(disks, (d) => d.inBps), disk_write_bps: sum(disks, (d) => d.outBps),
+      net_rx_bps: sum(nics, (n) => n.inBps), net_tx_bps: sum(nics, (n) => n.outBps),
+    },
+  };
+}
+
+/** A storage domain's used and free bytes now: statfs of a file domain's directory, a block domain's last checked figures; undefined when not known. */
+async function storageFigures(d: StorageDomain): Promise<StorageSampleRow | undefined> {
+  if (d.status !== 'active') return undefined;
+  if (d.device === null && d.path.startsWith('/')) {
+    const u = await pathUsage(d.path).catch(() => undefined);
+    return u && { domainId: d.id, figures: { used_bytes: u.usedKiB * 1024, free_bytes: u.availKiB * 1024 } };
+  }
+  return d.usedBytes !== null && d.freeBytes !== null ? { domainId: d.id, figures: { used_bytes: d.usedBytes, free_bytes: d.freeBytes } } : undefined;
+}
+
+export interface HistoryDutyOptions {
+  retention?: HistoryRetention;
+  /** The clock (seconds since the epoch); tests move it. */
+  now?: () => number;
+  maxRows?: number;
+}
+
+/** The history duty for one service run: each call samples once, then rolls up and prunes; resolves to what it did. */
+export function createHistoryDuty(core: Pick<Core, 'monitor' | 'config'>, db: Db, opts: HistoryDutyOptions = {}): { run: () => Promise<string>; close: () => void } {
+  const repo = historyRepo(db);
+  const domains = storageDomainRepo(db);
+  const retention = opts.retention ?? core.config.history ?? DEFAULT_RETENTION;
+  const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
+  const maxRows = opts.maxRows ?? MAX_ROWS;
+  let sampler: VmSampler | undefined;
+  let lastText = '';
+  let host: HostCounters | undefined;
+  let prevByUuid = new Map<string, DomainStatsSample>();
+  let meta = new Map<string, DomainSummary>();
+  let hostCpus: number | undefined;
+  let rounds = 0;
+  const ids = new Map<string, number>();
+  let configs: Map<number, VmConfigRow> | undefined;
+  let pruned = false;
+
+  async function sampleVms(): Promise<{ rows: VmSampleRow[]; changed: VmConfigRow[] }> {
+    sampler ??= core.monitor.openVmSampler();
+    lastText = (await sampler.read(false)) ?? lastText;
+    const samples = parseDomstats(lastText, Date.now());
+    if (rounds % META_EVERY === 0 || samples.some((s) => !meta.has(s.name))) {
+      meta = new Map((await core.monitor.vmList()).map((d) => [d.name, d]));
+      hostCpus ??= await core.monitor.hostCpus();
+    }
+    const known = samples.filter((s) => meta.has(s.name));
+    const missing = known.map((s) => meta.get(s.name)!.uuid).filter((u) => !ids.has(u));
+    if (missing.length) for (const [u, id] of repo.vmIds(missing)) ids.set(u, id);
+    configs ??= repo.latestConfigs();
+    const rows: VmSampleRow[] = [];
+    const changed: VmConfigRow[] = [];
+    const next = new Map<string, DomainStatsSample>();
+    for (const s of known) {
+      const m = meta.get(s.name)!;
+      const vmId = ids.get(m.uuid)!;
+      next.set(m.uuid, s);
+      rows.push({ vmId, state: Math.max(0, DOMAIN_STATES.indexOf(s.state)), figures: vmFigures(prevByUuid.get(m.uuid), s, { hostCpus, maxMemoryKiB: m.maxMemoryKiB }) });
+      const cfg: VmConfigRow = { vmId, name: s.name, vcpus: s.vcpusCurrent ?? m.vcpus, memoryKiB: s.maxMemoryKiB ?? m.maxMemoryKiB };
+      const was = configs.get(vmId);
+      if (!was || was.name !== cfg.name || was.vcpus !== cfg.vcpus || was.memoryKiB !== cfg.memoryKiB) changed.push(cfg);
+    }
+    prevByUuid = next;
+    return { rows, changed };
+  }
+
+  /** Roll up the ended hours, then days, and prune; the event loop gets a turn between transactions. */
+  async function followUp(t: number): Promise<string[]> {
+    const did: string[] = [];
+    for (const [level, size] of [['hour', HOUR_S], ['day', DAY_S]] as const) {
+      const done = repo.doneUntil(level);
+      const buckets = completedBuckets(done, level === 'hour' && done === undefined ? repo.firstMinute() : undefined, t, size).slice(0, MAX_BUCKETS);
+      for (const b of buckets) {
+        repo.rollUp(level, b, maxRows);
+        await yieldToLoop();
+      }
+      if (buckets.length) did.push(`${buckets.length} ${level}${buckets.length === 1 ? '' : 's'} rolled up`);
+    }
+    // Pruning at the first round and once an hour (after the hour's roll-up): the rest of the time nothing is due.
+    if (!pruned || did.length) {
+      const gone = repo.prune(pruneBefore(t, retention, { hour: repo.doneUntil('hour'), day: repo.doneUntil('day') }), maxRows);
+      pruned = true;
+      if (gone) did.push(`${gone} old row${gone === 1 ? '' : 's'} pruned`);
+    }
+    return did;
+  }
+
+  return {
+    async run() {
+      const t = now();
+      const [h, vms, sds] = await Promise.all([
+        hostFigures(host),
+        sampleVms(),
+        Promise.all(domains.all().map(storageFigures)),
+      ]);
+      host = h.counters;
+      const storage = sds.filter((x): x is StorageSampleRow => x !== undefined);
+      repo.writeRound({ t, host: h.figures, vms: vms.rows, storage, configs: vms.changed });
+      for (const c of vms.changed) configs!.set(c.vmId, c);
+      rounds++;
+      const did = await followUp(t);
+      const cfg = vms.changed.length ? `, ${vms.changed.length} configuration change${vms.changed.length === 1 ? '' : 's'}` : '';
+      return [`host, ${vms.rows.length} VM${vms.rows.length === 1 ? '' : 's'}, ${storage.length} storage domain${storage.length === 1 ? '' : 's'} sampled${cfg}`, ...did].join('; ');
+    },
+    close: () => { sampler?.close(); sampler = undefined; },
+  };
+}
