@@ -9,6 +9,7 @@ import { hostMonitorScreen } from './host-monitor/index.ts';
 import { vmDetailScreen, vmListScreen } from './vms/index.ts';
 import { vmLifecycleScreens } from './vm-create/index.ts';
 import { vmSnapshotsScreen } from './vm-snapshots/index.ts';
+import { vmDevicesScreen } from './vm-devices/index.ts';
 import { networkScreens } from './network/index.ts';
 import { storageDomainsScreen } from './storage-domains/index.ts';
 import { storageConnectionsScreen } from './storage-connections/index.ts';
@@ -30,6 +31,7 @@ export const SCREENS: ScreenDef[] = [
   vmDetailScreen,
   ...vmLifecycleScreens,
   vmSnapshotsScreen,
+  vmDevicesScreen,
   hostMonitorScreen,
   engineScreen,
   ...managerScreens,

@@ -105,6 +105,7 @@ export function vmActionBindings(vm: Target | undefined, shell: Shell): Binding[
     } }),
     bind(K.display, { footer: false, action: display }),
     bind(K.snapshots, { action: () => shell.push('vm-snapshots', { name }) }),
+    bind(K.devices, { footer: false, action: () => shell.push('vm-devices', { name }) }),
     bind(K.properties, { footer: false, action: () => shell.push('custom-properties', { vm: name }) }),
     create,
   ];

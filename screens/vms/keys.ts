@@ -25,6 +25,7 @@ export const VMS_KEYS = {
   console: { keys: ['c'], description: 'Console', group: 'VM' },
   display: { keys: ['o'], description: 'Display access', group: 'VM' },
   snapshots: { keys: ['x'], description: 'Snapshots', group: 'VM' },
+  devices: { keys: ['D'], description: 'NICs and disks: add, remove (hot-plug while it runs)', group: 'VM' },
   properties: { keys: ['P'], description: 'Custom properties (its hooks get them)', group: 'VM' },
 } as const satisfies KeyTable;
 

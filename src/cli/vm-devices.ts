@@ -3,6 +3,7 @@
 // The same use cases, checks, hooks and events as the console's (src/core/vm-devices.ts).
 import type { DiskBus, NicInput, NicModel } from '../domain/vm-devices.ts';
 import { parseMiB, type DiskFormat, type DiskInput, type FieldError } from '../domain/vm-create.ts';
+import { objectNameProblem } from '../domain/names.ts';
 import type { OptionSpecs } from './args.ts';
 import { CommandError, printTable, type Command, type CommandContext } from './registry.ts';
 import { confirm, positional, tooMany } from './storage-domain.ts';
@@ -11,6 +12,14 @@ import { guard, reply, str, YES } from './manager.ts';
 const VM = 'VM';
 const vmHint = 'a VM name, see hostdeck vm list';
 const yesNo = (b: boolean) => (b ? 'yes' : 'no');
+
+/** The VM argument, refused before anything runs when it breaks the names' shared rule. */
+function vmArg(ctx: CommandContext): string {
+  const vm = positional(ctx, 0, VM, vmHint);
+  const problem = objectNameProblem(vm);
+  if (problem) throw new CommandError(`${VM}: ${problem}`, 2);
+  return vm;
+}
 
 const NIC_OPTIONS: OptionSpecs = {
   profile: { type: 'string', description: "A logical network's vNIC profile: PROFILE, or NETWORK/PROFILE when names repeat (hostdeck network profile list)", value: 'PROFILE' },
@@ -65,7 +74,7 @@ export const vmDeviceCommands: Command[] = [
   {
     noun: 'vm', verb: 'nic list', usage: VM, summary: "A VM's NICs: MAC, source, model, vNIC profile, and whether the running VM and its definition have it",
     async run(ctx) {
-      const vm = positional(ctx, 0, VM, vmHint);
+      const vm = vmArg(ctx);
       tooMany(ctx, 1);
       const rows = await guard(() => ctx.core.vmDevices.listNics(vm));
       if (!rows.length && !ctx.json) { ctx.out(`VM ${vm} has no NIC (hostdeck vm nic add).`); return 0; }
@@ -77,7 +86,7 @@ export const vmDeviceCommands: Command[] = [
     noun: 'vm', verb: 'nic add', usage: VM, options: NIC_OPTIONS,
     summary: 'Add a NIC to a VM: hot-plugged into it and its definition while it runs (before_/after_nic_hotplug hooks), in its definition while it is shut off',
     async run(ctx) {
-      const vm = positional(ctx, 0, VM, vmHint);
+      const vm = vmArg(ctx);
       tooMany(ctx, 1);
       const { nic, sourceOption } = nicInput(ctx);
       const r = await guard(() => ctx.core.vmDevices.addNic(vm, nic), optionMessage({ source: sourceOption, mac: '--mac' }));
@@ -88,7 +97,7 @@ export const vmDeviceCommands: Command[] = [
     noun: 'vm', verb: 'nic remove', usage: `${VM} MAC`, options: YES,
     summary: 'Remove the NIC with this MAC from a VM, running (hot-unplug, before_/after_nic_hotunplug hooks) or not',
     async run(ctx) {
-      const vm = positional(ctx, 0, VM, vmHint);
+      const vm = vmArg(ctx);
       const mac = positional(ctx, 1, 'MAC', `the NIC's MAC address, see hostdeck vm nic list ${vm}`);
       tooMany(ctx, 2);
       if (!(await confirm(ctx, `Remove NIC ${mac} from VM ${vm}?`))) { ctx.err('Not removed.'); return 1; }
@@ -99,7 +108,7 @@ export const vmDeviceCommands: Command[] = [
   {
     noun: 'vm', verb: 'disk list', usage: VM, summary: "A VM's disks: target, bus, source, format, the boot disk, and whether the running VM and its definition have it",
     async run(ctx) {
-      const vm = positional(ctx, 0, VM, vmHint);
+      const vm = vmArg(ctx);
       tooMany(ctx, 1);
       const rows = await guard(() => ctx.core.vmDevices.listDisks(vm));
       if (!rows.length && !ctx.json) { ctx.out(`VM ${vm} has no disk (hostdeck vm disk attach).`); return 0; }
@@ -111,7 +120,7 @@ export const vmDeviceCommands: Command[] = [
     noun: 'vm', verb: 'disk attach', usage: VM, options: DISK_OPTIONS,
     summary: 'Attach an existing volume (--volume) or a new one (--size) at the next free target: hot-plugged while the VM runs (before_/after_disk_hotplug hooks)',
     async run(ctx) {
-      const vm = positional(ctx, 0, VM, vmHint);
+      const vm = vmArg(ctx);
       tooMany(ctx, 1);
       const disk = diskInput(ctx);
       const r = await guard(() => ctx.core.vmDevices.attachDisk(vm, disk), optionMessage({}));
@@ -122,7 +131,7 @@ export const vmDeviceCommands: Command[] = [
     noun: 'vm', verb: 'disk detach', usage: `${VM} TARGET`, options: YES,
     summary: 'Detach the disk at TARGET (vdb ...) from a VM; its volume stays. Refused for the boot disk of a running VM',
     async run(ctx) {
-      const vm = positional(ctx, 0, VM, vmHint);
+      const vm = vmArg(ctx);
       const target = positional(ctx, 1, 'TARGET', `the disk's target (vdb ...), see hostdeck vm disk list ${vm}`);
       tooMany(ctx, 2);
       if (!(await confirm(ctx, `Detach disk ${target} from VM ${vm}? (its volume stays)`))) { ctx.err('Not detached.'); return 1; }

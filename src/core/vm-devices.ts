@@ -9,7 +9,7 @@
 import type { DiskInput } from '../domain/vm-create.ts';
 import type { NicInput } from '../domain/vm-devices.ts';
 import {
-  attachBus, bootDiskTarget, diskAttachProblems, diskToDetach, hotplugVolumeName, nextDiskTarget, nicAddProblems, nicToRemove,
+  attachBus, bootDiskTarget, detachTargetProblem, diskAttachProblems, diskToDetach, hotplugVolumeName, nextDiskTarget, nicAddProblems, nicToRemove, removeMacProblem,
 } from '../domain/vm-hotplug.ts';
 import { diskSource } from '../domain/vm-disks.ts';
 import { vmIsActive } from '../domain/vm.ts';
@@ -17,6 +17,7 @@ import { managerRepo } from '../manager/repos/manager-model.ts';
 import { logicalNetworkRepo } from '../manager/repos/logical-networks.ts';
 import { attachDevice, detachDevice, deviceElementXml, type DeviceScope } from '../virt/devices.ts';
 import { diskDeviceXml, nicDeviceXml } from '../virt/xml/create.ts';
+import type { StoragePool } from '../virt/storage.ts';
 import { parseDomainXml, type DomainDetails, type DomainDisk, type DomainInterface } from '../virt/xml/parse.ts';
 import { aroundVmHooks } from './hooks.ts';
 import type { CoreContext } from './index.ts';
@@ -78,6 +79,13 @@ export function createVmDeviceUseCases(ctx: CoreContext) {
     const defined = info.persistent ? parseDomainXml(await virt().domainGetXml(name, { inactive: true })) : info.details;
     return { name, uuid: info.uuid, active, persistent: info.persistent, live: active ? info.details : undefined, defined };
   };
+  // The input's form is checked before the VM is looked up (a bad value is named whatever the VM),
+  // what it names (a network, a pool, a volume) after: a VM that is not there is said first.
+  const nicFormProblems = (nic: NicInput) => nicAddProblems(nic, { networks: [nic.source], bridges: [nic.source], profileProblem: () => undefined }, { name: '', macs: [] });
+  const diskFormProblems = (disk: DiskInput) => diskAttachProblems(disk, {
+    vm: '', active: false, machine: '', machineFacts: { missing: 'not read yet' }, disks: [], usedBy: () => [],
+    pools: [{ name: disk.pool, state: 'running' } as StoragePool], volumes: disk.kind === 'existing' ? { [disk.pool]: [disk.volume] } : {},
+  });
   /** Live and defined together, each device once (the live one first). */
   const allNics = (v: VmDevices) => [...(v.live?.interfaces ?? []), ...v.defined.interfaces.filter((d) => !v.live?.interfaces.some((l) => byMac(l) === byMac(d)))];
   const allDisks = (v: VmDevices) => [...(v.live?.disks ?? []), ...v.defined.disks.filter((d) => !v.live?.disks.some((l) => l.target === d.target))];
@@ -125,6 +133,7 @@ export function createVmDeviceUseCases(ctx: CoreContext) {
         object: name,
         message: `Add a NIC (${nic.kind} ${nic.source}) to VM ${name}`,
         check: async () => {
+          invalid(nicFormProblems(nic));
           const [v, networks] = await Promise.all([read(name), virt().networkList()]);
           const clusterId = managerRepo(ctx.infra.db).vmClusters().get(v.uuid);
           const facts = { networks: networks.map((n) => n.name), bridges: hostBridges(), ...(nic.kind === 'profile' ? { profileProblem: profileChecker(ctx, clusterId) } : {}) };
@@ -152,6 +161,7 @@ export function createVmDeviceUseCases(ctx: CoreContext) {
         object: name,
         message: `Remove the NIC ${mac} from VM ${name}`,
         check: async () => {
+          invalid([removeMacProblem(mac)].filter((e) => e !== undefined));
           const v = await read(name);
           const found = nicToRemove(mac, allNics(v), name);
           if ('error' in found) throw new VmInputError([found.error]);
@@ -177,8 +187,8 @@ export function createVmDeviceUseCases(ctx: CoreContext) {
         object: name,
         message: `Attach a ${disk.kind === 'new' ? `new ${disk.sizeMiB} MiB ${disk.format} volume on pool ${disk.pool}` : `volume ${disk.pool}/${disk.volume}`} to VM ${name}`,
         check: async () => {
-          const v = await read(name);
-          const pools = await virt().storagePoolList();
+          invalid(diskFormProblems(disk));
+          const [v, pools] = await Promise.all([read(name), virt().storagePoolList()]);
           const running = pools.some((x) => x.name === disk.pool && x.state === 'running');
           const volumes = running ? { [disk.pool]: (await virt().storageVolumeList(disk.pool)).map((x) => x.name) } : {};
           const machine = v.defined.os.machine ?? 'pc';
@@ -220,6 +230,7 @@ export function createVmDeviceUseCases(ctx: CoreContext) {
         object: name,
         message: `Detach disk ${target} from VM ${name}`,
         check: async () => {
+          invalid([detachTargetProblem(target, name)].filter((e) => e !== undefined));
           const v = await read(name);
           const found = diskToDetach(target, allDisks(v), { name, active: v.active });
           if ('error' in found) throw new VmInputError([found.error]);

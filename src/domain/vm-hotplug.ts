@@ -34,10 +34,16 @@ export function nicAddProblems(nic: NicInput, facts: NicFacts, vm: { name: strin
   return out;
 }
 
+/** Why `mac` cannot name a NIC to remove, whatever the VM: its rule. */
+export function removeMacProblem(mac: string): FieldError | undefined {
+  const bad = mac ? macProblem(mac) : 'is required (hostdeck vm nic list shows the MACs)';
+  return bad ? err('mac', `MAC address: ${bad}`) : undefined;
+}
+
 /** The NIC of `ifaces` with the MAC `mac`, or the problem (the MAC's rule, or that no NIC has it, naming it). */
 export function nicToRemove(mac: string, ifaces: readonly DomainInterface[], vm: string): { nic: DomainInterface } | { error: FieldError } {
-  const bad = mac ? macProblem(mac) : 'is required (hostdeck vm nic list shows the MACs)';
-  if (bad) return { error: err('mac', `MAC address: ${bad}`) };
+  const bad = removeMacProblem(mac);
+  if (bad) return { error: bad };
   const nic = ifaces.find((i) => i.mac?.toLowerCase() === mac.toLowerCase());
   if (nic) return { nic };
   const macs = ifaces.flatMap((i) => (i.mac ? [i.mac] : []));
@@ -106,9 +112,15 @@ export function bootDiskTarget(disks: readonly DomainDisk[]): string | undefined
 
 const TARGET_RE = /^(vd|sd|hd)[a-z]{1,2}$/;
 
+/** Why `target` cannot name a disk to detach, whatever the VM: its form. */
+export function detachTargetProblem(target: string, vm: string): FieldError | undefined {
+  return TARGET_RE.test(target) ? undefined : err('target', `disk target: must be a guest disk name such as vdb, sdb or hdc (hostdeck vm disk list ${vm} shows them)`);
+}
+
 /** The disk of `disks` at `target`, or the problem: the target's form, no such disk (naming its disks), the boot disk or a bus that cannot let go while it runs. */
 export function diskToDetach(target: string, disks: readonly DomainDisk[], vm: { name: string; active: boolean }): { disk: DomainDisk } | { error: FieldError } {
-  if (!TARGET_RE.test(target)) return { error: err('target', `disk target: must be a guest disk name such as vdb, sdb or hdc (hostdeck vm disk list ${vm.name} shows them)`) };
+  const bad = detachTargetProblem(target, vm.name);
+  if (bad) return { error: bad };
   const disk = disks.find((d) => d.target === target);
   if (!disk) return { error: err('target', `disk target: VM ${vm.name} has no disk ${target}${disks.length ? ` (its disks: ${disks.map((d) => d.target).join(', ')})` : ' (it has no disk)'}`) };
   if (vm.active && bootDiskTarget(disks) === target) return { error: err('target', `disk target: ${target} is the boot disk of ${vm.name}, which is running: shut it off first`) };

@@ -70,6 +70,7 @@ describe('hostile values in every string option and positional of every command 
       wwid: '360000000000000000e00000000010001', port: 'eth0', 'arp-target': '192.0.2.1', primary: 'eth0', mode: 'active-backup', 'lacp-rate': 'fast',
       'xmit-hash-policy': 'layer2', 'ad-select': 'stable', parent: 'eth0', method: 'static', gateway: '192.0.2.1', server: '192.0.2.53', to: '198.51.100.0/24',
       via: '192.0.2.1', id: '1', name: 'plain1', vm: 'hd-test-ctr-off', 'storage-domain': 'tpl-data',
+      profile: 'ovirtmgmt', model: 'virtio', volume: 'hostile-base.qcow2',
       // Logical networks (hostdeck network ...): the Default data center and cluster, ovirtmgmt and its profile exist from the first start.
       dc: 'Default', cluster: 'Default', vlan: '10', 'vm-network': 'yes', filter: 'none', roles: 'vm', required: 'no', CIDR: '192.0.2.10/24', ADDRESS: '192.0.2.10', N: '1', S: '5', MS: '100', ID: '1',
     },
@@ -80,6 +81,8 @@ describe('hostile values in every string option and positional of every command 
       'network profile': { NETWORK: 'ovirtmgmt', PROFILE: 'ovirtmgmt' }, network: { NETWORK: 'ovirtmgmt' },
       // Custom properties: a name the seeded Default cluster allows (below), on the fixture's VM.
       'vm property': { VM: 'hd-test-ctr-off', 'NAME=VALUE...': 'note=x', 'NAME...': 'note' }, 'cluster property': { NAME: 'note' },
+      // NIC and disk hot-plug: the fixture's VM, a MAC and a target it could have.
+      'vm nic': { VM: 'hd-test-ctr-off', MAC: '52:54:00:12:34:56' }, 'vm disk': { VM: 'hd-test-ctr-off', TARGET: 'vdb' },
       // VM pools: plain1 is a pool row (seeded below), a new one is plain2; a count that passes its own rule.
       'pool create': { POOL: 'plain2' }, pool: { POOL: 'plain1', COUNT: '1', VM: 'hd-test-ctr-off' },
       'net bond': { NAME: 'bond9' }, 'net bridge': { NAME: 'br9' }, 'net vlan': { NAME: 'eth0.9' }, 'net hostname': { NAME: 'node1.example.com' },

@@ -32,8 +32,10 @@ describe('hostdeck vm nic / vm disk', () => {
   const refused: [string, string[], RegExp[]][] = [
     ['a NIC without a source', ['vm', 'nic', 'add', 'test'], [/--profile, --network or --bridge: give one of them/]],
     ['a NIC with two sources', ['vm', 'nic', 'add', 'test', '--network', 'default', '--bridge', 'br0'], [/--profile, --network or --bridge: give one of them/]],
-    ['a NIC on a network that is not there, a model and a multicast MAC', ['vm', 'nic', 'add', 'test', '--network', 'nope', '--model', 'pcnet', '--mac', '01:00:00:00:00:00'],
-      [/--network: no libvirt network named 'nope' \(networks: default\)/, /--model: must be virtio, e1000e, rtl8139/, /--mac: must be a unicast address/]],
+    ['an unknown model and a multicast MAC', ['vm', 'nic', 'add', 'test', '--network', 'default', '--model', 'pcnet', '--mac', '01:00:00:00:00:00'],
+      [/--model: must be virtio, e1000e, rtl8139/, /--mac: must be a unicast address/]],
+    ['a NIC on a network that is not there', ['vm', 'nic', 'add', 'test', '--network', 'nope'], [/--network: no libvirt network named 'nope' \(networks: default\)/]],
+    ['a NIC of a VM that is not there', ['vm', 'nic', 'add', 'nosuch', '--network', 'nope'], [/no VM named 'nosuch'/]],
     ['a MAC the VM has', ['vm', 'nic', 'add', 'test', '--network', 'default', '--mac', 'AA:BB:CC:DD:EE:FF'], [/--mac: aa:bb:cc:dd:ee:ff is on a NIC of VM test already/]],
     ['a vNIC profile that is not there', ['vm', 'nic', 'add', 'test', '--profile', 'nope'], [/--profile: no vNIC profile "nope"/]],
     ['removing a MAC the VM does not have', ['vm', 'nic', 'remove', 'test', '52:54:00:00:00:09', '--yes'], [/MAC: VM test has no NIC with MAC 52:54:00:00:00:09 \(its NICs: aa:bb:cc:dd:ee:ff\)/]],
