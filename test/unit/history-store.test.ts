@@ -9,6 +9,7 @@ import {
   aggregate, bucketStart, completedBuckets, DAY_S, DEFAULT_RETENTION, HOUR_S, levelFor, pruneBefore, rangeProblems, resolveHistoryRetention,
   type AggregateInput,
 } from '../../src/domain/history-aggregate.ts';
+import { resolveConfig } from '../../src/config.ts';
 import { vmFigures } from '../../src/core/history-sampling.ts';
 import { openDatabase } from '../../src/manager/db.ts';
 import { historyRepo, HOST_FIGURES, VM_FIGURES, type Figures, type HostFigure, type VmFigure } from '../../src/manager/repos/history.ts';
@@ -62,6 +63,9 @@ describe('retention, pruning and levels', () => {
     assert.deepEqual(resolveHistoryRetention({ HOSTDECK_HISTORY_MINUTE_HOURS: '48', HOSTDECK_HISTORY_HOUR_DAYS: '90', HOSTDECK_HISTORY_DAY_YEARS: '10' }), { minuteHours: 48, hourDays: 90, dayYears: 10 });
     assert.throws(() => resolveHistoryRetention({ HOSTDECK_HISTORY_HOUR_DAYS: '0' }), /^Error: HOSTDECK_HISTORY_HOUR_DAYS: must be a whole number from 1 to 3660 \(got "0"\)$/);
     assert.throws(() => resolveHistoryRetention({ HOSTDECK_HISTORY_MINUTE_HOURS: '1.5' }), /HOSTDECK_HISTORY_MINUTE_HOURS: must be a whole number/);
+    // The process's configuration carries them; a bad one stops hostdeck before anything runs.
+    assert.deepEqual(resolveConfig({}, { HOSTDECK_HISTORY_DAY_YEARS: '7' }).history, { minuteHours: 24, hourDays: 60, dayYears: 7 });
+    assert.throws(() => resolveConfig({}, { HOSTDECK_HISTORY_DAY_YEARS: 'lots' }), /HOSTDECK_HISTORY_DAY_YEARS: must be a whole number from 1 to 100/);
   });
 
   it('prunes past each retention, but never rows not yet rolled up into the next level', () => {
