@@ -70,73 +70,64 @@ const optionMessage = (options: Record<string, string>) => (e: FieldError): stri
   return o && i >= 0 ? `${o}: ${e.message.slice(i + 2)}` : e.message;
 };
 
+type Row = Record<string, unknown>;
+
+/** `vm nic list` / `vm disk list`: a table of the VM's devices (--json: as the core gives them). */
+const listCommand = <T extends { live: boolean; persistent: boolean }>(noun: 'nic' | 'disk', summary: string, columns: string[],
+  load: (ctx: CommandContext, vm: string) => Promise<T[]>, cells: (r: T) => Row): Command => ({
+  noun: 'vm', verb: `${noun} list`, usage: VM, summary,
+  async run(ctx) {
+    const vm = vmArg(ctx);
+    tooMany(ctx, 1);
+    const rows = await guard(() => load(ctx, vm));
+    if (!rows.length && !ctx.json) { ctx.out(`VM ${vm} has no ${noun} (hostdeck vm ${noun} ${noun === 'nic' ? 'add' : 'attach'}).`); return 0; }
+    printTable(ctx, rows.map((r) => ({ ...r, live: yesNo(r.live), persistent: yesNo(r.persistent), ...cells(r) })), columns, rows);
+    return 0;
+  },
+});
+
+/** `vm nic add` / `vm disk attach`: the device from the options, its rules' fields named by them. */
+const addCommand = <R extends { live: boolean }>(verb: string, options: OptionSpecs, summary: string,
+  act: (ctx: CommandContext, vm: string) => { run: () => Promise<R>; fields: Record<string, string> }, text: (vm: string, r: R) => string): Command => ({
+  noun: 'vm', verb, usage: VM, options, summary,
+  async run(ctx) {
+    const vm = vmArg(ctx);
+    tooMany(ctx, 1);
+    const a = act(ctx, vm);
+    const r = await guard(a.run, optionMessage(a.fields));
+    return reply(ctx, r, `${text(vm, r)}${r.live ? ' (hot-plugged; also in its definition)' : ' (in its definition: the next start has it)'}.`);
+  },
+});
+
+/** `vm nic remove` / `vm disk detach`: the device named by its argument, confirmed first. */
+const removeCommand = <R>(verb: string, arg: 'MAC' | 'TARGET', summary: string, hint: (vm: string) => string, question: (vm: string, key: string) => string,
+  act: (ctx: CommandContext, vm: string, key: string) => Promise<R>, text: (vm: string, r: R) => string): Command => ({
+  noun: 'vm', verb, usage: `${VM} ${arg}`, options: YES, summary,
+  async run(ctx) {
+    const vm = vmArg(ctx);
+    const key = positional(ctx, 1, arg, hint(vm));
+    tooMany(ctx, 2);
+    if (!(await confirm(ctx, question(vm, key)))) { ctx.err('Nothing was changed.'); return 1; }
+    const r = await guard(() => act(ctx, vm, key), optionMessage({ mac: 'MAC' }));
+    return reply(ctx, r, text(vm, r));
+  },
+});
+
 export const vmDeviceCommands: Command[] = [
-  {
-    noun: 'vm', verb: 'nic list', usage: VM, summary: "A VM's NICs: MAC, source, model, vNIC profile, and whether the running VM and its definition have it",
-    async run(ctx) {
-      const vm = vmArg(ctx);
-      tooMany(ctx, 1);
-      const rows = await guard(() => ctx.core.vmDevices.listNics(vm));
-      if (!rows.length && !ctx.json) { ctx.out(`VM ${vm} has no NIC (hostdeck vm nic add).`); return 0; }
-      printTable(ctx, rows.map((n) => ({ ...n, profile: n.profile ?? '-', live: yesNo(n.live), persistent: yesNo(n.persistent) })), ['mac', 'type', 'source', 'model', 'profile', 'live', 'persistent'], rows);
-      return 0;
-    },
-  },
-  {
-    noun: 'vm', verb: 'nic add', usage: VM, options: NIC_OPTIONS,
-    summary: 'Add a NIC to a VM: hot-plugged into it and its definition while it runs (before_/after_nic_hotplug hooks), in its definition while it is shut off',
-    async run(ctx) {
-      const vm = vmArg(ctx);
-      tooMany(ctx, 1);
-      const { nic, sourceOption } = nicInput(ctx);
-      const r = await guard(() => ctx.core.vmDevices.addNic(vm, nic), optionMessage({ source: sourceOption, mac: '--mac' }));
-      return reply(ctx, r, `Added NIC ${r.mac} to VM ${vm}${r.live ? ' (hot-plugged; also in its definition)' : ' (in its definition: the next start has it)'}.`);
-    },
-  },
-  {
-    noun: 'vm', verb: 'nic remove', usage: `${VM} MAC`, options: YES,
-    summary: 'Remove the NIC with this MAC from a VM, running (hot-unplug, before_/after_nic_hotunplug hooks) or not',
-    async run(ctx) {
-      const vm = vmArg(ctx);
-      const mac = positional(ctx, 1, 'MAC', `the NIC's MAC address, see hostdeck vm nic list ${vm}`);
-      tooMany(ctx, 2);
-      if (!(await confirm(ctx, `Remove NIC ${mac} from VM ${vm}?`))) { ctx.err('Not removed.'); return 1; }
-      const r = await guard(() => ctx.core.vmDevices.removeNic(vm, mac), optionMessage({ mac: 'MAC' }));
-      return reply(ctx, r, `Removed NIC ${r.mac} from VM ${vm}.`);
-    },
-  },
-  {
-    noun: 'vm', verb: 'disk list', usage: VM, summary: "A VM's disks: target, bus, source, format, the boot disk, and whether the running VM and its definition have it",
-    async run(ctx) {
-      const vm = vmArg(ctx);
-      tooMany(ctx, 1);
-      const rows = await guard(() => ctx.core.vmDevices.listDisks(vm));
-      if (!rows.length && !ctx.json) { ctx.out(`VM ${vm} has no disk (hostdeck vm disk attach).`); return 0; }
-      printTable(ctx, rows.map((d) => ({ ...d, boot: d.boot ? 'boot' : '', live: yesNo(d.live), persistent: yesNo(d.persistent) })), ['target', 'bus', 'device', 'source', 'format', 'boot', 'live', 'persistent'], rows);
-      return 0;
-    },
-  },
-  {
-    noun: 'vm', verb: 'disk attach', usage: VM, options: DISK_OPTIONS,
-    summary: 'Attach an existing volume (--volume) or a new one (--size) at the next free target: hot-plugged while the VM runs (before_/after_disk_hotplug hooks)',
-    async run(ctx) {
-      const vm = vmArg(ctx);
-      tooMany(ctx, 1);
-      const disk = diskInput(ctx);
-      const r = await guard(() => ctx.core.vmDevices.attachDisk(vm, disk), optionMessage({}));
-      return reply(ctx, r, `Attached ${r.created ? 'new volume ' : ''}${r.source} to VM ${vm} as ${r.target}${r.live ? ' (hot-plugged; also in its definition)' : ''}.`);
-    },
-  },
-  {
-    noun: 'vm', verb: 'disk detach', usage: `${VM} TARGET`, options: YES,
-    summary: 'Detach the disk at TARGET (vdb ...) from a VM; its volume stays. Refused for the boot disk of a running VM',
-    async run(ctx) {
-      const vm = vmArg(ctx);
-      const target = positional(ctx, 1, 'TARGET', `the disk's target (vdb ...), see hostdeck vm disk list ${vm}`);
-      tooMany(ctx, 2);
-      if (!(await confirm(ctx, `Detach disk ${target} from VM ${vm}? (its volume stays)`))) { ctx.err('Not detached.'); return 1; }
-      const r = await guard(() => ctx.core.vmDevices.detachDisk(vm, target), optionMessage({}));
-      return reply(ctx, r, `Detached disk ${r.target} (${r.source}) from VM ${vm}; the volume stays.`);
-    },
-  },
+  listCommand('nic', "A VM's NICs: MAC, source, model, vNIC profile, and whether the running VM and its definition have it",
+    ['mac', 'type', 'source', 'model', 'profile', 'live', 'persistent'], (ctx, vm) => ctx.core.vmDevices.listNics(vm), (r) => ({ profile: r.profile ?? '-' })),
+  addCommand('nic add', NIC_OPTIONS, 'Add a NIC to a VM: hot-plugged into it and its definition while it runs (before_/after_nic_hotplug hooks), in its definition while it is shut off',
+    (ctx, vm) => { const { nic, sourceOption } = nicInput(ctx); return { run: () => ctx.core.vmDevices.addNic(vm, nic), fields: { source: sourceOption, mac: '--mac' } }; },
+    (vm, r) => `Added NIC ${r.mac} to VM ${vm}`),
+  removeCommand('nic remove', 'MAC', 'Remove the NIC with this MAC from a VM, running (hot-unplug, before_/after_nic_hotunplug hooks) or not',
+    (vm) => `the NIC's MAC address, see hostdeck vm nic list ${vm}`, (vm, mac) => `Remove NIC ${mac} from VM ${vm}?`,
+    (ctx, vm, mac) => ctx.core.vmDevices.removeNic(vm, mac), (vm, r) => `Removed NIC ${r.mac} from VM ${vm}.`),
+  listCommand('disk', "A VM's disks: target, bus, source, format, the boot disk, and whether the running VM and its definition have it",
+    ['target', 'bus', 'device', 'source', 'format', 'boot', 'live', 'persistent'], (ctx, vm) => ctx.core.vmDevices.listDisks(vm), (r) => ({ boot: r.boot ? 'boot' : '' })),
+  addCommand('disk attach', DISK_OPTIONS, 'Attach an existing volume (--volume) or a new one (--size) at the next free target: hot-plugged while the VM runs (before_/after_disk_hotplug hooks)',
+    (ctx, vm) => { const disk = diskInput(ctx); return { run: () => ctx.core.vmDevices.attachDisk(vm, disk), fields: {} }; },
+    (vm, r) => `Attached ${r.created ? 'new volume ' : ''}${r.source} to VM ${vm} as ${r.target}`),
+  removeCommand('disk detach', 'TARGET', 'Detach the disk at TARGET (vdb ...) from a VM; its volume stays. Refused for the boot disk of a running VM',
+    (vm) => `the disk's target (vdb ...), see hostdeck vm disk list ${vm}`, (vm, target) => `Detach disk ${target} from VM ${vm}? (its volume stays)`,
+    (ctx, vm, target) => ctx.core.vmDevices.detachDisk(vm, target), (vm, r) => `Detached disk ${r.target} (${r.source}) from VM ${vm}; the volume stays.`),
 ];
