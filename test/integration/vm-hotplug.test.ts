@@ -148,4 +148,15 @@ describe('NIC and disk hot-plug into a running tiny guest on the real libvirtd',
       await virsh('detach-disk', vm, 'vdb', '--live', '--config').catch(() => undefined);
     }
   });
+
+  it('a shut-off VM gets a NIC in its definition only (by bridge, e1000e) and gives it back', async () => {
+    await core.vms.forceOff(vm);
+    const added = await core.vmDevices.addNic(vm, { kind: 'bridge', source: bridge, model: 'e1000e' });
+    assert.equal(added.live, false);
+    assert.match(await defined(), new RegExp(`<mac address='${added.mac}'/>\\s*<source bridge='${bridge}'/>\\s*<model type='e1000e'/>`));
+    assert.deepEqual((await core.vmDevices.listNics(vm)).map((n) => [n.mac, n.live, n.persistent]), [[added.mac, false, true]]);
+    await core.vmDevices.removeNic(vm, added.mac);
+    assert.doesNotMatch(await defined(), new RegExp(added.mac));
+    assert.equal(await domstate(vm), 'shut off');
+  });
 });
