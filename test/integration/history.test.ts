@@ -10,23 +10,13 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { testServices } from '../lib/services.ts';
+import { until } from '../lib/until.ts';
 import { defineGuest, guestName, removeGuests, removeStaleGuests, SYSTEM_URI, virshSys, waitForState } from '../lib/guest.ts';
 import { createCore } from '../../src/core/index.ts';
 import { bucketStart, DAY_S, HOUR_S } from '../../src/domain/history-aggregate.ts';
 import { historyRepo, HOST_FIGURES, type Figures, type HostFigure } from '../../src/manager/repos/history.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-
-/** Poll `read` until `ok` holds (the deadline only ends a hung test; nothing is timed). */
-async function until<T>(what: string, read: () => T | Promise<T>, ok: (v: T) => boolean, ms = 120_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}: last ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('the history duty of the host service', { timeout: 600_000 }, () => {
   const s = testServices({ uri: SYSTEM_URI, channel: 'cli' });

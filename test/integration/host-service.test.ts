@@ -12,6 +12,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testServices } from '../lib/services.ts';
+import { until } from '../lib/until.ts';
 import { SYSTEM_URI } from '../lib/guest.ts';
 import { virshTry } from '../lib/lifecycle.ts';
 import { createCore } from '../../src/core/index.ts';
@@ -23,17 +24,6 @@ const SERVICES = join(ROOT, 'src/services.ts');
 const CONFIG = join(ROOT, 'src/config.ts');
 
 interface Done { code: number | null; signal: NodeJS.Signals | null; out: string; err: string }
-
-/** Poll `ok` until it holds (the deadline only ends a hung test; nothing is timed). */
-async function until<T>(what: string, read: () => T | Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}: last ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('the host service as real processes', { timeout: 300_000 }, () => {
   const s = testServices({ uri: SYSTEM_URI, channel: 'cli' });

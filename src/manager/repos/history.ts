@@ -53,6 +53,8 @@ const SOURCE = { hour: 'minute', day: 'hour' } as const;
 /** A VM is up in a sample while running or blocked (libvirt states 1 and 2). */
 const UP_STATES = '(1, 2)';
 
+/** Averages of bytes and KiB are stored whole: SQLite keeps a whole REAL in 1 to 6 bytes instead of 8, and a fraction of a byte tells nobody anything. */
+const whole = (figure: string, v: number | null) => (v === null || figure.endsWith('_pct') ? v : Math.round(v));
 const table = (kind: Kind, level: HistoryLevel) => `history_${kind}_${level}`;
 const aggCols = (d: KindDef) => d.figures.flatMap((f) => [`${f}_avg`, `${f}_max`]);
 
@@ -104,7 +106,7 @@ export function historyRepo(db: Db) {
     const write = db.transaction((part: readonly Aggregate<string | number>[]) => {
       for (const a of part) {
         const up = d.up ? [Math.round((a.avg[n] ?? 0) * a.samples)] : [];
-        ins.run(...(d.id ? [a.key] : []), a.t, a.samples, ...up, ...d.figures.flatMap((_, i) => [a.avg[i], a.max[i]]));
+        ins.run(...(d.id ? [a.key] : []), a.t, a.samples, ...up, ...d.figures.flatMap((f, i) => [whole(f, a.avg[i]!), a.max[i]]));
       }
     });
     for (let i = 0; i < aggs.length; i += maxRows) write(aggs.slice(i, i + maxRows));
