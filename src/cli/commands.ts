@@ -20,5 +20,6 @@ import { poolCommands } from './pool.ts';
 import { logicalNetworkCommands } from './logical-network.ts';
 import { hostNetworkCommands } from './host-network.ts';
 import { vmDeviceCommands } from './vm-devices.ts';
+import { reportCommands } from './report.ts';
 
-export const COMMANDS: readonly Command[] = [...hostCommands, ...managerCommands, ...customPropertyCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...vmDeviceCommands, ...templateCommands, ...poolCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands, ...logicalNetworkCommands, ...hostNetworkCommands, ...supportCommands, ...logCommands, ...hookCommands, ...diagnoseCommands, ...serviceCommands];
+export const COMMANDS: readonly Command[] = [...hostCommands, ...managerCommands, ...customPropertyCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...vmDeviceCommands, ...templateCommands, ...poolCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands, ...logicalNetworkCommands, ...hostNetworkCommands, ...supportCommands, ...logCommands, ...hookCommands, ...diagnoseCommands, ...serviceCommands, ...reportCommands];

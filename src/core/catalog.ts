@@ -166,6 +166,8 @@ export const ACTION_CATALOG = [
   read('host', 'log.read', 'Read the journal, the files under /var/log, hostdeck\'s log and the VMs\' libvirt logs'),
   read('host', 'host.diagnose', 'Run the preflight and health checks'),
   read('host', 'history.read', 'Read the history of this host, its VMs and storage domains'),
+  read('host', 'report.sql', 'Run a read-only SQL query on the state database (one statement that reads, row and time limits)'),
+  read('host', 'report.views', 'List the report views and their columns'),
   ext('host', 'host-service.stop', 'Stop the host service (hostdeck serve)'),
   // Mutating: a bundle writes up to its size limit on the host's disks (often
   // when one is full) or onto a removable disk, and carries the host's logs

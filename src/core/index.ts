@@ -38,6 +38,7 @@ import type { CustomPropertyUseCases } from './custom-properties.ts';
 import type { HostNetworkUseCases } from './host-networks.ts';
 import type { VmDeviceUseCases } from './vm-devices.ts';
 import type { HistoryUseCases } from './history.ts';
+import type { ReportUseCases } from './reports.ts';
 import { createHostServiceUseCases, type HostServiceUseCases } from './host-service.ts';
 
 /** The storage connections as the core offers them: loaded on first use, the mount path at once. */
@@ -99,6 +100,8 @@ export interface Core {
   readonly vmDevices: Lazy<VmDeviceUseCases>;
   /** The history of this host, its VMs and storage domains kept in the state DB, and the service's sampler of it (loaded on first use). */
   readonly history: Lazy<HistoryUseCases>;
+  /** Ad hoc read-only SQL on the state database and the report views it is meant for (loaded on first use). */
+  readonly reports: Lazy<ReportUseCases>;
 }
 
 export function createCore(infra: Services, principal: Principal): Core {
@@ -151,6 +154,7 @@ export function createCore(infra: Services, principal: Principal): Core {
     hostNetworks: lazyUseCases(() => import('./host-networks.ts').then((m) => m.createHostNetworkUseCases(ctx, network))),
     vmDevices: lazyUseCases(() => import('./vm-devices.ts').then((m) => m.createVmDeviceUseCases(ctx))),
     history: lazyUseCases(() => import('./history.ts').then((m) => m.createHistoryUseCases(ctx))),
+    reports: lazyUseCases(() => import('./reports.ts').then((m) => m.createReportUseCases(ctx))),
   };
 }
 

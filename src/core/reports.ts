@@ -1,0 +1,33 @@
+// Reports over the state database: ad hoc read-only SQL and the views it is
+// meant for (README "Reports: read-only SQL").
+import { InvalidInputError } from '../domain/errors.ts';
+import { validateReportQuery, type ReportQueryInput } from '../domain/report-sql.ts';
+import { resolveBusyTimeout } from '../manager/db.ts';
+import { reportViews, runReadOnlyQuery, type QueryResult, type ViewInfo } from '../manager/report-query.ts';
+import type { CoreContext } from './index.ts';
+
+export type { QueryResult, ViewInfo } from '../manager/report-query.ts';
+
+export interface ReportUseCases {
+  /** Run one statement that only reads, on a read-only connection of its own, within the row and time limits. */
+  sql(input: ReportQueryInput): Promise<QueryResult>;
+  /** The report views and their columns. */
+  views(): Promise<ViewInfo[]>;
+}
+
+export function createReportUseCases(ctx: CoreContext): ReportUseCases {
+  return {
+    sql(input) {
+      const v = validateReportQuery(input);
+      if (!v.ok) return Promise.reject(new InvalidInputError(v.errors));
+      const path = ctx.infra.config.dbPath;
+      if (path === ':memory:' || path === '') return Promise.reject(new InvalidInputError([{ field: 'sql', message: 'SQL: the state database is in memory; a read-only connection needs a file' }]));
+      return ctx.door.act('report.sql', { id: 'state-db' }, { message: 'Run a read-only SQL query' }, () => {
+        // Opened (and migrated) here first: the query's connection is read-only and cannot create the views.
+        void ctx.infra.db;
+        return runReadOnlyQuery(path, v.value, resolveBusyTimeout());
+      });
+    },
+    views: () => ctx.door.act('report.views', { id: 'state-db' }, { message: 'List the report views' }, () => reportViews(ctx.infra.db)),
+  };
+}
