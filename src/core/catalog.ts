@@ -61,6 +61,8 @@ export const ACTION_CATALOG = [
   vm('autostart', 'Start a VM with the host (or not)'),
   vm('clone', 'Clone a shut-off VM'),
   vm('delete', 'Delete a VM (and its disks when asked)'),
+  vm('nic-list', "List a VM's NICs, live and defined", false),
+  vm('disk-list', "List a VM's disks, live and defined", false),
   vm('nic-add', 'Add a NIC to a VM (hot-plugged while it runs)'),
   vm('nic-remove', 'Remove a NIC from a VM (hot-unplugged while it runs)'),
   vm('disk-attach', 'Attach a disk to a VM (hot-plugged while it runs)'),

@@ -105,7 +105,7 @@ export function createVmDeviceUseCases(ctx: CoreContext) {
 
   return {
     listNics(name: string): Promise<VmNicRow[]> {
-      return ctx.door.act('vm.show', { id: name }, { message: `List the NICs of VM ${name}` }, async () => {
+      return ctx.door.act('vm.nic-list', { id: name }, { message: `List the NICs of VM ${name}` }, async () => {
         const v = await read(name);
         const profiles = profileNames(v.uuid);
         return allNics(v).map((n) => ({
@@ -116,7 +116,7 @@ export function createVmDeviceUseCases(ctx: CoreContext) {
     },
 
     listDisks(name: string): Promise<VmDiskRow[]> {
-      return ctx.door.act('vm.show', { id: name }, { message: `List the disks of VM ${name}` }, async () => {
+      return ctx.door.act('vm.disk-list', { id: name }, { message: `List the disks of VM ${name}` }, async () => {
         const v = await read(name);
         const disks = allDisks(v);
         const boot = bootDiskTarget(disks);
