@@ -157,17 +157,20 @@ export function createHistoryDuty(core: Pick<Core, 'monitor' | 'config'>, db: Db
   return {
     async run() {
       const t = now();
-      const [h, vms, sds] = await Promise.all([
+      const [h, vmsOrError, sds] = await Promise.all([
         hostFigures(host),
-        sampleVms(),
+        // libvirtd away: this host and its storage are still sampled; the duty fails after writing them.
+        sampleVms().catch((e: unknown) => { sampler?.close(); sampler = undefined; prevByUuid = new Map(); return e as Error; }),
         Promise.all(domains.all().map(storageFigures)),
       ]);
+      const vms = vmsOrError instanceof Error ? { rows: [], changed: [] } : vmsOrError;
       host = h.counters;
       const storage = sds.filter((x): x is StorageSampleRow => x !== undefined);
       repo.writeRound({ t, host: h.figures, vms: vms.rows, storage, configs: vms.changed });
       for (const c of vms.changed) configs!.set(c.vmId, c);
       rounds++;
       const did = await followUp(t);
+      if (vmsOrError instanceof Error) throw new Error(`host and storage sampled, the VMs not: ${vmsOrError.message}`);
       const cfg = vms.changed.length ? `, ${vms.changed.length} configuration change${vms.changed.length === 1 ? '' : 's'}` : '';
       return [`host, ${vms.rows.length} VM${vms.rows.length === 1 ? '' : 's'}, ${storage.length} storage domain${storage.length === 1 ? '' : 's'} sampled${cfg}`, ...did].join('; ');
     },

@@ -17,6 +17,7 @@ import { bucketStart, DAY_S, HOUR_S } from '../../src/domain/history-aggregate.t
 import { historyRepo, HOST_FIGURES, type Figures, type HostFigure } from '../../src/manager/repos/history.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
+const nowS = () => Math.floor(Date.now() / 1000);
 
 describe('the history duty of the host service', { timeout: 600_000 }, () => {
   const s = testServices({ uri: SYSTEM_URI, channel: 'cli' });
@@ -26,7 +27,6 @@ describe('the history duty of the host service', { timeout: 600_000 }, () => {
   const renamed = `${prefix}-b`;
   let service: { child: ChildProcess; done: Promise<number | null> } | undefined;
   let uuid = '';
-  const nowS = () => Math.floor(Date.now() / 1000);
   /** An hour two days back, with host samples of CPU 10, 20 and 60 % at its minutes 0, 1 and 2. */
   const injected = bucketStart(nowS() - 2 * DAY_S, HOUR_S);
 
@@ -93,5 +93,23 @@ describe('the history duty of the host service', { timeout: 600_000 }, () => {
     assert.equal(series.uuid, uuid);
     assert.ok(series.points.some((p) => p.upSamples === 1) && series.points.at(-1)!.upSamples === 0, 'running samples before the rename, shut off after');
     await assert.rejects(core.history.vmSeries(renamed, nowS(), nowS() - 60), /from: must not be after to/);
+  });
+});
+
+describe('the history duty without libvirtd', () => {
+  it('still samples this host when the VMs cannot be read, and fails saying so', async () => {
+    const s = testServices({ uri: 'qemu:///system?socket=/nonexistent/libvirt-sock', channel: 'cli' });
+    try {
+      const core = createCore(s, { user: 'tester', channel: 'cli' });
+      const sampler = await core.history.newSampler();
+      await assert.rejects(sampler.run(), /^Error: host and storage sampled, the VMs not: /);
+      const host = await core.history.hostSeries(nowS() - 600, nowS());
+      assert.equal(host.points.length, 1);
+      assert.ok(host.points[0]!.avg.mem_total_kib! > 0);
+      assert.equal(host.points[0]!.avg.cpu_pct, null, 'no CPU % from a single round');
+      sampler.close();
+    } finally {
+      await s.cleanup();
+    }
   });
 });
