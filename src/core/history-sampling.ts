@@ -70,11 +70,16 @@ async function hostFigures(prev: HostCounters | undefined, proc = '/proc'): Prom
   };
 }
 
+/** How long a file domain's statfs may take: a hung NFS server leaves that domain out of the round instead of holding the round up. */
+const STATFS_LIMIT_MS = 5000;
+
 /** A storage domain's used and free bytes now: statfs of a file domain's directory, a block domain's last checked figures; undefined when not known. */
 async function storageFigures(d: StorageDomain): Promise<StorageSampleRow | undefined> {
   if (d.status !== 'active') return undefined;
   if (d.device === null && d.path.startsWith('/')) {
-    const u = await pathUsage(d.path).catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => { timer = setTimeout(resolve, STATFS_LIMIT_MS, undefined); });
+    const u = await Promise.race([pathUsage(d.path).catch(() => undefined), late]).finally(() => clearTimeout(timer));
     return u && { domainId: d.id, figures: { used_bytes: u.usedKiB * 1024, free_bytes: u.availKiB * 1024 } };
   }
   return d.usedBytes !== null && d.freeBytes !== null ? { domainId: d.id, figures: { used_bytes: d.usedBytes, free_bytes: d.freeBytes } } : undefined;

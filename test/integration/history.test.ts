@@ -1,16 +1,19 @@
 // The history duty of `hostdeck serve` as a real process over a real state DB
 // and the real libvirtd with a tiny guest running: it writes host and VM
-// samples (the VM's by UUID), the VM's samples and id survive a rename
-// (virsh domrename while shut off), its configuration history records the
-// rename and a memory change, and an hour of samples injected two days back
-// is rolled up into the hour and day with the expected average and maximum,
-// then its minute rows are pruned (past the day's retention).
+// samples (the VM's by UUID) and a data domain's used/free bytes; the VM's
+// samples and id survive a rename (virsh domrename while shut off), its
+// configuration history records the rename and a memory change; an hour of
+// samples injected two days back is rolled up into the hour and day with the
+// expected average and maximum, then its minute rows are pruned (past the
+// day's retention). Without libvirtd the host is still sampled.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { testServices } from '../lib/services.ts';
 import { until } from '../lib/until.ts';
+import { virshTry } from '../lib/lifecycle.ts';
 import { defineGuest, guestName, removeGuests, removeStaleGuests, SYSTEM_URI, virshSys, waitForState } from '../lib/guest.ts';
 import { createCore } from '../../src/core/index.ts';
 import { bucketStart, DAY_S, HOUR_S } from '../../src/domain/history-aggregate.ts';
@@ -27,12 +30,19 @@ describe('the history duty of the host service', { timeout: 600_000 }, () => {
   const renamed = `${prefix}-b`;
   let service: { child: ChildProcess; done: Promise<number | null> } | undefined;
   let uuid = '';
+  let poolName = '';
   /** An hour two days back, with host samples of CPU 10, 20 and 60 % at its minutes 0, 1 and 2. */
   const injected = bucketStart(nowS() - 2 * DAY_S, HOUR_S);
 
   before(async () => {
     execFileSync(join(ROOT, 'scripts/libvirt-up'), { stdio: 'ignore' });
     await removeStaleGuests();
+    // A local-directory data domain (QEMU's user must reach the directory): its used/free bytes are sampled too.
+    chmodSync(s.dir, 0o755);
+    mkdirSync(join(s.dir, 'data'));
+    await core.storageConnections.add({ type: 'localfs', name: 'hist-local', path: join(s.dir, 'data') });
+    await core.storageConnections.connect('hist-local');
+    poolName = (await core.storageDomains.create({ name: 'hist-data', type: 'data', connectionId: 'hist-local' })).poolName;
     await defineGuest(name, { nic: false });
     uuid = (await virshSys('domuuid', name)).trim();
     const fig = (cpu: number): Figures<HostFigure> => Object.fromEntries(HOST_FIGURES.map((f) => [f, f === 'cpu_pct' ? cpu : 1])) as Figures<HostFigure>;
@@ -48,6 +58,7 @@ describe('the history duty of the host service', { timeout: 600_000 }, () => {
   after(async () => {
     if (service) { service.child.kill('SIGTERM'); await service.done; }
     await removeGuests(`${prefix}-`);
+    if (poolName) { await virshTry('pool-destroy', poolName); await virshTry('pool-undefine', poolName); }
     await s.cleanup();
   });
 
@@ -63,6 +74,8 @@ describe('the history duty of the host service', { timeout: 600_000 }, () => {
     assert.ok(host.points.some((p) => p.avg.cpu_pct !== null && p.avg.mem_total_kib! > 0), 'host samples with CPU and memory');
     const config = await core.history.vmConfigHistory(name);
     assert.deepEqual(config.changes.map((c) => [c.name, c.vcpus, c.memoryKiB]), [[name, 1, 128 * 1024]]);
+    const sd = await core.history.storageSeries('hist-data', nowS() - 600, nowS());
+    assert.ok(sd.points.length > 0 && sd.points.every((p) => p.avg.used_bytes! > 0 && p.avg.free_bytes! > 0), `storage samples ${JSON.stringify(sd.points.at(-1))}`);
   });
 
   it('rolls the injected hour up (avg 30, max 60 over 3 samples) into its hour and day, then prunes its minutes', async () => {
