@@ -88,6 +88,15 @@ describe('the history duty of the host service', { timeout: 600_000 }, () => {
     await until('the injected minutes pruned', () => historyRepo(s.db).hostSeries('minute', injected, injected + HOUR_S), (ps) => ps.length === 0);
   });
 
+  it('the v1_ history views read the same samples through report sql: the injected hour, and the guest by UUID with its state', async () => {
+    const hour = await core.reports.sql({ sql: `SELECT time, samples, cpu_pct_avg, cpu_pct_max FROM v1_host_samples_hourly WHERE t = ${injected}` });
+    assert.deepEqual(hour.rows, [[new Date(injected * 1000).toISOString().replace('.000', ''), 3, 30, 60]]);
+    const vm = await core.reports.sql({ sql: `SELECT vm_name, state FROM v1_vm_samples_minute WHERE vm_id = '${uuid}' AND state = 'running' LIMIT 1` });
+    assert.deepEqual(vm.rows, [[name, 'running']]);
+    const sd = await core.reports.sql({ sql: "SELECT count(*) FROM v1_storage_domain_samples_minute WHERE storage_domain_name = 'hist-data' AND free_bytes > 0" });
+    assert.ok(Number(sd.rows[0]![0]) > 0, 'storage samples of hist-data');
+  });
+
   it('keeps the VM by UUID across a rename while shut off, and records the rename and a memory change in its configuration history', async () => {
     await virshSys('destroy', name);
     await waitForState(name, ['shut off']);
@@ -106,6 +115,11 @@ describe('the history duty of the host service', { timeout: 600_000 }, () => {
     assert.equal(series.uuid, uuid);
     assert.ok(series.points.some((p) => p.upSamples === 1) && series.points.at(-1)!.upSamples === 0, 'running samples before the rename, shut off after');
     await assert.rejects(core.history.vmSeries(renamed, nowS(), nowS() - 60), /from: must not be after to/);
+    // The views name each sample with the name the VM had then, and list its configurations.
+    const names = await core.reports.sql({ sql: `SELECT DISTINCT vm_name FROM v1_vm_samples_minute WHERE vm_id = '${uuid}' ORDER BY t` });
+    assert.deepEqual(names.rows.map((r) => r[0]), [name, renamed]);
+    const conf = await core.reports.sql({ sql: `SELECT vm_name, memory_kib FROM v1_vm_configuration WHERE vm_id = '${uuid}' ORDER BY from_t` });
+    assert.deepEqual(conf.rows, [[name, 128 * 1024], [renamed, 128 * 1024], [renamed, 160 * 1024]]);
   });
 });
 

@@ -15,10 +15,11 @@ import { customProperties0012 } from './0012-custom-properties.ts';
 import { hostNetworks0011 } from './0011-host-networks.ts';
 import { history0013 } from './0013-history.ts';
 import { reportViews0014 } from './0014-report-views.ts';
+import { historyViews0015 } from './0015-history-views.ts';
 
 export interface Migration {
   id: string;
   up: (db: Db) => void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [core0001, network0002, storageConnections0003, storageDomains0004, eventAttempts0005, storageConnectionErrorTime0006, managerModel0007, templates0008, pools0009, logicalNetworks0010, hostNetworks0011, customProperties0012, history0013, reportViews0014];
+export const MIGRATIONS: readonly Migration[] = [core0001, network0002, storageConnections0003, storageDomains0004, eventAttempts0005, storageConnectionErrorTime0006, managerModel0007, templates0008, pools0009, logicalNetworks0010, hostNetworks0011, customProperties0012, history0013, reportViews0014, historyViews0015];
