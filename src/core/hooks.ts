@@ -109,6 +109,18 @@ export function aroundVmHooks<T>(ctx: CoreContext, action: Extract<HookAction, `
   }, act);
 }
 
+/**
+ * Start a VM between its hooks, the one way every start does it (vm start, a
+ * new VM started, a pool VM): with saved memory it resumes from it, which is
+ * a restore to its hooks (VDSM's dehibernate) with no XML to rewrite;
+ * otherwise between the start hooks, whose rewritten domain XML this run uses.
+ */
+export function startVmWithHooks(ctx: CoreContext, name: string, opts: { managedSave?: boolean } = {}): Promise<void> {
+  const virt = ctx.infra.virt;
+  if (opts.managedSave) return aroundVmHooks(ctx, 'vm_restore', name, () => virt.domainStart(name));
+  return aroundVmHooks(ctx, 'vm_start', name, (xml) => (xml ? virt.domainStartWithXml(xml) : virt.domainStart(name)));
+}
+
 export function createHookUseCases(ctx: CoreContext): HookUseCases {
   return {
     list: () => ctx.door.act('hook.list', { id: '*' }, { message: 'List the hooks' }, async () => {

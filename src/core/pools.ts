@@ -27,7 +27,7 @@ import { storageDomainRepo } from '../manager/repos/storage-domains.ts';
 import { templateRepo } from '../manager/repos/templates.ts';
 import { parseDomainXml } from '../virt/xml/parse.ts';
 import type { DomainSummary } from '../virt/types.ts';
-import { aroundVmHooks } from './hooks.ts';
+import { startVmWithHooks } from './hooks.ts';
 import { checkVmStart, isRunning } from './manager-vms.ts';
 import { systemPrincipal } from './principal.ts';
 import { processAlive } from './template-images.ts';
@@ -112,7 +112,7 @@ export function createPoolUseCases(ctx: CoreContext) {
     const d = (await virt().domainList()).find((x) => x.name === name);
     if (!d) throw new WrongStateError(`VM ${name} of the pool is gone from libvirt`);
     await checkVmStart(ctx, d);
-    await aroundVmHooks(ctx, 'vm_start', name, (xml) => (xml ? virt().domainStartWithXml(xml) : virt().domainStart(name)));
+    await startVmWithHooks(ctx, name);
   };
 
   /** Delete a pool VM: its domain, its overlays, its rows (template link, cluster, pool). */

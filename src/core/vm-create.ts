@@ -17,7 +17,7 @@ import { cpuSpecOf, type DiskSpec, type DomainSpec } from '../virt/xml/create.ts
 import { vmDomainXml } from '../virt/xml/named.ts';
 import type { CoreContext } from './index.ts';
 import { domainNames, prepare, VmInputError } from './vm-common.ts';
-import { aroundVmHooks } from './hooks.ts';
+import { startVmWithHooks } from './hooks.ts';
 
 export const SERIAL_LOG_DIR = '/var/log/libvirt/qemu';
 export const serialLogFile = (name: string) => join(SERIAL_LOG_DIR, `${name}-serial.log`);
@@ -290,7 +290,7 @@ export async function vmCreate(ctx: CoreContext, input: VmCreateInput, opts: Cre
         if (opts.start) {
           step('starting the VM');
           // As any start: between the before_vm_start and after_vm_start hooks (a refusing hook takes the new VM back too).
-          await aroundVmHooks(ctx, 'vm_start', input.name, (xml) => (xml ? v.domainStartWithXml(xml) : v.domainStart(input.name)));
+          await startVmWithHooks(ctx, input.name);
         }
         await opts.fromTemplate?.record(input.name);
         return { name: input.name, volumes: created.map((c) => `${c.pool}/${c.volume}`), started: Boolean(opts.start), xml };

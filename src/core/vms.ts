@@ -20,7 +20,7 @@ import type { CreateOptions, CreateResult } from './vm-create.ts';
 /** VM creation's module and the VM rules, loaded on first use: the console's first frame creates, edits and clones no VM. */
 const creation = () => import('./vm-create.ts');
 const rules = () => import('../domain/vm-create.ts');
-import { aroundVmHooks } from './hooks.ts';
+import { aroundVmHooks, startVmWithHooks } from './hooks.ts';
 
 export interface ShutdownResult {
   /** True when the VM reached "shut off" within the timeout. */
@@ -137,8 +137,7 @@ export function createVmUseCases(ctx: CoreContext) {
       need('start', name, vmCanStart(vm));
       await (await import('./manager-vms.ts')).checkVmStart(ctx, vm);
       // A VM with saved memory resumes from it: that is a restore to its hooks (VDSM's dehibernate), with no XML to rewrite.
-      if (vm.managedSave) await aroundVmHooks(ctx, 'vm_restore', name, () => virt().domainStart(name));
-      else await aroundVmHooks(ctx, 'vm_start', name, (xml) => (xml ? virt().domainStartWithXml(xml) : virt().domainStart(name)));
+      await startVmWithHooks(ctx, name, { managedSave: vm.managedSave });
     }),
     reboot: (name: string) => ctx.door.act('vm.reboot', { id: name }, { message: `Reboot VM ${name}` }, whenAvailable(name, 'reboot', vmCanReboot, () => virt().domainReboot(name))),
     forceOff: (name: string) => ctx.door.act('vm.force-off', { id: name }, { message: `Force off VM ${name}` }, whenAvailable(name, 'force off', vmCanPowerOff, () => aroundVmHooks(ctx, 'vm_destroy', name, () => virt().domainDestroy(name)))),
@@ -146,7 +145,7 @@ export function createVmUseCases(ctx: CoreContext) {
     resume: (name: string) => ctx.door.act('vm.resume', { id: name }, { message: `Resume VM ${name}` }, whenAvailable(name, 'resume', vmCanResume, () => aroundVmHooks(ctx, 'vm_resume', name, () => virt().domainResume(name)))),
     /** Save memory to libvirt's managed save image and stop; the next start (restore) resumes it. */
     save: (name: string) => ctx.door.act('vm.save', { id: name }, { message: `Save VM ${name}` }, whenAvailable(name, 'save', vmCanSave, () => aroundVmHooks(ctx, 'vm_save', name, () => virt().domainManagedSave(name)))),
-    restore: (name: string) => ctx.door.act('vm.restore', { id: name }, { message: `Restore VM ${name}` }, whenAvailable(name, 'restore', vmCanRestore, () => aroundVmHooks(ctx, 'vm_restore', name, () => virt().domainStart(name)))),
+    restore: (name: string) => ctx.door.act('vm.restore', { id: name }, { message: `Restore VM ${name}` }, whenAvailable(name, 'restore', vmCanRestore, () => startVmWithHooks(ctx, name, { managedSave: true }))),
     setAutostart: (name: string, on: boolean) => ctx.door.act('vm.autostart', { id: name }, { message: `${on ? 'Enable' : 'Disable'} autostart of VM ${name}` },
       whenAvailable(name, on ? 'enable autostart of' : 'disable autostart of', vmCanAutostart, () => virt().domainSetAutostart(name, on))),
 
