@@ -153,7 +153,8 @@ export function makeManagerScreen(kind: ManagerKind) {
         const saved = kind === 'dc'
           ? (mode === 'edit' ? await m.dataCenters.edit(editing!, input) : await m.dataCenters.create(input))
           : (mode === 'edit' ? await m.clusters.edit(editing!, input) : await m.clusters.create(input));
-        shell.notify('success', `${mode === 'edit' ? 'Changed' : 'Created'} ${spec.noun} ${saved.name}${'cpuType' in saved && cpuFollowers(saved) ? `.${cpuFollowers(saved)}` : ''}`);
+        const followers = 'cpuType' in saved ? cpuFollowers(saved) : '';
+        shell.notify('success', `${mode === 'edit' ? 'Changed' : 'Created'} ${spec.noun} ${saved.name}${followers ? `.${followers}` : ''}`);
         setMode('list');
         await reload();
       } catch (e) { showRefusal(shell, dispatch, e); } finally { setBusy(false); }

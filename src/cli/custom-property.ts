@@ -1,7 +1,7 @@
 // hostdeck cluster property list|set|remove   (the names a cluster allows, with their value rules)
 // hostdeck vm property list|set|unset         (a VM's values; its hooks get each as a variable)
 // Custom VM properties, as the oVirt engine's UserDefinedVMProperties, per cluster.
-import { parseAssignment, propertyNameProblem } from '../domain/custom-properties.ts';
+import { parseAssignment } from '../domain/custom-properties.ts';
 import type { FieldError } from '../domain/errors.ts';
 import { UsageError } from './args.ts';
 import { printTable, type Command, type CommandContext } from './registry.ts';
@@ -14,6 +14,8 @@ const VM = 'VM';
 const vmHint = 'a VM name';
 /** The rules' fields as the CLI takes them: NAME is an argument, the rule --regex. */
 const message = (e: FieldError) => (e.field === 'regex' ? e.message.replace(/^regex: /, '--regex: ') : e.field === 'name' ? e.message.replace(/^name: /, 'NAME: ') : e.message);
+/** A VM's property error (field "property NAME") under the argument it came in: NAME=VALUE or NAME. */
+const valuesMessage = (argument: string) => (e: FieldError) => (e.field.startsWith('property') ? `${argument}: ${e.message}` : message(e));
 
 const rulesOut = (ctx: CommandContext, cluster: string, rules: { name: string; regex: string }[]) =>
   (rules.length || ctx.json ? printTable(ctx, rules, ['name', 'regex'], rules) : ctx.out(`Cluster ${cluster} allows no custom VM property (hostdeck cluster property set).`));
@@ -75,12 +77,10 @@ export const customPropertyCommands: Command[] = [
       for (const p of pairs) {
         const a = parseAssignment(p);
         if (!a) throw new UsageError(`NAME=VALUE: ${JSON.stringify(p.slice(0, 40))} has no "=" after a name`);
-        const bad = propertyNameProblem(a.name);
-        if (bad) throw new UsageError(`NAME=VALUE: ${JSON.stringify(a.name.slice(0, 40))} ${bad}`);
         if (a.name in set) throw new UsageError(`NAME=VALUE: ${a.name} is given twice`);
         set[a.name] = a.value;
       }
-      const v = await guard(() => ctx.core.customProperties.setOnVm(vm, { set }), message);
+      const v = await guard(() => ctx.core.customProperties.setOnVm(vm, { set }), valuesMessage('NAME=VALUE'));
       return reply(ctx, v, `Set ${Object.keys(set).join(', ')} on VM ${vm}; its hooks get ${Object.keys(set).length === 1 ? 'it' : 'them'} from its next action.`);
     },
   },
@@ -90,11 +90,7 @@ export const customPropertyCommands: Command[] = [
       const vm = positional(ctx, 0, VM, vmHint);
       const unset = ctx.positionals.slice(1);
       if (!unset.length) throw new UsageError('NAME: give at least one property to unset');
-      for (const n of unset) {
-        const bad = propertyNameProblem(n);
-        if (bad) throw new UsageError(`NAME: ${JSON.stringify(n.slice(0, 40))} ${bad}`);
-      }
-      const v = await guard(() => ctx.core.customProperties.setOnVm(vm, { unset }), message);
+      const v = await guard(() => ctx.core.customProperties.setOnVm(vm, { unset }), valuesMessage('NAME'));
       return reply(ctx, v, `Unset ${unset.join(', ')} on VM ${vm}.`);
     },
   },
