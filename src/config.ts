@@ -23,6 +23,8 @@ export interface Config {
   hooks: HookSettings;
   /** How long the history keeps each level (HOSTDECK_HISTORY_MINUTE_HOURS, _HOUR_DAYS, _DAY_YEARS); unset: the defaults. */
   history?: HistoryRetention;
+  /** The API's certificate file whose expiry the alerts watch (HOSTDECK_API_CERT); unset: not watched. */
+  apiCertificate?: string;
 }
 
 export type SamplerKind = 'auto' | 'libvirt' | 'virsh';
@@ -73,5 +75,6 @@ export function resolveConfig(flags: { connect?: string; db?: string; theme?: st
     sampler,
     hooks: resolveHookSettings(env),
     history: resolveHistoryRetention(env),
+    ...(env.HOSTDECK_API_CERT ? { apiCertificate: env.HOSTDECK_API_CERT } : {}),
   };
 }

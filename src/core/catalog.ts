@@ -170,6 +170,9 @@ export const ACTION_CATALOG = [
   read('host', 'history.read', 'Read the history of this host, its VMs and storage domains'),
   read('host', 'report.sql', 'Run a read-only SQL query on the state database (one statement that reads, row and time limits)'),
   read('host', 'report.views', 'List the report views and their columns'),
+  read('event', 'alert.list', 'List the open alerts and the alert thresholds'),
+  db('host', 'alert.threshold-set', "Set an alert threshold's value or window (globally, or for one storage domain or network)"),
+  db('host', 'alert.threshold-reset', 'Reset an alert threshold to its default'),
   ext('host', 'host-service.stop', 'Stop the host service (hostdeck serve)'),
   // Mutating: a bundle writes up to its size limit on the host's disks (often
   // when one is full) or onto a removable disk, and carries the host's logs

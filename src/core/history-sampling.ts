@@ -74,7 +74,7 @@ async function hostFigures(prev: HostCounters | undefined, proc = '/proc'): Prom
 const STATFS_LIMIT_MS = 5000;
 
 /** A storage domain's used and free bytes now: statfs of a file domain's directory, a block domain's last checked figures; undefined when not known. */
-async function storageFigures(d: StorageDomain): Promise<StorageSampleRow | undefined> {
+export async function storageFigures(d: StorageDomain): Promise<StorageSampleRow | undefined> {
   if (d.status !== 'active') return undefined;
   if (d.device === null && d.path.startsWith('/')) {
     let timer: NodeJS.Timeout | undefined;

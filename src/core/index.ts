@@ -39,6 +39,7 @@ import type { HostNetworkUseCases } from './host-networks.ts';
 import type { VmDeviceUseCases } from './vm-devices.ts';
 import type { HistoryUseCases } from './history.ts';
 import type { ReportUseCases } from './reports.ts';
+import type { AlertUseCases } from './alerts.ts';
 import { createHostServiceUseCases, type HostServiceUseCases } from './host-service.ts';
 
 /** The storage connections as the core offers them: loaded on first use, the mount path at once. */
@@ -102,6 +103,8 @@ export interface Core {
   readonly history: Lazy<HistoryUseCases>;
   /** Ad hoc read-only SQL on the state database and the report views it is meant for (loaded on first use). */
   readonly reports: Lazy<ReportUseCases>;
+  /** Open alerts, their thresholds, and the service's evaluator of them (loaded on first use). */
+  readonly alerts: Lazy<AlertUseCases>;
 }
 
 export function createCore(infra: Services, principal: Principal): Core {
@@ -155,6 +158,7 @@ export function createCore(infra: Services, principal: Principal): Core {
     vmDevices: lazyUseCases(() => import('./vm-devices.ts').then((m) => m.createVmDeviceUseCases(ctx))),
     history: lazyUseCases(() => import('./history.ts').then((m) => m.createHistoryUseCases(ctx))),
     reports: lazyUseCases(() => import('./reports.ts').then((m) => m.createReportUseCases(ctx))),
+    alerts: lazyUseCases(() => import('./alerts.ts').then((m) => m.createAlertUseCases(ctx))),
   };
 }
 

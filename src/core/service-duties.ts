@@ -9,6 +9,13 @@ import type { Core } from './index.ts';
 /** How often the history samples this host, its VMs and storage domains (the warehouse's minute samples). */
 const HISTORY_INTERVAL_MS = 60_000;
 
+/**
+ * How often the alerts are evaluated: a duty of its own rather than a step of
+ * the history's minute round, so an alert's latency is this, not a minute, and a
+ * slow history round (roll-ups, pruning) never holds an alert back.
+ */
+const ALERT_INTERVAL_MS = 15_000;
+
 /** How often the pools are looked at: a user who shut down an automatic pool's VM waits at most this long for it to be free again. */
 const POOL_INTERVAL_MS = 15_000;
 
@@ -68,6 +75,16 @@ export const SERVICE_DUTIES: readonly DutyDef[] = [
       // One sampler for the whole run: rates come from this round's and the last round's counters.
       const sampler = core.history.newSampler();
       return async () => (await sampler).run();
+    },
+  },
+  {
+    id: 'alerts',
+    summary: 'Evaluate the alert thresholds: raise an alert (and its event) once a condition held for its window, clear it once back below the clear level',
+    everyMs: ALERT_INTERVAL_MS,
+    create(core) {
+      // One evaluator for the whole run: the CPU figure comes from this round's and the last round's counters.
+      const evaluator = core.alerts.newEvaluator();
+      return async () => (await evaluator).run();
     },
   },
 ];
