@@ -1,9 +1,84 @@
 // `hostdeck report sql|views`: ad hoc read-only SQL on the state database and the views it is meant for.
 import { REPORT_FORMATS, ROW_LIMIT_DEFAULT, ROW_LIMIT_MAX, TIMEOUT_S_DEFAULT, TIMEOUT_S_MAX, TIMEOUT_S_MIN, toCsv, type ReportFormat } from '../domain/report-sql.ts';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { reportCsv, reportHeader, reportHtml, reportJson } from '../domain/report-render.ts';
+import { BUILTIN_REPORTS, REPORT_OUTPUT_FORMATS, SCOPE_RULE, TIME_RULE, type ReportOutputFormat, type ReportResult } from '../domain/reports.ts';
+import { drawBraille } from '../ui/braille.ts';
 import { cliGuard } from './errors.ts';
 import { CommandError, printTable, problem, tableHeader, tableLine, tableWidths, type Command } from './registry.ts';
 
+const CHART_WIDTH = 60;
+const CHART_ROWS = 6;
+
+/** The report as terminal text: its header, each chart in braille, each table aligned under its title. */
+export function reportText(r: ReportResult): string[] {
+  const out = [r.title, reportHeader(r)];
+  for (const c of r.charts) {
+    const chart = drawBraille(c.series, { width: CHART_WIDTH, height: CHART_ROWS, from: r.from, to: r.to });
+    out.push('', `${c.title} (${c.unit}; top ${chart.max}) ${c.series.map((s) => s.label).join(' · ')}`, ...chart.rows.map((row) => `│${row}`), `└${'─'.repeat(CHART_WIDTH)}`);
+  }
+  for (const t of r.tables) {
+    const titles = t.columns.map((c) => (c.unit ? `${c.title} (${c.unit})` : c.title));
+    const keys = t.columns.map((c) => c.id);
+    const widths = tableWidths([Object.fromEntries(keys.map((k, i) => [k, titles[i]])), ...t.rows], keys);
+    out.push('', t.title, tableHeader(titles, widths), ...(t.rows.length ? t.rows.map((row) => tableLine(row, keys, widths)) : ['(no rows)']));
+  }
+  if (r.notes.length) out.push('', ...r.notes);
+  return out;
+}
+
+/** --output checked before the report runs: a new file in a directory that exists (hostdeck does not replace a file). */
+function checkOutput(path: string): string {
+  const full = resolve(path);
+  if (!existsSync(dirname(full)) || !statSync(dirname(full)).isDirectory()) throw new CommandError(`--output: the directory ${dirname(full)} does not exist`, 2);
+  if (existsSync(full)) throw new CommandError(`--output: ${full} exists; hostdeck does not replace a file (give a new name)`, 2);
+  return full;
+}
+
+const RENDER: Record<ReportOutputFormat, (r: ReportResult) => string> = {
+  table: (r) => `${reportText(r).join('\n')}\n`, csv: reportCsv, json: (r) => `${reportJson(r)}\n`, html: reportHtml,
+};
+
 export const reportCommands: Command[] = [
+  {
+    noun: 'report',
+    verb: 'list',
+    summary: 'List the built-in reports, their titles and the scopes each takes',
+    async run(ctx) {
+      const list = await cliGuard(() => ctx.core.reports.list());
+      printTable(ctx, list.map((r) => ({ name: r.name, title: r.title, scopes: r.scopes.join(','), description: r.description })), ['name', 'title', 'scopes'], list);
+      return 0;
+    },
+  },
+  {
+    noun: 'report',
+    verb: 'run',
+    summary: 'Run a built-in report over a time range and scope; write it as a table with braille charts, CSV, JSON or a self-contained HTML page with SVG charts',
+    usage: `NAME (one of ${BUILTIN_REPORTS.map((r) => r.name).join(', ')})`,
+    options: {
+      from: { type: 'string', description: `Start of the range (default 7d); ${TIME_RULE}`, value: 'TIME' },
+      to: { type: 'string', description: 'End of the range (default now); the same forms as --from', value: 'TIME' },
+      scope: { type: 'string', description: `What it covers (default host); ${SCOPE_RULE}`, value: 'KIND:NAME' },
+      format: { type: 'string', description: 'Output format (--json is --format json)', value: 'FORMAT', choices: REPORT_OUTPUT_FORMATS },
+      output: { type: 'string', description: 'Write it to this new file instead of standard output (an existing file is not replaced)', value: 'FILE' },
+    },
+    async run(ctx) {
+      if (ctx.positionals.length !== 1) throw new CommandError(`report: give one report name (${BUILTIN_REPORTS.map((r) => r.name).join(', ')})`, 2);
+      const format: ReportOutputFormat = ctx.json ? 'json' : ((ctx.options.format as ReportOutputFormat | undefined) ?? 'table');
+      const output = ctx.options.output === undefined ? undefined : checkOutput(ctx.options.output as string);
+      const r = await cliGuard(
+        () => ctx.core.reports.run({ name: ctx.positionals[0]!, from: ctx.options.from as string | undefined, to: ctx.options.to as string | undefined, scope: ctx.options.scope as string | undefined }),
+        (f) => (f.field === 'name' ? f.message : `--${f.message}`),
+      );
+      const text = RENDER[format](r);
+      if (output) {
+        writeFileSync(output, text, { flag: 'wx' });
+        ctx.out(`Wrote report ${r.name} (${format}) to ${output}`);
+      } else ctx.out(text.replace(/\n$/, ''));
+      return 0;
+    },
+  },
   {
     noun: 'report',
     verb: 'sql',

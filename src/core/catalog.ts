@@ -170,6 +170,8 @@ export const ACTION_CATALOG = [
   read('host', 'history.read', 'Read the history of this host, its VMs and storage domains'),
   read('host', 'report.sql', 'Run a read-only SQL query on the state database (one statement that reads, row and time limits)'),
   read('host', 'report.views', 'List the report views and their columns'),
+  read('host', 'report.list', 'List the built-in reports'),
+  read('host', 'report.run', 'Run a built-in report over a time range and scope (reads the history, inventory and events)'),
   read('event', 'alert.list', 'List the open alerts and the alert thresholds'),
   db('host', 'alert.threshold-set', "Set an alert threshold's value or window (globally, or for one storage domain or network)"),
   db('host', 'alert.threshold-reset', 'Reset an alert threshold to its default'),

@@ -4,15 +4,23 @@ import { InvalidInputError } from '../domain/errors.ts';
 import { validateReportQuery, type ReportQueryInput } from '../domain/report-sql.ts';
 import { resolveBusyTimeout } from '../manager/db.ts';
 import { reportViews, runReadOnlyQuery, type QueryResult, type ViewInfo } from '../manager/report-query.ts';
+import { BUILTIN_REPORTS, validateReportRequest, type ReportRequestInput, type ReportResult } from '../domain/reports.ts';
 import type { CoreContext } from './index.ts';
 
 export type { QueryResult, ViewInfo } from '../manager/report-query.ts';
+export type { ReportResult } from '../domain/reports.ts';
+
+export type BuiltinReportInfo = (typeof BUILTIN_REPORTS)[number];
 
 export interface ReportUseCases {
   /** Run one statement that only reads, on a read-only connection of its own, within the row and time limits. */
   sql(input: ReportQueryInput): Promise<QueryResult>;
   /** The report views and their columns. */
   views(): Promise<ViewInfo[]>;
+  /** The built-in reports: names, titles, the scopes each takes. */
+  list(): Promise<readonly BuiltinReportInfo[]>;
+  /** Run a built-in report over a range (ISO or relative times) and a scope, each checked first (field and rule named). */
+  run(input: ReportRequestInput): Promise<ReportResult>;
 }
 
 export function createReportUseCases(ctx: CoreContext): ReportUseCases {
@@ -29,5 +37,13 @@ export function createReportUseCases(ctx: CoreContext): ReportUseCases {
       });
     },
     views: () => ctx.door.act('report.views', { id: 'state-db' }, { message: 'List the report views' }, () => reportViews(ctx.infra.db)),
+    list: () => ctx.door.act('report.list', { id: 'state-db' }, { message: 'List the built-in reports' }, () => BUILTIN_REPORTS),
+    async run(input) {
+      const now = Math.floor(Date.now() / 1000);
+      const v = validateReportRequest(input, now);
+      if (!v.ok) throw new InvalidInputError(v.errors);
+      const { runBuiltinReport } = await import('./report-builtin.ts');
+      return ctx.door.act('report.run', { id: v.value.name }, { message: `Run report ${v.value.name}` }, () => runBuiltinReport(ctx, v.value, now));
+    },
   };
 }
