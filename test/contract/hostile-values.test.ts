@@ -72,7 +72,7 @@ describe('hostile values in every string option and positional of every command 
       via: '192.0.2.1', id: '1', name: 'plain1', vm: 'hd-test-ctr-off', 'storage-domain': 'tpl-data',
       profile: 'ovirtmgmt', model: 'virtio', volume: 'hostile-base.qcow2',
       // Logical networks (hostdeck network ...): the Default data center and cluster, ovirtmgmt and its profile exist from the first start.
-      dc: 'Default', cluster: 'Default', vlan: '10', 'vm-network': 'yes', filter: 'none', roles: 'vm', required: 'no', CIDR: '192.0.2.10/24', ADDRESS: '192.0.2.10', N: '1', S: '5', MS: '100', ID: '1',
+      dc: 'Default', cluster: 'Default', vlan: '10', 'vm-network': 'yes', filter: 'none', roles: 'vm', required: 'no', scope: 'global', CIDR: '192.0.2.10/24', ADDRESS: '192.0.2.10', N: '1', S: '5', MS: '100', ID: '1',
     },
     commandOptions: { 'pool create': { size: '2', template: 'tiny' }, 'pool edit': { prestarted: '0' } },
     positionals: {
@@ -85,6 +85,8 @@ describe('hostile values in every string option and positional of every command 
       'vm nic': { VM: 'hd-test-ctr-off', MAC: '52:54:00:12:34:56' }, 'vm disk': { VM: 'hd-test-ctr-off', TARGET: 'vdb' },
       // VM pools: plain1 is a pool row (seeded below), a new one is plain2; a count that passes its own rule.
       'pool create': { POOL: 'plain2' }, pool: { POOL: 'plain1', COUNT: '1', VM: 'hd-test-ctr-off' },
+      // Alert thresholds: a threshold name that exists.
+      'alert threshold': { NAME: 'host.cpu' },
       'net bond': { NAME: 'bond9' }, 'net bridge': { NAME: 'br9' }, 'net vlan': { NAME: 'eth0.9' }, 'net hostname': { NAME: 'node1.example.com' },
       '*': { ID: '1', NAME: 'plain1', DC: 'Default', CLUSTER: 'Default', DOMAIN: 'dom1', VOLUME: 'vol1', FILE: join(dir, 'upload.img'), CONNECTION: 'conn1', TEMPLATE: 'Blank', TYPE: 'localfs', IFACE: 'eth0', MTU: '1500', UUID: 'dom1' },
     },
