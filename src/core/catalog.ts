@@ -7,7 +7,7 @@
 export type ObjectKind =
   | 'vm' | 'snapshot' | 'network' | 'interface' | 'storage-connection' | 'storage-domain'
   | 'storage-volume' | 'pool' | 'engine' | 'host' | 'event' | 'data-center' | 'cluster' | 'template'
-  | 'logical-network' | 'vnic-profile' | 'vm-pool';
+  | 'logical-network' | 'vnic-profile' | 'vm-pool' | 'notification';
 
 /**
  * Where a mutating action's effect lands:
@@ -34,6 +34,7 @@ const SOURCE: Record<ObjectKind, ActionDef['source']> = {
   vm: 'vm', snapshot: 'vm', pool: 'storage', network: 'network', interface: 'network', 'storage-connection': 'storage',
   'storage-domain': 'storage', 'storage-volume': 'storage', engine: 'engine', host: 'host', event: 'event',
   'data-center': 'engine', cluster: 'engine', template: 'vm', 'logical-network': 'network', 'vnic-profile': 'network', 'vm-pool': 'vm',
+  notification: 'event',
 };
 const def = (object: ObjectKind, id: string, summary: string, mutates: boolean, effect?: Effect): ActionDef =>
   ({ id, object, source: SOURCE[object], mutates, summary, ...(effect ? { effect } : {}) });
@@ -163,6 +164,11 @@ export const ACTION_CATALOG = [
   db('host', 'host.activate', 'Bring this host out of maintenance'),
   db('host', 'host.move', 'Move this host to another cluster (in maintenance)'),
   read('event', 'event.list', 'List the events'),
+  read('notification', 'notification.list', 'List the notification subscriptions and their delivery counts'),
+  db('notification', 'notification.add', 'Subscribe a channel (syslog, mail, webhook) to events by source and severity'),
+  db('notification', 'notification.remove', 'Remove a notification subscription'),
+  // Mutating: it sends a message off the host (a mail, a webhook call), and the event says who sent it where.
+  ext('notification', 'notification.test', 'Send a test notification through a subscription now'),
   read('host', 'host.show', "Show this host's facts"),
   read('host', 'hook.list', 'List the hook points and their scripts'),
   read('host', 'log.read', 'Read the journal, the files under /var/log, hostdeck\'s log and the VMs\' libvirt logs'),

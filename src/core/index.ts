@@ -40,6 +40,7 @@ import type { VmDeviceUseCases } from './vm-devices.ts';
 import type { HistoryUseCases } from './history.ts';
 import type { ReportUseCases } from './reports.ts';
 import type { AlertUseCases } from './alerts.ts';
+import type { NotificationUseCases } from './notifications.ts';
 import { createHostServiceUseCases, type HostServiceUseCases } from './host-service.ts';
 
 /** The storage connections as the core offers them: loaded on first use, the mount path at once. */
@@ -105,6 +106,8 @@ export interface Core {
   readonly reports: Lazy<ReportUseCases>;
   /** Open alerts, their thresholds, and the service's evaluator of them (loaded on first use). */
   readonly alerts: Lazy<AlertUseCases>;
+  /** Notification subscriptions (syslog, mail, webhook) and the service's dispatcher of them (loaded on first use). */
+  readonly notifications: Lazy<NotificationUseCases>;
 }
 
 export function createCore(infra: Services, principal: Principal): Core {
@@ -159,6 +162,7 @@ export function createCore(infra: Services, principal: Principal): Core {
     history: lazyUseCases(() => import('./history.ts').then((m) => m.createHistoryUseCases(ctx))),
     reports: lazyUseCases(() => import('./reports.ts').then((m) => m.createReportUseCases(ctx))),
     alerts: lazyUseCases(() => import('./alerts.ts').then((m) => m.createAlertUseCases(ctx))),
+    notifications: lazyUseCases(() => import('./notifications.ts').then((m) => m.createNotificationUseCases(ctx))),
   };
 }
 

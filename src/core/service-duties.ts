@@ -9,6 +9,9 @@ import type { Core } from './index.ts';
 /** How often the history samples this host, its VMs and storage domains (the warehouse's minute samples). */
 const HISTORY_INTERVAL_MS = 60_000;
 
+/** How often new events are sent to the notification subscriptions (an event waits at most this long). */
+const NOTIFY_INTERVAL_MS = 5_000;
+
 /**
  * How often the alerts are evaluated: a duty of its own rather than a step of
  * the history's minute round, so an alert's latency is this, not a minute, and a
@@ -75,6 +78,16 @@ export const SERVICE_DUTIES: readonly DutyDef[] = [
       // One sampler for the whole run: rates come from this round's and the last round's counters.
       const sampler = core.history.newSampler();
       return async () => (await sampler).run();
+    },
+  },
+  {
+    id: 'notifications',
+    summary: 'Send the new events to the notification subscriptions (syslog, mail, webhook); retry failed deliveries with backoff',
+    everyMs: NOTIFY_INTERVAL_MS,
+    create(core) {
+      // One dispatcher for the whole run; its cursor and queue are in the state DB.
+      const dispatcher = core.notifications.newDispatcher();
+      return async () => (await dispatcher).run();
     },
   },
   {
