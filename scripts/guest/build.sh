@@ -3,7 +3,8 @@
 # kernel plus a busybox-static initramfs. The guest prints a known marker on
 # its serial console, reads a little from its first disk (so disk counters
 # move), powers off on the ACPI power button (so `virsh shutdown` and
-# `virsh reboot` work) and otherwise idles cheaply.
+# `virsh reboot` work) and otherwise idles cheaply (unless hostdeck.burn=N on
+# its kernel command line asks for N busy loops).
 #
 # Usage: scripts/guest/build.sh [--print-dir]
 # Output (in $HOSTDECK_GUEST_DIR, default /var/cache/hostdeck/guest):
@@ -108,6 +109,10 @@ for e in /sys/class/input/event*; do
     ( dd if=/dev/input/\${e##*/} of=/dev/null bs=24 count=1 2>/dev/null
       echo "hostdeck-tiny-guest: power button, powering off"; sync; poweroff -f ) &
   fi
+done
+# hostdeck.burn=N on the kernel command line: N busy loops, for the tests of CPU alerts.
+for a in \$(cat /proc/cmdline); do
+  case "\$a" in hostdeck.burn=*) n=\${a#hostdeck.burn=}; while [ "\$n" -gt 0 ] 2>/dev/null; do ( while :; do :; done ) & n=\$((n - 1)); done ;; esac
 done
 echo "$MARKER \$(cat /proc/sys/kernel/random/boot_id)"
 # A shell on the serial console for \`virsh console\` (respawned on exit).

@@ -85,12 +85,20 @@ export async function removeStaleGuests(): Promise<void> {
 }
 
 /** The domain XML of a tiny guest (creates its disk image). */
-export async function tinyGuestXml(name: string, opts: { memoryMiB?: number; nic?: boolean } = {}): Promise<string> {
+export interface TinyGuestOptions {
+  memoryMiB?: number;
+  nic?: boolean;
+  vcpus?: number;
+  /** Busy loops the guest runs from its boot (its init reads hostdeck.burn=N): a guest that burns CPU. */
+  burn?: number;
+}
+
+export async function tinyGuestXml(name: string, opts: TinyGuestOptions = {}): Promise<string> {
   const img = await guestImage();
   await runOk('qemu-img', ['create', '-q', '-f', 'qcow2', diskPath(name), '16M']);
   const spec: DomainSpec = {
-    name, type: domainType(), memoryMiB: opts.memoryMiB ?? 128, vcpus: 1,
-    kernel: img.kernel, initrd: img.initrd, cmdline: 'console=ttyS0 loglevel=4 panic=-1',
+    name, type: domainType(), memoryMiB: opts.memoryMiB ?? 128, vcpus: opts.vcpus ?? 1,
+    kernel: img.kernel, initrd: img.initrd, cmdline: `console=ttyS0 loglevel=4 panic=-1${opts.burn ? ` hostdeck.burn=${opts.burn}` : ''}`,
     disks: [{ path: diskPath(name), format: 'qcow2' }],
     nics: opts.nic === false ? [] : [{ type: 'ethernet' }],
     serial: { logFile: serialLogPath(name) },
@@ -100,7 +108,7 @@ export async function tinyGuestXml(name: string, opts: { memoryMiB?: number; nic
 }
 
 /** Define a tiny guest with virsh (outside hostdeck); returns its name. */
-export async function defineGuest(name: string, opts: { memoryMiB?: number; nic?: boolean } = {}): Promise<string> {
+export async function defineGuest(name: string, opts: TinyGuestOptions = {}): Promise<string> {
   const xml = await tinyGuestXml(name, opts);
   const file = `/tmp/${name}.xml`;
   const { writeFile } = await import('node:fs/promises');
