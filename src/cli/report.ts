@@ -1,8 +1,6 @@
-// `hostdeck report sql|views`: ad hoc read-only SQL on the state database and the views it is meant for.
+// `hostdeck report list|run|sql|views`: the built-in reports, ad hoc read-only SQL on the state database and the views it is meant for.
 import { REPORT_FORMATS, ROW_LIMIT_DEFAULT, ROW_LIMIT_MAX, TIMEOUT_S_DEFAULT, TIMEOUT_S_MAX, TIMEOUT_S_MIN, toCsv, type ReportFormat } from '../domain/report-sql.ts';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { reportCsv, reportHeader, reportHtml, reportJson } from '../domain/report-render.ts';
+import { renderReport, reportHeader, reportTableLines } from '../domain/report-render.ts';
 import { BUILTIN_REPORTS, REPORT_OUTPUT_FORMATS, SCOPE_RULE, TIME_RULE, type ReportOutputFormat, type ReportResult } from '../domain/reports.ts';
 import { drawBraille } from '../ui/braille.ts';
 import { cliGuard } from './errors.ts';
@@ -18,27 +16,10 @@ export function reportText(r: ReportResult): string[] {
     const chart = drawBraille(c.series, { width: CHART_WIDTH, height: CHART_ROWS, from: r.from, to: r.to });
     out.push('', `${c.title} (${c.unit}; top ${chart.max}) ${c.series.map((s) => s.label).join(' · ')}`, ...chart.rows.map((row) => `│${row}`), `└${'─'.repeat(CHART_WIDTH)}`);
   }
-  for (const t of r.tables) {
-    const titles = t.columns.map((c) => (c.unit ? `${c.title} (${c.unit})` : c.title));
-    const keys = t.columns.map((c) => c.id);
-    const widths = tableWidths([Object.fromEntries(keys.map((k, i) => [k, titles[i]])), ...t.rows], keys);
-    out.push('', t.title, tableHeader(titles, widths), ...(t.rows.length ? t.rows.map((row) => tableLine(row, keys, widths)) : ['(no rows)']));
-  }
+  for (const t of r.tables) out.push('', ...reportTableLines(t));
   if (r.notes.length) out.push('', ...r.notes);
   return out;
 }
-
-/** --output checked before the report runs: a new file in a directory that exists (hostdeck does not replace a file). */
-function checkOutput(path: string): string {
-  const full = resolve(path);
-  if (!existsSync(dirname(full)) || !statSync(dirname(full)).isDirectory()) throw new CommandError(`--output: the directory ${dirname(full)} does not exist`, 2);
-  if (existsSync(full)) throw new CommandError(`--output: ${full} exists; hostdeck does not replace a file (give a new name)`, 2);
-  return full;
-}
-
-const RENDER: Record<ReportOutputFormat, (r: ReportResult) => string> = {
-  table: (r) => `${reportText(r).join('\n')}\n`, csv: reportCsv, json: (r) => `${reportJson(r)}\n`, html: reportHtml,
-};
 
 export const reportCommands: Command[] = [
   {
@@ -66,14 +47,14 @@ export const reportCommands: Command[] = [
     async run(ctx) {
       if (ctx.positionals.length !== 1) throw new CommandError(`report: give one report name (${BUILTIN_REPORTS.map((r) => r.name).join(', ')})`, 2);
       const format: ReportOutputFormat = ctx.json ? 'json' : ((ctx.options.format as ReportOutputFormat | undefined) ?? 'table');
-      const output = ctx.options.output === undefined ? undefined : checkOutput(ctx.options.output as string);
+      const output = ctx.options.output === undefined ? undefined : await cliGuard(() => ctx.core.reports.checkOutput(ctx.options.output as string), (f) => `--${f.message}`);
       const r = await cliGuard(
         () => ctx.core.reports.run({ name: ctx.positionals[0]!, from: ctx.options.from as string | undefined, to: ctx.options.to as string | undefined, scope: ctx.options.scope as string | undefined }),
         (f) => (f.field === 'name' ? f.message : `--${f.message}`),
       );
-      const text = RENDER[format](r);
+      const text = format === 'table' ? `${reportText(r).join('\n')}\n` : renderReport(r, format);
       if (output) {
-        writeFileSync(output, text, { flag: 'wx' });
+        await cliGuard(() => ctx.core.reports.writeOutput(output, text), (f) => `--${f.message}`);
         ctx.out(`Wrote report ${r.name} (${format}) to ${output}`);
       } else ctx.out(text.replace(/\n$/, ''));
       return 0;

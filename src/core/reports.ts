@@ -5,6 +5,7 @@ import { validateReportQuery, type ReportQueryInput } from '../domain/report-sql
 import { resolveBusyTimeout } from '../manager/db.ts';
 import { reportViews, runReadOnlyQuery, type QueryResult, type ViewInfo } from '../manager/report-query.ts';
 import { BUILTIN_REPORTS, validateReportRequest, type ReportRequestInput, type ReportResult } from '../domain/reports.ts';
+import { checkReportOutput, writeReportFile } from '../host/report-file.ts';
 import type { CoreContext } from './index.ts';
 
 export type { QueryResult, ViewInfo } from '../manager/report-query.ts';
@@ -21,6 +22,13 @@ export interface ReportUseCases {
   list(): Promise<readonly BuiltinReportInfo[]>;
   /** Run a built-in report over a range (ISO or relative times) and a scope, each checked first (field and rule named). */
   run(input: ReportRequestInput): Promise<ReportResult>;
+  /**
+   * Where an export goes, checked before the report runs: a new file (an existing one is never replaced)
+   * in a directory that exists; its absolute path, or refused naming the field output.
+   */
+  checkOutput(path: string): Promise<string>;
+  /** Write a report's export (the output of a read, as standard output is: read-only mode keeps it) to a new file. */
+  writeOutput(path: string, text: string): Promise<void>;
 }
 
 export function createReportUseCases(ctx: CoreContext): ReportUseCases {
@@ -45,5 +53,7 @@ export function createReportUseCases(ctx: CoreContext): ReportUseCases {
       const { runBuiltinReport } = await import('./report-builtin.ts');
       return ctx.door.act('report.run', { id: v.value.name }, { message: `Run report ${v.value.name}` }, () => runBuiltinReport(ctx, v.value, now));
     },
+    checkOutput: async (path) => checkReportOutput(path),
+    writeOutput: async (path, text) => { writeReportFile(checkReportOutput(path), text); },
   };
 }

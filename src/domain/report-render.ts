@@ -3,7 +3,7 @@
 // page (inline CSS and SVG charts, no script and no external resource, so it
 // can be mailed or opened from a file) with every value escaped. No I/O.
 import { toCsv, cellText } from './report-sql.ts';
-import { isoTime, scopeText, type ReportChart, type ReportResult } from './reports.ts';
+import { isoTime, scopeText, type ReportChart, type ReportResult, type ReportTable } from './reports.ts';
 
 /** The colours of a chart's series, in order (the first is what a screenshot test looks for). */
 export const CHART_COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd'] as const;
@@ -11,8 +11,18 @@ export const CHART_COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467
 /** The line under a report's title: what, where, when, from which history level. */
 export const reportHeader = (r: ReportResult) => `${r.title} · ${scopeText(r.scope)} · ${isoTime(r.from)} to ${isoTime(r.to)} · ${r.level} history`;
 
+const columnTitle = (c: ReportTable['columns'][number]) => (c.unit ? `${c.title} (${c.unit})` : c.title);
+
+/** A table as aligned text lines for a terminal: its title, the column titles, a line per row (unknown: -). */
+export function reportTableLines(t: ReportTable): string[] {
+  const text = (v: unknown) => (v === null || v === undefined ? '-' : String(v));
+  const widths = t.columns.map((c) => Math.max(columnTitle(c).length, ...t.rows.map((r) => text(r[c.id]).length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [t.title, line(t.columns.map(columnTitle)), ...(t.rows.length ? t.rows.map((r) => line(t.columns.map((c) => text(r[c.id])))) : ['(no rows)'])];
+}
+
 export function reportCsv(r: ReportResult): string {
-  return r.tables.map((t) => `${toCsv([t.title], [], '\n')}${toCsv(t.columns.map((c) => (c.unit ? `${c.title} (${c.unit})` : c.title)), t.rows.map((row) => t.columns.map((c) => row[c.id])), '\n')}`).join('\n');
+  return r.tables.map((t) => `${toCsv([t.title], [], '\n')}${toCsv(t.columns.map(columnTitle), t.rows.map((row) => t.columns.map((c) => row[c.id])), '\n')}`).join('\n');
 }
 
 export const reportJson = (r: ReportResult): string => JSON.stringify({ ...r, fromTime: isoTime(r.from), toTime: isoTime(r.to) }, null, 2);
@@ -44,7 +54,7 @@ export function chartSvg(c: ReportChart, from: number, to: number, width = 720, 
 }
 
 export function reportHtml(r: ReportResult): string {
-  const tables = r.tables.map((t) => `<h2>${escapeHtml(t.title)}</h2><table><thead><tr>${t.columns.map((c) => `<th>${escapeHtml(c.unit ? `${c.title} (${c.unit})` : c.title)}</th>`).join('')}</tr></thead>`
+  const tables = r.tables.map((t) => `<h2>${escapeHtml(t.title)}</h2><table><thead><tr>${t.columns.map((c) => `<th>${escapeHtml(columnTitle(c))}</th>`).join('')}</tr></thead>`
     + `<tbody>${t.rows.length ? t.rows.map((row) => `<tr>${t.columns.map((c) => `<td${typeof row[c.id] === 'number' ? ' class="n"' : ''}>${escapeHtml(row[c.id])}</td>`).join('')}</tr>`).join('') : `<tr><td colspan="${t.columns.length}">No rows.</td></tr>`}</tbody></table>`).join('\n');
   const charts = r.charts.map((c) => `<figure><figcaption>${escapeHtml(`${c.title} (${c.unit})`)}</figcaption>${chartSvg(c, r.from, r.to)}</figure>`).join('\n');
   const notes = r.notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`).join('');
@@ -59,4 +69,9 @@ ${tables}
 ${notes}
 </body></html>
 `;
+}
+
+/** The report in a file format: CSV, JSON or HTML (the terminal's table is drawn by the front end, with its charts). */
+export function renderReport(r: ReportResult, format: 'csv' | 'json' | 'html'): string {
+  return format === 'csv' ? reportCsv(r) : format === 'json' ? `${reportJson(r)}\n` : reportHtml(r);
 }
