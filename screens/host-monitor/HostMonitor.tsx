@@ -1,7 +1,9 @@
 // The host monitor: per-core bars, memory and swap, load, per-NIC and
 // per-disk throughput, file systems, temperatures where reported, and charts
-// of CPU, memory, network and disk over the last 5, 15 or 60 minutes, and
-// between them the busiest and the largest processes.
+// of CPU, memory, network and disk over the last 5, 15 or 60 minutes (the
+// live rings) or the last day, week, month or year (the history, with the
+// rings over its last hour), and between them the busiest and the largest
+// processes.
 import { useState, memo } from 'react';
 import { Box, Text } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
@@ -15,7 +17,8 @@ import { hbar } from '../../src/ui/braille.ts';
 import { fitCell } from '../../src/ui/cell.ts';
 import { Chart } from '../../src/ui/Chart.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
-import { nextWindow } from '../vms/VmDetail.tsx';
+import { CHART_WINDOWS, joinHistory, LEVEL_STEP_MS, nextWindow } from '../../src/domain/chart-windows.ts';
+import { historySource, useHistorySeries } from '../../src/app/use-history-series.ts';
 import { HOST_MONITOR_KEYS as K } from './keys.ts';
 import { bothOrders, ProcessList, type ProcessOrder } from './ProcessList.tsx';
 
@@ -39,13 +42,14 @@ export const HostMonitor = memo(function HostMonitor({ shell }: ScreenProps) {
   const t = useTheme();
   const stores = useStores();
   const st = useHostMetrics(stores.hostMetrics);
-  const [windowMin, setWindowMin] = useState(5);
+  const [windowIndex, setWindowIndex] = useState(0);
+  const win = CHART_WINDOWS[windowIndex]!;
   const [order, setOrder] = useState<ProcessOrder>('cpu');
   const both = bothOrders(shell.size.columns - 2);
   const orderReason = both ? 'both orders are shown at this width' : undefined;
   const bindings: Binding[] = [
-    bind(K.longerWindow, { description: `Longer window (now ${windowMin} min)`, action: () => setWindowMin((w) => nextWindow(w, 1)) }),
-    bind(K.shorterWindow, { action: () => setWindowMin((w) => nextWindow(w, -1)) }),
+    bind(K.longerWindow, { description: `Longer window (now ${win.label})`, action: () => setWindowIndex((w) => nextWindow(w, 1)) }),
+    bind(K.shorterWindow, { action: () => setWindowIndex((w) => nextWindow(w, -1)) }),
     bind(K.refreshFaster, { description: `Refresh faster (now ${st.intervalMs / 1000} s)`, action: () => stepRefresh(stores, -1) }),
     bind(K.refreshSlower, { action: () => stepRefresh(stores, 1) }),
     bind(K.processesByCpu, { action: () => setOrder('cpu'), disabledReason: orderReason, footer: !both }),
@@ -53,6 +57,7 @@ export const HostMonitor = memo(function HostMonitor({ shell }: ScreenProps) {
   ];
   useBindings(bindings);
   const m = st.data;
+  const past = useHistorySeries(shell.core, { kind: 'host' }, win, m?.at ?? 0);
   if (!m) return <Text {...tone(t, st.error ? 'error' : 'dim')}>{st.error ? `Cannot read the host's figures: ${st.error}` : 'Reading the host…'}</Text>;
 
   const width = shell.size.columns - 2;
@@ -85,8 +90,18 @@ export const HostMonitor = memo(function HostMonitor({ shell }: ScreenProps) {
   const chartsH = rest - procH;
   const chartRows = Math.max(2, (across === 4 ? chartsH - 1 : Math.floor(chartsH / 2)) - 1);
   const now = m.at;
-  const from = now - windowMin * 60_000;
-  const h = (s: Parameters<typeof stores.hostMetrics.history>[0]) => stores.hostMetrics.history(s, windowMin * 60_000, now);
+  const from = now - win.ms;
+  // A long window: the history's averages (memory in KiB there), the live ring over its last hour.
+  const LIVE_MS = CHART_WINDOWS[2]!.ms;
+  const FIGURE = { cpu: ['cpu_pct', 1], memory: ['mem_used_kib', 1024], netRx: ['net_rx_bps', 1], netTx: ['net_tx_bps', 1], diskRead: ['disk_read_bps', 1], diskWrite: ['disk_write_bps', 1] } as const;
+  const h = (s: keyof typeof FIGURE) => {
+    const live = stores.hostMetrics.history(s, Math.min(win.ms, LIVE_MS), now);
+    if (!win.history) return live;
+    const [figure, scale] = FIGURE[s];
+    return joinHistory((past.avg[figure] ?? []).map((p) => ({ t: p.t, v: p.v * scale })), live, LEVEL_STEP_MS[past.level ?? 'minute']);
+  };
+  const title = (what: string) => `${what} (${win.label}${historySource(win, past)})`;
+  const peak = win.history && past.level && past.level !== 'minute' ? [{ label: 'peak', points: joinHistory(past.max.cpu_pct ?? [], [], LEVEL_STEP_MS[past.level]), role: 'warn' as const }] : [];
   // Each legend's current value is its series' latest point: the same sum over NICs and disks the chart draws.
   const latest = (s: Parameters<typeof h>[0], text: (v: number) => string) => { const p = h(s).at(-1); return p ? text(p.v) : '-'; };
   const nicW = Math.floor(width / 2) - 1;
@@ -117,8 +132,8 @@ export const HostMonitor = memo(function HostMonitor({ shell }: ScreenProps) {
       </Box>
       {procH ? <ProcessList top={m.processes} order={order} width={width} height={procH} /> : null}
       <Box flexDirection="row" flexWrap="wrap" width={width} columnGap={1}>
-        <Chart title={`CPU % (${windowMin} min)`} width={cw} height={chartRows} from={from} to={now} max={100} formatMax={(v) => `${v}%`}
-          lines={[{ label: 'cpu', points: h('cpu'), current: `${m.cpuPercent.toFixed(0)}%` }]} />
+        <Chart title={title('CPU %')} width={cw} height={chartRows} from={from} to={now} max={100} formatMax={(v) => `${v}%`}
+          lines={[{ label: 'cpu', points: h('cpu'), current: `${m.cpuPercent.toFixed(0)}%` }, ...peak]} />
         <Chart title="Memory" width={cw} height={chartRows} from={from} to={now} max={m.memory.totalBytes} formatMax={GiB}
           lines={[{ label: 'used', points: h('memory'), current: GiB(m.memory.usedBytes), role: 'info' }]} />
         <Chart title="Network" width={cw} height={chartRows} from={from} to={now} formatMax={rate}

@@ -1,6 +1,7 @@
 // One VM: its configuration summary, the live figures of the last tick and
 // braille line charts of CPU, memory, disk and network over the last 5, 15
-// or 60 minutes (from the vms store's history rings).
+// or 60 minutes (from the vms store's history rings), or the last day, week,
+// month or year (from the history, with the rings over its last hour).
 import { useEffect, useState, memo } from 'react';
 import { Box, Text } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
@@ -13,6 +14,8 @@ import { compactBytes } from '../../src/domain/size.ts';
 import { compactDuration } from '../../src/domain/duration.ts';
 import { formatBytes } from '../../src/domain/size.ts';
 import { diskText, nicText, vmFirmware } from '../../src/domain/vm-display.ts';
+import { CHART_WINDOWS, joinHistory, LEVEL_STEP_MS, nextWindow } from '../../src/domain/chart-windows.ts';
+import { historySource, useHistorySeries } from '../../src/app/use-history-series.ts';
 import { Chart } from '../../src/ui/Chart.tsx';
 import { Field } from '../../src/ui/Panel.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
@@ -21,15 +24,8 @@ import { vmActionBindings } from './actions.ts';
 import { useVmStore } from '../../src/store/use-vms.ts';
 import { VMS_KEYS as K } from './keys.ts';
 
-export const WINDOWS_MIN = [5, 15, 60] as const;
-
 /** Disk and NIC lines above the charts; beyond them the last line points to `vm show`. */
 const MAX_DEVICE_LINES = 4;
-
-export function nextWindow(min: number, dir: 1 | -1): number {
-  const i = WINDOWS_MIN.indexOf(min as (typeof WINDOWS_MIN)[number]);
-  return WINDOWS_MIN[Math.max(0, Math.min(WINDOWS_MIN.length - 1, (i < 0 ? 0 : i) + dir))]!;
-}
 
 const rate = (v: number) => `${compactBytes(v)}/s`;
 
@@ -41,7 +37,8 @@ export const VmDetail = memo(function VmDetail({ shell, params }: ScreenProps) {
   useSelectedObject({ kind: 'vm', label: name, params: { name } });
   const vm = useVmStore(stores.vms);
   const row = vm.data?.byName.get(name);
-  const [windowMin, setWindowMin] = useState<number>(5);
+  const [windowIndex, setWindowIndex] = useState(0);
+  const win = CHART_WINDOWS[windowIndex]!;
   const [info, setInfo] = useState<DomainInfo>();
   const [infoError, setInfoError] = useState<string>();
   // The configuration: read once when opened and again when the state changes (not every tick).
@@ -54,12 +51,14 @@ export const VmDetail = memo(function VmDetail({ shell, params }: ScreenProps) {
 
   const bindings: Binding[] = [
     ...vmActionBindings(row ?? (info ? { ...info } : undefined), shell),
-    bind(K.longerWindow, { description: `Longer window (now ${windowMin} min)`, action: () => setWindowMin((w) => nextWindow(w, 1)) }),
-    bind(K.shorterWindow, { action: () => setWindowMin((w) => nextWindow(w, -1)) }),
+    bind(K.longerWindow, { description: `Longer window (now ${win.label})`, action: () => setWindowIndex((w) => nextWindow(w, 1)) }),
+    bind(K.shorterWindow, { action: () => setWindowIndex((w) => nextWindow(w, -1)) }),
     bind(K.refreshFaster, { description: `Refresh faster (now ${vm.intervalMs / 1000} s)`, action: () => stepRefresh(stores, -1), footer: false }),
     bind(K.refreshSlower, { action: () => stepRefresh(stores, 1), footer: false }),
   ];
   useBindings(bindings);
+  const now = vm.data?.at ?? Date.now();
+  const past = useHistorySeries(shell.core, { kind: 'vm', uuid: row?.uuid ?? '' }, win, now);
 
   if (!row && !vm.loading && vm.data) return <Text {...tone(t, 'error')}>No VM named {name} on this host (it may have been removed).</Text>;
   if (!row) return <Text {...tone(t, 'dim')}>Reading {name}…</Text>;
@@ -76,9 +75,15 @@ export const VmDetail = memo(function VmDetail({ shell, params }: ScreenProps) {
   const summaryRows = (twoColumns ? 5 : 9) + shownDevices.length;
   const chartRows = Math.max(2, Math.floor((shell.size.rows - summaryRows - 2) / 2) - 1);
   const chartW = Math.max(20, Math.floor((width - 2) / 2));
-  const now = vm.data?.at ?? Date.now();
-  const from = now - windowMin * 60_000;
-  const h = (s: Parameters<typeof stores.vms.history>[1]) => stores.vms.history(name, s, windowMin * 60_000, now);
+  const from = now - win.ms;
+  // A long window: the history's averages, the live ring over its last hour.
+  const LIVE_MS = CHART_WINDOWS[2]!.ms;
+  const FIGURE = { cpu: 'cpu_pct', memory: 'mem_used_kib', diskRead: 'disk_read_bps', diskWrite: 'disk_write_bps', netRx: 'net_rx_bps', netTx: 'net_tx_bps' } as const;
+  const h = (s: keyof typeof FIGURE) => {
+    const live = stores.vms.history(name, s, Math.min(win.ms, LIVE_MS), now);
+    return win.history ? joinHistory(past.avg[FIGURE[s]] ?? [], live, LEVEL_STEP_MS[past.level ?? 'minute']) : live;
+  };
+  const peak = win.history && past.level && past.level !== 'minute' ? [{ label: 'peak', points: joinHistory(past.max.cpu_pct ?? [], [], LEVEL_STEP_MS[past.level]), role: 'warn' as const }] : [];
   return (
     <Box flexDirection="column" height={shell.size.rows} paddingX={1}>
       <Box height={twoColumns ? 5 : 9} flexDirection={twoColumns ? 'row' : 'column'}>
@@ -93,13 +98,13 @@ export const VmDetail = memo(function VmDetail({ shell, params }: ScreenProps) {
           <Field labelWidth={lw} label="autostart" value={info ? (info.autostart ? 'on (starts with the host)' : 'off') : '…'} />
           <Field labelWidth={lw} label="disk i/o" value={`read ${rate(row.diskReadBps)} ${Math.round(row.diskReadIops)} IOPS · write ${rate(row.diskWriteBps)} ${Math.round(row.diskWriteIops)} IOPS`} />
           <Field labelWidth={lw} label="network" value={`rx ${rate(row.netRxBps)} · tx ${rate(row.netTxBps)}`} />
-          <Field labelWidth={lw} label="charts" value={`last ${windowMin} min (< >) · every ${vm.intervalMs / 1000} s (+ -)`} role="dim" />
+          <Field labelWidth={lw} label="charts" value={`last ${win.label} (< >) · every ${vm.intervalMs / 1000} s (+ -)`} role="dim" />
         </Box>
       </Box>
       {shownDevices.map(([label, value], i) => <Field key={i} labelWidth={lw} label={label!} value={value} />)}
       <Box flexDirection="row" marginTop={1}>
-        <Chart title="CPU %" width={chartW} height={chartRows} from={from} to={now} max={100} formatMax={(v) => `${v}%`}
-          lines={[{ label: 'cpu', points: h('cpu'), current: `${formatPercent(row.cpuPercent)}%`, role: 'ok' }]} />
+        <Chart title={win.history ? `CPU % (${win.label}${historySource(win, past)})` : 'CPU %'} width={chartW} height={chartRows} from={from} to={now} max={100} formatMax={(v) => `${v}%`}
+          lines={[{ label: 'cpu', points: h('cpu'), current: `${formatPercent(row.cpuPercent)}%`, role: 'ok' }, ...peak]} />
         <Box width={2} />
         <Chart title="Memory" width={chartW} height={chartRows} from={from} to={now} max={Math.max(row.maxMemoryKiB, 1)} formatMax={(v) => compactBytes(v * 1024)}
           lines={[{ label: row.guestUsedKiB !== undefined ? 'guest used' : 'current', points: h('memory'), current: compactBytes(vmMemoryKiB(row) * 1024), role: 'info' }]} />

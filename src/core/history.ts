@@ -11,6 +11,8 @@ import { createHistoryDuty, type HistoryDutyOptions } from './history-sampling.t
 import { createMonitorUseCases } from './monitor.ts';
 import type { CoreContext } from './index.ts';
 
+export type { HostFigure, SeriesPoint, StorageFigure, VmFigure } from '../manager/repos/history.ts';
+
 export interface Series<F extends string> { level: HistoryLevel; from: number; to: number; points: SeriesPoint<F>[] }
 
 export interface HistoryUseCases {

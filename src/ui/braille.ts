@@ -59,7 +59,8 @@ export function drawBraille(series: readonly ChartSeries[], opts: { width: numbe
     let px: number | undefined;
     let py: number | undefined;
     for (const p of s.points) {
-      if (p.t < opts.from || p.t > opts.to) { px = undefined; continue; }
+      // A point out of the window or without a value (a gap in the history) breaks the line.
+      if (p.t < opts.from || p.t > opts.to || !Number.isFinite(p.v)) { px = undefined; continue; }
       const x = Math.round(((p.t - opts.from) / span) * (dotsX - 1));
       const y = dotsY - 1 - Math.round((Math.min(max, Math.max(0, p.v)) / max) * (dotsY - 1));
       if (px === undefined || py === undefined) set(x, y, si);
