@@ -21,6 +21,7 @@ import { logicalNetworkCommands } from './logical-network.ts';
 import { hostNetworkCommands } from './host-network.ts';
 import { vmDeviceCommands } from './vm-devices.ts';
 import { reportCommands } from './report.ts';
+import { notifyCommands } from './notify.ts';
 import { alertCommands } from './alert.ts';
 
-export const COMMANDS: readonly Command[] = [...hostCommands, ...managerCommands, ...customPropertyCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...vmDeviceCommands, ...templateCommands, ...poolCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands, ...logicalNetworkCommands, ...hostNetworkCommands, ...supportCommands, ...logCommands, ...hookCommands, ...diagnoseCommands, ...serviceCommands, ...reportCommands, ...alertCommands];
+export const COMMANDS: readonly Command[] = [...hostCommands, ...managerCommands, ...customPropertyCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...vmDeviceCommands, ...templateCommands, ...poolCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands, ...logicalNetworkCommands, ...hostNetworkCommands, ...supportCommands, ...logCommands, ...hookCommands, ...diagnoseCommands, ...serviceCommands, ...reportCommands, ...alertCommands, ...notifyCommands];
