@@ -14,7 +14,7 @@ import {
 } from '../domain/history-aggregate.ts';
 import { busyPercent, diskRates, nicRates, parseDiskstats, parseMeminfo, parseNetDev, parseProcStat, type CpuTicks, type DiskCounters, type IoRate, type NicCounters } from '../domain/host-io.ts';
 import { pathUsage } from '../host/diagnostics/files.ts';
-import { historyRepo, type Figures, type HostFigure, type StorageSampleRow, type VmConfigRow, type VmFigure, type VmSampleRow } from '../manager/repos/history.ts';
+import { historyRepo, type Figures, type HostFigure, type NicFigure, type NicSampleRow, type StorageSampleRow, type VmConfigRow, type VmFigure, type VmSampleRow } from '../manager/repos/history.ts';
 import { storageDomainRepo, type StorageDomain } from '../manager/repos/storage-domains.ts';
 import { computeDomainRates, parseDomstats, type DomainStatsSample } from '../virt/stats.ts';
 import { DOMAIN_STATES, type DomainSummary } from '../virt/types.ts';
@@ -49,8 +49,11 @@ export function vmFigures(prev: DomainStatsSample | undefined, cur: DomainStatsS
 
 interface HostCounters { at: number; cpu?: CpuTicks; nics: NicCounters[]; disks: DiskCounters[] }
 
-/** This host's figures from /proc, rates against the last round's counters (null on the first). */
-async function hostFigures(prev: HostCounters | undefined, proc = '/proc'): Promise<{ figures: Figures<HostFigure>; counters: HostCounters }> {
+/** A VM's own tap device (libvirt names them vnetN, macvtapN): its traffic is in the VM's samples. */
+const VM_TAP = /^(vnet|macvtap)\d+$/;
+
+/** This host's figures from /proc, rates against the last round's counters (null on the first); `nics`: each interface's but the VMs' taps. */
+async function hostFigures(prev: HostCounters | undefined, proc = '/proc'): Promise<{ figures: Figures<HostFigure>; counters: HostCounters; nics: { name: string; figures: Figures<NicFigure> }[] }> {
   const at = Date.now();
   const [stat, mem, net, disk] = await Promise.all(['stat', 'meminfo', 'net/dev', 'diskstats'].map((f) => readFile(`${proc}/${f}`, 'utf8').catch(() => '')));
   const counters: HostCounters = { at, cpu: parseProcStat(stat!).all, nics: parseNetDev(net!).filter((n) => n.name !== 'lo'), disks: parseDiskstats(disk!) };
@@ -59,8 +62,17 @@ async function hostFigures(prev: HostCounters | undefined, proc = '/proc'): Prom
   const sum = (xs: IoRate[], f: (x: IoRate) => number) => (prev && sec > 0 ? Math.round(xs.reduce((a, x) => a + f(x), 0)) : null);
   const nics = nicRates(prev?.nics ?? [], counters.nics, sec);
   const disks = diskRates(prev?.disks ?? [], counters.disks, sec);
+  // nicRates keeps counters.nics' order. No rate for an interface new since the last round, or made
+  // again (its counters went back): a zero there would be made up.
+  const nicRows = counters.nics.flatMap((n, i) => {
+    if (VM_TAP.test(n.name)) return [];
+    const was = sec > 0 ? prev!.nics.find((p) => p.name === n.name) : undefined;
+    const known = was !== undefined && n.rxBytes >= was.rxBytes && n.txBytes >= was.txBytes;
+    return [{ name: n.name, figures: { rx_bps: known ? Math.round(nics[i]!.inBps) : null, tx_bps: known ? Math.round(nics[i]!.outBps) : null } }];
+  });
   return {
     counters,
+    nics: nicRows,
     figures: {
       cpu_pct: prev?.cpu && counters.cpu ? busyPercent(prev.cpu, counters.cpu) : null,
       mem_used_kib: m.usedKiB, mem_total_kib: m.totalKiB, swap_used_kib: Math.max(0, m.swapTotalKiB - m.swapFreeKiB),
@@ -90,6 +102,8 @@ export interface HistoryDutyOptions {
   /** The clock (seconds since the epoch); tests move it. */
   now?: () => number;
   maxRows?: number;
+  /** Where /proc is (tests hand a tree of their own). */
+  procDir?: string;
 }
 
 /** The history duty for one service run: each call samples once, then rolls up and prunes; resolves to what it did. */
@@ -107,6 +121,7 @@ export function createHistoryDuty(core: Pick<Core, 'monitor' | 'config'>, db: Db
   let hostCpus: number | undefined;
   let rounds = 0;
   const ids = new Map<string, number>();
+  const nicIds = new Map<string, number>();
   let configs: Map<number, VmConfigRow> | undefined;
   let pruned = false;
 
@@ -163,7 +178,7 @@ export function createHistoryDuty(core: Pick<Core, 'monitor' | 'config'>, db: Db
     async run() {
       const t = now();
       const [h, vmsOrError, sds] = await Promise.all([
-        hostFigures(host),
+        hostFigures(host, opts.procDir),
         // libvirtd away: this host and its storage are still sampled; the duty fails after writing them.
         sampleVms().catch((e: unknown) => { sampler?.close(); sampler = undefined; prevByUuid = new Map(); return e as Error; }),
         Promise.all(domains.all().map(storageFigures)),
@@ -171,13 +186,16 @@ export function createHistoryDuty(core: Pick<Core, 'monitor' | 'config'>, db: Db
       const vms = vmsOrError instanceof Error ? { rows: [], changed: [] } : vmsOrError;
       host = h.counters;
       const storage = sds.filter((x): x is StorageSampleRow => x !== undefined);
-      repo.writeRound({ t, host: h.figures, vms: vms.rows, storage, configs: vms.changed });
+      const unknown = h.nics.map((n) => n.name).filter((name) => !nicIds.has(name));
+      if (unknown.length) for (const [name, id] of repo.nicIds(unknown)) nicIds.set(name, id);
+      const nics: NicSampleRow[] = h.nics.map((n) => ({ nicId: nicIds.get(n.name)!, figures: n.figures }));
+      repo.writeRound({ t, host: h.figures, vms: vms.rows, storage, nics, configs: vms.changed });
       for (const c of vms.changed) configs!.set(c.vmId, c);
       rounds++;
       const did = await followUp(t);
       if (vmsOrError instanceof Error) throw new Error(`host and storage sampled, the VMs not: ${vmsOrError.message}`);
       const cfg = vms.changed.length ? `, ${vms.changed.length} configuration change${vms.changed.length === 1 ? '' : 's'}` : '';
-      return [`host, ${vms.rows.length} VM${vms.rows.length === 1 ? '' : 's'}, ${storage.length} storage domain${storage.length === 1 ? '' : 's'} sampled${cfg}`, ...did].join('; ');
+      return [`host, ${nics.length} interface${nics.length === 1 ? '' : 's'}, ${vms.rows.length} VM${vms.rows.length === 1 ? '' : 's'}, ${storage.length} storage domain${storage.length === 1 ? '' : 's'} sampled${cfg}`, ...did].join('; ');
     },
     close: () => { sampler?.close(); sampler = undefined; },
   };

@@ -131,12 +131,16 @@ describe('the history tables (SQLite)', () => {
       const repo = historyRepo(db);
       const ids = repo.vmIds(['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333']);
       const [a, b, c] = [...ids.values()];
+      const eth0 = repo.nicIds(['eth0']).get('eth0');
+      assert.equal(repo.nicIds(['eth0', 'br0']).get('eth0'), eth0, 'an interface keeps its id');
       // Hour 0: a runs with CPU 10, 20, 60 (and a restart: null); b is shut off; c only in the first sample (then gone).
       const cpus = [10, 20, null, 60];
       cpus.forEach((cpu, i) => repo.writeRound({
         t: DAY0 + i * 60, host: hostFig(cpu), configs: i === 0 ? [{ vmId: a!, name: 'web', vcpus: 2, memoryKiB: 2048 }] : [],
         vms: [{ vmId: a!, state: 1, figures: vmFig(cpu) }, { vmId: b!, state: 5, figures: vmFig(0) }, ...(i === 0 ? [{ vmId: c!, state: 1, figures: vmFig(99) }] : [])],
         storage: [{ domainId: 'sd1', figures: { used_bytes: 100 * (i + 1), free_bytes: 1000 - 100 * (i + 1) } }],
+        // eth0 moves 1000 B/s more each minute; its rate is unknown at the restart (null).
+        nics: [{ nicId: eth0!, figures: { rx_bps: cpu === null ? null : 1000 * (i + 1), tx_bps: 5 } }],
       }));
       // Hour 1: a at 90 once.
       repo.writeRound({ t: DAY0 + HOUR_S, host: hostFig(90), vms: [{ vmId: a!, state: 3, figures: vmFig(90) }], storage: [], configs: [] });
@@ -153,6 +157,7 @@ describe('the history tables (SQLite)', () => {
       assert.equal(repo.vmSeries('hour', c!, DAY0, DAY0 + DAY_S)[0]!.samples, 1);
       assert.deepEqual(repo.hostSeries('hour', DAY0, DAY0 + DAY_S).map((p) => [p.samples, p.avg.cpu_pct, p.max.cpu_pct]), [[4, 30, 60], [1, 90, 90]]);
       assert.deepEqual(repo.storageSeries('hour', 'sd1', DAY0, DAY0 + DAY_S).map((p) => [p.samples, p.avg.used_bytes, p.max.used_bytes]), [[4, 250, 400]]);
+      assert.deepEqual(repo.nicSeries('hour', eth0!, DAY0, DAY0 + DAY_S).map((p) => [p.samples, p.avg.rx_bps, p.max.rx_bps, p.avg.tx_bps]), [[4, Math.round((1000 + 2000 + 4000) / 3), 4000, 5]]);
 
       repo.rollUp('day', DAY0, 2);
       const [d0] = repo.vmSeries('day', a!, DAY0, DAY0 + DAY_S);
@@ -161,11 +166,13 @@ describe('the history tables (SQLite)', () => {
 
       // A year later at the default retention: minutes and hours go (they are rolled up), the day stays; with 1-row transactions.
       const now = DAY0 + 365 * DAY_S;
-      const rolled = ['vm', 'host', 'storage'].flatMap((k) => ['minute', 'hour'].map((l) => db.prepare(`SELECT count(*) FROM history_${k}_${l}`).pluck().get() as number)).reduce((x, y) => x + y, 0);
+      const rolled = ['vm', 'host', 'storage', 'nic'].flatMap((k) => ['minute', 'hour'].map((l) => db.prepare(`SELECT count(*) FROM history_${k}_${l}`).pluck().get() as number)).reduce((x, y) => x + y, 0);
       const gone = repo.prune(pruneBefore(now, DEFAULT_RETENTION, { hour: repo.doneUntil('hour'), day: repo.doneUntil('day') }), 1);
       assert.equal(gone, rolled, 'every minute and hour row');
       assert.equal(db.prepare('SELECT count(*) FROM history_vm_minute').pluck().get(), 0);
       assert.equal(db.prepare('SELECT count(*) FROM history_vm_hour').pluck().get(), 0);
+      assert.equal(db.prepare('SELECT count(*) FROM history_nic_minute').pluck().get(), 0);
+      assert.equal(repo.nicSeries('day', eth0!, DAY0, now).length, 1);
       assert.equal(repo.vmSeries('day', a!, DAY0, now).length, 1);
       assert.deepEqual(repo.configHistory(a!).map((r) => r.name), ['web']);
       assert.equal(repo.uuidByName('web'), '11111111-1111-4111-8111-111111111111');

@@ -9,16 +9,19 @@ import type { Db } from '../db.ts';
 export const HOST_FIGURES = ['cpu_pct', 'mem_used_kib', 'mem_total_kib', 'swap_used_kib', 'disk_read_bps', 'disk_write_bps', 'net_rx_bps', 'net_tx_bps'] as const;
 export const VM_FIGURES = ['cpu_pct', 'mem_used_kib', 'mem_total_kib', 'disk_read_bps', 'disk_write_bps', 'net_rx_bps', 'net_tx_bps'] as const;
 export const STORAGE_FIGURES = ['used_bytes', 'free_bytes'] as const;
+export const NIC_FIGURES = ['rx_bps', 'tx_bps'] as const;
 
 export type HostFigure = (typeof HOST_FIGURES)[number];
 export type VmFigure = (typeof VM_FIGURES)[number];
 export type StorageFigure = (typeof STORAGE_FIGURES)[number];
+export type NicFigure = (typeof NIC_FIGURES)[number];
 
 /** One sample's figures; null: not known at this sample. */
 export type Figures<F extends string> = Record<F, number | null>;
 
 export interface VmSampleRow { vmId: number; state: number; figures: Figures<VmFigure> }
 export interface StorageSampleRow { domainId: string; figures: Figures<StorageFigure> }
+export interface NicSampleRow { nicId: number; figures: Figures<NicFigure> }
 export interface VmConfigRow { vmId: number; name: string; vcpus: number; memoryKiB: number }
 
 /** One sampling round: written in one transaction. */
@@ -27,6 +30,8 @@ export interface HistoryRound {
   host?: Figures<HostFigure>;
   vms: readonly VmSampleRow[];
   storage: readonly StorageSampleRow[];
+  /** This host's interfaces (migration 0018). */
+  nics?: readonly NicSampleRow[];
   /** VMs whose name, vCPUs or memory differ from their last configuration row. */
   configs: readonly VmConfigRow[];
 }
@@ -41,12 +46,13 @@ export interface SeriesPoint<F extends string> {
   max: Figures<F>;
 }
 
-type Kind = 'host' | 'vm' | 'storage';
+type Kind = 'host' | 'vm' | 'storage' | 'nic';
 interface KindDef { figures: readonly string[]; id?: string; up?: boolean }
 const KINDS: Record<Kind, KindDef> = {
   host: { figures: HOST_FIGURES },
   vm: { figures: VM_FIGURES, id: 'vm_id', up: true },
   storage: { figures: STORAGE_FIGURES, id: 'storage_domain_id' },
+  nic: { figures: NIC_FIGURES, id: 'nic_id' },
 };
 const SIZE: Record<Exclude<HistoryLevel, 'minute'>, number> = { hour: HOUR_S, day: DAY_S };
 const SOURCE = { hour: 'minute', day: 'hour' } as const;
@@ -70,12 +76,14 @@ export function historyRepo(db: Db) {
   const insertHost = stmt(`INSERT OR REPLACE INTO history_host_minute (t, ${HOST_FIGURES.join(', ')}) VALUES (?${', ?'.repeat(HOST_FIGURES.length)})`);
   const insertVm = stmt(`INSERT OR REPLACE INTO history_vm_minute (t, vm_id, state, ${VM_FIGURES.join(', ')}) VALUES (?, ?, ?${', ?'.repeat(VM_FIGURES.length)})`);
   const insertStorage = stmt(`INSERT OR REPLACE INTO history_storage_minute (t, storage_domain_id, ${STORAGE_FIGURES.join(', ')}) VALUES (?, ?${', ?'.repeat(STORAGE_FIGURES.length)})`);
+  const insertNic = stmt(`INSERT OR REPLACE INTO history_nic_minute (t, nic_id, ${NIC_FIGURES.join(', ')}) VALUES (?, ?${', ?'.repeat(NIC_FIGURES.length)})`);
   const insertConfig = stmt('INSERT OR REPLACE INTO history_vm_config (vm_id, from_t, name, vcpus, memory_kib) VALUES (?, ?, ?, ?, ?)');
 
   const writeRound = db.transaction((r: HistoryRound) => {
     if (r.host) insertHost.run(r.t, ...HOST_FIGURES.map((f) => r.host![f]));
     for (const v of r.vms) insertVm.run(r.t, v.vmId, v.state, ...VM_FIGURES.map((f) => v.figures[f]));
     for (const s of r.storage) insertStorage.run(r.t, s.domainId, ...STORAGE_FIGURES.map((f) => s.figures[f]));
+    for (const n of r.nics ?? []) insertNic.run(r.t, n.nicId, ...NIC_FIGURES.map((f) => n.figures[f]));
     for (const c of r.configs) insertConfig.run(c.vmId, r.t, c.name, c.vcpus, c.memoryKiB);
   });
 
@@ -136,6 +144,13 @@ export function historyRepo(db: Db) {
     return gone;
   }
 
+  /** The small integer each key (a VM's UUID, an interface's name) is stored under; new keys get one. */
+  const smallIds = (tableName: string, id: string, key: string, keys: readonly string[]): Map<string, number> => {
+    const get = stmt(`SELECT ${id} FROM ${tableName} WHERE ${key} = ?`).pluck();
+    const add = stmt(`INSERT INTO ${tableName} (${key}) VALUES (?)`);
+    return db.transaction(() => new Map(keys.map((k) => [k, (get.get(k) as number | undefined) ?? Number(add.run(k).lastInsertRowid)])))();
+  };
+
   const toPoint = <F extends string>(d: KindDef, level: HistoryLevel, r: RawRow): SeriesPoint<F> => {
     const avg = {} as Figures<F>;
     const max = {} as Figures<F>;
@@ -158,11 +173,10 @@ export function historyRepo(db: Db) {
   return {
     writeRound: (r: HistoryRound) => { writeRound(r); },
     /** The small id of each UUID (new UUIDs get one). */
-    vmIds(uuids: readonly string[]): Map<string, number> {
-      const get = stmt('SELECT vm_id FROM history_vms WHERE vm_uuid = ?').pluck();
-      const add = stmt('INSERT INTO history_vms (vm_uuid) VALUES (?)');
-      return db.transaction(() => new Map(uuids.map((u) => [u, (get.get(u) as number | undefined) ?? Number(add.run(u).lastInsertRowid)])))();
-    },
+    vmIds: (uuids: readonly string[]) => smallIds('history_vms', 'vm_id', 'vm_uuid', uuids),
+    /** The small id of each interface name (new names get one). */
+    nicIds: (names: readonly string[]) => smallIds('history_nics', 'nic_id', 'name', names),
+    nicId: (name: string) => stmt('SELECT nic_id FROM history_nics WHERE name = ?').pluck().get(name) as number | undefined,
     vmId: (uuid: string) => stmt('SELECT vm_id FROM history_vms WHERE vm_uuid = ?').pluck().get(uuid) as number | undefined,
     /** Each VM's configuration now (its latest row). */
     latestConfigs(): Map<number, VmConfigRow> {
@@ -207,6 +221,7 @@ export function historyRepo(db: Db) {
     hostSeries: (level: HistoryLevel, from: number, to: number) => series<HostFigure>('host', level, from, to),
     vmSeries: (level: HistoryLevel, vmId: number, from: number, to: number) => series<VmFigure>('vm', level, from, to, vmId),
     storageSeries: (level: HistoryLevel, domainId: string, from: number, to: number) => series<StorageFigure>('storage', level, from, to, domainId),
+    nicSeries: (level: HistoryLevel, nicId: number, from: number, to: number) => series<NicFigure>('nic', level, from, to, nicId),
   };
 }
 
