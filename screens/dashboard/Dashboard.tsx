@@ -18,6 +18,7 @@ import type { VmSnapshot } from '../../src/store/vms.ts';
 import { useVmStore } from '../../src/store/use-vms.ts';
 import { useStorageSummary } from '../storage-domains/use-domains.ts';
 import { useServiceLine, type ServiceLine } from './service-line.ts';
+import { alertLine, useOpenAlerts } from '../../src/store/alerts.ts';
 import { networkStatusLine, networkSummaryStore, type NetSummary } from '../network/summary.ts';
 import type { PolledStore } from '../../src/store/poller.ts';
 import { DASHBOARD_KEYS as K } from './keys.ts';
@@ -53,7 +54,7 @@ function NetworkLine({ h, labelWidth, summary, wrapWidth }: { h: HostOverview; l
   return <Field labelWidth={labelWidth} label={s.label} value={s.text} role={s.role} wrapWidth={wrapWidth} />;
 }
 
-function HostPane({ h, v, vms, width, rows, engineLabel, storage, service, netSummary }: { h?: HostOverview; v?: VirtSnapshot; vms?: VmSnapshot; width: number; rows: number; engineLabel: string; storage: { text: string; role: StatusLine['role'] }; service: ServiceLine; netSummary: PolledStore<NetSummary> }) {
+function HostPane({ h, v, vms, width, rows, engineLabel, storage, service, alerts, netSummary }: { h?: HostOverview; v?: VirtSnapshot; vms?: VmSnapshot; width: number; rows: number; engineLabel: string; storage: { text: string; role: StatusLine['role'] }; service: ServiceLine; alerts: ServiceLine; netSummary: PolledStore<NetSummary> }) {
   const t = useTheme();
   // The first frame draws the network line from the host overview (no
   // process); the backend, bonds and pending apply, which need programs,
@@ -74,7 +75,7 @@ function HostPane({ h, v, vms, width, rows, engineLabel, storage, service, netSu
   const fsTextW = Math.max(0, ...h.filesystems.map((f) => stringWidth(fsUsedText(f, { percent: false }))));
   const meterW = Math.max(5, Math.min(30, width - lw - 6 - fsTextW));
   const addrs = h.management?.addresses.map((a) => `${a.address}/${a.prefix}`).join(' ') ?? '';
-  const fsRows = Math.max(1, rows - 18);
+  const fsRows = Math.max(1, rows - 19);
   return (
     <Box flexDirection="column" width={width}>
       <Field wrapWidth={wrapWidth} labelWidth={lw} label="host" value={`${h.hostname}${h.fqdn && h.fqdn !== h.hostname ? ` (${h.fqdn})` : ''}`} />
@@ -95,6 +96,7 @@ function HostPane({ h, v, vms, width, rows, engineLabel, storage, service, netSu
         s.label === 'network' && netPoll ? <NetworkLine key={s.label} h={h} labelWidth={lw} summary={netSummary} wrapWidth={wrapWidth} /> : <Field key={s.label} wrapWidth={wrapWidth} labelWidth={lw} label={s.label} value={s.text} role={s.role} />
       ))}
       <Field wrapWidth={wrapWidth} labelWidth={lw} label="service" value={service.text} role={service.role} />
+      <Field wrapWidth={wrapWidth} labelWidth={lw} label="alerts" value={alerts.text} role={alerts.role} />
     </Box>
   );
 }
@@ -125,6 +127,8 @@ export function Dashboard({ shell, active }: ScreenProps) {
   const showMenu = shell.size.columns >= 100;
   const storage = useStorageSummary(shell.core);
   const service = useServiceLine(shell.core);
+  const openAlerts = useOpenAlerts(shell.core);
+  const alerts = alertLine(openAlerts.alerts, openAlerts.error);
   const engineLabel = mode.data ? (mode.data.mode === 'unconfigured' ? 'unconfigured: not registered with an engine, not standalone' : mode.data.summary) : '…';
   const bindings: Binding[] = [
     ...entries.filter((e) => e.key).map((e) => ({ keys: [e.key!], description: e.title, action: () => shell.push(e.id), group: 'Open' })),
@@ -166,7 +170,7 @@ export function Dashboard({ shell, active }: ScreenProps) {
       </Box> : null}
       {/* Clipped only vertically: every line is truncated to the pane's width, and a horizontal clip makes ink slice each line of every frame. */}
       <Box flexDirection="column" flexGrow={1} borderStyle="round" {...(t.color ? { borderColor: t.border } : {})} paddingX={1} overflowY="hidden">
-        <HostPane h={host.data} v={virt.data} vms={vms.data} width={paneW} rows={shell.size.rows - 2} engineLabel={engineLabel} storage={storage} service={service} netSummary={networkSummaryStore(shell.core.network)} />
+        <HostPane h={host.data} v={virt.data} vms={vms.data} width={paneW} rows={shell.size.rows - 2} engineLabel={engineLabel} storage={storage} service={service} alerts={alerts} netSummary={networkSummaryStore(shell.core.network)} />
         {host.error ? <Text {...tone(t, 'error')} wrap="truncate">Could not read the host: {host.error}</Text> : null}
       </Box>
     </Box>

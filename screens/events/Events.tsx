@@ -1,5 +1,5 @@
-// Events: the live event log with a severity filter, a text filter and a
-// detail view.
+// Events: the live event log with a severity filter, a text filter, an
+// alerts filter (the alert events only, or the open alerts) and a detail view.
 import { useMemo, useState } from 'react';
 import { Box, Text, useInput } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
@@ -14,6 +14,12 @@ import { tone, useTheme } from '../../src/ui/theme.ts';
 import { Field } from '../../src/ui/Panel.tsx';
 import { EVENTS_KEYS as K } from './keys.ts';
 import { eventTime } from '../../src/domain/duration.ts';
+import { OpenAlerts } from './OpenAlerts.tsx';
+
+/** What the list shows: every event, the alerts' events (raised, cleared), or the alerts open now. */
+const ALERT_VIEWS = ['all', 'alert-events', 'open-alerts'] as const;
+type AlertView = (typeof ALERT_VIEWS)[number];
+const ALERT_SOURCE = 'alert';
 
 const SEV_ROLE = { info: 'info', warning: 'warn', error: 'error', alert: 'error' } as const;
 
@@ -36,7 +42,9 @@ export function Events({ shell, active }: ScreenProps) {
   const [text, setText] = useScreenState('events.text', '');
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState('');
-  const { events, error } = useEventList(shell.core.events, { minSeverity, text: text || undefined });
+  const [alertView, setAlertView] = useScreenState<AlertView>('events.alerts', 'all');
+  const source = alertView === 'alert-events' ? ALERT_SOURCE : undefined;
+  const { events, error } = useEventList(shell.core.events, { minSeverity, text: text || undefined, source });
   const keys = useMemo(() => events.map((e) => String(e.id)), [events]);
   const tableHeight = shell.size.rows - 2;
   const { selected, bindings: nav } = useSelection(keys, tableHeight - 1);
@@ -51,10 +59,11 @@ export function Events({ shell, active }: ScreenProps) {
 
   const bindings: Binding[] = [
     ...nav,
-    bind(K.details, { action: () => { if (selected) shell.push('event', { id: Number(selected), minSeverity, text }); }, when: Boolean(selected) }),
+    bind(K.details, { action: () => { if (selected) shell.push('event', { id: Number(selected), minSeverity, text, source }); }, when: Boolean(selected) && alertView !== 'open-alerts' }),
     bind(K.filterText, { action: () => { setDraft(text); setEditing(true); shell.setCapture(true); } }),
     bind(K.severity, { description: `Severity ≥ ${minSeverity}`, action: () => setMinSeverity((s) => SEVERITIES[(SEVERITIES.indexOf(s) + 1) % SEVERITIES.length]!) }),
-    bind(K.clearFilters, { action: () => { setText(''); setMinSeverity('info'); }, when: Boolean(text) || minSeverity !== 'info' }),
+    bind(K.clearFilters, { action: () => { setText(''); setMinSeverity('info'); setAlertView('all'); }, when: Boolean(text) || minSeverity !== 'info' || alertView !== 'all' }),
+    bind(K.alerts, { description: alertView === 'all' ? 'Alert events' : alertView === 'alert-events' ? 'Open alerts' : 'Every event', action: () => setAlertView((v) => ALERT_VIEWS[(ALERT_VIEWS.indexOf(v) + 1) % ALERT_VIEWS.length]!) }),
     bind(K.logsAtTime, { action: () => { const e = events.find((x) => String(x.id) === selected); if (e) shell.push('logs', { at: e.time }); }, when: Boolean(selected) }),
   ];
   useBindings(bindings);
@@ -64,21 +73,23 @@ export function Events({ shell, active }: ScreenProps) {
       <Box height={1}>
         {editing ? <TextLine label="filter: " value={draft} focused /> : (
           <Text wrap="truncate" {...tone(t, 'dim')}>
-            {events.length} event{events.length === 1 ? '' : 's'} · severity ≥ {minSeverity}{text ? ` · matching "${text}"` : ''}{error ? '' : ' · live'}
+            {alertView === 'open-alerts' ? 'open alerts, the worst first (a: every event)' : <>{events.length} {source ? 'alert ' : ''}event{events.length === 1 ? '' : 's'} · severity ≥ {minSeverity}{text ? ` · matching "${text}"` : ''}{error ? '' : ' · live'}</>}
           </Text>
         )}
       </Box>
+      {alertView === 'open-alerts' ? <OpenAlerts core={shell.core} width={shell.size.columns - 2} height={tableHeight} /> : <>
       {error ? <Text {...tone(t, 'error')}>Cannot read events: {error}</Text> : null}
       <Table rows={events} columns={columns(shell.size.columns - 2)} rowKey={(e) => String(e.id)} selectedKey={selected} height={tableHeight} width={shell.size.columns - 2}
-        empty={text || minSeverity !== 'info' ? 'No event matches the filter (c clears it).' : 'No events yet. Every change made through hostdeck is recorded here.'} />
+        empty={text || minSeverity !== 'info' || source ? 'No event matches the filter (c clears it).' : 'No events yet. Every change made through hostdeck is recorded here.'} />
+      </>}
     </Box>
   );
 }
 
 /** The list's filter an event was opened from (the palette opens one with none: every event). */
-function listFilter(params: Record<string, unknown>): { minSeverity: Severity; text?: string } {
+function listFilter(params: Record<string, unknown>): { minSeverity: Severity; text?: string; source?: string } {
   const sev = SEVERITIES.find((s) => s === params.minSeverity) ?? 'info';
-  return { minSeverity: sev, text: typeof params.text === 'string' && params.text ? params.text : undefined };
+  return { minSeverity: sev, text: typeof params.text === 'string' && params.text ? params.text : undefined, source: params.source === ALERT_SOURCE ? ALERT_SOURCE : undefined };
 }
 
 export function EventDetail({ shell, params }: ScreenProps) {

@@ -7,6 +7,7 @@ export const EVENTS_KEYS = {
   filterText: { keys: ['/'], description: 'Filter text', modes: ['list'] },
   severity: { keys: ['s'], description: 'Minimum severity (cycles)', modes: ['list'] },
   clearFilters: { keys: ['c'], description: 'Clear filters', modes: ['list'] },
+  alerts: { keys: ['a'], description: 'Alerts: alert events, open alerts, every event (cycles)', modes: ['list'] },
   logsAtTime: { keys: ['l'], description: 'Logs at its time', modes: ['list', 'detail'] },
   // The detail view steps through the list as it was filtered, the row below or above.
   nextEvent: { keys: ['down', 'j'], description: 'Next event', modes: ['detail'] },

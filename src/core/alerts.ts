@@ -8,7 +8,7 @@ import { InvalidInputError } from '../domain/errors.ts';
 import { alertRepo, type ScopeType } from '../manager/repos/alerts.ts';
 import { logicalNetworkRepo } from '../manager/repos/logical-networks.ts';
 import { storageDomainRepo } from '../manager/repos/storage-domains.ts';
-import { createAlertReader, type ReadingSources } from './alert-readings.ts';
+import type { ReadingSources } from './alert-readings.ts';
 import { describeThreshold, effectiveThreshold, evaluateRound } from './alerts-evaluator.ts';
 import { createMonitorUseCases } from './monitor.ts';
 import type { CoreContext } from './index.ts';
@@ -48,8 +48,6 @@ export interface ThresholdSetInput { name: string; value?: number; forMinutes?: 
 export interface AlertUseCases {
   /** The raised alerts, the worst first. */
   list(): Promise<OpenAlert[]>;
-  /** How many alerts are open and the worst of them (the dashboard). */
-  summary(): Promise<{ count: number; worst?: OpenAlert }>;
   /** Every threshold's global value, then each scope's own settings. */
   thresholds(): Promise<ThresholdView[]>;
   set(input: ThresholdSetInput): Promise<ThresholdView>;
@@ -100,11 +98,6 @@ export function createAlertUseCases(ctx: CoreContext): AlertUseCases {
 
   return {
     list: () => door.act('alert.list', { id: '*' }, { message: 'List the open alerts' }, openAlerts),
-    summary: async () => {
-      // The repository orders them worst first: critical before warning, then the oldest.
-      const open = openAlerts();
-      return { count: open.length, ...(open[0] ? { worst: open[0] } : {}) };
-    },
     thresholds: () => door.act('alert.list', { id: '*' }, { message: 'List the alert thresholds' }, () => [
       ...THRESHOLDS.map((d) => view(d.name, 'global', '*')),
       ...repo.thresholds().filter((r) => r.scopeType !== 'global').map((r) => view(r.name, r.scopeType, r.scopeId)),
@@ -126,16 +119,17 @@ export function createAlertUseCases(ctx: CoreContext): AlertUseCases {
       return view(name, s.type, s.id);
     }),
     newEvaluator(opts = {}) {
-      const reader = createAlertReader({ db, monitor: createMonitorUseCases(ctx), certificate: ctx.infra.config.apiCertificate, ...opts.sources });
+      // The readers (/proc, /sys, libvirt, timedatectl) load with the first round: the console's alert list does not need them.
+      const reader = import('./alert-readings.ts').then((m) => m.createAlertReader({ db, monitor: createMonitorUseCases(ctx), certificate: ctx.infra.config.apiCertificate, ...opts.sources }));
       const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
       return {
         async run() {
-          const readings = await reader.read();
+          const readings = await (await reader).read();
           const r = evaluateRound(db, ctx.infra.events, readings, now());
           const did = [...r.raised.map((a) => `raised ${a.rule} on ${a.objectName}`), ...r.cleared.map((a) => `cleared ${a.rule} on ${a.objectName}`)];
           return [`${r.open} open alert${r.open === 1 ? '' : 's'}`, ...did].join('; ');
         },
-        close: () => reader.close(),
+        close: () => { void reader.then((r) => r.close()); },
       };
     },
   };

@@ -48,6 +48,8 @@ export interface EventQuery {
   afterId?: number;
   /** Only events at or after this time (ISO 8601, UTC as the log writes it). */
   since?: string;
+  /** Only events of this source ('alert': the alerts raised and cleared). */
+  source?: string;
   limit?: number;
 }
 
@@ -123,6 +125,7 @@ export class EventLog {
     }
     if (q.afterId !== undefined) { where.push('id > @afterId'); params.afterId = q.afterId; }
     if (q.since !== undefined) { where.push('time >= @since'); params.since = q.since; }
+    if (q.source !== undefined) { where.push('source = @source'); params.source = q.source; }
     const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
     params.limit = Math.max(1, Math.min(q.limit ?? 500, 100_000));
     return (this.db.prepare(sql).all(params) as Row[]).map(toRecord);

@@ -7,7 +7,7 @@ import { createPolledStore } from './poller.ts';
 import { usePolled } from './use-polled.ts';
 
 export function useEventList(log: EventUseCases, query: EventQuery, pollMs = 1000): { events: EventRecord[]; error?: string } {
-  const { minSeverity, text, limit } = query;
+  const { minSeverity, text, limit, source } = query;
   const store = useMemo(() => {
     let last = -1;
     let rows: EventRecord[] = [];
@@ -15,12 +15,12 @@ export function useEventList(log: EventUseCases, query: EventQuery, pollMs = 100
     return createPolledStore(async () => {
       const id = log.lastId();
       if (id !== last) {
-        rows = await log.list({ minSeverity, text, limit: limit ?? 2000 });
+        rows = await log.list({ minSeverity, text, source, limit: limit ?? 2000 });
         last = id;
       }
       return rows;
     }, pollMs);
-  }, [log, minSeverity, text, limit, pollMs]);
+  }, [log, minSeverity, text, source, limit, pollMs]);
   useEffect(() => {
     const off = log.subscribe(() => { void store.refresh(); });
     return () => { off(); store.stop(); };
