@@ -82,7 +82,7 @@ describe('the host service as real processes', { timeout: 300_000 }, () => {
     const st = await status();
     assert.equal(st.running, true);
     assert.equal(st.pid, svc.child.pid);
-    assert.deepEqual(st.duties.map((d) => d.id), ['storage-reconnect', 'storage-health', 'pool-prestart', 'history', 'alerts']);
+    assert.deepEqual(st.duties.map((d) => d.id), ['storage-reconnect', 'storage-health', 'pool-prestart', 'history', 'notifications', 'alerts']);
     assert.equal(st.duties.find((d) => d.id === 'storage-health')!.everyMs, 500);
     const started = events('Host service started');
     assert.equal(started.length, 1);
