@@ -19,7 +19,7 @@ import { storageDomainRepo, type StorageDomain } from '../manager/repos/storage-
 import { computeDomainRates, parseDomstats, type DomainStatsSample } from '../virt/stats.ts';
 import { DOMAIN_STATES, type DomainSummary } from '../virt/types.ts';
 import type { VmSampler } from '../virt/sampler.ts';
-import type { Db } from '../manager/db.ts';
+import { explainFull, type Db } from '../manager/db.ts';
 import type { Core } from './index.ts';
 
 /** Rows a roll-up or prune transaction writes at most. */
@@ -186,13 +186,19 @@ export function createHistoryDuty(core: Pick<Core, 'monitor' | 'config'>, db: Db
       const vms = vmsOrError instanceof Error ? { rows: [], changed: [] } : vmsOrError;
       host = h.counters;
       const storage = sds.filter((x): x is StorageSampleRow => x !== undefined);
-      const unknown = h.nics.map((n) => n.name).filter((name) => !nicIds.has(name));
-      if (unknown.length) for (const [name, id] of repo.nicIds(unknown)) nicIds.set(name, id);
-      const nics: NicSampleRow[] = h.nics.map((n) => ({ nicId: nicIds.get(n.name)!, figures: n.figures }));
-      repo.writeRound({ t, host: h.figures, vms: vms.rows, storage, nics, configs: vms.changed });
-      for (const c of vms.changed) configs!.set(c.vmId, c);
-      rounds++;
-      const did = await followUp(t);
+      let did: string[];
+      let nics: NicSampleRow[];
+      try {
+        const unknown = h.nics.map((n) => n.name).filter((name) => !nicIds.has(name));
+        if (unknown.length) for (const [name, id] of repo.nicIds(unknown)) nicIds.set(name, id);
+        nics = h.nics.map((n) => ({ nicId: nicIds.get(n.name)!, figures: n.figures }));
+        repo.writeRound({ t, host: h.figures, vms: vms.rows, storage, nics, configs: vms.changed });
+        for (const c of vms.changed) configs!.set(c.vmId, c);
+        rounds++;
+        did = await followUp(t);
+      } catch (e) {
+        throw explainFull(e, db, 'history');
+      }
       if (vmsOrError instanceof Error) throw new Error(`host and storage sampled, the VMs not: ${vmsOrError.message}`);
       const cfg = vms.changed.length ? `, ${vms.changed.length} configuration change${vms.changed.length === 1 ? '' : 's'}` : '';
       return [`host, ${nics.length} interface${nics.length === 1 ? '' : 's'}, ${vms.rows.length} VM${vms.rows.length === 1 ? '' : 's'}, ${storage.length} storage domain${storage.length === 1 ? '' : 's'} sampled${cfg}`, ...did].join('; ');

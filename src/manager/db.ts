@@ -145,6 +145,21 @@ export function explainLocked(err: unknown, db: Pick<Db, 'name' | 'pragma'> | st
   return new DatabaseLockedError(path, lockHolders(path), timeout);
 }
 
+/** A write that found no room: the file system holding the state database (or its WAL) is full. SQLite rolled the transaction back. */
+export class DatabaseFullError extends Error {
+  readonly path: string;
+  constructor(path: string, what: string) {
+    super(`${what} not written: the file system holding the state database ${path} is full (SQLite rolled the write back; the database is intact). Free space there; the next write goes through`);
+    this.name = 'DatabaseFullError';
+    this.path = path;
+  }
+}
+
+/** SQLite's SQLITE_FULL as a DatabaseFullError saying what was not written and where; anything else as it is. */
+export function explainFull(err: unknown, db: Pick<Db, 'name'>, what: string): unknown {
+  return err instanceof Database.SqliteError && /^SQLITE_FULL/.test(err.code) ? new DatabaseFullError(resolve(db.name), what) : err;
+}
+
 export interface LockHolder {
   pid: number;
   command: string;
