@@ -4,9 +4,9 @@
 // receiver and removed, each change with its event; read-only mode refuses.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { scratchCli, type CliRun } from '../lib/cli-main.ts';
 import { openDatabase } from '../../src/manager/db.ts';
+import { startReceiver, type Receiver } from '../lib/http-receiver.ts';
 
 const { hostdeck, dbPath } = scratchCli('hostdeck-notify-cli-');
 const query = <T>(sql: string): T[] => {
@@ -17,10 +17,9 @@ const subscriptions = () => query<{ id: number }>('SELECT id FROM notification_s
 const json = <T>(r: CliRun): T => { assert.equal(r.code, 0, r.err); return JSON.parse(r.out) as T; };
 
 describe('hostdeck notify', () => {
-  const received: string[] = [];
-  const receiver: Server = createServer((req, res) => { let b = ''; req.on('data', (c: Buffer) => { b += c.toString(); }); req.on('end', () => { received.push(b); res.end(); }); });
-  before(() => new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r())));
-  after(() => new Promise((r) => receiver.close(r)));
+  let receiver: Receiver;
+  before(async () => { receiver = await startReceiver(); });
+  after(() => receiver.close());
 
   it('refuses bad input naming the option and the rule, writing nothing', async () => {
     const cases: [string[], RegExp][] = [
@@ -54,7 +53,7 @@ describe('hostdeck notify', () => {
   });
 
   it('adds, lists with counts, tests now and removes, each change evented', async () => {
-    const url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+    const url = receiver.url();
     const added = await hostdeck('notify', 'add', '--channel', 'webhook', '--target', url, '--source', 'vm', '--min-severity', 'error');
     assert.equal(added.code, 0, added.err);
     assert.match(added.out, new RegExp(`Subscription 1: vm events of error or worse go to webhook ${url}`));
@@ -66,7 +65,7 @@ describe('hostdeck notify', () => {
     const t = await hostdeck('notify', 'test', '1');
     assert.equal(t.code, 0, t.err);
     assert.match(t.out, new RegExp(`Test notification through webhook ${url}: accepted by the endpoint in \\d+ ms`));
-    assert.match(received.at(-1)!, /Test notification from hostdeck \(subscription 1\)/);
+    assert.match(receiver.bodies.at(-1)!, /Test notification from hostdeck \(subscription 1\)/);
 
     assert.equal((await hostdeck('notify', 'remove', '1')).code, 0);
     assert.equal(subscriptions().length, 0);

@@ -5,24 +5,23 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { testServices } from '../lib/services.ts';
 import { runCli } from '../lib/cli-process.ts';
 import { until } from '../lib/until.ts';
+import { startReceiver } from '../lib/http-receiver.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
 describe('hostdeck serve delivers notifications', { timeout: 120_000 }, () => {
   const s = testServices({ channel: 'cli' });
   const env = { HOSTDECK_DB: s.config.dbPath, HOSTDECK_LOG: s.config.logFile, LIBVIRT_DEFAULT_URI: 'test:///default' };
-  const received: { event: { id: number; message: string } }[] = [];
-  const receiver = createServer((req, res) => { let b = ''; req.on('data', (c: Buffer) => { b += c.toString(); }); req.on('end', () => { received.push(JSON.parse(b)); res.end(); }); });
-  after(async () => { await new Promise((r) => receiver.close(r)); await s.cleanup(); });
+  const receiving = startReceiver();
+  const received = () => receiving.then((r) => r.bodies.map((b) => JSON.parse(b) as { event: { id: number; message: string } }));
+  after(async () => { await (await receiving).close(); await s.cleanup(); });
 
   it('an event another process wrote reaches the webhook through the service', async () => {
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
-    const url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+    const url = (await receiving).url();
     const added = await runCli(['notify', 'add', '--channel', 'webhook', '--target', url, '--source', 'storage', '--min-severity', 'warning'], env);
     assert.equal(added.code, 0, added.err);
 
@@ -31,8 +30,8 @@ describe('hostdeck serve delivers notifications', { timeout: 120_000 }, () => {
     try {
       const marker = randomUUID();
       const e = s.events.record({ source: 'storage', severity: 'error', objectType: 'storage-domain', objectId: 'data1', message: `Storage domain data1 unreachable ${marker}` });
-      await until('the webhook call', () => received, (r) => r.some((x) => x.event.id === e.id));
-      assert.equal(received.find((x) => x.event.id === e.id)!.event.message, `Storage domain data1 unreachable ${marker}`);
+      const calls = await until('the webhook call', received, (r) => r.some((x) => x.event.id === e.id));
+      assert.equal(calls.find((x) => x.event.id === e.id)!.event.message, `Storage domain data1 unreachable ${marker}`);
       const list = await until('the delivered count', async () => JSON.parse((await runCli(['notify', 'list', '--json'], env)).out) as { delivered: number }[], (l) => l[0]!.delivered >= 1);
       assert.equal(list[0]!.delivered, 1);
     } finally {

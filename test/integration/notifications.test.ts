@@ -8,18 +8,16 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
-import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
+import { createServer as createTcpServer } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { testServices } from '../lib/services.ts';
 import { until } from '../lib/until.ts';
+import { startReceiver, type Receiver } from '../lib/http-receiver.ts';
 import { createCore, type Core } from '../../src/core/index.ts';
 
-const readBody = (req: IncomingMessage) => new Promise<string>((resolve) => { let b = ''; req.on('data', (c: Buffer) => { b += c.toString(); }); req.on('end', () => resolve(b)); });
-const port = (s: HttpServer | TcpServer) => (s.address() as { port: number }).port;
 const MAILBOX = '/var/mail/root';
 const mailbox = () => (existsSync(MAILBOX) ? readFileSync(MAILBOX, 'utf8') : '');
 
@@ -27,13 +25,13 @@ describe('notifications reach syslog, mail and webhooks; a hanging webhook is re
   const s = testServices({ channel: 'cli' });
   const core: Core = createCore(s, { user: 'tester', channel: 'cli' });
   const lines = { local: [] as string[], udp: [] as string[], tcp: [] as string[] };
-  const hooks: { event: { id: number; message: string; source: string } }[] = [];
   let listener: ChildProcess;
   const udp = createSocket('udp4');
   const tcp = createTcpServer((c) => { let b = ''; c.on('data', (d) => { b += d.toString(); const parts = b.split('\n'); b = parts.pop()!; lines.tcp.push(...parts.filter(Boolean)); }); });
-  const receiver = createHttpServer((req, res) => { void readBody(req).then((b) => { hooks.push(JSON.parse(b)); res.end('ok'); }); });
+  let receiver: Receiver;
   // Accepts the request and never answers.
-  const hanging = createHttpServer(() => undefined);
+  let hanging: Receiver;
+  const hooks = () => receiver.bodies.map((b) => JSON.parse(b) as { event: { id: number; message: string } });
   const socket = join(s.dir, 'log.sock');
   const marker = randomUUID();
   let clock = Date.now();
@@ -46,21 +44,21 @@ while True: print(s.recv(65536).decode().replace("\\n"," "),flush=True)`, socket
     listener.stdout!.on('data', (d: Buffer) => lines.local.push(...d.toString().split('\n').filter((l) => l && l !== 'ready')));
     udp.on('message', (m) => lines.udp.push(m.toString()));
     await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
-    await Promise.all([tcp, receiver, hanging].map((srv) => new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()))));
+    await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', () => r()));
+    [receiver, hanging] = await Promise.all([startReceiver(), startReceiver({ hang: true })]);
     await until('the local syslog socket', () => existsSync(socket), Boolean);
     const add = async (name: string, channel: string, target: string, source: string, minSeverity: string) => { ids[name] = (await core.notifications.add({ channel, target, source, minSeverity })).id; };
     await add('local', 'syslog', socket, '*', 'info');
     await add('udp', 'syslog', `udp://127.0.0.1:${udp.address().port}`, 'vm', 'warning');
-    await add('tcp', 'syslog', `tcp://127.0.0.1:${port(tcp)}`, 'vm', 'warning');
+    await add('tcp', 'syslog', `tcp://127.0.0.1:${(tcp.address() as { port: number }).port}`, 'vm', 'warning');
     await add('mail', 'mail', `root@${hostname()}`, 'vm', 'error');
-    await add('hook', 'webhook', `http://127.0.0.1:${port(receiver)}/hook`, 'vm', 'info');
-    await add('hang', 'webhook', `http://127.0.0.1:${port(hanging)}/slow`, 'vm', 'info');
+    await add('hook', 'webhook', receiver.url(), 'vm', 'info');
+    await add('hang', 'webhook', hanging.url('/slow'), 'vm', 'info');
   });
   after(async () => {
     listener.kill();
     udp.close();
-    hanging.closeAllConnections();
-    await Promise.all([tcp, receiver, hanging].map((srv) => new Promise((r) => srv.close(r))));
+    await Promise.all([new Promise((r) => tcp.close(r)), receiver.close(), hanging.close()]);
     await s.cleanup();
   });
 
@@ -84,7 +82,7 @@ while True: print(s.recv(65536).decode().replace("\\n"," "),flush=True)`, socket
     assert.match(mail, new RegExp(`X-Hostdeck-Event: ${vmError.id}`));
     assert.ok(!mail.includes(`Domain data1 checked ${marker}`), 'an info event is below the mail subscription\'s error');
 
-    assert.deepEqual(hooks.map((h) => [h.event.id, h.event.message]), [[vmError.id, `VM web1 crashed ${marker}`]]);
+    assert.deepEqual(hooks().map((h) => [h.event.id, h.event.message]), [[vmError.id, `VM web1 crashed ${marker}`]]);
   });
 
   it('a hanging webhook times out, is retried after its backoff and dead-lettered, with one failure event, while the others keep delivering', async () => {
@@ -101,7 +99,7 @@ while True: print(s.recv(65536).decode().replace("\\n"," "),flush=True)`, socket
     await d.run();
     subs = await list();
     assert.equal(subs[ids.hang!]!.failed, 1, 'no attempt before the backoff ends');
-    assert.ok(hooks.some((h) => h.event.id === second.id));
+    assert.ok(hooks().some((h) => h.event.id === second.id));
 
     // Attempts 2 and 3, each after its (doubling) backoff: then the first delivery is a dead letter.
     clock += 60_000;
@@ -113,7 +111,7 @@ while True: print(s.recv(65536).decode().replace("\\n"," "),flush=True)`, socket
     assert.equal(subs[ids.hook!]!.deadLetter, 0);
     assert.equal(subs[ids.hook!]!.failed, 0);
 
-    const failures = s.events.list({ text: `fail: webhook http://127.0.0.1:${port(hanging)}/slow` });
+    const failures = s.events.list({ text: `fail: webhook ${hanging.url('/slow')}` });
     assert.equal(failures.length, 1, 'one event per failure streak');
     assert.deepEqual([failures[0]!.severity, failures[0]!.objectType, failures[0]!.objectId, failures[0]!.channel], ['error', 'notification', String(ids.hang), 'system']);
     // Not queued for the channel it is about (that would notify about itself for ever); the * syslog got it.
@@ -125,9 +123,9 @@ while True: print(s.recv(65536).decode().replace("\\n"," "),flush=True)`, socket
   it('notify test sends now and says what happened; a hanging endpoint fails saying so, both evented', async () => {
     const ok = await core.notifications.test(ids.hook!);
     assert.match(ok.message, /accepted by the endpoint/);
-    assert.ok(hooks.some((h) => h.event.id === 0 && /Test notification/.test(h.event.message)));
+    assert.ok(hooks().some((h) => h.event.id === 0 && /Test notification/.test(h.event.message)));
     await assert.rejects(core.notifications.test(ids.hang!), /no answer within 5000 ms/);
-    const evs = s.events.list({ text: `Send a test notification through webhook http://127.0.0.1:${port(hanging)}` });
+    const evs = s.events.list({ text: `Send a test notification through webhook ${hanging.url('/slow')}` });
     assert.ok(evs.some((e) => e.result === 'failure' && e.user === 'tester'));
   });
 
