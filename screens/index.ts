@@ -23,7 +23,7 @@ import { poolsScreen } from './pools/index.ts';
 import { managerScreens } from './data-centers/index.ts';
 import { logicalNetworksScreen } from './logical-networks/index.ts';
 import { hostNetworksScreen } from './host-networks/index.ts';
-import { reportSqlScreen } from './reports/index.ts';
+import { builtinReportsScreen, reportSqlScreen } from './reports/index.ts';
 
 export const SCREENS: ScreenDef[] = [
   dashboardScreen,
@@ -48,6 +48,7 @@ export const SCREENS: ScreenDef[] = [
   diagnosticsScreen,
   hooksScreen,
   customPropertiesScreen,
+  builtinReportsScreen,
   reportSqlScreen,
 ];
 

@@ -15,7 +15,7 @@ import { errorNotice } from '../../src/ui/error-notice.ts';
 import { Table, type Column } from '../../src/ui/Table.tsx';
 import { editText, TextLine } from '../../src/ui/TextLine.tsx';
 import { tone, useTheme } from '../../src/ui/theme.ts';
-import { REPORT_SQL_KEYS as K } from './keys.ts';
+import { REPORTS_KEYS as K } from './keys.ts';
 
 const LIMITS = [100, ROW_LIMIT_DEFAULT, 10_000];
 const TIMEOUTS_S = [5, TIMEOUT_S_DEFAULT, 30, 60];
