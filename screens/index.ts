@@ -24,6 +24,7 @@ import { managerScreens } from './data-centers/index.ts';
 import { logicalNetworksScreen } from './logical-networks/index.ts';
 import { hostNetworksScreen } from './host-networks/index.ts';
 import { builtinReportsScreen, reportSqlScreen } from './reports/index.ts';
+import { alertThresholdsScreen } from './alert-thresholds/index.ts';
 
 export const SCREENS: ScreenDef[] = [
   dashboardScreen,
@@ -50,6 +51,7 @@ export const SCREENS: ScreenDef[] = [
   customPropertiesScreen,
   builtinReportsScreen,
   reportSqlScreen,
+  alertThresholdsScreen,
 ];
 
 export const ACTIONS: PaletteAction[] = [];

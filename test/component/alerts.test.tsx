@@ -2,7 +2,10 @@
 // round over given readings) raised a warning and a critical alert: the
 // dashboard's alerts line shows the count and the worst (the critical one);
 // the Events screen's `a` cycles to the alert events only, then to the open
-// alerts the worst first, then back to every event.
+// alerts the worst first, then back to every event. The Alert thresholds
+// screen (:alert-thresholds): a value out of range is refused under its field
+// with nothing written; a good one is saved with its event; x resets it after
+// confirmation.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { App } from '../../src/app/App.tsx';
@@ -10,7 +13,8 @@ import { createStores } from '../../src/store/host.ts';
 import { SCREENS } from '../../screens/index.ts';
 import { evaluateRound } from '../../src/core/alerts-evaluator.ts';
 import type { Readings } from '../../src/core/alert-readings.ts';
-import { renderTui } from '../lib/ink.tsx';
+import { KEYS, renderTui } from '../lib/ink.tsx';
+import { alertRepo } from '../../src/manager/repos/alerts.ts';
 import { consoleCore, testServices } from '../lib/services.ts';
 
 describe('alerts in the console', () => {
@@ -49,5 +53,36 @@ describe('alerts in the console', () => {
     assert.match(rows[1]!, /warning\s+host\.memory\s+open\s+host h1: memory use 99 %/);
     await ui.press('a');
     await ui.waitFor('3 events · severity ≥ info');
+  });
+
+  it('the Alert thresholds screen refuses a value out of range under its field, saves a good one with its event, resets after confirmation', async () => {
+    await ui.press(':');
+    await ui.type('alert-thresholds');
+    await ui.press(KEYS.enter);
+    await ui.waitFor(/host\.cpu\s+global\s+warning\s+95 %\s+5 min\s+85\.5\s+default/);
+    await ui.press(KEYS.enter);
+    await ui.waitFor('Set host.cpu');
+    // Value: 101 (out of range).
+    await ui.press(KEYS.enter);
+    for (let i = 0; i < 4; i++) await ui.press(KEYS.backspace);
+    await ui.type('101');
+    await ui.press(KEYS.enter);
+    await ui.press('s');
+    const refused = await ui.waitFor('host.cpu is a percentage: 1..100');
+    assert.match(refused, /Value\s+101/);
+    assert.deepEqual(alertRepo(services.db).thresholds(), []);
+    await ui.press(KEYS.enter);
+    for (let i = 0; i < 4; i++) await ui.press(KEYS.backspace);
+    await ui.type('80');
+    await ui.press(KEYS.enter);
+    await ui.press('s');
+    await ui.waitFor(/host\.cpu\s+global\s+warning\s+80 %\s+5 min\s+72\s+set/);
+    assert.deepEqual(alertRepo(services.db).thresholds().map((r) => [r.name, r.value, r.forMinutes]), [['host.cpu', 80, 5]]);
+    assert.equal(services.events.list({ text: 'Set alert threshold host.cpu for global to 80 for 5 min' }).filter((e) => e.result === 'success' && e.channel === 'tui').length, 1);
+    await ui.press('x');
+    await ui.waitFor('Reset alert threshold host.cpu (global) to its default?');
+    await ui.press('y');
+    await ui.waitFor(/host\.cpu\s+global\s+warning\s+95 %\s+5 min\s+85\.5\s+default/);
+    assert.deepEqual(alertRepo(services.db).thresholds(), []);
   });
 });
