@@ -1,7 +1,7 @@
 // `hostdeck report list|run|sql|views`: the built-in reports, ad hoc read-only SQL on the state database and the views it is meant for.
 import { REPORT_FORMATS, ROW_LIMIT_DEFAULT, ROW_LIMIT_MAX, TIMEOUT_S_DEFAULT, TIMEOUT_S_MAX, TIMEOUT_S_MIN, toCsv, type ReportFormat } from '../domain/report-sql.ts';
 import { renderReport, reportHeader, reportTableLines } from '../domain/report-render.ts';
-import { BUILTIN_REPORTS, REPORT_OUTPUT_FORMATS, SCOPE_RULE, TIME_RULE, type ReportOutputFormat, type ReportResult } from '../domain/reports.ts';
+import { BUILTIN_REPORTS, OUTPUT_RULE, REPORT_OUTPUT_FORMATS, SCOPE_RULE, TIME_RULE, type ReportOutputFormat, type ReportResult } from '../domain/reports.ts';
 import { drawBraille } from '../ui/braille.ts';
 import { cliGuard } from './errors.ts';
 import { CommandError, printTable, problem, tableHeader, tableLine, tableWidths, type Command } from './registry.ts';
@@ -35,22 +35,22 @@ export const reportCommands: Command[] = [
   {
     noun: 'report',
     verb: 'run',
-    summary: 'Run a built-in report over a time range and scope; write it as a table with braille charts, CSV, JSON or a self-contained HTML page with SVG charts',
-    usage: `NAME (one of ${BUILTIN_REPORTS.map((r) => r.name).join(', ')})`,
+    summary: 'Run a built-in report (NAME: see report list) over a time range and scope; write it as a table with braille charts, CSV, JSON or a self-contained HTML page with SVG charts',
+    usage: 'NAME',
     options: {
       from: { type: 'string', description: `Start of the range (default 7d); ${TIME_RULE}`, value: 'TIME' },
       to: { type: 'string', description: 'End of the range (default now); the same forms as --from', value: 'TIME' },
       scope: { type: 'string', description: `What it covers (default host); ${SCOPE_RULE}`, value: 'KIND:NAME' },
       format: { type: 'string', description: 'Output format (--json is --format json)', value: 'FORMAT', choices: REPORT_OUTPUT_FORMATS },
-      output: { type: 'string', description: 'Write it to this new file instead of standard output (an existing file is not replaced)', value: 'FILE' },
+      output: { type: 'string', description: `Write it to a file instead of standard output; ${OUTPUT_RULE}`, value: 'FILE' },
     },
     async run(ctx) {
-      if (ctx.positionals.length !== 1) throw new CommandError(`report: give one report name (${BUILTIN_REPORTS.map((r) => r.name).join(', ')})`, 2);
+      if (ctx.positionals.length !== 1) throw new CommandError(`NAME: give one report name (${BUILTIN_REPORTS.map((r) => r.name).join(', ')}; hostdeck report list)`, 2);
       const format: ReportOutputFormat = ctx.json ? 'json' : ((ctx.options.format as ReportOutputFormat | undefined) ?? 'table');
       const output = ctx.options.output === undefined ? undefined : await cliGuard(() => ctx.core.reports.checkOutput(ctx.options.output as string), (f) => `--${f.message}`);
       const r = await cliGuard(
         () => ctx.core.reports.run({ name: ctx.positionals[0]!, from: ctx.options.from as string | undefined, to: ctx.options.to as string | undefined, scope: ctx.options.scope as string | undefined }),
-        (f) => (f.field === 'name' ? f.message : `--${f.message}`),
+        (f) => (f.field === 'name' ? f.message.replace(/^name:/, 'NAME:') : `--${f.message}`),
       );
       const text = format === 'table' ? `${reportText(r).join('\n')}\n` : renderReport(r, format);
       if (output) {

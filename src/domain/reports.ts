@@ -25,6 +25,7 @@ export type ReportOutputFormat = (typeof REPORT_OUTPUT_FORMATS)[number];
 
 export const TIME_RULE = 'must be an ISO date or time (2026-01-31, 2026-01-31T12:00:00Z), `now`, or a time before now like 7d, 12h, 30m, 2w';
 export const SCOPE_RULE = `must be host, or KIND:NAME with KIND one of ${SCOPE_KINDS.filter((k) => k !== 'host').join(', ')}`;
+export const OUTPUT_RULE = 'must be the absolute path of a new file (an existing file is not replaced)';
 /** A report reads at most this far back (the day aggregates are kept 5 years by default). */
 export const RANGE_MAX_DAYS = 366 * 10;
 
@@ -65,7 +66,7 @@ export const reportByName = (name: string) => BUILTIN_REPORTS.find((r) => r.name
 export function validateReportRequest(input: ReportRequestInput, now: number): Validated<ReportRequest> {
   const errors: FieldError[] = [];
   const def = reportByName(input.name);
-  if (!def) errors.push({ field: 'name', message: `report: must be one of ${BUILTIN_REPORTS.map((r) => r.name).join(', ')} (got ${JSON.stringify(String(input.name).slice(0, 80))})` });
+  if (!def) errors.push({ field: 'name', message: `name: the report must be one of ${BUILTIN_REPORTS.map((r) => r.name).join(', ')} (got ${JSON.stringify(String(input.name).slice(0, 80))})` });
   const time = (field: 'from' | 'to', text: string | undefined, fallback: number) => {
     if (text === undefined || text === '') return fallback;
     const t = parseReportTime(text, now);

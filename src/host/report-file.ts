@@ -2,15 +2,17 @@
 // console's Reports screen): a new file in a directory that exists; an
 // existing file is never replaced, and the check comes before the report runs.
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute } from 'node:path';
 import { InvalidInputError } from '../domain/errors.ts';
+import { OUTPUT_RULE } from '../domain/reports.ts';
 
 const refuse = (message: string) => new InvalidInputError([{ field: 'output', message: `output: ${message}` }]);
 
 /** The absolute path of a new file to write the report to; refused naming the field output and the rule. */
 export function checkReportOutput(path: string): string {
-  if (!path.trim() || /\p{Cc}/u.test(path)) throw refuse('must be a file name without control characters');
-  const full = resolve(path);
+  // Relative paths are refused: the console and the CLI run from any directory, and a file landing in whichever one it was is lost.
+  if (!isAbsolute(path) || /[\p{Cc}\p{Cf}]/u.test(path)) throw refuse(`${OUTPUT_RULE} (got ${JSON.stringify(path.slice(0, 80))})`);
+  const full = path;
   const dir = dirname(full);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw refuse(`the directory ${dir} does not exist`);
   if (existsSync(full)) throw refuse(`${full} exists; hostdeck does not replace a file (give a new name)`);

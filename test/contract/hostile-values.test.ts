@@ -74,7 +74,9 @@ describe('hostile values in every string option and positional of every command 
       // Logical networks (hostdeck network ...): the Default data center and cluster, ovirtmgmt and its profile exist from the first start.
       dc: 'Default', cluster: 'Default', vlan: '10', 'vm-network': 'yes', filter: 'none', roles: 'vm', required: 'no', scope: 'global', CIDR: '192.0.2.10/24', ADDRESS: '192.0.2.10', N: '1', S: '5', MS: '100', ID: '1',
     },
-    commandOptions: { 'pool create': { size: '2', template: 'tiny' }, 'pool edit': { prestarted: '0' }, 'notify add': { channel: 'syslog', target: 'udp://127.0.0.1:9', source: 'vm', 'min-severity': 'warning' } },
+    commandOptions: { 'pool create': { size: '2', template: 'tiny' }, 'pool edit': { prestarted: '0' }, 'notify add': { channel: 'syslog', target: 'udp://127.0.0.1:9', source: 'vm', 'min-severity': 'warning' },
+      // Built-in reports: a range, the whole host, a file format, and a new file in this test's directory.
+      'report run': { from: '7d', to: 'now', scope: 'host', format: 'csv', output: join(dir, 'report.csv') } },
     positionals: {
       'vm create': { NAME: 'hd-hostile-new' },
       vm: { NAME: 'hd-test-ctr-off', 'NEW-NAME': 'hd-hostile-copy', SNAPSHOT: 'snap1' },
@@ -87,6 +89,8 @@ describe('hostile values in every string option and positional of every command 
       'pool create': { POOL: 'plain2' }, pool: { POOL: 'plain1', COUNT: '1', VM: 'hd-test-ctr-off' },
       // Alert thresholds: a threshold name that exists.
       'alert threshold': { NAME: 'host.cpu' },
+      // Built-in reports: one that runs on an empty history.
+      'report run': { NAME: 'events' },
       'net bond': { NAME: 'bond9' }, 'net bridge': { NAME: 'br9' }, 'net vlan': { NAME: 'eth0.9' }, 'net hostname': { NAME: 'node1.example.com' },
       '*': { ID: '1', NAME: 'plain1', DC: 'Default', CLUSTER: 'Default', DOMAIN: 'dom1', VOLUME: 'vol1', FILE: join(dir, 'upload.img'), CONNECTION: 'conn1', TEMPLATE: 'Blank', TYPE: 'localfs', IFACE: 'eth0', MTU: '1500', UUID: 'dom1' },
     },

@@ -134,7 +134,7 @@ describe('built-in reports on a fixture history', () => {
   });
 
   const refusals: [string, string[], RegExp][] = [
-    ['an unknown report', ['nope'], /report: must be one of host-utilisation/],
+    ['an unknown report', ['nope'], /NAME: the report must be one of host-utilisation/],
     ['an unparseable --from', ['events', '--from', 'last tuesday'], /--from: must be an ISO date/],
     ['--from after --to', ['events', '--from', '2d', '--to', '3d'], /--from: must not be after to/],
     ['--to far in the future', ['events', '--to', '2999-01-01'], /--to: must not be more than a day in the future/],
@@ -143,14 +143,16 @@ describe('built-in reports on a fixture history', () => {
     ['a storage domain that does not exist', ['storage-usage', '--scope', 'storage:nope'], /--scope: no storage domain nope/],
     ['a scope the report does not take', ['storage-usage', '--scope', 'vm:db'], /--scope: report storage-usage takes a scope of host, storage/],
     ['a format it does not write', ['events', '--format', 'pdf'], /format/],
+    ['a relative --output path', ['events', '--output', 'relative.csv'], /--output: must be the absolute path of a new file/],
   ];
   for (const [what, argv, why] of refusals) {
     it(`report run refuses ${what} with exit 2, naming the option and the rule, and writes nothing`, async () => {
       const file = join(s.dir, `refused-${what.replace(/\W+/g, '-')}.html`);
-      const r = await hostdeck('report', 'run', ...argv, '--output', file);
+      const r = await hostdeck('report', 'run', ...(argv.includes('--output') ? argv : [...argv, '--output', file]));
       assert.equal(r.code, 2, r.err);
       assert.match(r.err, why);
       assert.equal(existsSync(file), false);
+      assert.equal(existsSync('relative.csv'), false);
     });
   }
 
