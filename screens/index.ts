@@ -24,6 +24,7 @@ import { managerScreens } from './data-centers/index.ts';
 import { logicalNetworksScreen } from './logical-networks/index.ts';
 import { hostNetworksScreen } from './host-networks/index.ts';
 import { builtinReportsScreen, reportSqlScreen } from './reports/index.ts';
+import { notificationsScreen } from './notifications/index.ts';
 import { alertThresholdsScreen } from './alert-thresholds/index.ts';
 
 export const SCREENS: ScreenDef[] = [
@@ -51,6 +52,7 @@ export const SCREENS: ScreenDef[] = [
   customPropertiesScreen,
   builtinReportsScreen,
   reportSqlScreen,
+  notificationsScreen,
   alertThresholdsScreen,
 ];
 
