@@ -58,8 +58,8 @@ export async function sendWebhook(url: string, e: NotifyEvent, opts: SendOptions
   let res: Response;
   try {
     res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'hostdeck' }, body: webhookBody(e, hostname()), signal, redirect: 'manual' });
-    // Read (and drop) the answer under the same deadline: a body that never ends must not hold the sender.
-    await res.arrayBuffer();
+    // The status is the answer: the body is not read (one that is large or never ends must not hold the sender).
+    await res.body?.cancel();
   } catch (err) {
     if (signal.aborted) throw new Error(`webhook ${url}: no answer within ${opts.timeoutMs} ms`, { cause: err });
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
