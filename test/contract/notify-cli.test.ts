@@ -4,11 +4,23 @@
 // receiver and removed, each change with its event; read-only mode refuses.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { scratchCli, type CliRun } from '../lib/cli-main.ts';
 import { openDatabase } from '../../src/manager/db.ts';
 import { startReceiver, type Receiver } from '../lib/http-receiver.ts';
 
-const { hostdeck, dbPath } = scratchCli('hostdeck-notify-cli-');
+const cli = scratchCli('hostdeck-notify-cli-');
+const { hostdeck, dbPath } = cli;
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+/** hostdeck as a program in a mount namespace of its own where the MTA's sendmail is not executable (/dev/null bound over it): a host without an MTA. */
+function hostdeckWithoutMta(...argv: string[]): Promise<CliRun> {
+  const script = 'mount --bind /dev/null "$1" && shift && exec "$@"';
+  const args = ['--mount', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', realpathSync('/usr/sbin/sendmail'), process.execPath, '--import', 'tsx', 'src/cli.tsx', ...argv, '--db', dbPath(), '-c', 'test:///default'];
+  return new Promise((resolve) => execFile('unshare', args, { cwd: ROOT, env: { ...process.env, HOSTDECK_LOG: join(cli.dir, 'hostdeck.log') } }, (err, out, errOut) => resolve({ code: err ? Number(err.code ?? 1) : 0, out, err: errOut })));
+}
 const query = <T>(sql: string): T[] => {
   const db = openDatabase(dbPath());
   try { return db.prepare(sql).all() as T[]; } finally { db.close(); }
@@ -73,5 +85,19 @@ describe('hostdeck notify', () => {
     for (const re of [/^Add notification subscription: vm events of error or worse to webhook/, /^Send a test notification through webhook/, /^Remove notification subscription 1/]) {
       assert.ok(events.some((e) => re.test(e.message) && e.result === 'success' && e.channel === 'cli'), `${re}: ${JSON.stringify(events)}`);
     }
+  });
+
+  it('a mail subscription on a host without an MTA: the listing and a test say so', async () => {
+    const added = await hostdeck('notify', 'add', '--channel', 'mail', '--target', 'root@localhost', '--min-severity', 'error');
+    assert.equal(added.code, 0, added.err);
+    const list = await hostdeckWithoutMta('notify', 'list', '--json');
+    assert.equal(list.code, 0, list.err);
+    const [sub] = JSON.parse(list.out) as { id: number; unavailable?: string }[];
+    assert.match(sub!.unavailable ?? '', /no \/usr\/sbin\/sendmail on this host: install a mail transfer agent/);
+    const t = await hostdeckWithoutMta('notify', 'test', String(sub!.id));
+    assert.equal(t.code, 1);
+    assert.match(t.err, /no \/usr\/sbin\/sendmail on this host/);
+    const withMta = JSON.parse((await hostdeck('notify', 'list', '--json')).out) as { unavailable?: string }[];
+    assert.equal(withMta[0]!.unavailable, undefined, 'dma is installed here: available');
   });
 });
