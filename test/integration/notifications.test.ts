@@ -19,6 +19,14 @@ import { startReceiver, type Receiver } from '../lib/http-receiver.ts';
 import { createCore, type Core } from '../../src/core/index.ts';
 
 const MAILBOX = '/var/mail/root';
+/** A unix datagram socket at `path` as a syslog daemon's (python3 listening): each datagram one line in `into`. */
+function listenOn(path: string, into: string[]): ChildProcess {
+  const p = spawn('python3', ['-c', `import socket,sys
+s=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM); s.bind(sys.argv[1]); print("ready",flush=True)
+while True: print(s.recv(65536).decode().replace("\\n"," "),flush=True)`, path], { stdio: ['ignore', 'pipe', 'inherit'] });
+  p.stdout!.on('data', (d: Buffer) => into.push(...d.toString().split('\n').filter((l) => l && l !== 'ready')));
+  return p;
+}
 const mailbox = () => (existsSync(MAILBOX) ? readFileSync(MAILBOX, 'utf8') : '');
 
 describe('notifications reach syslog, mail and webhooks; a hanging webhook is retried, then dead-lettered, without holding the others up', () => {
@@ -26,6 +34,7 @@ describe('notifications reach syslog, mail and webhooks; a hanging webhook is re
   const core: Core = createCore(s, { user: 'tester', channel: 'cli' });
   const lines = { local: [] as string[], udp: [] as string[], tcp: [] as string[] };
   let listener: ChildProcess;
+  let late: ChildProcess | undefined;
   const udp = createSocket('udp4');
   const tcp = createTcpServer((c) => { let b = ''; c.on('data', (d) => { b += d.toString(); const parts = b.split('\n'); b = parts.pop()!; lines.tcp.push(...parts.filter(Boolean)); }); });
   let receiver: Receiver;
@@ -38,10 +47,7 @@ describe('notifications reach syslog, mail and webhooks; a hanging webhook is re
   const ids: Record<string, number> = {};
 
   before(async () => {
-    listener = spawn('python3', ['-c', `import socket,sys
-s=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM); s.bind(sys.argv[1]); print("ready",flush=True)
-while True: print(s.recv(65536).decode().replace("\\n"," "),flush=True)`, socket], { stdio: ['ignore', 'pipe', 'inherit'] });
-    listener.stdout!.on('data', (d: Buffer) => lines.local.push(...d.toString().split('\n').filter((l) => l && l !== 'ready')));
+    listener = listenOn(socket, lines.local);
     udp.on('message', (m) => lines.udp.push(m.toString()));
     await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
     await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', () => r()));
@@ -57,6 +63,7 @@ while True: print(s.recv(65536).decode().replace("\\n"," "),flush=True)`, socket
   });
   after(async () => {
     listener.kill();
+    late?.kill();
     udp.close();
     await Promise.all([new Promise((r) => tcp.close(r)), receiver.close(), hanging.close()]);
     await s.cleanup();
@@ -127,6 +134,28 @@ while True: print(s.recv(65536).decode().replace("\\n"," "),flush=True)`, socket
     await assert.rejects(core.notifications.test(ids.hang!), /no answer within 5000 ms/);
     const evs = s.events.list({ text: `Send a test notification through webhook ${hanging.url('/slow')}` });
     assert.ok(evs.some((e) => e.result === 'failure' && e.user === 'tester'));
+  });
+
+  it('a channel that fails raises one event, and one when it works again (a syslog socket that appears later)', async () => {
+    const d = await dispatcher();
+    const path = join(s.dir, 'later.sock');
+    const id = (await core.notifications.add({ channel: 'syslog', target: path, source: 'storage', minSeverity: 'info' })).id;
+    const first = s.events.record({ source: 'storage', severity: 'info', message: `first ${marker}` });
+    s.events.record({ source: 'storage', severity: 'info', message: `second ${marker}` });
+    await d.run();
+    const failing = s.events.list({ text: `Notifications through syslog ${path} fail` });
+    assert.equal(failing.length, 1);
+    assert.match(failing[0]!.message, /No such file or directory/);
+    const got: string[] = [];
+    late = listenOn(path, got);
+    await until('the late socket', () => existsSync(path), Boolean);
+    clock += 60_000;
+    await d.run();
+    assert.equal(s.events.list({ text: `Notifications through syslog ${path} work again` }).length, 1);
+    await until('both events, in order', () => got, (g) => g.length >= 2);
+    assert.ok(got[0]!.includes(`eventId="${first.id}"`) && got[1]!.includes(`second ${marker}`), JSON.stringify(got));
+    const sub = (await core.notifications.list()).find((x) => x.id === id)!;
+    assert.deepEqual([sub.delivered, sub.failed, sub.deadLetter, sub.failing], [2, 1, 0, false]);
   });
 
   it('remove takes a subscription away with its queue; nothing is sent to it after', async () => {
