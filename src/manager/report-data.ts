@@ -58,10 +58,10 @@ export function reportData(db: Db) {
     vmIdsInCluster: (clusterId: string) => db.prepare('SELECT h.vm_id FROM vm_clusters c JOIN history_vms h ON h.vm_uuid = c.vm_uuid WHERE c.cluster_id = ?').pluck().all(clusterId) as number[],
     /** The UUIDs of the VMs placed in a cluster (inventory and events of VMs without history too). */
     vmUuidsInCluster: (clusterId: string) => db.prepare('SELECT vm_uuid FROM vm_clusters WHERE cluster_id = ?').pluck().all(clusterId) as string[],
-    /** Every VM the state database knows (placed, from a template, in a pool, or with history), with what it knows of each. */
+    /** Every VM the state database knows (placed, from a template, in a pool, or with history), with what it knows of each; its name the latest the history saw (renames), else the one it was made with. */
     inventory(): InventoryRow[] {
       return db.prepare(`WITH ids(uuid) AS (SELECT vm_id FROM v1_vms UNION SELECT vm_uuid FROM history_vms)
-        SELECT ids.uuid, coalesce(v.vm_name, (SELECT c.name FROM history_vm_config c JOIN history_vms h USING (vm_id) WHERE h.vm_uuid = ids.uuid ORDER BY c.from_t DESC LIMIT 1)) AS name,
+        SELECT ids.uuid, coalesce((SELECT c.name FROM history_vm_config c JOIN history_vms h USING (vm_id) WHERE h.vm_uuid = ids.uuid ORDER BY c.from_t DESC LIMIT 1), v.vm_name) AS name,
                v.cluster_name AS clusterName, v.template_name AS templateName, v.template_version AS templateVersion,
                (SELECT count(*) FROM template_disks d WHERE d.template_id = v.template_id AND v.template_id IS NOT NULL) AS diskCount,
                (SELECT sum(size_bytes) FROM template_disks d WHERE d.template_id = v.template_id) AS diskBytes,

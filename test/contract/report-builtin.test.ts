@@ -74,13 +74,21 @@ describe('built-in reports on a fixture history', () => {
     assert.deepEqual(table(vmOnly, /CPU/).rows.map((x) => x.vm), ['db']);
   });
 
-  it('VM availability: batch ran 18 of the 72 sampled hours (25 %), the others all of them', async () => {
+  it('VM availability: batch ran 18 of the 72 sampled hours (25 %), the others all of them; from the day aggregates for a range beyond the hours, from the minute samples within the last day', async () => {
     const r = await core.reports.run({ name: 'vm-availability', ...range });
     assert.deepEqual(table(r, /Availability/).rows, [
       { vm: 'batch', sampled_h: 72, up_h: 18, availability: 25 },
       { vm: 'db', sampled_h: 72, up_h: 72, availability: 100 },
       { vm: 'frontend', sampled_h: 72, up_h: 72, availability: 100 },
     ]);
+    // The same range read from the day aggregates when it starts further back than the hours are kept (60 days).
+    const byDay = await core.reports.run({ name: 'vm-availability', from: '90d', to: range.to });
+    assert.equal(byDay.level, 'day');
+    assert.deepEqual(table(byDay, /Availability/).rows, table(r, /Availability/).rows);
+    // The last hour from the minute samples: frontend up its half hour, batch shut off.
+    const recent = await core.reports.run({ name: 'vm-availability', from: '1h' });
+    assert.equal(recent.level, 'minute');
+    assert.deepEqual(table(recent, /Availability/).rows, [{ vm: 'batch', sampled_h: 0.5, up_h: 0, availability: 0 }, { vm: 'frontend', sampled_h: 0.5, up_h: 0.5, availability: 100 }]);
     const cl = await core.reports.run({ name: 'vm-availability', ...range, scope: 'cluster:Default' });
     assert.deepEqual(table(cl, /Availability/).rows.map((x) => x.vm), ['batch'], 'a VM without a cluster row is in the Default cluster');
   });
@@ -99,9 +107,14 @@ describe('built-in reports on a fixture history', () => {
     assert.deepEqual(table(one, /Storage domains/).rows.map((x) => [x.domain, x.used_gib, x.free_gib, x.used_pct]), [['iso1', 5, 15, 25]]);
   });
 
-  it('inventory: each VM with its cluster (Default when none is recorded), vCPUs and memory; a cluster scope keeps its VMs', async () => {
+  it('inventory: each VM with its cluster (Default when none is recorded), template and its disks, vCPUs, memory, pool and owner; a cluster scope keeps its VMs', async () => {
     const r = await core.reports.run({ name: 'inventory', ...range });
-    assert.deepEqual(table(r, /^VMs/).rows.map((x) => [x.vm, x.cluster, x.vcpus, x.memory_mib]), [['batch', 'Default', 1, 512], ['db', 'cl-prod', 4, 4096], ['frontend', 'cl-prod', 2, 2048]]);
+    assert.deepEqual(table(r, /^VMs/).rows.map((x) => [x.vm, x.cluster, x.vcpus, x.memory_mib, x.template, x.disks, x.disk_gib, x.pool, x.owner]), [
+      ['batch', 'Default', 1, 512, null, null, null, 'desk', 'alice'],
+      ['db', 'cl-prod', 4, 4096, null, null, null, null, null],
+      // Made from web-tpl as web, renamed frontend since: the history's name.
+      ['frontend', 'cl-prod', 2, 2048, 'web-tpl v1', 2, 12, null, null],
+    ]);
     const cl = await core.reports.run({ name: 'inventory', ...range, scope: 'cluster:cl-prod' });
     assert.deepEqual(table(cl, /^VMs/).rows.map((x) => x.vm), ['db', 'frontend']);
   });

@@ -1,12 +1,15 @@
 // A history with known answers for the built-in reports: three days of
 // minute samples of this host, three VMs and two storage domains, written
 // through the history repository into the test's real state database and
-// rolled up into hours as the service does. Every figure is chosen so the
+// rolled up into hours and days as the service does, and the last half hour
+// of two VMs in minute samples. Every figure is chosen so the
 // reports' numbers can be worked out by hand (see FIXTURE's comments).
 import { bucketStart, DAY_S, HOUR_S } from '../../src/domain/history-aggregate.ts';
 import type { Db } from '../../src/manager/db.ts';
 import { historyRepo, type Figures, type VmFigure } from '../../src/manager/repos/history.ts';
 import { managerRepo } from '../../src/manager/repos/manager-model.ts';
+import { poolRepo } from '../../src/manager/repos/pools.ts';
+import { templateRepo } from '../../src/manager/repos/templates.ts';
 import { storageDomainRepo } from '../../src/manager/repos/storage-domains.ts';
 
 const GIB = 2 ** 30;
@@ -23,6 +26,11 @@ export const FIXTURE = {
   db: { uuid: '00000000-0000-4000-8000-00000000000b', vcpus: 4, memoryKiB: 4 * 2 ** 20, cpuAvg: (4319 * 70 + 100) / MINUTES },
   /** VM batch: 1 vCPU, 512 MiB; runs the first 18 hours (CPU 10 %, 256 MiB), shut off after. */
   batch: { uuid: '00000000-0000-4000-8000-00000000000c', vcpus: 1, memoryKiB: 2 ** 19, upMinutes: 18 * 60 },
+  /** web was made from template web-tpl (version 1: two disks, 10 and 2 GiB); batch is a VM of pool desk, given to alice. */
+  /** Minute samples of the last half hour (frontend up, batch off), for a range the minute level holds. */
+  recentMinutes: 30,
+  template: { name: 'web-tpl', diskBytes: [10 * GIB, 2 * GIB] },
+  pool: { name: 'desk', owner: 'alice' },
   /** Domain data1: 100 GiB; 10 GiB used at the start, growing 12288 bytes a second. */
   data1: { capacity: 100 * GIB, used0: 10 * GIB, growthPerS: 12_288 },
   /** Domain iso1: 20 GiB, 5 GiB used throughout. */
@@ -75,11 +83,28 @@ export function writeReportFixture(db: Db, now = Math.floor(Date.now() / 1000)):
     }
   })();
   for (let h = from; h < to; h += HOUR_S) repo.rollUp('hour', h, 5000);
+  for (let d = from; d < to; d += DAY_S) repo.rollUp('day', d, 5000);
+  // The last half hour in minute samples: frontend running, batch shut off.
+  for (let k = 1; k <= FIXTURE.recentMinutes; k++) {
+    repo.writeRound({ t: bucketStart(now, 60) - k * 60, vms: [{ vmId: web, state: 1, figures: vm({ cpu_pct: 50 }) }, { vmId: batch, state: 5, figures: vm({}) }], storage: [], configs: [] });
+  }
 
   // web and db are placed in cluster cl-prod; batch has no row, so it is in the Default cluster.
   const m = managerRepo(db);
   const clusterId = m.insertCluster({ name: 'cl-prod', description: '', dataCenterId: dcId, cpuType: '', memoryOvercommit: 100, threadsAsCores: false });
   m.setVmCluster(FIXTURE.web.uuid, clusterId);
   m.setVmCluster(FIXTURE.db.uuid, clusterId);
+  const created = new Date().toISOString();
+  const templates = templateRepo(db);
+  templates.insert({
+    id: 'tpl-1', baseId: 'tpl-1', name: FIXTURE.template.name, version: 1, versionName: '', description: '', storageDomainId: data1Id, sourceVm: null,
+    hardware: { vcpus: 2, memoryMiB: 2048, machine: 'pc', osType: 'linux', boot: 'disk', graphics: 'none', nics: [] }, sealed: true, status: 'ready', creatorPid: null, createdAt: created,
+    disks: FIXTURE.template.diskBytes.map((sizeBytes, idx) => ({ idx, volume: `tpl-1-${idx}.qcow2`, path: `/srv/data1/tpl-1-${idx}.qcow2`, format: 'qcow2', bus: 'virtio', sizeBytes })),
+  });
+  templates.link({ vmUuid: FIXTURE.web.uuid, vmName: 'web', templateId: 'tpl-1', mode: 'thin', createdAt: created });
+  const pools = poolRepo(db);
+  pools.insert({ id: 'pool-1', name: FIXTURE.pool.name, description: '', templateId: 'tpl-1', templateVersion: 'latest', clusterId: null, size: 1, prestarted: 0, maxPerUser: 1, type: 'manual', status: 'ready', creatorPid: null, createdAt: created });
+  pools.addVm({ vmUuid: FIXTURE.batch.uuid, vmName: 'batch', poolId: 'pool-1' });
+  pools.assign(FIXTURE.batch.uuid, FIXTURE.pool.owner);
   return { from, to, clusterId, data1Id };
 }
