@@ -78,6 +78,9 @@ export function validateReportRequest(input: ReportRequestInput, now: number): V
   if (from !== undefined && to !== undefined) {
     errors.push(...rangeProblems(from, to, now));
     if (!errors.length && to - from > RANGE_MAX_DAYS * DAY_S) errors.push({ field: 'from', message: `from: the range must be at most ${RANGE_MAX_DAYS} days` });
+  } else if (to !== undefined) {
+    // from was not understood: to's own rule (not in the far future) is still said.
+    errors.push(...rangeProblems(to, to, now).filter((e) => e.field === 'to'));
   }
   const scope = parseScope(input.scope);
   if (!scope) errors.push({ field: 'scope', message: `scope: ${SCOPE_RULE} (got ${JSON.stringify(String(input.scope).slice(0, 80))})` });

@@ -35,6 +35,7 @@ describe('report time ranges and scopes', () => {
     assert.deepEqual(errs({ name: 'events', from: 'soon' }), ['from']);
     assert.deepEqual(errs({ name: 'events', from: '1d', to: '2d' }), ['from']);
     assert.deepEqual(errs({ name: 'events', to: '2030-01-01' }), ['to']);
+    assert.deepEqual(errs({ name: 'events', from: 'soon', to: '2030-01-01' }), ['from', 'to'], 'both, when from is not understood');
     assert.deepEqual(errs({ name: 'events', from: '1900-01-01' }), ['from']);
     assert.deepEqual(errs({ name: 'events', scope: 'vm:' }), ['scope']);
     assert.deepEqual(errs({ name: 'storage-usage', scope: 'cluster:c1' }), ['scope']);
