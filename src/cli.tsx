@@ -13,7 +13,7 @@ trace('entry loaded');
 declare const HOSTDECK_VERSION: string | undefined;
 export const VERSION = typeof HOSTDECK_VERSION === 'string' ? HOSTDECK_VERSION : '0.0.0-dev';
 
-const GLOBAL_OPTIONS: OptionSpecs = {
+export const GLOBAL_OPTIONS: OptionSpecs = {
   connect: { type: 'string', short: 'c', description: 'libvirt URI (default: $LIBVIRT_DEFAULT_URI, else qemu:///system)', value: 'URI' },
   db: { type: 'string', description: 'State database path (default: $HOSTDECK_DB, else /var/lib/hostdeck/hostdeck.db)', value: 'PATH' },
   theme: { type: 'string', description: 'Console colours', choices: ['dark', 'light', 'high-contrast'] },
@@ -61,8 +61,13 @@ export function mainHelp(COMMANDS: readonly Command[]): string {
   return lines.join('\n');
 }
 
+/** The options one command takes: its own and the global ones every command reads. */
+export function commandOptions(c: Command): OptionSpecs {
+  return { ...(c.options ?? {}), json: GLOBAL_OPTIONS.json!, connect: GLOBAL_OPTIONS.connect!, db: GLOBAL_OPTIONS.db!, 'read-only': GLOBAL_OPTIONS['read-only']! };
+}
+
 function commandHelp(c: Command): string {
-  const opts = { ...(c.options ?? {}), json: GLOBAL_OPTIONS.json!, connect: GLOBAL_OPTIONS.connect!, db: GLOBAL_OPTIONS.db!, 'read-only': GLOBAL_OPTIONS['read-only']! };
+  const opts = commandOptions(c);
   return [`Usage: hostdeck ${`${c.noun} ${c.verb}`.trimEnd()}${c.usage ? ` ${c.usage}` : ''} [options]`, '', c.summary, '', 'Options:', formatOptions(opts)].join('\n');
 }
 
@@ -172,7 +177,7 @@ export async function main(argv: string[], output: CliOutput = processOutput()):
       throw new UsageError(`${noun} ${verb}: needs a verb, one of ${group.map((c) => c.verb).join(', ')}`);
     }
     if (!cmd) throw new UsageError(`${noun}: unknown verb "${verb}", one of ${cmds.map((c) => c.verb).join(', ')}`);
-    const specs: OptionSpecs = { ...(cmd.options ?? {}), connect: GLOBAL_OPTIONS.connect!, db: GLOBAL_OPTIONS.db!, json: GLOBAL_OPTIONS.json!, help: GLOBAL_OPTIONS.help!, 'read-only': GLOBAL_OPTIONS['read-only']! };
+    const specs: OptionSpecs = { ...commandOptions(cmd), help: GLOBAL_OPTIONS.help! };
     const { options, positionals } = parseArgs(argv, specs);
     if (options.help) { out(commandHelp(cmd)); return 0; }
     const config = resolveConfig({ connect: options.connect as string, db: options.db as string, readOnly: options['read-only'] as boolean });
