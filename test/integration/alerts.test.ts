@@ -5,17 +5,21 @@
 // an evaluator started again over the same database does not raise it again,
 // and it clears with one info event once the guest's QEMU is gone; that kill
 // is a crash to libvirt, which raises the VM-crashed alert (an 'alert' event),
-// cleared once the VM is undefined. A local data domain's free-space alert
+// cleared once the VM is undefined. A guest writing past the end of a 2 MiB
+// tmpfs that holds its 16 MiB disk (a dd typed on its serial console) is paused
+// on the I/O error by QEMU (error_policy=stop): the VM-paused-on-I/O-error alert
+// rises, and clears once the VM is destroyed. A local data domain's free-space alert
 // rises with its own threshold set above its free space and clears when the
 // threshold is lowered.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { testServices } from '../lib/services.ts';
 import { until } from '../lib/until.ts';
-import { defineGuest, guestName, removeGuests, removeStaleGuests, SYSTEM_URI, virshSys } from '../lib/guest.ts';
+import { defineGuest, guestName, removeGuests, removeStaleGuests, SYSTEM_URI, guestImage, serialLogPath, tinyGuestXml, virshSys, waitForSerial, waitForState } from '../lib/guest.ts';
+import { run, runOk } from '../../src/exec/runner.ts';
 import { localDataDomain, removeDomainPool } from '../lib/local-data-domain.ts';
 import { createCore } from '../../src/core/index.ts';
 import type { StorageDomain } from '../../src/core/storage-domains.ts';
@@ -27,7 +31,11 @@ const ROUNDS_MS = 240_000;
 describe('alerts on the real libvirtd and this host', { timeout: 900_000 }, () => {
   const s = testServices({ uri: SYSTEM_URI, channel: 'cli' });
   const core = createCore(s, { user: 'tester', channel: 'cli' });
-  const name = `${guestName('alert')}-burn`;
+  const prefix = guestName('alert');
+  const name = `${prefix}-burn`;
+  const ioName = `${prefix}-io`;
+  /** Where the I/O-error guest's disk lives: a tmpfs too small for it. */
+  let tiny = '';
   let clock = Math.floor(Date.now() / 1000);
   const now = () => clock;
   let evaluator: Awaited<ReturnType<typeof core.alerts.newEvaluator>> | undefined;
@@ -49,7 +57,8 @@ describe('alerts on the real libvirtd and this host', { timeout: 900_000 }, () =
   });
   after(async () => {
     evaluator?.close();
-    await removeGuests(name);
+    await removeGuests(`${prefix}-`);
+    if (tiny) await run('umount', ['--', tiny]);
     await removeDomainPool(domain);
     await s.cleanup();
   });
@@ -95,5 +104,43 @@ describe('alerts on the real libvirtd and this host', { timeout: 900_000 }, () =
     await core.alerts.set({ name: 'storage.free-percent.warning', value: 1, scope: `storage-domain:${d.name}` });
     await until('the free-space alert cleared', round, (o) => !o.some((a) => a.rule === 'storage.free-percent.warning'), ROUNDS_MS, 100);
     assert.deepEqual(alertEvents('storage.free-percent.warning').map((e) => e.severity), ['warning', 'info']);
+  });
+
+  it('a guest whose disk write fails (no space left) with error_policy=stop raises the VM-paused-on-I/O-error alert; it clears once the VM is gone', async () => {
+    tiny = join(s.dir, 'tiny');
+    mkdirSync(tiny);
+    await runOk('mount', ['-t', 'tmpfs', '-o', 'size=2m,mode=0755', 'tmpfs', tiny]);
+    const image = join(tiny, `${ioName}.raw`);
+    await runOk('qemu-img', ['create', '-q', '-f', 'raw', image, '16M']);
+    const disk = `<disk type='file' device='disk'><driver name='qemu' type='raw' error_policy='stop'/><source file='${image}'/><target dev='vda' bus='virtio'/></disk>`;
+    const xml = (await tinyGuestXml(ioName, { nic: false })).replace(/<disk type='file'[\s\S]*?<\/disk>/, disk);
+    const file = join(s.dir, `${ioName}.xml`);
+    writeFileSync(file, xml);
+    await virshSys('define', file);
+    rmSync(file);
+    await virshSys('start', ioName);
+    await waitForSerial(ioName, (await guestImage()).marker);
+    // The guest's shell on its serial console: fill the disk (16 MiB onto 2 MiB of tmpfs).
+    // QEMU reads the console's pty once it sees it open (it looks every second): what is typed before is lost,
+    // so a probe is typed until the shell has run it ("PTY-2" only appears as its output).
+    const fd = openSync((await virshSys('ttyconsole', ioName)).trim(), 'w');
+    try {
+      await until('the guest shell answering on its serial console', () => {
+        writeSync(fd, 'echo PTY-$((1+1))\n');
+        return readFileSync(serialLogPath(ioName), 'utf8');
+      }, (log) => log.includes('PTY-2'), 60_000, 500);
+      writeSync(fd, 'dd if=/dev/zero of=/dev/vda bs=1M count=16 oflag=direct\n');
+      await waitForState(ioName, ['paused']);
+    } finally {
+      closeSync(fd);
+    }
+    assert.match(await virshSys('domstate', '--reason', ioName), /paused \(I\/O error\)/);
+    const open = await until('the paused-on-I/O-error alert', round, (o) => o.some((a) => a.rule === 'vm.paused-io-error'), ROUNDS_MS, 100);
+    const paused = open.find((a) => a.rule === 'vm.paused-io-error')!;
+    assert.deepEqual([paused.level, paused.objectName, paused.message], ['critical', `VM ${ioName}`, `VM ${ioName}: paused on an I/O error`]);
+    assert.equal(alertEvents('vm.paused-io-error')[0]!.severity, 'alert');
+    await virshSys('destroy', ioName);
+    await until('the paused-on-I/O-error alert cleared', round, (o) => !o.some((a) => a.rule === 'vm.paused-io-error'), ROUNDS_MS, 100);
+    assert.deepEqual(alertEvents('vm.paused-io-error').map((e) => e.severity), ['alert', 'info']);
   });
 });
