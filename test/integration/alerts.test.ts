@@ -10,11 +10,13 @@
 // on the I/O error by QEMU (error_policy=stop): the VM-paused-on-I/O-error alert
 // rises, and clears once the VM is destroyed. A local data domain's free-space alert
 // rises with its own threshold set above its free space and clears when the
-// threshold is lowered.
+// threshold is lowered; its metadata gone, the health check marks it
+// unreachable and the storage-unreachable alert rises, and clears once the
+// metadata is back and the check passes.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { testServices } from '../lib/services.ts';
 import { until } from '../lib/until.ts';
@@ -104,6 +106,24 @@ describe('alerts on the real libvirtd and this host', { timeout: 900_000 }, () =
     await core.alerts.set({ name: 'storage.free-percent.warning', value: 1, scope: `storage-domain:${d.name}` });
     await until('the free-space alert cleared', round, (o) => !o.some((a) => a.rule === 'storage.free-percent.warning'), ROUNDS_MS, 100);
     assert.deepEqual(alertEvents('storage.free-percent.warning').map((e) => e.severity), ['warning', 'info']);
+  });
+
+  it("a data domain whose health check fails (its metadata gone) raises the storage-unreachable alert; readable again, it clears", async () => {
+    const d = domain!;
+    const monitor = await core.storageDomains.newMonitor();
+    const metadata = join(d.path, 'dom_md', 'metadata');
+    renameSync(metadata, `${metadata}.away`);
+    try {
+      await monitor.checkNow();
+      assert.equal((await core.storageDomains.list()).find((x) => x.id === d.id)?.status, 'unreachable');
+      const open = await until('the storage-unreachable alert', round, (o) => o.some((a) => a.rule === 'storage.unreachable' && a.objectId === d.id), ROUNDS_MS, 100);
+      assert.match(open.find((a) => a.rule === 'storage.unreachable')!.message, new RegExp(`^storage domain ${d.name}: unreachable: reading .*metadata`));
+    } finally {
+      renameSync(`${metadata}.away`, metadata);
+    }
+    await monitor.checkNow();
+    await until('the storage-unreachable alert cleared', round, (o) => !o.some((a) => a.rule === 'storage.unreachable'), ROUNDS_MS, 100);
+    assert.deepEqual(alertEvents('storage.unreachable').map((e) => [e.severity, e.objectType, e.objectId]), [['alert', 'storage-domain', d.id], ['info', 'storage-domain', d.id]]);
   });
 
   it('a guest whose disk write fails (no space left) with error_policy=stop raises the VM-paused-on-I/O-error alert; it clears once the VM is gone', async () => {
