@@ -35,8 +35,12 @@ export interface HookedAction {
   beforeXml?: () => Promise<string>;
   /** The domain XML after-hooks get, read once the action is done. */
   afterXml?: () => Promise<string | undefined>;
-  /** The action uses the before-hooks' domain XML (VM start): it is checked, and handed to the action. */
-  rewrite?: boolean;
+  /**
+   * The action uses the before-hooks' XML: the whole domain (VM start) or the
+   * device (NIC and disk hot-plug, as VDSM's before_*_hotplug hooks may edit
+   * the device); it is checked, and handed to the action.
+   */
+  rewrite?: 'domain' | 'device';
 }
 
 const loadHost = () => Promise.all([import('../host/hooks/scan.ts'), import('../host/hooks/run.ts')]);
@@ -63,8 +67,10 @@ export async function aroundHooks<T>(settings: HookSettings | undefined, events:
   let rewritten: string | undefined;
   if (runnable(pre!)) {
     const xml = await h.beforeXml?.();
-    const checkXml = h.rewrite && xml !== undefined ? (await import('../virt/xml/rewrite.ts')).domainRewriteProblem.bind(null, xml) : undefined;
-    rewritten = (await runHookPoint({ listing: pre!, env: await envOf(before), timeoutMs: settings.timeoutMs, domxml: xml, checkXml, stopOnFailure: true })).rewritten;
+    const rules = h.rewrite && xml !== undefined ? await import('../virt/xml/rewrite.ts') : undefined;
+    const checkXml = rules ? (h.rewrite === 'domain' ? rules.domainRewriteProblem : rules.deviceRewriteProblem).bind(null, xml!) : undefined;
+    const xmlName = h.rewrite === 'device' ? 'device XML' : 'domain XML';
+    rewritten = (await runHookPoint({ listing: pre!, env: await envOf(before), timeoutMs: settings.timeoutMs, domxml: xml, xmlName, checkXml, stopOnFailure: true })).rewritten;
   }
   const value = await act(h.rewrite ? rewritten : undefined);
   if (runnable(post!)) {
@@ -81,6 +87,9 @@ export async function aroundHooks<T>(settings: HookSettings | undefined, events:
  * environment; the domain XML as the action finds it (the definition it
  * starts from, for start), and as it is after it for the after-hooks.
  */
+/** The VM actions that use their before-hooks' XML, and which XML that is. */
+const REWRITES: Partial<Record<HookAction, HookedAction['rewrite']>> = { vm_start: 'domain', nic_hotplug: 'device', disk_hotplug: 'device' };
+
 export function aroundVmHooks<T>(ctx: CoreContext, action: Extract<HookAction, `${'vm' | 'nic' | 'disk'}_${string}`>, name: string, act: (rewritten?: string) => Promise<T>,
   extra: { env?: Record<string, string>; deviceXml?: string } = {}): Promise<T> {
   const settings = ctx.infra.config.hooks;
@@ -103,7 +112,7 @@ export function aroundVmHooks<T>(ctx: CoreContext, action: Extract<HookAction, `
     return { ...props, ...extra.env, HOSTDECK_VM_NAME: name, HOSTDECK_VM_UUID: id };
   };
   return aroundHooks(settings, () => ctx.infra.events, {
-    action, object: { source: 'vm', type: 'vm', id: name }, env, rewrite: action === 'vm_start',
+    action, object: { source: 'vm', type: 'vm', id: name }, env, rewrite: REWRITES[action],
     beforeXml,
     afterXml: deviceXml === undefined ? () => virt().domainGetXml(name) : beforeXml,
   }, act);

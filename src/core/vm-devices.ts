@@ -145,11 +145,13 @@ export function createVmDeviceUseCases(ctx: CoreContext) {
           return { v, xml, mac: n.mac!, uses: resolved.uses };
         },
         run: ({ v, xml, mac, uses }) =>
-          aroundVmHooks(ctx, 'nic_hotplug', name, async () => {
-            await attachDevice(virt().virsh, name, xml, scopeOf(v));
+          aroundVmHooks(ctx, 'nic_hotplug', name, async (rewritten) => {
+            // A before-hook may have edited the NIC (its MAC kept: checked with the hook's result).
+            const plugged = rewritten ?? xml;
+            await attachDevice(virt().virsh, name, plugged, scopeOf(v));
             const repo = logicalNetworkRepo(ctx.infra.db);
             for (const u of uses) repo.recordNic(v.uuid, u.mac, u.profileId);
-            return { vm: name, mac, live: v.active, xml };
+            return { vm: name, mac, live: v.active, xml: plugged };
           }, { deviceXml: xml, env: { HOSTDECK_NIC_MAC: mac } }),
       });
       return ctx.door.act('vm.nic-add', p.object, p.req, p.fn);
@@ -209,16 +211,18 @@ export function createVmDeviceUseCases(ctx: CoreContext) {
           return { v, target, volume, xml };
         },
         run: ({ v, target, volume, xml }) =>
-          aroundVmHooks(ctx, 'disk_hotplug', name, async () => {
+          aroundVmHooks(ctx, 'disk_hotplug', name, async (rewritten) => {
+            // A before-hook may have edited the disk (its target and source kept: checked with the hook's result).
+            const plugged = rewritten ?? xml;
             if (disk.kind === 'new') await virt().storageVolumeCreate(disk.pool, volume, disk.sizeMiB * 1024 * 1024, disk.format);
             try {
-              await attachDevice(virt().virsh, name, xml, scopeOf(v));
+              await attachDevice(virt().virsh, name, plugged, scopeOf(v));
             } catch (e) {
               if (disk.kind !== 'new') throw e;
               const left = await virt().storageVolumeDelete(disk.pool, volume).then(() => false, () => true);
               throw new VmActionError(`${(e as Error).message} (${left ? `and could not remove the new volume ${disk.pool}/${volume}` : `the new volume ${disk.pool}/${volume} was removed`})`);
             }
-            return { vm: name, target, source: `${disk.pool}/${volume}`, created: disk.kind === 'new', live: v.active, xml };
+            return { vm: name, target, source: `${disk.pool}/${volume}`, created: disk.kind === 'new', live: v.active, xml: plugged };
           }, { deviceXml: xml, env: { HOSTDECK_DISK_TARGET: target } }),
       });
       return ctx.door.act('vm.disk-attach', p.object, p.req, p.fn);

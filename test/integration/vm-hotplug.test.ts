@@ -111,6 +111,22 @@ describe('NIC and disk hot-plug into a running tiny guest on the real libvirtd',
     });
   });
 
+  it('a before_nic_hotplug hook may edit the NIC it is given (the plugged NIC has its link down), not change its MAC (refused, nothing plugged)', async () => {
+    // The hook puts <link state='down'/> into the <interface> element, as a VDSM NIC hook edits the device it is handed.
+    hook('before_nic_hotplug', '10-link-down', `sed -i "s|</interface>|<link state='down'/></interface>|" "$_hook_domxml"`);
+    const added = await core.vmDevices.addNic(vm, { kind: 'profile', source: bridge, mac: '52:54:00:aa:bb:02' });
+    assert.match(added.xml, /<link state='down'\/>/);
+    const nic = (await live()).match(/<interface type='bridge'>[\s\S]*?<\/interface>/g)?.find((x) => x.includes(added.mac)) ?? assert.fail('the NIC is live');
+    assert.match(nic, /<link state='down'\/>/);
+    await core.vmDevices.removeNic(vm, added.mac);
+
+    rmSync(join(hooksRoot, 'before_nic_hotplug'), { recursive: true });
+    hook('before_nic_hotplug', '10-other-mac', 'sed -i "s|52:54:00:aa:bb:03|52:54:00:aa:bb:04|" "$_hook_domxml"');
+    await assert.rejects(core.vmDevices.addNic(vm, { kind: 'profile', source: bridge, mac: '52:54:00:aa:bb:03' }),
+      /before_nic_hotplug hook 10-other-mac: its device XML is refused: it changes the NIC's MAC address from 52:54:00:aa:bb:03 to 52:54:00:aa:bb:04/);
+    for (const xml of [await live(), await defined()]) assert.doesNotMatch(xml, /52:54:00:aa:bb:0[34]/);
+  });
+
   it('a new disk goes into the running VM and its definition at vdb on virtio; detached it leaves both and its volume stays; the boot disk is refused', async () => {
     const attached = await core.vmDevices.attachDisk(vm, { kind: 'new', pool, sizeMiB: 8, format: 'qcow2' });
     assert.deepEqual([attached.target, attached.source, attached.created, attached.live], ['vdb', `${pool}/${vm}-vdb.qcow2`, true, true]);

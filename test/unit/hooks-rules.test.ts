@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveHookSettings, hookScriptProblem, DEFAULT_HOOKS_ROOT } from '../../src/domain/hooks.ts';
-import { domainRewriteProblem } from '../../src/virt/xml/rewrite.ts';
+import { deviceRewriteProblem, domainRewriteProblem } from '../../src/virt/xml/rewrite.ts';
 import { main } from '../../src/cli.tsx';
 
 const XML = "<domain type='kvm'><name>web1</name><uuid>0f6e1c1e-54a3-4c57-9d7e-6a1c2b3d4e5f</uuid><memory unit='KiB'>131072</memory></domain>";
@@ -117,5 +117,23 @@ describe('a domain XML rewritten by a before-hook', () => {
     assert.match(domainRewriteProblem(XML, '<network><name>web1</name></network>')!, /its root element is <network>, not <domain>/);
     assert.match(domainRewriteProblem(XML, XML.slice(0, -9))!, /not well-formed XML \(<domain> is not closed\)/);
     assert.match(domainRewriteProblem(XML, '')!, /not well-formed XML \(no root element\)/);
+  });
+});
+
+describe('a hot-plugged device XML rewritten by a before-hook', () => {
+  const NIC = "<interface type='bridge'><mac address='52:54:00:aa:bb:01'/><source bridge='br0'/><model type='virtio'/></interface>";
+  const DISK = "<disk type='volume' device='disk'><driver name='qemu' type='qcow2'/><source pool='p1' volume='v1.qcow2'/><target dev='vdb' bus='virtio'/></disk>";
+  it('the same NIC (its MAC in any case) with a change is accepted; another MAC, another kind of device or broken XML is refused', () => {
+    assert.equal(deviceRewriteProblem(NIC, NIC.replace('</interface>', "<link state='down'/></interface>")), undefined);
+    assert.equal(deviceRewriteProblem(NIC, NIC.replace('aa:bb', 'AA:BB')), undefined);
+    assert.match(deviceRewriteProblem(NIC, NIC.replace(':01', ':02'))!, /changes the NIC's MAC address from 52:54:00:aa:bb:01 to 52:54:00:aa:bb:02/);
+    assert.match(deviceRewriteProblem(NIC, DISK)!, /its root element is <disk>, not <interface>/);
+    assert.match(deviceRewriteProblem(NIC, NIC.slice(0, -5))!, /not well-formed XML/);
+  });
+  it('the same disk with a change is accepted; another target or source is refused', () => {
+    assert.equal(deviceRewriteProblem(DISK, DISK.replace("type='qcow2'/>", "type='qcow2' cache='none'/>")), undefined);
+    assert.match(deviceRewriteProblem(DISK, DISK.replace("dev='vdb'", "dev='vdc'"))!, /changes the disk's target from vdb to vdc/);
+    assert.match(deviceRewriteProblem(DISK, DISK.replace('v1.qcow2', 'other.qcow2'))!, /changes the disk's source from p1\/v1\.qcow2 to p1\/other\.qcow2/);
+    assert.match(deviceRewriteProblem(DISK, DISK.replace("<source pool='p1' volume='v1.qcow2'/>", "<source file='/etc/shadow'/>"))!, /changes the disk's source from p1\/v1\.qcow2 to \/etc\/shadow/);
   });
 });

@@ -13,8 +13,10 @@ export interface HookPointRun {
   /** hostdeck's variables for the hook (point, VM name and UUID, custom properties). */
   env: Record<string, string>;
   timeoutMs: number;
-  /** The domain XML handed to the hooks in the file named by _hook_domxml. */
+  /** The domain (or hot-plugged device) XML handed to the hooks in the file named by _hook_domxml. */
   domxml?: string;
+  /** What that XML is, as messages name it (default "domain XML"). */
+  xmlName?: string;
   /** Why a rewritten XML cannot be used, or undefined (before-hooks only: an after-hook's rewrite is not read). */
   checkXml?: (xml: string) => string | undefined;
   /** A before-hook's failure stops the action (thrown); an after-hook's is reported and the next one runs. */
@@ -58,12 +60,13 @@ export async function runHookPoint(p: HookPointRun): Promise<HookPointResult> {
       let problem = failureOf(r, p.timeoutMs);
       if (!problem && file && p.checkXml) {
         const size = (await stat(file).catch(() => undefined))?.size;
-        if (size === undefined) problem = `removed the domain XML file ${HOOK_DOMXML_ENV} names`;
-        else if (size > HOOK_DOMXML_MAX_BYTES) problem = `its domain XML is refused: ${(size / MiB).toFixed(1)} MiB is larger than the ${HOOK_DOMXML_MAX_BYTES / MiB} MiB limit`;
+        const what = p.xmlName ?? 'domain XML';
+        if (size === undefined) problem = `removed the ${what} file ${HOOK_DOMXML_ENV} names`;
+        else if (size > HOOK_DOMXML_MAX_BYTES) problem = `its ${what} is refused: ${(size / MiB).toFixed(1)} MiB is larger than the ${HOOK_DOMXML_MAX_BYTES / MiB} MiB limit`;
         else {
           const xml = await readFile(file, 'utf8');
           const bad = xml === current ? undefined : p.checkXml(xml);
-          if (bad) problem = `its domain XML is refused: ${bad}`;
+          if (bad) problem = `its ${what} is refused: ${bad}`;
           else current = xml;
         }
       }
