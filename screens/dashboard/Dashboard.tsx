@@ -113,6 +113,22 @@ export function fitLines(lines: readonly string[], width: number): string[] | un
   return lines.map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
 }
 
+/**
+ * Which menu entries fit in `room` lines with `sel` among them: all when they
+ * fit, else a window that follows the selection, a line above and below it
+ * saying how many more there are (the screens are more than a serial
+ * console's rows).
+ */
+export function menuWindow(count: number, sel: number, room: number): { first: number; end: number } {
+  if (count <= room) return { first: 0, end: count };
+  const withOne = Math.max(1, room - 1);
+  if (sel < withOne - 1) return { first: 0, end: withOne };
+  if (sel > count - withOne) return { first: count - withOne, end: count };
+  const slots = Math.max(1, room - 2);
+  const first = Math.max(1, Math.min(sel - Math.floor(slots / 2), count - slots - 1));
+  return { first, end: first + slots };
+}
+
 export function Dashboard({ shell, active }: ScreenProps) {
   const t = useTheme();
   const stores = useStores();
@@ -142,7 +158,12 @@ export function Dashboard({ shell, active }: ScreenProps) {
   // Room for the longest entry, "c Storage connections", inside the border and padding.
   const menuW = 25;
   const selected = t.color ? { backgroundColor: t.selectBg, color: t.selectFg } : { inverse: true };
-  const menuLines = fitLines(entries.map(menuLine), menuW - 4);
+  // The rows inside the border: the title, the entries, a blank line, the selected entry's description (wrapped), the palette hint.
+  const descLines = Math.ceil(stringWidth(entries[sel]?.description ?? '') / (menuW - 4)) + 1;
+  const win = menuWindow(entries.length, sel, Math.max(3, shell.size.rows - 5 - descLines));
+  const shown = entries.slice(win.first, win.end);
+  const more = { above: win.first ? `(${win.first} more above)` : undefined, below: win.end < entries.length ? `(${entries.length - win.end} more below)` : undefined };
+  const menuLines = fitLines(shown.map(menuLine), menuW - 4);
   const paneW = Math.max(20, shell.size.columns - (showMenu ? menuW : 0) - 4);
   return (
     <Box flexDirection="row" height={shell.size.rows}>
@@ -151,17 +172,21 @@ export function Dashboard({ shell, active }: ScreenProps) {
           // The title, the entries and the selected entry's description in one Text: one layout node instead of one per line.
           <Text>
             <Text bold {...tone(t, 'accent')}>Menu</Text>
+            {more.above ? <>{'\n'}<Text {...tone(t, 'dim')}>{more.above}</Text></> : null}
             {menuLines.map((line, i) => (
-              <Fragment key={entries[i]!.id}>{'\n'}<Text {...(i === sel ? selected : {})}>{line}</Text></Fragment>
+              <Fragment key={shown[i]!.id}>{'\n'}<Text {...(win.first + i === sel ? selected : {})}>{line}</Text></Fragment>
             ))}
+            {more.below ? <>{'\n'}<Text {...tone(t, 'dim')}>{more.below}</Text></> : null}
             {'\n\n'}<Text {...tone(t, 'dim')}>{entries[sel]?.description ?? ''}</Text>
           </Text>
         ) : (
           <>
             <Text bold {...tone(t, 'accent')}>Menu</Text>
-            {entries.map((e, i) => (
-              <Text key={e.id} wrap="truncate" {...(i === sel ? selected : {})}>{menuLine(e)}</Text>
+            {more.above ? <Text {...tone(t, 'dim')}>{more.above}</Text> : null}
+            {shown.map((e, i) => (
+              <Text key={e.id} wrap="truncate" {...(win.first + i === sel ? selected : {})}>{menuLine(e)}</Text>
             ))}
+            {more.below ? <Text {...tone(t, 'dim')}>{more.below}</Text> : null}
             <Box marginTop={1}><Text wrap="wrap" {...tone(t, 'dim')}>{entries[sel]?.description ?? ''}</Text></Box>
           </>
         )}

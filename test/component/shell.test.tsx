@@ -141,7 +141,7 @@ describe('read-only mode', () => {
   it('drops dangerous actions from the footer and refuses them', async () => {
     const env = mount({ readOnly: true });
     try {
-      await env.ui.waitFor(/READ-ONLY[\s\S]*Danger zone/);
+      await env.ui.waitFor(/READ-ONLY[\s\S]*Menu/);
       await env.ui.press('w');
       let f = await env.ui.waitFor('wiped 0 times');
       assert.doesNotMatch(f.split('\n').at(-1)!, /Wipe thing/);
@@ -149,6 +149,26 @@ describe('read-only mode', () => {
       f = await env.ui.waitFor('not available in read-only mode');
       assert.doesNotMatch(f, /Really wipe/);
       assert.match(f, /wiped 0 times/);
+    } finally {
+      await env.close();
+    }
+  });
+});
+
+describe('the menu longer than the screen', () => {
+  it('shows a window of it that follows the selection, saying how many entries are above and below', async () => {
+    const env = mount({ rows: 24 });
+    try {
+      let f = await env.ui.waitFor(/Menu[\s\S]*\(\d+ more below\)/);
+      assert.doesNotMatch(f, /more above/);
+      assert.doesNotMatch(f, /Danger zone/);
+      // Down to the last entry: the window has moved with the selection.
+      for (let i = 0; i < SCREENS.length + 2; i++) await env.ui.press(KEYS.down);
+      f = await env.ui.waitFor(/\(\d+ more above\)[\s\S]*w Danger zone/);
+      assert.doesNotMatch(f, /more below/);
+      assert.ok(f.split('\n').length <= 24, 'the frame fits the terminal');
+      await env.ui.press(KEYS.enter);
+      await env.ui.waitFor('Dashboard › Danger zone');
     } finally {
       await env.close();
     }

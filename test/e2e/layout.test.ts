@@ -61,7 +61,8 @@ for (const [columns, rows] of [[80, 24], [120, 36]] as const) {
 
     it('the header keeps its clock and fields whole; the dashboard lines are whole', async () => {
       await term.ready(20_000);
-      const s = await term.waitFor((x) => /vms\s+3 total/.test(x) && /engine\s+unconfigured/.test(x), 20_000);
+      // Every line read (a field still loading shows …, which the check for cut text would take for one).
+      const s = await term.waitFor((x) => /vms\s+3 total/.test(x) && /engine\s+unconfigured/.test(x) && /alerts\s+none open/.test(x), 20_000);
       assert.deepEqual(wide(s, columns), []);
       assert.deepEqual(cut(s), []);
       const header = s.split('\n')[0]!;
