@@ -40,7 +40,7 @@ export interface DomainStatsSample {
   /** When the sample was taken (ms since the epoch). */
   at: number;
   state: DomainStateName;
-  /** virDomain*Reason for the state (e.g. shutoff 5 = crashed/failed). */
+  /** virDomain*Reason for the state (e.g. shutoff 3 = crashed, 5 = saved, 6 = failed to start). */
   reason: number;
   /** Total CPU time used by the domain (ns); absent while shut off. */
   cpuTimeNs?: number;
