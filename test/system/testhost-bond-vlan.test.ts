@@ -1,8 +1,14 @@
 // Kernel bonding and 802.1q on a real Linux test host (this machine's own
 // kernel has neither): an active-backup bond over two virtio NICs with
-// miimon 100, VLAN 100 on top, then a cable pulled from the machine side.
+// miimon 100, VLAN 100 on top, then a cable pulled from the machine side;
+// the alerts' bond reading on the test host's own /sys/class/net files.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAlertReader } from '../../src/core/alert-readings.ts';
+import { consoleCore, testServices } from '../lib/services.ts';
 import { makeBond0, Segment, TestHost } from '../lib/testhost/index.ts';
 
 const BOND_IP = '192.168.77.10';
@@ -111,6 +117,36 @@ describe('bond and VLAN on a real kernel in a test host', { timeout: 300_000 }, 
     for (let i = 0; i < 50 && st.slaves.eth0?.mii !== 'up'; i++) st = await bonding();
     assert.equal(st.slaves.eth0?.mii, 'up');
     assert.equal(st.active, 'eth1', 'without a primary the bond stays on eth1');
+  }));
+
+  it('the alerts read a bond with a port down as degraded, and whole again once it is back (the test host\'s /sys/class/net files)', guard(async () => {
+    const services = testServices();
+    const sys = mkdtempSync(join(tmpdir(), 'hostdeck-bond-sys-'));
+    // The files the reader looks at, as the test host's kernel writes them (this machine has no bonding).
+    const copySys = async () => {
+      for (const f of ['bonding_masters', 'bond0/bonding/slaves', 'eth0/operstate', 'eth1/operstate']) {
+        mkdirSync(join(sys, f, '..'), { recursive: true });
+        writeFileSync(join(sys, f), await host!.readFile(`/sys/class/net/${f}`));
+      }
+    };
+    const reader = createAlertReader({ db: services.db, monitor: consoleCore(services).monitor, sysNet: sys });
+    const bond = async () => (await reader.read()).get('network.bond-degraded')?.map((r) => [r.objectId, r.bad, r.text]);
+    try {
+      // The backup port (eth1 is active since the failover above): the bond keeps working, degraded.
+      await host!.setLink(0, false);
+      for (let i = 0; i < 50 && (await bonding()).slaves.eth0?.mii !== 'down'; i++);
+      await copySys();
+      assert.deepEqual(await bond(), [['bond0', true, 'port eth0 down']]);
+      await host!.setLink(0, true);
+      for (let i = 0; i < 50 && (await bonding()).slaves.eth0?.mii !== 'up'; i++);
+      await copySys();
+      assert.deepEqual(await bond(), [['bond0', false, 'all ports up']]);
+      assert.equal((await bonding()).active, 'eth1');
+    } finally {
+      reader.close();
+      rmSync(sys, { recursive: true, force: true });
+      await services.cleanup();
+    }
   }));
 
   it('a switch port going down behind the active NIC keeps its carrier, so miimon does not fail over', guard(async () => {
