@@ -3,6 +3,7 @@ import type { Command } from './registry.ts';
 import { engineCommands } from './engine.ts';
 import { eventCommands } from './events.ts';
 import { hostCommands } from './host.ts';
+import { hostPowerCommands } from './host-power.ts';
 import { hookCommands } from './hooks.ts';
 import { customPropertyCommands } from './custom-property.ts';
 import { lifecycleCommands } from './vm.ts';
@@ -24,4 +25,4 @@ import { reportCommands } from './report.ts';
 import { notifyCommands } from './notify.ts';
 import { alertCommands } from './alert.ts';
 
-export const COMMANDS: readonly Command[] = [...hostCommands, ...managerCommands, ...customPropertyCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...vmDeviceCommands, ...templateCommands, ...poolCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands, ...logicalNetworkCommands, ...hostNetworkCommands, ...supportCommands, ...logCommands, ...hookCommands, ...diagnoseCommands, ...serviceCommands, ...reportCommands, ...alertCommands, ...notifyCommands];
+export const COMMANDS: readonly Command[] = [...hostCommands, ...hostPowerCommands, ...managerCommands, ...customPropertyCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...vmDeviceCommands, ...templateCommands, ...poolCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands, ...logicalNetworkCommands, ...hostNetworkCommands, ...supportCommands, ...logCommands, ...hookCommands, ...diagnoseCommands, ...serviceCommands, ...reportCommands, ...alertCommands, ...notifyCommands];

@@ -163,6 +163,10 @@ export const ACTION_CATALOG = [
   ext('host', 'host.maintenance', 'Put this host into maintenance'),
   db('host', 'host.activate', 'Bring this host out of maintenance'),
   db('host', 'host.move', 'Move this host to another cluster (in maintenance)'),
+  // Each VM taken down on the way is its own event (vm.shutdown, vm.force-off, vm.save), and so is maintenance.
+  ext('host', 'host.reboot', 'Reboot this host (its running VMs shut down or saved first)'),
+  ext('host', 'host.poweroff', 'Power this host off (its running VMs shut down or saved first)'),
+  ext('host', 'host.service-restart', 'Restart libvirtd or the host service (systemd)'),
   read('event', 'event.list', 'List the events'),
   read('notification', 'notification.list', 'List the notification subscriptions and their delivery counts'),
   db('notification', 'notification.add', 'Subscribe a channel (syslog, mail, webhook) to events by source and severity'),

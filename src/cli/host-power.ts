@@ -1,0 +1,53 @@
+// hostdeck host reboot|poweroff|restart: the host's power and its services.
+// The plan (what happens to each running VM, maintenance, the command that
+// takes the host down) is shown and confirmed before anything runs.
+import { planText, POWER_ACTIONS, POWER_TIMEOUT_SEC, VM_POLICIES, type PowerAction } from '../domain/power.ts';
+import { guard, optionMessageBy, str } from './manager.ts';
+import { confirm, positional, tooMany } from './storage-domain.ts';
+import type { FieldError } from '../domain/errors.ts';
+import type { Command, CommandContext } from './registry.ts';
+
+const OPTION = { vms: ['vms', '--vms'], timeout: ['timeout', '--timeout'], service: ['service', 'SERVICE'] } as const;
+const message = (e: FieldError) => optionMessageBy(OPTION, e);
+
+const powerCommand = (action: PowerAction): Command => ({
+  noun: 'host', verb: action,
+  summary: action === 'reboot'
+    ? 'Reboot this host: its running VMs shut down (forced after --timeout) or saved first, maintenance first when it is the standalone manager'
+    : 'Power this host off: its running VMs shut down (forced after --timeout) or saved first, maintenance first when it is the standalone manager',
+  options: {
+    vms: { type: 'string', description: 'What becomes of the running VMs: shutdown (ACPI, forced off after --timeout) or save (memory to disk, resumed on their next start)', choices: [...VM_POLICIES], value: 'POLICY' },
+    timeout: { type: 'string', description: `Seconds each VM has to shut down before it is forced off (${POWER_TIMEOUT_SEC.min}-${POWER_TIMEOUT_SEC.max}, default ${POWER_TIMEOUT_SEC.default})`, value: 'SECONDS' },
+    yes: { type: 'boolean', description: 'Do not ask for confirmation' },
+  },
+  async run(ctx: CommandContext) {
+    tooMany(ctx, 0);
+    const req = { ...(str(ctx, 'vms') !== undefined ? { vms: str(ctx, 'vms') } : {}), ...(str(ctx, 'timeout') !== undefined ? { timeoutSec: str(ctx, 'timeout') } : {}) };
+    const plan = await guard(() => ctx.core.power.plan(action, req), message);
+    if (!ctx.json || !ctx.options.yes) ctx.err(planText(plan));
+    if (!(await confirm(ctx, action === 'reboot' ? 'Reboot now?' : 'Power off now?'))) { ctx.err('Nothing was done.'); return 1; }
+    const r = await guard(() => ctx.core.power.run(action, req), message);
+    if (ctx.json) ctx.out(JSON.stringify(r, null, 2));
+    else {
+      for (const v of r.vms) ctx.out(`${v.name}: ${v.result}`);
+      ctx.out(action === 'reboot' ? 'The host is rebooting.' : 'The host is powering off.');
+    }
+    return 0;
+  },
+});
+
+export const hostPowerCommands: Command[] = [
+  ...POWER_ACTIONS.map(powerCommand),
+  {
+    noun: 'host', verb: 'restart', usage: 'SERVICE',
+    summary: 'Restart libvirtd or hostdeck (the host service) through systemd; without systemd it says how to by hand',
+    async run(ctx) {
+      tooMany(ctx, 1);
+      const name = positional(ctx, 0, 'SERVICE', 'libvirtd or hostdeck');
+      const r = await guard(() => ctx.core.power.restartService(name), message);
+      if (ctx.json) ctx.out(JSON.stringify(r, null, 2));
+      else ctx.out(`${r.service} (${r.unit}) restarted.`);
+      return 0;
+    },
+  },
+];
