@@ -2,13 +2,17 @@
 // (NonOperational with the reason), CPU, memory and VMs. Maintenance is
 // refused while VMs run (with one host there is nowhere to migrate them) or,
 // with M, shuts them down first after naming them; activate brings it back.
-// Read-only mode drops the changing keys.
+// Reboot and power off show the plan (each running VM and its fate,
+// maintenance, how the host goes down) in the confirm; the VMs are shut down
+// (forced after the timeout) or, with the capital key, saved. Read-only mode
+// drops the changing keys.
 import { useCallback, useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import { managerTabBindings } from '../../src/app/manager-tabs.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
 import type { HostView } from '../../src/core/manager.ts';
+import { planText, type PowerAction, type VmPolicy } from '../../src/domain/power.ts';
 import { formatMiB } from '../../src/domain/size.ts';
 import { errorNotice } from '../../src/ui/error-notice.ts';
 import { ManagerTabs } from '../../src/ui/ManagerTabs.tsx';
@@ -34,6 +38,20 @@ export function HostScreen({ shell }: ScreenProps) {
     try { setView(await fn()); shell.notify('success', what); } catch (e) { shell.notify(...errorNotice(e)); } finally { setBusy(false); }
     await reload();
   };
+  const power = (action: PowerAction, vms: VmPolicy) => async () => {
+    const plan = await shell.core.power.plan(action, { vms });
+    if (!(await shell.confirm(planText(plan), { dangerous: true }))) { shell.notify('info', 'Nothing was done'); return; }
+    setBusy(true);
+    try {
+      await shell.core.power.run(action, { vms });
+      shell.notify('success', action === 'reboot' ? 'This host is rebooting' : 'This host is powering off');
+    } catch (e) { shell.notify(...errorNotice(e)); } finally { setBusy(false); }
+    await reload();
+  };
+  const restart = (service: 'libvirtd' | 'hostdeck') => async () => {
+    setBusy(true);
+    try { await shell.core.power.restartService(service); shell.notify('success', `${service} restarted`); } catch (e) { shell.notify(...errorNotice(e)); } finally { setBusy(false); }
+  };
   const inMaintenance = view?.status === 'Maintenance';
   const running = view?.vms.running ?? 0;
   const bindings: Binding[] = [
@@ -49,6 +67,12 @@ export function HostScreen({ shell }: ScreenProps) {
       when: Boolean(view) && !busy, disabledReason: inMaintenance ? undefined : 'it is not in maintenance',
       confirm: 'Activate this host (out of maintenance)?', action: act('This host is active', () => host.activate()),
     }),
+    bind(K.reboot, { when: !busy, action: power('reboot', 'shutdown') }),
+    bind(K.rebootSave, { when: !busy, footer: false, action: power('reboot', 'save') }),
+    bind(K.poweroff, { when: !busy, action: power('poweroff', 'shutdown') }),
+    bind(K.poweroffSave, { when: !busy, footer: false, action: power('poweroff', 'save') }),
+    bind(K.restartLibvirtd, { when: !busy, footer: false, confirm: 'Restart libvirtd? Running VMs keep running; hostdeck reconnects.', action: restart('libvirtd') }),
+    bind(K.restartService, { when: !busy, footer: false, confirm: 'Restart the host service (hostdeck serve)?', action: restart('hostdeck') }),
     bind(K.refresh, { action: () => { void reload(); } }),
     ...managerTabBindings(shell, 'host'),
   ];

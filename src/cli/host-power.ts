@@ -26,12 +26,10 @@ const powerCommand = (action: PowerAction): Command => ({
     const plan = await guard(() => ctx.core.power.plan(action, req), message);
     if (!ctx.json || !ctx.options.yes) ctx.err(planText(plan));
     if (!(await confirm(ctx, action === 'reboot' ? 'Reboot now?' : 'Power off now?'))) { ctx.err('Nothing was done.'); return 1; }
-    const r = await guard(() => ctx.core.power.run(action, req), message);
+    // Each step as it is done, on stderr: the host may go down before the result is printed.
+    const r = await guard(() => ctx.core.power.run(action, req, (step) => ctx.err(step)), message);
     if (ctx.json) ctx.out(JSON.stringify(r, null, 2));
-    else {
-      for (const v of r.vms) ctx.out(`${v.name}: ${v.result}`);
-      ctx.out(action === 'reboot' ? 'The host is rebooting.' : 'The host is powering off.');
-    }
+    else ctx.out(action === 'reboot' ? 'The host is rebooting.' : 'The host is powering off.');
     return 0;
   },
 });

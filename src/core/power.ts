@@ -71,17 +71,28 @@ export function createPowerUseCases(ctx: CoreContext, deps: PowerDeps) {
   /**
    * Take the VMs down, enter maintenance, then reboot or power off. Each step
    * is its own event under this action's; the power command is the last.
+   * `onStep` hears each step as it is done (the host may be gone before run returns).
    */
-  function run(action: PowerAction, req: PowerRequest = {}): Promise<PowerResult> {
+  function run(action: PowerAction, req: PowerRequest = {}, onStep: (text: string) => void = () => {}): Promise<PowerResult> {
     const options = parsePowerOptions(req);
     const word = actionWord(action);
     const req2 = { message: `${word[0]!.toUpperCase()}${word.slice(1)} this host (VMs: ${options.vms}, timeout ${options.timeoutSec} s)` };
     const go = async (): Promise<PowerResult> => {
       const p = await plan(action, req);
       const done: PowerResult['vms'] = [];
-      for (const v of p.vms) done.push(await takeDown(p, v.name));
-      if (p.enterMaintenance) await (await deps.manager()).host.maintenance();
-      for (const c of powerCommands(action, p.systemd)) await runOk(c.command, c.args, { timeoutMs: 60_000 });
+      for (const v of p.vms) {
+        const r = await takeDown(p, v.name);
+        done.push(r);
+        onStep(`${r.name}: ${r.result}`);
+      }
+      if (p.enterMaintenance) {
+        await (await deps.manager()).host.maintenance();
+        onStep('this host is in maintenance');
+      }
+      for (const c of powerCommands(action, p.systemd)) {
+        onStep(`running ${[c.command, ...c.args].join(' ')}`);
+        await runOk(c.command, c.args, { timeoutMs: 60_000 });
+      }
       return { plan: p, vms: done };
     };
     return action === 'reboot' ? ctx.door.act('host.reboot', { id: 'host' }, req2, go) : ctx.door.act('host.poweroff', { id: 'host' }, req2, go);
