@@ -7,6 +7,7 @@ import { printable } from './domain/text.ts';
 import { Services } from './services.ts';
 import { createCore } from './core/index.ts';
 import { trace } from './trace.ts';
+import type { Principal } from './core/principal.ts';
 
 trace('entry loaded');
 
@@ -21,7 +22,13 @@ export const GLOBAL_OPTIONS: OptionSpecs = {
   json: { type: 'boolean', description: 'Machine-readable output (CLI commands)' },
   help: { type: 'boolean', short: 'h', description: 'Show help' },
   version: { type: 'boolean', short: 'V', description: 'Print the version' },
+  user: { type: 'string', description: 'Act as this identity, after its password (default: root is admin@internal without one)', value: 'NAME@DOMAIN' },
+  'user-password-file': { type: 'string', description: "With --user: the password is the first line of FILE (mode 600)", value: 'FILE' },
+  'user-password-stdin': { type: 'boolean', description: 'With --user: the password is the first line of standard input' },
 };
+
+/** The global options that say who runs a command: every command takes them. */
+const IDENTITY_OPTIONS = ['user', 'user-password-file', 'user-password-stdin'] as const;
 
 // The commands (and everything they import) load only for a command or the
 // help: the console does not pay for them on its way to the first frame.
@@ -63,7 +70,10 @@ export function mainHelp(COMMANDS: readonly Command[]): string {
 
 /** The options one command takes: its own and the global ones every command reads. */
 export function commandOptions(c: Command): OptionSpecs {
-  return { ...(c.options ?? {}), json: GLOBAL_OPTIONS.json!, connect: GLOBAL_OPTIONS.connect!, db: GLOBAL_OPTIONS.db!, 'read-only': GLOBAL_OPTIONS['read-only']! };
+  return {
+    ...(c.options ?? {}), json: GLOBAL_OPTIONS.json!, connect: GLOBAL_OPTIONS.connect!, db: GLOBAL_OPTIONS.db!, 'read-only': GLOBAL_OPTIONS['read-only']!,
+    ...Object.fromEntries(IDENTITY_OPTIONS.map((o) => [o, GLOBAL_OPTIONS[o]!])),
+  };
 }
 
 function commandHelp(c: Command): string {
@@ -157,7 +167,7 @@ export async function main(argv: string[], output: CliOutput = processOutput()):
       if (options.help) { out(mainHelp(COMMANDS)); return 0; }
       if (options.json) throw new UsageError('--json: only applies to a command (hostdeck <noun> <verb> --json)');
       const config = resolveConfig({ connect: options.connect as string, db: options.db as string, theme: options.theme as string, readOnly: options['read-only'] as boolean });
-      return await openConsole(config);
+      return await openConsole(config, options);
     }
     const [noun, ...rest] = words as [string, ...string[]];
     const verb = rest.length ? rest.join(' ') : undefined;
@@ -183,7 +193,7 @@ export async function main(argv: string[], output: CliOutput = processOutput()):
     const config = resolveConfig({ connect: options.connect as string, db: options.db as string, readOnly: options['read-only'] as boolean });
     const services = new Services(config, 'cli');
     try {
-      const core = createCore(services, { user: config.user, channel: 'cli' });
+      const core = createCore(services, await principalFor(services, options, config.user, 'cli'));
       return await cmd.run({ core, options, positionals, json: Boolean(options.json), out, err, interactive: Boolean(process.stdin.isTTY), prompt: makePrompt(), outputClosed: output.closed });
     } catch (e) {
       throw services.explainError(e);
@@ -200,10 +210,30 @@ export async function main(argv: string[], output: CliOutput = processOutput()):
   }
 }
 
+/**
+ * Who runs this command or console: with --user, the identity whose
+ * password was given (from a file, standard input or a prompt; the login's
+ * events name who tried); else the invoking user as root's admin@internal.
+ */
+async function principalFor(services: Services, options: Record<string, unknown>, osUser: string, channel: 'cli' | 'tui'): Promise<Principal> {
+  const as = options.user;
+  if (typeof as !== 'string') {
+    if (options['user-password-file'] !== undefined || options['user-password-stdin']) throw new UsageError('--user-password-file: only goes with --user NAME@DOMAIN');
+    return { user: osUser, channel };
+  }
+  const { readPassword } = await import('./cli/user.ts');
+  const password = await readPassword({
+    file: options['user-password-file'], stdin: options['user-password-stdin'], interactive: Boolean(process.stdin.isTTY),
+    names: { file: '--user-password-file', stdin: '--user-password-stdin' },
+  }, `${as}'s password`, false);
+  const identity = await createCore(services, { user: osUser, channel }).users.login(as, password);
+  return { user: identity, channel, identity };
+}
+
 /** How long the console waits for the host, libvirt and VM data before it draws a frame without them. */
 const FIRST_FRAME_WAIT_MS = 500;
 
-async function openConsole(config: Config): Promise<number> {
+async function openConsole(config: Config, options: Record<string, unknown> = {}): Promise<number> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     process.stderr.write(
       'hostdeck: the console needs a terminal (standard input and output must be a TTY).\n' +
@@ -217,7 +247,8 @@ async function openConsole(config: Config): Promise<number> {
   void services.db;
   trace('state db open');
   const [{ createStores }, { fqdnAfter }, { createCore }] = await Promise.all([import('./store/host.ts'), import('./host/system.ts'), import('./core/index.ts')]);
-  const core = createCore(services, { user: config.user, channel: 'tui' });
+  // With --user the password is asked here, on the terminal, before the screen is taken over.
+  const core = createCore(services, typeof options.user === 'string' ? await principalFor(services, options, config.user, 'tui') : { user: config.user, channel: 'tui' });
   // Programs (the event stream's and the version's virsh, `hostname -f`)
   // wait for the first frame, or 2 s at most: a process start costs the frame
   // more than the data is worth before it.

@@ -24,5 +24,6 @@ import { vmDeviceCommands } from './vm-devices.ts';
 import { reportCommands } from './report.ts';
 import { notifyCommands } from './notify.ts';
 import { alertCommands } from './alert.ts';
+import { userCommands } from './user.ts';
 
-export const COMMANDS: readonly Command[] = [...hostCommands, ...hostPowerCommands, ...managerCommands, ...customPropertyCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...vmDeviceCommands, ...templateCommands, ...poolCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands, ...logicalNetworkCommands, ...hostNetworkCommands, ...supportCommands, ...logCommands, ...hookCommands, ...diagnoseCommands, ...serviceCommands, ...reportCommands, ...alertCommands, ...notifyCommands];
+export const COMMANDS: readonly Command[] = [...hostCommands, ...hostPowerCommands, ...managerCommands, ...customPropertyCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...vmDeviceCommands, ...templateCommands, ...poolCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands, ...logicalNetworkCommands, ...hostNetworkCommands, ...supportCommands, ...logCommands, ...hookCommands, ...diagnoseCommands, ...serviceCommands, ...reportCommands, ...alertCommands, ...notifyCommands, ...userCommands];

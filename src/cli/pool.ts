@@ -10,7 +10,7 @@ import { confirm } from './storage-domain.ts';
 
 const OPTION: Record<string, string> = {
   name: '--name', template: '--template', 'template-version': '--template-version', cluster: '--cluster', size: '--size', prestarted: '--prestarted',
-  'max-per-user': '--max-per-user', type: '--type', description: '--description', user: '--user', count: 'COUNT', pool: 'POOL', vm: 'VM', edit: 'options',
+  'max-per-user': '--max-per-user', type: '--type', description: '--description', user: '--for', count: 'COUNT', pool: 'POOL', vm: 'VM', edit: 'options',
 };
 
 /** A field error as the CLI says it: "--size: must be a whole number ...". */
@@ -148,11 +148,12 @@ export const poolCommands: Command[] = [
   },
   {
     noun: 'pool', verb: 'take', summary: 'Give a VM of the pool to a user (a prestarted one first; started if needed)', usage: 'POOL',
-    options: { user: { type: 'string', description: 'Who gets it', value: 'NAME' } },
+    // --for, not --user: --user is who runs the command (the global login).
+    options: { for: { type: 'string', description: 'Who gets it', value: 'NAME' } },
     async run(ctx) {
       const [key] = args(ctx, ['POOL']);
-      const user = str(ctx.options.user);
-      if (user === undefined) throw new CommandError('--user: is required (who takes the VM)', 2);
+      const user = str(ctx.options.for);
+      if (user === undefined) throw new CommandError('--for: is required (who takes the VM)', 2);
       const r = await guard(() => ctx.core.pools.take(key!, user));
       ctx.out(ctx.json ? JSON.stringify({ pool: key, user, ...r }, null, 2) : `${r.vm}: given to ${user}${r.started ? ' and started' : ' (running)'}.`);
       return 0;

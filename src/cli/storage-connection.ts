@@ -48,7 +48,7 @@ const row = (c: StorageConnection) => ({
 });
 
 /** Read a secret file: the first line, refusing a file others may read. */
-function readSecretFile(path: string, option: string): string {
+export function readSecretFile(path: string, option: string): string {
   let text: string;
   try {
     const st = statSync(path);
@@ -64,14 +64,14 @@ function readSecretFile(path: string, option: string): string {
   return line;
 }
 
-async function readStdinLines(): Promise<string[]> {
+export async function readStdinLines(): Promise<string[]> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8').split(/\r?\n/);
 }
 
 /** Ask on the terminal without echoing what is typed. */
-function hiddenPrompt(question: string): Promise<string | undefined> {
+export function hiddenPrompt(question: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     let muted = false;
     const out = new Writable({ write(chunk: Buffer, _enc, cb) { if (!muted) process.stderr.write(chunk); cb(); } });

@@ -98,7 +98,7 @@ export function createAlertUseCases(ctx: CoreContext): AlertUseCases {
 
   return {
     list: () => door.act('alert.list', { id: '*' }, { message: 'List the open alerts' }, openAlerts),
-    thresholds: () => door.act('alert.list', { id: '*' }, { message: 'List the alert thresholds' }, () => [
+    thresholds: () => door.act('alert.threshold-list', { id: '*' }, { message: 'List the alert thresholds' }, () => [
       ...THRESHOLDS.map((d) => view(d.name, 'global', '*')),
       ...repo.thresholds().filter((r) => r.scopeType !== 'global').map((r) => view(r.name, r.scopeType, r.scopeId)),
     ]),

@@ -7,7 +7,7 @@
 export type ObjectKind =
   | 'vm' | 'snapshot' | 'network' | 'interface' | 'storage-connection' | 'storage-domain'
   | 'storage-volume' | 'pool' | 'engine' | 'host' | 'event' | 'data-center' | 'cluster' | 'template'
-  | 'logical-network' | 'vnic-profile' | 'vm-pool' | 'notification';
+  | 'logical-network' | 'vnic-profile' | 'vm-pool' | 'notification' | 'user';
 
 /**
  * Where a mutating action's effect lands:
@@ -34,7 +34,7 @@ const SOURCE: Record<ObjectKind, ActionDef['source']> = {
   vm: 'vm', snapshot: 'vm', pool: 'storage', network: 'network', interface: 'network', 'storage-connection': 'storage',
   'storage-domain': 'storage', 'storage-volume': 'storage', engine: 'engine', host: 'host', event: 'event',
   'data-center': 'engine', cluster: 'engine', template: 'vm', 'logical-network': 'network', 'vnic-profile': 'network', 'vm-pool': 'vm',
-  notification: 'event',
+  notification: 'event', user: 'host',
 };
 const def = (object: ObjectKind, id: string, summary: string, mutates: boolean, effect?: Effect): ActionDef =>
   ({ id, object, source: SOURCE[object], mutates, summary, ...(effect ? { effect } : {}) });
@@ -182,7 +182,8 @@ export const ACTION_CATALOG = [
   read('host', 'report.views', 'List the report views and their columns'),
   read('host', 'report.list', 'List the built-in reports'),
   read('host', 'report.run', 'Run a built-in report over a time range and scope (reads the history, inventory and events)'),
-  read('event', 'alert.list', 'List the open alerts and the alert thresholds'),
+  read('event', 'alert.list', 'List the open alerts'),
+  read('event', 'alert.threshold-list', 'List the alert thresholds with their values, windows and scopes'),
   db('host', 'alert.threshold-set', "Set an alert threshold's value or window (globally, or for one storage domain or network)"),
   db('host', 'alert.threshold-reset', 'Reset an alert threshold to its default'),
   ext('host', 'host-service.stop', 'Stop the host service (hostdeck serve)'),
@@ -192,6 +193,15 @@ export const ACTION_CATALOG = [
   // refuses these, and the event says who collected what and where it went.
   ext('host', 'support.bundle', 'Write a support bundle (logs, state and configuration, secrets redacted)'),
   ext('host', 'support.copy', 'Copy a support bundle to a removable disk'),
+  // Users of the internal domain. A login is a read: read-only mode and permissions never stop someone
+  // saying who they are; its use case writes its own audit events (each failure, the lock, the success).
+  read('user', 'user.list', 'List the users'),
+  read('user', 'user.show', 'Show one user'),
+  db('user', 'user.add', 'Add an internal user with a password'),
+  db('user', 'user.remove', 'Remove an internal user'),
+  db('user', 'user.password', "Change or reset a user's password"),
+  db('user', 'user.unlock', 'Unlock a user locked after failed logins'),
+  read('user', 'user.login', 'Log in as a user with a password'),
 ] as const satisfies readonly ActionDef[];
 
 export type ActionId = (typeof ACTION_CATALOG)[number]['id'];

@@ -66,7 +66,7 @@ describe('hostile values in every string option and positional of every command 
       description: 'a plain description', search: 'plain', engine: '127.0.0.1:9', fingerprint: 'AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01',
       'ssh-user': 'root', 'from-file': join(dir, 'engine-register.conf'), pool: 'hd-test-ctr-pool', type: 'data', connection: 'conn1', lun: '360000000000000000e00000000010001',
       format: 'qcow2', path: join(dir, 'images'), options: 'ro', portal: '192.0.2.10', target: 'iqn.2026-11.org.hostdeck:t1', 'chap-user': 'user1',
-      'chap-secret-file': join(dir, 'secret'), 'mutual-user': 'user2', 'mutual-secret-file': join(dir, 'secret'), spec: '/dev/hostdeck-none', 'vfs-type': 'ext4',
+      'chap-secret-file': join(dir, 'secret'), 'mutual-user': 'user2', 'mutual-secret-file': join(dir, 'secret'), 'password-file': join(dir, 'secret'), spec: '/dev/hostdeck-none', 'vfs-type': 'ext4',
       wwid: '360000000000000000e00000000010001', port: 'eth0', 'arp-target': '192.0.2.1', primary: 'eth0', mode: 'active-backup', 'lacp-rate': 'fast',
       'xmit-hash-policy': 'layer2', 'ad-select': 'stable', parent: 'eth0', method: 'static', gateway: '192.0.2.1', server: '192.0.2.53', to: '198.51.100.0/24',
       via: '192.0.2.1', id: '1', name: 'plain1', vm: 'hd-test-ctr-off', 'storage-domain': 'tpl-data',

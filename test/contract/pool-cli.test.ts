@@ -37,8 +37,8 @@ describe('hostdeck pool: exit codes and --json', () => {
     ['a template without disks', ['pool', 'create', 'p1', '--template', 'Blank', '--size', '1'], /^--template: Blank has no disks/m],
     ['an unknown pool', ['pool', 'show', 'nope'], /no pool named "nope"/],
     ['a bad count', ['pool', 'grow', 'p1', 'x'], /^COUNT: must be a whole number/m],
-    ['no user to take for', ['pool', 'take', 'p1'], /^--user: is required/m],
-    ['a bad user', ['pool', 'take', 'p1', '--user', '-rf'], /^--user: must be 1 to 64 letters/m],
+    ['no user to take for', ['pool', 'take', 'p1'], /^--for: is required/m],
+    ['a bad user', ['pool', 'take', 'p1', '--for', '-rf'], /^--for: must be 1 to 64 letters/m],
     ['an edit with nothing to change', ['pool', 'edit', 'p1'], /^options: nothing to change/m],
     ['a VM that is in no pool', ['pool', 'return', 'nope'], /no pool VM named "nope"/],
   ];
@@ -71,7 +71,7 @@ describe('hostdeck pool: exit codes and --json', () => {
     assert.equal(edited.code, 0, edited.err);
     const after = JSON.parse((await hostdeck('pool', 'list', '--json')).out) as { prestarted: number; description: string }[];
     assert.deepEqual(after.map((p) => [p.prestarted, p.description]), [[0, 'lab desks']]);
-    const take = await hostdeck('pool', 'take', 'p1', '--user', 'alice');
+    const take = await hostdeck('pool', 'take', 'p1', '--for', 'alice');
     assert.equal(take.code, 1);
     assert.match(take.err, /pool p1 has no free VM/);
   });

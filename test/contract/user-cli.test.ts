@@ -1,0 +1,97 @@
+// `hostdeck user ...` and the global --user on a state DB of the test's own:
+// passwords come from files of mode 600 or standard input, never the command
+// line; admin@internal's first password is set by root; --user logs in
+// (its events name the identity), a wrong password or a locked account is
+// refused; bad input exits 2 naming the argument or option and its rule.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { scratchCli, type CliRun } from '../lib/cli-main.ts';
+
+const cli = scratchCli('hostdeck-user-cli-');
+const { hostdeck } = cli;
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+/** A file holding `text` as its first line, mode 600 unless `mode` says otherwise. */
+const secret = (name: string, text: string, mode = 0o600) => {
+  const p = join(cli.dir, name);
+  writeFileSync(p, `${text}\n`);
+  chmodSync(p, mode);
+  return p;
+};
+/** hostdeck as a program with `input` on its standard input. */
+const withStdin = (input: string, ...argv: string[]): Promise<CliRun> => new Promise((resolve) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.tsx', ...argv, '--db', cli.dbPath(), '-c', 'test:///default'], { cwd: ROOT, env: { ...process.env, HOSTDECK_LOG: join(cli.dir, 'hostdeck.log') } });
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => { out += c; });
+  child.stderr.setEncoding('utf8').on('data', (c: string) => { err += c; });
+  child.stdin.end(input);
+  child.on('close', (code) => resolve({ code: code ?? 1, out, err }));
+});
+
+describe('hostdeck user and --user', () => {
+  it('admin@internal is listed without a password; root sets it from a file of mode 600, not one others can read', async () => {
+    const list = await hostdeck('user', 'list', '--json');
+    assert.equal(list.code, 0, list.err);
+    assert.deepEqual((JSON.parse(list.out) as { identity: string; hasPassword: boolean }[]).map((u) => [u.identity, u.hasPassword]), [['admin@internal', false]]);
+    const open = await hostdeck('user', 'password', 'admin', '--password-file', secret('open', 'Lantern-river-19', 0o644));
+    assert.equal(open.code, 2);
+    assert.match(open.err, /--password-file: .*open can be read by other users \(mode 644\); chmod 600 it first/);
+    const weak = await hostdeck('user', 'password', 'admin', '--password-file', secret('weak', 'short'));
+    assert.equal(weak.code, 2);
+    assert.match(weak.err, /hostdeck: password: must have at least 12 characters \(it has 5\)/);
+    const ok = await hostdeck('user', 'password', 'admin', '--password-file', secret('admin', 'Lantern-river-19'));
+    assert.equal(ok.code, 0, ok.err);
+    assert.match(ok.out, /Password of admin@internal set\./);
+  });
+
+  it('--user logs in before the command runs, and the command\'s events name that identity', async () => {
+    const added = await hostdeck('user', 'add', 'ops', '--password-file', secret('ops', 'Copper-kettle-58'));
+    assert.equal(added.code, 0, added.err);
+    const asOps = await hostdeck('--user', 'ops@internal', '--user-password-file', secret('ops-login', 'Copper-kettle-58'), 'dc', 'create', '--name', 'made-by-ops');
+    assert.equal(asOps.code, 0, asOps.err);
+    const events = JSON.parse((await hostdeck('events', 'list', '--json')).out) as { user: string; message: string }[];
+    assert.equal(events.find((e) => /made-by-ops/.test(e.message))?.user, 'ops@internal');
+    assert.ok(events.some((e) => e.message === 'Logged in as ops@internal'));
+  });
+
+  it('a password on standard input logs in; a wrong one is refused (exit 1) and nothing runs', async () => {
+    const ok = await withStdin('Copper-kettle-58\n', '--user', 'ops', '--user-password-stdin', 'user', 'show', 'ops');
+    assert.equal(ok.code, 0, ok.err);
+    assert.match(ok.out, /last login +\d{4}-/);
+    const bad = await withStdin('not-the-password\n', '--user', 'ops', '--user-password-stdin', 'dc', 'create', '--name', 'never');
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /hostdeck: login as ops@internal refused: wrong user name or password/);
+    assert.doesNotMatch((await hostdeck('dc', 'list')).out, /never/);
+  });
+
+  it('without a terminal or a password source, --user says where the password can come from; bad names and misplaced options exit 2', async () => {
+    const none = await withStdin('', '--user', 'ops', 'dc', 'list');
+    assert.equal(none.code, 2);
+    assert.match(none.err, /--user-password-file: ops's password is needed; give it with --user-password-file FILE or --user-password-stdin \(no terminal to ask on\)/);
+    const stray = await hostdeck('--user-password-file', secret('stray', 'x'), 'dc', 'list');
+    assert.equal(stray.code, 2);
+    assert.match(stray.err, /--user-password-file: only goes with --user NAME@DOMAIN/);
+    const name = await hostdeck('user', 'add', '-rf', '--password-file', secret('p', 'Copper-kettle-58'));
+    assert.equal(name.code, 2);
+    assert.match(name.err, /USER: a user name is 1 to 64 letters/);
+    const gone = await hostdeck('user', 'remove', 'nobody');
+    assert.equal(gone.code, 2);
+    assert.match(gone.err, /user: no user nobody@internal/);
+    const admin = await hostdeck('user', 'remove', 'admin@internal');
+    assert.equal(admin.code, 1);
+    assert.match(admin.err, /admin@internal cannot be removed/);
+  });
+
+  it('five failures lock the account; root unlocks it', async () => {
+    const wrong = secret('wrong', 'Wrong-guess-000');
+    for (let i = 0; i < 5; i++) assert.equal((await hostdeck('--user', 'ops', '--user-password-file', wrong, 'dc', 'list')).code, 1);
+    const locked = await hostdeck('--user', 'ops', '--user-password-file', secret('ops-login', 'Copper-kettle-58'), 'dc', 'list');
+    assert.match(locked.err, /the account is locked until .* \(hostdeck user unlock ops@internal\)/);
+    assert.equal((await hostdeck('user', 'unlock', 'ops')).code, 0);
+    assert.equal((await hostdeck('--user', 'ops', '--user-password-file', secret('ops-login', 'Copper-kettle-58'), 'dc', 'list')).code, 0);
+  });
+});
