@@ -193,6 +193,18 @@ export const ACTION_CATALOG = [
   // refuses these, and the event says who collected what and where it went.
   ext('host', 'support.bundle', 'Write a support bundle (logs, state and configuration, secrets redacted)'),
   ext('host', 'support.copy', 'Copy a support bundle to a removable disk'),
+  // System settings (the System screen, hostdeck system): each changes the host's own configuration.
+  ext('host', 'system.timezone-set', "Set the host's time zone"),
+  ext('host', 'system.ntp-set', 'Set the NTP servers (chrony)'),
+  ext('host', 'system.ntp-toggle', 'Turn NTP (chronyd) on or off'),
+  ext('host', 'system.time-set', "Set the host's clock by hand (NTP off)"),
+  ext('host', 'system.ssh-set', "Set sshd's port, password login and root login policy"),
+  ext('host', 'system.ssh-service', 'Start, stop, enable or disable sshd'),
+  ext('host', 'system.ssh-key-add', "Add an SSH key to root's authorized_keys"),
+  ext('host', 'system.ssh-key-remove', "Remove an SSH key from root's authorized_keys"),
+  ext('host', 'system.root-password', 'Set the root password'),
+  ext('host', 'system.syslog-set', 'Forward the system log to a remote syslog server (or stop)'),
+  ext('host', 'system.syslog-test', 'Send a test message through the system log'),
   // Users of the internal domain. A login is a read: read-only mode and permissions never stop someone
   // saying who they are; its use case writes its own audit events (each failure, the lock, the success).
   read('user', 'user.list', 'List the users'),

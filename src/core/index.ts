@@ -41,6 +41,7 @@ import type { HistoryUseCases } from './history.ts';
 import type { ReportUseCases } from './reports.ts';
 import type { AlertUseCases } from './alerts.ts';
 import type { NotificationUseCases } from './notifications.ts';
+import type { SystemSettingsUseCases } from './system-settings.ts';
 import type { UserUseCases } from './users.ts';
 import type { PowerUseCases } from './power.ts';
 import { createHostServiceUseCases, type HostServiceUseCases } from './host-service.ts';
@@ -110,6 +111,8 @@ export interface Core {
   readonly alerts: Lazy<AlertUseCases>;
   /** Notification subscriptions (syslog, mail, webhook) and the service's dispatcher of them (loaded on first use). */
   readonly notifications: Lazy<NotificationUseCases>;
+  /** The node's system settings: time zone, NTP, clock, SSH, root password, remote logging (loaded on first use). */
+  readonly system: Lazy<SystemSettingsUseCases>;
   /** The internal domain's users: passwords, lockout, login (loaded on first use). */
   readonly users: Lazy<UserUseCases>;
   /** Reboot or power off this host (its VMs taken down first), restart libvirtd or the host service (loaded on first use). */
@@ -169,6 +172,7 @@ export function createCore(infra: Services, principal: Principal): Core {
     reports: lazyUseCases(() => import('./reports.ts').then((m) => m.createReportUseCases(ctx))),
     alerts: lazyUseCases(() => import('./alerts.ts').then((m) => m.createAlertUseCases(ctx))),
     notifications: lazyUseCases(() => import('./notifications.ts').then((m) => m.createNotificationUseCases(ctx))),
+    system: lazyUseCases(() => import('./system-settings.ts').then((m) => m.createSystemSettingsUseCases(ctx))),
     users: lazyUseCases(() => import('./users.ts').then((m) => m.createUserUseCases(ctx))),
     power: lazyUseCases(() => import('./power.ts').then((m) => m.createPowerUseCases(ctx, { vms, manager: loadManager }))),
   };

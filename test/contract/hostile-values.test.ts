@@ -76,7 +76,8 @@ describe('hostile values in every string option and positional of every command 
     },
     commandOptions: { 'pool create': { size: '2', template: 'tiny' }, 'pool edit': { prestarted: '0' }, 'notify add': { channel: 'syslog', target: 'udp://127.0.0.1:9', source: 'vm', 'min-severity': 'warning' },
       // Built-in reports: a range, the whole host, a file format, and a new file in this test's directory.
-      'report run': { from: '7d', to: 'now', scope: 'host', format: 'csv', output: join(dir, 'report.csv') } },
+      'report run': { from: '7d', to: 'now', scope: 'host', format: 'csv', output: join(dir, 'report.csv') },
+      'system ssh-set': { port: '2222', 'password-login': 'off', 'root-login': 'no' } },
     positionals: {
       'vm create': { NAME: 'hd-hostile-new' },
       vm: { NAME: 'hd-test-ctr-off', 'NEW-NAME': 'hd-hostile-copy', SNAPSHOT: 'snap1' },
@@ -91,6 +92,10 @@ describe('hostile values in every string option and positional of every command 
       'alert threshold': { NAME: 'host.cpu' },
       // Built-in reports: one that runs on an empty history.
       'report run': { NAME: 'events' },
+      // System settings: a zone, an NTP server, a time, a key line, a fingerprint and a syslog target that pass their rules.
+      'system timezone-set': { ZONE: 'UTC' }, 'system ntp-set': { 'SERVER...': '192.0.2.5' }, 'system ntp': { 'on|off': 'on' }, 'system time-set': { TIME: '2026-01-01 00:00' },
+      'system ssh-service': { 'start|stop|enable|disable': 'start' }, 'system ssh-key-add': { KEY: readFileSync(new URL('../fixtures/ssh-keys/ed25519.pub', import.meta.url), 'utf8').trim() },
+      'system ssh-key-remove': { FINGERPRINT: 'SHA256:9A5W5p5mOKg70OKI+1/SMtqb8hcKPCqsBxPMxFl+KxY' }, 'system syslog-set': { TARGET: 'udp://192.0.2.7' },
       'net bond': { NAME: 'bond9' }, 'net bridge': { NAME: 'br9' }, 'net vlan': { NAME: 'eth0.9' }, 'net hostname': { NAME: 'node1.example.com' },
       '*': { ID: '1', NAME: 'plain1', DC: 'Default', CLUSTER: 'Default', DOMAIN: 'dom1', VOLUME: 'vol1', FILE: join(dir, 'upload.img'), CONNECTION: 'conn1', TEMPLATE: 'Blank', TYPE: 'localfs', IFACE: 'eth0', MTU: '1500', UUID: 'dom1' },
     },
