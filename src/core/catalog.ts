@@ -7,7 +7,7 @@
 export type ObjectKind =
   | 'vm' | 'snapshot' | 'network' | 'interface' | 'storage-connection' | 'storage-domain'
   | 'storage-volume' | 'pool' | 'engine' | 'host' | 'event' | 'data-center' | 'cluster' | 'template'
-  | 'logical-network' | 'vnic-profile' | 'vm-pool' | 'notification' | 'user';
+  | 'logical-network' | 'vnic-profile' | 'vm-pool' | 'notification' | 'user' | 'role' | 'permission';
 
 /**
  * Where a mutating action's effect lands:
@@ -34,7 +34,7 @@ const SOURCE: Record<ObjectKind, ActionDef['source']> = {
   vm: 'vm', snapshot: 'vm', pool: 'storage', network: 'network', interface: 'network', 'storage-connection': 'storage',
   'storage-domain': 'storage', 'storage-volume': 'storage', engine: 'engine', host: 'host', event: 'event',
   'data-center': 'engine', cluster: 'engine', template: 'vm', 'logical-network': 'network', 'vnic-profile': 'network', 'vm-pool': 'vm',
-  notification: 'event', user: 'host',
+  notification: 'event', user: 'host', role: 'engine', permission: 'engine',
 };
 const def = (object: ObjectKind, id: string, summary: string, mutates: boolean, effect?: Effect): ActionDef =>
   ({ id, object, source: SOURCE[object], mutates, summary, ...(effect ? { effect } : {}) });
@@ -214,6 +214,15 @@ export const ACTION_CATALOG = [
   db('user', 'user.password', "Change or reset a user's password"),
   db('user', 'user.unlock', 'Unlock a user locked after failed logins'),
   read('user', 'user.login', 'Log in as a user with a password'),
+  // Roles and permissions (oVirt's): who may take which action on which object.
+  read('role', 'role.list', 'List the roles (built-in and custom) and their permits'),
+  db('role', 'role.copy', 'Copy a role into a new custom role'),
+  db('role', 'role.edit', "Change a custom role's permits, type or description"),
+  db('role', 'role.remove', 'Remove a custom role no permission uses'),
+  read('permission', 'permission.list', 'List the permissions (on an object, of a user)'),
+  db('permission', 'permission.add', 'Give a user or group a role on an object'),
+  db('permission', 'permission.remove', 'Remove a permission'),
+  read('permission', 'permission.check', 'Say whether a user may take an action on an object, and through which permission'),
 ] as const satisfies readonly ActionDef[];
 
 export type ActionId = (typeof ACTION_CATALOG)[number]['id'];

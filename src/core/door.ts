@@ -1,10 +1,11 @@
 // The one door every mutating action goes through: the policy decides, the
 // action runs, its event is written (who, through which front end, what, on
 // which object, the result). A refusal is an event too.
-import { ForbiddenError } from '../domain/errors.ts';
+import { ForbiddenError, PermissionDeniedError } from '../domain/errors.ts';
 import type { ActionScope, EventLog, Severity } from '../manager/events.ts';
 import { actionDef, type ActionDef, type ActionId } from './catalog.ts';
-import { refusal, type PolicyState } from './policy.ts';
+import type { AccessAnswer } from './access.ts';
+import { isChecked, refusal, type PolicyState } from './policy.ts';
 import type { Principal } from './principal.ts';
 
 export interface ObjectRef {
@@ -42,13 +43,19 @@ export function createDoor(principal: Principal, events: EventLog, state: Policy
     act(id, object, req, fn) {
       const def: ActionDef = actionDef(id);
       const meta = { source: def.source, objectType: req.objectType ?? def.object, objectId: object.id, message: req.message, user: principal.user, channel: principal.channel, ...(req.correlationId ? { correlationId: req.correlationId } : {}), ...(req.severity ? { severity: req.severity } : {}) };
-      const reason = refusal(principal, def, state);
-      if (reason) {
-        events.record({ ...meta, message: `${req.message} refused: ${reason}`, result: 'failure', severity: 'warning' });
-        return Promise.reject(new ForbiddenError(`${req.message}: ${reason}`));
-      }
-      if (!def.mutates) return Promise.resolve().then(() => fn({ correlationId: '', commit: () => { throw new Error(`${id} reads; it commits nothing`); } }));
-      return def.effect === 'db' ? events.change(meta, fn) : events.action(meta, fn);
+      const decide = (access?: AccessAnswer) => {
+        const reason = refusal(principal, def, state, access);
+        if (reason) {
+          events.record({ ...meta, message: `${req.message} refused: ${reason}`, result: 'failure', severity: 'warning' });
+          const message = `${req.message}: ${reason}`;
+          return Promise.reject(access && !access.allowed && reason === access.reason ? new PermissionDeniedError(message, access.permit) : new ForbiddenError(message));
+        }
+        if (!def.mutates) return Promise.resolve().then(() => fn({ correlationId: '', commit: () => { throw new Error(`${id} reads; it commits nothing`); } }));
+        return def.effect === 'db' ? events.change(meta, fn) : events.action(meta, fn);
+      };
+      // Only an identity that logged in has its permissions looked up (root and hostdeck's own work are never refused by them).
+      const access = state.access;
+      return access && isChecked(principal) ? access.check(principal, def, object.id).then(decide) : decide();
     },
   };
 }

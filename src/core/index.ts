@@ -41,8 +41,10 @@ import type { HistoryUseCases } from './history.ts';
 import type { ReportUseCases } from './reports.ts';
 import type { AlertUseCases } from './alerts.ts';
 import type { NotificationUseCases } from './notifications.ts';
-import type { SystemSettingsUseCases } from './system-settings.ts';
 import type { UserUseCases } from './users.ts';
+import type { PermissionUseCases } from './permissions.ts';
+import type { Access } from './access.ts';
+import type { SystemSettingsUseCases } from './system-settings.ts';
 import type { PowerUseCases } from './power.ts';
 import { createHostServiceUseCases, type HostServiceUseCases } from './host-service.ts';
 
@@ -111,16 +113,24 @@ export interface Core {
   readonly alerts: Lazy<AlertUseCases>;
   /** Notification subscriptions (syslog, mail, webhook) and the service's dispatcher of them (loaded on first use). */
   readonly notifications: Lazy<NotificationUseCases>;
-  /** The node's system settings: time zone, NTP, clock, SSH, root password, remote logging (loaded on first use). */
-  readonly system: Lazy<SystemSettingsUseCases>;
   /** The internal domain's users: passwords, lockout, login (loaded on first use). */
   readonly users: Lazy<UserUseCases>;
+  /** Roles and permissions: who may take which action on which object (loaded on first use). */
+  readonly permissions: Lazy<PermissionUseCases>;
+  /** The node's system settings: time zone, NTP, clock, SSH, root password, remote logging (loaded on first use). */
+  readonly system: Lazy<SystemSettingsUseCases>;
   /** Reboot or power off this host (its VMs taken down first), restart libvirtd or the host service (loaded on first use). */
   readonly power: Lazy<PowerUseCases>;
 }
 
 export function createCore(infra: Services, principal: Principal): Core {
-  const door = createDoor(principal, infra.events, { readOnly: infra.config.readOnly, engineLock: vmLockReader(infra) });
+  // Permissions are looked up only for an identity that logged in; the module loads then.
+  let access: Promise<Access> | undefined;
+  const loadAccess = () => (access ??= import('./access.ts').then((m) => m.accessOf(infra)));
+  const door = createDoor(principal, infra.events, {
+    readOnly: infra.config.readOnly, engineLock: vmLockReader(infra),
+    access: { check: async (...a) => (await loadAccess()).check(...a), chain: async (...a) => (await loadAccess()).chain(...a) },
+  });
   const ctx: CoreContext = { infra, door };
   const vms = createVmUseCases(ctx);
   let storageConnections: Promise<StorageConnectionUseCases> | undefined;
@@ -172,8 +182,9 @@ export function createCore(infra: Services, principal: Principal): Core {
     reports: lazyUseCases(() => import('./reports.ts').then((m) => m.createReportUseCases(ctx))),
     alerts: lazyUseCases(() => import('./alerts.ts').then((m) => m.createAlertUseCases(ctx))),
     notifications: lazyUseCases(() => import('./notifications.ts').then((m) => m.createNotificationUseCases(ctx))),
-    system: lazyUseCases(() => import('./system-settings.ts').then((m) => m.createSystemSettingsUseCases(ctx))),
     users: lazyUseCases(() => import('./users.ts').then((m) => m.createUserUseCases(ctx))),
+    permissions: lazyUseCases(() => import('./permissions.ts').then((m) => m.createPermissionUseCases(ctx))),
+    system: lazyUseCases(() => import('./system-settings.ts').then((m) => m.createSystemSettingsUseCases(ctx))),
     power: lazyUseCases(() => import('./power.ts').then((m) => m.createPowerUseCases(ctx, { vms, manager: loadManager }))),
   };
 }

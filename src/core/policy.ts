@@ -1,6 +1,7 @@
 // The one decision whether a principal may take an action now. The console
 // shows the reason on a disabled key, the CLI and the API refuse with it: all
 // three ask this function, through the door.
+import type { Access, AccessAnswer } from './access.ts';
 import type { ActionDef } from './catalog.ts';
 import type { Principal } from './principal.ts';
 
@@ -13,12 +14,25 @@ export interface PolicyState {
    * (another process may register), so a cached answer must know when to read again.
    */
   engineLock: () => string | undefined;
+  /** The permissions of identities that logged in (access.ts); without it, nobody is refused for want of a permit. */
+  access?: Access;
 }
 
-/** Why `principal` may not take `action`, or undefined when it may. */
-export function refusal(_principal: Principal, action: ActionDef, state: PolicyState): string | undefined {
-  if (!action.mutates) return undefined;
-  if (state.readOnly) return 'read-only mode: hostdeck was started with --read-only (or HOSTDECK_READ_ONLY=1)';
-  if (action.engineOwned) return state.engineLock();
-  return undefined;
+/**
+ * Whether the permissions of this principal are checked at all: hostdeck's
+ * own work never is, nor root on the host's own console and CLI (no identity:
+ * admin@internal, SuperUser on system from the first start).
+ */
+export const isChecked = (p: Principal): boolean => p.channel !== 'system' && p.identity !== undefined;
+
+/**
+ * Why `principal` may not take `action`, or undefined when it may: read-only
+ * mode and the engine lock first (they refuse everyone), then the principal's
+ * permissions on the object, when the door asked them (`access`).
+ */
+export function refusal(_principal: Principal, action: ActionDef, state: PolicyState, access?: AccessAnswer): string | undefined {
+  if (action.mutates && state.readOnly) return 'read-only mode: hostdeck was started with --read-only (or HOSTDECK_READ_ONLY=1)';
+  const locked = action.mutates && action.engineOwned ? state.engineLock() : undefined;
+  if (locked) return locked;
+  return access && !access.allowed ? access.reason : undefined;
 }

@@ -82,3 +82,11 @@ export class ForbiddenError extends CoreError {
     this.name = 'ForbiddenError';
   }
 }
+
+/** The identity holds no role granting the permit the action needs on its object (or above it). */
+export class PermissionDeniedError extends ForbiddenError {
+  constructor(message: string, readonly permit: string | undefined) {
+    super(message);
+    this.name = 'PermissionDeniedError';
+  }
+}

@@ -19,6 +19,7 @@ import { historyViews0015 } from './0015-history-views.ts';
 import { alerts0016 } from './0016-alerts.ts';
 import { notifications0017 } from './0017-notifications.ts';
 import { historyNics0018 } from './0018-history-nics.ts';
+import { permissions0020 } from './0020-permissions.ts';
 import { users0021 } from './0021-users.ts';
 
 export interface Migration {
@@ -26,4 +27,4 @@ export interface Migration {
   up: (db: Db) => void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [core0001, network0002, storageConnections0003, storageDomains0004, eventAttempts0005, storageConnectionErrorTime0006, managerModel0007, templates0008, pools0009, logicalNetworks0010, hostNetworks0011, customProperties0012, history0013, reportViews0014, historyViews0015, alerts0016, notifications0017, historyNics0018, users0021];
+export const MIGRATIONS: readonly Migration[] = [core0001, network0002, storageConnections0003, storageDomains0004, eventAttempts0005, storageConnectionErrorTime0006, managerModel0007, templates0008, pools0009, logicalNetworks0010, hostNetworks0011, customProperties0012, history0013, reportViews0014, historyViews0015, alerts0016, notifications0017, historyNics0018, permissions0020, users0021];
