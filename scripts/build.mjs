@@ -85,7 +85,7 @@ const lazyEmojiRegex = {
 // (an event's correlation id, a temporary file's name, a certificate check).
 // hostdeck's own modules get these names as wrappers that load node:crypto
 // on their first call; an import of a name not listed here fails the build.
-const CRYPTO_FUNCTIONS = ['createCipheriv', 'createDecipheriv', 'createHash', 'randomBytes', 'randomUUID'];
+const CRYPTO_FUNCTIONS = ['createCipheriv', 'createDecipheriv', 'createHash', 'randomBytes', 'randomUUID', 'scrypt', 'timingSafeEqual'];
 const CRYPTO_CLASSES = ['X509Certificate'];
 const lazyCrypto = {
   name: 'lazy-crypto',

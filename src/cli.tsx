@@ -225,7 +225,7 @@ async function principalFor(services: Services, options: Record<string, unknown>
   const password = await readPassword({
     file: options['user-password-file'], stdin: options['user-password-stdin'], interactive: Boolean(process.stdin.isTTY),
     names: { file: '--user-password-file', stdin: '--user-password-stdin' },
-  }, `${as}'s password`, false);
+  }, `the password of ${as}`, false);
   const identity = await createCore(services, { user: osUser, channel }).users.login(as, password);
   return { user: identity, channel, identity };
 }

@@ -48,18 +48,22 @@ describe('hostdeck user and --user', () => {
     assert.match(ok.out, /Password of admin@internal set\./);
   });
 
+  /** The login events of an identity, oldest first. */
+  const logins = async (identity: string) => (JSON.parse((await hostdeck('events', 'list', '--json')).out) as { message: string }[])
+    .filter((e) => e.message === `Logged in as ${identity}`).length;
+
   it('--user logs in before the command runs, and the command\'s events name that identity', async () => {
     const added = await hostdeck('user', 'add', 'ops', '--password-file', secret('ops', 'Copper-kettle-58'));
     assert.equal(added.code, 0, added.err);
-    const asOps = await hostdeck('--user', 'ops@internal', '--user-password-file', secret('ops-login', 'Copper-kettle-58'), 'dc', 'create', '--name', 'made-by-ops');
-    assert.equal(asOps.code, 0, asOps.err);
+    const asAdmin = await hostdeck('--user', 'admin@internal', '--user-password-file', secret('admin-login', 'Lantern-river-19'), 'dc', 'create', '--name', 'made-by-admin');
+    assert.equal(asAdmin.code, 0, asAdmin.err);
     const events = JSON.parse((await hostdeck('events', 'list', '--json')).out) as { user: string; message: string }[];
-    assert.equal(events.find((e) => /made-by-ops/.test(e.message))?.user, 'ops@internal');
-    assert.ok(events.some((e) => e.message === 'Logged in as ops@internal'));
+    assert.equal(events.find((e) => /made-by-admin/.test(e.message))?.user, 'admin@internal');
+    assert.equal(await logins('admin@internal'), 1);
   });
 
   it('a password on standard input logs in; a wrong one is refused (exit 1) and nothing runs', async () => {
-    const ok = await withStdin('Copper-kettle-58\n', '--user', 'ops', '--user-password-stdin', 'user', 'show', 'ops');
+    const ok = await withStdin('Lantern-river-19\n', '--user', 'admin', '--user-password-stdin', 'user', 'show', 'admin');
     assert.equal(ok.code, 0, ok.err);
     assert.match(ok.out, /last login +\d{4}-/);
     const bad = await withStdin('not-the-password\n', '--user', 'ops', '--user-password-stdin', 'dc', 'create', '--name', 'never');
@@ -71,7 +75,7 @@ describe('hostdeck user and --user', () => {
   it('without a terminal or a password source, --user says where the password can come from; bad names and misplaced options exit 2', async () => {
     const none = await withStdin('', '--user', 'ops', 'dc', 'list');
     assert.equal(none.code, 2);
-    assert.match(none.err, /--user-password-file: ops's password is needed; give it with --user-password-file FILE or --user-password-stdin \(no terminal to ask on\)/);
+    assert.match(none.err, /--user-password-file: the password of ops is needed; give it with --user-password-file FILE or --user-password-stdin \(no terminal to ask on\)/);
     const stray = await hostdeck('--user-password-file', secret('stray', 'x'), 'dc', 'list');
     assert.equal(stray.code, 2);
     assert.match(stray.err, /--user-password-file: only goes with --user NAME@DOMAIN/);
@@ -92,6 +96,10 @@ describe('hostdeck user and --user', () => {
     const locked = await hostdeck('--user', 'ops', '--user-password-file', secret('ops-login', 'Copper-kettle-58'), 'dc', 'list');
     assert.match(locked.err, /the account is locked until .* \(hostdeck user unlock ops@internal\)/);
     assert.equal((await hostdeck('user', 'unlock', 'ops')).code, 0);
-    assert.equal((await hostdeck('--user', 'ops', '--user-password-file', secret('ops-login', 'Copper-kettle-58'), 'dc', 'list')).code, 0);
+    // Unlocked, the right password logs ops in (what ops may then do is its permissions' business).
+    const before = await logins('ops@internal');
+    const again = await hostdeck('--user', 'ops', '--user-password-file', secret('ops-login', 'Copper-kettle-58'), 'dc', 'list');
+    assert.doesNotMatch(again.err, /refused/);
+    assert.equal(await logins('ops@internal'), before + 1);
   });
 });
