@@ -26,6 +26,7 @@ import { hostNetworksScreen } from './host-networks/index.ts';
 import { builtinReportsScreen, reportSqlScreen } from './reports/index.ts';
 import { notificationsScreen } from './notifications/index.ts';
 import { alertThresholdsScreen } from './alert-thresholds/index.ts';
+import { systemScreen } from './system/index.ts';
 
 export const SCREENS: ScreenDef[] = [
   dashboardScreen,
@@ -54,6 +55,7 @@ export const SCREENS: ScreenDef[] = [
   reportSqlScreen,
   notificationsScreen,
   alertThresholdsScreen,
+  systemScreen,
 ];
 
 export const ACTIONS: PaletteAction[] = [];
