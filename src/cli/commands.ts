@@ -25,6 +25,7 @@ import { reportCommands } from './report.ts';
 import { notifyCommands } from './notify.ts';
 import { alertCommands } from './alert.ts';
 import { userCommands } from './user.ts';
+import { permissionCommands } from './permission.ts';
 import { systemCommands } from './system.ts';
 
-export const COMMANDS: readonly Command[] = [...hostCommands, ...hostPowerCommands, ...managerCommands, ...customPropertyCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...vmDeviceCommands, ...templateCommands, ...poolCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands, ...logicalNetworkCommands, ...hostNetworkCommands, ...supportCommands, ...logCommands, ...hookCommands, ...diagnoseCommands, ...serviceCommands, ...reportCommands, ...alertCommands, ...notifyCommands, ...userCommands, ...systemCommands];
+export const COMMANDS: readonly Command[] = [...hostCommands, ...hostPowerCommands, ...managerCommands, ...customPropertyCommands, ...eventCommands, ...engineCommands, ...topCommands, ...lifecycleCommands, ...vmDeviceCommands, ...templateCommands, ...poolCommands, ...storageDomainCommands, ...storageConnectionCommands, ...netCommands, ...logicalNetworkCommands, ...hostNetworkCommands, ...supportCommands, ...logCommands, ...hookCommands, ...diagnoseCommands, ...serviceCommands, ...reportCommands, ...alertCommands, ...notifyCommands, ...userCommands, ...permissionCommands, ...systemCommands];

@@ -67,7 +67,7 @@ export interface Command {
 }
 
 /** What the exit status says (the mapping from errors: src/cli/errors.ts). */
-export const EXIT_STATUS_HELP = 'Exit status: 0 on success, 1 when the action could not be done (wrong state, refused, failed), 2 for invalid input (a value that breaks a rule, or names an object that does not exist).';
+export const EXIT_STATUS_HELP = 'Exit status: 0 on success, 1 when the action could not be done (wrong state, refused, failed), 2 for invalid input (a value that breaks a rule, or names an object that does not exist), 4 when permission is denied (the identity given by --user holds no role granting the permit the action needs there; the message names the permit).';
 
 /**
  * Error shown on stderr with exit code `code`. Its lines are hostdeck's own

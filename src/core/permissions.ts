@@ -123,14 +123,15 @@ export function createPermissionUseCases(ctx: CoreContext): PermissionUseCases {
     const problem = roleNameProblem(field, name);
     if (problem) fail([problem]);
     const r = views().find((v) => v.name.toLowerCase() === name!.toLowerCase());
-    if (!r) throw new NotFoundError(`${field}: no role ${quoted(name!)} (hostdeck role list)`);
-    return r;
+    // A name typed as input: a role that does not exist is a value that breaks the rule, named by its field.
+    if (!r) fail([{ field, message: `${field}: no role ${quoted(name!)} (hostdeck role list)` }]);
+    return r!;
   };
   const resolve = async (raw: string | undefined, field = 'object'): Promise<PermissionObject[]> => {
     const ref = parseObjectRef(raw, field);
     const chain = await access.chain(ref.kind, ref.key);
-    if (!chain) throw new NotFoundError(`${field}: no ${objectLabel({ kind: ref.kind, name: ref.key })} (${ref.kind === 'host' ? 'this host is host:host' : 'it must exist before it is given permissions'})`);
-    return chain;
+    if (!chain) fail([{ field, message: `${field}: no ${objectLabel({ kind: ref.kind, name: ref.key })} (${ref.kind === 'host' ? 'this host is host:host' : 'it must exist before it is given permissions'})` }]);
+    return chain!;
   };
   const refOf = (o: PermissionObject) => `${o.kind}:${o.kind === 'system' ? 'system' : o.name}`;
   const view = (p: PermissionRow, inherited?: boolean): PermissionView => ({
@@ -209,7 +210,7 @@ export function createPermissionUseCases(ctx: CoreContext): PermissionUseCases {
 
     add: async (input) => {
       const errors: FieldError[] = [];
-      if ((input.user === undefined) === (input.group === undefined)) errors.push({ field: 'user', message: 'user: give either a user or a group (--user NAME@DOMAIN or --group NAME@DOMAIN), not both' });
+      if ((input.user === undefined) === (input.group === undefined)) errors.push({ field: 'user', message: 'user: give either a user or a group (--user NAME@DOMAIN or --group NAME@DOMAIN), one of them' });
       const principalType: PrincipalType = input.group !== undefined ? 'group' : 'user';
       const rawPrincipal = input.group ?? input.user;
       let principal = '';

@@ -77,7 +77,12 @@ describe('hostile values in every string option and positional of every command 
     commandOptions: { 'pool create': { size: '2', template: 'tiny' }, 'pool edit': { prestarted: '0' }, 'notify add': { channel: 'syslog', target: 'udp://127.0.0.1:9', source: 'vm', 'min-severity': 'warning' },
       // Built-in reports: a range, the whole host, a file format, and a new file in this test's directory.
       'report run': { from: '7d', to: 'now', scope: 'host', format: 'csv', output: join(dir, 'report.csv') },
-      'system ssh-set': { port: '2222', 'password-login': 'off', 'root-login': 'no' } },
+      'system ssh-set': { port: '2222', 'password-login': 'off', 'root-login': 'no' },
+      // Roles and permissions: a new role's name, permits that exist, a user, a role and an object that exist, a catalog action.
+      'role copy': { name: 'Copied1', type: 'user' }, 'role edit': { add: 'RUN_VM', remove: 'STOP_VM', type: 'user' },
+      'permission list': { object: 'cluster:Default', for: 'bob@internal', group: 'ops@internal' },
+      'permission add': { for: 'bob@internal', role: 'UserRole', object: 'cluster:Default' },
+      'permission check': { for: 'bob@internal', action: 'vm.start', object: 'cluster:Default' } },
     positionals: {
       'vm create': { NAME: 'hd-hostile-new' },
       vm: { NAME: 'hd-test-ctr-off', 'NEW-NAME': 'hd-hostile-copy', SNAPSHOT: 'snap1' },
@@ -96,6 +101,8 @@ describe('hostile values in every string option and positional of every command 
       'system timezone-set': { ZONE: 'UTC' }, 'system ntp-set': { 'SERVER...': '192.0.2.5' }, 'system ntp': { 'on|off': 'on' }, 'system time-set': { TIME: '2026-01-01 00:00' },
       'system ssh-service': { 'start|stop|enable|disable': 'start' }, 'system ssh-key-add': { KEY: readFileSync(new URL('../fixtures/ssh-keys/ed25519.pub', import.meta.url), 'utf8').trim() },
       'system ssh-key-remove': { FINGERPRINT: 'SHA256:9A5W5p5mOKg70OKI+1/SMtqb8hcKPCqsBxPMxFl+KxY' }, 'system syslog-set': { TARGET: 'udp://192.0.2.7' },
+      // Roles: a custom role seeded below (built-in ones are read-only), a built-in one to copy; permission 2 is seeded below.
+      role: { ROLE: 'Operator1' }, 'role copy': { ROLE: 'UserRole' }, permission: { ID: '2' },
       'net bond': { NAME: 'bond9' }, 'net bridge': { NAME: 'br9' }, 'net vlan': { NAME: 'eth0.9' }, 'net hostname': { NAME: 'node1.example.com' },
       '*': { ID: '1', NAME: 'plain1', DC: 'Default', CLUSTER: 'Default', DOMAIN: 'dom1', VOLUME: 'vol1', FILE: join(dir, 'upload.img'), CONNECTION: 'conn1', TEMPLATE: 'Blank', TYPE: 'localfs', IFACE: 'eth0', MTU: '1500', UUID: 'dom1' },
     },
@@ -136,6 +143,10 @@ describe('hostile values in every string option and positional of every command 
     db.prepare(`INSERT INTO vm_pools (id, name, template_id, size, type, status, created_at) VALUES ('pool-plain1', 'plain1', ?, 1, 'automatic', 'ready', '2026-01-01')`).run(tplId);
     // Default allows the custom property note (any value): vm property set|unset get as far as the VM's values.
     db.prepare("INSERT INTO cluster_vm_properties (cluster_id, name, regex) SELECT id, 'note', '.*' FROM clusters WHERE name = 'Default'").run();
+    // A custom role to edit or remove, and a second permission to remove (the first, admin@internal's SuperUser on system, is the last one).
+    db.prepare("INSERT INTO custom_roles (name, type, description, created_at) VALUES ('Operator1', 'user', '', '2026-01-01')").run();
+    db.prepare("INSERT INTO custom_role_permits (role, permit) VALUES ('Operator1', 'RUN_VM'), ('Operator1', 'STOP_VM')").run();
+    db.prepare("INSERT INTO permissions (id, principal_type, principal, role, object_kind, object_id, object_name, created_at) VALUES (2, 'user', 'bob@internal', 'UserRole', 'system', 'system', 'system', '2026-01-01')").run();
     db.close();
     undo = [
       observe((r) => { if (r.exitCode === undefined) calls.push(r); }),
