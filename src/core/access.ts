@@ -137,6 +137,8 @@ export function createAccess(deps: AccessDeps): Access {
       if (!isChecked(principal) || action.id === 'user.login') return { allowed: true, ...(permit ? { permit } : {}) };
       const who = principalsOf(principal);
       const identity = who[0]!.name;
+      // One's own password and one's own account are one's own (oVirt's EDIT_PROFILE, which every login has).
+      if (typeof object === 'string' && object === identity && (action.id === 'user.password' || action.id === 'user.show')) return { allowed: true, ...(permit ? { permit } : {}) };
       const repo = permissionRepo(deps.db());
       const target = typeof object === 'string' ? permissionTarget(action.object, object) : { kind: object[0]!.kind, key: object[0]!.name };
       if (target === 'any' && !permit) {

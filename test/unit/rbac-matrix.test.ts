@@ -156,3 +156,17 @@ describe('RBAC matrix: built-in roles x mutating actions x inheritance levels', 
     await door.forPrincipal({ user: 'hostdeck', channel: 'system', identity: USER }).act('pool.maintain', { id: 'p1' }, { message: 'maintain' }, () => undefined);
   });
 });
+
+describe('one\'s own account', () => {
+  test('a user with no role anywhere may change their own password and see their own account, not another\'s', async () => {
+    const s = testServices({ channel: 'cli' });
+    try {
+      const door = createDoor({ user: 'amy', channel: 'cli', identity: 'amy@internal' }, s.events, { readOnly: false, engineLock: () => undefined, access: accessOf(s) });
+      await door.act('user.password', { id: 'amy@internal' }, { message: 'Change the password of amy@internal' }, () => undefined);
+      await door.act('user.show', { id: 'amy@internal' }, { message: 'Show user amy@internal' }, () => undefined);
+      await assert.rejects(door.act('user.password', { id: 'admin@internal' }, { message: 'Reset the password of admin@internal' }, () => undefined), /needs permit MANIPULATE_USERS on system/);
+    } finally {
+      await s.cleanup();
+    }
+  });
+});
