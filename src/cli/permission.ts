@@ -19,6 +19,13 @@ const OBJECT_DESCRIPTION = 'The object: system, or KIND:NAME with KIND data-cent
 const message = (e: FieldError) => (e.field === 'role' ? e.message.replace(/^role: /, `${ROLE}: `) : e.field === 'id' ? e.message.replace(/^id: /, 'ID: ')
   : e.field === 'user' ? e.message.replace(/^user: /, '--for: ').replace(/--user NAME@DOMAIN/g, '--for NAME@DOMAIN') : `--${e.message}`);
 const withRoleOption = (e: FieldError) => (e.field === 'role' ? `--${e.message}` : message(e));
+/** The ROLE argument, alone on the line. */
+const roleArg = (ctx: CommandContext) => {
+  const name = positional(ctx, 0, ROLE, roleHint);
+  tooMany(ctx, 1);
+  return name;
+};
+const DESCRIPTION_OPTION = { type: 'string', description: 'Free text, one line, at most 200 characters', value: 'TEXT', allowEmpty: true } as const;
 const list = (ctx: CommandContext, k: string) => {
   const v = str(ctx, k);
   return v === undefined ? undefined : v.split(',');
@@ -57,8 +64,7 @@ export const permissionCommands: Command[] = [
   {
     noun: 'role', verb: 'show', usage: ROLE, summary: "A role's type and its permits (oVirt's action groups)",
     async run(ctx) {
-      const name = positional(ctx, 0, ROLE, roleHint);
-      tooMany(ctx, 1);
+      const name = roleArg(ctx);
       return showRole(ctx, await guard(() => ctx.core.permissions.role(name), message));
     },
   },
@@ -67,11 +73,10 @@ export const permissionCommands: Command[] = [
     options: {
       name: { type: 'string', description: "The new role's name: 1-50 letters, digits, _ or -, starting with a letter", value: 'NAME' },
       type: { type: 'string', description: 'admin (administrative) or user (default: the copied role\'s)', value: 'TYPE' },
-      description: { type: 'string', description: 'Free text, one line, at most 200 characters', value: 'TEXT', allowEmpty: true },
+      description: DESCRIPTION_OPTION,
     },
     async run(ctx) {
-      const from = positional(ctx, 0, ROLE, roleHint);
-      tooMany(ctx, 1);
+      const from = roleArg(ctx);
       const r = await guard(() => ctx.core.permissions.copyRole(from, { name: str(ctx, 'name'), type: str(ctx, 'type'), description: str(ctx, 'description') }), message);
       return reply(ctx, r, `Role ${r.name} (${r.type}) copied from ${from} with ${r.permits.length} permits.`);
     },
@@ -82,11 +87,10 @@ export const permissionCommands: Command[] = [
       add: { type: 'string', description: 'Permits to add, comma-separated (e.g. RUN_VM,STOP_VM; hostdeck role show SuperUser lists them all)', value: 'PERMITS' },
       remove: { type: 'string', description: 'Permits to remove, comma-separated', value: 'PERMITS' },
       type: { type: 'string', description: 'admin (administrative) or user', value: 'TYPE' },
-      description: { type: 'string', description: 'Free text, one line, at most 200 characters', value: 'TEXT', allowEmpty: true },
+      description: DESCRIPTION_OPTION,
     },
     async run(ctx) {
-      const name = positional(ctx, 0, ROLE, roleHint);
-      tooMany(ctx, 1);
+      const name = roleArg(ctx);
       const r = await guard(() => ctx.core.permissions.editRole(name, { add: list(ctx, 'add'), remove: list(ctx, 'remove'), type: str(ctx, 'type'), description: str(ctx, 'description') }), message);
       return reply(ctx, r, `Role ${r.name} (${r.type}) now has ${r.permits.length} permits.`);
     },
@@ -94,8 +98,7 @@ export const permissionCommands: Command[] = [
   {
     noun: 'role', verb: 'remove', usage: ROLE, summary: 'Remove a custom role (refused while a permission uses it: it names them)',
     async run(ctx) {
-      const name = positional(ctx, 0, ROLE, roleHint);
-      tooMany(ctx, 1);
+      const name = roleArg(ctx);
       await guard(() => ctx.core.permissions.removeRole(name), message);
       return reply(ctx, { removed: name }, `Role ${name} removed.`);
     },
