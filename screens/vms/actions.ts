@@ -7,6 +7,7 @@ import type { Binding, Shell } from '../../src/app/types.ts';
 import type { ActionId } from '../../src/core/index.ts';
 import { vmCanClone, vmCanDelete, vmCanEdit, vmCanOpenConsole, vmCanPause, vmCanPowerOff, vmCanReboot, vmCanRestore, vmCanResume, vmCanSave, vmCanShutdown, vmCanStart, vmCanAutostart, type Availability, type VmLike } from '../../src/domain/vm.ts';
 import { bind } from '../../src/app/keys.ts';
+import { handTerminalOver } from '../../src/app/terminal-handover.ts';
 import { VMS_KEYS as K } from './keys.ts';
 
 /** The ACPI shutdown wait before force off is offered (HOSTDECK_SHUTDOWN_TIMEOUT seconds overrides). */
@@ -14,29 +15,6 @@ export function shutdownTimeoutMs(): number {
   const s = Number(process.env.HOSTDECK_SHUTDOWN_TIMEOUT);
   return Number.isFinite(s) && s > 0 ? s * 1000 : 60_000;
 }
-
-/**
- * The guest's shell asks the terminal for the cursor position; replies that
- * arrive after virsh console has ended ("ESC[12;1R") must not reach the
- * console as keys (the R would be Reboot). Read and drop them briefly
- * before the console takes the terminal back.
- */
-async function drainTerminalReplies(ms = 300): Promise<void> {
-  const stdin = process.stdin;
-  if (!stdin.isTTY) return;
-  // Paused-mode reads only: ink re-attaches its own 'readable' listener when it resumes.
-  stdin.setRawMode(true);
-  try {
-    const until = Date.now() + ms;
-    while (Date.now() < until) {
-      while (stdin.read() !== null) { /* dropped */ }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  } finally {
-    stdin.setRawMode(false);
-  }
-}
-
 
 type Target = VmLike & { name: string; autostart?: boolean };
 
@@ -93,14 +71,7 @@ export function vmActionBindings(vm: Target | undefined, shell: Shell): Binding[
     bind(K.clone, { footer: false, disabledReason: why('vm.clone', vmCanClone(vm)), action: () => shell.push('vm-clone', { name }) }),
     bind(K.delete, { disabledReason: why('vm.delete', vmCanDelete(vm)), action: () => shell.push('vm-delete', { name }) }),
     bind(K.console, { disabledReason: reason(vmCanOpenConsole(vm)), action: async () => {
-      const code = await shell.suspend(async () => {
-        process.stdout.write(`\r\nSerial console of ${name}; Ctrl-] comes back to hostdeck.\r\n`);
-        try {
-          return await vms.console(name);
-        } finally {
-          await drainTerminalReplies();
-        }
-      });
+      const code = await handTerminalOver(shell, `Serial console of ${name}; Ctrl-] comes back to hostdeck.`, () => vms.console(name));
       if (code !== 0) shell.notify('warning', `virsh console ended with code ${code}`);
     } }),
     bind(K.display, { footer: false, action: display }),

@@ -3,6 +3,7 @@
 // Enter open whichever entry happens to be listed first).
 import type { ActionId } from '../core/catalog.ts';
 import type { SelectedObject } from './screen-state.ts';
+import { openHostShell } from './terminal-handover.ts';
 import type { PaletteAction, ScreenDef } from './types.ts';
 
 export type PaletteItem =
@@ -14,6 +15,8 @@ export function shellActions(fx: { switchTheme: () => void; quit: () => void }):
   return [
     { id: 'theme', title: 'Switch colour theme', aliases: ['colors', 'colours', 'dark', 'light', 'contrast'], run: fx.switchTheme },
     { id: 'quit', title: 'Quit hostdeck', aliases: ['q', 'exit'], run: fx.quit },
+    // A root shell can change anything: read-only mode leaves it out, and it is an event.
+    { id: 'shell', title: 'Shell on this host (exit comes back here)', aliases: ['sh', 'bash', 'terminal', 'prompt', 'command line'], action: 'host.shell', dangerous: true, run: openHostShell },
   ];
 }
 

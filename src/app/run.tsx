@@ -9,6 +9,7 @@ import { App, type StartupNotice } from './App.tsx';
 import type { PaletteAction, ScreenDef } from './types.ts';
 import { trace } from '../trace.ts';
 import { firstFrameDrawn } from './first-frame-hooks.ts';
+import { asciiOnly, asciiStream } from '../ui/ascii-terminal.ts';
 
 function logLine(file: string, text: string): boolean {
   try {
@@ -65,7 +66,9 @@ export async function runConsole(core: Core, stores: Stores, screens: readonly S
     <App core={core} stores={stores} screens={screens} actions={actions} initialTheme={config.theme} readOnly={config.readOnly} startupNotices={startupNotices}
       onFirstData={() => { trace('first complete frame'); if (benchFile) { const c = process.cpuUsage(); writeFileSync(benchFile, `${Date.now()} ${Math.round((c.user + c.system) / 1000)}\n`); } firstFrameDrawn(); onFirstFrame?.(); }} />,
     // interactive: a TTY is required above; ink would otherwise turn itself off when CI=true is set.
-    { interactive: true, alternateScreen: true, exitOnCtrlC: false, patchConsole: true, maxFps: 30, incrementalRendering: true },
+    { interactive: true, alternateScreen: true, exitOnCtrlC: false, patchConsole: true, maxFps: 30, incrementalRendering: true,
+      // A serial line or a locale without UTF-8: what ink draws reaches the terminal as ASCII.
+      ...(asciiOnly() ? { stdout: asciiStream(process.stdout) } : {}) },
   );
   trace('first render call done');
   try {

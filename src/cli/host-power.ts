@@ -34,7 +34,37 @@ const powerCommand = (action: PowerAction): Command => ({
   },
 });
 
+const gettyVerb = (verb: 'enable' | 'disable'): Command => ({
+  noun: 'host', verb: `console-getty ${verb}`,
+  summary: verb === 'enable'
+    ? 'Start hostdeck instead of the login prompt on tty1 and ttyS0 (115200, TERM=vt220): a systemd drop-in per getty unit'
+    : 'Give the login prompt back on tty1 and ttyS0: the drop-ins go, and one that was there before comes back',
+  options: { tty: { type: 'string', description: 'The terminals: tty1, ttyS0 or both, comma-separated (default both)', value: 'TTYS' } },
+  async run(ctx) {
+    tooMany(ctx, 0);
+    const r = await guard(() => (verb === 'enable' ? ctx.core.consoleGetty.enable(str(ctx, 'tty')) : ctx.core.consoleGetty.disable(str(ctx, 'tty'))), (e) => optionMessageBy({ tty: ['tty', '--tty'] }, e));
+    if (ctx.json) ctx.out(JSON.stringify(r, null, 2));
+    else {
+      for (const s of r) ctx.out(`${s.tty.padEnd(6)} ${s.enabled ? 'hostdeck' : 'login prompt'} (${s.unit})`);
+      ctx.out('It takes effect when the getty starts again: at the next boot, or systemctl restart on the unit.');
+    }
+    return 0;
+  },
+});
+
 export const hostPowerCommands: Command[] = [
+  gettyVerb('enable'),
+  gettyVerb('disable'),
+  {
+    noun: 'host', verb: 'console-getty status', summary: 'Whether hostdeck replaces the login prompt on tty1 and ttyS0',
+    async run(ctx) {
+      tooMany(ctx, 0);
+      const r = await guard(() => ctx.core.consoleGetty.status());
+      if (ctx.json) ctx.out(JSON.stringify(r, null, 2));
+      else for (const s of r) ctx.out(`${s.tty.padEnd(6)} ${s.enabled ? 'hostdeck' : 'login prompt'} (${s.file})`);
+      return 0;
+    },
+  },
   ...POWER_ACTIONS.map(powerCommand),
   {
     noun: 'host', verb: 'restart', usage: 'SERVICE',

@@ -167,6 +167,10 @@ export const ACTION_CATALOG = [
   ext('host', 'host.reboot', 'Reboot this host (its running VMs shut down or saved first)'),
   ext('host', 'host.poweroff', 'Power this host off (its running VMs shut down or saved first)'),
   ext('host', 'host.service-restart', 'Restart libvirtd or the host service (systemd)'),
+  // Mutating: a shell can change anything on the host; the event says who opened one.
+  ext('host', 'host.shell', 'Open a shell on this host from the console'),
+  ext('host', 'host.console-getty-enable', 'Start hostdeck instead of the login prompt on tty1/ttyS0'),
+  ext('host', 'host.console-getty-disable', 'Give the login prompt back on tty1/ttyS0'),
   read('event', 'event.list', 'List the events'),
   read('notification', 'notification.list', 'List the notification subscriptions and their delivery counts'),
   db('notification', 'notification.add', 'Subscribe a channel (syslog, mail, webhook) to events by source and severity'),

@@ -5,6 +5,7 @@ import { readCpuTemperatures } from '../host/temperatures.ts';
 import type { CpuTemperatures } from '../domain/host-io.ts';
 import type { FsUsage } from '../host/parse.ts';
 import { countByState, type ConnectionStatus, type VirtVersion } from '../virt/types.ts';
+import { runInteractive } from '../exec/runner.ts';
 import type { CoreContext } from './index.ts';
 
 export { managementIp, type CpuTemperatures, type FsUsage, type HostOverview };
@@ -37,6 +38,8 @@ export interface HostUseCases {
   filesystems(): Promise<FsUsage[]>;
   /** The CPU's temperatures where the hardware reports them (hwmon files), else undefined. */
   temperatures(): Promise<CpuTemperatures | undefined>;
+  /** Hand the terminal to a shell ($SHELL when it is an absolute path, else /bin/sh); resolves with its exit code. */
+  shell(): Promise<number>;
 }
 
 export function createHostUseCases(ctx: CoreContext): HostUseCases {
@@ -63,5 +66,9 @@ export function createHostUseCases(ctx: CoreContext): HostUseCases {
     onLibvirtStatus: (fn) => virt().onStatus(fn),
     filesystems: () => filesystems(),
     temperatures: () => readCpuTemperatures(),
+    shell: () => {
+      const sh = process.env.SHELL?.startsWith('/') ? process.env.SHELL : '/bin/sh';
+      return ctx.door.act('host.shell', { id: 'host' }, { message: `Open a shell (${sh})` }, () => runInteractive(sh, []));
+    },
   };
 }

@@ -46,6 +46,7 @@ import type { PermissionUseCases } from './permissions.ts';
 import type { Access } from './access.ts';
 import type { SystemSettingsUseCases } from './system-settings.ts';
 import type { PowerUseCases } from './power.ts';
+import type { ConsoleGettyUseCases } from './console-getty.ts';
 import { createHostServiceUseCases, type HostServiceUseCases } from './host-service.ts';
 
 /** The storage connections as the core offers them: loaded on first use, the mount path at once. */
@@ -121,6 +122,8 @@ export interface Core {
   readonly system: Lazy<SystemSettingsUseCases>;
   /** Reboot or power off this host (its VMs taken down first), restart libvirtd or the host service (loaded on first use). */
   readonly power: Lazy<PowerUseCases>;
+  /** hostdeck instead of the login prompt on tty1 and ttyS0 (systemd drop-ins; loaded on first use). */
+  readonly consoleGetty: Lazy<ConsoleGettyUseCases>;
 }
 
 export function createCore(infra: Services, principal: Principal): Core {
@@ -186,6 +189,7 @@ export function createCore(infra: Services, principal: Principal): Core {
     permissions: lazyUseCases(() => import('./permissions.ts').then((m) => m.createPermissionUseCases(ctx))),
     system: lazyUseCases(() => import('./system-settings.ts').then((m) => m.createSystemSettingsUseCases(ctx))),
     power: lazyUseCases(() => import('./power.ts').then((m) => m.createPowerUseCases(ctx, { vms, manager: loadManager }))),
+    consoleGetty: lazyUseCases(() => import('./console-getty.ts').then((m) => m.createConsoleGettyUseCases(ctx))),
   };
 }
 

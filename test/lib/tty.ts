@@ -49,6 +49,11 @@ export class Terminal {
     return this.tmux(['capture-pane', '-p', '-t', this.name]);
   }
 
+  /** The visible screen with its colours and attributes as SGR escape sequences. */
+  screenWithAttributes(): string {
+    return this.tmux(['capture-pane', '-p', '-e', '-t', this.name]);
+  }
+
   /** The scrollback and the visible screen (what the operator can scroll up to). */
   history(): string {
     return this.tmux(['capture-pane', '-p', '-S', '-', '-t', this.name]);
