@@ -100,6 +100,30 @@ describe('hostdeck role and permission', () => {
     assert.match((await hostdeck('permission', 'list')).out, /^1 +user admin@internal +SuperUser +system$/m);
   });
 
+  it('a sample of the RBAC matrix through the CLI: each role on the Default cluster, changes at the VM, cluster and data center: exit 0 or 4 as the role data says', async () => {
+    const { builtinRole } = await import('../../src/domain/roles.ts');
+    const changes: [string[], string][] = [
+      [['vm', 'edit', 'test', '--description', 'sample'], 'EDIT_VM_PROPERTIES'],
+      [['cluster', 'edit', 'Default', '--description', 'sample'], 'EDIT_CLUSTER_CONFIGURATION'],
+      [['dc', 'edit', 'Default', '--description', 'sample'], 'EDIT_STORAGE_POOL_CONFIGURATION'],
+    ];
+    let cells = 0;
+    for (const role of ['UserRole', 'UserVmManager', 'ClusterAdmin', 'DataCenterAdmin', 'ReadOnlyAdmin']) {
+      const add = await hostdeck('permission', 'add', '--for', 'bob', '--role', role, '--object', 'cluster:Default', '--json');
+      assert.equal(add.code, 0, add.err);
+      for (const [argv, permit] of changes) {
+        const r = await asBob(...argv);
+        // The cluster is below the data center: a permission on the cluster never reaches it.
+        const expected = builtinRole(role)!.permits.includes(permit as never) && argv[0] !== 'dc' ? 0 : 4;
+        assert.equal(r.code, expected, `${role}: ${argv.join(' ')}: ${r.err}`);
+        if (expected === 4) assert.match(r.err, new RegExp(`needs permit ${permit}`));
+        cells++;
+      }
+      assert.equal((await hostdeck('permission', 'remove', String((JSON.parse(add.out) as { id: number }).id))).code, 0);
+    }
+    assert.equal(cells, 15);
+  });
+
   it('read-only mode refuses a change; bad input exits 2 naming the option and its rule, nothing written', async () => {
     const ro = await hostdeck('--read-only', 'permission', 'add', '--for', 'bob', '--role', 'UserRole', '--object', 'system');
     assert.equal(ro.code, 1);
