@@ -7,6 +7,7 @@ import { CONSOLE_TTYS, DROP_IN_MARKER, MADE_DIR_MARKER, dropInDir, dropInPath, d
 import { run as runProgram } from '../exec/runner.ts';
 import { Target } from '../host/net/target.ts';
 import { PREVIOUS_SUFFIX, replaceConfigFile } from '../host/system/config-file.ts';
+import { systemdRoot, systemdRunDir } from '../host/systemd-root.ts';
 import type { CoreContext } from './index.ts';
 
 export interface ConsoleGettyState {
@@ -16,8 +17,6 @@ export interface ConsoleGettyState {
   enabled: boolean;
 }
 
-/** HOSTDECK_SYSTEMD_ROOT: the root the systemd directories are read under (tests: a temporary directory). */
-const systemdRoot = () => (process.env.HOSTDECK_SYSTEMD_ROOT ?? '').replace(/\/$/, '');
 
 export function createConsoleGettyUseCases(ctx: CoreContext, target: Target = new Target({ run: runProgram })) {
   const root = systemdRoot();
@@ -25,7 +24,7 @@ export function createConsoleGettyUseCases(ctx: CoreContext, target: Target = ne
   const exists = async (p: string) => (await target.run('test', ['-e', p])).exitCode === 0;
   const ours = async (p: string) => (await exists(p)) && (await target.readFile(p) ?? '').startsWith(DROP_IN_MARKER);
   const needSystemd = async (what: string) => {
-    if ((await target.run('test', ['-d', `${root}/run/systemd/system`])).exitCode !== 0) {
+    if ((await target.run('test', ['-d', systemdRunDir()])).exitCode !== 0) {
       throw new WrongStateError(`systemd does not run on this host, so hostdeck cannot ${what} the getty override (it is a systemd drop-in for ${Object.values(CONSOLE_TTYS).map((t) => t.unit).join(' and ')})`);
     }
   };

@@ -10,6 +10,7 @@ import {
 } from '../domain/power.ts';
 import { runOk } from '../exec/runner.ts';
 import { systemdRunning } from '../host/diagnostics/programs.ts';
+import { systemdRunDir } from '../host/systemd-root.ts';
 import { engineState } from '../host/engine/state.ts';
 import { managerRepo } from '../manager/repos/manager-model.ts';
 import { isRunning } from './manager-vms.ts';
@@ -25,8 +26,6 @@ export interface PowerRequest {
 export interface PowerDeps {
   vms: VmUseCases;
   manager: () => Promise<ManagerUseCases>;
-  /** Where systemd keeps its run directory (tests point it at a directory of their own). */
-  systemdRunDir?: string;
 }
 
 export interface PowerResult {
@@ -37,7 +36,7 @@ export interface PowerResult {
 
 export function createPowerUseCases(ctx: CoreContext, deps: PowerDeps) {
   const virt = () => ctx.infra.virt;
-  const systemd = () => systemdRunning(deps.systemdRunDir);
+  const systemd = () => systemdRunning(systemdRunDir());
 
   async function plan(action: PowerAction, req: PowerRequest = {}): Promise<PowerPlan> {
     const options = parsePowerOptions(req);

@@ -11,6 +11,9 @@ import { createStores } from '../../src/store/host.ts';
 import { createCore } from '../../src/core/index.ts';
 import { hostScreen } from '../../screens/manager-host/index.ts';
 import { replace } from '../../src/exec/runner.ts';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { renderTui } from '../lib/ink.tsx';
 import { consoleCore, testServices } from '../lib/services.ts';
 
@@ -59,5 +62,27 @@ describe('Host screen: reboot and power off', () => {
     await env.ui.press('b');
     assert.doesNotMatch(env.ui.frame(), /this host\?/);
     assert.equal(env.services.events.list({ limit: 50 }).filter((e) => /this host/.test(e.message)).length, 0);
+  });
+
+  it('where systemd runs, systemctl takes the host down and restarts libvirtd; without it the restart says how by hand', async () => {
+    const ran: string[] = [];
+    restore = replace((command, args) => (['sync', 'poweroff', 'reboot', 'systemctl'].includes(command) ? (ran.push([command, ...args].join(' ')), { exitCode: 0 }) : undefined));
+    env = mount();
+    await assert.rejects(env.core.power.restartService('libvirtd'), /systemd does not run on this host, so hostdeck cannot restart libvirtd: restart it by hand/);
+    const root = mkdtempSync(join(tmpdir(), 'hostdeck-systemd-'));
+    mkdirSync(join(root, 'run/systemd/system'), { recursive: true });
+    process.env.HOSTDECK_SYSTEMD_ROOT = root;
+    try {
+      const plan = await env.core.power.plan('reboot');
+      assert.match(plan.steps.at(-1)!, /systemd stops the services and the host reboots \(systemctl reboot\)/);
+      await env.core.power.run('reboot', { timeoutSec: 5 });
+      await env.core.power.restartService('libvirtd');
+      assert.deepEqual(ran, ['systemctl reboot', 'systemctl restart libvirtd.service']);
+    } finally {
+      delete process.env.HOSTDECK_SYSTEMD_ROOT;
+      rmSync(root, { recursive: true, force: true });
+    }
+    const msgs = env.services.events.list({ limit: 50 }).map((e) => `${e.message} [${e.result}]`);
+    assert.ok(msgs.includes('Restart libvirtd (libvirtd.service) [success]'), msgs.join('\n'));
   });
 });
