@@ -11,7 +11,8 @@ import { mayDiscard } from '../../src/app/discard.ts';
 import { bind, useBindings } from '../../src/app/keys.ts';
 import { useSelection } from '../../src/app/list.ts';
 import type { Binding, ScreenProps } from '../../src/app/types.ts';
-import type { SshStatus, SyslogForward, TimeStatus } from '../../src/core/system-settings.ts';
+import type { ConsoleStatus, SshStatus, SyslogForward, TimeStatus } from '../../src/core/system-settings.ts';
+import { formatBytes } from '../../src/domain/size.ts';
 import { fieldErrorsOf, type FieldError } from '../../src/domain/errors.ts';
 import { formRefusal } from '../../src/domain/counts.ts';
 import { formatOffset } from '../../src/domain/system/time.ts';
@@ -29,7 +30,7 @@ import { SYSTEM_KEYS as K } from './keys.ts';
 const LIVE_MS = 3000;
 const ZONES_SHOWN = 8;
 
-type Dialog = 'timezone' | 'ntp' | 'clock' | 'ssh' | 'key' | 'password' | 'syslog';
+type Dialog = 'timezone' | 'ntp' | 'clock' | 'ssh' | 'key' | 'password' | 'syslog' | 'keyboard' | 'locale';
 interface SecretField extends FormField { secret?: boolean }
 
 const DIALOGS: Record<Dialog, { title: string; action: Parameters<ScreenProps['shell']['core']['whyNot']>[0]; fields: SecretField[] }> = {
@@ -43,6 +44,8 @@ const DIALOGS: Record<Dialog, { title: string; action: Parameters<ScreenProps['s
   key: { title: "Add a public key to root's authorized keys ([options] TYPE BASE64 [comment])", action: 'system.ssh-key-add', fields: [{ id: 'key', label: 'Key', placeholder: 'ssh-ed25519 AAAA… user@host' }] },
   password: { title: 'Root password (set through chpasswd; not shown)', action: 'system.root-password', fields: [{ id: 'password', label: 'Password', secret: true }, { id: 'again', label: 'Again', secret: true }] },
   syslog: { title: 'Forward the system log (rsyslog): udp://HOST[:PORT], tcp://HOST[:PORT], or off', action: 'system.syslog-set', fields: [{ id: 'target', label: 'Target', placeholder: 'tcp://logs.example.org:514' }] },
+  keyboard: { title: "The console's keyboard layout: type part of a name, the matching XKB layouts show below", action: 'system.keyboard-set', fields: [{ id: 'layout', label: 'Layout', placeholder: 'us, de, fr…' }, { id: 'variant', label: 'Variant', placeholder: '(none)' }] },
+  locale: { title: 'The system locale (one generated on this host)', action: 'system.locale-set', fields: [{ id: 'locale', label: 'Locale', placeholder: 'C.UTF-8' }] },
 };
 
 const byField = (errs: readonly FieldError[]) => Object.fromEntries(errs.map((e) => [e.field, e.message.slice(e.message.indexOf(': ') + 2)]));
@@ -53,6 +56,7 @@ export function System({ shell, active }: ScreenProps) {
   const [time, setTime] = useState<TimeStatus | undefined>();
   const [ssh, setSsh] = useState<SshStatus | undefined>();
   const [syslog, setSyslog] = useState<{ forward?: SyslogForward; installed: boolean } | undefined>();
+  const [con, setCon] = useState<ConsoleStatus | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [dialog, setDialog] = useState<Dialog | undefined>();
   const [busy, setBusy] = useState<string | undefined>();
@@ -62,8 +66,8 @@ export function System({ shell, active }: ScreenProps) {
   const readTime = useCallback(async () => { try { setTime(await sys.time()); } catch (e) { setError((e as Error).message); } }, [sys]);
   const reload = useCallback(async () => {
     try {
-      const [ti, s, l] = await Promise.all([sys.time(), sys.ssh(), sys.syslog()]);
-      setTime(ti); setSsh(s); setSyslog(l); setError(undefined);
+      const [ti, s, l, c] = await Promise.all([sys.time(), sys.ssh(), sys.syslog(), sys.console()]);
+      setTime(ti); setSsh(s); setSyslog(l); setCon(c); setError(undefined);
     } catch (e) { setError((e as Error).message); }
   }, [sys]);
   useEffect(() => { void reload(); }, [reload]);
@@ -89,7 +93,11 @@ export function System({ shell, active }: ScreenProps) {
     if (d === 'ntp' && time) values.servers = time.ntp.servers.join(' ');
     if (d === 'timezone' && time) values.timezone = time.timezone;
     if (d === 'syslog') values.target = syslog?.forward ? forwardText(syslog.forward) : '';
+    if (d === 'keyboard' && con) Object.assign(values, { layout: con.keyboard.layout, variant: con.keyboard.variant });
+    if (d === 'locale' && con) values.locale = con.locale.lang;
     if (d === 'timezone') void sys.timezones().then(setZones, () => setZones([]));
+    if (d === 'keyboard') void sys.keyboardLayouts().then(setZones, () => setZones([]));
+    if (d === 'locale') setZones(con?.locale.available ?? []);
     dispatch({ type: 'reset', values });
     setDialog(d);
   };
@@ -132,6 +140,8 @@ export function System({ shell, active }: ScreenProps) {
         if ((v.password ?? '') !== (v.again ?? '')) { refuse([{ field: 'again', message: 'again: the two entries differ' }]); return undefined; }
         return run('Setting the root password…', async () => { await sys.setRootPassword(v.password ?? ''); return 'Root password set'; }, close);
       case 'syslog': return run('Applying remote logging…', async () => { const r = await sys.setSyslog(v.target ?? ''); return `Remote logging: ${v.target}${r.daemon === 'not running' ? ' (rsyslogd is not running: used when it starts)' : ''}`; }, close);
+      case 'keyboard': return run('Setting the keyboard layout…', async () => `Keyboard layout ${v.layout}: ${await sys.setKeyboard(v.layout ?? '', v.variant ?? '')}`, close);
+      case 'locale': return run('Setting the locale…', async () => { await sys.setLocale(v.locale ?? ''); return `Locale: ${v.locale} (new logins take it)`; }, close);
       default: return undefined;
     }
   };
@@ -164,6 +174,8 @@ export function System({ shell, active }: ScreenProps) {
       when: list, disabledReason: why('system.syslog-test', syslog?.forward ? undefined : 'remote logging is off'),
       action: () => run('Sending a test message…', async () => `Sent: ${await sys.testSyslog()}`),
     }),
+    bind(K.keyboard, { when: list, disabledReason: why('system.keyboard-set'), action: () => open('keyboard') }),
+    bind(K.locale, { when: list, disabledReason: why('system.locale-set'), action: () => open('locale') }),
     bind(K.refresh, { when: list, action: reload }),
     bind(K.editField, { when: formIdle, action: () => { const f = fields[form.focus]; if (!f) return; if (f.choices) cycle(); else { dispatch({ type: 'edit', id: f.id }); shell.setCapture(true); } } }),
     bind(K.nextChoice, { when: formIdle && Boolean(fields[form.focus]?.choices), action: cycle }),
@@ -174,7 +186,9 @@ export function System({ shell, active }: ScreenProps) {
   ];
   useBindings(bindings);
 
-  const zoneQuery = (form.editing && dialog === 'timezone' ? form.draft : v.timezone ?? '').trim().toLowerCase();
+  // The zone, layout and locale forms list what matches the first field as it is typed.
+  const searchField = dialog === 'timezone' ? 'timezone' : dialog === 'keyboard' ? 'layout' : dialog === 'locale' ? 'locale' : undefined;
+  const zoneQuery = searchField ? (form.editing && form.focus === 0 ? form.draft : v[searchField] ?? '').trim().toLowerCase() : '';
   const matches = useMemo(() => (zoneQuery ? zones.filter((z) => z.toLowerCase().includes(zoneQuery)) : zones), [zones, zoneQuery]);
   const w = shell.size.columns - 2;
 
@@ -196,9 +210,9 @@ export function System({ shell, active }: ScreenProps) {
             return <FieldRow key={f.id} label={f.label} labelWidth={16} focused={focused} editing={focused && form.editing} value={shown} placeholder={f.placeholder}
               hint={f.choices && focused && !form.editing ? `(space: ${f.choices.join('/')})` : undefined} error={form.errors[f.id]} />;
           })}
-          {dialog === 'timezone' ? (
+          {searchField ? (
             <Box flexDirection="column" marginTop={1}>
-              <Text {...tone(t, 'dim')}>{matches.length} zone{matches.length === 1 ? '' : 's'} match{zones.length ? '' : ' (reading the tz database…)'}</Text>
+              <Text {...tone(t, 'dim')}>{matches.length} {dialog === 'timezone' ? 'zone' : dialog === 'keyboard' ? 'layout' : 'locale'}{matches.length === 1 ? '' : 's'} match{zones.length ? '' : ' (reading the list…)'}</Text>
               {matches.slice(0, ZONES_SHOWN).map((z) => <Text key={z} wrap="truncate">  {z}</Text>)}
             </Box>
           ) : null}
@@ -228,6 +242,12 @@ export function System({ shell, active }: ScreenProps) {
           ] : <Text {...tone(t, 'dim')}>Reading the SSH settings…</Text>}
           <Text bold>Remote logging</Text>
           {syslog ? row('Forward to', !syslog.installed ? 'rsyslog is not installed' : syslog.forward ? forwardText(syslog.forward) : 'off', syslog.installed ? undefined : 'warn') : null}
+          <Text bold>Console</Text>
+          {con ? [
+            row('Keyboard', `${con.keyboard.layout}${con.keyboard.variant ? ` (${con.keyboard.variant})` : ''}${con.keyboard.configured ? '' : ' (keyboard-configuration not set up)'}`),
+            row('Locale', con.locale.lang),
+            row('kdump', con.kdump.supported ? `${con.kdump.enabled ? 'on' : 'off'}, ${formatBytes(con.kdump.reservedBytes)} reserved` : `not supported here: ${con.kdump.reason}`, con.kdump.supported ? undefined : 'dim'),
+          ] : null}
         </Box>
       )}
       {busy ? <Text {...tone(t, 'warn')}>{busy}</Text> : null}

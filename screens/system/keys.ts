@@ -13,6 +13,8 @@ export const SYSTEM_KEYS = {
   password: { keys: ['p'], description: 'Set the root password', dangerous: true, modes: ['list'] },
   syslog: { keys: ['l'], description: 'Forward the system log to a remote server', dangerous: true, modes: ['list'] },
   syslogTest: { keys: ['t'], description: 'Send a remote logging test message', dangerous: true, modes: ['list'] },
+  keyboard: { keys: ['K'], description: "Set the console's keyboard layout", dangerous: true, modes: ['list'] },
+  locale: { keys: ['L'], description: 'Set the system locale', dangerous: true, modes: ['list'] },
   refresh: { keys: ['r'], description: 'Refresh', modes: ['list'] },
   editField: { keys: ['enter'], description: 'Edit field (a choice: next)', modes: ['form'] },
   nextChoice: { keys: ['space'], description: 'Next choice', modes: ['form'] },

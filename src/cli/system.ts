@@ -5,13 +5,14 @@ import type { FieldError } from '../domain/errors.ts';
 import { formatOffset } from '../domain/system/time.ts';
 import { ROOT_LOGIN_POLICIES } from '../domain/system/ssh.ts';
 import { forwardText } from '../domain/system/syslog.ts';
+import { formatBytes } from '../domain/size.ts';
 import type { SshStatus, TimeStatus } from '../core/system-settings.ts';
 import { CommandError, printTable, problem, type Command, type CommandContext } from './registry.ts';
 import { positional, tooMany, confirm } from './storage-domain.ts';
 import { guard, reply, show, str, YES } from './manager.ts';
 import { hiddenPrompt, readStdinLines } from './storage-connection.ts';
 
-const ARG: Record<string, string> = { timezone: 'ZONE', servers: 'SERVER', time: 'TIME', key: 'KEY', fingerprint: 'FINGERPRINT', target: 'TARGET' };
+const ARG: Record<string, string> = { timezone: 'ZONE', servers: 'SERVER', time: 'TIME', key: 'KEY', fingerprint: 'FINGERPRINT', target: 'TARGET', layout: 'LAYOUT', variant: 'VARIANT', locale: 'LOCALE' };
 const message = (e: FieldError) => {
   const arg = ARG[e.field];
   if (arg) return e.message.replace(new RegExp(`^${e.field}: `), `${arg}: `);
@@ -39,9 +40,11 @@ const noArgs = (noun: string, verb: string, summary: string, fn: (ctx: CommandCo
 
 export const systemCommands: Command[] = [
   noArgs('system', 'show', 'The node\'s system settings: time zone, clock, NTP sources and sync, SSH, remote logging', async (ctx) => {
-    const [time, ssh, syslog] = await run(() => Promise.all([ctx.core.system.time(), ctx.core.system.ssh(), ctx.core.system.syslog()]));
-    if (ctx.json) return reply(ctx, { time, ssh, syslog }, '');
-    show(ctx, [...timeLines(time), ...sshLines(ssh), ['remote log', syslog.installed ? (syslog.forward ? forwardText(syslog.forward) : 'off') : 'rsyslog is not installed']]);
+    const [time, ssh, syslog, con] = await run(() => Promise.all([ctx.core.system.time(), ctx.core.system.ssh(), ctx.core.system.syslog(), ctx.core.system.console()]));
+    if (ctx.json) return reply(ctx, { time, ssh, syslog, console: con }, '');
+    show(ctx, [...timeLines(time), ...sshLines(ssh), ['remote log', syslog.installed ? (syslog.forward ? forwardText(syslog.forward) : 'off') : 'rsyslog is not installed'],
+      ['keyboard', `${con.keyboard.layout}${con.keyboard.variant ? ` (${con.keyboard.variant})` : ''}${con.keyboard.configured ? '' : ' (keyboard-configuration not set up)'}`], ['locale', con.locale.lang],
+      ['kdump', con.kdump.supported ? `${con.kdump.enabled ? 'on' : 'off'}, ${formatBytes(con.kdump.reservedBytes)} reserved` : `not supported here: ${con.kdump.reason}`]]);
     return 0;
   }),
   {
@@ -164,6 +167,32 @@ export const systemCommands: Command[] = [
       const r = await run(() => ctx.core.system.setSyslog(target));
       if (r.daemon === 'not running') problem(ctx, 'rsyslogd is not running: the setting is used when it starts');
       return reply(ctx, { target, daemon: r.daemon }, target === 'off' ? 'Remote logging off' : `Forwarding the system log to ${target}`);
+    },
+  },
+  {
+    noun: 'system', verb: 'keyboard-layouts', summary: 'The keyboard layouts the console can take (XKB)', options: { search: { type: 'string', description: 'Only layouts whose name or description contains this text (any case)', value: 'TEXT' } },
+    async run(ctx) {
+      tooMany(ctx, 0);
+      const layouts = await run(() => ctx.core.system.keyboardLayouts(str(ctx, 'search')));
+      return reply(ctx, layouts, layouts.join('\n'));
+    },
+  },
+  {
+    noun: 'system', verb: 'keyboard-set', usage: 'LAYOUT [VARIANT]', summary: "Set the console's keyboard layout (/etc/default/keyboard; the console takes it through setupcon where console-setup is installed)",
+    async run(ctx) {
+      tooMany(ctx, 2);
+      const layout = positional(ctx, 0, 'LAYOUT', 'an XKB layout such as us, de or fr');
+      const r = await run(() => ctx.core.system.setKeyboard(layout, ctx.positionals[1]?.trim() ?? ''));
+      return reply(ctx, { layout, variant: ctx.positionals[1] ?? '', result: r }, `Keyboard layout ${layout}: ${r}`);
+    },
+  },
+  {
+    noun: 'system', verb: 'locale-set', usage: 'LOCALE', summary: 'Set the system locale (LANG in /etc/default/locale; one that locale -a lists)',
+    async run(ctx) {
+      tooMany(ctx, 1);
+      const locale = positional(ctx, 0, 'LOCALE', 'a locale such as C.UTF-8 (locale -a)');
+      await run(() => ctx.core.system.setLocale(locale));
+      return reply(ctx, { locale }, `Locale: ${locale} (new logins take it)`);
     },
   },
   noArgs('system', 'syslog-test', 'Log a test message that the remote syslog server should receive', async (ctx) => {

@@ -209,6 +209,8 @@ export const ACTION_CATALOG = [
   ext('host', 'system.root-password', 'Set the root password'),
   ext('host', 'system.syslog-set', 'Forward the system log to a remote syslog server (or stop)'),
   ext('host', 'system.syslog-test', 'Send a test message through the system log'),
+  ext('host', 'system.keyboard-set', "Set the console's keyboard layout"),
+  ext('host', 'system.locale-set', 'Set the system locale'),
   // Users of the internal domain. A login is a read: read-only mode and permissions never stop someone
   // saying who they are; its use case writes its own audit events (each failure, the lock, the success).
   read('user', 'user.list', 'List the users'),

@@ -10,15 +10,23 @@ import { manualTimeInput, ntpServersInput, timezoneSyntaxProblem, type NtpSource
 import { parseAuthorizedKey, sshSettingsInput, authorizedKeyLine, type SshSettings, type SshSettingsInput } from '../domain/system/ssh.ts';
 import { passwordProblem } from '../domain/system/password.ts';
 import { forwardInput, forwardText, type SyslogForward } from '../domain/system/syslog.ts';
+import { keyboardInput, localeInput, type KdumpState } from '../domain/system/console.ts';
 import { run as runProgram } from '../exec/runner.ts';
 import { Target } from '../host/net/target.ts';
 import { bootState, CHRONYD, control, hasSystemd, isRunning, SSHD } from '../host/system/daemons.ts';
 import { readNtp, readTimezone, readZones, writeNtpServers, writeTime, writeTimezone } from '../host/system/time.ts';
 import { fingerprintOf, readAuthorizedKeys, readSshSettings, writeAuthorizedKeys, writePassword, writeSshSettings, type KeyEntry } from '../host/system/ssh.ts';
 import { readForward, sendTestMessage, writeForward } from '../host/system/syslog.ts';
+import { readKdump, readKeyboard, readLayouts, readLocale, writeKeyboard, writeLocale } from '../host/system/console.ts';
 import type { CoreContext } from './index.ts';
 
-export type { KeyEntry, NtpSource, NtpTracking, SshSettings, SyslogForward };
+export type { KdumpState, KeyEntry, NtpSource, NtpTracking, SshSettings, SyslogForward };
+
+export interface ConsoleStatus {
+  keyboard: { layout: string; variant: string; configured: boolean };
+  locale: { lang: string; available: string[] };
+  kdump: KdumpState;
+}
 
 export interface TimeStatus {
   timezone: string;
@@ -66,6 +74,13 @@ export interface SystemSettingsUseCases {
   setSyslog(target: string): Promise<{ daemon: string }>;
   /** Log a test line that the remote server should receive; returns its text. */
   testSyslog(): Promise<string>;
+  /** The console's keyboard layout, the locale and kdump's state (or why kdump is not supported here). */
+  console(): Promise<ConsoleStatus>;
+  /** XKB layouts (`layout  description`), those containing `search` when given. */
+  keyboardLayouts(search?: string): Promise<string[]>;
+  /** Set the console's keyboard layout; returns whether the console took it now or why not. */
+  setKeyboard(layout: string, variant?: string): Promise<string>;
+  setLocale(name: string): Promise<void>;
 }
 
 const invalid = (errors: FieldError[]) => new InvalidInputError(errors);
@@ -190,6 +205,24 @@ export function createSystemSettingsUseCases(ctx: CoreContext, target: Target = 
       const text = `hostdeck remote logging test ${new Date().toISOString()} ${Math.random().toString(36).slice(2, 10)}`;
       await door.act('system.syslog-test', 'syslog', `Send a test message to ${forwardText(forward)}`, () => sendTestMessage(t, text));
       return text;
+    },
+    async console() {
+      const [keyboard, locale, kdump] = await Promise.all([readKeyboard(t), readLocale(t), readKdump(t)]);
+      return { keyboard, locale, kdump };
+    },
+    async keyboardLayouts(search) {
+      const s = search?.trim().toLowerCase();
+      return (await readLayouts(t)).map((l) => `${l.layout}  ${l.description}`).filter((l) => !s || l.toLowerCase().includes(s));
+    },
+    async setKeyboard(layout, variant = '') {
+      const { errors } = keyboardInput(await readLayouts(t), layout, variant);
+      if (errors.length) throw invalid(errors);
+      return door.act('system.keyboard-set', 'keyboard', `Set the console keyboard layout to ${layout}${variant ? ` (${variant})` : ''}`, () => writeKeyboard(t, layout, variant));
+    },
+    async setLocale(name) {
+      const { error } = localeInput((await readLocale(t)).available, name);
+      if (error) throw invalid([error]);
+      await door.act('system.locale-set', 'locale', `Set the system locale to ${name}`, () => writeLocale(t, name));
     },
   };
 }

@@ -26,6 +26,9 @@ describe('hostdeck system: exit codes', () => {
     ['a short RSA key', ['ssh-key-add', readFileSync(new URL('../fixtures/ssh-keys/rsa-1024.pub', import.meta.url), 'utf8').trim()], /^hostdeck: KEY: its RSA key has 1024 bits; at least 2048/m],
     ['a fingerprint that is none', ['ssh-key-remove', 'nonsense', '--yes'], /^hostdeck: FINGERPRINT: "nonsense" is not a key fingerprint/m],
     ['a root password without a terminal or --password-stdin', ['root-password'], /^hostdeck: password: is needed; give it on standard input with --password-stdin/m],
+    ['a keyboard layout that does not exist', ['keyboard-set', 'xx'], /^hostdeck: LAYOUT: "xx" is not an XKB layout/m],
+    ['a variant of another layout', ['keyboard-set', 'de', 'nosuch'], /^hostdeck: VARIANT: "nosuch" is not a variant of de/m],
+    ['a locale not generated here', ['locale-set', 'xx_YY.UTF-8'], /^hostdeck: LOCALE: "xx_YY.UTF-8" is not a locale generated on this host/m],
     ['a syslog target over TLS', ['syslog-set', 'tls://logs.example'], /^hostdeck: TARGET: "tls:\/\/logs.example" is not udp:\/\/HOST\[:PORT\] or tcp:\/\/HOST\[:PORT\]/m],
   ];
   for (const [what, args, message] of invalid) {
@@ -41,6 +44,8 @@ describe('hostdeck system: exit codes', () => {
     ['ntp off', ['ntp', 'off']],
     ['ssh-key-add', ['ssh-key-add', ed25519]],
     ['syslog-set', ['syslog-set', 'udp://192.0.2.7:514']],
+    ['keyboard-set', ['keyboard-set', 'us']],
+    ['locale-set', ['locale-set', 'C.UTF-8']],
   ];
   for (const [what, args] of changes) {
     it(`${what} in read-only mode: exit 1 naming read-only mode`, async () => {
@@ -59,12 +64,15 @@ describe('hostdeck system: exit codes', () => {
   it('show --json: exit 0 with the time zone, NTP state (or why not), SSH state and remote logging', async () => {
     const r = await cli.hostdeck('system', 'show', '--json');
     assert.equal(r.code, 0, r.err);
-    const v = JSON.parse(r.out) as { time: { timezone: string; ntp: { running: boolean; note?: string } }; ssh: { settings: unknown; running: boolean }; syslog: { installed: boolean } };
+    const v = JSON.parse(r.out) as { time: { timezone: string; ntp: { running: boolean; note?: string } }; ssh: { settings: unknown; running: boolean }; syslog: { installed: boolean }; console: { kdump: { supported: boolean; reason?: string } } };
     assert.ok(v.time.timezone.length > 0);
     // No chronyd runs on this machine: the note says so instead of an empty table.
     assert.equal(v.time.ntp.running, false);
     assert.match(v.time.ntp.note ?? '', /chrony(d)? is not (installed|running)/);
     assert.equal(typeof v.ssh.running, 'boolean');
+    // kdump-tools and a crashkernel= reservation are absent here: kdump says so.
+    assert.equal(v.console.kdump.supported, false);
+    assert.match(v.console.kdump.reason ?? '', /kdump-tools is not installed|no memory reserved/);
   });
 
   it('timezones --search: exit 0, the matching zones of the tz database', async () => {

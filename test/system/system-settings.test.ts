@@ -23,7 +23,7 @@ const SSH = ['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o
 const DROP_IN = '/etc/ssh/sshd_config.d/10-hostdeck.conf';
 const RSYSLOG_DROP_IN = '/etc/rsyslog.d/60-hostdeck-forward.conf';
 
-describe('system settings on a test host: time, NTP, SSH, root password, remote logging', { timeout: 900_000 }, () => {
+describe('system settings on a test host: time, NTP, SSH, root password, keyboard and locale, remote logging', { timeout: 900_000 }, () => {
   let host: TestHost | undefined;
   let services: ReturnType<typeof testServices> | undefined;
   let sys: SystemSettingsUseCases;
@@ -152,6 +152,25 @@ describe('system settings on a test host: time, NTP, SSH, root password, remote 
     assert.equal(await hash(), h);
     assert.ok(messages().includes('success Set the root password'));
     assert.ok(!services!.events.list({}).some((e) => JSON.stringify(e).includes('Correct-Horse-9')), 'the password is in no event');
+  }));
+
+  it('keyboard layout and locale written and read back; a bad layout or locale refused with the files unchanged; kdump says why it is not supported', guard(async () => {
+    const r = await sys.setKeyboard('de', 'nodeadkeys');
+    // No console-setup in the test host: the result says when the console takes it.
+    assert.match(r, /^saved; console-setup \(setupcon, loadkeys\) is not installed|^applied to the console$/);
+    assert.match(await file('/etc/default/keyboard'), /^XKBLAYOUT="de"\nXKBVARIANT="nodeadkeys"$/m);
+    const keyboard = await file('/etc/default/keyboard');
+    await assert.rejects(sys.setKeyboard('de', 'dvorak-nope'), /variant: "dvorak-nope" is not a variant of de/);
+    assert.equal(await file('/etc/default/keyboard'), keyboard);
+    await sys.setLocale('C.UTF-8');
+    assert.match(await file('/etc/default/locale'), /^LANG=C\.UTF-8$/m);
+    const locale = await file('/etc/default/locale');
+    await assert.rejects(sys.setLocale('xx_YY.UTF-8'), /locale: "xx_YY.UTF-8" is not a locale generated on this host/);
+    assert.equal(await file('/etc/default/locale'), locale);
+    const c = await sys.console();
+    assert.deepEqual([c.keyboard.layout, c.keyboard.variant, c.locale.lang], ['de', 'nodeadkeys', 'C.UTF-8']);
+    assert.equal(c.kdump.supported, false);
+    assert.match(c.kdump.reason ?? '', /kdump-tools is not installed/);
   }));
 
   it('remote logging: rsyslog forwards to a TCP listener which receives the test message; a bad target and a configuration rsyslogd refuses leave the previous drop-in', guard(async () => {
