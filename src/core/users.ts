@@ -9,6 +9,7 @@ import {
   ADMIN_IDENTITY, afterFailure, identityText, INTERNAL_DOMAIN, LOCKOUT_FAILURES, lockedUntil, parseIdentity, passwordProblems, type Identity,
 } from '../domain/identity.ts';
 import { hashPassword, verifyPassword } from '../domain/password-hash.ts';
+import { permissionRepo } from '../manager/repos/permissions.ts';
 import { userRepo, type UserRow } from '../manager/repos/users.ts';
 import type { CoreContext } from './index.ts';
 
@@ -91,11 +92,12 @@ export function createUserUseCases(ctx: CoreContext): UserUseCases {
       });
     },
 
-    remove: (identity) => door.act('user.remove', { id: identity }, { message: `Remove user ${identity}` }, ({ commit }) => {
+    remove: (identity) => door.act('user.remove', { id: identity }, { message: `Remove user ${identity} and its permissions` }, ({ commit }) => {
       const id = parse(identity);
       mustUser(id);
       if (identityText(id) === ADMIN_IDENTITY) throw new WrongStateError(`user: ${ADMIN_IDENTITY} cannot be removed (it is the administrator every host has)`);
-      commit(() => { repo.remove(id.name, id.domain); });
+      // Its permissions go with it: a later user of the same name must not inherit them.
+      commit(() => { repo.remove(id.name, id.domain); permissionRepo(ctx.infra.db).removeFor('user', identityText(id)); });
     }),
 
     setPassword: async (identity, password, current) => {

@@ -63,7 +63,9 @@ describe('internal users', () => {
 
   it('admin@internal cannot be removed; another user can; names break rules by name', async () => {
     await assert.rejects(core.users.remove('admin@internal'), /admin@internal cannot be removed/);
+    await core.permissions.add({ user: 'bob@internal', role: 'UserRole', object: 'system' });
     await core.users.remove('bob');
+    assert.deepEqual((await core.permissions.list({ user: 'bob@internal' })).map((p) => p.role), [], 'its permissions went with it');
     assert.deepEqual((await core.users.list()).map((u) => u.identity), ['admin@internal']);
     await assert.rejects(core.users.add('-rf', 'Whatever-123456'), /user: a user name is 1 to 64 letters/);
     await assert.rejects(core.users.add('x@bad domain', 'Whatever-123456'), /user: the domain after @ is letters/);

@@ -64,6 +64,8 @@ export function permissionRepo(db: Db) {
         VALUES (?, ?, ?, ?, ?, ?, ?)`).run(p.principalType, p.principal, p.role, p.objectKind, p.objectId, p.objectName, new Date().toISOString()).lastInsertRowid);
     },
     remove: (id: number) => { db.prepare('DELETE FROM permissions WHERE id = ?').run(id); },
+    /** Every permission given to this user or group (one that is removed); how many went. */
+    removeFor: (type: PrincipalType, name: string) => db.prepare('DELETE FROM permissions WHERE principal_type = ? AND principal = ?').run(type, name).changes,
     /**
      * The roles given to any of these principals (a user and their groups) on
      * any of these objects ("kind:id"): one query for a whole inheritance chain.
