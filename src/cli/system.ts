@@ -36,6 +36,15 @@ function sshLines(s: SshStatus): [string, string][] {
   return rows;
 }
 
+/** A list the user narrows with --search, one entry a line. */
+const searchable = (verb: string, summary: string, searchHelp: string, list: (ctx: CommandContext, search?: string) => Promise<string[]>): Command => ({
+  noun: 'system', verb, summary, options: { search: { type: 'string', description: searchHelp, value: 'TEXT' } },
+  async run(ctx) {
+    tooMany(ctx, 0);
+    const rows = await run(() => list(ctx, str(ctx, 'search')));
+    return reply(ctx, rows, rows.join('\n'));
+  },
+});
 const noArgs = (noun: string, verb: string, summary: string, fn: (ctx: CommandContext) => Promise<number>): Command => ({ noun, verb, summary, async run(ctx) { tooMany(ctx, 0); return fn(ctx); } });
 
 export const systemCommands: Command[] = [
@@ -47,14 +56,7 @@ export const systemCommands: Command[] = [
       ['kdump', con.kdump.supported ? `${con.kdump.enabled ? 'on' : 'off'}, ${formatBytes(con.kdump.reservedBytes)} reserved` : `not supported here: ${con.kdump.reason}`]]);
     return 0;
   }),
-  {
-    noun: 'system', verb: 'timezones', summary: 'The time zones of the tz database', options: { search: { type: 'string', description: 'Only zones containing this text (any case)', value: 'TEXT' } },
-    async run(ctx) {
-      tooMany(ctx, 0);
-      const zones = await run(() => ctx.core.system.timezones(str(ctx, 'search')));
-      return reply(ctx, zones, zones.join('\n'));
-    },
-  },
+  searchable('timezones', 'The time zones of the tz database', 'Only zones containing this text (any case)', (ctx, search) => ctx.core.system.timezones(search)),
   {
     noun: 'system', verb: 'timezone-set', usage: 'ZONE', summary: 'Set the time zone (a tz database name: hostdeck system timezones)',
     async run(ctx) {
@@ -169,14 +171,7 @@ export const systemCommands: Command[] = [
       return reply(ctx, { target, daemon: r.daemon }, target === 'off' ? 'Remote logging off' : `Forwarding the system log to ${target}`);
     },
   },
-  {
-    noun: 'system', verb: 'keyboard-layouts', summary: 'The keyboard layouts the console can take (XKB)', options: { search: { type: 'string', description: 'Only layouts whose name or description contains this text (any case)', value: 'TEXT' } },
-    async run(ctx) {
-      tooMany(ctx, 0);
-      const layouts = await run(() => ctx.core.system.keyboardLayouts(str(ctx, 'search')));
-      return reply(ctx, layouts, layouts.join('\n'));
-    },
-  },
+  searchable('keyboard-layouts', 'The keyboard layouts the console can take (XKB)', 'Only layouts whose name or description contains this text (any case)', (ctx, search) => ctx.core.system.keyboardLayouts(search)),
   {
     noun: 'system', verb: 'keyboard-set', usage: 'LAYOUT [VARIANT]', summary: "Set the console's keyboard layout (/etc/default/keyboard; the console takes it through setupcon where console-setup is installed)",
     async run(ctx) {
