@@ -53,8 +53,8 @@ interface HostCounters { at: number; cpu?: CpuTicks; nics: NicCounters[]; disks:
 const VM_TAP = /^(vnet|macvtap)\d+$/;
 
 /** This host's figures from /proc, rates against the last round's counters (null on the first); `nics`: each interface's but the VMs' taps. */
-async function hostFigures(prev: HostCounters | undefined, proc = '/proc'): Promise<{ figures: Figures<HostFigure>; counters: HostCounters; nics: { name: string; figures: Figures<NicFigure> }[] }> {
-  const at = Date.now();
+async function hostFigures(prev: HostCounters | undefined, proc = '/proc', clockMs: () => number = Date.now): Promise<{ figures: Figures<HostFigure>; counters: HostCounters; nics: { name: string; figures: Figures<NicFigure> }[] }> {
+  const at = clockMs();
   const [stat, mem, net, disk] = await Promise.all(['stat', 'meminfo', 'net/dev', 'diskstats'].map((f) => readFile(`${proc}/${f}`, 'utf8').catch(() => '')));
   const counters: HostCounters = { at, cpu: parseProcStat(stat!).all, nics: parseNetDev(net!).filter((n) => n.name !== 'lo'), disks: parseDiskstats(disk!) };
   const m = parseMeminfo(mem!);
@@ -104,6 +104,8 @@ export interface HistoryDutyOptions {
   maxRows?: number;
   /** Where /proc is (tests hand a tree of their own). */
   procDir?: string;
+  /** The clock the host's rates are taken over, in ms (tests step it with their /proc tree). */
+  clockMs?: () => number;
 }
 
 /** The history duty for one service run: each call samples once, then rolls up and prunes; resolves to what it did. */
@@ -178,7 +180,7 @@ export function createHistoryDuty(core: Pick<Core, 'monitor' | 'config'>, db: Db
     async run() {
       const t = now();
       const [h, vmsOrError, sds] = await Promise.all([
-        hostFigures(host, opts.procDir),
+        hostFigures(host, opts.procDir, opts.clockMs),
         // libvirtd away: this host and its storage are still sampled; the duty fails after writing them.
         sampleVms().catch((e: unknown) => { sampler?.close(); sampler = undefined; prevByUuid = new Map(); return e as Error; }),
         Promise.all(domains.all().map(storageFigures)),
