@@ -30,7 +30,7 @@ import { SYSTEM_KEYS as K } from './keys.ts';
 const LIVE_MS = 3000;
 const ZONES_SHOWN = 8;
 
-type Dialog = 'timezone' | 'ntp' | 'clock' | 'ssh' | 'key' | 'password' | 'syslog' | 'keyboard' | 'locale';
+type Dialog = 'timezone' | 'ntp' | 'clock' | 'ssh' | 'key' | 'password' | 'syslog' | 'keyboard' | 'locale' | 'netconsole';
 interface SecretField extends FormField { secret?: boolean }
 
 const DIALOGS: Record<Dialog, { title: string; action: Parameters<ScreenProps['shell']['core']['whyNot']>[0]; fields: SecretField[] }> = {
@@ -45,6 +45,7 @@ const DIALOGS: Record<Dialog, { title: string; action: Parameters<ScreenProps['s
   password: { title: 'Root password (set through chpasswd; not shown)', action: 'system.root-password', fields: [{ id: 'password', label: 'Password', secret: true }, { id: 'again', label: 'Again', secret: true }] },
   syslog: { title: 'Forward the system log (rsyslog): udp://HOST[:PORT], tcp://HOST[:PORT], or off', action: 'system.syslog-set', fields: [{ id: 'target', label: 'Target', placeholder: 'tcp://logs.example.org:514' }] },
   keyboard: { title: "The console's keyboard layout: type part of a name, the matching XKB layouts show below", action: 'system.keyboard-set', fields: [{ id: 'layout', label: 'Layout', placeholder: 'us, de, fr…' }, { id: 'variant', label: 'Variant', placeholder: '(none)' }] },
+  netconsole: { title: "netconsole: the kernel's messages over UDP to IP[:PORT] (port 6666) from a NIC with an address, or off", action: 'system.netconsole-set', fields: [{ id: 'target', label: 'Target', placeholder: '192.0.2.10:6666 or off' }, { id: 'device', label: 'From NIC', placeholder: 'eth0' }] },
   locale: { title: 'The system locale (one generated on this host)', action: 'system.locale-set', fields: [{ id: 'locale', label: 'Locale', placeholder: 'C.UTF-8' }] },
 };
 
@@ -95,6 +96,7 @@ export function System({ shell, active }: ScreenProps) {
     if (d === 'syslog') values.target = syslog?.forward ? forwardText(syslog.forward) : '';
     if (d === 'keyboard' && con) Object.assign(values, { layout: con.keyboard.layout, variant: con.keyboard.variant });
     if (d === 'locale' && con) values.locale = con.locale.lang;
+    if (d === 'netconsole' && con?.netconsole) Object.assign(values, { target: `${con.netconsole.remoteIp}:${con.netconsole.remotePort}`, device: con.netconsole.device });
     if (d === 'timezone') void sys.timezones().then(setZones, () => setZones([]));
     if (d === 'keyboard') void sys.keyboardLayouts().then(setZones, () => setZones([]));
     if (d === 'locale') setZones(con?.locale.available ?? []);
@@ -141,6 +143,7 @@ export function System({ shell, active }: ScreenProps) {
         return run('Setting the root password…', async () => { await sys.setRootPassword(v.password ?? ''); return 'Root password set'; }, close);
       case 'syslog': return run('Applying remote logging…', async () => { const r = await sys.setSyslog(v.target ?? ''); return `Remote logging: ${v.target}${r.daemon === 'not running' ? ' (rsyslogd is not running: used when it starts)' : ''}`; }, close);
       case 'keyboard': return run('Setting the keyboard layout…', async () => `Keyboard layout ${v.layout}: ${await sys.setKeyboard(v.layout ?? '', v.variant ?? '')}`, close);
+      case 'netconsole': return run('Setting netconsole…', async () => { await sys.setNetconsole(v.target ?? '', v.device); return v.target === 'off' ? 'netconsole off' : `Kernel messages go to ${v.target}`; }, close);
       case 'locale': return run('Setting the locale…', async () => { await sys.setLocale(v.locale ?? ''); return `Locale: ${v.locale} (new logins take it)`; }, close);
       default: return undefined;
     }
@@ -176,6 +179,11 @@ export function System({ shell, active }: ScreenProps) {
     }),
     bind(K.keyboard, { when: list, disabledReason: why('system.keyboard-set'), action: () => open('keyboard') }),
     bind(K.locale, { when: list, disabledReason: why('system.locale-set'), action: () => open('locale') }),
+    bind(K.netconsole, { when: list, disabledReason: why('system.netconsole-set'), action: () => open('netconsole') }),
+    bind(K.netconsoleTest, {
+      when: list, disabledReason: why('system.netconsole-test', con?.netconsole?.enabled ? undefined : 'netconsole is off'),
+      action: () => run('Sending a netconsole test message…', async () => `Sent: ${await sys.testNetconsole()}`),
+    }),
     bind(K.refresh, { when: list, action: reload }),
     bind(K.editField, { when: formIdle, action: () => { const f = fields[form.focus]; if (!f) return; if (f.choices) cycle(); else { dispatch({ type: 'edit', id: f.id }); shell.setCapture(true); } } }),
     bind(K.nextChoice, { when: formIdle && Boolean(fields[form.focus]?.choices), action: cycle }),
@@ -246,6 +254,7 @@ export function System({ shell, active }: ScreenProps) {
           {con ? [
             row('Keyboard', `${con.keyboard.layout}${con.keyboard.variant ? ` (${con.keyboard.variant})` : ''}${con.keyboard.configured ? '' : ' (keyboard-configuration not set up)'}`),
             row('Locale', con.locale.lang),
+            row('netconsole', con.netconsole ? `${con.netconsole.enabled ? 'on' : 'off'}: ${con.netconsole.remoteIp}:${con.netconsole.remotePort} from ${con.netconsole.device}` : 'off'),
             row('kdump', con.kdump.supported ? `${con.kdump.enabled ? 'on' : 'off'}, ${formatBytes(con.kdump.reservedBytes)} reserved` : `not supported here: ${con.kdump.reason}`, con.kdump.supported ? undefined : 'dim'),
           ] : null}
         </Box>

@@ -15,6 +15,8 @@ export const SYSTEM_KEYS = {
   syslogTest: { keys: ['t'], description: 'Send a remote logging test message', dangerous: true, modes: ['list'] },
   keyboard: { keys: ['K'], description: "Set the console's keyboard layout", dangerous: true, modes: ['list'] },
   locale: { keys: ['L'], description: 'Set the system locale', dangerous: true, modes: ['list'] },
+  netconsole: { keys: ['N'], description: "Send the kernel's messages to a remote host (netconsole)", dangerous: true, modes: ['list'] },
+  netconsoleTest: { keys: ['M'], description: 'Send a netconsole test message', dangerous: true, modes: ['list'] },
   refresh: { keys: ['r'], description: 'Refresh', modes: ['list'] },
   editField: { keys: ['enter'], description: 'Edit field (a choice: next)', modes: ['form'] },
   nextChoice: { keys: ['space'], description: 'Next choice', modes: ['form'] },

@@ -13,8 +13,10 @@ import { guard, reply, show, str, YES } from './manager.ts';
 import { hiddenPrompt, readStdinLines } from './storage-connection.ts';
 
 const ARG: Record<string, string> = { timezone: 'ZONE', servers: 'SERVER', time: 'TIME', key: 'KEY', fingerprint: 'FINGERPRINT', target: 'TARGET', layout: 'LAYOUT', variant: 'VARIANT', locale: 'LOCALE' };
+
 const message = (e: FieldError) => {
   const arg = ARG[e.field];
+  if (e.field === 'device') return `--${e.message}`;
   if (arg) return e.message.replace(new RegExp(`^${e.field}: `), `${arg}: `);
   return e.field === 'password' ? e.message : `--${e.message}`;
 };
@@ -53,7 +55,8 @@ export const systemCommands: Command[] = [
     if (ctx.json) return reply(ctx, { time, ssh, syslog, console: con }, '');
     show(ctx, [...timeLines(time), ...sshLines(ssh), ['remote log', syslog.installed ? (syslog.forward ? forwardText(syslog.forward) : 'off') : 'rsyslog is not installed'],
       ['keyboard', `${con.keyboard.layout}${con.keyboard.variant ? ` (${con.keyboard.variant})` : ''}${con.keyboard.configured ? '' : ' (keyboard-configuration not set up)'}`], ['locale', con.locale.lang],
-      ['kdump', con.kdump.supported ? `${con.kdump.enabled ? 'on' : 'off'}, ${formatBytes(con.kdump.reservedBytes)} reserved` : `not supported here: ${con.kdump.reason}`]]);
+      ['kdump', con.kdump.supported ? `${con.kdump.enabled ? 'on' : 'off'}, ${formatBytes(con.kdump.reservedBytes)} reserved` : `not supported here: ${con.kdump.reason}`],
+      ['netconsole', con.netconsole ? `${con.netconsole.enabled ? 'on' : 'off'}: ${con.netconsole.remoteIp}:${con.netconsole.remotePort} from ${con.netconsole.device}` : 'off']]);
     return 0;
   }),
   searchable('timezones', 'The time zones of the tz database', 'Only zones containing this text (any case)', (ctx, search) => ctx.core.system.timezones(search)),
@@ -190,6 +193,20 @@ export const systemCommands: Command[] = [
       return reply(ctx, { locale }, `Locale: ${locale} (new logins take it)`);
     },
   },
+  {
+    noun: 'system', verb: 'netconsole-set', usage: 'TARGET', summary: "Send the kernel's messages over UDP to IP[:PORT] (port 6666) from a NIC (netconsole), or off",
+    options: { device: { type: 'string', description: 'The NIC the messages leave from (it needs an address)', value: 'NIC' } },
+    async run(ctx) {
+      tooMany(ctx, 1);
+      const target = positional(ctx, 0, 'TARGET', 'IP[:PORT] or off');
+      await run(() => ctx.core.system.setNetconsole(target, str(ctx, 'device')));
+      return reply(ctx, { target, device: str(ctx, 'device') }, target === 'off' ? 'netconsole off' : `Kernel messages go to ${target}`);
+    },
+  },
+  noArgs('system', 'netconsole-test', 'Write a kernel message that the netconsole target should receive', async (ctx) => {
+    const text = await run(() => ctx.core.system.testNetconsole());
+    return reply(ctx, { message: text }, `Sent: ${text}`);
+  }),
   noArgs('system', 'syslog-test', 'Log a test message that the remote syslog server should receive', async (ctx) => {
     const text = await run(() => ctx.core.system.testSyslog());
     return reply(ctx, { message: text }, `Sent: ${text}`);

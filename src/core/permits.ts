@@ -123,6 +123,8 @@ export const ACTION_PERMITS: Readonly<Record<string, Permit>> = {
   'system.syslog-test': 'EDIT_HOST_CONFIGURATION',
   'system.keyboard-set': 'EDIT_HOST_CONFIGURATION',
   'system.locale-set': 'EDIT_HOST_CONFIGURATION',
+  'system.netconsole-set': 'EDIT_HOST_CONFIGURATION',
+  'system.netconsole-test': 'EDIT_HOST_CONFIGURATION',
   'host.console-getty-enable': 'EDIT_HOST_CONFIGURATION',
   'host.console-getty-disable': 'EDIT_HOST_CONFIGURATION',
   'user.add': 'MANIPULATE_USERS',

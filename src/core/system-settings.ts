@@ -11,6 +11,7 @@ import { parseAuthorizedKey, sshSettingsInput, authorizedKeyLine, type SshSettin
 import { passwordProblem } from '../domain/system/password.ts';
 import { forwardInput, forwardText, type SyslogForward } from '../domain/system/syslog.ts';
 import { keyboardInput, localeInput, type KdumpState } from '../domain/system/console.ts';
+import { netconsoleInput, type Netconsole } from '../domain/system/netconsole.ts';
 import { run as runProgram } from '../exec/runner.ts';
 import { Target } from '../host/net/target.ts';
 import { bootState, CHRONYD, control, hasSystemd, isRunning, SSHD } from '../host/system/daemons.ts';
@@ -18,14 +19,17 @@ import { readNtp, readTimezone, readZones, writeNtpServers, writeTime, writeTime
 import { fingerprintOf, readAuthorizedKeys, readSshSettings, writeAuthorizedKeys, writePassword, writeSshSettings, type KeyEntry } from '../host/system/ssh.ts';
 import { readForward, sendTestMessage, writeForward } from '../host/system/syslog.ts';
 import { readKdump, readKeyboard, readLayouts, readLocale, writeKeyboard, writeLocale } from '../host/system/console.ts';
+import { readNetconsole, sendNetconsoleTest, writeNetconsole } from '../host/system/netconsole.ts';
 import type { CoreContext } from './index.ts';
 
-export type { KdumpState, KeyEntry, NtpSource, NtpTracking, SshSettings, SyslogForward };
+export type { KdumpState, KeyEntry, Netconsole, NtpSource, NtpTracking, SshSettings, SyslogForward };
 
 export interface ConsoleStatus {
   keyboard: { layout: string; variant: string; configured: boolean };
   locale: { lang: string; available: string[] };
   kdump: KdumpState;
+  /** The kernel's messages sent over UDP (netconsole), when set. */
+  netconsole?: Netconsole & { enabled: boolean };
 }
 
 export interface TimeStatus {
@@ -81,6 +85,10 @@ export interface SystemSettingsUseCases {
   /** Set the console's keyboard layout; returns whether the console took it now or why not. */
   setKeyboard(layout: string, variant?: string): Promise<string>;
   setLocale(name: string): Promise<void>;
+  /** Send kernel messages to IP[:PORT] from a NIC (netconsole), or 'off'. */
+  setNetconsole(target: string, device?: string): Promise<void>;
+  /** Write a kernel message that the netconsole target should receive; returns its text. */
+  testNetconsole(): Promise<string>;
 }
 
 const invalid = (errors: FieldError[]) => new InvalidInputError(errors);
@@ -207,8 +215,8 @@ export function createSystemSettingsUseCases(ctx: CoreContext, target: Target = 
       return text;
     },
     async console() {
-      const [keyboard, locale, kdump] = await Promise.all([readKeyboard(t), readLocale(t), readKdump(t)]);
-      return { keyboard, locale, kdump };
+      const [keyboard, locale, kdump, netconsole] = await Promise.all([readKeyboard(t), readLocale(t), readKdump(t), readNetconsole(t)]);
+      return { keyboard, locale, kdump, ...(netconsole ? { netconsole } : {}) };
     },
     async keyboardLayouts(search) {
       const s = search?.trim().toLowerCase();
@@ -223,6 +231,19 @@ export function createSystemSettingsUseCases(ctx: CoreContext, target: Target = 
       const { error } = localeInput((await readLocale(t)).available, name);
       if (error) throw invalid([error]);
       await door.act('system.locale-set', 'locale', `Set the system locale to ${name}`, () => writeLocale(t, name));
+    },
+    async setNetconsole(target, device) {
+      const v = netconsoleInput(target, device);
+      if (v.errors.length) throw invalid(v.errors);
+      const n = v.netconsole;
+      await door.act('system.netconsole-set', 'netconsole', n ? `Send kernel messages to ${n.remoteIp}:${n.remotePort} from ${n.device} (netconsole)` : 'Stop netconsole', () => writeNetconsole(t, n));
+    },
+    async testNetconsole() {
+      const n = await readNetconsole(t);
+      if (!n?.enabled) throw new WrongStateError('netconsole is off: set a target first (hostdeck system netconsole-set IP[:PORT] --device NIC)');
+      const text = `hostdeck netconsole test (not an error) ${new Date().toISOString()} ${Math.random().toString(36).slice(2, 10)}`;
+      await door.act('system.netconsole-test', 'netconsole', `Send a netconsole test message to ${n.remoteIp}:${n.remotePort}`, () => sendNetconsoleTest(t, text));
+      return text;
     },
   };
 }

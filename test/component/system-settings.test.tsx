@@ -70,7 +70,7 @@ describe('System screen', () => {
     assert.deepEqual(env.events(), [], 'a refused form is no attempt: no event');
   });
 
-  it('NTP servers, the clock, a key, the root password, the keyboard layout and the locale: each refused on its field by its rule, nothing changed', async () => {
+  it('NTP servers, the clock, a key, the root password, the keyboard layout, the locale and netconsole: each refused on its field by its rule, nothing changed', async () => {
     env = mount();
     await open(env);
     const cases: [string, string, RegExp][] = [
@@ -80,6 +80,7 @@ describe('System screen', () => {
       ['p', 'rootroot1234', /contains the user name root/],
       ['K', 'xx', /"xx" is not an XKB layout/],
       ['L', 'xx_YY.UTF-8', /"xx_YY.UTF-8" is not a locale generated on this host/],
+      ['N', 'logs.example', /"logs.example" is not IP:PORT or IP/],
     ];
     for (const [key, value, error] of cases) {
       await env.ui.press(key);

@@ -77,7 +77,7 @@ describe('hostile values in every string option and positional of every command 
     commandOptions: { 'pool create': { size: '2', template: 'tiny' }, 'pool edit': { prestarted: '0' }, 'notify add': { channel: 'syslog', target: 'udp://127.0.0.1:9', source: 'vm', 'min-severity': 'warning' },
       // Built-in reports: a range, the whole host, a file format, and a new file in this test's directory.
       'report run': { from: '7d', to: 'now', scope: 'host', format: 'csv', output: join(dir, 'report.csv') },
-      'system ssh-set': { port: '2222', 'password-login': 'off', 'root-login': 'no' },
+      'system ssh-set': { port: '2222', 'password-login': 'off', 'root-login': 'no' }, 'system netconsole-set': { device: 'eth0' },
       // Roles and permissions: a new role's name, permits that exist, a user, a role and an object that exist, a catalog action.
       'role copy': { name: 'Copied1', type: 'user' }, 'role edit': { add: 'RUN_VM', remove: 'STOP_VM', type: 'user' },
       'permission list': { object: 'cluster:Default', for: 'bob@internal', group: 'ops@internal' },
@@ -101,7 +101,7 @@ describe('hostile values in every string option and positional of every command 
       'system timezone-set': { ZONE: 'UTC' }, 'system ntp-set': { 'SERVER...': '192.0.2.5' }, 'system ntp': { 'on|off': 'on' }, 'system time-set': { TIME: '2026-01-01 00:00' },
       'system ssh-service': { 'start|stop|enable|disable': 'start' }, 'system ssh-key-add': { KEY: readFileSync(new URL('../fixtures/ssh-keys/ed25519.pub', import.meta.url), 'utf8').trim() },
       'system ssh-key-remove': { FINGERPRINT: 'SHA256:9A5W5p5mOKg70OKI+1/SMtqb8hcKPCqsBxPMxFl+KxY' }, 'system syslog-set': { TARGET: 'udp://192.0.2.7' },
-      'system keyboard-set': { LAYOUT: 'us', VARIANT: 'intl' }, 'system locale-set': { LOCALE: 'C.UTF-8' },
+      'system keyboard-set': { LAYOUT: 'us', VARIANT: 'intl' }, 'system locale-set': { LOCALE: 'C.UTF-8' }, 'system netconsole-set': { TARGET: '192.0.2.1:6666' },
       // Roles: a custom role seeded below (built-in ones are read-only), a built-in one to copy; permission 2 is seeded below.
       role: { ROLE: 'Operator1' }, 'role copy': { ROLE: 'UserRole' }, permission: { ID: '2' },
       'net bond': { NAME: 'bond9' }, 'net bridge': { NAME: 'br9' }, 'net vlan': { NAME: 'eth0.9' }, 'net hostname': { NAME: 'node1.example.com' },

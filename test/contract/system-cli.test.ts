@@ -29,6 +29,8 @@ describe('hostdeck system: exit codes', () => {
     ['a keyboard layout that does not exist', ['keyboard-set', 'xx'], /^hostdeck: LAYOUT: "xx" is not an XKB layout/m],
     ['a variant of another layout', ['keyboard-set', 'de', 'nosuch'], /^hostdeck: VARIANT: "nosuch" is not a variant of de/m],
     ['a locale not generated here', ['locale-set', 'xx_YY.UTF-8'], /^hostdeck: LOCALE: "xx_YY.UTF-8" is not a locale generated on this host/m],
+    ['a netconsole target that is a name', ['netconsole-set', 'logs.example', '--device', 'eth0'], /^hostdeck: TARGET: "logs.example" is not IP:PORT or IP/m],
+    ['a netconsole device that is an option', ['netconsole-set', '192.0.2.1', '--device', '-x'], /^hostdeck: --device: "-x" is not a network interface name/m],
     ['a syslog target over TLS', ['syslog-set', 'tls://logs.example'], /^hostdeck: TARGET: "tls:\/\/logs.example" is not udp:\/\/HOST\[:PORT\] or tcp:\/\/HOST\[:PORT\]/m],
   ];
   for (const [what, args, message] of invalid) {
@@ -54,6 +56,12 @@ describe('hostdeck system: exit codes', () => {
       assert.match(r.err, /read-only/);
     });
   }
+
+  it('netconsole-test while netconsole is off: exit 1 saying to set a target first', async () => {
+    const r = await cli.hostdeck('system', 'netconsole-test');
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /netconsole is off: set a target first/);
+  });
 
   it('syslog-test while remote logging is off: exit 1 saying to set a server first', async () => {
     const r = await cli.hostdeck('system', 'syslog-test');

@@ -4,7 +4,8 @@
 // read back from the system itself: /etc/localtime and date, chronyc sources
 // of a chronyd started in the host, sshd -T and an SSH login with the added
 // key on the new port, /etc/shadow checked by crypt(3), and the forwarded
-// syslog line received by a TCP listener in the host. A refused setting (a
+// syslog line received by a TCP listener in the host, netconsole's by a UDP
+// listener on a segment peer. A refused setting (a
 // rule, or the daemon's own check) leaves the previous file in place. One
 // test host for every case.
 import { after, before, describe, it } from 'node:test';
@@ -17,13 +18,16 @@ import { createSystemSettingsUseCases, type SystemSettingsUseCases } from '../..
 import { Target } from '../../src/host/net/target.ts';
 import { testDoor } from '../lib/door.ts';
 import { testServices } from '../lib/services.ts';
-import { TestHost, testHostRunner } from '../lib/testhost/index.ts';
+import { Segment, TestHost, testHostRunner } from '../lib/testhost/index.ts';
 
 const SSH = ['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'IdentitiesOnly=yes', '-o', 'ConnectTimeout=20', '-i', '/run/login-key'];
 const DROP_IN = '/etc/ssh/sshd_config.d/10-hostdeck.conf';
 const RSYSLOG_DROP_IN = '/etc/rsyslog.d/60-hostdeck-forward.conf';
+const PEER = '192.168.79.1';
+const NODE = '192.168.79.10';
 
-describe('system settings on a test host: time, NTP, SSH, root password, keyboard and locale, remote logging', { timeout: 900_000 }, () => {
+describe('system settings on a test host: time, NTP, SSH, root password, keyboard and locale, netconsole, remote logging', { timeout: 900_000 }, () => {
+  let seg: Segment | undefined;
   let host: TestHost | undefined;
   let services: ReturnType<typeof testServices> | undefined;
   let sys: SystemSettingsUseCases;
@@ -37,8 +41,12 @@ describe('system settings on a test host: time, NTP, SSH, root password, keyboar
     keyDir = mkdtempSync(join(tmpdir(), 'hostdeck-syskey-'));
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'settings-test', '-f', join(keyDir, 'k')]);
     pub = readFileSync(join(keyDir, 'k.pub'), 'utf8').trim();
-    host = new TestHost({ name: 'syssettings' });
+    // A segment peer receives netconsole's UDP (the kernel sends from a real NIC, not loopback).
+    seg = await Segment.create({ name: 'syssettings', address: `${PEER}/24` });
+    host = new TestHost({ name: 'syssettings', nics: [{ segment: seg }] });
     await host.boot();
+    await host.mustRun(['ip', 'addr', 'add', `${NODE}/24`, 'dev', 'eth0']);
+    await host.mustRun(['ip', 'link', 'set', 'eth0', 'up']);
     await host.start('sshd', {});
     await host.writeFile('/run/login-key', readFileSync(join(keyDir, 'k')));
     await host.mustRun(['chmod', '600', '/run/login-key']);
@@ -48,6 +56,7 @@ describe('system settings on a test host: time, NTP, SSH, root password, keyboar
   after(async () => {
     await services?.cleanup();
     await host?.destroy();
+    await seg?.dispose();
     rmSync(keyDir, { recursive: true, force: true });
   });
 
@@ -171,6 +180,24 @@ describe('system settings on a test host: time, NTP, SSH, root password, keyboar
     assert.deepEqual([c.keyboard.layout, c.keyboard.variant, c.locale.lang], ['de', 'nodeadkeys', 'C.UTF-8']);
     assert.equal(c.kdump.supported, false);
     assert.match(c.kdump.reason ?? '', /kdump-tools is not installed/);
+  }));
+
+  it('netconsole: kernel messages reach a UDP listener on the segment peer; a bad target or device refused; off removes the target', guard(async () => {
+    const listener = seg!.spawn([process.execPath, '-e', "require('dgram').createSocket('udp4').on('message', (m) => process.stdout.write(m)).bind(6666, '0.0.0.0')"], 'netconsole');
+    await assert.rejects(sys.setNetconsole('logs.example:6666', 'eth0'), /target: "logs.example:6666" is not IP:PORT or IP/);
+    await assert.rejects(sys.setNetconsole(`${PEER}:6666`, '-eth0'), /device: "-eth0" is not a network interface name/);
+    await sys.setNetconsole(`${PEER}:6666`, 'eth0');
+    assert.deepEqual((await sys.console()).netconsole, { enabled: true, device: 'eth0', remoteIp: PEER, remotePort: 6666 });
+    assert.match(await file('/etc/modprobe.d/hostdeck-netconsole.conf'), new RegExp(`^options netconsole netconsole=@/eth0,6666@${PEER.replaceAll('.', '\\.')}/$`, 'm'));
+    const text = await sys.testNetconsole();
+    const deadline = Date.now() + 30_000;
+    while (!readFileSync(listener.log, 'utf8').includes(text)) {
+      assert.ok(Date.now() < deadline, `the peer receives the netconsole line; it got: ${readFileSync(listener.log, 'utf8').slice(-300)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await sys.setNetconsole('off');
+    assert.equal((await sys.console()).netconsole, undefined);
+    assert.equal((await host!.run(['test', '-e', '/etc/modprobe.d/hostdeck-netconsole.conf'])).code, 1);
   }));
 
   it('remote logging: rsyslog forwards to a TCP listener which receives the test message; a bad target and a configuration rsyslogd refuses leave the previous drop-in', guard(async () => {

@@ -10,6 +10,7 @@ import { chronyServers, formatOffset, manualTimeInput, ntpServersInput, parseChr
 import { authorizedKeyLine, parseAuthorizedKey, parseFingerprints, parseSshdT, sshDropIn, sshSettingsInput, type SshSettings } from '../../src/domain/system/ssh.ts';
 import { passwordProblem } from '../../src/domain/system/password.ts';
 import { forwardInput, parseRsyslogDropIn, rsyslogDropIn } from '../../src/domain/system/syslog.ts';
+import { netconsoleInput, netconsoleModprobe } from '../../src/domain/system/netconsole.ts';
 import { kdumpState, keyboardInput, localeInput, parseXkbLayouts, shellVar, withKeyboard, withLang } from '../../src/domain/system/console.ts';
 
 const key = (name: string) => readFileSync(new URL(`../fixtures/ssh-keys/${name}`, import.meta.url), 'utf8').trim();
@@ -187,5 +188,21 @@ describe('keyboard, locale and kdump rules', () => {
     assert.deepEqual(kdumpState(undefined, 0, 'root=/dev/vda'), { supported: false, reason: 'kdump-tools is not installed; the kernel has no memory reserved for a crash kernel (crashkernel= on its command line)', reservedBytes: 0 });
     assert.deepEqual(kdumpState('USE_KDUMP=1\n', 268435456, 'root=/dev/vda crashkernel=256M'), { supported: true, enabled: true, reservedBytes: 268435456 });
     assert.equal(kdumpState('USE_KDUMP=0\n', 0, 'root=/dev/vda').reason, 'the kernel has no memory reserved for a crash kernel (crashkernel= on its command line)');
+  });
+});
+
+describe('netconsole rules', () => {
+  it('an IP address with an optional port (6666) and a NIC name; names, bad ports and option-like devices refused naming the rule', () => {
+    assert.deepEqual(netconsoleInput('192.0.2.1', 'eth0'), { netconsole: { device: 'eth0', remoteIp: '192.0.2.1', remotePort: 6666 }, errors: [] });
+    assert.deepEqual(netconsoleInput('[2001:db8::1]:514', 'bond0.100').netconsole, { device: 'bond0.100', remoteIp: '2001:db8::1', remotePort: 514 });
+    assert.deepEqual(netconsoleInput('off', undefined), { off: true, errors: [] });
+    assert.match(netconsoleInput('logs.example', 'eth0').errors[0]!.message, /^target: "logs.example" is not IP:PORT or IP \(port 6666\)/);
+    assert.match(netconsoleInput('192.0.2.1:70000', 'eth0').errors[0]!.message, /^target: /);
+    assert.match(netconsoleInput('192.0.2.1', '-eth0').errors[0]!.message, /^device: "-eth0" is not a network interface name/);
+    assert.match(netconsoleInput('192.0.2.1', undefined).errors[0]!.message, /^device: "" is not/);
+    assert.match(netconsoleInput('192.0.2.1', 'a-very-long-nic-name').errors[0]!.message, /up to 15 characters/);
+  });
+  it('the boot-time module option names the same target', () => {
+    assert.match(netconsoleModprobe({ device: 'eth0', remoteIp: '192.0.2.1', remotePort: 6666 }), /^options netconsole netconsole=@\/eth0,6666@192\.0\.2\.1\/$/m);
   });
 });
