@@ -13,7 +13,7 @@ import { logicalNetworkRepo } from '../manager/repos/logical-networks.ts';
 import { templateRepo } from '../manager/repos/templates.ts';
 import { poolRepo } from '../manager/repos/pools.ts';
 import type { ActionDef } from './catalog.ts';
-import { permissionTarget, permitOf, type PermissionObjectKind } from './permits.ts';
+import { permissionTarget, permitOf, REPORT_ACTIONS, REPORT_ROLES, type PermissionObjectKind } from './permits.ts';
 import { isChecked } from './policy.ts';
 import { ROOT_IDENTITY, type Principal } from './principal.ts';
 
@@ -140,6 +140,12 @@ export function createAccess(deps: AccessDeps): Access {
       // One's own password and one's own account are one's own (oVirt's EDIT_PROFILE, which every login has).
       if (typeof object === 'string' && object === identity && (action.id === 'user.password' || action.id === 'user.show')) return { allowed: true, ...(permit ? { permit } : {}) };
       const repo = permissionRepo(deps.db());
+      if (REPORT_ACTIONS.has(action.id)) {
+        const reader = repo.rolesOn(who, [keyOf(SYSTEM)]).find((h) => REPORT_ROLES.includes(h.role));
+        return reader
+          ? { allowed: true, via: { role: reader.role, object: SYSTEM, principal: reader.principal } }
+          : { allowed: false, reason: `reports need ${REPORT_ROLES.join(', ')} on the system (${identity} has none of them there)` };
+      }
       const target = typeof object === 'string' ? permissionTarget(action.object, object) : { kind: object[0]!.kind, key: object[0]!.name };
       if (target === 'any' && !permit) {
         // A listing: anyone given any role anywhere sees it (what it lists is theirs to filter).

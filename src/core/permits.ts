@@ -125,6 +125,7 @@ export const ACTION_PERMITS: Readonly<Record<string, Permit>> = {
   'system.locale-set': 'EDIT_HOST_CONFIGURATION',
   'system.netconsole-set': 'EDIT_HOST_CONFIGURATION',
   'system.netconsole-test': 'EDIT_HOST_CONFIGURATION',
+  'system.kdump-set': 'EDIT_HOST_CONFIGURATION',
   'host.console-getty-enable': 'EDIT_HOST_CONFIGURATION',
   'host.console-getty-disable': 'EDIT_HOST_CONFIGURATION',
   'user.add': 'MANIPULATE_USERS',
@@ -144,6 +145,15 @@ export const ACTION_PERMITS: Readonly<Record<string, Permit>> = {
  * meant before someone maps it (the catalog test names each unmapped one).
  */
 export const UNMAPPED_PERMIT: Permit = 'CONFIGURE_ENGINE';
+
+/**
+ * Reports read the whole state database (the SQL views, the built-in reports
+ * over every VM's history): the warehouse's readers, not anyone who can see
+ * one object. They need one of these roles on the system (issue #18's
+ * "reports permit"); oVirt keeps no permit for them in its action groups.
+ */
+export const REPORT_ACTIONS: ReadonlySet<string> = new Set(['report.sql', 'report.views', 'report.list', 'report.run']);
+export const REPORT_ROLES: readonly string[] = ['SuperUser', 'ReadOnlyAdmin', 'AuditLogManager'];
 
 /** The permit an action needs; undefined for a read that needs only to see its object. */
 export function permitOf(action: Pick<ActionDef, 'id' | 'mutates'>): Permit | undefined {
