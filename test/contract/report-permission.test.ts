@@ -31,4 +31,15 @@ describe('who may run reports', () => {
     const refusals = s.events.list({}).filter((e) => e.result === 'failure' && /reports need/.test(e.message));
     assert.equal(refusals.length, 4, 'each refusal is an event');
   });
+
+  it('ReadOnlyAdmin reads the history views and changes nothing (issue #20\'s read-only history interface)', async () => {
+    const reader = as('reader@internal');
+    const views = (await reader.reports.views()).map((v) => v.name);
+    for (const v of ['v1_host_samples_minute', 'v1_vm_samples_hourly', 'v1_storage_domain_samples_daily', 'v1_nic_samples_minute', 'v1_vm_configuration']) {
+      assert.ok(views.includes(v), v);
+      assert.deepEqual((await reader.reports.sql({ sql: `SELECT count(*) FROM ${v}` })).rows, [[0]], v);
+    }
+    await assert.rejects(reader.manager.dataCenters.create({ name: 'not-by-reader' }), /needs permit CREATE_STORAGE_POOL .* \(reader@internal has no role granting it there\)/);
+    await assert.rejects(reader.users.add('someone', 'Plenty-of-words-9'), /needs permit/);
+  });
 });
