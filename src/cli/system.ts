@@ -194,6 +194,16 @@ export const systemCommands: Command[] = [
     },
   },
   {
+    noun: 'system', verb: 'kdump', usage: 'on|off', summary: 'Turn kdump on or off (kdump-tools; needs crash kernel memory reserved by crashkernel=)',
+    async run(ctx) {
+      tooMany(ctx, 1);
+      const v = positional(ctx, 0, 'on|off', 'on or off');
+      if (v !== 'on' && v !== 'off') throw new CommandError(`on|off: ${JSON.stringify(v.slice(0, 20))} is not on or off`, 2);
+      await run(() => ctx.core.system.setKdump(v === 'on'));
+      return reply(ctx, { kdump: v }, `kdump ${v}`);
+    },
+  },
+  {
     noun: 'system', verb: 'netconsole-set', usage: 'TARGET', summary: "Send the kernel's messages over UDP to IP[:PORT] (port 6666) from a NIC (netconsole), or off",
     options: { device: { type: 'string', description: 'The NIC the messages leave from (it needs an address)', value: 'NIC' } },
     async run(ctx) {

@@ -213,6 +213,7 @@ export const ACTION_CATALOG = [
   ext('host', 'system.locale-set', 'Set the system locale'),
   ext('host', 'system.netconsole-set', 'Send kernel messages to a remote host over UDP (netconsole), or stop'),
   ext('host', 'system.netconsole-test', 'Send a netconsole test message'),
+  ext('host', 'system.kdump-set', 'Turn kdump on or off'),
   // Users of the internal domain. A login is a read: read-only mode and permissions never stop someone
   // saying who they are; its use case writes its own audit events (each failure, the lock, the success).
   read('user', 'user.list', 'List the users'),

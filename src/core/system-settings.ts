@@ -18,7 +18,7 @@ import { bootState, CHRONYD, control, hasSystemd, isRunning, SSHD } from '../hos
 import { readNtp, readTimezone, readZones, writeNtpServers, writeTime, writeTimezone } from '../host/system/time.ts';
 import { fingerprintOf, readAuthorizedKeys, readSshSettings, writeAuthorizedKeys, writePassword, writeSshSettings, type KeyEntry } from '../host/system/ssh.ts';
 import { readForward, sendTestMessage, writeForward } from '../host/system/syslog.ts';
-import { readKdump, readKeyboard, readLayouts, readLocale, writeKeyboard, writeLocale } from '../host/system/console.ts';
+import { readKdump, readKeyboard, readLayouts, readLocale, writeKdump, writeKeyboard, writeLocale } from '../host/system/console.ts';
 import { readNetconsole, sendNetconsoleTest, writeNetconsole } from '../host/system/netconsole.ts';
 import type { CoreContext } from './index.ts';
 
@@ -85,6 +85,8 @@ export interface SystemSettingsUseCases {
   /** Set the console's keyboard layout; returns whether the console took it now or why not. */
   setKeyboard(layout: string, variant?: string): Promise<string>;
   setLocale(name: string): Promise<void>;
+  /** kdump on or off where it can work (kdump-tools installed, crash kernel memory reserved); refused saying why elsewhere. */
+  setKdump(on: boolean): Promise<void>;
   /** Send kernel messages to IP[:PORT] from a NIC (netconsole), or 'off'. */
   setNetconsole(target: string, device?: string): Promise<void>;
   /** Write a kernel message that the netconsole target should receive; returns its text. */
@@ -231,6 +233,11 @@ export function createSystemSettingsUseCases(ctx: CoreContext, target: Target = 
       const { error } = localeInput((await readLocale(t)).available, name);
       if (error) throw invalid([error]);
       await door.act('system.locale-set', 'locale', `Set the system locale to ${name}`, () => writeLocale(t, name));
+    },
+    async setKdump(on) {
+      const k = await readKdump(t);
+      if (!k.supported) throw new WrongStateError(`kdump cannot be turned ${on ? 'on' : 'off'} here: ${k.reason}`);
+      await door.act('system.kdump-set', 'kdump', `Turn kdump ${on ? 'on' : 'off'}`, () => writeKdump(t, on));
     },
     async setNetconsole(target, device) {
       const v = netconsoleInput(target, device);

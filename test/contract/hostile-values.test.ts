@@ -101,7 +101,7 @@ describe('hostile values in every string option and positional of every command 
       'system timezone-set': { ZONE: 'UTC' }, 'system ntp-set': { 'SERVER...': '192.0.2.5' }, 'system ntp': { 'on|off': 'on' }, 'system time-set': { TIME: '2026-01-01 00:00' },
       'system ssh-service': { 'start|stop|enable|disable': 'start' }, 'system ssh-key-add': { KEY: readFileSync(new URL('../fixtures/ssh-keys/ed25519.pub', import.meta.url), 'utf8').trim() },
       'system ssh-key-remove': { FINGERPRINT: 'SHA256:9A5W5p5mOKg70OKI+1/SMtqb8hcKPCqsBxPMxFl+KxY' }, 'system syslog-set': { TARGET: 'udp://192.0.2.7' },
-      'system keyboard-set': { LAYOUT: 'us', VARIANT: 'intl' }, 'system locale-set': { LOCALE: 'C.UTF-8' }, 'system netconsole-set': { TARGET: '192.0.2.1:6666' },
+      'system keyboard-set': { LAYOUT: 'us', VARIANT: 'intl' }, 'system locale-set': { LOCALE: 'C.UTF-8' }, 'system netconsole-set': { TARGET: '192.0.2.1:6666' }, 'system kdump': { 'on|off': 'on' },
       // Roles: a custom role seeded below (built-in ones are read-only), a built-in one to copy; permission 2 is seeded below.
       role: { ROLE: 'Operator1' }, 'role copy': { ROLE: 'UserRole' }, permission: { ID: '2' },
       'net bond': { NAME: 'bond9' }, 'net bridge': { NAME: 'br9' }, 'net vlan': { NAME: 'eth0.9' }, 'net hostname': { NAME: 'node1.example.com' },

@@ -57,6 +57,12 @@ describe('hostdeck system: exit codes', () => {
     });
   }
 
+  it('kdump on where kdump-tools or reserved memory is missing: exit 1 saying why', async () => {
+    const r = await cli.hostdeck('system', 'kdump', 'on');
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /kdump cannot be turned on here: .*(kdump-tools is not installed|no memory reserved)/);
+  });
+
   it('netconsole-test while netconsole is off: exit 1 saying to set a target first', async () => {
     const r = await cli.hostdeck('system', 'netconsole-test');
     assert.equal(r.code, 1, r.err);

@@ -200,7 +200,7 @@ describe('system settings on a test host: time, NTP, SSH, root password, keyboar
     assert.equal((await host!.run(['test', '-e', '/etc/modprobe.d/hostdeck-netconsole.conf'])).code, 1);
   }));
 
-  it('remote logging: rsyslog forwards to a TCP listener which receives the test message; a bad target and a configuration rsyslogd refuses leave the previous drop-in', guard(async () => {
+  it('remote logging: rsyslog forwards to a TCP listener in the host and a UDP one on the segment peer, each receiving the test message; a bad target and a configuration rsyslogd refuses leave the previous drop-in', guard(async () => {
     await host!.mustRun(['rsyslogd']);
     await host!.waitUntil(['test', '-S', '/dev/log'], (r) => r.code === 0, { timeoutMs: 30_000, what: 'rsyslogd listens on /dev/log' });
     // Each connection's lines appended to the log (nc -ll keeps listening; tee's echo back is ignored by rsyslog).
@@ -211,6 +211,16 @@ describe('system settings on a test host: time, NTP, SSH, root password, keyboar
     await host!.waitUntil(['test', '-S', '/dev/log'], (x) => x.code === 0, { timeoutMs: 30_000, what: 'rsyslogd back' });
     const text = await sys.testSyslog();
     await host!.waitUntil(['cat', '/run/listener.log'], (x) => x.stdout.includes(text), { timeoutMs: 60_000, what: 'the listener receives the test message' });
+    // Over UDP to the segment peer: rsyslog restarted on the new drop-in, the line arrives as a datagram.
+    const udp = seg!.spawn([process.execPath, '-e', "require('dgram').createSocket('udp4').on('message', (m) => process.stdout.write(m + '\\n')).bind(5514, '0.0.0.0')"], 'syslog-udp');
+    await sys.setSyslog(`udp://${PEER}:5514`);
+    await host!.waitUntil(['test', '-S', '/dev/log'], (x) => x.code === 0, { timeoutMs: 30_000, what: 'rsyslogd back' });
+    const udpText = await sys.testSyslog();
+    const deadline = Date.now() + 30_000;
+    while (!readFileSync(udp.log, 'utf8').includes(udpText)) {
+      assert.ok(Date.now() < deadline, `the peer receives the UDP syslog line; it got: ${readFileSync(udp.log, 'utf8').slice(-300)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
     const previous = await file(RSYSLOG_DROP_IN);
     await assert.rejects(sys.setSyslog('tls://127.0.0.1'), /target: "tls:\/\/127.0.0.1" is not udp:\/\/HOST\[:PORT\] or tcp:\/\/HOST\[:PORT\]/);
     await host!.writeFile('/etc/rsyslog.d/10-broken.conf', 'this is not rsyslog syntax {\n');

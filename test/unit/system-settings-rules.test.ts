@@ -11,7 +11,7 @@ import { authorizedKeyLine, parseAuthorizedKey, parseFingerprints, parseSshdT, s
 import { passwordProblem } from '../../src/domain/system/password.ts';
 import { forwardInput, parseRsyslogDropIn, rsyslogDropIn } from '../../src/domain/system/syslog.ts';
 import { netconsoleInput, netconsoleModprobe } from '../../src/domain/system/netconsole.ts';
-import { kdumpState, keyboardInput, localeInput, parseXkbLayouts, shellVar, withKeyboard, withLang } from '../../src/domain/system/console.ts';
+import { withUseKdump, kdumpState, keyboardInput, localeInput, parseXkbLayouts, shellVar, withKeyboard, withLang } from '../../src/domain/system/console.ts';
 
 const key = (name: string) => readFileSync(new URL(`../fixtures/ssh-keys/${name}`, import.meta.url), 'utf8').trim();
 
@@ -187,6 +187,7 @@ describe('keyboard, locale and kdump rules', () => {
   it('kdump: not supported without kdump-tools or reserved memory, saying which; else on or off from USE_KDUMP', () => {
     assert.deepEqual(kdumpState(undefined, 0, 'root=/dev/vda'), { supported: false, reason: 'kdump-tools is not installed; the kernel has no memory reserved for a crash kernel (crashkernel= on its command line)', reservedBytes: 0 });
     assert.deepEqual(kdumpState('USE_KDUMP=1\n', 268435456, 'root=/dev/vda crashkernel=256M'), { supported: true, enabled: true, reservedBytes: 268435456 });
+    assert.equal(withUseKdump('# kdump-tools\nUSE_KDUMP=0\nKDUMP_COREDIR="/var/crash"\n', true), '# kdump-tools\nKDUMP_COREDIR="/var/crash"\nUSE_KDUMP=1\n');
     assert.equal(kdumpState('USE_KDUMP=0\n', 0, 'root=/dev/vda').reason, 'the kernel has no memory reserved for a crash kernel (crashkernel= on its command line)');
   });
 });

@@ -89,3 +89,10 @@ export function kdumpState(defaults: string | undefined, crashSize: number, cmdl
   if (why.length) return { supported: false, reason: why.join('; '), reservedBytes: crashSize };
   return { supported: true, enabled: shellVar(defaults, 'USE_KDUMP') === '1', reservedBytes: crashSize };
 }
+
+/** /etc/default/kdump-tools with USE_KDUMP set (other lines kept). */
+export function withUseKdump(text: string, on: boolean): string {
+  const lines = text.split('\n').filter((l) => !/^USE_KDUMP=/.test(l));
+  while (lines.length && lines[lines.length - 1] === '') lines.pop();
+  return `${[...lines, `USE_KDUMP=${on ? 1 : 0}`].join('\n')}\n`;
+}

@@ -1,7 +1,7 @@
 // The console's keyboard layout (/etc/default/keyboard, applied to the
 // console by console-setup's setupcon, which runs loadkeys), the system
 // locale (/etc/default/locale) and kdump's state. Through a Target.
-import { KEYBOARD_FILE, LOCALE_FILE, XKB_RULES, kdumpState, parseXkbLayouts, shellVar, withKeyboard, withLang, type KdumpState, type XkbLayout } from '../../domain/system/console.ts';
+import { KEYBOARD_FILE, LOCALE_FILE, XKB_RULES, kdumpState, parseXkbLayouts, shellVar, withKeyboard, withLang, withUseKdump, type KdumpState, type XkbLayout } from '../../domain/system/console.ts';
 import type { Target } from '../net/target.ts';
 import { replaceConfigFile } from './config-file.ts';
 
@@ -33,7 +33,19 @@ export async function writeLocale(t: Target, name: string): Promise<void> {
   await replaceConfigFile(t, LOCALE_FILE, withLang(await t.readFile(LOCALE_FILE), name));
 }
 
+export const KDUMP_DEFAULTS = '/etc/default/kdump-tools';
+
 export async function readKdump(t: Target): Promise<KdumpState> {
-  const [defaults, size, cmdline] = await Promise.all([t.readFile('/etc/default/kdump-tools'), t.readFile('/sys/kernel/kexec_crash_size'), t.readFile('/proc/cmdline')]);
+  const [defaults, size, cmdline] = await Promise.all([t.readFile(KDUMP_DEFAULTS), t.readFile('/sys/kernel/kexec_crash_size'), t.readFile('/proc/cmdline')]);
   return kdumpState(defaults, Number(size?.trim()) || 0, cmdline ?? '');
+}
+
+/** USE_KDUMP in kdump-tools' defaults, then the crash kernel loaded or unloaded (kdump-config); the previous file back if that fails. */
+export async function writeKdump(t: Target, on: boolean): Promise<void> {
+  const replaced = await replaceConfigFile(t, KDUMP_DEFAULTS, withUseKdump((await t.readFile(KDUMP_DEFAULTS)) ?? '', on));
+  const r = await t.run('kdump-config', [on ? 'load' : 'unload'], { timeoutMs: 60_000 });
+  if (r.exitCode !== 0) {
+    await replaced.restore();
+    throw new Error(`kdump-config ${on ? 'load' : 'unload'} failed (the previous ${KDUMP_DEFAULTS} is back): ${(r.stderr || r.stdout || r.spawnError || '').trim().split('\n').slice(-1)[0] ?? ''}`);
+  }
 }
