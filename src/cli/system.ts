@@ -47,6 +47,17 @@ const searchable = (verb: string, summary: string, searchHelp: string, list: (ct
     return reply(ctx, rows, rows.join('\n'));
   },
 });
+/** `hostdeck system VERB on|off`. */
+const onOff = (verb: string, what: string, summary: string, set: (ctx: CommandContext, on: boolean) => Promise<void>): Command => ({
+  noun: 'system', verb, usage: 'on|off', summary,
+  async run(ctx) {
+    tooMany(ctx, 1);
+    const v = positional(ctx, 0, 'on|off', 'on or off');
+    if (v !== 'on' && v !== 'off') throw new CommandError(`on|off: ${JSON.stringify(v.slice(0, 20))} is not on or off`, 2);
+    await run(() => set(ctx, v === 'on'));
+    return reply(ctx, { [verb]: v }, `${what} ${v}`);
+  },
+});
 const noArgs = (noun: string, verb: string, summary: string, fn: (ctx: CommandContext) => Promise<number>): Command => ({ noun, verb, summary, async run(ctx) { tooMany(ctx, 0); return fn(ctx); } });
 
 export const systemCommands: Command[] = [
@@ -77,16 +88,7 @@ export const systemCommands: Command[] = [
       return reply(ctx, { servers, live: r.live }, `NTP servers: ${servers.join(', ')}${r.live ? '' : ' (chronyd is not running: used when it starts)'}`);
     },
   },
-  {
-    noun: 'system', verb: 'ntp', usage: 'on|off', summary: 'Turn NTP (chronyd) on or off, now and at boot (systemd)',
-    async run(ctx) {
-      tooMany(ctx, 1);
-      const v = positional(ctx, 0, 'on|off', 'on or off');
-      if (v !== 'on' && v !== 'off') throw new CommandError(`on|off: ${JSON.stringify(v.slice(0, 20))} is not on or off`, 2);
-      await run(() => ctx.core.system.setNtp(v === 'on'));
-      return reply(ctx, { ntp: v }, `NTP ${v}`);
-    },
-  },
+  onOff('ntp', 'NTP', 'Turn NTP (chronyd) on or off, now and at boot (systemd)', (ctx, on) => ctx.core.system.setNtp(on)),
   {
     noun: 'system', verb: 'time-set', usage: 'TIME', summary: 'Set the clock by hand (YYYY-MM-DD HH:MM[:SS] in UTC); only while NTP is off',
     async run(ctx) {
@@ -193,16 +195,7 @@ export const systemCommands: Command[] = [
       return reply(ctx, { locale }, `Locale: ${locale} (new logins take it)`);
     },
   },
-  {
-    noun: 'system', verb: 'kdump', usage: 'on|off', summary: 'Turn kdump on or off (kdump-tools; needs crash kernel memory reserved by crashkernel=)',
-    async run(ctx) {
-      tooMany(ctx, 1);
-      const v = positional(ctx, 0, 'on|off', 'on or off');
-      if (v !== 'on' && v !== 'off') throw new CommandError(`on|off: ${JSON.stringify(v.slice(0, 20))} is not on or off`, 2);
-      await run(() => ctx.core.system.setKdump(v === 'on'));
-      return reply(ctx, { kdump: v }, `kdump ${v}`);
-    },
-  },
+  onOff('kdump', 'kdump', 'Turn kdump on or off (kdump-tools; needs crash kernel memory reserved by crashkernel=)', (ctx, on) => ctx.core.system.setKdump(on)),
   {
     noun: 'system', verb: 'netconsole-set', usage: 'TARGET', summary: "Send the kernel's messages over UDP to IP[:PORT] (port 6666) from a NIC (netconsole), or off",
     options: { device: { type: 'string', description: 'The NIC the messages leave from (it needs an address)', value: 'NIC' } },
