@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createSystemSettingsUseCases, type SystemSettingsUseCases } from '../../src/core/system-settings.ts';
+import { timeCheck } from '../../src/domain/diagnostics.ts';
 import { Target } from '../../src/host/net/target.ts';
 import { testDoor } from '../lib/door.ts';
 import { testServices } from '../lib/services.ts';
@@ -111,6 +112,12 @@ describe('system settings on a test host: time, NTP, SSH, root password, keyboar
     await host!.mustRun(['rm', '/etc/chrony/conf.d/broken.conf']);
     assert.equal(await file('/etc/chrony/chrony.conf'), previous);
     assert.doesNotMatch((await host!.mustRun(['chronyc', '-c', '-N', 'sources'])).stdout, /192\.0\.2\.12/);
+    // Its only server unreachable, chronyd is not synchronised: the reading of the clock check and of the
+    // time-unsynced alert (src/core/alert-readings.ts) says so from chronyc's own report.
+    const tracking = (await host!.mustRun(['chronyc', '-n', 'tracking'])).stdout;
+    const check = timeCheck({ source: 'chronyc', text: tracking });
+    assert.equal(check.status, 'warning', tracking);
+    assert.match(check.detail, /^chrony is not synchronised/);
   }));
 
   it('SSH: port, password login and root policy in the drop-in, read back by sshd -T; sshd moves to the new port and the added key logs in', guard(async () => {
