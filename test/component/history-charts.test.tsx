@@ -12,7 +12,7 @@ import { historyRepo, HOST_FIGURES, VM_FIGURES, type Figures, type HostFigure, t
 import { compactBytes } from '../../src/domain/size.ts';
 import { niceMax } from '../../src/ui/braille.ts';
 import { SCREENS } from '../../screens/index.ts';
-import { KEYS, renderTui } from '../lib/ink.tsx';
+import { KEYS, openVmFromList, renderTui } from '../lib/ink.tsx';
 import { consoleCore, testServices } from '../lib/services.ts';
 
 const uri = `test://${new URL('../fixtures/libvirt/host.xml', import.meta.url).pathname}`;
@@ -84,27 +84,14 @@ describe('charts over a day, a week, a month and a year read the history', () =>
     await ui.press(KEYS.escape);
     await ui.waitFor('Menu', 10_000);
     await ui.press('v');
-    await ui.waitFor(/\d+ VMs ·/, 10_000);
-    await ui.press('/');
-    await ui.type('^hd-test-ctr-running$');
-    await ui.press(KEYS.enter);
-    await ui.waitFor(/1 of \d+ VMs/);
-    await ui.press(KEYS.enter);
+    await openVmFromList(ui, 'hd-test-ctr-running');
     await ui.waitFor(/last 5 min/, 10_000);
     await ui.press('>', '>', '>');
     const f = await ui.waitFor(/CPU % \(day, per minute\)/, 10_000);
     assert.ok(f.includes(top(VM_MINUTE_RX)), `the VM's network chart reaches its history's rate:\n${f}`);
 
     await ui.press(KEYS.escape);
-    await ui.waitFor(/\d+ VMs ·/, 10_000);
-    // The list keeps its filter: / then Esc clears it.
-    await ui.press('/', KEYS.escape);
-    await ui.waitFor(/\d+ of \d+ VMs|^\s*\d+ VMs ·/m, 10_000);
-    await ui.press('/');
-    await ui.type('^hd-test-ctr-paused$');
-    await ui.press(KEYS.enter);
-    await ui.waitFor(/1 of \d+ VMs/);
-    await ui.press(KEYS.enter);
+    await openVmFromList(ui, 'hd-test-ctr-paused');
     await ui.waitFor(/last 5 min/, 10_000);
     await ui.press('>', '>', '>', '>');
     await ui.waitFor(/CPU % \(week, no history\)/, 10_000);

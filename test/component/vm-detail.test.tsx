@@ -8,7 +8,7 @@ import { App } from '../../src/app/App.tsx';
 import { createStores } from '../../src/store/host.ts';
 import { createCore } from '../../src/core/index.ts';
 import { SCREENS } from '../../screens/index.ts';
-import { KEYS, renderTui } from '../lib/ink.tsx';
+import { openVmFromList, renderTui } from '../lib/ink.tsx';
 import { consoleCore, testServices } from '../lib/services.ts';
 
 const uri = `test://${new URL('../fixtures/libvirt/host.xml', import.meta.url).pathname}`;
@@ -29,12 +29,7 @@ describe('VM detail and snapshots', () => {
     const ui = env.ui;
     await ui.waitFor('Menu', 15_000);
     await ui.press('v');
-    await ui.waitFor(/\d+ VMs ·/, 10_000);
-    await ui.press('/');
-    await ui.type('^hd-test-ctr-running$');
-    await ui.press(KEYS.enter);
-    await ui.waitFor(/1 of \d+ VMs/);
-    await ui.press(KEYS.enter);
+    await openVmFromList(ui, 'hd-test-ctr-running');
     const f = await ui.waitFor(/disk vda\s+disk \/var\/lib\/libvirt\/images\/hd-test-ctr-running\.qcow2/, 10_000);
     assert.match(f, /nic\s+network hd-test-ctr-net virtio 52:54:00:aa:00:01/);
     assert.match(f, /autostart\s+off/);

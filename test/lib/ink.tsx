@@ -82,3 +82,19 @@ export function renderTui(tree: ReactElement, size: { columns: number; rows: num
     instance,
   };
 }
+
+/**
+ * From the VM list, the detail of the VM named exactly `name`: the list's
+ * filter (which it keeps between visits) cleared first, then set to that name.
+ */
+export async function openVmFromList(ui: ReturnType<typeof renderTui>, name: string): Promise<string> {
+  await ui.waitFor(/\d+ VMs ·/, 10_000);
+  await ui.press('/', KEYS.escape);
+  await ui.press('/');
+  await ui.type(`^${name}$`);
+  await ui.press(KEYS.enter);
+  await ui.waitFor(/1 of \d+ VMs/);
+  await ui.press(KEYS.enter);
+  return ui.waitFor(new RegExp(`vm +${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`), 10_000);
+}
+
