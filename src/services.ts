@@ -10,6 +10,7 @@ export class Services {
   private _db?: Db;
   private _events?: EventLog;
   private _virt?: VirtConnection;
+  private readonly closers: (() => void)[] = [];
 
   constructor(public readonly config: Config, public readonly channel: Channel) {}
 
@@ -31,7 +32,13 @@ export class Services {
     return explainLocked(err, this._db ?? this.config.dbPath);
   }
 
+  /** Run `fn` when these services close, before the connections go (a timer that reads the state DB stops first). */
+  onClose(fn: () => void): void {
+    this.closers.push(fn);
+  }
+
   async close(): Promise<void> {
+    for (const fn of this.closers.splice(0)) fn();
     await this._virt?.close();
     this._db?.close();
   }

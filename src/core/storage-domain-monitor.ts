@@ -103,7 +103,9 @@ export function createDomainMonitor(deps: MonitorDeps): DomainMonitor {
       // Chained timeouts: a round starts intervalMs after the previous one began (a hung check is bounded by its deadline).
       const tick = () => {
         const began = Date.now();
-        void checkNow().finally(() => {
+        // A round that cannot read the state DB (locked for long, or the process closing it) is
+        // not the console's end: the next round tries again.
+        void (async () => { try { await checkNow(); } catch { /* the next round tries again */ } })().finally(() => {
           if (!timer) return;
           timer = setTimeout(tick, Math.max(0, intervalMs - (Date.now() - began)));
           if (!deps.keepAlive) timer.unref?.();

@@ -73,6 +73,8 @@ export function domainUseCases(ctx: CoreContext, svc: DomainService): StorageDom
         const hostService = createHostServiceUseCases(ctx);
         shared = newMonitor({ checkedElsewhere: () => hostService.status().running });
         shared.start();
+        const started = shared;
+        ctx.infra.onClose(() => started.stop());
       }
       return shared;
     },

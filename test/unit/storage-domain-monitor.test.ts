@@ -104,4 +104,31 @@ describe('storage domain health monitor', () => {
       assert.equal(events.list({ text: 'storage domain nfs1' }).length, 1);
     }
   });
+
+  test('its running rounds stop when the state DB closes under them: no round throws out of its timer (the console or a test closing)', async () => {
+    const { db, events, service } = setup();
+    const escaped: unknown[] = [];
+    const onEscape = (e: unknown) => { escaped.push(e); };
+    process.on('uncaughtException', onEscape);
+    process.on('unhandledRejection', onEscape);
+    let rounds = 0;
+    const monitor = createDomainMonitor({
+      service: { list: () => { rounds++; return service.list(); }, recordCheck: (id, r) => service.recordCheck(id, r), probe: async () => ({ ok: true, capacity: { capacityBytes: 1, usedBytes: 0, freeBytes: 1 } }) },
+      events, intervalMs: 5, timeoutMs: 50, checkedElsewhere: () => { db.prepare('SELECT 1').get(); return false; },
+    });
+    try {
+      monitor.start();
+      while (rounds < 2) await new Promise((r) => setTimeout(r, 5));
+      db.close();
+      // Rounds go on failing against the closed DB until stopped; none escapes its timer.
+      await new Promise((r) => setTimeout(r, 50));
+      monitor.stop();
+      await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(escaped, []);
+    } finally {
+      monitor.stop();
+      process.off('uncaughtException', onEscape);
+      process.off('unhandledRejection', onEscape);
+    }
+  });
 });
