@@ -57,7 +57,9 @@ export async function sendWebhook(url: string, e: NotifyEvent, opts: SendOptions
   const signal = AbortSignal.timeout(opts.timeoutMs);
   let res: Response;
   try {
-    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'hostdeck' }, body: webhookBody(e, hostname()), signal, redirect: 'manual' });
+    // globalThis.fetch, not fetch: the bundle defines the bare name away (scripts/build.mjs keeps
+    // yoga's loader from loading undici at start-up); undici loads here, on the first webhook.
+    res = await globalThis.fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'hostdeck' }, body: webhookBody(e, hostname()), signal, redirect: 'manual' });
     // The status is the answer: the body is not read (one that is large or never ends must not hold the sender).
     await res.body?.cancel();
   } catch (err) {

@@ -1,10 +1,13 @@
 // `hostdeck serve` sends notifications: a subscription added by one CLI
 // process, an event written by another process (this test's), the service
-// process posts it to a loopback webhook receiver; notify list then shows
-// it delivered.
-import { after, describe, it } from 'node:test';
+// process — the shipped bundle, dist/hostdeck.mjs, as the package and the
+// systemd unit run it — posts it to a loopback webhook receiver; notify list
+// then shows it delivered.
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { testServices } from '../lib/services.ts';
 import { runCli } from '../lib/cli-process.ts';
@@ -12,6 +15,11 @@ import { until } from '../lib/until.ts';
 import { startReceiver } from '../lib/http-receiver.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
+const BIN = join(ROOT, 'dist/hostdeck.mjs');
+
+before(() => {
+  if (!existsSync(BIN)) assert.equal(spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { stdio: 'inherit' }).status, 0, 'build failed');
+});
 
 describe('hostdeck serve delivers notifications', { timeout: 120_000 }, () => {
   const s = testServices({ channel: 'cli' });
@@ -25,7 +33,7 @@ describe('hostdeck serve delivers notifications', { timeout: 120_000 }, () => {
     const added = await runCli(['notify', 'add', '--channel', 'webhook', '--target', url, '--source', 'storage', '--min-severity', 'warning'], env);
     assert.equal(added.code, 0, added.err);
 
-    const serve = spawn(process.execPath, ['--import', 'tsx', 'src/cli.tsx', 'serve', '--interval', '1'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const serve = spawn(process.execPath, [BIN, 'serve', '--interval', '1'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise((r) => serve.on('close', r));
     try {
       const marker = randomUUID();
