@@ -5,11 +5,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { ROOT, Terminal } from '../lib/tty.ts';
+import { BIN, ROOT, Terminal } from '../lib/tty.ts';
 
+// Built only when missing: a build empties dist/ first, under the other e2e files running beside this one.
 before(() => {
+  if (existsSync(BIN)) return;
   const r = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { stdio: 'inherit' });
   assert.equal(r.status, 0, 'build failed');
 });
