@@ -73,11 +73,16 @@ export function completedBuckets(doneUntil: number | undefined, firstSample: num
   return out;
 }
 
-/** The level a series from..to (seconds) is read from: the finest one that still holds that whole range at `now`. */
+/**
+ * The level a series from..to (seconds) is read from: the finest one that
+ * still holds that whole range at `now`. A minute's slack: a range of exactly
+ * a level's retention, asked for a second before `now` ticks on (a chart's
+ * last day), stays at that level instead of flipping to the coarser one.
+ */
 export function levelFor(from: number, now: number, r: HistoryRetention): HistoryLevel {
   const keep = keepSeconds(r);
-  if (now - from <= keep.minute) return 'minute';
-  if (now - from <= keep.hour) return 'hour';
+  if (now - from <= keep.minute + MINUTE_S) return 'minute';
+  if (now - from <= keep.hour + MINUTE_S) return 'hour';
   return 'day';
 }
 

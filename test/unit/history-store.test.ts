@@ -86,6 +86,9 @@ describe('retention, pruning and levels', () => {
   it('a range is read from the finest level that still holds its start', () => {
     const now = DAY0 + 400 * DAY_S;
     assert.equal(levelFor(now - 23 * HOUR_S, now, DEFAULT_RETENTION), 'minute');
+    // A day asked a second or two before now ticks on (a chart's last day) is still the minutes'.
+    assert.equal(levelFor(now - DAY_S - 2, now, DEFAULT_RETENTION), 'minute');
+    assert.equal(levelFor(now - DAY_S - 120, now, DEFAULT_RETENTION), 'hour');
     assert.equal(levelFor(now - 7 * DAY_S, now, DEFAULT_RETENTION), 'hour');
     assert.equal(levelFor(now - 90 * DAY_S, now, DEFAULT_RETENTION), 'day');
     assert.equal(levelFor(now - 47 * HOUR_S, now, { ...DEFAULT_RETENTION, minuteHours: 48 }), 'minute');
